@@ -1,0 +1,35 @@
+package io.wecomrelay.schemas.event;
+
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One attempt to deliver (part of) a reply actively, for auditors. Topic {@code wecom.deliveries},
+ * keyed by stream id.
+ *
+ * @param part    1-based index of the part (webhook replies are split at 4,096 bytes)
+ * @param parts   number of parts of the whole reply
+ * @param attempt 1-based attempt number for this part
+ * @param errcode WeCom's errcode when it answered, otherwise null
+ * @param detail  a secret-free explanation (never the reply text)
+ */
+public record DeliveryRecorded(EventMeta meta, String botId, String streamId, DeliveryChannel channel,
+                               int part, int parts, int attempt, DeliveryOutcome outcome,
+                               @Nullable Integer errcode, String detail)
+        implements RelayEvent {
+
+    public static final String TYPE = "delivery-recorded.v1";
+
+    public DeliveryRecorded {
+        Objects.requireNonNull(meta, "meta");
+        Objects.requireNonNull(botId, "botId");
+        Objects.requireNonNull(streamId, "streamId");
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(detail, "detail");
+        if (part < 1 || parts < part || attempt < 1) {
+            throw new IllegalArgumentException("part/parts/attempt out of range: " + part + "/" + parts + "/" + attempt);
+        }
+    }
+}

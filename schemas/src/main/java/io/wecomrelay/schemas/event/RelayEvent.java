@@ -1,0 +1,29 @@
+package io.wecomrelay.schemas.event;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * Every event on a wecom-relay topic. The JSON form carries a {@code type} property such as
+ * {@code message-received.v1}; consumers reject an unknown type (the serde throws
+ * {@link UnknownEventTypeException}, which error handlers route to the dead-letter topic).
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = MessageReceived.class, name = MessageReceived.TYPE),
+        @JsonSubTypes.Type(value = MessageAccepted.class, name = MessageAccepted.TYPE),
+        @JsonSubTypes.Type(value = MessageRejected.class, name = MessageRejected.TYPE),
+        @JsonSubTypes.Type(value = ReplyChunk.class, name = ReplyChunk.TYPE),
+        @JsonSubTypes.Type(value = DeliveryRecorded.class, name = DeliveryRecorded.TYPE)})
+public sealed interface RelayEvent
+        permits MessageReceived, MessageAccepted, MessageRejected, ReplyChunk, DeliveryRecorded {
+
+    /** Who, when and which trace; never null. */
+    EventMeta meta();
+
+    /** The WeCom {@code aibotid} this event belongs to. */
+    String botId();
+
+    /** The reply stream this event belongs to, derived from (bot id, msgid) by {@code StreamIds}. */
+    String streamId();
+}

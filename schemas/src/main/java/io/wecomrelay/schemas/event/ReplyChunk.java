@@ -1,0 +1,49 @@
+package io.wecomrelay.schemas.event;
+
+import java.util.List;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One numbered piece of an answer. Topic {@code wecom.chunks}, keyed by stream id.
+ * <p>
+ * Within one {@code attempt}, {@code seq} starts at 0 and has no gaps; exactly one chunk of a
+ * finished attempt has {@code last == true}. A higher attempt (a worker redoing the request after a
+ * crash) replaces whatever lower attempts produced. {@code text} may be empty, never null.
+ *
+ * @param error    set on a last chunk when the answer failed; its user message is already in {@code text}
+ * @param usage    set on the last chunk when the LLM reported it
+ * @param images   image URLs the answer references (Dify message_file), shown on the final frame
+ */
+public record ReplyChunk(EventMeta meta, String botId, String streamId, String conversationKey, String msgId,
+                         int attempt, long seq, ChunkKind kind, String text, boolean last,
+                         @Nullable ChunkError error, @Nullable Usage usage, List<String> images,
+                         ReplyRoute route)
+        implements RelayEvent {
+
+    public static final String TYPE = "reply-chunk.v1";
+
+    public ReplyChunk {
+        Objects.requireNonNull(meta, "meta");
+        Objects.requireNonNull(botId, "botId");
+        Objects.requireNonNull(streamId, "streamId");
+        Objects.requireNonNull(conversationKey, "conversationKey");
+        Objects.requireNonNull(msgId, "msgId");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(route, "route");
+        if (attempt < 1) {
+            throw new IllegalArgumentException("attempt starts at 1: " + attempt);
+        }
+        if (seq < 0) {
+            throw new IllegalArgumentException("seq must not be negative: " + seq);
+        }
+        images = images == null ? List.of() : List.copyOf(images);
+    }
+
+    /** True when the answer ended with an error. */
+    public boolean failed() {
+        return error != null;
+    }
+}
