@@ -2,6 +2,7 @@ package io.wecomrelay.schemas.event;
 
 import java.util.Objects;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -33,6 +34,7 @@ public record InboundMessage(String msgId, String msgType, @Nullable String even
     }
 
     /** True for {@code msgtype: event} callbacks (enter_chat, card clicks, feedback). */
+    @JsonIgnore
     public boolean isEvent() {
         return "event".equals(msgType);
     }

@@ -1,0 +1,76 @@
+package io.wecomrelay.schemas.bot;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+import io.wecomrelay.schemas.event.RejectReason;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Everything wecom-relay knows about one WeCom AI bot.
+ *
+ * @param id                  WeCom's {@code aibotid}; also the path segment of the callback URL
+ * @param token               the callback Token from the admin console
+ * @param aesKey              the 43-character EncodingAESKey
+ * @param replyMode           how answers reach WeCom
+ * @param dify                the Dify app that answers
+ * @param welcome             the enter_chat welcome text, or null for none
+ * @param welcomeCard         a template card sent as the enter_chat welcome instead of the text, or null
+ * @param templateCard        the card of {@link ReplyMode#STREAM_WITH_TEMPLATE_CARD} replies, or null
+ * @param placeholder         content of the first stream frame, shown until the answer starts
+ * @param webhookKey          the group webhook key, required for {@link ReplyMode#WEBHOOK}
+ * @param rateLimitPerMinute  accepted messages per rolling minute
+ * @param auth                who may use the bot
+ * @param groupSharedConversation true when all members of a group share one Dify conversation
+ * @param rejectionTexts      what the user sees per rejection reason (defaults apply for missing ones)
+ */
+public record BotConfig(String id, Secret token, Secret aesKey, ReplyMode replyMode, DifyApp dify,
+                        @Nullable String welcome, @Nullable JsonNode welcomeCard, @Nullable JsonNode templateCard,
+                        String placeholder, @Nullable Secret webhookKey, int rateLimitPerMinute, AuthPolicy auth,
+                        boolean groupSharedConversation, Map<RejectReason, String> rejectionTexts) {
+
+    public BotConfig {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(token, "token");
+        Objects.requireNonNull(aesKey, "aesKey");
+        Objects.requireNonNull(replyMode, "replyMode");
+        Objects.requireNonNull(dify, "dify");
+        Objects.requireNonNull(placeholder, "placeholder");
+        Objects.requireNonNull(auth, "auth");
+        rejectionTexts = Map.copyOf(Objects.requireNonNull(rejectionTexts, "rejectionTexts"));
+        welcomeCard = welcomeCard == null ? null : welcomeCard.deepCopy();
+        templateCard = templateCard == null ? null : templateCard.deepCopy();
+    }
+
+    /**
+     * A short hash of the settings that decide who is served (auth, rate limit, reply mode), recorded
+     * with every decision so that an auditor can tell which policy applied. Secrets are not part of it.
+     */
+    public String policyVersion() {
+        var canonical = new TreeMap<String, Object>();
+        canonical.put("enabled", auth.enabled());
+        canonical.put("chatTypes", new java.util.TreeSet<>(auth.chatTypes()));
+        canonical.put("allow", auth.allowUsers());
+        canonical.put("deny", auth.denyUsers());
+        canonical.put("rate", rateLimitPerMinute);
+        canonical.put("mode", replyMode);
+        canonical.put("groupShared", groupSharedConversation);
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /** The user-facing text for a rejection. */
+    public String rejectionText(RejectReason reason) {
+        return rejectionTexts.getOrDefault(reason, DefaultTexts.rejection(reason));
+    }
+}

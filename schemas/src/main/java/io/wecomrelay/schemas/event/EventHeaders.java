@@ -1,0 +1,14 @@
+package io.wecomrelay.schemas.event;
+
+/** Kafka record headers every service reads and writes. Values are UTF-8 strings. */
+public final class EventHeaders {
+
+    /** The trace id of the user message, copied unchanged across every hop. */
+    public static final String TRACE_ID = "trace-id";
+
+    /** The event's {@code type}, so tools can filter without parsing the value. */
+    public static final String EVENT_TYPE = "event-type";
+
+    private EventHeaders() {
+    }
+}

@@ -1,0 +1,53 @@
+package io.wecomrelay.schemas.ids;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Base64;
+
+/**
+ * Stream ids are derived, not stored: a WeCom retry of the same msgid must get the same stream id
+ * from any ingress instance, so that it is answered from the same reply.
+ * <p>
+ * {@code streamId = base64url(sha256(botId + '\n' + msgId)[0..16))}: 22 URL-safe characters, 128 bits.
+ */
+public final class StreamIds {
+
+    /** Length of every stream id. */
+    public static final int LENGTH = 22;
+
+    private StreamIds() {
+    }
+
+    public static String of(String botId, String msgId) {
+        if (botId.isEmpty() || msgId.isEmpty()) {
+            throw new IllegalArgumentException("botId and msgId must not be empty");
+        }
+        byte[] digest = sha256((botId + '\n' + msgId).getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 16));
+    }
+
+    /** True when {@code candidate} has the shape of a stream id; says nothing about whether it exists. */
+    public static boolean isWellFormed(String candidate) {
+        if (candidate.length() != LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < candidate.length(); i++) {
+            char c = candidate.charAt(i);
+            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[] sha256(byte[] input) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(input);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,5 @@
+/** Deterministic identifiers shared by all services. */
+@NullMarked
+package io.wecomrelay.schemas.ids;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,76 @@
+package io.wecomrelay.schemas.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+
+import io.wecomrelay.schemas.testing.Events;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class EventSerdeTest {
+
+    @Test
+    void roundTripsEveryEventOfTheFamily() {
+        var serde = EventSerde.any();
+        for (RelayEvent event : EventSchemaTest.samples().toList()) {
+            assertThat(serde.deserialize("t", serde.serialize("t", event))).isEqualTo(event);
+        }
+    }
+
+    @Test
+    void writesTheVersionedTypeName() {
+        String json = json(Events.received("bot-1", "m", Events.T0));
+
+        assertThat(json).contains("\"type\":\"message-received.v1\"");
+        assertThat(json).contains("\"occurredAt\":\"2026-11-21T08:00:00Z\"");
+    }
+
+    @Test
+    void toleratesUnknownFieldsSoAdditiveChangesStayCompatible() {
+        String json = json(Events.received("bot-1", "m", Events.T0)).replaceFirst("\\{", "{\"addedLater\":42,");
+
+        MessageReceived read = EventSerde.of(MessageReceived.class).deserialize("t", json.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(read).isEqualTo(Events.received("bot-1", "m", Events.T0));
+    }
+
+    @Test
+    void unknownTypeIsADistinctErrorForTheDeadLetterTopic() {
+        String json = json(Events.received("bot-1", "m", Events.T0)).replace("message-received.v1", "message-received.v9");
+
+        assertThatThrownBy(() -> EventSerde.any().deserialize("wecom.inbound", json.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(UnknownEventTypeException.class)
+                .hasMessageContaining("wecom.inbound");
+    }
+
+    @Test
+    void garbageAndMissingFieldsAreSerializationExceptions() {
+        var serde = EventSerde.of(MessageReceived.class);
+
+        assertThatThrownBy(() -> serde.deserialize("t", "not json".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(SerializationException.class);
+        assertThatThrownBy(() -> serde.deserialize("t", "{\"type\":\"message-received.v1\"}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(SerializationException.class);
+    }
+
+    @Test
+    void aTypedSerdeRefusesAnotherEventType() {
+        byte[] chunk = EventSerde.any().serialize("t", Events.chunk("bot-1", "m", 1, 0, "x", false));
+
+        assertThatThrownBy(() -> EventSerde.of(MessageReceived.class).deserialize("t", chunk))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("ReplyChunk");
+    }
+
+    @Test
+    void nullStaysNullForTombstones() {
+        assertThat(EventSerde.any().serialize("t", null)).isNull();
+        assertThat(EventSerde.any().deserialize("t", null)).isNull();
+    }
+
+    private static String json(RelayEvent event) {
+        return new String(EventSerde.any().serialize("t", event), StandardCharsets.UTF_8);
+    }
+}

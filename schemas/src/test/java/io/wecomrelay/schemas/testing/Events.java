@@ -1,0 +1,83 @@
+package io.wecomrelay.schemas.testing;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import io.wecomrelay.schemas.event.ChatType;
+import io.wecomrelay.schemas.event.ChunkError;
+import io.wecomrelay.schemas.event.ChunkKind;
+import io.wecomrelay.schemas.event.Decision;
+import io.wecomrelay.schemas.event.DeliveryChannel;
+import io.wecomrelay.schemas.event.DeliveryOutcome;
+import io.wecomrelay.schemas.event.DeliveryRecorded;
+import io.wecomrelay.schemas.event.EventMeta;
+import io.wecomrelay.schemas.event.EventSerde;
+import io.wecomrelay.schemas.event.InboundMessage;
+import io.wecomrelay.schemas.event.MessageAccepted;
+import io.wecomrelay.schemas.event.MessageReceived;
+import io.wecomrelay.schemas.event.MessageRejected;
+import io.wecomrelay.schemas.event.RejectReason;
+import io.wecomrelay.schemas.event.ReplyChunk;
+import io.wecomrelay.schemas.event.ReplyRoute;
+import io.wecomrelay.schemas.event.Usage;
+import io.wecomrelay.schemas.ids.ConversationKeys;
+import io.wecomrelay.schemas.ids.StreamIds;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Sample events for tests of every module (shipped in the schemas test-jar). */
+public final class Events {
+
+    public static final Instant T0 = Instant.parse("2026-11-21T08:00:00Z");
+
+    private Events() {
+    }
+
+    public static EventMeta meta(Instant at) {
+        return new EventMeta(UUID.nameUUIDFromBytes(at.toString().getBytes()), "trace-" + at.toEpochMilli(), at);
+    }
+
+    /** A text message in a single chat. */
+    public static InboundMessage text(String msgId, String userId, String content) {
+        ObjectNode body = EventSerde.mapper().createObjectNode();
+        body.put("msgid", msgId).put("aibotid", "bot-1").put("chattype", "single").put("msgtype", "text");
+        body.putObject("from").put("userid", userId);
+        body.putObject("text").put("content", content);
+        return new InboundMessage(msgId, "text", null, ChatType.SINGLE, null, userId,
+                "https://qyapi.weixin.qq.com/cgi-bin/aibot/response?response_code=CODE", body);
+    }
+
+    public static MessageReceived received(String botId, String msgId, Instant at) {
+        return new MessageReceived(meta(at), botId, StreamIds.of(botId, msgId), text(msgId, "zhangsan", "你好 hello"));
+    }
+
+    public static MessageAccepted accepted(String botId, String msgId, Instant at) {
+        MessageReceived received = received(botId, msgId, at);
+        return new MessageAccepted(meta(at), botId, received.streamId(),
+                ConversationKeys.of(botId, null, "zhangsan", true), received.message(), at, new Decision("accept", "abc123"));
+    }
+
+    public static MessageRejected rejected(String botId, String msgId, Instant at, RejectReason reason) {
+        MessageReceived received = received(botId, msgId, at);
+        return new MessageRejected(meta(at), botId, received.streamId(), received.message(), at, reason,
+                reason.name().toLowerCase(java.util.Locale.ROOT), new Decision("rate-limit", "abc123"));
+    }
+
+    public static ReplyChunk chunk(String botId, String msgId, int attempt, long seq, String text, boolean last) {
+        return new ReplyChunk(meta(T0.plusMillis(seq)), botId, StreamIds.of(botId, msgId),
+                ConversationKeys.of(botId, null, "zhangsan", true), msgId, attempt, seq, ChunkKind.APPEND, text, last,
+                null, last ? new Usage(10, 20, 30) : null, List.of(), ReplyRoute.of(text(msgId, "zhangsan", "q")));
+    }
+
+    public static ReplyChunk failedChunk(String botId, String msgId, int attempt, long seq) {
+        ReplyChunk chunk = chunk(botId, msgId, attempt, seq, "抱歉，出错了。", true);
+        return new ReplyChunk(chunk.meta(), botId, chunk.streamId(), chunk.conversationKey(), msgId, attempt, seq,
+                ChunkKind.APPEND, chunk.text(), true, new ChunkError("completion_request_error", chunk.text()), null,
+                List.of("https://example.com/cat.png"), chunk.route());
+    }
+
+    public static DeliveryRecorded delivery(String botId, String msgId) {
+        return new DeliveryRecorded(meta(T0), botId, StreamIds.of(botId, msgId), DeliveryChannel.WEBHOOK, 1, 2, 1,
+                DeliveryOutcome.DELIVERED, 0, "ok");
+    }
+}
