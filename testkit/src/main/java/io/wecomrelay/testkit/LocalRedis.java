@@ -1,0 +1,103 @@
+package io.wecomrelay.testkit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.embedded.RedisServer;
+
+/**
+ * A Redis to talk to: the one {@code REDIS_URL} names when it answers PING, otherwise a real
+ * redis-server (6.2, from the embedded-redis jar) started on a free loopback port.
+ */
+public final class LocalRedis implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalRedis.class);
+
+    private final String url;
+    private final @Nullable RedisServer embedded;
+
+    private LocalRedis(String url, @Nullable RedisServer embedded) {
+        this.url = url;
+        this.embedded = embedded;
+    }
+
+    /** Uses {@code redisUrl} when it is set and answers, otherwise starts an embedded server. */
+    public static LocalRedis start(@Nullable String redisUrl) {
+        if (redisUrl != null && !redisUrl.isBlank()) {
+            if (answersPing(URI.create(redisUrl))) {
+                log.info("using Redis at REDIS_URL");
+                return new LocalRedis(redisUrl, null);
+            }
+            log.warn("REDIS_URL does not answer; starting an embedded redis-server instead");
+        }
+        return startEmbedded();
+    }
+
+    public static LocalRedis startEmbedded() {
+        int port = freePort();
+        try {
+            RedisServer server = RedisServer.newRedisServer().bind("127.0.0.1").port(port)
+                    .setting("save \"\"").setting("appendonly no").onShutdownForceStop(true).build();
+            server.start();
+            log.info("started embedded redis-server on 127.0.0.1:{}", port);
+            return new LocalRedis("redis://127.0.0.1:" + port, server);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start embedded redis-server", e);
+        }
+    }
+
+    /** A URL such as {@code redis://127.0.0.1:6379}. */
+    public String url() {
+        return url;
+    }
+
+    public boolean isEmbedded() {
+        return embedded != null;
+    }
+
+    @Override
+    public void close() {
+        if (embedded != null) {
+            try {
+                embedded.stop();
+            } catch (IOException e) {
+                log.warn("embedded redis-server did not stop cleanly: {}", e.toString());
+            }
+        }
+    }
+
+    static boolean answersPing(URI uri) {
+        int port = uri.getPort() > 0 ? uri.getPort() : 6379;
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(uri.getHost(), port), 500);
+            socket.setSoTimeout(1000);
+            OutputStream out = socket.getOutputStream();
+            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[16];
+            int read = in.read(buffer);
+            return read > 0 && new String(buffer, 0, read, StandardCharsets.US_ASCII).startsWith("+PONG");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
