@@ -1,0 +1,41 @@
+package io.wecomrelay.schemas.stream;
+
+/**
+ * The layout of one reply stream in Redis, shared by the responder (writer) and ingress (reader).
+ * <p>
+ * Key {@code stream:{streamId}} is a hash with these fields (all strings):
+ * <ul>
+ * <li>{@link #CREATED}: epoch millis when ingress acknowledged the message; written once by ingress
+ *     (HSETNX) so that a refresh can tell a pending stream from an unknown one</li>
+ * <li>{@link #CONTENT}: the full reply text so far, UTF-8, at most {@link #MAX_CONTENT_BYTES} bytes</li>
+ * <li>{@link #FINISH}: {@code "1"} once the reply is final, otherwise {@code "0"} or absent</li>
+ * <li>{@link #ATTEMPT}: the attempt whose text {@code content} holds</li>
+ * <li>{@link #SEQ}: the last sequence number of that attempt folded in</li>
+ * <li>{@link #ERROR}: the error code when the reply failed, otherwise absent</li>
+ * <li>{@link #IMAGES}: JSON array of image URLs of the final reply, otherwise absent</li>
+ * <li>{@link #UPDATED_AT}: epoch millis of the last change</li>
+ * </ul>
+ * The key expires a little after WeCom's 6-minute stream window (configurable in the responder).
+ */
+public final class StreamStateKeys {
+
+    public static final String KEY_PREFIX = "stream:";
+    public static final String CREATED = "created";
+    public static final String CONTENT = "content";
+    public static final String FINISH = "finish";
+    public static final String ATTEMPT = "attempt";
+    public static final String SEQ = "seq";
+    public static final String ERROR = "error";
+    public static final String IMAGES = "images";
+    public static final String UPDATED_AT = "updatedAt";
+
+    /** WeCom's limit for {@code stream.content}. */
+    public static final int MAX_CONTENT_BYTES = 20_480;
+
+    private StreamStateKeys() {
+    }
+
+    public static String key(String streamId) {
+        return KEY_PREFIX + streamId;
+    }
+}
