@@ -1,0 +1,124 @@
+package io.wecomrelay.ingress;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.wecomrelay.ingress.bots.BotDirectory;
+import io.wecomrelay.ingress.callback.CallbackHandler;
+import io.wecomrelay.ingress.callback.CallbackMetrics;
+import io.wecomrelay.ingress.callback.CallbackRoutes;
+import io.wecomrelay.ingress.publish.InboundPublisher;
+import io.wecomrelay.ingress.publish.KafkaInboundPublisher;
+import io.wecomrelay.ingress.refresh.RedisStreamStates;
+import io.wecomrelay.ingress.refresh.RefreshAnswers;
+import io.wecomrelay.ingress.refresh.RefreshService;
+import io.wecomrelay.ingress.refresh.StreamStates;
+import io.wecomrelay.schemas.bot.BotRegistryLoader;
+import io.wecomrelay.schemas.event.EventSerde;
+import io.wecomrelay.schemas.event.RelayEvent;
+import io.wecomrelay.schemas.topic.TopicProvisioner;
+import io.wecomrelay.schemas.topic.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/** The only place ingress wires beans; everything below it is plain Java. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(IngressProperties.class)
+@EnableScheduling
+class IngressConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    Supplier<UUID> idGenerator() {
+        return UUID::randomUUID;
+    }
+
+    @Bean
+    BotDirectory botDirectory(IngressProperties properties) {
+        return new BotDirectory(properties.botsFile(), new BotRegistryLoader(System::getenv));
+    }
+
+    @Bean
+    BotsFileWatcher botsFileWatcher(BotDirectory bots) {
+        return new BotsFileWatcher(bots);
+    }
+
+    @Bean
+    KafkaTemplate<String, RelayEvent> inboundKafkaTemplate(KafkaProperties kafka) {
+        Map<String, Object> producer = kafka.buildProducerProperties();
+        return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(producer, new StringSerializer(), EventSerde.any()));
+    }
+
+    @Bean
+    InboundPublisher inboundPublisher(KafkaTemplate<String, RelayEvent> inboundKafkaTemplate, IngressProperties properties) {
+        return new KafkaInboundPublisher(inboundKafkaTemplate, Topics.INBOUND.name(), properties.publishTimeout());
+    }
+
+    @Bean
+    StreamStates streamStates(ReactiveStringRedisTemplate redis, IngressProperties properties) {
+        return new RedisStreamStates(redis, properties.streamTtl());
+    }
+
+    @Bean
+    RefreshService refreshService(StreamStates streams, IngressProperties properties, Clock clock) {
+        var answers = new RefreshAnswers(properties.streamWindow(), properties.texts().expired(), properties.texts().timedOut());
+        return new RefreshService(streams, answers, clock, properties.redisTimeout());
+    }
+
+    @Bean
+    CallbackHandler callbackHandler(BotDirectory bots, IngressProperties properties, InboundPublisher publisher,
+                                    StreamStates streams, RefreshService refreshes, MeterRegistry registry, Clock clock,
+                                    Supplier<UUID> idGenerator) {
+        return CallbackHandler.create(bots, properties, publisher, streams, refreshes, new CallbackMetrics(registry),
+                clock, idGenerator);
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> callbackRoutes(CallbackHandler handler) {
+        return CallbackRoutes.routes(handler);
+    }
+
+    /** Creates missing topics before the first callback can arrive; never alters existing ones. */
+    @Bean
+    ApplicationRunner provisionTopics(KafkaProperties kafka, IngressProperties properties) {
+        return args -> {
+            try (Admin admin = Admin.create(kafka.buildAdminProperties())) {
+                new TopicProvisioner(admin, properties.topics().replicationFactor())
+                        .ensure(java.util.List.of(Topics.INBOUND), properties.topics().partitions());
+            }
+        };
+    }
+
+    /** Polls the bots file; a scheduled bean keeps the directory free of threads of its own. */
+    static final class BotsFileWatcher {
+        private final BotDirectory bots;
+
+        BotsFileWatcher(BotDirectory bots) {
+            this.bots = bots;
+        }
+
+        @Scheduled(fixedDelayString = "${relay.ingress.bots-reload-interval:2s}")
+        void reload() {
+            bots.reloadIfChanged();
+        }
+    }
+}

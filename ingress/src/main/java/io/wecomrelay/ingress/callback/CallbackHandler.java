@@ -1,0 +1,121 @@
+package io.wecomrelay.ingress.callback;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import io.wecomrelay.ingress.IngressProperties;
+import io.wecomrelay.ingress.bots.Bot;
+import io.wecomrelay.ingress.bots.BotDirectory;
+import io.wecomrelay.ingress.publish.InboundPublisher;
+import io.wecomrelay.ingress.publish.PublishFailedException;
+import io.wecomrelay.ingress.refresh.RefreshService;
+import io.wecomrelay.ingress.refresh.StreamStates;
+import io.wecomrelay.ingress.reply.ReplySealer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code GET} and {@code POST /wecom/callback/{botId}}. Verification failures become 4xx with a
+ * metric and a log line (no body, no secret) and publish nothing; Kafka not acknowledging in time
+ * becomes 503 so that WeCom retries.
+ */
+public final class CallbackHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(CallbackHandler.class);
+
+    private final CallbackVerifier verifier;
+    private final InboundIntake intake;
+    private final RefreshService refreshes;
+    private final ReplySealer sealer;
+    private final CallbackMetrics metrics;
+
+    CallbackHandler(CallbackVerifier verifier, InboundIntake intake, RefreshService refreshes, ReplySealer sealer,
+                    CallbackMetrics metrics) {
+        this.verifier = verifier;
+        this.intake = intake;
+        this.refreshes = refreshes;
+        this.sealer = sealer;
+        this.metrics = metrics;
+    }
+
+    /** Builds the handler from its parts; the parts stay package-private. */
+    public static CallbackHandler create(BotDirectory bots, IngressProperties properties, InboundPublisher publisher,
+                                         StreamStates streams, RefreshService refreshes, CallbackMetrics metrics,
+                                         Clock clock, Supplier<UUID> ids) {
+        var verifier = new CallbackVerifier(bots, clock, properties.timestampTolerance(), properties.maxBodySize());
+        var intake = new InboundIntake(publisher, streams, clock, ids, properties.redisTimeout());
+        return new CallbackHandler(verifier, intake, refreshes, new ReplySealer(clock), metrics);
+    }
+
+    public Mono<ServerResponse> verifyUrl(ServerRequest request) {
+        String botId = request.pathVariable("botId");
+        return Mono.fromCallable(() -> {
+                    Bot bot = verifier.bot(botId);
+                    return verifier.verifyEcho(bot, request);
+                })
+                .flatMap(echo -> {
+                    metrics.callback(botId, "url-verification", "answered");
+                    return ServerResponse.ok().contentType(MediaType.TEXT_PLAIN).bodyValue(echo);
+                })
+                .onErrorResume(CallbackRejected.class, e -> rejected(botId, e));
+    }
+
+    public Mono<ServerResponse> receive(ServerRequest request) {
+        String botId = request.pathVariable("botId");
+        return Mono.fromCallable(() -> verifier.bot(botId))
+                .flatMap(bot -> verifier.verifyPost(bot, request))
+                .flatMap(this::handle)
+                .onErrorResume(CallbackRejected.class, e -> rejected(botId, e))
+                .onErrorResume(PublishFailedException.class, e -> unavailable(botId, e));
+    }
+
+    private Mono<ServerResponse> handle(VerifiedCallback callback) {
+        Bot bot = callback.bot();
+        ParsedCallback parsed = CallbackParser.parse(bot.id(), callback.plaintext());
+        String nonce = callback.query().nonce();
+        if (parsed instanceof ParsedCallback.Refresh refresh) {
+            return refreshes.refresh(bot.config(), refresh.streamId()).flatMap(answer -> {
+                metrics.refresh(bot.id(), answer.result());
+                return sealer.sealed(bot, answer.reply(), nonce);
+            });
+        }
+        var message = ((ParsedCallback.Inbound) parsed).message();
+        long started = System.nanoTime();
+        return intake.accept(bot, message)
+                .flatMap(reply -> sealer.sealed(bot, reply, nonce))
+                .switchIfEmpty(Mono.defer(ReplySealer::empty))
+                .doOnSuccess(response -> {
+                    metrics.published(bot.id(), Duration.ofNanos(System.nanoTime() - started));
+                    metrics.callback(bot.id(), message.isEvent() ? "event" : message.msgType(), "published");
+                });
+    }
+
+    private Mono<ServerResponse> rejected(String botId, CallbackRejected e) {
+        String botTag = verifierKnows(botId) ? botId : CallbackMetrics.UNKNOWN_BOT;
+        metrics.rejected(botTag, e.reason());
+        log.warn("rejected callback bot={} reason={} detail={}", botTag, e.reason().tag(), e.getMessage());
+        return ServerResponse.status(e.reason().status()).contentType(MediaType.TEXT_PLAIN).bodyValue(e.reason().tag());
+    }
+
+    private Mono<ServerResponse> unavailable(String botId, PublishFailedException e) {
+        metrics.callback(botId, "message", "unavailable");
+        log.error("kafka did not acknowledge; answering 503 so WeCom retries bot={} cause={}", botId, e.getMessage());
+        return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE).build();
+    }
+
+    private boolean verifierKnows(String botId) {
+        try {
+            verifier.bot(botId);
+            return true;
+        } catch (CallbackRejected e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.wecomrelay.ingress.callback;
+
+import java.time.Duration;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/** Callback counters by bot, type and outcome; rejections by reason; publish latency by bot. */
+public final class CallbackMetrics {
+
+    /** Tag value for bot ids that are not configured, so attackers cannot grow the tag space. */
+    static final String UNKNOWN_BOT = "unknown";
+
+    private final MeterRegistry registry;
+
+    public CallbackMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    void callback(String botId, String type, String outcome) {
+        registry.counter("wecom.ingress.callbacks", "bot", botId, "type", type, "outcome", outcome).increment();
+    }
+
+    void rejected(String botTag, RejectionReason reason) {
+        registry.counter("wecom.ingress.rejections", "bot", botTag, "reason", reason.tag()).increment();
+    }
+
+    void refresh(String botId, String result) {
+        registry.counter("wecom.ingress.refreshes", "bot", botId, "result", result).increment();
+    }
+
+    void published(String botId, Duration latency) {
+        Timer.builder("wecom.ingress.publish").tag("bot", botId).publishPercentileHistogram()
+                .register(registry).record(latency);
+    }
+}

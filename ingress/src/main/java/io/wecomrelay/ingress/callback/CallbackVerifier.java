@@ -1,0 +1,105 @@
+package io.wecomrelay.ingress.callback;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+
+import io.wecomrelay.ingress.bots.Bot;
+import io.wecomrelay.ingress.bots.BotDirectory;
+import io.wecomrelay.schemas.wecom.CallbackEnvelope;
+import io.wecomrelay.schemas.wecom.WecomCryptoException;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.MediaType;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import reactor.core.publisher.Mono;
+
+/**
+ * Everything that must hold before a callback is believed: a known bot, the query parameters, a
+ * fresh timestamp, an acceptable body, a valid signature and a well-formed ciphertext. Anything
+ * else is a {@link CallbackRejected}.
+ */
+final class CallbackVerifier {
+
+    // WeCom's content type for AI-bot callbacks is not documented; refuse only what is clearly not JSON.
+    private static final Set<String> REFUSED_TYPES = Set.of("multipart", "image", "audio", "video");
+    private static final Set<String> REFUSED_SUBTYPES = Set.of("x-www-form-urlencoded", "xml", "octet-stream", "html");
+
+    private final BotDirectory bots;
+    private final Clock clock;
+    private final Duration timestampTolerance;
+    private final DataSize maxBodySize;
+
+    CallbackVerifier(BotDirectory bots, Clock clock, Duration timestampTolerance, DataSize maxBodySize) {
+        this.bots = bots;
+        this.clock = clock;
+        this.timestampTolerance = timestampTolerance;
+        this.maxBodySize = maxBodySize;
+    }
+
+    Bot bot(String botId) {
+        return bots.find(botId).orElseThrow(() -> new CallbackRejected(RejectionReason.UNKNOWN_BOT, "bot is not configured"));
+    }
+
+    /** URL verification: the decrypted echostr. */
+    String verifyEcho(Bot bot, ServerRequest request) {
+        SignedQuery query = SignedQuery.from(request.queryParams(), clock.instant(), timestampTolerance);
+        return open(bot, query, query.requireEchostr());
+    }
+
+    Mono<VerifiedCallback> verifyPost(Bot bot, ServerRequest request) {
+        checkContentType(request);
+        SignedQuery query = SignedQuery.from(request.queryParams(), clock.instant(), timestampTolerance);
+        return body(request).map(bytes -> {
+            CallbackEnvelope envelope = envelope(bytes);
+            return new VerifiedCallback(bot, query, open(bot, query, envelope.encrypt()));
+        });
+    }
+
+    private static String open(Bot bot, SignedQuery query, String encrypt) {
+        try {
+            return bot.crypto().openCallback(query.msgSignature(), query.timestamp(), query.nonce(), encrypt);
+        } catch (WecomCryptoException e) {
+            throw new CallbackRejected(RejectionReason.of(e.error()), e.error().officialName());
+        }
+    }
+
+    private static CallbackEnvelope envelope(byte[] body) {
+        try {
+            return CallbackEnvelope.parse(body);
+        } catch (WecomCryptoException e) {
+            throw new CallbackRejected(RejectionReason.MALFORMED_ENVELOPE, e.error().officialName());
+        }
+    }
+
+    private Mono<byte[]> body(ServerRequest request) {
+        long declared = request.headers().contentLength().orElse(-1);
+        if (declared > maxBodySize.toBytes()) {
+            return Mono.error(new CallbackRejected(RejectionReason.BODY_TOO_LARGE, "declared length " + declared));
+        }
+        return DataBufferUtils.join(request.body((message, context) -> message.getBody()), (int) maxBodySize.toBytes())
+                .map(CallbackVerifier::bytes)
+                .onErrorMap(DataBufferLimitException.class,
+                        e -> new CallbackRejected(RejectionReason.BODY_TOO_LARGE, "body over " + maxBodySize))
+                .switchIfEmpty(Mono.error(new CallbackRejected(RejectionReason.MALFORMED_ENVELOPE, "empty body")));
+    }
+
+    private static byte[] bytes(DataBuffer buffer) {
+        try {
+            byte[] bytes = new byte[buffer.readableByteCount()];
+            buffer.read(bytes);
+            return bytes;
+        } finally {
+            DataBufferUtils.release(buffer);
+        }
+    }
+
+    private static void checkContentType(ServerRequest request) {
+        MediaType type = request.headers().contentType().orElse(null);
+        if (type != null && (REFUSED_TYPES.contains(type.getType()) || REFUSED_SUBTYPES.contains(type.getSubtype()))) {
+            throw new CallbackRejected(RejectionReason.WRONG_CONTENT_TYPE, "content type " + type.getType() + "/" + type.getSubtype());
+        }
+    }
+}

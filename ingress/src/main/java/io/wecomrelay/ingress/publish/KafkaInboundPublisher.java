@@ -1,0 +1,42 @@
+package io.wecomrelay.ingress.publish;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import io.wecomrelay.schemas.event.EventHeaders;
+import io.wecomrelay.schemas.event.MessageReceived;
+import io.wecomrelay.schemas.event.RelayEvent;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.springframework.kafka.core.KafkaTemplate;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Publishes to the inbound topic keyed by bot id, with acks=all and idempotence (see
+ * application.yaml), and waits for the ack up to a deadline.
+ */
+public final class KafkaInboundPublisher implements InboundPublisher {
+
+    private final KafkaTemplate<String, RelayEvent> kafka;
+    private final String topic;
+    private final Duration timeout;
+
+    public KafkaInboundPublisher(KafkaTemplate<String, RelayEvent> kafka, String topic, Duration timeout) {
+        this.kafka = kafka;
+        this.topic = topic;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public Mono<Void> publish(MessageReceived event) {
+        var record = new ProducerRecord<String, RelayEvent>(topic, event.botId(), event);
+        record.headers().add(EventHeaders.TRACE_ID, event.meta().traceId().getBytes(StandardCharsets.UTF_8));
+        record.headers().add(EventHeaders.EVENT_TYPE, MessageReceived.TYPE.getBytes(StandardCharsets.UTF_8));
+        // send() can block while it fetches metadata or waits for buffer space: keep that off Netty's threads.
+        return Mono.fromFuture(() -> kafka.send(record))
+                .subscribeOn(Schedulers.boundedElastic())
+                .timeout(timeout)
+                .onErrorMap(e -> new PublishFailedException("inbound publish failed: " + e.getClass().getSimpleName(), e))
+                .then();
+    }
+}

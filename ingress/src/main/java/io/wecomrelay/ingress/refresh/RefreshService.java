@@ -1,0 +1,58 @@
+package io.wecomrelay.ingress.refresh;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import io.wecomrelay.schemas.bot.BotConfig;
+import io.wecomrelay.schemas.ids.StreamIds;
+import io.wecomrelay.schemas.stream.StreamStateKeys;
+import io.wecomrelay.schemas.wecom.reply.StreamReply;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/** Answers WeCom's refresh poll from Redis, on any ingress instance. */
+public final class RefreshService {
+
+    private static final Logger log = LoggerFactory.getLogger(RefreshService.class);
+
+    private final StreamStates streams;
+    private final RefreshAnswers answers;
+    private final Clock clock;
+    private final Duration redisTimeout;
+
+    public RefreshService(StreamStates streams, RefreshAnswers answers, Clock clock, Duration redisTimeout) {
+        this.streams = streams;
+        this.answers = answers;
+        this.clock = clock;
+        this.redisTimeout = redisTimeout;
+    }
+
+    /** The next frame, tagged with what Redis said (hit, pending, finished, unknown, unavailable). */
+    public Mono<Answer> refresh(BotConfig bot, String streamId) {
+        if (!StreamIds.isWellFormed(streamId)) {
+            return Mono.just(answer(streamId, answers.unknown(), "unknown"));
+        }
+        return streams.read(streamId)
+                .timeout(redisTimeout)
+                .map(snapshot -> {
+                    RefreshAnswers.StreamFrame frame = answers.of(snapshot, bot.placeholder(), clock.instant());
+                    String result = frame.finish() ? "finished" : snapshot.content().isEmpty() ? "pending" : "hit";
+                    return answer(streamId, frame, result);
+                })
+                .defaultIfEmpty(answer(streamId, answers.unknown(), "unknown"))
+                .onErrorResume(e -> {
+                    log.warn("refresh without Redis bot={} streamId={} cause={}", bot.id(), streamId, e.getClass().getSimpleName());
+                    return Mono.just(answer(streamId, answers.unavailable(bot.placeholder()), "unavailable"));
+                });
+    }
+
+    private static Answer answer(String streamId, RefreshAnswers.StreamFrame frame, String result) {
+        String content = Utf8.truncate(frame.content(), StreamStateKeys.MAX_CONTENT_BYTES);
+        return new Answer(new StreamReply(streamId, frame.finish(), content, java.util.List.of(), null), result);
+    }
+
+    /** The reply and a metric tag describing where it came from. */
+    public record Answer(StreamReply reply, String result) {
+    }
+}

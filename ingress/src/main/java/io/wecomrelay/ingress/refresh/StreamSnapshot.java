@@ -1,0 +1,21 @@
+package io.wecomrelay.ingress.refresh;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What Redis knows about a reply stream.
+ *
+ * @param created  when ingress acknowledged the message; null if only the responder wrote so far
+ * @param content  the full text so far (may be empty)
+ * @param finished true once the reply is final
+ * @param images   image URLs of the final reply
+ */
+public record StreamSnapshot(@Nullable Instant created, String content, boolean finished, List<String> images) {
+
+    public StreamSnapshot {
+        images = List.copyOf(images);
+    }
+}
