@@ -1,0 +1,26 @@
+package io.wecomrelay.schemas.wecom.message;
+
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code msgtype: image} (single chat only). The URL points to encrypted bytes, valid about five minutes:
+ * download at once and decrypt with {@code WecomCrypto.decryptMedia} (callback mode) or with
+ * {@code aesKey} (long-connection mode).
+ *
+ * @param url    {@code image.url}
+ * @param aesKey {@code image.aeskey}: per-URL key, only in long-connection mode
+ */
+public record ImageMessage(CallbackMeta meta, String url, @Nullable String aesKey) implements WecomCallback {
+    public ImageMessage {
+        Objects.requireNonNull(meta, "meta");
+        Objects.requireNonNull(url, "url");
+    }
+
+    // Signed download URLs and keys stay out of logs.
+    @Override
+    public String toString() {
+        return "ImageMessage[" + meta + "]";
+    }
+}
