@@ -4,7 +4,6 @@ import io.wecomrelay.schemas.event.ChatType;
 import io.wecomrelay.schemas.event.InboundMessage;
 import io.wecomrelay.schemas.wecom.WecomJson;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -22,7 +21,7 @@ final class CallbackParser {
         ObjectNode json;
         try {
             json = WecomJson.readObject(plaintext);
-        } catch (JacksonException | RuntimeException e) {
+        } catch (RuntimeException e) { // WecomCryptoException(ParseJsonError) or a JacksonException
             throw new CallbackRejected(RejectionReason.MALFORMED_MESSAGE, "decrypted callback is not a JSON object");
         }
         String aibotid = text(json, "aibotid");

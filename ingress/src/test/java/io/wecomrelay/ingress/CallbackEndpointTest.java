@@ -1,0 +1,165 @@
+package io.wecomrelay.ingress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import io.wecomrelay.schemas.event.MessageReceived;
+import io.wecomrelay.schemas.ids.StreamIds;
+import io.wecomrelay.schemas.stream.StreamStateKeys;
+import io.wecomrelay.sim.wecom.CallbackResponse;
+import io.wecomrelay.sim.wecom.WecomClient;
+import io.wecomrelay.sim.wecom.WecomMessages;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class CallbackEndpointTest {
+
+    static final String STREAM_BOT = "ingress-stream-bot";
+    static final String URL_BOT = "ingress-url-bot";
+    static final Path BOTS = IngressTestSupport.botsFile(
+            IngressTestSupport.bot(STREAM_BOT, "passive_stream") + IngressTestSupport.bot(URL_BOT, "response_url"));
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        IngressTestSupport.register(registry, BOTS);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    WecomClient streamBot;
+    WecomClient urlBot;
+
+    @BeforeEach
+    void clients() {
+        streamBot = client(STREAM_BOT);
+        urlBot = client(URL_BOT);
+    }
+
+    @Test
+    void urlVerificationEchoesTheDecryptedEchostrAlone() throws Exception {
+        assertThat(streamBot.verifyUrl("1616140317555161061").get()).isEqualTo("1616140317555161061");
+    }
+
+    @Test
+    void textMessageIsPublishedBeforeTheStreamReplyAnswers() throws Exception {
+        String msgId = UUID.randomUUID().toString();
+
+        CallbackResponse response = streamBot.send(WecomMessages.text(STREAM_BOT, msgId, "zhangsan", null, "你好")).get();
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.streamId()).isEqualTo(StreamIds.of(STREAM_BOT, msgId));
+        assertThat(response.streamFinished()).isFalse();
+        assertThat(response.streamContent()).isEqualTo("正在思考…");
+        assertThat(response.reply().path("stream").path("feedback").path("id").asString()).isEqualTo(response.streamId());
+        List<MessageReceived> published = IngressTestSupport.publishedFor(STREAM_BOT, 1, Duration.ofSeconds(20)).stream()
+                .filter(e -> e.message().msgId().equals(msgId)).toList();
+        assertThat(published).hasSize(1);
+        assertThat(published.get(0).streamId()).isEqualTo(response.streamId());
+        assertThat(published.get(0).message().body().path("text").path("content").asString()).isEqualTo("你好");
+        assertThat(redis.opsForHash().get(StreamStateKeys.key(response.streamId()), StreamStateKeys.CREATED)).isNotNull();
+    }
+
+    @Test
+    void aRetryOfTheSameMsgIdGetsTheSameStreamId() throws Exception {
+        String msgId = UUID.randomUUID().toString();
+        var message = WecomMessages.text(STREAM_BOT, msgId, "zhangsan", null, "again");
+
+        String first = streamBot.send(message).get().streamId();
+        String second = streamBot.send(message).get().streamId();
+
+        assertThat(first).isEqualTo(second).isEqualTo(StreamIds.of(STREAM_BOT, msgId));
+    }
+
+    @Test
+    void refreshAnswersFromRedisWithTheFullContentAndFinishFlag() throws Exception {
+        String streamId = StreamIds.of(STREAM_BOT, UUID.randomUUID().toString());
+        String key = StreamStateKeys.key(streamId);
+        redis.opsForHash().put(key, StreamStateKeys.CREATED, Long.toString(System.currentTimeMillis()));
+
+        assertThat(refresh(streamId).streamContent()).isEqualTo("正在思考…");
+
+        redis.opsForHash().put(key, StreamStateKeys.CONTENT, "你好，世界");
+        CallbackResponse partial = refresh(streamId);
+        assertThat(partial.streamContent()).isEqualTo("你好，世界");
+        assertThat(partial.streamFinished()).isFalse();
+
+        redis.opsForHash().put(key, StreamStateKeys.FINISH, "1");
+        CallbackResponse done = refresh(streamId);
+        assertThat(done.streamFinished()).isTrue();
+        assertThat(done.streamContent()).isEqualTo("你好，世界");
+        redis.delete(key);
+    }
+
+    @Test
+    void refreshOfAnUnknownStreamFinishesWithANoteInsteadOfLooping() throws Exception {
+        CallbackResponse response = refresh(StreamIds.of(STREAM_BOT, "never-seen-" + UUID.randomUUID()));
+
+        assertThat(response.streamFinished()).isTrue();
+        assertThat(response.streamContent()).contains("expired");
+    }
+
+    @Test
+    void aStreamOlderThanWecomsWindowIsFinishedByIngress() throws Exception {
+        String streamId = StreamIds.of(STREAM_BOT, UUID.randomUUID().toString());
+        String key = StreamStateKeys.key(streamId);
+        redis.opsForHash().put(key, StreamStateKeys.CREATED, Long.toString(System.currentTimeMillis() - 400_000));
+        redis.opsForHash().put(key, StreamStateKeys.CONTENT, "部分回答");
+
+        CallbackResponse response = refresh(streamId);
+
+        assertThat(response.streamFinished()).isTrue();
+        assertThat(response.streamContent()).startsWith("部分回答").contains("timed out");
+        redis.delete(key);
+    }
+
+    @Test
+    void responseUrlBotsGetAnEmptyAnswerAfterThePublish() throws Exception {
+        String msgId = UUID.randomUUID().toString();
+
+        CallbackResponse response = urlBot.send(WecomMessages.text(URL_BOT, msgId, "lisi", "group-1", "@bot hi")).get();
+
+        assertThat(response.isEmptyReply()).isTrue();
+        assertThat(IngressTestSupport.publishedFor(URL_BOT, 1, Duration.ofSeconds(20)))
+                .anySatisfy(e -> assertThat(e.message().msgId()).isEqualTo(msgId));
+    }
+
+    @Test
+    void enterChatIsAnsweredWithTheWelcomeText() throws Exception {
+        CallbackResponse response = streamBot.send(WecomMessages.enterChat(STREAM_BOT, UUID.randomUUID().toString(), "wangwu")).get();
+
+        assertThat(response.reply().path("msgtype").asString()).isEqualTo("text");
+        assertThat(response.reply().path("text").path("content").asString()).isEqualTo("欢迎！");
+    }
+
+    @Test
+    void unknownBotIs404() throws Exception {
+        CallbackResponse response = client("no-such-bot").send(WecomMessages.text("no-such-bot", "m", "u", null, "x")).get();
+
+        assertThat(response.status()).isEqualTo(404);
+    }
+
+    private CallbackResponse refresh(String streamId) throws Exception {
+        return streamBot.send(WecomMessages.refresh(STREAM_BOT, UUID.randomUUID().toString(), "zhangsan", null, streamId)).get();
+    }
+
+    private WecomClient client(String botId) {
+        return WecomClient.create(URI.create("http://127.0.0.1:" + port + "/wecom/callback/" + botId),
+                IngressTestSupport.TOKEN, IngressTestSupport.AES_KEY);
+    }
+}
