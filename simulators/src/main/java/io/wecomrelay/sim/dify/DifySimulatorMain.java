@@ -18,6 +18,10 @@ public final class DifySimulatorMain {
     }
 
     public static void main(String[] args) {
+        // before the first logger exists; an explicit -Dlogback.configurationFile still wins
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "simulators-logback.xml");
+        }
         var options = Options.parse(args);
         var simulator = DifySimulator.start(options.config());
         var scenario = options.scenario();
