@@ -198,9 +198,13 @@ class ChatStreamTest {
     }
 
     @Test
-    void infoReportsChatMode() {
-        var info = client.get(sim.baseUrl() + "/info");
-        assertThat(info.status()).isEqualTo(401);
+    void infoReportsChatModeToKeyHolders() {
+        assertThat(client.get(sim.baseUrl() + "/info").status()).isEqualTo(401);
+
+        var info = client.get(sim.baseUrl() + "/info", KEY);
+
+        assertThat(info.status()).isEqualTo(200);
+        assertThat(info.json().get("mode").stringValue()).isEqualTo("chat");
     }
 
     static String answer(SimClient.Response response) {

@@ -92,7 +92,11 @@ final class SimClient {
     }
 
     Response get(String url) {
-        return Objects.requireNonNull(http.get().uri(url)
+        return get(url, null);
+    }
+
+    Response get(String url, @Nullable String apiKey) {
+        return Objects.requireNonNull(client(authorization(apiKey)).get().uri(url)
                 .response((response, content) -> content.asByteArray().collectList().defaultIfEmpty(List.of())
                         .map(chunks -> new Response(response.status().code(),
                                 response.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE), chunks)))
