@@ -1,0 +1,36 @@
+package io.wecomrelay.sim.dify;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The simulator's answer: it echoes the query so tests can check the round trip. */
+final class CannedAnswer {
+
+    private CannedAnswer() {
+    }
+
+    /** Mixes 3-byte CJK and a 4-byte emoji on purpose, to exercise UTF-8 handling downstream. */
+    static String forQuery(String query) {
+        return "你好！You said: " + query + " —— 这是模拟的回答，This is a simulated Dify answer. 🙂";
+    }
+
+    /**
+     * Cuts {@code text} into {@code count} pieces of near-equal length (fewer if the text is
+     * shorter), only at code point boundaries: a delta's JSON must never hold half a surrogate pair.
+     */
+    static List<String> split(String text, int count) {
+        var codePoints = text.codePoints().toArray();
+        var pieces = Math.max(1, Math.min(count, codePoints.length));
+        var result = new ArrayList<String>(pieces);
+        for (int i = 0; i < pieces; i++) {
+            int from = (int) ((long) codePoints.length * i / pieces);
+            int to = (int) ((long) codePoints.length * (i + 1) / pieces);
+            result.add(new String(codePoints, from, to - from));
+        }
+        return result;
+    }
+
+    static int codePointCount(String text) {
+        return text.codePointCount(0, text.length());
+    }
+}

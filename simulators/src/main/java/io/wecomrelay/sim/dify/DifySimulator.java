@@ -1,0 +1,177 @@
+package io.wecomrelay.sim.dify;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.netty.channel.ChannelOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * A running Dify API simulator on {@code 127.0.0.1}. Non-blocking: an open stream costs a
+ * connection and a timer, not a thread, so one simulator can hold 10,000+ streams.
+ *
+ * <p>Endpoints under {@link #baseUrl()}: {@code POST /chat-messages} (streaming only),
+ * {@code POST /chat-messages/{task_id}/stop}, {@code POST /messages/{message_id}/feedbacks},
+ * {@code GET /info}. Thread-safe.
+ */
+public final class DifySimulator implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DifySimulator.class);
+    private static final String HOST = "127.0.0.1";
+
+    private final SimulatorState state;
+    private final LoopResources loops;
+    private final DisposableServer server;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private DifySimulator(SimulatorState state, LoopResources loops, DisposableServer server) {
+        this.state = state;
+        this.loops = loops;
+        this.server = server;
+    }
+
+    /** Binds and starts serving; the returned simulator must be closed. */
+    public static DifySimulator start(DifySimulatorConfig config) {
+        var state = new SimulatorState(config);
+        var chat = new ChatHandler(state);
+        var control = new ControlHandler(state);
+        // own event loops: closing the simulator must not touch Reactor Netty's global resources,
+        // which the client under test may be using
+        var loops = LoopResources.create("dify-sim", 1, Math.max(2, Runtime.getRuntime().availableProcessors()), true);
+        DisposableServer server;
+        try {
+            server = HttpServer.create()
+                    .host(HOST)
+                    .port(config.port())
+                    .runOn(loops)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .route(routes -> routes
+                            .post("/v1/chat-messages", chat::handle)
+                            .post("/v1/chat-messages/{taskId}/stop", control::stop)
+                            .post("/v1/messages/{messageId}/feedbacks", control::feedback)
+                            .get("/v1/info", control::info)
+                            .get("/files/tools/{name}", ToolFiles::serve))
+                    .bindNow(Duration.ofSeconds(10));
+        } catch (RuntimeException e) {
+            loops.dispose();
+            throw e;
+        }
+        state.origin("http://" + HOST + ":" + server.port());
+        var simulator = new DifySimulator(state, loops, server);
+        log.info("dify-sim listening on {}", simulator.baseUrl());
+        return simulator;
+    }
+
+    /** {@code http://127.0.0.1:PORT/v1}, the value for a Dify client's API base URL. */
+    public String baseUrl() {
+        return state.origin() + "/v1";
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** Answers all following requests with {@code scenario}, unless a query carries a directive. */
+    public DifySimulator scenario(Scenario scenario) {
+        Objects.requireNonNull(scenario, "scenario");
+        state.updateSettings(settings -> settings.withScenario(scenario));
+        return this;
+    }
+
+    /** The scenario for requests without a directive. */
+    public Scenario scenario() {
+        return state.settings().scenario();
+    }
+
+    /** Deltas per answer and the wait before each, for all following requests. */
+    public DifySimulator cadence(int deltaCount, Duration deltaDelay) {
+        if (deltaCount < 1) throw new IllegalArgumentException("deltaCount must be at least 1");
+        if (deltaDelay.isNegative()) throw new IllegalArgumentException("deltaDelay must not be negative");
+        state.updateSettings(settings -> settings.withDeltaCount(deltaCount).withDeltaDelay(deltaDelay));
+        return this;
+    }
+
+    /** The {@link Scenario#PAUSE} gap and the ping spacing (also used by HOLD_OPEN), for all following requests. */
+    public DifySimulator pause(Duration pause, Duration pingInterval) {
+        if (pause.isNegative()) throw new IllegalArgumentException("pause must not be negative");
+        if (pingInterval.isZero() || pingInterval.isNegative()) {
+            throw new IllegalArgumentException("pingInterval must be positive");
+        }
+        state.updateSettings(settings -> settings.withPause(pause).withPingInterval(pingInterval));
+        return this;
+    }
+
+    /** Chat requests received since start or {@link #reset()}, rejected ones included. */
+    public long chatRequestCount() {
+        return state.chats.total();
+    }
+
+    /** The newest recorded chat requests (up to the configured capacity), oldest first. */
+    public List<RecordedChatRequest> chatRequests() {
+        return state.chats.snapshot();
+    }
+
+    /** Recorded chat requests whose query equals {@code query}. */
+    public List<RecordedChatRequest> requestsFor(String query) {
+        return state.chats.matching(request -> query.equals(request.query()));
+    }
+
+    /** Authenticated stop calls, oldest first. */
+    public List<RecordedStop> stops() {
+        return state.stops.snapshot();
+    }
+
+    /** Accepted feedback calls, oldest first. */
+    public List<RecordedFeedback> feedbacks() {
+        return state.feedbacks.snapshot();
+    }
+
+    /** SSE responses being written right now. */
+    public int openStreams() {
+        return state.streams.count();
+    }
+
+    /** Messages (streams started) in a conversation; 0 for an unknown conversation. */
+    public int messageCount(String conversationId) {
+        return state.conversations.messageCount(conversationId).orElse(0);
+    }
+
+    /** Conversations that exist, across all keys and users. */
+    public int conversationCount() {
+        return state.conversations.count();
+    }
+
+    /**
+     * Forgets conversations and recordings and restores the configured scenario and timing.
+     * Streams already open keep running.
+     */
+    public void reset() {
+        state.reset();
+    }
+
+    /** The full answer text the simulator gives to {@code query} (the deltas concatenated). */
+    public static String expectedAnswer(String query) {
+        return CannedAnswer.forQuery(query);
+    }
+
+    /** Drops open streams (the client sees the connection close) and stops the server. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) return;
+        state.streams.disconnectAll();
+        server.disposeNow(Duration.ofSeconds(5));
+        loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
+        log.info("dify-sim on port {} closed", server.port());
+    }
+
+    /** Blocks until the server is disposed. */
+    void awaitClose() {
+        server.onDispose().block();
+    }
+}

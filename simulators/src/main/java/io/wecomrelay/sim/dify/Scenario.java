@@ -1,0 +1,67 @@
+package io.wecomrelay.sim.dify;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * How the simulator answers a chat request. Set one for all following requests with
+ * {@link DifySimulator#scenario(Scenario)}, or for a single request by putting {@link #tag()}
+ * (for example {@code [sim:error-mid]}) anywhere in the query text; the tag wins.
+ */
+public enum Scenario {
+    /** {@code message} deltas at the configured cadence, then {@code message_end}. */
+    NORMAL("normal"),
+    /** {@code 400 invalid_param} JSON error before any stream. */
+    HTTP_400("http-400"),
+    /** {@code 404 not_found "Conversation Not Exists."} before any stream. */
+    HTTP_404("http-404"),
+    /** {@code 429 too_many_requests} before any stream. */
+    HTTP_429("http-429"),
+    /** {@code 500 internal_server_error} before any stream. */
+    HTTP_500("http-500"),
+    /** Some deltas, then an {@code error} event ({@code completion_request_error}, 400), then close. */
+    ERROR_MID_STREAM("error-mid"),
+    /** Half of the deltas, a long pause filled with pings, the rest and {@code message_end}. */
+    PAUSE("pause"),
+    /** Headers and one delta, then silence; the server never closes (for idle-timeout tests). */
+    SILENT_HANG("silent-hang"),
+    /** All deltas, then the connection closes without {@code message_end}. */
+    NO_TERMINAL("no-terminal"),
+    /** A normal stream whose bytes are flushed in small pieces that cut multi-byte characters. */
+    SPLIT_MULTIBYTE("split-multibyte"),
+    /** Half of the deltas, then {@code message_replace} (moderation), then {@code message_end}. */
+    MESSAGE_REPLACE("message-replace"),
+    /** Agent app: {@code agent_thought}, {@code message_file} (image), {@code agent_message} deltas, {@code message_end}. */
+    AGENT("agent"),
+    /** Chatflow app: workflow and node events around the deltas, {@code message_end}, {@code workflow_finished}. */
+    CHATFLOW("chatflow"),
+    /** Headers, then only pings until the client disconnects or stops the task (for load tests). */
+    HOLD_OPEN("hold-open");
+
+    private final String directive;
+
+    Scenario(String directive) {
+        this.directive = directive;
+    }
+
+    /** The name used inside a query directive, e.g. {@code error-mid}. */
+    public String directive() {
+        return directive;
+    }
+
+    /** The query directive that selects this scenario for one request, e.g. {@code [sim:error-mid]}. */
+    public String tag() {
+        return "[sim:" + directive + "]";
+    }
+
+    /** The scenario whose {@link #directive()} is {@code name}, ignoring case. */
+    public static Optional<Scenario> fromDirective(String name) {
+        var wanted = name.toLowerCase(Locale.ROOT);
+        for (var scenario : values()) {
+            if (scenario.directive.equals(wanted)) {
+                return Optional.of(scenario);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,57 @@
+package io.wecomrelay.sim.dify;
+
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
+
+import tools.jackson.databind.json.JsonMapper;
+
+/** Everything the handlers share: settings, conversations, open streams and the recordings. */
+final class SimulatorState {
+
+    final DifySimulatorConfig config;
+    final JsonMapper json = JsonMapper.builder().build();
+    final SseEncoder sse = new SseEncoder(json);
+    final BearerAuth auth;
+    final Conversations conversations = new Conversations();
+    final ActiveStreams streams = new ActiveStreams();
+    final BoundedLog<RecordedChatRequest> chats;
+    final BoundedLog<RecordedStop> stops;
+    final BoundedLog<RecordedFeedback> feedbacks;
+    private final AtomicReference<StreamSettings> settings;
+    /** {@code http://127.0.0.1:PORT}, known once the server is bound. */
+    private volatile String origin = "http://127.0.0.1";
+
+    SimulatorState(DifySimulatorConfig config) {
+        this.config = config;
+        this.auth = new BearerAuth(config.apiKeys());
+        this.chats = new BoundedLog<>(config.requestLogCapacity());
+        this.stops = new BoundedLog<>(config.requestLogCapacity());
+        this.feedbacks = new BoundedLog<>(config.requestLogCapacity());
+        this.settings = new AtomicReference<>(config.streamSettings());
+    }
+
+    StreamSettings settings() {
+        return settings.get();
+    }
+
+    void updateSettings(UnaryOperator<StreamSettings> change) {
+        settings.updateAndGet(change);
+    }
+
+    String origin() {
+        return origin;
+    }
+
+    void origin(String value) {
+        origin = value;
+    }
+
+    /** Back to the state right after start; open streams are left alone. */
+    void reset() {
+        settings.set(config.streamSettings());
+        conversations.clear();
+        chats.clear();
+        stops.clear();
+        feedbacks.clear();
+    }
+}

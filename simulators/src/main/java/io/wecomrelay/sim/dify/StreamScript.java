@@ -1,0 +1,77 @@
+package io.wecomrelay.sim.dify;
+
+import java.time.Duration;
+import java.util.List;
+
+import reactor.core.publisher.Flux;
+
+/** The SSE frames one scenario sends, in order and with their timing. */
+final class StreamScript {
+
+    /** Gap between the pieces of a split frame, so that the client reads them one by one. */
+    private static final Duration SPLIT_GAP = Duration.ofMillis(1);
+    private static final String REPLACEMENT = "抱歉，这个回答已被内容审核替换。Sorry, this answer was replaced by moderation.";
+    private static final String MID_STREAM_ERROR = "[dify-sim] Completion request failed mid-stream.";
+
+    private final StreamSettings settings;
+    private final EventFactory events;
+    private final Steps steps;
+    private final List<String> deltas;
+    private final StreamPlan plan;
+    private final ChatflowScript chatflow;
+
+    StreamScript(StreamPlan plan, EventFactory events, SseEncoder sse) {
+        this.plan = plan;
+        this.settings = plan.settings();
+        this.events = events;
+        this.steps = new Steps(sse, settings);
+        this.deltas = CannedAnswer.split(plan.answer(), settings.deltaCount());
+        // one instance, so a stopped chatflow finishes the same workflow run it started
+        this.chatflow = new ChatflowScript(events, steps, deltas, plan);
+    }
+
+    Flux<byte[]> frames() {
+        return switch (settings.scenario()) {
+            case NORMAL -> normal();
+            case SPLIT_MULTIBYTE -> normal().concatMap(frame ->
+                    Flux.fromIterable(SseEncoder.splitAcrossCharacters(frame)).delayElements(SPLIT_GAP));
+            case ERROR_MID_STREAM -> Flux.concat(messages(firstHalf()),
+                    steps.later(() -> events.error(400, "completion_request_error", MID_STREAM_ERROR)));
+            case PAUSE -> Flux.concat(messages(firstHalf()), steps.pingsFor(settings.pause()),
+                    messages(secondHalf()), steps.later(events::messageEnd));
+            case SILENT_HANG -> Flux.concat(steps.now(() -> events.message(deltas.get(0))), Flux.never());
+            case NO_TERMINAL -> messages(deltas);
+            case MESSAGE_REPLACE -> Flux.concat(messages(firstHalf()),
+                    steps.later(() -> events.messageReplace(REPLACEMENT)), steps.later(events::messageEnd));
+            case AGENT -> new AgentScript(events, steps, deltas, plan.filesBaseUrl()).frames();
+            case CHATFLOW -> chatflow.frames();
+            case HOLD_OPEN -> steps.pingsForever();
+            case HTTP_400, HTTP_404, HTTP_429, HTTP_500 ->
+                    throw new IllegalStateException(settings.scenario() + " does not stream");
+        };
+    }
+
+    /** What a stream sends after a successful stop: Dify ends the answer with {@code message_end}. */
+    Flux<byte[]> afterStop() {
+        if (settings.scenario() == Scenario.CHATFLOW) {
+            return chatflow.afterStop();
+        }
+        return steps.now(events::messageEnd).flux();
+    }
+
+    private Flux<byte[]> normal() {
+        return Flux.concat(messages(deltas), steps.later(events::messageEnd));
+    }
+
+    private Flux<byte[]> messages(List<String> parts) {
+        return steps.deltas(parts, events::message);
+    }
+
+    private List<String> firstHalf() {
+        return deltas.subList(0, (deltas.size() + 1) / 2);
+    }
+
+    private List<String> secondHalf() {
+        return deltas.subList((deltas.size() + 1) / 2, deltas.size());
+    }
+}
