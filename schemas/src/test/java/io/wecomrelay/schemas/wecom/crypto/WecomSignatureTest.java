@@ -1,0 +1,46 @@
+package io.wecomrelay.schemas.wecom.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
+import org.junit.jupiter.api.Test;
+
+class WecomSignatureTest {
+
+    @Test
+    void sortsTheFourStringsBeforeHashing() throws Exception {
+        // Sorted: "1409659813" < "1700000000" < "Zebra" < "apple" (code-unit order: digits, upper, lower).
+        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                .digest("14096598131700000000Zebraapple".getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(WecomSignature.compute("apple", "1700000000", "1409659813", "Zebra")).isEqualTo(expected);
+        assertThat(WecomSignature.compute("Zebra", "1409659813", "apple", "1700000000")).isEqualTo(expected);
+    }
+
+    @Test
+    void isLowercaseHexOf40Characters() {
+        assertThat(WecomSignature.compute("t", "1", "2", "x")).matches("[0-9a-f]{40}");
+    }
+
+    @Test
+    void hashesUtf8() throws Exception {
+        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                .digest("12ab令牌".getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(WecomSignature.compute("令牌", "1", "2", "ab")).isEqualTo(expected);
+    }
+
+    @Test
+    void matchesOnlyTheExactSignature() {
+        String signature = WecomSignature.compute("t", "1", "2", "x");
+
+        assertThat(WecomSignature.matches(signature, "t", "1", "2", "x")).isTrue();
+        assertThat(WecomSignature.matches(signature + "0", "t", "1", "2", "x")).isFalse();
+        assertThat(WecomSignature.matches("", "t", "1", "2", "x")).isFalse();
+        assertThat(WecomSignature.matches(null, "t", "1", "2", "x")).isFalse();
+        assertThat(WecomSignature.matches(signature, "t", "1", "2", null)).isFalse();
+    }
+}
