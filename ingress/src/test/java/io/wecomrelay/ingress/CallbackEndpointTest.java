@@ -67,7 +67,7 @@ class CallbackEndpointTest {
         assertThat(response.streamFinished()).isFalse();
         assertThat(response.streamContent()).isEqualTo("正在思考…");
         assertThat(response.reply().path("stream").path("feedback").path("id").asString()).isEqualTo(response.streamId());
-        List<MessageReceived> published = IngressTestSupport.publishedFor(STREAM_BOT, 1, Duration.ofSeconds(20)).stream()
+        List<MessageReceived> published = IngressTestSupport.publishedUntil(STREAM_BOT, msgId, Duration.ofSeconds(20)).stream()
                 .filter(e -> e.message().msgId().equals(msgId)).toList();
         assertThat(published).hasSize(1);
         assertThat(published.get(0).streamId()).isEqualTo(response.streamId());
@@ -135,7 +135,7 @@ class CallbackEndpointTest {
         CallbackResponse response = urlBot.send(WecomMessages.text(URL_BOT, msgId, "lisi", "group-1", "@bot hi")).get();
 
         assertThat(response.isEmptyReply()).isTrue();
-        assertThat(IngressTestSupport.publishedFor(URL_BOT, 1, Duration.ofSeconds(20)))
+        assertThat(IngressTestSupport.publishedUntil(URL_BOT, msgId, Duration.ofSeconds(20)))
                 .anySatisfy(e -> assertThat(e.message().msgId()).isEqualTo(msgId));
     }
 

@@ -64,9 +64,9 @@ final class IngressTestSupport {
 
     /**
      * The MessageReceived events published for {@code botId} (reading the topic from the start),
-     * once at least {@code atLeast} arrived or {@code timeout} passed.
+     * once one with {@code msgId} arrived or {@code timeout} passed.
      */
-    static List<MessageReceived> publishedFor(String botId, int atLeast, Duration timeout) {
+    static List<MessageReceived> publishedUntil(String botId, String msgId, Duration timeout) {
         Map<String, Object> props = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "ingress-test-" + UUID.randomUUID(),
@@ -76,7 +76,7 @@ final class IngressTestSupport {
         try (var consumer = new KafkaConsumer<String, RelayEvent>(props, new StringDeserializer(), EventSerde.any())) {
             consumer.subscribe(List.of(Topics.INBOUND.name()));
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (result.size() < atLeast && System.nanoTime() < deadline) {
+            while (result.stream().noneMatch(e -> e.message().msgId().equals(msgId)) && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, RelayEvent> record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.key().equals(botId)) {
                         result.add((MessageReceived) record.value());

@@ -16,7 +16,7 @@ public enum RejectionReason {
     BAD_SIGNATURE(HttpStatus.UNAUTHORIZED),
     BAD_BASE64(HttpStatus.BAD_REQUEST),
     BAD_CIPHERTEXT(HttpStatus.BAD_REQUEST),
-    BAD_PADDING_OR_LENGTH(HttpStatus.BAD_REQUEST),
+    BAD_FRAME(HttpStatus.BAD_REQUEST),
     RECEIVE_ID_MISMATCH(HttpStatus.BAD_REQUEST),
     MALFORMED_MESSAGE(HttpStatus.BAD_REQUEST),
     BOT_MISMATCH(HttpStatus.BAD_REQUEST);
@@ -42,7 +42,7 @@ public enum RejectionReason {
             case PARSE_JSON_ERROR -> MALFORMED_ENVELOPE;
             case VALIDATE_CORPID_ERROR -> RECEIVE_ID_MISMATCH;
             case DECODE_BASE64_ERROR -> BAD_BASE64;
-            case ILLEGAL_BUFFER -> BAD_PADDING_OR_LENGTH;
+            case ILLEGAL_BUFFER -> BAD_FRAME;
             default -> BAD_CIPHERTEXT;
         };
     }

@@ -1,0 +1,172 @@
+package io.wecomrelay.ingress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Random;
+import java.util.UUID;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.wecomrelay.schemas.wecom.WecomJson;
+import io.wecomrelay.schemas.wecom.crypto.AesCbcEngines;
+import io.wecomrelay.schemas.wecom.crypto.WecomCrypto;
+import io.wecomrelay.sim.wecom.WecomClient;
+import io.wecomrelay.sim.wecom.WecomClient.Signed;
+import io.wecomrelay.sim.wecom.WecomMessages;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Every class of bad input gets a 4xx, a metric by reason and no published event; thousands of
+ * mutated callbacks never produce a 5xx, and good callbacks still work afterwards.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "relay.ingress.max-body-size=8KB")
+class HostileInputTest {
+
+    static final String BOT = "ingress-hostile-bot";
+    static final Path BOTS = IngressTestSupport.botsFile(IngressTestSupport.bot(BOT, "passive_stream"));
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        IngressTestSupport.register(registry, BOTS);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    MeterRegistry meters;
+
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void eachHostileClassIsRefusedWithItsReasonAndNothingIsPublished() throws Exception {
+        WecomClient client = client();
+        String prefix = "hostile-" + UUID.randomUUID();
+        String plaintext = WecomJson.write(WecomMessages.text(BOT, prefix, "mallory", null, "x"));
+        Signed good = client.sign(client.encrypt(plaintext));
+
+        expect(client.sendRaw(good.withSignature("0".repeat(40))).get().status(), 401, "bad-signature");
+        expect(post(good.query().replace("nonce=", "nonce_x="), envelope(good.encrypt())), 400, "missing-parameter");
+        expect(client.sendRaw(client.sign(client.encrypt(plaintext)).withTimestamp("1400000000")).get().status(), 400, "stale-timestamp");
+        expect(client.sendRaw(client.sign("@@@not*base64@@@")).get().status(), 400, "bad-base64");
+        expect(client.sendRaw(client.sign(Base64.getEncoder().encodeToString(new byte[20]))).get().status(), 400, "bad-ciphertext");
+        expect(client.sendRaw(client.sign(encryptRaw(withPadding(new byte[48], 0)))).get().status(), 400, "bad-ciphertext");
+        expect(client.sendRaw(client.sign(encryptRaw(frame(plaintext.getBytes(StandardCharsets.UTF_8), 100_000, "")))).get().status(),
+                400, "bad-frame");
+        expect(client.sendRaw(client.sign(encryptRaw(frame(plaintext.getBytes(StandardCharsets.UTF_8), -1, "wx5823bf96d3bd56c7")))).get().status(),
+                400, "receive-id-mismatch");
+        expect(client.sendRaw(client.sign(client.encrypt("not json at all"))).get().status(), 400, "malformed-message");
+        expect(client.sendRaw(client.sign(client.encrypt("{\"msgtype\":\"text\"}"))).get().status(), 400, "malformed-message");
+        expect(post(good.query(), "{\"encrypt\": 42}"), 400, "malformed-envelope");
+        expect(post(good.query(), "x".repeat(20_000)), 413, "body-too-large");
+        expect(postWithType(good.query(), envelope(good.encrypt()), "application/x-www-form-urlencoded"), 415, "wrong-content-type");
+
+        assertOnlyTheSentinelIsPublished(client, prefix);
+    }
+
+    @Test
+    void thousandsOfMutatedCallbacksNeverCauseA5xxOrAPublish() throws Exception {
+        WecomClient client = client();
+        String prefix = "fuzz-" + UUID.randomUUID();
+        String plaintext = WecomJson.write(WecomMessages.text(BOT, prefix, "mallory", null, "fuzz"));
+        Signed good = client.sign(client.encrypt(plaintext));
+        String body = envelope(good.encrypt());
+        Random random = new Random(42);
+        for (int i = 0; i < 2_000; i++) {
+            int status = switch (i % 4) {
+                case 0 -> post(good.query(), mutate(body, random));
+                case 1 -> client.sendRaw(good.withEncrypt(mutate(good.encrypt(), random))).get().status();
+                case 2 -> client.sendRaw(good.withSignature(mutate(good.msgSignature(), random))).get().status();
+                default -> post(mutate(good.query(), random), body);
+            };
+            assertThat(status).as("mutation %d", i).isBetween(400, 499);
+        }
+        assertOnlyTheSentinelIsPublished(client, prefix);
+    }
+
+    /** Publishing is ordered per partition, so once the good sentinel is there, anything hostile would be too. */
+    private void assertOnlyTheSentinelIsPublished(WecomClient client, String hostilePrefix) throws Exception {
+        String sentinel = "sentinel-" + UUID.randomUUID();
+        assertThat(client.send(WecomMessages.text(BOT, sentinel, "alice", null, "good")).get().status()).isEqualTo(200);
+        var ids = IngressTestSupport.publishedUntil(BOT, sentinel, Duration.ofSeconds(20)).stream().map(e -> e.message().msgId()).toList();
+        assertThat(ids).contains(sentinel).noneMatch(id -> id.startsWith(hostilePrefix));
+    }
+
+    private void expect(int status, int expected, String reason) {
+        assertThat(status).as(reason).isEqualTo(expected);
+        assertThat(meters.find("wecom.ingress.rejections").tag("reason", reason).counter()).as(reason).isNotNull();
+    }
+
+    // URL-safe so that every mutation still makes a valid request line; '+' and '=' still disturb base64 and queries.
+    private static final String SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-.";
+
+    private static String mutate(String text, Random random) {
+        if (text.isEmpty()) {
+            return "x";
+        }
+        char[] chars = text.toCharArray();
+        int edits = 1 + random.nextInt(3);
+        for (int e = 0; e < edits; e++) {
+            int at = random.nextInt(chars.length);
+            char replacement;
+            do {
+                replacement = SAFE.charAt(random.nextInt(SAFE.length()));
+            } while (replacement == chars[at]);
+            chars[at] = replacement;
+        }
+        return random.nextInt(10) == 0 ? new String(chars, 0, random.nextInt(chars.length)) : new String(chars);
+    }
+
+    /** random(16) | length | msg | receiveId, where length -1 means the real length. */
+    private static byte[] frame(byte[] msg, int length, String receiveId) {
+        byte[] id = receiveId.getBytes(StandardCharsets.UTF_8);
+        var buffer = java.nio.ByteBuffer.allocate(20 + msg.length + id.length);
+        buffer.put(new byte[16]).putInt(length < 0 ? msg.length : length).put(msg).put(id);
+        int pad = 32 - buffer.capacity() % 32;
+        byte[] padded = java.util.Arrays.copyOf(buffer.array(), buffer.capacity() + pad);
+        java.util.Arrays.fill(padded, buffer.capacity(), padded.length, (byte) pad);
+        return padded;
+    }
+
+    private static byte[] withPadding(byte[] block, int padByte) {
+        block[block.length - 1] = (byte) padByte;
+        return block;
+    }
+
+    private static String encryptRaw(byte[] padded) {
+        byte[] key = Base64.getDecoder().decode(IngressTestSupport.AES_KEY + "=");
+        byte[] iv = java.util.Arrays.copyOf(key, 16);
+        return Base64.getEncoder().encodeToString(AesCbcEngines.jca().encrypt(key, iv, padded));
+    }
+
+    private int post(String query, String body) throws Exception {
+        return postWithType(query, body, "application/json");
+    }
+
+    private int postWithType(String query, String body, String type) throws Exception {
+        URI uri = URI.create("http://127.0.0.1:" + port + "/wecom/callback/" + BOT + "?" + query.replace(" ", "%20"));
+        return http.send(HttpRequest.newBuilder(uri).header("Content-Type", type)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    private static String envelope(String encrypt) {
+        return "{\"encrypt\":\"" + encrypt + "\"}";
+    }
+
+    private WecomClient client() {
+        return WecomClient.create(URI.create("http://127.0.0.1:" + port + "/wecom/callback/" + BOT),
+                IngressTestSupport.TOKEN, IngressTestSupport.AES_KEY);
+    }
+}
