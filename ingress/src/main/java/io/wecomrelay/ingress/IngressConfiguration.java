@@ -1,6 +1,7 @@
 package io.wecomrelay.ingress;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -23,6 +24,7 @@ import io.wecomrelay.schemas.topic.TopicProvisioner;
 import io.wecomrelay.schemas.topic.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -97,13 +99,18 @@ class IngressConfiguration {
         return CallbackRoutes.routes(handler);
     }
 
-    /** Creates missing topics before the first callback can arrive; never alters existing ones. */
+    /**
+     * Creates missing topics before the first callback can arrive; never alters existing ones.
+     * Kafka being down at start is not fatal: callbacks get 503 until it is back, and WeCom retries.
+     */
     @Bean
     ApplicationRunner provisionTopics(KafkaProperties kafka, IngressProperties properties) {
         return args -> {
             try (Admin admin = Admin.create(kafka.buildAdminProperties())) {
                 new TopicProvisioner(admin, properties.topics().replicationFactor())
-                        .ensure(java.util.List.of(Topics.INBOUND), properties.topics().partitions());
+                        .ensure(List.of(Topics.INBOUND), properties.topics().partitions());
+            } catch (IllegalStateException e) {
+                LoggerFactory.getLogger(IngressConfiguration.class).warn("topics not provisioned: {}", e.getMessage());
             }
         };
     }
