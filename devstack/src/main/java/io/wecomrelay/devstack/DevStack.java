@@ -1,0 +1,90 @@
+package io.wecomrelay.devstack;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+
+import io.wecomrelay.schemas.bot.BotConfig;
+import io.wecomrelay.sim.wecom.ChatResult;
+import io.wecomrelay.sim.wecom.ChatSession;
+import io.wecomrelay.sim.wecom.WecomClient;
+
+/**
+ * {@code ./run-local.sh}: the whole pipeline on this machine. Prints one parseable line per bot,
+ * runs one demo conversation through the WeCom simulator (unless {@code --no-demo}), then runs
+ * until Ctrl-C, which stops everything it started.
+ *
+ * <pre>
+ * options: --bots FILE   use your bots file instead of the generated demo bot
+ *          --work-dir D  where the demo credentials and logs live (default .devstack)
+ *          --no-demo     do not send the demo message
+ *          --logs-to-files  write service output to WORK_DIR/logs instead of this console
+ * </pre>
+ */
+public final class DevStack {
+
+    private DevStack() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        var out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        Map<String, String> options = Options.parse(args);
+        Path root = Path.of(options.getOrDefault("root", ".")).toAbsolutePath().normalize();
+        Path workDir = root.resolve(options.getOrDefault("work-dir", ".devstack"));
+        var settings = new StackSettings(root, workDir, options.containsKey("bots") ? Path.of(options.get("bots")) : null,
+                Map.of(), System.getenv("KAFKA_BOOTSTRAP_SERVERS"), System.getenv("REDIS_URL"), System.getenv("DIFY_BASE_URL"),
+                System.getenv("DIFY_API_KEY"), 9092, 5001, options.containsKey("logs-to-files"));
+        LocalStack stack = LocalStack.start(settings);
+        var stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stack.close();
+            stopped.countDown();
+        }, "stop-local-stack"));
+        out.println();
+        for (BotConfig bot : stack.bots()) {
+            out.println("bot " + bot.id() + " callback=" + stack.callbackUrl(bot.id()) + " token=" + bot.token().reveal()
+                    + " aeskey=" + bot.aesKey().reveal());
+        }
+        if (!options.containsKey("no-demo") && !stack.bots().isEmpty()) {
+            demo(out, stack, stack.bots().get(0));
+        }
+        out.println("\nwecom-relay is running. Try: ./chat.sh --text '你好'   Stop with Ctrl-C.");
+        stopped.await();
+    }
+
+    private static void demo(PrintStream out, LocalStack stack, BotConfig bot) throws InterruptedException {
+        var client = WecomClient.create(URI.create(stack.callbackUrl(bot.id())), bot.token().reveal(), bot.aesKey().reveal());
+        var session = new ChatSession(client, bot.id(), Duration.ofSeconds(1), ChatSession.WECOM_WINDOW);
+        out.println("\ndemo: zhangsan says 你好，介绍一下你自己 (streamed reply below, one line per refresh)");
+        ChatResult result = session.chat(UUID.randomUUID().toString(), "zhangsan", null, "你好，介绍一下你自己",
+                frame -> out.println("  | " + frame));
+        out.println("demo: " + (result.finished() ? "finished" : "NOT finished") + " after " + result.refreshes()
+                + " refreshes, " + result.elapsed().toMillis() + " ms");
+    }
+
+    /** {@code --name value} and bare {@code --flag} arguments. */
+    static final class Options {
+        private Options() {
+        }
+
+        static Map<String, String> parse(String[] args) {
+            var options = new java.util.HashMap<String, String>();
+            for (int i = 0; i < args.length; i++) {
+                if (!args[i].startsWith("--")) {
+                    throw new IllegalArgumentException("unexpected argument " + args[i]);
+                }
+                String name = args[i].substring(2);
+                boolean hasValue = i + 1 < args.length && !args[i + 1].startsWith("--");
+                options.put(name, hasValue ? args[++i] : "true");
+            }
+            return options;
+        }
+    }
+}

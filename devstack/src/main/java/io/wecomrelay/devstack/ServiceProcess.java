@@ -1,0 +1,117 @@
+package io.wecomrelay.devstack;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+
+/** One service running as {@code java -jar}, like compose runs it. */
+final class ServiceProcess implements AutoCloseable {
+
+    private final Service service;
+    private final int port;
+    private final Process process;
+    private final @Nullable Path log;
+
+    private ServiceProcess(Service service, int port, Process process, @Nullable Path log) {
+        this.service = service;
+        this.port = port;
+        this.process = process;
+        this.log = log;
+    }
+
+    static ServiceProcess start(Service service, Path jar, int port, Map<String, String> env, List<String> args,
+                                @Nullable Path logDir) throws IOException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build first with ./mvnw -DskipTests package");
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        var command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dfile.encoding=UTF-8", "-jar", jar.toString(), "--server.port=" + port));
+        command.addAll(args);
+        var builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        Path log = null;
+        if (logDir == null) {
+            builder.inheritIO();
+        } else {
+            Files.createDirectories(logDir);
+            log = logDir.resolve(service.module() + ".log");
+            builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        }
+        return new ServiceProcess(service, port, builder.start(), log);
+    }
+
+    Service service() {
+        return service;
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** Waits until {@code /actuator/health} answers 200, or fails with the end of the service's log. */
+    void awaitHealthy(Duration timeout) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        URI health = URI.create("http://127.0.0.1:" + port + "/actuator/health");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(service.module() + " exited with code " + process.exitValue() + logTail());
+            }
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException(service.module() + " not healthy after " + timeout + logTail());
+    }
+
+    /** Stops the process as the operating system would on shutdown: SIGTERM, then SIGKILL. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Kills the process without letting it shut down (for crash tests). */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    private String logTail() {
+        if (log == null) {
+            return "";
+        }
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return "; last lines of " + log + ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
