@@ -1,0 +1,118 @@
+package io.wecomrelay.devstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.UUID;
+
+import io.wecomrelay.schemas.bot.BotConfig;
+import io.wecomrelay.schemas.ids.StreamIds;
+import io.wecomrelay.sim.dify.DifySimulator;
+import io.wecomrelay.sim.wecom.CallbackResponse;
+import io.wecomrelay.sim.wecom.ChatResult;
+import io.wecomrelay.sim.wecom.ChatSession;
+import io.wecomrelay.sim.wecom.WecomClient;
+import io.wecomrelay.sim.wecom.WecomMessages;
+import io.wecomrelay.testkit.TestInfrastructure;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The walking skeleton, end to end: the WeCom simulator talks to ingress; the message goes through
+ * Kafka, the processor, the llm-worker, the Dify simulator, Kafka again, the responder and Redis,
+ * and comes back through ingress's refresh answers. The services run as {@code java -jar}, exactly
+ * as in production, against the test JVM's broker and Redis.
+ */
+class EndToEndTest {
+
+    static LocalStack stack;
+    static BotConfig bot;
+    static WecomClient wecom;
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        Map<Service, Integer> ports = new EnumMap<>(Service.class);
+        for (Service service : Service.values()) {
+            ports.put(service, freePort());
+        }
+        var settings = new StackSettings(root, root.resolve("devstack/target/e2e"), null, ports,
+                TestInfrastructure.kafkaBootstrapServers(), TestInfrastructure.redisUrl(), null, null, 0, 0, true);
+        stack = LocalStack.start(settings);
+        bot = stack.bots().get(0);
+        wecom = WecomClient.create(URI.create(stack.callbackUrl(bot.id())), bot.token().reveal(), bot.aesKey().reveal());
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void aTextMessageGetsAReplyThatStreamsOverSeveralRefreshesAndFinishes() throws Exception {
+        String question = "你好，端到端 " + UUID.randomUUID();
+        var session = new ChatSession(wecom, bot.id(), Duration.ofMillis(300), Duration.ofMinutes(2));
+
+        ChatResult result = session.chat(UUID.randomUUID().toString(), "zhangsan", null, question, frame -> { });
+
+        assertThat(result.finished()).isTrue();
+        assertThat(result.finalContent()).isEqualTo(DifySimulator.expectedAnswer(question));
+        long partialFrames = result.frames().stream()
+                .filter(frame -> !frame.equals(bot.placeholder()) && !frame.equals(result.finalContent())).count();
+        assertThat(partialFrames).as("frames seen: %s", result.frames()).isGreaterThanOrEqualTo(1);
+        assertThat(result.frames().size()).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void theSameMsgIdThreeTimesCausesOneDifyCallAndOneReply() throws Exception {
+        String question = "retry storm " + UUID.randomUUID();
+        String msgId = UUID.randomUUID().toString();
+        var message = WecomMessages.text(bot.id(), msgId, "lisi", null, question);
+        var streamIds = new HashSet<String>();
+
+        for (int i = 0; i < 3; i++) {
+            CallbackResponse response = wecom.send(message).get();
+            assertThat(response.status()).isEqualTo(200);
+            streamIds.add(response.streamId());
+        }
+        var session = new ChatSession(wecom, bot.id(), Duration.ofMillis(300), Duration.ofMinutes(2));
+        ChatResult result = session.chat(msgId, "lisi", null, question, frame -> { });
+
+        assertThat(streamIds).containsExactly(StreamIds.of(bot.id(), msgId));
+        assertThat(result.streamId()).isEqualTo(StreamIds.of(bot.id(), msgId));
+        assertThat(result.finished()).isTrue();
+        assertThat(result.finalContent()).isEqualTo(DifySimulator.expectedAnswer(question));
+        assertThat(stack.difySimulator().requestsFor(question)).hasSize(1);
+    }
+
+    @Test
+    void aWrongSignatureIsRefusedAndReachesNobody() throws Exception {
+        String question = "forged " + UUID.randomUUID();
+        String plaintext = io.wecomrelay.schemas.wecom.WecomJson.write(
+                WecomMessages.text(bot.id(), UUID.randomUUID().toString(), "mallory", null, question));
+
+        CallbackResponse response = wecom.sendRaw(wecom.sign(wecom.encrypt(plaintext)).withSignature("f".repeat(40))).get();
+
+        assertThat(response.status()).isEqualTo(401);
+        // the next good message is answered; the forged one never reached Dify
+        var session = new ChatSession(wecom, bot.id(), Duration.ofMillis(300), Duration.ofMinutes(2));
+        assertThat(session.chat(UUID.randomUUID().toString(), "alice", null, "after forgery", frame -> { }).finished()).isTrue();
+        assertThat(stack.difySimulator().requestsFor(question)).isEmpty();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
