@@ -9,6 +9,7 @@ import java.util.SplittableRandom;
 import io.wecomrelay.schemas.event.ChatType;
 import io.wecomrelay.schemas.wecom.CallbackEnvelope;
 import io.wecomrelay.schemas.wecom.WecomFixtures;
+import io.wecomrelay.schemas.wecom.WecomJson;
 import io.wecomrelay.schemas.wecom.WecomFixtures.CallbackCase;
 import io.wecomrelay.schemas.wecom.crypto.AesCbcEngines;
 import io.wecomrelay.schemas.wecom.crypto.WecomCrypto;
@@ -45,7 +46,7 @@ class CallbackFixturesTest {
         assertThat(plaintext).isEqualTo(c.plaintext());
         WecomCallback callback = WecomCallback.parse(plaintext);
         assertThat(callback.meta().msgType()).isEqualTo(c.msgType());
-        assertThat(callback.raw()).isEqualTo(io.wecomrelay.schemas.wecom.WecomJson.readObject(c.plaintext()));
+        assertThat(callback.raw()).isEqualTo(WecomJson.readObject(c.plaintext()));
     }
 
     @Test
