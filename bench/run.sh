@@ -13,7 +13,7 @@ esac
 shift
 
 # One reactor build: schemas resolves from the reactor, so nothing has to be installed.
-mvn -B -q -pl benchmarks -am package dependency:build-classpath -DskipTests \
+./mvnw -B -q -pl benchmarks -am package dependency:build-classpath -DskipTests \
     -Dmdep.outputFile=target/classpath.txt
 
 mkdir -p bench/results
