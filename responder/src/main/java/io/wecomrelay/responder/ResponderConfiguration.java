@@ -183,6 +183,7 @@ class ResponderConfiguration {
                 props.stream().truncatedNote());
     }
 
+    // The ProvisionedTopics parameters only order startup: topics exist before listeners subscribe.
     @Bean
     ConcurrentMessageListenerContainer<String, RelayEvent> chunksContainer(
             ConcurrentKafkaListenerContainerFactory<String, RelayEvent> factory, ChunkMaterializer listener,

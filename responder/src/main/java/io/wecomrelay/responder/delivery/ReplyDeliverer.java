@@ -16,6 +16,7 @@ import io.wecomrelay.schemas.bot.Secret;
 import io.wecomrelay.schemas.event.DeliveryChannel;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -60,18 +61,11 @@ public final class ReplyDeliverer {
 
     /** Completes when the reply was delivered or dead-lettered; never errors. */
     public Mono<Void> deliver(FinishedReply reply, BotConfig bot) {
-        switch (bot.replyMode()) {
-            case RESPONSE_URL:
-                return toResponseUrl(reply);
-            case WEBHOOK:
-                Secret key = bot.webhookKey();
-                if (key == null) {
-                    return refuse(reply, DeliveryChannel.WEBHOOK, "bot has no webhook key");
-                }
-                return toWebhook(reply, key);
-            default:
-                return Mono.empty();
-        }
+        return switch (bot.replyMode()) {
+            case RESPONSE_URL -> toResponseUrl(reply);
+            case WEBHOOK -> toWebhook(reply, bot.webhookKey());
+            case PASSIVE_STREAM, STREAM_WITH_TEMPLATE_CARD -> Mono.empty();
+        };
     }
 
     private Mono<Void> toResponseUrl(FinishedReply reply) {
@@ -88,7 +82,10 @@ public final class ReplyDeliverer {
         return sendParts(reply, DeliveryChannel.RESPONSE_URL, List.of(content), text -> client.toResponseUrl(target, text));
     }
 
-    private Mono<Void> toWebhook(FinishedReply reply, Secret key) {
+    private Mono<Void> toWebhook(FinishedReply reply, @Nullable Secret key) {
+        if (key == null) {
+            return refuse(reply, DeliveryChannel.WEBHOOK, "bot has no webhook key");
+        }
         List<String> parts = MarkdownSplitter.split(reply.content(), WEBHOOK_MAX_BYTES);
         return sendParts(reply, DeliveryChannel.WEBHOOK, parts, text -> client.toWebhook(key, text));
     }

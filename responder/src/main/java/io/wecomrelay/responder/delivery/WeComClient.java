@@ -22,6 +22,8 @@ import org.springframework.web.util.UriComponentsBuilder;
  */
 public final class WeComClient {
 
+    private static final int MAX_DETAIL = 200;
+
     private final WebClient http;
     private final URI apiBase;
     private final Duration timeout;
@@ -75,7 +77,8 @@ public final class WeComClient {
             if (errcode == null || !errcode.isIntegralNumber()) {
                 return new SendResult(SendResult.Kind.PERMANENT, null, "answer without errcode");
             }
-            return SendResult.ofErrcode(errcode.asInt(), answer.path("errmsg").asString(""));
+            String errmsg = answer.path("errmsg").asString("");
+            return SendResult.ofErrcode(errcode.asInt(), errmsg.length() > MAX_DETAIL ? errmsg.substring(0, MAX_DETAIL) : errmsg);
         } catch (JacksonException e) {
             return new SendResult(SendResult.Kind.PERMANENT, null, "answer is not JSON");
         }
