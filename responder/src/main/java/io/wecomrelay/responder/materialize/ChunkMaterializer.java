@@ -12,6 +12,7 @@ import io.wecomrelay.schemas.event.ReplyChunk;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import org.springframework.kafka.listener.MessageListener;
 
@@ -44,6 +45,12 @@ public final class ChunkMaterializer implements MessageListener<String, RelayEve
         if (!(record.value() instanceof ReplyChunk chunk)) {
             throw new UnexpectedEventException(record.topic(), record.value() == null ? Void.class : record.value().getClass());
         }
+        try (var trace = MDC.putCloseable("traceId", chunk.meta().traceId())) {
+            fold(record, chunk);
+        }
+    }
+
+    private void fold(ConsumerRecord<String, RelayEvent> record, ReplyChunk chunk) {
         FoldResult result = store.fold(chunk);
         latency.record(Duration.ofMillis(Math.max(0, clock.millis() - record.timestamp())));
         meters.counter("responder.chunks", "status", result.status().name().toLowerCase(Locale.ROOT)).increment();

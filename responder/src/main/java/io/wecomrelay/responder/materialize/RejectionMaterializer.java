@@ -14,6 +14,7 @@ import io.wecomrelay.schemas.event.ReplyRoute;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import org.springframework.kafka.listener.MessageListener;
 
@@ -48,6 +49,12 @@ public final class RejectionMaterializer implements MessageListener<String, Rela
         if (!(record.value() instanceof MessageRejected rejection)) {
             throw new UnexpectedEventException(record.topic(), record.value() == null ? Void.class : record.value().getClass());
         }
+        try (var trace = MDC.putCloseable("traceId", rejection.meta().traceId())) {
+            materialize(record, rejection);
+        }
+    }
+
+    private void materialize(ConsumerRecord<String, RelayEvent> record, MessageRejected rejection) {
         String reason = rejection.reason().name().toLowerCase(Locale.ROOT);
         if (rejection.reason() == RejectReason.DUPLICATE) {
             meters.counter("responder.rejections", "reason", reason, "status", "ignored").increment();
