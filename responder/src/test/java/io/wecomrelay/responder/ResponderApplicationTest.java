@@ -74,7 +74,7 @@ class ResponderApplicationTest {
         registry.add("relay.responder.delivery.wecom-api-base-url", WECOM::baseUrl);
         registry.add("relay.responder.delivery.rate-limit.permits", () -> "5");
         registry.add("relay.responder.delivery.rate-limit.window", () -> "1s");
-        registry.add("relay.responder.delivery.rate-limit.margin", () -> "150ms");
+        registry.add("relay.responder.delivery.rate-limit.margin", () -> "300ms");
         registry.add("relay.responder.delivery.rate-limit.key-prefix", () -> "test-rate-" + UUID.randomUUID() + ":");
         registry.add("relay.responder.delivery.retry.initial-backoff", () -> "100ms");
         registry.add("relay.responder.delivery.retry.max-backoff", () -> "500ms");
