@@ -1,0 +1,211 @@
+package io.wecomrelay.responder;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.wecomrelay.responder.delivery.ActiveDelivery;
+import io.wecomrelay.responder.delivery.DeadLetters;
+import io.wecomrelay.responder.delivery.DeliveryRecorder;
+import io.wecomrelay.responder.delivery.RedisRateLimiter;
+import io.wecomrelay.responder.delivery.ReplyDeliverer;
+import io.wecomrelay.responder.delivery.WeComClient;
+import io.wecomrelay.responder.materialize.ChunkMaterializer;
+import io.wecomrelay.responder.materialize.RedisStreamStateStore;
+import io.wecomrelay.responder.materialize.RejectionMaterializer;
+import io.wecomrelay.responder.materialize.StreamStateStore;
+import io.wecomrelay.responder.materialize.UnexpectedEventException;
+import io.wecomrelay.schemas.bot.BotRegistry;
+import io.wecomrelay.schemas.bot.BotRegistryLoader;
+import io.wecomrelay.schemas.event.EventSerde;
+import io.wecomrelay.schemas.event.RelayEvent;
+import io.wecomrelay.schemas.event.UnknownEventTypeException;
+import io.wecomrelay.schemas.stream.StreamStateKeys;
+import io.wecomrelay.schemas.topic.TopicProvisioner;
+import io.wecomrelay.schemas.topic.TopicSpec;
+import io.wecomrelay.schemas.topic.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ConsumerRecordRecoverer;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
+import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
+import org.springframework.util.backoff.ExponentialBackOff;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/** The only place that wires the responder; everything below it is plain Java. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ResponderProperties.class)
+class ResponderConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(ResponderConfiguration.class);
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    BotRegistry botRegistry(ResponderProperties props) {
+        BotRegistry registry = new BotRegistryLoader(System::getenv).load(props.botsFile());
+        log.info("loaded bots={}", registry);
+        return registry;
+    }
+
+    @Bean
+    ProvisionedTopics provisionedTopics(KafkaProperties kafka, ResponderProperties props) {
+        var provisioning = props.topics();
+        if (!provisioning.enabled()) {
+            return new ProvisionedTopics(List.of());
+        }
+        List<TopicSpec> topics = List.of(Topics.CHUNKS, Topics.REJECTED, Topics.DELIVERIES,
+                Topics.CHUNKS.deadLetter(), Topics.REJECTED.deadLetter());
+        Map<String, Integer> partitions = topics.stream()
+                .collect(Collectors.toMap(TopicSpec::name, spec -> provisioning.partitions()));
+        try (Admin admin = Admin.create(kafka.buildAdminProperties())) {
+            return new ProvisionedTopics(new TopicProvisioner(admin, provisioning.replicationFactor()).ensure(topics, partitions));
+        }
+    }
+
+    @Bean
+    StreamStateStore streamStateStore(StringRedisTemplate redis, Clock clock, ResponderProperties props) {
+        return new RedisStreamStateStore(redis, clock, props.stream().ttl(), StreamStateKeys.MAX_CONTENT_BYTES,
+                props.stream().truncatedNote());
+    }
+
+    @Bean
+    KafkaTemplate<String, Object> kafkaTemplate(KafkaProperties kafka) {
+        Map<Class<?>, Serializer<?>> byType = Map.of(byte[].class, new ByteArraySerializer(), RelayEvent.class, EventSerde.any());
+        var producers = new DefaultKafkaProducerFactory<String, Object>(kafka.buildProducerProperties(),
+                new StringSerializer(), new DelegatingByTypeSerializer(byType, true));
+        return new KafkaTemplate<>(producers);
+    }
+
+    @Bean
+    DefaultErrorHandler kafkaErrorHandler(KafkaTemplate<String, Object> kafka, MeterRegistry meters, ResponderProperties props) {
+        var deadLetters = new DeadLetterPublishingRecoverer(kafka,
+                (record, e) -> new TopicPartition(record.topic() + TopicSpec.DEAD_LETTER_SUFFIX, -1));
+        ConsumerRecordRecoverer recoverer = (record, e) -> {
+            String cause = rootCause(e).getClass().getSimpleName();
+            meters.counter("responder.dlt", "topic", record.topic() + TopicSpec.DEAD_LETTER_SUFFIX, "cause", cause).increment();
+            log.warn("dead-lettered {}-{}@{} cause={}", record.topic(), record.partition(), record.offset(), cause);
+            deadLetters.accept(record, e);
+        };
+        var listener = props.listener();
+        var backOff = new ExponentialBackOff(listener.initialBackoff().toMillis(), 2.0);
+        backOff.setMaxInterval(listener.maxBackoff().toMillis());
+        backOff.setMaxAttempts(listener.retries());
+        var handler = new DefaultErrorHandler(recoverer, backOff);
+        handler.addNotRetryableExceptions(UnexpectedEventException.class, UnknownEventTypeException.class);
+        return handler;
+    }
+
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<String, RelayEvent> kafkaListenerContainerFactory(
+            KafkaProperties kafka, DefaultErrorHandler errorHandler, ResponderProperties props) {
+        var consumers = new DefaultKafkaConsumerFactory<String, RelayEvent>(kafka.buildConsumerProperties(),
+                new StringDeserializer(), new ErrorHandlingDeserializer<>(EventSerde.any()));
+        var factory = new ConcurrentKafkaListenerContainerFactory<String, RelayEvent>();
+        factory.setConsumerFactory(consumers);
+        factory.setCommonErrorHandler(errorHandler);
+        factory.setConcurrency(props.listener().concurrency());
+        return factory;
+    }
+
+    @Bean
+    WeComClient weComClient(ResponderProperties props) {
+        var delivery = props.delivery();
+        return new WeComClient(WebClient.builder().build(), delivery.wecomApiBaseUrl(), delivery.requestTimeout());
+    }
+
+    @Bean
+    RedisRateLimiter rateLimiter(ReactiveStringRedisTemplate redis, Clock clock, MeterRegistry meters, ResponderProperties props) {
+        var limit = props.delivery().rateLimit();
+        return new RedisRateLimiter(redis, clock, UUID::randomUUID, limit.keyPrefix(), limit.permits(),
+                limit.window().plus(limit.margin()), meters);
+    }
+
+    @Bean
+    DeliveryRecorder deliveryRecorder(KafkaTemplate<String, Object> kafka, Clock clock, MeterRegistry meters) {
+        return new DeliveryRecorder(kafka, clock, UUID::randomUUID, meters);
+    }
+
+    @Bean
+    DeadLetters deadLetters(KafkaTemplate<String, Object> kafka, MeterRegistry meters) {
+        return new DeadLetters(kafka, meters);
+    }
+
+    @Bean
+    ReplyDeliverer replyDeliverer(WeComClient client, RedisRateLimiter limiter, DeliveryRecorder recorder,
+                                  DeadLetters deadLetters, Clock clock, ResponderProperties props) {
+        var delivery = props.delivery();
+        return new ReplyDeliverer(client, limiter, recorder, deadLetters, clock, new ReplyDeliverer.Settings(
+                delivery.retry(), delivery.responseUrlLifetime(), props.stream().truncatedNote()));
+    }
+
+    @Bean
+    ActiveDelivery activeDelivery(BotRegistry bots, ReplyDeliverer deliverer, ResponderProperties props) {
+        return new ActiveDelivery(bots, deliverer, props.delivery().shutdownGrace());
+    }
+
+    @Bean
+    ChunkMaterializer chunkMaterializer(StreamStateStore store, ActiveDelivery delivery, Clock clock, MeterRegistry meters) {
+        return new ChunkMaterializer(store, delivery, clock, meters);
+    }
+
+    @Bean
+    RejectionMaterializer rejectionMaterializer(StreamStateStore store, BotRegistry bots, ActiveDelivery delivery,
+                                                MeterRegistry meters, ResponderProperties props) {
+        return new RejectionMaterializer(store, bots, delivery, meters, StreamStateKeys.MAX_CONTENT_BYTES,
+                props.stream().truncatedNote());
+    }
+
+    // The ProvisionedTopics parameters only order startup: topics exist before listeners subscribe.
+    @Bean
+    ConcurrentMessageListenerContainer<String, RelayEvent> chunksContainer(
+            ConcurrentKafkaListenerContainerFactory<String, RelayEvent> factory, ChunkMaterializer listener,
+            ProvisionedTopics topics) {
+        var container = factory.createContainer(Topics.CHUNKS.name());
+        container.getContainerProperties().setMessageListener(listener);
+        return container;
+    }
+
+    @Bean
+    ConcurrentMessageListenerContainer<String, RelayEvent> rejectionsContainer(
+            ConcurrentKafkaListenerContainerFactory<String, RelayEvent> factory, RejectionMaterializer listener,
+            ProvisionedTopics topics) {
+        var container = factory.createContainer(Topics.REJECTED.name());
+        container.getContainerProperties().setMessageListener(listener);
+        return container;
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+}

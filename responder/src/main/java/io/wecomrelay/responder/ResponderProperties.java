@@ -1,0 +1,84 @@
+package io.wecomrelay.responder;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.wecomrelay.responder.delivery.RetryPolicy;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Every setting of the responder ({@code relay.responder.*}); {@code application.yaml} documents each.
+ * Kafka and Redis connections use Spring Boot's own {@code spring.kafka.*} and {@code spring.data.redis.*}.
+ *
+ * @param botsFile the bots file shared by all services (reply modes, webhook keys, rejection texts)
+ */
+@Validated
+@ConfigurationProperties("relay.responder")
+public record ResponderProperties(@NotNull Path botsFile,
+                                  @Valid @DefaultValue Stream stream,
+                                  @Valid @DefaultValue Delivery delivery,
+                                  @Valid @DefaultValue Listener listener,
+                                  @Valid @DefaultValue Provisioning topics) {
+
+    /**
+     * @param ttl           how long a stream hash lives after its last change; longer than WeCom's 6-minute window
+     * @param truncatedNote appended where a reply is cut at WeCom's 20,480-byte limit
+     */
+    public record Stream(@DefaultValue("10m") @NotNull Duration ttl,
+                         @DefaultValue(DEFAULT_NOTE) @NotBlank String truncatedNote) {
+
+        public static final String DEFAULT_NOTE = "\n\n……（回复过长，已截断 / reply truncated）";
+    }
+
+    /**
+     * @param wecomApiBaseUrl     base of WeCom's send API; the webhook is {@code {base}/cgi-bin/webhook/send?key=KEY}
+     * @param requestTimeout      per HTTP request to WeCom
+     * @param responseUrlLifetime a response_url older than this (from the message's arrival) is not tried
+     * @param shutdownGrace       how long stopping waits for queued deliveries
+     */
+    public record Delivery(@DefaultValue("https://qyapi.weixin.qq.com") @NotNull URI wecomApiBaseUrl,
+                           @DefaultValue("10s") @NotNull Duration requestTimeout,
+                           @DefaultValue("1h") @NotNull Duration responseUrlLifetime,
+                           @Valid @DefaultValue RetryPolicy retry,
+                           @Valid @DefaultValue RateLimit rateLimit,
+                           @DefaultValue("10s") @NotNull Duration shutdownGrace) {
+    }
+
+    /**
+     * Per-bot send limit shared by all responder instances through Redis.
+     *
+     * @param permits   sends per window (WeCom allows 20 per minute per bot)
+     * @param window    the sliding window
+     * @param margin    added to the window so that network jitter never lets WeCom see one send too many
+     * @param keyPrefix Redis key prefix; the bot id follows
+     */
+    public record RateLimit(@DefaultValue("20") @Min(1) int permits,
+                            @DefaultValue("1m") @NotNull Duration window,
+                            @DefaultValue("250ms") @NotNull Duration margin,
+                            @DefaultValue("responder:rate:") @NotBlank String keyPrefix) {
+    }
+
+    /**
+     * How records are consumed. A record that still fails after {@code retries} (e.g. Redis down) goes to
+     * {@code <topic>.dlt}; unreadable records go there at once.
+     */
+    public record Listener(@DefaultValue("1") @Min(1) int concurrency,
+                           @DefaultValue("5") @Min(0) int retries,
+                           @DefaultValue("500ms") @NotNull Duration initialBackoff,
+                           @DefaultValue("10s") @NotNull Duration maxBackoff) {
+    }
+
+    /** Topics the responder creates at start when missing (existing ones are never changed). */
+    public record Provisioning(@DefaultValue("true") boolean enabled,
+                               @DefaultValue("6") @Min(1) int partitions,
+                               @DefaultValue("1") @Min(1) short replicationFactor) {
+    }
+}

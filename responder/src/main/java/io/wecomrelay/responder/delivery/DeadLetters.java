@@ -1,0 +1,64 @@
+package io.wecomrelay.responder.delivery;
+
+import java.nio.charset.StandardCharsets;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.wecomrelay.responder.materialize.FinishedReply;
+import io.wecomrelay.schemas.event.DeliveryChannel;
+import io.wecomrelay.schemas.event.EventHeaders;
+import io.wecomrelay.schemas.topic.TopicSpec;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.support.KafkaHeaders;
+
+/**
+ * Sends the event that finished an undeliverable reply to its topic's dead-letter topic, with the
+ * reason in the same headers spring-kafka's {@code DeadLetterPublishingRecoverer} uses, plus
+ * {@code delivery-channel} and {@code delivery-errcode}.
+ */
+public final class DeadLetters {
+
+    public static final String CHANNEL_HEADER = "delivery-channel";
+    public static final String ERRCODE_HEADER = "delivery-errcode";
+
+    private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
+
+    private final KafkaOperations<String, Object> kafka;
+    private final MeterRegistry meters;
+
+    public DeadLetters(KafkaOperations<String, Object> kafka, MeterRegistry meters) {
+        this.kafka = kafka;
+        this.meters = meters;
+    }
+
+    public Mono<Void> undeliverable(FinishedReply reply, DeliveryChannel channel, String reason, @Nullable Integer errcode) {
+        String topic = reply.sourceTopic() + TopicSpec.DEAD_LETTER_SUFFIX;
+        var record = new ProducerRecord<String, Object>(topic, reply.streamId(), reply.source());
+        Headers headers = record.headers();
+        put(headers, KafkaHeaders.DLT_ORIGINAL_TOPIC, reply.sourceTopic());
+        put(headers, KafkaHeaders.DLT_EXCEPTION_FQCN, DeliveryFailedException.class.getName());
+        put(headers, KafkaHeaders.DLT_EXCEPTION_MESSAGE, reason);
+        put(headers, CHANNEL_HEADER, channel.name());
+        put(headers, EventHeaders.TRACE_ID, reply.traceId());
+        if (errcode != null) {
+            put(headers, ERRCODE_HEADER, errcode.toString());
+        }
+        meters.counter("responder.dlt", "topic", topic, "cause", "delivery").increment();
+        log.warn("dead-lettered undeliverable reply streamId={} botId={} channel={} errcode={} reason={}",
+                reply.streamId(), reply.botId(), channel, errcode, reason);
+        return Mono.fromFuture(() -> kafka.send(record)).then().onErrorResume(e -> {
+            log.error("cannot dead-letter streamId={} cause={}", reply.streamId(), e.toString());
+            return Mono.empty();
+        });
+    }
+
+    private static void put(Headers headers, String name, String value) {
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+}

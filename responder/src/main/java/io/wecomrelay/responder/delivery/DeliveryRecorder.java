@@ -1,0 +1,72 @@
+package io.wecomrelay.responder.delivery;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.wecomrelay.responder.materialize.FinishedReply;
+import io.wecomrelay.schemas.event.DeliveryChannel;
+import io.wecomrelay.schemas.event.DeliveryOutcome;
+import io.wecomrelay.schemas.event.DeliveryRecorded;
+import io.wecomrelay.schemas.event.EventHeaders;
+import io.wecomrelay.schemas.event.EventMeta;
+import io.wecomrelay.schemas.topic.Topics;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.kafka.core.KafkaOperations;
+
+/** Publishes every delivery attempt and its outcome to {@code wecom.deliveries}, keyed by stream id. */
+public final class DeliveryRecorder {
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryRecorder.class);
+
+    private final KafkaOperations<String, Object> kafka;
+    private final Clock clock;
+    private final Supplier<UUID> ids;
+    private final MeterRegistry meters;
+
+    public DeliveryRecorder(KafkaOperations<String, Object> kafka, Clock clock, Supplier<UUID> ids, MeterRegistry meters) {
+        this.kafka = kafka;
+        this.clock = clock;
+        this.ids = ids;
+        this.meters = meters;
+    }
+
+    /** Never fails: an audit record that cannot be written is logged and counted, the delivery goes on. */
+    public Mono<Void> record(FinishedReply reply, PartAttempt attempt, DeliveryOutcome outcome, SendResult result) {
+        var event = new DeliveryRecorded(new EventMeta(ids.get(), reply.traceId(), clock.instant()), reply.botId(),
+                reply.streamId(), attempt.channel(), attempt.part(), attempt.parts(), attempt.attempt(), outcome,
+                result.errcode(), result.detail());
+        meters.counter("responder.deliveries", "channel", name(attempt.channel()), "outcome", name(outcome)).increment();
+        log.info("delivery streamId={} botId={} channel={} part={}/{} attempt={} outcome={} errcode={}", reply.streamId(),
+                reply.botId(), attempt.channel(), attempt.part(), attempt.parts(), attempt.attempt(), outcome, result.errcode());
+        var record = new ProducerRecord<String, Object>(Topics.DELIVERIES.name(), reply.streamId(), event);
+        record.headers().add(EventHeaders.TRACE_ID, reply.traceId().getBytes(StandardCharsets.UTF_8));
+        record.headers().add(EventHeaders.EVENT_TYPE, DeliveryRecorded.TYPE.getBytes(StandardCharsets.UTF_8));
+        return Mono.fromFuture(() -> kafka.send(record))
+                .then()
+                .onErrorResume(e -> {
+                    meters.counter("responder.deliveries.unrecorded").increment();
+                    log.warn("cannot record delivery streamId={} cause={}", reply.streamId(), e.toString());
+                    return Mono.empty();
+                });
+    }
+
+    private static String name(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Which part and which attempt of it. */
+    public record PartAttempt(DeliveryChannel channel, int part, int parts, int attempt) {
+
+        PartAttempt next() {
+            return new PartAttempt(channel, part, parts, attempt + 1);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.wecomrelay.responder.delivery;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * A sliding-window log in Redis ({@code rate-limit.lua}): at most {@code permits} sends per bot in any
+ * {@code window}, across all responder instances. The window is widened by {@code margin} so that
+ * network jitter does not let WeCom count one more message in its own window than we did.
+ */
+public final class RedisRateLimiter implements RateLimiter {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisRateLimiter.class);
+    private static final RedisScript<Long> SCRIPT = RedisScript.of(
+            new ClassPathResource("io/wecomrelay/responder/delivery/rate-limit.lua"), Long.class);
+
+    private final ReactiveStringRedisTemplate redis;
+    private final Clock clock;
+    private final Supplier<UUID> ids;
+    private final String keyPrefix;
+    private final int permits;
+    private final Duration window;
+    private final Counter waits;
+    private final Timer waited;
+
+    public RedisRateLimiter(ReactiveStringRedisTemplate redis, Clock clock, Supplier<UUID> ids, String keyPrefix,
+                            int permits, Duration window, MeterRegistry meters) {
+        this.redis = redis;
+        this.clock = clock;
+        this.ids = ids;
+        this.keyPrefix = keyPrefix;
+        this.permits = permits;
+        this.window = window;
+        this.waits = Counter.builder("responder.ratelimit.waits")
+                .description("Times a send had to wait for the per-bot rate limit").register(meters);
+        this.waited = Timer.builder("responder.ratelimit.wait").description("Time spent waiting for a permit").register(meters);
+    }
+
+    @Override
+    public Mono<Void> acquire(String botId) {
+        long start = clock.millis();
+        return tryAcquire(botId, start, true);
+    }
+
+    private Mono<Void> tryAcquire(String botId, long start, boolean first) {
+        return redis.execute(SCRIPT, List.of(keyPrefix + botId), List.of(Long.toString(clock.millis()),
+                        Long.toString(window.toMillis()), Integer.toString(permits), ids.get().toString()))
+                .next()
+                .flatMap(waitMs -> {
+                    if (waitMs <= 0) {
+                        if (!first) {
+                            waited.record(Duration.ofMillis(clock.millis() - start));
+                        }
+                        return Mono.<Void>empty();
+                    }
+                    if (first) {
+                        waits.increment();
+                        log.debug("rate limit reached botId={} waitMs={}", botId, waitMs);
+                    }
+                    return Mono.delay(Duration.ofMillis(waitMs)).then(Mono.defer(() -> tryAcquire(botId, start, false)));
+                });
+    }
+}

@@ -1,0 +1,30 @@
+package io.wecomrelay.responder.materialize;
+
+import java.time.Instant;
+import java.util.Objects;
+
+import io.wecomrelay.schemas.event.RelayEvent;
+import io.wecomrelay.schemas.event.ReplyRoute;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A stream that has just been finished, exactly once: the input of active delivery.
+ *
+ * @param content     the final content as stored in Redis (at most 20,480 bytes)
+ * @param created     when ingress acknowledged the message, if known (response_url expiry)
+ * @param sourceTopic the topic of {@code source}, whose dead-letter topic takes failed deliveries
+ * @param source      the event that finished the stream (the last chunk or the rejection)
+ */
+public record FinishedReply(String botId, String streamId, String traceId, String content, ReplyRoute route,
+                            @Nullable Instant created, String sourceTopic, RelayEvent source) {
+
+    public FinishedReply {
+        Objects.requireNonNull(botId, "botId");
+        Objects.requireNonNull(streamId, "streamId");
+        Objects.requireNonNull(traceId, "traceId");
+        Objects.requireNonNull(content, "content");
+        Objects.requireNonNull(route, "route");
+        Objects.requireNonNull(sourceTopic, "sourceTopic");
+        Objects.requireNonNull(source, "source");
+    }
+}

@@ -1,0 +1,28 @@
+package io.wecomrelay.responder.materialize;
+
+import java.time.Instant;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The outcome of folding one event into a stream.
+ *
+ * @param gap          the chunk skipped sequence numbers of its attempt (folded anyway, see {@code StreamStateStore})
+ * @param truncated    the stream content is cut at the limit
+ * @param contentBytes size of the stored content after the fold (0 when nothing changed)
+ * @param created      when ingress acknowledged the message, if ingress recorded it
+ * @param content      the final content when {@code status} is {@link FoldStatus#FINISHED}, otherwise empty
+ */
+public record FoldResult(FoldStatus status, boolean gap, boolean truncated, int contentBytes,
+                         @Nullable Instant created, String content) {
+
+    public FoldResult {
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(content, "content");
+    }
+
+    public boolean finishedNow() {
+        return status == FoldStatus.FINISHED;
+    }
+}

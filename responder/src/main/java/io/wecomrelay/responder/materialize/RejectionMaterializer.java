@@ -1,0 +1,82 @@
+package io.wecomrelay.responder.materialize;
+
+import java.util.Locale;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.wecomrelay.responder.text.ContentCap;
+import io.wecomrelay.schemas.bot.BotConfig;
+import io.wecomrelay.schemas.bot.BotRegistry;
+import io.wecomrelay.schemas.bot.DefaultTexts;
+import io.wecomrelay.schemas.event.MessageRejected;
+import io.wecomrelay.schemas.event.RejectReason;
+import io.wecomrelay.schemas.event.RelayEvent;
+import io.wecomrelay.schemas.event.ReplyRoute;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import org.springframework.kafka.listener.MessageListener;
+
+/**
+ * Consumes {@code wecom.rejected}: every rejection but {@link RejectReason#DUPLICATE} becomes a finished
+ * stream with the bot's text for the reason (never overwriting a stream that already has chunks). A
+ * duplicate never touches Redis: the original message's stream is answered by its own reply.
+ */
+public final class RejectionMaterializer implements MessageListener<String, RelayEvent> {
+
+    private static final Logger log = LoggerFactory.getLogger(RejectionMaterializer.class);
+
+    private final StreamStateStore store;
+    private final BotRegistry bots;
+    private final FinishedReplyHandler finished;
+    private final MeterRegistry meters;
+    private final int maxContentBytes;
+    private final String truncatedNote;
+
+    public RejectionMaterializer(StreamStateStore store, BotRegistry bots, FinishedReplyHandler finished,
+                                 MeterRegistry meters, int maxContentBytes, String truncatedNote) {
+        this.store = store;
+        this.bots = bots;
+        this.finished = finished;
+        this.meters = meters;
+        this.maxContentBytes = maxContentBytes;
+        this.truncatedNote = truncatedNote;
+    }
+
+    @Override
+    public void onMessage(ConsumerRecord<String, RelayEvent> record) {
+        if (!(record.value() instanceof MessageRejected rejection)) {
+            throw new UnexpectedEventException(record.topic(), record.value() == null ? Void.class : record.value().getClass());
+        }
+        try (var trace = MDC.putCloseable("traceId", rejection.meta().traceId())) {
+            materialize(record, rejection);
+        }
+    }
+
+    private void materialize(ConsumerRecord<String, RelayEvent> record, MessageRejected rejection) {
+        String reason = rejection.reason().name().toLowerCase(Locale.ROOT);
+        if (rejection.reason() == RejectReason.DUPLICATE) {
+            meters.counter("responder.rejections", "reason", reason, "status", "ignored").increment();
+            log.debug("duplicate left alone streamId={} msgId={}", rejection.streamId(), rejection.message().msgId());
+            return;
+        }
+        String text = ContentCap.cap(textFor(rejection), maxContentBytes, truncatedNote);
+        FoldResult result = store.reject(rejection, text);
+        meters.counter("responder.rejections", "reason", reason,
+                "status", result.status().name().toLowerCase(Locale.ROOT)).increment();
+        log.info("rejection streamId={} botId={} reason={} status={}", rejection.streamId(), rejection.botId(),
+                reason, result.status());
+        if (result.finishedNow()) {
+            finished.finished(new FinishedReply(rejection.botId(), rejection.streamId(), rejection.meta().traceId(),
+                    result.content(), ReplyRoute.of(rejection.message()),
+                    result.created() != null ? result.created() : rejection.receivedAt(), record.topic(), rejection));
+        }
+    }
+
+    private String textFor(MessageRejected rejection) {
+        return bots.find(rejection.botId())
+                .map((BotConfig bot) -> bot.rejectionText(rejection.reason()))
+                .orElseGet(() -> DefaultTexts.rejection(rejection.reason()));
+    }
+}

@@ -1,0 +1,34 @@
+package io.wecomrelay.responder.materialize;
+
+import io.wecomrelay.schemas.event.MessageRejected;
+import io.wecomrelay.schemas.event.ReplyChunk;
+
+/**
+ * The reply state WeCom's refreshes read. Both operations are atomic and idempotent; a finished
+ * stream never changes again, so {@link FoldStatus#FINISHED} is returned at most once per stream.
+ * <p>
+ * Fold rules for a chunk of attempt {@code a} with sequence number {@code s}:
+ * <ul>
+ * <li>an older attempt than the stored one, or {@code s} not above the stored sequence of the same
+ *     attempt, changes nothing;</li>
+ * <li>a newer attempt starts over: its text replaces whatever older attempts wrote;</li>
+ * <li>{@code APPEND} appends, {@code REPLACE} replaces the attempt's text;</li>
+ * <li>{@code last} sets {@code finish} to 1, with the error code and image URLs if any;</li>
+ * <li>content is capped at WeCom's 20,480 bytes with a note (see {@code ContentCap}); once cut,
+ *     later appends of the same attempt are dropped, a {@code REPLACE} starts again;</li>
+ * <li>a gap (a sequence number skipped within an attempt) is folded anyway and reported: chunks of a
+ *     stream share one partition, so a missing chunk cannot arrive later, and holding the stream
+ *     would leave it unfinished forever.</li>
+ * </ul>
+ */
+public interface StreamStateStore {
+
+    FoldResult fold(ReplyChunk chunk);
+
+    /**
+     * Finishes the stream with {@code text} unless it already has chunks or is finished.
+     *
+     * @param text the user-facing text, already within the content limit
+     */
+    FoldResult reject(MessageRejected rejection, String text);
+}

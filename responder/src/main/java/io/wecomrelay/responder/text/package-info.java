@@ -1,0 +1,8 @@
+/**
+ * Pure functions over reply text: byte-exact capping at WeCom's content limits and markdown-safe
+ * splitting for the group webhook. No I/O, no Spring.
+ */
+@NullMarked
+package io.wecomrelay.responder.text;
+
+import org.jspecify.annotations.NullMarked;

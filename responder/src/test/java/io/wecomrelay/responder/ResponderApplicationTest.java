@@ -1,0 +1,264 @@
+package io.wecomrelay.responder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.wecomrelay.responder.delivery.DeadLetters;
+import io.wecomrelay.schemas.bot.DefaultTexts;
+import io.wecomrelay.schemas.event.DeliveryOutcome;
+import io.wecomrelay.schemas.event.DeliveryRecorded;
+import io.wecomrelay.schemas.event.EventSerde;
+import io.wecomrelay.schemas.event.InboundMessage;
+import io.wecomrelay.schemas.event.MessageRejected;
+import io.wecomrelay.schemas.event.RejectReason;
+import io.wecomrelay.schemas.event.RelayEvent;
+import io.wecomrelay.schemas.event.ReplyChunk;
+import io.wecomrelay.schemas.stream.StreamStateKeys;
+import io.wecomrelay.schemas.testing.Events;
+import io.wecomrelay.schemas.topic.Topics;
+import io.wecomrelay.sim.wecomapi.WeComApiSimulator;
+import io.wecomrelay.sim.wecomapi.WeComApiSimulator.Message;
+import io.wecomrelay.testkit.TestInfrastructure;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The responder over the real broker, real Redis and a local WeCom send-API simulator limited to
+ * 5 messages per second per webhook key (instead of 20 per minute, so the test takes seconds).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+class ResponderApplicationTest {
+
+    static final String GOOD_KEY = "key-" + UUID.randomUUID();
+    static final WeComApiSimulator WECOM = WeComApiSimulator.start(Clock.systemUTC(), 5, Duration.ofSeconds(1));
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Autowired
+    KafkaTemplate<String, Object> kafka;
+    @Autowired
+    StringRedisTemplate redis;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws IOException {
+        WECOM.addWebhookKey(GOOD_KEY);
+        registry.add("spring.kafka.bootstrap-servers", TestInfrastructure::kafkaBootstrapServers);
+        registry.add("spring.kafka.consumer.group-id", () -> "responder-test-" + UUID.randomUUID());
+        registry.add("spring.data.redis.url", TestInfrastructure::redisUrl);
+        registry.add("relay.responder.bots-file", ResponderApplicationTest::botsFile);
+        registry.add("relay.responder.delivery.wecom-api-base-url", WECOM::baseUrl);
+        registry.add("relay.responder.delivery.rate-limit.permits", () -> "5");
+        registry.add("relay.responder.delivery.rate-limit.window", () -> "1s");
+        registry.add("relay.responder.delivery.rate-limit.margin", () -> "300ms");
+        registry.add("relay.responder.delivery.rate-limit.key-prefix", () -> "test-rate-" + UUID.randomUUID() + ":");
+        registry.add("relay.responder.delivery.retry.initial-backoff", () -> "100ms");
+        registry.add("relay.responder.delivery.retry.max-backoff", () -> "500ms");
+        registry.add("relay.responder.listener.retries", () -> "1");
+        registry.add("relay.responder.listener.initial-backoff", () -> "100ms");
+    }
+
+    @AfterAll
+    static void stopSimulator() {
+        WECOM.close();
+    }
+
+    @Test
+    void foldsPublishedChunksIntoRedis() {
+        var stream = TestChunks.stream("bot-passive");
+
+        publish(stream.append(1, 0, "你好"));
+        publish(stream.append(1, 0, "你好"));          // redelivered
+        publish(stream.append(1, 1, "，世界"));
+        publish(stream.last(1, 2, "！"));
+
+        await().atMost(WAIT).until(() -> "1".equals(field(stream.streamId(), StreamStateKeys.FINISH)));
+        assertThat(state(stream.streamId())).containsEntry("content", "你好，世界！").containsEntry("seq", "2");
+    }
+
+    @Test
+    void turnsARejectionIntoAFinishedStreamWithTheBotsTextAndLeavesDuplicatesAlone() {
+        // Given a duplicate's stream that ingress seeded, and a rejection behind it on the same partition
+        MessageRejected duplicate = rejection("bot-passive", RejectReason.DUPLICATE);
+        redis.opsForHash().putIfAbsent(StreamStateKeys.key(duplicate.streamId()), StreamStateKeys.CREATED, "1");
+        MessageRejected limited = rejection("bot-passive", RejectReason.RATE_LIMITED);
+
+        // When
+        kafka.send(Topics.REJECTED.name(), duplicate.streamId(), duplicate);
+        kafka.send(Topics.REJECTED.name(), duplicate.streamId(), limited);
+
+        // Then
+        await().atMost(WAIT).until(() -> "1".equals(field(limited.streamId(), StreamStateKeys.FINISH)));
+        assertThat(state(limited.streamId())).containsEntry("content", "慢一点 (slow down)");
+        assertThat(state(duplicate.streamId())).containsOnlyKeys(StreamStateKeys.CREATED);
+    }
+
+    @Test
+    void sendsPoisonRecordsToTheDeadLetterTopicAndGoesOn() {
+        var stream = TestChunks.stream("bot-passive");
+        try (var raw = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TestInfrastructure.kafkaBootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(Topics.CHUNKS.name(), stream.streamId(), "{not json".getBytes(StandardCharsets.UTF_8)));
+            raw.send(new ProducerRecord<>(Topics.CHUNKS.name(), stream.streamId(),
+                    "{\"type\":\"reply-chunk.v99\"}".getBytes(StandardCharsets.UTF_8)));
+        }
+        publish(stream.last(1, 0, "still here"));
+
+        await().atMost(WAIT).until(() -> "1".equals(field(stream.streamId(), StreamStateKeys.FINISH)));
+        List<ConsumerRecord<String, byte[]>> dead = TopicReader.await(Topics.CHUNKS.deadLetter().name(),
+                record -> stream.streamId().equals(record.key()), 2, WAIT);
+        assertThat(dead).hasSize(2);
+        assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
+        assertThat(dead).allSatisfy(record -> assertThat(TopicReader.header(record, KafkaHeaders.DLT_EXCEPTION_FQCN)).isNotBlank());
+    }
+
+    @Test
+    void delivers25WebhookRepliesOfOneBotInOrderWithinTheRateLimit() {
+        // Given 25 replies that finish one after another; replies 5 and 17 are long (two parts each)
+        int before = WECOM.messagesTo(GOOD_KEY).size();
+        for (int i = 0; i < 25; i++) {
+            var stream = TestChunks.stream("bot-webhook");
+            String body = (i == 5 || i == 17) ? "\n" + "长回复的一行，需要分成两条消息发送。\n".repeat(120) : "";
+            publish(stream.append(1, 0, String.format("reply-%02d", i)));
+            publish(stream.last(1, 1, body));
+            await().atMost(WAIT).until(() -> "1".equals(field(stream.streamId(), StreamStateKeys.FINISH)));
+        }
+
+        // When all 27 messages arrived
+        await().atMost(WAIT).until(() -> WECOM.messagesTo(GOOD_KEY).size() - before >= 27);
+
+        // Then they came in order, parts together, and no 5 in any second
+        List<Message> sent = WECOM.messagesTo(GOOD_KEY).subList(before, before + 27);
+        int index = 0;
+        for (int i = 0; i < 25; i++) {
+            assertThat(sent.get(index++).content()).startsWith(String.format("reply-%02d", i));
+            if (i == 5 || i == 17) {
+                assertThat(sent.get(index++).content()).startsWith("长回复的一行");
+            }
+        }
+        for (int i = 5; i < sent.size(); i++) {
+            assertThat(Duration.between(sent.get(i - 5).at(), sent.get(i).at())).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        }
+        assertThat(WECOM.answers()).noneMatch(answer -> answer.errcode() == WeComApiSimulator.FREQUENCY_LIMIT);
+    }
+
+    @Test
+    void sendsAReplyThatWeComRefusesForGoodToTheDeadLetterTopic() {
+        var stream = TestChunks.stream("bot-revoked");
+
+        publish(stream.last(1, 0, "nobody will see this"));
+
+        List<ConsumerRecord<String, byte[]>> dead = TopicReader.await(Topics.CHUNKS.deadLetter().name(),
+                record -> stream.streamId().equals(record.key()), 1, WAIT);
+        assertThat(dead).hasSize(1);
+        assertThat(TopicReader.header(dead.get(0), DeadLetters.ERRCODE_HEADER)).isEqualTo("93000");
+        assertThat(TopicReader.header(dead.get(0), KafkaHeaders.DLT_EXCEPTION_MESSAGE)).contains("invalid webhook url");
+        assertThat(deliveries(stream.streamId(), 1)).extracting(DeliveryRecorded::outcome, DeliveryRecorded::errcode)
+                .containsExactly(tuple(DeliveryOutcome.FAILED, 93000));
+    }
+
+    @Test
+    void postsToTheResponseUrlOnceRetryingAServerError() {
+        // Given a response_url bot's reply and a WeCom that fails the first request
+        String url = WECOM.newResponseUrl();
+        var stream = TestChunks.stream("bot-url").withResponseUrl(url);
+        WECOM.failNext(1, 502);
+
+        // When
+        publish(stream.last(1, 0, "**答案**：42"));
+
+        // Then
+        String code = url.substring(url.indexOf('=') + 1);
+        await().atMost(WAIT).until(() -> !WECOM.messagesTo(code).isEmpty());
+        assertThat(WECOM.messagesTo(code)).singleElement().extracting(Message::content).isEqualTo("**答案**：42");
+        assertThat(deliveries(stream.streamId(), 2)).extracting(DeliveryRecorded::outcome)
+                .containsExactly(DeliveryOutcome.RETRYING, DeliveryOutcome.DELIVERED);
+    }
+
+    @Test
+    void deliversARejectionOfAResponseUrlBotToItsResponseUrl() {
+        // Given a rejected message that carried a response_url
+        String url = WECOM.newResponseUrl();
+        MessageRejected template = rejection("bot-url", RejectReason.UNAUTHORIZED);
+        InboundMessage original = template.message();
+        var message = new InboundMessage(original.msgId(), original.msgType(), null, original.chatType(), null,
+                original.userId(), url, original.body());
+        var rejected = new MessageRejected(template.meta(), template.botId(), template.streamId(), message,
+                template.receivedAt(), template.reason(), template.detail(), template.decision());
+
+        // When
+        kafka.send(Topics.REJECTED.name(), rejected.streamId(), rejected);
+
+        // Then
+        String code = url.substring(url.indexOf('=') + 1);
+        await().atMost(WAIT).until(() -> !WECOM.messagesTo(code).isEmpty());
+        assertThat(WECOM.messagesTo(code)).singleElement().extracting(Message::content)
+                .isEqualTo(DefaultTexts.rejection(RejectReason.UNAUTHORIZED));
+    }
+
+    private void publish(ReplyChunk chunk) {
+        kafka.send(Topics.CHUNKS.name(), chunk.streamId(), chunk);
+    }
+
+    private static MessageRejected rejection(String botId, RejectReason reason) {
+        return Events.rejected(botId, "m-" + UUID.randomUUID(), Instant.now(), reason);
+    }
+
+    private Map<String, String> state(String streamId) {
+        return redis.<String, String>opsForHash().entries(StreamStateKeys.key(streamId));
+    }
+
+    private String field(String streamId, String field) {
+        return redis.<String, String>opsForHash().get(StreamStateKeys.key(streamId), field);
+    }
+
+    private static List<DeliveryRecorded> deliveries(String streamId, int count) {
+        EventSerde<RelayEvent> serde = EventSerde.any();
+        return TopicReader.await(Topics.DELIVERIES.name(), record -> streamId.equals(record.key()), count, WAIT).stream()
+                .map(record -> (DeliveryRecorded) serde.deserialize(record.topic(), record.value()))
+                .toList();
+    }
+
+    private static String botsFile() {
+        String aesKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+        String common = "    token: tok\n    aes-key: " + aesKey + "\n    dify: { base-url: http://127.0.0.1:9/v1, api-key: k }\n";
+        String yaml = "bots:\n"
+                + "  - id: bot-passive\n" + common
+                + "    rejection-texts: { rate_limited: \"慢一点 (slow down)\" }\n"
+                + "  - id: bot-webhook\n" + common + "    reply-mode: webhook\n    webhook-key: " + GOOD_KEY + "\n"
+                + "  - id: bot-revoked\n" + common + "    reply-mode: webhook\n    webhook-key: revoked-key\n"
+                + "  - id: bot-url\n" + common + "    reply-mode: response_url\n";
+        try {
+            Path file = Files.createTempFile("bots", ".yaml");
+            Files.writeString(file, yaml);
+            file.toFile().deleteOnExit();
+            return file.toString();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.wecomrelay.responder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
+import org.springframework.context.annotation.Configuration;
+
+class ResponderPropertiesTest {
+
+    final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
+            .withUserConfiguration(PropertiesOnly.class);
+
+    @Test
+    void defaultsFollowWeComsLimits() {
+        runner.withPropertyValues("relay.responder.bots-file=/etc/wecom-relay/bots.yaml").run(context -> {
+            var props = context.getBean(ResponderProperties.class);
+            assertThat(props.stream().ttl()).isEqualTo(Duration.ofMinutes(10));
+            assertThat(props.delivery().wecomApiBaseUrl()).isEqualTo(URI.create("https://qyapi.weixin.qq.com"));
+            assertThat(props.delivery().rateLimit().permits()).isEqualTo(20);
+            assertThat(props.delivery().rateLimit().window()).isEqualTo(Duration.ofMinutes(1));
+            assertThat(props.delivery().retry().maxAttempts()).isEqualTo(6);
+            assertThat(props.topics().partitions()).isEqualTo(6);
+            assertThat(props.stream().truncatedNote()).isEqualTo(ResponderProperties.Stream.DEFAULT_NOTE);
+        });
+    }
+
+    @Test
+    void refusesToStartWithoutABotsFile() {
+        runner.withPropertyValues("relay.responder.bots-file=").run(context ->
+                assertThat(context).hasFailed().getFailure().hasStackTraceContaining("botsFile"));
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(ResponderProperties.class)
+    static class PropertiesOnly {
+    }
+}

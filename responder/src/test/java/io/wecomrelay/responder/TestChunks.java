@@ -1,0 +1,51 @@
+package io.wecomrelay.responder;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import io.wecomrelay.schemas.event.ChatType;
+import io.wecomrelay.schemas.event.ChunkError;
+import io.wecomrelay.schemas.event.ChunkKind;
+import io.wecomrelay.schemas.event.EventMeta;
+import io.wecomrelay.schemas.event.ReplyChunk;
+import io.wecomrelay.schemas.event.ReplyRoute;
+import org.jspecify.annotations.Nullable;
+
+/** Reply chunks for one stream id, with a chosen route. */
+public record TestChunks(String botId, String streamId, ReplyRoute route) {
+
+    public static TestChunks stream(String botId) {
+        return new TestChunks(botId, "s-" + UUID.randomUUID(), new ReplyRoute(ChatType.SINGLE, null, "zhangsan", null));
+    }
+
+    public TestChunks withResponseUrl(String url) {
+        return new TestChunks(botId, streamId, new ReplyRoute(ChatType.SINGLE, null, "zhangsan", url));
+    }
+
+    public ReplyChunk append(int attempt, long seq, String text) {
+        return chunk(attempt, seq, ChunkKind.APPEND, text, false, null);
+    }
+
+    public ReplyChunk replace(int attempt, long seq, String text) {
+        return chunk(attempt, seq, ChunkKind.REPLACE, text, false, null);
+    }
+
+    public ReplyChunk last(int attempt, long seq, String text) {
+        return chunk(attempt, seq, ChunkKind.APPEND, text, true, null);
+    }
+
+    public ReplyChunk failed(int attempt, long seq, String text, List<String> images) {
+        return new ReplyChunk(meta(), botId, streamId, botId + ":zhangsan", "msg-" + streamId, attempt, seq,
+                ChunkKind.APPEND, text, true, new ChunkError("completion_request_error", text), null, images, route);
+    }
+
+    private ReplyChunk chunk(int attempt, long seq, ChunkKind kind, String text, boolean last, @Nullable ChunkError error) {
+        return new ReplyChunk(meta(), botId, streamId, botId + ":zhangsan", "msg-" + streamId, attempt, seq, kind, text,
+                last, error, null, List.of(), route);
+    }
+
+    private EventMeta meta() {
+        return new EventMeta(UUID.randomUUID(), "trace-" + streamId, Instant.now());
+    }
+}

@@ -1,0 +1,225 @@
+package io.wecomrelay.responder.materialize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.wecomrelay.responder.TestChunks;
+import io.wecomrelay.responder.TestRedis;
+import io.wecomrelay.responder.text.ContentCap;
+import io.wecomrelay.responder.text.Replies;
+import io.wecomrelay.schemas.event.RejectReason;
+import io.wecomrelay.schemas.event.ReplyChunk;
+import io.wecomrelay.schemas.stream.StreamStateKeys;
+import io.wecomrelay.schemas.testing.Events;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/** The fold script against a real Redis. Every test uses its own stream id. */
+class RedisStreamStateStoreTest {
+
+    static final String NOTE = "\n\n……（回复过长，已截断 / reply truncated）";
+    static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
+
+    static TestRedis redis;
+    static StringRedisTemplate template;
+    static RedisStreamStateStore store;
+
+    @BeforeAll
+    static void connect() {
+        redis = new TestRedis();
+        template = redis.template();
+        store = new RedisStreamStateStore(template, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(10),
+                StreamStateKeys.MAX_CONTENT_BYTES, NOTE);
+    }
+
+    @AfterAll
+    static void disconnect() {
+        redis.close();
+    }
+
+    @Test
+    void appendsInOrderAndFinishesOnce() {
+        var stream = TestChunks.stream("bot-a");
+
+        assertThat(store.fold(stream.append(1, 0, "你好")).status()).isEqualTo(FoldStatus.APPLIED);
+        assertThat(store.fold(stream.append(1, 1, "，世界")).status()).isEqualTo(FoldStatus.APPLIED);
+        FoldResult last = store.fold(stream.last(1, 2, "！"));
+
+        assertThat(last.status()).isEqualTo(FoldStatus.FINISHED);
+        assertThat(last.content()).isEqualTo("你好，世界！");
+        assertThat(state(stream)).containsEntry("content", "你好，世界！").containsEntry("finish", "1")
+                .containsEntry("attempt", "1").containsEntry("seq", "2")
+                .containsEntry("updatedAt", Long.toString(NOW.toEpochMilli())).doesNotContainKey("error");
+        assertThat(template.getExpire(key(stream))).isBetween(590L, 600L);
+    }
+
+    @Test
+    void redeliveredAndReorderedChunksChangeNothing() {
+        var stream = TestChunks.stream("bot-a");
+        ReplyChunk first = stream.append(1, 0, "a");
+        store.fold(first);
+        store.fold(stream.append(1, 1, "b"));
+        store.fold(stream.append(1, 2, "c"));
+
+        assertThat(store.fold(first).status()).isEqualTo(FoldStatus.DUPLICATE);
+        assertThat(store.fold(stream.append(1, 1, "b")).status()).isEqualTo(FoldStatus.DUPLICATE);
+
+        assertThat(state(stream)).containsEntry("content", "abc").containsEntry("seq", "2");
+    }
+
+    @Test
+    void aRedeliveredLastChunkNeverFinishesTwice() {
+        var stream = TestChunks.stream("bot-a");
+        ReplyChunk last = stream.last(1, 0, "done");
+        assertThat(store.fold(last).status()).isEqualTo(FoldStatus.FINISHED);
+
+        assertThat(store.fold(last).status()).isEqualTo(FoldStatus.FINAL);
+        assertThat(store.fold(stream.last(2, 0, "a later attempt")).status()).isEqualTo(FoldStatus.FINAL);
+        assertThat(state(stream)).containsEntry("content", "done");
+    }
+
+    @Test
+    void aNewerAttemptReplacesThePartialTextAndOlderAttemptsAreIgnored() {
+        var stream = TestChunks.stream("bot-a");
+        store.fold(stream.append(1, 0, "half an answer from a worker that died"));
+        store.fold(stream.append(1, 1, "..."));
+
+        assertThat(store.fold(stream.append(2, 0, "fresh ")).status()).isEqualTo(FoldStatus.APPLIED);
+        assertThat(store.fold(stream.append(1, 2, "late chunk of the dead worker")).status()).isEqualTo(FoldStatus.STALE);
+        store.fold(stream.last(2, 1, "answer"));
+
+        assertThat(state(stream)).containsEntry("content", "fresh answer").containsEntry("attempt", "2")
+                .containsEntry("finish", "1");
+    }
+
+    @Test
+    void replaceChunksReplaceTheAttemptsText() {
+        var stream = TestChunks.stream("bot-a");
+        store.fold(stream.append(1, 0, "draft"));
+
+        store.fold(stream.replace(1, 1, "moderated"));
+        store.fold(stream.append(1, 2, " text"));
+
+        assertThat(state(stream)).containsEntry("content", "moderated text");
+    }
+
+    @Test
+    void aGapIsFoldedAndReported() {
+        var stream = TestChunks.stream("bot-a");
+        store.fold(stream.append(1, 0, "a"));
+
+        FoldResult result = store.fold(stream.append(1, 2, "c"));
+
+        assertThat(result.gap()).isTrue();
+        assertThat(result.status()).isEqualTo(FoldStatus.APPLIED);
+        assertThat(state(stream)).containsEntry("content", "ac").containsEntry("seq", "2");
+        assertThat(store.fold(stream.append(1, 1, "b")).status()).isEqualTo(FoldStatus.DUPLICATE);
+    }
+
+    @Test
+    void acceptsAHashThatIngressSeededWithCreatedOnly() {
+        var stream = TestChunks.stream("bot-a");
+        template.opsForHash().putIfAbsent(key(stream), StreamStateKeys.CREATED, "1893456000000");
+
+        FoldResult result = store.fold(stream.last(1, 0, "hi"));
+
+        assertThat(result.status()).isEqualTo(FoldStatus.FINISHED);
+        assertThat(result.created()).isEqualTo(Instant.ofEpochMilli(1_893_456_000_000L));
+        assertThat(state(stream)).containsEntry("created", "1893456000000").containsEntry("content", "hi");
+    }
+
+    @Test
+    void aFailedLastChunkStoresItsErrorAndImages() {
+        var stream = TestChunks.stream("bot-a");
+
+        store.fold(stream.failed(1, 0, "抱歉，出错了。", List.of("https://example.com/cat.png")));
+
+        assertThat(state(stream)).containsEntry("error", "completion_request_error")
+                .containsEntry("images", "[\"https://example.com/cat.png\"]").containsEntry("finish", "1");
+    }
+
+    @Test
+    void truncatesA30KbReplyExactlyAsContentCapDoes() {
+        // Given a 30 KB reply streamed in chunks of about 700 characters
+        var stream = TestChunks.stream("bot-a");
+        String reply = Replies.mixed(30_000);
+        List<String> pieces = new ArrayList<>();
+        int start = 0;
+        while (start < reply.length()) {
+            int end = Math.min(reply.length(), start + 700);
+            if (end < reply.length() && Character.isLowSurrogate(reply.charAt(end))) {
+                end++; // keep surrogate pairs whole, as a producer must
+            }
+            pieces.add(reply.substring(start, end));
+            start = end;
+        }
+
+        // When every piece is folded, the last one finishing the stream
+        FoldResult result = null;
+        for (int seq = 0; seq < pieces.size(); seq++) {
+            boolean last = seq == pieces.size() - 1;
+            result = store.fold(last ? stream.last(1, seq, pieces.get(seq)) : stream.append(1, seq, pieces.get(seq)));
+        }
+
+        // Then Redis holds what the Java rule says, within the limit, with the note
+        String expected = ContentCap.cap(reply, StreamStateKeys.MAX_CONTENT_BYTES, NOTE);
+        assertThat(result.status()).isEqualTo(FoldStatus.FINISHED);
+        assertThat(result.truncated()).isTrue();
+        assertThat(state(stream).get("content")).isEqualTo(expected);
+        assertThat(result.content()).isEqualTo(expected);
+        assertThat(result.contentBytes()).isLessThanOrEqualTo(StreamStateKeys.MAX_CONTENT_BYTES);
+    }
+
+    @Test
+    void truncatesALongCodeBlockAndClosesIt() {
+        var stream = TestChunks.stream("bot-a");
+        String code = "```python\n" + "print('第一行代码')\n".repeat(1_500);
+
+        store.fold(stream.append(1, 0, code));
+        store.fold(stream.last(1, 1, "\n```\nmore text after the block"));
+
+        String content = state(stream).get("content");
+        assertThat(content).isEqualTo(ContentCap.cap(code, StreamStateKeys.MAX_CONTENT_BYTES, NOTE)).endsWith("\n```" + NOTE);
+    }
+
+    @Test
+    void aRejectionFinishesAFreshStreamOnce() {
+        var rejection = Events.rejected("bot-a", "m-" + System.nanoTime(), NOW, RejectReason.RATE_LIMITED);
+
+        FoldResult first = store.reject(rejection, "请稍后再试");
+        FoldResult again = store.reject(rejection, "请稍后再试");
+
+        assertThat(first.status()).isEqualTo(FoldStatus.FINISHED);
+        assertThat(again.status()).isEqualTo(FoldStatus.FINAL);
+        assertThat(template.<String, String>opsForHash().entries(StreamStateKeys.key(rejection.streamId())))
+                .containsEntry("content", "请稍后再试").containsEntry("finish", "1").containsEntry("rejected", "rate_limited");
+    }
+
+    @Test
+    void aRejectionNeverOverwritesAStreamThatHasChunks() {
+        var rejection = Events.rejected("bot-a", "m-" + System.nanoTime(), NOW, RejectReason.UNSUPPORTED);
+        var stream = new TestChunks("bot-a", rejection.streamId(), TestChunks.stream("bot-a").route());
+        store.fold(stream.append(1, 0, "an answer is on its way"));
+
+        assertThat(store.reject(rejection, "不支持").status()).isEqualTo(FoldStatus.FINAL);
+        assertThat(state(stream)).containsEntry("content", "an answer is on its way").containsEntry("finish", "0");
+    }
+
+    private static String key(TestChunks stream) {
+        return StreamStateKeys.key(stream.streamId());
+    }
+
+    private static Map<String, String> state(TestChunks stream) {
+        return template.<String, String>opsForHash().entries(key(stream));
+    }
+}

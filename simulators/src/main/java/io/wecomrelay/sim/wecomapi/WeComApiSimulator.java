@@ -1,0 +1,245 @@
+package io.wecomrelay.sim.wecomapi;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * WeCom's send APIs on a loopback port, with their limits:
+ * <ul>
+ * <li>{@code POST /cgi-bin/webhook/send?key=KEY}: {@code markdown}, {@code markdown_v2} (≤ 4,096 bytes) and
+ *     {@code text} (≤ 2,048 bytes); at most {@code permits} accepted messages per key in any {@code window}
+ *     (WeCom: 20 per minute), else errcode 45009; unknown key → 93000;</li>
+ * <li>{@code POST /cgi-bin/aibot/response?response_code=CODE}: {@code markdown} only (else 40008),
+ *     ≤ 20,480 bytes; each code works once.</li>
+ * </ul>
+ * Over-long content gets errcode 40058 and a used or unknown response code 40078: the simulator's choice,
+ * since WeCom's codes for these cases are not documented. Rejected requests do not count against the rate
+ * limit. {@link #failNext(int, int)} makes the next requests answer an HTTP error.
+ */
+public final class WeComApiSimulator implements AutoCloseable {
+
+    public static final int OK = 0;
+    public static final int FREQUENCY_LIMIT = 45009;
+    public static final int INVALID_WEBHOOK = 93000;
+    public static final int INVALID_MESSAGE_TYPE = 40008;
+    public static final int CONTENT_TOO_LONG = 40058;
+    public static final int INVALID_RESPONSE_CODE = 40078;
+
+    private static final Logger log = LoggerFactory.getLogger(WeComApiSimulator.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final Clock clock;
+    private final int permits;
+    private final Duration window;
+    private final DisposableServer server;
+    private final Set<String> webhookKeys = new HashSet<>();
+    private final Set<String> openResponseCodes = new HashSet<>();
+    private final Map<String, Deque<Instant>> acceptedTimes = new HashMap<>();
+    private final List<Message> messages = new ArrayList<>();
+    private final List<Answer> answers = new ArrayList<>();
+    private int failuresLeft;
+    private int failureStatus;
+
+    private WeComApiSimulator(Clock clock, int permits, Duration window) {
+        this.clock = clock;
+        this.permits = permits;
+        this.window = window;
+        this.server = HttpServer.create().host("127.0.0.1").port(0)
+                .route(routes -> routes.post("/cgi-bin/webhook/send", this::webhook)
+                        .post("/cgi-bin/aibot/response", this::responseUrl))
+                .bindNow();
+    }
+
+    /** Starts with WeCom's webhook limit of 20 messages per minute per key. */
+    public static WeComApiSimulator start() {
+        return start(Clock.systemUTC(), 20, Duration.ofMinutes(1));
+    }
+
+    /** Starts with a custom rate limit, so that tests need not wait a real minute. */
+    public static WeComApiSimulator start(Clock clock, int permits, Duration window) {
+        return new WeComApiSimulator(clock, permits, window);
+    }
+
+    /** The base URL to configure as WeCom's API base, e.g. {@code http://127.0.0.1:PORT}. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    public synchronized void addWebhookKey(String key) {
+        webhookKeys.add(key);
+    }
+
+    /** A fresh single-use response_url. */
+    public synchronized String newResponseUrl() {
+        String code = UUID.randomUUID().toString().replace("-", "");
+        openResponseCodes.add(code);
+        return baseUrl() + "/cgi-bin/aibot/response?response_code=" + code;
+    }
+
+    /** The next {@code count} requests answer HTTP {@code status} without looking at them. */
+    public synchronized void failNext(int count, int status) {
+        this.failuresLeft = count;
+        this.failureStatus = status;
+    }
+
+    /** Accepted messages, in arrival order. */
+    public synchronized List<Message> messages() {
+        return List.copyOf(messages);
+    }
+
+    /** Accepted messages to one webhook key, in arrival order. */
+    public synchronized List<Message> messagesTo(String target) {
+        return messages.stream().filter(m -> m.target().equals(target)).toList();
+    }
+
+    /** Every answer given, in order, including errors. */
+    public synchronized List<Answer> answers() {
+        return List.copyOf(answers);
+    }
+
+    @Override
+    public void close() {
+        server.disposeNow();
+    }
+
+    private Publisher<Void> webhook(HttpServerRequest request, HttpServerResponse response) {
+        String key = param(request, "key");
+        return request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
+                .flatMap(body -> answer(response, acceptWebhook(key, body)));
+    }
+
+    private Publisher<Void> responseUrl(HttpServerRequest request, HttpServerResponse response) {
+        String code = param(request, "response_code");
+        return request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
+                .flatMap(body -> answer(response, acceptResponse(code, body)));
+    }
+
+    private synchronized Answer acceptWebhook(String key, String body) {
+        Answer failure = injectedFailure(key);
+        if (failure != null) {
+            return failure;
+        }
+        if (!webhookKeys.contains(key)) {
+            return record(key, INVALID_WEBHOOK, "invalid webhook url");
+        }
+        Content content = content(body);
+        if (content == null || !Set.of("markdown", "markdown_v2", "text").contains(content.msgtype())) {
+            return record(key, INVALID_MESSAGE_TYPE, "invalid message type");
+        }
+        int limit = content.msgtype().equals("text") ? 2_048 : 4_096;
+        if (content.bytes() > limit) {
+            return record(key, CONTENT_TOO_LONG, "content exceed max length " + limit);
+        }
+        Instant now = clock.instant();
+        Deque<Instant> times = acceptedTimes.computeIfAbsent(key, k -> new ArrayDeque<>());
+        while (!times.isEmpty() && !times.peekFirst().isAfter(now.minus(window))) {
+            times.removeFirst();
+        }
+        if (times.size() >= permits) {
+            return record(key, FREQUENCY_LIMIT, "api freq out of limit");
+        }
+        times.addLast(now);
+        messages.add(new Message(key, content.msgtype(), content.text(), now));
+        return record(key, OK, "ok");
+    }
+
+    private synchronized Answer acceptResponse(String code, String body) {
+        Answer failure = injectedFailure(code);
+        if (failure != null) {
+            return failure;
+        }
+        if (!openResponseCodes.contains(code)) {
+            return record(code, INVALID_RESPONSE_CODE, "invalid response_code");
+        }
+        Content content = content(body);
+        if (content == null || !content.msgtype().equals("markdown")) {
+            return record(code, INVALID_MESSAGE_TYPE, "invalid message type");
+        }
+        if (content.bytes() > 20_480) {
+            return record(code, CONTENT_TOO_LONG, "content exceed max length 20480");
+        }
+        openResponseCodes.remove(code);
+        messages.add(new Message(code, content.msgtype(), content.text(), clock.instant()));
+        return record(code, OK, "ok");
+    }
+
+    private @Nullable Answer injectedFailure(String target) {
+        if (failuresLeft <= 0) {
+            return null;
+        }
+        failuresLeft--;
+        var answer = new Answer(target, failureStatus, -1, "injected failure", clock.instant());
+        answers.add(answer);
+        return answer;
+    }
+
+    private Answer record(String target, int errcode, String errmsg) {
+        var answer = new Answer(target, 200, errcode, errmsg, clock.instant());
+        answers.add(answer);
+        if (errcode != OK) {
+            log.debug("answered errcode={} errmsg={}", errcode, errmsg);
+        }
+        return answer;
+    }
+
+    private static Mono<Void> answer(HttpServerResponse response, Answer answer) {
+        if (answer.httpStatus() != 200) {
+            return response.status(HttpResponseStatus.valueOf(answer.httpStatus())).send().then();
+        }
+        String json = "{\"errcode\":" + answer.errcode() + ",\"errmsg\":\"" + answer.errmsg() + "\"}";
+        return response.header("Content-Type", "application/json").sendString(Mono.just(json)).then();
+    }
+
+    private static String param(HttpServerRequest request, String name) {
+        List<String> values = new QueryStringDecoder(request.uri()).parameters().get(name);
+        return values == null || values.isEmpty() ? "" : values.get(0);
+    }
+
+    private static @Nullable Content content(String body) {
+        try {
+            JsonNode json = JSON.readTree(body);
+            String msgtype = json.path("msgtype").asString("");
+            String text = json.path(msgtype).path("content").asString("");
+            return new Content(msgtype, text, text.getBytes(StandardCharsets.UTF_8).length);
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+
+    private record Content(String msgtype, String text, int bytes) {
+    }
+
+    /** A message WeCom would have shown; {@code target} is the webhook key or the response code. */
+    public record Message(String target, String msgtype, String content, Instant at) {
+    }
+
+    /** One answer: HTTP status, and errcode/errmsg when the status is 200. */
+    public record Answer(String target, int httpStatus, int errcode, String errmsg, Instant at) {
+    }
+}
