@@ -14,6 +14,8 @@ package io.wecomrelay.schemas.stream;
  * <li>{@link #ERROR}: the error code when the reply failed, otherwise absent</li>
  * <li>{@link #IMAGES}: JSON array of image URLs of the final reply, otherwise absent</li>
  * <li>{@link #UPDATED_AT}: epoch millis of the last change</li>
+ * <li>{@link #TRUNCATED}: {@code "1"} when the content was cut at the byte limit (with a visible note)</li>
+ * <li>{@link #REJECTED}: the rejection reason when the stream was finished by a rejection</li>
  * </ul>
  * The key expires a little after WeCom's 6-minute stream window (configurable in the responder).
  */
@@ -28,6 +30,8 @@ public final class StreamStateKeys {
     public static final String ERROR = "error";
     public static final String IMAGES = "images";
     public static final String UPDATED_AT = "updatedAt";
+    public static final String TRUNCATED = "truncated";
+    public static final String REJECTED = "rejected";
 
     /** WeCom's limit for {@code stream.content}. */
     public static final int MAX_CONTENT_BYTES = 20_480;
