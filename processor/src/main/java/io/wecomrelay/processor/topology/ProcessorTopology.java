@@ -90,7 +90,7 @@ public final class ProcessorTopology {
         builder.addStateStore(Dedup.storeBuilder(settings.dedupRetention()));
         builder.addStateStore(RateLimit.storeBuilder());
         builder.globalTable(topics.entitlements(),
-                Consumed.with(Serdes.String(), new EntitlementSerde()).withName("entitlements-source"),
+                Consumed.with(Serdes.String(), new EntitlementSerde()).withName("entitlements"),
                 Materialized.<String, Entitlement, KeyValueStore<Bytes, byte[]>>as(Auth.ENTITLEMENTS_STORE)
                         .withKeySerde(Serdes.String()).withValueSerde(new EntitlementSerde()));
 
