@@ -1,6 +1,7 @@
 package io.wecomrelay.processor.topology;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -70,6 +71,7 @@ final class TopologyHarness implements AutoCloseable {
     static Map<String, Object> streamsConfig(String applicationId) {
         var config = new HashMap<>(StreamsSettings.guarantees(applicationId, TOPICS));
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "ttd:9092");
+        config.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("target", "kafka-streams-ttd").toAbsolutePath().toString());
         return config;
     }
 
