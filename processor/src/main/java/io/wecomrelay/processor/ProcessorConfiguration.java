@@ -22,6 +22,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.DependsOn;
 import org.springframework.kafka.annotation.EnableKafkaStreams;
 import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
 import org.springframework.kafka.config.KafkaStreamsConfiguration;
@@ -48,7 +49,9 @@ class ProcessorConfiguration {
         return bots;
     }
 
+    /** After the bots file: a broken configuration fails before any network call. */
     @Bean
+    @DependsOn("botRegistry")
     ProcessorTopics processorTopics(KafkaProperties kafka, ProcessorProperties properties) {
         ProcessorTopics topics = ProcessorTopics.DEFAULT;
         ProcessorProperties.TopicSettings settings = properties.topics();

@@ -105,6 +105,10 @@ class ProcessorApplicationTest {
                 .counter().count()).isEqualTo(1.0);
         assertThat(meters.get(DecisionMetrics.NAME).tags("bot", "bot-a", "outcome", "rejected", "reason", "duplicate")
                 .counter().count()).isEqualTo(1.0);
+        String scraped = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build()
+                .get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(scraped).contains("relay_processor_decisions_total{bot=\"bot-a\",outcome=\"accepted\",reason=\"none\",rule=\"accept\"");
     }
 
     private void awaitHealthState(String state) throws InterruptedException {
