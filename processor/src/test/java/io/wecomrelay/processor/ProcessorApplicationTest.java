@@ -55,6 +55,9 @@ class ProcessorApplicationTest {
     @Autowired
     MeterRegistry meters;
 
+    @Autowired
+    ProcessorProperties properties;
+
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
         registry.add("spring.kafka.bootstrap-servers", TestInfrastructure::kafkaBootstrapServers);
@@ -109,6 +112,17 @@ class ProcessorApplicationTest {
                 .get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody();
         assertThat(scraped).contains("relay_processor_decisions_total{bot=\"bot-a\",outcome=\"accepted\",reason=\"none\",rule=\"accept\"");
+    }
+
+    @Test
+    void applicationYamlGivesTheDocumentedDefaults() {
+        assertThat(properties.dedupRetention()).isEqualTo(Duration.ofHours(24));
+        assertThat(properties.entitlements().enabled()).isFalse();
+        assertThat(properties.entitlements().bots()).isEmpty();
+        assertThat(properties.topics().provision()).isTrue();
+        assertThat(properties.topics().replicationFactor()).isEqualTo((short) -1);
+        assertThat(properties.streams().threads()).isEqualTo(1);
+        assertThat(properties.streams().commitInterval()).isEqualTo(Duration.ofMillis(100));
     }
 
     private void awaitHealthState(String state) throws InterruptedException {

@@ -6,7 +6,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 
-/** Sends an unreadable input record (bad JSON, unknown event type) to the dead-letter topic and goes on. */
+/**
+ * Sends a record whose key or value the source cannot deserialize to the dead-letter topic and goes
+ * on. The topology reads inbound values itself (so bad JSON takes the processing path), which leaves
+ * this handler as the safety net for the source's deserializers.
+ */
 public final class DeadLetterDeserializationHandler implements DeserializationExceptionHandler {
 
     private DeadLetters deadLetters;
