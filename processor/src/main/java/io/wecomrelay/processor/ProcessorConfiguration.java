@@ -1,0 +1,106 @@
+package io.wecomrelay.processor;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Set;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.wecomrelay.processor.auth.EntitlementPolicy;
+import io.wecomrelay.processor.ops.DecisionMetrics;
+import io.wecomrelay.processor.ops.KafkaStreamsHealthIndicator;
+import io.wecomrelay.processor.topology.ProcessorTopics;
+import io.wecomrelay.processor.topology.ProcessorTopology;
+import io.wecomrelay.processor.topology.StreamsSettings;
+import io.wecomrelay.schemas.bot.BotRegistry;
+import io.wecomrelay.schemas.bot.BotRegistryLoader;
+import io.wecomrelay.schemas.topic.TopicProvisioner;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.DependsOn;
+import org.springframework.kafka.annotation.EnableKafkaStreams;
+import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
+import org.springframework.kafka.config.KafkaStreamsConfiguration;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
+import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
+
+/**
+ * The only Spring wiring of the processor. Order at start: the bots file is loaded and the topics are
+ * provisioned before the Streams configuration exists, so the Streams app never starts without them;
+ * spring-kafka's {@code StreamsBuilderFactoryBean} then builds, prints and starts the topology.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableKafkaStreams
+@EnableConfigurationProperties(ProcessorProperties.class)
+class ProcessorConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(ProcessorConfiguration.class);
+
+    @Bean
+    BotRegistry botRegistry(ProcessorProperties properties) {
+        BotRegistry bots = new BotRegistryLoader(System::getenv).load(properties.botsFile());
+        bots.all().forEach(bot -> log.info("bot id={} policyVersion={} rateLimitPerMinute={} authEnabled={}",
+                bot.id(), bot.policyVersion(), bot.rateLimitPerMinute(), bot.auth().enabled()));
+        return bots;
+    }
+
+    /** After the bots file: a broken configuration fails before any network call. */
+    @Bean
+    @DependsOn("botRegistry")
+    ProcessorTopics processorTopics(KafkaProperties kafka, ProcessorProperties properties) {
+        ProcessorTopics topics = ProcessorTopics.DEFAULT;
+        ProcessorProperties.TopicSettings settings = properties.topics();
+        if (settings.provision()) {
+            try (Admin admin = Admin.create(kafka.buildAdminProperties())) {
+                List<String> created = new TopicProvisioner(admin, settings.replicationFactor())
+                        .ensure(topics.specs(), settings.partitions().byName(topics));
+                log.info("topics provisioned created={}", created);
+            }
+        }
+        return topics;
+    }
+
+    @Bean(name = KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
+    KafkaStreamsConfiguration defaultKafkaStreamsConfig(KafkaProperties kafka, ProcessorProperties properties,
+                                                        ProcessorTopics topics) {
+        var config = new HashMap<String, Object>(kafka.buildStreamsProperties());
+        ProcessorProperties.StreamsTuning tuning = properties.streams();
+        config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, tuning.threads());
+        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, tuning.commitInterval().toMillis());
+        config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, tuning.replicationFactor());
+        if (tuning.stateDir() != null) {
+            config.put(StreamsConfig.STATE_DIR_CONFIG, tuning.stateDir().toString());
+        }
+        config.putAll(StreamsSettings.guarantees(properties.applicationId(), topics));
+        return new KafkaStreamsConfiguration(config);
+    }
+
+    @Bean
+    DecisionMetrics decisionMetrics(MeterRegistry registry) {
+        return new DecisionMetrics(registry);
+    }
+
+    @Bean
+    ProcessorTopology processorTopology(ProcessorProperties properties, ProcessorTopics topics, BotRegistry bots,
+                                        DecisionMetrics metrics) {
+        ProcessorProperties.Entitlements entitlements = properties.entitlements();
+        var settings = new ProcessorTopology.Settings(topics, properties.dedupRetention(),
+                new EntitlementPolicy(entitlements.enabled(), Set.copyOf(entitlements.bots())));
+        return new ProcessorTopology(settings, bots, metrics);
+    }
+
+    @Bean
+    StreamsBuilderFactoryBeanConfigurer processorTopologyInstaller(ProcessorTopology topology) {
+        return factoryBean -> factoryBean.setInfrastructureCustomizer(new TopologyInstaller(topology));
+    }
+
+    @Bean
+    KafkaStreamsHealthIndicator kafkaStreamsHealthIndicator(StreamsBuilderFactoryBean streams) {
+        return new KafkaStreamsHealthIndicator(streams::getKafkaStreams);
+    }
+}

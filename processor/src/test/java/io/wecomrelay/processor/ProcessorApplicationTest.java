@@ -1,0 +1,169 @@
+package io.wecomrelay.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.wecomrelay.processor.ops.DecisionMetrics;
+import io.wecomrelay.processor.topology.BrokerIO;
+import io.wecomrelay.processor.topology.Inbound;
+import io.wecomrelay.processor.topology.ProcessorTopics;
+import io.wecomrelay.schemas.event.EventHeaders;
+import io.wecomrelay.schemas.event.MessageAccepted;
+import io.wecomrelay.schemas.event.MessageReceived;
+import io.wecomrelay.schemas.event.MessageRejected;
+import io.wecomrelay.schemas.event.RejectReason;
+import io.wecomrelay.testkit.TestInfrastructure;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * The application as it runs, on the real broker with exactly-once: it provisions its topics,
+ * reaches RUNNING, reports that in {@code /actuator/health}, decides, counts and dead-letters. It owns
+ * the default topic names on this JVM's broker; other broker tests use prefixed names.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext   // close the Streams app while the shared broker still runs, not in a JVM shutdown hook
+class ProcessorApplicationTest {
+
+    @TempDir
+    static Path stateDir;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @Autowired
+    ProcessorProperties properties;
+
+    @DynamicPropertySource
+    static void settings(DynamicPropertyRegistry registry) {
+        registry.add("spring.kafka.bootstrap-servers", TestInfrastructure::kafkaBootstrapServers);
+        registry.add("relay.processor.bots-file", () -> botsFile().toString());
+        registry.add("relay.processor.application-id", () -> "spring-test-" + UUID.randomUUID());
+        registry.add("relay.processor.streams.state-dir", () -> stateDir.toString());
+        registry.add("relay.processor.topics.partitions.inbound", () -> 2);
+        registry.add("relay.processor.topics.partitions.accepted", () -> 2);
+        registry.add("relay.processor.topics.partitions.rejected", () -> 2);
+        registry.add("relay.processor.topics.partitions.entitlements", () -> 1);
+    }
+
+    @Test
+    void provisionsTopicsReachesRunningDecidesAndDeadLetters() throws Exception {
+        // Given the application reached RUNNING, as its health says
+        awaitHealthState("RUNNING");
+        assertThat(topicNames()).containsAll(ProcessorTopics.DEFAULT.specs().stream().map(spec -> spec.name()).toList());
+
+        // When a message, its retry and a poison record arrive
+        MessageReceived message = Inbound.text("bot-a", "spring-" + UUID.randomUUID(), "zhangsan", Instant.now());
+        String inbound = ProcessorTopics.DEFAULT.inbound();
+        try (var producer = BrokerIO.producer()) {
+            producer.send(BrokerIO.inbound(inbound, message)).get(10, TimeUnit.SECONDS);
+            producer.send(BrokerIO.inbound(inbound, Inbound.text("bot-a", message.message().msgId(), "zhangsan",
+                    message.meta().occurredAt().plusSeconds(2)))).get(10, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(inbound, "bot-a", "{\"type\":\"nonsense.v0\"}".getBytes(StandardCharsets.UTF_8)))
+                    .get(10, TimeUnit.SECONDS);
+        }
+
+        // Then it accepts the first, rejects the retry as a duplicate and dead-letters the poison record
+        var records = new ArrayList<ConsumerRecord<String, byte[]>>();
+        try (var reader = BrokerIO.readCommitted(List.of(ProcessorTopics.DEFAULT.accepted(), ProcessorTopics.DEFAULT.rejected(),
+                ProcessorTopics.DEFAULT.inboundDeadLetter()))) {
+            BrokerIO.pollUntil(reader, records, seen -> seen.size() >= 3, Duration.ofSeconds(60));
+        }
+        assertThat(records).hasSize(3);
+        ConsumerRecord<String, byte[]> accepted = only(records, ProcessorTopics.DEFAULT.accepted());
+        assertThat(accepted.key()).isEqualTo("bot-a:u:zhangsan");
+        assertThat(((MessageAccepted) BrokerIO.event(accepted)).streamId()).isEqualTo(message.streamId());
+        assertThat(header(accepted, EventHeaders.TRACE_ID)).isEqualTo(message.meta().traceId());
+        ConsumerRecord<String, byte[]> rejected = only(records, ProcessorTopics.DEFAULT.rejected());
+        assertThat(((MessageRejected) BrokerIO.event(rejected)).reason()).isEqualTo(RejectReason.DUPLICATE);
+        ConsumerRecord<String, byte[]> dead = only(records, ProcessorTopics.DEFAULT.inboundDeadLetter());
+        assertThat(header(dead, "__streams.errors.exception")).endsWith("UnknownEventTypeException");
+
+        // And the decisions are counted by bot, outcome, reason and rule
+        assertThat(meters.get(DecisionMetrics.NAME).tags("bot", "bot-a", "outcome", "accepted", "reason", "none", "rule", "accept")
+                .counter().count()).isEqualTo(1.0);
+        assertThat(meters.get(DecisionMetrics.NAME).tags("bot", "bot-a", "outcome", "rejected", "reason", "duplicate")
+                .counter().count()).isEqualTo(1.0);
+        String scraped = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build()
+                .get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(scraped).contains("relay_processor_decisions_total{bot=\"bot-a\",outcome=\"accepted\",reason=\"none\",rule=\"accept\"");
+    }
+
+    @Test
+    void applicationYamlGivesTheDocumentedDefaults() {
+        assertThat(properties.dedupRetention()).isEqualTo(Duration.ofHours(24));
+        assertThat(properties.entitlements().enabled()).isFalse();
+        assertThat(properties.entitlements().bots()).isEmpty();
+        assertThat(properties.topics().provision()).isTrue();
+        assertThat(properties.topics().replicationFactor()).isEqualTo((short) -1);
+        assertThat(properties.streams().threads()).isEqualTo(1);
+        assertThat(properties.streams().commitInterval()).isEqualTo(Duration.ofMillis(100));
+    }
+
+    private void awaitHealthState(String state) throws InterruptedException {
+        WebTestClient client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String seen = null;
+        while (!state.equals(seen) && System.nanoTime() < deadline) {
+            Map<?, ?> health = client.get().uri("/actuator/health").exchange()
+                    .expectBody(Map.class).returnResult().getResponseBody();
+            Map<?, ?> streams = (Map<?, ?>) ((Map<?, ?>) health.get("components")).get("kafkaStreams");
+            seen = (String) ((Map<?, ?>) streams.get("details")).get("state");
+            if (!state.equals(seen)) {
+                Thread.sleep(200);
+            }
+        }
+        assertThat(seen).as("Kafka Streams state in /actuator/health").isEqualTo(state);
+        client.get().uri("/actuator/health").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.components.kafkaStreams.status").isEqualTo("UP");
+    }
+
+    private static java.util.Set<String> topicNames() throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestInfrastructure.kafkaBootstrapServers()))) {
+            return admin.listTopics().names().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static ConsumerRecord<String, byte[]> only(List<ConsumerRecord<String, byte[]>> records, String topic) {
+        var onTopic = records.stream().filter(record -> record.topic().equals(topic)).toList();
+        assertThat(onTopic).as(topic).hasSize(1);
+        return onTopic.get(0);
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    private static Path botsFile() {
+        try {
+            return Path.of(ProcessorApplicationTest.class.getResource("/bots.yaml").toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
