@@ -118,6 +118,26 @@ class ResponderApplicationTest {
     }
 
     @Test
+    void leavesRejectedEventsAloneBecauseIngressAnsweredThemItself() {
+        // Given an enter_chat event the processor rejected as UNSUPPORTED, and a rate-limited message behind it
+        MessageRejected message = rejection("bot-passive", RejectReason.RATE_LIMITED);
+        var body = io.wecomrelay.schemas.event.EventSerde.mapper().createObjectNode().put("msgtype", "event");
+        var event = new io.wecomrelay.schemas.event.InboundMessage("ev-" + UUID.randomUUID(), "event", "enter_chat",
+                io.wecomrelay.schemas.event.ChatType.SINGLE, null, "zhangsan", null, body);
+        MessageRejected enterChat = new MessageRejected(message.meta(), "bot-passive",
+                io.wecomrelay.schemas.ids.StreamIds.of("bot-passive", event.msgId()), event, message.receivedAt(),
+                RejectReason.UNSUPPORTED, "event enter_chat", message.decision());
+
+        // When
+        kafka.send(Topics.REJECTED.name(), enterChat.streamId(), enterChat);
+        kafka.send(Topics.REJECTED.name(), enterChat.streamId(), message);
+
+        // Then: the message's stream finishes, the event's stream never exists
+        await().atMost(WAIT).until(() -> "1".equals(field(message.streamId(), StreamStateKeys.FINISH)));
+        assertThat(state(enterChat.streamId())).isEmpty();
+    }
+
+    @Test
     void sendsPoisonRecordsToTheDeadLetterTopicAndGoesOn() {
         var stream = TestChunks.stream("bot-passive");
         try (var raw = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,

@@ -61,6 +61,12 @@ public final class RejectionMaterializer implements MessageListener<String, Rela
             log.debug("duplicate left alone streamId={} msgId={}", rejection.streamId(), rejection.message().msgId());
             return;
         }
+        if (rejection.message().isEvent()) {
+            // ingress answered the event itself (welcome, card, feedback) and opened no stream for it
+            meters.counter("responder.rejections", "reason", reason, "status", "event").increment();
+            log.debug("event rejection left alone streamId={} eventType={}", rejection.streamId(), rejection.message().eventType());
+            return;
+        }
         String text = ContentCap.cap(textFor(rejection), maxContentBytes, truncatedNote);
         FoldResult result = store.reject(rejection, text);
         meters.counter("responder.rejections", "reason", reason,
