@@ -16,7 +16,6 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
-import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -48,7 +47,6 @@ final class ReplySession implements Reply {
     private final ReplyTools tools;
     private final ChunkAssembler assembler;
     private final Sinks.Many<ReplyChunk> out = Sinks.many().unicast().onBackpressureBuffer();
-    private final Disposable.Swap upstream = Disposables.swap();
     private final List<String> images = new ArrayList<>();
 
     private ChatRequest request;
@@ -64,6 +62,8 @@ final class ReplySession implements Reply {
     private @Nullable String conversationId;
     private @Nullable String messageId;
     private @Nullable String errorCode;
+    private @Nullable Disposable upstream;
+    private long subscriptions;
     private @Nullable Disposable idleTimer;
     private @Nullable Disposable deadlineTimer;
     private @Nullable Disposable flushTimer;
@@ -105,8 +105,18 @@ final class ReplySession implements Reply {
         subscribe();
     }
 
+    /** Called under the lock; the flux may signal synchronously, even resubscribe, before it returns. */
     private void subscribe() {
-        upstream.update(dify.apply(request).subscribe(this::onEvent, this::onError, this::onComplete));
+        long generation = ++subscriptions;
+        Disposable subscription = dify.apply(request).subscribe(this::onEvent, this::onError, this::onComplete);
+        if (generation != subscriptions) {
+            return;
+        }
+        if (finished) {
+            subscription.dispose();
+        } else {
+            upstream = subscription;
+        }
     }
 
     private synchronized void onEvent(DifyEvent event) {
@@ -252,7 +262,9 @@ final class ReplySession implements Reply {
                 timer.dispose();
             }
         }
-        upstream.dispose();
+        if (upstream != null) {
+            upstream.dispose();
+        }
         if (stopTask) {
             stopTask();
         }
