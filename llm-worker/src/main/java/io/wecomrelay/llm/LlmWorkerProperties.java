@@ -18,7 +18,7 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * Settings of the llm-worker ({@code relay.worker.*}); every one is documented in
- * {@code application.yaml}. Durations are Spring durations ({@code 150ms}, {@code 5m30s}).
+ * {@code application.yaml}. Durations are Spring durations ({@code 150ms}, {@code 330s}, ISO-8601 {@code PT5M30S}).
  *
  * @param botsFile      the bots YAML file (bot id → Dify app); read once at start
  * @param consumer      how {@code wecom.accepted} is consumed
@@ -87,7 +87,7 @@ public record LlmWorkerProperties(
             @NotNull @DefaultValue("150ms") Duration coalesceInterval,
             @Min(1) @DefaultValue("400") int coalesceMaxChars,
             @NotNull @DefaultValue("60s") Duration idleTimeout,
-            @NotNull @DefaultValue("5m30s") Duration deadline) {
+            @NotNull @DefaultValue("330s") Duration deadline) {
     }
 
     /**

@@ -235,44 +235,46 @@ final class ReplySession implements Reply {
             finishWithError(ErrorCodes.EMPTY_ANSWER, false);
             return;
         }
-        finish(assembler.finish(null, null, usage, images));
+        finish(assembler.finish(null, null, usage, images), false);
     }
 
     private void finishWithError(String code, boolean stopTask) {
         errorCode = code;
         String sentence = tools.texts().sentence(code);
-        var piece = assembler.finish(sentence, new ChunkError(code, sentence), null, images);
-        finish(piece);
-        if (stopTask) {
-            stopTask();
-        }
+        finish(assembler.finish(sentence, new ChunkError(code, sentence), null, images), stopTask);
     }
 
-    private void finish(ChunkAssembler.Piece last) {
+    private void finish(ChunkAssembler.Piece last, boolean stopTask) {
         finished = true;
-        release(false);
+        release(stopTask);
         emit(List.of(last));
         out.tryEmitComplete();
         tools.metrics().finished(chunks.botId(), errorCode, Duration.ofMillis(now() - startedAt));
     }
 
+    /**
+     * Cancels the timers and the Dify subscription. When the task is to be stopped, the connection is
+     * closed only after the stop call: Dify documents stopping before disconnecting, and a
+     * disconnect alone does not reliably cancel generation.
+     */
     private void release(boolean stopTask) {
         for (Disposable timer : new Disposable[] {idleTimer, deadlineTimer, flushTimer}) {
             if (timer != null) {
                 timer.dispose();
             }
         }
-        if (upstream != null) {
-            upstream.dispose();
-        }
-        if (stopTask) {
-            stopTask();
+        Disposable subscription = upstream;
+        upstream = null;
+        if (stopTask && taskId != null) {
+            stop.apply(taskId).doFinally(signal -> dispose(subscription)).subscribe();
+        } else {
+            dispose(subscription);
         }
     }
 
-    private void stopTask() {
-        if (taskId != null) {
-            stop.apply(taskId).subscribe();
+    private static void dispose(@Nullable Disposable subscription) {
+        if (subscription != null) {
+            subscription.dispose();
         }
     }
 
