@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.llm.reply.ErrorCodes;
 import io.wecomrelay.schemas.event.ChunkKind;
 import io.wecomrelay.schemas.event.MessageAccepted;
@@ -52,6 +53,9 @@ class WorkerIntegrationTest {
     @Autowired
     ReactiveStringRedisTemplate redis;
 
+    @Autowired
+    MeterRegistry meters;
+
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         WorkerTestSupport.properties(PREFIX).forEach((key, value) -> registry.add(key, () -> value));
@@ -80,6 +84,9 @@ class WorkerIntegrationTest {
         assertThat(request.user()).isEqualTo(ConversationKeys.difyUser(WorkerTestSupport.BOT, user));
         assertThat(request.body()).contains("\"response_mode\":\"streaming\"");
         assertThat(request.headers().get("accept")).contains("text/event-stream");
+        assertThat(meters.get("relay.worker.first.text").tag("bot", WorkerTestSupport.BOT).timer().count()).isPositive();
+        assertThat(meters.get("relay.worker.chunks").tag("bot", WorkerTestSupport.BOT).counter().count())
+                .isGreaterThanOrEqualTo(reply.chunks().size());
     }
 
     @Test
@@ -158,6 +165,14 @@ class WorkerIntegrationTest {
         assertThat(DIFY.requestsFor(query(gone))).as("404 without a stored conversation is not retried").hasSize(1);
         assertThat(DIFY.requestsFor(query(busy))).as("429 is retried with backoff").hasSize(3);
         assertThat(DIFY.requestsFor(query(broken))).as("500 is retried with backoff").hasSize(3);
+
+        var unreachable = text(WorkerTestSupport.UNREACHABLE_BOT, user(), "anyone there?", Instant.now());
+        var unknown = text("bot-nobody-configured", user(), "hello?", Instant.now());
+        send(ACCEPTED, unreachable);
+        send(ACCEPTED, unknown);
+        assertThat(CHUNKS.awaitReply(unreachable).errorCode()).isEqualTo(ErrorCodes.NETWORK_ERROR);
+        assertThat(CHUNKS.awaitReply(unknown).errorCode()).isEqualTo(ErrorCodes.BOT_UNKNOWN);
+        assertThat(meters.get("relay.worker.errors").tag("code", ErrorCodes.NETWORK_ERROR).counter().count()).isPositive();
 
         var cutReply = CHUNKS.awaitReply(cut);
         assertThat(cutReply.errorCode()).isEqualTo(ErrorCodes.NO_TERMINAL);

@@ -52,6 +52,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class WorkerTestSupport {
 
     static final String BOT = "bot-it";
+    /** A bot whose Dify base URL refuses connections. */
+    static final String UNREACHABLE_BOT = "bot-unreachable";
     static final String AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
     static final DifySimulator DIFY = DifySimulator.start(DifySimulatorConfig.defaults().withPort(0)
             .withCadence(4, Duration.ofMillis(20)));
@@ -72,7 +74,11 @@ final class WorkerTestSupport {
                         token: QDG6eK
                         aes-key: %s
                         dify: { base-url: %s, api-key: %s }
-                    """.formatted(BOT, AES_KEY, DIFY.baseUrl(), DifySimulatorConfig.DEFAULT_API_KEY));
+                      - id: %s
+                        token: QDG6eK
+                        aes-key: %s
+                        dify: { base-url: "http://127.0.0.1:1/v1", api-key: app-unreachable }
+                    """.formatted(BOT, AES_KEY, DIFY.baseUrl(), DifySimulatorConfig.DEFAULT_API_KEY, UNREACHABLE_BOT, AES_KEY));
             file.toFile().deleteOnExit();
             return file;
         } catch (IOException e) {
@@ -106,10 +112,14 @@ final class WorkerTestSupport {
     }
 
     static MessageAccepted text(String userId, String content, Instant receivedAt) {
+        return text(BOT, userId, content, receivedAt);
+    }
+
+    static MessageAccepted text(String bot, String userId, String content, Instant receivedAt) {
         String msgId = "msg-" + UUID.randomUUID();
         var message = Events.text(msgId, userId, content);
         var meta = new EventMeta(UUID.randomUUID(), "trace-" + msgId, receivedAt);
-        return new MessageAccepted(meta, BOT, StreamIds.of(BOT, msgId), ConversationKeys.of(BOT, null, userId, true),
+        return new MessageAccepted(meta, bot, StreamIds.of(bot, msgId), ConversationKeys.of(bot, null, userId, true),
                 message, receivedAt, new Decision("accept", "test"));
     }
 

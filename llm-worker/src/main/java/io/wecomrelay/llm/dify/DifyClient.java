@@ -2,6 +2,7 @@ package io.wecomrelay.llm.dify;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -32,6 +33,8 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 public final class DifyClient {
 
     private static final Logger log = LoggerFactory.getLogger(DifyClient.class);
+    /** Stands for bytes that did not complete an event; parses as a ping. */
+    private static final List<SseFrame> BYTES_ONLY = List.of(new SseFrame(null, null));
 
     /**
      * @param maxAttempts  tries before the first byte, at least 1
@@ -102,7 +105,11 @@ public final class DifyClient {
                 .flatMapMany(body -> Flux.error(DifyApiException.from(status, body)));
     }
 
-    /** Bytes to events; the decoder is per response, used by one subscriber at a time. */
+    /**
+     * Bytes to events; the decoder is per response, used by one subscriber at a time. Bytes that do
+     * not complete an event yet still come out as a {@link DifyEvent.Ping}, so the idle watchdog
+     * measures silence on the wire, not between events.
+     */
     static Flux<DifyEvent> decode(Flux<DataBuffer> body) {
         return Flux.defer(() -> {
             var decoder = new SseDecoder();
@@ -110,7 +117,8 @@ public final class DifyClient {
                         byte[] bytes = new byte[buffer.readableByteCount()];
                         buffer.read(bytes);
                         DataBufferUtils.release(buffer);
-                        return decoder.feed(bytes);
+                        var frames = decoder.feed(bytes);
+                        return frames.isEmpty() ? BYTES_ONLY : frames;
                     })
                     .concatWith(Flux.defer(() -> Flux.fromIterable(decoder.finish())))
                     .map(DifyEventParser::parse);

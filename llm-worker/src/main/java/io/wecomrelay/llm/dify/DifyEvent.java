@@ -31,7 +31,7 @@ public sealed interface DifyEvent {
     /** Where answer text came from: New Agent apps close with a {@code message} holding the full answer. */
     enum Source { MESSAGE, AGENT_MESSAGE }
 
-    /** {@code event: ping} keep-alive; only resets the idle watchdog. */
+    /** {@code event: ping} keep-alive, or bytes that did not complete an event yet; only resets the idle watchdog. */
     record Ping() implements DifyEvent {
         @Override
         public Ids ids() {
