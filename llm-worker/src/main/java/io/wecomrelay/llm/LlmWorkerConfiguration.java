@@ -42,6 +42,8 @@ import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
@@ -163,6 +165,13 @@ class LlmWorkerConfiguration {
     @Bean
     ConsumerLifecycle consumerLifecycle(AcceptedConsumer consumer, KafkaProperties kafka, LlmWorkerProperties properties) {
         return new ConsumerLifecycle(consumer, () -> provisionTopics(kafka, properties));
+    }
+
+    /** DOWN when the consumer thread is not running (it only stops for good on fatal Kafka errors). */
+    @Bean
+    HealthIndicator acceptedConsumerHealthIndicator(AcceptedConsumer consumer) {
+        return () -> (consumer.isRunning() ? Health.up() : Health.down())
+                .withDetail("inFlight", consumer.inFlight()).build();
     }
 
     /** Creates missing topics (never alters existing ones) before the first poll. */
