@@ -23,6 +23,7 @@ import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
 /**
@@ -186,6 +187,8 @@ public final class AcceptedConsumer {
 
     private Mono<Void> task(Work work) {
         return Mono.defer(() -> handler.handle(work.message(), work.traceId()))
+                // off the consumer thread, and no deep recursion when a key's works complete synchronously
+                .subscribeOn(Schedulers.parallel())
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, settings.failureBackoff())
                         .maxBackoff(settings.maxFailureBackoff())
                         .doBeforeRetry(signal -> log.warn("reply failed, redoing {} retry={} cause={}", work,
