@@ -1,0 +1,218 @@
+package io.wecomrelay.llm;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import io.netty.channel.ChannelOption;
+import io.wecomrelay.llm.consume.AcceptedConsumer;
+import io.wecomrelay.llm.consume.DeadLetters;
+import io.wecomrelay.llm.dify.DifyClient;
+import io.wecomrelay.llm.handle.AcceptedMessageHandler;
+import io.wecomrelay.llm.handle.ChunkFactories;
+import io.wecomrelay.llm.handle.ReplyRunner;
+import io.wecomrelay.llm.input.Inputs;
+import io.wecomrelay.llm.metrics.WorkerMetrics;
+import io.wecomrelay.llm.publish.ChunkPublisher;
+import io.wecomrelay.llm.reply.ErrorTexts;
+import io.wecomrelay.llm.reply.ReplyStreams;
+import io.wecomrelay.llm.state.ConversationStore;
+import io.wecomrelay.llm.state.StreamLedger;
+import io.wecomrelay.schemas.bot.BotRegistry;
+import io.wecomrelay.schemas.bot.BotRegistryLoader;
+import io.wecomrelay.schemas.event.EventSerde;
+import io.wecomrelay.schemas.event.MessageAccepted;
+import io.wecomrelay.schemas.event.RelayEvent;
+import io.wecomrelay.schemas.topic.TopicProvisioner;
+import io.wecomrelay.schemas.topic.TopicSpec;
+import io.wecomrelay.schemas.topic.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/** The only place the worker wires beans; everything below it is plain Java. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(LlmWorkerProperties.class)
+class LlmWorkerConfiguration {
+
+    /** Stop calls and idle connections on top of one connection per reply in flight. */
+    private static final int EXTRA_CONNECTIONS = 32;
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    Supplier<UUID> idGenerator() {
+        return UUID::randomUUID;
+    }
+
+    @Bean
+    BotRegistry botRegistry(LlmWorkerProperties properties) {
+        return new BotRegistryLoader(System::getenv).load(properties.botsFile());
+    }
+
+    /** Reactor Netty's default pool has 16 connections: far too few for long-lived streams. */
+    @Bean(destroyMethod = "dispose")
+    ConnectionProvider difyConnections(LlmWorkerProperties properties) {
+        return ConnectionProvider.builder("dify")
+                .maxConnections(properties.consumer().maxInFlight() + EXTRA_CONNECTIONS)
+                .pendingAcquireMaxCount(-1)
+                .build();
+    }
+
+    @Bean
+    DifyClient difyClient(ConnectionProvider difyConnections, LlmWorkerProperties properties) {
+        var dify = properties.dify();
+        var http = HttpClient.create(difyConnections)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) dify.connectTimeout().toMillis());
+        var web = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
+        var retry = new DifyClient.RetryPolicy(dify.maxAttempts(), dify.firstBackoff(), dify.maxBackoff(), dify.jitter());
+        return new DifyClient(web, retry, dify.stopTimeout());
+    }
+
+    @Bean
+    WorkerMetrics workerMetrics(MeterRegistry registry) {
+        return new WorkerMetrics(registry);
+    }
+
+    @Bean
+    ReplyStreams replyStreams(DifyClient dify, LlmWorkerProperties properties, WorkerMetrics metrics) {
+        var reply = properties.reply();
+        var settings = new ReplyStreams.Settings(reply.coalesceInterval(), reply.coalesceMaxChars(), reply.idleTimeout());
+        return new ReplyStreams(dify, settings, new ErrorTexts(properties.texts().errors()), Schedulers.parallel(), metrics);
+    }
+
+    @Bean
+    StreamLedger streamLedger(ReactiveStringRedisTemplate redis, LlmWorkerProperties properties) {
+        return new StreamLedger(redis, properties.ledger().ttl(), properties.ledger().redisTimeout());
+    }
+
+    @Bean
+    ConversationStore conversationStore(ReactiveStringRedisTemplate redis, LlmWorkerProperties properties) {
+        return new ConversationStore(redis, properties.conversations().ttl(), properties.ledger().redisTimeout());
+    }
+
+    @Bean
+    KafkaTemplate<String, RelayEvent> chunkKafkaTemplate(KafkaProperties kafka) {
+        return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(kafka.buildProducerProperties(),
+                new StringSerializer(), EventSerde.any()));
+    }
+
+    @Bean
+    KafkaTemplate<String, byte[]> deadLetterKafkaTemplate(KafkaProperties kafka) {
+        return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(kafka.buildProducerProperties(),
+                new StringSerializer(), new ByteArraySerializer()));
+    }
+
+    @Bean
+    AcceptedMessageHandler acceptedMessageHandler(LlmWorkerProperties properties, BotRegistry bots,
+                                                  StreamLedger ledger, ConversationStore conversations,
+                                                  ReplyStreams replies, WorkerMetrics metrics,
+                                                  KafkaTemplate<String, RelayEvent> chunkKafkaTemplate,
+                                                  Clock clock, Supplier<UUID> idGenerator) {
+        var texts = properties.texts();
+        var runner = new ReplyRunner(bots, conversations, replies,
+                new ReplyRunner.Settings(properties.reply().deadline(), texts.resetDone(), texts.emptyQuery()), metrics);
+        var inputs = new Inputs(properties.input().mentionNames(), properties.conversations().resetCommands());
+        return new AcceptedMessageHandler(inputs, ledger, runner,
+                new ChunkPublisher(chunkKafkaTemplate, properties.topics().chunks()), new ChunkFactories(clock, idGenerator));
+    }
+
+    @Bean
+    AcceptedConsumer acceptedConsumer(LlmWorkerProperties properties, KafkaProperties kafka,
+                                      AcceptedMessageHandler handler, KafkaTemplate<String, byte[]> deadLetterKafkaTemplate) {
+        var consumer = properties.consumer();
+        Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, consumer.groupId());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        Supplier<Consumer<String, MessageAccepted>> consumers = () -> new KafkaConsumer<>(config,
+                new StringDeserializer(), new ErrorHandlingDeserializer<>(EventSerde.of(MessageAccepted.class)));
+        var settings = new AcceptedConsumer.Settings(consumer.maxInFlight(), consumer.maxBuffered(),
+                consumer.pollTimeout(), consumer.shutdownGrace(), consumer.failureBackoff(), consumer.maxFailureBackoff());
+        return new AcceptedConsumer(consumers, properties.topics().accepted(), handler,
+                new DeadLetters(deadLetterKafkaTemplate), settings);
+    }
+
+    @Bean
+    ConsumerLifecycle consumerLifecycle(AcceptedConsumer consumer, KafkaProperties kafka, LlmWorkerProperties properties) {
+        return new ConsumerLifecycle(consumer, () -> provisionTopics(kafka, properties));
+    }
+
+    /** DOWN when the consumer thread is not running (it only stops for good on fatal Kafka errors). */
+    @Bean
+    HealthIndicator acceptedConsumerHealthIndicator(AcceptedConsumer consumer) {
+        return () -> (consumer.isRunning() ? Health.up() : Health.down())
+                .withDetail("inFlight", consumer.inFlight()).build();
+    }
+
+    /** Creates missing topics (never alters existing ones) before the first poll. */
+    private static void provisionTopics(KafkaProperties kafka, LlmWorkerProperties properties) {
+        var topics = properties.topics();
+        var accepted = spec(topics.accepted(), Topics.ACCEPTED);
+        try (Admin admin = Admin.create(kafka.buildAdminProperties())) {
+            new TopicProvisioner(admin, topics.replicationFactor())
+                    .ensure(List.of(accepted, accepted.deadLetter(), spec(topics.chunks(), Topics.CHUNKS)), topics.partitions());
+        }
+    }
+
+    private static TopicSpec spec(String name, TopicSpec catalog) {
+        return name.equals(catalog.name()) ? catalog
+                : new TopicSpec(name, catalog.key(), catalog.defaultPartitions(), catalog.retention(), catalog.compacted());
+    }
+
+    /** Starts consuming once the context is up; stops first on shutdown, before Kafka and Redis clients close. */
+    static final class ConsumerLifecycle implements SmartLifecycle {
+        private final AcceptedConsumer consumer;
+        private final Runnable beforeStart;
+
+        ConsumerLifecycle(AcceptedConsumer consumer, Runnable beforeStart) {
+            this.consumer = consumer;
+            this.beforeStart = beforeStart;
+        }
+
+        @Override
+        public void start() {
+            beforeStart.run();
+            consumer.start();
+        }
+
+        @Override
+        public void stop() {
+            consumer.stop();
+        }
+
+        @Override
+        public boolean isRunning() {
+            return consumer.isRunning();
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.wecomrelay.llm;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of the llm-worker ({@code relay.worker.*}); every one is documented in
+ * {@code application.yaml}. Durations are Spring durations ({@code 150ms}, {@code 330s}, ISO-8601 {@code PT5M30S}).
+ *
+ * @param botsFile      the bots YAML file (bot id → Dify app); read once at start
+ * @param consumer      how {@code wecom.accepted} is consumed
+ * @param topics        topic names and provisioning
+ * @param reply         coalescing, watchdogs and the WeCom deadline
+ * @param dify          HTTP client and retry settings for Dify
+ * @param conversations Dify conversation memory
+ * @param input         how WeCom messages become Dify queries
+ * @param ledger        per-stream attempt counters and finished markers in Redis
+ * @param texts         user-facing sentences
+ */
+@Validated
+@ConfigurationProperties("relay.worker")
+public record LlmWorkerProperties(
+        @NotNull Path botsFile,
+        @Valid @DefaultValue Consumer consumer,
+        @Valid @DefaultValue Topics topics,
+        @Valid @DefaultValue Reply reply,
+        @Valid @DefaultValue Dify dify,
+        @Valid @DefaultValue Conversations conversations,
+        @Valid @DefaultValue Input input,
+        @Valid @DefaultValue Ledger ledger,
+        @Valid @DefaultValue Texts texts) {
+
+    /**
+     * @param groupId         the Kafka consumer group of all workers
+     * @param maxInFlight     replies generated concurrently by one worker (each holds one Dify connection)
+     * @param maxBuffered     records taken from Kafka but not finished; above it the consumer pauses
+     * @param pollTimeout     longest wait of one poll; also bounds how late a finished offset is committed
+     * @param shutdownGrace   on shutdown, how long running replies may finish before they are abandoned
+     *                        (abandoned ones are redone by another worker with attempt + 1)
+     * @param failureBackoff  first wait before a reply whose infrastructure (Kafka, Redis) failed is redone
+     * @param maxFailureBackoff longest such wait
+     */
+    public record Consumer(
+            @NotBlank @DefaultValue("wecom-relay-llm-worker") String groupId,
+            @Min(1) @DefaultValue("256") int maxInFlight,
+            @Min(1) @DefaultValue("2048") int maxBuffered,
+            @NotNull @DefaultValue("100ms") Duration pollTimeout,
+            @NotNull @DefaultValue("20s") Duration shutdownGrace,
+            @NotNull @DefaultValue("1s") Duration failureBackoff,
+            @NotNull @DefaultValue("30s") Duration maxFailureBackoff) {
+    }
+
+    /**
+     * @param accepted          the topic read (its dead-letter topic is {@code <accepted>.dlt})
+     * @param chunks            the topic written
+     * @param partitions        partitions of topics created at start when missing, by name
+     * @param replicationFactor replication factor of created topics
+     */
+    public record Topics(
+            @NotBlank @DefaultValue("wecom.accepted") String accepted,
+            @NotBlank @DefaultValue("wecom.chunks") String chunks,
+            @DefaultValue Map<String, Integer> partitions,
+            @Min(1) @DefaultValue("1") short replicationFactor) {
+    }
+
+    /**
+     * @param coalesceInterval at most one chunk per this interval after the first (which goes out at once)
+     * @param coalesceMaxChars a chunk goes out early when this many characters are waiting
+     * @param idleTimeout      a Dify stream silent this long (not even a ping) is finished and stopped
+     * @param deadline         measured from {@code receivedAt}: the reply is finished with what exists
+     *                         by then, before WeCom's 6-minute stream window closes
+     */
+    public record Reply(
+            @NotNull @DefaultValue("150ms") Duration coalesceInterval,
+            @Min(1) @DefaultValue("400") int coalesceMaxChars,
+            @NotNull @DefaultValue("60s") Duration idleTimeout,
+            @NotNull @DefaultValue("330s") Duration deadline) {
+    }
+
+    /**
+     * @param connectTimeout TCP connect timeout
+     * @param maxAttempts    tries of one request before its first byte (429, 5xx, connect errors); at least 1
+     * @param firstBackoff   wait before the second try; doubles each time
+     * @param maxBackoff     longest wait between tries
+     * @param jitter         random share of each wait, 0 to 1
+     * @param stopTimeout    how long a stop call may take
+     */
+    public record Dify(
+            @NotNull @DefaultValue("5s") Duration connectTimeout,
+            @Min(1) @DefaultValue("3") int maxAttempts,
+            @NotNull @DefaultValue("500ms") Duration firstBackoff,
+            @NotNull @DefaultValue("5s") Duration maxBackoff,
+            @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.5") double jitter,
+            @NotNull @DefaultValue("5s") Duration stopTimeout) {
+    }
+
+    /**
+     * @param ttl           a conversation unused this long is forgotten (the next message starts a new one)
+     * @param resetCommands messages that start a new conversation (compared trimmed, ignoring case)
+     */
+    public record Conversations(
+            @NotNull @DefaultValue("24h") Duration ttl,
+            @NotEmpty @DefaultValue({"/new", "新对话"}) List<String> resetCommands) {
+    }
+
+    /**
+     * @param mentionNames the bots' display names by bot id, removed as {@code @Name} from text;
+     *                     without an entry, the first {@code @mention} of a group message is removed
+     */
+    public record Input(@DefaultValue Map<String, List<String>> mentionNames) {
+    }
+
+    /**
+     * @param ttl          lifetime of the attempt counter and finished marker of one stream
+     * @param redisTimeout longest wait for one Redis call
+     */
+    public record Ledger(@NotNull @DefaultValue("1d") Duration ttl, @NotNull @DefaultValue("2s") Duration redisTimeout) {
+    }
+
+    /**
+     * @param errors     the sentence per error code, overriding the built-in ones (keys compared without
+     *                   case and punctuation, so {@code too-many-requests} matches {@code too_many_requests})
+     * @param resetDone  the reply to a reset command
+     * @param emptyQuery the reply to a message that is empty once the mention is removed
+     */
+    public record Texts(
+            @DefaultValue Map<String, String> errors,
+            @NotBlank @DefaultValue("好的，已开始新的对话。(OK, a new conversation has started.)") String resetDone,
+            @NotBlank @DefaultValue("请问有什么可以帮你？(How can I help?)") String emptyQuery) {
+    }
+}

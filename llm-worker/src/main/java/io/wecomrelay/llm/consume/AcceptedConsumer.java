@@ -1,0 +1,315 @@
+package io.wecomrelay.llm.consume;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
+
+import io.wecomrelay.llm.handle.AcceptedMessageHandler;
+import io.wecomrelay.schemas.event.EventHeaders;
+import io.wecomrelay.schemas.event.MessageAccepted;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
+
+/**
+ * Consumes {@code wecom.accepted} with key-ordered concurrency: many replies at once per worker, one
+ * at a time per conversation key, no head-of-line blocking inside a partition, and offsets committed
+ * only when a reply is fully handled.
+ *
+ * <h2>Why not a {@code @KafkaListener}</h2>
+ * spring-kafka's asynchronous acknowledgements ({@code asyncAcks} with out-of-order manual acks)
+ * defer commits until gaps are filled, but the container also <em>pauses the consumer until every
+ * record of the previous poll is acknowledged</em>. A reply can take minutes, so one slow
+ * conversation would stop every other conversation of that consumer from being fetched. Several
+ * async-ack rebalance bugs (consumers paused for good, e.g. spring-kafka #4342, #4687) were still
+ * being fixed after 4.1.1. Confluent's Parallel Consumer does exactly this job but does not support
+ * Kafka 4 clients and is no longer maintained by Confluent. So this class is the small version of it:
+ *
+ * <ul>
+ * <li>One thread owns a plain {@link Consumer}: it polls, hands records to a {@link KeyedScheduler},
+ *     applies completions, commits and pauses. Nothing else touches the consumer.</li>
+ * <li>The scheduler runs replies as non-blocking Monos (a reply holds a Dify connection, not a
+ *     thread), at most {@code maxInFlight} at once, per conversation key strictly in offset order.</li>
+ * <li>The {@link OffsetTracker} commits each partition up to its lowest unfinished offset; records
+ *     finished behind a slow one are redelivered after a crash and skipped by the stream ledger.</li>
+ * <li>Above {@code maxBuffered} unfinished records all partitions are paused (polling goes on, so
+ *     the group membership stays alive); below three quarters of it they resume.</li>
+ * <li>Rebalances use the cooperative sticky assignor: only moved partitions are revoked. Their
+ *     finished offsets are committed and their running replies abandoned (the Dify task is stopped);
+ *     the new owner redoes them with attempt + 1, the way it does after a crash.</li>
+ * <li>Records that cannot be deserialized go to {@code <topic>.dlt} ({@link DeadLetters}).</li>
+ * <li>A reply whose Kafka or Redis calls fail is redone after a capped exponential backoff, with the
+ *     next attempt number.</li>
+ * </ul>
+ * Scaling out is adding workers: a partition is owned by one worker, so the number of partitions of
+ * {@code wecom.accepted} bounds the number of useful workers, and {@code maxInFlight} bounds each.
+ */
+public final class AcceptedConsumer {
+
+    private static final Logger log = LoggerFactory.getLogger(AcceptedConsumer.class);
+
+    /**
+     * @param maxInFlight       replies running at once
+     * @param maxBuffered       unfinished records above which consumption pauses
+     * @param pollTimeout       longest poll
+     * @param shutdownGrace     how long running replies may finish on shutdown
+     * @param failureBackoff    first wait before a failed reply is redone
+     * @param maxFailureBackoff longest such wait
+     */
+    public record Settings(int maxInFlight, int maxBuffered, Duration pollTimeout, Duration shutdownGrace,
+                           Duration failureBackoff, Duration maxFailureBackoff) {
+    }
+
+    private final Supplier<Consumer<String, MessageAccepted>> consumers;
+    private final String topic;
+    private final AcceptedMessageHandler handler;
+    private final DeadLetters deadLetters;
+    private final Settings settings;
+    private final OffsetTracker tracker = new OffsetTracker();
+    private final Queue<Work> finished = new ConcurrentLinkedQueue<>();
+    private final KeyedScheduler scheduler;
+    private volatile boolean running;
+    private volatile Consumer<String, MessageAccepted> consumer;
+    private Thread thread;
+
+    public AcceptedConsumer(Supplier<Consumer<String, MessageAccepted>> consumers, String topic,
+                            AcceptedMessageHandler handler, DeadLetters deadLetters, Settings settings) {
+        this.consumers = consumers;
+        this.topic = topic;
+        this.handler = handler;
+        this.deadLetters = deadLetters;
+        this.settings = settings;
+        this.scheduler = new KeyedScheduler(settings.maxInFlight(), this::task, finished::add);
+    }
+
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        thread = new Thread(this::run, "llm-worker-consumer");
+        thread.start();
+    }
+
+    /** Stops polling, lets running replies finish within the grace period, commits, closes. */
+    public void stop() {
+        Thread current;
+        synchronized (this) {
+            if (!running) {
+                return;
+            }
+            running = false;
+            current = thread;
+        }
+        var active = consumer;
+        if (active != null) {
+            active.wakeup();
+        }
+        try {
+            current.join(settings.shutdownGrace().plusSeconds(30).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Replies running now. */
+    public int inFlight() {
+        return scheduler.running();
+    }
+
+    private void run() {
+        try (var kafka = consumers.get()) {
+            consumer = kafka;
+            kafka.subscribe(List.of(topic), new Rebalance(kafka));
+            log.info("consuming topic={} maxInFlight={}", topic, settings.maxInFlight());
+            while (running) {
+                pollOnce(kafka);
+            }
+            drain(kafka);
+        } catch (RuntimeException e) {
+            log.error("consumer stopped cause={}", e.toString(), e);
+        } finally {
+            consumer = null;
+            running = false;
+        }
+    }
+
+    private void pollOnce(Consumer<String, MessageAccepted> kafka) {
+        try {
+            for (ConsumerRecord<String, MessageAccepted> record : kafka.poll(settings.pollTimeout())) {
+                dispatch(kafka, record);
+            }
+            applyFinished();
+            commit(kafka);
+            throttle(kafka);
+        } catch (WakeupException e) {
+            // stop() woke the poll up; the loop condition decides
+        } catch (RuntimeException e) {
+            log.error("consumer loop failed, going on cause={}", e.toString(), e);
+            sleep(settings.pollTimeout());
+        }
+    }
+
+    private void dispatch(Consumer<String, MessageAccepted> kafka, ConsumerRecord<String, MessageAccepted> record) {
+        var partition = new TopicPartition(record.topic(), record.partition());
+        if (!tracker.started(partition, record.offset())) {
+            return;
+        }
+        long epoch = tracker.epoch(partition);
+        MessageAccepted message = record.value();
+        if (message == null) {
+            deadLetters.send(record, kafka);
+            tracker.finished(partition, epoch, record.offset());
+            return;
+        }
+        scheduler.submit(new Work(partition, record.offset(), epoch, message.conversationKey(), message,
+                traceId(record, message)));
+    }
+
+    private Mono<Void> task(Work work) {
+        return Mono.defer(() -> handler.handle(work.message(), work.traceId()))
+                // off the consumer thread, and no deep recursion when a key's works complete synchronously
+                .subscribeOn(Schedulers.parallel())
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, settings.failureBackoff())
+                        .maxBackoff(settings.maxFailureBackoff())
+                        .doBeforeRetry(signal -> log.warn("reply failed, redoing {} retry={} cause={}", work,
+                                signal.totalRetries() + 1, signal.failure().toString())));
+    }
+
+    private void applyFinished() {
+        Work work;
+        while ((work = finished.poll()) != null) {
+            tracker.finished(work.partition(), work.epoch(), work.offset());
+        }
+    }
+
+    private void commit(Consumer<String, MessageAccepted> kafka) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable();
+        if (!offsets.isEmpty()) {
+            tracker.committed(offsets);
+            kafka.commitAsync(offsets, (committed, error) -> {
+                if (error != null) {
+                    log.warn("commit failed offsets={} cause={}", committed, error.toString());
+                }
+            });
+        }
+    }
+
+    private void commitNow(Consumer<String, MessageAccepted> kafka, Collection<TopicPartition> only) {
+        applyFinished();
+        var offsets = tracker.committable();
+        offsets.keySet().retainAll(only);
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            kafka.commitSync(offsets);
+            tracker.committed(offsets);
+        } catch (RuntimeException e) {
+            log.warn("commit failed offsets={} cause={}", offsets, e.toString());
+        }
+    }
+
+    private void throttle(Consumer<String, MessageAccepted> kafka) {
+        int buffered = scheduler.size();
+        if (buffered >= settings.maxBuffered()) {
+            kafka.pause(kafka.assignment());
+        } else if (buffered < settings.maxBuffered() * 3 / 4 && !kafka.paused().isEmpty()) {
+            kafka.resume(kafka.paused());
+        }
+    }
+
+    /** Shutdown: no new replies; running ones get the grace period, then are abandoned (redone elsewhere). */
+    private void drain(Consumer<String, MessageAccepted> kafka) {
+        scheduler.close();
+        kafka.pause(kafka.assignment());
+        long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
+        while (scheduler.size() > 0 && System.nanoTime() < deadline) {
+            try {
+                kafka.poll(settings.pollTimeout());
+            } catch (WakeupException e) {
+                // keep draining
+            }
+            applyFinished();
+            commit(kafka);
+        }
+        if (scheduler.size() > 0) {
+            log.info("abandoning {} running replies at shutdown; they will be redone with the next attempt",
+                    scheduler.size());
+            scheduler.cancel(work -> true);
+        }
+        commitNow(kafka, kafka.assignment());
+    }
+
+    private static String traceId(ConsumerRecord<String, MessageAccepted> record, MessageAccepted message) {
+        Header header = record.headers().lastHeader(EventHeaders.TRACE_ID);
+        return header == null || header.value() == null ? message.meta().traceId()
+                : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Runs on the consumer thread, inside poll. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        private final Consumer<String, MessageAccepted> kafka;
+
+        Rebalance(Consumer<String, MessageAccepted> kafka) {
+            this.kafka = kafka;
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            tracker.assigned(partitions);
+            if (!partitions.isEmpty()) {
+                log.info("assigned partitions={}", partitions);
+            }
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            commitNow(kafka, partitions);
+            abandon(partitions);
+            log.info("revoked partitions={}", partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            abandon(partitions);
+            log.info("lost partitions={}", partitions);
+        }
+
+        private void abandon(Collection<TopicPartition> partitions) {
+            var gone = new HashSet<>(partitions);
+            scheduler.cancel(work -> gone.contains(work.partition()));
+            tracker.removed(partitions);
+        }
+    }
+}

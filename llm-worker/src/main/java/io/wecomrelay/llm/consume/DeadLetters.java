@@ -1,0 +1,50 @@
+package io.wecomrelay.llm.consume;
+
+import io.wecomrelay.schemas.topic.TopicSpec;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.log.LogAccessor;
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.support.serializer.DeserializationException;
+import org.springframework.kafka.support.serializer.SerializationUtils;
+
+/**
+ * Sends records that cannot be read (not JSON, unknown event type, not a message-accepted) to
+ * {@code <topic>.dlt}, keyed as before, with the original bytes and spring-kafka's
+ * {@code kafka_dlt-*} headers (exception, original topic, partition, offset). Uses spring-kafka's
+ * {@link DeadLetterPublishingRecoverer}, fed by the {@code ErrorHandlingDeserializer} in front of
+ * the event serde. Called on the consumer thread.
+ */
+public final class DeadLetters {
+
+    private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
+    private static final LogAccessor LOG_ACCESSOR = new LogAccessor(DeadLetters.class);
+
+    private final DeadLetterPublishingRecoverer recoverer;
+
+    /** @param template writes String keys and byte[] values */
+    public DeadLetters(KafkaOperations<String, byte[]> template) {
+        // partition -1: the producer partitions by key, so the DLT needs no particular partition count
+        this.recoverer = new DeadLetterPublishingRecoverer(template,
+                (record, exception) -> new TopicPartition(record.topic() + TopicSpec.DEAD_LETTER_SUFFIX, -1));
+    }
+
+    /** Dead-letters a record whose value could not be deserialized; failures are logged, not thrown. */
+    void send(ConsumerRecord<String, ?> record, Consumer<?, ?> consumer) {
+        DeserializationException cause = SerializationUtils.getExceptionFromHeader(record,
+                SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, LOG_ACCESSOR);
+        Exception exception = cause != null ? cause : new IllegalArgumentException("record has no value");
+        try {
+            recoverer.accept(record, consumer, exception);
+            log.warn("dead-lettered {}-{}@{} cause={}", record.topic(), record.partition(), record.offset(),
+                    exception.getCause() != null ? exception.getCause().getClass().getSimpleName() : exception.getClass().getSimpleName());
+        } catch (RuntimeException e) {
+            log.error("cannot dead-letter {}-{}@{}; skipped cause={}", record.topic(), record.partition(), record.offset(),
+                    e.toString());
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package io.wecomrelay.llm.dify;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.wecomrelay.schemas.bot.DifyApp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+
+/**
+ * The only class that speaks Dify's HTTP API. {@link #chat} streams one answer as typed events:
+ * SSE is decoded on bytes ({@link SseDecoder}), pings come through as {@link DifyEvent.Ping} (they
+ * feed the caller's idle watchdog), and the flux completes by itself on the terminal event instead
+ * of waiting for Dify to close the connection (some versions never do).
+ * <p>
+ * Failures before the first byte of a 2xx response (429, 5xx, connect and I/O errors) are retried
+ * with exponential backoff and jitter; once the stream has started there is no silent retry, so text
+ * is never sent twice. HTTP errors arrive as {@link DifyApiException}.
+ */
+public final class DifyClient {
+
+    private static final Logger log = LoggerFactory.getLogger(DifyClient.class);
+    /** Stands for bytes that did not complete an event; parses as a ping. */
+    private static final List<SseFrame> BYTES_ONLY = List.of(new SseFrame(null, null));
+
+    /**
+     * @param maxAttempts  tries before the first byte, at least 1
+     * @param firstBackoff wait before the second try
+     * @param maxBackoff   longest wait
+     * @param jitter       random share of each wait, 0 to 1
+     */
+    public record RetryPolicy(int maxAttempts, Duration firstBackoff, Duration maxBackoff, double jitter) {
+    }
+
+    private final WebClient web;
+    private final RetryPolicy retry;
+    private final Duration stopTimeout;
+
+    public DifyClient(WebClient web, RetryPolicy retry, Duration stopTimeout) {
+        this.web = web;
+        this.retry = retry;
+        this.stopTimeout = stopTimeout;
+    }
+
+    /** Streams the answer to {@code request}; cold: nothing is sent until subscription. */
+    public Flux<DifyEvent> chat(DifyApp app, ChatRequest request) {
+        return Flux.defer(() -> {
+            var started = new AtomicBoolean();
+            return open(app, request, started).retryWhen(retrySpec(started));
+        });
+    }
+
+    /**
+     * Asks Dify to stop generating. Best effort: Dify answers success even for unknown tasks, and a
+     * stop with a different {@code user} silently does nothing, so callers pass the request's user.
+     */
+    public Mono<Void> stop(DifyApp app, String taskId, String user) {
+        return web.post()
+                .uri(app.baseUrl() + "/chat-messages/{taskId}/stop", taskId)
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + app.apiKey().reveal())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("user", user))
+                .retrieve()
+                .toBodilessEntity()
+                .timeout(stopTimeout)
+                .doOnError(e -> log.warn("dify stop failed taskId={} cause={}", taskId, e.getClass().getSimpleName()))
+                .onErrorResume(e -> Mono.empty())
+                .then();
+    }
+
+    private Flux<DifyEvent> open(DifyApp app, ChatRequest request, AtomicBoolean started) {
+        return web.post()
+                .uri(app.baseUrl() + "/chat-messages")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + app.apiKey().reveal())
+                .contentType(MediaType.APPLICATION_JSON)
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .bodyValue(request.body())
+                .exchangeToFlux(response -> {
+                    if (response.statusCode().is2xxSuccessful()) {
+                        started.set(true);
+                        return decode(response.bodyToFlux(DataBuffer.class));
+                    }
+                    return failure(response);
+                })
+                .takeUntil(DifyEvent::terminal);
+    }
+
+    private static Flux<DifyEvent> failure(ClientResponse response) {
+        int status = response.statusCode().value();
+        return response.bodyToMono(byte[].class)
+                .defaultIfEmpty(new byte[0])
+                .flatMapMany(body -> Flux.error(DifyApiException.from(status, body)));
+    }
+
+    /**
+     * Bytes to events; the decoder is per response, used by one subscriber at a time. Bytes that do
+     * not complete an event yet still come out as a {@link DifyEvent.Ping}, so the idle watchdog
+     * measures silence on the wire, not between events.
+     */
+    static Flux<DifyEvent> decode(Flux<DataBuffer> body) {
+        return Flux.defer(() -> {
+            var decoder = new SseDecoder();
+            return body.concatMapIterable(buffer -> {
+                        byte[] bytes = new byte[buffer.readableByteCount()];
+                        buffer.read(bytes);
+                        DataBufferUtils.release(buffer);
+                        var frames = decoder.feed(bytes);
+                        return frames.isEmpty() ? BYTES_ONLY : frames;
+                    })
+                    .concatWith(Flux.defer(() -> Flux.fromIterable(decoder.finish())))
+                    .map(DifyEventParser::parse);
+        });
+    }
+
+    private Retry retrySpec(AtomicBoolean started) {
+        return Retry.backoff(retry.maxAttempts() - 1L, retry.firstBackoff())
+                .maxBackoff(retry.maxBackoff())
+                .jitter(retry.jitter())
+                .filter(error -> !started.get() && retryable(error))
+                .doBeforeRetry(signal -> log.info("dify request retry={} cause={}", signal.totalRetries() + 1,
+                        describe(signal.failure())))
+                .onRetryExhaustedThrow((spec, signal) -> signal.failure());
+    }
+
+    static boolean retryable(Throwable error) {
+        if (error instanceof DifyApiException api) {
+            return api.retryable();
+        }
+        return error instanceof WebClientRequestException || error instanceof IOException;
+    }
+
+    private static String describe(Throwable error) {
+        return error instanceof DifyApiException api ? api.status() + " " + api.code() : error.getClass().getSimpleName();
+    }
+}

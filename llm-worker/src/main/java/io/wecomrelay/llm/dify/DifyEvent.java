@@ -1,0 +1,84 @@
+package io.wecomrelay.llm.dify;
+
+import java.util.Objects;
+
+import io.wecomrelay.schemas.event.Usage;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One event of a Dify chat stream, typed. The event name comes from the JSON's {@code event}
+ * field, never from the SSE {@code event:} line (which only ever says {@code ping}).
+ */
+public sealed interface DifyEvent {
+
+    /** The ids the event carried; every field may be null. */
+    Ids ids();
+
+    /** True for the events after which Dify sends nothing that matters: the client completes there. */
+    default boolean terminal() {
+        return false;
+    }
+
+    /**
+     * @param taskId         {@code task_id}, needed to stop the generation
+     * @param conversationId {@code conversation_id}
+     * @param messageId      {@code message_id}
+     */
+    record Ids(@Nullable String taskId, @Nullable String conversationId, @Nullable String messageId) {
+        public static final Ids NONE = new Ids(null, null, null);
+    }
+
+    /** Where answer text came from: New Agent apps close with a {@code message} holding the full answer. */
+    enum Source { MESSAGE, AGENT_MESSAGE }
+
+    /** {@code event: ping} keep-alive, or bytes that did not complete an event yet; only resets the idle watchdog. */
+    record Ping() implements DifyEvent {
+        @Override
+        public Ids ids() {
+            return Ids.NONE;
+        }
+    }
+
+    /** {@code message} or {@code agent_message}: more answer text. */
+    record Text(String answer, Source source, Ids ids) implements DifyEvent {
+        public Text {
+            Objects.requireNonNull(answer, "answer");
+        }
+    }
+
+    /** {@code message_replace}: the answer so far is replaced (content moderation). */
+    record Replace(String answer, Ids ids) implements DifyEvent {
+    }
+
+    /** {@code message_file}: a file the assistant produced (for example a generated image). */
+    record File(String url, String type, Ids ids) implements DifyEvent {
+    }
+
+    /** {@code agent_thought}: a reasoning or tool step of an agent. */
+    record Thought(String thought, @Nullable String tool, Ids ids) implements DifyEvent {
+    }
+
+    /** {@code message_end}, or a chatflow's {@code workflow_finished} that did not fail: success. */
+    record End(@Nullable Usage usage, Ids ids) implements DifyEvent {
+        @Override
+        public boolean terminal() {
+            return true;
+        }
+    }
+
+    /** {@code error}: the generation failed; Dify closes the stream after it. */
+    record Failure(int status, String code, String message, Ids ids) implements DifyEvent {
+        @Override
+        public boolean terminal() {
+            return true;
+        }
+    }
+
+    /** {@code workflow_finished} with {@code status: failed}; an {@code error} event usually follows. */
+    record WorkflowFailed(String error, Ids ids) implements DifyEvent {
+    }
+
+    /** Any other event (workflow and node progress, tts, unknown newer ones): ignored. */
+    record Other(String name, Ids ids) implements DifyEvent {
+    }
+}

@@ -1,0 +1,5 @@
+/** Handling one accepted message from start to the acknowledged last chunk. */
+@NullMarked
+package io.wecomrelay.llm.handle;
+
+import org.jspecify.annotations.NullMarked;

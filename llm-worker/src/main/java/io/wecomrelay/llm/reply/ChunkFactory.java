@@ -1,0 +1,58 @@
+package io.wecomrelay.llm.reply;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import io.wecomrelay.schemas.event.ChunkError;
+import io.wecomrelay.schemas.event.ChunkKind;
+import io.wecomrelay.schemas.event.EventMeta;
+import io.wecomrelay.schemas.event.MessageAccepted;
+import io.wecomrelay.schemas.event.ReplyChunk;
+import io.wecomrelay.schemas.event.ReplyRoute;
+import org.jspecify.annotations.Nullable;
+
+/** Puts the envelope (ids, attempt, route, trace) around the pieces of one attempt at one message. */
+public final class ChunkFactory {
+
+    private final MessageAccepted message;
+    private final int attempt;
+    private final String traceId;
+    private final Clock clock;
+    private final Supplier<UUID> ids;
+    private final ReplyRoute route;
+
+    public ChunkFactory(MessageAccepted message, int attempt, String traceId, Clock clock, Supplier<UUID> ids) {
+        this.message = message;
+        this.attempt = attempt;
+        this.traceId = traceId;
+        this.clock = clock;
+        this.ids = ids;
+        this.route = ReplyRoute.of(message.message());
+    }
+
+    public String botId() {
+        return message.botId();
+    }
+
+    public int attempt() {
+        return attempt;
+    }
+
+    /** A reply that is a single finished chunk (reset confirmation, unsupported input, unknown bot). */
+    public ReplyChunk only(String text, @Nullable ChunkError error) {
+        return build(0, ChunkKind.APPEND, text, true, error, null, List.of());
+    }
+
+    ReplyChunk chunk(ChunkAssembler.Piece piece) {
+        return build(piece.seq(), piece.kind(), piece.text(), piece.last(), piece.error(), piece.usage(), piece.images());
+    }
+
+    private ReplyChunk build(long seq, ChunkKind kind, String text, boolean last, @Nullable ChunkError error,
+                             io.wecomrelay.schemas.event.@Nullable Usage usage, List<String> images) {
+        return new ReplyChunk(new EventMeta(ids.get(), traceId, clock.instant()), message.botId(), message.streamId(),
+                message.conversationKey(), message.message().msgId(), attempt, seq, kind, text, last, error, usage,
+                images, route);
+    }
+}

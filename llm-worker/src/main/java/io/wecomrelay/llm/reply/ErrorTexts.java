@@ -1,0 +1,75 @@
+package io.wecomrelay.llm.reply;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The sentence a WeCom user sees for each error code: Dify's codes ({@code too_many_requests},
+ * {@code completion_request_error}, ...) and the worker's own ({@link ErrorCodes}). Built-in
+ * sentences can be overridden per code; codes are compared without case and punctuation, so
+ * {@code too-many-requests} in YAML matches Dify's {@code too_many_requests}. An unknown code gets
+ * the {@code default} sentence.
+ */
+public final class ErrorTexts {
+
+    private static final String BUSY = "当前请求较多，请稍后再试。(The assistant is busy right now; please try again in a moment.)";
+    private static final String BROKEN = "抱歉，AI 服务暂时出了点问题，请稍后再试。(Sorry, the AI service had a problem; please try again later.)";
+    private static final String MISCONFIGURED = "抱歉，AI 服务配置有误，请联系管理员。(Sorry, the AI service is not set up correctly; please tell the administrator.)";
+    private static final String DEFAULT = "抱歉，出了点问题，请稍后再试。(Sorry, something went wrong; please try again later.)";
+
+    private static final Map<String, String> BUILT_IN = Map.ofEntries(
+            Map.entry("too_many_requests", BUSY),
+            Map.entry("rate_limit_error", BUSY),
+            Map.entry("internal_server_error", BROKEN),
+            Map.entry(ErrorCodes.NETWORK_ERROR, BROKEN),
+            Map.entry("completion_request_error", "抱歉，模型调用失败，请稍后再试。(Sorry, the model request failed; please try again later.)"),
+            Map.entry("provider_quota_exceeded", "抱歉，AI 服务的额度已用完，请联系管理员。(Sorry, the AI service has run out of quota; please tell the administrator.)"),
+            Map.entry("provider_not_initialize", MISCONFIGURED),
+            Map.entry("model_currently_not_support", MISCONFIGURED),
+            Map.entry("app_unavailable", MISCONFIGURED),
+            Map.entry("not_chat_app", MISCONFIGURED),
+            Map.entry("unauthorized", MISCONFIGURED),
+            Map.entry("forbidden", MISCONFIGURED),
+            Map.entry("invalid_param", MISCONFIGURED),
+            Map.entry("bad_request", MISCONFIGURED),
+            Map.entry("not_found", "抱歉，之前的对话已失效，请重新提问。(Sorry, the earlier conversation is gone; please ask again.)"),
+            Map.entry("conversation_completed", "这个对话已结束，请重新提问。(This conversation has ended; please ask again.)"),
+            Map.entry(ErrorCodes.WORKFLOW_FAILED, "抱歉，处理流程执行失败，请稍后再试。(Sorry, the workflow failed; please try again later.)"),
+            Map.entry(ErrorCodes.IDLE_TIMEOUT, "（AI 服务长时间没有响应，回复已结束，内容可能不完整。The AI service went quiet, so the reply ended and may be incomplete.）"),
+            Map.entry(ErrorCodes.DEADLINE_EXCEEDED, "（回复时间过长，已提前结束，内容可能不完整。The reply took too long and was ended early; it may be incomplete.）"),
+            Map.entry(ErrorCodes.NO_TERMINAL, "（回复意外中断，内容可能不完整。The reply was cut off and may be incomplete.）"),
+            Map.entry(ErrorCodes.EMPTY_ANSWER, "（AI 没有给出回答，请换个说法再试。The assistant gave no answer; please try rephrasing.）"),
+            Map.entry(ErrorCodes.UNSUPPORTED_INPUT, "抱歉，暂不支持图片、文件和视频消息，请用文字提问。(Sorry, images, files and videos are not supported yet; please ask in text.)"),
+            Map.entry(ErrorCodes.BOT_UNKNOWN, "这个机器人暂时不可用。(This bot is not available right now.)"),
+            Map.entry("default", DEFAULT));
+
+    private final Map<String, String> byCode;
+
+    /** @param overrides sentences by code that replace the built-in ones */
+    public ErrorTexts(Map<String, String> overrides) {
+        var merged = new HashMap<String, String>();
+        BUILT_IN.forEach((code, text) -> merged.put(normalize(code), text));
+        overrides.forEach((code, text) -> merged.put(normalize(code), text));
+        this.byCode = Map.copyOf(merged);
+    }
+
+    /** The sentence for {@code code}; never null. */
+    public String sentence(String code) {
+        String text = byCode.get(normalize(code));
+        if (text == null && code.startsWith("http_5")) {
+            text = byCode.get(normalize("internal_server_error"));
+        }
+        return text != null ? text : byCode.get("default");
+    }
+
+    private static String normalize(String code) {
+        var out = new StringBuilder(code.length());
+        for (char c : code.toLowerCase(Locale.ROOT).toCharArray()) {
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,44 @@
+package io.wecomrelay.llm.reply;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import io.wecomrelay.llm.dify.ChatRequest;
+import io.wecomrelay.llm.dify.DifyClient;
+import io.wecomrelay.schemas.bot.DifyApp;
+import reactor.core.scheduler.Scheduler;
+
+/** Opens reply attempts against a bot's Dify app. Thread-safe; one per worker. */
+public final class ReplyStreams {
+
+    /**
+     * @param coalesceInterval at most one chunk per interval after the first
+     * @param coalesceMaxChars a chunk goes out early when this many characters wait
+     * @param idleTimeout      silence after which a reply is finished and stopped
+     */
+    public record Settings(Duration coalesceInterval, int coalesceMaxChars, Duration idleTimeout) {
+    }
+
+    private final DifyClient dify;
+    private final ReplyTools tools;
+
+    public ReplyStreams(DifyClient dify, Settings settings, ErrorTexts texts, Scheduler scheduler, ReplyMetrics metrics) {
+        this.dify = dify;
+        this.tools = new ReplyTools(settings.coalesceInterval(), settings.coalesceMaxChars(), settings.idleTimeout(),
+                texts, scheduler, metrics);
+    }
+
+    /**
+     * A reply to {@code request} that is finished by {@code deadlineAt} at the latest.
+     *
+     * @param chunks the envelope of this attempt's chunks
+     */
+    public Reply open(DifyApp app, ChatRequest request, Instant deadlineAt, ChunkFactory chunks) {
+        return new ReplySession(r -> dify.chat(app, r), taskId -> dify.stop(app, taskId, request.user()),
+                request, deadlineAt.toEpochMilli(), chunks, tools);
+    }
+
+    public ErrorTexts texts() {
+        return tools.texts();
+    }
+}

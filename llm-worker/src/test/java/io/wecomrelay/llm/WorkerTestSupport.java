@@ -1,0 +1,271 @@
+package io.wecomrelay.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import io.wecomrelay.schemas.event.ChunkKind;
+import io.wecomrelay.schemas.event.Decision;
+import io.wecomrelay.schemas.event.EventHeaders;
+import io.wecomrelay.schemas.event.EventMeta;
+import io.wecomrelay.schemas.event.EventSerde;
+import io.wecomrelay.schemas.event.MessageAccepted;
+import io.wecomrelay.schemas.event.RelayEvent;
+import io.wecomrelay.schemas.event.ReplyChunk;
+import io.wecomrelay.schemas.ids.ConversationKeys;
+import io.wecomrelay.schemas.ids.StreamIds;
+import io.wecomrelay.schemas.testing.Events;
+import io.wecomrelay.sim.dify.DifySimulator;
+import io.wecomrelay.sim.dify.DifySimulatorConfig;
+import io.wecomrelay.testkit.TestInfrastructure;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * What the worker's integration tests share in this JVM: one Dify simulator, a bots file pointing
+ * at it, a producer for {@code wecom.accepted} and collectors of the chunks topics.
+ */
+final class WorkerTestSupport {
+
+    static final String BOT = "bot-it";
+    /** A bot whose Dify base URL refuses connections. */
+    static final String UNREACHABLE_BOT = "bot-unreachable";
+    static final String AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
+    static final DifySimulator DIFY = DifySimulator.start(DifySimulatorConfig.defaults().withPort(0)
+            .withCadence(4, Duration.ofMillis(20)));
+    static final Path BOTS_FILE = botsFile();
+
+    private static final KafkaProducer<String, byte[]> PRODUCER = producer();
+    private static final Map<String, ChunkCollector> COLLECTORS = new ConcurrentHashMap<>();
+
+    private WorkerTestSupport() {
+    }
+
+    private static Path botsFile() {
+        try {
+            Path file = Files.createTempFile("bots", ".yaml");
+            Files.writeString(file, """
+                    bots:
+                      - id: %s
+                        token: QDG6eK
+                        aes-key: %s
+                        dify: { base-url: %s, api-key: %s }
+                      - id: %s
+                        token: QDG6eK
+                        aes-key: %s
+                        dify: { base-url: "http://127.0.0.1:1/v1", api-key: app-unreachable }
+                    """.formatted(BOT, AES_KEY, DIFY.baseUrl(), DifySimulatorConfig.DEFAULT_API_KEY, UNREACHABLE_BOT, AES_KEY));
+            file.toFile().deleteOnExit();
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Settings every worker under test uses; {@code topicPrefix} keeps test classes apart. */
+    static Map<String, Object> properties(String topicPrefix) {
+        return Map.ofEntries(
+                Map.entry("spring.kafka.bootstrap-servers", TestInfrastructure.kafkaBootstrapServers()),
+                Map.entry("spring.data.redis.url", TestInfrastructure.redisUrl()),
+                Map.entry("spring.main.web-application-type", "none"),
+                Map.entry("relay.worker.bots-file", BOTS_FILE.toString()),
+                Map.entry("relay.worker.topics.accepted", topicPrefix + ".accepted"),
+                Map.entry("relay.worker.topics.chunks", topicPrefix + ".chunks"),
+                Map.entry("relay.worker.topics.partitions[" + topicPrefix + ".accepted]", "1"),
+                Map.entry("relay.worker.topics.partitions[" + topicPrefix + ".chunks]", "2"),
+                Map.entry("relay.worker.consumer.group-id", topicPrefix + "-worker"),
+                Map.entry("relay.worker.consumer.max-in-flight", "64"),
+                Map.entry("relay.worker.consumer.shutdown-grace", "0s"),
+                Map.entry("relay.worker.consumer.failure-backoff", "100ms"),
+                Map.entry("relay.worker.reply.idle-timeout", "1500ms"),
+                Map.entry("relay.worker.dify.first-backoff", "50ms"),
+                Map.entry("relay.worker.dify.max-backoff", "100ms"));
+    }
+
+    /** A text message from {@code userId} in a single chat, received now. */
+    static MessageAccepted text(String userId, String content) {
+        return text(userId, content, Instant.now());
+    }
+
+    static MessageAccepted text(String userId, String content, Instant receivedAt) {
+        return text(BOT, userId, content, receivedAt);
+    }
+
+    static MessageAccepted text(String bot, String userId, String content, Instant receivedAt) {
+        String msgId = "msg-" + UUID.randomUUID();
+        var message = Events.text(msgId, userId, content);
+        var meta = new EventMeta(UUID.randomUUID(), "trace-" + msgId, receivedAt);
+        return new MessageAccepted(meta, bot, StreamIds.of(bot, msgId), ConversationKeys.of(bot, null, userId, true),
+                message, receivedAt, new Decision("accept", "test"));
+    }
+
+    static String user() {
+        return "u-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static RecordMetadata send(String topic, MessageAccepted message) {
+        byte[] value = EventSerde.of(MessageAccepted.class).serialize(topic, message);
+        var record = new ProducerRecord<>(topic, message.conversationKey(), value);
+        record.headers().add(EventHeaders.TRACE_ID, message.meta().traceId().getBytes(StandardCharsets.UTF_8));
+        return sendRaw(record);
+    }
+
+    static RecordMetadata sendRaw(ProducerRecord<String, byte[]> record) {
+        try {
+            return PRODUCER.send(record).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot send", e);
+        }
+    }
+
+    static ChunkCollector chunks(String topic) {
+        return COLLECTORS.computeIfAbsent(topic, ChunkCollector::new);
+    }
+
+    private static KafkaProducer<String, byte[]> producer() {
+        var props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** The reply the responder would show: the chunks of the highest attempt folded in order. */
+    record Reply(List<ReplyChunk> chunks) {
+
+        ReplyChunk last() {
+            return chunks.get(chunks.size() - 1);
+        }
+
+        String text() {
+            var text = new StringBuilder();
+            for (ReplyChunk chunk : chunks) {
+                if (chunk.kind() == ChunkKind.REPLACE) {
+                    text.setLength(0);
+                }
+                text.append(chunk.text());
+            }
+            return text.toString();
+        }
+
+        String errorCode() {
+            return last().error() == null ? null : last().error().code();
+        }
+    }
+
+    /** Reads a chunks topic from its start on a thread of its own, keeping every chunk by stream id. */
+    static final class ChunkCollector {
+        private final Map<String, List<ReplyChunk>> byStream = new ConcurrentHashMap<>();
+        private final Map<String, String> traceIds = new ConcurrentHashMap<>();
+
+        ChunkCollector(String topic) {
+            TestInfrastructure.createTopics(2, topic);
+            var thread = new Thread(() -> poll(topic), "chunks-" + topic);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void poll(String topic) {
+            Map<String, Object> props = Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers(),
+                    ConsumerConfig.GROUP_ID_CONFIG, "collector-" + UUID.randomUUID(),
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            try (var consumer = new KafkaConsumer<String, RelayEvent>(props, new StringDeserializer(), EventSerde.any())) {
+                consumer.subscribe(List.of(topic));
+                while (true) {
+                    for (var record : consumer.poll(Duration.ofMillis(50))) {
+                        var chunk = (ReplyChunk) record.value();
+                        assertThat(record.key()).isEqualTo(chunk.streamId());
+                        var trace = record.headers().lastHeader(EventHeaders.TRACE_ID);
+                        traceIds.put(chunk.streamId(), new String(trace.value(), StandardCharsets.UTF_8));
+                        byStream.computeIfAbsent(chunk.streamId(), id -> new CopyOnWriteArrayList<>()).add(chunk);
+                    }
+                }
+            }
+        }
+
+        /** Every chunk of the stream so far, in topic order. */
+        List<ReplyChunk> all(String streamId) {
+            return List.copyOf(byStream.getOrDefault(streamId, List.of()));
+        }
+
+        String traceId(String streamId) {
+            return traceIds.get(streamId);
+        }
+
+        /** Waits for the stream's finished reply (the highest attempt's chunks, once its last chunk is in). */
+        Reply awaitReply(String streamId, Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                var reply = finished(streamId);
+                if (reply != null) {
+                    return reply;
+                }
+                sleep(20);
+            }
+            throw new AssertionError("no finished reply for " + streamId + " within " + timeout + "; chunks: " + all(streamId));
+        }
+
+        Reply awaitReply(MessageAccepted message) {
+            return awaitReply(message.streamId(), Duration.ofSeconds(15));
+        }
+
+        /** Waits until some chunk of the stream matches. */
+        void await(String streamId, Predicate<ReplyChunk> condition, Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                if (all(streamId).stream().anyMatch(condition)) {
+                    return;
+                }
+                sleep(20);
+            }
+            throw new AssertionError("no matching chunk for " + streamId + "; chunks: " + all(streamId));
+        }
+
+        private Reply finished(String streamId) {
+            var chunks = all(streamId);
+            int attempt = chunks.stream().mapToInt(ReplyChunk::attempt).max().orElse(0);
+            var ofAttempt = new ArrayList<>(chunks.stream().filter(c -> c.attempt() == attempt).toList());
+            ofAttempt.sort(Comparator.comparingLong(ReplyChunk::seq));
+            if (ofAttempt.isEmpty() || !ofAttempt.get(ofAttempt.size() - 1).last()) {
+                return null;
+            }
+            return new Reply(ofAttempt);
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.wecomrelay.llm.consume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+class OffsetTrackerTest {
+
+    private static final TopicPartition P0 = new TopicPartition("t", 0);
+
+    @Test
+    void commitsUpToTheLowestUnfinishedOffsetOnly() {
+        var tracker = new OffsetTracker();
+        tracker.assigned(List.of(P0));
+        long epoch = tracker.epoch(P0);
+        for (long offset = 10; offset < 14; offset++) {
+            tracker.started(P0, offset);
+        }
+
+        tracker.finished(P0, epoch, 11);
+        tracker.finished(P0, epoch, 12);
+        assertThat(tracker.committable().get(P0).offset()).isEqualTo(10);
+
+        tracker.finished(P0, epoch, 10);
+        assertThat(tracker.committable().get(P0).offset()).isEqualTo(13);
+        tracker.committed(tracker.committable());
+        assertThat(tracker.committable()).isEmpty();
+
+        tracker.finished(P0, epoch, 13);
+        assertThat(tracker.committable().get(P0).offset()).isEqualTo(14);
+    }
+
+    @Test
+    void completionsOfAnEarlierAssignmentAreIgnored() {
+        var tracker = new OffsetTracker();
+        tracker.assigned(List.of(P0));
+        long old = tracker.epoch(P0);
+        tracker.removed(List.of(P0));
+        tracker.assigned(List.of(P0));
+        tracker.started(P0, 5);
+
+        tracker.finished(P0, old, 5);
+
+        assertThat(tracker.inProgress()).isEqualTo(1);
+        assertThat(tracker.started(new TopicPartition("t", 9), 0)).isFalse();
+    }
+}
