@@ -25,7 +25,7 @@ import io.wecomrelay.sim.wecom.WecomClient;
  * options: --bots FILE   use your bots file instead of the generated demo bot
  *          --work-dir D  where the demo credentials and logs live (default .devstack)
  *          --no-demo     do not send the demo message
- *          --logs-to-files  write service output to WORK_DIR/logs instead of this console
+ *          --service-logs show the services' output here instead of in WORK_DIR/logs
  * </pre>
  */
 public final class DevStack {
@@ -40,7 +40,7 @@ public final class DevStack {
         Path workDir = root.resolve(options.getOrDefault("work-dir", ".devstack"));
         var settings = new StackSettings(root, workDir, options.containsKey("bots") ? Path.of(options.get("bots")) : null,
                 Map.of(), System.getenv("KAFKA_BOOTSTRAP_SERVERS"), System.getenv("REDIS_URL"), System.getenv("DIFY_BASE_URL"),
-                System.getenv("DIFY_API_KEY"), 9092, 5001, options.containsKey("logs-to-files"));
+                System.getenv("DIFY_API_KEY"), 0, 5001, !options.containsKey("service-logs"));
         LocalStack stack = LocalStack.start(settings);
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -55,7 +55,8 @@ public final class DevStack {
         if (!options.containsKey("no-demo") && !stack.bots().isEmpty()) {
             demo(out, stack, stack.bots().get(0));
         }
-        out.println("\nwecom-relay is running. Try: ./chat.sh --text '你好'   Stop with Ctrl-C.");
+        out.println("\nwecom-relay is running. Try: ./chat.sh --text '你好'   Service logs: "
+                + (settings.logToFiles() ? workDir.resolve("logs") : "above") + "   Stop with Ctrl-C.");
         stopped.await();
     }
 

@@ -78,7 +78,11 @@ public final class LocalStack implements AutoCloseable {
     private void startServices() throws IOException, InterruptedException {
         Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka, "REDIS_URL", redisUrl,
                 "WECOM_RELAY_BOTS_FILE", botsFile.toString());
-        List<String> args = List.of("--spring.kafka.bootstrap-servers=" + kafka, "--spring.data.redis.url=" + redisUrl);
+        // Streams state belongs to this stack's broker: state left by another broker only causes restore errors.
+        Path streamsState = settings.workDir().resolve("processor-state");
+        deleteRecursively(streamsState);
+        List<String> args = List.of("--spring.kafka.bootstrap-servers=" + kafka, "--spring.data.redis.url=" + redisUrl,
+                "--relay.processor.streams.state-dir=" + streamsState);
         Path logs = settings.logToFiles() ? settings.workDir().resolve("logs") : null;
         for (Service service : Service.values()) {
             ServiceProcess process = ServiceProcess.start(service, service.jar(settings.root()), settings.port(service), env, args, logs);
@@ -87,6 +91,17 @@ public final class LocalStack implements AutoCloseable {
         for (ServiceProcess process : services.values()) {
             process.awaitHealthy(Duration.ofSeconds(180));
             log.info("service up name={} port={}", process.service().module(), process.port());
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!java.nio.file.Files.exists(dir)) {
+            return;
+        }
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(path);
+            }
         }
     }
 
