@@ -12,6 +12,7 @@ import io.wecomrelay.ingress.callback.CallbackHandler;
 import io.wecomrelay.ingress.callback.CallbackMetrics;
 import io.wecomrelay.ingress.callback.CallbackRoutes;
 import io.wecomrelay.ingress.publish.InboundPublisher;
+import io.wecomrelay.ingress.publish.KafkaHealthIndicator;
 import io.wecomrelay.ingress.publish.KafkaInboundPublisher;
 import io.wecomrelay.ingress.refresh.RedisStreamStates;
 import io.wecomrelay.ingress.refresh.RefreshAnswers;
@@ -70,6 +71,16 @@ class IngressConfiguration {
         return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(producer, new StringSerializer(), EventSerde.any()));
     }
 
+    @Bean(destroyMethod = "close")
+    Admin kafkaAdminClient(KafkaProperties kafka) {
+        return Admin.create(kafka.buildAdminProperties());
+    }
+
+    @Bean
+    KafkaHealthIndicator kafkaHealthIndicator(Admin kafkaAdminClient, IngressProperties properties) {
+        return new KafkaHealthIndicator(kafkaAdminClient, properties.publishTimeout());
+    }
+
     @Bean
     InboundPublisher inboundPublisher(KafkaTemplate<String, RelayEvent> inboundKafkaTemplate, IngressProperties properties) {
         return new KafkaInboundPublisher(inboundKafkaTemplate, Topics.INBOUND.name(), properties.publishTimeout());
@@ -104,10 +115,10 @@ class IngressConfiguration {
      * Kafka being down at start is not fatal: callbacks get 503 until it is back, and WeCom retries.
      */
     @Bean
-    ApplicationRunner provisionTopics(KafkaProperties kafka, IngressProperties properties) {
+    ApplicationRunner provisionTopics(Admin kafkaAdminClient, IngressProperties properties) {
         return args -> {
-            try (Admin admin = Admin.create(kafka.buildAdminProperties())) {
-                new TopicProvisioner(admin, properties.topics().replicationFactor())
+            try {
+                new TopicProvisioner(kafkaAdminClient, properties.topics().replicationFactor())
                         .ensure(List.of(Topics.INBOUND), properties.topics().partitions());
             } catch (IllegalStateException e) {
                 LoggerFactory.getLogger(IngressConfiguration.class).warn("topics not provisioned: {}", e.getMessage());

@@ -8,8 +8,10 @@ import io.wecomrelay.schemas.wecom.reply.PassiveReply;
 import io.wecomrelay.schemas.wecom.reply.StreamReply;
 import io.wecomrelay.schemas.wecom.reply.StreamWithTemplateCardReply;
 import io.wecomrelay.schemas.wecom.reply.TemplateCardReply;
+import io.wecomrelay.schemas.wecom.reply.UpdateTemplateCardReply;
 import io.wecomrelay.schemas.wecom.reply.WelcomeTextReply;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.node.ObjectNode;
 
 /** The passive reply to a callback ingress has made durable; null means an empty body. */
 public final class FirstReplies {
@@ -21,7 +23,11 @@ public final class FirstReplies {
 
     public static @Nullable PassiveReply forInbound(BotConfig bot, String streamId, InboundMessage message) {
         if (message.isEvent()) {
-            return "enter_chat".equals(message.eventType()) ? welcome(bot) : null;
+            return switch (String.valueOf(message.eventType())) {
+                case "enter_chat" -> welcome(bot);
+                case "template_card_event" -> cardUpdate(bot, message);
+                default -> null;
+            };
         }
         if (!MESSAGE_TYPES.contains(message.msgType())) {
             return null; // published for audit; WeCom gets an empty answer, never a 5xx
@@ -36,6 +42,19 @@ public final class FirstReplies {
     /** The first frame carries the feedback id (the stream id), so WeCom shows like/dislike. */
     private static StreamReply firstFrame(BotConfig bot, String streamId) {
         return StreamReply.partial(streamId, bot.placeholder()).withFeedbackId(streamId);
+    }
+
+    /** Replaces the clicked card for everyone; WeCom binds the update to the event's task_id. */
+    private static @Nullable PassiveReply cardUpdate(BotConfig bot, InboundMessage message) {
+        if (bot.cardUpdate() == null) {
+            return null;
+        }
+        ObjectNode card = (ObjectNode) bot.cardUpdate().deepCopy();
+        String taskId = message.body().path("event").path("template_card_event").path("task_id").asString("");
+        if (!taskId.isEmpty()) {
+            card.put("task_id", taskId);
+        }
+        return UpdateTemplateCardReply.forEveryone(card);
     }
 
     private static @Nullable PassiveReply welcome(BotConfig bot) {

@@ -23,6 +23,7 @@ import tools.jackson.databind.JsonNode;
  * @param welcome             the enter_chat welcome text, or null for none
  * @param welcomeCard         a template card sent as the enter_chat welcome instead of the text, or null
  * @param templateCard        the card of {@link ReplyMode#STREAM_WITH_TEMPLATE_CARD} replies, or null
+ * @param cardUpdate          the card that replaces a clicked card (answer to template_card_event), or null
  * @param placeholder         content of the first stream frame, shown until the answer starts
  * @param webhookKey          the group webhook key, required for {@link ReplyMode#WEBHOOK}
  * @param rateLimitPerMinute  accepted messages per rolling minute
@@ -32,7 +33,7 @@ import tools.jackson.databind.JsonNode;
  */
 public record BotConfig(String id, Secret token, Secret aesKey, ReplyMode replyMode, DifyApp dify,
                         @Nullable String welcome, @Nullable JsonNode welcomeCard, @Nullable JsonNode templateCard,
-                        String placeholder, @Nullable Secret webhookKey, int rateLimitPerMinute, AuthPolicy auth,
+                        @Nullable JsonNode cardUpdate, String placeholder, @Nullable Secret webhookKey, int rateLimitPerMinute, AuthPolicy auth,
                         boolean groupSharedConversation, Map<RejectReason, String> rejectionTexts) {
 
     public BotConfig {
@@ -46,6 +47,7 @@ public record BotConfig(String id, Secret token, Secret aesKey, ReplyMode replyM
         rejectionTexts = Map.copyOf(Objects.requireNonNull(rejectionTexts, "rejectionTexts"));
         welcomeCard = welcomeCard == null ? null : welcomeCard.deepCopy();
         templateCard = templateCard == null ? null : templateCard.deepCopy();
+        cardUpdate = cardUpdate == null ? null : cardUpdate.deepCopy();
     }
 
     /**

@@ -44,7 +44,7 @@ public final class BotRegistryLoader {
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?}");
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9]{1,32}");
     private static final Set<String> BOT_FIELDS = Set.of("id", "token", "aes-key", "reply-mode", "dify", "welcome",
-            "welcome-card", "template-card", "placeholder", "webhook-key", "rate-limit-per-minute", "auth",
+            "welcome-card", "template-card", "card-update", "placeholder", "webhook-key", "rate-limit-per-minute", "auth",
             "group-shared-conversation", "rejection-texts");
     private static final Set<String> DIFY_FIELDS = Set.of("base-url", "api-key");
     private static final Set<String> AUTH_FIELDS = Set.of("enabled", "chat-types", "allow-users", "deny-users");
@@ -122,7 +122,7 @@ public final class BotRegistryLoader {
             }
             String placeholder = optional(node, "placeholder");
             return new BotConfig(name, new Secret(token), new Secret(aesKey), mode, dify(),
-                    optional(node, "welcome"), objectOrNull("welcome-card"), templateCard,
+                    optional(node, "welcome"), objectOrNull("welcome-card"), templateCard, objectOrNull("card-update"),
                     placeholder == null ? DefaultTexts.PLACEHOLDER : placeholder, webhookKey, rateLimit(), auth(),
                     bool(node, "group-shared-conversation", true, "group-shared-conversation"), rejectionTexts());
         }
