@@ -103,6 +103,7 @@ class CallbackEndpointTest {
         CallbackResponse done = refresh(streamId);
         assertThat(done.streamFinished()).isTrue();
         assertThat(done.streamContent()).isEqualTo("你好，世界");
+        assertThat(done.reply().path("stream").path("feedback").path("id").asString()).isEqualTo(streamId);
         redis.delete(key);
     }
 

@@ -49,7 +49,9 @@ public final class RefreshService {
 
     private static Answer answer(String streamId, RefreshAnswers.StreamFrame frame, String result) {
         String content = Utf8.truncate(frame.content(), StreamStateKeys.MAX_CONTENT_BYTES);
-        return new Answer(new StreamReply(streamId, frame.finish(), content, java.util.List.of(), null), result);
+        // The final frame repeats the feedback id of the first, so the finished answer can be rated.
+        String feedbackId = frame.finish() ? streamId : null;
+        return new Answer(new StreamReply(streamId, frame.finish(), content, java.util.List.of(), feedbackId), result);
     }
 
     /** The reply and a metric tag describing where it came from. */

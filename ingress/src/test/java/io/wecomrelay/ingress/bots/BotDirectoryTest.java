@@ -1,0 +1,70 @@
+package io.wecomrelay.ingress.bots;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+
+import io.wecomrelay.schemas.bot.BotRegistryException;
+import io.wecomrelay.schemas.bot.BotRegistryLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BotDirectoryTest {
+
+    static final String KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void reloadsAChangedFileWithoutARestart() throws Exception {
+        Path file = write(bot("bot-a"), 1);
+        var bots = new BotDirectory(file, new BotRegistryLoader(name -> null));
+
+        write(bot("bot-a") + bot("bot-b"), 2);
+
+        assertThat(bots.reloadIfChanged()).isTrue();
+        assertThat(bots.find("bot-b")).isPresent();
+        assertThat(bots.reloadIfChanged()).isFalse(); // unchanged file: nothing to do
+    }
+
+    @Test
+    void aBadEditKeepsTheLastGoodRegistry() throws Exception {
+        Path file = write(bot("bot-a"), 1);
+        var bots = new BotDirectory(file, new BotRegistryLoader(name -> null));
+
+        write(bot("bot-a").replace(KEY, "short"), 2);
+
+        assertThat(bots.reloadIfChanged()).isFalse();
+        assertThat(bots.find("bot-a")).isPresent();
+    }
+
+    @Test
+    void aBadFileStopsTheStart() throws Exception {
+        Path file = write("bots: [", 1);
+
+        assertThatThrownBy(() -> new BotDirectory(file, new BotRegistryLoader(name -> null)))
+                .isInstanceOf(BotRegistryException.class);
+    }
+
+    private Path write(String entries, int version) throws Exception {
+        Path file = dir.resolve("bots.yaml");
+        Files.writeString(file, entries.startsWith("bots:") ? entries : "bots:\n" + entries);
+        // distinct modification times even on file systems with coarse timestamps
+        Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2026-01-01T00:00:00Z").plusSeconds(version)));
+        return file;
+    }
+
+    private static String bot(String id) {
+        return """
+                  - id: %s
+                    token: QDG6eK
+                    aes-key: %s
+                    dify: { base-url: http://127.0.0.1:9/v1, api-key: app-x }
+                """.formatted(id, KEY);
+    }
+}
