@@ -114,6 +114,7 @@ class ChunkAssemblerTest {
 
     @Test
     void aStatusLineShowsUntilTheAnswerReplacesIt() {
+        var assembler = new ChunkAssembler(Duration.ofMillis(150), 400);
         assertThat(assembler.status("> 🔧 dalle3…", 0)).singleElement().satisfies(piece -> {
             assertThat(piece.kind()).isEqualTo(ChunkKind.APPEND);
             assertThat(piece.text()).isEqualTo("> 🔧 dalle3…");
