@@ -69,7 +69,8 @@ public final class ReplyRunner {
         if (input instanceof Input.Empty) {
             return Flux.just(chunks.only(settings.emptyQuery(), null));
         }
-        String msgType = input instanceof Input.Unsupported unsupported ? unsupported.msgType() : input.getClass().getSimpleName();
+        String msgType = input instanceof Input.Unsupported unsupported ? unsupported.msgType()
+                : input.getClass().getSimpleName();
         log.info("unsupported input msgType={} streamId={}", msgType, message.streamId());
         return Flux.just(failure(chunks, ErrorCodes.UNSUPPORTED_INPUT));
     }

@@ -46,7 +46,8 @@ public final class Attachments {
                 .flatMapMany(files -> Flux.fromIterable(files).concatMap(file -> upload(bot, user, file)))
                 .collectList()
                 .<Prepared>map(Prepared.Files::new)
-                .onErrorResume(MediaFailure.class, failure -> Mono.just(new Prepared.Failed(failure.code(), failure.getMessage())));
+                .onErrorResume(MediaFailure.class,
+                        failure -> Mono.just(new Prepared.Failed(failure.code(), failure.getMessage())));
     }
 
     /** A decrypted file ready for upload. */

@@ -124,7 +124,8 @@ final class FileNames {
         if (startsWith(b, 'G', 'I', 'F', '8')) {
             return "gif";
         }
-        if (b.length >= 12 && startsWith(b, 'R', 'I', 'F', 'F') && b[8] == 'W' && b[9] == 'E' && b[10] == 'B' && b[11] == 'P') {
+        if (b.length >= 12 && startsWith(b, 'R', 'I', 'F', 'F')
+                && b[8] == 'W' && b[9] == 'E' && b[10] == 'B' && b[11] == 'P') {
             return "webp";
         }
         return "jpg";

@@ -112,7 +112,8 @@ public final class MediaFetcher {
         if (name == null || name.isBlank()) {
             return null;
         }
-        return looksLikeLatin1Utf8(name) ? new String(name.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8) : name;
+        return looksLikeLatin1Utf8(name)
+                ? new String(name.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8) : name;
     }
 
     /** True when every char fits in a byte and the bytes are valid, non-ASCII UTF-8. */
