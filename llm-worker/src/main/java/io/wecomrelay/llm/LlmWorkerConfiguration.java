@@ -11,15 +11,21 @@ import io.netty.channel.ChannelOption;
 import io.wecomrelay.llm.consume.AcceptedConsumer;
 import io.wecomrelay.llm.consume.DeadLetters;
 import io.wecomrelay.llm.dify.DifyClient;
+import io.wecomrelay.llm.feedback.FeedbackForwarder;
 import io.wecomrelay.llm.handle.AcceptedMessageHandler;
 import io.wecomrelay.llm.handle.ChunkFactories;
+import io.wecomrelay.llm.handle.QueryAnswerer;
+import io.wecomrelay.llm.handle.ReplyAttempts;
 import io.wecomrelay.llm.handle.ReplyRunner;
 import io.wecomrelay.llm.input.Inputs;
+import io.wecomrelay.llm.media.Attachments;
+import io.wecomrelay.llm.media.MediaFetcher;
 import io.wecomrelay.llm.metrics.WorkerMetrics;
 import io.wecomrelay.llm.publish.ChunkPublisher;
 import io.wecomrelay.llm.reply.ErrorTexts;
 import io.wecomrelay.llm.reply.ReplyStreams;
 import io.wecomrelay.llm.state.ConversationStore;
+import io.wecomrelay.llm.state.MessageStore;
 import io.wecomrelay.llm.state.StreamLedger;
 import io.wecomrelay.schemas.bot.BotRegistry;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
@@ -29,6 +35,8 @@ import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.topic.TopicProvisioner;
 import io.wecomrelay.schemas.topic.TopicSpec;
 import io.wecomrelay.schemas.topic.Topics;
+import io.wecomrelay.schemas.wecom.crypto.AesCbcEngines;
+import io.wecomrelay.schemas.wecom.crypto.MediaCipher;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -94,7 +102,28 @@ class LlmWorkerConfiguration {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) dify.connectTimeout().toMillis());
         var web = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
         var retry = new DifyClient.RetryPolicy(dify.maxAttempts(), dify.firstBackoff(), dify.maxBackoff(), dify.jitter());
-        return new DifyClient(web, retry, dify.stopTimeout());
+        return new DifyClient(web, retry, dify.stopTimeout(), dify.requestTimeout());
+    }
+
+    /** Media downloads from WeCom's storage get their own pool, so they never wait for Dify streams. */
+    @Bean(destroyMethod = "dispose")
+    ConnectionProvider mediaConnections(LlmWorkerProperties properties) {
+        return ConnectionProvider.builder("wecom-media")
+                .maxConnections(properties.consumer().maxInFlight())
+                .pendingAcquireMaxCount(-1)
+                .build();
+    }
+
+    @Bean
+    Attachments attachments(ConnectionProvider mediaConnections, DifyClient dify, LlmWorkerProperties properties,
+                            WorkerMetrics metrics) {
+        var media = properties.media();
+        var http = HttpClient.create(mediaConnections)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.dify().connectTimeout().toMillis());
+        var web = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
+        var fetcher = new MediaFetcher(web, new MediaCipher(AesCbcEngines.defaultEngine()), media.downloadTimeout(),
+                Schedulers.parallel());
+        return new Attachments(fetcher, dify, media.maxSize().toBytes(), metrics);
     }
 
     @Bean
@@ -105,7 +134,8 @@ class LlmWorkerConfiguration {
     @Bean
     ReplyStreams replyStreams(DifyClient dify, LlmWorkerProperties properties, WorkerMetrics metrics) {
         var reply = properties.reply();
-        var settings = new ReplyStreams.Settings(reply.coalesceInterval(), reply.coalesceMaxChars(), reply.idleTimeout());
+        var settings = new ReplyStreams.Settings(reply.coalesceInterval(), reply.coalesceMaxChars(), reply.idleTimeout(),
+                reply.showThoughts());
         return new ReplyStreams(dify, settings, new ErrorTexts(properties.texts().errors()), Schedulers.parallel(), metrics);
     }
 
@@ -117,6 +147,11 @@ class LlmWorkerConfiguration {
     @Bean
     ConversationStore conversationStore(ReactiveStringRedisTemplate redis, LlmWorkerProperties properties) {
         return new ConversationStore(redis, properties.conversations().ttl(), properties.ledger().redisTimeout());
+    }
+
+    @Bean
+    MessageStore messageStore(ReactiveStringRedisTemplate redis, LlmWorkerProperties properties) {
+        return new MessageStore(redis, properties.feedback().messageTtl(), properties.ledger().redisTimeout());
     }
 
     @Bean
@@ -132,17 +167,27 @@ class LlmWorkerConfiguration {
     }
 
     @Bean
-    AcceptedMessageHandler acceptedMessageHandler(LlmWorkerProperties properties, BotRegistry bots,
-                                                  StreamLedger ledger, ConversationStore conversations,
-                                                  ReplyStreams replies, WorkerMetrics metrics,
-                                                  KafkaTemplate<String, RelayEvent> chunkKafkaTemplate,
-                                                  Clock clock, Supplier<UUID> idGenerator) {
+    ReplyAttempts replyAttempts(LlmWorkerProperties properties, BotRegistry bots, StreamLedger ledger,
+                                ConversationStore conversations, MessageStore messages, ReplyStreams replies,
+                                Attachments attachments, WorkerMetrics metrics,
+                                KafkaTemplate<String, RelayEvent> chunkKafkaTemplate, Clock clock,
+                                Supplier<UUID> idGenerator) {
         var texts = properties.texts();
-        var runner = new ReplyRunner(bots, conversations, replies,
-                new ReplyRunner.Settings(properties.reply().deadline(), texts.resetDone(), texts.emptyQuery()), metrics);
-        var inputs = new Inputs(properties.input().mentionNames(), properties.conversations().resetCommands());
-        return new AcceptedMessageHandler(inputs, ledger, runner,
-                new ChunkPublisher(chunkKafkaTemplate, properties.topics().chunks()), new ChunkFactories(clock, idGenerator));
+        var answerer = new QueryAnswerer(conversations, messages, replies, attachments, properties.reply().deadline());
+        var runner = new ReplyRunner(bots, conversations, answerer,
+                new ReplyRunner.Settings(texts.resetDone(), texts.emptyQuery()), metrics);
+        return new ReplyAttempts(ledger, runner, new ChunkPublisher(chunkKafkaTemplate, properties.topics().chunks()),
+                new ChunkFactories(clock, idGenerator));
+    }
+
+    @Bean
+    AcceptedMessageHandler acceptedMessageHandler(LlmWorkerProperties properties, ReplyAttempts replies,
+                                                  BotRegistry bots, MessageStore messages, DifyClient dify,
+                                                  WorkerMetrics metrics) {
+        var input = properties.input();
+        var inputs = new Inputs(input.mentionNames(), properties.conversations().resetCommands(), input.mediaOnlyQuery());
+        var feedback = new FeedbackForwarder(bots, messages, dify, properties.feedback().timeout(), metrics);
+        return new AcceptedMessageHandler(inputs, replies, feedback);
     }
 
     @Bean

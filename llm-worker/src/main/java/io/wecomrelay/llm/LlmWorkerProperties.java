@@ -14,6 +14,7 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -27,6 +28,8 @@ import org.springframework.validation.annotation.Validated;
  * @param dify          HTTP client and retry settings for Dify
  * @param conversations Dify conversation memory
  * @param input         how WeCom messages become Dify queries
+ * @param media         images, files and videos passed to Dify
+ * @param feedback      WeCom like/dislike passed to Dify
  * @param ledger        per-stream attempt counters and finished markers in Redis
  * @param texts         user-facing sentences
  */
@@ -40,6 +43,8 @@ public record LlmWorkerProperties(
         @Valid @DefaultValue Dify dify,
         @Valid @DefaultValue Conversations conversations,
         @Valid @DefaultValue Input input,
+        @Valid @DefaultValue Media media,
+        @Valid @DefaultValue Feedback feedback,
         @Valid @DefaultValue Ledger ledger,
         @Valid @DefaultValue Texts texts) {
 
@@ -82,21 +87,25 @@ public record LlmWorkerProperties(
      * @param idleTimeout      a Dify stream silent this long (not even a ping) is finished and stopped
      * @param deadline         measured from {@code receivedAt}: the reply is finished with what exists
      *                         by then, before WeCom's 6-minute stream window closes
+     * @param showThoughts     show an agent app's tool calls as a status line ({@code > 🔧 tool…}) until
+     *                         the answer starts, which then replaces it
      */
     public record Reply(
             @NotNull @DefaultValue("150ms") Duration coalesceInterval,
             @Min(1) @DefaultValue("400") int coalesceMaxChars,
             @NotNull @DefaultValue("60s") Duration idleTimeout,
-            @NotNull @DefaultValue("330s") Duration deadline) {
+            @NotNull @DefaultValue("330s") Duration deadline,
+            @DefaultValue("false") boolean showThoughts) {
     }
 
     /**
-     * @param connectTimeout TCP connect timeout
+     * @param connectTimeout TCP connect timeout (also of media downloads)
      * @param maxAttempts    tries of one request before its first byte (429, 5xx, connect errors); at least 1
      * @param firstBackoff   wait before the second try; doubles each time
      * @param maxBackoff     longest wait between tries
      * @param jitter         random share of each wait, 0 to 1
      * @param stopTimeout    how long a stop call may take
+     * @param requestTimeout how long one try of a file upload or feedback call may take
      */
     public record Dify(
             @NotNull @DefaultValue("5s") Duration connectTimeout,
@@ -104,7 +113,8 @@ public record LlmWorkerProperties(
             @NotNull @DefaultValue("500ms") Duration firstBackoff,
             @NotNull @DefaultValue("5s") Duration maxBackoff,
             @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.5") double jitter,
-            @NotNull @DefaultValue("5s") Duration stopTimeout) {
+            @NotNull @DefaultValue("5s") Duration stopTimeout,
+            @NotNull @DefaultValue("30s") Duration requestTimeout) {
     }
 
     /**
@@ -117,10 +127,35 @@ public record LlmWorkerProperties(
     }
 
     /**
-     * @param mentionNames the bots' display names by bot id, removed as {@code @Name} from text;
-     *                     without an entry, the first {@code @mention} of a group message is removed
+     * @param mentionNames   the bots' display names by bot id, removed as {@code @Name} from text;
+     *                       without an entry, the first {@code @mention} of a group message is removed
+     * @param mediaOnlyQuery the query sent to Dify with an image, file or video that came without text
      */
-    public record Input(@DefaultValue Map<String, List<String>> mentionNames) {
+    public record Input(
+            @DefaultValue Map<String, List<String>> mentionNames,
+            @NotBlank @DefaultValue("请看我发送的文件。(Please look at the file I sent.)") String mediaOnlyQuery) {
+    }
+
+    /**
+     * @param maxSize         the largest image, file or video passed to Dify (decrypted size; the download
+     *                        may be up to 32 bytes larger); a larger one gets the {@code media_too_large}
+     *                        sentence. Each file is held in memory while it is passed on.
+     * @param downloadTimeout longest download of one file from WeCom, body included
+     */
+    public record Media(
+            @NotNull @DefaultValue("15MB") DataSize maxSize,
+            @NotNull @DefaultValue("30s") Duration downloadTimeout) {
+    }
+
+    /**
+     * @param messageTtl how long a reply can be rated: its Dify message and user are kept this long
+     *                   ({@code llm:message:{streamId}})
+     * @param timeout    longest handling of one feedback event (Redis, Dify and retries); then it is
+     *                   logged, counted and dropped
+     */
+    public record Feedback(
+            @NotNull @DefaultValue("7d") Duration messageTtl,
+            @NotNull @DefaultValue("30s") Duration timeout) {
     }
 
     /**

@@ -123,6 +123,29 @@ final class WorkerTestSupport {
                 message, receivedAt, new Decision("accept", "test"));
     }
 
+    /**
+     * A single-chat message from {@code userId} of type {@code msgType} ({@code event} with
+     * {@code eventType}), received now; {@code payload} fills the body (the object under the type's key).
+     */
+    static MessageAccepted message(String userId, String msgType, String eventType,
+                                   java.util.function.Consumer<tools.jackson.databind.node.ObjectNode> payload) {
+        String msgId = "msg-" + UUID.randomUUID();
+        var body = io.wecomrelay.schemas.event.EventSerde.mapper().createObjectNode();
+        body.put("msgid", msgId).put("aibotid", BOT).put("chattype", "single").put("msgtype", msgType);
+        body.putObject("from").put("userid", userId);
+        if (eventType == null) {
+            payload.accept(body.putObject(msgType));
+        } else {
+            payload.accept(body.putObject("event").put("eventtype", eventType).putObject(eventType));
+        }
+        var message = new io.wecomrelay.schemas.event.InboundMessage(msgId, msgType, eventType,
+                io.wecomrelay.schemas.event.ChatType.SINGLE, null, userId, null, body);
+        Instant now = Instant.now();
+        var meta = new EventMeta(UUID.randomUUID(), "trace-" + msgId, now);
+        return new MessageAccepted(meta, BOT, StreamIds.of(BOT, msgId), ConversationKeys.of(BOT, null, userId, true),
+                message, now, new Decision(eventType == null ? "accept" : "accept.feedback", "test"));
+    }
+
     static String user() {
         return "u-" + UUID.randomUUID().toString().substring(0, 8);
     }

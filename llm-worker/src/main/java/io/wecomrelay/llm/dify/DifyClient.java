@@ -2,26 +2,35 @@ package io.wecomrelay.llm.dify;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.wecomrelay.schemas.bot.DifyApp;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.MultipartBodyBuilder;
+import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
 /**
- * The only class that speaks Dify's HTTP API. {@link #chat} streams one answer as typed events:
+ * The only class that speaks Dify's HTTP API. {@link #upload} and {@link #feedback} are plain JSON
+ * calls, retried like a chat before Dify answers and bounded by the request timeout.
+ * {@link #chat} streams one answer as typed events:
  * SSE is decoded on bytes ({@link SseDecoder}), pings come through as {@link DifyEvent.Ping} (they
  * feed the caller's idle watchdog), and the flux completes by itself on the terminal event instead
  * of waiting for Dify to close the connection (some versions never do).
@@ -35,6 +44,7 @@ public final class DifyClient {
     private static final Logger log = LoggerFactory.getLogger(DifyClient.class);
     /** Stands for bytes that did not complete an event; parses as a ping. */
     private static final List<SseFrame> BYTES_ONLY = List.of(new SseFrame(null, null));
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /**
      * @param maxAttempts  tries before the first byte, at least 1
@@ -48,11 +58,17 @@ public final class DifyClient {
     private final WebClient web;
     private final RetryPolicy retry;
     private final Duration stopTimeout;
+    private final Duration requestTimeout;
 
-    public DifyClient(WebClient web, RetryPolicy retry, Duration stopTimeout) {
+    /**
+     * @param stopTimeout    how long a stop call may take
+     * @param requestTimeout how long one try of an upload or feedback call may take
+     */
+    public DifyClient(WebClient web, RetryPolicy retry, Duration stopTimeout, Duration requestTimeout) {
         this.web = web;
         this.retry = retry;
         this.stopTimeout = stopTimeout;
+        this.requestTimeout = requestTimeout;
     }
 
     /** Streams the answer to {@code request}; cold: nothing is sent until subscription. */
@@ -81,6 +97,65 @@ public final class DifyClient {
                 .then();
     }
 
+    /**
+     * Uploads one file for {@code user} ({@code POST /files/upload}, multipart) and emits Dify's
+     * {@code upload_file_id}; only the same {@code user} can reference it in a chat request.
+     */
+    public Mono<String> upload(DifyApp app, String user, DifyFile file) {
+        return Mono.defer(() -> {
+            var parts = new MultipartBodyBuilder();
+            parts.part("file", new ByteArrayResource(file.bytes()))
+                    .filename(file.name())
+                    .contentType(MediaType.parseMediaType(file.mimeType()));
+            parts.part("user", user);
+            return web.post()
+                    .uri(app.baseUrl() + "/files/upload")
+                    .header(HttpHeaders.AUTHORIZATION, "Bearer " + app.apiKey().reveal())
+                    .body(BodyInserters.fromMultipartData(parts.build()))
+                    .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
+                            ? response.bodyToMono(byte[].class).map(DifyClient::uploadId)
+                            : failure(response))
+                    .timeout(requestTimeout);
+        }).retryWhen(retrySpec(new AtomicBoolean()));
+    }
+
+    /**
+     * Rates a message ({@code POST /messages/{message_id}/feedbacks}) for the user who received it.
+     *
+     * @param rating  {@code like}, {@code dislike}, or null to withdraw an earlier rating
+     * @param content the user's words, or null
+     */
+    public Mono<Void> feedback(DifyApp app, String messageId, @Nullable String rating, String user,
+                               @Nullable String content) {
+        var body = new LinkedHashMap<String, @Nullable Object>();
+        body.put("rating", rating);
+        body.put("user", user);
+        if (content != null) {
+            body.put("content", content);
+        }
+        return Mono.defer(() -> web.post()
+                        .uri(app.baseUrl() + "/messages/{messageId}/feedbacks", messageId)
+                        .header(HttpHeaders.AUTHORIZATION, "Bearer " + app.apiKey().reveal())
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(body)
+                        .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
+                                ? response.releaseBody() : DifyClient.<Void>failure(response))
+                        .timeout(requestTimeout))
+                .retryWhen(retrySpec(new AtomicBoolean()));
+    }
+
+    private static String uploadId(byte[] body) {
+        try {
+            var id = JSON.readTree(body).path("id");
+            if (id.isString() && !id.asString().isEmpty()) {
+                return id.asString();
+            }
+        } catch (JacksonException e) {
+            // reported below
+        }
+        throw new DifyApiException(502, "invalid_upload_response", "upload answer without an id");
+    }
+
     private Flux<DifyEvent> open(DifyApp app, ChatRequest request, AtomicBoolean started) {
         return web.post()
                 .uri(app.baseUrl() + "/chat-messages")
@@ -93,16 +168,16 @@ public final class DifyClient {
                         started.set(true);
                         return decode(response.bodyToFlux(DataBuffer.class));
                     }
-                    return failure(response);
+                    return DifyClient.<DifyEvent>failure(response).flux();
                 })
                 .takeUntil(DifyEvent::terminal);
     }
 
-    private static Flux<DifyEvent> failure(ClientResponse response) {
+    private static <T> Mono<T> failure(ClientResponse response) {
         int status = response.statusCode().value();
         return response.bodyToMono(byte[].class)
                 .defaultIfEmpty(new byte[0])
-                .flatMapMany(body -> Flux.error(DifyApiException.from(status, body)));
+                .flatMap(body -> Mono.error(DifyApiException.from(status, body)));
     }
 
     /**

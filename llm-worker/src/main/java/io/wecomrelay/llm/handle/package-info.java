@@ -1,4 +1,4 @@
-/** Handling one accepted message from start to the acknowledged last chunk. */
+/** Handling one accepted message: a reply from start to the acknowledged last chunk, or a feedback forwarded. */
 @NullMarked
 package io.wecomrelay.llm.handle;
 

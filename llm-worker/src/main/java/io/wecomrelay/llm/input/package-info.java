@@ -1,4 +1,4 @@
-/** How WeCom messages (text, voice, mixed, quote) become Dify queries. */
+/** How WeCom messages (text, voice, image, file, video, mixed, quote, feedback events) become worker inputs. */
 @NullMarked
 package io.wecomrelay.llm.input;
 

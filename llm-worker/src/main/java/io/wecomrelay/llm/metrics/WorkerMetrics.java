@@ -1,14 +1,20 @@
 package io.wecomrelay.llm.metrics;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.wecomrelay.llm.feedback.FeedbackForwarder;
+import io.wecomrelay.llm.feedback.FeedbackMetrics;
 import io.wecomrelay.llm.handle.ReplyRunner;
+import io.wecomrelay.llm.input.Attachment;
+import io.wecomrelay.llm.media.MediaMetrics;
 import io.wecomrelay.llm.reply.ReplyMetrics;
 import org.jspecify.annotations.Nullable;
 
@@ -20,10 +26,14 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code relay.worker.chunks} and {@code relay.worker.characters} (counters): their rates are
  *     chunks and characters per second;</li>
  * <li>{@code relay.worker.in.flight} (gauge): replies being generated;</li>
- * <li>{@code relay.worker.errors} (counter, {@code code}): replies that ended with an error.</li>
+ * <li>{@code relay.worker.errors} (counter, {@code code}): replies that ended with an error;</li>
+ * <li>{@code relay.worker.media} (counter, {@code kind=image|file|video}, {@code outcome=ok|<error code>}):
+ *     attachments passed to Dify or not, and {@code relay.worker.media.bytes} (summary, bytes) of those passed;</li>
+ * <li>{@code relay.worker.feedback} (counter, {@code outcome=sent|unknown_message|unknown_bot|failed}):
+ *     WeCom feedback events forwarded to Dify or not.</li>
  * </ul>
  */
-public final class WorkerMetrics implements ReplyMetrics, ReplyRunner.InFlight {
+public final class WorkerMetrics implements ReplyMetrics, ReplyRunner.InFlight, MediaMetrics, FeedbackMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
@@ -52,6 +62,23 @@ public final class WorkerMetrics implements ReplyMetrics, ReplyRunner.InFlight {
         if (errorCode != null) {
             Counter.builder("relay.worker.errors").tag("bot", botId).tag("code", errorCode).register(registry).increment();
         }
+    }
+
+    @Override
+    public void media(String botId, Attachment.Kind kind, String outcome, long bytes) {
+        String kindTag = kind.name().toLowerCase(Locale.ROOT);
+        Counter.builder("relay.worker.media").description("Attachments passed to Dify (outcome ok) or not")
+                .tag("bot", botId).tag("kind", kindTag).tag("outcome", outcome).register(registry).increment();
+        if (bytes > 0) {
+            DistributionSummary.builder("relay.worker.media.bytes").baseUnit("bytes").tag("bot", botId)
+                    .tag("kind", kindTag).register(registry).record(bytes);
+        }
+    }
+
+    @Override
+    public void feedback(String botId, FeedbackForwarder.Outcome outcome) {
+        Counter.builder("relay.worker.feedback").description("WeCom feedback events forwarded to Dify")
+                .tag("bot", botId).tag("outcome", outcome.tag()).register(registry).increment();
     }
 
     @Override

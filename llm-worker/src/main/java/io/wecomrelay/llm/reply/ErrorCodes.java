@@ -18,8 +18,14 @@ public final class ErrorCodes {
     public static final String NETWORK_ERROR = "network_error";
     /** Dify finished without any answer text or file. */
     public static final String EMPTY_ANSWER = "empty_answer";
-    /** The message type (image, file, video) is not supported yet. */
+    /** The message has nothing the worker can pass to Dify (an unknown type, a mixed message without text or images). */
     public static final String UNSUPPORTED_INPUT = "unsupported_input";
+    /** An image, file or video is larger than {@code relay.worker.media.max-size} (or Dify's upload limit). */
+    public static final String MEDIA_TOO_LARGE = "media_too_large";
+    /** An image, file or video could not be downloaded: the URL expired (after about 5 minutes), HTTP error, timeout. */
+    public static final String MEDIA_DOWNLOAD_FAILED = "media_download_failed";
+    /** A downloaded image, file or video could not be decrypted with the bot's key. */
+    public static final String MEDIA_DECRYPT_FAILED = "media_decrypt_failed";
     /** The bots file does not know the message's bot. */
     public static final String BOT_UNKNOWN = "bot_unknown";
 

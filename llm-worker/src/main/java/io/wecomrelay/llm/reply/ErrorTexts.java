@@ -16,6 +16,7 @@ public final class ErrorTexts {
     private static final String BUSY = "当前请求较多，请稍后再试。(The assistant is busy right now; please try again in a moment.)";
     private static final String BROKEN = "抱歉，AI 服务暂时出了点问题，请稍后再试。(Sorry, the AI service had a problem; please try again later.)";
     private static final String MISCONFIGURED = "抱歉，AI 服务配置有误，请联系管理员。(Sorry, the AI service is not set up correctly; please tell the administrator.)";
+    private static final String TOO_LARGE = "抱歉，文件太大，无法处理，请发送小一些的文件。(Sorry, the file is too large; please send a smaller one.)";
     private static final String DEFAULT = "抱歉，出了点问题，请稍后再试。(Sorry, something went wrong; please try again later.)";
 
     private static final Map<String, String> BUILT_IN = Map.ofEntries(
@@ -40,7 +41,12 @@ public final class ErrorTexts {
             Map.entry(ErrorCodes.DEADLINE_EXCEEDED, "（回复时间过长，已提前结束，内容可能不完整。The reply took too long and was ended early; it may be incomplete.）"),
             Map.entry(ErrorCodes.NO_TERMINAL, "（回复意外中断，内容可能不完整。The reply was cut off and may be incomplete.）"),
             Map.entry(ErrorCodes.EMPTY_ANSWER, "（AI 没有给出回答，请换个说法再试。The assistant gave no answer; please try rephrasing.）"),
-            Map.entry(ErrorCodes.UNSUPPORTED_INPUT, "抱歉，暂不支持图片、文件和视频消息，请用文字提问。(Sorry, images, files and videos are not supported yet; please ask in text.)"),
+            Map.entry(ErrorCodes.UNSUPPORTED_INPUT, "抱歉，暂不支持这种消息，请用文字提问。(Sorry, this kind of message is not supported; please ask in text.)"),
+            Map.entry(ErrorCodes.MEDIA_TOO_LARGE, TOO_LARGE),
+            Map.entry("file_too_large", TOO_LARGE),
+            Map.entry("unsupported_file_type", "抱歉，AI 助手不支持这种文件类型。(Sorry, the assistant does not accept this type of file.)"),
+            Map.entry(ErrorCodes.MEDIA_DOWNLOAD_FAILED, "抱歉，文件下载失败（链接可能已过期），请重新发送。(Sorry, the file could not be downloaded, perhaps the link expired; please send it again.)"),
+            Map.entry(ErrorCodes.MEDIA_DECRYPT_FAILED, "抱歉，无法读取这个文件，请重新发送。(Sorry, the file could not be read; please send it again.)"),
             Map.entry(ErrorCodes.BOT_UNKNOWN, "这个机器人暂时不可用。(This bot is not available right now.)"),
             Map.entry("default", DEFAULT));
 

@@ -31,6 +31,8 @@ import reactor.core.publisher.Sinks;
  * <li>no bytes for the idle timeout, or the deadline → what exists plus a note, then Dify's stop
  *     endpoint is called for the task.</li>
  * </ul>
+ * With {@code showThoughts}, an agent's {@code agent_thought} tool calls show as a status line
+ * ({@code > 🔧 dalle3…}) until the first answer text (or file, or note) replaces it.
  * A 404 "Conversation Not Exists" (or {@code conversation_completed}) for a continued conversation is
  * retried once as a new conversation, transparently. Events arrive on Netty threads and timers on the
  * scheduler's; one lock serializes them, and chunks are emitted under it so their order is the
@@ -132,6 +134,8 @@ final class ReplySession implements Reply {
             emit(assembler.replace(replace.answer(), now));
         } else if (event instanceof DifyEvent.File file) {
             onFile(file, now);
+        } else if (event instanceof DifyEvent.Thought thought && tools.showThoughts()) {
+            onThought(thought, now);
         } else if (event instanceof DifyEvent.End end) {
             finishWithSuccess(end.usage());
             return;
@@ -163,6 +167,14 @@ final class ReplySession implements Reply {
         String answer = afterFile ? "\n\n" + text.answer() : text.answer();
         afterFile = false;
         emit(assembler.append(answer, now));
+    }
+
+    /** An agent's tool call as a status line, until the answer starts (the assembler then replaces it). */
+    private void onThought(DifyEvent.Thought thought, long now) {
+        String tool = thought.tool() == null ? "" : thought.tool().strip();
+        if (!tool.isEmpty()) {
+            emit(assembler.status("> 🔧 " + String.join(", ", tool.split("\\s*;\\s*")) + "…", now));
+        }
     }
 
     private void onFile(DifyEvent.File file, long now) {

@@ -15,8 +15,9 @@ public final class ReplyStreams {
      * @param coalesceInterval at most one chunk per interval after the first
      * @param coalesceMaxChars a chunk goes out early when this many characters wait
      * @param idleTimeout      silence after which a reply is finished and stopped
+     * @param showThoughts     show an agent's tool calls ({@code > 🔧 tool…}) until the answer starts
      */
-    public record Settings(Duration coalesceInterval, int coalesceMaxChars, Duration idleTimeout) {
+    public record Settings(Duration coalesceInterval, int coalesceMaxChars, Duration idleTimeout, boolean showThoughts) {
     }
 
     private final DifyClient dify;
@@ -25,7 +26,7 @@ public final class ReplyStreams {
     public ReplyStreams(DifyClient dify, Settings settings, ErrorTexts texts, Scheduler scheduler, ReplyMetrics metrics) {
         this.dify = dify;
         this.tools = new ReplyTools(settings.coalesceInterval(), settings.coalesceMaxChars(), settings.idleTimeout(),
-                texts, scheduler, metrics);
+                settings.showThoughts(), texts, scheduler, metrics);
     }
 
     /**

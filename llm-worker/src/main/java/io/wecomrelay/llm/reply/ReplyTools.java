@@ -10,10 +10,11 @@ import reactor.core.scheduler.Scheduler;
  * @param coalesceInterval at most one chunk per interval after the first
  * @param coalesceMaxChars a chunk goes out early when this many characters wait
  * @param idleTimeout      silence (not even a ping) after which the reply is finished and stopped
+ * @param showThoughts     show an agent's tool calls as a status line until the answer starts
  * @param texts            user-facing error sentences
  * @param scheduler        timers and the clock ({@code now()}, epoch milliseconds); virtual in tests
  * @param metrics          where sessions report
  */
-record ReplyTools(Duration coalesceInterval, int coalesceMaxChars, Duration idleTimeout, ErrorTexts texts,
-                  Scheduler scheduler, ReplyMetrics metrics) {
+record ReplyTools(Duration coalesceInterval, int coalesceMaxChars, Duration idleTimeout, boolean showThoughts,
+                  ErrorTexts texts, Scheduler scheduler, ReplyMetrics metrics) {
 }

@@ -1,4 +1,4 @@
-/** Redis state shared by all workers: stream attempts and finished markers, Dify conversations. */
+/** Redis state shared by all workers: stream attempts and finished markers, Dify conversations, answered Dify messages. */
 @NullMarked
 package io.wecomrelay.llm.state;
 

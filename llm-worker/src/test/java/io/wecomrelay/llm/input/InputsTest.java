@@ -16,7 +16,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 class InputsTest {
 
-    private final Inputs inputs = new Inputs(Map.of("bot-named", List.of("小助手")), List.of("/new", "新对话"));
+    private static final String MEDIA_ONLY = "请看附件";
+    private final Inputs inputs = new Inputs(Map.of("bot-named", List.of("小助手")), List.of("/new", "新对话"), MEDIA_ONLY);
 
     @Test
     void removesTheBotMentionWhereverItIs() {
@@ -27,13 +28,39 @@ class InputsTest {
     }
 
     @Test
-    void voiceUsesTheTranscriptAndMixedJoinsItsTexts() {
+    void voiceUsesTheTranscriptAndMixedJoinsItsTextsAndPassesItsImages() {
         assertThat(read("bot-1", single("voice", "{\"content\":\"语音转文字\"}"))).isEqualTo(query("语音转文字"));
         var mixed = "{\"msg_item\":[{\"msgtype\":\"text\",\"text\":{\"content\":\"看图\"}},"
                 + "{\"msgtype\":\"image\",\"image\":{\"url\":\"https://img\"}},{\"msgtype\":\"text\",\"text\":{\"content\":\"说明\"}}]}";
-        assertThat(read("bot-1", single("mixed", mixed))).isEqualTo(query("看图\n说明"));
-        var imagesOnly = "{\"msg_item\":[{\"msgtype\":\"image\",\"image\":{\"url\":\"https://img\"}}]}";
-        assertThat(read("bot-1", single("mixed", imagesOnly))).isEqualTo(new Input.Unsupported("mixed"));
+        assertThat(read("bot-1", single("mixed", mixed)))
+                .isEqualTo(new Input.Query("看图\n说明", List.of(image("https://img", null))));
+        var imagesOnly = "{\"msg_item\":[{\"msgtype\":\"image\",\"image\":{\"url\":\"https://a\"}},"
+                + "{\"msgtype\":\"image\",\"image\":{\"url\":\"https://b\",\"aeskey\":\"k\"}}]}";
+        assertThat(read("bot-1", single("mixed", imagesOnly)))
+                .isEqualTo(new Input.Query(MEDIA_ONLY, List.of(image("https://a", null), image("https://b", "k"))));
+        assertThat(read("bot-1", group("mixed", "{\"msg_item\":[{\"msgtype\":\"text\",\"text\":{\"content\":\"@bot\"}}]}")))
+                .isEqualTo(new Input.Unsupported("mixed"));
+    }
+
+    @Test
+    void imageFileAndVideoBecomeAttachmentsWithTheMediaOnlyQuery() {
+        assertThat(read("bot-1", single("image", "{\"url\":\"https://img\"}")))
+                .isEqualTo(new Input.Query(MEDIA_ONLY, List.of(image("https://img", null))));
+        assertThat(read("bot-1", single("file", "{\"url\":\"https://f\"}")))
+                .isEqualTo(new Input.Query(MEDIA_ONLY, List.of(new Attachment(Attachment.Kind.FILE, "https://f", null))));
+        assertThat(read("bot-1", single("video", "{\"url\":\"https://v\",\"aeskey\":\"k\"}")))
+                .isEqualTo(new Input.Query(MEDIA_ONLY, List.of(new Attachment(Attachment.Kind.VIDEO, "https://v", "k"))));
+        assertThat(new Attachment(Attachment.Kind.FILE, "https://secret", "key").toString()).doesNotContain("secret", "key");
+    }
+
+    @Test
+    void aQuotedImageKeepsTheQuotedTextButIsNotPassedOn() {
+        var body = body(ChatType.SINGLE, "text", "{\"content\":\"图里是什么？\"}");
+        var items = body.putObject("quote").put("msgtype", "mixed").putObject("mixed").putArray("msg_item");
+        items.addObject().put("msgtype", "text").putObject("text").put("content", "昨天的图");
+        items.addObject().put("msgtype", "image").putObject("image").put("url", "https://quoted");
+
+        assertThat(read("bot-1", message(body, ChatType.SINGLE))).isEqualTo(query("> 昨天的图\n> [image]\n\n图里是什么？"));
     }
 
     @Test
@@ -49,12 +76,40 @@ class InputsTest {
         assertThat(read("bot-1", group("text", "{\"content\":\"@bot /NEW \"}"))).isInstanceOf(Input.Reset.class);
         assertThat(read("bot-1", single("text", "{\"content\":\"新对话\"}"))).isInstanceOf(Input.Reset.class);
         assertThat(read("bot-1", group("text", "{\"content\":\"@bot\"}"))).isInstanceOf(Input.Empty.class);
-        assertThat(read("bot-1", single("image", "{\"url\":\"https://img\"}"))).isEqualTo(new Input.Unsupported("image"));
-        assertThat(read("bot-1", single("file", "{\"url\":\"https://f\"}"))).isEqualTo(new Input.Unsupported("file"));
+        assertThat(read("bot-1", single("image", "{\"url\":\"https://img\"}"))).isNotInstanceOf(Input.Reset.class);
         var event = body(ChatType.SINGLE, "event", "{}");
         event.putObject("event").put("eventtype", "feedback_event");
-        var feedback = new InboundMessage("m1", "event", "feedback_event", ChatType.SINGLE, null, "u1", null, event);
-        assertThat(read("bot-1", feedback)).isInstanceOf(Input.Ignored.class);
+        var unreadable = new InboundMessage("m1", "event", "feedback_event", ChatType.SINGLE, null, "u1", null, event);
+        assertThat(read("bot-1", unreadable)).isInstanceOf(Input.Ignored.class);
+        var enter = body(ChatType.SINGLE, "event", "{}");
+        enter.putObject("event").put("eventtype", "enter_chat");
+        assertThat(read("bot-1", new InboundMessage("m2", "event", "enter_chat", ChatType.SINGLE, null, "u1", null, enter)))
+                .isInstanceOf(Input.Ignored.class);
+    }
+
+    @Test
+    void feedbackEventsBecomeRatings() {
+        assertThat(read("bot-1", feedback(1, null))).isEqualTo(new Input.Feedback("stream-1", Input.Rating.LIKE, null));
+        assertThat(read("bot-1", feedback(2, " 能再详细一些么 ")))
+                .isEqualTo(new Input.Feedback("stream-1", Input.Rating.DISLIKE, "能再详细一些么"));
+        assertThat(read("bot-1", feedback(3, null))).isEqualTo(new Input.Feedback("stream-1", Input.Rating.WITHDRAWN, null));
+        assertThat(read("bot-1", feedback(9, null))).isInstanceOf(Input.Ignored.class);
+    }
+
+    private static InboundMessage feedback(int type, String content) {
+        var body = body(ChatType.SINGLE, "event", "{}");
+        var event = body.putObject("event").put("eventtype", "feedback_event");
+        var payload = event.putObject("feedback_event").put("id", "stream-1").put("type", type);
+        if (content != null) {
+            payload.put("content", content);
+        }
+        payload.putArray("inaccurate_reason_list").add(2);
+        return new InboundMessage(body.get("msgid").asString(), "event", "feedback_event", ChatType.SINGLE, null, "u1",
+                null, body);
+    }
+
+    private static Attachment image(String url, String aesKey) {
+        return new Attachment(Attachment.Kind.IMAGE, url, aesKey);
     }
 
     private Input read(String botId, InboundMessage message) {

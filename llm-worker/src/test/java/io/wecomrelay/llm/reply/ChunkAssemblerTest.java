@@ -75,6 +75,86 @@ class ChunkAssemblerTest {
         assertThat(assembler.text()).isEqualTo("partial\n\n(cut off)");
     }
 
+    @Test
+    void aChunkNeverEndsInsideASurrogatePair() {
+        String emoji = "🙂";
+        String high = emoji.substring(0, 1);
+        String low = emoji.substring(1);
+
+        assertThat(texts(assembler.append("ok" + high, 0))).containsExactly("ok");
+        assertThat(assembler.nextFlushAt()).as("half a character is not due by itself").isEmpty();
+        assertThat(assembler.append(low + "!", 10)).isEmpty();
+        assertThat(texts(assembler.flush(150))).containsExactly(emoji + "!");
+
+        // the size limit cuts too: 9 letters plus the high half reach 10 chars before the interval is up
+        assertThat(texts(assembler.append("123456789" + high, 160))).containsExactly("123456789");
+        assertThat(assembler.finish(null, null, null, List.of()).text()).as("only the very end may be half").isEqualTo(high);
+        assertThat(assembler.text()).isEqualTo("ok" + emoji + "!123456789" + high);
+    }
+
+    @Test
+    void everyPieceOfAnEmojiStormHoldsWholeCharacters() {
+        var storm = new ChunkAssembler(Duration.ofMillis(150), 7);
+        var pieces = new java.util.ArrayList<ChunkAssembler.Piece>();
+        String text = "中🙂a😀😀b🎉".repeat(20);
+        long now = 0;
+        for (int i = 0; i < text.length(); i++) {
+            pieces.addAll(storm.append(text.substring(i, i + 1), now));
+            now += 37;
+            pieces.addAll(storm.flush(now));
+        }
+        pieces.add(storm.finish(null, null, null, List.of()));
+
+        assertThat(pieces).filteredOn(piece -> !piece.text().isEmpty()).allSatisfy(piece -> {
+            assertThat(Character.isHighSurrogate(piece.text().charAt(piece.text().length() - 1))).isFalse();
+            assertThat(Character.isLowSurrogate(piece.text().charAt(0))).isFalse();
+        });
+        assertThat(String.join("", texts(pieces))).isEqualTo(text);
+    }
+
+    @Test
+    void aStatusLineShowsUntilTheAnswerReplacesIt() {
+        var assembler = new ChunkAssembler(Duration.ofMillis(150), 400);
+        assertThat(assembler.status("> 🔧 dalle3…", 0)).singleElement().satisfies(piece -> {
+            assertThat(piece.kind()).isEqualTo(ChunkKind.APPEND);
+            assertThat(piece.text()).isEqualTo("> 🔧 dalle3…");
+        });
+        assertThat(assembler.status("> 🔧 dalle3…", 10)).as("the same status again").isEmpty();
+        assertThat(assembler.hasText()).isFalse();
+        assertThat(assembler.status("> 🔧 search…", 20)).isEmpty();
+        assertThat(assembler.append("The", 30)).isEmpty();
+        var replaced = assembler.flush(150).get(0);
+        assertThat(replaced.kind()).isEqualTo(ChunkKind.REPLACE);
+        assertThat(replaced.text()).isEqualTo("The");
+        assertThat(assembler.status("> 🔧 late…", 200)).as("no status once the answer started").isEmpty();
+        assertThat(assembler.text()).isEqualTo("The");
+
+        var failed = new ChunkAssembler(Duration.ofMillis(150), 10);
+        failed.status("> 🔧 tool…", 0);
+        var last = failed.finish("Sorry.", new ChunkError("x", "Sorry."), null, List.of());
+        assertThat(last.kind()).isEqualTo(ChunkKind.REPLACE);
+        assertThat(last.text()).isEqualTo("Sorry.");
+
+        var quick = new ChunkAssembler(Duration.ofMillis(150), 10);
+        quick.append("a", 0);
+        quick.append("b", 10);
+        assertThat(quick.status("> 🔧 x…", 20)).isEmpty();
+        assertThat(quick.finish(null, null, null, List.of()).kind()).isEqualTo(ChunkKind.APPEND);
+    }
+
+    @Test
+    void aStatusThatNeverWentOutIsSimplyDropped() {
+        var first = new ChunkAssembler(Duration.ofMillis(150), 10);
+        first.append("x", 0);
+        first.replace("", 10);
+        // a REPLACE to empty is pending; the status takes its place and the answer then replaces it
+        first.status("> 🔧 t…", 20);
+        first.append("y", 30);
+        var piece = first.flush(150).get(0);
+        assertThat(piece.kind()).isEqualTo(ChunkKind.REPLACE);
+        assertThat(piece.text()).isEqualTo("y");
+    }
+
     private static List<String> texts(List<ChunkAssembler.Piece> pieces) {
         return pieces.stream().map(ChunkAssembler.Piece::text).toList();
     }

@@ -40,6 +40,7 @@ class ReplySessionTest {
     private final List<Flux<DifyEvent>> scripted = new ArrayList<>();
     private final List<ReplyChunk> chunks = new CopyOnWriteArrayList<>();
     private boolean completed;
+    private boolean showThoughts;
     private Disposable subscription;
 
     @AfterEach
@@ -176,6 +177,31 @@ class ReplySessionTest {
     }
 
     @Test
+    void agentToolCallsShowAsAStatusLineOnlyWhenEnabled() {
+        showThoughts = true;
+        start(null, Duration.ofMinutes(5));
+        emit(new DifyEvent.Thought("I will search.", "web_search;calculator", IDS));
+        emit(new DifyEvent.Thought("", "", IDS));
+        time.advanceTimeBy(Duration.ofMillis(10));
+        emit(new DifyEvent.Text("Found", DifyEvent.Source.AGENT_MESSAGE, IDS));
+        time.advanceTimeBy(Duration.ofMillis(150));
+        emit(new DifyEvent.Thought("again", "web_search", IDS));
+        emit(new DifyEvent.End(null, IDS));
+
+        assertThat(chunks.get(0).text()).isEqualTo("> 🔧 web_search, calculator…");
+        assertThat(chunks.get(1).kind()).isEqualTo(ChunkKind.REPLACE);
+        assertThat(chunks.get(1).text()).isEqualTo("Found");
+        assertThat(chunks).hasSize(3);
+
+        chunks.clear();
+        showThoughts = false;
+        start(null, Duration.ofMinutes(5));
+        emit(new DifyEvent.Thought("I will search.", "web_search", IDS));
+        emit(new DifyEvent.Text("Found", DifyEvent.Source.AGENT_MESSAGE, IDS));
+        assertThat(texts()).containsExactly("Found");
+    }
+
+    @Test
     void cancellingAbandonsTheAttemptAndStopsTheTask() {
         start(null, Duration.ofMinutes(5));
         emit(new DifyEvent.Text("x", DifyEvent.Source.MESSAGE, IDS));
@@ -186,7 +212,7 @@ class ReplySessionTest {
     }
 
     private ReplySession start(String conversationId, Duration untilDeadline) {
-        var tools = new ReplyTools(Duration.ofMillis(150), 400, IDLE, texts, time, ReplyMetrics.NONE);
+        var tools = new ReplyTools(Duration.ofMillis(150), 400, IDLE, showThoughts, texts, time, ReplyMetrics.NONE);
         var factory = new ChunkFactory(Events.accepted("bot-1", "m-" + UUID.randomUUID(), Events.T0), 1, "trace-1",
                 Clock.fixed(Events.T0, ZoneOffset.UTC), UUID::randomUUID);
         var request = new ChatRequest("q", "wecom:bot-1:u", conversationId, List.of());

@@ -3,7 +3,7 @@ package io.wecomrelay.sim.dify;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The simulator's answer: it echoes the query so tests can check the round trip. */
+/** The simulator's answer: it echoes the query (and counts the files) so tests can check the round trip. */
 final class CannedAnswer {
 
     private CannedAnswer() {
@@ -12,6 +12,15 @@ final class CannedAnswer {
     /** Mixes 3-byte CJK and a 4-byte emoji on purpose, to exercise UTF-8 handling downstream. */
     static String forQuery(String query) {
         return "你好！You said: " + query + " —— 这是模拟的回答，This is a simulated Dify answer. 🙂";
+    }
+
+    /** The answer to a request that carried {@code fileCount} files: it says how many arrived. */
+    static String forQuery(String query, int fileCount) {
+        if (fileCount == 0) {
+            return forQuery(query);
+        }
+        return forQuery(query) + " 📎 收到 " + fileCount + " 个文件 / received " + fileCount
+                + (fileCount == 1 ? " file." : " files.");
     }
 
     /**

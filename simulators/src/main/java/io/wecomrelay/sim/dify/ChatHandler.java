@@ -51,8 +51,9 @@ final class ChatHandler {
                     && state.streams.count() >= state.config.maxConcurrentStreams()) {
                 throw new ApiErrorException(ApiError.tooManyRequests());
             }
+            var fileCount = FileReferences.check(body.field("files"), apiKey, call.user(), state.files);
             var conversationId = conversation(apiKey, call);
-            return stream(response, draft, apiKey, call, settings, conversationId);
+            return stream(response, draft, apiKey, call, settings, conversationId, fileCount);
         } catch (ApiErrorException e) {
             log.debug("chat rejected status={} code={} scenario={}", e.error().status(), e.error().code(), scenario);
             state.chats.add(draft.record(scenario, e.error().status(), null, null, null));
@@ -86,7 +87,7 @@ final class ChatHandler {
     }
 
     private Mono<Void> stream(HttpServerResponse response, Draft draft, String apiKey, ChatCall call,
-                              StreamSettings settings, String conversationId) {
+                              StreamSettings settings, String conversationId, int fileCount) {
         var ids = state.config.ids();
         var taskId = ids.get().toString();
         var messageId = ids.get().toString();
@@ -94,8 +95,8 @@ final class ChatHandler {
         var promptTokens = CannedAnswer.codePointCount(call.query()) + PROMPT_OVERHEAD_TOKENS;
         var events = new EventFactory(state.json, state.config.clock(), ids, taskId, messageId, conversationId,
                 promptTokens);
-        var plan = new StreamPlan(settings, call.query(), CannedAnswer.forQuery(call.query()), call.inputs(),
-                state.origin());
+        var answer = CannedAnswer.forQuery(call.query(), fileCount);
+        var plan = new StreamPlan(settings, call.query(), answer, call.inputs(), state.origin());
         state.chats.add(draft.record(settings.scenario(), 200, conversationId, taskId, messageId));
         log.debug("chat streaming scenario={} conversationId={} taskId={}", settings.scenario(), conversationId, taskId);
         var task = new SseWriter.ChatTask(taskId, apiKey, call.user());

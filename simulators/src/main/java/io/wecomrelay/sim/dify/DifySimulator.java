@@ -3,6 +3,7 @@ package io.wecomrelay.sim.dify;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.netty.channel.ChannelOption;
@@ -41,6 +42,7 @@ public final class DifySimulator implements AutoCloseable {
         var state = new SimulatorState(config);
         var chat = new ChatHandler(state);
         var control = new ControlHandler(state);
+        var upload = new UploadHandler(state);
         // own event loops: closing the simulator must not touch Reactor Netty's global resources,
         // which the client under test may be using
         var loops = LoopResources.create("dify-sim", 1, Math.max(2, Runtime.getRuntime().availableProcessors()), true);
@@ -55,6 +57,7 @@ public final class DifySimulator implements AutoCloseable {
                             .post("/v1/chat-messages", chat::handle)
                             .post("/v1/chat-messages/{taskId}/stop", control::stop)
                             .post("/v1/messages/{messageId}/feedbacks", control::feedback)
+                            .post("/v1/files/upload", upload::upload)
                             .get("/v1/info", control::info)
                             .get("/files/tools/{name}", ToolFiles::serve))
                     .bindNow(Duration.ofSeconds(10));
@@ -132,6 +135,16 @@ public final class DifySimulator implements AutoCloseable {
         return state.feedbacks.snapshot();
     }
 
+    /** Accepted file uploads (up to the configured capacity), oldest first. */
+    public List<RecordedUpload> uploads() {
+        return state.uploads.snapshot();
+    }
+
+    /** The upload with this {@code upload_file_id}, if it exists (until {@link #reset()}). */
+    public Optional<RecordedUpload> upload(String id) {
+        return state.files.find(id);
+    }
+
     /** SSE responses being written right now. */
     public int openStreams() {
         return state.streams.count();
@@ -158,6 +171,14 @@ public final class DifySimulator implements AutoCloseable {
     /** The full answer text the simulator gives to {@code query} (the deltas concatenated). */
     public static String expectedAnswer(String query) {
         return CannedAnswer.forQuery(query);
+    }
+
+    /**
+     * The full answer to {@code query} sent with {@code fileCount} entries in {@code files}; with none
+     * it is {@link #expectedAnswer(String)}.
+     */
+    public static String expectedAnswer(String query, int fileCount) {
+        return CannedAnswer.forQuery(query, fileCount);
     }
 
     /** Drops open streams (the client sees the connection close) and stops the server. */

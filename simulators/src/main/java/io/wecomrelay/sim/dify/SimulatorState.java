@@ -5,7 +5,7 @@ import java.util.function.UnaryOperator;
 
 import tools.jackson.databind.json.JsonMapper;
 
-/** Everything the handlers share: settings, conversations, open streams and the recordings. */
+/** Everything the handlers share: settings, conversations, uploaded files, open streams and the recordings. */
 final class SimulatorState {
 
     final DifySimulatorConfig config;
@@ -17,6 +17,8 @@ final class SimulatorState {
     final BoundedLog<RecordedChatRequest> chats;
     final BoundedLog<RecordedStop> stops;
     final BoundedLog<RecordedFeedback> feedbacks;
+    final BoundedLog<RecordedUpload> uploads;
+    final FileUploads files = new FileUploads();
     private final AtomicReference<StreamSettings> settings;
     /** {@code http://127.0.0.1:PORT}, known once the server is bound. */
     private volatile String origin = "http://127.0.0.1";
@@ -27,6 +29,7 @@ final class SimulatorState {
         this.chats = new BoundedLog<>(config.requestLogCapacity());
         this.stops = new BoundedLog<>(config.requestLogCapacity());
         this.feedbacks = new BoundedLog<>(config.requestLogCapacity());
+        this.uploads = new BoundedLog<>(config.requestLogCapacity());
         this.settings = new AtomicReference<>(config.streamSettings());
     }
 
@@ -53,5 +56,7 @@ final class SimulatorState {
         chats.clear();
         stops.clear();
         feedbacks.clear();
+        uploads.clear();
+        files.clear();
     }
 }

@@ -1,7 +1,7 @@
 /**
  * A local HTTP server that speaks Dify's chat Service API ({@code POST /v1/chat-messages} in
- * streaming mode, the stop and feedback endpoints) with switchable failure scenarios, for tests,
- * local development and benchmarks. Start it with {@link io.wecomrelay.sim.dify.DifySimulator#start};
+ * streaming mode, the stop, feedback and file-upload endpoints) with switchable failure scenarios,
+ * for tests, local development and benchmarks. Start it with {@link io.wecomrelay.sim.dify.DifySimulator#start};
  * choose a {@link io.wecomrelay.sim.dify.Scenario} for all requests or per request with a
  * {@code [sim:...]} directive in the query text. Not part of production.
  */

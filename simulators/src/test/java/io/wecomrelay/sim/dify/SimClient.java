@@ -91,6 +91,38 @@ final class SimClient {
                 .block(TIMEOUT));
     }
 
+    /**
+     * {@code POST /files/upload} as {@code multipart/form-data}: a {@code file} part (left out when
+     * {@code filename} is null) and a {@code user} field (left out when null).
+     */
+    Response upload(String apiKey, @Nullable String filename, @Nullable String contentType, byte[] content,
+                    @Nullable String user) {
+        var boundary = "sim-boundary-7MA4YWxkTrZu0gW";
+        var body = new ByteArrayOutputStream();
+        if (user != null) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"user\"\r\n\r\n" + user
+                    + "\r\n").getBytes(StandardCharsets.UTF_8));
+        }
+        if (filename != null) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+                    + filename + "\"\r\n" + (contentType == null ? "" : "Content-Type: " + contentType + "\r\n")
+                    + "\r\n").getBytes(StandardCharsets.UTF_8));
+            body.writeBytes(content);
+            body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return Objects.requireNonNull(http.headers(headers -> {
+                    headers.set(HttpHeaderNames.CONTENT_TYPE, "multipart/form-data; boundary=" + boundary);
+                    headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + apiKey);
+                }).post().uri(baseUrl + "/files/upload")
+                .send(Mono.just(io.netty.buffer.Unpooled.wrappedBuffer(body.toByteArray())))
+                .response((response, data) -> data.asByteArray().collectList().defaultIfEmpty(List.of())
+                        .map(chunks -> new Response(response.status().code(),
+                                response.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE), chunks)))
+                .single()
+                .block(TIMEOUT));
+    }
+
     Response get(String url) {
         return get(url, null);
     }

@@ -1,0 +1,101 @@
+package io.wecomrelay.llm.handle;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.wecomrelay.llm.dify.ChatRequest;
+import io.wecomrelay.llm.input.Input;
+import io.wecomrelay.llm.media.Attachments;
+import io.wecomrelay.llm.media.Prepared;
+import io.wecomrelay.llm.reply.ChunkFactory;
+import io.wecomrelay.llm.reply.ErrorTexts;
+import io.wecomrelay.llm.reply.ReplyOutcome;
+import io.wecomrelay.llm.reply.ReplyStreams;
+import io.wecomrelay.llm.state.ConversationStore;
+import io.wecomrelay.llm.state.MessageStore;
+import io.wecomrelay.schemas.bot.BotConfig;
+import io.wecomrelay.schemas.event.ChunkError;
+import io.wecomrelay.schemas.event.MessageAccepted;
+import io.wecomrelay.schemas.event.ReplyChunk;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Answers one query: passes its attachments to Dify first (their URLs expire), then continues the
+ * conversation key's Dify conversation, and afterwards remembers the conversation Dify used and,
+ * for a successful answer, the Dify message behind the stream (for feedback). An attachment that
+ * cannot be passed on gives a single finished chunk with its sentence instead of an answer.
+ */
+public final class QueryAnswerer {
+
+    private static final Logger log = LoggerFactory.getLogger(QueryAnswerer.class);
+
+    private final ConversationStore conversations;
+    private final MessageStore messages;
+    private final ReplyStreams replies;
+    private final Attachments attachments;
+    private final Duration deadline;
+
+    /** @param deadline measured from {@code receivedAt}: when the reply must be finished */
+    public QueryAnswerer(ConversationStore conversations, MessageStore messages, ReplyStreams replies,
+                         Attachments attachments, Duration deadline) {
+        this.conversations = conversations;
+        this.messages = messages;
+        this.replies = replies;
+        this.attachments = attachments;
+        this.deadline = deadline;
+    }
+
+    ErrorTexts texts() {
+        return replies.texts();
+    }
+
+    Flux<ReplyChunk> answer(MessageAccepted message, BotConfig bot, Input.Query query, ChunkFactory chunks) {
+        String user = DifyUsers.of(message);
+        return attachments.prepare(bot, user, query.attachments()).flatMapMany(prepared -> {
+            if (prepared instanceof Prepared.Failed failed) {
+                log.info("attachment not passed on streamId={} code={} cause={}", message.streamId(), failed.code(),
+                        failed.cause());
+                String sentence = texts().sentence(failed.code());
+                return Flux.just(chunks.only(sentence, new ChunkError(failed.code(), sentence)));
+            }
+            return ask(message, bot, user, query.text(), ((Prepared.Files) prepared).files(), chunks);
+        });
+    }
+
+    private Flux<ReplyChunk> ask(MessageAccepted message, BotConfig bot, String user, String query,
+                                 List<Map<String, String>> files, ChunkFactory chunks) {
+        String key = message.conversationKey();
+        return conversations.find(key)
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty())
+                .flatMapMany(conversationId -> {
+                    var request = new ChatRequest(query, user, conversationId.orElse(null), files);
+                    var reply = replies.open(bot.dify(), request, message.receivedAt().plus(deadline), chunks);
+                    return reply.chunks().concatWith(Mono.defer(() -> remember(message, user, reply.outcome()))
+                            .then(Mono.empty()));
+                });
+    }
+
+    /** Saves what later messages and feedback need; a failure here must not redo an answer that was sent. */
+    private Mono<Void> remember(MessageAccepted message, String user, ReplyOutcome outcome) {
+        Mono<Void> conversation = Mono.empty();
+        if (outcome.conversationId() != null) {
+            conversation = conversations.save(message.conversationKey(), outcome.conversationId());
+        } else if (outcome.conversationLost()) {
+            conversation = conversations.forget(message.conversationKey());
+        }
+        Mono<Void> answered = outcome.succeeded() && outcome.messageId() != null
+                ? messages.save(message.streamId(), new MessageStore.DifyMessage(outcome.messageId(), user))
+                : Mono.empty();
+        return conversation.then(answered).onErrorResume(e -> {
+            log.warn("cannot store conversation or message conversationKey={} streamId={} cause={}",
+                    message.conversationKey(), message.streamId(), e.toString());
+            return Mono.empty();
+        });
+    }
+}
