@@ -7,7 +7,6 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.wecomrelay.responder.materialize.FinishedReply;
 import io.wecomrelay.schemas.event.DeliveryChannel;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
 import io.wecomrelay.schemas.event.DeliveryRecorded;
@@ -38,7 +37,10 @@ public final class DeliveryRecorder {
         this.meters = meters;
     }
 
-    /** Never fails: an audit record that cannot be written is logged and counted, the delivery goes on. */
+    /**
+     * Completes when the broker acknowledged the record; errors when it could not be written, so that
+     * the caller leaves the job unacknowledged and tries again later.
+     */
     public Mono<Void> record(FinishedReply reply, PartAttempt attempt, DeliveryOutcome outcome, SendResult result) {
         var event = new DeliveryRecorded(new EventMeta(ids.get(), reply.traceId(), clock.instant()), reply.botId(),
                 reply.streamId(), attempt.channel(), attempt.part(), attempt.parts(), attempt.attempt(), outcome,
@@ -51,11 +53,15 @@ public final class DeliveryRecorder {
         record.headers().add(EventHeaders.EVENT_TYPE, DeliveryRecorded.TYPE.getBytes(StandardCharsets.UTF_8));
         return Mono.fromFuture(() -> kafka.send(record))
                 .then()
-                .onErrorResume(e -> {
+                .doOnError(e -> {
                     meters.counter("responder.deliveries.unrecorded").increment();
                     log.warn("cannot record delivery streamId={} cause={}", reply.streamId(), e.toString());
-                    return Mono.empty();
                 });
+    }
+
+    /** For attempts that are not outcomes ({@code RETRYING}): a record that cannot be written is logged and skipped. */
+    public Mono<Void> recordIfPossible(FinishedReply reply, PartAttempt attempt, DeliveryOutcome outcome, SendResult result) {
+        return record(reply, attempt, outcome, result).onErrorResume(e -> Mono.empty());
     }
 
     private static String name(Enum<?> value) {

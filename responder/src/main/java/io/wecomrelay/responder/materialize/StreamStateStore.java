@@ -26,9 +26,18 @@ public interface StreamStateStore {
     FoldResult fold(ReplyChunk chunk);
 
     /**
+     * As {@link #fold(ReplyChunk)}; when this chunk finishes the stream, the same atomic step appends the
+     * delivery job to the ticket's outbox (once per stream, see {@link DeliveryTicket}).
+     */
+    FoldResult foldAndQueue(ReplyChunk chunk, DeliveryTicket ticket);
+
+    /**
      * Finishes the stream with {@code text} unless it already has chunks or is finished.
      *
      * @param text the user-facing text, already within the content limit
      */
     FoldResult reject(MessageRejected rejection, String text);
+
+    /** As {@link #reject(MessageRejected, String)}, queueing the delivery job like {@link #foldAndQueue}. */
+    FoldResult rejectAndQueue(MessageRejected rejection, String text, DeliveryTicket ticket);
 }
