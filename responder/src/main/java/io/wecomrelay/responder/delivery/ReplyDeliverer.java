@@ -123,8 +123,9 @@ public final class ReplyDeliverer {
     private Mono<Boolean> attempt(FinishedReply reply, PartAttempt attempt, String text, DeliveryRun run,
                                   Function<String, Mono<SendResult>> send) {
         return limiter.acquire(reply.botId())
-                .then(Mono.defer(run::checkMaySend))
-                .then(Mono.defer(() -> send.apply(text)))
+                .flatMap(permit -> run.checkMaySend()
+                        .then(Mono.defer(() -> send.apply(text)))
+                        .flatMap(result -> permit.used().thenReturn(result)))
                 .flatMap(result -> {
                     if (result.kind() == SendResult.Kind.DELIVERED) {
                         return run.markSent(attempt.part()).then(recordDelivered(reply, attempt, result, run));
