@@ -12,13 +12,25 @@
 if redis.call('GET', KEYS[2]) ~= ARGV[2] then return {'NOT_HOLDER', 0} end
 -- The group reads from the start of the stream, so jobs queued before it existed are not missed.
 redis.pcall('XGROUP', 'CREATE', KEYS[1], ARGV[1], '0', 'MKSTREAM')
-local claimed = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], '0-0', 'COUNT', ARGV[4], 'JUSTID')
-local count = #claimed[2]
-local summary = redis.call('XPENDING', KEYS[1], ARGV[1])
-if summary[4] then
-  for _, consumer in ipairs(summary[4]) do
-    if consumer[1] ~= ARGV[2] then return {'BLOCKED', count} end
+-- {mine, others}: pending jobs of this consumer and of all other consumers
+local function pending()
+  local mine, others = 0, 0
+  local summary = redis.call('XPENDING', KEYS[1], ARGV[1])
+  if summary[4] then
+    for _, consumer in ipairs(summary[4]) do
+      if consumer[1] == ARGV[2] then mine = tonumber(consumer[2]) else others = others + tonumber(consumer[2]) end
+    end
   end
+  return mine, others
+end
+local count = 0
+local mine, others = pending()
+if others > 0 then
+  redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], '0-0', 'COUNT', ARGV[4], 'JUSTID')
+  local before = mine
+  mine, others = pending()
+  count = mine - before
+  if others > 0 then return {'BLOCKED', count} end
 end
 local read = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', ARGV[4], 'STREAMS', KEYS[1], '0')
 local entries = read[1][2]
