@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.support.KafkaHeaders;
@@ -52,7 +53,10 @@ public final class DeadLetters {
         meters.counter("responder.dlt", "topic", topic, "cause", "delivery").increment();
         log.warn("dead-lettered undeliverable reply streamId={} botId={} channel={} errcode={} reason={}",
                 reply.streamId(), reply.botId(), channel, errcode, reason);
-        return Mono.fromFuture(() -> kafka.send(record)).then()
+        return Mono.fromFuture(() -> kafka.send(record))
+                // send() may block for metadata; never on the producer's own network thread (where the
+                // previous record's future completes), which would wait for itself until max.block.ms
+                .subscribeOn(Schedulers.boundedElastic()).then()
                 .doOnError(e -> log.error("cannot dead-letter streamId={} cause={}", reply.streamId(), e.toString()));
     }
 

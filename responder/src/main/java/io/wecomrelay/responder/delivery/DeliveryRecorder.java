@@ -17,6 +17,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.kafka.core.KafkaOperations;
 
@@ -52,6 +53,9 @@ public final class DeliveryRecorder {
         record.headers().add(EventHeaders.TRACE_ID, reply.traceId().getBytes(StandardCharsets.UTF_8));
         record.headers().add(EventHeaders.EVENT_TYPE, DeliveryRecorded.TYPE.getBytes(StandardCharsets.UTF_8));
         return Mono.fromFuture(() -> kafka.send(record))
+                // send() may block for metadata; never on the producer's own network thread (where the
+                // previous record's future completes), which would wait for itself until max.block.ms
+                .subscribeOn(Schedulers.boundedElastic())
                 .then()
                 .doOnError(e -> {
                     meters.counter("responder.deliveries.unrecorded").increment();

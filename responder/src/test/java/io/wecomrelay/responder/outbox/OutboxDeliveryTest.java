@@ -140,7 +140,7 @@ class OutboxDeliveryTest {
     void aPartWeComAcceptedBeforeTheInstanceDiedIsNotSentAgain() {
         // Given a two-part reply whose first part the dead instance got through (and marked) before dying
         var stream = TestChunks.stream("bot-a");
-        String content = ("line of " + stream.streamId() + " 一行很长的文字。\n").repeat(120);
+        String content = ("line of " + stream.streamId() + " 一行很长的文字。\n").repeat(80);
         queue(stream.last(1, 0, content));
         diedAfterReading("bot-a", "dead-instance");
         List<String> parts = MarkdownSplitter.split(content, ReplyDeliverer.WEBHOOK_MAX_BYTES);
