@@ -7,6 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.wecomrelay.responder.delivery.DeliveryRun.PartState;
+import io.wecomrelay.schemas.event.DeliveryOutcome;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.ClassPathResource;
@@ -24,6 +26,7 @@ public final class DeliveryStates {
     private static final RedisScript<Long> MARK = RedisScript.of(
             new ClassPathResource("io/wecomrelay/responder/outbox/mark.lua"), Long.class);
     private static final String PART = "part:";
+    private static final String DONE = "done";
 
     private final ReactiveStringRedisTemplate redis;
     private final OutboxKeys keys;
@@ -35,12 +38,32 @@ public final class DeliveryStates {
         this.ttl = ttl;
     }
 
-    /** The parts an earlier run of the stream's job got WeCom to accept, by 1-based part number. */
-    Mono<Map<Integer, PartState>> parts(String streamId) {
+    /** What earlier runs of the stream's job did. */
+    Mono<Earlier> load(String streamId) {
         return redis.<String, String>opsForHash().entries(keys.state(streamId))
-                .filter(entry -> entry.getKey().startsWith(PART))
-                .collectMap(entry -> Integer.parseInt(entry.getKey().substring(PART.length())),
-                        entry -> PartState.valueOf(entry.getValue().toUpperCase(Locale.ROOT)), HashMap::new);
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue, HashMap::new)
+                .map(DeliveryStates::earlier);
+    }
+
+    private static Earlier earlier(Map<String, String> fields) {
+        Map<Integer, PartState> parts = new HashMap<>();
+        fields.forEach((field, value) -> {
+            if (field.startsWith(PART)) {
+                parts.put(Integer.parseInt(field.substring(PART.length())), PartState.valueOf(value.toUpperCase(Locale.ROOT)));
+            }
+        });
+        String done = fields.get(DONE);
+        return new Earlier(parts, done == null ? null : DeliveryOutcome.valueOf(done.toUpperCase(Locale.ROOT)));
+    }
+
+    /**
+     * @param parts by 1-based part number, the parts WeCom accepted
+     * @param done  the recorded outcome, when an earlier run got that far
+     */
+    record Earlier(Map<Integer, PartState> parts, @Nullable DeliveryOutcome done) {
+        Earlier {
+            parts = Map.copyOf(parts);
+        }
     }
 
     Mono<Void> mark(String streamId, int part, PartState state) {

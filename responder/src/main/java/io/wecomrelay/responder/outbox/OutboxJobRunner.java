@@ -16,7 +16,8 @@ import reactor.core.publisher.Mono;
 /**
  * Runs one delivery job: reads it, loads what earlier runs did, delivers (which records every attempt
  * and dead-letters a failure), and only then acknowledges the job. A run that errors (lease lost, Redis
- * or broker unreachable) leaves the job pending; it runs again, skipping the parts WeCom already accepted.
+ * or broker unreachable) leaves the job pending; it runs again, skipping the parts WeCom already accepted,
+ * or only acknowledging when an earlier run already recorded the outcome.
  */
 public final class OutboxJobRunner {
 
@@ -47,8 +48,9 @@ public final class OutboxJobRunner {
                     entry.id(), e.getMessage());
             return outbox.bury(bot.id(), entry, String.valueOf(e.getMessage()));
         }
-        return states.parts(reply.streamId())
-                .flatMap(parts -> deliverer.deliver(reply, bot, new Run(reply, parts, lease)))
+        return states.load(reply.streamId())
+                .flatMap(earlier -> earlier.done() != null ? Mono.just(earlier.done())
+                        : deliverer.deliver(reply, bot, new Run(reply, earlier.parts(), lease)))
                 .flatMap(outcome -> complete(bot, entry, reply, outcome));
     }
 

@@ -163,6 +163,24 @@ class OutboxDeliveryTest {
     }
 
     @Test
+    void aJobWhoseOutcomeAnEarlierRunRecordedIsOnlyAcknowledged() {
+        // Given a job whose outcome the dead instance recorded (and dead-lettered) before it could acknowledge it
+        var stream = TestChunks.stream("bot-a");
+        queue(stream.last(1, 0, "failed before " + stream.streamId()));
+        diedAfterReading("bot-a", "dead-instance");
+        template.opsForHash().put(keys.state(stream.streamId()), "done", "failed");
+
+        // When another instance takes the job over
+        try (var alive = instance("alive")) {
+            await().atMost(WAIT).until(() -> drained("bot-a"));
+        }
+
+        // Then nothing is sent or recorded again
+        assertThat(messagesOf(KEY_A, stream.streamId())).isEmpty();
+        assertThat(deliveries(stream.streamId())).isEmpty();
+    }
+
+    @Test
     void twoInstancesKeepOneBotsRepliesInOrderAndWithinItsRate() {
         // Given 12 replies of one bot in its outbox; reply 4 is long (two parts), so 13 messages in all
         String marker = UUID.randomUUID().toString().substring(0, 8);
