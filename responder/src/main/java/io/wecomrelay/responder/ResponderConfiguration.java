@@ -191,6 +191,7 @@ class ResponderConfiguration {
     OutboxSettings outboxSettings(ResponderProperties props) {
         var delivery = props.delivery();
         var outbox = delivery.outbox();
+        // unique per process: a restarted instance is a new consumer, its predecessor's pending jobs are claimed
         String host = System.getenv().getOrDefault("HOSTNAME", "responder");
         String consumer = host + "-" + UUID.randomUUID().toString().substring(0, 8);
         return new OutboxSettings(consumer, outbox.leaseTtl(), outbox.claimMinIdle(), outbox.pollInterval(),
@@ -198,10 +199,13 @@ class ResponderConfiguration {
     }
 
     @Bean
-    OutboxJobRunner outboxJobRunner(RedisOutbox outbox, OutboxKeys keys, ReactiveStringRedisTemplate redis,
-                                    ReplyDeliverer deliverer, MeterRegistry meters, OutboxSettings settings,
-                                    ResponderProperties props) {
-        var states = new DeliveryStates(redis, keys, props.delivery().outbox().stateTtl());
+    DeliveryStates deliveryStates(ReactiveStringRedisTemplate redis, OutboxKeys keys, ResponderProperties props) {
+        return new DeliveryStates(redis, keys, props.delivery().outbox().stateTtl());
+    }
+
+    @Bean
+    OutboxJobRunner outboxJobRunner(RedisOutbox outbox, DeliveryStates states, ReplyDeliverer deliverer,
+                                    MeterRegistry meters, OutboxSettings settings) {
         return new OutboxJobRunner(outbox, states, deliverer, meters, settings);
     }
 
