@@ -63,7 +63,8 @@ public record ResponderProperties(@NotNull Path botsFile,
      * @param leaseTtl     lifetime of a bot's lease after its last renewal; at least twice {@code request-timeout}
      * @param claimMinIdle a job pending this long on a consumer that lost the lease is claimed by the new holder
      * @param pollInterval pause between polls of an idle outbox
-     * @param batch        jobs read per poll
+     * @param batch        jobs read per poll; more than one only saves polls, and leaves more jobs pending when an
+     *                     instance stops (claimed by the next holder after {@code claimMinIdle})
      * @param errorBackoff pause after a step failed (Redis or the broker unreachable)
      * @param stateTtl     lifetime of a stream's delivery state; a reply is queued at most once within it
      */
@@ -72,7 +73,7 @@ public record ResponderProperties(@NotNull Path botsFile,
                          @DefaultValue("30s") @NotNull Duration leaseTtl,
                          @DefaultValue("30s") @NotNull Duration claimMinIdle,
                          @DefaultValue("500ms") @NotNull Duration pollInterval,
-                         @DefaultValue("10") @Min(1) int batch,
+                         @DefaultValue("1") @Min(1) int batch,
                          @DefaultValue("5s") @NotNull Duration errorBackoff,
                          @DefaultValue("24h") @NotNull Duration stateTtl) {
     }

@@ -37,7 +37,7 @@ class ResponderPropertiesTest {
                     .isGreaterThanOrEqualTo(props.delivery().requestTimeout().multipliedBy(2));
             assertThat(outbox.claimMinIdle()).isEqualTo(Duration.ofSeconds(30));
             assertThat(outbox.pollInterval()).isEqualTo(Duration.ofMillis(500));
-            assertThat(outbox.batch()).isEqualTo(10);
+            assertThat(outbox.batch()).isEqualTo(1);
             assertThat(outbox.stateTtl()).isEqualTo(Duration.ofHours(24));
         });
     }

@@ -4,8 +4,9 @@ import io.wecomrelay.schemas.event.MessageRejected;
 import io.wecomrelay.schemas.event.ReplyChunk;
 
 /**
- * The reply state WeCom's refreshes read. Both operations are atomic and idempotent; a finished
- * stream never changes again, so {@link FoldStatus#FINISHED} is returned at most once per stream.
+ * The reply state WeCom's refreshes read. All operations are atomic and idempotent; a finished
+ * stream never changes again, so {@link FoldStatus#FINISHED} is returned at most once per lifetime of the
+ * stream hash (active delivery is queued at most once per stream anyway, see {@link DeliveryTicket}).
  * <p>
  * Fold rules for a chunk of attempt {@code a} with sequence number {@code s}:
  * <ul>
