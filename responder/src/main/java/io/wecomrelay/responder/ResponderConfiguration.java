@@ -7,7 +7,6 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.wecomrelay.responder.delivery.ActiveDelivery;
 import io.wecomrelay.responder.delivery.DeadLetters;
 import io.wecomrelay.responder.delivery.DeliveryRecorder;
 import io.wecomrelay.responder.delivery.RedisRateLimiter;
@@ -18,6 +17,13 @@ import io.wecomrelay.responder.materialize.RedisStreamStateStore;
 import io.wecomrelay.responder.materialize.RejectionMaterializer;
 import io.wecomrelay.responder.materialize.StreamStateStore;
 import io.wecomrelay.responder.materialize.UnexpectedEventException;
+import io.wecomrelay.responder.outbox.DeliveryStates;
+import io.wecomrelay.responder.outbox.OutboxDelivery;
+import io.wecomrelay.responder.outbox.OutboxJobRunner;
+import io.wecomrelay.responder.outbox.OutboxKeys;
+import io.wecomrelay.responder.outbox.OutboxSettings;
+import io.wecomrelay.responder.outbox.OutboxTickets;
+import io.wecomrelay.responder.outbox.RedisOutbox;
 import io.wecomrelay.schemas.bot.BotRegistry;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.event.EventSerde;
@@ -166,19 +172,61 @@ class ResponderConfiguration {
     }
 
     @Bean
-    ActiveDelivery activeDelivery(BotRegistry bots, ReplyDeliverer deliverer, ResponderProperties props) {
-        return new ActiveDelivery(bots, deliverer, props.delivery().shutdownGrace());
+    OutboxKeys outboxKeys(ResponderProperties props) {
+        var outbox = props.delivery().outbox();
+        return new OutboxKeys(outbox.keyPrefix(), outbox.group());
     }
 
     @Bean
-    ChunkMaterializer chunkMaterializer(StreamStateStore store, ActiveDelivery delivery, Clock clock, MeterRegistry meters) {
-        return new ChunkMaterializer(store, delivery, clock, meters);
+    OutboxTickets outboxTickets(BotRegistry bots, OutboxKeys keys, ResponderProperties props) {
+        return new OutboxTickets(bots, keys, props.delivery().outbox().stateTtl());
     }
 
     @Bean
-    RejectionMaterializer rejectionMaterializer(StreamStateStore store, BotRegistry bots, ActiveDelivery delivery,
+    RedisOutbox redisOutbox(ReactiveStringRedisTemplate redis, OutboxKeys keys) {
+        return new RedisOutbox(redis, keys);
+    }
+
+    @Bean
+    OutboxSettings outboxSettings(ResponderProperties props) {
+        var delivery = props.delivery();
+        var outbox = delivery.outbox();
+        // unique per process: a restarted instance is a new consumer, its predecessor's pending jobs are claimed
+        String host = System.getenv().getOrDefault("HOSTNAME", "responder");
+        String consumer = host + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return new OutboxSettings(consumer, outbox.leaseTtl(), outbox.claimMinIdle(), outbox.pollInterval(),
+                outbox.batch(), outbox.errorBackoff(), delivery.requestTimeout(), delivery.shutdownGrace());
+    }
+
+    @Bean
+    DeliveryStates deliveryStates(ReactiveStringRedisTemplate redis, OutboxKeys keys, ResponderProperties props) {
+        return new DeliveryStates(redis, keys, props.delivery().outbox().stateTtl());
+    }
+
+    @Bean
+    OutboxJobRunner outboxJobRunner(RedisOutbox outbox, DeliveryStates states, ReplyDeliverer deliverer,
+                                    MeterRegistry meters, OutboxSettings settings) {
+        return new OutboxJobRunner(outbox, states, deliverer, meters, settings);
+    }
+
+    // Started here, stopped by Spring through close() after the listener containers stopped.
+    @Bean
+    OutboxDelivery outboxDelivery(BotRegistry bots, RedisOutbox outbox, OutboxJobRunner jobs, Clock clock,
+                                  OutboxSettings settings) {
+        var delivery = new OutboxDelivery(bots, outbox, jobs, clock, settings);
+        delivery.start();
+        return delivery;
+    }
+
+    @Bean
+    ChunkMaterializer chunkMaterializer(StreamStateStore store, OutboxTickets tickets, Clock clock, MeterRegistry meters) {
+        return new ChunkMaterializer(store, tickets, clock, meters);
+    }
+
+    @Bean
+    RejectionMaterializer rejectionMaterializer(StreamStateStore store, BotRegistry bots, OutboxTickets tickets,
                                                 MeterRegistry meters, ResponderProperties props) {
-        return new RejectionMaterializer(store, bots, delivery, meters, StreamStateKeys.MAX_CONTENT_BYTES,
+        return new RejectionMaterializer(store, bots, tickets, meters, StreamStateKeys.MAX_CONTENT_BYTES,
                 props.stream().truncatedNote());
     }
 

@@ -42,14 +42,40 @@ public record ResponderProperties(@NotNull Path botsFile,
      * @param wecomApiBaseUrl     base of WeCom's send API; the webhook is {@code {base}/cgi-bin/webhook/send?key=KEY}
      * @param requestTimeout      per HTTP request to WeCom
      * @param responseUrlLifetime a response_url older than this (from the message's arrival) is not tried
-     * @param shutdownGrace       how long stopping waits for queued deliveries
+     *                            again; the reply is recorded FAILED and dead-lettered
+     * @param shutdownGrace       how long stopping waits for the deliveries in progress
      */
     public record Delivery(@DefaultValue("https://qyapi.weixin.qq.com") @NotNull URI wecomApiBaseUrl,
                            @DefaultValue("10s") @NotNull Duration requestTimeout,
                            @DefaultValue("1h") @NotNull Duration responseUrlLifetime,
                            @Valid @DefaultValue RetryPolicy retry,
                            @Valid @DefaultValue RateLimit rateLimit,
+                           @Valid @DefaultValue Outbox outbox,
                            @DefaultValue("10s") @NotNull Duration shutdownGrace) {
+    }
+
+    /**
+     * The durable delivery queue in Redis: one stream per bot, read by the holder of the bot's lease.
+     *
+     * @param keyPrefix    prefix of {@code outbox:{botId}}, {@code outbox-lease:{botId}}, {@code outbox-dead:{botId}}
+     *                     and {@code delivery:{streamId}}
+     * @param group        the consumer group of all responder instances
+     * @param leaseTtl     lifetime of a bot's lease after its last renewal; at least twice {@code request-timeout}
+     * @param claimMinIdle a job pending this long on a consumer that lost the lease is claimed by the new holder
+     * @param pollInterval pause between polls of an idle outbox
+     * @param batch        jobs read per poll; more than one only saves polls, and leaves more jobs pending when an
+     *                     instance stops (claimed by the next holder after {@code claimMinIdle})
+     * @param errorBackoff pause after a step failed (Redis or the broker unreachable)
+     * @param stateTtl     lifetime of a stream's delivery state; a reply is queued at most once within it
+     */
+    public record Outbox(@DefaultValue("responder:") @NotBlank String keyPrefix,
+                         @DefaultValue("responder") @NotBlank String group,
+                         @DefaultValue("30s") @NotNull Duration leaseTtl,
+                         @DefaultValue("30s") @NotNull Duration claimMinIdle,
+                         @DefaultValue("500ms") @NotNull Duration pollInterval,
+                         @DefaultValue("1") @Min(1) int batch,
+                         @DefaultValue("5s") @NotNull Duration errorBackoff,
+                         @DefaultValue("24h") @NotNull Duration stateTtl) {
     }
 
     /**

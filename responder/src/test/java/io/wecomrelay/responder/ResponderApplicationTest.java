@@ -78,6 +78,12 @@ class ResponderApplicationTest {
         registry.add("relay.responder.delivery.rate-limit.key-prefix", () -> "test-rate-" + UUID.randomUUID() + ":");
         registry.add("relay.responder.delivery.retry.initial-backoff", () -> "100ms");
         registry.add("relay.responder.delivery.retry.max-backoff", () -> "500ms");
+        registry.add("relay.responder.delivery.request-timeout", () -> "1s");
+        registry.add("relay.responder.delivery.outbox.key-prefix", () -> "test-" + UUID.randomUUID() + ":");
+        registry.add("relay.responder.delivery.outbox.lease-ttl", () -> "3s");
+        registry.add("relay.responder.delivery.outbox.claim-min-idle", () -> "1s");
+        registry.add("relay.responder.delivery.outbox.poll-interval", () -> "50ms");
+        registry.add("relay.responder.delivery.outbox.error-backoff", () -> "200ms");
         registry.add("relay.responder.listener.retries", () -> "1");
         registry.add("relay.responder.listener.initial-backoff", () -> "100ms");
     }

@@ -30,6 +30,15 @@ class ResponderPropertiesTest {
             assertThat(props.delivery().retry().maxAttempts()).isEqualTo(6);
             assertThat(props.topics().partitions()).isEqualTo(6);
             assertThat(props.stream().truncatedNote()).isEqualTo(ResponderProperties.Stream.DEFAULT_NOTE);
+            var outbox = props.delivery().outbox();
+            assertThat(outbox.keyPrefix()).isEqualTo("responder:");
+            assertThat(outbox.group()).isEqualTo("responder");
+            assertThat(outbox.leaseTtl()).isEqualTo(Duration.ofSeconds(30))
+                    .isGreaterThanOrEqualTo(props.delivery().requestTimeout().multipliedBy(2));
+            assertThat(outbox.claimMinIdle()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(outbox.pollInterval()).isEqualTo(Duration.ofMillis(500));
+            assertThat(outbox.batch()).isEqualTo(1);
+            assertThat(outbox.stateTtl()).isEqualTo(Duration.ofHours(24));
         });
     }
 

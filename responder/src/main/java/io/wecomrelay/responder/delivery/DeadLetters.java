@@ -3,7 +3,6 @@ package io.wecomrelay.responder.delivery;
 import java.nio.charset.StandardCharsets;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.wecomrelay.responder.materialize.FinishedReply;
 import io.wecomrelay.schemas.event.DeliveryChannel;
 import io.wecomrelay.schemas.event.EventHeaders;
 import io.wecomrelay.schemas.topic.TopicSpec;
@@ -13,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.support.KafkaHeaders;
@@ -37,6 +37,7 @@ public final class DeadLetters {
         this.meters = meters;
     }
 
+    /** Completes when the broker acknowledged the dead letter; errors when it could not be written. */
     public Mono<Void> undeliverable(FinishedReply reply, DeliveryChannel channel, String reason, @Nullable Integer errcode) {
         String topic = reply.sourceTopic() + TopicSpec.DEAD_LETTER_SUFFIX;
         var record = new ProducerRecord<String, Object>(topic, reply.streamId(), reply.source());
@@ -52,10 +53,11 @@ public final class DeadLetters {
         meters.counter("responder.dlt", "topic", topic, "cause", "delivery").increment();
         log.warn("dead-lettered undeliverable reply streamId={} botId={} channel={} errcode={} reason={}",
                 reply.streamId(), reply.botId(), channel, errcode, reason);
-        return Mono.fromFuture(() -> kafka.send(record)).then().onErrorResume(e -> {
-            log.error("cannot dead-letter streamId={} cause={}", reply.streamId(), e.toString());
-            return Mono.empty();
-        });
+        return Mono.fromFuture(() -> kafka.send(record))
+                // send() may block for metadata; never on the producer's own network thread (where the
+                // previous record's future completes), which would wait for itself until max.block.ms
+                .subscribeOn(Schedulers.boundedElastic()).then()
+                .doOnError(e -> log.error("cannot dead-letter streamId={} cause={}", reply.streamId(), e.toString()));
     }
 
     private static void put(Headers headers, String name, String value) {

@@ -7,7 +7,6 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.wecomrelay.responder.materialize.FinishedReply;
 import io.wecomrelay.schemas.event.DeliveryChannel;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
 import io.wecomrelay.schemas.event.DeliveryRecorded;
@@ -18,6 +17,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.kafka.core.KafkaOperations;
 
@@ -38,7 +38,10 @@ public final class DeliveryRecorder {
         this.meters = meters;
     }
 
-    /** Never fails: an audit record that cannot be written is logged and counted, the delivery goes on. */
+    /**
+     * Completes when the broker acknowledged the record; errors when it could not be written, so that
+     * the caller leaves the job unacknowledged and tries again later.
+     */
     public Mono<Void> record(FinishedReply reply, PartAttempt attempt, DeliveryOutcome outcome, SendResult result) {
         var event = new DeliveryRecorded(new EventMeta(ids.get(), reply.traceId(), clock.instant()), reply.botId(),
                 reply.streamId(), attempt.channel(), attempt.part(), attempt.parts(), attempt.attempt(), outcome,
@@ -50,12 +53,19 @@ public final class DeliveryRecorder {
         record.headers().add(EventHeaders.TRACE_ID, reply.traceId().getBytes(StandardCharsets.UTF_8));
         record.headers().add(EventHeaders.EVENT_TYPE, DeliveryRecorded.TYPE.getBytes(StandardCharsets.UTF_8));
         return Mono.fromFuture(() -> kafka.send(record))
+                // send() may block for metadata; never on the producer's own network thread (where the
+                // previous record's future completes), which would wait for itself until max.block.ms
+                .subscribeOn(Schedulers.boundedElastic())
                 .then()
-                .onErrorResume(e -> {
+                .doOnError(e -> {
                     meters.counter("responder.deliveries.unrecorded").increment();
                     log.warn("cannot record delivery streamId={} cause={}", reply.streamId(), e.toString());
-                    return Mono.empty();
                 });
+    }
+
+    /** For attempts that are not outcomes ({@code RETRYING}): a record that cannot be written is logged and skipped. */
+    public Mono<Void> recordIfPossible(FinishedReply reply, PartAttempt attempt, DeliveryOutcome outcome, SendResult result) {
+        return record(reply, attempt, outcome, result).onErrorResume(e -> Mono.empty());
     }
 
     private static String name(Enum<?> value) {

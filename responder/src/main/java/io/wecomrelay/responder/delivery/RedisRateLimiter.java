@@ -19,14 +19,18 @@ import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * A sliding-window log in Redis ({@code rate-limit.lua}): at most {@code permits} sends per bot in any
- * {@code window}, across all responder instances. The window is widened by {@code margin} so that
- * network jitter does not let WeCom count one more message in its own window than we did.
+ * {@code window}, across all responder instances. A permit is entered at its grant and stamped again
+ * when its send was answered ({@code rate-limit-used.lua}), so a send delayed between grant and
+ * request still counts a full window from when WeCom saw it. The window is widened by {@code margin}
+ * for what remains (clock differences, WeCom's own counting).
  */
 public final class RedisRateLimiter implements RateLimiter {
 
     private static final Logger log = LoggerFactory.getLogger(RedisRateLimiter.class);
     private static final RedisScript<Long> SCRIPT = RedisScript.of(
             new ClassPathResource("io/wecomrelay/responder/delivery/rate-limit.lua"), Long.class);
+    private static final RedisScript<Long> USED = RedisScript.of(
+            new ClassPathResource("io/wecomrelay/responder/delivery/rate-limit-used.lua"), Long.class);
 
     private final ReactiveStringRedisTemplate redis;
     private final Clock clock;
@@ -51,27 +55,38 @@ public final class RedisRateLimiter implements RateLimiter {
     }
 
     @Override
-    public Mono<Void> acquire(String botId) {
+    public Mono<Permit> acquire(String botId) {
         long start = clock.millis();
         return tryAcquire(botId, start, true);
     }
 
-    private Mono<Void> tryAcquire(String botId, long start, boolean first) {
+    private Mono<Permit> tryAcquire(String botId, long start, boolean first) {
+        String id = ids.get().toString();
         return redis.execute(SCRIPT, List.of(keyPrefix + botId), List.of(Long.toString(clock.millis()),
-                        Long.toString(window.toMillis()), Integer.toString(permits), ids.get().toString()))
+                        Long.toString(window.toMillis()), Integer.toString(permits), id))
                 .next()
                 .flatMap(waitMs -> {
                     if (waitMs <= 0) {
                         if (!first) {
                             waited.record(Duration.ofMillis(clock.millis() - start));
                         }
-                        return Mono.<Void>empty();
+                        return Mono.<Permit>just(() -> used(botId, id));
                     }
                     if (first) {
                         waits.increment();
                         log.debug("rate limit reached botId={} waitMs={}", botId, waitMs);
                     }
                     return Mono.delay(Duration.ofMillis(waitMs)).then(Mono.defer(() -> tryAcquire(botId, start, false)));
+                });
+    }
+
+    private Mono<Void> used(String botId, String permitId) {
+        return redis.execute(USED, List.of(keyPrefix + botId), List.of(Long.toString(clock.millis()),
+                        Long.toString(window.toMillis()), permitId))
+                .then()
+                .onErrorResume(e -> {
+                    log.warn("cannot stamp a used permit botId={} cause={}", botId, e.toString());
+                    return Mono.empty();
                 });
     }
 }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.function.Function;
 
 import io.wecomrelay.responder.delivery.DeliveryRecorder.PartAttempt;
-import io.wecomrelay.responder.materialize.FinishedReply;
 import io.wecomrelay.responder.text.ContentCap;
 import io.wecomrelay.responder.text.MarkdownSplitter;
 import io.wecomrelay.schemas.bot.BotConfig;
@@ -23,9 +22,10 @@ import reactor.core.publisher.Mono;
 /**
  * Delivers one finished reply: one markdown POST to the message's {@code response_url}, or the reply
  * split into parts of at most {@value #WEBHOOK_MAX_BYTES} bytes posted in order to the bot's group
- * webhook. Each send first takes a rate-limit permit; transient failures are retried per
- * {@link RetryPolicy}; a permanent failure or exhausted retries stop the remaining parts and send the
- * reply to the dead-letter topic. Every attempt is recorded.
+ * webhook. Each send first takes a rate-limit permit and asks the {@link DeliveryRun} whether it may
+ * still send; transient failures are retried per {@link RetryPolicy}; a permanent failure, exhausted
+ * retries or an expired response_url stop the remaining parts and send the reply to the dead-letter
+ * topic. Every attempt is recorded; parts an earlier run of the same job already sent are not sent again.
  */
 public final class ReplyDeliverer {
 
@@ -33,6 +33,8 @@ public final class ReplyDeliverer {
     public static final int WEBHOOK_MAX_BYTES = 4_096;
     /** WeCom's limit for response_url {@code markdown.content}. */
     public static final int RESPONSE_URL_MAX_BYTES = StreamStateKeys.MAX_CONTENT_BYTES;
+
+    private static final SendResult RECOVERED = new SendResult(SendResult.Kind.DELIVERED, 0, "ok (recorded after a restart)");
 
     private final WeComClient client;
     private final RateLimiter limiter;
@@ -59,60 +61,79 @@ public final class ReplyDeliverer {
         this.settings = settings;
     }
 
-    /** Completes when the reply was delivered or dead-lettered; never errors. */
-    public Mono<Void> deliver(FinishedReply reply, BotConfig bot) {
+    /**
+     * Completes with {@code DELIVERED} or {@code FAILED} once that outcome is recorded (and a failed reply
+     * dead-lettered); errors when the run must stop without an outcome (lease lost, broker unreachable).
+     */
+    public Mono<DeliveryOutcome> deliver(FinishedReply reply, BotConfig bot, DeliveryRun run) {
         return switch (bot.replyMode()) {
-            case RESPONSE_URL -> toResponseUrl(reply);
-            case WEBHOOK -> toWebhook(reply, bot.webhookKey());
-            case PASSIVE_STREAM, STREAM_WITH_TEMPLATE_CARD -> Mono.empty();
+            case RESPONSE_URL -> toResponseUrl(reply, run);
+            case WEBHOOK -> toWebhook(reply, bot.webhookKey(), run);
+            case PASSIVE_STREAM, STREAM_WITH_TEMPLATE_CARD -> Mono.just(DeliveryOutcome.DELIVERED);
         };
     }
 
-    private Mono<Void> toResponseUrl(FinishedReply reply) {
+    private Mono<DeliveryOutcome> toResponseUrl(FinishedReply reply, DeliveryRun run) {
         String url = reply.route().responseUrl();
         if (url == null || url.isBlank()) {
             return refuse(reply, DeliveryChannel.RESPONSE_URL, "message carried no response_url");
         }
-        Instant created = reply.created();
-        if (created != null && created.plus(settings.responseUrlLifetime()).isBefore(clock.instant())) {
-            return refuse(reply, DeliveryChannel.RESPONSE_URL, "response_url expired");
-        }
         URI target = URI.create(url);
         String content = ContentCap.cap(reply.content(), RESPONSE_URL_MAX_BYTES, settings.truncatedNote());
-        return sendParts(reply, DeliveryChannel.RESPONSE_URL, List.of(content), text -> client.toResponseUrl(target, text));
+        return sendParts(reply, DeliveryChannel.RESPONSE_URL, List.of(content), run,
+                text -> expired(reply) ? Mono.just(new SendResult(SendResult.Kind.PERMANENT, null, "response_url expired"))
+                        : client.toResponseUrl(target, text));
     }
 
-    private Mono<Void> toWebhook(FinishedReply reply, @Nullable Secret key) {
+    /** Checked before every attempt: waiting for permits and retries must not outlive the URL. */
+    private boolean expired(FinishedReply reply) {
+        Instant created = reply.created();
+        return created != null && created.plus(settings.responseUrlLifetime()).isBefore(clock.instant());
+    }
+
+    private Mono<DeliveryOutcome> toWebhook(FinishedReply reply, @Nullable Secret key, DeliveryRun run) {
         if (key == null) {
             return refuse(reply, DeliveryChannel.WEBHOOK, "bot has no webhook key");
         }
         List<String> parts = MarkdownSplitter.split(reply.content(), WEBHOOK_MAX_BYTES);
-        return sendParts(reply, DeliveryChannel.WEBHOOK, parts, text -> client.toWebhook(key, text));
+        return sendParts(reply, DeliveryChannel.WEBHOOK, parts, run, text -> client.toWebhook(key, text));
     }
 
-    private Mono<Void> sendParts(FinishedReply reply, DeliveryChannel channel, List<String> parts,
-                                 Function<String, Mono<SendResult>> send) {
+    private Mono<DeliveryOutcome> sendParts(FinishedReply reply, DeliveryChannel channel, List<String> parts,
+                                            DeliveryRun run, Function<String, Mono<SendResult>> send) {
         if (reply.content().isBlank()) {
             return refuse(reply, channel, "empty reply");
         }
         return Flux.range(0, parts.size())
-                .concatMap(i -> sendPart(reply, new PartAttempt(channel, i + 1, parts.size(), 1), parts.get(i), send))
+                .concatMap(i -> sendPart(reply, new PartAttempt(channel, i + 1, parts.size(), 1), parts.get(i), run, send))
                 .takeUntil(delivered -> !delivered)
-                .then();
+                .all(delivered -> delivered)
+                .map(all -> all ? DeliveryOutcome.DELIVERED : DeliveryOutcome.FAILED);
     }
 
-    private Mono<Boolean> sendPart(FinishedReply reply, PartAttempt attempt, String text,
+    private Mono<Boolean> sendPart(FinishedReply reply, PartAttempt attempt, String text, DeliveryRun run,
                                    Function<String, Mono<SendResult>> send) {
+        return switch (run.state(attempt.part())) {
+            case RECORDED -> Mono.just(true);
+            case SENT -> recordDelivered(reply, attempt, RECOVERED, run);
+            case NOT_SENT -> attempt(reply, attempt, text, run, send);
+        };
+    }
+
+    private Mono<Boolean> attempt(FinishedReply reply, PartAttempt attempt, String text, DeliveryRun run,
+                                  Function<String, Mono<SendResult>> send) {
         return limiter.acquire(reply.botId())
-                .then(Mono.defer(() -> send.apply(text)))
+                .flatMap(permit -> run.checkMaySend()
+                        .then(Mono.defer(() -> send.apply(text)))
+                        .flatMap(result -> permit.used().thenReturn(result)))
                 .flatMap(result -> {
                     if (result.kind() == SendResult.Kind.DELIVERED) {
-                        return recorder.record(reply, attempt, DeliveryOutcome.DELIVERED, result).thenReturn(true);
+                        return run.markSent(attempt.part()).then(recordDelivered(reply, attempt, result, run));
                     }
                     if (result.kind() == SendResult.Kind.TRANSIENT && settings.retry().allowsAnotherAfter(attempt.attempt())) {
-                        return recorder.record(reply, attempt, DeliveryOutcome.RETRYING, result)
+                        return recorder.recordIfPossible(reply, attempt, DeliveryOutcome.RETRYING, result)
                                 .then(Mono.delay(settings.retry().backoff(attempt.attempt())))
-                                .then(Mono.defer(() -> sendPart(reply, attempt.next(), text, send)));
+                                .then(Mono.defer(() -> attempt(reply, attempt.next(), text, run, send)));
                     }
                     String reason = (result.kind() == SendResult.Kind.TRANSIENT ? "retries exhausted: " : "permanent: ")
                             + result.detail();
@@ -122,10 +143,17 @@ public final class ReplyDeliverer {
                 });
     }
 
+    private Mono<Boolean> recordDelivered(FinishedReply reply, PartAttempt attempt, SendResult result, DeliveryRun run) {
+        return recorder.record(reply, attempt, DeliveryOutcome.DELIVERED, result)
+                .then(run.markRecorded(attempt.part()))
+                .thenReturn(true);
+    }
+
     /** A reply that cannot even be attempted: recorded as failed part 1 and dead-lettered. */
-    private Mono<Void> refuse(FinishedReply reply, DeliveryChannel channel, String reason) {
+    private Mono<DeliveryOutcome> refuse(FinishedReply reply, DeliveryChannel channel, String reason) {
         var result = new SendResult(SendResult.Kind.PERMANENT, null, reason);
         return recorder.record(reply, new PartAttempt(channel, 1, 1, 1), DeliveryOutcome.FAILED, result)
-                .then(deadLetters.undeliverable(reply, channel, reason, null));
+                .then(deadLetters.undeliverable(reply, channel, reason, null))
+                .thenReturn(DeliveryOutcome.FAILED);
     }
 }

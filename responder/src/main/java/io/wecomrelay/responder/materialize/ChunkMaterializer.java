@@ -3,6 +3,7 @@ package io.wecomrelay.responder.materialize;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,21 +17,25 @@ import org.slf4j.MDC;
 
 import org.springframework.kafka.listener.MessageListener;
 
-/** Consumes {@code wecom.chunks}: folds each chunk into Redis and hands finished streams on. */
+/**
+ * Consumes {@code wecom.chunks}: folds each chunk into Redis. The last chunk of a bot that delivers
+ * actively carries a {@link DeliveryTicket}, so the fold that finishes its stream also queues the
+ * delivery job in the same atomic step; the record's offset is committed only after that step.
+ */
 public final class ChunkMaterializer implements MessageListener<String, RelayEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(ChunkMaterializer.class);
 
     private final StreamStateStore store;
-    private final FinishedReplyHandler finished;
+    private final DeliveryQueue queue;
     private final Clock clock;
     private final MeterRegistry meters;
     private final Timer latency;
     private final Counter gaps;
 
-    public ChunkMaterializer(StreamStateStore store, FinishedReplyHandler finished, Clock clock, MeterRegistry meters) {
+    public ChunkMaterializer(StreamStateStore store, DeliveryQueue queue, Clock clock, MeterRegistry meters) {
         this.store = store;
-        this.finished = finished;
+        this.queue = queue;
         this.clock = clock;
         this.meters = meters;
         this.latency = Timer.builder("responder.chunk.latency")
@@ -51,7 +56,8 @@ public final class ChunkMaterializer implements MessageListener<String, RelayEve
     }
 
     private void fold(ConsumerRecord<String, RelayEvent> record, ReplyChunk chunk) {
-        FoldResult result = store.fold(chunk);
+        Optional<DeliveryTicket> ticket = chunk.last() ? queue.ticketFor(record.topic(), chunk) : Optional.empty();
+        FoldResult result = ticket.map(t -> store.foldAndQueue(chunk, t)).orElseGet(() -> store.fold(chunk));
         latency.record(Duration.ofMillis(Math.max(0, clock.millis() - record.timestamp())));
         meters.counter("responder.chunks", "status", result.status().name().toLowerCase(Locale.ROOT)).increment();
         if (result.gap()) {
@@ -62,10 +68,9 @@ public final class ChunkMaterializer implements MessageListener<String, RelayEve
         log.debug("folded streamId={} attempt={} seq={} status={} bytes={}", chunk.streamId(), chunk.attempt(),
                 chunk.seq(), result.status(), result.contentBytes());
         if (result.finishedNow()) {
-            log.info("stream finished streamId={} botId={} attempt={} bytes={} truncated={} error={}", chunk.streamId(),
-                    chunk.botId(), chunk.attempt(), result.contentBytes(), result.truncated(), chunk.failed());
-            finished.finished(new FinishedReply(chunk.botId(), chunk.streamId(), chunk.meta().traceId(), result.content(),
-                    chunk.route(), result.created(), record.topic(), chunk));
+            log.info("stream finished streamId={} botId={} attempt={} bytes={} truncated={} error={} queued={}",
+                    chunk.streamId(), chunk.botId(), chunk.attempt(), result.contentBytes(), result.truncated(),
+                    chunk.failed(), result.queued());
         }
     }
 }

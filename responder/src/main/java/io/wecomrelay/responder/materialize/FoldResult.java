@@ -13,9 +13,10 @@ import org.jspecify.annotations.Nullable;
  * @param contentBytes size of the stored content after the fold (0 when nothing changed)
  * @param created      when ingress acknowledged the message, if ingress recorded it
  * @param content      the final content when {@code status} is {@link FoldStatus#FINISHED}, otherwise empty
+ * @param queued       the fold finished the stream and queued its delivery job (only with a {@link DeliveryTicket})
  */
 public record FoldResult(FoldStatus status, boolean gap, boolean truncated, int contentBytes,
-                         @Nullable Instant created, String content) {
+                         @Nullable Instant created, String content, boolean queued) {
 
     public FoldResult {
         Objects.requireNonNull(status, "status");

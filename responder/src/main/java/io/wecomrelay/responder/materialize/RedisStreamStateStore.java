@@ -3,6 +3,7 @@ package io.wecomrelay.responder.materialize;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -22,7 +23,8 @@ import org.springframework.data.redis.core.script.RedisScript;
  * {@link StreamStateStore} on Redis: one {@code EVALSHA} of {@code fold-chunk.lua} per chunk, one of
  * {@code reject.lua} per rejection. Besides the fields of {@link StreamStateKeys} the scripts keep
  * {@code truncated} ("1" once the attempt's content was cut) and, for rejections, {@code rejected}
- * (the reason); readers ignore both.
+ * (the reason); readers ignore both. The {@code ...AndQueue} variants pass the {@link DeliveryTicket}'s keys
+ * too, so that the script that finishes the stream also appends its delivery job to the bot's outbox.
  */
 public final class RedisStreamStateStore implements StreamStateStore {
 
@@ -50,24 +52,54 @@ public final class RedisStreamStateStore implements StreamStateStore {
 
     @Override
     public FoldResult fold(ReplyChunk chunk) {
-        ChunkError error = chunk.error();
-        String images = chunk.images().isEmpty() ? "" : EventSerde.mapper().writeValueAsString(chunk.images());
-        List<?> reply = redis.execute(FOLD, List.of(StreamStateKeys.key(chunk.streamId())),
-                Integer.toString(chunk.attempt()), Long.toString(chunk.seq()), chunk.kind().name(), chunk.text(),
-                chunk.last() ? "1" : "0", error == null ? "" : error.code(), images, now(),
-                Long.toString(ttl.toMillis()), Integer.toString(maxContentBytes), truncatedNote);
-        return new FoldResult(FoldStatus.valueOf(text(reply, 0)), "1".equals(text(reply, 1)),
-                "1".equals(text(reply, 2)), Integer.parseInt(text(reply, 3)), instant(text(reply, 4)), text(reply, 5));
+        return fold(chunk, List.of(StreamStateKeys.key(chunk.streamId())), List.of());
+    }
+
+    @Override
+    public FoldResult foldAndQueue(ReplyChunk chunk, DeliveryTicket ticket) {
+        return fold(chunk, List.of(StreamStateKeys.key(chunk.streamId()), ticket.outboxKey(), ticket.stateKey()),
+                List.of(chunk.streamId(), ticket.sourceTopic(), ticket.sourceJson(), millis(ticket.stateTtl())));
     }
 
     @Override
     public FoldResult reject(MessageRejected rejection, String text) {
-        List<?> reply = redis.execute(REJECT, List.of(StreamStateKeys.key(rejection.streamId())),
-                text, rejection.reason().name().toLowerCase(Locale.ROOT), now(), Long.toString(ttl.toMillis()));
+        return reject(rejection, text, List.of(StreamStateKeys.key(rejection.streamId())), List.of());
+    }
+
+    @Override
+    public FoldResult rejectAndQueue(MessageRejected rejection, String text, DeliveryTicket ticket) {
+        return reject(rejection, text,
+                List.of(StreamStateKeys.key(rejection.streamId()), ticket.outboxKey(), ticket.stateKey()),
+                List.of(Long.toString(rejection.receivedAt().toEpochMilli()), rejection.streamId(), ticket.sourceTopic(),
+                        ticket.sourceJson(), millis(ticket.stateTtl())));
+    }
+
+    private FoldResult fold(ReplyChunk chunk, List<String> keys, List<String> queueArgs) {
+        ChunkError error = chunk.error();
+        String images = chunk.images().isEmpty() ? "" : EventSerde.mapper().writeValueAsString(chunk.images());
+        List<String> args = new ArrayList<>(List.of(Integer.toString(chunk.attempt()), Long.toString(chunk.seq()),
+                chunk.kind().name(), chunk.text(), chunk.last() ? "1" : "0", error == null ? "" : error.code(), images,
+                now(), millis(ttl), Integer.toString(maxContentBytes), truncatedNote));
+        args.addAll(queueArgs);
+        List<?> reply = redis.execute(FOLD, keys, args.toArray());
+        return new FoldResult(FoldStatus.valueOf(text(reply, 0)), "1".equals(text(reply, 1)),
+                "1".equals(text(reply, 2)), Integer.parseInt(text(reply, 3)), instant(text(reply, 4)), text(reply, 5),
+                "1".equals(text(reply, 6)));
+    }
+
+    private FoldResult reject(MessageRejected rejection, String text, List<String> keys, List<String> queueArgs) {
+        List<String> args = new ArrayList<>(List.of(text, rejection.reason().name().toLowerCase(Locale.ROOT), now(),
+                millis(ttl)));
+        args.addAll(queueArgs);
+        List<?> reply = redis.execute(REJECT, keys, args.toArray());
         FoldStatus status = FoldStatus.valueOf(text(reply, 0));
         boolean finished = status == FoldStatus.FINISHED;
         return new FoldResult(status, false, false, finished ? ContentCap.utf8Length(text) : 0,
-                instant(text(reply, 1)), finished ? text : "");
+                instant(text(reply, 1)), finished ? text : "", "1".equals(text(reply, 2)));
+    }
+
+    private static String millis(Duration duration) {
+        return Long.toString(duration.toMillis());
     }
 
     private String now() {

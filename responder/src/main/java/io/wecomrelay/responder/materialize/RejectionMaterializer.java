@@ -10,7 +10,6 @@ import io.wecomrelay.schemas.bot.DefaultTexts;
 import io.wecomrelay.schemas.event.MessageRejected;
 import io.wecomrelay.schemas.event.RejectReason;
 import io.wecomrelay.schemas.event.RelayEvent;
-import io.wecomrelay.schemas.event.ReplyRoute;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +20,8 @@ import org.springframework.kafka.listener.MessageListener;
 /**
  * Consumes {@code wecom.rejected}: every rejection but {@link RejectReason#DUPLICATE} becomes a finished
  * stream with the bot's text for the reason (never overwriting a stream that already has chunks). A
- * duplicate never touches Redis: the original message's stream is answered by its own reply.
+ * duplicate never touches Redis: the original message's stream is answered by its own reply. For a bot
+ * that delivers actively the rejection text is queued for delivery in the same atomic step.
  */
 public final class RejectionMaterializer implements MessageListener<String, RelayEvent> {
 
@@ -29,16 +29,16 @@ public final class RejectionMaterializer implements MessageListener<String, Rela
 
     private final StreamStateStore store;
     private final BotRegistry bots;
-    private final FinishedReplyHandler finished;
+    private final DeliveryQueue queue;
     private final MeterRegistry meters;
     private final int maxContentBytes;
     private final String truncatedNote;
 
-    public RejectionMaterializer(StreamStateStore store, BotRegistry bots, FinishedReplyHandler finished,
+    public RejectionMaterializer(StreamStateStore store, BotRegistry bots, DeliveryQueue queue,
                                  MeterRegistry meters, int maxContentBytes, String truncatedNote) {
         this.store = store;
         this.bots = bots;
-        this.finished = finished;
+        this.queue = queue;
         this.meters = meters;
         this.maxContentBytes = maxContentBytes;
         this.truncatedNote = truncatedNote;
@@ -68,16 +68,13 @@ public final class RejectionMaterializer implements MessageListener<String, Rela
             return;
         }
         String text = ContentCap.cap(textFor(rejection), maxContentBytes, truncatedNote);
-        FoldResult result = store.reject(rejection, text);
+        FoldResult result = queue.ticketFor(record.topic(), rejection)
+                .map(ticket -> store.rejectAndQueue(rejection, text, ticket))
+                .orElseGet(() -> store.reject(rejection, text));
         meters.counter("responder.rejections", "reason", reason,
                 "status", result.status().name().toLowerCase(Locale.ROOT)).increment();
-        log.info("rejection streamId={} botId={} reason={} status={}", rejection.streamId(), rejection.botId(),
-                reason, result.status());
-        if (result.finishedNow()) {
-            finished.finished(new FinishedReply(rejection.botId(), rejection.streamId(), rejection.meta().traceId(),
-                    result.content(), ReplyRoute.of(rejection.message()),
-                    result.created() != null ? result.created() : rejection.receivedAt(), record.topic(), rejection));
-        }
+        log.info("rejection streamId={} botId={} reason={} status={} queued={}", rejection.streamId(),
+                rejection.botId(), reason, result.status(), result.queued());
     }
 
     private String textFor(MessageRejected rejection) {

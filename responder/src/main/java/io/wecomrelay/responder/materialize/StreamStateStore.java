@@ -4,8 +4,9 @@ import io.wecomrelay.schemas.event.MessageRejected;
 import io.wecomrelay.schemas.event.ReplyChunk;
 
 /**
- * The reply state WeCom's refreshes read. Both operations are atomic and idempotent; a finished
- * stream never changes again, so {@link FoldStatus#FINISHED} is returned at most once per stream.
+ * The reply state WeCom's refreshes read. All operations are atomic and idempotent; a finished
+ * stream never changes again, so {@link FoldStatus#FINISHED} is returned at most once per lifetime of the
+ * stream hash (active delivery is queued at most once per stream anyway, see {@link DeliveryTicket}).
  * <p>
  * Fold rules for a chunk of attempt {@code a} with sequence number {@code s}:
  * <ul>
@@ -26,9 +27,18 @@ public interface StreamStateStore {
     FoldResult fold(ReplyChunk chunk);
 
     /**
+     * As {@link #fold(ReplyChunk)}; when this chunk finishes the stream, the same atomic step appends the
+     * delivery job to the ticket's outbox (once per stream, see {@link DeliveryTicket}).
+     */
+    FoldResult foldAndQueue(ReplyChunk chunk, DeliveryTicket ticket);
+
+    /**
      * Finishes the stream with {@code text} unless it already has chunks or is finished.
      *
      * @param text the user-facing text, already within the content limit
      */
     FoldResult reject(MessageRejected rejection, String text);
+
+    /** As {@link #reject(MessageRejected, String)}, queueing the delivery job like {@link #foldAndQueue}. */
+    FoldResult rejectAndQueue(MessageRejected rejection, String text, DeliveryTicket ticket);
 }

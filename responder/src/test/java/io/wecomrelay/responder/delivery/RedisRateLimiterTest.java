@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wecomrelay.responder.TestRedis;
@@ -59,5 +63,49 @@ class RedisRateLimiterTest {
             assertThat(Duration.ofNanos(times.get(i) - times.get(i - 3))).isGreaterThanOrEqualTo(Duration.ofMillis(300));
         }
         assertThat(meters.counter("responder.ratelimit.waits").count()).isGreaterThanOrEqualTo(7);
+    }
+
+    @Test
+    void aUsedPermitCountsFromWhenItsSendWasAnswered() {
+        // Given a permit granted at T
+        String prefix = "test-rate-" + UUID.randomUUID() + ":";
+        UUID permitId = UUID.randomUUID();
+        Instant granted = Instant.parse("2030-01-01T00:00:00Z");
+        var clock = new AtomicReference<>(granted);
+        var limiter = new RedisRateLimiter(redis.reactive(), new SteppedClock(clock), () -> permitId, prefix, 1,
+                Duration.ofSeconds(1), new SimpleMeterRegistry());
+        RateLimiter.Permit permit = limiter.acquire("bot-1").block();
+
+        // When its send is answered 700 ms later
+        clock.set(granted.plusMillis(700));
+        permit.used().block();
+
+        // Then the window counts it from then
+        assertThat(redis.template().opsForZSet().score(prefix + "bot-1", permitId.toString()))
+                .isEqualTo((double) granted.plusMillis(700).toEpochMilli());
+    }
+
+    /** A clock tests move by hand. */
+    private static final class SteppedClock extends Clock {
+        private final AtomicReference<Instant> now;
+
+        SteppedClock(AtomicReference<Instant> now) {
+            this.now = now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
     }
 }

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /** The fold script against a real Redis. Every test uses its own stream id. */
@@ -213,6 +215,68 @@ class RedisStreamStateStoreTest {
 
         assertThat(store.reject(rejection, "不支持").status()).isEqualTo(FoldStatus.FINAL);
         assertThat(state(stream)).containsEntry("content", "an answer is on its way").containsEntry("finish", "0");
+    }
+
+    @Test
+    void theFoldThatFinishesAStreamQueuesItsDeliveryJobOnce() {
+        // Given a stream of a bot that delivers actively
+        var stream = TestChunks.stream("bot-a");
+        DeliveryTicket ticket = ticket(stream.streamId(), "wecom.chunks", "{\"type\":\"reply-chunk.v1\"}");
+        template.opsForHash().putIfAbsent(key(stream), StreamStateKeys.CREATED, "1893456000000");
+
+        // When chunks are folded with the ticket, the last one twice
+        FoldResult middle = store.foldAndQueue(stream.append(1, 0, "你好"), ticket);
+        FoldResult last = store.foldAndQueue(stream.last(1, 1, "！"), ticket);
+        FoldResult again = store.foldAndQueue(stream.last(1, 1, "！"), ticket);
+
+        // Then exactly one job holds the final content, the arrival time and the source event
+        assertThat(middle.queued()).isFalse();
+        assertThat(last.queued()).isTrue();
+        assertThat(again.status()).isEqualTo(FoldStatus.FINAL);
+        assertThat(again.queued()).isFalse();
+        List<MapRecord<String, Object, Object>> jobs = template.opsForStream().range(ticket.outboxKey(), Range.unbounded());
+        assertThat(jobs).singleElement().satisfies(job -> assertThat(job.getValue())
+                .containsEntry("streamId", stream.streamId()).containsEntry("content", "你好！")
+                .containsEntry("created", "1893456000000").containsEntry("sourceTopic", "wecom.chunks")
+                .containsEntry("source", "{\"type\":\"reply-chunk.v1\"}"));
+        assertThat(template.<String, String>opsForHash().entries(ticket.stateKey()))
+                .containsEntry("queued", jobs.get(0).getId().getValue());
+        assertThat(template.getExpire(ticket.stateKey())).isBetween(86_000L, 86_400L);
+    }
+
+    @Test
+    void aLastChunkRedeliveredAfterTheStreamHashExpiredIsNotQueuedAgain() {
+        var stream = TestChunks.stream("bot-a");
+        DeliveryTicket ticket = ticket(stream.streamId(), "wecom.chunks", "{}");
+        store.foldAndQueue(stream.last(1, 0, "done"), ticket);
+
+        template.delete(key(stream));
+        FoldResult replay = store.foldAndQueue(stream.last(1, 0, "done"), ticket);
+
+        assertThat(replay.status()).isEqualTo(FoldStatus.FINISHED);
+        assertThat(replay.queued()).isFalse();
+        assertThat(template.opsForStream().size(ticket.outboxKey())).isEqualTo(1);
+    }
+
+    @Test
+    void aRejectionOfABotThatDeliversActivelyIsQueuedWithTheMessagesArrivalTime() {
+        var rejection = Events.rejected("bot-a", "m-" + System.nanoTime(), NOW, RejectReason.UNAUTHORIZED);
+        DeliveryTicket ticket = ticket(rejection.streamId(), "wecom.rejected", "{}");
+
+        FoldResult result = store.rejectAndQueue(rejection, "无权使用", ticket);
+        FoldResult again = store.rejectAndQueue(rejection, "无权使用", ticket);
+
+        assertThat(result.queued()).isTrue();
+        assertThat(again.queued()).isFalse();
+        assertThat(template.opsForStream().range(ticket.outboxKey(), Range.unbounded())).singleElement()
+                .satisfies(job -> assertThat(job.getValue()).containsEntry("content", "无权使用")
+                        .containsEntry("created", Long.toString(NOW.toEpochMilli())));
+    }
+
+    private static DeliveryTicket ticket(String streamId, String topic, String source) {
+        String prefix = "test-outbox-" + streamId + ":";
+        return new DeliveryTicket(prefix + "outbox:bot-a", prefix + "delivery:" + streamId, topic, source,
+                Duration.ofHours(24));
     }
 
     private static String key(TestChunks stream) {

@@ -1,4 +1,4 @@
-package io.wecomrelay.responder.materialize;
+package io.wecomrelay.responder.delivery;
 
 import java.time.Instant;
 import java.util.Objects;
@@ -8,7 +8,7 @@ import io.wecomrelay.schemas.event.ReplyRoute;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A stream that has just been finished, exactly once: the input of active delivery.
+ * A finished reply to deliver actively, as read back from the outbox: the input of {@link ReplyDeliverer}.
  *
  * @param content     the final content as stored in Redis (at most 20,480 bytes)
  * @param created     when ingress acknowledged the message, if known (response_url expiry)

@@ -1,0 +1,27 @@
+package io.wecomrelay.responder.materialize;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Where the reply of a stream is queued for active delivery when its fold finishes it. The fold
+ * script appends the job to {@code outboxKey} in the same atomic step that sets {@code finish}, and
+ * only when {@code stateKey} has no {@code queued} field yet, so a reply is queued at most once even
+ * when its last chunk is redelivered after the stream hash expired.
+ *
+ * @param outboxKey   the bot's Redis Stream outbox
+ * @param stateKey    the stream's delivery state hash ({@code queued}, per-part marks, {@code done})
+ * @param sourceTopic the topic of {@code sourceJson}; its dead-letter topic takes undeliverable replies
+ * @param sourceJson  the event that finishes the stream, as written to Kafka
+ * @param stateTtl    how long {@code stateKey} lives after each change
+ */
+public record DeliveryTicket(String outboxKey, String stateKey, String sourceTopic, String sourceJson, Duration stateTtl) {
+
+    public DeliveryTicket {
+        Objects.requireNonNull(outboxKey, "outboxKey");
+        Objects.requireNonNull(stateKey, "stateKey");
+        Objects.requireNonNull(sourceTopic, "sourceTopic");
+        Objects.requireNonNull(sourceJson, "sourceJson");
+        Objects.requireNonNull(stateTtl, "stateTtl");
+    }
+}

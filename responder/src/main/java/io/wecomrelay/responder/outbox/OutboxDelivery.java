@@ -1,0 +1,92 @@
+package io.wecomrelay.responder.outbox;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.wecomrelay.schemas.bot.BotRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * Active delivery that survives instance failures: exactly once in effect, in finish order per bot,
+ * across all responder instances.
+ * <ul>
+ * <li><b>Outbox.</b> The fold script that sets {@code finish} of a {@code response_url} or {@code webhook}
+ *     bot's stream appends a job (final content, arrival time, source event) to the bot's Redis Stream
+ *     {@code responder:outbox:{botId}} in the same atomic step, once per stream. The Kafka offset is
+ *     committed afterwards, so a finished reply is either queued or its last chunk is redelivered.</li>
+ * <li><b>One reader per bot.</b> Each instance runs an {@link OutboxWorker} per such bot. Only the holder
+ *     of the bot's lease ({@code responder:outbox-lease:{botId}}, a consumer name with a TTL, renewed
+ *     every third of it) reads the outbox, through the consumer group, one job after another. That keeps
+ *     the bot's replies in order across instances; the Redis rate limiter keeps the bot's pace across
+ *     lease hand-overs.</li>
+ * <li><b>Acknowledge last.</b> A job is acknowledged (XACK, then XDEL) only after its outcome — every
+ *     part {@code DELIVERED}, or {@code FAILED} and dead-lettered — is on the broker.</li>
+ * <li><b>Recovery.</b> When a holder dies its lease expires and another instance takes it; its polls
+ *     claim the dead consumer's pending jobs with XAUTOCLAIM once idle for {@code claim-min-idle}, and
+ *     read no newer job while older ones are still pending elsewhere (order). A holder starts a send only
+ *     while its lease has more than a request timeout left, so no old send is in flight at hand-over.</li>
+ * <li><b>No part twice.</b> After WeCom accepts a part, {@code part:N=sent} is written to the stream's
+ *     delivery state ({@code responder:delivery:{streamId}}) before anything else; a re-run records such
+ *     a part without sending it again. The remaining window: a crash between WeCom's answer and that
+ *     write sends the part again.</li>
+ * </ul>
+ */
+public final class OutboxDelivery implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxDelivery.class);
+    private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(5);
+
+    private final BotRegistry bots;
+    private final RedisOutbox outbox;
+    private final OutboxJobRunner jobs;
+    private final Clock clock;
+    private final OutboxSettings settings;
+    private final List<OutboxWorker> workers = new ArrayList<>();
+
+    public OutboxDelivery(BotRegistry bots, RedisOutbox outbox, OutboxJobRunner jobs, Clock clock, OutboxSettings settings) {
+        this.bots = bots;
+        this.outbox = outbox;
+        this.jobs = jobs;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    /** Starts one worker per bot that delivers actively. */
+    public synchronized void start() {
+        bots.all().stream().filter(bot -> !bot.replyMode().streams()).forEach(bot -> {
+            var lease = new BotLease(outbox, bot.id(), settings.consumer(), settings.leaseTtl(), clock);
+            var worker = new OutboxWorker(bot, outbox, jobs, lease, settings);
+            worker.start();
+            workers.add(worker);
+        });
+        log.info("delivery workers started consumer={} bots={}", settings.consumer(),
+                workers.stream().map(OutboxWorker::botId).toList());
+    }
+
+    /**
+     * Lets the jobs in progress finish for up to the shutdown grace, then cancels the rest (their jobs
+     * stay pending, for the next lease holder), releases the leases and leaves the consumer group.
+     */
+    @Override
+    public synchronized void close() {
+        workers.forEach(OutboxWorker::stop);
+        try {
+            Mono.when(workers.stream().map(OutboxWorker::stopped).toList()).block(settings.shutdownGrace());
+        } catch (IllegalStateException e) {
+            log.warn("deliveries still running after {}; their jobs stay pending for the next lease holder",
+                    settings.shutdownGrace());
+        }
+        workers.forEach(OutboxWorker::dispose);
+        try {
+            Mono.when(workers.stream().map(worker -> outbox.leave(worker.botId(), settings.consumer())
+                    .onErrorResume(e -> Mono.empty())).toList()).block(LEAVE_TIMEOUT);
+        } catch (IllegalStateException e) {
+            log.warn("cannot release the delivery leases; they expire after {}", settings.leaseTtl());
+        }
+        workers.clear();
+    }
+}

@@ -1,0 +1,124 @@
+package io.wecomrelay.responder.outbox;
+
+import java.util.Locale;
+import java.util.Map;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.wecomrelay.responder.delivery.DeliveryRun;
+import io.wecomrelay.responder.delivery.FinishedReply;
+import io.wecomrelay.responder.delivery.ReplyDeliverer;
+import io.wecomrelay.schemas.bot.BotConfig;
+import io.wecomrelay.schemas.event.DeliveryOutcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * Runs one delivery job: reads it, loads what earlier runs did, delivers (which records every attempt
+ * and dead-letters a failure), and only then acknowledges the job. A run that errors (lease lost, Redis
+ * or broker unreachable) leaves the job pending; it runs again, skipping the parts WeCom already accepted,
+ * or only acknowledging when an earlier run already recorded the outcome.
+ */
+public final class OutboxJobRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxJobRunner.class);
+
+    private final RedisOutbox outbox;
+    private final DeliveryStates states;
+    private final ReplyDeliverer deliverer;
+    private final MeterRegistry meters;
+    private final OutboxSettings settings;
+
+    public OutboxJobRunner(RedisOutbox outbox, DeliveryStates states, ReplyDeliverer deliverer, MeterRegistry meters,
+                           OutboxSettings settings) {
+        this.outbox = outbox;
+        this.states = states;
+        this.deliverer = deliverer;
+        this.meters = meters;
+        this.settings = settings;
+    }
+
+    Mono<Void> run(BotConfig bot, BotLease lease, OutboxEntry entry) {
+        FinishedReply reply;
+        try {
+            reply = entry.reply();
+        } catch (IllegalArgumentException e) {
+            count("unreadable");
+            log.error("unreadable delivery job botId={} jobId={} cause={}: moved to the dead-job stream", bot.id(),
+                    entry.id(), e.getMessage());
+            return outbox.bury(bot.id(), entry, String.valueOf(e.getMessage()));
+        }
+        return states.load(reply.streamId())
+                .flatMap(earlier -> earlier.done() != null ? Mono.just(earlier.done())
+                        : deliverer.deliver(reply, bot, new Run(reply, earlier.parts(), lease)))
+                .flatMap(outcome -> complete(bot, entry, reply, outcome));
+    }
+
+    void reclaimed(String botId, long jobs) {
+        meters.counter("responder.outbox.reclaimed").increment(jobs);
+        log.info("claimed {} delivery jobs left pending by another instance botId={}", jobs, botId);
+    }
+
+    private Mono<Void> complete(BotConfig bot, OutboxEntry entry, FinishedReply reply, DeliveryOutcome outcome) {
+        return outbox.complete(bot.id(), settings.consumer(), entry.id(), reply.streamId(), outcome, states.ttl())
+                .doOnNext(done -> {
+                    count(done ? outcome.name().toLowerCase(Locale.ROOT) : "taken_over");
+                    if (!done) {
+                        log.warn("delivery job taken over before it was acknowledged botId={} streamId={} jobId={}",
+                                bot.id(), reply.streamId(), entry.id());
+                    }
+                })
+                .then();
+    }
+
+    private void count(String outcome) {
+        meters.counter("responder.outbox.jobs", "outcome", outcome).increment();
+    }
+
+    /** This run of one job: the parts earlier runs got through, and the lease as fence. */
+    private final class Run implements DeliveryRun {
+        private final FinishedReply reply;
+        private final Map<Integer, PartState> earlier;
+        private final BotLease lease;
+
+        Run(FinishedReply reply, Map<Integer, PartState> earlier, BotLease lease) {
+            this.reply = reply;
+            this.earlier = earlier;
+            this.lease = lease;
+        }
+
+        @Override
+        public PartState state(int part) {
+            PartState state = earlier.getOrDefault(part, PartState.NOT_SENT);
+            if (state != PartState.NOT_SENT) {
+                meters.counter("responder.outbox.parts.resumed", "state", state.name().toLowerCase(Locale.ROOT)).increment();
+                log.info("part already accepted by WeCom in an earlier run streamId={} part={} state={}: not sent again",
+                        reply.streamId(), part, state);
+            }
+            return state;
+        }
+
+        @Override
+        public Mono<Void> markSent(int part) {
+            return states.mark(reply.streamId(), part, PartState.SENT);
+        }
+
+        @Override
+        public Mono<Void> markRecorded(int part) {
+            return states.mark(reply.streamId(), part, PartState.RECORDED);
+        }
+
+        @Override
+        public Mono<Void> checkMaySend() {
+            return lease.heldFor(settings.sendTimeout()) ? Mono.empty()
+                    : Mono.error(new LeaseLostException(reply.botId()));
+        }
+    }
+
+    /** The run stops without an outcome: the job stays pending for whoever holds the lease next. */
+    static final class LeaseLostException extends RuntimeException {
+        LeaseLostException(String botId) {
+            super("delivery lease of bot " + botId + " lost or about to expire");
+        }
+    }
+}

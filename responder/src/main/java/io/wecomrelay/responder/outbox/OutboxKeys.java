@@ -1,0 +1,37 @@
+package io.wecomrelay.responder.outbox;
+
+import java.util.Objects;
+
+/**
+ * Names of the outbox in Redis, all under one prefix (default {@code responder:}).
+ *
+ * @param prefix prefix of every key
+ * @param group  the consumer group every responder instance reads the outboxes with
+ */
+public record OutboxKeys(String prefix, String group) {
+
+    public OutboxKeys {
+        Objects.requireNonNull(prefix, "prefix");
+        Objects.requireNonNull(group, "group");
+    }
+
+    /** The bot's outbox, a Redis Stream of delivery jobs in finish order. */
+    public String outbox(String botId) {
+        return prefix + "outbox:" + botId;
+    }
+
+    /** Who may read the bot's outbox now: a consumer name with a TTL. */
+    public String lease(String botId) {
+        return prefix + "outbox-lease:" + botId;
+    }
+
+    /** Jobs that could not be read, moved aside with the reason. */
+    public String dead(String botId) {
+        return prefix + "outbox-dead:" + botId;
+    }
+
+    /** The delivery state of one stream: {@code queued}, {@code part:N}, {@code done}. */
+    public String state(String streamId) {
+        return prefix + "delivery:" + streamId;
+    }
+}

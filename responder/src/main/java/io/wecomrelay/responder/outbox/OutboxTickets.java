@@ -1,0 +1,39 @@
+package io.wecomrelay.responder.outbox;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+
+import io.wecomrelay.responder.materialize.DeliveryQueue;
+import io.wecomrelay.responder.materialize.DeliveryTicket;
+import io.wecomrelay.schemas.bot.BotRegistry;
+import io.wecomrelay.schemas.event.EventSerde;
+import io.wecomrelay.schemas.event.RelayEvent;
+
+/** Tickets into the bot's outbox for bots that deliver actively; none for streaming or unknown bots. */
+public final class OutboxTickets implements DeliveryQueue {
+
+    private final BotRegistry bots;
+    private final OutboxKeys keys;
+    private final Duration stateTtl;
+    private final EventSerde<RelayEvent> serde = EventSerde.any();
+
+    public OutboxTickets(BotRegistry bots, OutboxKeys keys, Duration stateTtl) {
+        this.bots = bots;
+        this.keys = keys;
+        this.stateTtl = stateTtl;
+    }
+
+    @Override
+    public Optional<DeliveryTicket> ticketFor(String sourceTopic, RelayEvent source) {
+        return bots.find(source.botId())
+                .filter(bot -> !bot.replyMode().streams())
+                .map(bot -> new DeliveryTicket(keys.outbox(bot.id()), keys.state(source.streamId()), sourceTopic,
+                        json(sourceTopic, source), stateTtl));
+    }
+
+    private String json(String topic, RelayEvent source) {
+        byte[] bytes = serde.serialize(topic, source);
+        return new String(bytes == null ? new byte[0] : bytes, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,114 @@
+package io.wecomrelay.responder.outbox;
+
+import java.time.Duration;
+
+import io.wecomrelay.responder.outbox.RedisOutbox.Poll;
+import io.wecomrelay.schemas.bot.BotConfig;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * Delivers one bot's outbox while this instance holds the bot's lease: renews (or tries to take) the
+ * lease every third of its lifetime, and in a loop polls the outbox and runs the jobs it returns one
+ * after another. Without the lease it only tries to take it. A failed step pauses and tries again; the
+ * failed job comes first again because it is still this consumer's pending job.
+ */
+final class OutboxWorker {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxWorker.class);
+
+    private final BotConfig bot;
+    private final RedisOutbox outbox;
+    private final OutboxJobRunner jobs;
+    private final BotLease lease;
+    private final OutboxSettings settings;
+    private final Sinks.Empty<Void> stopped = Sinks.empty();
+    private volatile boolean running;
+    private @Nullable Disposable renewals;
+    private @Nullable Disposable loop;
+
+    OutboxWorker(BotConfig bot, RedisOutbox outbox, OutboxJobRunner jobs, BotLease lease, OutboxSettings settings) {
+        this.bot = bot;
+        this.outbox = outbox;
+        this.jobs = jobs;
+        this.lease = lease;
+        this.settings = settings;
+    }
+
+    String botId() {
+        return bot.id();
+    }
+
+    synchronized void start() {
+        running = true;
+        renewals = Flux.interval(Duration.ZERO, settings.renewInterval())
+                .onBackpressureDrop()
+                .concatMap(tick -> lease.refresh().onErrorResume(e -> {
+                    lease.lost();
+                    log.warn("cannot renew the delivery lease botId={} cause={}", bot.id(), e.toString());
+                    return Mono.just(false);
+                }), 1)
+                .subscribe();
+        loop = Mono.defer(this::step)
+                .onErrorResume(e -> {
+                    log.warn("delivery step failed botId={} cause={}; again in {}", bot.id(), e.toString(),
+                            settings.errorBackoff());
+                    return Mono.just(settings.errorBackoff());
+                })
+                .flatMap(pause -> pause.isZero() ? Mono.<Void>empty() : Mono.delay(pause).then())
+                .repeat(() -> running)
+                .doFinally(signal -> stopped.tryEmitEmpty())
+                .subscribe();
+    }
+
+    /** Finishes the job in progress, then stops; see {@link #stopped()}. */
+    void stop() {
+        running = false;
+    }
+
+    Mono<Void> stopped() {
+        return stopped.asMono();
+    }
+
+    /** Cancels whatever still runs (its job stays pending) and stops renewing the lease. */
+    synchronized void dispose() {
+        running = false;
+        if (loop != null) {
+            loop.dispose();
+        }
+        if (renewals != null) {
+            renewals.dispose();
+        }
+        stopped.tryEmitEmpty();
+    }
+
+    /** The pause before the next step: none after jobs were run. */
+    private Mono<Duration> step() {
+        if (!running || !lease.heldFor(Duration.ZERO)) {
+            return Mono.just(settings.pollInterval());
+        }
+        return outbox.poll(bot.id(), settings.consumer(), settings.claimMinIdle(), settings.batch()).flatMap(this::handle);
+    }
+
+    private Mono<Duration> handle(Poll poll) {
+        if (poll.claimed() > 0) {
+            jobs.reclaimed(bot.id(), poll.claimed());
+        }
+        return switch (poll.status()) {
+            case NOT_HOLDER -> {
+                lease.lost();
+                yield Mono.just(settings.pollInterval());
+            }
+            case BLOCKED, EMPTY -> Mono.just(settings.pollInterval());
+            case ENTRIES -> Flux.fromIterable(poll.entries())
+                    .takeWhile(entry -> running && lease.heldFor(Duration.ZERO))
+                    .concatMap(entry -> jobs.run(bot, lease, entry))
+                    .then(Mono.just(Duration.ZERO));
+        };
+    }
+}

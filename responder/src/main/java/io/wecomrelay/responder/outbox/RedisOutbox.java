@@ -1,0 +1,129 @@
+package io.wecomrelay.responder.outbox;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.wecomrelay.schemas.event.DeliveryOutcome;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * The outboxes and their leases in Redis: one Lua script per operation ({@code poll.lua},
+ * {@code complete.lua}, {@code bury.lua}, {@code lease.lua}, {@code leave.lua}), each atomic, using
+ * only Redis 6.2 stream commands (XADD, XREADGROUP, XACK, XDEL, XAUTOCLAIM, XPENDING, XGROUP).
+ */
+public final class RedisOutbox {
+
+    @SuppressWarnings("rawtypes")
+    private static final RedisScript<List> POLL = script("poll");
+    private static final RedisScript<Long> COMPLETE = RedisScript.of(resource("complete"), Long.class);
+    private static final RedisScript<Long> BURY = RedisScript.of(resource("bury"), Long.class);
+    private static final RedisScript<Long> LEASE = RedisScript.of(resource("lease"), Long.class);
+    private static final RedisScript<Long> LEAVE = RedisScript.of(resource("leave"), Long.class);
+
+    private final ReactiveStringRedisTemplate redis;
+    private final OutboxKeys keys;
+
+    public RedisOutbox(ReactiveStringRedisTemplate redis, OutboxKeys keys) {
+        this.redis = redis;
+        this.keys = keys;
+    }
+
+    /** What one poll found. */
+    enum PollStatus { NOT_HOLDER, BLOCKED, EMPTY, ENTRIES }
+
+    /**
+     * @param claimed jobs moved from other consumers to this one by this poll
+     * @param entries this consumer's jobs in id order (only with {@link PollStatus#ENTRIES})
+     */
+    record Poll(PollStatus status, long claimed, List<OutboxEntry> entries) {
+        Poll {
+            entries = List.copyOf(entries);
+        }
+    }
+
+    /**
+     * Reads the bot's outbox as {@code consumer}, which must hold the bot's lease: first claims jobs other
+     * consumers left pending for at least {@code minIdle}; while others still have pending jobs, reads
+     * nothing ({@link PollStatus#BLOCKED}), so that order is kept; then returns this consumer's pending
+     * jobs, or else up to {@code batch} new ones.
+     */
+    Mono<Poll> poll(String botId, String consumer, Duration minIdle, int batch) {
+        return redis.execute(POLL, List.of(keys.outbox(botId), keys.lease(botId)),
+                        List.of(keys.group(), consumer, Long.toString(minIdle.toMillis()), Integer.toString(batch)))
+                .next()
+                .map(RedisOutbox::toPoll);
+    }
+
+    /**
+     * Acknowledges and deletes a job whose outcome is recorded and notes the outcome in the stream's
+     * delivery state. Emits false when the job is no longer this consumer's (another instance claimed
+     * it after this one lost its lease); that instance will finish it.
+     */
+    Mono<Boolean> complete(String botId, String consumer, String jobId, String streamId, DeliveryOutcome outcome,
+                           Duration stateTtl) {
+        return redis.execute(COMPLETE, List.of(keys.outbox(botId), keys.state(streamId)), List.of(keys.group(), consumer,
+                        jobId, outcome.name().toLowerCase(Locale.ROOT), Long.toString(stateTtl.toMillis())))
+                .next()
+                .map(done -> done == 1L);
+    }
+
+    /** Moves an unreadable job to the bot's dead-job stream, with the reason, and removes it from the outbox. */
+    Mono<Void> bury(String botId, OutboxEntry entry, String reason) {
+        List<String> args = new ArrayList<>(List.of(keys.group(), entry.id(), reason));
+        entry.fields().forEach((field, value) -> {
+            args.add(field);
+            args.add(value);
+        });
+        return redis.execute(BURY, List.of(keys.outbox(botId), keys.dead(botId)), args).then();
+    }
+
+    /** Takes or renews the bot's lease for {@code ttl}; emits whether {@code consumer} holds it. */
+    Mono<Boolean> lease(String botId, String consumer, Duration ttl) {
+        return redis.execute(LEASE, List.of(keys.lease(botId)), List.of(consumer, Long.toString(ttl.toMillis())))
+                .next()
+                .map(held -> held == 1L);
+    }
+
+    /** Releases the lease if held and removes the consumer from the group if it has no pending jobs. */
+    Mono<Void> leave(String botId, String consumer) {
+        return redis.execute(LEAVE, List.of(keys.outbox(botId), keys.lease(botId)), List.of(keys.group(), consumer)).then();
+    }
+
+    private static Poll toPoll(List<?> reply) {
+        PollStatus status = PollStatus.valueOf(String.valueOf(reply.get(0)));
+        long claimed = reply.get(1) instanceof Number number ? number.longValue() : 0;
+        List<OutboxEntry> entries = new ArrayList<>();
+        for (int i = 2; i + 1 < reply.size(); i += 2) {
+            entries.add(new OutboxEntry(String.valueOf(reply.get(i)), fields(reply.get(i + 1))));
+        }
+        return new Poll(status, claimed, entries);
+    }
+
+    private static Map<String, String> fields(@Nullable Object flat) {
+        Map<String, String> fields = new HashMap<>();
+        if (flat instanceof List<?> list) {
+            for (int i = 0; i + 1 < list.size(); i += 2) {
+                fields.put(String.valueOf(list.get(i)), String.valueOf(list.get(i + 1)));
+            }
+        }
+        return fields;
+    }
+
+    @SuppressWarnings("rawtypes")
+    private static RedisScript<List> script(String name) {
+        return RedisScript.of(resource(name), List.class);
+    }
+
+    private static ClassPathResource resource(String name) {
+        return new ClassPathResource("io/wecomrelay/responder/outbox/" + name + ".lua");
+    }
+}
