@@ -82,29 +82,48 @@ public final class BenchStack implements AutoCloseable {
         return logs;
     }
 
+    /** What to start: a module's executable jar with JVM options, extra environment and arguments. */
+    public record ServiceSpec(String module, List<String> jvm, Map<String, String> env, List<String> args) {
+
+        public static ServiceSpec of(String module) {
+            return new ServiceSpec(module, SERVICE_JVM, Map.of(), List.of());
+        }
+    }
+
     /**
      * Starts {@code module}'s executable jar on a free port with the stack's broker, Redis and bots
      * file, waits for {@code /actuator/health}, and returns it.
      */
     public Service service(String module, Path botsFile, List<String> jvm, Map<String, String> extraEnv,
                            List<String> extraArgs) throws IOException, InterruptedException {
-        Path jar = root.resolve(module).resolve("target").resolve(module + "-0.1.0-SNAPSHOT-exec.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: build with ./mvnw -DskipTests package");
+        return services(botsFile, List.of(new ServiceSpec(module, jvm, extraEnv, extraArgs))).get(0);
+    }
+
+    /** Starts all of them at once (start-up overlaps), then waits until each is healthy. */
+    public List<Service> services(Path botsFile, List<ServiceSpec> specs) throws IOException, InterruptedException {
+        var started = new ArrayList<Service>();
+        for (ServiceSpec spec : specs) {
+            Path jar = root.resolve(spec.module()).resolve("target").resolve(spec.module() + "-0.1.0-SNAPSHOT-exec.jar");
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException(jar + " is missing: build with ./mvnw -DskipTests package");
+            }
+            int port = freePort();
+            var env = new HashMap<String, String>(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka, "REDIS_URL", redisUrl,
+                    "WECOM_RELAY_BOTS_FILE", botsFile.toString()));
+            env.putAll(spec.env());
+            var args = new ArrayList<>(List.of("-jar", jar.toString(), "--server.port=" + port,
+                    "--spring.kafka.bootstrap-servers=" + kafka, "--spring.data.redis.url=" + redisUrl,
+                    "--relay.processor.streams.state-dir=" + work.resolve(spec.module() + "-state")));
+            args.addAll(spec.args());
+            var process = ChildProcess.java(spec.module(), spec.jvm(), args, env, logs);
+            resources.add(0, process);
+            started.add(new Service(spec.module(), port, process));
         }
-        int port = freePort();
-        var env = new HashMap<String, String>(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka, "REDIS_URL", redisUrl,
-                "WECOM_RELAY_BOTS_FILE", botsFile.toString()));
-        env.putAll(extraEnv);
-        var args = new ArrayList<>(List.of("-jar", jar.toString(), "--server.port=" + port,
-                "--spring.kafka.bootstrap-servers=" + kafka, "--spring.data.redis.url=" + redisUrl,
-                "--relay.processor.streams.state-dir=" + work.resolve(module + "-state")));
-        args.addAll(extraArgs);
-        var process = ChildProcess.java(module, jvm, args, env, logs);
-        resources.add(0, process);
-        process.awaitHttp200("http://127.0.0.1:" + port + "/actuator/health", Duration.ofSeconds(180));
-        log.info("{} up on port {} pid {}", module, port, process.pid());
-        return new Service(module, port, process);
+        for (Service service : started) {
+            service.process().awaitHttp200(service.baseUrl() + "/actuator/health", Duration.ofSeconds(240));
+            log.info("{} up on port {} pid {}", service.module(), service.port(), service.process().pid());
+        }
+        return started;
     }
 
     /** Stops a child before the stack closes (it is not stopped twice). */

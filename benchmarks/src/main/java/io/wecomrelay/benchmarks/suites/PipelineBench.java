@@ -1,9 +1,57 @@
 package io.wecomrelay.benchmarks.suites;
 
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.regex.Pattern;
+
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
 import io.wecomrelay.benchmarks.Bench;
 import io.wecomrelay.benchmarks.Table;
+import io.wecomrelay.benchmarks.infra.BenchBots;
+import io.wecomrelay.benchmarks.infra.BenchStack;
+import io.wecomrelay.benchmarks.load.LoadClient;
+import io.wecomrelay.benchmarks.load.OpenLoad;
+import io.wecomrelay.benchmarks.load.SignedCallbacks;
+import io.wecomrelay.benchmarks.load.SignedRequest;
+import io.wecomrelay.schemas.ids.StreamIds;
+import io.wecomrelay.schemas.stream.StreamStateKeys;
+import io.wecomrelay.sim.dify.DifySimulator;
+import io.wecomrelay.sim.dify.DifySimulatorConfig;
+import io.wecomrelay.sim.dify.RecordedChatRequest;
+import io.wecomrelay.sim.wecom.WecomMessages;
+import org.HdrHistogram.Histogram;
 
+/**
+ * The whole pipeline at 500 messages/s (open model), the Dify simulator answering every message
+ * with {@value #DELTAS} deltas {@code CADENCE} apart. Two legs, each p50/p99:
+ * <ol>
+ * <li>callback accepted (ingress's 200, after Kafka's ack) → Dify request received (the simulator's
+ *     {@link RecordedChatRequest#receivedAt()}): ingress topic, processor (EOS), accepted topic,
+ *     worker;</li>
+ * <li>Dify delta written → visible in Redis, where every refresh reads it: worker (SSE decode,
+ *     coalescing), chunks topic, responder fold. The write time of delta k is the simulator's
+ *     schedule, receivedAt + k x cadence, so timer drift in the simulator counts against us; a
+ *     sample of streams is read from Redis every {@value #POLL_MS} ms (up to that much resolution).</li>
+ * </ol>
+ */
 public final class PipelineBench implements Bench.Suite {
+
+    static final double RATE = 500;
+    static final int BOTS = 500;
+    static final int DELTAS = 5;
+    static final Duration CADENCE = Duration.ofMillis(200);
+    static final int SAMPLE_EVERY = 25;
+    static final int POLL_MS = 5;
+    private static final Pattern TAG = Pattern.compile("q(\\d+):");
 
     @Override
     public String name() {
@@ -11,7 +59,242 @@ public final class PipelineBench implements Bench.Suite {
     }
 
     @Override
-    public Table run(Bench.Context context) {
-        throw new UnsupportedOperationException("not written yet");
+    public Table run(Bench.Context context) throws Exception {
+        try (var stack = BenchStack.start(context.root(), context.results(), name())) {
+            DifySimulator sim = stack.own(DifySimulator.start(DifySimulatorConfig.defaults()
+                    .withCadence(DELTAS, CADENCE).withRequestLogCapacity(200_000)));
+            Path botsFile = stack.work().resolve("bots.yaml");
+            List<BenchBots.Bot> bots = BenchBots.write(botsFile, BOTS, sim.baseUrl(), DifySimulatorConfig.DEFAULT_API_KEY, 120);
+            var services = stack.services(botsFile, List.of(BenchStack.ServiceSpec.of("ingress"),
+                    BenchStack.ServiceSpec.of("processor"),
+                    new BenchStack.ServiceSpec("llm-worker", BenchStack.SERVICE_JVM,
+                            Map.of("RELAY_WORKER_CONSUMER_MAX_IN_FLIGHT", "2048"), List.of()),
+                    BenchStack.ServiceSpec.of("responder")));
+            var ingress = services.get(0);
+            var signer = new SignedCallbacks(bots);
+            String run = Long.toString(System.currentTimeMillis(), 36);
+            Duration warmup = context.time(Duration.ofSeconds(10));
+            Duration measure = context.time(Duration.ofSeconds(30));
+            int warmupCount = (int) (RATE * warmup.toSeconds());
+            int total = warmupCount + (int) (RATE * measure.toSeconds());
+            List<String> msgIds = new ArrayList<>(total);
+            List<SignedRequest> pool = signer.signAll(total, i -> {
+                String msgId = "pl-" + run + "-" + i;
+                msgIds.add(msgId);
+                return WecomMessages.text(signer.bot(i).id(), msgId, "u" + i, null, "q" + i + ": 你好，请简单回答一下。");
+            });
+            var sentAt = new AtomicLongArray(total);
+            var acceptedAt = new AtomicLongArray(total);
+            RedisClient redis = RedisClient.create(stack.redisUrl());
+            var sampler = new Sampler(redis);
+            Thread samplerThread = new Thread(sampler, "pipeline-sampler");
+            samplerThread.setDaemon(true);
+            samplerThread.start();
+            OpenLoad.Result load;
+            try (var client = new LoadClient(ingress.baseUrl(), 256)) {
+                // a cold stack (four JVMs compiling at once) cannot take 500/s yet: warm up at 150/s first
+                Duration gentle = context.time(Duration.ofSeconds(20));
+                context.log("warm-up: 150 messages/s for " + gentle.toSeconds() + " s (not recorded)");
+                List<SignedRequest> warmPool = signer.signAll((int) (150 * gentle.toSeconds()), i -> WecomMessages.text(
+                        signer.bot(i).id(), "warm-" + run + "-" + i, "w" + i, null, "warm-up " + i));
+                OpenLoad.open(i -> Targets.send(client, warmPool, i), 150, Duration.ZERO, gentle);
+                context.log("500 messages/s: " + warmup.toSeconds() + " s warm-up, then " + measure.toSeconds() + " s measured");
+                load = OpenLoad.open(i -> {
+                    sentAt.set(i, nowMicros());
+                    return Targets.send(client, pool, i).doOnNext(status -> {
+                        if (status == 200) {
+                            acceptedAt.set(i, nowMicros());
+                            if (i >= warmupCount && i % SAMPLE_EVERY == 0) {
+                                sampler.track(i, StreamIds.of(signer.bot(i).id(), msgIds.get(i)));
+                            }
+                        }
+                    });
+                }, RATE, warmup, measure);
+                // the last replies finish about (DELTAS + 1) x CADENCE after their message
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                long expected = total + (long) (150 * context.time(Duration.ofSeconds(20)).toSeconds());
+                while (sim.chatRequestCount() < expected && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                }
+                Thread.sleep(CADENCE.toMillis() * (DELTAS + 3));
+            } finally {
+                sampler.stop();
+                samplerThread.join(2_000);
+                redis.shutdown();
+            }
+
+            var fromAccepted = histogram();
+            var fromSent = histogram();
+            var firstDelta = histogram();
+            var allDeltas = histogram();
+            var finish = histogram();
+            int chats = 0;
+            for (RecordedChatRequest request : sim.chatRequests()) {
+                var matcher = request.query() == null ? null : TAG.matcher(request.query());
+                if (matcher == null || !matcher.find()) {
+                    continue;
+                }
+                int i = Integer.parseInt(matcher.group(1));
+                if (i < warmupCount || i >= total || acceptedAt.get(i) == 0) {
+                    continue;
+                }
+                chats++;
+                long received = micros(request.receivedAt());
+                fromAccepted.recordValue(Math.max(0, received - acceptedAt.get(i)));
+                fromSent.recordValue(Math.max(0, received - sentAt.get(i)));
+                Track track = sampler.tracks.get(i);
+                if (track != null) {
+                    List<Integer> boundaries = boundaries(DifySimulator.expectedAnswer(request.query()));
+                    for (int k = 0; k < boundaries.size(); k++) {
+                        long visible = track.firstAtLeast(boundaries.get(k));
+                        if (visible > 0) {
+                            long written = received + (k + 1) * CADENCE.toNanos() / 1000;
+                            long leg = Math.max(0, visible - written);
+                            allDeltas.recordValue(leg);
+                            if (k == 0) {
+                                firstDelta.recordValue(leg);
+                            }
+                        }
+                    }
+                    if (track.finishedAt > 0) {
+                        // message_end follows the last delta after one more cadence
+                        long written = received + (boundaries.size() + 1) * CADENCE.toNanos() / 1000;
+                        finish.recordValue(Math.max(0, track.finishedAt - written));
+                    }
+                }
+            }
+            long measured = total - warmupCount;
+            var table = new Table("pipeline: " + (int) RATE + " messages/s through ingress, processor, llm-worker, responder; Dify "
+                    + "simulator with " + DELTAS + " deltas every " + CADENCE.toMillis() + " ms",
+                    "leg", "samples", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "target p99", "");
+            table.row("ingress: callback sent -> 200 (Kafka ack)", load.ok(), load.p50Ms(), load.p99Ms(), load.p999Ms(),
+                    load.maxMs(), "-", "");
+            legRow(table, "1: accepted (200) -> Dify request received", fromAccepted);
+            legRow(table, "1': callback sent -> Dify request received", fromSent);
+            legRow(table, "2: Dify delta written -> visible in Redis (first delta)", firstDelta);
+            legRow(table, "2: Dify delta written -> visible in Redis (every delta)", allDeltas);
+            legRow(table, "2: message_end written -> finish visible", finish);
+            table.note("achieved " + Table.fmt(load.achievedPerSec()) + " callbacks/s of " + (int) RATE + " offered; "
+                    + load.failed() + " failed; " + chats + " of " + measured + " measured messages reached Dify; "
+                    + sampler.tracks.size() + " streams sampled for leg 2 (every " + SAMPLE_EVERY + "th, read every "
+                    + POLL_MS + " ms).");
+            table.note("llm-worker max-in-flight 2048 (default 256 < the ~" + (int) (RATE * (DELTAS + 1) * CADENCE.toMillis() / 1000)
+                    + " replies open at once here); processor commit-interval at its default (100 ms); all else defaults. "
+                    + "No WeCom refresh polls in this run (see the refresh benchmark).");
+            return table;
+        }
+    }
+
+    private static void legRow(Table table, String leg, Histogram h) {
+        boolean met = h.getTotalCount() > 0 && h.getValueAtPercentile(99) / 1000.0 <= 50;
+        table.row(leg, h.getTotalCount(), h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
+                h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, "<= 50 ms", Table.metOrMissed(met));
+    }
+
+    private static Histogram histogram() {
+        return new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
+    }
+
+    /** Cumulative code-point lengths after each delta, as the simulator cuts the answer. */
+    static List<Integer> boundaries(String answer) {
+        int length = answer.codePointCount(0, answer.length());
+        int pieces = Math.max(1, Math.min(DELTAS, length));
+        var result = new ArrayList<Integer>();
+        for (int i = 1; i <= pieces; i++) {
+            result.add((int) ((long) length * i / pieces));
+        }
+        return result;
+    }
+
+    static long nowMicros() {
+        return micros(Instant.now());
+    }
+
+    static long micros(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1000;
+    }
+
+    /** What one sampled stream looked like in Redis over time. */
+    static final class Track {
+        final String key;
+        final long startedAt = nowMicros();
+        final List<long[]> lengths = new ArrayList<>(); // {micros, code points}, each time it grew
+        volatile long finishedAt;
+
+        Track(String key) {
+            this.key = key;
+        }
+
+        long firstAtLeast(int codePoints) {
+            for (long[] seen : lengths) {
+                if (seen[1] >= codePoints) {
+                    return seen[0];
+                }
+            }
+            return 0;
+        }
+    }
+
+    /** Reads the sampled streams' content and finish flag from Redis every few milliseconds. */
+    static final class Sampler implements Runnable {
+        final Map<Integer, Track> tracks = new ConcurrentHashMap<>();
+        private final Map<Integer, Track> active = new ConcurrentHashMap<>();
+        private final RedisClient client;
+        private volatile boolean running = true;
+
+        Sampler(RedisClient client) {
+            this.client = client;
+        }
+
+        void track(int index, String streamId) {
+            var track = new Track(StreamStateKeys.key(streamId));
+            tracks.put(index, track);
+            active.put(index, track);
+        }
+
+        void stop() {
+            running = false;
+        }
+
+        @Override
+        public void run() {
+            try (var connection = client.connect()) {
+                var async = connection.async();
+                while (running) {
+                    long tick = System.nanoTime();
+                    var pending = new ArrayList<Map.Entry<Track, RedisFuture<List<KeyValue<String, String>>>>>();
+                    for (Track track : active.values()) {
+                        pending.add(Map.entry(track, async.hmget(track.key, StreamStateKeys.CONTENT, StreamStateKeys.FINISH)));
+                    }
+                    for (var entry : pending) {
+                        Track track = entry.getKey();
+                        List<KeyValue<String, String>> values;
+                        try {
+                            values = entry.getValue().get(1, TimeUnit.SECONDS);
+                        } catch (Exception e) {
+                            continue;
+                        }
+                        long now = nowMicros();
+                        String content = values.get(0).getValueOrElse("");
+                        int length = content.codePointCount(0, content.length());
+                        if (track.lengths.isEmpty() || track.lengths.get(track.lengths.size() - 1)[1] < length) {
+                            track.lengths.add(new long[] {now, length});
+                        }
+                        if ("1".equals(values.get(1).getValueOrElse("0"))) {
+                            track.finishedAt = now;
+                        }
+                        if (track.finishedAt > 0 || now - track.startedAt > 90_000_000) {
+                            active.values().remove(track);
+                        }
+                    }
+                    long sleep = TimeUnit.MILLISECONDS.toNanos(POLL_MS) - (System.nanoTime() - tick);
+                    if (sleep > 0) {
+                        TimeUnit.NANOSECONDS.sleep(sleep);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

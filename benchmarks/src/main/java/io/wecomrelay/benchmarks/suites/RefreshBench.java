@@ -68,11 +68,11 @@ public final class RefreshBench implements Bench.Suite {
             try (var toIngress = new LoadClient(ingress.baseUrl(), 256); var toBaseline = new LoadClient(baselineUrl, 256)) {
                 check(toIngress, pool.get(0), bots.get(0), content, "ingress");
                 check(toBaseline, pool.get(0), bots.get(0), content, "baseline");
-                context.log("warm-up: 2,000/s for 10 s, then 64 outstanding for 5 s, on each");
-                OpenLoad.open(i -> Targets.send(toIngress, pool, i), 2_000, Duration.ZERO, context.time(Duration.ofSeconds(10)));
-                OpenLoad.open(i -> Targets.send(toBaseline, pool, i), 2_000, Duration.ZERO, context.time(Duration.ofSeconds(10)));
-                OpenLoad.closed(i -> Targets.send(toIngress, pool, i), MAX_CONCURRENCY, Duration.ZERO, context.time(Duration.ofSeconds(5)));
-                OpenLoad.closed(i -> Targets.send(toBaseline, pool, i), MAX_CONCURRENCY, Duration.ZERO, context.time(Duration.ofSeconds(5)));
+                context.log("warm-up (JIT): 64 outstanding for 15 s, then 2,000/s for 5 s, on each");
+                OpenLoad.closed(i -> Targets.send(toIngress, pool, i), MAX_CONCURRENCY, Duration.ZERO, context.time(Duration.ofSeconds(15)));
+                OpenLoad.closed(i -> Targets.send(toBaseline, pool, i), MAX_CONCURRENCY, Duration.ZERO, context.time(Duration.ofSeconds(15)));
+                OpenLoad.open(i -> Targets.send(toIngress, pool, i), 2_000, Duration.ZERO, context.time(Duration.ofSeconds(5)));
+                OpenLoad.open(i -> Targets.send(toBaseline, pool, i), 2_000, Duration.ZERO, context.time(Duration.ofSeconds(5)));
                 OpenLoad.Result atTarget = null;
                 for (double rate : RATES) {
                     Duration measure = context.time(Duration.ofSeconds(rate >= 10_000 ? 8 : 12));
