@@ -115,7 +115,12 @@ public final class BenchStack implements AutoCloseable {
                     "--spring.kafka.bootstrap-servers=" + kafka, "--spring.data.redis.url=" + redisUrl,
                     "--relay.processor.streams.state-dir=" + work.resolve(spec.module() + "-state")));
             args.addAll(spec.args());
-            var process = ChildProcess.java(spec.module(), spec.jvm(), args, env, logs);
+            var jvm = new ArrayList<>(spec.jvm());
+            if ("1".equals(System.getenv("BENCH_JFR"))) {
+                // profile of every service: bench/results/logs/<benchmark>/<module>.jfr (jfr print --events jdk.ExecutionSample)
+                jvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + logs.resolve(spec.module() + ".jfr"));
+            }
+            var process = ChildProcess.java(spec.module(), jvm, args, env, logs);
             resources.add(0, process);
             started.add(new Service(spec.module(), port, process));
         }

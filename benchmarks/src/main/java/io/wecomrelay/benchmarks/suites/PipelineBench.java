@@ -45,13 +45,12 @@ import org.HdrHistogram.Histogram;
  */
 public final class PipelineBench implements Bench.Suite {
 
-    static final double RATE = 500;
+    static final double[] RATES = {100, 500};
     static final int BOTS = 500;
     static final int DELTAS = 5;
     static final Duration CADENCE = Duration.ofMillis(200);
     static final int SAMPLE_EVERY = 25;
     static final int POLL_MS = 5;
-    private static final Pattern TAG = Pattern.compile("q(\\d+):");
 
     @Override
     public String name() {
@@ -73,121 +72,146 @@ public final class PipelineBench implements Bench.Suite {
             var ingress = services.get(0);
             var signer = new SignedCallbacks(bots);
             String run = Long.toString(System.currentTimeMillis(), 36);
-            Duration warmup = context.time(Duration.ofSeconds(10));
-            Duration measure = context.time(Duration.ofSeconds(30));
-            int warmupCount = (int) (RATE * warmup.toSeconds());
-            int total = warmupCount + (int) (RATE * measure.toSeconds());
-            List<String> msgIds = new ArrayList<>(total);
-            List<SignedRequest> pool = signer.signAll(total, i -> {
-                String msgId = "pl-" + run + "-" + i;
-                msgIds.add(msgId);
-                return WecomMessages.text(signer.bot(i).id(), msgId, "u" + i, null, "q" + i + ": 你好，请简单回答一下。");
-            });
-            var sentAt = new AtomicLongArray(total);
-            var acceptedAt = new AtomicLongArray(total);
+            var table = new Table("pipeline: messages through ingress, processor, llm-worker, responder; Dify simulator with "
+                    + DELTAS + " deltas every " + CADENCE.toMillis() + " ms",
+                    "rate", "leg", "samples", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "target p99", "");
             RedisClient redis = RedisClient.create(stack.redisUrl());
-            var sampler = new Sampler(redis);
-            Thread samplerThread = new Thread(sampler, "pipeline-sampler");
-            samplerThread.setDaemon(true);
-            samplerThread.start();
-            OpenLoad.Result load;
             try (var client = new LoadClient(ingress.baseUrl(), 256)) {
-                // a cold stack (four JVMs compiling at once) cannot take 500/s yet: warm up at 150/s first
+                // a cold stack (four JVMs compiling at once) cannot take 500/s at once: warm up gently first
                 Duration gentle = context.time(Duration.ofSeconds(20));
-                context.log("warm-up: 150 messages/s for " + gentle.toSeconds() + " s (not recorded)");
-                List<SignedRequest> warmPool = signer.signAll((int) (150 * gentle.toSeconds()), i -> WecomMessages.text(
+                context.log("warm-up: 100 messages/s for " + gentle.toSeconds() + " s (not recorded)");
+                List<SignedRequest> warmPool = signer.signAll((int) (100 * gentle.toSeconds()), i -> WecomMessages.text(
                         signer.bot(i).id(), "warm-" + run + "-" + i, "w" + i, null, "warm-up " + i));
-                OpenLoad.open(i -> Targets.send(client, warmPool, i), 150, Duration.ZERO, gentle);
-                context.log("500 messages/s: " + warmup.toSeconds() + " s warm-up, then " + measure.toSeconds() + " s measured");
-                load = OpenLoad.open(i -> {
-                    sentAt.set(i, nowMicros());
-                    return Targets.send(client, pool, i).doOnNext(status -> {
-                        if (status == 200) {
-                            acceptedAt.set(i, nowMicros());
-                            if (i >= warmupCount && i % SAMPLE_EVERY == 0) {
-                                sampler.track(i, StreamIds.of(signer.bot(i).id(), msgIds.get(i)));
-                            }
-                        }
-                    });
-                }, RATE, warmup, measure);
-                // the last replies finish about (DELTAS + 1) x CADENCE after their message
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                long expected = total + (long) (150 * context.time(Duration.ofSeconds(20)).toSeconds());
-                while (sim.chatRequestCount() < expected && System.nanoTime() < deadline) {
-                    Thread.sleep(200);
+                OpenLoad.open(i -> Targets.send(client, warmPool, i), 100, Duration.ZERO, gentle);
+                Thread.sleep(3_000);
+                int phase = 0;
+                for (double rate : RATES) {
+                    phase++;
+                    phase(context, table, sim, client, signer, redis, run, phase, rate);
                 }
-                Thread.sleep(CADENCE.toMillis() * (DELTAS + 3));
             } finally {
-                sampler.stop();
-                samplerThread.join(2_000);
                 redis.shutdown();
             }
-
-            var fromAccepted = histogram();
-            var fromSent = histogram();
-            var firstDelta = histogram();
-            var allDeltas = histogram();
-            var finish = histogram();
-            int chats = 0;
-            for (RecordedChatRequest request : sim.chatRequests()) {
-                var matcher = request.query() == null ? null : TAG.matcher(request.query());
-                if (matcher == null || !matcher.find()) {
-                    continue;
-                }
-                int i = Integer.parseInt(matcher.group(1));
-                if (i < warmupCount || i >= total || acceptedAt.get(i) == 0) {
-                    continue;
-                }
-                chats++;
-                long received = micros(request.receivedAt());
-                fromAccepted.recordValue(Math.max(0, received - acceptedAt.get(i)));
-                fromSent.recordValue(Math.max(0, received - sentAt.get(i)));
-                Track track = sampler.tracks.get(i);
-                if (track != null) {
-                    List<Integer> boundaries = boundaries(DifySimulator.expectedAnswer(request.query()));
-                    for (int k = 0; k < boundaries.size(); k++) {
-                        long visible = track.firstAtLeast(boundaries.get(k));
-                        if (visible > 0) {
-                            long written = received + (k + 1) * CADENCE.toNanos() / 1000;
-                            long leg = Math.max(0, visible - written);
-                            allDeltas.recordValue(leg);
-                            if (k == 0) {
-                                firstDelta.recordValue(leg);
-                            }
-                        }
-                    }
-                    if (track.finishedAt > 0) {
-                        // message_end follows the last delta after one more cadence
-                        long written = received + (boundaries.size() + 1) * CADENCE.toNanos() / 1000;
-                        finish.recordValue(Math.max(0, track.finishedAt - written));
-                    }
-                }
-            }
-            long measured = total - warmupCount;
-            var table = new Table("pipeline: " + (int) RATE + " messages/s through ingress, processor, llm-worker, responder; Dify "
-                    + "simulator with " + DELTAS + " deltas every " + CADENCE.toMillis() + " ms",
-                    "leg", "samples", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "target p99", "");
-            table.row("ingress: callback sent -> 200 (Kafka ack)", load.ok(), load.p50Ms(), load.p99Ms(), load.p999Ms(),
-                    load.maxMs(), "-", "");
-            legRow(table, "1: accepted (200) -> Dify request received", fromAccepted);
-            legRow(table, "1': callback sent -> Dify request received", fromSent);
-            legRow(table, "2: Dify delta written -> visible in Redis (first delta)", firstDelta);
-            legRow(table, "2: Dify delta written -> visible in Redis (every delta)", allDeltas);
-            legRow(table, "2: message_end written -> finish visible", finish);
-            table.note("achieved " + Table.fmt(load.achievedPerSec()) + " callbacks/s of " + (int) RATE + " offered; "
-                    + load.failed() + " failed; " + chats + " of " + measured + " measured messages reached Dify; "
-                    + sampler.tracks.size() + " streams sampled for leg 2 (every " + SAMPLE_EVERY + "th, read every "
-                    + POLL_MS + " ms).");
-            table.note("llm-worker max-in-flight 2048 (default 256 < the ~" + (int) (RATE * (DELTAS + 1) * CADENCE.toMillis() / 1000)
-                    + " replies open at once here); processor commit-interval at its default (100 ms); all else defaults. "
-                    + "No WeCom refresh polls in this run (see the refresh benchmark).");
+            table.note("legs: 1 = callback accepted (ingress's 200, after Kafka's ack) -> Dify request received (simulator's "
+                    + "receivedAt); 1' = the same from the scheduled send time; 2 = delta k written (receivedAt + k x "
+                    + CADENCE.toMillis() + " ms, the simulator's schedule) -> visible in Redis stream:{id} (sampled every "
+                    + POLL_MS + " ms, every " + SAMPLE_EVERY + "th message; what any refresh reads).");
+            table.note("llm-worker max-in-flight 2048 (default 256 < the ~" + (int) (500 * (DELTAS + 1) * CADENCE.toMillis() / 1000)
+                    + " replies open at once at 500/s); processor commit-interval at its default (100 ms); all else defaults; "
+                    + BOTS + " bots, one new user per message. No WeCom refresh polls in this run (see the refresh benchmark).");
             return table;
         }
     }
 
-    private static void legRow(Table table, String leg, Histogram h) {
+    private void phase(Bench.Context context, Table table, DifySimulator sim, LoadClient client, SignedCallbacks signer,
+                       RedisClient redis, String run, int phase, double rate) throws Exception {
+        Duration warmup = context.time(Duration.ofSeconds(5));
+        Duration measure = context.time(Duration.ofSeconds(20));
+        int warmupCount = (int) (rate * warmup.toSeconds());
+        int total = warmupCount + (int) (rate * measure.toSeconds());
+        List<String> msgIds = new ArrayList<>(total);
+        List<SignedRequest> pool = signer.signAll(total, i -> {
+            String msgId = "pl-" + run + "-" + phase + "-" + i;
+            msgIds.add(msgId);
+            return WecomMessages.text(signer.bot(i).id(), msgId, "p" + phase + "u" + i, null,
+                    "p" + phase + "q" + i + ": 你好，请简单回答一下。");
+        });
+        var sentAt = new AtomicLongArray(total);
+        var acceptedAt = new AtomicLongArray(total);
+        var sampler = new Sampler(redis);
+        Thread samplerThread = new Thread(sampler, "pipeline-sampler");
+        samplerThread.setDaemon(true);
+        samplerThread.start();
+        long chatsBefore = sim.chatRequestCount();
+        OpenLoad.Result load;
+        try {
+            context.log((int) rate + " messages/s: " + warmup.toSeconds() + " s warm-up, then " + measure.toSeconds() + " s measured");
+            load = OpenLoad.open(i -> {
+                sentAt.set(i, nowMicros());
+                return Targets.send(client, pool, i).doOnNext(status -> {
+                    if (status == 200) {
+                        acceptedAt.set(i, nowMicros());
+                        if (i >= warmupCount && i % SAMPLE_EVERY == 0) {
+                            sampler.track(i, StreamIds.of(signer.bot(i).id(), msgIds.get(i)));
+                        }
+                    }
+                });
+            }, rate, warmup, measure);
+            // wait for every message to reach Dify and every sampled stream to finish (or give up after 60 s)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while ((sim.chatRequestCount() - chatsBefore < load.ok() || !sampler.allFinished()) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            Thread.sleep(CADENCE.toMillis() * 2);
+        } finally {
+            sampler.stop();
+            samplerThread.join(2_000);
+        }
+
+        var fromAccepted = histogram();
+        var fromSent = histogram();
+        var firstDelta = histogram();
+        var allDeltas = histogram();
+        var finish = histogram();
+        int chats = 0;
+        int unmatched = 0;
+        Pattern tag = Pattern.compile("p" + phase + "q(\\d+):");
+        for (RecordedChatRequest request : sim.chatRequests()) {
+            var matcher = request.query() == null ? null : tag.matcher(request.query());
+            if (matcher == null || !matcher.find()) {
+                continue;
+            }
+            int i = Integer.parseInt(matcher.group(1));
+            if (i < warmupCount || i >= total || acceptedAt.get(i) == 0) {
+                continue;
+            }
+            chats++;
+            long received = micros(request.receivedAt());
+            fromAccepted.recordValue(Math.max(0, received - acceptedAt.get(i)));
+            fromSent.recordValue(Math.max(0, received - sentAt.get(i)));
+            Track track = sampler.tracks.get(i);
+            if (track != null) {
+                List<Integer> boundaries = boundaries(DifySimulator.expectedAnswer(request.query()));
+                boolean any = false;
+                for (int k = 0; k < boundaries.size(); k++) {
+                    long visible = track.firstAtLeast(boundaries.get(k));
+                    if (visible > 0) {
+                        any = true;
+                        long written = received + (k + 1) * CADENCE.toNanos() / 1000;
+                        long leg = Math.max(0, visible - written);
+                        allDeltas.recordValue(leg);
+                        if (k == 0) {
+                            firstDelta.recordValue(leg);
+                        }
+                    }
+                }
+                if (track.finishedAt > 0) {
+                    // message_end follows the last delta after one more cadence
+                    long written = received + (boundaries.size() + 1) * CADENCE.toNanos() / 1000;
+                    finish.recordValue(Math.max(0, track.finishedAt - written));
+                }
+                if (!any && unmatched++ < 3) {
+                    context.log("sampled stream without a visible delta: expected " + boundaries + " code points, Redis had "
+                            + track.lastContent);
+                }
+            }
+        }
+        String r = (int) rate + "/s";
+        table.row(r, "ingress: callback sent -> 200 (Kafka ack)", load.ok(), load.p50Ms(), load.p99Ms(), load.p999Ms(),
+                load.maxMs(), "-", "");
+        legRow(table, r, "1: accepted (200) -> Dify request received", fromAccepted);
+        legRow(table, r, "1': callback sent -> Dify request received", fromSent);
+        legRow(table, r, "2: delta written -> visible in Redis (first delta)", firstDelta);
+        legRow(table, r, "2: delta written -> visible in Redis (every delta)", allDeltas);
+        legRow(table, r, "2: message_end written -> finish visible", finish);
+        table.note(r + ": achieved " + Table.fmt(load.achievedPerSec()) + " callbacks/s; " + load.failed() + " failed; "
+                + chats + " of " + (total - warmupCount) + " measured messages reached Dify; " + sampler.tracks.size()
+                + " streams sampled for leg 2.");
+    }
+
+    private static void legRow(Table table, String rate, String leg, Histogram h) {
         boolean met = h.getTotalCount() > 0 && h.getValueAtPercentile(99) / 1000.0 <= 50;
-        table.row(leg, h.getTotalCount(), h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
+        table.row(rate, leg, h.getTotalCount(), h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
                 h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, "<= 50 ms", Table.metOrMissed(met));
     }
 
@@ -219,6 +243,7 @@ public final class PipelineBench implements Bench.Suite {
         final String key;
         final long startedAt = nowMicros();
         final List<long[]> lengths = new ArrayList<>(); // {micros, code points}, each time it grew
+        volatile String lastContent = "";
         volatile long finishedAt;
 
         Track(String key) {
@@ -252,6 +277,10 @@ public final class PipelineBench implements Bench.Suite {
             active.put(index, track);
         }
 
+        boolean allFinished() {
+            return active.isEmpty();
+        }
+
         void stop() {
             running = false;
         }
@@ -277,6 +306,7 @@ public final class PipelineBench implements Bench.Suite {
                         long now = nowMicros();
                         String content = values.get(0).getValueOrElse("");
                         int length = content.codePointCount(0, content.length());
+                        track.lastContent = content;
                         if (track.lengths.isEmpty() || track.lengths.get(track.lengths.size() - 1)[1] < length) {
                             track.lengths.add(new long[] {now, length});
                         }
