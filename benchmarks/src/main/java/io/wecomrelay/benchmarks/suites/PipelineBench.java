@@ -11,9 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.regex.Pattern;
 
-import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisFuture;
 import io.wecomrelay.benchmarks.Bench;
 import io.wecomrelay.benchmarks.Table;
 import io.wecomrelay.benchmarks.infra.BenchBots;
@@ -40,7 +38,7 @@ import org.HdrHistogram.Histogram;
  * <li>Dify delta written → visible in Redis, where every refresh reads it: worker (SSE decode,
  *     coalescing), chunks topic, responder fold. The write time of delta k is the simulator's
  *     schedule, receivedAt + k x cadence, so timer drift in the simulator counts against us; a
- *     sample of streams is read from Redis every {@value #POLL_MS} ms (up to that much resolution).</li>
+ *     sample of streams is timed by Redis keyspace notifications of their writes.</li>
  * </ol>
  */
 public final class PipelineBench implements Bench.Suite {
@@ -50,7 +48,6 @@ public final class PipelineBench implements Bench.Suite {
     static final int DELTAS = 5;
     static final Duration CADENCE = Duration.ofMillis(200);
     static final int SAMPLE_EVERY = 25;
-    static final int POLL_MS = 5;
 
     @Override
     public String name() {
@@ -64,11 +61,14 @@ public final class PipelineBench implements Bench.Suite {
                     .withCadence(DELTAS, CADENCE).withRequestLogCapacity(200_000)));
             Path botsFile = stack.work().resolve("bots.yaml");
             List<BenchBots.Bot> bots = BenchBots.write(botsFile, BOTS, sim.baseUrl(), DifySimulatorConfig.DEFAULT_API_KEY, 120);
-            var services = stack.services(botsFile, List.of(BenchStack.ServiceSpec.of("ingress"),
-                    BenchStack.ServiceSpec.of("processor"),
-                    new BenchStack.ServiceSpec("llm-worker", BenchStack.SERVICE_JVM,
-                            Map.of("RELAY_WORKER_CONSUMER_MAX_IN_FLIGHT", "2048"), List.of()),
-                    BenchStack.ServiceSpec.of("responder")));
+            Map<String, String> extra = extraEnv();
+            var workerEnv = new java.util.HashMap<>(extra);
+            workerEnv.put("RELAY_WORKER_CONSUMER_MAX_IN_FLIGHT", "2048");
+            var services = stack.services(botsFile, List.of(
+                    new BenchStack.ServiceSpec("ingress", BenchStack.SERVICE_JVM, extra, List.of()),
+                    new BenchStack.ServiceSpec("processor", BenchStack.SERVICE_JVM, extra, List.of()),
+                    new BenchStack.ServiceSpec("llm-worker", BenchStack.SERVICE_JVM, workerEnv, List.of()),
+                    new BenchStack.ServiceSpec("responder", BenchStack.SERVICE_JVM, extra, List.of())));
             var ingress = services.get(0);
             var signer = new SignedCallbacks(bots);
             String run = Long.toString(System.currentTimeMillis(), 36);
@@ -80,10 +80,13 @@ public final class PipelineBench implements Bench.Suite {
                 // a cold stack (four JVMs compiling at once) cannot take 500/s at once: warm up gently first
                 Duration gentle = context.time(Duration.ofSeconds(20));
                 context.log("warm-up: 100 messages/s for " + gentle.toSeconds() + " s (not recorded)");
-                List<SignedRequest> warmPool = signer.signAll((int) (100 * gentle.toSeconds()), i -> WecomMessages.text(
-                        signer.bot(i).id(), "warm-" + run + "-" + i, "w" + i, null, "warm-up " + i));
+                List<String> warmStreams = new ArrayList<>();
+                List<SignedRequest> warmPool = signer.signAll((int) (100 * gentle.toSeconds()), i -> {
+                    warmStreams.add(StreamIds.of(signer.bot(i).id(), "warm-" + run + "-" + i));
+                    return WecomMessages.text(signer.bot(i).id(), "warm-" + run + "-" + i, "w" + i, null, "warm-up " + i);
+                });
                 OpenLoad.open(i -> Targets.send(client, warmPool, i), 100, Duration.ZERO, gentle);
-                Thread.sleep(3_000);
+                awaitIdle(context, redis, warmStreams);
                 int phase = 0;
                 for (double rate : RATES) {
                     phase++;
@@ -94,8 +97,11 @@ public final class PipelineBench implements Bench.Suite {
             }
             table.note("legs: 1 = callback accepted (ingress's 200, after Kafka's ack) -> Dify request received (simulator's "
                     + "receivedAt); 1' = the same from the scheduled send time; 2 = delta k written (receivedAt + k x "
-                    + CADENCE.toMillis() + " ms, the simulator's schedule) -> visible in Redis stream:{id} (sampled every "
-                    + POLL_MS + " ms, every " + SAMPLE_EVERY + "th message; what any refresh reads).");
+                    + CADENCE.toMillis() + " ms, the simulator's schedule) -> visible in Redis stream:{id} (every " + SAMPLE_EVERY
+                    + "th message, timed by Redis keyspace notifications of the responder's writes; what any refresh reads).");
+            if (!extraEnv().isEmpty()) {
+                table.note("settings for this run (BENCH_PIPELINE_ENV): " + extraEnv());
+            }
             table.note("llm-worker max-in-flight 2048 (default 256 < the ~" + (int) (500 * (DELTAS + 1) * CADENCE.toMillis() / 1000)
                     + " replies open at once at 500/s); processor commit-interval at its default (100 ms); all else defaults; "
                     + BOTS + " bots, one new user per message. No WeCom refresh polls in this run (see the refresh benchmark).");
@@ -119,9 +125,6 @@ public final class PipelineBench implements Bench.Suite {
         var sentAt = new AtomicLongArray(total);
         var acceptedAt = new AtomicLongArray(total);
         var sampler = new Sampler(redis);
-        Thread samplerThread = new Thread(sampler, "pipeline-sampler");
-        samplerThread.setDaemon(true);
-        samplerThread.start();
         long chatsBefore = sim.chatRequestCount();
         OpenLoad.Result load;
         try {
@@ -137,15 +140,20 @@ public final class PipelineBench implements Bench.Suite {
                     }
                 });
             }, rate, warmup, measure);
-            // wait for every message to reach Dify and every sampled stream to finish (or give up after 60 s)
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            // wait for every message to reach Dify and every sampled stream to finish: the next phase starts idle
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             while ((sim.chatRequestCount() - chatsBefore < load.ok() || !sampler.allFinished()) && System.nanoTime() < deadline) {
                 Thread.sleep(200);
             }
-            Thread.sleep(CADENCE.toMillis() * 2);
+            var streams = new ArrayList<String>();
+            for (int i = 0; i < total; i++) {
+                if (acceptedAt.get(i) != 0) {
+                    streams.add(StreamIds.of(signer.bot(i).id(), msgIds.get(i)));
+                }
+            }
+            awaitIdle(context, redis, streams);
         } finally {
-            sampler.stop();
-            samplerThread.join(2_000);
+            sampler.close();
         }
 
         var fromAccepted = histogram();
@@ -171,6 +179,7 @@ public final class PipelineBench implements Bench.Suite {
             fromSent.recordValue(Math.max(0, received - sentAt.get(i)));
             Track track = sampler.tracks.get(i);
             if (track != null) {
+              synchronized (track) {
                 List<Integer> boundaries = boundaries(DifySimulator.expectedAnswer(request.query()));
                 boolean any = false;
                 for (int k = 0; k < boundaries.size(); k++) {
@@ -194,6 +203,7 @@ public final class PipelineBench implements Bench.Suite {
                     context.log("sampled stream without a visible delta: expected " + boundaries + " code points, Redis had "
                             + track.lastContent);
                 }
+              }
             }
         }
         String r = (int) rate + "/s";
@@ -207,6 +217,53 @@ public final class PipelineBench implements Bench.Suite {
         table.note(r + ": achieved " + Table.fmt(load.achievedPerSec()) + " callbacks/s; " + load.failed() + " failed; "
                 + chats + " of " + (total - warmupCount) + " measured messages reached Dify; " + sampler.tracks.size()
                 + " streams sampled for leg 2.");
+    }
+
+    /**
+     * Waits until every one of {@code streamIds} is finished in Redis (the responder folded the last
+     * chunk), so that each measured phase starts on an idle pipeline, not behind the previous
+     * phase's backlog. Gives up after two minutes.
+     */
+    private static void awaitIdle(Bench.Context context, RedisClient redis, List<String> streamIds) throws Exception {
+        long started = System.nanoTime();
+        long deadline = started + TimeUnit.SECONDS.toNanos(120);
+        var pending = new ArrayList<>(streamIds);
+        try (var connection = redis.connect()) {
+            var async = connection.async();
+            while (!pending.isEmpty() && System.nanoTime() < deadline) {
+                var futures = new ArrayList<io.lettuce.core.RedisFuture<String>>();
+                for (String id : pending) {
+                    futures.add(async.hget(StreamStateKeys.key(id), StreamStateKeys.FINISH));
+                }
+                var still = new ArrayList<String>();
+                for (int i = 0; i < pending.size(); i++) {
+                    if (!"1".equals(futures.get(i).get(10, TimeUnit.SECONDS))) {
+                        still.add(pending.get(i));
+                    }
+                }
+                pending = still;
+                if (!pending.isEmpty()) {
+                    Thread.sleep(500);
+                }
+            }
+        }
+        context.log("pipeline drained in " + Table.fmt((System.nanoTime() - started) / 1e9) + " s"
+                + (pending.isEmpty() ? "" : "; " + pending.size() + " streams still unfinished"));
+    }
+
+    /** {@code BENCH_PIPELINE_ENV="NAME=value,NAME=value"}: settings for every service (Spring's relaxed env names). */
+    static Map<String, String> extraEnv() {
+        var env = new java.util.LinkedHashMap<String, String>();
+        String spec = System.getenv("BENCH_PIPELINE_ENV");
+        if (spec != null) {
+            for (String pair : spec.split(",")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    env.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+                }
+            }
+        }
+        return env;
     }
 
     private static void legRow(Table table, String rate, String leg, Histogram h) {
@@ -260,71 +317,67 @@ public final class PipelineBench implements Bench.Suite {
         }
     }
 
-    /** Reads the sampled streams' content and finish flag from Redis every few milliseconds. */
-    static final class Sampler implements Runnable {
+    /**
+     * Watches the sampled streams through Redis keyspace notifications: every write to a sampled
+     * {@code stream:{id}} (the responder's fold script) pushes an event; on each event the content
+     * and finish flag are read once. Cheap (only sampled keys, no polling) and timed to the write.
+     */
+    static final class Sampler implements AutoCloseable {
         final Map<Integer, Track> tracks = new ConcurrentHashMap<>();
-        private final Map<Integer, Track> active = new ConcurrentHashMap<>();
-        private final RedisClient client;
-        private volatile boolean running = true;
+        private final Map<String, Track> byChannel = new ConcurrentHashMap<>();
+        private final io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String> pubsub;
+        private final io.lettuce.core.api.StatefulRedisConnection<String, String> reads;
 
         Sampler(RedisClient client) {
-            this.client = client;
+            try (var admin = client.connect()) {
+                admin.sync().configSet("notify-keyspace-events", "Kh"); // keyspace events for hash commands
+            }
+            reads = client.connect();
+            pubsub = client.connectPubSub();
+            pubsub.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, String message) {
+                    Track track = byChannel.get(channel);
+                    if (track != null) {
+                        read(track, nowMicros());
+                    }
+                }
+            });
         }
 
         void track(int index, String streamId) {
             var track = new Track(StreamStateKeys.key(streamId));
             tracks.put(index, track);
-            active.put(index, track);
+            String channel = "__keyspace@0__:" + track.key;
+            byChannel.put(channel, track);
+            pubsub.async().subscribe(channel).thenRun(() -> read(track, nowMicros())); // anything written before
         }
 
         boolean allFinished() {
-            return active.isEmpty();
+            long now = nowMicros();
+            return tracks.values().stream().allMatch(t -> t.finishedAt > 0 || now - t.startedAt > 90_000_000);
         }
 
-        void stop() {
-            running = false;
+        private void read(Track track, long notifiedAt) {
+            reads.async().hmget(track.key, StreamStateKeys.CONTENT, StreamStateKeys.FINISH).thenAccept(values -> {
+                String content = values.get(0).getValueOrElse("");
+                int length = content.codePointCount(0, content.length());
+                synchronized (track) {
+                    track.lastContent = content;
+                    if (track.lengths.isEmpty() || track.lengths.get(track.lengths.size() - 1)[1] < length) {
+                        track.lengths.add(new long[] {notifiedAt, length});
+                    }
+                    if (track.finishedAt == 0 && "1".equals(values.get(1).getValueOrElse("0"))) {
+                        track.finishedAt = notifiedAt;
+                    }
+                }
+            });
         }
 
         @Override
-        public void run() {
-            try (var connection = client.connect()) {
-                var async = connection.async();
-                while (running) {
-                    long tick = System.nanoTime();
-                    var pending = new ArrayList<Map.Entry<Track, RedisFuture<List<KeyValue<String, String>>>>>();
-                    for (Track track : active.values()) {
-                        pending.add(Map.entry(track, async.hmget(track.key, StreamStateKeys.CONTENT, StreamStateKeys.FINISH)));
-                    }
-                    for (var entry : pending) {
-                        Track track = entry.getKey();
-                        List<KeyValue<String, String>> values;
-                        try {
-                            values = entry.getValue().get(1, TimeUnit.SECONDS);
-                        } catch (Exception e) {
-                            continue;
-                        }
-                        long now = nowMicros();
-                        String content = values.get(0).getValueOrElse("");
-                        int length = content.codePointCount(0, content.length());
-                        track.lastContent = content;
-                        if (track.lengths.isEmpty() || track.lengths.get(track.lengths.size() - 1)[1] < length) {
-                            track.lengths.add(new long[] {now, length});
-                        }
-                        if ("1".equals(values.get(1).getValueOrElse("0"))) {
-                            track.finishedAt = now;
-                        }
-                        if (track.finishedAt > 0 || now - track.startedAt > 90_000_000) {
-                            active.values().remove(track);
-                        }
-                    }
-                    long sleep = TimeUnit.MILLISECONDS.toNanos(POLL_MS) - (System.nanoTime() - tick);
-                    if (sleep > 0) {
-                        TimeUnit.NANOSECONDS.sleep(sleep);
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        public void close() {
+            pubsub.close();
+            reads.close();
         }
     }
 }
