@@ -1,41 +1,57 @@
 #!/usr/bin/env bash
-# Builds the benchmarks module and runs one JMH suite, then prints a summary.
-#   bench/run.sh codec [extra JMH options, e.g. -f 1 -i 3]
-# Raw JMH results go to bench/results/ (not committed). Needs JDK 17 and Maven; never installs to ~/.m2.
+# The benchmark suite (issue 8). One command, on this machine, about 20 minutes for all of it:
+#   bench/run.sh                      all benchmarks, in this order
+#   bench/run.sh codec ingress ...    a subset by name
+# names: codec ingress refresh pipeline worker replay
+#
+# It builds what it needs (the services' executable jars and the benchmarks classpath), starts the
+# Kafka broker, Redis, the simulators and the services itself, warms up before it measures, and
+# prints one table per benchmark: the figure, the baseline measured in the same run, the ratio.
+# Tables and raw output go to bench/results/ (not committed); BENCHMARKS.md keeps the latest tables.
+# Needs JDK 17 and Node 18+ (for the @wecom/crypto peer). Never installs to ~/.m2.
+#
+# Environment: BENCH_QUICK=1 shortens every phase (a smoke run; numbers are not comparable),
+#              BENCH_SKIP_BUILD=1 reuses the last build, BENCH_JMH_OPTS extra JMH options for codec.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$(pwd)
 
-suite="${1:-}"
-case "$suite" in
-    codec) pattern='io\.wecomrelay\.benchmarks\.codec\.CodecBenchmark\..*' ;;
-    *) echo "usage: bench/run.sh codec [JMH options]" >&2; exit 2 ;;
-esac
-shift
+all=(codec ingress refresh pipeline worker replay)
+if [[ $# -eq 0 ]]; then
+    names=("${all[@]}")
+else
+    names=("$@")
+    for name in "${names[@]}"; do
+        [[ " ${all[*]} " == *" $name "* ]] || { echo "unknown benchmark '$name'; known: ${all[*]}" >&2; exit 2; }
+    done
+fi
 
-# One reactor build: schemas resolves from the reactor, so nothing has to be installed.
-./mvnw -B -q -pl benchmarks -am package dependency:build-classpath -DskipTests \
-    -Dmdep.outputFile=target/classpath.txt
+results="$root/bench/results"
+mkdir -p "$results"
+started=$(date +%s)
 
-mkdir -p bench/results
-csv="bench/results/${suite}.csv"
-java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" org.openjdk.jmh.Main \
-    "$pattern" -rf csv -rff "$csv" "$@"
+if [[ "${BENCH_SKIP_BUILD:-}" != 1 ]]; then
+    echo "== build: ./mvnw -B -q -DskipTests package (services' exec jars + benchmarks classpath)"
+    # One reactor build: schemas, simulators and testkit resolve from the reactor, nothing is installed.
+    ./mvnw -B -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt \
+        -Dmdep.includeScope=runtime
+fi
+classpath="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")"
 
-# Summary: one row per benchmark, both engines, and the BouncyCastle/JCA ratio (> 1 means JCA is faster).
-awk -F',' '
-    NR == 1 { next }
-    {
-        sub(/\r$/, "")
-        for (i = 1; i <= NF; i++) gsub(/"/, "", $i)
-        name = $1; sub(/.*\./, "", name)
-        score[name, $8] = $5; err[name, $8] = $6; unit = $7
-        if (!(name in seen)) { seen[name] = 1; order[++n] = name }
-    }
-    END {
-        printf "\n%-20s %23s %23s %10s\n", "benchmark", "jca (" unit ")", "bouncycastle (" unit ")", "bc/jca"
-        for (k = 1; k <= n; k++) {
-            b = order[k]
-            printf "%-20s %14.3f ± %-6.3f %14.3f ± %-6.3f %9.2fx\n", b, score[b, "jca"], err[b, "jca"],
-                score[b, "bouncycastle"], err[b, "bouncycastle"], score[b, "bouncycastle"] / score[b, "jca"]
-        }
-    }' "$csv"
+java_names=()
+for name in "${names[@]}"; do
+    case "$name" in
+        codec) bench/codec.sh "$classpath" | tee "$results/codec.txt" ;;
+        *) java_names+=("$name") ;;
+    esac
+done
+
+if [[ ${#java_names[@]} -gt 0 ]]; then
+    # The harness JVM runs the load generators and the in-process Dify simulator; the broker, the
+    # baseline server and the services run as their own processes (see io.wecomrelay.benchmarks.Bench).
+    java -Xms1g -Xmx2g -XX:+UseParallelGC -Dfile.encoding=UTF-8 -cp "$classpath" io.wecomrelay.benchmarks.Bench \
+        --root "$root" --results "$results" "${java_names[@]}"
+fi
+
+echo
+echo "== done in $(( $(date +%s) - started )) s; tables in bench/results/*.txt"

@@ -1,0 +1,383 @@
+package io.wecomrelay.benchmarks.suites;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.regex.Pattern;
+
+import io.lettuce.core.RedisClient;
+import io.wecomrelay.benchmarks.Bench;
+import io.wecomrelay.benchmarks.Table;
+import io.wecomrelay.benchmarks.infra.BenchBots;
+import io.wecomrelay.benchmarks.infra.BenchStack;
+import io.wecomrelay.benchmarks.load.LoadClient;
+import io.wecomrelay.benchmarks.load.OpenLoad;
+import io.wecomrelay.benchmarks.load.SignedCallbacks;
+import io.wecomrelay.benchmarks.load.SignedRequest;
+import io.wecomrelay.schemas.ids.StreamIds;
+import io.wecomrelay.schemas.stream.StreamStateKeys;
+import io.wecomrelay.sim.dify.DifySimulator;
+import io.wecomrelay.sim.dify.DifySimulatorConfig;
+import io.wecomrelay.sim.dify.RecordedChatRequest;
+import io.wecomrelay.sim.wecom.WecomMessages;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The whole pipeline at 500 messages/s (open model), the Dify simulator answering every message
+ * with {@value #DELTAS} deltas {@code CADENCE} apart. Two legs, each p50/p99:
+ * <ol>
+ * <li>callback accepted (ingress's 200, after Kafka's ack) → Dify request received (the simulator's
+ *     {@link RecordedChatRequest#receivedAt()}): ingress topic, processor (EOS), accepted topic,
+ *     worker;</li>
+ * <li>Dify delta written → visible in Redis, where every refresh reads it: worker (SSE decode,
+ *     coalescing), chunks topic, responder fold. The write time of delta k is the simulator's
+ *     schedule, receivedAt + k x cadence, so timer drift in the simulator counts against us; a
+ *     sample of streams is timed by Redis keyspace notifications of their writes.</li>
+ * </ol>
+ */
+public final class PipelineBench implements Bench.Suite {
+
+    static final double[] RATES = {100, 500};
+    static final int BOTS = 500;
+    static final int DELTAS = 5;
+    static final Duration CADENCE = Duration.ofMillis(200);
+    static final int SAMPLE_EVERY = 25;
+
+    @Override
+    public String name() {
+        return "pipeline";
+    }
+
+    @Override
+    public Table run(Bench.Context context) throws Exception {
+        try (var stack = BenchStack.start(context.root(), context.results(), name())) {
+            DifySimulator sim = stack.own(DifySimulator.start(DifySimulatorConfig.defaults()
+                    .withCadence(DELTAS, CADENCE).withRequestLogCapacity(200_000)));
+            Path botsFile = stack.work().resolve("bots.yaml");
+            List<BenchBots.Bot> bots = BenchBots.write(botsFile, BOTS, sim.baseUrl(), DifySimulatorConfig.DEFAULT_API_KEY, 120);
+            Map<String, String> extra = extraEnv();
+            var workerEnv = new java.util.HashMap<>(extra);
+            workerEnv.put("RELAY_WORKER_CONSUMER_MAX_IN_FLIGHT", "2048");
+            var services = stack.services(botsFile, List.of(
+                    new BenchStack.ServiceSpec("ingress", BenchStack.SERVICE_JVM, extra, List.of()),
+                    new BenchStack.ServiceSpec("processor", BenchStack.SERVICE_JVM, extra, List.of()),
+                    new BenchStack.ServiceSpec("llm-worker", BenchStack.SERVICE_JVM, workerEnv, List.of()),
+                    new BenchStack.ServiceSpec("responder", BenchStack.SERVICE_JVM, extra, List.of())));
+            var ingress = services.get(0);
+            var signer = new SignedCallbacks(bots);
+            String run = Long.toString(System.currentTimeMillis(), 36);
+            var table = new Table("pipeline: messages through ingress, processor, llm-worker, responder; Dify simulator with "
+                    + DELTAS + " deltas every " + CADENCE.toMillis() + " ms",
+                    "rate", "leg", "samples", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "target p99", "");
+            RedisClient redis = RedisClient.create(stack.redisUrl());
+            try (var client = new LoadClient(ingress.baseUrl(), 256)) {
+                // a cold stack (four JVMs compiling at once) cannot take 500/s at once: warm up gently first
+                Duration gentle = context.time(Duration.ofSeconds(20));
+                context.log("warm-up: 100 messages/s for " + gentle.toSeconds() + " s (not recorded)");
+                List<String> warmStreams = new ArrayList<>();
+                List<SignedRequest> warmPool = signer.signAll((int) (100 * gentle.toSeconds()), i -> {
+                    warmStreams.add(StreamIds.of(signer.bot(i).id(), "warm-" + run + "-" + i));
+                    return WecomMessages.text(signer.bot(i).id(), "warm-" + run + "-" + i, "w" + i, null, "warm-up " + i);
+                });
+                OpenLoad.open(i -> Targets.send(client, warmPool, i), 100, Duration.ZERO, gentle);
+                awaitIdle(context, redis, warmStreams);
+                int phase = 0;
+                for (double rate : RATES) {
+                    phase++;
+                    phase(context, table, sim, client, signer, redis, run, phase, rate);
+                }
+            } finally {
+                redis.shutdown();
+            }
+            table.note("legs: 1 = callback accepted (ingress's 200, after Kafka's ack) -> Dify request received (simulator's "
+                    + "receivedAt); 1' = the same from the scheduled send time; 2 = delta k written (receivedAt + k x "
+                    + CADENCE.toMillis() + " ms, the simulator's schedule) -> visible in Redis stream:{id} (every " + SAMPLE_EVERY
+                    + "th message, timed by Redis keyspace notifications of the responder's writes; what any refresh reads).");
+            if (!extraEnv().isEmpty()) {
+                table.note("settings for this run (BENCH_PIPELINE_ENV): " + extraEnv());
+            }
+            table.note("llm-worker max-in-flight 2048 (default 256 < the ~" + (int) (500 * (DELTAS + 1) * CADENCE.toMillis() / 1000)
+                    + " replies open at once at 500/s); processor commit-interval at its default (100 ms); all else defaults; "
+                    + BOTS + " bots, one new user per message. No WeCom refresh polls in this run (see the refresh benchmark).");
+            return table;
+        }
+    }
+
+    private void phase(Bench.Context context, Table table, DifySimulator sim, LoadClient client, SignedCallbacks signer,
+                       RedisClient redis, String run, int phase, double rate) throws Exception {
+        Duration warmup = context.time(Duration.ofSeconds(5));
+        Duration measure = context.time(Duration.ofSeconds(20));
+        int warmupCount = (int) (rate * warmup.toSeconds());
+        int total = warmupCount + (int) (rate * measure.toSeconds());
+        List<String> msgIds = new ArrayList<>(total);
+        List<SignedRequest> pool = signer.signAll(total, i -> {
+            String msgId = "pl-" + run + "-" + phase + "-" + i;
+            msgIds.add(msgId);
+            return WecomMessages.text(signer.bot(i).id(), msgId, "p" + phase + "u" + i, null,
+                    "p" + phase + "q" + i + ": 你好，请简单回答一下。");
+        });
+        var sentAt = new AtomicLongArray(total);
+        var acceptedAt = new AtomicLongArray(total);
+        var sampler = new Sampler(redis);
+        long chatsBefore = sim.chatRequestCount();
+        OpenLoad.Result load;
+        try {
+            context.log((int) rate + " messages/s: " + warmup.toSeconds() + " s warm-up, then " + measure.toSeconds() + " s measured");
+            load = OpenLoad.open(i -> {
+                sentAt.set(i, nowMicros());
+                return Targets.send(client, pool, i).doOnNext(status -> {
+                    if (status == 200) {
+                        acceptedAt.set(i, nowMicros());
+                        if (i >= warmupCount && i % SAMPLE_EVERY == 0) {
+                            sampler.track(i, StreamIds.of(signer.bot(i).id(), msgIds.get(i)));
+                        }
+                    }
+                });
+            }, rate, warmup, measure);
+            // wait for every message to reach Dify and every sampled stream to finish: the next phase starts idle
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while ((sim.chatRequestCount() - chatsBefore < load.ok() || !sampler.allFinished()) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            var streams = new ArrayList<String>();
+            for (int i = 0; i < total; i++) {
+                if (acceptedAt.get(i) != 0) {
+                    streams.add(StreamIds.of(signer.bot(i).id(), msgIds.get(i)));
+                }
+            }
+            awaitIdle(context, redis, streams);
+        } finally {
+            sampler.close();
+        }
+
+        var fromAccepted = histogram();
+        var fromSent = histogram();
+        var firstDelta = histogram();
+        var allDeltas = histogram();
+        var finish = histogram();
+        int chats = 0;
+        int unmatched = 0;
+        Pattern tag = Pattern.compile("p" + phase + "q(\\d+):");
+        for (RecordedChatRequest request : sim.chatRequests()) {
+            var matcher = request.query() == null ? null : tag.matcher(request.query());
+            if (matcher == null || !matcher.find()) {
+                continue;
+            }
+            int i = Integer.parseInt(matcher.group(1));
+            if (i < warmupCount || i >= total || acceptedAt.get(i) == 0) {
+                continue;
+            }
+            chats++;
+            long received = micros(request.receivedAt());
+            fromAccepted.recordValue(Math.max(0, received - acceptedAt.get(i)));
+            fromSent.recordValue(Math.max(0, received - sentAt.get(i)));
+            Track track = sampler.tracks.get(i);
+            if (track != null) {
+              synchronized (track) {
+                List<Integer> boundaries = boundaries(DifySimulator.expectedAnswer(request.query()));
+                boolean any = false;
+                for (int k = 0; k < boundaries.size(); k++) {
+                    long visible = track.firstAtLeast(boundaries.get(k));
+                    if (visible > 0) {
+                        any = true;
+                        long written = received + (k + 1) * CADENCE.toNanos() / 1000;
+                        long leg = Math.max(0, visible - written);
+                        allDeltas.recordValue(leg);
+                        if (k == 0) {
+                            firstDelta.recordValue(leg);
+                        }
+                    }
+                }
+                if (track.finishedAt > 0) {
+                    // message_end follows the last delta after one more cadence
+                    long written = received + (boundaries.size() + 1) * CADENCE.toNanos() / 1000;
+                    finish.recordValue(Math.max(0, track.finishedAt - written));
+                }
+                if (!any && unmatched++ < 3) {
+                    context.log("sampled stream without a visible delta: expected " + boundaries + " code points, Redis had "
+                            + track.lastContent);
+                }
+              }
+            }
+        }
+        String r = (int) rate + "/s";
+        table.row(r, "ingress: callback sent -> 200 (Kafka ack)", load.ok(), load.p50Ms(), load.p99Ms(), load.p999Ms(),
+                load.maxMs(), "-", "");
+        legRow(table, r, "1: accepted (200) -> Dify request received", fromAccepted);
+        legRow(table, r, "1': callback sent -> Dify request received", fromSent);
+        legRow(table, r, "2: delta written -> visible in Redis (first delta)", firstDelta);
+        legRow(table, r, "2: delta written -> visible in Redis (every delta)", allDeltas);
+        legRow(table, r, "2: message_end written -> finish visible", finish);
+        table.note(r + ": achieved " + Table.fmt(load.achievedPerSec()) + " callbacks/s; " + load.failed() + " failed; "
+                + chats + " of " + (total - warmupCount) + " measured messages reached Dify; " + sampler.tracks.size()
+                + " streams sampled for leg 2.");
+    }
+
+    /**
+     * Waits until every one of {@code streamIds} is finished in Redis (the responder folded the last
+     * chunk), so that each measured phase starts on an idle pipeline, not behind the previous
+     * phase's backlog. Gives up after two minutes.
+     */
+    private static void awaitIdle(Bench.Context context, RedisClient redis, List<String> streamIds) throws Exception {
+        long started = System.nanoTime();
+        long deadline = started + TimeUnit.SECONDS.toNanos(120);
+        var pending = new ArrayList<>(streamIds);
+        try (var connection = redis.connect()) {
+            var async = connection.async();
+            while (!pending.isEmpty() && System.nanoTime() < deadline) {
+                var futures = new ArrayList<io.lettuce.core.RedisFuture<String>>();
+                for (String id : pending) {
+                    futures.add(async.hget(StreamStateKeys.key(id), StreamStateKeys.FINISH));
+                }
+                var still = new ArrayList<String>();
+                for (int i = 0; i < pending.size(); i++) {
+                    if (!"1".equals(futures.get(i).get(10, TimeUnit.SECONDS))) {
+                        still.add(pending.get(i));
+                    }
+                }
+                pending = still;
+                if (!pending.isEmpty()) {
+                    Thread.sleep(500);
+                }
+            }
+        }
+        context.log("pipeline drained in " + Table.fmt((System.nanoTime() - started) / 1e9) + " s"
+                + (pending.isEmpty() ? "" : "; " + pending.size() + " streams still unfinished"));
+    }
+
+    /** {@code BENCH_PIPELINE_ENV="NAME=value,NAME=value"}: settings for every service (Spring's relaxed env names). */
+    static Map<String, String> extraEnv() {
+        var env = new java.util.LinkedHashMap<String, String>();
+        String spec = System.getenv("BENCH_PIPELINE_ENV");
+        if (spec != null) {
+            for (String pair : spec.split(",")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    env.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+                }
+            }
+        }
+        return env;
+    }
+
+    private static void legRow(Table table, String rate, String leg, Histogram h) {
+        boolean met = h.getTotalCount() > 0 && h.getValueAtPercentile(99) / 1000.0 <= 50;
+        table.row(rate, leg, h.getTotalCount(), h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
+                h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, "<= 50 ms", Table.metOrMissed(met));
+    }
+
+    private static Histogram histogram() {
+        return new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
+    }
+
+    /** Cumulative code-point lengths after each delta, as the simulator cuts the answer. */
+    static List<Integer> boundaries(String answer) {
+        int length = answer.codePointCount(0, answer.length());
+        int pieces = Math.max(1, Math.min(DELTAS, length));
+        var result = new ArrayList<Integer>();
+        for (int i = 1; i <= pieces; i++) {
+            result.add((int) ((long) length * i / pieces));
+        }
+        return result;
+    }
+
+    static long nowMicros() {
+        return micros(Instant.now());
+    }
+
+    static long micros(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1000;
+    }
+
+    /** What one sampled stream looked like in Redis over time. */
+    static final class Track {
+        final String key;
+        final long startedAt = nowMicros();
+        final List<long[]> lengths = new ArrayList<>(); // {micros, code points}, each time it grew
+        volatile String lastContent = "";
+        volatile long finishedAt;
+
+        Track(String key) {
+            this.key = key;
+        }
+
+        long firstAtLeast(int codePoints) {
+            for (long[] seen : lengths) {
+                if (seen[1] >= codePoints) {
+                    return seen[0];
+                }
+            }
+            return 0;
+        }
+    }
+
+    /**
+     * Watches the sampled streams through Redis keyspace notifications: every write to a sampled
+     * {@code stream:{id}} (the responder's fold script) pushes an event; on each event the content
+     * and finish flag are read once. Cheap (only sampled keys, no polling) and timed to the write.
+     */
+    static final class Sampler implements AutoCloseable {
+        final Map<Integer, Track> tracks = new ConcurrentHashMap<>();
+        private final Map<String, Track> byChannel = new ConcurrentHashMap<>();
+        private final io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String> pubsub;
+        private final io.lettuce.core.api.StatefulRedisConnection<String, String> reads;
+
+        Sampler(RedisClient client) {
+            try (var admin = client.connect()) {
+                admin.sync().configSet("notify-keyspace-events", "Kh"); // keyspace events for hash commands
+            }
+            reads = client.connect();
+            pubsub = client.connectPubSub();
+            pubsub.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, String message) {
+                    Track track = byChannel.get(channel);
+                    if (track != null) {
+                        read(track, nowMicros());
+                    }
+                }
+            });
+        }
+
+        void track(int index, String streamId) {
+            var track = new Track(StreamStateKeys.key(streamId));
+            tracks.put(index, track);
+            String channel = "__keyspace@0__:" + track.key;
+            byChannel.put(channel, track);
+            pubsub.async().subscribe(channel).thenRun(() -> read(track, nowMicros())); // anything written before
+        }
+
+        boolean allFinished() {
+            long now = nowMicros();
+            return tracks.values().stream().allMatch(t -> t.finishedAt > 0 || now - t.startedAt > 90_000_000);
+        }
+
+        private void read(Track track, long notifiedAt) {
+            reads.async().hmget(track.key, StreamStateKeys.CONTENT, StreamStateKeys.FINISH).thenAccept(values -> {
+                String content = values.get(0).getValueOrElse("");
+                int length = content.codePointCount(0, content.length());
+                synchronized (track) {
+                    track.lastContent = content;
+                    if (track.lengths.isEmpty() || track.lengths.get(track.lengths.size() - 1)[1] < length) {
+                        track.lengths.add(new long[] {notifiedAt, length});
+                    }
+                    if (track.finishedAt == 0 && "1".equals(values.get(1).getValueOrElse("0"))) {
+                        track.finishedAt = notifiedAt;
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void close() {
+            pubsub.close();
+            reads.close();
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.wecomrelay.benchmarks.suites;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import io.wecomrelay.benchmarks.infra.BenchStack;
+import io.wecomrelay.benchmarks.infra.ChildProcess;
+import io.wecomrelay.benchmarks.load.BaselineServer;
+import io.wecomrelay.benchmarks.load.LoadClient;
+import io.wecomrelay.benchmarks.load.SignedRequest;
+import reactor.core.publisher.Mono;
+
+/** Helpers the ingress-facing benchmarks share. */
+final class Targets {
+
+    private Targets() {
+    }
+
+    /** Starts the no-durability baseline server with the same bots and JVM settings as ingress; returns its base URL. */
+    static String startBaseline(BenchStack stack, Path botsFile, int refreshContentBytes) throws IOException {
+        var started = ChildProcess.mainWithAnnouncement("baseline", BenchStack.SERVICE_JVM, BaselineServer.class.getName(),
+                List.of("--bots", botsFile.toString(), "--refresh-content-bytes", Integer.toString(refreshContentBytes)),
+                "LISTENING", stack.logs(), Duration.ofSeconds(60));
+        stack.own(started.process());
+        return "http://127.0.0.1:" + started.value();
+    }
+
+    /** Sends request {@code i % pool} and maps the answer to its status (200 only with a body). */
+    static Mono<Integer> send(LoadClient client, List<SignedRequest> pool, int i) {
+        return client.post(pool.get(i % pool.size()))
+                .map(answer -> answer.status() == 200 && answer.body().length == 0 ? 204 : answer.status());
+    }
+}
