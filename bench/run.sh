@@ -11,7 +11,9 @@
 # Needs JDK 17 and Node 18+ (for the @wecom/crypto peer). Never installs to ~/.m2.
 #
 # Environment: BENCH_QUICK=1 shortens every phase (a smoke run; numbers are not comparable),
-#              BENCH_SKIP_BUILD=1 reuses the last build, BENCH_JMH_OPTS extra JMH options for codec.
+#              BENCH_SKIP_BUILD=1 reuses the last build, BENCH_JMH_OPTS extra JMH options for codec,
+#              BENCH_JFR=1 records a JFR profile of every service (bench/results/logs/<name>/<module>.jfr),
+#              BENCH_SERVICE_ENV="NAME=value,..." gives every service a setting (an experiment; tables say so).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)

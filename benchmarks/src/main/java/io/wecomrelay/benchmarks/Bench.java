@@ -73,6 +73,10 @@ public final class Bench {
             long started = System.nanoTime();
             try {
                 Table table = suite.run(context);
+                if (!io.wecomrelay.benchmarks.infra.BenchStack.extraEnv().isEmpty()) {
+                    table.note("settings for every service in this run (BENCH_SERVICE_ENV): "
+                            + io.wecomrelay.benchmarks.infra.BenchStack.extraEnv());
+                }
                 table.note("(" + name + " took " + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s)");
                 out.print(table);
                 Files.writeString(context.results().resolve(name + ".txt"), table.toString(), StandardCharsets.UTF_8);

@@ -110,6 +110,7 @@ public final class BenchStack implements AutoCloseable {
             int port = freePort();
             var env = new HashMap<String, String>(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka, "REDIS_URL", redisUrl,
                     "WECOM_RELAY_BOTS_FILE", botsFile.toString()));
+            env.putAll(extraEnv());
             env.putAll(spec.env());
             var args = new ArrayList<>(List.of("-jar", jar.toString(), "--server.port=" + port,
                     "--spring.kafka.bootstrap-servers=" + kafka, "--spring.data.redis.url=" + redisUrl,
@@ -129,6 +130,25 @@ public final class BenchStack implements AutoCloseable {
             log.info("{} up on port {} pid {}", service.module(), service.port(), service.process().pid());
         }
         return started;
+    }
+
+    /**
+     * {@code BENCH_SERVICE_ENV="NAME=value,NAME=value"}: settings given to every service of every
+     * benchmark (Spring's relaxed environment names, e.g. RELAY_RESPONDER_LISTENER_CONCURRENCY=6), for
+     * experiments with settings; the tables say when it was set.
+     */
+    public static Map<String, String> extraEnv() {
+        var env = new java.util.LinkedHashMap<String, String>();
+        String spec = System.getenv("BENCH_SERVICE_ENV");
+        if (spec != null) {
+            for (String pair : spec.split(",")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    env.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+                }
+            }
+        }
+        return env;
     }
 
     /** Stops a child before the stack closes (it is not stopped twice). */

@@ -61,14 +61,11 @@ public final class PipelineBench implements Bench.Suite {
                     .withCadence(DELTAS, CADENCE).withRequestLogCapacity(200_000)));
             Path botsFile = stack.work().resolve("bots.yaml");
             List<BenchBots.Bot> bots = BenchBots.write(botsFile, BOTS, sim.baseUrl(), DifySimulatorConfig.DEFAULT_API_KEY, 120);
-            Map<String, String> extra = extraEnv();
-            var workerEnv = new java.util.HashMap<>(extra);
-            workerEnv.put("RELAY_WORKER_CONSUMER_MAX_IN_FLIGHT", "2048");
-            var services = stack.services(botsFile, List.of(
-                    new BenchStack.ServiceSpec("ingress", BenchStack.SERVICE_JVM, extra, List.of()),
-                    new BenchStack.ServiceSpec("processor", BenchStack.SERVICE_JVM, extra, List.of()),
-                    new BenchStack.ServiceSpec("llm-worker", BenchStack.SERVICE_JVM, workerEnv, List.of()),
-                    new BenchStack.ServiceSpec("responder", BenchStack.SERVICE_JVM, extra, List.of())));
+            var services = stack.services(botsFile, List.of(BenchStack.ServiceSpec.of("ingress"),
+                    BenchStack.ServiceSpec.of("processor"),
+                    new BenchStack.ServiceSpec("llm-worker", BenchStack.SERVICE_JVM,
+                            Map.of("RELAY_WORKER_CONSUMER_MAX_IN_FLIGHT", "2048"), List.of()),
+                    BenchStack.ServiceSpec.of("responder")));
             var ingress = services.get(0);
             var signer = new SignedCallbacks(bots);
             String run = Long.toString(System.currentTimeMillis(), 36);
@@ -99,9 +96,6 @@ public final class PipelineBench implements Bench.Suite {
                     + "receivedAt); 1' = the same from the scheduled send time; 2 = delta k written (receivedAt + k x "
                     + CADENCE.toMillis() + " ms, the simulator's schedule) -> visible in Redis stream:{id} (every " + SAMPLE_EVERY
                     + "th message, timed by Redis keyspace notifications of the responder's writes; what any refresh reads).");
-            if (!extraEnv().isEmpty()) {
-                table.note("settings for this run (BENCH_PIPELINE_ENV): " + extraEnv());
-            }
             table.note("llm-worker max-in-flight 2048 (default 256 < the ~" + (int) (500 * (DELTAS + 1) * CADENCE.toMillis() / 1000)
                     + " replies open at once at 500/s); processor commit-interval at its default (100 ms); all else defaults; "
                     + BOTS + " bots, one new user per message. No WeCom refresh polls in this run (see the refresh benchmark).");
@@ -249,21 +243,6 @@ public final class PipelineBench implements Bench.Suite {
         }
         context.log("pipeline drained in " + Table.fmt((System.nanoTime() - started) / 1e9) + " s"
                 + (pending.isEmpty() ? "" : "; " + pending.size() + " streams still unfinished"));
-    }
-
-    /** {@code BENCH_PIPELINE_ENV="NAME=value,NAME=value"}: settings for every service (Spring's relaxed env names). */
-    static Map<String, String> extraEnv() {
-        var env = new java.util.LinkedHashMap<String, String>();
-        String spec = System.getenv("BENCH_PIPELINE_ENV");
-        if (spec != null) {
-            for (String pair : spec.split(",")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    env.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
-                }
-            }
-        }
-        return env;
     }
 
     private static void legRow(Table table, String rate, String leg, Histogram h) {
