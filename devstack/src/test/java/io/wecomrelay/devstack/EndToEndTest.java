@@ -33,6 +33,12 @@ import org.junit.jupiter.api.Test;
  */
 class EndToEndTest {
 
+    /**
+     * Users are unique per run: Redis may outlive the Dify simulator (REDIS_URL), and a conversation
+     * id remembered from an earlier run would cost an extra 404 round trip to a fresh simulator.
+     */
+    static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+
     static LocalStack stack;
     static BotConfig bot;
     static WecomClient wecom;
@@ -63,7 +69,7 @@ class EndToEndTest {
         String question = "你好，端到端 " + UUID.randomUUID();
         var session = new ChatSession(wecom, bot.id(), Duration.ofMillis(300), Duration.ofMinutes(2));
 
-        ChatResult result = session.chat(UUID.randomUUID().toString(), "zhangsan", null, question, frame -> { });
+        ChatResult result = session.chat(UUID.randomUUID().toString(), "zhangsan-" + RUN, null, question, frame -> { });
 
         assertThat(result.finished()).isTrue();
         assertThat(result.finalContent()).isEqualTo(DifySimulator.expectedAnswer(question));
@@ -77,7 +83,7 @@ class EndToEndTest {
     void theSameMsgIdThreeTimesCausesOneDifyCallAndOneReply() throws Exception {
         String question = "retry storm " + UUID.randomUUID();
         String msgId = UUID.randomUUID().toString();
-        var message = WecomMessages.text(bot.id(), msgId, "lisi", null, question);
+        var message = WecomMessages.text(bot.id(), msgId, "lisi-" + RUN, null, question);
         var streamIds = new HashSet<String>();
 
         for (int i = 0; i < 3; i++) {
@@ -86,7 +92,7 @@ class EndToEndTest {
             streamIds.add(response.streamId());
         }
         var session = new ChatSession(wecom, bot.id(), Duration.ofMillis(300), Duration.ofMinutes(2));
-        ChatResult result = session.chat(msgId, "lisi", null, question, frame -> { });
+        ChatResult result = session.chat(msgId, "lisi-" + RUN, null, question, frame -> { });
 
         assertThat(streamIds).containsExactly(StreamIds.of(bot.id(), msgId));
         assertThat(result.streamId()).isEqualTo(StreamIds.of(bot.id(), msgId));
@@ -106,7 +112,7 @@ class EndToEndTest {
         assertThat(response.status()).isEqualTo(401);
         // the next good message is answered; the forged one never reached Dify
         var session = new ChatSession(wecom, bot.id(), Duration.ofMillis(300), Duration.ofMinutes(2));
-        assertThat(session.chat(UUID.randomUUID().toString(), "alice", null, "after forgery", frame -> { }).finished()).isTrue();
+        assertThat(session.chat(UUID.randomUUID().toString(), "alice-" + RUN, null, "after forgery", frame -> { }).finished()).isTrue();
         assertThat(stack.difySimulator().requestsFor(question)).isEmpty();
     }
 
