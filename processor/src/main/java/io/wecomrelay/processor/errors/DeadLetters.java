@@ -1,7 +1,5 @@
 package io.wecomrelay.processor.errors;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -70,9 +68,18 @@ final class DeadLetters {
         headers.add(name, value.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The exception and its causes with their frames, as a header value for operators. */
     private static String stackTrace(Exception exception) {
-        var out = new StringWriter();
-        exception.printStackTrace(new PrintWriter(out));
+        var out = new StringBuilder();
+        for (Throwable current = exception; current != null; current = current.getCause()) {
+            out.append(out.isEmpty() ? "" : "Caused by: ").append(current).append('\n');
+            for (StackTraceElement frame : current.getStackTrace()) {
+                out.append("\tat ").append(frame).append('\n');
+            }
+            if (current.getCause() == current) {
+                break;
+            }
+        }
         return out.toString();
     }
 }
