@@ -13,6 +13,8 @@ import io.wecomrelay.benchmarks.suites.PipelineBench;
 import io.wecomrelay.benchmarks.suites.RefreshBench;
 import io.wecomrelay.benchmarks.suites.ReplayBench;
 import io.wecomrelay.benchmarks.suites.WorkerBench;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The load benchmarks, run by {@code bench/run.sh} (which also runs the JMH codec benchmark):
@@ -21,6 +23,8 @@ import io.wecomrelay.benchmarks.suites.WorkerBench;
  * table and writes it to {@code results/<name>.txt}.
  */
 public final class Bench {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Bench.class);
 
     /** Context of one run. */
     public record Context(Path root, Path results, boolean quick, PrintStream out) {
@@ -82,8 +86,8 @@ public final class Bench {
                 Files.writeString(context.results().resolve(name + ".txt"), table.toString(), StandardCharsets.UTF_8);
             } catch (Exception | Error e) {
                 failures++;
-                out.println("   " + name + " FAILED: " + e);
-                e.printStackTrace(out);
+                out.println("   " + name + " FAILED: " + e + " (stack trace in the log)");
+                LOG.error("benchmark {} failed", name, e);
             }
         }
         System.exit(failures == 0 ? 0 : 1);

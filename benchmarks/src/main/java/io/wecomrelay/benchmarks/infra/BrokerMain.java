@@ -14,8 +14,7 @@ public final class BrokerMain {
 
     public static void main(String[] args) throws Exception {
         LocalKafka kafka = LocalKafka.start(0);
-        System.out.println("BOOTSTRAP " + kafka.bootstrapServers());
-        System.out.flush();
+        ParentChannel.announce("BOOTSTRAP " + kafka.bootstrapServers());
         while (System.in.read() != -1) {
             // wait for the parent
         }

@@ -31,8 +31,7 @@ public final class DifySimMain {
         control.createContext("/open", exchange -> answer(exchange, simulator.openStreams()));
         control.createContext("/requests", exchange -> answer(exchange, simulator.chatRequestCount()));
         control.start();
-        System.out.println("LISTENING " + simulator.port() + " " + control.getAddress().getPort());
-        System.out.flush();
+        ParentChannel.announce("LISTENING " + simulator.port() + " " + control.getAddress().getPort());
         while (System.in.read() != -1) {
             // wait for the parent
         }

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.wecomrelay.benchmarks.infra.ParentChannel;
 import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.ids.StreamIds;
@@ -78,8 +79,7 @@ public final class BaselineServer {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .route(routes -> routes.post("/wecom/callback/{botId}", server::handle))
                 .bindNow(Duration.ofSeconds(10));
-        System.out.println("LISTENING " + http.port());
-        System.out.flush();
+        ParentChannel.announce("LISTENING " + http.port());
         http.onDispose().block();
     }
 
