@@ -25,6 +25,7 @@ import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.sim.dify.DifySimulator;
 import io.wecomrelay.sim.dify.DifySimulatorConfig;
 import io.wecomrelay.sim.dify.RecordedChatRequest;
+import io.wecomrelay.sim.dify.RecordedFrame;
 import io.wecomrelay.sim.wecom.WecomMessages;
 import org.HdrHistogram.Histogram;
 
@@ -36,9 +37,10 @@ import org.HdrHistogram.Histogram;
  *     {@link RecordedChatRequest#receivedAt()}): ingress topic, processor (EOS), accepted topic,
  *     worker;</li>
  * <li>Dify delta written → visible in Redis, where every refresh reads it: worker (SSE decode,
- *     coalescing), chunks topic, responder fold. The write time of delta k is the simulator's
- *     schedule, receivedAt + k x cadence, so timer drift in the simulator counts against us; a
- *     sample of streams is timed by Redis keyspace notifications of their writes.</li>
+ *     coalescing), chunks topic, responder fold. The write time of delta k is when the simulator
+ *     handed that SSE frame to the connection ({@link RecordedFrame#sentAt()}), so the simulator's
+ *     own timer drift under load does not count; a sample of streams is timed by Redis keyspace
+ *     notifications of their writes.</li>
  * </ol>
  */
 public final class PipelineBench implements Bench.Suite {
@@ -93,8 +95,8 @@ public final class PipelineBench implements Bench.Suite {
                 redis.shutdown();
             }
             table.note("legs: 1 = callback accepted (ingress's 200, after Kafka's ack) -> Dify request received (simulator's "
-                    + "receivedAt); 1' = the same from the scheduled send time; 2 = delta k written (receivedAt + k x "
-                    + CADENCE.toMillis() + " ms, the simulator's schedule) -> visible in Redis stream:{id} (every " + SAMPLE_EVERY
+                    + "receivedAt); 1' = the same from the scheduled send time; 2 = delta k written (when the simulator handed "
+                    + "its SSE frame to the connection) -> visible in Redis stream:{id} (every " + SAMPLE_EVERY
                     + "th message, timed by Redis keyspace notifications of the responder's writes; what any refresh reads).");
             table.note("llm-worker max-in-flight 2048 (default 256 < the ~" + (int) (500 * (DELTAS + 1) * CADENCE.toMillis() / 1000)
                     + " replies open at once at 500/s); processor commit-interval at its default (100 ms); all else defaults; "
@@ -158,6 +160,11 @@ public final class PipelineBench implements Bench.Suite {
         int chats = 0;
         int unmatched = 0;
         Pattern tag = Pattern.compile("p" + phase + "q(\\d+):");
+        Map<String, List<RecordedFrame>> framesByTask = new java.util.HashMap<>();
+        for (RecordedFrame frame : sim.sentFrames()) {
+            framesByTask.computeIfAbsent(frame.taskId(), id -> new ArrayList<>()).add(frame);
+        }
+        int unframed = 0;
         for (RecordedChatRequest request : sim.chatRequests()) {
             var matcher = request.query() == null ? null : tag.matcher(request.query());
             if (matcher == null || !matcher.find()) {
@@ -175,13 +182,22 @@ public final class PipelineBench implements Bench.Suite {
             if (track != null) {
               synchronized (track) {
                 List<Integer> boundaries = boundaries(DifySimulator.expectedAnswer(request.query()));
+                List<RecordedFrame> frames = request.taskId() == null ? List.of()
+                        : framesByTask.getOrDefault(request.taskId(), List.of());
+                List<Long> deltasSent = frames.stream().filter(f -> f.event().equals("message"))
+                        .map(f -> micros(f.sentAt())).toList();
+                long endSent = frames.stream().filter(f -> f.event().equals("message_end"))
+                        .mapToLong(f -> micros(f.sentAt())).findFirst().orElse(0);
+                if (deltasSent.size() != boundaries.size() || endSent == 0) {
+                    unframed++;
+                    continue;
+                }
                 boolean any = false;
                 for (int k = 0; k < boundaries.size(); k++) {
                     long visible = track.firstAtLeast(boundaries.get(k));
                     if (visible > 0) {
                         any = true;
-                        long written = received + (k + 1) * CADENCE.toNanos() / 1000;
-                        long leg = Math.max(0, visible - written);
+                        long leg = Math.max(0, visible - deltasSent.get(k));
                         allDeltas.recordValue(leg);
                         if (k == 0) {
                             firstDelta.recordValue(leg);
@@ -189,9 +205,7 @@ public final class PipelineBench implements Bench.Suite {
                     }
                 }
                 if (track.finishedAt > 0) {
-                    // message_end follows the last delta after one more cadence
-                    long written = received + (boundaries.size() + 1) * CADENCE.toNanos() / 1000;
-                    finish.recordValue(Math.max(0, track.finishedAt - written));
+                    finish.recordValue(Math.max(0, track.finishedAt - endSent));
                 }
                 if (!any && unmatched++ < 3) {
                     context.log("sampled stream without a visible delta: expected " + boundaries + " code points, Redis had "
@@ -210,7 +224,8 @@ public final class PipelineBench implements Bench.Suite {
         legRow(table, r, "2: message_end written -> finish visible", finish);
         table.note(r + ": achieved " + Table.fmt(load.achievedPerSec()) + " callbacks/s; " + load.failed() + " failed; "
                 + chats + " of " + (total - warmupCount) + " measured messages reached Dify; " + sampler.tracks.size()
-                + " streams sampled for leg 2.");
+                + " streams sampled for leg 2" + (unframed > 0 ? " (" + unframed + " without their recorded SSE frames, skipped)" : "")
+                + ".");
     }
 
     /**

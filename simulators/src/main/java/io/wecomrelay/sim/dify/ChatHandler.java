@@ -27,7 +27,7 @@ final class ChatHandler {
     ChatHandler(SimulatorState state) {
         this.state = state;
         this.replies = new JsonReplies(state.json);
-        this.writer = new SseWriter(state.streams);
+        this.writer = new SseWriter(state.streams, state.frames, state.config.clock());
     }
 
     Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {

@@ -125,6 +125,14 @@ public final class DifySimulator implements AutoCloseable {
         return state.chats.matching(request -> query.equals(request.query()));
     }
 
+    /**
+     * The newest SSE frames handed to connections (up to 8 × the request log capacity), in the order
+     * they were sent, with when; group them by {@link RecordedFrame#taskId()}.
+     */
+    public List<RecordedFrame> sentFrames() {
+        return state.frames.snapshot();
+    }
+
     /** Authenticated stop calls, oldest first. */
     public List<RecordedStop> stops() {
         return state.stops.snapshot();

@@ -8,6 +8,8 @@ import tools.jackson.databind.json.JsonMapper;
 /** Everything the handlers share: settings, conversations, uploaded files, open streams and the recordings. */
 final class SimulatorState {
 
+    private static final int FRAMES_PER_REQUEST = 8;
+
     final DifySimulatorConfig config;
     final JsonMapper json = JsonMapper.builder().build();
     final SseEncoder sse = new SseEncoder(json);
@@ -18,6 +20,7 @@ final class SimulatorState {
     final BoundedLog<RecordedStop> stops;
     final BoundedLog<RecordedFeedback> feedbacks;
     final BoundedLog<RecordedUpload> uploads;
+    final BoundedLog<RecordedFrame> frames;
     final FileUploads files = new FileUploads();
     private final AtomicReference<StreamSettings> settings;
     /** {@code http://127.0.0.1:PORT}, known once the server is bound. */
@@ -30,6 +33,8 @@ final class SimulatorState {
         this.stops = new BoundedLog<>(config.requestLogCapacity());
         this.feedbacks = new BoundedLog<>(config.requestLogCapacity());
         this.uploads = new BoundedLog<>(config.requestLogCapacity());
+        // a stream sends several frames; keep those of about as many streams as requests are kept
+        this.frames = new BoundedLog<>(config.requestLogCapacity() * FRAMES_PER_REQUEST);
         this.settings = new AtomicReference<>(config.streamSettings());
     }
 
@@ -57,6 +62,7 @@ final class SimulatorState {
         stops.clear();
         feedbacks.clear();
         uploads.clear();
+        frames.clear();
         files.clear();
     }
 }

@@ -65,6 +65,32 @@ class ChatStreamTest {
     }
 
     @Test
+    void recordsEveryFrameOfAStreamInOrderWithItsEventAndSendTime() {
+        var response = client.chat(KEY, SimClient.chatBody("alice", "frames?"));
+        String taskId = response.events().get(0).get("task_id").stringValue();
+
+        var frames = sim.sentFrames().stream().filter(frame -> frame.taskId().equals(taskId)).toList();
+
+        assertThat(frames).extracting(RecordedFrame::event)
+                .containsExactly("message", "message", "message", "message", "message", "message_end");
+        assertThat(frames).extracting(RecordedFrame::index).containsExactly(0, 1, 2, 3, 4, 5);
+        var received = sim.chatRequests().get(0).receivedAt();
+        for (int i = 0; i < frames.size(); i++) {
+            assertThat(frames.get(i).sentAt()).isAfterOrEqualTo(i == 0 ? received : frames.get(i - 1).sentAt());
+        }
+        sim.reset();
+        assertThat(sim.sentFrames()).isEmpty();
+    }
+
+    @Test
+    void namesPingsAndPiecesWithoutAnEventField() {
+        assertThat(SseWriter.event(SseEncoder.PING)).isEqualTo("ping");
+        assertThat(SseWriter.event("data: {\"event\":\"agent_message\",\"answer\":\"x\"}\n\n"
+                .getBytes(StandardCharsets.UTF_8))).isEqualTo("agent_message");
+        assertThat(SseWriter.event("swer\":\"x\"}\n\n".getBytes(StandardCharsets.UTF_8))).isEmpty();
+    }
+
+    @Test
     void messageEndCarriesUsageWithDecimalStringPrices() {
         var events = client.chat(KEY, SimClient.chatBody("alice", "hi")).events();
 
