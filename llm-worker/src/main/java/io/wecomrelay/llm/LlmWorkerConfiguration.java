@@ -141,7 +141,8 @@ class LlmWorkerConfiguration {
 
     @Bean
     StreamLedger streamLedger(ReactiveStringRedisTemplate redis, LlmWorkerProperties properties) {
-        return new StreamLedger(redis, properties.ledger().ttl(), properties.ledger().redisTimeout());
+        return new StreamLedger(redis, properties.ledger().ttl(), properties.conversations().ttl(),
+                properties.ledger().redisTimeout());
     }
 
     @Bean

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.llm.reply.ErrorCodes;
 import io.wecomrelay.schemas.event.ChunkKind;
@@ -57,6 +58,9 @@ class WorkerIntegrationTest {
 
     @Autowired
     MeterRegistry meters;
+
+    @Autowired
+    ClientResources lettuce;
 
     private static final MediaServer MEDIA = new MediaServer();
     private static final String MEDIA_ONLY_QUERY = "请看我发送的文件。(Please look at the file I sent.)";
@@ -291,6 +295,11 @@ class WorkerIntegrationTest {
         assertThat(DIFY.requestsFor(query(message))).hasSize(1);
         assertThat(CHUNKS.all(message.streamId())).allMatch(chunk -> chunk.attempt() == 1)
                 .filteredOn(ReplyChunk::last).hasSize(1);
+    }
+
+    @Test
+    void redisCommandsAreNotObservedByDefault() {
+        assertThat(lettuce.tracing().isEnabled()).as("Lettuce observations run on its only I/O thread").isFalse();
     }
 
     @Test

@@ -12,7 +12,7 @@ import reactor.core.publisher.Mono;
  * Handles one accepted message completely. A message gets a reply stream ({@link ReplyAttempts});
  * a {@code feedback_event} goes to Dify's feedback API and publishes nothing; other events are
  * skipped. The returned Mono completes when the record's offset may be committed and fails only
- * when the message must be redone (Kafka or Redis failed during a reply).
+ * when the message must be redone (Kafka failed during a reply, or Redis before Dify was called).
  */
 public final class AcceptedMessageHandler {
 

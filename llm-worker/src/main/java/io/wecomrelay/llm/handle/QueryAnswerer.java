@@ -1,9 +1,6 @@
 package io.wecomrelay.llm.handle;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 import io.wecomrelay.llm.dify.ChatRequest;
 import io.wecomrelay.llm.input.Input;
@@ -19,6 +16,7 @@ import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.schemas.event.ChunkError;
 import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.event.ReplyChunk;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -26,9 +24,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * Answers one query: passes its attachments to Dify first (their URLs expire), then continues the
- * conversation key's Dify conversation, and afterwards remembers the conversation Dify used and,
- * for a successful answer, the Dify message behind the stream (for feedback). An attachment that
- * cannot be passed on gives a single finished chunk with its sentence instead of an answer.
+ * conversation key's Dify conversation (read in the round trip that started the attempt, see
+ * {@link ReplyAttempts}), and afterwards remembers the conversation Dify used and, for a successful
+ * answer, the Dify message behind the stream (for feedback). An attachment that cannot be passed on
+ * gives a single finished chunk with its sentence instead of an answer.
  */
 public final class QueryAnswerer {
 
@@ -54,7 +53,9 @@ public final class QueryAnswerer {
         return replies.texts();
     }
 
-    Flux<ReplyChunk> answer(MessageAccepted message, BotConfig bot, Input.Query query, ChunkFactory chunks) {
+    /** @param conversationId the Dify conversation to continue (read when the attempt started), null for a new one */
+    Flux<ReplyChunk> answer(MessageAccepted message, BotConfig bot, Input.Query query, ChunkFactory chunks,
+                            @Nullable String conversationId) {
         String user = DifyUsers.of(message);
         return attachments.prepare(bot, user, query.attachments()).flatMapMany(prepared -> {
             if (prepared instanceof Prepared.Failed failed) {
@@ -63,25 +64,17 @@ public final class QueryAnswerer {
                 String sentence = texts().sentence(failed.code());
                 return Flux.just(chunks.only(sentence, new ChunkError(failed.code(), sentence)));
             }
-            return ask(message, bot, user, query.text(), ((Prepared.Files) prepared).files(), chunks);
+            var request = new ChatRequest(query.text(), user, conversationId, ((Prepared.Files) prepared).files());
+            var reply = replies.open(bot.dify(), request, message.receivedAt().plus(deadline), chunks);
+            return reply.chunks().concatWith(Mono.defer(() -> remember(message, user, reply.outcome()))
+                    .then(Mono.empty()));
         });
     }
 
-    private Flux<ReplyChunk> ask(MessageAccepted message, BotConfig bot, String user, String query,
-                                 List<Map<String, String>> files, ChunkFactory chunks) {
-        String key = message.conversationKey();
-        return conversations.find(key)
-                .map(Optional::of)
-                .defaultIfEmpty(Optional.empty())
-                .flatMapMany(conversationId -> {
-                    var request = new ChatRequest(query, user, conversationId.orElse(null), files);
-                    var reply = replies.open(bot.dify(), request, message.receivedAt().plus(deadline), chunks);
-                    return reply.chunks().concatWith(Mono.defer(() -> remember(message, user, reply.outcome()))
-                            .then(Mono.empty()));
-                });
-    }
-
-    /** Saves what later messages and feedback need; a failure here must not redo an answer that was sent. */
+    /**
+     * Saves what later messages and feedback need, both writes at once; a failure here must not redo an
+     * answer that was sent.
+     */
     private Mono<Void> remember(MessageAccepted message, String user, ReplyOutcome outcome) {
         Mono<Void> conversation = Mono.empty();
         if (outcome.conversationId() != null) {
@@ -92,9 +85,13 @@ public final class QueryAnswerer {
         Mono<Void> answered = outcome.succeeded() && outcome.messageId() != null
                 ? messages.save(message.streamId(), new MessageStore.DifyMessage(outcome.messageId(), user))
                 : Mono.empty();
-        return conversation.then(answered).onErrorResume(e -> {
-            log.warn("cannot store conversation or message conversationKey={} streamId={} cause={}",
-                    message.conversationKey(), message.streamId(), e.toString());
+        return Mono.when(bestEffort(conversation, "conversation", message), bestEffort(answered, "message", message));
+    }
+
+    private static Mono<Void> bestEffort(Mono<Void> write, String what, MessageAccepted message) {
+        return write.onErrorResume(e -> {
+            log.warn("cannot store {} conversationKey={} streamId={} cause={}", what, message.conversationKey(),
+                    message.streamId(), e.toString());
             return Mono.empty();
         });
     }

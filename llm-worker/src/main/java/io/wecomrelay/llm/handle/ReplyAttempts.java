@@ -7,13 +7,19 @@ import io.wecomrelay.schemas.event.MessageAccepted;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
- * Runs one attempt at a message's reply stream: skips it when an earlier delivery already finished
- * the stream, takes the next attempt number, publishes the attempt's chunks in order (each
- * acknowledged before the next is sent) and marks the stream done. The returned Mono completes only
- * when the last chunk is acknowledged by Kafka; it fails when Kafka or Redis failed, and the caller
- * redoes the message (with the next attempt number).
+ * Runs one attempt at a message's reply stream. One Redis round trip starts it ({@link StreamLedger#start}):
+ * it skips the stream when an earlier delivery already finished it, else takes the next attempt
+ * number and, for a query, reads the conversation to continue. Then the attempt's chunks are
+ * published in order ({@link ChunkPublisher}) and the stream is marked done. The returned Mono
+ * completes only when every chunk is acknowledged by Kafka; it fails when Kafka failed or the start
+ * failed, and the caller redoes the message (with the next attempt number).
+ * <p>
+ * Every Redis call that can make the caller redo a reply happens before Dify is called (the start,
+ * and a reset's forget, which calls no Dify); the ones after it (conversation, Dify message, done
+ * marker) are best effort. So a Redis timeout never makes Dify answer the same message twice.
  */
 public final class ReplyAttempts {
 
@@ -33,22 +39,26 @@ public final class ReplyAttempts {
 
     Mono<Void> reply(MessageAccepted message, Input input, String traceId) {
         String streamId = message.streamId();
-        return ledger.isDone(streamId).flatMap(done -> {
-            if (done) {
-                log.info("stream already finished, not regenerated streamId={}", streamId);
-                return Mono.empty();
-            }
-            return ledger.nextAttempt(streamId).flatMap(attempt -> {
-                log.info("reply start streamId={} conversationKey={} attempt={}", streamId, message.conversationKey(), attempt);
-                var chunks = factories.forAttempt(message, attempt, traceId);
-                return runner.run(message, input, chunks)
-                        .concatMap(publisher::publish)
-                        .then(Mono.defer(() -> ledger.markDone(streamId, attempt)
-                                .onErrorResume(e -> {
-                                    log.warn("cannot mark stream done streamId={} cause={}", streamId, e.toString());
-                                    return Mono.empty();
-                                })));
-            });
-        });
+        // only a query continues a conversation; a reset forgets it, other inputs never reach Dify
+        String conversationKey = input instanceof Input.Query ? message.conversationKey() : null;
+        return ledger.start(streamId, conversationKey)
+                // Lettuce answers on its one I/O thread: preparing the reply there would delay every other Redis reply
+                .publishOn(Schedulers.parallel())
+                .flatMap(start -> {
+                    if (start.done()) {
+                        log.info("stream already finished, not regenerated streamId={}", streamId);
+                        return Mono.empty();
+                    }
+                    int attempt = start.attempt();
+                    log.info("reply start streamId={} conversationKey={} attempt={}", streamId, message.conversationKey(),
+                            attempt);
+                    var chunks = factories.forAttempt(message, attempt, traceId);
+                    return publisher.publish(runner.run(message, input, chunks, start.conversationId()))
+                            .then(Mono.defer(() -> ledger.markDone(streamId, attempt)
+                                    .onErrorResume(e -> {
+                                        log.warn("cannot mark stream done streamId={} cause={}", streamId, e.toString());
+                                        return Mono.empty();
+                                    })));
+                });
     }
 }

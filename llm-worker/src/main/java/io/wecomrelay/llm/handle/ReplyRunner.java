@@ -11,6 +11,7 @@ import io.wecomrelay.schemas.bot.BotRegistry;
 import io.wecomrelay.schemas.event.ChunkError;
 import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.event.ReplyChunk;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -50,14 +51,15 @@ public final class ReplyRunner {
         void changed(String botId, int delta);
     }
 
-    Flux<ReplyChunk> run(MessageAccepted message, Input input, ChunkFactory chunks) {
+    /** @param conversationId the Dify conversation a query continues, null for a new one */
+    Flux<ReplyChunk> run(MessageAccepted message, Input input, ChunkFactory chunks, @Nullable String conversationId) {
         Optional<BotConfig> bot = bots.find(message.botId());
         if (bot.isEmpty()) {
             log.warn("unknown bot botId={} streamId={}", message.botId(), message.streamId());
             return Flux.just(failure(chunks, ErrorCodes.BOT_UNKNOWN));
         }
         if (input instanceof Input.Query query) {
-            return answerer.answer(message, bot.get(), query, chunks)
+            return answerer.answer(message, bot.get(), query, chunks, conversationId)
                     .doOnSubscribe(s -> inFlight.changed(message.botId(), 1))
                     .doFinally(signal -> inFlight.changed(message.botId(), -1));
         }

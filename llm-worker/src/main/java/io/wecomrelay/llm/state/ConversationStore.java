@@ -8,7 +8,8 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 /**
  * The Dify conversation of each conversation key: {@code llm:conversation:{conversationKey}} →
  * Dify {@code conversation_id}. The TTL is renewed on every use, so a conversation is forgotten only
- * after it has been idle for the TTL.
+ * after it has been idle for the TTL. It is read, and its TTL renewed, by {@link StreamLedger#start}
+ * in the round trip that starts a reply.
  */
 public final class ConversationStore {
 
@@ -22,11 +23,6 @@ public final class ConversationStore {
         this.redis = redis;
         this.ttl = ttl;
         this.timeout = timeout;
-    }
-
-    /** The stored conversation id, renewing its TTL; empty when there is none. */
-    public Mono<String> find(String conversationKey) {
-        return redis.opsForValue().getAndExpire(PREFIX + conversationKey, ttl).timeout(timeout);
     }
 
     public Mono<Void> save(String conversationKey, String conversationId) {

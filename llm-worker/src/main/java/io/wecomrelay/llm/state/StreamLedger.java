@@ -1,9 +1,13 @@
 package io.wecomrelay.llm.state;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * Per-stream bookkeeping in Redis, shared by all workers:
@@ -15,37 +19,112 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
  *     holding that attempt; a redelivered record whose stream is done is not regenerated.</li>
  * </ul>
  * Both expire after the ledger TTL, well after WeCom's 6-minute window.
+ * <p>
+ * Starting an attempt is one atomic script ({@link #start}) that also reads the conversation the
+ * reply continues: the start of every reply used to be four sequential round trips (EXISTS, INCR,
+ * EXPIRE, GETEX), each of which could time out under load and send the whole reply back to the
+ * consumer's back-off. The script touches keys of different hash slots, like the responder's
+ * scripts: Redis Cluster is not supported.
  */
 public final class StreamLedger {
 
     static final String ATTEMPT_PREFIX = "llm:attempt:";
     static final String DONE_PREFIX = "llm:done:";
 
+    /*
+     * The reply is "0" when the stream is done (nothing changed), else the attempt, followed by a newline and
+     * the conversation id when one was asked for and exists. One string rather than a multi-bulk reply: an
+     * attempt has no newline, so the first newline splits it off whatever the conversation id contains.
+     */
+    private static final String START = """
+            -- KEYS[1] llm:done:{streamId}   KEYS[2] llm:attempt:{streamId}
+            -- KEYS[3] llm:conversation:{conversationKey}, only when the reply continues a conversation
+            -- ARGV[1] ledger ttl, ms        ARGV[2] conversation ttl, ms (with KEYS[3])
+            if redis.call('EXISTS', KEYS[1]) == 1 then
+              return '0'
+            end
+            local attempt = redis.call('INCR', KEYS[2])
+            redis.call('PEXPIRE', KEYS[2], ARGV[1])
+            if #KEYS > 2 then
+              local conversation = redis.call('GET', KEYS[3])
+              if conversation then
+                redis.call('PEXPIRE', KEYS[3], ARGV[2])
+                return tostring(attempt) .. '\\n' .. conversation
+              end
+            end
+            return tostring(attempt)
+            """;
+
+    /** Built once from a string: its SHA-1 is computed once, not re-derived from a resource on every call. */
+    private static final RedisScript<String> START_SCRIPT = RedisScript.of(START, String.class);
+
+    /**
+     * How a start went.
+     *
+     * @param attempt        the attempt number taken (1 the first time, then 2, 3, ...); 0 when an
+     *                       earlier attempt already finished the stream and nothing was taken
+     * @param conversationId the conversation to continue, when one was asked for and is known
+     */
+    public record Start(int attempt, @Nullable String conversationId) {
+
+        static final Start DONE = new Start(0, null);
+
+        /** True when an attempt of this stream already published its last chunk: do not regenerate it. */
+        public boolean done() {
+            return attempt == 0;
+        }
+    }
+
     private final ReactiveStringRedisTemplate redis;
     private final Duration ttl;
+    private final Duration conversationTtl;
     private final Duration timeout;
 
-    public StreamLedger(ReactiveStringRedisTemplate redis, Duration ttl, Duration timeout) {
+    /**
+     * @param ttl             lifetime of the attempt counter and finished marker
+     * @param conversationTtl the TTL a conversation read by {@link #start} gets again (as {@link ConversationStore})
+     * @param timeout         longest wait for one Redis call
+     */
+    public StreamLedger(ReactiveStringRedisTemplate redis, Duration ttl, Duration conversationTtl, Duration timeout) {
         this.redis = redis;
         this.ttl = ttl;
+        this.conversationTtl = conversationTtl;
         this.timeout = timeout;
     }
 
-    /** True when an attempt of this stream already published its last chunk. */
-    public Mono<Boolean> isDone(String streamId) {
-        return redis.hasKey(DONE_PREFIX + streamId).timeout(timeout).defaultIfEmpty(false);
-    }
-
-    /** The attempt number of a new start of this stream: 1 the first time, then 2, 3, ... */
-    public Mono<Integer> nextAttempt(String streamId) {
-        String key = ATTEMPT_PREFIX + streamId;
-        return redis.opsForValue().increment(key)
-                .flatMap(attempt -> redis.expire(key, ttl).thenReturn(attempt.intValue()))
-                .timeout(timeout);
+    /**
+     * Starts an attempt at the stream in one round trip: unless the stream is done, takes the next
+     * attempt number and, when {@code conversationKey} is given, reads that key's Dify conversation
+     * and renews its TTL.
+     * <p>
+     * A call that times out may still have run in Redis: the redo then takes the next number, which
+     * is harmless because nothing was published and Dify was not called for the number it burnt.
+     */
+    public Mono<Start> start(String streamId, @Nullable String conversationKey) {
+        List<String> keys = new ArrayList<>(3);
+        keys.add(DONE_PREFIX + streamId);
+        keys.add(ATTEMPT_PREFIX + streamId);
+        if (conversationKey != null) {
+            keys.add(ConversationStore.PREFIX + conversationKey);
+        }
+        List<String> args = List.of(Long.toString(ttl.toMillis()), Long.toString(conversationTtl.toMillis()));
+        return redis.execute(START_SCRIPT, keys, args)
+                .next()
+                .timeout(timeout)
+                .map(StreamLedger::parse);
     }
 
     /** Records that {@code attempt} finished the stream. */
     public Mono<Void> markDone(String streamId, int attempt) {
         return redis.opsForValue().set(DONE_PREFIX + streamId, Integer.toString(attempt), ttl).timeout(timeout).then();
+    }
+
+    private static Start parse(String reply) {
+        int newline = reply.indexOf('\n');
+        if (newline < 0) {
+            int attempt = Integer.parseInt(reply);
+            return attempt == 0 ? Start.DONE : new Start(attempt, null);
+        }
+        return new Start(Integer.parseInt(reply.substring(0, newline)), reply.substring(newline + 1));
     }
 }
