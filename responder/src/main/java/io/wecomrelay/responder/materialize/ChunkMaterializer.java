@@ -74,7 +74,7 @@ public final class ChunkMaterializer implements BatchMessageListener<String, Rel
         foldAndReport(records.subList(0, folds.size()), folds);
         if (unfoldable != null) {
             ConsumerRecord<String, RelayEvent> record = records.get(folds.size());
-            throw new BatchListenerFailedException("cannot fold " + coordinates(record), unfoldable, record);
+            throw failed(record, unfoldable);
         }
     }
 
@@ -105,23 +105,24 @@ public final class ChunkMaterializer implements BatchMessageListener<String, Rel
         try {
             outcomes = store.foldAll(folds);
         } catch (RuntimeException e) {
-            throw new BatchListenerFailedException("cannot fold " + coordinates(records.get(0)), e, records.get(0));
+            throw failed(records.get(0), e);
         }
         long now = clock.millis();
         ConsumerRecord<String, RelayEvent> firstFailed = null;
-        Throwable cause = null;
+        Throwable cause = new IllegalStateException("not tried after an earlier fold of its stream failed");
         for (int i = 0; i < outcomes.size(); i++) {
             FoldOutcome outcome = outcomes.get(i);
             if (outcome instanceof FoldOutcome.Folded folded) {
                 report(records.get(i), folds.get(i).chunk(), folded.result(), now);
             } else if (firstFailed == null) {
                 firstFailed = records.get(i);
-                cause = outcome instanceof FoldOutcome.Failed failed ? failed.cause()
-                        : new IllegalStateException("not tried after an earlier fold of its stream failed");
+                if (outcome instanceof FoldOutcome.Failed failed) {
+                    cause = failed.cause();
+                }
             }
         }
         if (firstFailed != null) {
-            throw new BatchListenerFailedException("fold failed " + coordinates(firstFailed), cause, firstFailed);
+            throw failed(firstFailed, cause);
         }
     }
 
@@ -142,6 +143,14 @@ public final class ChunkMaterializer implements BatchMessageListener<String, Rel
                         chunk.failed(), result.queued());
             }
         }
+    }
+
+    /**
+     * Tells the error handler which record failed, so that it commits the ones before it. The cause's message
+     * goes into the dead-letter record's exception-message header.
+     */
+    private static BatchListenerFailedException failed(ConsumerRecord<?, ?> record, Throwable cause) {
+        return new BatchListenerFailedException("cannot fold: " + cause.getMessage(), cause, record);
     }
 
     private static String coordinates(ConsumerRecord<?, ?> record) {

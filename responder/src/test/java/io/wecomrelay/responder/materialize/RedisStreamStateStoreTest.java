@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.wecomrelay.responder.TestChunks;
 import io.wecomrelay.responder.TestRedis;
@@ -21,10 +22,13 @@ import io.wecomrelay.schemas.testing.Events;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.stream.MapRecord;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 
 /** The fold script against a real Redis. Every test uses its own stream id. */
 class RedisStreamStateStoreTest {
@@ -317,6 +321,41 @@ class RedisStreamStateStoreTest {
         assertThat(outcomes.get(3)).isInstanceOf(FoldOutcome.Folded.class);
         assertThat(state(fine)).containsEntry("content", "f0f1").containsEntry("finish", "1");
         assertThat(template.opsForValue().get(key(broken))).isEqualTo("not a hash");
+    }
+
+    @Test
+    void aStreamsFoldsBehindAFailedOneAreNeverSent() {
+        // Given a connection that refuses the fold of the chunk "boom" and notes every fold it sends
+        List<String> sent = new CopyOnWriteArrayList<>();
+        var refusing = new ReactiveStringRedisTemplate(redis.connectionFactory()) {
+            @Override
+            public <T> Flux<T> execute(RedisScript<T> script, List<String> keys, List<?> args) {
+                return Flux.defer(() -> {
+                    String text = String.valueOf(args.get(3));
+                    sent.add(text);
+                    if (!"boom".equals(text)) {
+                        return super.execute(script, keys, args);
+                    }
+                    // refused a little later, as Redis's reply would come
+                    return Flux.<T>error(new IllegalStateException("refused")).delaySubscription(Duration.ofMillis(50));
+                });
+            }
+        };
+        var store = new RedisStreamStateStore(refusing, Clock.systemUTC(), Duration.ofMinutes(10),
+                StreamStateKeys.MAX_CONTENT_BYTES, NOTE);
+        var a = TestChunks.stream("bot-a");
+        var b = TestChunks.stream("bot-a");
+
+        // When
+        List<FoldOutcome> outcomes = store.foldAll(List.of(fold(a.append(1, 0, "a0")), fold(b.append(1, 0, "b0")),
+                fold(a.append(1, 1, "boom")), fold(b.append(1, 1, "b1")), fold(a.append(1, 2, "a2")), fold(a.last(1, 3, "a3"))));
+
+        // Then a2 and a3 never reached Redis (folded ahead of the refused chunk, they would make it a duplicate)
+        assertThat(outcomes).extracting(outcome -> outcome.getClass().getSimpleName())
+                .containsExactly("Folded", "Folded", "Failed", "Folded", "NotTried", "NotTried");
+        assertThat(sent).containsExactlyInAnyOrder("a0", "b0", "boom", "b1");
+        assertThat(state(a)).containsEntry("content", "a0").containsEntry("seq", "0");
+        assertThat(state(b)).containsEntry("content", "b0b1");
     }
 
     @Test
