@@ -47,7 +47,6 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
@@ -96,7 +95,7 @@ class ResponderConfiguration {
     }
 
     @Bean
-    StreamStateStore streamStateStore(StringRedisTemplate redis, Clock clock, ResponderProperties props) {
+    StreamStateStore streamStateStore(ReactiveStringRedisTemplate redis, Clock clock, ResponderProperties props) {
         return new RedisStreamStateStore(redis, clock, props.stream().ttl(), StreamStateKeys.MAX_CONTENT_BYTES,
                 props.stream().truncatedNote());
     }
@@ -136,7 +135,7 @@ class ResponderConfiguration {
         var factory = new ConcurrentKafkaListenerContainerFactory<String, RelayEvent>();
         factory.setConsumerFactory(consumers);
         factory.setCommonErrorHandler(errorHandler);
-        factory.setConcurrency(props.listener().concurrency());
+        factory.setConcurrency(props.listener().concurrency(props.topics()));
         return factory;
     }
 

@@ -9,6 +9,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -95,11 +96,19 @@ public record ResponderProperties(@NotNull Path botsFile,
     /**
      * How records are consumed. A record that still fails after {@code retries} (e.g. Redis down) goes to
      * {@code <topic>.dlt}; unreadable records go there at once.
+     *
+     * @param concurrency consumer threads per topic; unset means one per partition the responder creates its
+     *                    topics with ({@link Provisioning#partitions()}), so no partition waits behind another
      */
-    public record Listener(@DefaultValue("1") @Min(1) int concurrency,
+    public record Listener(@Nullable @Min(1) Integer concurrency,
                            @DefaultValue("5") @Min(0) int retries,
                            @DefaultValue("500ms") @NotNull Duration initialBackoff,
                            @DefaultValue("10s") @NotNull Duration maxBackoff) {
+
+        /** The consumer threads per topic: the setting, else one per partition of {@code topics}. */
+        public int concurrency(Provisioning topics) {
+            return concurrency != null ? concurrency : topics.partitions();
+        }
     }
 
     /** Topics the responder creates at start when missing (existing ones are never changed). */

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.responder.delivery.DeadLetters;
 import io.wecomrelay.schemas.bot.DefaultTexts;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
@@ -63,6 +64,8 @@ class ResponderApplicationTest {
     KafkaTemplate<String, Object> kafka;
     @Autowired
     StringRedisTemplate redis;
+    @Autowired
+    MeterRegistry meters;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
@@ -163,6 +166,40 @@ class ResponderApplicationTest {
     }
 
     @Test
+    void aStrayEventAmongChunksGoesToTheDeadLetterTopicAndTheChunksAroundItAreFoldedOnce() {
+        // Given chunks of three streams on one partition, so that they are polled together, and a rejection
+        // (not a chunk) among them
+        List<TestChunks> streams = List.of(TestChunks.stream("bot-passive"), TestChunks.stream("bot-passive"),
+                TestChunks.stream("bot-passive"));
+        MessageRejected stray = rejection("bot-passive", RejectReason.UNSUPPORTED);
+        double duplicatesBefore = chunks("duplicate");
+        double appliedBefore = chunks("applied");
+
+        // When
+        for (int seq = 0; seq < 3; seq++) {
+            for (TestChunks stream : streams) {
+                if (seq == 1 && stream == streams.get(1)) {
+                    kafka.send(Topics.CHUNKS.name(), 0, stray.streamId(), stray);
+                }
+                ReplyChunk chunk = seq == 2 ? stream.last(1, seq, "-" + seq) : stream.append(1, seq, "-" + seq);
+                kafka.send(Topics.CHUNKS.name(), 0, chunk.streamId(), chunk);
+            }
+        }
+
+        // Then every stream is complete, the stray record is dead-lettered, and no chunk was folded twice
+        for (TestChunks stream : streams) {
+            await().atMost(WAIT).until(() -> "1".equals(field(stream.streamId(), StreamStateKeys.FINISH)));
+            assertThat(state(stream.streamId())).containsEntry("content", "-0-1-2");
+        }
+        List<ConsumerRecord<String, byte[]>> dead = TopicReader.await(Topics.CHUNKS.deadLetter().name(),
+                record -> stray.streamId().equals(record.key()), 1, WAIT);
+        assertThat(dead).singleElement().satisfies(record ->
+                assertThat(TopicReader.header(record, KafkaHeaders.DLT_EXCEPTION_MESSAGE)).contains("unexpected MessageRejected"));
+        assertThat(chunks("applied") - appliedBefore).isEqualTo(6);
+        assertThat(chunks("duplicate") - duplicatesBefore).isZero();
+    }
+
+    @Test
     void delivers25WebhookRepliesOfOneBotInOrderWithinTheRateLimit() {
         // Given 25 replies that finish one after another; replies 5 and 17 are long (two parts each)
         int before = WECOM.messagesTo(GOOD_KEY).size();
@@ -252,6 +289,11 @@ class ResponderApplicationTest {
 
     private static MessageRejected rejection(String botId, RejectReason reason) {
         return Events.rejected(botId, "m-" + UUID.randomUUID(), Instant.now(), reason);
+    }
+
+    private double chunks(String status) {
+        var counter = meters.find("responder.chunks").tag("status", status).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private Map<String, String> state(String streamId) {

@@ -43,6 +43,24 @@ class ResponderPropertiesTest {
     }
 
     @Test
+    void oneConsumerThreadPerPartitionUnlessConfigured() {
+        runner.withPropertyValues("relay.responder.bots-file=/etc/wecom-relay/bots.yaml").run(context -> {
+            var props = context.getBean(ResponderProperties.class);
+            assertThat(props.listener().concurrency(props.topics())).isEqualTo(6);
+        });
+        runner.withPropertyValues("relay.responder.bots-file=/etc/wecom-relay/bots.yaml", "relay.responder.topics.partitions=12")
+                .run(context -> {
+                    var props = context.getBean(ResponderProperties.class);
+                    assertThat(props.listener().concurrency(props.topics())).isEqualTo(12);
+                });
+        runner.withPropertyValues("relay.responder.bots-file=/etc/wecom-relay/bots.yaml", "relay.responder.listener.concurrency=2")
+                .run(context -> {
+                    var props = context.getBean(ResponderProperties.class);
+                    assertThat(props.listener().concurrency(props.topics())).isEqualTo(2);
+                });
+    }
+
+    @Test
     void refusesToStartWithoutABotsFile() {
         runner.withPropertyValues("relay.responder.bots-file=").run(context ->
                 assertThat(context).hasFailed().getFailure().hasStackTraceContaining("botsFile"));

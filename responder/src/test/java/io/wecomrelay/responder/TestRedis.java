@@ -25,6 +25,10 @@ public final class TestRedis implements AutoCloseable {
         return template;
     }
 
+    public LettuceConnectionFactory connectionFactory() {
+        return factory;
+    }
+
     public ReactiveStringRedisTemplate reactive() {
         return new ReactiveStringRedisTemplate(factory);
     }

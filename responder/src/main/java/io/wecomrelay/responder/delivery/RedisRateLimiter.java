@@ -9,11 +9,11 @@ import java.util.function.Supplier;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.wecomrelay.responder.redis.LuaScripts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
@@ -27,10 +27,10 @@ import org.springframework.data.redis.core.script.RedisScript;
 public final class RedisRateLimiter implements RateLimiter {
 
     private static final Logger log = LoggerFactory.getLogger(RedisRateLimiter.class);
-    private static final RedisScript<Long> SCRIPT = RedisScript.of(
-            new ClassPathResource("io/wecomrelay/responder/delivery/rate-limit.lua"), Long.class);
-    private static final RedisScript<Long> USED = RedisScript.of(
-            new ClassPathResource("io/wecomrelay/responder/delivery/rate-limit-used.lua"), Long.class);
+    private static final RedisScript<Long> SCRIPT =
+            LuaScripts.load("io/wecomrelay/responder/delivery/rate-limit.lua", Long.class);
+    private static final RedisScript<Long> USED =
+            LuaScripts.load("io/wecomrelay/responder/delivery/rate-limit-used.lua", Long.class);
 
     private final ReactiveStringRedisTemplate redis;
     private final Clock clock;

@@ -2,8 +2,9 @@ package io.wecomrelay.responder.materialize;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,16 +16,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
-import org.springframework.kafka.listener.MessageListener;
+import org.springframework.core.log.LogAccessor;
+import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.kafka.listener.BatchMessageListener;
+import org.springframework.kafka.support.serializer.DeserializationException;
+import org.springframework.kafka.support.serializer.SerializationUtils;
 
 /**
- * Consumes {@code wecom.chunks}: folds each chunk into Redis. The last chunk of a bot that delivers
- * actively carries a {@link DeliveryTicket}, so the fold that finishes its stream also queues the
- * delivery job in the same atomic step; the record's offset is committed only after that step.
+ * Consumes {@code wecom.chunks} a poll at a time: the poll's chunks are folded into Redis together
+ * ({@link StreamStateStore#foldAll}, about one round trip per poll instead of one per chunk), and
+ * {@link #onMessage} returns only when every fold is done, so the container commits the poll's offsets only
+ * then. The last chunk of a bot that delivers actively carries a {@link DeliveryTicket}, so the fold that
+ * finishes its stream also queues the delivery job in the same atomic step.
+ * <p>
+ * A record that cannot be folded is reported with a {@link BatchListenerFailedException}: the error handler
+ * commits the records before it, retries it with back-off (a failed fold) or sends it to the dead-letter topic
+ * at once (an unreadable record, another event type), and the records after it come again with the next poll.
+ * So chunks behind an unreadable record are not folded in this call and each is folded once; chunks of other
+ * streams behind a failed fold were folded and come again as duplicates, which change nothing.
  */
-public final class ChunkMaterializer implements MessageListener<String, RelayEvent> {
+public final class ChunkMaterializer implements BatchMessageListener<String, RelayEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(ChunkMaterializer.class);
+    private static final LogAccessor headerLog = new LogAccessor(ChunkMaterializer.class);
 
     private final StreamStateStore store;
     private final DeliveryQueue queue;
@@ -46,31 +60,100 @@ public final class ChunkMaterializer implements MessageListener<String, RelayEve
     }
 
     @Override
-    public void onMessage(ConsumerRecord<String, RelayEvent> record) {
-        if (!(record.value() instanceof ReplyChunk chunk)) {
-            throw new UnexpectedEventException(record.topic(), record.value() == null ? Void.class : record.value().getClass());
+    public void onMessage(List<ConsumerRecord<String, RelayEvent>> records) {
+        List<ChunkFold> folds = new ArrayList<>(records.size());
+        RuntimeException unfoldable = null;
+        for (ConsumerRecord<String, RelayEvent> record : records) {
+            try {
+                folds.add(foldOf(record));
+            } catch (RuntimeException e) {
+                unfoldable = e;
+                break;
+            }
         }
-        try (var trace = MDC.putCloseable("traceId", chunk.meta().traceId())) {
-            fold(record, chunk);
+        foldAndReport(records.subList(0, folds.size()), folds);
+        if (unfoldable != null) {
+            ConsumerRecord<String, RelayEvent> record = records.get(folds.size());
+            throw failed(record, unfoldable);
         }
     }
 
-    private void fold(ConsumerRecord<String, RelayEvent> record, ReplyChunk chunk) {
-        Optional<DeliveryTicket> ticket = chunk.last() ? queue.ticketFor(record.topic(), chunk) : Optional.empty();
-        FoldResult result = ticket.map(t -> store.foldAndQueue(chunk, t)).orElseGet(() -> store.fold(chunk));
-        latency.record(Duration.ofMillis(Math.max(0, clock.millis() - record.timestamp())));
+    private ChunkFold foldOf(ConsumerRecord<String, RelayEvent> record) {
+        if (!(record.value() instanceof ReplyChunk chunk)) {
+            throw unexpected(record);
+        }
+        DeliveryTicket ticket = chunk.last() ? queue.ticketFor(record.topic(), chunk).orElse(null) : null;
+        return new ChunkFold(chunk, ticket);
+    }
+
+    private RuntimeException unexpected(ConsumerRecord<String, RelayEvent> record) {
+        if (record.value() != null) {
+            return new UnexpectedEventException(record.topic(), record.value().getClass());
+        }
+        // a batch listener gets unreadable records with a null value and the reason in a header
+        DeserializationException unreadable = SerializationUtils.getExceptionFromHeader(record,
+                SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, headerLog);
+        return unreadable != null ? unreadable : new UnexpectedEventException(record.topic(), Void.class);
+    }
+
+    /** Throws for the first record whose fold did not succeed, after reporting every fold that did. */
+    private void foldAndReport(List<ConsumerRecord<String, RelayEvent>> records, List<ChunkFold> folds) {
+        if (folds.isEmpty()) {
+            return;
+        }
+        List<FoldOutcome> outcomes;
+        try {
+            outcomes = store.foldAll(folds);
+        } catch (RuntimeException e) {
+            throw failed(records.get(0), e);
+        }
+        long now = clock.millis();
+        ConsumerRecord<String, RelayEvent> firstFailed = null;
+        Throwable cause = new IllegalStateException("not tried after an earlier fold of its stream failed");
+        for (int i = 0; i < outcomes.size(); i++) {
+            FoldOutcome outcome = outcomes.get(i);
+            if (outcome instanceof FoldOutcome.Folded folded) {
+                report(records.get(i), folds.get(i).chunk(), folded.result(), now);
+            } else if (firstFailed == null) {
+                firstFailed = records.get(i);
+                if (outcome instanceof FoldOutcome.Failed failed) {
+                    cause = failed.cause();
+                }
+            }
+        }
+        if (firstFailed != null) {
+            throw failed(firstFailed, cause);
+        }
+    }
+
+    private void report(ConsumerRecord<String, RelayEvent> record, ReplyChunk chunk, FoldResult result, long now) {
+        latency.record(Duration.ofMillis(Math.max(0, now - record.timestamp())));
         meters.counter("responder.chunks", "status", result.status().name().toLowerCase(Locale.ROOT)).increment();
-        if (result.gap()) {
-            gaps.increment();
-            log.warn("chunk gap streamId={} attempt={} seq={} {}-{}@{}: folded anyway", chunk.streamId(), chunk.attempt(),
-                    chunk.seq(), record.topic(), record.partition(), record.offset());
+        try (var trace = MDC.putCloseable("traceId", chunk.meta().traceId())) {
+            if (result.gap()) {
+                gaps.increment();
+                log.warn("chunk gap streamId={} attempt={} seq={} {}: folded anyway", chunk.streamId(), chunk.attempt(),
+                        chunk.seq(), coordinates(record));
+            }
+            log.debug("folded streamId={} attempt={} seq={} status={} bytes={}", chunk.streamId(), chunk.attempt(),
+                    chunk.seq(), result.status(), result.contentBytes());
+            if (result.finishedNow()) {
+                log.info("stream finished streamId={} botId={} attempt={} bytes={} truncated={} error={} queued={}",
+                        chunk.streamId(), chunk.botId(), chunk.attempt(), result.contentBytes(), result.truncated(),
+                        chunk.failed(), result.queued());
+            }
         }
-        log.debug("folded streamId={} attempt={} seq={} status={} bytes={}", chunk.streamId(), chunk.attempt(),
-                chunk.seq(), result.status(), result.contentBytes());
-        if (result.finishedNow()) {
-            log.info("stream finished streamId={} botId={} attempt={} bytes={} truncated={} error={} queued={}",
-                    chunk.streamId(), chunk.botId(), chunk.attempt(), result.contentBytes(), result.truncated(),
-                    chunk.failed(), result.queued());
-        }
+    }
+
+    /**
+     * Tells the error handler which record failed, so that it commits the ones before it. The cause's message
+     * goes into the dead-letter record's exception-message header.
+     */
+    private static BatchListenerFailedException failed(ConsumerRecord<?, ?> record, Throwable cause) {
+        return new BatchListenerFailedException("cannot fold: " + cause.getMessage(), cause, record);
+    }
+
+    private static String coordinates(ConsumerRecord<?, ?> record) {
+        return record.topic() + "-" + record.partition() + "@" + record.offset();
     }
 }

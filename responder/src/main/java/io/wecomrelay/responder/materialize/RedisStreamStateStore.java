@@ -4,9 +4,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
+import io.wecomrelay.responder.redis.LuaScripts;
 import io.wecomrelay.responder.text.ContentCap;
 import io.wecomrelay.schemas.event.ChunkError;
 import io.wecomrelay.schemas.event.EventSerde;
@@ -14,9 +18,10 @@ import io.wecomrelay.schemas.event.MessageRejected;
 import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
-import org.springframework.core.io.ClassPathResource;
-import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
@@ -25,23 +30,28 @@ import org.springframework.data.redis.core.script.RedisScript;
  * {@code truncated} ("1" once the attempt's content was cut) and, for rejections, {@code rejected}
  * (the reason); readers ignore both. The {@code ...AndQueue} variants pass the {@link DeliveryTicket}'s keys
  * too, so that the script that finishes the stream also appends its delivery job to the bot's outbox.
+ * <p>
+ * {@link #foldAll} sends the folds of different streams without waiting for each other's replies, on the
+ * one shared connection, so a batch costs about one round trip instead of one per chunk. A stream's next
+ * fold is sent only after its previous one succeeded: Redis could reject one command (NOSCRIPT, BUSY, OOM)
+ * and run the next, and a later chunk folded ahead of an earlier one makes the earlier one a duplicate.
  */
 public final class RedisStreamStateStore implements StreamStateStore {
 
     @SuppressWarnings("rawtypes")
-    private static final RedisScript<List> FOLD = RedisScript.of(
-            new ClassPathResource("io/wecomrelay/responder/materialize/fold-chunk.lua"), List.class);
+    private static final RedisScript<List> FOLD =
+            LuaScripts.load("io/wecomrelay/responder/materialize/fold-chunk.lua", List.class);
     @SuppressWarnings("rawtypes")
-    private static final RedisScript<List> REJECT = RedisScript.of(
-            new ClassPathResource("io/wecomrelay/responder/materialize/reject.lua"), List.class);
+    private static final RedisScript<List> REJECT =
+            LuaScripts.load("io/wecomrelay/responder/materialize/reject.lua", List.class);
 
-    private final StringRedisTemplate redis;
+    private final ReactiveStringRedisTemplate redis;
     private final Clock clock;
     private final Duration ttl;
     private final int maxContentBytes;
     private final String truncatedNote;
 
-    public RedisStreamStateStore(StringRedisTemplate redis, Clock clock, Duration ttl, int maxContentBytes,
+    public RedisStreamStateStore(ReactiveStringRedisTemplate redis, Clock clock, Duration ttl, int maxContentBytes,
                                  String truncatedNote) {
         this.redis = redis;
         this.clock = clock;
@@ -52,13 +62,42 @@ public final class RedisStreamStateStore implements StreamStateStore {
 
     @Override
     public FoldResult fold(ReplyChunk chunk) {
-        return fold(chunk, List.of(StreamStateKeys.key(chunk.streamId())), List.of());
+        return await(run(foldCall(new ChunkFold(chunk, null))));
     }
 
     @Override
     public FoldResult foldAndQueue(ReplyChunk chunk, DeliveryTicket ticket) {
-        return fold(chunk, List.of(StreamStateKeys.key(chunk.streamId()), ticket.outboxKey(), ticket.stateKey()),
-                List.of(chunk.streamId(), ticket.sourceTopic(), ticket.sourceJson(), millis(ticket.stateTtl())));
+        return await(run(foldCall(new ChunkFold(chunk, ticket))));
+    }
+
+    @Override
+    public List<FoldOutcome> foldAll(List<ChunkFold> folds) {
+        // built on the caller's thread: the connection's I/O thread, which sends each stream's next fold, only sends
+        List<ScriptCall> calls = folds.stream().map(this::foldCall).toList();
+        Map<String, List<Integer>> byStream = new LinkedHashMap<>();
+        for (int i = 0; i < folds.size(); i++) {
+            byStream.computeIfAbsent(folds.get(i).chunk().streamId(), id -> new ArrayList<>()).add(i);
+        }
+        List<Indexed> done = Flux.fromIterable(byStream.values())
+                .flatMap(indices -> inOrder(indices, calls), Math.max(1, byStream.size()))
+                .collectList()
+                .block();
+        FoldOutcome[] outcomes = new FoldOutcome[folds.size()];
+        Arrays.fill(outcomes, new FoldOutcome.NotTried());
+        if (done != null) {
+            done.forEach(indexed -> outcomes[indexed.index()] = indexed.outcome());
+        }
+        return List.of(outcomes);
+    }
+
+    /** One stream's folds, each sent once the one before it succeeded; stops at the first failure. */
+    private Flux<Indexed> inOrder(List<Integer> indices, List<ScriptCall> calls) {
+        return Flux.fromIterable(indices)
+                .concatMap(index -> run(calls.get(index))
+                        .<FoldOutcome>map(FoldOutcome.Folded::new)
+                        .onErrorResume(e -> Mono.just(new FoldOutcome.Failed(e)))
+                        .map(outcome -> new Indexed(index, outcome)))
+                .takeUntil(indexed -> indexed.outcome() instanceof FoldOutcome.Failed);
     }
 
     @Override
@@ -74,14 +113,29 @@ public final class RedisStreamStateStore implements StreamStateStore {
                         ticket.sourceJson(), millis(ticket.stateTtl())));
     }
 
-    private FoldResult fold(ReplyChunk chunk, List<String> keys, List<String> queueArgs) {
+    private ScriptCall foldCall(ChunkFold fold) {
+        ReplyChunk chunk = fold.chunk();
+        DeliveryTicket ticket = fold.ticket();
         ChunkError error = chunk.error();
         String images = chunk.images().isEmpty() ? "" : EventSerde.mapper().writeValueAsString(chunk.images());
         List<String> args = new ArrayList<>(List.of(Integer.toString(chunk.attempt()), Long.toString(chunk.seq()),
                 chunk.kind().name(), chunk.text(), chunk.last() ? "1" : "0", error == null ? "" : error.code(), images,
                 now(), millis(ttl), Integer.toString(maxContentBytes), truncatedNote));
-        args.addAll(queueArgs);
-        List<?> reply = redis.execute(FOLD, keys, args.toArray());
+        if (ticket == null) {
+            return new ScriptCall(List.of(StreamStateKeys.key(chunk.streamId())), args);
+        }
+        args.addAll(List.of(chunk.streamId(), ticket.sourceTopic(), ticket.sourceJson(), millis(ticket.stateTtl())));
+        return new ScriptCall(List.of(StreamStateKeys.key(chunk.streamId()), ticket.outboxKey(), ticket.stateKey()), args);
+    }
+
+    private Mono<FoldResult> run(ScriptCall call) {
+        return redis.execute(FOLD, call.keys(), call.args())
+                .next()
+                .map(RedisStreamStateStore::foldResult)
+                .switchIfEmpty(Mono.error(() -> new IllegalStateException("fold-chunk.lua returned nothing")));
+    }
+
+    private static FoldResult foldResult(List<?> reply) {
         return new FoldResult(FoldStatus.valueOf(text(reply, 0)), "1".equals(text(reply, 1)),
                 "1".equals(text(reply, 2)), Integer.parseInt(text(reply, 3)), instant(text(reply, 4)), text(reply, 5),
                 "1".equals(text(reply, 6)));
@@ -91,11 +145,20 @@ public final class RedisStreamStateStore implements StreamStateStore {
         List<String> args = new ArrayList<>(List.of(text, rejection.reason().name().toLowerCase(Locale.ROOT), now(),
                 millis(ttl)));
         args.addAll(queueArgs);
-        List<?> reply = redis.execute(REJECT, keys, args.toArray());
-        FoldStatus status = FoldStatus.valueOf(text(reply, 0));
-        boolean finished = status == FoldStatus.FINISHED;
-        return new FoldResult(status, false, false, finished ? ContentCap.utf8Length(text) : 0,
-                instant(text(reply, 1)), finished ? text : "", "1".equals(text(reply, 2)));
+        return await(redis.execute(REJECT, keys, args).next().map(reply -> {
+            FoldStatus status = FoldStatus.valueOf(text(reply, 0));
+            boolean finished = status == FoldStatus.FINISHED;
+            return new FoldResult(status, false, false, finished ? ContentCap.utf8Length(text) : 0,
+                    instant(text(reply, 1)), finished ? text : "", "1".equals(text(reply, 2)));
+        }));
+    }
+
+    private static FoldResult await(Mono<FoldResult> result) {
+        FoldResult done = result.block();
+        if (done == null) {
+            throw new IllegalStateException("no reply from Redis");
+        }
+        return done;
     }
 
     private static String millis(Duration duration) {
@@ -122,5 +185,11 @@ public final class RedisStreamStateStore implements StreamStateStore {
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    private record ScriptCall(List<String> keys, List<String> args) {
+    }
+
+    private record Indexed(int index, FoldOutcome outcome) {
     }
 }

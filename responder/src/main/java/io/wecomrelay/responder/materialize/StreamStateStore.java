@@ -1,5 +1,7 @@
 package io.wecomrelay.responder.materialize;
 
+import java.util.List;
+
 import io.wecomrelay.schemas.event.MessageRejected;
 import io.wecomrelay.schemas.event.ReplyChunk;
 
@@ -31,6 +33,16 @@ public interface StreamStateStore {
      * delivery job to the ticket's outbox (once per stream, see {@link DeliveryTicket}).
      */
     FoldResult foldAndQueue(ReplyChunk chunk, DeliveryTicket ticket);
+
+    /**
+     * Folds many chunks at once, each as {@link #fold} or, with a ticket, {@link #foldAndQueue}, and returns
+     * only when every fold is done or failed. Folds of one stream are applied one after another in list
+     * order; when one fails, that stream's later folds are not tried ({@link FoldOutcome.NotTried}).
+     * Folds of different streams run concurrently.
+     *
+     * @return one outcome per fold, in the order of {@code folds}
+     */
+    List<FoldOutcome> foldAll(List<ChunkFold> folds);
 
     /**
      * Finishes the stream with {@code text} unless it already has chunks or is finished.

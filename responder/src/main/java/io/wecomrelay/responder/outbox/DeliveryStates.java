@@ -7,11 +7,11 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.wecomrelay.responder.delivery.DeliveryRun.PartState;
+import io.wecomrelay.responder.redis.LuaScripts;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
@@ -23,8 +23,7 @@ import org.springframework.data.redis.core.script.RedisScript;
  */
 public final class DeliveryStates {
 
-    private static final RedisScript<Long> MARK = RedisScript.of(
-            new ClassPathResource("io/wecomrelay/responder/outbox/mark.lua"), Long.class);
+    private static final RedisScript<Long> MARK = LuaScripts.load("io/wecomrelay/responder/outbox/mark.lua", Long.class);
     private static final String PART = "part:";
     private static final String DONE = "done";
 

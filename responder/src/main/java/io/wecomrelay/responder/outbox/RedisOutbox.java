@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.wecomrelay.responder.redis.LuaScripts;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
@@ -23,11 +23,11 @@ import org.springframework.data.redis.core.script.RedisScript;
 public final class RedisOutbox {
 
     @SuppressWarnings("rawtypes")
-    private static final RedisScript<List> POLL = script("poll");
-    private static final RedisScript<Long> COMPLETE = RedisScript.of(resource("complete"), Long.class);
-    private static final RedisScript<Long> BURY = RedisScript.of(resource("bury"), Long.class);
-    private static final RedisScript<Long> LEASE = RedisScript.of(resource("lease"), Long.class);
-    private static final RedisScript<Long> LEAVE = RedisScript.of(resource("leave"), Long.class);
+    private static final RedisScript<List> POLL = script("poll", List.class);
+    private static final RedisScript<Long> COMPLETE = script("complete", Long.class);
+    private static final RedisScript<Long> BURY = script("bury", Long.class);
+    private static final RedisScript<Long> LEASE = script("lease", Long.class);
+    private static final RedisScript<Long> LEAVE = script("leave", Long.class);
 
     private final ReactiveStringRedisTemplate redis;
     private final OutboxKeys keys;
@@ -118,12 +118,7 @@ public final class RedisOutbox {
         return fields;
     }
 
-    @SuppressWarnings("rawtypes")
-    private static RedisScript<List> script(String name) {
-        return RedisScript.of(resource(name), List.class);
-    }
-
-    private static ClassPathResource resource(String name) {
-        return new ClassPathResource("io/wecomrelay/responder/outbox/" + name + ".lua");
+    private static <T> RedisScript<T> script(String name, Class<T> resultType) {
+        return LuaScripts.load("io/wecomrelay/responder/outbox/" + name + ".lua", resultType);
     }
 }

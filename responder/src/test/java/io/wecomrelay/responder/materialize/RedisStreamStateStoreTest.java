@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.wecomrelay.responder.TestChunks;
 import io.wecomrelay.responder.TestRedis;
@@ -21,10 +22,13 @@ import io.wecomrelay.schemas.testing.Events;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.stream.MapRecord;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 
 /** The fold script against a real Redis. Every test uses its own stream id. */
 class RedisStreamStateStoreTest {
@@ -40,7 +44,7 @@ class RedisStreamStateStoreTest {
     static void connect() {
         redis = new TestRedis();
         template = redis.template();
-        store = new RedisStreamStateStore(template, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(10),
+        store = new RedisStreamStateStore(redis.reactive(), Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(10),
                 StreamStateKeys.MAX_CONTENT_BYTES, NOTE);
     }
 
@@ -271,6 +275,96 @@ class RedisStreamStateStoreTest {
         assertThat(template.opsForStream().range(ticket.outboxKey(), Range.unbounded())).singleElement()
                 .satisfies(job -> assertThat(job.getValue()).containsEntry("content", "无权使用")
                         .containsEntry("created", Long.toString(NOW.toEpochMilli())));
+    }
+
+    @Test
+    void foldsABatchOfInterleavedStreamsInTheOrderOfEachStream() {
+        // Given three streams whose chunks are interleaved, one finishing with a delivery ticket
+        var a = TestChunks.stream("bot-a");
+        var b = TestChunks.stream("bot-a");
+        var c = TestChunks.stream("bot-a");
+        DeliveryTicket ticket = ticket(c.streamId(), "wecom.chunks", "{}");
+        List<ChunkFold> folds = List.of(fold(a.append(1, 0, "a0")), fold(b.append(1, 0, "b0")), fold(a.append(1, 1, "a1")),
+                fold(c.append(1, 0, "c0")), fold(a.replace(1, 2, "A")), fold(b.append(1, 1, "b1")), fold(a.append(1, 3, "3")),
+                fold(b.append(1, 0, "b0")), new ChunkFold(c.last(1, 1, "c1"), ticket), fold(a.last(1, 4, "4")));
+
+        // When
+        List<FoldOutcome> outcomes = store.foldAll(folds);
+
+        // Then every fold ran, each stream in its order, and only the redelivered chunk was a duplicate
+        assertThat(outcomes).hasSize(folds.size()).allSatisfy(outcome -> assertThat(outcome).isInstanceOf(FoldOutcome.Folded.class));
+        assertThat(outcomes).extracting(outcome -> ((FoldOutcome.Folded) outcome).result().status()).containsExactly(
+                FoldStatus.APPLIED, FoldStatus.APPLIED, FoldStatus.APPLIED, FoldStatus.APPLIED, FoldStatus.APPLIED,
+                FoldStatus.APPLIED, FoldStatus.APPLIED, FoldStatus.DUPLICATE, FoldStatus.FINISHED, FoldStatus.FINISHED);
+        assertThat(state(a)).containsEntry("content", "A34").containsEntry("seq", "4").containsEntry("finish", "1");
+        assertThat(state(b)).containsEntry("content", "b0b1").containsEntry("finish", "0");
+        assertThat(state(c)).containsEntry("content", "c0c1").containsEntry("finish", "1");
+        assertThat(((FoldOutcome.Folded) outcomes.get(8)).result().queued()).isTrue();
+        assertThat(template.opsForStream().size(ticket.outboxKey())).isEqualTo(1);
+    }
+
+    @Test
+    void aFailedFoldStopsOnlyItsOwnStream() {
+        // Given a stream whose key is not a hash, so that Redis refuses its folds
+        var broken = TestChunks.stream("bot-a");
+        var fine = TestChunks.stream("bot-a");
+        template.opsForValue().set(key(broken), "not a hash");
+
+        // When
+        List<FoldOutcome> outcomes = store.foldAll(List.of(fold(broken.append(1, 0, "x")), fold(fine.append(1, 0, "f0")),
+                fold(broken.append(1, 1, "y")), fold(fine.last(1, 1, "f1"))));
+
+        // Then the broken stream's later chunk was not sent, the other stream was folded
+        assertThat(outcomes.get(0)).isInstanceOf(FoldOutcome.Failed.class);
+        assertThat(outcomes.get(1)).isInstanceOf(FoldOutcome.Folded.class);
+        assertThat(outcomes.get(2)).isInstanceOf(FoldOutcome.NotTried.class);
+        assertThat(outcomes.get(3)).isInstanceOf(FoldOutcome.Folded.class);
+        assertThat(state(fine)).containsEntry("content", "f0f1").containsEntry("finish", "1");
+        assertThat(template.opsForValue().get(key(broken))).isEqualTo("not a hash");
+    }
+
+    @Test
+    void aStreamsFoldsBehindAFailedOneAreNeverSent() {
+        // Given a connection that refuses the fold of the chunk "boom" and notes every fold it sends
+        List<String> sent = new CopyOnWriteArrayList<>();
+        var refusing = new ReactiveStringRedisTemplate(redis.connectionFactory()) {
+            @Override
+            public <T> Flux<T> execute(RedisScript<T> script, List<String> keys, List<?> args) {
+                return Flux.defer(() -> {
+                    String text = String.valueOf(args.get(3));
+                    sent.add(text);
+                    if (!"boom".equals(text)) {
+                        return super.execute(script, keys, args);
+                    }
+                    // refused a little later, as Redis's reply would come
+                    return Flux.<T>error(new IllegalStateException("refused")).delaySubscription(Duration.ofMillis(50));
+                });
+            }
+        };
+        var store = new RedisStreamStateStore(refusing, Clock.systemUTC(), Duration.ofMinutes(10),
+                StreamStateKeys.MAX_CONTENT_BYTES, NOTE);
+        var a = TestChunks.stream("bot-a");
+        var b = TestChunks.stream("bot-a");
+
+        // When
+        List<FoldOutcome> outcomes = store.foldAll(List.of(fold(a.append(1, 0, "a0")), fold(b.append(1, 0, "b0")),
+                fold(a.append(1, 1, "boom")), fold(b.append(1, 1, "b1")), fold(a.append(1, 2, "a2")), fold(a.last(1, 3, "a3"))));
+
+        // Then a2 and a3 never reached Redis (folded ahead of the refused chunk, they would make it a duplicate)
+        assertThat(outcomes).extracting(outcome -> outcome.getClass().getSimpleName())
+                .containsExactly("Folded", "Folded", "Failed", "Folded", "NotTried", "NotTried");
+        assertThat(sent).containsExactlyInAnyOrder("a0", "b0", "boom", "b1");
+        assertThat(state(a)).containsEntry("content", "a0").containsEntry("seq", "0");
+        assertThat(state(b)).containsEntry("content", "b0b1");
+    }
+
+    @Test
+    void anEmptyBatchFoldsNothing() {
+        assertThat(store.foldAll(List.of())).isEmpty();
+    }
+
+    private static ChunkFold fold(ReplyChunk chunk) {
+        return new ChunkFold(chunk, null);
     }
 
     private static DeliveryTicket ticket(String streamId, String topic, String source) {

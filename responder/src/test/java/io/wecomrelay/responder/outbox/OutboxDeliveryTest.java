@@ -105,7 +105,7 @@ class OutboxDeliveryTest {
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers()),
                 new StringSerializer(), new DelegatingByTypeSerializer(byType, true)));
         bots = new BotRegistryLoader(name -> null).load(botsFile());
-        store = new RedisStreamStateStore(template, Clock.systemUTC(), Duration.ofMinutes(10),
+        store = new RedisStreamStateStore(redis.reactive(), Clock.systemUTC(), Duration.ofMinutes(10),
                 StreamStateKeys.MAX_CONTENT_BYTES, NOTE);
     }
 

@@ -1,0 +1,216 @@
+package io.wecomrelay.responder.materialize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.wecomrelay.responder.TestChunks;
+import io.wecomrelay.responder.TestRedis;
+import io.wecomrelay.schemas.event.MessageRejected;
+import io.wecomrelay.schemas.event.RejectReason;
+import io.wecomrelay.schemas.event.RelayEvent;
+import io.wecomrelay.schemas.event.ReplyChunk;
+import io.wecomrelay.schemas.stream.StreamStateKeys;
+import io.wecomrelay.schemas.testing.Events;
+import io.wecomrelay.schemas.topic.Topics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.kafka.support.serializer.DeserializationException;
+import org.springframework.kafka.support.serializer.SerializationUtils;
+
+/** The chunk listener on polls of many records, over a real Redis, as the container calls it. */
+class ChunkMaterializerTest {
+
+    static final String ACTIVE_BOT = "bot-webhook";
+
+    static TestRedis redis;
+    static StringRedisTemplate template;
+
+    final String outboxPrefix = "test-" + UUID.randomUUID() + ":";
+    SimpleMeterRegistry meters;
+    CountingStore store;
+    ChunkMaterializer listener;
+    long offset;
+
+    @BeforeAll
+    static void connect() {
+        redis = new TestRedis();
+        template = redis.template();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        redis.close();
+    }
+
+    @BeforeEach
+    void newListener() {
+        meters = new SimpleMeterRegistry();
+        store = new CountingStore(new RedisStreamStateStore(redis.reactive(), Clock.systemUTC(), Duration.ofMinutes(10),
+                StreamStateKeys.MAX_CONTENT_BYTES, "\n(cut)"));
+        DeliveryQueue queue = (topic, source) -> ACTIVE_BOT.equals(source.botId())
+                ? Optional.of(new DeliveryTicket(outboxPrefix + "outbox:" + ACTIVE_BOT, outboxPrefix + "delivery:" + source.streamId(),
+                        topic, "{}", Duration.ofHours(1)))
+                : Optional.empty();
+        listener = new ChunkMaterializer(store, queue, Clock.systemUTC(), meters);
+    }
+
+    @Test
+    void foldsAPollOfManyChunksOfSeveralStreamsEachInItsOrder() {
+        // Given a poll of 5 streams x 6 chunks, interleaved as on a shared partition; one bot delivers actively
+        List<TestChunks> streams = List.of(TestChunks.stream("bot-a"), TestChunks.stream("bot-b"), TestChunks.stream("bot-a"),
+                TestChunks.stream(ACTIVE_BOT), TestChunks.stream("bot-c"));
+        List<ConsumerRecord<String, RelayEvent>> poll = new ArrayList<>();
+        for (int seq = 0; seq < 6; seq++) {
+            for (int s = 0; s < streams.size(); s++) {
+                TestChunks stream = streams.get(s);
+                String text = "s" + s + "-" + seq + " ";
+                poll.add(record(seq == 5 ? stream.last(1, seq, text) : stream.append(1, seq, text)));
+            }
+        }
+
+        // When
+        listener.onMessage(poll);
+
+        // Then every stream holds its chunks in order, each folded once, with one call to Redis's store per poll
+        for (int s = 0; s < streams.size(); s++) {
+            String expected = "s%d-0 s%d-1 s%d-2 s%d-3 s%d-4 s%d-5 ".formatted(s, s, s, s, s, s);
+            assertThat(state(streams.get(s))).containsEntry("content", expected).containsEntry("finish", "1").containsEntry("seq", "5");
+        }
+        assertThat(store.batches).hasValue(1);
+        assertThat(store.foldsPerChunk).hasSize(30).allSatisfy((chunk, folds) -> assertThat(folds).hasValue(1));
+        assertThat(meters.get("responder.chunks").tag("status", "applied").counter().count()).isEqualTo(25);
+        assertThat(meters.get("responder.chunks").tag("status", "finished").counter().count()).isEqualTo(5);
+        assertThat(meters.get("responder.chunk.latency").timer().count()).isEqualTo(30);
+        assertThat(template.opsForStream().size(outboxPrefix + "outbox:" + ACTIVE_BOT)).isEqualTo(1);
+    }
+
+    @Test
+    void anEventOfAnotherTypeInTheMiddleFailsAloneAndTheOthersAreFoldedOnce() {
+        // Given a poll with a rejection (not a chunk) in the middle
+        var a = TestChunks.stream("bot-a");
+        var b = TestChunks.stream("bot-b");
+        MessageRejected stray = Events.rejected("bot-a", "m-" + UUID.randomUUID(), Instant.now(), RejectReason.UNSUPPORTED);
+        List<ConsumerRecord<String, RelayEvent>> poll = List.of(record(a.append(1, 0, "a0 ")), record(b.append(1, 0, "b0 ")),
+                record(a.append(1, 1, "a1 ")), record(stray), record(b.append(1, 1, "b1 ")), record(a.last(1, 2, "a2")),
+                record(b.last(1, 2, "b2")));
+
+        // When the listener gets the poll, then (as the error handler seeks past the record) the rest
+        var failure = catchThrowableOfType(BatchListenerFailedException.class, () -> listener.onMessage(poll));
+        int foldedBefore = store.foldsPerChunk.size();
+        listener.onMessage(poll.subList(4, poll.size()));
+
+        // Then the stray record is the one reported, nothing behind it was folded in the first call, and every
+        // chunk was folded exactly once
+        assertThat(failure.getRecord()).isSameAs(poll.get(3));
+        assertThat(failure.getCause()).isInstanceOf(UnexpectedEventException.class);
+        assertThat(foldedBefore).isEqualTo(3);
+        assertThat(store.foldsPerChunk).hasSize(6).allSatisfy((chunk, folds) -> assertThat(folds).hasValue(1));
+        assertThat(state(a)).containsEntry("content", "a0 a1 a2").containsEntry("finish", "1");
+        assertThat(state(b)).containsEntry("content", "b0 b1 b2").containsEntry("finish", "1");
+    }
+
+    @Test
+    void anUnreadableRecordIsReportedWithItsDeserializationError() {
+        var a = TestChunks.stream("bot-a");
+        var headers = new RecordHeaders();
+        SerializationUtils.deserializationException(headers, "{not json".getBytes(StandardCharsets.UTF_8),
+                new DeserializationException("unreadable", "{not json".getBytes(StandardCharsets.UTF_8), false, new IllegalArgumentException("bad json")), false);
+        var unreadable = new ConsumerRecord<String, RelayEvent>(Topics.CHUNKS.name(), 0, offset++, System.currentTimeMillis(),
+                TimestampType.CREATE_TIME, 0, 9, a.streamId(), null, headers, Optional.empty());
+
+        var failure = catchThrowableOfType(BatchListenerFailedException.class,
+                () -> listener.onMessage(List.of(record(a.append(1, 0, "a0")), unreadable)));
+
+        assertThat(failure.getRecord()).isSameAs(unreadable);
+        assertThat(failure.getCause()).isInstanceOf(DeserializationException.class);
+        assertThat(state(a)).containsEntry("content", "a0");
+    }
+
+    @Test
+    void aFailedFoldIsReportedAtItsRecordAfterTheOtherStreamsWereFolded() {
+        // Given a stream whose key Redis refuses to fold into, between chunks of a healthy stream
+        var broken = TestChunks.stream("bot-a");
+        var fine = TestChunks.stream("bot-b");
+        template.opsForValue().set(StreamStateKeys.key(broken.streamId()), "not a hash");
+        List<ConsumerRecord<String, RelayEvent>> poll = List.of(record(fine.append(1, 0, "f0 ")),
+                record(broken.append(1, 0, "x")), record(fine.append(1, 1, "f1 ")), record(broken.last(1, 1, "y")),
+                record(fine.last(1, 2, "f2")));
+
+        var failure = catchThrowableOfType(BatchListenerFailedException.class, () -> listener.onMessage(poll));
+
+        // Then the first failed record is reported (the error handler commits only the records before it)
+        assertThat(failure.getRecord()).isSameAs(poll.get(1));
+        assertThat(failure.getCause()).isNotNull();
+        assertThat(state(fine)).containsEntry("content", "f0 f1 f2").containsEntry("finish", "1");
+        assertThat(meters.get("responder.chunks").tag("status", "finished").counter().count()).isEqualTo(1);
+    }
+
+    private ConsumerRecord<String, RelayEvent> record(RelayEvent event) {
+        return new ConsumerRecord<>(Topics.CHUNKS.name(), 0, offset++, System.currentTimeMillis(), TimestampType.CREATE_TIME,
+                0, 0, event.streamId(), event, new RecordHeaders(), Optional.empty());
+    }
+
+    private static Map<String, String> state(TestChunks stream) {
+        return template.<String, String>opsForHash().entries(StreamStateKeys.key(stream.streamId()));
+    }
+
+    /** The Redis store, counting polls and how often each chunk was folded. */
+    static final class CountingStore implements StreamStateStore {
+
+        final AtomicInteger batches = new AtomicInteger();
+        final Map<ReplyChunk, AtomicInteger> foldsPerChunk = new ConcurrentHashMap<>();
+        private final StreamStateStore delegate;
+
+        CountingStore(StreamStateStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public List<FoldOutcome> foldAll(List<ChunkFold> folds) {
+            batches.incrementAndGet();
+            folds.forEach(fold -> foldsPerChunk.computeIfAbsent(fold.chunk(), chunk -> new AtomicInteger()).incrementAndGet());
+            return delegate.foldAll(folds);
+        }
+
+        @Override
+        public FoldResult fold(ReplyChunk chunk) {
+            throw new UnsupportedOperationException("the listener folds whole polls");
+        }
+
+        @Override
+        public FoldResult foldAndQueue(ReplyChunk chunk, DeliveryTicket ticket) {
+            throw new UnsupportedOperationException("the listener folds whole polls");
+        }
+
+        @Override
+        public FoldResult reject(MessageRejected rejection, String text) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public FoldResult rejectAndQueue(MessageRejected rejection, String text, DeliveryTicket ticket) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}

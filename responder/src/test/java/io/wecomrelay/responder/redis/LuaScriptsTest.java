@@ -1,0 +1,87 @@
+package io.wecomrelay.responder.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.wecomrelay.responder.TestRedis;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.core.io.AbstractResource;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.core.script.DigestUtils;
+import org.springframework.data.redis.core.script.RedisScript;
+
+class LuaScriptsTest {
+
+    static final String TEXT = "return tonumber(ARGV[1]) + 1";
+
+    @Test
+    void readsTheScriptOnceAndNeverAsksWhetherItChanged() {
+        var resource = new CountingResource(TEXT);
+
+        RedisScript<Long> script = LuaScripts.load(resource, Long.class);
+        for (int i = 0; i < 100; i++) {
+            assertThat(script.getSha1()).isEqualTo(DigestUtils.sha1DigestAsHex(TEXT));
+            assertThat(script.getScriptAsString()).isEqualTo(TEXT);
+        }
+
+        assertThat(resource.reads).hasValue(1);
+        assertThat(resource.timestampChecks).hasValue(0);
+    }
+
+    @Test
+    void loadsTheResponderScriptsFromTheClasspathAndTheyRun() throws IOException {
+        String location = "io/wecomrelay/responder/outbox/lease.lua";
+        RedisScript<Long> script = LuaScripts.load(location, Long.class);
+
+        assertThat(script.getScriptAsString()).isEqualTo(new ClassPathResource(location).getContentAsString(StandardCharsets.UTF_8));
+        try (var redis = new TestRedis()) {
+            Long held = redis.template().execute(script, List.of("test-lease-" + System.nanoTime()), "me", "1000");
+            assertThat(held).isEqualTo(1L);
+        }
+    }
+
+    @Test
+    void failsAtOnceForAMissingScript() {
+        assertThatThrownBy(() -> LuaScripts.load("io/wecomrelay/responder/no-such.lua", Long.class))
+                .isInstanceOf(UncheckedIOException.class).hasMessageContaining("no-such.lua");
+    }
+
+    /** A script file that counts how often it is read and how often its timestamp is asked for. */
+    static final class CountingResource extends AbstractResource {
+
+        final AtomicInteger reads = new AtomicInteger();
+        final AtomicInteger timestampChecks = new AtomicInteger();
+        private final byte[] content;
+
+        CountingResource(String text) {
+            this.content = text.getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public InputStream getInputStream() {
+            reads.incrementAndGet();
+            return new ByteArrayInputStream(content);
+        }
+
+        @Override
+        public long lastModified() throws FileNotFoundException {
+            timestampChecks.incrementAndGet();
+            return 0;
+        }
+
+        @Override
+        public String getDescription() {
+            return "counting script";
+        }
+    }
+}
