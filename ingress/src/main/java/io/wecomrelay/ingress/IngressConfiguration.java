@@ -11,12 +11,16 @@ import io.wecomrelay.ingress.bots.BotDirectory;
 import io.wecomrelay.ingress.callback.CallbackHandler;
 import io.wecomrelay.ingress.callback.CallbackMetrics;
 import io.wecomrelay.ingress.callback.CallbackRoutes;
+import io.wecomrelay.ingress.IngressProperties.Publisher;
+import io.wecomrelay.ingress.publish.DiscardingInboundPublisher;
 import io.wecomrelay.ingress.publish.InboundPublisher;
 import io.wecomrelay.ingress.publish.KafkaHealthIndicator;
 import io.wecomrelay.ingress.publish.KafkaInboundPublisher;
+import io.wecomrelay.ingress.publish.PublisherOffHealthIndicator;
 import io.wecomrelay.ingress.refresh.RedisStreamStates;
 import io.wecomrelay.ingress.refresh.RefreshAnswers;
 import io.wecomrelay.ingress.refresh.RefreshService;
+import io.wecomrelay.ingress.refresh.StreamMarker;
 import io.wecomrelay.ingress.refresh.StreamStates;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.event.EventSerde;
@@ -24,9 +28,11 @@ import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.topic.TopicProvisioner;
 import io.wecomrelay.schemas.topic.Topics;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -44,6 +50,9 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 @EnableConfigurationProperties(IngressProperties.class)
 @EnableScheduling
 class IngressConfiguration {
+
+    /** {@code buffer.memory}'s default in the Kafka producer. */
+    private static final long DEFAULT_PRODUCER_BUFFER = 32L * 1024 * 1024;
 
     @Bean
     Clock clock() {
@@ -76,14 +85,29 @@ class IngressConfiguration {
         return Admin.create(kafka.buildAdminProperties());
     }
 
+    /** Named "kafka" in health; readiness includes it. Without a publisher Kafka cannot make ingress unready. */
     @Bean
-    KafkaHealthIndicator kafkaHealthIndicator(Admin kafkaAdminClient, IngressProperties properties) {
+    ReactiveHealthIndicator kafkaHealthIndicator(Admin kafkaAdminClient, IngressProperties properties) {
+        if (properties.publisher() == Publisher.NONE) {
+            return new PublisherOffHealthIndicator();
+        }
         return new KafkaHealthIndicator(kafkaAdminClient, properties.publishTimeout());
     }
 
     @Bean
-    InboundPublisher inboundPublisher(KafkaTemplate<String, RelayEvent> inboundKafkaTemplate, IngressProperties properties) {
-        return new KafkaInboundPublisher(inboundKafkaTemplate, Topics.INBOUND.name(), properties.publishTimeout());
+    InboundPublisher inboundPublisher(KafkaTemplate<String, RelayEvent> inboundKafkaTemplate, KafkaProperties kafka,
+                                      IngressProperties properties) {
+        if (properties.publisher() == Publisher.NONE) {
+            LoggerFactory.getLogger(IngressConfiguration.class).warn("relay.ingress.publisher=none: callbacks are answered "
+                    + "but NOT published to Kafka and no stream marker is written; every message is LOST. This is the "
+                    + "benchmark's no-durability baseline, never a production setting.");
+            return new DiscardingInboundPublisher();
+        }
+        Object buffer = kafka.buildProducerProperties().get(ProducerConfig.BUFFER_MEMORY_CONFIG);
+        long bufferBytes = buffer == null ? DEFAULT_PRODUCER_BUFFER : Long.parseLong(buffer.toString());
+        // A record is at most about the callback body (the decrypted message plus a few hundred bytes of metadata).
+        int maxOutstanding = KafkaInboundPublisher.maxOutstanding(bufferBytes, properties.maxBodySize().toBytes());
+        return new KafkaInboundPublisher(inboundKafkaTemplate, Topics.INBOUND.name(), properties.publishTimeout(), maxOutstanding);
     }
 
     @Bean
@@ -101,7 +125,9 @@ class IngressConfiguration {
     CallbackHandler callbackHandler(BotDirectory bots, IngressProperties properties, InboundPublisher publisher,
                                     StreamStates streams, RefreshService refreshes, MeterRegistry registry, Clock clock,
                                     Supplier<UUID> idGenerator) {
-        return CallbackHandler.create(bots, properties, publisher, streams, refreshes, new CallbackMetrics(registry),
+        // Without a publisher no stream is ever answered for real, so there is nothing to mark.
+        StreamMarker marker = properties.publisher() == Publisher.NONE ? StreamMarker.NONE : streams;
+        return CallbackHandler.create(bots, properties, publisher, marker, refreshes, new CallbackMetrics(registry),
                 clock, idGenerator);
     }
 
@@ -117,6 +143,9 @@ class IngressConfiguration {
     @Bean
     ApplicationRunner provisionTopics(Admin kafkaAdminClient, IngressProperties properties) {
         return args -> {
+            if (properties.publisher() == Publisher.NONE) {
+                return;
+            }
             try {
                 new TopicProvisioner(kafkaAdminClient, properties.topics().replicationFactor())
                         .ensure(List.of(Topics.INBOUND), properties.topics().partitions());
