@@ -137,8 +137,26 @@ class IngressConfiguration {
     }
 
     /**
-     * Creates missing topics before the first callback can arrive; never alters existing ones.
-     * Kafka being down at start is not fatal: callbacks get 503 until it is back, and WeCom retries.
+     * Opens the shared Redis connection at start. Spring Data opens it, blocking, on first use, which
+     * would otherwise be a request on a Netty event loop; once open, Lettuce reconnects it in the
+     * background. Redis being down at start is not fatal (refreshes answer without it).
+     */
+    @Bean
+    ApplicationRunner connectRedis(ReactiveStringRedisTemplate redis, IngressProperties properties) {
+        return args -> {
+            try (var connection = redis.getConnectionFactory().getReactiveConnection()) {
+                connection.ping().block(properties.redisTimeout().multipliedBy(10));
+            } catch (RuntimeException e) {
+                LoggerFactory.getLogger(IngressConfiguration.class).warn(
+                        "Redis not reachable at start ({}); the first Redis calls will connect", e.getClass().getSimpleName());
+            }
+        };
+    }
+
+    /**
+     * Creates missing topics before the first callback can arrive; never alters existing ones (nor
+     * anything with {@code publisher=none}). Kafka being down at start is not fatal: callbacks get 503
+     * until it is back, and WeCom retries.
      */
     @Bean
     ApplicationRunner provisionTopics(Admin kafkaAdminClient, IngressProperties properties) {
