@@ -28,7 +28,6 @@ import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.topic.TopicProvisioner;
 import io.wecomrelay.schemas.topic.Topics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationRunner;
@@ -50,9 +49,6 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 @EnableConfigurationProperties(IngressProperties.class)
 @EnableScheduling
 class IngressConfiguration {
-
-    /** {@code buffer.memory}'s default in the Kafka producer. */
-    private static final long DEFAULT_PRODUCER_BUFFER = 32L * 1024 * 1024;
 
     @Bean
     Clock clock() {
@@ -95,19 +91,14 @@ class IngressConfiguration {
     }
 
     @Bean
-    InboundPublisher inboundPublisher(KafkaTemplate<String, RelayEvent> inboundKafkaTemplate, KafkaProperties kafka,
-                                      IngressProperties properties) {
+    InboundPublisher inboundPublisher(KafkaTemplate<String, RelayEvent> inboundKafkaTemplate, IngressProperties properties) {
         if (properties.publisher() == Publisher.NONE) {
             LoggerFactory.getLogger(IngressConfiguration.class).warn("relay.ingress.publisher=none: callbacks are answered "
                     + "but NOT published to Kafka and no stream marker is written; every message is LOST. This is the "
                     + "benchmark's no-durability baseline, never a production setting.");
             return new DiscardingInboundPublisher();
         }
-        Object buffer = kafka.buildProducerProperties().get(ProducerConfig.BUFFER_MEMORY_CONFIG);
-        long bufferBytes = buffer == null ? DEFAULT_PRODUCER_BUFFER : Long.parseLong(buffer.toString());
-        // A record is at most about the callback body (the decrypted message plus a few hundred bytes of metadata).
-        int maxOutstanding = KafkaInboundPublisher.maxOutstanding(bufferBytes, properties.maxBodySize().toBytes());
-        return new KafkaInboundPublisher(inboundKafkaTemplate, Topics.INBOUND.name(), properties.publishTimeout(), maxOutstanding);
+        return new KafkaInboundPublisher(inboundKafkaTemplate, Topics.INBOUND.name(), properties.publishTimeout());
     }
 
     @Bean
@@ -125,7 +116,7 @@ class IngressConfiguration {
     CallbackHandler callbackHandler(BotDirectory bots, IngressProperties properties, InboundPublisher publisher,
                                     StreamStates streams, RefreshService refreshes, MeterRegistry registry, Clock clock,
                                     Supplier<UUID> idGenerator) {
-        // Without a publisher no stream is ever answered for real, so there is nothing to mark.
+        // The baseline leaves out both halves of durability: the publish and the marker.
         StreamMarker marker = properties.publisher() == Publisher.NONE ? StreamMarker.NONE : streams;
         return CallbackHandler.create(bots, properties, publisher, marker, refreshes, new CallbackMetrics(registry),
                 clock, idGenerator);
