@@ -11,12 +11,16 @@ import io.wecomrelay.ingress.bots.BotDirectory;
 import io.wecomrelay.ingress.callback.CallbackHandler;
 import io.wecomrelay.ingress.callback.CallbackMetrics;
 import io.wecomrelay.ingress.callback.CallbackRoutes;
+import io.wecomrelay.ingress.IngressProperties.Publisher;
+import io.wecomrelay.ingress.publish.DiscardingInboundPublisher;
 import io.wecomrelay.ingress.publish.InboundPublisher;
 import io.wecomrelay.ingress.publish.KafkaHealthIndicator;
 import io.wecomrelay.ingress.publish.KafkaInboundPublisher;
+import io.wecomrelay.ingress.publish.PublisherOffHealthIndicator;
 import io.wecomrelay.ingress.refresh.RedisStreamStates;
 import io.wecomrelay.ingress.refresh.RefreshAnswers;
 import io.wecomrelay.ingress.refresh.RefreshService;
+import io.wecomrelay.ingress.refresh.StreamMarker;
 import io.wecomrelay.ingress.refresh.StreamStates;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.event.EventSerde;
@@ -27,6 +31,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -76,13 +81,23 @@ class IngressConfiguration {
         return Admin.create(kafka.buildAdminProperties());
     }
 
+    /** Named "kafka" in health; readiness includes it. Without a publisher Kafka cannot make ingress unready. */
     @Bean
-    KafkaHealthIndicator kafkaHealthIndicator(Admin kafkaAdminClient, IngressProperties properties) {
+    ReactiveHealthIndicator kafkaHealthIndicator(Admin kafkaAdminClient, IngressProperties properties) {
+        if (properties.publisher() == Publisher.NONE) {
+            return new PublisherOffHealthIndicator();
+        }
         return new KafkaHealthIndicator(kafkaAdminClient, properties.publishTimeout());
     }
 
     @Bean
     InboundPublisher inboundPublisher(KafkaTemplate<String, RelayEvent> inboundKafkaTemplate, IngressProperties properties) {
+        if (properties.publisher() == Publisher.NONE) {
+            LoggerFactory.getLogger(IngressConfiguration.class).warn("relay.ingress.publisher=none: callbacks are answered "
+                    + "but NOT published to Kafka and no stream marker is written; every message is LOST. This is the "
+                    + "benchmark's no-durability baseline, never a production setting.");
+            return new DiscardingInboundPublisher();
+        }
         return new KafkaInboundPublisher(inboundKafkaTemplate, Topics.INBOUND.name(), properties.publishTimeout());
     }
 
@@ -101,7 +116,9 @@ class IngressConfiguration {
     CallbackHandler callbackHandler(BotDirectory bots, IngressProperties properties, InboundPublisher publisher,
                                     StreamStates streams, RefreshService refreshes, MeterRegistry registry, Clock clock,
                                     Supplier<UUID> idGenerator) {
-        return CallbackHandler.create(bots, properties, publisher, streams, refreshes, new CallbackMetrics(registry),
+        // The baseline leaves out both halves of durability: the publish and the marker.
+        StreamMarker marker = properties.publisher() == Publisher.NONE ? StreamMarker.NONE : streams;
+        return CallbackHandler.create(bots, properties, publisher, marker, refreshes, new CallbackMetrics(registry),
                 clock, idGenerator);
     }
 
@@ -111,12 +128,33 @@ class IngressConfiguration {
     }
 
     /**
-     * Creates missing topics before the first callback can arrive; never alters existing ones.
-     * Kafka being down at start is not fatal: callbacks get 503 until it is back, and WeCom retries.
+     * Opens the shared Redis connection at start. Spring Data opens it, blocking, on first use, which
+     * would otherwise be a request on a Netty event loop; once open, Lettuce reconnects it in the
+     * background. Redis being down at start is not fatal (refreshes answer without it).
+     */
+    @Bean
+    ApplicationRunner connectRedis(ReactiveStringRedisTemplate redis, IngressProperties properties) {
+        return args -> {
+            try (var connection = redis.getConnectionFactory().getReactiveConnection()) {
+                connection.ping().block(properties.redisTimeout().multipliedBy(10));
+            } catch (RuntimeException e) {
+                LoggerFactory.getLogger(IngressConfiguration.class).warn(
+                        "Redis not reachable at start ({}); the first Redis calls will connect", e.getClass().getSimpleName());
+            }
+        };
+    }
+
+    /**
+     * Creates missing topics before the first callback can arrive; never alters existing ones (nor
+     * anything with {@code publisher=none}). Kafka being down at start is not fatal: callbacks get 503
+     * until it is back, and WeCom retries.
      */
     @Bean
     ApplicationRunner provisionTopics(Admin kafkaAdminClient, IngressProperties properties) {
         return args -> {
+            if (properties.publisher() == Publisher.NONE) {
+                return;
+            }
             try {
                 new TopicProvisioner(kafkaAdminClient, properties.topics().replicationFactor())
                         .ensure(List.of(Topics.INBOUND), properties.topics().partitions());

@@ -27,6 +27,8 @@ import org.springframework.validation.annotation.Validated;
  * @param streamWindow        a stream still open this long after the message is finished by ingress itself
  * @param topics              topic provisioning
  * @param texts               user-facing notes
+ * @param publisher           {@code kafka} (always, in production) or {@code none}: the benchmark's no-durability
+ *                            baseline, which answers exactly as usual but publishes nothing and writes no marker
  */
 @Validated
 @ConfigurationProperties("relay.ingress")
@@ -40,7 +42,16 @@ public record IngressProperties(
         @DefaultValue("10m") Duration streamTtl,
         @DefaultValue("350s") Duration streamWindow,
         @Valid @DefaultValue Topics topics,
-        @Valid @DefaultValue Texts texts) {
+        @Valid @DefaultValue Texts texts,
+        @DefaultValue("kafka") Publisher publisher) {
+
+    /** Where accepted callbacks go. */
+    public enum Publisher {
+        /** Kafka, acknowledged before WeCom gets its answer: the only production setting. */
+        KAFKA,
+        /** Nowhere: messages are dropped after the answer. Only for measuring what durability costs. */
+        NONE
+    }
 
     /**
      * @param partitions        partitions of newly created topics, by topic name (defaults from the topic catalog)

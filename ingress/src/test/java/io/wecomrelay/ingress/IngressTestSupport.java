@@ -18,6 +18,7 @@ import io.wecomrelay.testkit.TestInfrastructure;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
@@ -77,6 +78,38 @@ final class IngressTestSupport {
             consumer.subscribe(List.of(Topics.INBOUND.name()));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (result.stream().noneMatch(e -> e.message().msgId().equals(msgId)) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, RelayEvent> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.key().equals(botId)) {
+                        result.add((MessageReceived) record.value());
+                    }
+                }
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Every MessageReceived for {@code botId} in the inbound topic right now (up to its end offsets).
+     * Ingress answers only after Kafka's ack, so a publish made for an answered callback is in here.
+     */
+    static List<MessageReceived> publishedSoFar(String botId) {
+        Map<String, Object> props = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "ingress-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        var result = new ArrayList<MessageReceived>();
+        try (var consumer = new KafkaConsumer<String, RelayEvent>(props, new StringDeserializer(), EventSerde.any())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.INBOUND.name()).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("inbound topic not read to its end in time");
+                }
                 for (ConsumerRecord<String, RelayEvent> record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.key().equals(botId)) {
                         result.add((MessageReceived) record.value());

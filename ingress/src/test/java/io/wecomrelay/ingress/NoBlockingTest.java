@@ -33,6 +33,10 @@ class NoBlockingTest {
 
     @BeforeAll
     static void installBlockHound() {
+        // Reactor's scheduler threads started before BlockHound (by other test classes, when surefire's -Dtest puts
+        // this class in a shared JVM) sit inside their queue's take(), where BlockHound cannot see the allowance it
+        // grants that method: start them afresh, under BlockHound. In its own JVM (the pom's setup) this is a no-op.
+        reactor.core.scheduler.Schedulers.shutdownNow();
         BlockHound.Builder builder = BlockHound.builder();
         // The Reactor and Netty integrations mark their threads as non-blocking; builder() alone loads none.
         java.util.ServiceLoader.load(reactor.blockhound.integration.BlockHoundIntegration.class).forEach(builder::with);

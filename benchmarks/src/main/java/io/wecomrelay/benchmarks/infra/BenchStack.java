@@ -82,8 +82,15 @@ public final class BenchStack implements AutoCloseable {
         return logs;
     }
 
-    /** What to start: a module's executable jar with JVM options, extra environment and arguments. */
-    public record ServiceSpec(String module, List<String> jvm, Map<String, String> env, List<String> args) {
+    /**
+     * What to start: a module's executable jar with JVM options, extra environment and arguments, under
+     * a name (its log, JFR and state files; the module's name unless two instances of a module run).
+     */
+    public record ServiceSpec(String name, String module, List<String> jvm, Map<String, String> env, List<String> args) {
+
+        public ServiceSpec(String module, List<String> jvm, Map<String, String> env, List<String> args) {
+            this(module, module, jvm, env, args);
+        }
 
         public static ServiceSpec of(String module) {
             return new ServiceSpec(module, SERVICE_JVM, Map.of(), List.of());
@@ -114,20 +121,20 @@ public final class BenchStack implements AutoCloseable {
             env.putAll(spec.env());
             var args = new ArrayList<>(List.of("-jar", jar.toString(), "--server.port=" + port,
                     "--spring.kafka.bootstrap-servers=" + kafka, "--spring.data.redis.url=" + redisUrl,
-                    "--relay.processor.streams.state-dir=" + work.resolve(spec.module() + "-state")));
+                    "--relay.processor.streams.state-dir=" + work.resolve(spec.name() + "-state")));
             args.addAll(spec.args());
             var jvm = new ArrayList<>(spec.jvm());
             if ("1".equals(System.getenv("BENCH_JFR"))) {
                 // profile of every service: bench/results/logs/<benchmark>/<module>.jfr (jfr print --events jdk.ExecutionSample)
-                jvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + logs.resolve(spec.module() + ".jfr"));
+                jvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + logs.resolve(spec.name() + ".jfr"));
             }
-            var process = ChildProcess.java(spec.module(), jvm, args, env, logs);
+            var process = ChildProcess.java(spec.name(), jvm, args, env, logs);
             resources.add(0, process);
-            started.add(new Service(spec.module(), port, process));
+            started.add(new Service(spec.name(), port, process));
         }
         for (Service service : started) {
             service.process().awaitHttp200(service.baseUrl() + "/actuator/health", Duration.ofSeconds(240));
-            log.info("{} up on port {} pid {}", service.module(), service.port(), service.process().pid());
+            log.info("{} up on port {} pid {}", service.name(), service.port(), service.process().pid());
         }
         return started;
     }
@@ -163,8 +170,8 @@ public final class BenchStack implements AutoCloseable {
         return resource;
     }
 
-    /** A running service. */
-    public record Service(String module, int port, ChildProcess process) {
+    /** A running service, by its {@link ServiceSpec#name()}. */
+    public record Service(String name, int port, ChildProcess process) {
 
         public String baseUrl() {
             return "http://127.0.0.1:" + port;

@@ -32,12 +32,14 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The no-durability baseline of the ingress benchmarks: {@code POST /wecom/callback/{botId}} doing
+ * The framework floor of the ingress benchmark (whose baseline proper is ingress itself with
+ * {@code relay.ingress.publisher=none}) and the baseline of the refresh benchmark:
+ * {@code POST /wecom/callback/{botId}} doing
  * ingress's per-callback work with the same codec - look up the bot, check the timestamp, verify the
  * signature, decrypt, parse, derive the stream id, build the first stream frame (or, for a refresh, a
  * frame with a fixed content of the size the refresh benchmark stores in Redis), encrypt, sign - on
  * a bare Reactor Netty server, without publishing to Kafka, writing the Redis marker, reading Redis,
- * logging, metrics or Spring. The ratio ingress/baseline is what durability (and the framework) costs.
+ * logging, metrics or Spring. The ratio ingress/floor is what durability and the framework cost together.
  * <p>
  * {@code java ... BaselineServer --bots FILE [--refresh-content-bytes N]}; prints {@code LISTENING port}.
  */

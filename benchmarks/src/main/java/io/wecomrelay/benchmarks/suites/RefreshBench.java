@@ -96,7 +96,7 @@ public final class RefreshBench implements Bench.Suite {
                         + Table.fmt(atTarget.achievedPerSec()) + "/s " + Table.metOrMissed(atTarget.p99Ms() <= 10
                         && atTarget.achievedPerSec() >= 14_250)));
             }
-            table.note("open model, latency from the scheduled send time. Each poll: verify + decrypt the refresh, HGETALL "
+            table.note("open model, latency from the scheduled send time. Each poll: verify + decrypt the refresh, HMGET of the shown fields of "
                     + "stream:{id}, encrypt + sign the " + CONTENT_BYTES + "-byte frame. Load generator, Redis, broker, ingress and "
                     + "baseline share the 2 cores.");
             return table;

@@ -18,7 +18,10 @@ final class Targets {
     private Targets() {
     }
 
-    /** Starts the no-durability baseline server with the same bots and JVM settings as ingress; returns its base URL. */
+    /**
+     * Starts {@link BaselineServer} (the ingress benchmark's framework floor, the refresh benchmark's
+     * baseline) with the same bots and JVM settings as ingress; returns its base URL.
+     */
     static String startBaseline(BenchStack stack, Path botsFile, int refreshContentBytes) throws IOException {
         var started = ChildProcess.mainWithAnnouncement("baseline", BenchStack.SERVICE_JVM, BaselineServer.class.getName(),
                 List.of("--bots", botsFile.toString(), "--refresh-content-bytes", Integer.toString(refreshContentBytes)),

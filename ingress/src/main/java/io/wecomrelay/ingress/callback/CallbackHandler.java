@@ -11,7 +11,7 @@ import io.wecomrelay.ingress.bots.BotDirectory;
 import io.wecomrelay.ingress.publish.InboundPublisher;
 import io.wecomrelay.ingress.publish.PublishFailedException;
 import io.wecomrelay.ingress.refresh.RefreshService;
-import io.wecomrelay.ingress.refresh.StreamStates;
+import io.wecomrelay.ingress.refresh.StreamMarker;
 import io.wecomrelay.ingress.reply.ReplySealer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,10 +47,10 @@ public final class CallbackHandler {
 
     /** Builds the handler from its parts; the parts stay package-private. */
     public static CallbackHandler create(BotDirectory bots, IngressProperties properties, InboundPublisher publisher,
-                                         StreamStates streams, RefreshService refreshes, CallbackMetrics metrics,
+                                         StreamMarker marker, RefreshService refreshes, CallbackMetrics metrics,
                                          Clock clock, Supplier<UUID> ids) {
         var verifier = new CallbackVerifier(bots, clock, properties.timestampTolerance(), properties.maxBodySize());
-        var intake = new InboundIntake(publisher, streams, clock, ids, properties.redisTimeout());
+        var intake = new InboundIntake(publisher, marker, clock, ids, properties.redisTimeout());
         return new CallbackHandler(verifier, intake, refreshes, new ReplySealer(clock), metrics);
     }
 
@@ -73,7 +73,7 @@ public final class CallbackHandler {
                 .flatMap(bot -> verifier.verifyPost(bot, request))
                 .flatMap(this::handle)
                 .onErrorResume(CallbackRejected.class, e -> rejected(botId, e))
-                .onErrorResume(PublishFailedException.class, e -> unavailable(botId, e));
+                .onErrorResume(PublishFailedException.class, e -> unavailable(botId));
     }
 
     private Mono<ServerResponse> handle(VerifiedCallback callback) {
@@ -104,9 +104,9 @@ public final class CallbackHandler {
         return ServerResponse.status(e.reason().status()).contentType(MediaType.TEXT_PLAIN).bodyValue(e.reason().tag());
     }
 
-    private Mono<ServerResponse> unavailable(String botId, PublishFailedException e) {
+    /** {@link InboundIntake} logged the message's ids and the cause. */
+    private Mono<ServerResponse> unavailable(String botId) {
         metrics.callback(botId, "message", "unavailable");
-        log.error("kafka did not acknowledge; answering 503 so WeCom retries bot={} cause={}", botId, e.getMessage());
         return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE).build();
     }
 

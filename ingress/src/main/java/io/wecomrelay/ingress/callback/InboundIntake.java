@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 
 import io.wecomrelay.ingress.bots.Bot;
 import io.wecomrelay.ingress.publish.InboundPublisher;
-import io.wecomrelay.ingress.refresh.StreamStates;
+import io.wecomrelay.ingress.refresh.StreamMarker;
 import io.wecomrelay.ingress.reply.FirstReplies;
 import io.wecomrelay.schemas.event.EventMeta;
 import io.wecomrelay.schemas.event.InboundMessage;
@@ -18,24 +18,29 @@ import io.wecomrelay.schemas.wecom.reply.PassiveReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Makes a message durable and decides the first answer. Nothing is answered before Kafka has the
- * message; the Redis marker that lets refreshes tell "pending" from "unknown" is best effort.
+ * message. The Redis marker that lets refreshes tell "pending" from "unknown" is best effort and is
+ * written while Kafka is still acknowledging, not after: a marker whose publish then fails is
+ * harmless, because the stream id is never given to WeCom (it gets a 503), WeCom's retry of the same
+ * msgid maps to the same stream id and marker (HSETNX keeps the first arrival), and a stream nobody
+ * publishes is finished by a refresh after {@code stream-window} or expires after {@code stream-ttl}.
  */
 final class InboundIntake {
 
     private static final Logger log = LoggerFactory.getLogger(InboundIntake.class);
 
     private final InboundPublisher publisher;
-    private final StreamStates streams;
+    private final StreamMarker marker;
     private final Clock clock;
     private final Supplier<UUID> ids;
     private final Duration redisTimeout;
 
-    InboundIntake(InboundPublisher publisher, StreamStates streams, Clock clock, Supplier<UUID> ids, Duration redisTimeout) {
+    InboundIntake(InboundPublisher publisher, StreamMarker marker, Clock clock, Supplier<UUID> ids, Duration redisTimeout) {
         this.publisher = publisher;
-        this.streams = streams;
+        this.marker = marker;
         this.clock = clock;
         this.ids = ids;
         this.redisTimeout = redisTimeout;
@@ -46,16 +51,21 @@ final class InboundIntake {
         Instant now = clock.instant();
         String streamId = StreamIds.of(bot.id(), message.msgId());
         var event = new MessageReceived(new EventMeta(ids.get(), traceId(), now), bot.id(), streamId, message);
-        log.info("received bot={} msgId={} streamId={} type={} traceId={}", bot.id(), message.msgId(), streamId,
-                message.msgType(), event.meta().traceId());
         PassiveReply reply = FirstReplies.forInbound(bot.config(), streamId, message);
-        return publisher.publish(event)
-                .then(reply != null && bot.config().replyMode().streams() ? markCreated(streamId, now) : Mono.empty())
+        Mono<Void> marked = reply != null && bot.config().replyMode().streams() ? markCreated(streamId, now) : Mono.empty();
+        // Both complete on a client library's only I/O thread (Kafka's sender, Lettuce's event loop); the rest
+        // of the request (sealing the reply, writing the response, metrics) must not run there.
+        return Mono.when(publisher.publish(event), marked)
+                .publishOn(Schedulers.parallel())
+                .doOnSuccess(done -> log.info("accepted bot={} msgId={} streamId={} type={} traceId={}", bot.id(),
+                        message.msgId(), streamId, message.msgType(), event.meta().traceId()))
+                .doOnError(e -> log.error("kafka did not acknowledge; answering 503 so WeCom retries bot={} msgId={} streamId={} cause={}",
+                        bot.id(), message.msgId(), streamId, e.getMessage()))
                 .then(Mono.justOrEmpty(reply));
     }
 
     private Mono<Void> markCreated(String streamId, Instant now) {
-        return streams.markCreated(streamId, now)
+        return marker.markCreated(streamId, now)
                 .timeout(redisTimeout)
                 .onErrorResume(e -> {
                     log.warn("stream marker not written streamId={} cause={}", streamId, e.getClass().getSimpleName());

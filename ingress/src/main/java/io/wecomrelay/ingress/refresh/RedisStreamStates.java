@@ -3,16 +3,32 @@ package io.wecomrelay.ingress.refresh;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.wecom.WecomJson;
+import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
-/** Reads {@code stream:{streamId}} as laid out in {@link StreamStateKeys}. */
+/**
+ * Reads {@code stream:{streamId}} as laid out in {@link StreamStateKeys}. Both operations are one
+ * Redis round trip; their results arrive on Lettuce's single event-loop thread.
+ */
 public final class RedisStreamStates implements StreamStates {
+
+    /** Only what a refresh shows; the responder's bookkeeping fields are not transferred. */
+    private static final List<String> SHOWN = List.of(
+            StreamStateKeys.CREATED, StreamStateKeys.CONTENT, StreamStateKeys.FINISH, StreamStateKeys.IMAGES);
+
+    /** HSETNX and, only when it created the field, EXPIRE: one round trip, and never a key without a TTL. */
+    private static final RedisScript<Long> MARK_CREATED = RedisScript.of("""
+            if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
+              redis.call('EXPIRE', KEYS[1], ARGV[3])
+              return 1
+            end
+            return 0""", Long.class);
 
     private final ReactiveStringRedisTemplate redis;
     private final Duration ttl;
@@ -24,30 +40,32 @@ public final class RedisStreamStates implements StreamStates {
 
     @Override
     public Mono<StreamSnapshot> read(String streamId) {
-        return redis.<String, String>opsForHash().entries(StreamStateKeys.key(streamId))
-                .collectMap(Map.Entry::getKey, Map.Entry::getValue)
-                .filter(fields -> !fields.isEmpty())
+        // Every writer of the hash sets at least one of these (ingress: created; responder: content and finish),
+        // so all four absent means the same as an empty HGETALL: the stream is unknown.
+        return redis.<String, String>opsForHash().multiGet(StreamStateKeys.key(streamId), SHOWN)
+                .filter(values -> values.stream().anyMatch(value -> value != null))
                 .map(RedisStreamStates::snapshot);
     }
 
     @Override
     public Mono<Void> markCreated(String streamId, Instant at) {
-        String key = StreamStateKeys.key(streamId);
-        return redis.<String, String>opsForHash().putIfAbsent(key, StreamStateKeys.CREATED, Long.toString(at.toEpochMilli()))
-                .flatMap(created -> created ? redis.expire(key, ttl) : Mono.just(false))
+        return redis.execute(MARK_CREATED, List.of(StreamStateKeys.key(streamId)),
+                        List.of(StreamStateKeys.CREATED, Long.toString(at.toEpochMilli()), Long.toString(Math.max(1, ttl.toSeconds()))))
                 .then();
     }
 
-    private static StreamSnapshot snapshot(Map<String, String> fields) {
-        String created = fields.get(StreamStateKeys.CREATED);
+    /** {@code values} in the order of {@link #SHOWN}; absent fields are null. */
+    private static StreamSnapshot snapshot(List<@Nullable String> values) {
+        String created = values.get(0);
+        String content = values.get(1);
         return new StreamSnapshot(
                 created == null ? null : Instant.ofEpochMilli(Long.parseLong(created)),
-                fields.getOrDefault(StreamStateKeys.CONTENT, ""),
-                "1".equals(fields.get(StreamStateKeys.FINISH)),
-                images(fields.get(StreamStateKeys.IMAGES)));
+                content == null ? "" : content,
+                "1".equals(values.get(2)),
+                images(values.get(3)));
     }
 
-    private static List<String> images(String json) {
+    private static List<String> images(@Nullable String json) {
         if (json == null || json.isEmpty()) {
             return List.of();
         }

@@ -10,6 +10,7 @@ import io.wecomrelay.schemas.wecom.reply.StreamReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** Answers WeCom's refresh poll from Redis, on any ingress instance. */
 public final class RefreshService {
@@ -35,6 +36,8 @@ public final class RefreshService {
         }
         return streams.read(streamId)
                 .timeout(redisTimeout)
+                // Redis answers on Lettuce's only event-loop thread; building, sealing and writing the reply must not run there.
+                .publishOn(Schedulers.parallel())
                 .map(snapshot -> {
                     RefreshAnswers.StreamFrame frame = answers.of(snapshot, bot.placeholder(), clock.instant());
                     String result = frame.finish() ? "finished" : snapshot.content().isEmpty() ? "pending" : "hit";

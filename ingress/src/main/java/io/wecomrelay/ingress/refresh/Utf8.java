@@ -9,6 +9,9 @@ final class Utf8 {
     }
 
     static String truncate(String text, int maxBytes) {
+        if ((long) text.length() * 3 <= maxBytes) {
+            return text; // a UTF-16 unit never takes more than 3 UTF-8 bytes: no need to encode to know it fits
+        }
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         if (bytes.length <= maxBytes) {
             return text;

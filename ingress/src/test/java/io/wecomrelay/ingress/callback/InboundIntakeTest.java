@@ -1,0 +1,116 @@
+package io.wecomrelay.ingress.callback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.wecomrelay.ingress.bots.Bot;
+import io.wecomrelay.ingress.bots.BotDirectory;
+import io.wecomrelay.ingress.publish.InboundPublisher;
+import io.wecomrelay.ingress.publish.PublishFailedException;
+import io.wecomrelay.ingress.refresh.StreamMarker;
+import io.wecomrelay.schemas.bot.BotRegistryLoader;
+import io.wecomrelay.schemas.ids.StreamIds;
+import io.wecomrelay.schemas.testing.Events;
+import io.wecomrelay.schemas.wecom.reply.StreamReply;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.test.StepVerifier;
+
+/** The order of the publish, the stream marker and the answer. */
+class InboundIntakeTest {
+
+    static final String KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
+    static final Duration REDIS_TIMEOUT = Duration.ofMillis(300);
+
+    @TempDir
+    Path dir;
+
+    final Clock clock = Clock.fixed(Events.T0, ZoneOffset.UTC);
+    final List<String> marked = new CopyOnWriteArrayList<>();
+    final AtomicInteger publishes = new AtomicInteger();
+    final StreamMarker marker = (streamId, at) -> Mono.fromRunnable(() -> marked.add(streamId));
+
+    @Test
+    void theMarkerIsWrittenWhileKafkaAcknowledgesAndTheReplyWaitsForTheAck() throws Exception {
+        Sinks.Empty<Void> ack = Sinks.empty();
+        var intake = intake(counted(ack.asMono()), marker);
+        String streamId = StreamIds.of("bot-stream", "m1");
+
+        StepVerifier.create(intake.accept(bot("bot-stream", "passive_stream"), Events.text("m1", "u", "hi")))
+                .expectSubscription()
+                .then(() -> assertThat(marked).containsExactly(streamId)) // before the ack
+                .expectNoEvent(Duration.ofMillis(200))                     // no answer without the ack
+                .then(ack::tryEmitEmpty)
+                .assertNext(reply -> assertThat(((StreamReply) reply).id()).isEqualTo(streamId))
+                .verifyComplete();
+        assertThat(publishes).hasValue(1);
+    }
+
+    @Test
+    void aFailedPublishFailsTheCallbackOnceAndIsNotRetriedHereEvenIfTheMarkerWasWritten() throws Exception {
+        var intake = intake(counted(Mono.error(new PublishFailedException("no ack", new RuntimeException()))), marker);
+
+        StepVerifier.create(intake.accept(bot("bot-stream", "passive_stream"), Events.text("m2", "u", "hi")))
+                .expectError(PublishFailedException.class)
+                .verify(Duration.ofSeconds(5));
+
+        assertThat(publishes).hasValue(1); // WeCom's retry (after the 503) is the only second attempt
+    }
+
+    @Test
+    void aMarkerThatFailsOrHangsDoesNotCostTheAnswer() throws Exception {
+        StreamMarker failing = (streamId, at) -> Mono.error(new IllegalStateException("redis down"));
+        StreamMarker hanging = (streamId, at) -> Mono.never();
+
+        for (StreamMarker broken : List.of(failing, hanging)) {
+            StepVerifier.create(intake(counted(Mono.empty()), broken).accept(bot("bot-stream", "passive_stream"),
+                            Events.text("m3", "u", "hi")))
+                    .assertNext(reply -> assertThat(reply).isInstanceOf(StreamReply.class))
+                    .verifyComplete();
+        }
+    }
+
+    @Test
+    void botsThatDoNotStreamGetNoMarkerAndAnEmptyAnswerAfterTheAck() throws Exception {
+        StepVerifier.create(intake(counted(Mono.empty()), marker).accept(bot("bot-url", "response_url"),
+                        Events.text("m4", "u", "hi")))
+                .verifyComplete();
+
+        assertThat(marked).isEmpty();
+        assertThat(publishes).hasValue(1);
+    }
+
+    private InboundIntake intake(InboundPublisher publisher, StreamMarker streamMarker) {
+        return new InboundIntake(publisher, streamMarker, clock, UUID::randomUUID, REDIS_TIMEOUT);
+    }
+
+    /** A publisher answering with {@code outcome}, counting how often a publish is started. */
+    private InboundPublisher counted(Mono<Void> outcome) {
+        return event -> outcome.doOnSubscribe(subscription -> publishes.incrementAndGet());
+    }
+
+    private Bot bot(String id, String replyMode) throws Exception {
+        Path file = dir.resolve(id + ".yaml");
+        Files.writeString(file, """
+                bots:
+                  - id: %s
+                    token: QDG6eK
+                    aes-key: %s
+                    reply-mode: %s
+                    webhook-key: k
+                    dify: { base-url: http://127.0.0.1:9/v1, api-key: app-test }
+                """.formatted(id, KEY, replyMode));
+        return new BotDirectory(file, new BotRegistryLoader(name -> null)).find(id).orElseThrow();
+    }
+}
