@@ -39,6 +39,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.LoggingProducerListener;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -73,7 +74,8 @@ class IngressConfiguration {
     @Bean
     KafkaTemplate<String, RelayEvent> inboundKafkaTemplate(KafkaProperties kafka) {
         Map<String, Object> producer = kafka.buildProducerProperties();
-        return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(producer, new StringSerializer(), EventSerde.any()));
+        return withoutContentLogging(new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(producer, new StringSerializer(),
+                EventSerde.any())));
     }
 
     @Bean(destroyMethod = "close")
@@ -176,5 +178,13 @@ class IngressConfiguration {
         void reload() {
             bots.reloadIfChanged();
         }
+    }
+
+    /** Spring's default producer listener logs up to 100 characters of a failed record's value: message text. */
+    static <K, V> KafkaTemplate<K, V> withoutContentLogging(KafkaTemplate<K, V> template) {
+        var listener = new LoggingProducerListener<K, V>();
+        listener.setIncludeContents(false);
+        template.setProducerListener(listener);
+        return template;
     }
 }

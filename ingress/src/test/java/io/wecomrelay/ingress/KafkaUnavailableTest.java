@@ -12,6 +12,9 @@ import io.wecomrelay.sim.wecom.WecomClient;
 import io.wecomrelay.sim.wecom.WecomMessages;
 import io.wecomrelay.testkit.TestInfrastructure;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -23,6 +26,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "spring.kafka.producer.properties.max.block.ms=500",
         "spring.kafka.admin.properties.default.api.timeout.ms=1000",
         "spring.kafka.admin.properties.request.timeout.ms=500"})
+@ExtendWith(OutputCaptureExtension.class)
 class KafkaUnavailableTest {
 
     static final String BOT = "ingress-nokafka-bot";
@@ -51,6 +55,25 @@ class KafkaUnavailableTest {
 
         assertThat(response.status()).isEqualTo(503);
         assertThat(response.reply()).isNull();
+    }
+
+    @Test
+    void aFailedSendIsLoggedWithoutTheRecordsContents(CapturedOutput output) throws Exception {
+        WecomClient client = WecomClient.create(URI.create("http://127.0.0.1:" + port + "/wecom/callback/" + BOT),
+                IngressTestSupport.TOKEN, IngressTestSupport.AES_KEY);
+        String text = "private-words-" + UUID.randomUUID();
+
+        CallbackResponse response = client.send(WecomMessages.text(BOT, UUID.randomUUID().toString(), "u", null, text)).get();
+
+        assertThat(response.status()).isEqualTo(503);
+        // the producer listener reports the failure on the producer's thread, possibly after the 503
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!output.getAll().contains("Exception thrown when sending") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        // Spring's default would print the record's first 100 characters: no contents at all, not just no text
+        assertThat(output.getAll()).contains("Exception thrown when sending").doesNotContain(text)
+                .doesNotContain("payload=").doesNotContain("MessageReceived[");
     }
 
     @Test

@@ -60,6 +60,7 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.LoggingProducerListener;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -157,14 +158,14 @@ class LlmWorkerConfiguration {
 
     @Bean
     KafkaTemplate<String, RelayEvent> chunkKafkaTemplate(KafkaProperties kafka) {
-        return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(kafka.buildProducerProperties(),
-                new StringSerializer(), EventSerde.any()));
+        return withoutContentLogging(new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(kafka.buildProducerProperties(),
+                new StringSerializer(), EventSerde.any())));
     }
 
     @Bean
     KafkaTemplate<String, byte[]> deadLetterKafkaTemplate(KafkaProperties kafka) {
-        return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(kafka.buildProducerProperties(),
-                new StringSerializer(), new ByteArraySerializer()));
+        return withoutContentLogging(new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(kafka.buildProducerProperties(),
+                new StringSerializer(), new ByteArraySerializer())));
     }
 
     @Bean
@@ -260,5 +261,13 @@ class LlmWorkerConfiguration {
         public boolean isRunning() {
             return consumer.isRunning();
         }
+    }
+
+    /** Spring's default producer listener logs up to 100 characters of a failed record's value: message text. */
+    static <K, V> KafkaTemplate<K, V> withoutContentLogging(KafkaTemplate<K, V> template) {
+        var listener = new LoggingProducerListener<K, V>();
+        listener.setIncludeContents(false);
+        template.setProducerListener(listener);
+        return template;
     }
 }

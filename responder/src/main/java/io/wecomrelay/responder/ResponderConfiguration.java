@@ -51,6 +51,7 @@ import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.LoggingProducerListener;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
@@ -105,7 +106,7 @@ class ResponderConfiguration {
         Map<Class<?>, Serializer<?>> byType = Map.of(byte[].class, new ByteArraySerializer(), RelayEvent.class, EventSerde.any());
         var producers = new DefaultKafkaProducerFactory<String, Object>(kafka.buildProducerProperties(),
                 new StringSerializer(), new DelegatingByTypeSerializer(byType, true));
-        return new KafkaTemplate<>(producers);
+        return withoutContentLogging(new KafkaTemplate<>(producers));
     }
 
     @Bean
@@ -254,5 +255,13 @@ class ResponderConfiguration {
             cause = cause.getCause();
         }
         return cause;
+    }
+
+    /** Spring's default producer listener logs up to 100 characters of a failed record's value: message text. */
+    static <K, V> KafkaTemplate<K, V> withoutContentLogging(KafkaTemplate<K, V> template) {
+        var listener = new LoggingProducerListener<K, V>();
+        listener.setIncludeContents(false);
+        template.setProducerListener(listener);
+        return template;
     }
 }
