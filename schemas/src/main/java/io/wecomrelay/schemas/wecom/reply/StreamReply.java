@@ -5,6 +5,7 @@ import java.util.Objects;
 
 import io.wecomrelay.schemas.wecom.WecomJson;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -76,6 +77,64 @@ public record StreamReply(String id, boolean finish, String content, List<Stream
         root.put("msgtype", "stream");
         root.set("stream", streamNode());
         return root;
+    }
+
+    /**
+     * The same JSON as {@link #toJsonNode()}, streamed: every refresh poll of an open stream writes one
+     * of these, so the tree is skipped.
+     */
+    @Override
+    public String toJson() {
+        return WecomJson.write(sizeHint(), this::write);
+    }
+
+    /** The same bytes as {@code toJson().getBytes(UTF_8)}, written directly (see {@link Utf8JsonWriter}). */
+    @Override
+    public byte[] toJsonBytes() {
+        var json = new Utf8JsonWriter(sizeHint());
+        json.ascii("{\"msgtype\":\"stream\",\"stream\":{\"id\":").string(id)
+                .ascii(finish ? ",\"finish\":true,\"content\":" : ",\"finish\":false,\"content\":").string(content);
+        if (!images.isEmpty()) {
+            json.ascii(",\"msg_item\":[");
+            for (int i = 0; i < images.size(); i++) {
+                StreamImage image = images.get(i);
+                json.ascii(i == 0 ? "{\"msgtype\":\"image\",\"image\":{\"base64\":" : ",{\"msgtype\":\"image\",\"image\":{\"base64\":")
+                        .string(image.base64()).ascii(",\"md5\":").string(image.md5()).ascii("}}");
+            }
+            json.ascii("]");
+        }
+        if (feedbackId != null) {
+            json.ascii(",\"feedback\":{\"id\":").string(feedbackId).ascii("}");
+        }
+        return json.ascii("}}").toByteArray();
+    }
+
+    private int sizeHint() {
+        return 3 * (content.length() + id.length()) + 96;
+    }
+
+    private void write(JsonGenerator json) {
+        json.writeStartObject();
+        json.writeStringProperty("msgtype", "stream");
+        json.writeName("stream");
+        json.writeStartObject();
+        json.writeStringProperty("id", id);
+        json.writeBooleanProperty("finish", finish);
+        json.writeStringProperty("content", content);
+        if (!images.isEmpty()) {
+            json.writeName("msg_item");
+            json.writeStartArray();
+            images.forEach(image -> image.write(json));
+            json.writeEndArray();
+        }
+        if (feedbackId != null) {
+            json.writeName("feedback");
+            json.writeStartObject();
+            json.writeStringProperty("id", feedbackId);
+            json.writeEndObject();
+        }
+        json.writeEndObject();
+        json.writeEndObject();
     }
 
     /** The inner {@code stream} object, shared with {@link StreamWithTemplateCardReply}. */
