@@ -20,8 +20,6 @@ public final class WecomSignature {
     private static final int DIGEST_BYTES = 20;
     private static final int HEX_CHARS = 2 * DIGEST_BYTES;
     private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-    // Cloning a digest skips the provider lookup of getInstance on every callback; clones share nothing.
-    private static final @Nullable MessageDigest PROTOTYPE = prototype();
 
     private WecomSignature() {
     }
@@ -83,7 +81,7 @@ public final class WecomSignature {
             Objects.requireNonNull(encrypt, "encrypt"),
         };
         Arrays.sort(parts);
-        MessageDigest sha1 = newSha1();
+        MessageDigest sha1 = sha1();
         for (String part : parts) {
             // The same bytes as utf8(part) either way; this only skips encoding the long ciphertext twice.
             sha1.update(part == encrypt ? encryptUtf8 : utf8(part));
@@ -93,26 +91,6 @@ public final class WecomSignature {
 
     private static byte[] utf8(String text) {
         return Objects.requireNonNull(text, "encrypt").getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static MessageDigest newSha1() {
-        if (PROTOTYPE != null) {
-            try {
-                return (MessageDigest) PROTOTYPE.clone();
-            } catch (CloneNotSupportedException e) {
-                // a provider without clone support: fall through to getInstance
-            }
-        }
-        return sha1();
-    }
-
-    // Never fails class initialisation: without SHA-1, every call reports COMPUTE_SIGNATURE_ERROR instead.
-    private static @Nullable MessageDigest prototype() {
-        try {
-            return MessageDigest.getInstance("SHA-1");
-        } catch (NoSuchAlgorithmException e) {
-            return null;
-        }
     }
 
     private static MessageDigest sha1() {
