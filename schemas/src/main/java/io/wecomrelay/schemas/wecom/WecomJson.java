@@ -102,7 +102,7 @@ public final class WecomJson {
      * @throws WecomCryptoException {@link WecomError#PARSE_JSON_ERROR} if the text is not JSON or has
      *                              trailing content; whatever {@code reader} throws
      */
-    public static <T> T readStream(String json, Function<JsonParser, T> reader) {
+    static <T> T readStream(String json, Function<JsonParser, T> reader) {
         try (JsonParser parser = MAPPER.createParser(json)) {
             return readToEnd(parser, reader);
         } catch (JacksonException e) {
@@ -111,7 +111,7 @@ public final class WecomJson {
     }
 
     /** Same as {@link #readStream(String, Function)} for UTF-8 bytes. */
-    public static <T> T readStream(byte[] utf8Json, Function<JsonParser, T> reader) {
+    static <T> T readStream(byte[] utf8Json, Function<JsonParser, T> reader) {
         try (JsonParser parser = MAPPER.createParser(utf8Json)) {
             return readToEnd(parser, reader);
         } catch (JacksonException e) {
@@ -124,7 +124,7 @@ public final class WecomJson {
      *
      * @throws WecomCryptoException {@link WecomError#PARSE_JSON_ERROR} if the document is not an object
      */
-    public static void requireObjectStart(JsonParser parser) {
+    static void requireObjectStart(JsonParser parser) {
         JsonToken first = parser.nextToken();
         if (first != JsonToken.START_OBJECT) {
             throw new WecomCryptoException(WecomError.PARSE_JSON_ERROR, "expected a JSON object, got " + kind(first));
@@ -132,7 +132,7 @@ public final class WecomJson {
     }
 
     /** The JSON kind a token starts, named as {@code JsonNodeType} names it, for error messages. */
-    public static String kind(@Nullable JsonToken token) {
+    static String kind(@Nullable JsonToken token) {
         if (token == null) {
             return "MISSING";
         }
