@@ -12,8 +12,9 @@ import me.chanjar.weixin.common.util.crypto.WxCryptUtil;
 
 /**
  * One implementation of the two codec hot paths. The JSON work around the crypto (reading the
- * envelope, typing the callback, building the reply and its envelope) is the same Jackson code for
- * every Java peer, so the ratios isolate the crypto implementation.
+ * envelope, typing the callback, building the reply and its envelope) is our code for every Java
+ * peer; ours uses the byte-level entry points ({@code openCallbackUtf8}, {@code toJsonBytes}), WxJava's
+ * API takes and returns strings, so it gets the string ones.
  */
 interface CodecPeer {
 
@@ -32,12 +33,14 @@ interface CodecPeer {
             @Override
             public WecomCallback open(String callbackBody, String msgSignature, String timestamp, String nonce) {
                 var envelope = CallbackEnvelope.parse(callbackBody);
-                return WecomCallback.parse(crypto.openCallback(msgSignature, timestamp, nonce, envelope.encrypt()));
+                // UTF-8 from the frame straight into the JSON parser: the plaintext is never a String
+                return WecomCallback.parse(crypto.openCallbackUtf8(msgSignature, timestamp, nonce, envelope.encrypt()));
             }
 
             @Override
             public String seal(String streamId, String content, String timestamp, String nonce) {
-                return crypto.sealReply(StreamReply.partial(streamId, content).toJson(), timestamp, nonce).toJson();
+                // the reply JSON is written as UTF-8, the bytes sealReply encrypts, without a String between
+                return crypto.sealReply(StreamReply.partial(streamId, content).toJsonBytes(), timestamp, nonce).toJson();
             }
         };
     }

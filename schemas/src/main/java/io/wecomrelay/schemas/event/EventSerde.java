@@ -9,6 +9,8 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.cfg.DateTimeFeature;
 import tools.jackson.databind.exc.InvalidTypeIdException;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,7 +29,12 @@ public final class EventSerde<T extends RelayEvent> implements Serde<T>, Seriali
     private static final JsonMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .addModule(new EventJacksonModule())
             .build();
+
+    // Resolved once: readValue/writerFor would look the root (de)serializer up again on every record.
+    private static final ObjectReader READER = MAPPER.readerFor(RelayEvent.class);
+    private static final ObjectWriter WRITER = MAPPER.writerFor(RelayEvent.class);
 
     private final Class<T> type;
 
@@ -56,7 +63,7 @@ public final class EventSerde<T extends RelayEvent> implements Serde<T>, Seriali
         }
         try {
             // Always write through the family type so the "type" property is present.
-            return MAPPER.writerFor(RelayEvent.class).writeValueAsBytes(event);
+            return WRITER.writeValueAsBytes(event);
         } catch (JacksonException e) {
             throw new SerializationException("Cannot write " + event.getClass().getSimpleName() + " to " + topic, e);
         }
@@ -68,7 +75,7 @@ public final class EventSerde<T extends RelayEvent> implements Serde<T>, Seriali
             return null;
         }
         try {
-            RelayEvent event = MAPPER.readValue(bytes, RelayEvent.class);
+            RelayEvent event = READER.readValue(bytes);
             if (!type.isInstance(event)) {
                 throw new SerializationException("Expected " + type.getSimpleName() + " on " + topic
                         + " but got " + event.getClass().getSimpleName());

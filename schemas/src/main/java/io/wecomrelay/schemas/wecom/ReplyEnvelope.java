@@ -29,12 +29,20 @@ public record ReplyEnvelope(String encrypt, String msgSignature, String timestam
 
     /** The HTTP response body, fields in the order of WeCom's documentation. */
     public String toJson() {
-        ObjectNode node = WecomJson.mapper().createObjectNode();
-        node.put("encrypt", encrypt);
-        node.put("msgsignature", msgSignature);
-        node.put("timestamp", timestamp);
-        node.put("nonce", nonce);
-        return WecomJson.write(node);
+        if (JsonText.isPlain(encrypt) && JsonText.isPlain(msgSignature) && JsonText.isPlain(timestamp)
+                && JsonText.isPlain(nonce)) {
+            // Nothing to escape (the usual case): one exact-size concatenation, written on every refresh.
+            return "{\"encrypt\":\"" + encrypt + "\",\"msgsignature\":\"" + msgSignature + "\",\"timestamp\":\""
+                    + timestamp + "\",\"nonce\":\"" + nonce + "\"}";
+        }
+        return WecomJson.write(encrypt.length() + 128, json -> {
+            json.writeStartObject();
+            json.writeStringProperty("encrypt", encrypt);
+            json.writeStringProperty("msgsignature", msgSignature);
+            json.writeStringProperty("timestamp", timestamp);
+            json.writeStringProperty("nonce", nonce);
+            json.writeEndObject();
+        });
     }
 
     /**

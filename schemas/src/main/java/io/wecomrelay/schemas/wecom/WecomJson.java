@@ -1,8 +1,15 @@
 package io.wecomrelay.schemas.wecom;
 
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -54,6 +61,22 @@ public final class WecomJson {
         }
     }
 
+    /**
+     * Writes JSON with {@code writer} on a streaming generator of this mapper, so the text is the same
+     * (escaping included) as {@link #write(JsonNode)} of the equivalent tree, without building the tree.
+     *
+     * @param sizeHint expected length in characters, to size the buffer
+     */
+    public static String write(int sizeHint, Consumer<JsonGenerator> writer) {
+        StringWriter out = new StringWriter(sizeHint);
+        try (JsonGenerator generator = MAPPER.createGenerator(out)) {
+            writer.accept(generator);
+        } catch (JacksonException e) {
+            throw new WecomCryptoException(WecomError.GEN_RETURN_JSON_ERROR, "cannot serialize reply JSON");
+        }
+        return out.toString();
+    }
+
     /** Same as {@link #write(JsonNode)}, as UTF-8 bytes. */
     public static byte[] writeBytes(JsonNode node) {
         return write(node).getBytes(StandardCharsets.UTF_8);
@@ -70,6 +93,66 @@ public final class WecomJson {
         } catch (JacksonException e) {
             throw malformed(e);
         }
+    }
+
+    /**
+     * Reads one JSON document with {@code reader} on a streaming parser, then insists that nothing but
+     * whitespace follows it (as {@link #readObject} does).
+     *
+     * @throws WecomCryptoException {@link WecomError#PARSE_JSON_ERROR} if the text is not JSON or has
+     *                              trailing content; whatever {@code reader} throws
+     */
+    static <T> T readStream(String json, Function<JsonParser, T> reader) {
+        try (JsonParser parser = MAPPER.createParser(json)) {
+            return readToEnd(parser, reader);
+        } catch (JacksonException e) {
+            throw malformed(e);
+        }
+    }
+
+    /** Same as {@link #readStream(String, Function)} for UTF-8 bytes. */
+    static <T> T readStream(byte[] utf8Json, Function<JsonParser, T> reader) {
+        try (JsonParser parser = MAPPER.createParser(utf8Json)) {
+            return readToEnd(parser, reader);
+        } catch (JacksonException e) {
+            throw malformed(e);
+        }
+    }
+
+    /**
+     * Moves a fresh parser onto the start of the document's object.
+     *
+     * @throws WecomCryptoException {@link WecomError#PARSE_JSON_ERROR} if the document is not an object
+     */
+    static void requireObjectStart(JsonParser parser) {
+        JsonToken first = parser.nextToken();
+        if (first != JsonToken.START_OBJECT) {
+            throw new WecomCryptoException(WecomError.PARSE_JSON_ERROR, "expected a JSON object, got " + kind(first));
+        }
+    }
+
+    /** The JSON kind a token starts, named as {@code JsonNodeType} names it, for error messages. */
+    static String kind(@Nullable JsonToken token) {
+        if (token == null) {
+            return "MISSING";
+        }
+        return switch (token) {
+            case START_OBJECT -> "OBJECT";
+            case START_ARRAY -> "ARRAY";
+            case VALUE_STRING -> "STRING";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "NUMBER";
+            case VALUE_TRUE, VALUE_FALSE -> "BOOLEAN";
+            case VALUE_NULL -> "NULL";
+            default -> token.name();
+        };
+    }
+
+    private static <T> T readToEnd(JsonParser parser, Function<JsonParser, T> reader) {
+        T value = reader.apply(parser);
+        if (parser.nextToken() != null) {
+            throw new WecomCryptoException(WecomError.PARSE_JSON_ERROR, "trailing content after the JSON document");
+        }
+        return value;
     }
 
     private static ObjectNode requireObject(JsonNode node) {

@@ -46,6 +46,15 @@ final class PlaintextFrame {
      *                              foreign receive id
      */
     static String unpack(byte[] frame, byte[] expectedReceiveId) {
+        return new String(frame, HEADER, messageLength(frame, expectedReceiveId), StandardCharsets.UTF_8);
+    }
+
+    /** Same checks as {@link #unpack}; returns the message as its UTF-8 bytes, not decoded. */
+    static byte[] unpackUtf8(byte[] frame, byte[] expectedReceiveId) {
+        return Arrays.copyOfRange(frame, HEADER, HEADER + messageLength(frame, expectedReceiveId));
+    }
+
+    private static int messageLength(byte[] frame, byte[] expectedReceiveId) {
         int contentLength = Pkcs7.strictContentLength(frame);
         if (contentLength < HEADER) {
             throw new WecomCryptoException(WecomError.ILLEGAL_BUFFER,
@@ -65,6 +74,6 @@ final class PlaintextFrame {
                     "receive id does not match (" + (contentLength - msgEnd) + " bytes found, "
                             + expectedReceiveId.length + " expected)");
         }
-        return new String(frame, HEADER, (int) msgLength, StandardCharsets.UTF_8);
+        return (int) msgLength;
     }
 }

@@ -68,25 +68,20 @@ public final class WecomCrypto {
      *                              receive id
      */
     public String decrypt(String encrypt) {
-        byte[] ciphertext = decodeBase64(Objects.requireNonNull(encrypt, "encrypt"));
-        if (ciphertext.length == 0 || ciphertext.length % 16 != 0) {
-            throw new WecomCryptoException(WecomError.DECRYPT_AES_ERROR,
-                    "ciphertext length must be a positive multiple of 16, got " + ciphertext.length);
-        }
-        byte[] frame;
-        try {
-            frame = engine.decrypt(key.key(), key.iv(), ciphertext);
-        } catch (RuntimeException e) {
-            throw new WecomCryptoException(WecomError.DECRYPT_AES_ERROR, "AES decryption failed", e);
-        }
-        return PlaintextFrame.unpack(frame, receiveId);
+        return PlaintextFrame.unpack(decryptFrame(utf8(encrypt)), receiveId);
+    }
+
+    /**
+     * {@link #decrypt} returning the message as UTF-8 bytes: for callers that parse JSON from bytes,
+     * which skips decoding the text into a {@code String} first.
+     */
+    public byte[] decryptUtf8(String encrypt) {
+        return PlaintextFrame.unpackUtf8(decryptFrame(utf8(encrypt)), receiveId);
     }
 
     /** Encrypts {@code plaintext} with a fresh random prefix; returns standard base64. */
     public String encrypt(String plaintext) {
-        byte[] random16 = new byte[PlaintextFrame.RANDOM_BYTES];
-        random.nextBytes(random16);
-        return encrypt(plaintext, random16);
+        return encrypt(plaintext, randomPrefix());
     }
 
     /**
@@ -96,14 +91,7 @@ public final class WecomCrypto {
      * @throws IllegalArgumentException if {@code random16} is not 16 bytes
      */
     public String encrypt(String plaintext, byte[] random16) {
-        byte[] frame = PlaintextFrame.pack(random16, plaintext.getBytes(StandardCharsets.UTF_8), receiveId);
-        byte[] ciphertext;
-        try {
-            ciphertext = engine.encrypt(key.key(), key.iv(), frame);
-        } catch (RuntimeException e) {
-            throw new WecomCryptoException(WecomError.ENCRYPT_AES_ERROR, "AES encryption failed", e);
-        }
-        return Base64.getEncoder().encodeToString(ciphertext);
+        return ascii(encryptToBase64(plaintext.getBytes(StandardCharsets.UTF_8), random16));
     }
 
     /**
@@ -115,11 +103,16 @@ public final class WecomCrypto {
      */
     public String openCallback(@Nullable String msgSignature, @Nullable String timestamp, @Nullable String nonce,
                                @Nullable String encrypt) {
-        if (encrypt == null || !verify(msgSignature, timestamp, nonce, encrypt)) {
-            throw new WecomCryptoException(WecomError.VALIDATE_SIGNATURE_ERROR,
-                    msgSignature == null ? "missing msg_signature" : "signature mismatch");
-        }
-        return decrypt(encrypt);
+        return PlaintextFrame.unpack(openFrame(msgSignature, timestamp, nonce, encrypt), receiveId);
+    }
+
+    /**
+     * {@link #openCallback} returning the message as UTF-8 bytes, e.g. for
+     * {@code WecomCallback.parse(byte[])}: the callback JSON is then never decoded into a {@code String}.
+     */
+    public byte[] openCallbackUtf8(@Nullable String msgSignature, @Nullable String timestamp, @Nullable String nonce,
+                                   @Nullable String encrypt) {
+        return PlaintextFrame.unpackUtf8(openFrame(msgSignature, timestamp, nonce, encrypt), receiveId);
     }
 
     /**
@@ -130,12 +123,28 @@ public final class WecomCrypto {
      * @param nonce         the nonce of the callback being answered
      */
     public ReplyEnvelope sealReply(String plaintextJson, String timestamp, String nonce) {
-        return envelope(encrypt(plaintextJson), timestamp, nonce);
+        return sealReply(plaintextJson, timestamp, nonce, randomPrefix());
     }
 
     /** {@link #sealReply(String, String, String)} with a given random prefix, for fixtures and tests. */
     public ReplyEnvelope sealReply(String plaintextJson, String timestamp, String nonce, byte[] random16) {
-        return envelope(encrypt(plaintextJson, random16), timestamp, nonce);
+        return sealReply(plaintextJson.getBytes(StandardCharsets.UTF_8), timestamp, nonce, random16);
+    }
+
+    /**
+     * {@link #sealReply(String, String, String)} for reply JSON already encoded as UTF-8, e.g.
+     * {@code PassiveReply.toJsonBytes()}; the same envelope for the same bytes.
+     */
+    public ReplyEnvelope sealReply(byte[] plaintextUtf8Json, String timestamp, String nonce) {
+        return sealReply(plaintextUtf8Json, timestamp, nonce, randomPrefix());
+    }
+
+    /** {@link #sealReply(byte[], String, String)} with a given random prefix, for fixtures and tests. */
+    public ReplyEnvelope sealReply(byte[] plaintextUtf8Json, String timestamp, String nonce, byte[] random16) {
+        byte[] base64 = encryptToBase64(plaintextUtf8Json, random16);
+        String encrypt = ascii(base64);
+        String signature = WecomSignature.compute(token, timestamp, nonce, encrypt, base64);
+        return new ReplyEnvelope(encrypt, signature, timestamp, nonce);
     }
 
     /** Decrypts a downloaded image, file or video, see {@link MediaCipher}. */
@@ -149,17 +158,71 @@ public final class WecomCrypto {
                 + new String(receiveId, StandardCharsets.UTF_8) + ", token=<redacted>, key=<redacted>]";
     }
 
-    private ReplyEnvelope envelope(String encrypt, String timestamp, String nonce) {
-        return new ReplyEnvelope(encrypt, signature(timestamp, nonce, encrypt), timestamp, nonce);
+    private byte[] randomPrefix() {
+        byte[] random16 = new byte[PlaintextFrame.RANDOM_BYTES];
+        random.nextBytes(random16);
+        return random16;
     }
 
-    private static byte[] decodeBase64(String encrypt) {
+    // The signature covers encrypt's UTF-8 bytes and base64 decodes them: encode once for both.
+    private byte[] openFrame(@Nullable String msgSignature, @Nullable String timestamp, @Nullable String nonce,
+                             @Nullable String encrypt) {
+        if (encrypt == null) {
+            throw signatureError(msgSignature);
+        }
+        byte[] encryptUtf8 = utf8(encrypt);
+        if (!WecomSignature.matches(msgSignature, token, timestamp, nonce, encrypt, encryptUtf8)) {
+            throw signatureError(msgSignature);
+        }
+        return decryptFrame(encryptUtf8);
+    }
+
+    private byte[] decryptFrame(byte[] encryptUtf8) {
+        byte[] ciphertext = decodeBase64(encryptUtf8);
+        if (ciphertext.length == 0 || ciphertext.length % 16 != 0) {
+            throw new WecomCryptoException(WecomError.DECRYPT_AES_ERROR,
+                    "ciphertext length must be a positive multiple of 16, got " + ciphertext.length);
+        }
         try {
-            return Base64.getDecoder().decode(encrypt);
+            return engine.decrypt(key.key(), key.iv(), ciphertext);
+        } catch (RuntimeException e) {
+            throw new WecomCryptoException(WecomError.DECRYPT_AES_ERROR, "AES decryption failed", e);
+        }
+    }
+
+    private byte[] encryptToBase64(byte[] plaintextUtf8, byte[] random16) {
+        byte[] frame = PlaintextFrame.pack(random16, plaintextUtf8, receiveId);
+        byte[] ciphertext;
+        try {
+            ciphertext = engine.encrypt(key.key(), key.iv(), frame);
+        } catch (RuntimeException e) {
+            throw new WecomCryptoException(WecomError.ENCRYPT_AES_ERROR, "AES encryption failed", e);
+        }
+        return Base64.getEncoder().encode(ciphertext);
+    }
+
+    private static WecomCryptoException signatureError(@Nullable String msgSignature) {
+        return new WecomCryptoException(WecomError.VALIDATE_SIGNATURE_ERROR,
+                msgSignature == null ? "missing msg_signature" : "signature mismatch");
+    }
+
+    private static byte[] utf8(String text) {
+        return Objects.requireNonNull(text, "encrypt").getBytes(StandardCharsets.UTF_8);
+    }
+
+    // Base64 output is ASCII, so ISO-8859-1 decoding is a plain copy into a compact string.
+    private static String ascii(byte[] base64) {
+        return new String(base64, StandardCharsets.ISO_8859_1);
+    }
+
+    // Non-ASCII characters become bytes outside the alphabet, so they fail here exactly as before.
+    private static byte[] decodeBase64(byte[] encryptUtf8) {
+        try {
+            return Base64.getDecoder().decode(encryptUtf8);
         } catch (IllegalArgumentException e) {
             // The decoder's message quotes the offending character: keep ciphertext out of the error.
             throw new WecomCryptoException(WecomError.DECODE_BASE64_ERROR,
-                    "ciphertext is not valid base64 (" + encrypt.length() + " chars)");
+                    "ciphertext is not valid base64 (" + encryptUtf8.length + " bytes)");
         }
     }
 }

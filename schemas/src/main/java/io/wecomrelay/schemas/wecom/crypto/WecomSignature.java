@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Objects;
 
 import io.wecomrelay.schemas.wecom.WecomCryptoException;
@@ -18,13 +17,63 @@ import org.jspecify.annotations.Nullable;
  */
 public final class WecomSignature {
 
-    private static final HexFormat HEX = HexFormat.of();
+    private static final int DIGEST_BYTES = 20;
+    private static final int HEX_CHARS = 2 * DIGEST_BYTES;
+    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private WecomSignature() {
     }
 
     /** Computes the 40-character signature. */
     public static String compute(String token, String timestamp, String nonce, String encrypt) {
+        return compute(token, timestamp, nonce, encrypt, utf8(encrypt));
+    }
+
+    /** {@link #compute} when the caller already holds {@code encrypt} as UTF-8 (it is long: skip a copy). */
+    static String compute(String token, String timestamp, String nonce, String encrypt, byte[] encryptUtf8) {
+        byte[] digest = digest(token, timestamp, nonce, encrypt, encryptUtf8);
+        byte[] hex = new byte[HEX_CHARS];
+        for (int i = 0; i < DIGEST_BYTES; i++) {
+            hex[2 * i] = HEX_DIGITS[(digest[i] >> 4) & 0xf];
+            hex[2 * i + 1] = HEX_DIGITS[digest[i] & 0xf];
+        }
+        return new String(hex, StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Checks a received signature in constant time (for equal lengths). Null or missing inputs never
+     * match, so a request without {@code msg_signature} fails verification instead of throwing. Only
+     * the exact lowercase hex matches, as with the official libraries' string comparison.
+     */
+    public static boolean matches(@Nullable String received, String token, @Nullable String timestamp,
+                                  @Nullable String nonce, @Nullable String encrypt) {
+        if (received == null || timestamp == null || nonce == null || encrypt == null) {
+            return false;
+        }
+        return matches(received, token, timestamp, nonce, encrypt, encrypt.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@link #matches} when the caller already holds {@code encrypt} as UTF-8. */
+    static boolean matches(@Nullable String received, String token, @Nullable String timestamp, @Nullable String nonce,
+                           String encrypt, byte[] encryptUtf8) {
+        if (received == null || timestamp == null || nonce == null) {
+            return false;
+        }
+        byte[] digest = digest(token, timestamp, nonce, encrypt, encryptUtf8);
+        if (received.length() != HEX_CHARS) {
+            return false;
+        }
+        // Compares the received characters with the digest's hex digits without formatting a string;
+        // every character is looked at whatever the mismatches, so timing does not reveal where they are.
+        int difference = 0;
+        for (int i = 0; i < DIGEST_BYTES; i++) {
+            difference |= received.charAt(2 * i) ^ HEX_DIGITS[(digest[i] >> 4) & 0xf];
+            difference |= received.charAt(2 * i + 1) ^ HEX_DIGITS[digest[i] & 0xf];
+        }
+        return difference == 0;
+    }
+
+    private static byte[] digest(String token, String timestamp, String nonce, String encrypt, byte[] encryptUtf8) {
         String[] parts = {
             Objects.requireNonNull(token, "token"),
             Objects.requireNonNull(timestamp, "timestamp"),
@@ -34,22 +83,14 @@ public final class WecomSignature {
         Arrays.sort(parts);
         MessageDigest sha1 = sha1();
         for (String part : parts) {
-            sha1.update(part.getBytes(StandardCharsets.UTF_8));
+            // The same bytes as utf8(part) either way; this only skips encoding the long ciphertext twice.
+            sha1.update(part == encrypt ? encryptUtf8 : utf8(part));
         }
-        return HEX.formatHex(sha1.digest());
+        return sha1.digest();
     }
 
-    /**
-     * Checks a received signature in constant time (for equal lengths). Null or missing inputs never
-     * match, so a request without {@code msg_signature} fails verification instead of throwing.
-     */
-    public static boolean matches(@Nullable String received, String token, @Nullable String timestamp,
-                                  @Nullable String nonce, @Nullable String encrypt) {
-        if (received == null || timestamp == null || nonce == null || encrypt == null) {
-            return false;
-        }
-        byte[] expected = compute(token, timestamp, nonce, encrypt).getBytes(StandardCharsets.US_ASCII);
-        return MessageDigest.isEqual(expected, received.getBytes(StandardCharsets.UTF_8));
+    private static byte[] utf8(String text) {
+        return Objects.requireNonNull(text, "encrypt").getBytes(StandardCharsets.UTF_8);
     }
 
     private static MessageDigest sha1() {

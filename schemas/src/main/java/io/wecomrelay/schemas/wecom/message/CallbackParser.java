@@ -17,7 +17,8 @@ final class CallbackParser {
     private CallbackParser() {
     }
 
-    static WecomCallback parse(JsonNode json) {
+    /** Parses a tree that nobody else holds: the callback keeps it as its raw JSON without a copy. */
+    static WecomCallback parseOwned(JsonNode json) {
         if (!json.isObject()) {
             throw new WecomCryptoException(WecomError.PARSE_JSON_ERROR, "callback must be a JSON object");
         }
@@ -69,7 +70,8 @@ final class CallbackParser {
                 Fields.optionalString(json, "response_url"),
                 createTime(json),
                 quote(json),
-                json);
+                json,
+                true);
     }
 
     private static WecomCallback event(CallbackMeta meta, JsonNode event) {

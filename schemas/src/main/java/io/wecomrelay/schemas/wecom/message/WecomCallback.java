@@ -36,11 +36,20 @@ public sealed interface WecomCallback
      *                              lacks its payload (e.g. {@code text.content})
      */
     static WecomCallback parse(String plaintextJson) {
-        return CallbackParser.parse(WecomJson.readObject(plaintextJson));
+        return CallbackParser.parseOwned(WecomJson.readObject(plaintextJson));
+    }
+
+    /**
+     * Same as {@link #parse(String)} for UTF-8 JSON, e.g. the result of {@code WecomCrypto.openCallbackUtf8}:
+     * cheaper than decoding the bytes into a string first.
+     */
+    static WecomCallback parse(byte[] plaintextUtf8Json) {
+        return CallbackParser.parseOwned(WecomJson.readObject(plaintextUtf8Json));
     }
 
     /** Same as {@link #parse(String)} for an already parsed tree (e.g. a long-connection frame body). */
     static WecomCallback parse(JsonNode json) {
-        return CallbackParser.parse(json);
+        // The caller keeps its tree: copy it once, as the callback's raw JSON must not change later.
+        return CallbackParser.parseOwned(json.deepCopy());
     }
 }

@@ -1,7 +1,5 @@
 package io.wecomrelay.schemas.wecom.reply;
 
-import java.nio.charset.StandardCharsets;
-
 import tools.jackson.databind.JsonNode;
 
 /** Shared checks; messages give sizes and field names only. */
@@ -10,8 +8,29 @@ final class Limits {
     private Limits() {
     }
 
+    /**
+     * {@code text.getBytes(UTF_8).length}, counted without encoding (a reply is checked on every
+     * refresh poll): a lone surrogate counts 1, as the encoder replaces it with {@code '?'}.
+     */
     static int utf8Bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8).length;
+        int bytes = 0;
+        int length = text.length();
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                bytes += 1;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     static void maxBytes(String text, int limit, String field) {

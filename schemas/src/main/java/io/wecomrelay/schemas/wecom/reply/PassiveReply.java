@@ -1,5 +1,7 @@
 package io.wecomrelay.schemas.wecom.reply;
 
+import java.nio.charset.StandardCharsets;
+
 import io.wecomrelay.schemas.wecom.WecomJson;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -18,5 +20,13 @@ public sealed interface PassiveReply
     /** The reply JSON, ready for {@code WecomCrypto.sealReply}. */
     default String toJson() {
         return WecomJson.write(toJsonNode());
+    }
+
+    /**
+     * The reply JSON as UTF-8, exactly {@code toJson().getBytes(UTF_8)}, for
+     * {@code WecomCrypto.sealReply(byte[], ...)}; replies on the hot path write it without the string.
+     */
+    default byte[] toJsonBytes() {
+        return toJson().getBytes(StandardCharsets.UTF_8);
     }
 }

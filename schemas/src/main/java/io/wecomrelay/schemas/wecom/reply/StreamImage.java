@@ -7,6 +7,7 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 import io.wecomrelay.schemas.wecom.WecomJson;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -50,6 +51,18 @@ public record StreamImage(String base64, String md5) {
         body.put("base64", base64);
         body.put("md5", md5);
         return item;
+    }
+
+    /** Streams the same object as {@link #toJsonNode()}. */
+    void write(JsonGenerator json) {
+        json.writeStartObject();
+        json.writeStringProperty("msgtype", "image");
+        json.writeName("image");
+        json.writeStartObject();
+        json.writeStringProperty("base64", base64);
+        json.writeStringProperty("md5", md5);
+        json.writeEndObject();
+        json.writeEndObject();
     }
 
     @Override

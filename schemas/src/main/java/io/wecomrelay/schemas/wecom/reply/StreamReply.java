@@ -1,10 +1,12 @@
 package io.wecomrelay.schemas.wecom.reply;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 
 import io.wecomrelay.schemas.wecom.WecomJson;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -76,6 +78,62 @@ public record StreamReply(String id, boolean finish, String content, List<Stream
         root.put("msgtype", "stream");
         root.set("stream", streamNode());
         return root;
+    }
+
+    /**
+     * The same JSON as {@link #toJsonNode()}, streamed: every refresh poll of an open stream writes one
+     * of these, so the tree is skipped.
+     */
+    @Override
+    public String toJson() {
+        return WecomJson.write(sizeHint(), this::write);
+    }
+
+    /**
+     * The same bytes as {@code toJson().getBytes(UTF_8)}, written directly (see {@link Utf8JsonWriter}).
+     * The last frame with images takes the string route: it is rare, and megabytes of base64 are
+     * better copied than sized for the worst case of three bytes a character.
+     */
+    @Override
+    public byte[] toJsonBytes() {
+        if (!images.isEmpty()) {
+            return toJson().getBytes(StandardCharsets.UTF_8);
+        }
+        var json = new Utf8JsonWriter(sizeHint());
+        json.ascii("{\"msgtype\":\"stream\",\"stream\":{\"id\":").string(id)
+                .ascii(finish ? ",\"finish\":true,\"content\":" : ",\"finish\":false,\"content\":").string(content);
+        if (feedbackId != null) {
+            json.ascii(",\"feedback\":{\"id\":").string(feedbackId).ascii("}");
+        }
+        return json.ascii("}}").toByteArray();
+    }
+
+    private int sizeHint() {
+        return 3 * (content.length() + id.length()) + 96;
+    }
+
+    private void write(JsonGenerator json) {
+        json.writeStartObject();
+        json.writeStringProperty("msgtype", "stream");
+        json.writeName("stream");
+        json.writeStartObject();
+        json.writeStringProperty("id", id);
+        json.writeBooleanProperty("finish", finish);
+        json.writeStringProperty("content", content);
+        if (!images.isEmpty()) {
+            json.writeName("msg_item");
+            json.writeStartArray();
+            images.forEach(image -> image.write(json));
+            json.writeEndArray();
+        }
+        if (feedbackId != null) {
+            json.writeName("feedback");
+            json.writeStartObject();
+            json.writeStringProperty("id", feedbackId);
+            json.writeEndObject();
+        }
+        json.writeEndObject();
+        json.writeEndObject();
     }
 
     /** The inner {@code stream} object, shared with {@link StreamWithTemplateCardReply}. */

@@ -59,6 +59,22 @@ class OfficialFixturesTest {
 
     @ParameterizedTest(name = "{0} {2}")
     @MethodSource("cases")
+    void theUtf8PathsGiveTheSameBytesAsTheStringPaths(String engineName, AesCbcEngine engine, CryptoCase c) {
+        var crypto = crypto(c, engine);
+        byte[] msg = c.msg().getBytes(StandardCharsets.UTF_8);
+
+        assertThat(crypto.decryptUtf8(c.encrypt())).isEqualTo(msg);
+        assertThat(crypto.openCallbackUtf8(c.signature(), c.timestamp(), c.nonce(), c.encrypt())).isEqualTo(msg);
+        assertThat(crypto.sealReply(msg, c.timestamp(), c.nonce(), c.random16()))
+                .isEqualTo(crypto.sealReply(c.msg(), c.timestamp(), c.nonce(), c.random16()))
+                .satisfies(reply -> {
+                    assertThat(reply.encrypt()).isEqualTo(c.encrypt());
+                    assertThat(reply.msgSignature()).isEqualTo(c.signature());
+                });
+    }
+
+    @ParameterizedTest(name = "{0} {2}")
+    @MethodSource("cases")
     void roundTripsWithFreshRandomness(String engineName, AesCbcEngine engine, CryptoCase c) {
         var crypto = crypto(c, engine);
 

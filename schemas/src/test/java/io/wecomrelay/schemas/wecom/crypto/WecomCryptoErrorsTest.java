@@ -43,6 +43,14 @@ class WecomCryptoErrorsTest {
         assertError(() -> crypto.openCallback(signature, null, "42", encrypt), WecomError.VALIDATE_SIGNATURE_ERROR);
         assertError(() -> crypto.openCallback(signature, "1700000000", "42", null), WecomError.VALIDATE_SIGNATURE_ERROR);
         assertThat(crypto.verify(signature, "1700000000", "42", encrypt)).isTrue();
+
+        assertError(() -> crypto.openCallbackUtf8(tampered, "1700000000", "42", encrypt), WecomError.VALIDATE_SIGNATURE_ERROR);
+        assertError(() -> crypto.openCallbackUtf8(null, "1700000000", "42", encrypt), WecomError.VALIDATE_SIGNATURE_ERROR);
+        assertError(() -> crypto.openCallbackUtf8(signature, null, "42", encrypt), WecomError.VALIDATE_SIGNATURE_ERROR);
+        assertError(() -> crypto.openCallbackUtf8(signature, "1700000000", null, encrypt), WecomError.VALIDATE_SIGNATURE_ERROR);
+        assertError(() -> crypto.openCallbackUtf8(signature, "1700000000", "42", null), WecomError.VALIDATE_SIGNATURE_ERROR);
+        assertThat(crypto.openCallbackUtf8(signature, "1700000000", "42", encrypt))
+                .isEqualTo(SECRET_TEXT.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -57,6 +65,16 @@ class WecomCryptoErrorsTest {
     @ValueSource(strings = {"not base64!", "abcde", "YWJj ZGVm", "%%%%", "YWJj\nZGVm"})
     void rejectsBadBase64(String encrypt) {
         assertError(() -> crypto.decrypt(encrypt), WecomError.DECODE_BASE64_ERROR);
+        assertError(() -> crypto.decryptUtf8(encrypt), WecomError.DECODE_BASE64_ERROR);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"QUJD\u00e9", "QUJD\u4e2d", "\u00c0\u00c1\u00c2\u00c3"})
+    void rejectsNonAsciiCharactersAsBadBase64AfterASignatureOverTheirUtf8(String encrypt) {
+        String signature = crypto.signature("1700000000", "42", encrypt);
+
+        assertError(() -> crypto.openCallback(signature, "1700000000", "42", encrypt), WecomError.DECODE_BASE64_ERROR);
+        assertError(() -> crypto.openCallbackUtf8(signature, "1700000000", "42", encrypt), WecomError.DECODE_BASE64_ERROR);
     }
 
     @Test
@@ -76,6 +94,7 @@ class WecomCryptoErrorsTest {
         String encrypt = Base64.getEncoder().encodeToString(new byte[length]);
 
         assertError(() -> crypto.decrypt(encrypt), WecomError.DECRYPT_AES_ERROR);
+        assertError(() -> crypto.decryptUtf8(encrypt), WecomError.DECRYPT_AES_ERROR);
     }
 
     @ParameterizedTest
@@ -95,6 +114,7 @@ class WecomCryptoErrorsTest {
         frame[frame.length - pad] = (byte) (pad + 1);
 
         assertError(() -> crypto.decrypt(seal(frame)), WecomError.DECRYPT_AES_ERROR);
+        assertError(() -> crypto.decryptUtf8(seal(frame)), WecomError.DECRYPT_AES_ERROR);
     }
 
     @Test
@@ -113,6 +133,7 @@ class WecomCryptoErrorsTest {
         byte[] frame = validFrame("hello");
         frame[19] = 6;
         assertError(() -> crypto.decrypt(seal(frame)), WecomError.ILLEGAL_BUFFER);
+        assertError(() -> crypto.decryptUtf8(seal(frame)), WecomError.ILLEGAL_BUFFER);
 
         frame[16] = (byte) 0xff;
         frame[17] = (byte) 0xff;
@@ -138,6 +159,7 @@ class WecomCryptoErrorsTest {
         var otherApp = new WecomCrypto(TOKEN, KEY, "wwOtherCorp", engine, new SplittableRandom(7));
 
         assertError(() -> crypto.decrypt(app.encrypt(SECRET_TEXT)), WecomError.VALIDATE_CORPID_ERROR);
+        assertError(() -> crypto.decryptUtf8(app.encrypt(SECRET_TEXT)), WecomError.VALIDATE_CORPID_ERROR);
         assertError(() -> app.decrypt(crypto.encrypt(SECRET_TEXT)), WecomError.VALIDATE_CORPID_ERROR);
         assertError(() -> otherApp.decrypt(app.encrypt(SECRET_TEXT)), WecomError.VALIDATE_CORPID_ERROR);
         assertThat(app.decrypt(app.encrypt(SECRET_TEXT))).isEqualTo(SECRET_TEXT);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.Locale;
 
 import org.junit.jupiter.api.Test;
 
@@ -42,5 +43,34 @@ class WecomSignatureTest {
         assertThat(WecomSignature.matches("", "t", "1", "2", "x")).isFalse();
         assertThat(WecomSignature.matches(null, "t", "1", "2", "x")).isFalse();
         assertThat(WecomSignature.matches(signature, "t", "1", "2", null)).isFalse();
+    }
+
+    @Test
+    void aMismatchAtAnyPositionOrOfAnyKindFails() {
+        String signature = WecomSignature.compute("t", "1", "2", "x");
+        for (int i = 0; i < signature.length(); i++) {
+            for (char c : new char[] {'0', 'f', 'F', 'g', ' ', '\u00e9', '\u4e2d'}) {
+                if (c == signature.charAt(i)) {
+                    continue;
+                }
+                String changed = signature.substring(0, i) + c + signature.substring(i + 1);
+                assertThat(WecomSignature.matches(changed, "t", "1", "2", "x")).as(changed).isFalse();
+            }
+        }
+        assertThat(WecomSignature.matches(signature.substring(1), "t", "1", "2", "x")).isFalse();
+        assertThat(WecomSignature.matches(signature.toUpperCase(Locale.ROOT), "t", "1", "2", "x")).isFalse();
+        assertThat(WecomSignature.matches(signature, "t", "1", "2", "x")).isTrue();
+    }
+
+    @Test
+    void theByteLevelVariantsAgreeWithTheStringOnes() {
+        for (String encrypt : new String[] {"x", "1", "t", "2", "令牌", "AbC+/="}) {
+            byte[] utf8 = encrypt.getBytes(StandardCharsets.UTF_8);
+            String signature = WecomSignature.compute("t", "1", "2", encrypt);
+
+            assertThat(WecomSignature.compute("t", "1", "2", encrypt, utf8)).isEqualTo(signature);
+            assertThat(WecomSignature.matches(signature, "t", "1", "2", encrypt, utf8)).isTrue();
+            assertThat(WecomSignature.matches(null, "t", "1", "2", encrypt, utf8)).isFalse();
+        }
     }
 }

@@ -3,10 +3,12 @@ package io.wecomrelay.schemas.wecom.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import io.wecomrelay.schemas.wecom.WecomCryptoException;
 import io.wecomrelay.schemas.wecom.WecomError;
+import io.wecomrelay.schemas.wecom.WecomJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -95,11 +97,56 @@ class CallbackParsingTest {
 
     @Test
     void rawIsACopyThatCallersCannotChange() {
-        var callback = WecomCallback.parse("{\"msgid\":\"m\",\"msgtype\":\"text\",\"from\":{\"userid\":\"u\"},\"text\":{\"content\":\"hi\"}}");
+        String json = "{\"msgid\":\"m\",\"msgtype\":\"text\",\"from\":{\"userid\":\"u\"},\"text\":{\"content\":\"hi\"}}";
+        for (var callback : List.of(WecomCallback.parse(json),
+                WecomCallback.parse(json.getBytes(StandardCharsets.UTF_8)))) {
+            ((ObjectNode) callback.raw()).put("msgid", "changed");
 
-        ((ObjectNode) callback.raw()).put("msgid", "changed");
+            assertThat(callback.raw().get("msgid").asString()).isEqualTo("m");
+        }
+    }
+
+    @Test
+    void bytesStringsAndTreesParseToEqualCallbacks() {
+        String json = "{\"msgid\":\"m\",\"aibotid\":\"b\",\"chatid\":\"c\",\"chattype\":\"group\",\"msgtype\":\"text\","
+                + "\"from\":{\"userid\":\"u\"},\"text\":{\"content\":\"@bot 你好 \\\"x\\\" 😀\"},"
+                + "\"quote\":{\"msgtype\":\"text\",\"text\":{\"content\":\"引用\"}}}";
+
+        var fromString = WecomCallback.parse(json);
+        var fromBytes = WecomCallback.parse(json.getBytes(StandardCharsets.UTF_8));
+        var fromTree = WecomCallback.parse(WecomJson.readObject(json));
+
+        assertThat(fromBytes).isEqualTo(fromString).hasSameHashCodeAs(fromString);
+        assertThat(fromTree).isEqualTo(fromString);
+        assertThat(((TextMessage) fromBytes).content()).isEqualTo("@bot 你好 \"x\" 😀");
+        assertThat(fromBytes.meta().quote().text()).isEqualTo("引用");
+        assertThat(WecomCallback.parse(json.replace("\"m\"", "\"n\""))).isNotEqualTo(fromString);
+    }
+
+    @Test
+    void aCallerTreeIsCopiedSoLaterChangesDoNotReachTheCallback() {
+        ObjectNode tree = WecomJson.readObject(
+                "{\"msgid\":\"m\",\"msgtype\":\"text\",\"from\":{\"userid\":\"u\"},\"text\":{\"content\":\"hi\"}}");
+        var callback = WecomCallback.parse(tree);
+
+        tree.put("msgid", "changed");
+        ((ObjectNode) tree.get("text")).put("content", "changed");
 
         assertThat(callback.raw().get("msgid").asString()).isEqualTo("m");
+        assertThat(callback.raw().get("text").get("content").asString()).isEqualTo("hi");
+    }
+
+    @Test
+    void theMetaConstructorCopiesTheTreeItIsGiven() {
+        ObjectNode raw = WecomJson.readObject("{\"msgid\":\"m\"}");
+        var meta = new CallbackMeta("m", "text", null, null, null, null, "u", null, null, null, null, raw);
+
+        raw.put("msgid", "changed");
+        ((ObjectNode) meta.raw()).put("msgid", "changed too");
+
+        assertThat(meta.raw().get("msgid").asString()).isEqualTo("m");
+        assertThat(meta).isEqualTo(new CallbackMeta("m", "text", null, null, null, null, "u", null, null, null, null,
+                WecomJson.readObject("{\"msgid\":\"m\"}")));
     }
 
     @Test
