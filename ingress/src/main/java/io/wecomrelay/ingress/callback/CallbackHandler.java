@@ -78,7 +78,7 @@ public final class CallbackHandler {
 
     private Mono<ServerResponse> handle(VerifiedCallback callback) {
         Bot bot = callback.bot();
-        ParsedCallback parsed = CallbackParser.parse(bot.id(), callback.plaintext());
+        ParsedCallback parsed = CallbackParser.parse(bot.id(), callback.plaintextUtf8());
         String nonce = callback.query().nonce();
         if (parsed instanceof ParsedCallback.Refresh refresh) {
             return refreshes.refresh(bot.config(), refresh.streamId()).flatMap(answer -> {

@@ -17,10 +17,10 @@ final class CallbackParser {
     private CallbackParser() {
     }
 
-    static ParsedCallback parse(String botId, String plaintext) {
+    static ParsedCallback parse(String botId, byte[] plaintextUtf8) {
         ObjectNode json;
         try {
-            json = WecomJson.readObject(plaintext);
+            json = WecomJson.readObject(plaintextUtf8);
         } catch (RuntimeException e) { // WecomCryptoException(ParseJsonError) or a JacksonException
             throw new CallbackRejected(RejectionReason.MALFORMED_MESSAGE, "decrypted callback is not a JSON object");
         }

@@ -46,7 +46,11 @@ final class CallbackVerifier {
     /** URL verification: the decrypted echostr. */
     String verifyEcho(Bot bot, ServerRequest request) {
         SignedQuery query = SignedQuery.from(request.queryParams(), clock.instant(), timestampTolerance);
-        return open(bot, query, query.requireEchostr());
+        try {
+            return bot.crypto().openCallback(query.msgSignature(), query.timestamp(), query.nonce(), query.requireEchostr());
+        } catch (WecomCryptoException e) {
+            throw rejected(e);
+        }
     }
 
     Mono<VerifiedCallback> verifyPost(Bot bot, ServerRequest request) {
@@ -58,12 +62,16 @@ final class CallbackVerifier {
         });
     }
 
-    private static String open(Bot bot, SignedQuery query, String encrypt) {
+    private static byte[] open(Bot bot, SignedQuery query, String encrypt) {
         try {
-            return bot.crypto().openCallback(query.msgSignature(), query.timestamp(), query.nonce(), encrypt);
+            return bot.crypto().openCallbackUtf8(query.msgSignature(), query.timestamp(), query.nonce(), encrypt);
         } catch (WecomCryptoException e) {
-            throw new CallbackRejected(RejectionReason.of(e.error()), e.error().officialName());
+            throw rejected(e);
         }
+    }
+
+    private static CallbackRejected rejected(WecomCryptoException e) {
+        return new CallbackRejected(RejectionReason.of(e.error()), e.error().officialName());
     }
 
     private static CallbackEnvelope envelope(byte[] body) {

@@ -2,6 +2,9 @@ package io.wecomrelay.ingress.callback;
 
 import io.wecomrelay.ingress.bots.Bot;
 
-/** A callback whose signature, freshness and encryption checked out. */
-record VerifiedCallback(Bot bot, SignedQuery query, String plaintext) {
+/**
+ * A callback whose signature, freshness and encryption checked out; its JSON as UTF-8 bytes, which the
+ * parser reads without decoding a {@code String} first.
+ */
+record VerifiedCallback(Bot bot, SignedQuery query, byte[] plaintextUtf8) {
 }

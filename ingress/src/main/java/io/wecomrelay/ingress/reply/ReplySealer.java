@@ -19,7 +19,7 @@ public final class ReplySealer {
 
     public Mono<ServerResponse> sealed(Bot bot, PassiveReply reply, String nonce) {
         String timestamp = Long.toString(clock.instant().getEpochSecond());
-        String envelope = bot.crypto().sealReply(reply.toJson(), timestamp, nonce).toJson();
+        String envelope = bot.crypto().sealReply(reply.toJsonBytes(), timestamp, nonce).toJson();
         return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(envelope);
     }
 
