@@ -30,7 +30,12 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import io.wecomrelay.schemas.event.EventSerde;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -99,6 +104,33 @@ class WorkerIntegrationTest {
         assertThat(meters.get("relay.worker.first.text").tag("bot", WorkerTestSupport.BOT).timer().count()).isPositive();
         assertThat(meters.get("relay.worker.chunks").tag("bot", WorkerTestSupport.BOT).counter().count())
                 .isGreaterThanOrEqualTo(reply.chunks().size());
+    }
+
+    @Test
+    void decisionsOfAnAbortedProcessorTransactionAreNeverAnswered() throws Exception {
+        // the processor writes decisions in exactly-once transactions; one it aborted (a crash, a fenced
+        // instance) is decided again, so acting on the aborted copy would call Dify twice
+        var aborted = text(user(), "never decided " + UUID.randomUUID());
+        var committed = text(user(), "decided [sim:deltas=3,delay-ms=100]");
+        var props = new java.util.Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers());
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "it-processor-" + UUID.randomUUID());
+        try (var processor = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            processor.initTransactions();
+            processor.beginTransaction();
+            processor.send(new ProducerRecord<>(ACCEPTED, aborted.conversationKey(),
+                    EventSerde.of(MessageAccepted.class).serialize(ACCEPTED, aborted))).get();
+            processor.abortTransaction();
+            processor.beginTransaction();
+            processor.send(new ProducerRecord<>(ACCEPTED, committed.conversationKey(),
+                    EventSerde.of(MessageAccepted.class).serialize(ACCEPTED, committed))).get();
+            processor.commitTransaction();
+        }
+
+        CHUNKS.awaitReply(committed);
+
+        assertThat(DIFY.requestsFor(query(aborted))).isEmpty();
+        assertThat(CHUNKS.all(aborted.streamId())).isEmpty();
     }
 
     @Test
