@@ -63,16 +63,21 @@ final class IngressTestSupport {
         registry.add("relay.ingress.bots-file", botsFile::toString);
     }
 
+    /** A fresh consumer group reading the inbound topic from the start. */
+    private static Map<String, Object> inboundReader() {
+        return Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "ingress-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+    }
+
     /**
      * The MessageReceived events published for {@code botId} (reading the topic from the start),
      * once one with {@code msgId} arrived or {@code timeout} passed.
      */
     static List<MessageReceived> publishedUntil(String botId, String msgId, Duration timeout) {
-        Map<String, Object> props = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "ingress-test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        Map<String, Object> props = inboundReader();
         var result = new ArrayList<MessageReceived>();
         try (var consumer = new KafkaConsumer<String, RelayEvent>(props, new StringDeserializer(), EventSerde.any())) {
             consumer.subscribe(List.of(Topics.INBOUND.name()));
@@ -93,11 +98,7 @@ final class IngressTestSupport {
      * Ingress answers only after Kafka's ack, so a publish made for an answered callback is in here.
      */
     static List<MessageReceived> publishedSoFar(String botId) {
-        Map<String, Object> props = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "ingress-test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        Map<String, Object> props = inboundReader();
         var result = new ArrayList<MessageReceived>();
         try (var consumer = new KafkaConsumer<String, RelayEvent>(props, new StringDeserializer(), EventSerde.any())) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.INBOUND.name()).stream()
