@@ -7,14 +7,17 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.sim.wecom.ChatResult;
 import io.wecomrelay.sim.wecom.ChatSession;
 import io.wecomrelay.sim.wecom.WecomClient;
+import sun.misc.Signal;
 
 /**
  * {@code ./run-local.sh}: the whole pipeline on this machine. Prints one parseable line per bot,
@@ -43,10 +46,23 @@ public final class DevStack {
                 System.getenv("DIFY_API_KEY"), 0, 5001, !options.containsKey("service-logs"));
         LocalStack stack = LocalStack.start(settings);
         var stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stack.close();
-            stopped.countDown();
-        }, "stop-local-stack"));
+        var stopping = new AtomicBoolean();
+        Runnable stop = () -> {
+            if (stopping.compareAndSet(false, true)) {
+                stack.close();
+                stopped.countDown();
+            }
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "stop-local-stack"));
+        // Kafka's test kit deletes the in-JVM broker's directory in a shutdown hook of its own, and hooks run
+        // concurrently: stopping in the hook made the closing broker log errors about its vanished files. On Ctrl-C
+        // or a plain kill the stack is stopped before the JVM's shutdown begins; the hook stays for other exits.
+        for (String name : List.of("INT", "TERM")) {
+            Signal.handle(new Signal(name), signal -> {
+                stop.run();
+                System.exit(128 + signal.getNumber());
+            });
+        }
         out.println();
         for (BotConfig bot : stack.bots()) {
             out.println("bot " + bot.id() + " callback=" + stack.callbackUrl(bot.id()) + " token=" + bot.token().reveal()
