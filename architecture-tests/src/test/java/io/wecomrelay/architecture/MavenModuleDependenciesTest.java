@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Bytecode rules cannot see a dependency that no class uses yet; the poms can. Services list only
- * {@code schemas} (and test-scoped tools) among our own modules, only the processor pulls in
+ * {@code schemas} and {@code service-support} (and test-scoped tools) among our own modules, only the processor pulls in
  * kafka-streams, and {@code schemas} pulls in nothing from Spring.
  */
 class MavenModuleDependenciesTest {
@@ -21,6 +21,7 @@ class MavenModuleDependenciesTest {
     private static final Pattern DEPENDENCY = Pattern.compile(
             "<dependency>\\s*<groupId>([^<]+)</groupId>\\s*<artifactId>([^<]+)</artifactId>(.*?)</dependency>", Pattern.DOTALL);
     private static final List<String> SERVICES = List.of("ingress", "processor", "llm-worker", "responder");
+    private static final List<String> SHARED = List.of("schemas", "service-support");
 
     @ParameterizedTest
     @ValueSource(strings = {"ingress", "processor", "llm-worker", "responder"})
@@ -31,15 +32,23 @@ class MavenModuleDependenciesTest {
                 String artifact = matcher.group(2);
                 boolean testOnly = matcher.group(3).contains("<scope>test</scope>");
                 assertThat(SERVICES).as(module + " -> " + artifact).doesNotContain(artifact);
-                if (!artifact.equals("schemas")) {
+                if (!SHARED.contains(artifact)) {
                     assertThat(testOnly).as(module + " may use " + artifact + " only in tests").isTrue();
                 }
             }
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void theSupportModuleDependsOnNoService() throws IOException {
+        var matcher = DEPENDENCY.matcher(pom("service-support"));
+        while (matcher.find()) {
+            assertThat(SERVICES).as("service-support -> " + matcher.group(2)).doesNotContain(matcher.group(2));
+        }
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"schemas", "ingress", "llm-worker", "responder", "simulators"})
+    @ValueSource(strings = {"schemas", "service-support", "ingress", "llm-worker", "responder", "simulators"})
     void onlyTheProcessorDependsOnKafkaStreams(String module) throws IOException {
         var matcher = DEPENDENCY.matcher(pom(module));
         while (matcher.find()) {

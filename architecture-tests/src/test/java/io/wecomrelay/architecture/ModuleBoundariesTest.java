@@ -10,7 +10,7 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * The module rules of the architecture, checked where every service module is on one classpath.
- * Services share only {@code schemas}; {@code schemas} stays plain Java.
+ * Services share only {@code schemas} and {@code service-support}; {@code schemas} stays plain Java.
  */
 @AnalyzeClasses(packages = "io.wecomrelay", importOptions = ImportOption.DoNotIncludeTests.class)
 class ModuleBoundariesTest {
@@ -23,6 +23,12 @@ class ModuleBoundariesTest {
     @ArchTest
     static final ArchRule schemasDependOnNoService = noClasses()
             .that().resideInAPackage("io.wecomrelay.schemas..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "io.wecomrelay.ingress..", "io.wecomrelay.processor..", "io.wecomrelay.llm..", "io.wecomrelay.responder..");
+
+    @ArchTest
+    static final ArchRule supportDependsOnNoService = noClasses()
+            .that().resideInAPackage("io.wecomrelay.support..")
             .should().dependOnClassesThat().resideInAnyPackage(
                     "io.wecomrelay.ingress..", "io.wecomrelay.processor..", "io.wecomrelay.llm..", "io.wecomrelay.responder..");
 
