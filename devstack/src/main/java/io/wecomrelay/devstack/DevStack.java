@@ -42,8 +42,8 @@ public final class DevStack {
         Path root = Path.of(options.getOrDefault("root", ".")).toAbsolutePath().normalize();
         Path workDir = root.resolve(options.getOrDefault("work-dir", ".devstack"));
         var settings = new StackSettings(root, workDir, options.containsKey("bots") ? Path.of(options.get("bots")) : null,
-                Map.of(), System.getenv("KAFKA_BOOTSTRAP_SERVERS"), System.getenv("REDIS_URL"), System.getenv("DIFY_BASE_URL"),
-                System.getenv("DIFY_API_KEY"), 0, 5001, !options.containsKey("service-logs"));
+                Service.DEFAULT_CALLBACK_PORT, Map.of(), System.getenv("KAFKA_BOOTSTRAP_SERVERS"), System.getenv("REDIS_URL"),
+                System.getenv("DIFY_BASE_URL"), System.getenv("DIFY_API_KEY"), 0, 5001, !options.containsKey("service-logs"));
         LocalStack stack = LocalStack.start(settings);
         var stopped = new CountDownLatch(1);
         var stopping = new AtomicBoolean();
@@ -68,6 +68,11 @@ public final class DevStack {
             out.println("bot " + bot.id() + " callback=" + stack.callbackUrl(bot.id()) + " token=" + bot.token().reveal()
                     + " aeskey=" + bot.aesKey().reveal());
         }
+        var management = new StringBuilder("management (/actuator/health, /actuator/prometheus; not on the callback port):");
+        for (Service service : Service.values()) {
+            management.append(' ').append(service.module()).append('=').append(stack.managementUrl(service));
+        }
+        out.println(management);
         if (!options.containsKey("no-demo") && !stack.bots().isEmpty()) {
             demo(out, stack, stack.bots().get(0));
         }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -85,12 +86,15 @@ public final class LocalStack implements AutoCloseable {
                 "--relay.processor.streams.state-dir=" + streamsState);
         Path logs = settings.logToFiles() ? settings.workDir().resolve("logs") : null;
         for (Service service : Service.values()) {
-            ServiceProcess process = ServiceProcess.start(service, service.jar(settings.root()), settings.port(service), env, args, logs);
+            var serviceEnv = new HashMap<>(env);
+            serviceEnv.putAll(settings.portEnvironment(service));
+            ServiceProcess process = ServiceProcess.start(service, service.jar(settings.root()), settings.managementPort(service),
+                    serviceEnv, args, logs);
             services.put(service, process);
         }
         for (ServiceProcess process : services.values()) {
             process.awaitHealthy(Duration.ofSeconds(180));
-            log.info("service up name={} port={}", process.service().module(), process.port());
+            log.info("service up name={} managementPort={}", process.service().module(), process.managementPort());
         }
     }
 
@@ -107,7 +111,12 @@ public final class LocalStack implements AutoCloseable {
 
     /** The callback URL of a bot on this stack's ingress. */
     public String callbackUrl(String botId) {
-        return "http://127.0.0.1:" + settings.port(Service.INGRESS) + "/wecom/callback/" + botId;
+        return "http://127.0.0.1:" + settings.callbackPort() + "/wecom/callback/" + botId;
+    }
+
+    /** Where a service's actuator is, e.g. {@code http://127.0.0.1:9081} + {@code /actuator/health}. */
+    public String managementUrl(Service service) {
+        return "http://127.0.0.1:" + settings.managementPort(service);
     }
 
     public List<BotConfig> bots() {

@@ -2,27 +2,35 @@ package io.wecomrelay.devstack;
 
 import java.nio.file.Path;
 
-/** One of the four services, with the module it is built in and the port its HTTP server uses. */
+/**
+ * One of the four services, with the module it is built in and its default management port (root
+ * README, "Ports"). Only ingress has a second port, the callback port; the others' management port is
+ * their only HTTP server.
+ */
 public enum Service {
-    INGRESS("ingress", 8080),
-    PROCESSOR("processor", 8081),
-    LLM_WORKER("llm-worker", 8082),
-    RESPONDER("responder", 8083);
+    INGRESS("ingress", 9080),
+    PROCESSOR("processor", 9081),
+    LLM_WORKER("llm-worker", 9082),
+    RESPONDER("responder", 9083);
+
+    /** Ingress's default callback port ({@code SERVER_PORT}): only {@code /wecom/callback/{botId}}. */
+    public static final int DEFAULT_CALLBACK_PORT = 8080;
 
     private final String module;
-    private final int defaultPort;
+    private final int defaultManagementPort;
 
-    Service(String module, int defaultPort) {
+    Service(String module, int defaultManagementPort) {
         this.module = module;
-        this.defaultPort = defaultPort;
+        this.defaultManagementPort = defaultManagementPort;
     }
 
     public String module() {
         return module;
     }
 
-    public int defaultPort() {
-        return defaultPort;
+    /** The port of {@code /actuator/**} ({@code MANAGEMENT_PORT}). */
+    public int defaultManagementPort() {
+        return defaultManagementPort;
     }
 
     /** The executable jar {@code ./mvnw package} builds for this service. */

@@ -20,27 +20,30 @@ import org.jspecify.annotations.Nullable;
 final class ServiceProcess implements AutoCloseable {
 
     private final Service service;
-    private final int port;
+    private final int managementPort;
     private final Process process;
     private final @Nullable Path log;
 
-    private ServiceProcess(Service service, int port, Process process, @Nullable Path log) {
+    private ServiceProcess(Service service, int managementPort, Process process, @Nullable Path log) {
         this.service = service;
-        this.port = port;
+        this.managementPort = managementPort;
         this.process = process;
         this.log = log;
     }
 
-    static ServiceProcess start(Service service, Path jar, int port, Map<String, String> env, List<String> args,
+    /** Starts {@code jar}; {@code env} carries its ports (MANAGEMENT_PORT, SERVER_PORT) like compose's environment. */
+    static ServiceProcess start(Service service, Path jar, int managementPort, Map<String, String> env, List<String> args,
                                 @Nullable Path logDir) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build first with ./mvnw -DskipTests package");
         }
         String java = ProcessHandle.current().info().command().orElse("java");
         var command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dfile.encoding=UTF-8", "-jar", jar.toString(), "--server.port=" + port));
+                "-Dfile.encoding=UTF-8", "-jar", jar.toString()));
         command.addAll(args);
         var builder = new ProcessBuilder(command);
+        // a SERVER_PORT exported in the developer's shell would move a service's only server off its management port
+        builder.environment().keySet().removeAll(List.of("SERVER_PORT", "MANAGEMENT_PORT"));
         builder.environment().putAll(env);
         Path log = null;
         if (logDir == null) {
@@ -50,21 +53,21 @@ final class ServiceProcess implements AutoCloseable {
             log = logDir.resolve(service.module() + ".log");
             builder.redirectErrorStream(true).redirectOutput(log.toFile());
         }
-        return new ServiceProcess(service, port, builder.start(), log);
+        return new ServiceProcess(service, managementPort, builder.start(), log);
     }
 
     Service service() {
         return service;
     }
 
-    int port() {
-        return port;
+    int managementPort() {
+        return managementPort;
     }
 
-    /** Waits until {@code /actuator/health} answers 200, or fails with the end of the service's log. */
+    /** Waits until {@code /actuator/health} answers 200 on the management port, or fails with the end of the service's log. */
     void awaitHealthy(Duration timeout) throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        URI health = URI.create("http://127.0.0.1:" + port + "/actuator/health");
+        URI health = URI.create("http://127.0.0.1:" + managementPort + "/actuator/health");
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {

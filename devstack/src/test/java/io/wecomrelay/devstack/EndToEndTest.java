@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -39,6 +42,8 @@ class EndToEndTest {
      */
     static final String RUN = UUID.randomUUID().toString().substring(0, 8);
 
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
     static LocalStack stack;
     static BotConfig bot;
     static WecomClient wecom;
@@ -46,11 +51,11 @@ class EndToEndTest {
     @BeforeAll
     static void startStack() throws Exception {
         Path root = Path.of("..").toAbsolutePath().normalize();
-        Map<Service, Integer> ports = new EnumMap<>(Service.class);
+        Map<Service, Integer> managementPorts = new EnumMap<>(Service.class);
         for (Service service : Service.values()) {
-            ports.put(service, freePort());
+            managementPorts.put(service, freePort());
         }
-        var settings = new StackSettings(root, root.resolve("devstack/target/e2e"), null, ports,
+        var settings = new StackSettings(root, root.resolve("devstack/target/e2e"), null, freePort(), managementPorts,
                 TestInfrastructure.kafkaBootstrapServers(), TestInfrastructure.redisUrl(), null, null, 0, 0, true);
         stack = LocalStack.start(settings);
         bot = stack.bots().get(0);
@@ -114,6 +119,21 @@ class EndToEndTest {
         var session = new ChatSession(wecom, bot.id(), Duration.ofMillis(300), Duration.ofMinutes(2));
         assertThat(session.chat(UUID.randomUUID().toString(), "alice-" + RUN, null, "after forgery", frame -> { }).finished()).isTrue();
         assertThat(stack.difySimulator().requestsFor(question)).isEmpty();
+    }
+
+    @Test
+    void healthAndMetricsAreOnTheManagementPortsOnly() throws Exception {
+        for (Service service : Service.values()) {
+            assertThat(status(stack.managementUrl(service) + "/actuator/health")).as(service.module()).isEqualTo(200);
+            assertThat(status(stack.managementUrl(service) + "/actuator/prometheus")).as(service.module()).isEqualTo(200);
+        }
+        String callbackOrigin = URI.create(stack.callbackUrl(bot.id())).resolve("/").toString();
+        assertThat(status(callbackOrigin + "actuator/health")).isEqualTo(404);
+        assertThat(status(callbackOrigin + "actuator/prometheus")).isEqualTo(404);
+    }
+
+    private static int status(String url) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private static int freePort() throws IOException {

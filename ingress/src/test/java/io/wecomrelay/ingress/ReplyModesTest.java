@@ -16,6 +16,7 @@ import io.wecomrelay.sim.wecom.WecomClient;
 import io.wecomrelay.sim.wecom.WecomMessages;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -46,6 +47,9 @@ class ReplyModesTest {
 
     @LocalServerPort
     int port;
+
+    @LocalManagementPort
+    int managementPort;
 
     @Test
     void streamWithTemplateCardCarriesTheBotsCardOnTheFirstReply() throws Exception {
@@ -96,7 +100,7 @@ class ReplyModesTest {
     @Test
     void readinessIncludesKafkaAndRedis() throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness")).build(), HttpResponse.BodyHandlers.ofString());
+                URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness")).build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"kafka\"").contains("\"redis\"").contains("\"UP\"");

@@ -98,8 +98,8 @@ public final class BenchStack implements AutoCloseable {
     }
 
     /**
-     * Starts {@code module}'s executable jar on a free port with the stack's broker, Redis and bots
-     * file, waits for {@code /actuator/health}, and returns it.
+     * Starts {@code module}'s executable jar on free ports with the stack's broker, Redis and bots
+     * file, waits for {@code /actuator/health} on its management port, and returns it.
      */
     public Service service(String module, Path botsFile, List<String> jvm, Map<String, String> extraEnv,
                            List<String> extraArgs) throws IOException, InterruptedException {
@@ -114,13 +114,16 @@ public final class BenchStack implements AutoCloseable {
             if (!Files.isRegularFile(jar)) {
                 throw new IllegalStateException(jar + " is missing: build with ./mvnw -DskipTests package");
             }
-            int port = freePort();
+            // ingress: callbacks on one port, the actuator on another; the other services have only the management port
+            int managementPort = freePort();
+            int port = "ingress".equals(spec.module()) ? freePort() : managementPort;
             var env = new HashMap<String, String>(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka, "REDIS_URL", redisUrl,
                     "WECOM_RELAY_BOTS_FILE", botsFile.toString()));
             env.putAll(extraEnv());
             env.putAll(spec.env());
             var args = new ArrayList<>(List.of("-jar", jar.toString(), "--server.port=" + port,
-                    "--spring.kafka.bootstrap-servers=" + kafka, "--spring.data.redis.url=" + redisUrl,
+                    "--management.server.port=" + managementPort, "--spring.kafka.bootstrap-servers=" + kafka,
+                    "--spring.data.redis.url=" + redisUrl,
                     "--relay.processor.streams.state-dir=" + work.resolve(spec.name() + "-state")));
             args.addAll(spec.args());
             var jvm = new ArrayList<>(spec.jvm());
@@ -130,11 +133,12 @@ public final class BenchStack implements AutoCloseable {
             }
             var process = ChildProcess.java(spec.name(), jvm, args, env, logs);
             resources.add(0, process);
-            started.add(new Service(spec.name(), port, process));
+            started.add(new Service(spec.name(), port, managementPort, process));
         }
         for (Service service : started) {
-            service.process().awaitHttp200(service.baseUrl() + "/actuator/health", Duration.ofSeconds(240));
-            log.info("{} up on port {} pid {}", service.name(), service.port(), service.process().pid());
+            service.process().awaitHttp200(service.managementUrl() + "/actuator/health", Duration.ofSeconds(240));
+            log.info("{} up on port {} (management {}) pid {}", service.name(), service.port(), service.managementPort(),
+                    service.process().pid());
         }
         return started;
     }
@@ -170,11 +174,18 @@ public final class BenchStack implements AutoCloseable {
         return resource;
     }
 
-    /** A running service, by its {@link ServiceSpec#name()}. */
-    public record Service(String name, int port, ChildProcess process) {
+    /**
+     * A running service, by its {@link ServiceSpec#name()}: {@code port} serves ingress's callbacks, {@code
+     * managementPort} the actuator (the same port for the services without callbacks).
+     */
+    public record Service(String name, int port, int managementPort, ChildProcess process) {
 
         public String baseUrl() {
             return "http://127.0.0.1:" + port;
+        }
+
+        public String managementUrl() {
+            return "http://127.0.0.1:" + managementPort;
         }
     }
 

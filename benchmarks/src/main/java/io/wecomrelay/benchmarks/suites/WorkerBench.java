@@ -111,11 +111,11 @@ public final class WorkerBench implements Bench.Suite {
     }
 
     private static Snapshot snapshot(BenchStack.Service worker, long streams) throws Exception {
-        double heap = Actuator.metric(worker.baseUrl(), "jvm.memory.used", "area:heap") / 1048576;
+        double heap = Actuator.metric(worker.managementUrl(), "jvm.memory.used", "area:heap") / 1048576;
         double rss = worker.process().rssKiB() / 1024.0;
         Actuator.fullGc(worker.process().pid());
         Thread.sleep(500);
-        double afterGc = Actuator.metric(worker.baseUrl(), "jvm.memory.used", "area:heap") / 1048576;
+        double afterGc = Actuator.metric(worker.managementUrl(), "jvm.memory.used", "area:heap") / 1048576;
         return new Snapshot(heap, afterGc, rss);
     }
 

@@ -1,0 +1,64 @@
+package io.wecomrelay.ingress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The callback port serves only the callback; health and metrics are on the management port only
+ * (both random here: the test framework moves a separate management port to a free one too).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ManagementPortTest {
+
+    static final String BOT = "ingress-ports-bot";
+    static final Path BOTS = IngressTestSupport.botsFile(IngressTestSupport.bot(BOT, "passive_stream"));
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        IngressTestSupport.register(registry, BOTS);
+    }
+
+    @LocalServerPort
+    int callbackPort;
+
+    @LocalManagementPort
+    int managementPort;
+
+    @Test
+    void theActuatorAnswersOnTheManagementPort() throws Exception {
+        assertThat(managementPort).isNotEqualTo(callbackPort);
+        assertThat(get(managementPort, "/actuator/health")).isEqualTo(200);
+        assertThat(get(managementPort, "/actuator/health/liveness")).isEqualTo(200);
+        assertThat(get(managementPort, "/actuator/prometheus")).isEqualTo(200);
+    }
+
+    @Test
+    void theCallbackPortAnswers404ForAnythingButTheCallback() throws Exception {
+        // positive control: the callback itself answers here (400: a verification GET without its parameters)
+        assertThat(get(callbackPort, "/wecom/callback/" + BOT)).isEqualTo(400);
+        assertThat(get(callbackPort, "/actuator/health")).isEqualTo(404);
+        assertThat(get(callbackPort, "/actuator/prometheus")).isEqualTo(404);
+        assertThat(get(callbackPort, "/actuator")).isEqualTo(404);
+        assertThat(get(callbackPort, "/")).isEqualTo(404);
+        assertThat(get(callbackPort, "/index.html")).isEqualTo(404);
+    }
+
+    private static int get(int port, String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+}
