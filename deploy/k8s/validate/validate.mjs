@@ -12,8 +12,10 @@ import { checkPolicy } from './lib/policy.mjs';
 import { checkRelay } from './lib/relay.mjs';
 import { SchemaValidator } from './lib/schemas.mjs';
 
+let shared;
+
 /** Problems of one rendered file as messages; empty when it is valid. */
-export function validateText(text, { minReplicas = 1, schemas = new SchemaValidator() } = {}) {
+export function validateText(text, { minReplicas = 1, schemas = (shared ??= new SchemaValidator()) } = {}) {
   const manifests = [];
   const problems = [];
   for (const document of YAML.parseAllDocuments(text)) {

@@ -2,6 +2,8 @@
 // hardened, probed, budgeted and sized, and autoscalers are coherent. Each rule returns messages.
 import { Resources, containers, id, podLabels, podSpec, selects } from './resources.mjs';
 
+const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'StorageClass', 'PriorityClass']);
+
 /**
  * @param manifests   every manifest of one rendered overlay
  * @param minReplicas the fewest instances each workload must run with (production: 2)
@@ -10,6 +12,7 @@ export function checkPolicy(manifests, { minReplicas = 1 } = {}) {
   const resources = new Resources(manifests);
   return [
     ...unique(resources),
+    ...oneNamespace(resources),
     ...resources.workloads.flatMap((workload) => [
       ...hardened(workload),
       ...probedAndSized(workload),
@@ -30,6 +33,17 @@ function unique(resources) {
     const key = `${m.apiVersion} ${id(m)} in ${m.metadata?.namespace ?? '(default)'}`;
     return seen.has(key) ? [`${key}: defined twice`] : (seen.add(key), []);
   });
+}
+
+// Kustomize sets the namespace only on what its own overlay renders; a resource added above it lands
+// in the default namespace, out of reach of the references of the others.
+function oneNamespace(resources) {
+  const namespaced = resources.all.filter((m) => !CLUSTER_SCOPED.has(m.kind));
+  const namespaces = new Set(namespaced.map((m) => m.metadata?.namespace ?? '(none)'));
+  if (namespaces.size <= 1) {
+    return [];
+  }
+  return namespaced.filter((m) => !m.metadata?.namespace).map((m) => `${id(m)}: has no namespace, the others have ${[...namespaces].join(', ')}`);
 }
 
 function hardened(workload) {

@@ -26,7 +26,7 @@ export class SchemaValidator {
     this.sources = bundles.sources;
     this.#kinds = bundles.kinds;
     this.#ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
-    this.#ajv.addKeyword({ keyword: 'x-kubernetes-list-map-keys', type: 'array', validate: uniqueByKeys, errors: false });
+    this.#ajv.addKeyword({ keyword: 'x-kubernetes-list-map-keys', type: 'array', validate: uniqueByKeys, errors: true });
     this.#ajv.addSchema({ $id: 'k8s', definitions: bundles.definitions });
   }
 
@@ -56,11 +56,13 @@ function withoutNulls(value) {
   return value;
 }
 
+// Server-side apply refuses a list-map (env, ports, containers, ...) with two items of the same key.
 function uniqueByKeys(keys, items) {
   const seen = new Set();
   for (const item of items) {
     const id = JSON.stringify(keys.map((key) => item?.[key]));
     if (seen.has(id)) {
+      uniqueByKeys.errors = [{ keyword: 'x-kubernetes-list-map-keys', message: `two items with the same ${keys.join('+')}`, params: { keys } }];
       return false;
     }
     seen.add(id);
@@ -87,8 +89,6 @@ function describe(error) {
   switch (error.keyword) {
     case 'additionalProperties':
       return `${path}: unknown field "${error.params.additionalProperty}"`;
-    case 'x-kubernetes-list-map-keys':
-      return `${path}: two items with the same ${error.schema.join('+')}`;
     default:
       return `${path}: ${error.message}`;
   }
