@@ -40,10 +40,15 @@ function unique(resources) {
 function oneNamespace(resources) {
   const namespaced = resources.all.filter((m) => !CLUSTER_SCOPED.has(m.kind));
   const namespaces = new Set(namespaced.map((m) => m.metadata?.namespace ?? '(none)'));
-  if (namespaces.size <= 1) {
-    return [];
+  const created = resources.ofKind('Namespace').map((m) => m.metadata.name);
+  if (namespaces.size > 1) {
+    return namespaced.filter((m) => !m.metadata?.namespace)
+      .map((m) => `${id(m)}: has no namespace, the others have ${[...namespaces].join(', ')}`);
   }
-  return namespaced.filter((m) => !m.metadata?.namespace).map((m) => `${id(m)}: has no namespace, the others have ${[...namespaces].join(', ')}`);
+  const [namespace] = namespaces;
+  return created.length > 0 && namespace && !created.includes(namespace)
+    ? [`the resources are in namespace ${namespace}, but the render creates ${created.join(', ')}`]
+    : [];
 }
 
 function hardened(workload) {

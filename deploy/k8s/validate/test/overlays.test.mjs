@@ -80,6 +80,11 @@ describe('schema violations are rejected', () => {
 });
 
 describe('rules across manifests', () => {
+  it('resources outside the namespace the render creates', () => {
+    assertFinds(problemsAfter((m) => { find(m, 'Namespace', 'wecom-relay').metadata.name = 'relay'; }),
+      'the resources are in namespace wecom-relay, but the render creates relay');
+  });
+
   it('more scaled instances than partitions', () => {
     assertFinds(problemsAfter((m) => { find(m, 'ScaledObject', 'wecom-relay-llm-worker').spec.maxReplicaCount = 12; }),
       'max replicas 12 exceed the 6 partitions of wecom.accepted');
