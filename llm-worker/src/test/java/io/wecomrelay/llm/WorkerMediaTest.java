@@ -159,7 +159,7 @@ class WorkerMediaTest {
         messages.add(media("file", "http://2130706433:" + port + "/f"));
         messages.add(media("video", "http://[::1]:" + port + "/v"));
         String allowed = MEDIA.serve(encrypt(pngBytes(300)), "");
-        var mixed = mixed("图 " + UUID.randomUUID(), allowed, "http://localhost:" + port + "/m");
+        var mixed = mixed("图 " + UUID.randomUUID(), allowed, "http://127.0.0.1:" + port + "/m");
         messages.add(mixed);
         messages.forEach(m -> send(ACCEPTED, m));
         // quoted media are context only and never fetched, whatever their URL
