@@ -72,30 +72,43 @@ public final class Attachments {
         if (attachments.isEmpty()) {
             return Mono.just(Prepared.NONE);
         }
-        List<Attachment> passed = attachments;
-        if (attachments.size() > limits.maxAttachments()) {
-            passed = attachments.subList(0, limits.maxAttachments());
-            int ignored = attachments.size() - passed.size();
-            metrics.ignored(bot.id(), ignored);
-            log.info("attachments over the limit ignored bot={} msgId={} ignored={} limit={}", bot.id(), msgId, ignored,
-                    limits.maxAttachments());
-        }
+        List<Attachment> passed = limited(bot, msgId, attachments);
         for (Attachment attachment : passed) {
             MediaFailure refusal = fetcher.refusal(attachment.url());
             if (refusal != null) {
                 return Mono.just(result(failed(bot, msgId, attachment, refusal)));
             }
         }
-        var current = new AtomicReference<Attachment>(passed.get(0));
-        Duration left = Duration.between(clock.instant(), deadline);
-        Mono<List<Map<String, String>>> work = Flux.fromIterable(passed)
-                .doOnNext(current::set)
-                .concatMap(attachment -> transfer(bot, msgId, user, attachment))
-                .collectList();
-        return work.timeout(left.isNegative() ? Duration.ZERO : left, Mono.error(() -> failed(bot, msgId,
-                        current.get(), MediaFailure.unavailable(Reason.DEADLINE, "reply deadline"))))
+        return Mono.defer(() -> transferAll(bot, msgId, user, passed, deadline))
                 .<Prepared>map(Prepared.Files::new)
                 .onErrorResume(MediaFailure.class, failure -> Mono.just(result(failure)));
+    }
+
+    private List<Attachment> limited(BotConfig bot, String msgId, List<Attachment> attachments) {
+        if (attachments.size() <= limits.maxAttachments()) {
+            return attachments;
+        }
+        int ignored = attachments.size() - limits.maxAttachments();
+        metrics.ignored(bot.id(), ignored);
+        log.info("attachments over the limit ignored bot={} msgId={} ignored={} limit={}", bot.id(), msgId, ignored,
+                limits.maxAttachments());
+        return attachments.subList(0, limits.maxAttachments());
+    }
+
+    /** One file after the other, all of them before the deadline. */
+    private Mono<List<Map<String, String>>> transferAll(BotConfig bot, String msgId, String user,
+                                                       List<Attachment> attachments, Instant deadline) {
+        var current = new AtomicReference<Attachment>(attachments.get(0));
+        Duration left = Duration.between(clock.instant(), deadline);
+        return Flux.fromIterable(attachments)
+                .concatMap(attachment -> {
+                    // concatMap calls this when the previous file is done (unlike doOnNext, which sees prefetches)
+                    current.set(attachment);
+                    return transfer(bot, msgId, user, attachment);
+                })
+                .collectList()
+                .timeout(left.isNegative() ? Duration.ZERO : left, Mono.error(() -> failed(bot, msgId, current.get(),
+                        MediaFailure.unavailable(Reason.DEADLINE, "reply deadline"))));
     }
 
     private static Prepared result(MediaFailure failure) {
