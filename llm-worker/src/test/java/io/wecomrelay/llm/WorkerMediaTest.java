@@ -94,8 +94,17 @@ class WorkerMediaTest {
     @AfterEach
     void noLogLineShowsASignedUrl() {
         root().detachAppender(logs);
-        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+        assertThat(logs.list).extracting(WorkerMediaTest::withCauses)
                 .noneMatch(line -> line.contains("q-sign") || line.contains("/ww-aibot-img/") || line.contains("/latest/"));
+    }
+
+    /** The line and the messages of its exception chain, as an appender would print them. */
+    private static String withCauses(ILoggingEvent event) {
+        var text = new StringBuilder(event.getFormattedMessage());
+        for (var cause = event.getThrowableProxy(); cause != null; cause = cause.getCause()) {
+            text.append(" | ").append(cause.getMessage());
+        }
+        return text.toString();
     }
 
     @AfterAll
