@@ -19,6 +19,7 @@ import io.wecomrelay.llm.handle.ReplyAttempts;
 import io.wecomrelay.llm.handle.ReplyRunner;
 import io.wecomrelay.llm.input.Inputs;
 import io.wecomrelay.llm.media.Attachments;
+import io.wecomrelay.llm.media.MediaBudget;
 import io.wecomrelay.llm.media.MediaFetcher;
 import io.wecomrelay.llm.metrics.WorkerMetrics;
 import io.wecomrelay.llm.publish.ChunkPublisher;
@@ -32,11 +33,14 @@ import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.event.RelayEvent;
+import io.wecomrelay.schemas.outbound.OutboundPolicy;
 import io.wecomrelay.schemas.topic.TopicProvisioner;
 import io.wecomrelay.schemas.topic.TopicSpec;
 import io.wecomrelay.schemas.topic.Topics;
 import io.wecomrelay.schemas.wecom.crypto.AesCbcEngines;
 import io.wecomrelay.schemas.wecom.crypto.MediaCipher;
+import io.wecomrelay.support.outbound.GuardedHttpClient;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -115,16 +119,34 @@ class LlmWorkerConfiguration {
                 .build();
     }
 
+    /** Media of all replies share one memory budget; one file's download must fit in it. */
     @Bean
-    Attachments attachments(ConnectionProvider mediaConnections, DifyClient dify, LlmWorkerProperties properties,
-                            WorkerMetrics metrics) {
+    MediaBudget mediaBudget(LlmWorkerProperties properties, MeterRegistry registry) {
         var media = properties.media();
-        var http = HttpClient.create(mediaConnections)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.dify().connectTimeout().toMillis());
+        long largestDownload = media.maxSize().toBytes() + MediaFetcher.PADDING;
+        if (media.memoryBudget().toBytes() < largestDownload) {
+            throw new IllegalStateException("relay.worker.media.memory-budget must hold one file: at least max-size + "
+                    + MediaFetcher.PADDING + " bytes (" + largestDownload + ")");
+        }
+        var budget = new MediaBudget(media.memoryBudget().toBytes());
+        Gauge.builder("relay.worker.media.memory.available", budget, MediaBudget::available).baseUnit("bytes")
+                .description("Bytes of the media memory budget not held by a transfer").register(registry);
+        return budget;
+    }
+
+    /** Downloads go only to allow-listed hosts: the URL is checked first, the resolved address right before connecting. */
+    @Bean
+    Attachments attachments(ConnectionProvider mediaConnections, MediaBudget mediaBudget, DifyClient dify,
+                            LlmWorkerProperties properties, WorkerMetrics metrics, Clock clock) {
+        var media = properties.media();
+        var policy = OutboundPolicy.of(media.allowedHosts());
+        var http = GuardedHttpClient.guard(HttpClient.create(mediaConnections)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.dify().connectTimeout().toMillis()), policy);
         var web = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
-        var fetcher = new MediaFetcher(web, new MediaCipher(AesCbcEngines.defaultEngine()), media.downloadTimeout(),
-                Schedulers.parallel());
-        return new Attachments(fetcher, dify, media.maxSize().toBytes(), metrics);
+        var fetcher = new MediaFetcher(web, policy, new MediaCipher(AesCbcEngines.defaultEngine()), mediaBudget,
+                media.memoryWait());
+        var limits = new Attachments.Limits(media.maxSize().toBytes(), media.maxAttachments(), media.downloadTimeout());
+        return new Attachments(fetcher, dify, limits, metrics, clock);
     }
 
     @Bean

@@ -139,12 +139,24 @@ public record LlmWorkerProperties(
     /**
      * @param maxSize         the largest image, file or video passed to Dify (decrypted size; the download
      *                        may be up to 32 bytes larger); a larger one gets the {@code media_too_large}
-     *                        sentence. Each file is held in memory while it is passed on.
-     * @param downloadTimeout longest download of one file from WeCom, body included
+     *                        sentence
+     * @param downloadTimeout longest transfer of one file: its download from WeCom and its upload to Dify,
+     *                        which run together (the file is streamed through)
+     * @param allowedHosts    where media may be downloaded from: {@code host[:port]} (https) or
+     *                        {@code http://ip:port} (a local simulator); every other URL is refused unrequested
+     * @param maxAttachments  attachments of one message passed to Dify; the rest are ignored (counted)
+     * @param memoryBudget    bytes all replies of this worker may hold for media at once; each file in
+     *                        transfer holds its download size (at least {@code maxSize} + 32 bytes)
+     * @param memoryWait      how long a file may wait for budget before it fails with the media sentence
      */
     public record Media(
             @NotNull @DefaultValue("15MB") DataSize maxSize,
-            @NotNull @DefaultValue("30s") Duration downloadTimeout) {
+            @NotNull @DefaultValue("30s") Duration downloadTimeout,
+            @NotEmpty @DefaultValue({"qyapi.weixin.qq.com", "ww-aibot-img-1258476243.cos.ap-guangzhou.myqcloud.com"})
+            List<String> allowedHosts,
+            @Min(1) @DefaultValue("10") int maxAttachments,
+            @NotNull @DefaultValue("64MB") DataSize memoryBudget,
+            @NotNull @DefaultValue("10s") Duration memoryWait) {
     }
 
     /**

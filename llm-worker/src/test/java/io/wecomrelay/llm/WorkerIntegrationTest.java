@@ -24,7 +24,6 @@ import io.wecomrelay.schemas.ids.ConversationKeys;
 import io.wecomrelay.sim.dify.DifySimulator;
 import io.wecomrelay.sim.dify.RecordedChatRequest;
 import io.wecomrelay.sim.dify.RecordedFeedback;
-import io.wecomrelay.sim.dify.RecordedUpload;
 import io.wecomrelay.testkit.TestInfrastructure;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -67,15 +66,9 @@ class WorkerIntegrationTest {
     @Autowired
     ClientResources lettuce;
 
-    private static final MediaServer MEDIA = new MediaServer();
-    private static final String MEDIA_ONLY_QUERY = "请看我发送的文件。(Please look at the file I sent.)";
-    private static final int MAX_MEDIA_BYTES = 64 * 1024;
-
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         WorkerTestSupport.properties(PREFIX).forEach((key, value) -> registry.add(key, () -> value));
-        registry.add("relay.worker.media.max-size", () -> MAX_MEDIA_BYTES + "B");
-        registry.add("relay.worker.media.download-timeout", () -> "5s");
     }
 
     @Test
@@ -348,74 +341,6 @@ class WorkerIntegrationTest {
     }
 
     @Test
-    void imagesFilesAndMixedImagesAreDownloadedDecryptedAndUploadedToDify() {
-        byte[] png = pngBytes(5_000);
-        byte[] pdf = ("%PDF-1.7 报告 " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
-        byte[] first = pngBytes(700);
-        byte[] second = pngBytes(900);
-        var image = WorkerTestSupport.message(user(), "image", null,
-                payload -> payload.put("url", MEDIA.serve(encrypt(png), "")));
-        var file = WorkerTestSupport.message(user(), "file", null, payload -> payload.put("url",
-                MEDIA.serve(encrypt(pdf), "attachment; filename*=UTF-8''%E6%8A%A5%E5%91%8A%20v2.pdf")));
-        String mixedText = "比较这两张图 " + UUID.randomUUID();
-        var mixed = WorkerTestSupport.message(user(), "mixed", null, payload -> {
-            var items = payload.putArray("msg_item");
-            items.addObject().put("msgtype", "text").putObject("text").put("content", mixedText);
-            items.addObject().put("msgtype", "image").putObject("image").put("url", MEDIA.serve(encrypt(first), ""));
-            items.addObject().put("msgtype", "image").putObject("image").put("url", MEDIA.serve(encrypt(second), ""));
-        });
-        List.of(image, file, mixed).forEach(m -> send(ACCEPTED, m));
-
-        assertThat(CHUNKS.awaitReply(image).text()).isEqualTo(DifySimulator.expectedAnswer(MEDIA_ONLY_QUERY, 1));
-        var imageUpload = uploadOf(png);
-        assertThat(imageUpload.name()).isEqualTo("image.png");
-        assertThat(imageUpload.mimeType()).isEqualTo("image/png");
-        assertThat(imageUpload.user()).isEqualTo(ConversationKeys.difyUser(WorkerTestSupport.BOT, image.message().userId()));
-        var imageRequest = chatReferencing(imageUpload.id());
-        assertThat(imageRequest.user()).isEqualTo(imageUpload.user());
-        assertThat(imageRequest.files().get(0).get("type").asString()).isEqualTo("image");
-        assertThat(imageRequest.files().get(0).get("transfer_method").asString()).isEqualTo("local_file");
-        assertThat(MEDIA.requested()).anyMatch(uri -> uri.endsWith("?sign=q-sign-algorithm%3Dsha1%26q-sign-time%3D1733467811%3B1733468111"));
-
-        assertThat(CHUNKS.awaitReply(file).errorCode()).isNull();
-        var fileUpload = uploadOf(pdf);
-        assertThat(fileUpload.name()).isEqualTo("报告 v2.pdf");
-        assertThat(fileUpload.mimeType()).isEqualTo("application/pdf");
-        assertThat(chatReferencing(fileUpload.id()).files().get(0).get("type").asString()).isEqualTo("document");
-
-        assertThat(CHUNKS.awaitReply(mixed).text()).isEqualTo(DifySimulator.expectedAnswer(mixedText, 2));
-        var mixedRequest = chatReferencing(uploadOf(first).id());
-        assertThat(mixedRequest.files()).hasSize(2);
-        assertThat(mixedRequest.files().get(1).get("upload_file_id").asString()).isEqualTo(uploadOf(second).id());
-        assertThat(meters.get("relay.worker.media").tag("kind", "image").tag("outcome", "ok").counter().count())
-                .isGreaterThanOrEqualTo(3);
-    }
-
-    @Test
-    void oversizeExpiredAndUnreadableMediaAreAnsweredWithASentence() {
-        var large = WorkerTestSupport.message(user(), "file", null,
-                payload -> payload.put("url", MEDIA.serve(encrypt(new byte[MAX_MEDIA_BYTES + 1]), "")));
-        var expired = WorkerTestSupport.message(user(), "image", null, payload -> payload.put("url", MEDIA.missing()));
-        var denied = WorkerTestSupport.message(user(), "video", null,
-                payload -> payload.put("url", MEDIA.serve(403, "<Error>Request has expired</Error>".getBytes(StandardCharsets.UTF_8), "")));
-        var garbled = WorkerTestSupport.message(user(), "image", null,
-                payload -> payload.put("url", MEDIA.serve(new byte[1001], "")));
-        List.of(large, expired, denied, garbled).forEach(m -> send(ACCEPTED, m));
-
-        var largeReply = CHUNKS.awaitReply(large);
-        assertThat(largeReply.errorCode()).isEqualTo(ErrorCodes.MEDIA_TOO_LARGE);
-        assertThat(largeReply.text()).contains("too large");
-        assertThat(largeReply.chunks()).singleElement().satisfies(chunk -> assertThat(chunk.last()).isTrue());
-        var expiredReply = CHUNKS.awaitReply(expired);
-        assertThat(expiredReply.errorCode()).isEqualTo(ErrorCodes.MEDIA_DOWNLOAD_FAILED);
-        assertThat(expiredReply.text()).contains("could not be downloaded");
-        assertThat(CHUNKS.awaitReply(denied).errorCode()).isEqualTo(ErrorCodes.MEDIA_DOWNLOAD_FAILED);
-        assertThat(CHUNKS.awaitReply(garbled).errorCode()).isEqualTo(ErrorCodes.MEDIA_DECRYPT_FAILED);
-        assertThat(DIFY.requestsFor(MEDIA_ONLY_QUERY)).noneMatch(request -> request.user() != null
-                && (request.user().endsWith(large.message().userId()) || request.user().endsWith(expired.message().userId())));
-    }
-
-    @Test
     void feedbackOnAReplyGoesToDifyForItsMessageAndPublishesNothing() {
         String user = user();
         var question = text(user, "rate me [sim:deltas=2,delay-ms=5]");
@@ -472,34 +397,6 @@ class WorkerIntegrationTest {
             WorkerTestSupport.sleep(20);
         }
         throw new AssertionError("no " + meter + " with outcome " + outcome);
-    }
-
-    private static byte[] encrypt(byte[] plain) {
-        return MediaServer.encrypt(WorkerTestSupport.AES_KEY, plain);
-    }
-
-    private static byte[] pngBytes(int size) {
-        byte[] bytes = new byte[size];
-        new java.util.Random(size).nextBytes(bytes);
-        byte[] magic = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-        System.arraycopy(magic, 0, bytes, 0, magic.length);
-        return bytes;
-    }
-
-    private static RecordedUpload uploadOf(byte[] content) {
-        var uploads = DIFY.uploads().stream().filter(upload -> java.util.Arrays.equals(upload.content(), content)).toList();
-        assertThat(uploads).as("uploads with exactly these bytes").hasSize(1);
-        return uploads.get(0);
-    }
-
-    private static RecordedChatRequest chatReferencing(String uploadId) {
-        var requests = DIFY.chatRequests().stream()
-                .filter(request -> request.files().isArray())
-                .filter(request -> request.files().valueStream()
-                        .anyMatch(file -> uploadId.equals(file.path("upload_file_id").asString(null))))
-                .toList();
-        assertThat(requests).as("chat requests referencing %s", uploadId).hasSize(1);
-        return requests.get(0);
     }
 
     private static String uniq(String text) {

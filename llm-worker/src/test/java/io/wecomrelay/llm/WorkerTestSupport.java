@@ -129,21 +129,32 @@ final class WorkerTestSupport {
      */
     static MessageAccepted message(String userId, String msgType, String eventType,
                                    java.util.function.Consumer<tools.jackson.databind.node.ObjectNode> payload) {
+        return callback(userId, msgType, Instant.now(), body -> {
+            if (eventType == null) {
+                payload.accept(body.putObject(msgType));
+            } else {
+                payload.accept(body.putObject("event").put("eventtype", eventType).putObject(eventType));
+            }
+        });
+    }
+
+    /**
+     * A single-chat message from {@code userId} of type {@code msgType} received at {@code receivedAt};
+     * {@code body} fills the whole callback body (the type's object, a {@code quote}, ...).
+     */
+    static MessageAccepted callback(String userId, String msgType, Instant receivedAt,
+                                   java.util.function.Consumer<tools.jackson.databind.node.ObjectNode> body) {
         String msgId = "msg-" + UUID.randomUUID();
-        var body = io.wecomrelay.schemas.event.EventSerde.mapper().createObjectNode();
-        body.put("msgid", msgId).put("aibotid", BOT).put("chattype", "single").put("msgtype", msgType);
-        body.putObject("from").put("userid", userId);
-        if (eventType == null) {
-            payload.accept(body.putObject(msgType));
-        } else {
-            payload.accept(body.putObject("event").put("eventtype", eventType).putObject(eventType));
-        }
+        var json = io.wecomrelay.schemas.event.EventSerde.mapper().createObjectNode();
+        json.put("msgid", msgId).put("aibotid", BOT).put("chattype", "single").put("msgtype", msgType);
+        json.putObject("from").put("userid", userId);
+        body.accept(json);
+        String eventType = json.path("event").path("eventtype").asString(null);
         var message = new io.wecomrelay.schemas.event.InboundMessage(msgId, msgType, eventType,
-                io.wecomrelay.schemas.event.ChatType.SINGLE, null, userId, null, body);
-        Instant now = Instant.now();
-        var meta = new EventMeta(UUID.randomUUID(), "trace-" + msgId, now);
+                io.wecomrelay.schemas.event.ChatType.SINGLE, null, userId, null, json);
+        var meta = new EventMeta(UUID.randomUUID(), "trace-" + msgId, receivedAt);
         return new MessageAccepted(meta, BOT, StreamIds.of(BOT, msgId), ConversationKeys.of(BOT, null, userId, true),
-                message, now, new Decision(eventType == null ? "accept" : "accept.feedback", "test"));
+                message, receivedAt, new Decision(eventType == null ? "accept" : "accept.feedback", "test"));
     }
 
     static String user() {

@@ -16,7 +16,6 @@ import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
-import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
@@ -29,7 +28,8 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 
 /**
  * The only class that speaks Dify's HTTP API. {@link #upload} and {@link #feedback} are plain JSON
- * calls, retried like a chat before Dify answers and bounded by the request timeout.
+ * calls (an upload's file part is streamed), retried like a chat before Dify answers and bounded by
+ * the request timeout.
  * {@link #chat} streams one answer as typed events:
  * SSE is decoded on bytes ({@link SseDecoder}), pings come through as {@link DifyEvent.Ping} (they
  * feed the caller's idle watchdog), and the flux completes by itself on the terminal event instead
@@ -98,13 +98,17 @@ public final class DifyClient {
     }
 
     /**
-     * Uploads one file for {@code user} ({@code POST /files/upload}, multipart) and emits Dify's
-     * {@code upload_file_id}; only the same {@code user} can reference it in a chat request.
+     * Uploads one file for {@code user} ({@code POST /files/upload}, multipart, the file part sent in
+     * chunks as its content arrives) and emits Dify's {@code upload_file_id}; only the same
+     * {@code user} can reference it in a chat request. The content can be read only once, so a try
+     * is repeated only when it failed before the content was subscribed (a refused connection).
      */
     public Mono<String> upload(DifyApp app, String user, DifyFile file) {
+        var contentTaken = new AtomicBoolean();
+        Flux<DataBuffer> content = file.content().doOnSubscribe(subscription -> contentTaken.set(true));
         return Mono.defer(() -> {
             var parts = new MultipartBodyBuilder();
-            parts.part("file", new ByteArrayResource(file.bytes()))
+            parts.asyncPart("file", content, DataBuffer.class)
                     .filename(file.name())
                     .contentType(MediaType.parseMediaType(file.mimeType()));
             parts.part("user", user);
@@ -116,7 +120,7 @@ public final class DifyClient {
                             ? response.bodyToMono(byte[].class).map(DifyClient::uploadId)
                             : failure(response))
                     .timeout(requestTimeout);
-        }).retryWhen(retrySpec(new AtomicBoolean()));
+        }).retryWhen(retrySpec(contentTaken));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.wecomrelay.llm.handle;
 
 import java.time.Duration;
+import java.time.Instant;
 
 import io.wecomrelay.llm.dify.ChatRequest;
 import io.wecomrelay.llm.input.Input;
@@ -23,7 +24,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Answers one query: passes its attachments to Dify first (their URLs expire), then continues the
+ * Answers one query: passes its attachments to Dify first (their URLs expire; within the reply's
+ * deadline), then continues the
  * conversation key's Dify conversation (read in the round trip that started the attempt, see
  * {@link ReplyAttempts}), and afterwards remembers the conversation Dify used and, for a successful
  * answer, the Dify message behind the stream (for feedback). An attachment that cannot be passed on
@@ -57,7 +59,9 @@ public final class QueryAnswerer {
     Flux<ReplyChunk> answer(MessageAccepted message, BotConfig bot, Input.Query query, ChunkFactory chunks,
                             @Nullable String conversationId) {
         String user = DifyUsers.of(message);
-        return attachments.prepare(bot, user, query.attachments()).flatMapMany(prepared -> {
+        Instant deadlineAt = message.receivedAt().plus(deadline);
+        var files = attachments.prepare(bot, message.message().msgId(), user, query.attachments(), deadlineAt);
+        return files.flatMapMany(prepared -> {
             if (prepared instanceof Prepared.Failed failed) {
                 log.info("attachment not passed on streamId={} code={} cause={}", message.streamId(), failed.code(),
                         failed.cause());
@@ -65,7 +69,7 @@ public final class QueryAnswerer {
                 return Flux.just(chunks.only(sentence, new ChunkError(failed.code(), sentence)));
             }
             var request = new ChatRequest(query.text(), user, conversationId, ((Prepared.Files) prepared).files());
-            var reply = replies.open(bot.dify(), request, message.receivedAt().plus(deadline), chunks);
+            var reply = replies.open(bot.dify(), request, deadlineAt, chunks);
             return reply.chunks().concatWith(Mono.defer(() -> remember(message, user, reply.outcome()))
                     .then(Mono.empty()));
         });

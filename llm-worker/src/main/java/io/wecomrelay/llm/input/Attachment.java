@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param kind   what WeCom called it
  * @param url    the download URL (a signed COS URL; never logged)
- * @param aesKey the per-URL key of long-connection mode (base64), or null: then the bot's EncodingAESKey applies
+ * @param aesKey the per-URL key (base64) of a message that came over the long connection, or null: then
+ *               the bot's EncodingAESKey applies. Always null for callback messages ({@link Inputs}).
  */
 public record Attachment(Kind kind, String url, @Nullable String aesKey) {
 

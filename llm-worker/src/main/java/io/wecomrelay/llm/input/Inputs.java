@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * transcript), image, file and video (an {@link Attachment} with the configured media-only query),
  * mixed (its text items joined, its images as attachments), and a quoted message as a Markdown block
  * quote before the user's words (quoted media appear as {@code [image]} and the like; only the
- * message's own media are passed on). A {@code feedback_event} becomes {@link Input.Feedback}.
+ * message's own media are passed on). A {@code feedback_event} becomes {@link Input.Feedback}. A
+ * message's own media key ({@code aeskey}) is kept only for long-connection messages ({@link #channel}).
  * Pure and thread-safe.
  */
 public final class Inputs {
@@ -60,7 +61,7 @@ public final class Inputs {
         if (message.isEvent()) {
             return new Input.Ignored("event " + message.eventType());
         }
-        List<Attachment> attachments = attachments(callback);
+        List<Attachment> attachments = attachments(callback, channel(accepted));
         String text = text(callback, accepted.botId(), message.chatType() == ChatType.GROUP);
         if (text == null || (text.isEmpty() && callback instanceof MixedMessage && attachments.isEmpty())) {
             return new Input.Unsupported(message.msgType());
@@ -96,21 +97,43 @@ public final class Inputs {
         return null;
     }
 
-    private static List<Attachment> attachments(WecomCallback callback) {
+    /** How a message reached the relay; it decides whether a per-message media key may be used. */
+    enum Channel {
+        /** WeCom's signed HTTPS callback: media are encrypted with the bot's EncodingAESKey. */
+        CALLBACK,
+        /** WeCom's long connection (WebSocket): each media item carries its own {@code aeskey}. */
+        LONG_CONNECTION
+    }
+
+    /**
+     * Every message reaches the relay through ingress's callback today, and the events do not record a
+     * channel yet. A long-connection ingress would record its channel on the event and be read here;
+     * until then nothing may turn a message into a long-connection one.
+     */
+    static Channel channel(MessageAccepted accepted) {
+        return Channel.CALLBACK;
+    }
+
+    /**
+     * The message's own media. An {@code aeskey} in a callback message is ignored: whoever can sign
+     * callbacks could otherwise choose the key that media are decrypted with.
+     */
+    static List<Attachment> attachments(WecomCallback callback, Channel channel) {
+        boolean ownKeys = channel == Channel.LONG_CONNECTION;
         if (callback instanceof ImageMessage image) {
-            return List.of(new Attachment(Attachment.Kind.IMAGE, image.url(), image.aesKey()));
+            return List.of(new Attachment(Attachment.Kind.IMAGE, image.url(), ownKeys ? image.aesKey() : null));
         }
         if (callback instanceof FileMessage file) {
-            return List.of(new Attachment(Attachment.Kind.FILE, file.url(), file.aesKey()));
+            return List.of(new Attachment(Attachment.Kind.FILE, file.url(), ownKeys ? file.aesKey() : null));
         }
         if (callback instanceof VideoMessage video) {
-            return List.of(new Attachment(Attachment.Kind.VIDEO, video.url(), video.aesKey()));
+            return List.of(new Attachment(Attachment.Kind.VIDEO, video.url(), ownKeys ? video.aesKey() : null));
         }
         if (callback instanceof MixedMessage mixed) {
             var images = new ArrayList<Attachment>();
             for (MixedItem item : mixed.items()) {
                 if (item instanceof MixedItem.Image image) {
-                    images.add(new Attachment(Attachment.Kind.IMAGE, image.url(), image.aesKey()));
+                    images.add(new Attachment(Attachment.Kind.IMAGE, image.url(), ownKeys ? image.aesKey() : null));
                 }
             }
             return images;

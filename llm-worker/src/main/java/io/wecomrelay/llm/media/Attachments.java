@@ -1,96 +1,191 @@
 package io.wecomrelay.llm.media;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.wecomrelay.llm.dify.DifyApiException;
 import io.wecomrelay.llm.dify.DifyClient;
 import io.wecomrelay.llm.dify.DifyFile;
 import io.wecomrelay.llm.input.Attachment;
+import io.wecomrelay.llm.media.MediaFailure.Reason;
 import io.wecomrelay.llm.reply.ErrorCodes;
 import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.schemas.wecom.WecomCryptoException;
 import io.wecomrelay.schemas.wecom.crypto.WecomAesKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
 /**
- * Passes a message's attachments to Dify: downloads and decrypts all of them first (their URLs
- * expire), then uploads each as the message's Dify {@code user} and returns the
- * {@code {type, transfer_method: local_file, upload_file_id}} references. The first failure ends
- * the work with {@link Prepared.Failed}; the emitted Mono never fails. Thread-safe.
+ * Passes a message's attachments to Dify, one file after the other, each streamed from its download
+ * (decrypted on the way) into its upload as the message's Dify {@code user}, and returns the
+ * {@code {type, transfer_method: local_file, upload_file_id}} references. At most
+ * {@link Limits#maxAttachments()} are passed on; the rest are ignored and counted. Every URL is checked
+ * against the allow-list before the first download, so a refused one stops the work unsent. Each file's
+ * transfer is bounded by {@link Limits#transferTimeout()}, and the whole work by the reply's
+ * deadline. The first failure ends the work with {@link Prepared.Failed}, counted by reason and
+ * logged with the bot, the message id and the URL's host only; the emitted Mono never fails.
+ * Thread-safe.
  */
 public final class Attachments {
 
-    private final MediaFetcher fetcher;
-    private final DifyClient dify;
-    private final long maxBytes;
-    private final MediaMetrics metrics;
+    private static final Logger log = LoggerFactory.getLogger(Attachments.class);
 
-    /** @param maxBytes the largest file passed on (decrypted size) */
-    public Attachments(MediaFetcher fetcher, DifyClient dify, long maxBytes, MediaMetrics metrics) {
-        this.fetcher = fetcher;
-        this.dify = dify;
-        this.maxBytes = maxBytes;
-        this.metrics = metrics;
+    /**
+     * @param maxBytes        the largest file passed on (decrypted size)
+     * @param maxAttachments  attachments of one message passed on
+     * @param transferTimeout longest download and upload of one file
+     */
+    public record Limits(long maxBytes, int maxAttachments, Duration transferTimeout) {
     }
 
-    /** @param user the Dify user of the chat request that will reference the files */
-    public Mono<Prepared> prepare(BotConfig bot, String user, List<Attachment> attachments) {
+    private final MediaFetcher fetcher;
+    private final DifyClient dify;
+    private final Limits limits;
+    private final MediaMetrics metrics;
+    private final Clock clock;
+
+    public Attachments(MediaFetcher fetcher, DifyClient dify, Limits limits, MediaMetrics metrics, Clock clock) {
+        this.fetcher = fetcher;
+        this.dify = dify;
+        this.limits = limits;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /**
+     * @param msgId    the WeCom message, for logs
+     * @param user     the Dify user of the chat request that will reference the files
+     * @param deadline when the reply must be finished: media work still running then fails
+     */
+    public Mono<Prepared> prepare(BotConfig bot, String msgId, String user, List<Attachment> attachments,
+                                  Instant deadline) {
         if (attachments.isEmpty()) {
             return Mono.just(Prepared.NONE);
         }
-        return Flux.fromIterable(attachments)
-                .concatMap(attachment -> fetch(bot, attachment))
-                .collectList()
-                .flatMapMany(files -> Flux.fromIterable(files).concatMap(file -> upload(bot, user, file)))
-                .collectList()
+        List<Attachment> passed = limited(bot, msgId, attachments);
+        for (Attachment attachment : passed) {
+            MediaFailure refusal = fetcher.refusal(attachment.url());
+            if (refusal != null) {
+                return Mono.just(result(failed(bot, msgId, attachment, refusal)));
+            }
+        }
+        return Mono.defer(() -> transferAll(bot, msgId, user, passed, deadline))
                 .<Prepared>map(Prepared.Files::new)
-                .onErrorResume(MediaFailure.class,
-                        failure -> Mono.just(new Prepared.Failed(failure.code(), failure.getMessage())));
+                .onErrorResume(MediaFailure.class, failure -> Mono.just(result(failure)));
     }
 
-    /** A decrypted file ready for upload. */
-    private record Ready(Attachment.Kind kind, DifyFile file) {
+    private List<Attachment> limited(BotConfig bot, String msgId, List<Attachment> attachments) {
+        if (attachments.size() <= limits.maxAttachments()) {
+            return attachments;
+        }
+        int ignored = attachments.size() - limits.maxAttachments();
+        metrics.ignored(bot.id(), ignored);
+        log.info("attachments over the limit ignored bot={} msgId={} ignored={} limit={}", bot.id(), msgId, ignored,
+                limits.maxAttachments());
+        return attachments.subList(0, limits.maxAttachments());
     }
 
-    private Mono<Ready> fetch(BotConfig bot, Attachment attachment) {
+    /** One file after the other, all of them before the deadline. */
+    private Mono<List<Map<String, String>>> transferAll(BotConfig bot, String msgId, String user,
+                                                       List<Attachment> attachments, Instant deadline) {
+        var current = new AtomicReference<Attachment>(attachments.get(0));
+        Duration left = Duration.between(clock.instant(), deadline);
+        return Flux.fromIterable(attachments)
+                .concatMap(attachment -> {
+                    // concatMap calls this when the previous file is done (unlike doOnNext, which sees prefetches)
+                    current.set(attachment);
+                    return transfer(bot, msgId, user, attachment);
+                })
+                .collectList()
+                .timeout(left.isNegative() ? Duration.ZERO : left, Mono.error(() -> failed(bot, msgId, current.get(),
+                        MediaFailure.unavailable(Reason.DEADLINE, "reply deadline"))));
+    }
+
+    private static Prepared result(MediaFailure failure) {
+        return new Prepared.Failed(failure.code(), failure.reason().tag() + ": " + failure.getMessage());
+    }
+
+    private Mono<Map<String, String>> transfer(BotConfig bot, String msgId, String user, Attachment attachment) {
         WecomAesKey key;
         try {
+            // a per-message key exists only on long-connection messages (see Inputs); callback media
+            // are always encrypted with the bot's own key
             key = attachment.aesKey() != null ? WecomAesKey.fromBase64(attachment.aesKey())
                     : WecomAesKey.fromEncodingAesKey(bot.aesKey().reveal());
         } catch (WecomCryptoException e) {
-            return failed(bot, attachment.kind(), new MediaFailure(ErrorCodes.MEDIA_DECRYPT_FAILED, "bad key"));
+            return Mono.error(failed(bot, msgId, attachment, MediaFailure.unavailable(Reason.DECRYPT, "bad key")));
         }
-        return fetcher.fetch(attachment.url(), key, maxBytes)
-                .map(fetched -> {
-                    String name = FileNames.name(attachment.kind(), fetched.filename(), fetched.bytes());
-                    var file = new DifyFile(name, FileNames.mimeType(name, fetched.contentType()), fetched.bytes());
-                    return new Ready(attachment.kind(), file);
-                })
-                .onErrorResume(MediaFailure.class, failure -> failed(bot, attachment.kind(), failure));
-    }
-
-    private Mono<Map<String, String>> upload(BotConfig bot, String user, Ready ready) {
-        String type = FileNames.difyType(ready.kind(), ready.file().name());
-        return dify.upload(bot.dify(), user, ready.file())
+        var downloaded = new AtomicBoolean();
+        var size = new AtomicLong();
+        return fetcher.fetch(attachment.url(), key, limits.maxBytes(),
+                        download -> upload(bot, user, attachment.kind(), counted(download, downloaded, size)))
+                .timeout(limits.transferTimeout(), Mono.error(() -> downloaded.get()
+                        ? MediaFailure.upload(ErrorCodes.NETWORK_ERROR, "dify upload timeout")
+                        : MediaFailure.unavailable(Reason.UNREACHABLE, "transfer timeout")))
                 .map(id -> {
-                    metrics.media(bot.id(), ready.kind(), "ok", ready.file().bytes().length);
-                    return Map.of("type", type, "transfer_method", "local_file", "upload_file_id", id);
+                    metrics.media(bot.id(), attachment.kind(), "ok", size.get());
+                    return Map.of("type", FileNames.difyType(attachment.kind(), id.name()),
+                            "transfer_method", "local_file", "upload_file_id", id.id());
                 })
-                .onErrorResume(e -> failed(bot, ready.kind(), uploadFailure(e)));
+                .onErrorMap(MediaFailure.class, failure -> failed(bot, msgId, attachment, failure));
     }
 
+    private static Download counted(Download download, AtomicBoolean downloaded, AtomicLong size) {
+        return new Download(download.filename(), download.contentType(), download.content()
+                .doOnNext(piece -> size.addAndGet(piece.length))
+                .doOnComplete(() -> downloaded.set(true)));
+    }
+
+    /** The upload's id and the filename it was given. */
+    private record Uploaded(String id, String name) {
+    }
+
+    /** Names the file by its first piece (magic bytes), then streams all pieces into the upload. */
+    private Mono<Uploaded> upload(BotConfig bot, String user, Attachment.Kind kind, Download download) {
+        return download.content()
+                .switchOnFirst((first, content) -> {
+                    if (first.hasError()) {
+                        return Mono.error(first.getThrowable());
+                    }
+                    byte[] head = first.hasValue() ? first.get() : new byte[0];
+                    String name = FileNames.name(kind, download.filename(), head);
+                    Flux<DataBuffer> buffers = content.map(DefaultDataBufferFactory.sharedInstance::wrap);
+                    var file = new DifyFile(name, FileNames.mimeType(name, download.contentType()), buffers);
+                    return dify.upload(bot.dify(), user, file).map(id -> new Uploaded(id, name));
+                })
+                .next()
+                .onErrorMap(error -> !(error instanceof MediaFailure), Attachments::uploadFailure);
+    }
+
+    /** The download's own failure when it broke the upload, otherwise Dify's. */
     private static MediaFailure uploadFailure(Throwable error) {
-        if (error instanceof DifyApiException api) {
-            String code = "file_too_large".equals(api.code()) ? ErrorCodes.MEDIA_TOO_LARGE : api.code();
-            return new MediaFailure(code, "dify upload " + api.status() + " " + api.code());
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof MediaFailure media) {
+                return media;
+            }
         }
-        return new MediaFailure(ErrorCodes.NETWORK_ERROR, "dify upload " + error.getClass().getSimpleName());
+        if (error instanceof DifyApiException api) {
+            String cause = "dify upload " + api.status() + " " + api.code();
+            return "file_too_large".equals(api.code()) ? MediaFailure.tooLarge(cause) : MediaFailure.upload(api.code(), cause);
+        }
+        return MediaFailure.upload(ErrorCodes.NETWORK_ERROR, "dify upload " + error.getClass().getSimpleName());
     }
 
-    private <T> Mono<T> failed(BotConfig bot, Attachment.Kind kind, MediaFailure failure) {
-        metrics.media(bot.id(), kind, failure.code(), 0);
-        return Mono.error(failure);
+    private MediaFailure failed(BotConfig bot, String msgId, Attachment attachment, MediaFailure failure) {
+        metrics.media(bot.id(), attachment.kind(), failure.code(), 0);
+        metrics.failed(bot.id(), attachment.kind(), failure.reason().tag());
+        log.info("media not passed on bot={} msgId={} kind={} host={} reason={} cause={}", bot.id(), msgId,
+                attachment.kind(), MediaHosts.of(attachment.url()), failure.reason().tag(), failure.getMessage());
+        return failure;
     }
 }

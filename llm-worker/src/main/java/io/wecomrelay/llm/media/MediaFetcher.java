@@ -1,18 +1,21 @@
 package io.wecomrelay.llm.media;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.Function;
 
-import io.wecomrelay.llm.reply.ErrorCodes;
+import io.wecomrelay.llm.media.MediaFailure.Reason;
+import io.wecomrelay.schemas.outbound.OutboundPolicy;
+import io.wecomrelay.schemas.outbound.OutboundVerdict;
 import io.wecomrelay.schemas.wecom.WecomCryptoException;
 import io.wecomrelay.schemas.wecom.crypto.MediaCipher;
+import io.wecomrelay.schemas.wecom.crypto.MediaDecryption;
 import io.wecomrelay.schemas.wecom.crypto.WecomAesKey;
+import io.wecomrelay.support.outbound.OutboundRefusedException;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -20,78 +23,124 @@ import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * Downloads one encrypted media file and decrypts it (AES-256-CBC, IV = first 16 key bytes,
- * lenient PKCS#7/32 unpadding, see {@link MediaCipher}). The download is bounded in size (checked
- * against {@code Content-Length} first, then while reading) and in time. Failures are
- * {@link MediaFailure}s: {@code media_too_large}, {@code media_download_failed} (HTTP error, such as
- * an expired signature, timeout, connection error) or {@code media_decrypt_failed}. Decryption runs
- * on the given scheduler, off the network threads. Thread-safe.
+ * Opens one encrypted media download and hands its decrypted content, as it arrives, to the caller.
+ * The URL is checked against the {@link OutboundPolicy} before anything is sent (the web client is
+ * expected to be guarded too, so that the address a listed name resolves to is checked again).
+ * Decryption is AES-256-CBC, IV = first 16 key bytes, lenient PKCS#7/32 unpadding
+ * ({@link MediaDecryption}), done piece by piece on the thread that reads the piece (microseconds
+ * per piece). The size is checked against {@code Content-Length} first, then while reading; the
+ * download holds its size of the {@link MediaBudget} while it is read. Failures are
+ * {@link MediaFailure}s. Thread-safe.
  */
 public final class MediaFetcher {
 
     /** PKCS#7 with WeCom's 32-byte block adds at most this much to a file. */
-    static final int PADDING = 32;
+    public static final int PADDING = 32;
 
     private final WebClient web;
+    private final OutboundPolicy policy;
     private final MediaCipher cipher;
-    private final Duration timeout;
-    private final Scheduler decryption;
+    private final MediaBudget budget;
+    private final Duration memoryWait;
 
     /**
-     * @param timeout    longest download of one file, body included
-     * @param decryption where decryption (CPU work, milliseconds per megabyte) runs
+     * @param web        a client built on {@code GuardedHttpClient.guard(..., policy)}
+     * @param policy     where media may come from
+     * @param memoryWait how long a download may wait for room in the budget
      */
-    public MediaFetcher(WebClient web, MediaCipher cipher, Duration timeout, Scheduler decryption) {
+    public MediaFetcher(WebClient web, OutboundPolicy policy, MediaCipher cipher, MediaBudget budget,
+                        Duration memoryWait) {
         this.web = web;
+        this.policy = policy;
         this.cipher = cipher;
-        this.timeout = timeout;
-        this.decryption = decryption;
+        this.budget = budget;
+        this.memoryWait = memoryWait;
     }
 
-    /** The plaintext of the file at {@code url}, at most {@code maxBytes} long. */
-    Mono<Fetched> fetch(String url, WecomAesKey key, long maxBytes) {
-        long maxDownload = Math.min(Integer.MAX_VALUE - 64L, maxBytes + PADDING);
-        return Mono.defer(() -> web.get().uri(URI.create(url))
-                        .exchangeToMono(response -> body(response, (int) maxDownload)))
-                .timeout(timeout)
-                .onErrorMap(e -> !(e instanceof MediaFailure),
-                        e -> new MediaFailure(ErrorCodes.MEDIA_DOWNLOAD_FAILED, e.getClass().getSimpleName()))
-                .publishOn(decryption)
-                .map(download -> decrypt(download, key, maxBytes));
+    /**
+     * Downloads {@code url} and lets {@code use} consume it while the response is open.
+     *
+     * @param maxBytes the largest decrypted file accepted
+     * @param use      what to do with the download; must fail only with {@link MediaFailure}s
+     */
+    <T> Mono<T> fetch(String url, WecomAesKey key, long maxBytes, Function<Download, Mono<T>> use) {
+        var verdict = policy.check(url);
+        if (!verdict.isAllowed()) {
+            return Mono.error(refused(verdict));
+        }
+        return Mono.defer(() -> web.get().uri(verdict.uri())
+                        .exchangeToMono(response -> opened(response, key, maxBytes, use)))
+                .onErrorMap(e -> !(e instanceof MediaFailure), MediaFetcher::notFetched);
     }
 
-    private static Mono<Fetched> body(ClientResponse response, int maxDownload) {
+    /** Null when {@code url} may be requested, otherwise why not: lets callers check every URL before the first request. */
+    @Nullable MediaFailure refusal(String url) {
+        var verdict = policy.check(url);
+        return verdict.isAllowed() ? null : refused(verdict);
+    }
+
+    private static MediaFailure refused(OutboundVerdict verdict) {
+        return MediaFailure.unavailable(Reason.REFUSED, "refused " + verdict.code());
+    }
+
+    private <T> Mono<T> opened(ClientResponse response, WecomAesKey key, long maxBytes, Function<Download, Mono<T>> use) {
         if (!response.statusCode().is2xxSuccessful()) {
-            return response.releaseBody().then(Mono.error(new MediaFailure(ErrorCodes.MEDIA_DOWNLOAD_FAILED,
+            return response.releaseBody().then(Mono.error(MediaFailure.unavailable(Reason.HTTP,
                     "http " + response.statusCode().value())));
         }
+        long maxDownload = maxBytes + PADDING;
         var headers = response.headers().asHttpHeaders();
-        if (headers.getContentLength() > maxDownload) {
-            return response.releaseBody().then(Mono.error(tooLarge(headers.getContentLength())));
+        long length = headers.getContentLength();
+        if (length > maxDownload) {
+            return response.releaseBody().then(Mono.error(MediaFailure.tooLarge("content-length " + length)));
         }
-        String filename = filename(headers.getFirst(HttpHeaders.CONTENT_DISPOSITION));
-        String contentType = headers.getFirst(HttpHeaders.CONTENT_TYPE);
-        return DataBufferUtils.join(response.bodyToFlux(DataBuffer.class), maxDownload)
-                .map(buffer -> {
-                    byte[] bytes = new byte[buffer.readableByteCount()];
-                    buffer.read(bytes);
-                    DataBufferUtils.release(buffer);
-                    return new Fetched(bytes, filename, contentType);
-                })
-                .onErrorMap(DataBufferLimitException.class, e -> tooLarge(-1));
+        var download = new Download(filename(headers.getFirst(HttpHeaders.CONTENT_DISPOSITION)),
+                headers.getFirst(HttpHeaders.CONTENT_TYPE), content(response, key, maxBytes));
+        return budget.holding(length >= 0 ? length : maxDownload, memoryWait, Mono.defer(() -> use.apply(download)));
     }
 
-    private Fetched decrypt(Fetched encrypted, WecomAesKey key, long maxBytes) {
-        byte[] plain;
+    private Flux<byte[]> content(ClientResponse response, WecomAesKey key, long maxBytes) {
+        return Flux.defer(() -> {
+            MediaDecryption decryption = cipher.start(key);
+            long[] sizes = new long[2];
+            return response.bodyToFlux(DataBuffer.class)
+                    .map(buffer -> decrypt(decryption, buffer, sizes, maxBytes + PADDING))
+                    .concatWith(Mono.fromCallable(decryption::finish))
+                    .filter(piece -> piece.length > 0)
+                    .doOnNext(piece -> {
+                        sizes[1] += piece.length;
+                        if (sizes[1] > maxBytes) {
+                            throw MediaFailure.tooLarge("over the limit while reading");
+                        }
+                    })
+                    .onErrorMap(e -> !(e instanceof MediaFailure), e -> e instanceof WecomCryptoException crypto
+                            ? MediaFailure.unavailable(Reason.DECRYPT, crypto.error().toString())
+                            : MediaFailure.unavailable(Reason.UNREACHABLE, e.getClass().getSimpleName()));
+        });
+    }
+
+    private static byte[] decrypt(MediaDecryption decryption, DataBuffer buffer, long[] sizes, long maxDownload) {
         try {
-            plain = cipher.decrypt(key, encrypted.bytes());
-        } catch (WecomCryptoException e) {
-            throw new MediaFailure(ErrorCodes.MEDIA_DECRYPT_FAILED, e.error().toString());
+            sizes[0] += buffer.readableByteCount();
+            if (sizes[0] > maxDownload) {
+                throw MediaFailure.tooLarge("download over the limit while reading");
+            }
+            byte[] encrypted = new byte[buffer.readableByteCount()];
+            buffer.read(encrypted);
+            return decryption.update(encrypted);
+        } finally {
+            DataBufferUtils.release(buffer);
         }
-        if (plain.length > maxBytes) {
-            throw tooLarge(plain.length);
+    }
+
+    /** A request that failed before any content: refused by the guarded client, or not answered. */
+    private static MediaFailure notFetched(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof OutboundRefusedException refused) {
+                return MediaFailure.unavailable(Reason.REFUSED, "refused " + refused.refusal().code());
+            }
         }
-        return new Fetched(plain, encrypted.filename(), encrypted.contentType());
+        return MediaFailure.unavailable(Reason.UNREACHABLE, error.getClass().getSimpleName());
     }
 
     /**
@@ -136,9 +185,5 @@ public final class MediaFetcher {
         } catch (java.nio.charset.CharacterCodingException e) {
             return false;
         }
-    }
-
-    private static MediaFailure tooLarge(long size) {
-        return new MediaFailure(ErrorCodes.MEDIA_TOO_LARGE, size < 0 ? "over the limit" : "size " + size);
     }
 }

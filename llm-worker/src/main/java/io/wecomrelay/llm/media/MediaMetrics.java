@@ -13,6 +13,14 @@ public interface MediaMetrics {
      */
     void media(String botId, Attachment.Kind kind, String outcome, long bytes);
 
-    /** Reports nothing. */
-    MediaMetrics NONE = (botId, kind, outcome, bytes) -> { };
+    /**
+     * One attachment was not passed on.
+     *
+     * @param reason {@code refused}, {@code unreachable}, {@code http}, {@code decrypt}, {@code too_large},
+     *               {@code budget}, {@code deadline} or {@code upload}
+     */
+    void failed(String botId, Attachment.Kind kind, String reason);
+
+    /** Attachments beyond {@code media.max-attachments} of one message were ignored. */
+    void ignored(String botId, int count);
 }

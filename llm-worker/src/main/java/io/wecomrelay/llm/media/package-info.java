@@ -1,7 +1,8 @@
 /**
- * Media that WeCom messages carry (images, files, videos): downloaded at once (the signed URLs
- * expire about five minutes after the message), decrypted with the bot's key, and uploaded to Dify
- * so that the chat request can reference them as {@code local_file}s.
+ * Media that WeCom messages carry (images, files, videos): fetched at once (the signed URLs expire
+ * about five minutes after the message) and only from allow-listed hosts, decrypted with the bot's
+ * key as the bytes arrive and streamed into a Dify upload, so that the chat request can reference
+ * them as {@code local_file}s. One memory budget bounds what all replies hold at once.
  */
 @NullMarked
 package io.wecomrelay.llm.media;

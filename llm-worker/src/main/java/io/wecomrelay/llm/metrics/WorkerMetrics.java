@@ -29,6 +29,9 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code relay.worker.errors} (counter, {@code code}): replies that ended with an error;</li>
  * <li>{@code relay.worker.media} (counter, {@code kind=image|file|video}, {@code outcome=ok|<error code>}):
  *     attachments passed to Dify or not, and {@code relay.worker.media.bytes} (summary, bytes) of those passed;</li>
+ * <li>{@code relay.worker.media.failures} (counter, {@code kind}, {@code reason=refused|unreachable|http|decrypt|
+ *     too_large|budget|deadline|upload}): why attachments were not passed on (users see one sentence for
+ *     most of them), and {@code relay.worker.media.ignored} (counter): attachments beyond the per-message limit;</li>
  * <li>{@code relay.worker.feedback} (counter, {@code outcome=sent|unknown_message|unknown_bot|failed}):
  *     WeCom feedback events forwarded to Dify or not.</li>
  * </ul>
@@ -73,6 +76,19 @@ public final class WorkerMetrics implements ReplyMetrics, ReplyRunner.InFlight, 
             DistributionSummary.builder("relay.worker.media.bytes").baseUnit("bytes").tag("bot", botId)
                     .tag("kind", kindTag).register(registry).record(bytes);
         }
+    }
+
+    @Override
+    public void failed(String botId, Attachment.Kind kind, String reason) {
+        Counter.builder("relay.worker.media.failures").description("Attachments not passed to Dify, by reason")
+                .tag("bot", botId).tag("kind", kind.name().toLowerCase(Locale.ROOT)).tag("reason", reason)
+                .register(registry).increment();
+    }
+
+    @Override
+    public void ignored(String botId, int count) {
+        Counter.builder("relay.worker.media.ignored").description("Attachments beyond the per-message limit")
+                .tag("bot", botId).register(registry).increment(count);
     }
 
     @Override

@@ -22,10 +22,12 @@ public final class ErrorCodes {
     public static final String UNSUPPORTED_INPUT = "unsupported_input";
     /** An image, file or video is larger than {@code relay.worker.media.max-size} (or Dify's upload limit). */
     public static final String MEDIA_TOO_LARGE = "media_too_large";
-    /** An image, file or video could not be downloaded: the URL expired (after about 5 minutes), HTTP error, timeout. */
+    /**
+     * An image, file or video could not be fetched or read: a URL that is not allowed, an unreachable host,
+     * an HTTP error (the URL expired after about 5 minutes), a timeout, bytes that do not decrypt. One code
+     * and one sentence for all of them, so that replies do not reveal what the worker can reach.
+     */
     public static final String MEDIA_DOWNLOAD_FAILED = "media_download_failed";
-    /** A downloaded image, file or video could not be decrypted with the bot's key. */
-    public static final String MEDIA_DECRYPT_FAILED = "media_decrypt_failed";
     /** The bots file does not know the message's bot. */
     public static final String BOT_UNKNOWN = "bot_unknown";
 

@@ -46,7 +46,6 @@ public final class ErrorTexts {
             Map.entry("file_too_large", TOO_LARGE),
             Map.entry("unsupported_file_type", "抱歉，AI 助手不支持这种文件类型。(Sorry, the assistant does not accept this type of file.)"),
             Map.entry(ErrorCodes.MEDIA_DOWNLOAD_FAILED, "抱歉，文件下载失败（链接可能已过期），请重新发送。(Sorry, the file could not be downloaded, perhaps the link expired; please send it again.)"),
-            Map.entry(ErrorCodes.MEDIA_DECRYPT_FAILED, "抱歉，无法读取这个文件，请重新发送。(Sorry, the file could not be read; please send it again.)"),
             Map.entry(ErrorCodes.BOT_UNKNOWN, "这个机器人暂时不可用。(This bot is not available right now.)"),
             Map.entry("default", DEFAULT));
 

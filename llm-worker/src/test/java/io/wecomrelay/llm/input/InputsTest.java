@@ -11,6 +11,7 @@ import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.InboundMessage;
 import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.testing.Events;
+import io.wecomrelay.schemas.wecom.message.WecomCallback;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -37,7 +38,7 @@ class InputsTest {
         var imagesOnly = "{\"msg_item\":[{\"msgtype\":\"image\",\"image\":{\"url\":\"https://a\"}},"
                 + "{\"msgtype\":\"image\",\"image\":{\"url\":\"https://b\",\"aeskey\":\"k\"}}]}";
         assertThat(read("bot-1", single("mixed", imagesOnly)))
-                .isEqualTo(new Input.Query(MEDIA_ONLY, List.of(image("https://a", null), image("https://b", "k"))));
+                .isEqualTo(new Input.Query(MEDIA_ONLY, List.of(image("https://a", null), image("https://b", null))));
         assertThat(read("bot-1", group("mixed", "{\"msg_item\":[{\"msgtype\":\"text\",\"text\":{\"content\":\"@bot\"}}]}")))
                 .isEqualTo(new Input.Unsupported("mixed"));
     }
@@ -48,9 +49,30 @@ class InputsTest {
                 .isEqualTo(new Input.Query(MEDIA_ONLY, List.of(image("https://img", null))));
         assertThat(read("bot-1", single("file", "{\"url\":\"https://f\"}")))
                 .isEqualTo(new Input.Query(MEDIA_ONLY, List.of(new Attachment(Attachment.Kind.FILE, "https://f", null))));
-        assertThat(read("bot-1", single("video", "{\"url\":\"https://v\",\"aeskey\":\"k\"}")))
-                .isEqualTo(new Input.Query(MEDIA_ONLY, List.of(new Attachment(Attachment.Kind.VIDEO, "https://v", "k"))));
+        assertThat(read("bot-1", single("video", "{\"url\":\"https://v\"}")))
+                .isEqualTo(new Input.Query(MEDIA_ONLY, List.of(new Attachment(Attachment.Kind.VIDEO, "https://v", null))));
         assertThat(new Attachment(Attachment.Kind.FILE, "https://secret", "key").toString()).doesNotContain("secret", "key");
+    }
+
+    /** Whoever can sign callbacks must not choose the key their media are decrypted with. */
+    @Test
+    void aCallbackMessagesOwnAesKeyIsIgnoredAndOnlyALongConnectionMessageKeepsIt() {
+        var video = single("video", "{\"url\":\"https://v\",\"aeskey\":\"attacker-key\"}");
+        var mixed = single("mixed", "{\"msg_item\":[{\"msgtype\":\"image\",\"image\":{\"url\":\"https://i\",\"aeskey\":\"k2\"}}]}");
+
+        assertThat(read("bot-1", video)).isEqualTo(new Input.Query(MEDIA_ONLY,
+                List.of(new Attachment(Attachment.Kind.VIDEO, "https://v", null))));
+        assertThat(read("bot-1", mixed)).isEqualTo(new Input.Query(MEDIA_ONLY, List.of(image("https://i", null))));
+        for (String type : List.of("image", "file", "video")) {
+            var message = single(type, "{\"url\":\"https://m\",\"aeskey\":\"k3\"}");
+            assertThat(((Input.Query) read("bot-1", message)).attachments()).singleElement()
+                    .satisfies(attachment -> assertThat(attachment.aesKey()).isNull());
+        }
+        var callback = WecomCallback.parse(video.body());
+        assertThat(Inputs.attachments(callback, Inputs.Channel.LONG_CONNECTION))
+                .containsExactly(new Attachment(Attachment.Kind.VIDEO, "https://v", "attacker-key"));
+        assertThat(Inputs.attachments(WecomCallback.parse(mixed.body()), Inputs.Channel.LONG_CONNECTION))
+                .containsExactly(image("https://i", "k2"));
     }
 
     @Test

@@ -11,7 +11,8 @@ import io.wecomrelay.schemas.wecom.WecomError;
  * IV = first 16 key bytes, no random/length/receiveId framing, and lenient PKCS#7 unpadding (strip
  * {@code n} bytes only if the last byte {@code n} is in [1, 32]) because some files arrive with odd
  * padding. Callback mode uses the bot's EncodingAESKey; long-connection mode the per-URL
- * {@code aeskey} ({@link WecomAesKey#fromBase64}).
+ * {@code aeskey} ({@link WecomAesKey#fromBase64}). {@link #start} decrypts a download piece by piece
+ * as it arrives, so that a file need not be held whole in memory.
  */
 public final class MediaCipher {
 
@@ -38,5 +39,10 @@ public final class MediaCipher {
         }
         int length = Pkcs7.lenientContentLength(plain);
         return length == plain.length ? plain : Arrays.copyOf(plain, length);
+    }
+
+    /** A decryption of one file that takes the download in pieces; same result as {@link #decrypt}. */
+    public MediaDecryption start(WecomAesKey key) {
+        return new MediaDecryption(engine, key);
     }
 }

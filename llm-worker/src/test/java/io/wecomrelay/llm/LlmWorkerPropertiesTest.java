@@ -1,0 +1,41 @@
+package io.wecomrelay.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.wecomrelay.schemas.outbound.OutboundPolicy;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+class LlmWorkerPropertiesTest {
+
+    @Test
+    void mediaComesOnlyFromWecomsHostsByDefault() {
+        var media = bind(Map.of()).media();
+
+        assertThat(media.allowedHosts()).isEqualTo(OutboundPolicy.WECOM_HOSTS);
+        assertThat(media.maxAttachments()).isEqualTo(10);
+        assertThat(media.memoryBudget().toMegabytes()).isEqualTo(64);
+    }
+
+    @Test
+    void aMemoryBudgetThatCannotHoldOneFileStopsTheStart() {
+        var properties = bind(Map.of("relay.worker.media.max-size", "15MB", "relay.worker.media.memory-budget", "15MB"));
+
+        assertThatThrownBy(() -> new LlmWorkerConfiguration().mediaBudget(properties, new SimpleMeterRegistry()))
+                .hasMessageContaining("memory-budget");
+        assertThat(new LlmWorkerConfiguration().mediaBudget(bind(Map.of()), new SimpleMeterRegistry()).capacity())
+                .isEqualTo(64L * 1024 * 1024);
+    }
+
+    private static LlmWorkerProperties bind(Map<String, String> settings) {
+        var all = new HashMap<>(settings);
+        all.put("relay.worker.bots-file", "bots.yaml");
+        return new Binder(new MapConfigurationPropertySource(all)).bind("relay.worker", LlmWorkerProperties.class).get();
+    }
+}
