@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code relay.worker.errors} (counter, {@code code}): replies that ended with an error;</li>
  * <li>{@code relay.worker.media} (counter, {@code kind=image|file|video}, {@code outcome=ok|<error code>}):
  *     attachments passed to Dify or not, and {@code relay.worker.media.bytes} (summary, bytes) of those passed;</li>
- * <li>{@code relay.worker.feedback} (counter, {@code outcome=sent|unknown_message|unknown_bot|failed}):
+ * <li>{@code relay.worker.feedback} (counter, {@code outcome=sent|unknown_message|foreign|unknown_bot|failed}):
  *     WeCom feedback events forwarded to Dify or not.</li>
  * </ul>
  */
