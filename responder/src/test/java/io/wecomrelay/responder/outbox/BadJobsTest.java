@@ -21,9 +21,8 @@ import io.wecomrelay.schemas.event.DeliveryFailure;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
 import io.wecomrelay.schemas.event.DeliveryRecorded;
 import io.wecomrelay.schemas.topic.Topics;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.kafka.support.KafkaHeaders;
 
@@ -35,19 +34,10 @@ class BadJobsTest {
 
     static final String SECRET = "SECRET-RESPONSE-CODE-4711";
 
-    static OutboxHarness harness;
+    @RegisterExtension
+    static final OutboxHarness harness = new OutboxHarness(20, Duration.ofSeconds(1));
 
     final OutboxHarness.Scope scope = harness.scope();
-
-    @BeforeAll
-    static void start() {
-        harness = OutboxHarness.start(20, Duration.ofSeconds(1));
-    }
-
-    @AfterAll
-    static void stop() {
-        harness.close();
-    }
 
     /** Before the fix such a job stayed pending, was retried every error-backoff and held back the bot forever. */
     @Test

@@ -29,9 +29,8 @@ import io.wecomrelay.schemas.testing.Events;
 import io.wecomrelay.schemas.topic.Topics;
 import io.wecomrelay.sim.wecomapi.WeComApiSimulator;
 import io.wecomrelay.sim.wecomapi.WeComApiSimulator.Message;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.data.domain.Range;
 
@@ -44,20 +43,11 @@ class OutboxDeliveryTest {
     static final int PERMITS = 4;
     static final Duration WINDOW = Duration.ofSeconds(1);
 
-    static OutboxHarness harness;
+    @RegisterExtension
+    static final OutboxHarness harness = new OutboxHarness(PERMITS, WINDOW);
 
     final OutboxHarness.Scope scope = harness.scope();
     final OutboxKeys keys = scope.keys;
-
-    @BeforeAll
-    static void start() {
-        harness = OutboxHarness.start(PERMITS, WINDOW);
-    }
-
-    @AfterAll
-    static void stop() {
-        harness.close();
-    }
 
     @Test
     void aJobClaimedByAnInstanceThatDiedIsDeliveredOnceByAnother() {

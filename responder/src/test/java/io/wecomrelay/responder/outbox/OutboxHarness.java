@@ -45,6 +45,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.data.redis.connection.stream.Consumer;
@@ -62,7 +65,7 @@ import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
  * webhook bots with keys {@link #KEY_A} and {@link #KEY_B}, {@code bot-url} a response_url bot. Each test
  * works under its own key prefix ({@link Scope}); each "instance" is the delivery side of one responder process.
  */
-final class OutboxHarness implements AutoCloseable {
+final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
 
     static final String GROUP = "responder";
     static final String KEY_A = "key-a-" + UUID.randomUUID();
@@ -73,16 +76,21 @@ final class OutboxHarness implements AutoCloseable {
 
     final int permits;
     final Duration window;
-    final WeComApiSimulator wecom;
-    final TestRedis redis;
-    final StringRedisTemplate template;
-    final KafkaTemplate<String, Object> kafka;
-    final BotRegistry bots;
-    final RedisStreamStateStore store;
+    WeComApiSimulator wecom;
+    TestRedis redis;
+    StringRedisTemplate template;
+    KafkaTemplate<String, Object> kafka;
+    BotRegistry bots;
+    RedisStreamStateStore store;
 
-    private OutboxHarness(int permits, Duration window) throws IOException {
+    /** Started before a test class's tests, closed after them ({@code @RegisterExtension static}). */
+    OutboxHarness(int permits, Duration window) {
         this.permits = permits;
         this.window = window;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
         wecom = WeComApiSimulator.start(Clock.systemUTC(), permits, window);
         wecom.addWebhookKey(KEY_A);
         wecom.addWebhookKey(KEY_B);
@@ -99,24 +107,16 @@ final class OutboxHarness implements AutoCloseable {
                 StreamStateKeys.MAX_CONTENT_BYTES, NOTE);
     }
 
-    static OutboxHarness start(int permits, Duration window) {
-        try {
-            return new OutboxHarness(permits, window);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+    @Override
+    public void afterAll(ExtensionContext context) {
+        kafka.destroy();
+        redis.close();
+        wecom.close();
     }
 
     /** A fresh key prefix: what one test writes and reads. */
     Scope scope() {
         return new Scope(new OutboxKeys("test-outbox-" + UUID.randomUUID() + ":", GROUP), Duration.ofMinutes(1));
-    }
-
-    @Override
-    public void close() {
-        kafka.destroy();
-        redis.close();
-        wecom.close();
     }
 
     /** Every delivery record of the stream on {@code wecom.deliveries} so far. */

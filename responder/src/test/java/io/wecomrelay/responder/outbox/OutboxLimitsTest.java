@@ -29,26 +29,16 @@ import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.testing.Events;
 import io.wecomrelay.schemas.topic.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The bounds of a bot's outbox, with real Redis, the real broker and the WeCom send-API simulator. */
 class OutboxLimitsTest {
 
-    static OutboxHarness harness;
+    @RegisterExtension
+    static final OutboxHarness harness = new OutboxHarness(20, Duration.ofSeconds(1));
 
     final OutboxHarness.Scope scope = harness.scope();
-
-    @BeforeAll
-    static void start() {
-        harness = OutboxHarness.start(20, Duration.ofSeconds(1));
-    }
-
-    @AfterAll
-    static void stop() {
-        harness.close();
-    }
 
     @Test
     void aJobOlderThanTheMaximumAgeIsGivenUpUnsentAndTheNextGoesOut() {

@@ -25,6 +25,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -37,7 +38,8 @@ import reactor.netty.http.server.HttpServer;
  */
 class ResponseUrlGuardTest {
 
-    static OutboxHarness harness;
+    @RegisterExtension
+    static final OutboxHarness harness = new OutboxHarness(100, Duration.ofSeconds(1));
     static final AtomicInteger HITS = new AtomicInteger();
     static final List<DisposableServer> SERVERS = new ArrayList<>();
     static int port;
@@ -46,7 +48,6 @@ class ResponseUrlGuardTest {
 
     @BeforeAll
     static void start() {
-        harness = OutboxHarness.start(100, Duration.ofSeconds(1));
         SERVERS.add(countingServer("127.0.0.1", 0));
         port = SERVERS.get(0).port();
         SERVERS.add(countingServer("::1", port));
@@ -55,7 +56,6 @@ class ResponseUrlGuardTest {
     @AfterAll
     static void stop() {
         SERVERS.forEach(DisposableServer::disposeNow);
-        harness.close();
     }
 
     @Test
