@@ -19,9 +19,9 @@ import reactor.core.publisher.Mono;
 /**
  * Runs one delivery job: reads it, loads what earlier runs did, gives it up when it breaks the outbox's
  * {@link OutboxLimits} or else delivers (which records every attempt and dead-letters a failure), and
- * only then acknowledges the job. A run that errors (lease lost, Redis
- * or broker unreachable) leaves the job pending; it runs again, skipping the parts WeCom already accepted,
- * or only acknowledging when an earlier run already recorded the outcome.
+ * only then acknowledges the job. A run that errors (lease lost, Redis or broker unreachable) leaves the
+ * job pending; it runs again, skipping the parts WeCom already accepted, or only acknowledging when an
+ * earlier run already recorded the outcome.
  */
 public final class OutboxJobRunner {
 
