@@ -21,14 +21,17 @@ import io.wecomrelay.responder.outbox.DeliveryStates;
 import io.wecomrelay.responder.outbox.OutboxDelivery;
 import io.wecomrelay.responder.outbox.OutboxJobRunner;
 import io.wecomrelay.responder.outbox.OutboxKeys;
+import io.wecomrelay.responder.outbox.OutboxLimits;
 import io.wecomrelay.responder.outbox.OutboxSettings;
 import io.wecomrelay.responder.outbox.OutboxTickets;
+import io.wecomrelay.responder.outbox.RateLimitNotices;
 import io.wecomrelay.responder.outbox.RedisOutbox;
 import io.wecomrelay.schemas.bot.BotRegistry;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.event.UnknownEventTypeException;
+import io.wecomrelay.schemas.outbound.OutboundPolicy;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.topic.TopicProvisioner;
 import io.wecomrelay.schemas.topic.TopicSpec;
@@ -41,6 +44,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.netty.http.client.HttpClient;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -59,7 +63,6 @@ import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.util.backoff.ExponentialBackOff;
-import org.springframework.web.reactive.function.client.WebClient;
 
 /** The only place that wires the responder; everything below it is plain Java. */
 @Configuration(proxyBeanMethods = false)
@@ -143,7 +146,9 @@ class ResponderConfiguration {
     @Bean
     WeComClient weComClient(ResponderProperties props) {
         var delivery = props.delivery();
-        return new WeComClient(WebClient.builder().build(), delivery.wecomApiBaseUrl(), delivery.requestTimeout());
+        var policy = OutboundPolicy.of(delivery.allowedHosts());
+        log.info("replies may be sent to {}", policy);
+        return new WeComClient(HttpClient.create(), policy, delivery.wecomApiBaseUrl(), delivery.requestTimeout());
     }
 
     @Bean
@@ -178,8 +183,11 @@ class ResponderConfiguration {
     }
 
     @Bean
-    OutboxTickets outboxTickets(BotRegistry bots, OutboxKeys keys, ResponderProperties props) {
-        return new OutboxTickets(bots, keys, props.delivery().outbox().stateTtl());
+    OutboxTickets outboxTickets(BotRegistry bots, OutboxKeys keys, ReactiveStringRedisTemplate redis, MeterRegistry meters,
+                                ResponderProperties props) {
+        var outbox = props.delivery().outbox();
+        return new OutboxTickets(bots, keys, outbox.stateTtl(),
+                new RateLimitNotices(redis, keys, outbox.rateLimitNoticeWindow(), meters));
     }
 
     @Bean
@@ -205,8 +213,10 @@ class ResponderConfiguration {
 
     @Bean
     OutboxJobRunner outboxJobRunner(RedisOutbox outbox, DeliveryStates states, ReplyDeliverer deliverer,
-                                    MeterRegistry meters, OutboxSettings settings) {
-        return new OutboxJobRunner(outbox, states, deliverer, meters, settings);
+                                    MeterRegistry meters, OutboxSettings settings, Clock clock, ResponderProperties props) {
+        var limits = props.delivery().outbox();
+        return new OutboxJobRunner(outbox, states, deliverer, meters, settings,
+                new OutboxLimits(limits.maxJobAge(), limits.maxDepthPerBot()), clock);
     }
 
     // Started here, stopped by Spring through close() after the listener containers stopped.

@@ -3,11 +3,13 @@ package io.wecomrelay.responder;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import io.wecomrelay.responder.delivery.RetryPolicy;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import org.jspecify.annotations.Nullable;
 
@@ -41,12 +43,15 @@ public record ResponderProperties(@NotNull Path botsFile,
 
     /**
      * @param wecomApiBaseUrl     base of WeCom's send API; the webhook is {@code {base}/cgi-bin/webhook/send?key=KEY}
+     * @param allowedHosts        where replies may be sent: {@code host[:port]} (https) or {@code http://ip:port}
+     *                            (a local simulator); every response_url and the API base must match one exactly
      * @param requestTimeout      per HTTP request to WeCom
      * @param responseUrlLifetime a response_url older than this (from the message's arrival) is not tried
      *                            again; the reply is recorded FAILED and dead-lettered
      * @param shutdownGrace       how long stopping waits for the deliveries in progress
      */
     public record Delivery(@DefaultValue("https://qyapi.weixin.qq.com") @NotNull URI wecomApiBaseUrl,
+                           @DefaultValue("qyapi.weixin.qq.com") @NotEmpty List<String> allowedHosts,
                            @DefaultValue("10s") @NotNull Duration requestTimeout,
                            @DefaultValue("1h") @NotNull Duration responseUrlLifetime,
                            @Valid @DefaultValue RetryPolicy retry,
@@ -68,6 +73,9 @@ public record ResponderProperties(@NotNull Path botsFile,
      *                     instance stops (claimed by the next holder after {@code claimMinIdle})
      * @param errorBackoff pause after a step failed (Redis or the broker unreachable)
      * @param stateTtl     lifetime of a stream's delivery state; a reply is queued at most once within it
+     * @param maxJobAge    a job whose message arrived longer ago is given up unsent (recorded, dead-lettered)
+     * @param maxDepthPerBot while a bot's outbox holds more jobs, its oldest are given up unsent
+     * @param rateLimitNoticeWindow at most one rate-limit notice per bot is queued within this window
      */
     public record Outbox(@DefaultValue("responder:") @NotBlank String keyPrefix,
                          @DefaultValue("responder") @NotBlank String group,
@@ -76,7 +84,10 @@ public record ResponderProperties(@NotNull Path botsFile,
                          @DefaultValue("500ms") @NotNull Duration pollInterval,
                          @DefaultValue("1") @Min(1) int batch,
                          @DefaultValue("5s") @NotNull Duration errorBackoff,
-                         @DefaultValue("24h") @NotNull Duration stateTtl) {
+                         @DefaultValue("24h") @NotNull Duration stateTtl,
+                         @DefaultValue("1h") @NotNull Duration maxJobAge,
+                         @DefaultValue("200") @Min(1) int maxDepthPerBot,
+                         @DefaultValue("1m") @NotNull Duration rateLimitNoticeWindow) {
     }
 
     /**

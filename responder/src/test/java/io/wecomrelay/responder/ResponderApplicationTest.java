@@ -75,6 +75,7 @@ class ResponderApplicationTest {
         registry.add("spring.data.redis.url", TestInfrastructure::redisUrl);
         registry.add("relay.responder.bots-file", ResponderApplicationTest::botsFile);
         registry.add("relay.responder.delivery.wecom-api-base-url", WECOM::baseUrl);
+        registry.add("relay.responder.delivery.allowed-hosts", WECOM::baseUrl);
         registry.add("relay.responder.delivery.rate-limit.permits", () -> "5");
         registry.add("relay.responder.delivery.rate-limit.window", () -> "1s");
         registry.add("relay.responder.delivery.rate-limit.margin", () -> "300ms");

@@ -39,7 +39,21 @@ class ResponderPropertiesTest {
             assertThat(outbox.pollInterval()).isEqualTo(Duration.ofMillis(500));
             assertThat(outbox.batch()).isEqualTo(1);
             assertThat(outbox.stateTtl()).isEqualTo(Duration.ofHours(24));
+            assertThat(outbox.maxJobAge()).isEqualTo(Duration.ofHours(1)).isEqualTo(props.delivery().responseUrlLifetime());
+            assertThat(outbox.maxDepthPerBot()).isEqualTo(200);
+            assertThat(outbox.rateLimitNoticeWindow()).isEqualTo(Duration.ofMinutes(1));
         });
+    }
+
+    @Test
+    void repliesGoOnlyToWeComsApiHostUnlessMoreAreListed() {
+        runner.withPropertyValues("relay.responder.bots-file=/etc/wecom-relay/bots.yaml").run(context ->
+                assertThat(context.getBean(ResponderProperties.class).delivery().allowedHosts())
+                        .containsExactly("qyapi.weixin.qq.com"));
+        runner.withPropertyValues("relay.responder.bots-file=/etc/wecom-relay/bots.yaml",
+                "relay.responder.delivery.allowed-hosts=qyapi.weixin.qq.com,http://127.0.0.1:18080").run(context ->
+                assertThat(context.getBean(ResponderProperties.class).delivery().allowedHosts())
+                        .containsExactly("qyapi.weixin.qq.com", "http://127.0.0.1:18080"));
     }
 
     @Test

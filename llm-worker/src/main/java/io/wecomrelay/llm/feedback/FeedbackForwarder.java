@@ -17,11 +17,14 @@ import reactor.core.publisher.Mono;
 
 /**
  * Passes a WeCom {@code feedback_event} to Dify: the event's {@code id} is the stream id of the
- * rated reply, whose Dify message and user were stored when the reply ended; then
+ * rated reply, whose bot, Dify message and user were stored when the reply ended; then
  * {@code POST /messages/{message_id}/feedbacks} with {@code like}, {@code dislike} or {@code null}
- * (withdrawn) and the user's words. No chunk is published. Every failure (unknown stream, Redis,
- * Dify) is logged with ids only, counted, and swallowed: the returned Mono always completes, within
- * {@code timeout}, so a feedback never holds up its partition.
+ * (withdrawn) and the user's words. Only the bot that answered may rate its answer: a feedback whose
+ * id names another bot's stream is dropped ({@link Outcome#FOREIGN}), because the id comes from a
+ * callback that whoever holds one bot's credentials can sign, and each bot may have its own Dify app
+ * and tenant. No chunk is published. Every failure (unknown stream, Redis, Dify) is logged with ids
+ * only, counted, and swallowed: the returned Mono always completes, within {@code timeout}, so a
+ * feedback never holds up its partition.
  */
 public final class FeedbackForwarder {
 
@@ -31,8 +34,10 @@ public final class FeedbackForwarder {
     public enum Outcome {
         /** Dify accepted it. */
         SENT,
-        /** No stored message for the stream: too old, never answered successfully, or another bot's. */
+        /** No stored message for the stream: too old, never answered successfully, or stored without its bot. */
         UNKNOWN_MESSAGE,
+        /** The stream is another bot's answer: not passed on. */
+        FOREIGN,
         /** The bots file does not know the bot. */
         UNKNOWN_BOT,
         /** Redis or Dify failed, or it took longer than the timeout. */
@@ -67,7 +72,9 @@ public final class FeedbackForwarder {
             return Mono.empty();
         }
         return messages.find(feedback.feedbackId())
-                .flatMap(message -> send(bot.get(), message, feedback).thenReturn(Outcome.SENT))
+                .flatMap(message -> message.botId().equals(event.botId())
+                        ? send(bot.get(), message, feedback).thenReturn(Outcome.SENT)
+                        : foreign(event, feedback, message))
                 .defaultIfEmpty(Outcome.UNKNOWN_MESSAGE)
                 .timeout(timeout)
                 .doOnNext(outcome -> report(event, feedback, outcome, null))
@@ -76,6 +83,12 @@ public final class FeedbackForwarder {
                     return Mono.empty();
                 })
                 .then();
+    }
+
+    private static Mono<Outcome> foreign(MessageAccepted event, Input.Feedback feedback, MessageStore.DifyMessage message) {
+        log.warn("feedback names another bot's stream botId={} owner={} streamId={}", event.botId(), message.botId(),
+                feedback.feedbackId());
+        return Mono.just(Outcome.FOREIGN);
     }
 
     private Mono<Void> send(BotConfig bot, MessageStore.DifyMessage message, Input.Feedback feedback) {

@@ -87,7 +87,7 @@ public final class QueryAnswerer {
             conversation = conversations.forget(message.conversationKey());
         }
         Mono<Void> answered = outcome.succeeded() && outcome.messageId() != null
-                ? messages.save(message.streamId(), new MessageStore.DifyMessage(outcome.messageId(), user))
+                ? messages.save(message.streamId(), new MessageStore.DifyMessage(message.botId(), outcome.messageId(), user))
                 : Mono.empty();
         return Mono.when(bestEffort(conversation, "conversation", message), bestEffort(answered, "message", message));
     }

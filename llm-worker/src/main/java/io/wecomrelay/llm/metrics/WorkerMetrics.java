@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code relay.worker.media.failures} (counter, {@code kind}, {@code reason=refused|unreachable|http|decrypt|
  *     too_large|budget|deadline|upload}): why attachments were not passed on (users see one sentence for
  *     most of them), and {@code relay.worker.media.ignored} (counter): attachments beyond the per-message limit;</li>
- * <li>{@code relay.worker.feedback} (counter, {@code outcome=sent|unknown_message|unknown_bot|failed}):
+ * <li>{@code relay.worker.feedback} (counter, {@code outcome=sent|unknown_message|foreign|unknown_bot|failed}):
  *     WeCom feedback events forwarded to Dify or not.</li>
  * </ul>
  */

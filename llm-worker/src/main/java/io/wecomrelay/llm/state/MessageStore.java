@@ -3,23 +3,28 @@ package io.wecomrelay.llm.state;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.wecomrelay.schemas.event.EventSerde;
 import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /**
- * The Dify message behind each answered stream, for feedback: {@code llm:message:{streamId}} →
- * Dify {@code message_id} and the Dify {@code user} that received it (Dify accepts feedback only
- * from that user). WeCom's {@code feedback_event} names the stream id, which ingress sent as
- * {@code feedback.id}. A later attempt at the same stream overwrites the entry, as its answer is
- * the one the user sees.
+ * The Dify message behind each answered stream, for feedback: {@code llm:message:{streamId}} → JSON
+ * {@code {"botId":..,"messageId":..,"user":..}}: the bot that answered, Dify's {@code message_id} and the
+ * Dify {@code user} that received it (Dify accepts feedback only from that user). WeCom's
+ * {@code feedback_event} names the stream id, which ingress sent as {@code feedback.id}; the owning bot lets
+ * the feedback forwarder refuse a feedback that names another bot's stream. A later attempt at the same
+ * stream overwrites the entry, as its answer is the one the user sees.
  */
 public final class MessageStore {
 
     static final String PREFIX = "llm:message:";
 
-    /** A Dify message and its user. */
-    public record DifyMessage(String messageId, String user) {
+    /** A Dify message, the bot whose answer it is, and its Dify user. */
+    public record DifyMessage(String botId, String messageId, String user) {
         public DifyMessage {
+            Objects.requireNonNull(botId, "botId");
             Objects.requireNonNull(messageId, "messageId");
             Objects.requireNonNull(user, "user");
         }
@@ -37,19 +42,27 @@ public final class MessageStore {
     }
 
     public Mono<Void> save(String streamId, DifyMessage message) {
-        // a message id is a UUID: the first newline separates it from the user, which may contain anything
-        String value = message.messageId() + "\n" + message.user();
-        return redis.opsForValue().set(PREFIX + streamId, value, ttl).timeout(timeout).then();
+        return Mono.fromCallable(() -> EventSerde.mapper().writeValueAsString(message))
+                .flatMap(value -> redis.opsForValue().set(PREFIX + streamId, value, ttl))
+                .timeout(timeout)
+                .then();
     }
 
-    /** The message answered on {@code streamId}; empty when unknown or expired. */
+    /**
+     * The message answered on {@code streamId}; empty when unknown, expired, or stored without its bot (by a
+     * worker before the owner was kept: whose it is cannot be told, so it is not used).
+     */
     public Mono<DifyMessage> find(String streamId) {
         return redis.opsForValue().get(PREFIX + streamId)
                 .timeout(timeout)
-                .filter(value -> value.indexOf('\n') > 0)
-                .map(value -> {
-                    int newline = value.indexOf('\n');
-                    return new DifyMessage(value.substring(0, newline), value.substring(newline + 1));
-                });
+                .flatMap(MessageStore::parse);
+    }
+
+    private static Mono<DifyMessage> parse(String value) {
+        try {
+            return Mono.just(EventSerde.mapper().readValue(value, DifyMessage.class));
+        } catch (JacksonException e) {
+            return Mono.empty();
+        }
     }
 }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.schemas.event.DeliveryChannel;
+import io.wecomrelay.schemas.event.DeliveryFailure;
 import io.wecomrelay.schemas.event.EventHeaders;
 import io.wecomrelay.schemas.topic.TopicSpec;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -26,6 +27,7 @@ public final class DeadLetters {
 
     public static final String CHANNEL_HEADER = "delivery-channel";
     public static final String ERRCODE_HEADER = "delivery-errcode";
+    public static final String FAILURE_HEADER = "delivery-failure";
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
 
@@ -37,8 +39,13 @@ public final class DeadLetters {
         this.meters = meters;
     }
 
-    /** Completes when the broker acknowledged the dead letter; errors when it could not be written. */
-    public Mono<Void> undeliverable(FinishedReply reply, DeliveryChannel channel, String reason, @Nullable Integer errcode) {
+    /**
+     * Completes when the broker acknowledged the dead letter; errors when it could not be written.
+     *
+     * @param reason secret-free explanation, the header {@code kafka_dlt-exception-message}
+     */
+    public Mono<Void> undeliverable(FinishedReply reply, DeliveryChannel channel, DeliveryFailure failure, String reason,
+                                    @Nullable Integer errcode) {
         String topic = reply.sourceTopic() + TopicSpec.DEAD_LETTER_SUFFIX;
         var record = new ProducerRecord<String, Object>(topic, reply.streamId(), reply.source());
         Headers headers = record.headers();
@@ -46,13 +53,14 @@ public final class DeadLetters {
         put(headers, KafkaHeaders.DLT_EXCEPTION_FQCN, DeliveryFailedException.class.getName());
         put(headers, KafkaHeaders.DLT_EXCEPTION_MESSAGE, reason);
         put(headers, CHANNEL_HEADER, channel.name());
+        put(headers, FAILURE_HEADER, failure.name());
         put(headers, EventHeaders.TRACE_ID, reply.traceId());
         if (errcode != null) {
             put(headers, ERRCODE_HEADER, errcode.toString());
         }
         meters.counter("responder.dlt", "topic", topic, "cause", "delivery").increment();
-        log.warn("dead-lettered undeliverable reply streamId={} botId={} channel={} errcode={} reason={}",
-                reply.streamId(), reply.botId(), channel, errcode, reason);
+        log.warn("dead-lettered undeliverable reply streamId={} botId={} channel={} failure={} errcode={} reason={}",
+                reply.streamId(), reply.botId(), channel, failure, errcode, reason);
         return Mono.fromFuture(() -> kafka.send(record))
                 // send() may block for metadata; never on the producer's own network thread (where the
                 // previous record's future completes), which would wait for itself until max.block.ms

@@ -8,12 +8,14 @@ import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.schemas.event.DeliveryChannel;
+import io.wecomrelay.schemas.event.DeliveryFailure;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
 import io.wecomrelay.schemas.event.DeliveryRecorded;
 import io.wecomrelay.schemas.event.EventHeaders;
 import io.wecomrelay.schemas.event.EventMeta;
 import io.wecomrelay.schemas.topic.Topics;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -43,12 +45,23 @@ public final class DeliveryRecorder {
      * the caller leaves the job unacknowledged and tries again later.
      */
     public Mono<Void> record(FinishedReply reply, PartAttempt attempt, DeliveryOutcome outcome, SendResult result) {
+        return publish(reply, attempt, outcome, result, null);
+    }
+
+    /** Records that the reply is given up for good, and why; errors like {@link #record}. */
+    public Mono<Void> recordFailed(FinishedReply reply, PartAttempt attempt, SendResult result, DeliveryFailure reason) {
+        return publish(reply, attempt, DeliveryOutcome.FAILED, result, reason);
+    }
+
+    private Mono<Void> publish(FinishedReply reply, PartAttempt attempt, DeliveryOutcome outcome, SendResult result,
+                               @Nullable DeliveryFailure reason) {
         var event = new DeliveryRecorded(new EventMeta(ids.get(), reply.traceId(), clock.instant()), reply.botId(),
                 reply.streamId(), attempt.channel(), attempt.part(), attempt.parts(), attempt.attempt(), outcome,
-                result.errcode(), result.detail());
+                result.errcode(), result.detail(), reason);
         meters.counter("responder.deliveries", "channel", name(attempt.channel()), "outcome", name(outcome)).increment();
-        log.info("delivery streamId={} botId={} channel={} part={}/{} attempt={} outcome={} errcode={}", reply.streamId(),
-                reply.botId(), attempt.channel(), attempt.part(), attempt.parts(), attempt.attempt(), outcome, result.errcode());
+        log.info("delivery streamId={} botId={} channel={} part={}/{} attempt={} outcome={} errcode={} reason={}",
+                reply.streamId(), reply.botId(), attempt.channel(), attempt.part(), attempt.parts(), attempt.attempt(),
+                outcome, result.errcode(), reason);
         var record = new ProducerRecord<String, Object>(Topics.DELIVERIES.name(), reply.streamId(), event);
         record.headers().add(EventHeaders.TRACE_ID, reply.traceId().getBytes(StandardCharsets.UTF_8));
         record.headers().add(EventHeaders.EVENT_TYPE, DeliveryRecorded.TYPE.getBytes(StandardCharsets.UTF_8));

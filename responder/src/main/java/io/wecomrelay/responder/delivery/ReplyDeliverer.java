@@ -5,15 +5,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Function;
 
 import io.wecomrelay.responder.delivery.DeliveryRecorder.PartAttempt;
 import io.wecomrelay.responder.text.ContentCap;
 import io.wecomrelay.responder.text.MarkdownSplitter;
 import io.wecomrelay.schemas.bot.BotConfig;
+import io.wecomrelay.schemas.bot.ReplyMode;
 import io.wecomrelay.schemas.bot.Secret;
 import io.wecomrelay.schemas.event.DeliveryChannel;
+import io.wecomrelay.schemas.event.DeliveryFailure;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
+import io.wecomrelay.schemas.outbound.OutboundVerdict;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -22,10 +26,12 @@ import reactor.core.publisher.Mono;
 /**
  * Delivers one finished reply: one markdown POST to the message's {@code response_url}, or the reply
  * split into parts of at most {@value #WEBHOOK_MAX_BYTES} bytes posted in order to the bot's group
- * webhook. Each send first takes a rate-limit permit and asks the {@link DeliveryRun} whether it may
- * still send; transient failures are retried per {@link RetryPolicy}; a permanent failure, exhausted
- * retries or an expired response_url stop the remaining parts and send the reply to the dead-letter
- * topic. Every attempt is recorded; parts an earlier run of the same job already sent are not sent again.
+ * webhook. A response_url the outbound policy refuses is given up before anything else. Each send
+ * first takes a rate-limit permit and asks the {@link DeliveryRun} whether it may still send; transient
+ * failures are retried per {@link RetryPolicy}; a permanent failure, exhausted retries or an expired
+ * response_url stop the remaining parts and send the reply to the dead-letter topic. Every attempt is
+ * recorded, a given-up reply with its {@link DeliveryFailure}; parts an earlier run of the same job
+ * already sent are not sent again.
  */
 public final class ReplyDeliverer {
 
@@ -73,16 +79,30 @@ public final class ReplyDeliverer {
         };
     }
 
+    /**
+     * Gives a reply up without trying it (the outbox's limits): recorded {@code FAILED} with the reason and
+     * dead-lettered, like any reply that cannot be delivered. Errors like {@link #deliver}.
+     */
+    public Mono<DeliveryOutcome> giveUp(FinishedReply reply, BotConfig bot, DeliveryFailure failure, String detail) {
+        var channel = bot.replyMode() == ReplyMode.WEBHOOK ? DeliveryChannel.WEBHOOK : DeliveryChannel.RESPONSE_URL;
+        return refuse(reply, channel, failure, detail);
+    }
+
     private Mono<DeliveryOutcome> toResponseUrl(FinishedReply reply, DeliveryRun run) {
         String url = reply.route().responseUrl();
         if (url == null || url.isBlank()) {
-            return refuse(reply, DeliveryChannel.RESPONSE_URL, "message carried no response_url");
+            return refuse(reply, DeliveryChannel.RESPONSE_URL, DeliveryFailure.NO_TARGET, "message carried no response_url");
         }
-        URI target = URI.create(url);
+        // whoever has one bot's Token and EncodingAESKey can sign any response_url: only listed hosts get a request
+        OutboundVerdict target = client.check(url);
+        if (!target.isAllowed()) {
+            return refuse(reply, DeliveryChannel.RESPONSE_URL, DeliveryFailure.REFUSED_URL, "response_url refused: " + target.code());
+        }
+        URI uri = Objects.requireNonNull(target.uri());
         String content = ContentCap.cap(reply.content(), RESPONSE_URL_MAX_BYTES, settings.truncatedNote());
         return sendParts(reply, DeliveryChannel.RESPONSE_URL, List.of(content), run,
-                text -> expired(reply) ? Mono.just(new SendResult(SendResult.Kind.PERMANENT, null, "response_url expired"))
-                        : client.toResponseUrl(target, text));
+                text -> expired(reply) ? Mono.just(SendResult.givenUp(DeliveryFailure.URL_EXPIRED, "response_url expired"))
+                        : client.toResponseUrl(uri, text));
     }
 
     /** Checked before every attempt: waiting for permits and retries must not outlive the URL. */
@@ -93,7 +113,7 @@ public final class ReplyDeliverer {
 
     private Mono<DeliveryOutcome> toWebhook(FinishedReply reply, @Nullable Secret key, DeliveryRun run) {
         if (key == null) {
-            return refuse(reply, DeliveryChannel.WEBHOOK, "bot has no webhook key");
+            return refuse(reply, DeliveryChannel.WEBHOOK, DeliveryFailure.NO_TARGET, "bot has no webhook key");
         }
         List<String> parts = MarkdownSplitter.split(reply.content(), WEBHOOK_MAX_BYTES);
         return sendParts(reply, DeliveryChannel.WEBHOOK, parts, run, text -> client.toWebhook(key, text));
@@ -102,7 +122,7 @@ public final class ReplyDeliverer {
     private Mono<DeliveryOutcome> sendParts(FinishedReply reply, DeliveryChannel channel, List<String> parts,
                                             DeliveryRun run, Function<String, Mono<SendResult>> send) {
         if (reply.content().isBlank()) {
-            return refuse(reply, channel, "empty reply");
+            return refuse(reply, channel, DeliveryFailure.EMPTY_REPLY, "empty reply");
         }
         return Flux.range(0, parts.size())
                 .concatMap(i -> sendPart(reply, new PartAttempt(channel, i + 1, parts.size(), 1), parts.get(i), run, send))
@@ -135,10 +155,11 @@ public final class ReplyDeliverer {
                                 .then(Mono.delay(settings.retry().backoff(attempt.attempt())))
                                 .then(Mono.defer(() -> attempt(reply, attempt.next(), text, run, send)));
                     }
+                    DeliveryFailure failure = result.failure() != null ? result.failure() : DeliveryFailure.RETRIES_EXHAUSTED;
                     String reason = (result.kind() == SendResult.Kind.TRANSIENT ? "retries exhausted: " : "permanent: ")
                             + result.detail();
-                    return recorder.record(reply, attempt, DeliveryOutcome.FAILED, result)
-                            .then(deadLetters.undeliverable(reply, attempt.channel(), reason, result.errcode()))
+                    return recorder.recordFailed(reply, attempt, result, failure)
+                            .then(deadLetters.undeliverable(reply, attempt.channel(), failure, reason, result.errcode()))
                             .thenReturn(false);
                 });
     }
@@ -149,11 +170,11 @@ public final class ReplyDeliverer {
                 .thenReturn(true);
     }
 
-    /** A reply that cannot even be attempted: recorded as failed part 1 and dead-lettered. */
-    private Mono<DeliveryOutcome> refuse(FinishedReply reply, DeliveryChannel channel, String reason) {
-        var result = new SendResult(SendResult.Kind.PERMANENT, null, reason);
-        return recorder.record(reply, new PartAttempt(channel, 1, 1, 1), DeliveryOutcome.FAILED, result)
-                .then(deadLetters.undeliverable(reply, channel, reason, null))
+    /** A reply that is not even attempted: recorded as failed part 1 and dead-lettered. */
+    private Mono<DeliveryOutcome> refuse(FinishedReply reply, DeliveryChannel channel, DeliveryFailure failure, String reason) {
+        var result = SendResult.givenUp(failure, reason);
+        return recorder.recordFailed(reply, new PartAttempt(channel, 1, 1, 1), result, failure)
+                .then(deadLetters.undeliverable(reply, channel, failure, reason, null))
                 .thenReturn(DeliveryOutcome.FAILED);
     }
 }

@@ -5,35 +5,63 @@ import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
 import io.wecomrelay.schemas.bot.Secret;
+import io.wecomrelay.schemas.event.DeliveryFailure;
 import io.wecomrelay.schemas.event.EventSerde;
+import io.wecomrelay.schemas.outbound.OutboundPolicy;
+import io.wecomrelay.schemas.outbound.OutboundVerdict;
+import io.wecomrelay.support.outbound.GuardedHttpClient;
+import io.wecomrelay.support.outbound.OutboundRefusedException;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * Posts markdown to WeCom's send APIs: a message's {@code response_url} and the group webhook
- * {@code {base}/cgi-bin/webhook/send?key=KEY}. Never logs or reports URLs, keys or content.
+ * {@code {base}/cgi-bin/webhook/send?key=KEY}. Every request goes through a {@link GuardedHttpClient}:
+ * a response_url is checked against the {@link OutboundPolicy} before any request ({@link #check}),
+ * and every address is checked again right before connecting, so a listed name that resolves to an
+ * internal address gets no request either. Never logs or reports URLs, keys or content.
  */
 public final class WeComClient {
 
     private static final int MAX_DETAIL = 200;
 
     private final WebClient http;
+    private final OutboundPolicy policy;
     private final URI apiBase;
     private final Duration timeout;
 
-    public WeComClient(WebClient http, URI apiBase, Duration timeout) {
-        this.http = http;
+    /**
+     * @param http    the Reactor Netty client to guard (pool, resolver); redirects and proxies are turned off
+     * @param apiBase WeCom's API base; must be allowed by {@code policy}, else nothing could be sent
+     */
+    public WeComClient(HttpClient http, OutboundPolicy policy, URI apiBase, Duration timeout) {
+        if (!policy.check(apiBase.resolve("/cgi-bin/webhook/send").toString()).isAllowed()) {
+            throw new IllegalArgumentException("the WeCom API base URL (" + apiBase.getScheme() + "://"
+                    + apiBase.getRawAuthority() + ") is not on the allow-list " + policy.entries());
+        }
+        this.http = WebClient.builder()
+                .clientConnector(new ReactorClientHttpConnector(GuardedHttpClient.guard(http, policy)))
+                .build();
+        this.policy = policy;
         this.apiBase = apiBase;
         this.timeout = timeout;
     }
 
+    /** Whether a message's response_url may be requested at all; only an allowed one is passed to {@link #toResponseUrl}. */
+    public OutboundVerdict check(String responseUrl) {
+        return policy.check(responseUrl);
+    }
+
+    /** @param responseUrl the URI of an allowed {@link #check} verdict */
     public Mono<SendResult> toResponseUrl(URI responseUrl, String markdown) {
         return post(responseUrl, markdown);
     }
@@ -48,8 +76,18 @@ public final class WeComClient {
         return http.post().uri(uri).contentType(MediaType.APPLICATION_JSON).bodyValue(body(markdown))
                 .exchangeToMono(WeComClient::classify)
                 .timeout(timeout)
-                .onErrorResume(e -> Mono.just(new SendResult(SendResult.Kind.TRANSIENT, null,
-                        e instanceof TimeoutException ? "timeout" : "transport error " + e.getClass().getSimpleName())));
+                .onErrorResume(e -> Mono.just(failed(e)));
+    }
+
+    /** Only the exception type, or the refusal's code: transport exceptions carry the URL in their messages. */
+    private static SendResult failed(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof OutboundRefusedException refused) {
+                return SendResult.givenUp(DeliveryFailure.REFUSED_URL, "refused before connecting: " + refused.refusal().code());
+            }
+        }
+        return new SendResult(SendResult.Kind.TRANSIENT, null,
+                e instanceof TimeoutException ? "timeout" : "transport error " + Causes.describe(e));
     }
 
     static String body(String markdown) {
@@ -60,12 +98,8 @@ public final class WeComClient {
     }
 
     private static Mono<SendResult> classify(ClientResponse response) {
-        int status = response.statusCode().value();
-        if (response.statusCode().is5xxServerError()) {
-            return response.releaseBody().thenReturn(new SendResult(SendResult.Kind.TRANSIENT, null, "HTTP " + status));
-        }
         if (!response.statusCode().is2xxSuccessful()) {
-            return response.releaseBody().thenReturn(new SendResult(SendResult.Kind.PERMANENT, null, "HTTP " + status));
+            return response.releaseBody().thenReturn(SendResult.ofHttpStatus(response.statusCode().value()));
         }
         return response.bodyToMono(String.class).defaultIfEmpty("").map(WeComClient::parse);
     }
@@ -77,7 +111,7 @@ public final class WeComClient {
             if (errcode == null || !errcode.isIntegralNumber()) {
                 return new SendResult(SendResult.Kind.PERMANENT, null, "answer without errcode");
             }
-            String errmsg = answer.path("errmsg").asString("");
+            String errmsg = Causes.withoutUrls(answer.path("errmsg").asString(""));
             return SendResult.ofErrcode(errcode.asInt(), errmsg.length() > MAX_DETAIL ? errmsg.substring(0, MAX_DETAIL) : errmsg);
         } catch (JacksonException e) {
             return new SendResult(SendResult.Kind.PERMANENT, null, "answer is not JSON");

@@ -1,23 +1,27 @@
 package io.wecomrelay.responder.outbox;
 
+import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.responder.delivery.DeliveryRun;
 import io.wecomrelay.responder.delivery.FinishedReply;
 import io.wecomrelay.responder.delivery.ReplyDeliverer;
 import io.wecomrelay.schemas.bot.BotConfig;
+import io.wecomrelay.schemas.event.DeliveryFailure;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * Runs one delivery job: reads it, loads what earlier runs did, delivers (which records every attempt
- * and dead-letters a failure), and only then acknowledges the job. A run that errors (lease lost, Redis
- * or broker unreachable) leaves the job pending; it runs again, skipping the parts WeCom already accepted,
- * or only acknowledging when an earlier run already recorded the outcome.
+ * Runs one delivery job: reads it, loads what earlier runs did, gives it up when it breaks the outbox's
+ * {@link OutboxLimits} or else delivers (which records every attempt and dead-letters a failure), and
+ * only then acknowledges the job. A run that errors (lease lost, Redis or broker unreachable) leaves the
+ * job pending; it runs again, skipping the parts WeCom already accepted, or only acknowledging when an
+ * earlier run already recorded the outcome.
  */
 public final class OutboxJobRunner {
 
@@ -28,17 +32,22 @@ public final class OutboxJobRunner {
     private final ReplyDeliverer deliverer;
     private final MeterRegistry meters;
     private final OutboxSettings settings;
+    private final OutboxLimits limits;
+    private final Clock clock;
 
     public OutboxJobRunner(RedisOutbox outbox, DeliveryStates states, ReplyDeliverer deliverer, MeterRegistry meters,
-                           OutboxSettings settings) {
+                           OutboxSettings settings, OutboxLimits limits, Clock clock) {
         this.outbox = outbox;
         this.states = states;
         this.deliverer = deliverer;
         this.meters = meters;
         this.settings = settings;
+        this.limits = limits;
+        this.clock = clock;
     }
 
-    Mono<Void> run(BotConfig bot, BotLease lease, OutboxEntry entry) {
+    /** @param backlog jobs in the bot's outbox, this one included, for the depth limit */
+    Mono<Void> run(BotConfig bot, BotLease lease, OutboxEntry entry, long backlog) {
         FinishedReply reply;
         try {
             reply = entry.reply();
@@ -49,9 +58,25 @@ public final class OutboxJobRunner {
             return outbox.bury(bot.id(), entry, String.valueOf(e.getMessage()));
         }
         return states.load(reply.streamId())
-                .flatMap(earlier -> earlier.done() != null ? Mono.just(earlier.done())
-                        : deliverer.deliver(reply, bot, new Run(reply, earlier.parts(), lease)))
+                .flatMap(earlier -> {
+                    if (earlier.done() != null) {
+                        return Mono.just(earlier.done());
+                    }
+                    // a job an earlier run started is finished: its first parts are already in the chat
+                    Optional<DeliveryFailure> dropped = earlier.parts().isEmpty()
+                            ? limits.judge(reply.created(), backlog, clock.instant()) : Optional.empty();
+                    return dropped.isPresent() ? drop(bot, reply, dropped.get(), backlog)
+                            : deliverer.deliver(reply, bot, new Run(reply, earlier.parts(), lease));
+                })
                 .flatMap(outcome -> complete(bot, entry, reply, outcome));
+    }
+
+    private Mono<DeliveryOutcome> drop(BotConfig bot, FinishedReply reply, DeliveryFailure failure, long backlog) {
+        String reason = failure.name().toLowerCase(Locale.ROOT);
+        log.warn("delivery job given up botId={} streamId={} reason={} backlog={}", bot.id(), reply.streamId(), reason,
+                backlog);
+        return deliverer.giveUp(reply, bot, failure, limits.detail(failure))
+                .doOnNext(outcome -> meters.counter("responder.outbox.dropped", "bot", bot.id(), "reason", reason).increment());
     }
 
     void reclaimed(String botId, long jobs) {

@@ -30,6 +30,11 @@ public record OutboxKeys(String prefix, String group) {
         return prefix + "outbox-dead:" + botId;
     }
 
+    /** Held for a window by the bot's last queued rate-limit notice: its stream id, with a TTL. */
+    public String notice(String botId) {
+        return prefix + "notice:" + botId;
+    }
+
     /** The delivery state of one stream: {@code queued}, {@code part:N}, {@code done}. */
     public String state(String streamId) {
         return prefix + "delivery:" + streamId;

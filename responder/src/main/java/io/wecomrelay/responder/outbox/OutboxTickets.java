@@ -10,24 +10,30 @@ import io.wecomrelay.schemas.bot.BotRegistry;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.RelayEvent;
 
-/** Tickets into the bot's outbox for bots that deliver actively; none for streaming or unknown bots. */
+/**
+ * Tickets into the bot's outbox for bots that deliver actively; none for streaming or unknown bots, and
+ * none for a rate-limit notice within the window of the bot's previous one ({@link RateLimitNotices}).
+ */
 public final class OutboxTickets implements DeliveryQueue {
 
     private final BotRegistry bots;
     private final OutboxKeys keys;
     private final Duration stateTtl;
+    private final RateLimitNotices notices;
     private final EventSerde<RelayEvent> serde = EventSerde.any();
 
-    public OutboxTickets(BotRegistry bots, OutboxKeys keys, Duration stateTtl) {
+    public OutboxTickets(BotRegistry bots, OutboxKeys keys, Duration stateTtl, RateLimitNotices notices) {
         this.bots = bots;
         this.keys = keys;
         this.stateTtl = stateTtl;
+        this.notices = notices;
     }
 
     @Override
     public Optional<DeliveryTicket> ticketFor(String sourceTopic, RelayEvent source) {
         return bots.find(source.botId())
                 .filter(bot -> !bot.replyMode().streams())
+                .filter(bot -> !RateLimitNotices.isNotice(source) || notices.mayQueue(bot.id(), source.streamId()))
                 .map(bot -> new DeliveryTicket(keys.outbox(bot.id()), keys.state(source.streamId()), sourceTopic,
                         json(sourceTopic, source), stateTtl));
     }

@@ -2,6 +2,7 @@ package io.wecomrelay.responder.outbox;
 
 import java.time.Duration;
 
+import io.wecomrelay.responder.delivery.Causes;
 import io.wecomrelay.responder.outbox.RedisOutbox.Poll;
 import io.wecomrelay.schemas.bot.BotConfig;
 import org.jspecify.annotations.Nullable;
@@ -56,7 +57,8 @@ final class OutboxWorker {
                 .subscribe();
         loop = Mono.defer(this::step)
                 .onErrorResume(e -> {
-                    log.warn("delivery step failed botId={} cause={}; again in {}", bot.id(), e.toString(),
+                    // the cause's type only: a message may carry a URL with its query
+                    log.warn("delivery step failed botId={} cause={}; again in {}", bot.id(), Causes.describe(e),
                             settings.errorBackoff());
                     return Mono.just(settings.errorBackoff());
                 })
@@ -105,9 +107,10 @@ final class OutboxWorker {
                 yield Mono.just(settings.pollInterval());
             }
             case BLOCKED, EMPTY -> Mono.just(settings.pollInterval());
-            case ENTRIES -> Flux.fromIterable(poll.entries())
+            // the jobs ahead of an entry are done (and deleted) by the time it runs
+            case ENTRIES -> Flux.fromIterable(poll.entries()).index()
                     .takeWhile(entry -> running && lease.heldFor(Duration.ZERO))
-                    .concatMap(entry -> jobs.run(bot, lease, entry))
+                    .concatMap(entry -> jobs.run(bot, lease, entry.getT2(), poll.length() - entry.getT1()))
                     .then(Mono.just(Duration.ZERO));
         };
     }

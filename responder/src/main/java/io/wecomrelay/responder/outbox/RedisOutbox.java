@@ -42,9 +42,10 @@ public final class RedisOutbox {
 
     /**
      * @param claimed jobs moved from other consumers to this one by this poll
+     * @param length  jobs in the outbox, {@code entries} included (only with {@link PollStatus#ENTRIES})
      * @param entries this consumer's jobs in id order (only with {@link PollStatus#ENTRIES})
      */
-    record Poll(PollStatus status, long claimed, List<OutboxEntry> entries) {
+    record Poll(PollStatus status, long claimed, long length, List<OutboxEntry> entries) {
         Poll {
             entries = List.copyOf(entries);
         }
@@ -101,11 +102,12 @@ public final class RedisOutbox {
     private static Poll toPoll(List<?> reply) {
         PollStatus status = PollStatus.valueOf(String.valueOf(reply.get(0)));
         long claimed = reply.get(1) instanceof Number number ? number.longValue() : 0;
+        long length = reply.get(2) instanceof Number number ? number.longValue() : 0;
         List<OutboxEntry> entries = new ArrayList<>();
-        for (int i = 2; i + 1 < reply.size(); i += 2) {
+        for (int i = 3; i + 1 < reply.size(); i += 2) {
             entries.add(new OutboxEntry(String.valueOf(reply.get(i)), fields(reply.get(i + 1))));
         }
-        return new Poll(status, claimed, entries);
+        return new Poll(status, claimed, length, entries);
     }
 
     private static Map<String, String> fields(@Nullable Object flat) {

@@ -1,23 +1,27 @@
 package io.wecomrelay.responder.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import io.wecomrelay.schemas.bot.Secret;
+import io.wecomrelay.schemas.event.DeliveryFailure;
+import io.wecomrelay.schemas.outbound.OutboundPolicy;
 import io.wecomrelay.sim.wecomapi.WeComApiSimulator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import reactor.netty.http.client.HttpClient;
 
-import org.springframework.web.reactive.function.client.WebClient;
-
-/** The HTTP client against the local simulator: how WeCom's answers are classified. */
+/** The HTTP client against the local simulator: how WeCom's answers are classified, and what it refuses. */
 class WeComClientTest {
 
     static final WeComApiSimulator WECOM = WeComApiSimulator.start(Clock.systemUTC(), 2, Duration.ofMinutes(1));
-    static final WeComClient CLIENT = new WeComClient(WebClient.builder().build(), URI.create(WECOM.baseUrl()), Duration.ofSeconds(5));
+    static final OutboundPolicy POLICY = OutboundPolicy.of(List.of(WECOM.baseUrl()));
+    static final WeComClient CLIENT = new WeComClient(HttpClient.create(), POLICY, URI.create(WECOM.baseUrl()), Duration.ofSeconds(5));
 
     @AfterAll
     static void stop() {
@@ -33,8 +37,8 @@ class WeComClientTest {
         assertThat(send(key, "二").kind()).isEqualTo(SendResult.Kind.DELIVERED);
         assertThat(send(key, "三")).extracting(SendResult::kind, SendResult::errcode)
                 .containsExactly(SendResult.Kind.TRANSIENT, WeComErrors.FREQUENCY_LIMIT);
-        assertThat(send(new Secret("unknown"), "x")).extracting(SendResult::kind, SendResult::errcode)
-                .containsExactly(SendResult.Kind.PERMANENT, WeComErrors.INVALID_WEBHOOK);
+        assertThat(send(new Secret("unknown"), "x")).extracting(SendResult::kind, SendResult::errcode, SendResult::failure)
+                .containsExactly(SendResult.Kind.PERMANENT, WeComErrors.INVALID_WEBHOOK, DeliveryFailure.REJECTED);
     }
 
     @Test
@@ -49,7 +53,7 @@ class WeComClientTest {
 
     @Test
     void treatsServerErrorsAndASecondUseOfAResponseUrlAsTheyAre() {
-        URI url = URI.create(WECOM.newResponseUrl());
+        URI url = allowed(WECOM.newResponseUrl());
         WECOM.failNext(1, 503);
 
         assertThat(CLIENT.toResponseUrl(url, "hi").block()).extracting(SendResult::kind, SendResult::detail)
@@ -59,10 +63,63 @@ class WeComClientTest {
     }
 
     @Test
+    void tooManyRequestsPassesAndOtherClientErrorsRepeat() {
+        URI url = allowed(WECOM.newResponseUrl());
+
+        WECOM.failNext(1, 429);
+        assertThat(CLIENT.toResponseUrl(url, "hi").block()).extracting(SendResult::kind, SendResult::detail)
+                .containsExactly(SendResult.Kind.TRANSIENT, "HTTP 429");
+        WECOM.failNext(1, 404);
+        assertThat(CLIENT.toResponseUrl(url, "hi").block()).extracting(SendResult::kind, SendResult::detail, SendResult::failure)
+                .containsExactly(SendResult.Kind.PERMANENT, "HTTP 404", DeliveryFailure.REJECTED);
+    }
+
+    @Test
     void treatsAnUnreachableServerAsTransient() {
-        var client = new WeComClient(WebClient.builder().build(), URI.create("http://127.0.0.1:9"), Duration.ofSeconds(2));
+        var client = new WeComClient(HttpClient.create(), OutboundPolicy.of(List.of("http://127.0.0.1:9")),
+                URI.create("http://127.0.0.1:9"), Duration.ofSeconds(2));
 
         assertThat(client.toWebhook(new Secret("k"), "x").block().kind()).isEqualTo(SendResult.Kind.TRANSIENT);
+    }
+
+    @Test
+    void checksResponseUrlsAgainstTheAllowList() {
+        assertThat(CLIENT.check(WECOM.newResponseUrl()).isAllowed()).isTrue();
+        assertThat(CLIENT.check("https://qyapi.weixin.qq.com/cgi-bin/aibot/response?response_code=x").code())
+                .isEqualTo("host_not_allowed");
+        assertThat(CLIENT.check("http://[::1]:" + URI.create(WECOM.baseUrl()).getPort() + "/x").code())
+                .isEqualTo("forbidden_address");
+    }
+
+    /** A listed name that resolves to an internal address: refused before connecting, and for good. */
+    @Test
+    void refusesAListedNameThatResolvesToLoopbackBeforeConnecting() {
+        int port = URI.create(WECOM.baseUrl()).getPort();
+        int answersBefore = WECOM.answers().size();
+        var client = new WeComClient(HttpClient.create(), OutboundPolicy.of(List.of("http://localhost:" + port)),
+                URI.create("http://localhost:" + port), Duration.ofSeconds(5));
+        WECOM.addWebhookKey("k3");
+
+        SendResult result = client.toWebhook(new Secret("k3"), "x").block();
+
+        assertThat(result).extracting(SendResult::kind, SendResult::failure, SendResult::detail)
+                .containsExactly(SendResult.Kind.PERMANENT, DeliveryFailure.REFUSED_URL,
+                        "refused before connecting: forbidden_address");
+        assertThat(WECOM.answers()).hasSize(answersBefore);
+    }
+
+    @Test
+    void anApiBaseThatIsNotAllowedIsAConfigurationError() {
+        assertThatThrownBy(() -> new WeComClient(HttpClient.create(), OutboundPolicy.of(List.of("qyapi.weixin.qq.com")),
+                URI.create(WECOM.baseUrl()), Duration.ofSeconds(5)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("allow-list");
+    }
+
+    private static URI allowed(String url) {
+        var verdict = CLIENT.check(url);
+        assertThat(verdict.isAllowed()).isTrue();
+        return verdict.uri();
     }
 
     private static SendResult send(Secret key, String markdown) {

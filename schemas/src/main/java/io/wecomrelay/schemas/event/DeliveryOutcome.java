@@ -6,6 +6,6 @@ public enum DeliveryOutcome {
     DELIVERED,
     /** A transient failure (45009, 5xx, network); another attempt follows. */
     RETRYING,
-    /** A permanent failure or retries exhausted; the reply went to the dead-letter topic. */
+    /** Given up for good ({@link DeliveryFailure} says why); the reply went to the dead-letter topic. */
     FAILED
 }

@@ -12,11 +12,13 @@ import org.jspecify.annotations.Nullable;
  * @param parts   number of parts of the whole reply
  * @param attempt 1-based attempt number for this part
  * @param errcode WeCom's errcode when it answered, otherwise null
- * @param detail  a secret-free explanation (never the reply text)
+ * @param detail  a secret-free explanation (never the reply text or a URL)
+ * @param reason  why the reply was not delivered; set on {@link DeliveryOutcome#FAILED} records only
+ *                (records written before it existed have none)
  */
 public record DeliveryRecorded(EventMeta meta, String botId, String streamId, DeliveryChannel channel,
                                int part, int parts, int attempt, DeliveryOutcome outcome,
-                               @Nullable Integer errcode, String detail)
+                               @Nullable Integer errcode, String detail, @Nullable DeliveryFailure reason)
         implements RelayEvent {
 
     public static final String TYPE = "delivery-recorded.v1";
@@ -31,5 +33,14 @@ public record DeliveryRecorded(EventMeta meta, String botId, String streamId, De
         if (part < 1 || parts < part || attempt < 1) {
             throw new IllegalArgumentException("part/parts/attempt out of range: " + part + "/" + parts + "/" + attempt);
         }
+        if (reason != null && outcome != DeliveryOutcome.FAILED) {
+            throw new IllegalArgumentException("only a FAILED delivery has a reason");
+        }
+    }
+
+    /** An attempt that did not fail for good: no reason. */
+    public DeliveryRecorded(EventMeta meta, String botId, String streamId, DeliveryChannel channel, int part, int parts,
+                            int attempt, DeliveryOutcome outcome, @Nullable Integer errcode, String detail) {
+        this(meta, botId, streamId, channel, part, parts, attempt, outcome, errcode, detail, null);
     }
 }

@@ -37,6 +37,16 @@ class EventSerdeTest {
     }
 
     @Test
+    void aDeliveryRecordWrittenBeforeItHadAReasonStillReads() {
+        String json = json(Events.delivery("bot-1", "m")).replace(",\"reason\":null", "");
+
+        DeliveryRecorded read = EventSerde.of(DeliveryRecorded.class).deserialize("t", json.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(json).doesNotContain("reason");
+        assertThat(read).isEqualTo(Events.delivery("bot-1", "m"));
+    }
+
+    @Test
     void unknownTypeIsADistinctErrorForTheDeadLetterTopic() {
         String json = json(Events.received("bot-1", "m", Events.T0)).replace("message-received.v1", "message-received.v9");
 

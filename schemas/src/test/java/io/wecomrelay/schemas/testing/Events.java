@@ -9,6 +9,7 @@ import io.wecomrelay.schemas.event.ChunkError;
 import io.wecomrelay.schemas.event.ChunkKind;
 import io.wecomrelay.schemas.event.Decision;
 import io.wecomrelay.schemas.event.DeliveryChannel;
+import io.wecomrelay.schemas.event.DeliveryFailure;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
 import io.wecomrelay.schemas.event.DeliveryRecorded;
 import io.wecomrelay.schemas.event.EventMeta;
@@ -79,5 +80,11 @@ public final class Events {
     public static DeliveryRecorded delivery(String botId, String msgId) {
         return new DeliveryRecorded(meta(T0), botId, StreamIds.of(botId, msgId), DeliveryChannel.WEBHOOK, 1, 2, 1,
                 DeliveryOutcome.DELIVERED, 0, "ok");
+    }
+
+    /** A reply given up for good: the outbound policy refused its response_url. */
+    public static DeliveryRecorded failedDelivery(String botId, String msgId) {
+        return new DeliveryRecorded(meta(T0), botId, StreamIds.of(botId, msgId), DeliveryChannel.RESPONSE_URL, 1, 1, 1,
+                DeliveryOutcome.FAILED, null, "response_url refused: forbidden_address", DeliveryFailure.REFUSED_URL);
     }
 }

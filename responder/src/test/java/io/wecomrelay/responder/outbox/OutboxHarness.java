@@ -1,0 +1,261 @@
+package io.wecomrelay.responder.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.wecomrelay.responder.TestRedis;
+import io.wecomrelay.responder.TopicReader;
+import io.wecomrelay.responder.delivery.DeadLetters;
+import io.wecomrelay.responder.delivery.DeliveryRecorder;
+import io.wecomrelay.responder.delivery.RedisRateLimiter;
+import io.wecomrelay.responder.delivery.ReplyDeliverer;
+import io.wecomrelay.responder.delivery.RetryPolicy;
+import io.wecomrelay.responder.delivery.WeComClient;
+import io.wecomrelay.responder.materialize.RedisStreamStateStore;
+import io.wecomrelay.schemas.bot.BotRegistry;
+import io.wecomrelay.schemas.bot.BotRegistryLoader;
+import io.wecomrelay.schemas.event.DeliveryRecorded;
+import io.wecomrelay.schemas.event.EventSerde;
+import io.wecomrelay.schemas.event.InboundMessage;
+import io.wecomrelay.schemas.event.MessageRejected;
+import io.wecomrelay.schemas.event.RelayEvent;
+import io.wecomrelay.schemas.event.ReplyChunk;
+import io.wecomrelay.schemas.outbound.OutboundPolicy;
+import io.wecomrelay.schemas.stream.StreamStateKeys;
+import io.wecomrelay.schemas.topic.TopicSpec;
+import io.wecomrelay.schemas.topic.Topics;
+import io.wecomrelay.sim.wecomapi.WeComApiSimulator;
+import io.wecomrelay.sim.wecomapi.WeComApiSimulator.Message;
+import io.wecomrelay.testkit.TestInfrastructure;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import reactor.netty.http.client.HttpClient;
+
+import org.springframework.data.redis.connection.stream.Consumer;
+import org.springframework.data.redis.connection.stream.ReadOffset;
+import org.springframework.data.redis.connection.stream.StreamOffset;
+import org.springframework.data.redis.connection.stream.StreamReadOptions;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
+
+/**
+ * The outbox's real surroundings for tests: real Redis, the real broker and the WeCom send-API simulator
+ * limited to {@code permits} messages per {@code window} per key. Bots {@code bot-a} and {@code bot-b} are
+ * webhook bots with keys {@link #KEY_A} and {@link #KEY_B}, {@code bot-url} a response_url bot. Each test
+ * works under its own key prefix ({@link Scope}); each "instance" is the delivery side of one responder process.
+ */
+final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
+
+    static final String GROUP = "responder";
+    static final String KEY_A = "key-a-" + UUID.randomUUID();
+    static final String KEY_B = "key-b-" + UUID.randomUUID();
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static final String NOTE = "\n\n（已截断）";
+    static final OutboxLimits NO_LIMITS = new OutboxLimits(Duration.ofHours(1), 10_000);
+
+    final int permits;
+    final Duration window;
+    WeComApiSimulator wecom;
+    TestRedis redis;
+    StringRedisTemplate template;
+    KafkaTemplate<String, Object> kafka;
+    BotRegistry bots;
+    RedisStreamStateStore store;
+
+    /** Started before a test class's tests, closed after them ({@code @RegisterExtension static}). */
+    OutboxHarness(int permits, Duration window) {
+        this.permits = permits;
+        this.window = window;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        wecom = WeComApiSimulator.start(Clock.systemUTC(), permits, window);
+        wecom.addWebhookKey(KEY_A);
+        wecom.addWebhookKey(KEY_B);
+        redis = new TestRedis();
+        template = redis.template();
+        TestInfrastructure.createTopics(1, Topics.DELIVERIES.name(), Topics.CHUNKS.deadLetter().name(),
+                Topics.REJECTED.deadLetter().name());
+        Map<Class<?>, Serializer<?>> byType = Map.of(byte[].class, new ByteArraySerializer(), RelayEvent.class, EventSerde.any());
+        kafka = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers()),
+                new StringSerializer(), new DelegatingByTypeSerializer(byType, true)));
+        bots = new BotRegistryLoader(name -> null).load(botsFile());
+        store = new RedisStreamStateStore(redis.reactive(), Clock.systemUTC(), Duration.ofMinutes(10),
+                StreamStateKeys.MAX_CONTENT_BYTES, NOTE);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        kafka.destroy();
+        redis.close();
+        wecom.close();
+    }
+
+    /** A fresh key prefix: what one test writes and reads. */
+    Scope scope() {
+        return new Scope(new OutboxKeys("test-outbox-" + UUID.randomUUID() + ":", GROUP), Duration.ofMinutes(1));
+    }
+
+    /** Every delivery record of the stream on {@code wecom.deliveries} so far. */
+    static List<DeliveryRecorded> deliveries(String streamId) {
+        return deliveries(Set.of(streamId)).getOrDefault(streamId, List.of());
+    }
+
+    /** Every delivery record of these streams on {@code wecom.deliveries} so far, by stream id, in one read. */
+    static Map<String, List<DeliveryRecorded>> deliveries(Set<String> streamIds) {
+        EventSerde<RelayEvent> serde = EventSerde.any();
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.all(Topics.DELIVERIES.name(),
+                record -> streamIds.contains(record.key()));
+        return records.stream().map(record -> (DeliveryRecorded) serde.deserialize(record.topic(), record.value()))
+                .collect(Collectors.groupingBy(DeliveryRecorded::streamId));
+    }
+
+    /** The dead letters of the stream on {@code topic}'s dead-letter topic so far. */
+    static List<ConsumerRecord<String, byte[]>> deadLetters(TopicSpec topic, String streamId) {
+        return TopicReader.all(topic.deadLetter().name(), record -> streamId.equals(record.key()));
+    }
+
+    List<String> messagesOf(String key, String marker) {
+        return wecom.messagesTo(key).stream().map(Message::content).filter(content -> content.contains(marker)).toList();
+    }
+
+    /** The simulator's target of a response_url: its response code. */
+    static String code(String responseUrl) {
+        return responseUrl.substring(responseUrl.indexOf('=') + 1);
+    }
+
+    static MessageRejected withResponseUrl(MessageRejected rejected, String url) {
+        InboundMessage original = rejected.message();
+        var message = new InboundMessage(original.msgId(), original.msgType(), null, original.chatType(), null,
+                original.userId(), url, original.body());
+        return new MessageRejected(rejected.meta(), rejected.botId(), rejected.streamId(), message,
+                rejected.receivedAt(), rejected.reason(), rejected.detail(), rejected.decision());
+    }
+
+    private static Path botsFile() throws IOException {
+        String common = "    token: tok\n    aes-key: abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG\n"
+                + "    dify: { base-url: http://127.0.0.1:9/v1, api-key: k }\n";
+        String yaml = "bots:\n"
+                + "  - id: bot-a\n" + common + "    reply-mode: webhook\n    webhook-key: " + KEY_A + "\n"
+                + "  - id: bot-b\n" + common + "    reply-mode: webhook\n    webhook-key: " + KEY_B + "\n"
+                + "  - id: bot-url\n" + common + "    reply-mode: response_url\n";
+        Path file = Files.createTempFile("bots", ".yaml");
+        Files.writeString(file, yaml, StandardCharsets.UTF_8);
+        file.toFile().deleteOnExit();
+        return file;
+    }
+
+    /** One test's keys, and how its instances are set up. */
+    final class Scope {
+
+        final OutboxKeys keys;
+        final Duration noticeWindow;
+        final SimpleMeterRegistry ticketMeters = new SimpleMeterRegistry();
+
+        private Scope(OutboxKeys keys, Duration noticeWindow) {
+            this.keys = keys;
+            this.noticeWindow = noticeWindow;
+        }
+
+        Scope withNoticeWindow(Duration window) {
+            return new Scope(keys, window);
+        }
+
+        OutboxTickets tickets() {
+            return new OutboxTickets(bots, keys, Duration.ofHours(1),
+                    new RateLimitNotices(redis.reactive(), keys, noticeWindow, ticketMeters));
+        }
+
+        void queue(ReplyChunk last) {
+            store.foldAndQueue(last, tickets().ticketFor(Topics.CHUNKS.name(), last).orElseThrow());
+        }
+
+        void queue(MessageRejected rejected) {
+            store.rejectAndQueue(rejected, "无权使用", tickets().ticketFor(Topics.REJECTED.name(), rejected).orElseThrow());
+        }
+
+        boolean drained(String botId) {
+            Long length = template.opsForStream().size(keys.outbox(botId));
+            return length != null && length == 0;
+        }
+
+        /** An instance that held the lease, read the bot's jobs into its pending list and died. */
+        void diedAfterReading(String botId, String consumer) {
+            template.opsForValue().set(keys.lease(botId), consumer, Duration.ofMillis(1_500));
+            template.opsForStream().createGroup(keys.outbox(botId), ReadOffset.from("0"), GROUP);
+            var read = template.opsForStream().read(Consumer.from(GROUP, consumer), StreamReadOptions.empty().count(10),
+                    StreamOffset.create(keys.outbox(botId), ReadOffset.lastConsumed()));
+            assertThat(read).isNotEmpty();
+        }
+
+        /** A client of the simulator as an instance has it. */
+        WeComClient client(List<String> allowedHosts) {
+            return new WeComClient(HttpClient.create(), OutboundPolicy.of(allowedHosts), URI.create(wecom.baseUrl()),
+                    Duration.ofSeconds(1));
+        }
+
+        Instance instance(String name) {
+            return instance(name, List.of(wecom.baseUrl()), NO_LIMITS);
+        }
+
+        Instance instance(String name, List<String> allowedHosts, OutboxLimits limits) {
+            var clock = Clock.systemUTC();
+            var meters = new SimpleMeterRegistry();
+            var outbox = new RedisOutbox(redis.reactive(), keys);
+            var states = new DeliveryStates(redis.reactive(), keys, Duration.ofHours(1));
+            var limiter = new RedisRateLimiter(redis.reactive(), clock, UUID::randomUUID, keys.prefix() + "rate:", permits,
+                    window.plusMillis(100), meters);
+            var deliverer = new ReplyDeliverer(client(allowedHosts), limiter,
+                    new DeliveryRecorder(kafka, clock, UUID::randomUUID, meters), new DeadLetters(kafka, meters), clock,
+                    new ReplyDeliverer.Settings(new RetryPolicy(4, Duration.ofMillis(100), 2.0, Duration.ofMillis(500)),
+                            Duration.ofHours(1), NOTE));
+            String consumer = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+            var settings = new OutboxSettings(consumer, Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofMillis(50),
+                    10, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(5));
+            var delivery = new OutboxDelivery(bots, outbox,
+                    new OutboxJobRunner(outbox, states, deliverer, meters, settings, limits, clock), clock, settings);
+            delivery.start();
+            return new Instance(consumer, delivery, meters);
+        }
+    }
+
+    /** One responder process's delivery side. */
+    record Instance(String consumer, OutboxDelivery delivery, SimpleMeterRegistry meters) implements AutoCloseable {
+
+        double delivered() {
+            return meters.counter("responder.outbox.jobs", "outcome", "delivered").count();
+        }
+
+        double dropped(String botId, String reason) {
+            return meters.counter("responder.outbox.dropped", "bot", botId, "reason", reason).count();
+        }
+
+        @Override
+        public void close() {
+            delivery.close();
+        }
+    }
+}

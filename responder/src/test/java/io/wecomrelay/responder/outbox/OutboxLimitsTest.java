@@ -1,0 +1,138 @@
+package io.wecomrelay.responder.outbox;
+
+import static io.wecomrelay.responder.outbox.OutboxHarness.KEY_A;
+import static io.wecomrelay.responder.outbox.OutboxHarness.KEY_B;
+import static io.wecomrelay.responder.outbox.OutboxHarness.WAIT;
+import static io.wecomrelay.responder.outbox.OutboxHarness.deliveries;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.wecomrelay.responder.TestChunks;
+import io.wecomrelay.responder.TopicReader;
+import io.wecomrelay.responder.delivery.DeadLetters;
+import io.wecomrelay.responder.materialize.RejectionMaterializer;
+import io.wecomrelay.schemas.event.DeliveryFailure;
+import io.wecomrelay.schemas.event.DeliveryOutcome;
+import io.wecomrelay.schemas.event.DeliveryRecorded;
+import io.wecomrelay.schemas.event.MessageRejected;
+import io.wecomrelay.schemas.event.RejectReason;
+import io.wecomrelay.schemas.event.RelayEvent;
+import io.wecomrelay.schemas.stream.StreamStateKeys;
+import io.wecomrelay.schemas.testing.Events;
+import io.wecomrelay.schemas.topic.Topics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The bounds of a bot's outbox, with real Redis, the real broker and the WeCom send-API simulator. */
+class OutboxLimitsTest {
+
+    @RegisterExtension
+    static final OutboxHarness harness = new OutboxHarness(20, Duration.ofSeconds(1));
+
+    final OutboxHarness.Scope scope = harness.scope();
+
+    @Test
+    void aJobOlderThanTheMaximumAgeIsGivenUpUnsentAndTheNextGoesOut() {
+        // Given a rejection of a message that arrived two hours ago (max-job-age 1 h), then a fresh reply
+        MessageRejected old = Events.rejected("bot-a", "m-" + UUID.randomUUID(), Instant.now().minus(Duration.ofHours(2)),
+                RejectReason.UNAUTHORIZED);
+        scope.queue(old);
+        var fresh = TestChunks.stream("bot-a");
+        scope.queue(fresh.last(1, 0, "fresh " + fresh.streamId()));
+
+        // When
+        try (var instance = scope.instance("only", List.of(harness.wecom.baseUrl()), new OutboxLimits(Duration.ofHours(1), 100))) {
+            await().atMost(WAIT).until(() -> scope.drained("bot-a"));
+
+            // Then
+            assertThat(instance.dropped("bot-a", "job_expired")).isEqualTo(1);
+        }
+        assertThat(deliveries(old.streamId()))
+                .extracting(DeliveryRecorded::outcome, DeliveryRecorded::reason, DeliveryRecorded::detail)
+                .containsExactly(tuple(DeliveryOutcome.FAILED, DeliveryFailure.JOB_EXPIRED, "job older than max-job-age PT1H"));
+        assertThat(OutboxHarness.deadLetters(Topics.REJECTED, old.streamId())).singleElement().satisfies(record ->
+                assertThat(TopicReader.header(record, DeadLetters.FAILURE_HEADER)).isEqualTo("JOB_EXPIRED"));
+        assertThat(harness.messagesOf(KEY_A, fresh.streamId())).hasSize(1);
+    }
+
+    @Test
+    void anOutboxDeeperThanItsMaximumLosesItsOldestJobsAndSendsTheNewestInOrder() {
+        // Given five replies of one bot queued while nobody delivered; the maximum depth is three
+        List<TestChunks> streams = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            var stream = TestChunks.stream("bot-b");
+            streams.add(stream);
+            scope.queue(stream.last(1, 0, "reply-" + i + " " + stream.streamId()));
+        }
+
+        // When
+        try (var instance = scope.instance("only", List.of(harness.wecom.baseUrl()), new OutboxLimits(Duration.ofHours(1), 3))) {
+            await().atMost(WAIT).until(() -> scope.drained("bot-b"));
+
+            // Then the two oldest are given up, counted for the bot, and the three newest arrive in order
+            assertThat(instance.dropped("bot-b", "outbox_full")).isEqualTo(2);
+        }
+        for (TestChunks stream : streams.subList(0, 2)) {
+            assertThat(deliveries(stream.streamId())).extracting(DeliveryRecorded::outcome, DeliveryRecorded::reason)
+                    .containsExactly(tuple(DeliveryOutcome.FAILED, DeliveryFailure.OUTBOX_FULL));
+            assertThat(OutboxHarness.deadLetters(Topics.CHUNKS, stream.streamId())).hasSize(1);
+        }
+        String marker = streams.get(2).streamId();
+        List<String> sent = harness.wecom.messagesTo(KEY_B).stream().map(message -> message.content())
+                .filter(text -> text.startsWith("reply-")).map(text -> text.substring(0, "reply-0".length())).toList();
+        assertThat(sent).containsSubsequence("reply-2", "reply-3", "reply-4").doesNotContain("reply-0", "reply-1");
+        assertThat(harness.messagesOf(KEY_B, marker)).hasSize(1);
+    }
+
+    @Test
+    void aBotGetsOneRateLimitNoticePerWindow() {
+        // Given the rejection listener of a responder whose rate-limit notices have a 2 s window
+        OutboxHarness.Scope notices = scope.withNoticeWindow(Duration.ofSeconds(2));
+        var rejections = new RejectionMaterializer(harness.store, harness.bots, notices.tickets(), new SimpleMeterRegistry(),
+                StreamStateKeys.MAX_CONTENT_BYTES, OutboxHarness.NOTE);
+        List<MessageRejected> flood = new ArrayList<>();
+
+        // When three messages of a webhook bot are rate-limited within the window
+        for (int i = 0; i < 3; i++) {
+            MessageRejected limited = Events.rejected("bot-a", "m-" + UUID.randomUUID(), Instant.now(), RejectReason.RATE_LIMITED);
+            flood.add(limited);
+            rejections.onMessage(record(limited));
+        }
+
+        // Then all three streams are finished, but only the first notice is queued
+        for (MessageRejected limited : flood) {
+            assertThat(harness.template.<String, String>opsForHash().get(StreamStateKeys.key(limited.streamId()), "finish"))
+                    .isEqualTo("1");
+        }
+        assertThat(harness.template.opsForStream().size(scope.keys.outbox("bot-a"))).isEqualTo(1);
+        assertThat(notices.ticketMeters.counter("responder.outbox.notices.suppressed", "bot", "bot-a").count()).isEqualTo(2);
+
+        // And once the window is over, the next notice is queued again
+        await().atMost(WAIT).until(() -> !Boolean.TRUE.equals(harness.template.hasKey(scope.keys.notice("bot-a"))));
+        MessageRejected later = Events.rejected("bot-a", "m-" + UUID.randomUUID(), Instant.now(), RejectReason.RATE_LIMITED);
+        rejections.onMessage(record(later));
+        assertThat(harness.template.opsForStream().size(scope.keys.outbox("bot-a"))).isEqualTo(2);
+
+        try (var instance = scope.instance("only")) {
+            await().atMost(WAIT).until(() -> scope.drained("bot-a"));
+        }
+        assertThat(deliveries(flood.get(0).streamId())).extracting(DeliveryRecorded::outcome)
+                .containsExactly(DeliveryOutcome.DELIVERED);
+        assertThat(deliveries(flood.get(1).streamId())).isEmpty();
+        assertThat(deliveries(later.streamId())).extracting(DeliveryRecorded::outcome)
+                .containsExactly(DeliveryOutcome.DELIVERED);
+    }
+
+    private static ConsumerRecord<String, RelayEvent> record(MessageRejected rejection) {
+        return new ConsumerRecord<>(Topics.REJECTED.name(), 0, 0L, rejection.streamId(), rejection);
+    }
+}
