@@ -62,6 +62,7 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.LoggingProducerListener;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /** The only place the worker wires beans; everything below it is plain Java. */
@@ -103,7 +104,8 @@ class LlmWorkerConfiguration {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) dify.connectTimeout().toMillis());
         var web = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
         var retry = new DifyClient.RetryPolicy(dify.maxAttempts(), dify.firstBackoff(), dify.maxBackoff(), dify.jitter());
-        return new DifyClient(web, retry, dify.stopTimeout(), dify.requestTimeout());
+        var limits = new DifyClient.StreamLimits(bytes(dify.maxLineSize()), bytes(dify.maxEventSize()));
+        return new DifyClient(web, retry, dify.stopTimeout(), dify.requestTimeout(), limits);
     }
 
     /** Media downloads from WeCom's storage get their own pool, so they never wait for Dify streams. */
@@ -136,7 +138,7 @@ class LlmWorkerConfiguration {
     ReplyStreams replyStreams(DifyClient dify, LlmWorkerProperties properties, WorkerMetrics metrics) {
         var reply = properties.reply();
         var settings = new ReplyStreams.Settings(reply.coalesceInterval(), reply.coalesceMaxChars(), reply.idleTimeout(),
-                reply.showThoughts());
+                reply.showThoughts(), reply.maxAnswerSize().toBytes());
         return new ReplyStreams(dify, settings, new ErrorTexts(properties.texts().errors()), Schedulers.parallel(), metrics);
     }
 
@@ -261,6 +263,11 @@ class LlmWorkerConfiguration {
         public boolean isRunning() {
             return consumer.isRunning();
         }
+    }
+
+    /** A size bound as an int, at least 1 byte; sizes past 2 GB mean "no bound" anyway. */
+    private static int bytes(DataSize size) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, size.toBytes()));
     }
 
     /** Spring's default producer listener logs up to 100 characters of a failed record's value: message text. */

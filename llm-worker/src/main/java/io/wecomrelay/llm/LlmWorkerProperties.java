@@ -89,13 +89,16 @@ public record LlmWorkerProperties(
      *                         by then, before WeCom's 6-minute stream window closes
      * @param showThoughts     show an agent app's tool calls as a status line ({@code > 🔧 tool…}) until
      *                         the answer starts, which then replaces it
+     * @param maxAnswerSize    the largest answer (UTF-8) one reply collects; a longer one is cut there, finished
+     *                         with the {@code answer_too_long} note and its Dify task stopped
      */
     public record Reply(
             @NotNull @DefaultValue("150ms") Duration coalesceInterval,
             @Min(1) @DefaultValue("400") int coalesceMaxChars,
             @NotNull @DefaultValue("60s") Duration idleTimeout,
             @NotNull @DefaultValue("330s") Duration deadline,
-            @DefaultValue("false") boolean showThoughts) {
+            @DefaultValue("false") boolean showThoughts,
+            @NotNull @DefaultValue("64KB") DataSize maxAnswerSize) {
     }
 
     /**
@@ -106,6 +109,10 @@ public record LlmWorkerProperties(
      * @param jitter         random share of each wait, 0 to 1
      * @param stopTimeout    how long a stop call may take
      * @param requestTimeout how long one try of a file upload or feedback call may take
+     * @param maxLineSize    the longest line of a chat stream read; a longer one ends the reply
+     *                       ({@code dify_line_too_long}) as soon as it passes the bound
+     * @param maxEventSize   the largest event of a chat stream read (its data lines joined); a larger one ends
+     *                       the reply ({@code dify_event_too_large})
      */
     public record Dify(
             @NotNull @DefaultValue("5s") Duration connectTimeout,
@@ -114,7 +121,9 @@ public record LlmWorkerProperties(
             @NotNull @DefaultValue("5s") Duration maxBackoff,
             @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.5") double jitter,
             @NotNull @DefaultValue("5s") Duration stopTimeout,
-            @NotNull @DefaultValue("30s") Duration requestTimeout) {
+            @NotNull @DefaultValue("30s") Duration requestTimeout,
+            @NotNull @DefaultValue("1MB") DataSize maxLineSize,
+            @NotNull @DefaultValue("1MB") DataSize maxEventSize) {
     }
 
     /**

@@ -55,20 +55,33 @@ public final class DifyClient {
     public record RetryPolicy(int maxAttempts, Duration firstBackoff, Duration maxBackoff, double jitter) {
     }
 
+    /**
+     * What one chat stream may send (see {@link SseDecoder}); beyond it the stream fails with
+     * {@link StreamLimitException}.
+     *
+     * @param maxLineBytes  the longest SSE line
+     * @param maxEventBytes the largest SSE event, its data lines joined
+     */
+    public record StreamLimits(int maxLineBytes, int maxEventBytes) {
+    }
+
     private final WebClient web;
     private final RetryPolicy retry;
     private final Duration stopTimeout;
     private final Duration requestTimeout;
+    private final StreamLimits limits;
 
     /**
      * @param stopTimeout    how long a stop call may take
      * @param requestTimeout how long one try of an upload or feedback call may take
      */
-    public DifyClient(WebClient web, RetryPolicy retry, Duration stopTimeout, Duration requestTimeout) {
+    public DifyClient(WebClient web, RetryPolicy retry, Duration stopTimeout, Duration requestTimeout,
+                      StreamLimits limits) {
         this.web = web;
         this.retry = retry;
         this.stopTimeout = stopTimeout;
         this.requestTimeout = requestTimeout;
+        this.limits = limits;
     }
 
     /** Streams the answer to {@code request}; cold: nothing is sent until subscription. */
@@ -166,7 +179,7 @@ public final class DifyClient {
                 .exchangeToFlux(response -> {
                     if (response.statusCode().is2xxSuccessful()) {
                         started.set(true);
-                        return decode(response.bodyToFlux(DataBuffer.class));
+                        return decode(response.bodyToFlux(DataBuffer.class), limits);
                     }
                     return DifyClient.<DifyEvent>failure(response).flux();
                 })
@@ -183,11 +196,12 @@ public final class DifyClient {
     /**
      * Bytes to events; the decoder is per response, used by one subscriber at a time. Bytes that do
      * not complete an event yet still come out as a {@link DifyEvent.Ping}, so the idle watchdog
-     * measures silence on the wire, not between events.
+     * measures silence on the wire, not between events. A bound passed fails the flux with
+     * {@link StreamLimitException}, which cancels the body (the connection is closed, not drained).
      */
-    static Flux<DifyEvent> decode(Flux<DataBuffer> body) {
+    static Flux<DifyEvent> decode(Flux<DataBuffer> body, StreamLimits limits) {
         return Flux.defer(() -> {
-            var decoder = new SseDecoder();
+            var decoder = new SseDecoder(limits.maxLineBytes(), limits.maxEventBytes());
             return body.concatMapIterable(buffer -> {
                         byte[] bytes = new byte[buffer.readableByteCount()];
                         buffer.read(bytes);

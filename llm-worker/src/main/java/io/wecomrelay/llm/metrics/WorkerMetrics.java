@@ -27,6 +27,8 @@ import org.jspecify.annotations.Nullable;
  *     chunks and characters per second;</li>
  * <li>{@code relay.worker.in.flight} (gauge): replies being generated;</li>
  * <li>{@code relay.worker.errors} (counter, {@code code}): replies that ended with an error;</li>
+ * <li>{@code relay.worker.limits} (counter, {@code limit=line|event|answer}): replies finished early because the
+ *     Dify stream passed a bound (a line, an event, the whole answer);</li>
  * <li>{@code relay.worker.media} (counter, {@code kind=image|file|video}, {@code outcome=ok|<error code>}):
  *     attachments passed to Dify or not, and {@code relay.worker.media.bytes} (summary, bytes) of those passed;</li>
  * <li>{@code relay.worker.feedback} (counter, {@code outcome=sent|unknown_message|unknown_bot|failed}):
@@ -62,6 +64,12 @@ public final class WorkerMetrics implements ReplyMetrics, ReplyRunner.InFlight, 
         if (errorCode != null) {
             Counter.builder("relay.worker.errors").tag("bot", botId).tag("code", errorCode).register(registry).increment();
         }
+    }
+
+    @Override
+    public void limitExceeded(String botId, String limit) {
+        Counter.builder("relay.worker.limits").description("Replies finished early because Dify's stream passed a bound")
+                .tag("bot", botId).tag("limit", limit).register(registry).increment();
     }
 
     @Override

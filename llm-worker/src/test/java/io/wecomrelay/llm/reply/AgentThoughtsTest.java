@@ -65,9 +65,10 @@ class AgentThoughtsTest {
 
     private static List<ReplyChunk> answer(String query, boolean showThoughts) {
         var client = new DifyClient(WebClient.create(), new DifyClient.RetryPolicy(1, Duration.ofMillis(10),
-                Duration.ofMillis(10), 0), Duration.ofSeconds(2), Duration.ofSeconds(5));
+                Duration.ofMillis(10), 0), Duration.ofSeconds(2), Duration.ofSeconds(5),
+                new DifyClient.StreamLimits(1 << 20, 1 << 20));
         var streams = new ReplyStreams(client, new ReplyStreams.Settings(Duration.ofMillis(150), 400,
-                Duration.ofSeconds(5), showThoughts), new ErrorTexts(Map.of()), Schedulers.parallel(), ReplyMetrics.NONE);
+                Duration.ofSeconds(5), showThoughts, 1 << 16), new ErrorTexts(Map.of()), Schedulers.parallel(), ReplyMetrics.NONE);
         var app = new DifyApp(URI.create(dify.baseUrl()), new Secret(DifySimulatorConfig.DEFAULT_API_KEY));
         var factory = new ChunkFactory(Events.accepted("bot-1", "m-" + UUID.randomUUID(), Events.T0), 1, "trace-1",
                 Clock.systemUTC(), UUID::randomUUID);
