@@ -43,6 +43,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -72,6 +73,10 @@ class LlmWorkerConfiguration {
 
     /** Stop calls and idle connections on top of one connection per reply in flight. */
     private static final int EXTRA_CONNECTIONS = 32;
+    /** Kafka's default {@code max.request.size}. */
+    private static final long DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
+    /** Batch header (61 bytes), record header (at most 21) and header varints, with room to spare. */
+    private static final int RECORD_FRAMING_BYTES = 512;
 
     @Bean
     Clock clock() {
@@ -171,7 +176,7 @@ class LlmWorkerConfiguration {
     }
 
     @Bean
-    ReplyAttempts replyAttempts(LlmWorkerProperties properties, BotRegistry bots, StreamLedger ledger,
+    ReplyAttempts replyAttempts(LlmWorkerProperties properties, KafkaProperties kafka, BotRegistry bots, StreamLedger ledger,
                                 ConversationStore conversations, MessageStore messages, ReplyStreams replies,
                                 Attachments attachments, WorkerMetrics metrics,
                                 KafkaTemplate<String, RelayEvent> chunkKafkaTemplate, Clock clock,
@@ -180,8 +185,9 @@ class LlmWorkerConfiguration {
         var answerer = new QueryAnswerer(conversations, messages, replies, attachments, properties.reply().deadline());
         var runner = new ReplyRunner(bots, conversations, answerer,
                 new ReplyRunner.Settings(texts.resetDone(), texts.emptyQuery()), metrics);
-        return new ReplyAttempts(ledger, runner, new ChunkPublisher(chunkKafkaTemplate, properties.topics().chunks()),
-                new ChunkFactories(clock, idGenerator));
+        var publisher = new ChunkPublisher(chunkKafkaTemplate, properties.topics().chunks(),
+                maxChunkRecordBytes(kafka));
+        return new ReplyAttempts(ledger, runner, publisher, new ChunkFactories(clock, idGenerator), replies.texts());
     }
 
     @Bean
@@ -263,6 +269,17 @@ class LlmWorkerConfiguration {
         public boolean isRunning() {
             return consumer.isRunning();
         }
+    }
+
+    /**
+     * The largest chunk record the publisher makes: the producer's {@code max.request.size} less
+     * {@value #RECORD_FRAMING_BYTES} bytes for what it adds around key, value and headers (batch and
+     * record framing, varints), so that the producer never refuses a chunk for its size.
+     */
+    static long maxChunkRecordBytes(KafkaProperties kafka) {
+        Object configured = kafka.buildProducerProperties().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        long maxRequestSize = configured == null ? DEFAULT_MAX_REQUEST_SIZE : Long.parseLong(configured.toString().trim());
+        return maxRequestSize - RECORD_FRAMING_BYTES;
     }
 
     /** A size bound as an int, at least 1 byte; sizes past 2 GB mean "no bound" anyway. */

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
 
 import io.wecomrelay.llm.handle.AcceptedMessageHandler;
+import io.wecomrelay.llm.publish.ReplyRefusedException;
 import io.wecomrelay.schemas.event.EventHeaders;
 import io.wecomrelay.schemas.event.MessageAccepted;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
+import reactor.util.retry.RetryBackoffSpec;
 
 /**
  * Consumes {@code wecom.accepted} with key-ordered concurrency: many replies at once per worker, one
@@ -54,7 +56,8 @@ import reactor.util.retry.Retry;
  *     the new owner redoes them with attempt + 1, the way it does after a crash.</li>
  * <li>Records that cannot be deserialized go to {@code <topic>.dlt} ({@link DeadLetters}).</li>
  * <li>A reply whose Kafka or Redis calls fail is redone after a capped exponential backoff, with the
- *     next attempt number.</li>
+ *     next attempt number; one that Kafka refuses for good ({@link ReplyRefusedException}) is
+ *     dead-lettered instead, and its offset committed once the dead letter is written.</li>
  * </ul>
  * Scaling out is adding workers: a partition is owned by one worker, so the number of partitions of
  * {@code wecom.accepted} bounds the number of useful workers, and {@code maxInFlight} bounds each.
@@ -189,10 +192,24 @@ public final class AcceptedConsumer {
         return Mono.defer(() -> handler.handle(work.message(), work.traceId()))
                 // off the consumer thread, and no deep recursion when a key's works complete synchronously
                 .subscribeOn(Schedulers.parallel())
-                .retryWhen(Retry.backoff(Long.MAX_VALUE, settings.failureBackoff())
-                        .maxBackoff(settings.maxFailureBackoff())
-                        .doBeforeRetry(signal -> log.warn("reply failed, redoing {} retry={} cause={}", work,
-                                signal.totalRetries() + 1, signal.failure().toString())));
+                .retryWhen(backoff("reply failed, redoing", work)
+                        .filter(error -> !(error instanceof ReplyRefusedException)))
+                .onErrorResume(ReplyRefusedException.class, refused -> deadLetter(work, refused));
+    }
+
+    /** Redoing a refused reply would be refused alike: it goes to the dead-letter topic, tried until written. */
+    private Mono<Void> deadLetter(Work work, ReplyRefusedException refused) {
+        return Mono.<Void>fromRunnable(() -> deadLetters.sendUnanswerable(work, refused))
+                // waits for the broker's acknowledgement
+                .subscribeOn(Schedulers.boundedElastic())
+                .retryWhen(backoff("cannot dead-letter, trying again", work));
+    }
+
+    private RetryBackoffSpec backoff(String what, Work work) {
+        return Retry.backoff(Long.MAX_VALUE, settings.failureBackoff())
+                .maxBackoff(settings.maxFailureBackoff())
+                .doBeforeRetry(signal -> log.warn("{} {} retry={} cause={}", what, work, signal.totalRetries() + 1,
+                        signal.failure().toString()));
     }
 
     private void applyFinished() {
