@@ -202,7 +202,8 @@ class LlmWorkerConfiguration {
 
     @Bean
     AcceptedConsumer acceptedConsumer(LlmWorkerProperties properties, KafkaProperties kafka,
-                                      AcceptedMessageHandler handler, KafkaTemplate<String, byte[]> deadLetterKafkaTemplate) {
+                                      AcceptedMessageHandler handler, KafkaTemplate<String, byte[]> deadLetterKafkaTemplate,
+                                      WorkerMetrics metrics) {
         var consumer = properties.consumer();
         Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, consumer.groupId());
@@ -211,10 +212,11 @@ class LlmWorkerConfiguration {
         config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         Supplier<Consumer<String, MessageAccepted>> consumers = () -> new KafkaConsumer<>(config,
                 new StringDeserializer(), new ErrorHandlingDeserializer<>(EventSerde.of(MessageAccepted.class)));
-        var settings = new AcceptedConsumer.Settings(consumer.maxInFlight(), consumer.maxBuffered(),
-                consumer.pollTimeout(), consumer.shutdownGrace(), consumer.failureBackoff(), consumer.maxFailureBackoff());
+        var settings = new AcceptedConsumer.Settings(consumer.maxInFlight(), consumer.perBotShare(),
+                consumer.maxBuffered(), consumer.pollTimeout(), consumer.shutdownGrace(), consumer.failureBackoff(),
+                consumer.maxFailureBackoff());
         return new AcceptedConsumer(consumers, properties.topics().accepted(), handler,
-                new DeadLetters(deadLetterKafkaTemplate), settings);
+                new DeadLetters(deadLetterKafkaTemplate), settings, metrics);
     }
 
     @Bean

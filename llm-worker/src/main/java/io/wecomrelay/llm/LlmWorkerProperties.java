@@ -51,7 +51,11 @@ public record LlmWorkerProperties(
     /**
      * @param groupId         the Kafka consumer group of all workers
      * @param maxInFlight     replies generated concurrently by one worker (each holds one Dify connection)
-     * @param maxBuffered     records taken from Kafka but not finished; above it the consumer pauses
+     * @param maxInFlightPerBot replies of one bot generated concurrently by one worker, so that a bot with a
+     *                        slow Dify app cannot hold every slot; 0 (the default) means a quarter of
+     *                        {@code maxInFlight}, at least 1
+     * @param maxBuffered     records taken from Kafka but not finished (waiting for their key or their bot's
+     *                        share included); above it the consumer pauses
      * @param pollTimeout     longest wait of one poll; also bounds how late a finished offset is committed
      * @param shutdownGrace   on shutdown, how long running replies may finish before they are abandoned
      *                        (abandoned ones are redone by another worker with attempt + 1)
@@ -61,11 +65,17 @@ public record LlmWorkerProperties(
     public record Consumer(
             @NotBlank @DefaultValue("wecom-relay-llm-worker") String groupId,
             @Min(1) @DefaultValue("256") int maxInFlight,
+            @Min(0) @DefaultValue("0") int maxInFlightPerBot,
             @Min(1) @DefaultValue("2048") int maxBuffered,
             @NotNull @DefaultValue("100ms") Duration pollTimeout,
             @NotNull @DefaultValue("20s") Duration shutdownGrace,
             @NotNull @DefaultValue("1s") Duration failureBackoff,
             @NotNull @DefaultValue("30s") Duration maxFailureBackoff) {
+
+        /** {@code maxInFlightPerBot}, or its default: a quarter of {@code maxInFlight}, at least 1. */
+        public int perBotShare() {
+            return maxInFlightPerBot > 0 ? Math.min(maxInFlightPerBot, maxInFlight) : Math.max(1, maxInFlight / 4);
+        }
     }
 
     /**

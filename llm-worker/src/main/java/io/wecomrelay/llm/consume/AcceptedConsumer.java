@@ -47,6 +47,10 @@ import reactor.util.retry.RetryBackoffSpec;
  *     applies completions, commits and pauses. Nothing else touches the consumer.</li>
  * <li>The scheduler runs replies as non-blocking Monos (a reply holds a Dify connection, not a
  *     thread), at most {@code maxInFlight} at once, per conversation key strictly in offset order.</li>
+ * <li>Each bot gets at most {@code maxInFlightPerBot} of those slots, so a bot whose Dify app is slow
+ *     cannot hold all of them; its further records wait in memory (counted per bot as deferrals)
+ *     while other bots' records on the same partitions go ahead. Nothing is paused for it until the
+ *     whole backlog reaches {@code maxBuffered}.</li>
  * <li>The {@link OffsetTracker} commits each partition up to its lowest unfinished offset; records
  *     finished behind a slow one are redelivered after a crash and skipped by the stream ledger.</li>
  * <li>Above {@code maxBuffered} unfinished records all partitions are paused (polling goes on, so
@@ -68,14 +72,21 @@ public final class AcceptedConsumer {
 
     /**
      * @param maxInFlight       replies running at once
+     * @param maxInFlightPerBot replies of one bot running at once
      * @param maxBuffered       unfinished records above which consumption pauses
      * @param pollTimeout       longest poll
      * @param shutdownGrace     how long running replies may finish on shutdown
      * @param failureBackoff    first wait before a failed reply is redone
      * @param maxFailureBackoff longest such wait
      */
-    public record Settings(int maxInFlight, int maxBuffered, Duration pollTimeout, Duration shutdownGrace,
-                           Duration failureBackoff, Duration maxFailureBackoff) {
+    public record Settings(int maxInFlight, int maxInFlightPerBot, int maxBuffered, Duration pollTimeout,
+                           Duration shutdownGrace, Duration failureBackoff, Duration maxFailureBackoff) {
+    }
+
+    /** What the consumer reports, per bot. Implementations must be thread-safe and never throw. */
+    public interface Metrics {
+        /** A record of {@code botId} had to wait because the bot was at its share of the slots. */
+        void deferred(String botId);
     }
 
     private final Supplier<Consumer<String, MessageAccepted>> consumers;
@@ -91,13 +102,14 @@ public final class AcceptedConsumer {
     private Thread thread;
 
     public AcceptedConsumer(Supplier<Consumer<String, MessageAccepted>> consumers, String topic,
-                            AcceptedMessageHandler handler, DeadLetters deadLetters, Settings settings) {
+                            AcceptedMessageHandler handler, DeadLetters deadLetters, Settings settings, Metrics metrics) {
         this.consumers = consumers;
         this.topic = topic;
         this.handler = handler;
         this.deadLetters = deadLetters;
         this.settings = settings;
-        this.scheduler = new KeyedScheduler(settings.maxInFlight(), this::task, finished::add);
+        this.scheduler = new KeyedScheduler(settings.maxInFlight(), settings.maxInFlightPerBot(), this::task,
+                finished::add, metrics::deferred);
     }
 
     public synchronized void start() {
@@ -143,7 +155,8 @@ public final class AcceptedConsumer {
         try (var kafka = consumers.get()) {
             consumer = kafka;
             kafka.subscribe(List.of(topic), new Rebalance(kafka));
-            log.info("consuming topic={} maxInFlight={}", topic, settings.maxInFlight());
+            log.info("consuming topic={} maxInFlight={} maxInFlightPerBot={}", topic, settings.maxInFlight(),
+                    settings.maxInFlightPerBot());
             while (running) {
                 pollOnce(kafka);
             }
