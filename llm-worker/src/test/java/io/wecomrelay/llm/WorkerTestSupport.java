@@ -44,6 +44,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * What the worker's integration tests share in this JVM: one Dify simulator, a bots file pointing
@@ -84,6 +86,36 @@ final class WorkerTestSupport {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A bots file with one bot per id, each answered by the shared Dify simulator. */
+    static Path botsFile(List<String> botIds) {
+        var yaml = new StringBuilder("bots:\n");
+        for (String id : botIds) {
+            yaml.append("  - id: %s\n    token: QDG6eK\n    aes-key: %s\n    dify: { base-url: %s, api-key: %s }\n"
+                    .formatted(id, AES_KEY, DIFY.baseUrl(), DifySimulatorConfig.DEFAULT_API_KEY));
+        }
+        try {
+            Path file = Files.createTempFile("bots", ".yaml");
+            Files.writeString(file, yaml);
+            file.toFile().deleteOnExit();
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Starts a worker with the shared settings and {@code overrides}, as command-line arguments (they
+     * win over application.yaml); the caller closes it.
+     */
+    static ConfigurableApplicationContext worker(String topicPrefix, Map<String, String> overrides) {
+        var settings = new java.util.LinkedHashMap<String, Object>(properties(topicPrefix));
+        settings.putAll(overrides);
+        String[] args = settings.entrySet().stream()
+                .map(entry -> "--" + entry.getKey() + "=" + entry.getValue())
+                .toArray(String[]::new);
+        return new SpringApplicationBuilder(LlmWorkerApplication.class).run(args);
     }
 
     /** Settings every worker under test uses; {@code topicPrefix} keeps test classes apart. */

@@ -42,8 +42,6 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 public final class DifyClient {
 
     private static final Logger log = LoggerFactory.getLogger(DifyClient.class);
-    /** Stands for bytes that did not complete an event; parses as a ping. */
-    private static final List<SseFrame> BYTES_ONLY = List.of(new SseFrame(null, null));
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /**
@@ -56,8 +54,8 @@ public final class DifyClient {
     }
 
     /**
-     * What one chat stream may send (see {@link SseDecoder}); beyond it the stream fails with
-     * {@link StreamLimitException}.
+     * What one chat stream may send (see {@link SseDecoder}); beyond it the stream gives a
+     * {@link DifyEvent.Oversized} and reads nothing more.
      *
      * @param maxLineBytes  the longest SSE line
      * @param maxEventBytes the largest SSE event, its data lines joined
@@ -193,24 +191,17 @@ public final class DifyClient {
                 .flatMap(body -> Mono.error(DifyApiException.from(status, body)));
     }
 
-    /**
-     * Bytes to events; the decoder is per response, used by one subscriber at a time. Bytes that do
-     * not complete an event yet still come out as a {@link DifyEvent.Ping}, so the idle watchdog
-     * measures silence on the wire, not between events. A bound passed fails the flux with
-     * {@link StreamLimitException}, which cancels the body (the connection is closed, not drained).
-     */
+    /** Bytes to events ({@link SseEvents}, one per response, used by one subscriber at a time). */
     static Flux<DifyEvent> decode(Flux<DataBuffer> body, StreamLimits limits) {
         return Flux.defer(() -> {
-            var decoder = new SseDecoder(limits.maxLineBytes(), limits.maxEventBytes());
+            var events = new SseEvents(limits);
             return body.concatMapIterable(buffer -> {
                         byte[] bytes = new byte[buffer.readableByteCount()];
                         buffer.read(bytes);
                         DataBufferUtils.release(buffer);
-                        var frames = decoder.feed(bytes);
-                        return frames.isEmpty() ? BYTES_ONLY : frames;
+                        return events.read(bytes);
                     })
-                    .concatWith(Flux.defer(() -> Flux.fromIterable(decoder.finish())))
-                    .map(DifyEventParser::parse);
+                    .concatWith(Flux.defer(() -> Flux.fromIterable(events.finish())));
         });
     }
 

@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * A Dify stream sent more than the worker reads: one SSE line, or one event (its data lines joined),
  * longer than the configured bound. Thrown by {@link SseDecoder} as soon as the bound is passed, so
- * nothing beyond it is ever buffered; the stream ends and is not retried.
+ * nothing beyond it is ever buffered; {@link SseEvents} turns it into a {@link DifyEvent.Oversized}.
  */
 public final class StreamLimitException extends RuntimeException {
 

@@ -31,9 +31,9 @@ import reactor.core.publisher.Sinks;
  * <li>the stream closing without a terminal event → {@link ErrorCodes#NO_TERMINAL};</li>
  * <li>no bytes for the idle timeout, or the deadline → what exists plus a note, then Dify's stop
  *     endpoint is called for the task;</li>
- * <li>a bound passed: a Dify line or event too large ({@link StreamLimitException}), or an answer
+ * <li>a bound passed: a Dify line or event too large ({@link DifyEvent.Oversized}), or an answer
  *     over {@code maxAnswerBytes} (cut at the bound, on a whole character) → what exists plus a
- *     note, the task is stopped and the connection closed, and the bound is counted per bot.</li>
+ *     note, the task is stopped and then the connection closed, and the bound is counted per bot.</li>
  * </ul>
  * With {@code showThoughts}, an agent's {@code agent_thought} tool calls show as a status line
  * ({@code > 🔧 dalle3…}) until the first answer text (or file, or note) replaces it.
@@ -143,6 +143,10 @@ final class ReplySession implements Reply {
         } else if (event instanceof DifyEvent.End end) {
             finishWithSuccess(end.usage());
             return;
+        } else if (event instanceof DifyEvent.Oversized oversized) {
+            overLimit(oversized.limit().tag(), oversized.limit() == StreamLimitException.Limit.LINE
+                    ? ErrorCodes.DIFY_LINE_TOO_LONG : ErrorCodes.DIFY_EVENT_TOO_LARGE);
+            return;
         } else if (event instanceof DifyEvent.Failure failure) {
             log.info("dify error event taskId={} status={} code={}", taskId, failure.status(), failure.code());
             finishWithError(failure.code(), false);
@@ -233,11 +237,6 @@ final class ReplySession implements Reply {
             conversationLost = true;
             request = request.withoutConversation();
             subscribe();
-            return;
-        }
-        if (error instanceof StreamLimitException limit) {
-            overLimit(limit.limit().tag(), limit.limit() == StreamLimitException.Limit.LINE
-                    ? ErrorCodes.DIFY_LINE_TOO_LONG : ErrorCodes.DIFY_EVENT_TOO_LARGE);
             return;
         }
         String code = error instanceof DifyApiException api ? api.code() : ErrorCodes.NETWORK_ERROR;

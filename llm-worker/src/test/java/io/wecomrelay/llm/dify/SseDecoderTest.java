@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -117,22 +116,30 @@ class SseDecoderTest {
     }
 
     @Test
-    void aLineWithoutAnEndEndsTheStreamAndStopsReadingTheBody() {
+    void aLineWithoutAnEndGivesOneOversizedEventAtItsBoundAndTheRestIsDroppedUnread() {
         var factory = DefaultDataBufferFactory.sharedInstance;
         var served = new AtomicInteger();
-        var cancelled = new AtomicBoolean();
+        var servedAtOversized = new AtomicInteger();
         Flux<DataBuffer> endless = Flux.<DataBuffer>concat(
                         Flux.just(factory.wrap("data: {\"event\":\"message\",\"answer\":\"".getBytes(StandardCharsets.US_ASCII))),
-                        Flux.<DataBuffer>generate(sink -> sink.next(factory.wrap(new byte[1024]))))
-                .doOnNext(buffer -> served.incrementAndGet())
-                .doOnCancel(() -> cancelled.set(true));
+                        // from the network: asynchronous, a buffer at a time
+                        Flux.<DataBuffer>generate(sink -> sink.next(factory.wrap(new byte[1024])))
+                                .delayElements(java.time.Duration.ofMillis(1)))
+                .doOnNext(buffer -> served.incrementAndGet());
 
-        StepVerifier.create(DifyClient.decode(endless, new DifyClient.StreamLimits(8 * 1024, 8 * 1024)))
+        StepVerifier.create(DifyClient.decode(endless, new DifyClient.StreamLimits(8 * 1024, 8 * 1024))
+                        .doOnNext(event -> {
+                            if (event instanceof DifyEvent.Oversized) {
+                                servedAtOversized.set(served.get());
+                            }
+                        }))
                 .thenConsumeWhile(event -> event instanceof DifyEvent.Ping)
-                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(StreamLimitException.class))
+                .expectNext(new DifyEvent.Oversized(StreamLimitException.Limit.LINE, 8 * 1024))
+                .then(() -> assertThat(servedAtOversized.get()).as("the prefix and the bound's 8 buffers, one more")
+                        .isLessThanOrEqualTo(1 + 8 + 1))
+                .expectNoEvent(java.time.Duration.ofMillis(200))
+                .thenCancel()
                 .verify(java.time.Duration.ofSeconds(10));
-        assertThat(cancelled).as("the body is cancelled, not drained").isTrue();
-        assertThat(served.get()).as("read: the bound's 8 buffers, the prefix, at most one prefetch of 256")
-                .isLessThanOrEqualTo(8 + 1 + 256);
+        assertThat(served.get()).as("read on, dropped unread, until the caller leaves").isGreaterThan(servedAtOversized.get());
     }
 }

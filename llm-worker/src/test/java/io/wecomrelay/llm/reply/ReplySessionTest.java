@@ -43,6 +43,7 @@ class ReplySessionTest {
     private boolean completed;
     private boolean showThoughts;
     private long maxAnswerBytes = 1 << 16;
+    private Mono<Void> stopResult = Mono.empty();
     private final List<String> limits = new CopyOnWriteArrayList<>();
     private final ReplyMetrics metrics = new ReplyMetrics() {
         @Override
@@ -264,18 +265,23 @@ class ReplySessionTest {
     }
 
     @Test
-    void anOversizedLineOrEventFinishesWithItsNoteAndStopsTheTask() {
+    void anOversizedLineOrEventFinishesWithItsNoteAndStopsTheTaskBeforeDisconnecting() {
+        Sinks.Empty<Void> stopCall = Sinks.empty();
+        stopResult = stopCall.asMono();
         start(null, Duration.ofMinutes(5));
         emit(new DifyEvent.Text("partial", DifyEvent.Source.MESSAGE, IDS));
-        streams.get(0).tryEmitError(new StreamLimitException(StreamLimitException.Limit.LINE, 1024));
+        emit(new DifyEvent.Oversized(StreamLimitException.Limit.LINE, 1024));
 
         var last = chunks.get(chunks.size() - 1);
         assertThat(last.error().code()).isEqualTo(ErrorCodes.DIFY_LINE_TOO_LONG);
         assertThat(last.text()).endsWith("\n\n" + texts.sentence(ErrorCodes.DIFY_LINE_TOO_LONG));
         assertThat(stops).containsExactly("task-1");
+        assertThat(streams.get(0).currentSubscriberCount()).as("connected while the stop call runs").isOne();
+        stopCall.tryEmitEmpty();
+        assertThat(streams.get(0).currentSubscriberCount()).as("then disconnected").isZero();
 
         chunks.clear();
-        scripted.add(Flux.error(new StreamLimitException(StreamLimitException.Limit.EVENT, 1024)));
+        scripted.add(Flux.just(new DifyEvent.Oversized(StreamLimitException.Limit.EVENT, 1024)));
         start(null, Duration.ofMinutes(5));
         assertThat(chunks).singleElement().satisfies(chunk ->
                 assertThat(chunk.error().code()).isEqualTo(ErrorCodes.DIFY_EVENT_TOO_LARGE));
@@ -290,7 +296,7 @@ class ReplySessionTest {
         var request = new ChatRequest("q", "wecom:bot-1:u", conversationId, List.of());
         var session = new ReplySession(this::dify, taskId -> {
             stops.add(taskId);
-            return Mono.empty();
+            return stopResult;
         }, request, time.now(java.util.concurrent.TimeUnit.MILLISECONDS) + untilDeadline.toMillis(), factory, tools);
         completed = false;
         subscription = session.chunks().subscribe(chunks::add, error -> { throw new AssertionError(error); },
