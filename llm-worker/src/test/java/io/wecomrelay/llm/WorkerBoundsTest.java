@@ -1,6 +1,7 @@
 package io.wecomrelay.llm;
 
 import static io.wecomrelay.llm.WorkerTestSupport.DIFY;
+import static io.wecomrelay.llm.WorkerTestSupport.awaitStop;
 import static io.wecomrelay.llm.WorkerTestSupport.send;
 import static io.wecomrelay.llm.WorkerTestSupport.text;
 import static io.wecomrelay.llm.WorkerTestSupport.user;
@@ -28,6 +29,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -71,30 +74,19 @@ class WorkerBoundsTest {
         return settings;
     }
 
-    @Test
-    void aLineThatNeverEndsFinishesTheReplyWithANoteAndStopsTheTask() {
-        var message = text(user(), uniq("[sim:endless-line,delay-ms=2]"));
+    @ParameterizedTest
+    @CsvSource({"endless-line, dify_line_too_long, line", "endless-event, dify_event_too_large, event"})
+    void aLineOrAnEventThatNeverEndsFinishesTheReplyWithANoteAndStopsTheTask(String scenario, String code,
+                                                                              String limit) {
+        var message = text(user(), uniq("[sim:" + scenario + ",delay-ms=2]"));
         send(PREFIX + ".accepted", message);
 
         var reply = CHUNKS.awaitReply(message);
 
-        assertThat(reply.errorCode()).isEqualTo(ErrorCodes.DIFY_LINE_TOO_LONG);
-        assertThat(reply.text()).startsWith("你好").endsWith("\n\n" + TEXTS.sentence(ErrorCodes.DIFY_LINE_TOO_LONG));
+        assertThat(reply.errorCode()).isEqualTo(code);
+        assertThat(reply.text()).startsWith("你好").endsWith("\n\n" + TEXTS.sentence(code));
         awaitStop(only(query(message)).taskId());
-        assertThat(limits("line")).isPositive();
-    }
-
-    @Test
-    void anEventThatNeverEndsFinishesTheReplyWithANoteAndStopsTheTask() {
-        var message = text(user(), uniq("[sim:endless-event,delay-ms=2]"));
-        send(PREFIX + ".accepted", message);
-
-        var reply = CHUNKS.awaitReply(message);
-
-        assertThat(reply.errorCode()).isEqualTo(ErrorCodes.DIFY_EVENT_TOO_LARGE);
-        assertThat(reply.text()).startsWith("你好").endsWith(TEXTS.sentence(ErrorCodes.DIFY_EVENT_TOO_LARGE));
-        awaitStop(only(query(message)).taskId());
-        assertThat(limits("event")).isPositive();
+        assertThat(limits(limit)).isPositive();
     }
 
     @Test
@@ -193,17 +185,6 @@ class WorkerBoundsTest {
             }
         }
         throw new AssertionError("nothing dead-lettered for " + message.streamId());
-    }
-
-    private static void awaitStop(String taskId) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (DIFY.stops().stream().anyMatch(stop -> stop.taskId().equals(taskId) && stop.stoppedStream())) {
-                return;
-            }
-            WorkerTestSupport.sleep(20);
-        }
-        throw new AssertionError("task " + taskId + " was not stopped; stops: " + DIFY.stops());
     }
 
     private static RecordedChatRequest only(String query) {

@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-import io.wecomrelay.schemas.event.ChunkKind;
 import io.wecomrelay.schemas.event.Decision;
 import io.wecomrelay.schemas.event.EventHeaders;
 import io.wecomrelay.schemas.event.EventMeta;
@@ -219,14 +218,7 @@ final class WorkerTestSupport {
         }
 
         String text() {
-            var text = new StringBuilder();
-            for (ReplyChunk chunk : chunks) {
-                if (chunk.kind() == ChunkKind.REPLACE) {
-                    text.setLength(0);
-                }
-                text.append(chunk.text());
-            }
-            return text.toString();
+            return ChunkFolds.fold(chunks);
         }
 
         String errorCode() {
@@ -313,6 +305,18 @@ final class WorkerTestSupport {
             }
             return new Reply(ofAttempt);
         }
+    }
+
+    /** Waits until the simulator saw a stop of {@code taskId} that ended its open stream. */
+    static void awaitStop(String taskId) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (DIFY.stops().stream().anyMatch(stop -> stop.taskId().equals(taskId) && stop.stoppedStream())) {
+                return;
+            }
+            sleep(20);
+        }
+        throw new AssertionError("task " + taskId + " was not stopped; stops: " + DIFY.stops());
     }
 
     static void sleep(long millis) {

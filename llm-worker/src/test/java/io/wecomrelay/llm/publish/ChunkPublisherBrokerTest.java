@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.wecomrelay.llm.ChunkFolds;
 import io.wecomrelay.schemas.event.ChunkError;
 import io.wecomrelay.schemas.event.ChunkKind;
 import io.wecomrelay.schemas.event.EventSerde;
@@ -57,7 +58,7 @@ class ChunkPublisherBrokerTest {
         assertThat(records).extracting(ReplyChunk::seq).containsExactlyElementsOf(sequence(records.size()));
         assertThat(records).filteredOn(ReplyChunk::last).singleElement()
                 .satisfies(last -> assertThat(last.error()).isNull());
-        assertThat(fold(records)).isEqualTo("开头：" + answer);
+        assertThat(ChunkFolds.fold(records)).isEqualTo("开头：" + answer);
     }
 
     @Test
@@ -74,7 +75,7 @@ class ChunkPublisherBrokerTest {
         assertThat(last.last()).isTrue();
         assertThat(last.seq()).as("after every chunk made").isGreaterThan(1);
         assertThat(last.error().code()).isEqualTo("chunk_refused");
-        assertThat(fold(records)).isEqualTo("before\n\n" + NOTE);
+        assertThat(ChunkFolds.fold(records)).isEqualTo("before\n\n" + NOTE);
     }
 
     @Test
@@ -154,17 +155,6 @@ class ChunkPublisherBrokerTest {
             }
         }
         return chunks;
-    }
-
-    private static String fold(List<ReplyChunk> chunks) {
-        var text = new StringBuilder();
-        for (var chunk : chunks) {
-            if (chunk.kind() == ChunkKind.REPLACE) {
-                text.setLength(0);
-            }
-            text.append(chunk.text());
-        }
-        return text.toString();
     }
 
     private static List<Long> sequence(int size) {

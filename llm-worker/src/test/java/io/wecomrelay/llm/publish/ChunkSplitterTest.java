@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.wecomrelay.llm.ChunkFolds;
 import io.wecomrelay.schemas.event.ChunkError;
 import io.wecomrelay.schemas.event.ChunkKind;
 import io.wecomrelay.schemas.event.EventMeta;
@@ -64,7 +65,7 @@ class ChunkSplitterTest {
         assertThat(finalPiece.images()).isEqualTo(big.images());
         assertThat(made).noneSatisfy(piece -> assertThat(piece.text()).isNotEmpty()
                 .matches(text -> Character.isLowSurrogate(text.charAt(0))));
-        assertThat(fold("", made)).isEqualTo("first " + MIXED.repeat(200));
+        assertThat(ChunkFolds.fold("", made)).isEqualTo("first " + MIXED.repeat(200));
         assertThat(splitter.nextSeq()).isEqualTo(made.size());
     }
 
@@ -78,7 +79,7 @@ class ChunkSplitterTest {
         assertThat(pieces.size()).isGreaterThan(1);
         assertThat(pieces.get(0).kind()).isEqualTo(ChunkKind.REPLACE);
         assertThat(pieces.subList(1, pieces.size())).allMatch(piece -> piece.kind() == ChunkKind.APPEND);
-        assertThat(fold("what came before", pieces)).isEqualTo(fold("what came before", List.of(replace)));
+        assertThat(ChunkFolds.fold("what came before", pieces)).isEqualTo(ChunkFolds.fold("what came before", List.of(replace)));
         assertThat(pieces.get(0).seq()).isEqualTo(3);
     }
 
@@ -101,18 +102,6 @@ class ChunkSplitterTest {
         return chunk.streamId().getBytes(StandardCharsets.UTF_8).length
                 + EventSerde.any().serialize("chunks", chunk).length
                 + "trace-id".length() + chunk.meta().traceId().getBytes(StandardCharsets.UTF_8).length;
-    }
-
-    /** The responder's fold of one attempt, without its 20,480-byte cap. */
-    private static String fold(String before, List<ReplyChunk> chunks) {
-        var text = new StringBuilder(before);
-        for (var chunk : chunks) {
-            if (chunk.kind() == ChunkKind.REPLACE) {
-                text.setLength(0);
-            }
-            text.append(chunk.text());
-        }
-        return text.toString();
     }
 
     private static ReplyChunk chunk(long seq, ChunkKind kind, String text, boolean last) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.wecomrelay.llm.ChunkFolds;
 import io.wecomrelay.llm.dify.ChatRequest;
 import io.wecomrelay.llm.dify.DifyClient;
 import io.wecomrelay.schemas.bot.DifyApp;
@@ -48,7 +49,7 @@ class AgentThoughtsTest {
         assertThat(chunks.get(0).kind()).isEqualTo(ChunkKind.APPEND);
         assertThat(chunks.get(1).kind()).isEqualTo(ChunkKind.REPLACE);
         assertThat(chunks.get(1).text()).startsWith("![image](");
-        String text = fold(chunks);
+        String text = ChunkFolds.fold(chunks);
         assertThat(text).doesNotContain("🔧").endsWith(DifySimulator.expectedAnswer("draw a cat [sim:agent]"));
         assertThat(chunks.get(chunks.size() - 1).last()).isTrue();
         assertThat(chunks.get(chunks.size() - 1).error()).isNull();
@@ -60,7 +61,7 @@ class AgentThoughtsTest {
 
         assertThat(chunks).noneMatch(chunk -> chunk.text().contains("🔧"))
                 .noneMatch(chunk -> chunk.kind() == ChunkKind.REPLACE);
-        assertThat(fold(chunks)).startsWith("![image](").endsWith(DifySimulator.expectedAnswer("draw a dog [sim:agent]"));
+        assertThat(ChunkFolds.fold(chunks)).startsWith("![image](").endsWith(DifySimulator.expectedAnswer("draw a dog [sim:agent]"));
     }
 
     private static List<ReplyChunk> answer(String query, boolean showThoughts) {
@@ -75,16 +76,5 @@ class AgentThoughtsTest {
         var request = new ChatRequest(query, "wecom:bot-1:u-" + UUID.randomUUID(), null, List.of());
         return streams.open(app, request, Instant.now().plusSeconds(30), factory).chunks()
                 .collectList().block(Duration.ofSeconds(15));
-    }
-
-    private static String fold(List<ReplyChunk> chunks) {
-        var text = new StringBuilder();
-        for (var chunk : chunks) {
-            if (chunk.kind() == ChunkKind.REPLACE) {
-                text.setLength(0);
-            }
-            text.append(chunk.text());
-        }
-        return text.toString();
     }
 }
