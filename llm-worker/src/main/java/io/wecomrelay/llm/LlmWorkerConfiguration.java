@@ -47,6 +47,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -66,6 +67,7 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.LoggingProducerListener;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /** The only place the worker wires beans; everything below it is plain Java. */
@@ -75,6 +77,10 @@ class LlmWorkerConfiguration {
 
     /** Stop calls and idle connections on top of one connection per reply in flight. */
     private static final int EXTRA_CONNECTIONS = 32;
+    /** Kafka's default {@code max.request.size}. */
+    private static final long DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
+    /** Batch header (61 bytes), record header (at most 21) and header varints, with room to spare. */
+    private static final int RECORD_FRAMING_BYTES = 512;
 
     @Bean
     Clock clock() {
@@ -107,7 +113,8 @@ class LlmWorkerConfiguration {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) dify.connectTimeout().toMillis());
         var web = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
         var retry = new DifyClient.RetryPolicy(dify.maxAttempts(), dify.firstBackoff(), dify.maxBackoff(), dify.jitter());
-        return new DifyClient(web, retry, dify.stopTimeout(), dify.requestTimeout());
+        var limits = new DifyClient.StreamLimits(bytes(dify.maxLineSize()), bytes(dify.maxEventSize()));
+        return new DifyClient(web, retry, dify.stopTimeout(), dify.requestTimeout(), limits);
     }
 
     /** Media downloads from WeCom's storage get their own pool, so they never wait for Dify streams. */
@@ -158,7 +165,7 @@ class LlmWorkerConfiguration {
     ReplyStreams replyStreams(DifyClient dify, LlmWorkerProperties properties, WorkerMetrics metrics) {
         var reply = properties.reply();
         var settings = new ReplyStreams.Settings(reply.coalesceInterval(), reply.coalesceMaxChars(), reply.idleTimeout(),
-                reply.showThoughts());
+                reply.showThoughts(), reply.maxAnswerSize().toBytes());
         return new ReplyStreams(dify, settings, new ErrorTexts(properties.texts().errors()), Schedulers.parallel(), metrics);
     }
 
@@ -191,7 +198,7 @@ class LlmWorkerConfiguration {
     }
 
     @Bean
-    ReplyAttempts replyAttempts(LlmWorkerProperties properties, BotRegistry bots, StreamLedger ledger,
+    ReplyAttempts replyAttempts(LlmWorkerProperties properties, KafkaProperties kafka, BotRegistry bots, StreamLedger ledger,
                                 ConversationStore conversations, MessageStore messages, ReplyStreams replies,
                                 Attachments attachments, WorkerMetrics metrics,
                                 KafkaTemplate<String, RelayEvent> chunkKafkaTemplate, Clock clock,
@@ -200,8 +207,9 @@ class LlmWorkerConfiguration {
         var answerer = new QueryAnswerer(conversations, messages, replies, attachments, properties.reply().deadline());
         var runner = new ReplyRunner(bots, conversations, answerer,
                 new ReplyRunner.Settings(texts.resetDone(), texts.emptyQuery()), metrics);
-        return new ReplyAttempts(ledger, runner, new ChunkPublisher(chunkKafkaTemplate, properties.topics().chunks()),
-                new ChunkFactories(clock, idGenerator));
+        var publisher = new ChunkPublisher(chunkKafkaTemplate, properties.topics().chunks(),
+                maxChunkRecordBytes(kafka));
+        return new ReplyAttempts(ledger, runner, publisher, new ChunkFactories(clock, idGenerator), replies.texts());
     }
 
     @Bean
@@ -216,7 +224,8 @@ class LlmWorkerConfiguration {
 
     @Bean
     AcceptedConsumer acceptedConsumer(LlmWorkerProperties properties, KafkaProperties kafka,
-                                      AcceptedMessageHandler handler, KafkaTemplate<String, byte[]> deadLetterKafkaTemplate) {
+                                      AcceptedMessageHandler handler, KafkaTemplate<String, byte[]> deadLetterKafkaTemplate,
+                                      WorkerMetrics metrics) {
         var consumer = properties.consumer();
         Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, consumer.groupId());
@@ -225,10 +234,11 @@ class LlmWorkerConfiguration {
         config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         Supplier<Consumer<String, MessageAccepted>> consumers = () -> new KafkaConsumer<>(config,
                 new StringDeserializer(), new ErrorHandlingDeserializer<>(EventSerde.of(MessageAccepted.class)));
-        var settings = new AcceptedConsumer.Settings(consumer.maxInFlight(), consumer.maxBuffered(),
-                consumer.pollTimeout(), consumer.shutdownGrace(), consumer.failureBackoff(), consumer.maxFailureBackoff());
+        var settings = new AcceptedConsumer.Settings(consumer.maxInFlight(), consumer.perBotShare(),
+                consumer.maxBuffered(), consumer.pollTimeout(), consumer.shutdownGrace(), consumer.failureBackoff(),
+                consumer.maxFailureBackoff());
         return new AcceptedConsumer(consumers, properties.topics().accepted(), handler,
-                new DeadLetters(deadLetterKafkaTemplate), settings);
+                new DeadLetters(deadLetterKafkaTemplate), settings, metrics);
     }
 
     @Bean
@@ -283,6 +293,22 @@ class LlmWorkerConfiguration {
         public boolean isRunning() {
             return consumer.isRunning();
         }
+    }
+
+    /**
+     * The largest chunk record the publisher makes: the producer's {@code max.request.size} less
+     * {@value #RECORD_FRAMING_BYTES} bytes for what it adds around key, value and headers (batch and
+     * record framing, varints), so that the producer never refuses a chunk for its size.
+     */
+    static long maxChunkRecordBytes(KafkaProperties kafka) {
+        Object configured = kafka.buildProducerProperties().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        long maxRequestSize = configured == null ? DEFAULT_MAX_REQUEST_SIZE : Long.parseLong(configured.toString().trim());
+        return maxRequestSize - RECORD_FRAMING_BYTES;
+    }
+
+    /** A size bound as an int, at least 1 byte; sizes past 2 GB mean "no bound" anyway. */
+    private static int bytes(DataSize size) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, size.toBytes()));
     }
 
     /** Spring's default producer listener logs up to 100 characters of a failed record's value: message text. */

@@ -51,7 +51,11 @@ public record LlmWorkerProperties(
     /**
      * @param groupId         the Kafka consumer group of all workers
      * @param maxInFlight     replies generated concurrently by one worker (each holds one Dify connection)
-     * @param maxBuffered     records taken from Kafka but not finished; above it the consumer pauses
+     * @param maxInFlightPerBot replies of one bot generated concurrently by one worker, so that a bot with a
+     *                        slow Dify app cannot hold every slot; 0 (the default) means a quarter of
+     *                        {@code maxInFlight}, at least 1
+     * @param maxBuffered     records taken from Kafka but not finished (waiting for their key or their bot's
+     *                        share included); above it the consumer pauses
      * @param pollTimeout     longest wait of one poll; also bounds how late a finished offset is committed
      * @param shutdownGrace   on shutdown, how long running replies may finish before they are abandoned
      *                        (abandoned ones are redone by another worker with attempt + 1)
@@ -61,11 +65,17 @@ public record LlmWorkerProperties(
     public record Consumer(
             @NotBlank @DefaultValue("wecom-relay-llm-worker") String groupId,
             @Min(1) @DefaultValue("256") int maxInFlight,
+            @Min(0) @DefaultValue("0") int maxInFlightPerBot,
             @Min(1) @DefaultValue("2048") int maxBuffered,
             @NotNull @DefaultValue("100ms") Duration pollTimeout,
             @NotNull @DefaultValue("20s") Duration shutdownGrace,
             @NotNull @DefaultValue("1s") Duration failureBackoff,
             @NotNull @DefaultValue("30s") Duration maxFailureBackoff) {
+
+        /** {@code maxInFlightPerBot}, or its default: a quarter of {@code maxInFlight}, at least 1. */
+        public int perBotShare() {
+            return maxInFlightPerBot > 0 ? Math.min(maxInFlightPerBot, maxInFlight) : Math.max(1, maxInFlight / 4);
+        }
     }
 
     /**
@@ -89,13 +99,16 @@ public record LlmWorkerProperties(
      *                         by then, before WeCom's 6-minute stream window closes
      * @param showThoughts     show an agent app's tool calls as a status line ({@code > 🔧 tool…}) until
      *                         the answer starts, which then replaces it
+     * @param maxAnswerSize    the largest answer (UTF-8) one reply collects; a longer one is cut there, finished
+     *                         with the {@code answer_too_long} note and its Dify task stopped
      */
     public record Reply(
             @NotNull @DefaultValue("150ms") Duration coalesceInterval,
             @Min(1) @DefaultValue("400") int coalesceMaxChars,
             @NotNull @DefaultValue("60s") Duration idleTimeout,
             @NotNull @DefaultValue("330s") Duration deadline,
-            @DefaultValue("false") boolean showThoughts) {
+            @DefaultValue("false") boolean showThoughts,
+            @NotNull @DefaultValue("64KB") DataSize maxAnswerSize) {
     }
 
     /**
@@ -106,6 +119,10 @@ public record LlmWorkerProperties(
      * @param jitter         random share of each wait, 0 to 1
      * @param stopTimeout    how long a stop call may take
      * @param requestTimeout how long one try of a file upload or feedback call may take
+     * @param maxLineSize    the longest line of a chat stream read; a longer one ends the reply
+     *                       ({@code dify_line_too_long}) as soon as it passes the bound
+     * @param maxEventSize   the largest event of a chat stream read (its data lines joined); a larger one ends
+     *                       the reply ({@code dify_event_too_large})
      */
     public record Dify(
             @NotNull @DefaultValue("5s") Duration connectTimeout,
@@ -114,7 +131,9 @@ public record LlmWorkerProperties(
             @NotNull @DefaultValue("5s") Duration maxBackoff,
             @DecimalMin("0") @DecimalMax("1") @DefaultValue("0.5") double jitter,
             @NotNull @DefaultValue("5s") Duration stopTimeout,
-            @NotNull @DefaultValue("30s") Duration requestTimeout) {
+            @NotNull @DefaultValue("30s") Duration requestTimeout,
+            @NotNull @DefaultValue("1MB") DataSize maxLineSize,
+            @NotNull @DefaultValue("1MB") DataSize maxEventSize) {
     }
 
     /**

@@ -4,11 +4,11 @@ import static io.wecomrelay.llm.WorkerTestSupport.DIFY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.Map;
 
 import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.sim.dify.DifySimulator;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -43,10 +43,6 @@ class WorkerCrashTest {
     }
 
     private static ConfigurableApplicationContext worker() {
-        // arguments, not default properties: they must win over application.yaml
-        String[] args = WorkerTestSupport.properties(PREFIX).entrySet().stream()
-                .map(entry -> "--" + entry.getKey() + "=" + entry.getValue())
-                .toArray(String[]::new);
-        return new SpringApplicationBuilder(LlmWorkerApplication.class).run(args);
+        return WorkerTestSupport.worker(PREFIX, Map.of());
     }
 }

@@ -1,6 +1,7 @@
 package io.wecomrelay.llm;
 
 import static io.wecomrelay.llm.WorkerTestSupport.DIFY;
+import static io.wecomrelay.llm.WorkerTestSupport.awaitStop;
 import static io.wecomrelay.llm.WorkerTestSupport.send;
 import static io.wecomrelay.llm.WorkerTestSupport.text;
 import static io.wecomrelay.llm.WorkerTestSupport.user;
@@ -419,17 +420,6 @@ class WorkerIntegrationTest {
             result[i] = (long) i;
         }
         return result;
-    }
-
-    private static void awaitStop(String taskId) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (DIFY.stops().stream().anyMatch(stop -> stop.taskId().equals(taskId) && stop.stoppedStream())) {
-                return;
-            }
-            WorkerTestSupport.sleep(20);
-        }
-        throw new AssertionError("task " + taskId + " was not stopped; stops: " + DIFY.stops());
     }
 
     private void awaitStored(String conversationKey, String conversationId) {

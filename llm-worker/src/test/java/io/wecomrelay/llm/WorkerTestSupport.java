@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-import io.wecomrelay.schemas.event.ChunkKind;
 import io.wecomrelay.schemas.event.Decision;
 import io.wecomrelay.schemas.event.EventHeaders;
 import io.wecomrelay.schemas.event.EventMeta;
@@ -44,6 +43,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * What the worker's integration tests share in this JVM: one Dify simulator, a bots file pointing
@@ -84,6 +85,36 @@ final class WorkerTestSupport {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A bots file with one bot per id, each answered by the shared Dify simulator. */
+    static Path botsFile(List<String> botIds) {
+        var yaml = new StringBuilder("bots:\n");
+        for (String id : botIds) {
+            yaml.append("  - id: %s\n    token: QDG6eK\n    aes-key: %s\n    dify: { base-url: %s, api-key: %s }\n"
+                    .formatted(id, AES_KEY, DIFY.baseUrl(), DifySimulatorConfig.DEFAULT_API_KEY));
+        }
+        try {
+            Path file = Files.createTempFile("bots", ".yaml");
+            Files.writeString(file, yaml);
+            file.toFile().deleteOnExit();
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Starts a worker with the shared settings and {@code overrides}, as command-line arguments (they
+     * win over application.yaml); the caller closes it.
+     */
+    static ConfigurableApplicationContext worker(String topicPrefix, Map<String, String> overrides) {
+        var settings = new java.util.LinkedHashMap<String, Object>(properties(topicPrefix));
+        settings.putAll(overrides);
+        String[] args = settings.entrySet().stream()
+                .map(entry -> "--" + entry.getKey() + "=" + entry.getValue())
+                .toArray(String[]::new);
+        return new SpringApplicationBuilder(LlmWorkerApplication.class).run(args);
     }
 
     /** Settings every worker under test uses; {@code topicPrefix} keeps test classes apart. */
@@ -198,14 +229,7 @@ final class WorkerTestSupport {
         }
 
         String text() {
-            var text = new StringBuilder();
-            for (ReplyChunk chunk : chunks) {
-                if (chunk.kind() == ChunkKind.REPLACE) {
-                    text.setLength(0);
-                }
-                text.append(chunk.text());
-            }
-            return text.toString();
+            return ChunkFolds.fold(chunks);
         }
 
         String errorCode() {
@@ -292,6 +316,18 @@ final class WorkerTestSupport {
             }
             return new Reply(ofAttempt);
         }
+    }
+
+    /** Waits until the simulator saw a stop of {@code taskId} that ended its open stream. */
+    static void awaitStop(String taskId) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (DIFY.stops().stream().anyMatch(stop -> stop.taskId().equals(taskId) && stop.stoppedStream())) {
+                return;
+            }
+            sleep(20);
+        }
+        throw new AssertionError("task " + taskId + " was not stopped; stops: " + DIFY.stops());
     }
 
     static void sleep(long millis) {

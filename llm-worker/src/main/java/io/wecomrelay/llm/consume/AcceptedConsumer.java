@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
 
 import io.wecomrelay.llm.handle.AcceptedMessageHandler;
+import io.wecomrelay.llm.publish.ReplyRefusedException;
 import io.wecomrelay.schemas.event.EventHeaders;
 import io.wecomrelay.schemas.event.MessageAccepted;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
+import reactor.util.retry.RetryBackoffSpec;
 
 /**
  * Consumes {@code wecom.accepted} with key-ordered concurrency: many replies at once per worker, one
@@ -45,6 +47,10 @@ import reactor.util.retry.Retry;
  *     applies completions, commits and pauses. Nothing else touches the consumer.</li>
  * <li>The scheduler runs replies as non-blocking Monos (a reply holds a Dify connection, not a
  *     thread), at most {@code maxInFlight} at once, per conversation key strictly in offset order.</li>
+ * <li>Each bot gets at most {@code maxInFlightPerBot} of those slots, so a bot whose Dify app is slow
+ *     cannot hold all of them; its further records wait in memory (counted per bot as deferrals)
+ *     while other bots' records on the same partitions go ahead. Nothing is paused for it until the
+ *     whole backlog reaches {@code maxBuffered}.</li>
  * <li>The {@link OffsetTracker} commits each partition up to its lowest unfinished offset; records
  *     finished behind a slow one are redelivered after a crash and skipped by the stream ledger.</li>
  * <li>Above {@code maxBuffered} unfinished records all partitions are paused (polling goes on, so
@@ -54,7 +60,8 @@ import reactor.util.retry.Retry;
  *     the new owner redoes them with attempt + 1, the way it does after a crash.</li>
  * <li>Records that cannot be deserialized go to {@code <topic>.dlt} ({@link DeadLetters}).</li>
  * <li>A reply whose Kafka or Redis calls fail is redone after a capped exponential backoff, with the
- *     next attempt number.</li>
+ *     next attempt number; one that Kafka refuses for good ({@link ReplyRefusedException}) is
+ *     dead-lettered instead, and its offset committed once the dead letter is written.</li>
  * </ul>
  * Scaling out is adding workers: a partition is owned by one worker, so the number of partitions of
  * {@code wecom.accepted} bounds the number of useful workers, and {@code maxInFlight} bounds each.
@@ -65,14 +72,21 @@ public final class AcceptedConsumer {
 
     /**
      * @param maxInFlight       replies running at once
+     * @param maxInFlightPerBot replies of one bot running at once
      * @param maxBuffered       unfinished records above which consumption pauses
      * @param pollTimeout       longest poll
      * @param shutdownGrace     how long running replies may finish on shutdown
      * @param failureBackoff    first wait before a failed reply is redone
      * @param maxFailureBackoff longest such wait
      */
-    public record Settings(int maxInFlight, int maxBuffered, Duration pollTimeout, Duration shutdownGrace,
-                           Duration failureBackoff, Duration maxFailureBackoff) {
+    public record Settings(int maxInFlight, int maxInFlightPerBot, int maxBuffered, Duration pollTimeout,
+                           Duration shutdownGrace, Duration failureBackoff, Duration maxFailureBackoff) {
+    }
+
+    /** What the consumer reports, per bot. Implementations must be thread-safe and never throw. */
+    public interface Metrics {
+        /** A record of {@code botId} had to wait because the bot was at its share of the slots. */
+        void deferred(String botId);
     }
 
     private final Supplier<Consumer<String, MessageAccepted>> consumers;
@@ -88,13 +102,14 @@ public final class AcceptedConsumer {
     private Thread thread;
 
     public AcceptedConsumer(Supplier<Consumer<String, MessageAccepted>> consumers, String topic,
-                            AcceptedMessageHandler handler, DeadLetters deadLetters, Settings settings) {
+                            AcceptedMessageHandler handler, DeadLetters deadLetters, Settings settings, Metrics metrics) {
         this.consumers = consumers;
         this.topic = topic;
         this.handler = handler;
         this.deadLetters = deadLetters;
         this.settings = settings;
-        this.scheduler = new KeyedScheduler(settings.maxInFlight(), this::task, finished::add);
+        this.scheduler = new KeyedScheduler(settings.maxInFlight(), settings.maxInFlightPerBot(), this::task,
+                finished::add, metrics::deferred);
     }
 
     public synchronized void start() {
@@ -140,7 +155,8 @@ public final class AcceptedConsumer {
         try (var kafka = consumers.get()) {
             consumer = kafka;
             kafka.subscribe(List.of(topic), new Rebalance(kafka));
-            log.info("consuming topic={} maxInFlight={}", topic, settings.maxInFlight());
+            log.info("consuming topic={} maxInFlight={} maxInFlightPerBot={}", topic, settings.maxInFlight(),
+                    settings.maxInFlightPerBot());
             while (running) {
                 pollOnce(kafka);
             }
@@ -189,10 +205,24 @@ public final class AcceptedConsumer {
         return Mono.defer(() -> handler.handle(work.message(), work.traceId()))
                 // off the consumer thread, and no deep recursion when a key's works complete synchronously
                 .subscribeOn(Schedulers.parallel())
-                .retryWhen(Retry.backoff(Long.MAX_VALUE, settings.failureBackoff())
-                        .maxBackoff(settings.maxFailureBackoff())
-                        .doBeforeRetry(signal -> log.warn("reply failed, redoing {} retry={} cause={}", work,
-                                signal.totalRetries() + 1, signal.failure().toString())));
+                .retryWhen(backoff("reply failed, redoing", work)
+                        .filter(error -> !(error instanceof ReplyRefusedException)))
+                .onErrorResume(ReplyRefusedException.class, refused -> deadLetter(work, refused));
+    }
+
+    /** Redoing a refused reply would be refused alike: it goes to the dead-letter topic, tried until written. */
+    private Mono<Void> deadLetter(Work work, ReplyRefusedException refused) {
+        return Mono.<Void>fromRunnable(() -> deadLetters.sendUnanswerable(work, refused))
+                // waits for the broker's acknowledgement
+                .subscribeOn(Schedulers.boundedElastic())
+                .retryWhen(backoff("cannot dead-letter, trying again", work));
+    }
+
+    private RetryBackoffSpec backoff(String what, Work work) {
+        return Retry.backoff(Long.MAX_VALUE, settings.failureBackoff())
+                .maxBackoff(settings.maxFailureBackoff())
+                .doBeforeRetry(signal -> log.warn("{} {} retry={} cause={}", what, work, signal.totalRetries() + 1,
+                        signal.failure().toString()));
     }
 
     private void applyFinished() {

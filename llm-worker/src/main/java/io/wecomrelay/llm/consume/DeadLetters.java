@@ -1,5 +1,10 @@
 package io.wecomrelay.llm.consume;
 
+import java.nio.charset.StandardCharsets;
+
+import io.wecomrelay.schemas.event.EventHeaders;
+import io.wecomrelay.schemas.event.EventSerde;
+import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.topic.TopicSpec;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -18,6 +23,9 @@ import org.springframework.kafka.support.serializer.SerializationUtils;
  * {@code kafka_dlt-*} headers (exception, original topic, partition, offset). Uses spring-kafka's
  * {@link DeadLetterPublishingRecoverer}, fed by the {@code ErrorHandlingDeserializer} in front of
  * the event serde. Called on the consumer thread.
+ * <p>
+ * Messages whose reply Kafka refused for good ({@link #sendUnanswerable}) go there too, written again
+ * from the consumed event; that call blocks until the broker acknowledged and may run on any thread.
  */
 public final class DeadLetters {
 
@@ -31,6 +39,20 @@ public final class DeadLetters {
         // partition -1: the producer partitions by key, so the DLT needs no particular partition count
         this.recoverer = new DeadLetterPublishingRecoverer(template,
                 (record, exception) -> new TopicPartition(record.topic() + TopicSpec.DEAD_LETTER_SUFFIX, -1));
+    }
+
+    /**
+     * Dead-letters a consumed message that cannot be answered ({@code cause} says why) and waits for
+     * the broker; throws when it could not be written, so the caller can try again.
+     */
+    void sendUnanswerable(Work work, Exception cause) {
+        byte[] value = EventSerde.of(MessageAccepted.class).serialize(work.partition().topic(), work.message());
+        var record = new ConsumerRecord<String, byte[]>(work.partition().topic(), work.partition().partition(),
+                work.offset(), work.key(), value);
+        record.headers().add(EventHeaders.TRACE_ID, work.traceId().getBytes(StandardCharsets.UTF_8));
+        // no consumer: it is only used to check the DLT's partition, and this may run off the consumer thread
+        recoverer.accept(record, null, cause);
+        log.warn("dead-lettered {} cause={}", work, cause.getClass().getSimpleName());
     }
 
     /** Dead-letters a record whose value could not be deserialized; failures are logged, not thrown. */

@@ -2,9 +2,12 @@ package io.wecomrelay.llm.consume;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -17,11 +20,16 @@ import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 
 /**
- * Runs works as non-blocking tasks: at most {@code maxInFlight} at once, and for each key one at a
- * time in submission order. Works of other keys never wait for a busy key (no head-of-line
- * blocking); keys take turns for free slots in the order they became ready. A task is a
- * {@link Mono} (a reply that holds a connection, not a thread). Thread-safe; tasks are started
- * outside the lock.
+ * Runs works as non-blocking tasks: at most {@code maxInFlight} at once, at most {@code maxPerBot} of
+ * one bot at once, and for each key one at a time in submission order. Works of other keys never wait
+ * for a busy key (no head-of-line blocking); keys take turns for free slots in the order they became
+ * ready. A task is a {@link Mono} (a reply that holds a connection, not a thread). Thread-safe; tasks
+ * are started outside the lock.
+ * <p>
+ * The per-bot share keeps one bot with a slow Dify app from holding every slot: a key whose next work
+ * belongs to a bot at its share is deferred (it waits, in order, without a slot) while keys of other
+ * bots go ahead; when one of the bot's works finishes, the bot's longest-deferred key is ready again.
+ * Deferred works stay submitted, so their offsets stay uncommitted and they count in {@link #size()}.
  */
 final class KeyedScheduler {
 
@@ -31,22 +39,34 @@ final class KeyedScheduler {
     }
 
     private final int maxInFlight;
+    private final int maxPerBot;
     private final Function<Work, Mono<Void>> task;
     private final Consumer<Work> onDone;
+    private final Consumer<String> onDeferred;
     private final Map<String, ArrayDeque<Work>> waiting = new HashMap<>();
     private final Map<String, Running> running = new HashMap<>();
+    private final Map<String, Integer> runningPerBot = new HashMap<>();
     private final ArrayDeque<String> ready = new ArrayDeque<>();
+    /** Keys whose next work waits for its bot's share, by bot, longest-waiting first. */
+    private final Map<String, ArrayDeque<String>> deferred = new HashMap<>();
+    /** Works already reported to {@code onDeferred}: each is reported once, however often it waits. */
+    private final Set<Work> reported = Collections.newSetFromMap(new IdentityHashMap<>());
     private int size;
     private boolean closed;
 
     /**
-     * @param task   runs one work; completes when it is fully handled
-     * @param onDone told about each work whose task completed (not about failed or cancelled ones)
+     * @param maxPerBot  works of one bot running at once
+     * @param task       runs one work; completes when it is fully handled
+     * @param onDone     told about each work whose task completed (not about failed or cancelled ones)
+     * @param onDeferred told the bot of each work that had to wait for its bot's share (once per work)
      */
-    KeyedScheduler(int maxInFlight, Function<Work, Mono<Void>> task, Consumer<Work> onDone) {
+    KeyedScheduler(int maxInFlight, int maxPerBot, Function<Work, Mono<Void>> task, Consumer<Work> onDone,
+                   Consumer<String> onDeferred) {
         this.maxInFlight = maxInFlight;
+        this.maxPerBot = maxPerBot;
         this.task = task;
         this.onDone = onDone;
+        this.onDeferred = onDeferred;
     }
 
     void submit(Work work) {
@@ -94,12 +114,17 @@ final class KeyedScheduler {
                 if (which.test(run.work())) {
                     it.remove();
                     size--;
+                    decrement(bot(run.work()));
                     abandoned.add(run.subscription());
                     if (waiting.containsKey(run.work().key())) {
                         ready.add(run.work().key());
                     }
                 }
             }
+            reported.removeIf(which);
+            // shares may have freed up: deferred keys are ready again, drain defers them anew if not
+            deferred.values().forEach(ready::addAll);
+            deferred.clear();
             ready.removeIf(key -> !waiting.containsKey(key) || running.containsKey(key));
             starts = drain();
         }
@@ -113,8 +138,11 @@ final class KeyedScheduler {
         waiting.values().forEach(queue -> size -= queue.size());
         waiting.clear();
         ready.clear();
+        deferred.clear();
+        reported.clear();
     }
 
+    /** Starts ready keys while slots are free; keys of bots at their share are set aside. */
     private List<Running> drain() {
         if (closed || ready.isEmpty() || running.size() >= maxInFlight) {
             return List.of();
@@ -123,15 +151,47 @@ final class KeyedScheduler {
         while (running.size() < maxInFlight && !ready.isEmpty()) {
             String key = ready.poll();
             var queue = waiting.get(key);
+            String bot = bot(queue.peek());
+            if (runningPerBot.getOrDefault(bot, 0) >= maxPerBot) {
+                deferred.computeIfAbsent(bot, b -> new ArrayDeque<>()).add(key);
+                if (reported.add(queue.peek())) {
+                    onDeferred.accept(bot);
+                }
+                continue;
+            }
             var work = queue.poll();
             if (queue.isEmpty()) {
                 waiting.remove(key);
             }
+            reported.remove(work);
+            runningPerBot.merge(bot, 1, Integer::sum);
             var run = new Running(work, Disposables.swap());
             running.put(key, run);
             starts.add(run);
         }
         return starts;
+    }
+
+    /** A slot of {@code bot} was freed: its longest-deferred key may take it. */
+    private void freed(String bot) {
+        decrement(bot);
+        var keys = deferred.get(bot);
+        if (keys != null) {
+            ready.add(keys.poll());
+            if (keys.isEmpty()) {
+                deferred.remove(bot);
+            }
+        }
+    }
+
+    private void decrement(String bot) {
+        if (runningPerBot.merge(bot, -1, Integer::sum) <= 0) {
+            runningPerBot.remove(bot);
+        }
+    }
+
+    private static String bot(Work work) {
+        return work.message().botId();
     }
 
     private void launch(Running run) {
@@ -156,6 +216,7 @@ final class KeyedScheduler {
             }
             running.remove(key);
             size--;
+            freed(bot(run.work()));
             if (waiting.containsKey(key)) {
                 ready.add(key);
             }

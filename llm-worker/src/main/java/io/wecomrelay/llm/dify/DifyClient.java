@@ -3,7 +3,6 @@ package io.wecomrelay.llm.dify;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -42,8 +41,6 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 public final class DifyClient {
 
     private static final Logger log = LoggerFactory.getLogger(DifyClient.class);
-    /** Stands for bytes that did not complete an event; parses as a ping. */
-    private static final List<SseFrame> BYTES_ONLY = List.of(new SseFrame(null, null));
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /**
@@ -55,20 +52,33 @@ public final class DifyClient {
     public record RetryPolicy(int maxAttempts, Duration firstBackoff, Duration maxBackoff, double jitter) {
     }
 
+    /**
+     * What one chat stream may send (see {@link SseDecoder}); beyond it the stream gives a
+     * {@link DifyEvent.Oversized} and reads nothing more.
+     *
+     * @param maxLineBytes  the longest SSE line
+     * @param maxEventBytes the largest SSE event, its data lines joined
+     */
+    public record StreamLimits(int maxLineBytes, int maxEventBytes) {
+    }
+
     private final WebClient web;
     private final RetryPolicy retry;
     private final Duration stopTimeout;
     private final Duration requestTimeout;
+    private final StreamLimits limits;
 
     /**
      * @param stopTimeout    how long a stop call may take
      * @param requestTimeout how long one try of an upload or feedback call may take
      */
-    public DifyClient(WebClient web, RetryPolicy retry, Duration stopTimeout, Duration requestTimeout) {
+    public DifyClient(WebClient web, RetryPolicy retry, Duration stopTimeout, Duration requestTimeout,
+                      StreamLimits limits) {
         this.web = web;
         this.retry = retry;
         this.stopTimeout = stopTimeout;
         this.requestTimeout = requestTimeout;
+        this.limits = limits;
     }
 
     /** Streams the answer to {@code request}; cold: nothing is sent until subscription. */
@@ -170,7 +180,7 @@ public final class DifyClient {
                 .exchangeToFlux(response -> {
                     if (response.statusCode().is2xxSuccessful()) {
                         started.set(true);
-                        return decode(response.bodyToFlux(DataBuffer.class));
+                        return decode(response.bodyToFlux(DataBuffer.class), limits);
                     }
                     return DifyClient.<DifyEvent>failure(response).flux();
                 })
@@ -184,23 +194,17 @@ public final class DifyClient {
                 .flatMap(body -> Mono.error(DifyApiException.from(status, body)));
     }
 
-    /**
-     * Bytes to events; the decoder is per response, used by one subscriber at a time. Bytes that do
-     * not complete an event yet still come out as a {@link DifyEvent.Ping}, so the idle watchdog
-     * measures silence on the wire, not between events.
-     */
-    static Flux<DifyEvent> decode(Flux<DataBuffer> body) {
+    /** Bytes to events ({@link SseEvents}, one per response, used by one subscriber at a time). */
+    static Flux<DifyEvent> decode(Flux<DataBuffer> body, StreamLimits limits) {
         return Flux.defer(() -> {
-            var decoder = new SseDecoder();
+            var events = new SseEvents(limits);
             return body.concatMapIterable(buffer -> {
                         byte[] bytes = new byte[buffer.readableByteCount()];
                         buffer.read(bytes);
                         DataBufferUtils.release(buffer);
-                        var frames = decoder.feed(bytes);
-                        return frames.isEmpty() ? BYTES_ONLY : frames;
+                        return events.read(bytes);
                     })
-                    .concatWith(Flux.defer(() -> Flux.fromIterable(decoder.finish())))
-                    .map(DifyEventParser::parse);
+                    .concatWith(Flux.defer(() -> Flux.fromIterable(events.finish())));
         });
     }
 

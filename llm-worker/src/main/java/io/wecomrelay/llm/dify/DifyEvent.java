@@ -78,6 +78,17 @@ public sealed interface DifyEvent {
     record WorkflowFailed(String error, Ids ids) implements DifyEvent {
     }
 
+    /**
+     * Not from Dify: the stream passed one of the worker's bounds (a line or an event too large), and
+     * nothing after it is read. The reply must end and the task be stopped.
+     */
+    record Oversized(StreamLimitException.Limit limit, long maxBytes) implements DifyEvent {
+        @Override
+        public Ids ids() {
+            return Ids.NONE;
+        }
+    }
+
     /** Any other event (workflow and node progress, tts, unknown newer ones): ignored. */
     record Other(String name, Ids ids) implements DifyEvent {
     }

@@ -13,14 +13,34 @@ import org.jspecify.annotations.Nullable;
  * multi-byte character cut between two network reads is never broken. Handles {@code \n},
  * {@code \r\n} and {@code \r} line ends, comments ({@code :...}), multi-line {@code data} and events
  * without data (Dify's {@code event: ping}). Not thread-safe: one instance per response.
+ * <p>
+ * Memory is bounded: a line longer than {@code maxLineBytes} or an event whose data lines (joined
+ * by newlines) exceed {@code maxEventBytes} throws {@link StreamLimitException} at the byte that
+ * passes the bound, so neither a line without an end nor an event without a blank line is collected.
  */
 public final class SseDecoder {
 
+    private final int maxLineBytes;
+    private final int maxEventBytes;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
     private final StringBuilder data = new StringBuilder();
+    /** UTF-8 bytes of {@link #data}. */
+    private long dataBytes;
     private boolean hasData;
     private @Nullable String event;
     private boolean lastWasCr;
+
+    /**
+     * @param maxLineBytes  the longest line read, its line end not counted
+     * @param maxEventBytes the largest event read: its data values and the newlines joining them
+     */
+    public SseDecoder(int maxLineBytes, int maxEventBytes) {
+        if (maxLineBytes < 1 || maxEventBytes < 1) {
+            throw new IllegalArgumentException("bounds must be positive");
+        }
+        this.maxLineBytes = maxLineBytes;
+        this.maxEventBytes = maxEventBytes;
+    }
 
     /** Feeds the next bytes; returns the events they complete, in order. */
     public List<SseFrame> feed(byte[] bytes) {
@@ -33,8 +53,11 @@ public final class SseDecoder {
             lastWasCr = b == '\r';
             if (b == '\n' || b == '\r') {
                 endLine(frames);
-            } else {
+            } else if (line.size() < maxLineBytes) {
                 line.write(b);
+            } else {
+                line.reset();
+                throw new StreamLimitException(StreamLimitException.Limit.LINE, maxLineBytes);
             }
         }
         return frames;
@@ -55,6 +78,7 @@ public final class SseDecoder {
             dispatch(frames);
             return;
         }
+        int lineBytes = line.size();
         String text = line.toString(StandardCharsets.UTF_8);
         line.reset();
         if (text.startsWith(":")) {
@@ -67,10 +91,18 @@ public final class SseDecoder {
             value = value.substring(1);
         }
         if (field.equals("data")) {
+            // the field name, colon and space are ASCII: the value's bytes are the rest of the line
+            long valueBytes = lineBytes - (text.length() - value.length());
+            long joined = dataBytes + valueBytes + (hasData ? 1 : 0);
+            if (joined > maxEventBytes) {
+                clearEvent();
+                throw new StreamLimitException(StreamLimitException.Limit.EVENT, maxEventBytes);
+            }
             if (hasData) {
                 data.append('\n');
             }
             data.append(value);
+            dataBytes = joined;
             hasData = true;
         } else if (field.equals("event")) {
             event = value;
@@ -82,7 +114,12 @@ public final class SseDecoder {
         if (hasData || event != null) {
             frames.add(new SseFrame(event, hasData ? data.toString() : null));
         }
+        clearEvent();
+    }
+
+    private void clearEvent() {
         data.setLength(0);
+        dataBytes = 0;
         hasData = false;
         event = null;
     }

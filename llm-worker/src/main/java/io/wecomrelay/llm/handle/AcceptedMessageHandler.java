@@ -12,7 +12,8 @@ import reactor.core.publisher.Mono;
  * Handles one accepted message completely. A message gets a reply stream ({@link ReplyAttempts});
  * a {@code feedback_event} goes to Dify's feedback API and publishes nothing; other events are
  * skipped. The returned Mono completes when the record's offset may be committed and fails only
- * when the message must be redone (Kafka failed during a reply, or Redis before Dify was called).
+ * when the message must be redone (Kafka failed during a reply, or Redis before Dify was called), or
+ * with {@code ReplyRefusedException} when Kafka refused its reply for good and it is to be dead-lettered.
  */
 public final class AcceptedMessageHandler {
 

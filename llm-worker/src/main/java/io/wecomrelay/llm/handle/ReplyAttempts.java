@@ -2,6 +2,7 @@ package io.wecomrelay.llm.handle;
 
 import io.wecomrelay.llm.input.Input;
 import io.wecomrelay.llm.publish.ChunkPublisher;
+import io.wecomrelay.llm.reply.ErrorTexts;
 import io.wecomrelay.llm.state.StreamLedger;
 import io.wecomrelay.schemas.event.MessageAccepted;
 import org.slf4j.Logger;
@@ -20,6 +21,10 @@ import reactor.core.scheduler.Schedulers;
  * Every Redis call that can make the caller redo a reply happens before Dify is called (the start,
  * and a reset's forget, which calls no Dify); the ones after it (conversation, Dify message, done
  * marker) are best effort. So a Redis timeout never makes Dify answer the same message twice.
+ * <p>
+ * A chunk Kafka refuses for good (too large for the topic, invalid) is not redone: the publisher
+ * finishes the reply with the {@code chunk_refused} note and the stream counts as done; when even the
+ * note is refused, the Mono fails with {@code ReplyRefusedException} and the message is dead-lettered.
  */
 public final class ReplyAttempts {
 
@@ -29,12 +34,15 @@ public final class ReplyAttempts {
     private final ReplyRunner runner;
     private final ChunkPublisher publisher;
     private final ChunkFactories factories;
+    private final ErrorTexts texts;
 
-    public ReplyAttempts(StreamLedger ledger, ReplyRunner runner, ChunkPublisher publisher, ChunkFactories factories) {
+    public ReplyAttempts(StreamLedger ledger, ReplyRunner runner, ChunkPublisher publisher, ChunkFactories factories,
+                         ErrorTexts texts) {
         this.ledger = ledger;
         this.runner = runner;
         this.publisher = publisher;
         this.factories = factories;
+        this.texts = texts;
     }
 
     Mono<Void> reply(MessageAccepted message, Input input, String traceId) {
@@ -53,7 +61,8 @@ public final class ReplyAttempts {
                     log.info("reply start streamId={} conversationKey={} attempt={}", streamId, message.conversationKey(),
                             attempt);
                     var chunks = factories.forAttempt(message, attempt, traceId);
-                    return publisher.publish(runner.run(message, input, chunks, start.conversationId()))
+                    return publisher.publish(runner.run(message, input, chunks, start.conversationId()),
+                                    (seq, afterText) -> chunks.refusalNote(seq, afterText, texts))
                             .then(Mono.defer(() -> ledger.markDone(streamId, attempt)
                                     .onErrorResume(e -> {
                                         log.warn("cannot mark stream done streamId={} cause={}", streamId, e.toString());

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.wecomrelay.llm.consume.AcceptedConsumer;
 import io.wecomrelay.llm.feedback.FeedbackForwarder;
 import io.wecomrelay.llm.feedback.FeedbackMetrics;
 import io.wecomrelay.llm.handle.ReplyRunner;
@@ -26,7 +27,11 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code relay.worker.chunks} and {@code relay.worker.characters} (counters): their rates are
  *     chunks and characters per second;</li>
  * <li>{@code relay.worker.in.flight} (gauge): replies being generated;</li>
+ * <li>{@code relay.worker.deferred} (counter): records that waited because their bot had its share of the
+ *     worker's slots ({@code relay.worker.consumer.max-in-flight-per-bot}) in use;</li>
  * <li>{@code relay.worker.errors} (counter, {@code code}): replies that ended with an error;</li>
+ * <li>{@code relay.worker.limits} (counter, {@code limit=line|event|answer}): replies finished early because the
+ *     Dify stream passed a bound (a line, an event, the whole answer);</li>
  * <li>{@code relay.worker.media} (counter, {@code kind=image|file|video}, {@code outcome=ok|<error code>}):
  *     attachments passed to Dify or not, and {@code relay.worker.media.bytes} (summary, bytes) of those passed;</li>
  * <li>{@code relay.worker.media.failures} (counter, {@code kind}, {@code reason=refused|unreachable|http|decrypt|
@@ -36,7 +41,8 @@ import org.jspecify.annotations.Nullable;
  *     WeCom feedback events forwarded to Dify or not.</li>
  * </ul>
  */
-public final class WorkerMetrics implements ReplyMetrics, ReplyRunner.InFlight, MediaMetrics, FeedbackMetrics {
+public final class WorkerMetrics implements ReplyMetrics, ReplyRunner.InFlight, MediaMetrics, FeedbackMetrics,
+        AcceptedConsumer.Metrics {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
@@ -65,6 +71,18 @@ public final class WorkerMetrics implements ReplyMetrics, ReplyRunner.InFlight, 
         if (errorCode != null) {
             Counter.builder("relay.worker.errors").tag("bot", botId).tag("code", errorCode).register(registry).increment();
         }
+    }
+
+    @Override
+    public void limitExceeded(String botId, String limit) {
+        Counter.builder("relay.worker.limits").description("Replies finished early because Dify's stream passed a bound")
+                .tag("bot", botId).tag("limit", limit).register(registry).increment();
+    }
+
+    @Override
+    public void deferred(String botId) {
+        Counter.builder("relay.worker.deferred").description("Records that waited for their bot's share of the slots")
+                .tag("bot", botId).register(registry).increment();
     }
 
     @Override

@@ -6,6 +6,8 @@ import io.wecomrelay.schemas.event.EventHeaders;
 import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.event.ReplyChunk;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -28,29 +30,67 @@ import org.springframework.kafka.core.KafkaTemplate;
  *     it is redone with the next attempt number, whose chunks replace this attempt's;</li>
  * <li>the returned Mono completes only when every chunk is acknowledged.</li>
  * </ul>
+ * Records never exceed what the producer accepts: a chunk whose record would be larger than
+ * {@code maxRecordBytes} is cut into several ({@link ChunkSplitter}). A chunk Kafka still refuses for
+ * good ({@link Refusals}: too large for the topic, invalid) is not redone, since every redo would be
+ * refused alike: the reply is finished at once with a note, after the chunks already sent. When the note
+ * is refused too, the attempt fails with {@link ReplyRefusedException} and the message is dead-lettered.
  */
 public final class ChunkPublisher {
 
+    private static final Logger log = LoggerFactory.getLogger(ChunkPublisher.class);
+
+    /** Makes the chunk that finishes a reply Kafka refused a chunk of. */
+    public interface RefusalNote {
+        /**
+         * @param seq       its sequence number: after every chunk made so far
+         * @param afterText whether Kafka acknowledged a chunk of the reply before
+         */
+        ReplyChunk at(long seq, boolean afterText);
+    }
+
     private final KafkaTemplate<String, RelayEvent> template;
     private final String topic;
+    private final long maxRecordBytes;
+    private final RecordSizes sizes = new RecordSizes(this::record);
 
-    public ChunkPublisher(KafkaTemplate<String, RelayEvent> template, String topic) {
+    /**
+     * @param maxRecordBytes the largest chunk record (key, value and headers): the producer's
+     *                       {@code max.request.size} less room for the record's framing
+     */
+    public ChunkPublisher(KafkaTemplate<String, RelayEvent> template, String topic, long maxRecordBytes) {
         this.template = template;
         this.topic = topic;
+        this.maxRecordBytes = maxRecordBytes;
     }
 
     /**
      * Publishes the attempt's chunks in order; completes when Kafka acknowledged all of them (acks=all),
-     * fails when one could not be written.
+     * or, after a chunk was refused for good, the note that finishes the reply. Fails when a chunk could
+     * not be written for another reason (the attempt is to be redone), or with {@link ReplyRefusedException}.
      */
-    public Mono<Void> publish(Flux<ReplyChunk> chunks) {
+    public Mono<Void> publish(Flux<ReplyChunk> chunks, RefusalNote refusal) {
         return Mono.defer(() -> {
             var acks = new PendingAcks();
-            return chunks.concatMap(chunk -> (chunk.last() ? acks.all() : acks.failure()).then(send(chunk, acks)))
+            var splitter = new ChunkSplitter(sizes, maxRecordBytes);
+            return chunks.concatMapIterable(splitter::split)
+                    .concatMap(chunk -> (chunk.last() ? acks.all() : acks.failure()).then(send(chunk, acks)))
                     .then(Mono.defer(acks::all))
+                    .onErrorResume(Refusals::isFinal,
+                            error -> finishRefused(refusal.at(splitter.nextSeq(), acks.anySucceeded()), error))
                     // acknowledgements complete on the producer's only I/O thread: continue elsewhere
                     .publishOn(Schedulers.parallel());
         });
+    }
+
+    /** Sends the note and waits for it; chunks sent before it stay before it on the partition. */
+    private Mono<Void> finishRefused(ReplyChunk note, Throwable refused) {
+        log.warn("chunk refused by Kafka, finishing the reply with a note streamId={} attempt={} seq={} cause={}",
+                note.streamId(), note.attempt(), note.seq(), Refusals.describe(refused));
+        var acks = new PendingAcks();
+        return send(note, acks)
+                .then(Mono.defer(acks::all))
+                .onErrorMap(error -> new ReplyRefusedException(note.streamId(), error));
     }
 
     /** Completes once the producer took the chunk (its acknowledgement goes to {@code acks}). */

@@ -3,6 +3,7 @@ package io.wecomrelay.llm.publish;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import reactor.core.publisher.Mono;
 
@@ -13,10 +14,17 @@ import reactor.core.publisher.Mono;
 final class PendingAcks {
 
     private final Queue<CompletableFuture<?>> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean anySucceeded = new AtomicBoolean();
 
     void add(CompletableFuture<?> ack) {
         pending.removeIf(PendingAcks::succeeded);
         pending.add(ack);
+        ack.thenRun(() -> anySucceeded.set(true));
+    }
+
+    /** True once some chunk added was acknowledged. */
+    boolean anySucceeded() {
+        return anySucceeded.get();
     }
 
     /** Fails when an acknowledgement has already failed; otherwise completes at once. */

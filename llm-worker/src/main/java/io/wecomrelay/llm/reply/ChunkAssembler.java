@@ -32,6 +32,8 @@ final class ChunkAssembler {
     private final int maxChars;
     private final StringBuilder pending = new StringBuilder();
     private final StringBuilder full = new StringBuilder();
+    /** UTF-8 bytes of {@link #full}. */
+    private long answerBytes;
     private boolean hasPending;
     private boolean pendingReplace;
     private boolean emittedAny;
@@ -55,6 +57,7 @@ final class ChunkAssembler {
         dropStatus();
         pending.append(text);
         full.append(text);
+        answerBytes += Utf8.length(text);
         hasPending = true;
         return emitIfDue(now);
     }
@@ -67,6 +70,7 @@ final class ChunkAssembler {
         pending.append(text);
         full.setLength(0);
         full.append(text);
+        answerBytes = Utf8.length(text);
         hasPending = true;
         pendingReplace = true;
         return emitIfDue(now);
@@ -108,6 +112,11 @@ final class ChunkAssembler {
         return full.toString();
     }
 
+    /** The UTF-8 size of the whole answer so far. */
+    long answerBytes() {
+        return answerBytes;
+    }
+
     /** The next sequence number; also the number of pieces sent so far. */
     long nextSeq() {
         return nextSeq;
@@ -123,6 +132,7 @@ final class ChunkAssembler {
             String separated = full.length() > 0 ? "\n\n" + note : note;
             pending.append(separated);
             full.append(separated);
+            answerBytes += Utf8.length(separated);
         }
         var kind = pendingReplace ? ChunkKind.REPLACE : ChunkKind.APPEND;
         var piece = new Piece(nextSeq++, kind, pending.toString(), true, error, usage, images);

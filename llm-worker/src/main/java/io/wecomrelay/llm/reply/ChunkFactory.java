@@ -45,6 +45,20 @@ public final class ChunkFactory {
         return build(0, ChunkKind.APPEND, text, true, error, null, List.of());
     }
 
+    /**
+     * The chunk that finishes an attempt after Kafka refused one of its chunks for good
+     * ({@link ErrorCodes#CHUNK_REFUSED}).
+     *
+     * @param seq       after every chunk the attempt made
+     * @param afterText whether text of the attempt went out before it (the note then follows a blank line)
+     * @param texts     where the note comes from
+     */
+    public ReplyChunk refusalNote(long seq, boolean afterText, ErrorTexts texts) {
+        String sentence = texts.sentence(ErrorCodes.CHUNK_REFUSED);
+        return build(seq, ChunkKind.APPEND, afterText ? "\n\n" + sentence : sentence, true,
+                new ChunkError(ErrorCodes.CHUNK_REFUSED, sentence), null, List.of());
+    }
+
     ReplyChunk chunk(ChunkAssembler.Piece piece) {
         return build(piece.seq(), piece.kind(), piece.text(), piece.last(), piece.error(), piece.usage(), piece.images());
     }

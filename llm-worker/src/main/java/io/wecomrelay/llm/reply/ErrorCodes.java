@@ -28,6 +28,17 @@ public final class ErrorCodes {
      * and one sentence for all of them, so that replies do not reveal what the worker can reach.
      */
     public static final String MEDIA_DOWNLOAD_FAILED = "media_download_failed";
+    /** A line of the Dify stream was longer than {@code relay.worker.dify.max-line-size}; the task was stopped. */
+    public static final String DIFY_LINE_TOO_LONG = "dify_line_too_long";
+    /** An event of the Dify stream was larger than {@code relay.worker.dify.max-event-size}; the task was stopped. */
+    public static final String DIFY_EVENT_TOO_LARGE = "dify_event_too_large";
+    /** The answer grew past {@code relay.worker.reply.max-answer-size}; it was cut there and the task stopped. */
+    public static final String ANSWER_TOO_LONG = "answer_too_long";
+    /**
+     * Kafka refused a chunk for good (too large for the producer or the topic, invalid); the reply was
+     * finished with this note instead of being redone.
+     */
+    public static final String CHUNK_REFUSED = "chunk_refused";
     /** The bots file does not know the message's bot. */
     public static final String BOT_UNKNOWN = "bot_unknown";
 

@@ -17,6 +17,7 @@ public final class ErrorTexts {
     private static final String BROKEN = "抱歉，AI 服务暂时出了点问题，请稍后再试。(Sorry, the AI service had a problem; please try again later.)";
     private static final String MISCONFIGURED = "抱歉，AI 服务配置有误，请联系管理员。(Sorry, the AI service is not set up correctly; please tell the administrator.)";
     private static final String TOO_LARGE = "抱歉，文件太大，无法处理，请发送小一些的文件。(Sorry, the file is too large; please send a smaller one.)";
+    private static final String OVERSIZED = "（AI 服务返回的数据过大，回复已结束，内容可能不完整。The AI service sent more data than the relay accepts, so the reply ended and may be incomplete.）";
     private static final String DEFAULT = "抱歉，出了点问题，请稍后再试。(Sorry, something went wrong; please try again later.)";
 
     private static final Map<String, String> BUILT_IN = Map.ofEntries(
@@ -40,6 +41,10 @@ public final class ErrorTexts {
             Map.entry(ErrorCodes.IDLE_TIMEOUT, "（AI 服务长时间没有响应，回复已结束，内容可能不完整。The AI service went quiet, so the reply ended and may be incomplete.）"),
             Map.entry(ErrorCodes.DEADLINE_EXCEEDED, "（回复时间过长，已提前结束，内容可能不完整。The reply took too long and was ended early; it may be incomplete.）"),
             Map.entry(ErrorCodes.NO_TERMINAL, "（回复意外中断，内容可能不完整。The reply was cut off and may be incomplete.）"),
+            Map.entry(ErrorCodes.DIFY_LINE_TOO_LONG, OVERSIZED),
+            Map.entry(ErrorCodes.DIFY_EVENT_TOO_LARGE, OVERSIZED),
+            Map.entry(ErrorCodes.ANSWER_TOO_LONG, "（回答过长，已提前结束，内容不完整。The answer was too long and was ended early; it is incomplete.）"),
+            Map.entry(ErrorCodes.CHUNK_REFUSED, "（回复过大，无法完整发送，已提前结束。The reply was too large to deliver in full and was ended early.）"),
             Map.entry(ErrorCodes.EMPTY_ANSWER, "（AI 没有给出回答，请换个说法再试。The assistant gave no answer; please try rephrasing.）"),
             Map.entry(ErrorCodes.UNSUPPORTED_INPUT, "抱歉，暂不支持这种消息，请用文字提问。(Sorry, this kind of message is not supported; please ask in text.)"),
             Map.entry(ErrorCodes.MEDIA_TOO_LARGE, TOO_LARGE),

@@ -16,6 +16,12 @@ public interface ReplyMetrics {
     /** A session finished; {@code errorCode} is null on success. */
     void finished(String botId, @Nullable String errorCode, Duration duration);
 
+    /**
+     * A reply passed one of its bounds and was finished early; {@code limit} is {@code line},
+     * {@code event} (of the Dify stream) or {@code answer}.
+     */
+    void limitExceeded(String botId, String limit);
+
     /** Reports nothing. */
     ReplyMetrics NONE = new ReplyMetrics() {
         @Override
@@ -28,6 +34,10 @@ public interface ReplyMetrics {
 
         @Override
         public void finished(String botId, @Nullable String errorCode, Duration duration) {
+        }
+
+        @Override
+        public void limitExceeded(String botId, String limit) {
         }
     };
 }

@@ -9,6 +9,7 @@ import java.util.function.Function;
 import io.wecomrelay.llm.dify.ChatRequest;
 import io.wecomrelay.llm.dify.DifyApiException;
 import io.wecomrelay.llm.dify.DifyEvent;
+import io.wecomrelay.llm.dify.StreamLimitException;
 import io.wecomrelay.schemas.event.ChunkError;
 import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.schemas.event.Usage;
@@ -29,7 +30,10 @@ import reactor.core.publisher.Sinks;
  *     {@link ChunkError} whose sentence is also appended to the text;</li>
  * <li>the stream closing without a terminal event → {@link ErrorCodes#NO_TERMINAL};</li>
  * <li>no bytes for the idle timeout, or the deadline → what exists plus a note, then Dify's stop
- *     endpoint is called for the task.</li>
+ *     endpoint is called for the task;</li>
+ * <li>a bound passed: a Dify line or event too large ({@link DifyEvent.Oversized}), or an answer
+ *     over {@code maxAnswerBytes} (cut at the bound, on a whole character) → what exists plus a
+ *     note, the task is stopped and then the connection closed, and the bound is counted per bot.</li>
  * </ul>
  * With {@code showThoughts}, an agent's {@code agent_thought} tool calls show as a status line
  * ({@code > 🔧 dalle3…}) until the first answer text (or file, or note) replaces it.
@@ -131,13 +135,17 @@ final class ReplySession implements Reply {
         if (event instanceof DifyEvent.Text text) {
             onText(text, now);
         } else if (event instanceof DifyEvent.Replace replace) {
-            emit(assembler.replace(replace.answer(), now));
+            replace(replace.answer(), now);
         } else if (event instanceof DifyEvent.File file) {
             onFile(file, now);
         } else if (event instanceof DifyEvent.Thought thought && tools.showThoughts()) {
             onThought(thought, now);
         } else if (event instanceof DifyEvent.End end) {
             finishWithSuccess(end.usage());
+            return;
+        } else if (event instanceof DifyEvent.Oversized oversized) {
+            overLimit(oversized.limit().tag(), oversized.limit() == StreamLimitException.Limit.LINE
+                    ? ErrorCodes.DIFY_LINE_TOO_LONG : ErrorCodes.DIFY_EVENT_TOO_LARGE);
             return;
         } else if (event instanceof DifyEvent.Failure failure) {
             log.info("dify error event taskId={} status={} code={}", taskId, failure.status(), failure.code());
@@ -146,7 +154,9 @@ final class ReplySession implements Reply {
         } else if (event instanceof DifyEvent.WorkflowFailed) {
             workflowFailed = true;
         }
-        armFlush();
+        if (!finished) {
+            armFlush();
+        }
     }
 
     private void onText(DifyEvent.Text text, long now) {
@@ -161,12 +171,39 @@ final class ReplySession implements Reply {
             sawAgentMessage = true;
         } else if (sawAgentMessage) {
             // New Agent apps close with one "message" that holds the whole answer
-            emit(assembler.replace(text.answer(), now));
+            replace(text.answer(), now);
             return;
         }
         String answer = afterFile ? "\n\n" + text.answer() : text.answer();
         afterFile = false;
-        emit(assembler.append(answer, now));
+        append(answer, now);
+    }
+
+    /** Adds answer text up to the answer bound; past it, what fits goes out and the reply finishes. */
+    private void append(String text, long now) {
+        long room = tools.maxAnswerBytes() - assembler.answerBytes();
+        if (Utf8.length(text) <= room) {
+            emit(assembler.append(text, now));
+            return;
+        }
+        emit(assembler.append(Utf8.prefix(text, room), now));
+        overLimit("answer", ErrorCodes.ANSWER_TOO_LONG);
+    }
+
+    private void replace(String text, long now) {
+        if (Utf8.length(text) <= tools.maxAnswerBytes()) {
+            emit(assembler.replace(text, now));
+            return;
+        }
+        emit(assembler.replace(Utf8.prefix(text, tools.maxAnswerBytes()), now));
+        overLimit("answer", ErrorCodes.ANSWER_TOO_LONG);
+    }
+
+    /** Counted and logged without content: the bound says enough about what happened. */
+    private void overLimit(String limit, String code) {
+        log.info("dify stream over its bound, finishing taskId={} limit={}", taskId, limit);
+        tools.metrics().limitExceeded(chunks.botId(), limit);
+        finishWithError(code, true);
     }
 
     /** An agent's tool call as a status line, until the answer starts (the assembler then replaces it). */
@@ -179,11 +216,12 @@ final class ReplySession implements Reply {
 
     private void onFile(DifyEvent.File file, long now) {
         boolean image = "image".equals(file.type());
-        if (image) {
+        String link = (image ? "![image](" : "[" + file.type() + "](") + file.url() + ")";
+        append(assembler.hasText() ? "\n\n" + link : link, now);
+        // a link cut by the answer bound finished the reply without its image
+        if (image && !finished) {
             images.add(file.url());
         }
-        String link = (image ? "![image](" : "[" + file.type() + "](") + file.url() + ")";
-        emit(assembler.append(assembler.hasText() ? "\n\n" + link : link, now));
         afterFile = true;
     }
 

@@ -16,8 +16,11 @@ public final class ReplyStreams {
      * @param coalesceMaxChars a chunk goes out early when this many characters wait
      * @param idleTimeout      silence after which a reply is finished and stopped
      * @param showThoughts     show an agent's tool calls ({@code > 🔧 tool…}) until the answer starts
+     * @param maxAnswerBytes   the largest answer (UTF-8 bytes); a longer one is cut there, finished with a
+     *                         note and its Dify task stopped
      */
-    public record Settings(Duration coalesceInterval, int coalesceMaxChars, Duration idleTimeout, boolean showThoughts) {
+    public record Settings(Duration coalesceInterval, int coalesceMaxChars, Duration idleTimeout, boolean showThoughts,
+                           long maxAnswerBytes) {
     }
 
     private final DifyClient dify;
@@ -26,7 +29,7 @@ public final class ReplyStreams {
     public ReplyStreams(DifyClient dify, Settings settings, ErrorTexts texts, Scheduler scheduler, ReplyMetrics metrics) {
         this.dify = dify;
         this.tools = new ReplyTools(settings.coalesceInterval(), settings.coalesceMaxChars(), settings.idleTimeout(),
-                settings.showThoughts(), texts, scheduler, metrics);
+                settings.showThoughts(), settings.maxAnswerBytes(), texts, scheduler, metrics);
     }
 
     /**

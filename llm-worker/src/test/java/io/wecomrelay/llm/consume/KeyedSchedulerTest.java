@@ -24,13 +24,19 @@ class KeyedSchedulerTest {
     private final List<Long> done = new CopyOnWriteArrayList<>();
     private final List<Long> cancelled = new CopyOnWriteArrayList<>();
 
+    private final List<String> deferred = new CopyOnWriteArrayList<>();
+
     private KeyedScheduler scheduler(int maxInFlight) {
-        return new KeyedScheduler(maxInFlight, work -> {
+        return scheduler(maxInFlight, maxInFlight);
+    }
+
+    private KeyedScheduler scheduler(int maxInFlight, int maxPerBot) {
+        return new KeyedScheduler(maxInFlight, maxPerBot, work -> {
             Sinks.Empty<Void> sink = Sinks.empty();
             tasks.put(work.offset(), sink);
             started.add(work.offset());
             return sink.asMono().doOnCancel(() -> cancelled.add(work.offset()));
-        }, work -> done.add(work.offset()));
+        }, work -> done.add(work.offset()), deferred::add);
     }
 
     @Test
@@ -84,12 +90,75 @@ class KeyedSchedulerTest {
         assertThat(started).containsExactly(0L, 0L);
     }
 
+    @Test
+    void aSlowBotKeepsItsShareWhileNineOtherBotsAreAllServed() {
+        var scheduler = scheduler(8, 2);
+        // enough to take every slot, were there no share
+        for (long offset = 0; offset < 8; offset++) {
+            scheduler.submit(work(P0, offset, "slow", "slow-user-" + offset));
+        }
+        long offset = 8;
+        for (int bot = 0; bot < 9; bot++) {
+            for (int message = 0; message < 2; message++) {
+                scheduler.submit(work(P0, offset++, "bot-" + bot, "user-" + bot + "-" + message));
+            }
+        }
+
+        // every other bot's work is finished as soon as it starts; the slow bot's never are
+        while (done.size() < 18) {
+            var runningFast = started.stream().filter(o -> o >= 8 && !done.contains(o)).toList();
+            assertThat(runningFast).as("something of the other bots runs").isNotEmpty();
+            runningFast.forEach(this::finish);
+        }
+
+        assertThat(started).filteredOn(o -> o < 8).as("the slow bot holds its share").containsExactly(0L, 1L);
+        assertThat(deferred).as("each waiting work counted once").containsExactly(
+                "slow", "slow", "slow", "slow", "slow", "slow");
+        assertThat(scheduler.size()).isEqualTo(8);
+        assertThat(scheduler.running()).isEqualTo(2);
+
+        finish(1);
+        assertThat(started).filteredOn(o -> o < 8).as("its longest-waiting key goes next").containsExactly(0L, 1L, 2L);
+    }
+
+    @Test
+    void aKeyWaitingForItsBotsShareKeepsItsOrder() {
+        var scheduler = scheduler(10, 1);
+        scheduler.submit(work(P0, 0, "bot-a", "first-user"));
+        scheduler.submit(work(P0, 1, "bot-a", "second-user"));
+        scheduler.submit(work(P0, 2, "bot-a", "second-user"));
+        scheduler.submit(work(P0, 3, "bot-b", "third-user"));
+
+        assertThat(started).containsExactly(0L, 3L);
+        finish(0);
+        assertThat(started).containsExactly(0L, 3L, 1L);
+        finish(1);
+        assertThat(started).containsExactly(0L, 3L, 1L, 2L);
+    }
+
+    @Test
+    void cancellingARunningWorkFreesItsBotsShare() {
+        var scheduler = scheduler(10, 1);
+        scheduler.submit(work(P1, 0, "bot-a", "u1"));
+        scheduler.submit(work(P0, 0, "bot-a", "u2"));
+
+        scheduler.cancel(work -> work.partition().equals(P1));
+
+        assertThat(started).containsExactly(0L, 0L);
+        assertThat(scheduler.running()).isEqualTo(1);
+        assertThat(scheduler.size()).isEqualTo(1);
+    }
+
     private void finish(long offset) {
         tasks.get(offset).tryEmitEmpty();
     }
 
     private static Work work(TopicPartition partition, long offset, String key) {
-        var message = Events.accepted("bot-1", "m" + partition.partition() + "-" + offset, Events.T0);
+        return work(partition, offset, "bot-1", key);
+    }
+
+    private static Work work(TopicPartition partition, long offset, String bot, String key) {
+        var message = Events.accepted(bot, "m" + partition.partition() + "-" + offset, Events.T0);
         return new Work(partition, offset, 1, key, message, "trace");
     }
 }

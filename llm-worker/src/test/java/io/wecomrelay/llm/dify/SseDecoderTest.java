@@ -1,13 +1,19 @@
 package io.wecomrelay.llm.dify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
 class SseDecoderTest {
 
@@ -20,7 +26,7 @@ class SseDecoderTest {
     void decodesEveryEventWhateverByteTheNetworkSplitsAt() {
         byte[] bytes = STREAM.getBytes(StandardCharsets.UTF_8);
         for (int cut = 0; cut <= bytes.length; cut++) {
-            var decoder = new SseDecoder();
+            var decoder = new SseDecoder(1 << 16, 1 << 16);
             var frames = new ArrayList<SseFrame>();
             frames.addAll(decoder.feed(Arrays.copyOfRange(bytes, 0, cut)));
             frames.addAll(decoder.feed(Arrays.copyOfRange(bytes, cut, bytes.length)));
@@ -35,7 +41,7 @@ class SseDecoderTest {
 
     @Test
     void decodesAStreamFedOneByteAtATime() {
-        var decoder = new SseDecoder();
+        var decoder = new SseDecoder(1 << 16, 1 << 16);
         var frames = new ArrayList<SseFrame>();
         for (byte b : STREAM.getBytes(StandardCharsets.UTF_8)) {
             frames.addAll(decoder.feed(new byte[] {b}));
@@ -47,7 +53,7 @@ class SseDecoderTest {
 
     @Test
     void handlesCrLfCommentsMultiLineDataAndAMissingFinalBlankLine() {
-        var decoder = new SseDecoder();
+        var decoder = new SseDecoder(1 << 16, 1 << 16);
         List<SseFrame> frames = new ArrayList<>(decoder.feed(
                 ": keep-alive comment\r\ndata: line one\r\ndata:line two\r\n\r\nevent: ping\r".getBytes(StandardCharsets.UTF_8)));
         frames.addAll(decoder.feed("\n\r\ndata: {\"x\":1}".getBytes(StandardCharsets.UTF_8)));
@@ -71,5 +77,69 @@ class SseDecoderTest {
                         + "\"total_price\":\"0.001\"}}}"));
         assertThat(end.ids()).isEqualTo(new DifyEvent.Ids("t", "c", "m"));
         assertThat(end.usage().totalTokens()).isEqualTo(7);
+    }
+
+    @Test
+    void aLineFailsAtTheByteThatPassesTheBoundNotAtItsEnd() {
+        var decoder = new SseDecoder(16, 1024);
+        assertThat(decoder.feed("data: 0123456789".getBytes(StandardCharsets.US_ASCII))).isEmpty();
+
+        assertThatThrownBy(() -> decoder.feed(new byte[] {'x'}))
+                .isInstanceOfSatisfying(StreamLimitException.class, e -> {
+                    assertThat(e.limit()).isEqualTo(StreamLimitException.Limit.LINE);
+                    assertThat(e.maxBytes()).isEqualTo(16);
+                });
+    }
+
+    @Test
+    void aLineOfExactlyTheBoundIsRead() {
+        var decoder = new SseDecoder(16, 1024);
+
+        var frames = decoder.feed("data: 0123456789\n\n".getBytes(StandardCharsets.US_ASCII));
+
+        assertThat(frames).containsExactly(new SseFrame(null, "0123456789"));
+    }
+
+    @Test
+    void anEventFailsAtTheDataLineThatPassesTheBoundCountingUtf8BytesAndJoiningNewlines() {
+        // "你好世界" is 12 bytes: two lines join to 12 + 1 + 12 = 25 bytes, a third would make 38
+        var decoder = new SseDecoder(64, 30);
+        assertThat(decoder.feed("data: 你好世界\ndata: 你好世界\n".getBytes(StandardCharsets.UTF_8))).isEmpty();
+
+        assertThatThrownBy(() -> decoder.feed("data: 你好世界\n".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(StreamLimitException.class,
+                        e -> assertThat(e.limit()).isEqualTo(StreamLimitException.Limit.EVENT));
+
+        var fresh = new SseDecoder(64, 25);
+        assertThat(fresh.feed("data: 你好世界\ndata: 你好世界\n\n".getBytes(StandardCharsets.UTF_8)))
+                .containsExactly(new SseFrame(null, "你好世界\n你好世界"));
+    }
+
+    @Test
+    void aLineWithoutAnEndGivesOneOversizedEventAtItsBoundAndTheRestIsDroppedUnread() {
+        var factory = DefaultDataBufferFactory.sharedInstance;
+        var served = new AtomicInteger();
+        var servedAtOversized = new AtomicInteger();
+        Flux<DataBuffer> endless = Flux.<DataBuffer>concat(
+                        Flux.just(factory.wrap("data: {\"event\":\"message\",\"answer\":\"".getBytes(StandardCharsets.US_ASCII))),
+                        // from the network: asynchronous, a buffer at a time
+                        Flux.<DataBuffer>generate(sink -> sink.next(factory.wrap(new byte[1024])))
+                                .delayElements(java.time.Duration.ofMillis(1)))
+                .doOnNext(buffer -> served.incrementAndGet());
+
+        StepVerifier.create(DifyClient.decode(endless, new DifyClient.StreamLimits(8 * 1024, 8 * 1024))
+                        .doOnNext(event -> {
+                            if (event instanceof DifyEvent.Oversized) {
+                                servedAtOversized.set(served.get());
+                            }
+                        }))
+                .thenConsumeWhile(event -> event instanceof DifyEvent.Ping)
+                .expectNext(new DifyEvent.Oversized(StreamLimitException.Limit.LINE, 8 * 1024))
+                .then(() -> assertThat(servedAtOversized.get()).as("the prefix and the bound's 8 buffers, one more")
+                        .isLessThanOrEqualTo(1 + 8 + 1))
+                .expectNoEvent(java.time.Duration.ofMillis(200))
+                .thenCancel()
+                .verify(java.time.Duration.ofSeconds(10));
+        assertThat(served.get()).as("read on, dropped unread, until the caller leaves").isGreaterThan(servedAtOversized.get());
     }
 }

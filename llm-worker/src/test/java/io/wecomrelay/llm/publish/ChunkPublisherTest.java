@@ -36,12 +36,16 @@ class ChunkPublisherTest {
                 }
             };
     private final ChunkPublisher publisher =
-            new ChunkPublisher(new KafkaTemplate<>(new MockProducerFactory<>(() -> producer)), "chunks");
+            new ChunkPublisher(new KafkaTemplate<>(new MockProducerFactory<>(() -> producer)), "chunks", 1024 * 1024);
+    /** Never needed here: no failure is final. */
+    private static final ChunkPublisher.RefusalNote NO_NOTE = (seq, afterText) -> {
+        throw new AssertionError("no chunk is refused for good");
+    };
 
     @Test
     void sendsChunksInOrderWithoutWaitingButTheLastOnlyOnceAllEarlierOnesAreAcknowledged() {
         var outcome = new AtomicReference<String>();
-        publisher.publish(Flux.just(chunk(0, false), chunk(1, false), chunk(2, true)))
+        publisher.publish(Flux.just(chunk(0, false), chunk(1, false), chunk(2, true)), NO_NOTE)
                 .subscribe(null, e -> outcome.set("failed " + e.getMessage()), () -> outcome.set("completed"));
 
         await(() -> producer.history().size() == 2);
@@ -65,7 +69,7 @@ class ChunkPublisherTest {
     void aFailedChunkFailsTheAttemptAndTheLastChunkIsNeverSent() {
         var outcome = new AtomicReference<String>();
         var failure = new AtomicReference<Throwable>();
-        publisher.publish(Flux.just(chunk(0, false), chunk(1, false), chunk(2, true)))
+        publisher.publish(Flux.just(chunk(0, false), chunk(1, false), chunk(2, true)), NO_NOTE)
                 .subscribe(null, e -> fail(outcome, failure, e), () -> outcome.set("completed"));
         await(() -> producer.history().size() == 2);
 
@@ -83,7 +87,7 @@ class ChunkPublisherTest {
         var outcome = new AtomicReference<String>();
         var failure = new AtomicReference<Throwable>();
         Sinks.Many<ReplyChunk> chunks = Sinks.many().unicast().onBackpressureBuffer();
-        publisher.publish(chunks.asFlux()).subscribe(null, e -> fail(outcome, failure, e), () -> outcome.set("completed"));
+        publisher.publish(chunks.asFlux(), NO_NOTE).subscribe(null, e -> fail(outcome, failure, e), () -> outcome.set("completed"));
         chunks.tryEmitNext(chunk(0, false));
         await(() -> producer.history().size() == 1);
         assertThat(producer.errorNext(new IllegalStateException("broker gone"))).isTrue();

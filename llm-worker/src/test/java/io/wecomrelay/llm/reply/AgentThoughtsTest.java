@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.wecomrelay.llm.ChunkFolds;
 import io.wecomrelay.llm.dify.ChatRequest;
 import io.wecomrelay.llm.dify.DifyClient;
 import io.wecomrelay.schemas.bot.DifyApp;
@@ -48,7 +49,7 @@ class AgentThoughtsTest {
         assertThat(chunks.get(0).kind()).isEqualTo(ChunkKind.APPEND);
         assertThat(chunks.get(1).kind()).isEqualTo(ChunkKind.REPLACE);
         assertThat(chunks.get(1).text()).startsWith("![image](");
-        String text = fold(chunks);
+        String text = ChunkFolds.fold(chunks);
         assertThat(text).doesNotContain("🔧").endsWith(DifySimulator.expectedAnswer("draw a cat [sim:agent]"));
         assertThat(chunks.get(chunks.size() - 1).last()).isTrue();
         assertThat(chunks.get(chunks.size() - 1).error()).isNull();
@@ -60,30 +61,20 @@ class AgentThoughtsTest {
 
         assertThat(chunks).noneMatch(chunk -> chunk.text().contains("🔧"))
                 .noneMatch(chunk -> chunk.kind() == ChunkKind.REPLACE);
-        assertThat(fold(chunks)).startsWith("![image](").endsWith(DifySimulator.expectedAnswer("draw a dog [sim:agent]"));
+        assertThat(ChunkFolds.fold(chunks)).startsWith("![image](").endsWith(DifySimulator.expectedAnswer("draw a dog [sim:agent]"));
     }
 
     private static List<ReplyChunk> answer(String query, boolean showThoughts) {
         var client = new DifyClient(WebClient.create(), new DifyClient.RetryPolicy(1, Duration.ofMillis(10),
-                Duration.ofMillis(10), 0), Duration.ofSeconds(2), Duration.ofSeconds(5));
+                Duration.ofMillis(10), 0), Duration.ofSeconds(2), Duration.ofSeconds(5),
+                new DifyClient.StreamLimits(1 << 20, 1 << 20));
         var streams = new ReplyStreams(client, new ReplyStreams.Settings(Duration.ofMillis(150), 400,
-                Duration.ofSeconds(5), showThoughts), new ErrorTexts(Map.of()), Schedulers.parallel(), ReplyMetrics.NONE);
+                Duration.ofSeconds(5), showThoughts, 1 << 16), new ErrorTexts(Map.of()), Schedulers.parallel(), ReplyMetrics.NONE);
         var app = new DifyApp(URI.create(dify.baseUrl()), new Secret(DifySimulatorConfig.DEFAULT_API_KEY));
         var factory = new ChunkFactory(Events.accepted("bot-1", "m-" + UUID.randomUUID(), Events.T0), 1, "trace-1",
                 Clock.systemUTC(), UUID::randomUUID);
         var request = new ChatRequest(query, "wecom:bot-1:u-" + UUID.randomUUID(), null, List.of());
         return streams.open(app, request, Instant.now().plusSeconds(30), factory).chunks()
                 .collectList().block(Duration.ofSeconds(15));
-    }
-
-    private static String fold(List<ReplyChunk> chunks) {
-        var text = new StringBuilder();
-        for (var chunk : chunks) {
-            if (chunk.kind() == ChunkKind.REPLACE) {
-                text.setLength(0);
-            }
-            text.append(chunk.text());
-        }
-        return text.toString();
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.wecomrelay.llm.dify.ChatRequest;
 import io.wecomrelay.llm.dify.DifyApiException;
 import io.wecomrelay.llm.dify.DifyEvent;
+import io.wecomrelay.llm.dify.StreamLimitException;
 import io.wecomrelay.schemas.event.ChunkKind;
 import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.schemas.event.Usage;
@@ -41,6 +42,27 @@ class ReplySessionTest {
     private final List<ReplyChunk> chunks = new CopyOnWriteArrayList<>();
     private boolean completed;
     private boolean showThoughts;
+    private long maxAnswerBytes = 1 << 16;
+    private Mono<Void> stopResult = Mono.empty();
+    private final List<String> limits = new CopyOnWriteArrayList<>();
+    private final ReplyMetrics metrics = new ReplyMetrics() {
+        @Override
+        public void firstText(String botId, Duration sinceStart) {
+        }
+
+        @Override
+        public void chunk(String botId, int characters) {
+        }
+
+        @Override
+        public void finished(String botId, String errorCode, Duration duration) {
+        }
+
+        @Override
+        public void limitExceeded(String botId, String limit) {
+            limits.add(botId + ":" + limit);
+        }
+    };
     private Disposable subscription;
 
     @AfterEach
@@ -211,14 +233,70 @@ class ReplySessionTest {
         assertThat(chunks).noneMatch(ReplyChunk::last);
     }
 
+    @Test
+    void anAnswerPastItsBoundIsCutOnAWholeCharacterFinishedWithANoteAndTheTaskStopped() {
+        maxAnswerBytes = 10;
+        start(null, Duration.ofMinutes(5));
+        emit(new DifyEvent.Text("ab", DifyEvent.Source.MESSAGE, IDS));
+        emit(new DifyEvent.Text("你好世界", DifyEvent.Source.MESSAGE, IDS));
+
+        assertThat(completed).isTrue();
+        assertThat(streams.get(0).currentSubscriberCount()).as("the Dify stream is cancelled").isZero();
+        var last = chunks.get(chunks.size() - 1);
+        assertThat(last.last()).isTrue();
+        assertThat(last.error().code()).isEqualTo(ErrorCodes.ANSWER_TOO_LONG);
+        assertThat(String.join("", texts())).as("2 + 6 bytes fit, the third character would make 11")
+                .isEqualTo("ab你好\n\n" + texts.sentence(ErrorCodes.ANSWER_TOO_LONG));
+        assertThat(stops).containsExactly("task-1");
+        assertThat(limits).containsExactly("bot-1:answer");
+    }
+
+    @Test
+    void aReplacementPastTheBoundIsCutTooAndAnEmojiIsNeverHalved() {
+        maxAnswerBytes = 6;
+        start(null, Duration.ofMinutes(5));
+        emit(new DifyEvent.Text("x", DifyEvent.Source.MESSAGE, IDS));
+        emit(new DifyEvent.Replace("ok🙂🙂", IDS));
+
+        var last = chunks.get(chunks.size() - 1);
+        assertThat(last.error().code()).isEqualTo(ErrorCodes.ANSWER_TOO_LONG);
+        assertThat(last.kind()).isEqualTo(ChunkKind.REPLACE);
+        assertThat(last.text()).isEqualTo("ok🙂\n\n" + texts.sentence(ErrorCodes.ANSWER_TOO_LONG));
+    }
+
+    @Test
+    void anOversizedLineOrEventFinishesWithItsNoteAndStopsTheTaskBeforeDisconnecting() {
+        Sinks.Empty<Void> stopCall = Sinks.empty();
+        stopResult = stopCall.asMono();
+        start(null, Duration.ofMinutes(5));
+        emit(new DifyEvent.Text("partial", DifyEvent.Source.MESSAGE, IDS));
+        emit(new DifyEvent.Oversized(StreamLimitException.Limit.LINE, 1024));
+
+        var last = chunks.get(chunks.size() - 1);
+        assertThat(last.error().code()).isEqualTo(ErrorCodes.DIFY_LINE_TOO_LONG);
+        assertThat(last.text()).endsWith("\n\n" + texts.sentence(ErrorCodes.DIFY_LINE_TOO_LONG));
+        assertThat(stops).containsExactly("task-1");
+        assertThat(streams.get(0).currentSubscriberCount()).as("connected while the stop call runs").isOne();
+        stopCall.tryEmitEmpty();
+        assertThat(streams.get(0).currentSubscriberCount()).as("then disconnected").isZero();
+
+        chunks.clear();
+        scripted.add(Flux.just(new DifyEvent.Oversized(StreamLimitException.Limit.EVENT, 1024)));
+        start(null, Duration.ofMinutes(5));
+        assertThat(chunks).singleElement().satisfies(chunk ->
+                assertThat(chunk.error().code()).isEqualTo(ErrorCodes.DIFY_EVENT_TOO_LARGE));
+        assertThat(requests).as("a bound passed is not retried").hasSize(2);
+        assertThat(limits).containsExactly("bot-1:line", "bot-1:event");
+    }
+
     private ReplySession start(String conversationId, Duration untilDeadline) {
-        var tools = new ReplyTools(Duration.ofMillis(150), 400, IDLE, showThoughts, texts, time, ReplyMetrics.NONE);
+        var tools = new ReplyTools(Duration.ofMillis(150), 400, IDLE, showThoughts, maxAnswerBytes, texts, time, metrics);
         var factory = new ChunkFactory(Events.accepted("bot-1", "m-" + UUID.randomUUID(), Events.T0), 1, "trace-1",
                 Clock.fixed(Events.T0, ZoneOffset.UTC), UUID::randomUUID);
         var request = new ChatRequest("q", "wecom:bot-1:u", conversationId, List.of());
         var session = new ReplySession(this::dify, taskId -> {
             stops.add(taskId);
-            return Mono.empty();
+            return stopResult;
         }, request, time.now(java.util.concurrent.TimeUnit.MILLISECONDS) + untilDeadline.toMillis(), factory, tools);
         completed = false;
         subscription = session.chunks().subscribe(chunks::add, error -> { throw new AssertionError(error); },

@@ -36,7 +36,20 @@ public enum Scenario {
     /** Chatflow app: workflow and node events around the deltas, {@code message_end}, {@code workflow_finished}. */
     CHATFLOW("chatflow"),
     /** Headers, then only pings until the client disconnects or stops the task (for load tests). */
-    HOLD_OPEN("hold-open");
+    HOLD_OPEN("hold-open"),
+    /**
+     * One delta, then a {@code message} event whose line never ends: 1 KiB of answer per delta delay
+     * until the client disconnects or stops the task (for line-length bounds).
+     */
+    ENDLESS_LINE("endless-line"),
+    /**
+     * One delta, then one event that never ends: its first {@code data} line opens a {@code message}
+     * event, then a 1 KiB {@code data} line of JSON whitespace per delta delay, never the blank line
+     * that would end it (for event-size bounds).
+     */
+    ENDLESS_EVENT("endless-event"),
+    /** The answer's deltas over and over at the delta cadence, never {@code message_end} (for answer-size bounds). */
+    ENDLESS_ANSWER("endless-answer");
 
     private final String directive;
 

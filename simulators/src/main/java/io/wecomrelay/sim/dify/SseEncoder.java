@@ -37,6 +37,18 @@ final class SseEncoder {
     }
 
     /**
+     * The start of a frame that is never finished: {@code data: } and the event's JSON without its
+     * last {@code cut} bytes, and no line end. Whatever is sent next continues the cut JSON.
+     */
+    byte[] unfinished(JsonNode event, int cut) {
+        var body = json.writeValueAsBytes(event);
+        var frame = new byte[DATA_PREFIX.length + body.length - cut];
+        System.arraycopy(DATA_PREFIX, 0, frame, 0, DATA_PREFIX.length);
+        System.arraycopy(body, 0, frame, DATA_PREFIX.length, body.length - cut);
+        return frame;
+    }
+
+    /**
      * Cuts a frame into pieces so that every multi-byte UTF-8 character is split after its first
      * byte, with extra cuts every {@value #PIECE} bytes in between. Written and flushed one by one,
      * each piece leaves the server as its own chunk, the way a proxy or a slow network delivers

@@ -35,6 +35,11 @@ final class Steps {
         return Mono.delay(deltaDelay).map(tick -> sse.data(event.get()));
     }
 
+    /** After the delta delay, the event's frame without its last {@code cut} bytes of JSON, never finished. */
+    Mono<byte[]> unfinished(Supplier<ObjectNode> event, int cut) {
+        return Mono.delay(deltaDelay).map(tick -> sse.unfinished(event.get(), cut));
+    }
+
     /** The event at once. */
     Mono<byte[]> now(Supplier<ObjectNode> event) {
         return Mono.fromSupplier(() -> sse.data(event.get()));
@@ -43,6 +48,11 @@ final class Steps {
     /** Pings every ping interval until {@code total} has passed. */
     Flux<byte[]> pingsFor(Duration total) {
         return pingsForever().take(total);
+    }
+
+    /** The same bytes after every delta delay, until the subscriber leaves. */
+    Flux<byte[]> forever(byte[] piece) {
+        return Mono.delay(deltaDelay).thenReturn(piece).repeat();
     }
 
     Flux<byte[]> pingsForever() {

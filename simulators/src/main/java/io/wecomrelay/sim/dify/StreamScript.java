@@ -1,5 +1,6 @@
 package io.wecomrelay.sim.dify;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
@@ -12,6 +13,10 @@ final class StreamScript {
     private static final Duration SPLIT_GAP = Duration.ofMillis(1);
     private static final String REPLACEMENT = "抱歉，这个回答已被内容审核替换。Sorry, this answer was replaced by moderation.";
     private static final String MID_STREAM_ERROR = "[dify-sim] Completion request failed mid-stream.";
+    /** More of an answer string that never closes: no quote, backslash or line end. */
+    private static final byte[] ENDLESS_PIECE = "x".repeat(1024).getBytes(StandardCharsets.US_ASCII);
+    /** One more data line of an event that never ends; JSON allows whitespace between tokens. */
+    private static final byte[] WHITESPACE_LINE = ("\ndata: " + " ".repeat(1017)).getBytes(StandardCharsets.US_ASCII);
 
     private final StreamSettings settings;
     private final EventFactory events;
@@ -46,6 +51,15 @@ final class StreamScript {
             case AGENT -> new AgentScript(events, steps, deltas, plan.filesBaseUrl()).frames();
             case CHATFLOW -> chatflow.frames();
             case HOLD_OPEN -> steps.pingsForever();
+            case ENDLESS_LINE -> Flux.concat(messages(deltas.subList(0, 1)),
+                    // the answer is the JSON's last field: cut "} and the string stays open
+                    steps.unfinished(() -> events.message(""), 2),
+                    steps.forever(ENDLESS_PIECE));
+            case ENDLESS_EVENT -> Flux.concat(messages(deltas.subList(0, 1)),
+                    // cut } and the object stays open
+                    steps.unfinished(() -> events.message("x"), 1),
+                    steps.forever(WHITESPACE_LINE));
+            case ENDLESS_ANSWER -> steps.deltas(deltas, events::message).repeat();
             case HTTP_400, HTTP_404, HTTP_429, HTTP_500 ->
                     throw new IllegalStateException(settings.scenario() + " does not stream");
         };

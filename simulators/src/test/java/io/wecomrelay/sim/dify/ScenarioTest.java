@@ -238,6 +238,74 @@ class ScenarioTest {
         Eventually.await("stream released", () -> sim.openStreams() == 0);
     }
 
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void endlessLineSendsOneDeltaThenALineThatNeverEnds(Mode mode) {
+        var after = bytesAfterTheFirstFrame(Scenario.ENDLESS_LINE, mode, 64 * 1024);
+
+        assertThat(after).startsWith("data: {\"event\":\"message\"").contains("\"answer\":\"xxxx")
+                .doesNotContain("\n", "\r");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void endlessEventSendsOneDeltaThenDataLinesThatNeverEndTheEvent(Mode mode) {
+        var after = bytesAfterTheFirstFrame(Scenario.ENDLESS_EVENT, mode, 64 * 1024);
+
+        assertThat(after).startsWith("data: {\"event\":\"message\"").doesNotContain("\n\n");
+        var all = after.split("\n");
+        // the last line may have been cut by the read
+        var lines = java.util.Arrays.copyOf(all, all.length - 1);
+        assertThat(lines.length).isGreaterThan(32);
+        assertThat(lines).allSatisfy(line -> assertThat(line).startsWith("data: ").hasSizeLessThanOrEqualTo(1024));
+        assertThat(String.join("", java.util.Arrays.stream(lines).map(line -> line.substring(6)).toList()).strip())
+                .as("the data so far is a JSON object without its closing brace").endsWith("\"answer\":\"x\"");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void endlessAnswerRepeatsTheDeltasAndNeverEnds(Mode mode) {
+        var frames = new CopyOnWriteArrayList<String>();
+        var subscription = client.chatFrames(KEY, SimClient.chatBody("alice", prepareQuery(Scenario.ENDLESS_ANSWER, mode, "more")))
+                .subscribe(frames::add, error -> { });
+
+        Eventually.await("three rounds of deltas", () -> frames.size() >= 12);
+
+        subscription.dispose();
+        assertThat(frames).allSatisfy(frame ->
+                assertThat(SimClient.event(frame).get("event").stringValue()).isEqualTo("message"));
+        var answer = new StringBuilder();
+        frames.subList(0, 12).forEach(frame -> answer.append(SimClient.event(frame).get("answer").stringValue()));
+        var once = DifySimulator.expectedAnswer(prepareQuery(Scenario.ENDLESS_ANSWER, mode, "more"));
+        assertThat(answer).hasToString(once + once + once);
+        Eventually.await("stream released", () -> sim.openStreams() == 0);
+    }
+
+    /** Reads the stream until {@code size} bytes came after its first frame, then leaves; returns those bytes. */
+    private static String bytesAfterTheFirstFrame(Scenario scenario, Mode mode, int size) {
+        var received = new java.io.ByteArrayOutputStream();
+        var subscription = client.chatChunks(KEY, SimClient.chatBody("alice", prepareQuery(scenario, mode, "big")))
+                .subscribe(chunk -> {
+                    synchronized (received) {
+                        received.writeBytes(chunk);
+                    }
+                }, error -> { });
+        Eventually.await(size + " bytes", () -> {
+            synchronized (received) {
+                return received.size() >= size;
+            }
+        });
+        subscription.dispose();
+        Eventually.await("stream released", () -> sim.openStreams() == 0);
+        String all;
+        synchronized (received) {
+            all = received.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        int firstFrameEnd = all.indexOf("\n\n");
+        assertThat(SimClient.event(all.substring(0, firstFrameEnd)).get("event").stringValue()).isEqualTo("message");
+        return all.substring(firstFrameEnd + 2);
+    }
+
     @Test
     void directiveWinsOverTheProgrammaticScenario() {
         sim.scenario(Scenario.HTTP_500);
