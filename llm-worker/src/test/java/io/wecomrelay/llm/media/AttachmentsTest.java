@@ -155,7 +155,8 @@ class AttachmentsTest {
         var fetcher = new MediaFetcher(WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build(),
                 policy, new MediaCipher(AesCbcEngines.defaultEngine()), budget, memoryWait);
         var client = new DifyClient(WebClient.create(), new DifyClient.RetryPolicy(1, Duration.ofMillis(10),
-                Duration.ofMillis(10), 0), Duration.ofSeconds(1), Duration.ofSeconds(30));
+                Duration.ofMillis(10), 0), Duration.ofSeconds(1), Duration.ofSeconds(30),
+                new DifyClient.StreamLimits(1 << 20, 1 << 20));
         return new Attachments(fetcher, client, new Attachments.Limits(MAX_BYTES, 10, Duration.ofSeconds(30)),
                 new RecordingMetrics(), Clock.systemUTC());
     }
