@@ -25,6 +25,7 @@ final class BotEntryReader {
     static final int DEFAULT_RATE_LIMIT = 20;
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?}");
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9]{1,32}");
+    private static final Pattern SETTING_NAME = Pattern.compile("[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*");
     private static final Set<String> BOT_FIELDS = Set.of("id", "token", "aes-key", "reply-mode", "dify", "welcome",
             "welcome-card", "template-card", "card-update", "placeholder", "webhook-key", "rate-limit-per-minute", "auth",
             "group-shared-conversation", "rejection-texts");
@@ -160,7 +161,7 @@ final class BotEntryReader {
                 RejectReason reason = RejectReason.valueOf(entry.getKey().toUpperCase(Locale.ROOT).replace('-', '_'));
                 result.put(reason, resolve(entry.getValue().asString(), "rejection-texts." + entry.getKey()));
             } catch (IllegalArgumentException e) {
-                throw fail("rejection-texts." + entry.getKey(), "is not a rejection reason");
+                throw fail("rejection-texts." + shown(entry.getKey()), "is not a rejection reason");
             }
         }
         return result;
@@ -249,9 +250,14 @@ final class BotEntryReader {
     private void checkFields(JsonNode parent, Set<String> known, String prefix) {
         for (String field : parent.propertyNames()) {
             if (!known.contains(field)) {
-                throw fail(prefix + field, "is not a known setting (known: " + new java.util.TreeSet<>(known) + ")");
+                throw fail(prefix + shown(field), "is not a known setting (known: " + new java.util.TreeSet<>(known) + ")");
             }
         }
+    }
+
+    /** A key from the file as it may appear in an error: only when it looks like a setting, not like a pasted secret. */
+    private static String shown(String key) {
+        return SETTING_NAME.matcher(key).matches() ? key : "<" + key.length() + " characters, not shown>";
     }
 
     private BotRegistryException fail(String field, String problem) {

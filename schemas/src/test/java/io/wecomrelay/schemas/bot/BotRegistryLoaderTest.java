@@ -8,6 +8,8 @@ import java.util.Map;
 import io.wecomrelay.schemas.event.ChatType;
 import io.wecomrelay.schemas.event.RejectReason;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class BotRegistryLoaderTest {
 
@@ -97,6 +99,47 @@ class BotRegistryLoaderTest {
                 .hasMessageContaining("configured twice");
         assertThatThrownBy(() -> loader.parse("robots: []")).hasMessageContaining("'bots'");
         assertThatThrownBy(() -> loader.parse("bots: [ {")).hasMessageContaining("YAML");
+    }
+
+    /** A line the YAML parser cannot read may hold a pasted secret: errors give its position only. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "    aes-key: \"" + LEAKED + "\n",                      // unterminated quote
+            "\ttoken: " + LEAKED + "\n",                            // a tab
+            "    aes-key: ${AES}\n    aes-key: " + LEAKED + "\n",  // a duplicate key
+            "    aes-key: " + LEAKED + ": b: c\n",                 // a colon inside the value
+            "    aes-key: [" + LEAKED + "\n",                       // an unclosed flow sequence
+            "    " + LEAKED + ": x\n"})                            // a secret pasted as a key
+    void yamlErrorsGiveThePositionButNeverTheOffendingLine(String badLine) {
+        String file = """
+                bots:
+                  - id: aib1
+                    dify: { base-url: https://api.dify.ai/v1, api-key: "${DIFY_KEY}" }
+                    token: ${BOT_TOKEN}
+                """ + badLine;
+
+        assertThatThrownBy(() -> loader.parse(file))
+                .isInstanceOfSatisfying(BotRegistryException.class, e -> {
+                    assertThat(e.getMessage()).containsAnyOf("line 5", "line 6", LEAKED_KEY_MESSAGE);
+                    assertNoPartOfTheSecret(e.getMessage());
+                    assertNoPartOfTheSecret(printed(e));
+                });
+    }
+
+    private static final String LEAKED = "Zk9qL7vX2mN4pR8sT1wY6bC3dF5gH0jKaE7uQ9iO2l";
+    private static final String LEAKED_KEY_MESSAGE = "is not a known setting";
+
+    private static void assertNoPartOfTheSecret(String text) {
+        for (int i = 0; i + 6 <= LEAKED.length(); i++) {
+            assertThat(text).as("error text").doesNotContain(LEAKED.substring(i, i + 6));
+        }
+    }
+
+    /** What a logger prints for the exception: message, stack trace and every cause. */
+    private static String printed(Throwable e) {
+        var out = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(out));
+        return out.toString();
     }
 
     @Test
