@@ -25,7 +25,7 @@ final class BotEntryReader {
     static final int DEFAULT_RATE_LIMIT = 20;
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?}");
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9]{1,32}");
-    private static final Pattern SETTING_NAME = Pattern.compile("[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*");
+    private static final Pattern SETTING_NAME = Pattern.compile("[a-z]{1,24}(?:[-_][a-z]{1,24}){0,5}"); // no digits: a hex token is not a name
     private static final Set<String> BOT_FIELDS = Set.of("id", "token", "aes-key", "reply-mode", "dify", "welcome",
             "welcome-card", "template-card", "card-update", "placeholder", "webhook-key", "rate-limit-per-minute", "auth",
             "group-shared-conversation", "rejection-texts");
