@@ -93,7 +93,7 @@ class BotDirectoryTest {
                   - id: %s
                     token: QDG6eK
                     aes-key: %s
-                    dify: { base-url: http://127.0.0.1:9/v1, api-key: app-x }
+                    dify: { base-url: http://127.0.0.1:9/v1, api-key: app-x, allow-insecure-http: true }
                 """.formatted(id, KEY);
     }
 }

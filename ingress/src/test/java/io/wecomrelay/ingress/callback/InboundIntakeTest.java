@@ -109,7 +109,7 @@ class InboundIntakeTest {
                     aes-key: %s
                     reply-mode: %s
                     webhook-key: k
-                    dify: { base-url: http://127.0.0.1:9/v1, api-key: app-test }
+                    dify: { base-url: http://127.0.0.1:9/v1, api-key: app-test, allow-insecure-http: true }
                 """.formatted(id, KEY, replyMode));
         return new BotDirectory(file, new BotRegistryLoader(name -> null)).find(id).orElseThrow();
     }

@@ -29,7 +29,7 @@ final class BotEntryReader {
     private static final Set<String> BOT_FIELDS = Set.of("id", "token", "aes-key", "reply-mode", "dify", "welcome",
             "welcome-card", "template-card", "card-update", "placeholder", "webhook-key", "rate-limit-per-minute", "auth",
             "group-shared-conversation", "rejection-texts");
-    private static final Set<String> DIFY_FIELDS = Set.of("base-url", "api-key");
+    private static final Set<String> DIFY_FIELDS = Set.of("base-url", "api-key", "allow-insecure-http");
     private static final Set<String> AUTH_FIELDS = Set.of("enabled", "chat-types", "allow-users", "deny-users");
 
 
@@ -105,6 +105,10 @@ final class BotEntryReader {
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
                 throw fail("dify.base-url", "must be an http(s) URL such as https://api.dify.ai/v1");
+            }
+            if (scheme.equals("http") && !bool(dify, "allow-insecure-http", false, "dify.allow-insecure-http")) {
+                throw fail("dify.base-url", "uses plain http, which sends the api-key and every message unencrypted; use "
+                        + "https, or set dify.allow-insecure-http: true for a Dify on this machine or a network you trust");
             }
             return new DifyApp(uri, new Secret(required(dify, "api-key", "dify.api-key")));
         } catch (URISyntaxException e) {

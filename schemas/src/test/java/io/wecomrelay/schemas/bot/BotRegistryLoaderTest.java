@@ -33,6 +33,7 @@ class BotRegistryLoaderTest {
                     dify:
                       base-url: http://127.0.0.1:5001/v1/
                       api-key: ${DIFY_KEY}
+                      allow-insecure-http: true
                     auth:
                       chat-types: [single]
                       allow-users: ["zhang*", "li"]
@@ -91,6 +92,26 @@ class BotRegistryLoaderTest {
                 .hasMessageContaining("dify.base-url");
         assertThatThrownBy(() -> loader.parse(minimal("aib1").replace("${BOT_TOKEN}", "bad token!")))
                 .hasMessageContaining("token").hasMessageNotContaining("bad token!");
+    }
+
+    @Test
+    void aDifyOverPlainHttpNeedsAnExplicitFlag() {
+        String https = minimal("aib1").replace("http://127.0.0.1:5001/v1", "https://api.dify.ai/v1")
+                .replace(", allow-insecure-http: true", "");
+
+        assertThatThrownBy(() -> loader.parse(https.replace("https://", "http://")))
+                .isInstanceOf(BotRegistryException.class)
+                .hasMessageContaining("bot 'aib1'").hasMessageContaining("dify.base-url").hasMessageContaining("allow-insecure-http")
+                .hasMessageNotContaining("app-secret-123");
+        assertThatThrownBy(() -> loader.parse(https.replace("https://", "HTTP://")))
+                .hasMessageContaining("allow-insecure-http");
+        assertThatThrownBy(() -> loader.parse(minimal("aib1").replace("allow-insecure-http: true", "allow-insecure-http: yes-please")))
+                .hasMessageContaining("dify.allow-insecure-http").hasMessageContaining("true or false");
+        assertThatThrownBy(() -> loader.parse(minimal("aib1").replace("allow-insecure-http: true", "allow-insecure-http: false")))
+                .hasMessageContaining("plain http");
+        assertThat(loader.parse(https).find("aib1").orElseThrow().dify().baseUrl()).hasToString("https://api.dify.ai/v1");
+        assertThat(loader.parse(minimal("aib1")).find("aib1").orElseThrow().dify().baseUrl())
+                .hasToString("http://127.0.0.1:5001/v1");
     }
 
     @Test
@@ -170,7 +191,7 @@ class BotRegistryLoaderTest {
                   - id: %s
                     token: ${BOT_TOKEN}
                     aes-key: ${AES}
-                    dify: { base-url: http://127.0.0.1:5001/v1, api-key: "${DIFY_KEY}" }
+                    dify: { base-url: http://127.0.0.1:5001/v1, api-key: "${DIFY_KEY}", allow-insecure-http: true }
                 """.formatted(id);
     }
 }
