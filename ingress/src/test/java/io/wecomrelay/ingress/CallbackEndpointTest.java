@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.schemas.event.MessageReceived;
 import io.wecomrelay.schemas.ids.StreamIds;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
@@ -28,8 +29,9 @@ class CallbackEndpointTest {
 
     static final String STREAM_BOT = "ingress-stream-bot";
     static final String URL_BOT = "ingress-url-bot";
-    static final Path BOTS = IngressTestSupport.botsFile(
-            IngressTestSupport.bot(STREAM_BOT, "passive_stream") + IngressTestSupport.bot(URL_BOT, "response_url"));
+    static final String OTHER_STREAM_BOT = "ingress-other-stream-bot";
+    static final Path BOTS = IngressTestSupport.botsFile(IngressTestSupport.bot(STREAM_BOT, "passive_stream")
+            + IngressTestSupport.bot(URL_BOT, "response_url") + IngressTestSupport.bot(OTHER_STREAM_BOT, "passive_stream"));
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -42,13 +44,18 @@ class CallbackEndpointTest {
     @Autowired
     StringRedisTemplate redis;
 
+    @Autowired
+    MeterRegistry meters;
+
     WecomClient streamBot;
     WecomClient urlBot;
+    WecomClient otherBot;
 
     @BeforeEach
     void clients() {
         streamBot = client(STREAM_BOT);
         urlBot = client(URL_BOT);
+        otherBot = client(OTHER_STREAM_BOT);
     }
 
     @Test
@@ -73,6 +80,7 @@ class CallbackEndpointTest {
         assertThat(published.get(0).streamId()).isEqualTo(response.streamId());
         assertThat(published.get(0).message().body().path("text").path("content").asString()).isEqualTo("你好");
         assertThat(redis.opsForHash().get(StreamStateKeys.key(response.streamId()), StreamStateKeys.CREATED)).isNotNull();
+        assertThat(redis.opsForHash().get(StreamStateKeys.key(response.streamId()), StreamStateKeys.OWNER)).isEqualTo(STREAM_BOT);
     }
 
     @Test
@@ -91,6 +99,7 @@ class CallbackEndpointTest {
         String streamId = StreamIds.of(STREAM_BOT, UUID.randomUUID().toString());
         String key = StreamStateKeys.key(streamId);
         redis.opsForHash().put(key, StreamStateKeys.CREATED, Long.toString(System.currentTimeMillis()));
+        redis.opsForHash().put(key, StreamStateKeys.OWNER, STREAM_BOT);
 
         assertThat(refresh(streamId).streamContent()).isEqualTo("正在思考…");
 
@@ -120,6 +129,7 @@ class CallbackEndpointTest {
         String streamId = StreamIds.of(STREAM_BOT, UUID.randomUUID().toString());
         String key = StreamStateKeys.key(streamId);
         redis.opsForHash().put(key, StreamStateKeys.CREATED, Long.toString(System.currentTimeMillis() - 400_000));
+        redis.opsForHash().put(key, StreamStateKeys.OWNER, STREAM_BOT);
         redis.opsForHash().put(key, StreamStateKeys.CONTENT, "部分回答");
 
         CallbackResponse response = refresh(streamId);
@@ -127,6 +137,62 @@ class CallbackEndpointTest {
         assertThat(response.streamFinished()).isTrue();
         assertThat(response.streamContent()).startsWith("部分回答").contains("timed out");
         redis.delete(key);
+    }
+
+    @Test
+    void aRefreshOfAnotherBotsStreamIsAnsweredAsUnknownAndNeverShowsItsText() throws Exception {
+        // Given a message to the other bot, which ingress marks as that bot's stream, and its answer in Redis
+        String msgId = UUID.randomUUID().toString();
+        String theirs = otherBot.send(WecomMessages.text(OTHER_STREAM_BOT, msgId, "lisi", null, "机密问题")).get().streamId();
+        redis.opsForHash().put(StreamStateKeys.key(theirs), StreamStateKeys.CONTENT, "只给另一个机器人的回答 other bot's answer");
+        double othersRefreshes = refreshCount(OTHER_STREAM_BOT);
+
+        // When this bot polls the other bot's stream id
+        CallbackResponse response = refresh(theirs);
+
+        // Then it gets the unknown-stream answer, counted for the asking bot only
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.streamFinished()).isTrue();
+        assertThat(response.streamContent()).contains("expired").doesNotContain("只给", "other bot's answer");
+        assertThat(response.reply().toString()).doesNotContain("只给", "other bot's answer");
+        assertThat(meters.find("wecom.ingress.refreshes").tags("bot", STREAM_BOT, "result", "foreign").counter())
+                .isNotNull().satisfies(counter -> assertThat(counter.count()).isPositive());
+        assertThat(refreshCount(OTHER_STREAM_BOT)).isEqualTo(othersRefreshes);
+        // and the owner itself still sees its answer (positive control)
+        CallbackResponse own = otherBot.send(WecomMessages.refresh(OTHER_STREAM_BOT, UUID.randomUUID().toString(), "lisi", null, theirs)).get();
+        assertThat(own.streamContent()).isEqualTo("只给另一个机器人的回答 other bot's answer");
+        redis.delete(StreamStateKeys.key(theirs));
+    }
+
+    @Test
+    void aStreamThatNoWriterRecordedAnOwnerForIsUnknown() throws Exception {
+        String streamId = StreamIds.of(STREAM_BOT, UUID.randomUUID().toString());
+        String key = StreamStateKeys.key(streamId);
+        redis.opsForHash().put(key, StreamStateKeys.CREATED, Long.toString(System.currentTimeMillis()));
+        redis.opsForHash().put(key, StreamStateKeys.CONTENT, "无主的回答");
+
+        CallbackResponse response = refresh(streamId);
+
+        assertThat(response.streamFinished()).isTrue();
+        assertThat(response.streamContent()).contains("expired").doesNotContain("无主的回答");
+        redis.delete(key);
+    }
+
+    @Test
+    void theMarkerRecordsTheOwnerEvenWhenTheResponderWroteTheStreamFirst() throws Exception {
+        // Given the responder folded the first chunk before ingress's marker landed (the publish and the marker race)
+        String msgId = UUID.randomUUID().toString();
+        String streamId = StreamIds.of(STREAM_BOT, msgId);
+        redis.opsForHash().put(StreamStateKeys.key(streamId), StreamStateKeys.CONTENT, "抢先的片段");
+
+        // When ingress accepts the message, it marks the stream before answering WeCom
+        assertThat(streamBot.send(WecomMessages.text(STREAM_BOT, msgId, "zhangsan", null, "你好")).get().streamId()).isEqualTo(streamId);
+
+        // Then the owner's refresh sees the text and another bot's does not
+        assertThat(refresh(streamId).streamContent()).isEqualTo("抢先的片段");
+        assertThat(otherBot.send(WecomMessages.refresh(OTHER_STREAM_BOT, UUID.randomUUID().toString(), "lisi", null, streamId))
+                .get().streamContent()).doesNotContain("抢先的片段");
+        redis.delete(StreamStateKeys.key(streamId));
     }
 
     @Test
@@ -157,6 +223,10 @@ class CallbackEndpointTest {
 
     private CallbackResponse refresh(String streamId) throws Exception {
         return streamBot.send(WecomMessages.refresh(STREAM_BOT, UUID.randomUUID().toString(), "zhangsan", null, streamId)).get();
+    }
+
+    private double refreshCount(String botId) {
+        return meters.find("wecom.ingress.refreshes").tag("bot", botId).counters().stream().mapToDouble(c -> c.count()).sum();
     }
 
     private WecomClient client(String botId) {
