@@ -8,6 +8,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.schemas.event.MessageReceived;
 import io.wecomrelay.schemas.ids.StreamIds;
@@ -17,6 +20,7 @@ import io.wecomrelay.sim.wecom.WecomClient;
 import io.wecomrelay.sim.wecom.WecomMessages;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -204,6 +208,48 @@ class CallbackEndpointTest {
         assertThat(response.isEmptyReply()).isTrue();
         assertThat(IngressTestSupport.publishedUntil(URL_BOT, msgId, Duration.ofSeconds(20)))
                 .anySatisfy(e -> assertThat(e.message().msgId()).isEqualTo(msgId));
+    }
+
+    @Test
+    void aResponseUrlOutsideThePolicyIsLeftOffTheEventButTheMessageIsAccepted() throws Exception {
+        String msgId = UUID.randomUUID().toString();
+        var message = WecomMessages.text(URL_BOT, msgId, "lisi", "group-1", "@bot hi");
+        message.put("response_url", "https://[::ffff:127.0.0.1]/cgi-bin/aibot/response?response_code=ONE_SHOT_CODE");
+        var logged = new ListAppender<ILoggingEvent>();
+        Logger logger = (Logger) LoggerFactory.getLogger("io.wecomrelay.ingress.callback.ResponseUrlScreen");
+        logger.addAppender(logged);
+        logged.start();
+        CallbackResponse response;
+        try {
+            response = urlBot.send(message).get();
+        } finally {
+            logger.detachAppender(logged);
+        }
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.isEmptyReply()).isTrue();
+        MessageReceived published = IngressTestSupport.publishedUntil(URL_BOT, msgId, Duration.ofSeconds(20)).stream()
+                .filter(e -> e.message().msgId().equals(msgId)).findFirst().orElseThrow();
+        assertThat(published.message().responseUrl()).isNull();
+        assertThat(published.message().responseUrlRefused()).isEqualTo("forbidden_address");
+        assertThat(meters.find("wecom.ingress.response_url").tags("bot", URL_BOT, "verdict", "forbidden_address").counter())
+                .isNotNull().satisfies(counter -> assertThat(counter.count()).isPositive());
+        assertThat(logged.list).singleElement().satisfies(event -> assertThat(event.getFormattedMessage())
+                .contains("bot=" + URL_BOT, "msgId=" + msgId, "host=[::ffff:127.0.0.1]", "reason=forbidden_address")
+                .doesNotContain("ONE_SHOT_CODE", "response_code", "cgi-bin"));
+    }
+
+    @Test
+    void anAllowedResponseUrlTravelsOnTheEvent() throws Exception {
+        String msgId = UUID.randomUUID().toString();
+
+        urlBot.send(WecomMessages.text(URL_BOT, msgId, "lisi", null, "hi")).get();
+
+        MessageReceived published = IngressTestSupport.publishedUntil(URL_BOT, msgId, Duration.ofSeconds(20)).stream()
+                .filter(e -> e.message().msgId().equals(msgId)).findFirst().orElseThrow();
+        assertThat(published.message().responseUrl()).startsWith("https://qyapi.weixin.qq.com/cgi-bin/aibot/response?");
+        assertThat(published.message().responseUrlRefused()).isNull();
+        assertThat(meters.find("wecom.ingress.response_url").tags("bot", URL_BOT, "verdict", "allowed").counter()).isNotNull();
     }
 
     @Test
