@@ -52,6 +52,15 @@ public record InboundMessage(String msgId, String msgType, @Nullable String even
                 Objects.requireNonNull(reason, "reason"), body);
     }
 
+    // Message text, media keys and the one-shot response_url stay out of logs that print the record.
+    @Override
+    public String toString() {
+        return "InboundMessage[msgId=" + msgId + ", msgType=" + msgType + ", eventType=" + eventType + ", chatType="
+                + chatType + ", chatId=" + chatId + ", userId=" + userId + ", responseUrl="
+                + (responseUrl == null ? "none" : "<" + responseUrl.length() + " chars>") + ", responseUrlRefused="
+                + responseUrlRefused + ", body=<" + body.size() + " fields>]";
+    }
+
     /** True for {@code msgtype: event} callbacks (enter_chat, card clicks, feedback). */
     @JsonIgnore
     public boolean isEvent() {
