@@ -18,6 +18,13 @@ record SignedQuery(String msgSignature, String timestamp, String nonce, @Nullabl
         return query;
     }
 
+    // The echostr is ciphertext of WeCom's challenge: no use in a log.
+    @Override
+    public String toString() {
+        return "SignedQuery[msgSignature=" + msgSignature + ", timestamp=" + timestamp + ", nonce=" + nonce
+                + ", echostr=" + (echostr == null ? "none" : "<" + echostr.length() + " chars>") + "]";
+    }
+
     String requireEchostr() {
         if (echostr == null || echostr.isEmpty()) {
             throw new CallbackRejected(RejectionReason.MISSING_PARAMETER, "echostr is missing");

@@ -21,6 +21,13 @@ public record StreamSnapshot(@Nullable Instant created, String content, boolean 
         images = List.copyOf(images);
     }
 
+    // The reply's text and image URLs stay out of logs that print the record.
+    @Override
+    public String toString() {
+        return "StreamSnapshot[created=" + created + ", content=<" + content.length() + " chars>, finished=" + finished
+                + ", images=" + images.size() + ", owner=" + owner + "]";
+    }
+
     /** True only when the stream is recorded as {@code botId}'s: a stream without an owner is nobody's. */
     public boolean ownedBy(String botId) {
         return botId.equals(owner);

@@ -35,8 +35,9 @@ import tools.jackson.databind.JsonNode;
  * a distinct marker in every string (nested records, lists, maps and JSON included), and a marker planted under a
  * component that is classified sensitive (at any depth) must not appear in the record's {@code toString()}.
  * Components named like sensitive data must be classified explicitly, so a new record that holds text, a URL or
- * a key fails the audit until someone decides. Classifications are {@code "package.Record.component"} relative to
- * the audited root package (nested classes joined with dots), e.g. {@code "event.InboundMessage.body"}.
+ * a key fails the audit until someone decides. Classifications are keys {@code "the.Record.component"} with the
+ * record's full name (nested classes joined with dots), e.g. {@code "io.wecomrelay.schemas.event.InboundMessage.body"},
+ * so a module's audit can reuse the classification of the {@code schemas} records it nests ({@link SchemasRedaction}).
  */
 public final class RedactionAudit {
 
@@ -82,7 +83,7 @@ public final class RedactionAudit {
             }
         }
         Stream.concat(sensitive.stream(), shown.stream())
-                .filter(key -> !all.contains(key) && !key.startsWith(Marks.EXTRA))
+                .filter(key -> key.startsWith(rootPackage + ".") && !all.contains(key))
                 .forEach(key -> problems.add("classified but not a record component: " + key));
         return problems;
     }
@@ -96,7 +97,7 @@ public final class RedactionAudit {
             String printed = instance.toString();
             marks.planted.forEach((marker, path) -> {
                 if (path.stream().anyMatch(sensitive::contains) && printed.contains(marker)) {
-                    problems.add(relative(record) + ".toString() shows " + path);
+                    problems.add(record.getSimpleName() + ".toString() shows " + path);
                 }
             });
         }
@@ -251,12 +252,9 @@ public final class RedactionAudit {
         return type instanceof Class<?> plain ? plain : Object.class;
     }
 
-    private String key(Class<?> record, String component) {
-        return relative(record) + "." + component;
-    }
-
-    private String relative(Class<?> type) {
-        return type.getName().substring(rootPackage.length() + 1).replace('$', '.');
+    /** The classification key of a component, e.g. {@code io.wecomrelay.schemas.event.InboundMessage.body}. */
+    public static String key(Class<?> record, String component) {
+        return record.getName().replace('$', '.') + "." + component;
     }
 
     /** Record classes under {@code rootPackage} in the class-path entry (directory) that {@code anchor} was loaded from. */
