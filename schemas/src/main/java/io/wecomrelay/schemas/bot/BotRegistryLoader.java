@@ -30,6 +30,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  *     reply-mode: passive_stream        # passive_stream | stream_with_template_card | response_url | webhook
  *     dify: { base-url: https://api.dify.ai/v1, api-key: ${DIFY_API_KEY} }
  * </pre>
+ * A {@code dify.base-url} over plain http is refused unless the bot sets {@code dify.allow-insecure-http: true}
+ * (a Dify on this machine or a trusted network). YAML syntax errors give the line and column only: the line
+ * itself may hold a secret. A key written twice in one mapping is an error.
  */
 public final class BotRegistryLoader {
 
