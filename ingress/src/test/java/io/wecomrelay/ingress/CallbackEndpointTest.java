@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import ch.qos.logback.classic.Logger;
@@ -130,17 +131,14 @@ class CallbackEndpointTest {
 
     @Test
     void aStreamOlderThanWecomsWindowIsFinishedByIngress() throws Exception {
-        String streamId = StreamIds.of(STREAM_BOT, UUID.randomUUID().toString());
-        String key = StreamStateKeys.key(streamId);
-        redis.opsForHash().put(key, StreamStateKeys.CREATED, Long.toString(System.currentTimeMillis() - 400_000));
-        redis.opsForHash().put(key, StreamStateKeys.OWNER, STREAM_BOT);
-        redis.opsForHash().put(key, StreamStateKeys.CONTENT, "部分回答");
+        String streamId = seed(Map.of(StreamStateKeys.CREATED, Long.toString(System.currentTimeMillis() - 400_000),
+                StreamStateKeys.OWNER, STREAM_BOT, StreamStateKeys.CONTENT, "部分回答"));
 
         CallbackResponse response = refresh(streamId);
 
         assertThat(response.streamFinished()).isTrue();
         assertThat(response.streamContent()).startsWith("部分回答").contains("timed out");
-        redis.delete(key);
+        redis.delete(StreamStateKeys.key(streamId));
     }
 
     @Test
@@ -170,16 +168,14 @@ class CallbackEndpointTest {
 
     @Test
     void aStreamThatNoWriterRecordedAnOwnerForIsUnknown() throws Exception {
-        String streamId = StreamIds.of(STREAM_BOT, UUID.randomUUID().toString());
-        String key = StreamStateKeys.key(streamId);
-        redis.opsForHash().put(key, StreamStateKeys.CREATED, Long.toString(System.currentTimeMillis()));
-        redis.opsForHash().put(key, StreamStateKeys.CONTENT, "无主的回答");
+        String streamId = seed(Map.of(StreamStateKeys.CREATED, Long.toString(System.currentTimeMillis()),
+                StreamStateKeys.CONTENT, "无主的回答"));
 
         CallbackResponse response = refresh(streamId);
 
         assertThat(response.streamFinished()).isTrue();
         assertThat(response.streamContent()).contains("expired").doesNotContain("无主的回答");
-        redis.delete(key);
+        redis.delete(StreamStateKeys.key(streamId));
     }
 
     @Test
@@ -269,6 +265,13 @@ class CallbackEndpointTest {
 
     private CallbackResponse refresh(String streamId) throws Exception {
         return streamBot.send(WecomMessages.refresh(STREAM_BOT, UUID.randomUUID().toString(), "zhangsan", null, streamId)).get();
+    }
+
+    /** A stream of this test's stream bot with these fields in Redis, as ingress and the responder write them. */
+    private String seed(Map<String, String> fields) {
+        String streamId = StreamIds.of(STREAM_BOT, UUID.randomUUID().toString());
+        redis.opsForHash().putAll(StreamStateKeys.key(streamId), fields);
+        return streamId;
     }
 
     private double refreshCount(String botId) {
