@@ -46,7 +46,14 @@ final class DemoBots {
                     dify:
                       base-url: %s
                       api-key: "%s"
-                """.formatted(DEMO_BOT_ID, lines[0], lines[1], difyBaseUrl, difyApiKey), StandardCharsets.UTF_8);
+                      allow-insecure-http: %s
+                """.formatted(DEMO_BOT_ID, lines[0], lines[1], difyBaseUrl, difyApiKey, plainHttp(difyBaseUrl)),
+                StandardCharsets.UTF_8);
         return bots;
+    }
+
+    /** The local Dify simulator answers on plain http; a Dify given by URL gets the flag only when it needs it. */
+    static boolean plainHttp(String difyBaseUrl) {
+        return difyBaseUrl.regionMatches(true, 0, "http:", 0, 5);
     }
 }

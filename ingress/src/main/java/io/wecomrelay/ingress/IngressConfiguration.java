@@ -22,6 +22,8 @@ import io.wecomrelay.ingress.refresh.RefreshAnswers;
 import io.wecomrelay.ingress.refresh.RefreshService;
 import io.wecomrelay.ingress.refresh.StreamMarker;
 import io.wecomrelay.ingress.refresh.StreamStates;
+import io.wecomrelay.ingress.responseurl.AllowListResponseUrlCheck;
+import io.wecomrelay.ingress.responseurl.ResponseUrlCheck;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.RelayEvent;
@@ -114,14 +116,20 @@ class IngressConfiguration {
         return new RefreshService(streams, answers, clock, properties.redisTimeout());
     }
 
+    /** Until the shared outbound policy of schemas replaces it: the allow-list of relay.ingress.response-url. */
+    @Bean
+    ResponseUrlCheck responseUrlCheck(IngressProperties properties) {
+        return new AllowListResponseUrlCheck(properties.responseUrl().allowedHosts());
+    }
+
     @Bean
     CallbackHandler callbackHandler(BotDirectory bots, IngressProperties properties, InboundPublisher publisher,
-                                    StreamStates streams, RefreshService refreshes, MeterRegistry registry, Clock clock,
-                                    Supplier<UUID> idGenerator) {
+                                    StreamStates streams, RefreshService refreshes, ResponseUrlCheck responseUrlCheck,
+                                    MeterRegistry registry, Clock clock, Supplier<UUID> idGenerator) {
         // The baseline leaves out both halves of durability: the publish and the marker.
         StreamMarker marker = properties.publisher() == Publisher.NONE ? StreamMarker.NONE : streams;
-        return CallbackHandler.create(bots, properties, publisher, marker, refreshes, new CallbackMetrics(registry),
-                clock, idGenerator);
+        return CallbackHandler.create(bots, properties, publisher, marker, refreshes, responseUrlCheck,
+                new CallbackMetrics(registry), clock, idGenerator);
     }
 
     @Bean

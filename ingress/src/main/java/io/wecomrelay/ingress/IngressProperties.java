@@ -2,6 +2,7 @@ package io.wecomrelay.ingress;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.validation.Valid;
@@ -27,6 +28,7 @@ import org.springframework.validation.annotation.Validated;
  * @param streamWindow        a stream still open this long after the message is finished by ingress itself
  * @param topics              topic provisioning
  * @param texts               user-facing notes
+ * @param responseUrl         which response_url a callback may carry on
  * @param publisher           {@code kafka} (always, in production) or {@code none}: the benchmark's no-durability
  *                            baseline, which answers exactly as usual but publishes nothing and writes no marker
  */
@@ -43,7 +45,8 @@ public record IngressProperties(
         @DefaultValue("350s") Duration streamWindow,
         @Valid @DefaultValue Topics topics,
         @Valid @DefaultValue Texts texts,
-        @DefaultValue("kafka") Publisher publisher) {
+        @DefaultValue("kafka") Publisher publisher,
+        @Valid @DefaultValue ResponseUrl responseUrl) {
 
     /** Where accepted callbacks go. */
     public enum Publisher {
@@ -58,6 +61,13 @@ public record IngressProperties(
      * @param replicationFactor replication factor of newly created topics
      */
     public record Topics(@DefaultValue Map<String, Integer> partitions, @DefaultValue("1") @Min(1) short replicationFactor) {
+    }
+
+    /**
+     * @param allowedHosts exact {@code host[:port]} entries (https, port 443 when omitted); {@code http://host:port}
+     *                     entries are for local simulators only. A response_url anywhere else is refused.
+     */
+    public record ResponseUrl(@DefaultValue("qyapi.weixin.qq.com") @NotNull List<String> allowedHosts) {
     }
 
     /**

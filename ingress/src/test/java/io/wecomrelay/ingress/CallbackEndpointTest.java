@@ -6,8 +6,13 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.schemas.event.MessageReceived;
 import io.wecomrelay.schemas.ids.StreamIds;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
@@ -16,6 +21,7 @@ import io.wecomrelay.sim.wecom.WecomClient;
 import io.wecomrelay.sim.wecom.WecomMessages;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -28,8 +34,9 @@ class CallbackEndpointTest {
 
     static final String STREAM_BOT = "ingress-stream-bot";
     static final String URL_BOT = "ingress-url-bot";
-    static final Path BOTS = IngressTestSupport.botsFile(
-            IngressTestSupport.bot(STREAM_BOT, "passive_stream") + IngressTestSupport.bot(URL_BOT, "response_url"));
+    static final String OTHER_STREAM_BOT = "ingress-other-stream-bot";
+    static final Path BOTS = IngressTestSupport.botsFile(IngressTestSupport.bot(STREAM_BOT, "passive_stream")
+            + IngressTestSupport.bot(URL_BOT, "response_url") + IngressTestSupport.bot(OTHER_STREAM_BOT, "passive_stream"));
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -42,13 +49,18 @@ class CallbackEndpointTest {
     @Autowired
     StringRedisTemplate redis;
 
+    @Autowired
+    MeterRegistry meters;
+
     WecomClient streamBot;
     WecomClient urlBot;
+    WecomClient otherBot;
 
     @BeforeEach
     void clients() {
         streamBot = client(STREAM_BOT);
         urlBot = client(URL_BOT);
+        otherBot = client(OTHER_STREAM_BOT);
     }
 
     @Test
@@ -73,6 +85,7 @@ class CallbackEndpointTest {
         assertThat(published.get(0).streamId()).isEqualTo(response.streamId());
         assertThat(published.get(0).message().body().path("text").path("content").asString()).isEqualTo("你好");
         assertThat(redis.opsForHash().get(StreamStateKeys.key(response.streamId()), StreamStateKeys.CREATED)).isNotNull();
+        assertThat(redis.opsForHash().get(StreamStateKeys.key(response.streamId()), StreamStateKeys.OWNER)).isEqualTo(STREAM_BOT);
     }
 
     @Test
@@ -91,6 +104,7 @@ class CallbackEndpointTest {
         String streamId = StreamIds.of(STREAM_BOT, UUID.randomUUID().toString());
         String key = StreamStateKeys.key(streamId);
         redis.opsForHash().put(key, StreamStateKeys.CREATED, Long.toString(System.currentTimeMillis()));
+        redis.opsForHash().put(key, StreamStateKeys.OWNER, STREAM_BOT);
 
         assertThat(refresh(streamId).streamContent()).isEqualTo("正在思考…");
 
@@ -117,16 +131,68 @@ class CallbackEndpointTest {
 
     @Test
     void aStreamOlderThanWecomsWindowIsFinishedByIngress() throws Exception {
-        String streamId = StreamIds.of(STREAM_BOT, UUID.randomUUID().toString());
-        String key = StreamStateKeys.key(streamId);
-        redis.opsForHash().put(key, StreamStateKeys.CREATED, Long.toString(System.currentTimeMillis() - 400_000));
-        redis.opsForHash().put(key, StreamStateKeys.CONTENT, "部分回答");
+        String streamId = seed(Map.of(StreamStateKeys.CREATED, Long.toString(System.currentTimeMillis() - 400_000),
+                StreamStateKeys.OWNER, STREAM_BOT, StreamStateKeys.CONTENT, "部分回答"));
 
         CallbackResponse response = refresh(streamId);
 
         assertThat(response.streamFinished()).isTrue();
         assertThat(response.streamContent()).startsWith("部分回答").contains("timed out");
-        redis.delete(key);
+        redis.delete(StreamStateKeys.key(streamId));
+    }
+
+    @Test
+    void aRefreshOfAnotherBotsStreamIsAnsweredAsUnknownAndNeverShowsItsText() throws Exception {
+        // Given a message to the other bot, which ingress marks as that bot's stream, and its answer in Redis
+        String msgId = UUID.randomUUID().toString();
+        String theirs = otherBot.send(WecomMessages.text(OTHER_STREAM_BOT, msgId, "lisi", null, "机密问题")).get().streamId();
+        redis.opsForHash().put(StreamStateKeys.key(theirs), StreamStateKeys.CONTENT, "只给另一个机器人的回答 other bot's answer");
+        double othersRefreshes = refreshCount(OTHER_STREAM_BOT);
+
+        // When this bot polls the other bot's stream id
+        CallbackResponse response = refresh(theirs);
+
+        // Then it gets the unknown-stream answer, counted for the asking bot only
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.streamFinished()).isTrue();
+        assertThat(response.streamContent()).contains("expired").doesNotContain("只给", "other bot's answer");
+        assertThat(response.reply().toString()).doesNotContain("只给", "other bot's answer");
+        assertThat(meters.find("wecom.ingress.refreshes").tags("bot", STREAM_BOT, "result", "foreign").counter())
+                .isNotNull().satisfies(counter -> assertThat(counter.count()).isPositive());
+        assertThat(refreshCount(OTHER_STREAM_BOT)).isEqualTo(othersRefreshes);
+        // and the owner itself still sees its answer (positive control)
+        CallbackResponse own = otherBot.send(WecomMessages.refresh(OTHER_STREAM_BOT, UUID.randomUUID().toString(), "lisi", null, theirs)).get();
+        assertThat(own.streamContent()).isEqualTo("只给另一个机器人的回答 other bot's answer");
+        redis.delete(StreamStateKeys.key(theirs));
+    }
+
+    @Test
+    void aStreamThatNoWriterRecordedAnOwnerForIsUnknown() throws Exception {
+        String streamId = seed(Map.of(StreamStateKeys.CREATED, Long.toString(System.currentTimeMillis()),
+                StreamStateKeys.CONTENT, "无主的回答"));
+
+        CallbackResponse response = refresh(streamId);
+
+        assertThat(response.streamFinished()).isTrue();
+        assertThat(response.streamContent()).contains("expired").doesNotContain("无主的回答");
+        redis.delete(StreamStateKeys.key(streamId));
+    }
+
+    @Test
+    void theMarkerRecordsTheOwnerEvenWhenTheResponderWroteTheStreamFirst() throws Exception {
+        // Given the responder folded the first chunk before ingress's marker landed (the publish and the marker race)
+        String msgId = UUID.randomUUID().toString();
+        String streamId = StreamIds.of(STREAM_BOT, msgId);
+        redis.opsForHash().put(StreamStateKeys.key(streamId), StreamStateKeys.CONTENT, "抢先的片段");
+
+        // When ingress accepts the message, it marks the stream before answering WeCom
+        assertThat(streamBot.send(WecomMessages.text(STREAM_BOT, msgId, "zhangsan", null, "你好")).get().streamId()).isEqualTo(streamId);
+
+        // Then the owner's refresh sees the text and another bot's does not
+        assertThat(refresh(streamId).streamContent()).isEqualTo("抢先的片段");
+        assertThat(otherBot.send(WecomMessages.refresh(OTHER_STREAM_BOT, UUID.randomUUID().toString(), "lisi", null, streamId))
+                .get().streamContent()).doesNotContain("抢先的片段");
+        redis.delete(StreamStateKeys.key(streamId));
     }
 
     @Test
@@ -138,6 +204,48 @@ class CallbackEndpointTest {
         assertThat(response.isEmptyReply()).isTrue();
         assertThat(IngressTestSupport.publishedUntil(URL_BOT, msgId, Duration.ofSeconds(20)))
                 .anySatisfy(e -> assertThat(e.message().msgId()).isEqualTo(msgId));
+    }
+
+    @Test
+    void aResponseUrlOutsideThePolicyIsLeftOffTheEventButTheMessageIsAccepted() throws Exception {
+        String msgId = UUID.randomUUID().toString();
+        var message = WecomMessages.text(URL_BOT, msgId, "lisi", "group-1", "@bot hi");
+        message.put("response_url", "https://[::ffff:127.0.0.1]/cgi-bin/aibot/response?response_code=ONE_SHOT_CODE");
+        var logged = new ListAppender<ILoggingEvent>();
+        Logger logger = (Logger) LoggerFactory.getLogger("io.wecomrelay.ingress.callback.ResponseUrlScreen");
+        logger.addAppender(logged);
+        logged.start();
+        CallbackResponse response;
+        try {
+            response = urlBot.send(message).get();
+        } finally {
+            logger.detachAppender(logged);
+        }
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.isEmptyReply()).isTrue();
+        MessageReceived published = IngressTestSupport.publishedUntil(URL_BOT, msgId, Duration.ofSeconds(20)).stream()
+                .filter(e -> e.message().msgId().equals(msgId)).findFirst().orElseThrow();
+        assertThat(published.message().responseUrl()).isNull();
+        assertThat(published.message().responseUrlRefused()).isEqualTo("forbidden_address");
+        assertThat(meters.find("wecom.ingress.response_url").tags("bot", URL_BOT, "verdict", "forbidden_address").counter())
+                .isNotNull().satisfies(counter -> assertThat(counter.count()).isPositive());
+        assertThat(logged.list).singleElement().satisfies(event -> assertThat(event.getFormattedMessage())
+                .contains("bot=" + URL_BOT, "msgId=" + msgId, "host=[::ffff:127.0.0.1]", "reason=forbidden_address")
+                .doesNotContain("ONE_SHOT_CODE", "response_code", "cgi-bin"));
+    }
+
+    @Test
+    void anAllowedResponseUrlTravelsOnTheEvent() throws Exception {
+        String msgId = UUID.randomUUID().toString();
+
+        urlBot.send(WecomMessages.text(URL_BOT, msgId, "lisi", null, "hi")).get();
+
+        MessageReceived published = IngressTestSupport.publishedUntil(URL_BOT, msgId, Duration.ofSeconds(20)).stream()
+                .filter(e -> e.message().msgId().equals(msgId)).findFirst().orElseThrow();
+        assertThat(published.message().responseUrl()).startsWith("https://qyapi.weixin.qq.com/cgi-bin/aibot/response?");
+        assertThat(published.message().responseUrlRefused()).isNull();
+        assertThat(meters.find("wecom.ingress.response_url").tags("bot", URL_BOT, "verdict", "allowed").counter()).isNotNull();
     }
 
     @Test
@@ -157,6 +265,17 @@ class CallbackEndpointTest {
 
     private CallbackResponse refresh(String streamId) throws Exception {
         return streamBot.send(WecomMessages.refresh(STREAM_BOT, UUID.randomUUID().toString(), "zhangsan", null, streamId)).get();
+    }
+
+    /** A stream of this test's stream bot with these fields in Redis, as ingress and the responder write them. */
+    private String seed(Map<String, String> fields) {
+        String streamId = StreamIds.of(STREAM_BOT, UUID.randomUUID().toString());
+        redis.opsForHash().putAll(StreamStateKeys.key(streamId), fields);
+        return streamId;
+    }
+
+    private double refreshCount(String botId) {
+        return meters.find("wecom.ingress.refreshes").tag("bot", botId).counters().stream().mapToDouble(c -> c.count()).sum();
     }
 
     private WecomClient client(String botId) {

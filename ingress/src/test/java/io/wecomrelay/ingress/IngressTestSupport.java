@@ -52,7 +52,7 @@ final class IngressTestSupport {
                     placeholder: 正在思考…
                     welcome: 欢迎！
                     webhook-key: k
-                    dify: { base-url: http://127.0.0.1:9/v1, api-key: app-test }
+                    dify: { base-url: http://127.0.0.1:9/v1, api-key: app-test, allow-insecure-http: true }
                 """.formatted(id, TOKEN, AES_KEY, replyMode);
     }
 

@@ -45,7 +45,7 @@ class OfficialCallbacksTest {
                 token: %s
                 aes-key: %s
                 welcome: 欢迎
-                dify: { base-url: http://127.0.0.1:9/v1, api-key: app-test }
+                dify: { base-url: http://127.0.0.1:9/v1, api-key: app-test, allow-insecure-http: true }
             """.formatted(BOT, FIXTURES.path("bot").path("token").asString(), FIXTURES.path("bot").path("encodingAesKey").asString()));
 
     @DynamicPropertySource

@@ -66,6 +66,7 @@ class PublisherNoneTest {
     void refreshesStillReadRedis() throws Exception {
         String streamId = StreamIds.of(BOT, UUID.randomUUID().toString());
         redis.opsForHash().put(StreamStateKeys.key(streamId), StreamStateKeys.CONTENT, "部分回答");
+        redis.opsForHash().put(StreamStateKeys.key(streamId), StreamStateKeys.OWNER, BOT);
 
         CallbackResponse response = client().send(WecomMessages.refresh(BOT, "r", "u", null, streamId)).get();
 

@@ -36,7 +36,7 @@ class ReplyModesTest {
                 template-card: { card_type: text_notice, main_title: { title: 助手 }, card_action: { type: 1, url: "https://example.com" } }
                 welcome-card: { card_type: text_notice, main_title: { title: 欢迎 }, card_action: { type: 1, url: "https://example.com" } }
                 card-update: { card_type: button_interaction, main_title: { title: 已处理 }, button_list: [ { text: 好, key: ok } ] }
-                dify: { base-url: http://127.0.0.1:9/v1, api-key: app-test }
+                dify: { base-url: http://127.0.0.1:9/v1, api-key: app-test, allow-insecure-http: true }
             """.formatted(CARD_BOT, IngressTestSupport.TOKEN, IngressTestSupport.AES_KEY)
             + IngressTestSupport.bot(WEBHOOK_BOT, "webhook"));
 

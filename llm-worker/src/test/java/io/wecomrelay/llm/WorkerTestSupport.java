@@ -74,11 +74,11 @@ final class WorkerTestSupport {
                       - id: %s
                         token: QDG6eK
                         aes-key: %s
-                        dify: { base-url: %s, api-key: %s }
+                        dify: { base-url: %s, api-key: %s, allow-insecure-http: true }
                       - id: %s
                         token: QDG6eK
                         aes-key: %s
-                        dify: { base-url: "http://127.0.0.1:1/v1", api-key: app-unreachable }
+                        dify: { base-url: "http://127.0.0.1:1/v1", api-key: app-unreachable, allow-insecure-http: true }
                     """.formatted(BOT, AES_KEY, DIFY.baseUrl(), DifySimulatorConfig.DEFAULT_API_KEY, UNREACHABLE_BOT, AES_KEY));
             file.toFile().deleteOnExit();
             return file;
@@ -91,7 +91,7 @@ final class WorkerTestSupport {
     static Path botsFile(List<String> botIds) {
         var yaml = new StringBuilder("bots:\n");
         for (String id : botIds) {
-            yaml.append("  - id: %s\n    token: QDG6eK\n    aes-key: %s\n    dify: { base-url: %s, api-key: %s }\n"
+            yaml.append("  - id: %s\n    token: QDG6eK\n    aes-key: %s\n    dify: { base-url: %s, api-key: %s, allow-insecure-http: true }\n"
                     .formatted(id, AES_KEY, DIFY.baseUrl(), DifySimulatorConfig.DEFAULT_API_KEY));
         }
         try {

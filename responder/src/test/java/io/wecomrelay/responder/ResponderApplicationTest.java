@@ -314,7 +314,7 @@ class ResponderApplicationTest {
 
     private static String botsFile() {
         String aesKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
-        String common = "    token: tok\n    aes-key: " + aesKey + "\n    dify: { base-url: http://127.0.0.1:9/v1, api-key: k }\n";
+        String common = "    token: tok\n    aes-key: " + aesKey + "\n    dify: { base-url: http://127.0.0.1:9/v1, api-key: k, allow-insecure-http: true }\n";
         String yaml = "bots:\n"
                 + "  - id: bot-passive\n" + common
                 + "    rejection-texts: { rate_limited: \"慢一点 (slow down)\" }\n"

@@ -43,6 +43,7 @@ public final class BenchBots {
                         dify:
                           base-url: %s
                           api-key: "%s"
+                          allow-insecure-http: true
                     """.formatted(bot.id(), bot.token(), bot.aesKey(), rateLimitPerMinute, difyBaseUrl, difyApiKey));
         }
         Files.createDirectories(file.toAbsolutePath().getParent());

@@ -117,7 +117,7 @@ public final class RefreshBench implements Bench.Suite {
                 String key = StreamStateKeys.key(streamId);
                 futures.add(async.hset(key, Map.of(StreamStateKeys.CREATED, now, StreamStateKeys.CONTENT, content,
                         StreamStateKeys.FINISH, "0", StreamStateKeys.ATTEMPT, "1", StreamStateKeys.SEQ, "7",
-                        StreamStateKeys.UPDATED_AT, now)));
+                        StreamStateKeys.UPDATED_AT, now, StreamStateKeys.OWNER, signer.bot(i).id())));
                 futures.add(async.expire(key, 1800));
             }
             if (!LettuceFutures.awaitAll(Duration.ofSeconds(60), futures.toArray(RedisFuture[]::new))) {

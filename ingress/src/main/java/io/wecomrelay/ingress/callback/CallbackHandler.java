@@ -13,6 +13,7 @@ import io.wecomrelay.ingress.publish.PublishFailedException;
 import io.wecomrelay.ingress.refresh.RefreshService;
 import io.wecomrelay.ingress.refresh.StreamMarker;
 import io.wecomrelay.ingress.reply.ReplySealer;
+import io.wecomrelay.ingress.responseurl.ResponseUrlCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -33,25 +34,28 @@ public final class CallbackHandler {
     private final CallbackVerifier verifier;
     private final InboundIntake intake;
     private final RefreshService refreshes;
+    private final ResponseUrlScreen responseUrls;
     private final ReplySealer sealer;
     private final CallbackMetrics metrics;
 
-    CallbackHandler(CallbackVerifier verifier, InboundIntake intake, RefreshService refreshes, ReplySealer sealer,
-                    CallbackMetrics metrics) {
+    CallbackHandler(CallbackVerifier verifier, InboundIntake intake, RefreshService refreshes,
+                    ResponseUrlScreen responseUrls, ReplySealer sealer, CallbackMetrics metrics) {
         this.verifier = verifier;
         this.intake = intake;
         this.refreshes = refreshes;
+        this.responseUrls = responseUrls;
         this.sealer = sealer;
         this.metrics = metrics;
     }
 
     /** Builds the handler from its parts; the parts stay package-private. */
     public static CallbackHandler create(BotDirectory bots, IngressProperties properties, InboundPublisher publisher,
-                                         StreamMarker marker, RefreshService refreshes, CallbackMetrics metrics,
-                                         Clock clock, Supplier<UUID> ids) {
+                                         StreamMarker marker, RefreshService refreshes, ResponseUrlCheck responseUrlCheck,
+                                         CallbackMetrics metrics, Clock clock, Supplier<UUID> ids) {
         var verifier = new CallbackVerifier(bots, clock, properties.timestampTolerance(), properties.maxBodySize());
         var intake = new InboundIntake(publisher, marker, clock, ids, properties.redisTimeout());
-        return new CallbackHandler(verifier, intake, refreshes, new ReplySealer(clock), metrics);
+        return new CallbackHandler(verifier, intake, refreshes, new ResponseUrlScreen(responseUrlCheck, metrics),
+                new ReplySealer(clock), metrics);
     }
 
     public Mono<ServerResponse> verifyUrl(ServerRequest request) {
@@ -86,7 +90,7 @@ public final class CallbackHandler {
                 return sealer.sealed(bot, answer.reply(), nonce);
             });
         }
-        var message = ((ParsedCallback.Inbound) parsed).message();
+        var message = responseUrls.screen(bot.id(), ((ParsedCallback.Inbound) parsed).message());
         long started = System.nanoTime();
         return intake.accept(bot, message)
                 .flatMap(reply -> sealer.sealed(bot, reply, nonce))

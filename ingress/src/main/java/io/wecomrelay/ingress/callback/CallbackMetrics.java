@@ -4,8 +4,9 @@ import java.time.Duration;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.wecomrelay.ingress.responseurl.ResponseUrlVerdict;
 
-/** Callback counters by bot, type and outcome; rejections by reason; publish latency by bot. */
+/** Callback counters by bot, type and outcome; rejections by reason; response_url verdicts; publish latency by bot. */
 public final class CallbackMetrics {
 
     /** Tag value for bot ids that are not configured, so attackers cannot grow the tag space. */
@@ -27,6 +28,10 @@ public final class CallbackMetrics {
 
     void refresh(String botId, String result) {
         registry.counter("wecom.ingress.refreshes", "bot", botId, "result", result).increment();
+    }
+
+    void responseUrl(String botId, ResponseUrlVerdict verdict) {
+        registry.counter("wecom.ingress.response_url", "bot", botId, "verdict", verdict.code()).increment();
     }
 
     void published(String botId, Duration latency) {

@@ -52,7 +52,7 @@ final class InboundIntake {
         String streamId = StreamIds.of(bot.id(), message.msgId());
         var event = new MessageReceived(new EventMeta(ids.get(), traceId(), now), bot.id(), streamId, message);
         PassiveReply reply = FirstReplies.forInbound(bot.config(), streamId, message);
-        Mono<Void> marked = reply != null && bot.config().replyMode().streams() ? markCreated(streamId, now) : Mono.empty();
+        Mono<Void> marked = reply != null && bot.config().replyMode().streams() ? markCreated(bot.id(), streamId, now) : Mono.empty();
         // Both complete on a client library's only I/O thread (Kafka's sender, Lettuce's event loop); the rest
         // of the request (sealing the reply, writing the response, metrics) must not run there.
         return Mono.when(publisher.publish(event), marked)
@@ -64,8 +64,8 @@ final class InboundIntake {
                 .then(Mono.justOrEmpty(reply));
     }
 
-    private Mono<Void> markCreated(String streamId, Instant now) {
-        return marker.markCreated(streamId, now)
+    private Mono<Void> markCreated(String botId, String streamId, Instant now) {
+        return marker.markCreated(botId, streamId, now)
                 .timeout(redisTimeout)
                 .onErrorResume(e -> {
                     log.warn("stream marker not written streamId={} cause={}", streamId, e.getClass().getSimpleName());

@@ -7,4 +7,9 @@ import io.wecomrelay.ingress.bots.Bot;
  * parser reads without decoding a {@code String} first.
  */
 record VerifiedCallback(Bot bot, SignedQuery query, byte[] plaintextUtf8) {
+
+    @Override
+    public String toString() {
+        return "VerifiedCallback[bot=" + bot.id() + ", query=" + query + ", plaintext=<" + plaintextUtf8.length + " bytes>]";
+    }
 }

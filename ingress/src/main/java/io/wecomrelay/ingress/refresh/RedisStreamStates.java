@@ -19,11 +19,16 @@ import tools.jackson.databind.JsonNode;
 public final class RedisStreamStates implements StreamStates {
 
     /** Only what a refresh shows; the responder's bookkeeping fields are not transferred. */
-    private static final List<String> SHOWN = List.of(
-            StreamStateKeys.CREATED, StreamStateKeys.CONTENT, StreamStateKeys.FINISH, StreamStateKeys.IMAGES);
+    private static final List<String> SHOWN = List.of(StreamStateKeys.CREATED, StreamStateKeys.CONTENT,
+            StreamStateKeys.FINISH, StreamStateKeys.IMAGES, StreamStateKeys.OWNER);
 
-    /** HSETNX and, only when it created the field, EXPIRE: one round trip, and never a key without a TTL. */
+    /**
+     * HSETNX of created and of the owner and, only when it created the created field, EXPIRE: one round trip,
+     * and never a key without a TTL. The owner is set even when created was already there, so a hash the
+     * responder made first (without an owner, by an older responder) gets one before WeCom learns the stream id.
+     */
     private static final RedisScript<Long> MARK_CREATED = RedisScript.of("""
+            redis.call('HSETNX', KEYS[1], ARGV[4], ARGV[5])
             if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
               redis.call('EXPIRE', KEYS[1], ARGV[3])
               return 1
@@ -40,17 +45,18 @@ public final class RedisStreamStates implements StreamStates {
 
     @Override
     public Mono<StreamSnapshot> read(String streamId) {
-        // Every writer of the hash sets at least one of these (ingress: created; responder: content and finish),
-        // so all four absent means the same as an empty HGETALL: the stream is unknown.
+        // Every writer of the hash sets at least one of these (ingress: created and owner; responder: content, finish
+        // and owner), so all of them absent means the same as an empty HGETALL: the stream is unknown.
         return redis.<String, String>opsForHash().multiGet(StreamStateKeys.key(streamId), SHOWN)
                 .filter(values -> values.stream().anyMatch(value -> value != null))
                 .map(RedisStreamStates::snapshot);
     }
 
     @Override
-    public Mono<Void> markCreated(String streamId, Instant at) {
+    public Mono<Void> markCreated(String botId, String streamId, Instant at) {
         return redis.execute(MARK_CREATED, List.of(StreamStateKeys.key(streamId)),
-                        List.of(StreamStateKeys.CREATED, Long.toString(at.toEpochMilli()), Long.toString(Math.max(1, ttl.toSeconds()))))
+                        List.of(StreamStateKeys.CREATED, Long.toString(at.toEpochMilli()), Long.toString(Math.max(1, ttl.toSeconds())),
+                                StreamStateKeys.OWNER, botId))
                 .then();
     }
 
@@ -62,7 +68,8 @@ public final class RedisStreamStates implements StreamStates {
                 created == null ? null : Instant.ofEpochMilli(Long.parseLong(created)),
                 content == null ? "" : content,
                 "1".equals(values.get(2)),
-                images(values.get(3)));
+                images(values.get(3)),
+                values.get(4));
     }
 
     private static List<String> images(@Nullable String json) {

@@ -60,5 +60,10 @@ public final class RefreshAnswers {
 
     /** One stream frame: snapshot content and whether it is the last. */
     public record StreamFrame(String content, boolean finish) {
+
+        @Override
+        public String toString() {
+            return "StreamFrame[content=<" + content.length() + " chars>, finish=" + finish + "]";
+        }
     }
 }

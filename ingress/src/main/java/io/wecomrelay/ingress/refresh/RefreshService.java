@@ -29,7 +29,11 @@ public final class RefreshService {
         this.redisTimeout = redisTimeout;
     }
 
-    /** The next frame, tagged with what Redis said (hit, pending, finished, unknown, unavailable). */
+    /**
+     * The next frame, tagged with what Redis said (hit, pending, finished, unknown, foreign, unavailable). A stream
+     * that is not recorded as {@code bot}'s is answered exactly like one Redis does not know: stream ids are not
+     * secrets, so another bot's poll must learn nothing about it.
+     */
     public Mono<Answer> refresh(BotConfig bot, String streamId) {
         if (!StreamIds.isWellFormed(streamId)) {
             return Mono.just(answer(streamId, answers.unknown(), "unknown"));
@@ -39,6 +43,9 @@ public final class RefreshService {
                 // Redis answers on Lettuce's only event-loop thread; building, sealing and writing the reply must not run there.
                 .publishOn(Schedulers.parallel())
                 .map(snapshot -> {
+                    if (!snapshot.ownedBy(bot.id())) {
+                        return notOwned(bot, streamId, snapshot);
+                    }
                     RefreshAnswers.StreamFrame frame = answers.of(snapshot, bot.placeholder(), clock.instant());
                     String result = frame.finish() ? "finished" : snapshot.content().isEmpty() ? "pending" : "hit";
                     return answer(streamId, frame, result);
@@ -48,6 +55,14 @@ public final class RefreshService {
                     log.warn("refresh without Redis bot={} streamId={} cause={}", bot.id(), streamId, e.getClass().getSimpleName());
                     return Mono.just(answer(streamId, answers.unavailable(bot.placeholder()), "unavailable"));
                 });
+    }
+
+    private Answer notOwned(BotConfig bot, String streamId, StreamSnapshot snapshot) {
+        if (snapshot.owner() == null) {
+            return answer(streamId, answers.unknown(), "unknown");
+        }
+        log.warn("refresh of a stream of another bot answered as unknown bot={} streamId={}", bot.id(), streamId);
+        return answer(streamId, answers.unknown(), "foreign");
     }
 
     private static Answer answer(String streamId, RefreshAnswers.StreamFrame frame, String result) {

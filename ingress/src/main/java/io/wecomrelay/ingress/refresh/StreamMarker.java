@@ -8,8 +8,11 @@ import reactor.core.publisher.Mono;
 public interface StreamMarker {
 
     /** Writes nothing: for {@code relay.ingress.publisher=none}, where no stream is ever answered. */
-    StreamMarker NONE = (streamId, at) -> Mono.empty();
+    StreamMarker NONE = (botId, streamId, at) -> Mono.empty();
 
-    /** Records that the stream exists and when it started, unless it already exists. */
-    Mono<Void> markCreated(String streamId, Instant at);
+    /**
+     * Records that the stream exists, when it started (unless that is already recorded) and which bot owns it
+     * (unless the responder recorded it first: the same bot, since the stream id is derived from the bot id).
+     */
+    Mono<Void> markCreated(String botId, String streamId, Instant at);
 }

@@ -8,10 +8,14 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.wecomrelay.schemas.bot.BotRegistryException;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 class BotDirectoryTest {
 
@@ -44,6 +48,31 @@ class BotDirectoryTest {
     }
 
     @Test
+    void aReloadThatCannotBeParsedLogsWhereButNeverTheLine() throws Exception {
+        Path file = write(bot("bot-a"), 1);
+        var bots = new BotDirectory(file, new BotRegistryLoader(name -> null));
+        var logged = new ListAppender<ILoggingEvent>();
+        Logger logger = (Logger) LoggerFactory.getLogger(BotDirectory.class);
+        logger.addAppender(logged);
+        logged.start();
+        try {
+            write(bot("bot-a").replace("aes-key: " + KEY, "aes-key: \"" + KEY), 2); // an unterminated quote
+
+            assertThat(bots.reloadIfChanged()).isFalse();
+        } finally {
+            logger.detachAppender(logged);
+        }
+
+        assertThat(logged.list).singleElement().satisfies(event -> {
+            String text = event.getFormattedMessage() + (event.getThrowableProxy() == null ? "" : event.getThrowableProxy().getMessage());
+            assertThat(text).contains("line 4");
+            for (int i = 0; i + 6 <= KEY.length(); i++) {
+                assertThat(text).doesNotContain(KEY.substring(i, i + 6));
+            }
+        });
+    }
+
+    @Test
     void aBadFileStopsTheStart() throws Exception {
         Path file = write("bots: [", 1);
 
@@ -64,7 +93,7 @@ class BotDirectoryTest {
                   - id: %s
                     token: QDG6eK
                     aes-key: %s
-                    dify: { base-url: http://127.0.0.1:9/v1, api-key: app-x }
+                    dify: { base-url: http://127.0.0.1:9/v1, api-key: app-x, allow-insecure-http: true }
                 """.formatted(id, KEY);
     }
 }

@@ -39,7 +39,7 @@ class InboundIntakeTest {
     final Clock clock = Clock.fixed(Events.T0, ZoneOffset.UTC);
     final List<String> marked = new CopyOnWriteArrayList<>();
     final AtomicInteger publishes = new AtomicInteger();
-    final StreamMarker marker = (streamId, at) -> Mono.fromRunnable(() -> marked.add(streamId));
+    final StreamMarker marker = (botId, streamId, at) -> Mono.fromRunnable(() -> marked.add(streamId));
 
     @Test
     void theMarkerIsWrittenWhileKafkaAcknowledgesAndTheReplyWaitsForTheAck() throws Exception {
@@ -70,8 +70,8 @@ class InboundIntakeTest {
 
     @Test
     void aMarkerThatFailsOrHangsDoesNotCostTheAnswer() throws Exception {
-        StreamMarker failing = (streamId, at) -> Mono.error(new IllegalStateException("redis down"));
-        StreamMarker hanging = (streamId, at) -> Mono.never();
+        StreamMarker failing = (botId, streamId, at) -> Mono.error(new IllegalStateException("redis down"));
+        StreamMarker hanging = (botId, streamId, at) -> Mono.never();
 
         for (StreamMarker broken : List.of(failing, hanging)) {
             StepVerifier.create(intake(counted(Mono.empty()), broken).accept(bot("bot-stream", "passive_stream"),
@@ -109,7 +109,7 @@ class InboundIntakeTest {
                     aes-key: %s
                     reply-mode: %s
                     webhook-key: k
-                    dify: { base-url: http://127.0.0.1:9/v1, api-key: app-test }
+                    dify: { base-url: http://127.0.0.1:9/v1, api-key: app-test, allow-insecure-http: true }
                 """.formatted(id, KEY, replyMode));
         return new BotDirectory(file, new BotRegistryLoader(name -> null)).find(id).orElseThrow();
     }

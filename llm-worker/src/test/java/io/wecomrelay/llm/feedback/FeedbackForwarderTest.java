@@ -130,7 +130,7 @@ class FeedbackForwarderTest {
 
     private static Path botsFile() throws IOException {
         String common = "    token: QDG6eK\n    aes-key: jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C\n"
-                + "    dify: { base-url: " + DIFY.baseUrl() + ", api-key: " + DifySimulatorConfig.DEFAULT_API_KEY + " }\n";
+                + "    dify: { base-url: " + DIFY.baseUrl() + ", api-key: " + DifySimulatorConfig.DEFAULT_API_KEY + ", allow-insecure-http: true }\n";
         Path file = Files.createTempFile("bots", ".yaml");
         Files.writeString(file, "bots:\n  - id: bot-a\n" + common + "  - id: bot-b\n" + common);
         file.toFile().deleteOnExit();

@@ -66,7 +66,7 @@ class AttachmentsTest {
                   - id: bot-a
                     token: QDG6eK
                     aes-key: %s
-                    dify: { base-url: "http://127.0.0.1:%d/v1", api-key: app-test }
+                    dify: { base-url: "http://127.0.0.1:%d/v1", api-key: app-test, allow-insecure-http: true }
                 """.formatted(AES_KEY, dify.port()));
         bot = new BotRegistryLoader(name -> null).load(bots).find("bot-a").orElseThrow();
     }

@@ -28,8 +28,10 @@ import org.springframework.data.redis.core.script.RedisScript;
  * {@link StreamStateStore} on Redis: one {@code EVALSHA} of {@code fold-chunk.lua} per chunk, one of
  * {@code reject.lua} per rejection. Besides the fields of {@link StreamStateKeys} the scripts keep
  * {@code truncated} ("1" once the attempt's content was cut) and, for rejections, {@code rejected}
- * (the reason); readers ignore both. The {@code ...AndQueue} variants pass the {@link DeliveryTicket}'s keys
- * too, so that the script that finishes the stream also appends its delivery job to the bot's outbox.
+ * (the reason); readers ignore both. Every write also sets the owner (HSETNX), so that ingress answers a
+ * refresh of a stream the responder wrote first only to the bot it belongs to. The {@code ...AndQueue}
+ * variants pass the {@link DeliveryTicket}'s keys too, so that the script that finishes the stream also
+ * appends its delivery job to the bot's outbox.
  * <p>
  * {@link #foldAll} sends the folds of different streams without waiting for each other's replies, on the
  * one shared connection, so a batch costs about one round trip instead of one per chunk. A stream's next
@@ -122,10 +124,11 @@ public final class RedisStreamStateStore implements StreamStateStore {
                 chunk.kind().name(), chunk.text(), chunk.last() ? "1" : "0", error == null ? "" : error.code(), images,
                 now(), millis(ttl), Integer.toString(maxContentBytes), truncatedNote));
         if (ticket == null) {
-            return new ScriptCall(List.of(StreamStateKeys.key(chunk.streamId())), args);
+            return new ScriptCall(List.of(StreamStateKeys.key(chunk.streamId())), owned(args, chunk.botId()));
         }
         args.addAll(List.of(chunk.streamId(), ticket.sourceTopic(), ticket.sourceJson(), millis(ticket.stateTtl())));
-        return new ScriptCall(List.of(StreamStateKeys.key(chunk.streamId()), ticket.outboxKey(), ticket.stateKey()), args);
+        return new ScriptCall(List.of(StreamStateKeys.key(chunk.streamId()), ticket.outboxKey(), ticket.stateKey()),
+                owned(args, chunk.botId()));
     }
 
     private Mono<FoldResult> run(ScriptCall call) {
@@ -145,12 +148,19 @@ public final class RedisStreamStateStore implements StreamStateStore {
         List<String> args = new ArrayList<>(List.of(text, rejection.reason().name().toLowerCase(Locale.ROOT), now(),
                 millis(ttl)));
         args.addAll(queueArgs);
+        owned(args, rejection.botId());
         return await(redis.execute(REJECT, keys, args).next().map(reply -> {
             FoldStatus status = FoldStatus.valueOf(text(reply, 0));
             boolean finished = status == FoldStatus.FINISHED;
             return new FoldResult(status, false, false, finished ? ContentCap.utf8Length(text) : 0,
                     instant(text(reply, 1)), finished ? text : "", "1".equals(text(reply, 2)));
         }));
+    }
+
+    /** The scripts take the stream's owner ({@link StreamStateKeys#OWNER}) as their last argument. */
+    private static List<String> owned(List<String> args, String botId) {
+        args.add(botId);
+        return args;
     }
 
     private static FoldResult await(Mono<FoldResult> result) {

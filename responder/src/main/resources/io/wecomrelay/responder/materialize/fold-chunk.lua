@@ -8,6 +8,7 @@
 -- KEYS[2]  the bot's outbox stream   KEYS[3]  the stream's delivery state hash
 -- ARGV[12] stream id          ARGV[13] source topic      ARGV[14] source event JSON
 -- ARGV[15] delivery state ttl, ms
+-- ARGV[#ARGV] (always the last argument) the bot id that owns the stream, set once (HSETNX) on every write
 -- Returns {status, gap, truncated, contentBytes, created, content, queued}; status is one of
 --   FINISHED  applied, and this chunk flipped finish to 1 (content is returned only then)
 --   APPLIED   applied, not finished
@@ -98,6 +99,7 @@ local finish = ARGV[5]
 local truncated_flag = truncated and '1' or '0'
 redis.call('HSET', key, 'content', content, 'attempt', ARGV[1], 'seq', ARGV[2], 'truncated', truncated_flag,
   'finish', finish, 'updatedAt', ARGV[8])
+redis.call('HSETNX', key, 'bot', ARGV[#ARGV])
 if finish == '1' then
   if ARGV[6] ~= '' then redis.call('HSET', key, 'error', ARGV[6]) end
   if ARGV[7] ~= '' then redis.call('HSET', key, 'images', ARGV[7]) end

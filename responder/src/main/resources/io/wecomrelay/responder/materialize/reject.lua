@@ -5,6 +5,7 @@
 -- KEYS[2] the bot's outbox stream   KEYS[3] the stream's delivery state hash
 -- ARGV[5] the message's arrival, epoch ms (used when ingress left no 'created')
 -- ARGV[6] stream id   ARGV[7] source topic   ARGV[8] source event JSON   ARGV[9] delivery state ttl, ms
+-- ARGV[#ARGV] (always the last argument) the bot id that owns the stream, set once (HSETNX)
 -- Returns {status, created, queued}; status FINISHED (written now) or FINAL (left unchanged); queued is
 -- '1' when FINISHED also appended the delivery job to KEYS[2].
 local key = KEYS[1]
@@ -24,5 +25,6 @@ local state = redis.call('HMGET', key, 'finish', 'attempt', 'created')
 local created = state[3] or ''
 if state[1] == '1' or state[2] then return {'FINAL', created, '0'} end
 redis.call('HSET', key, 'content', ARGV[1], 'finish', '1', 'rejected', ARGV[2], 'updatedAt', ARGV[3])
+redis.call('HSETNX', key, 'bot', ARGV[#ARGV])
 redis.call('PEXPIRE', key, ARGV[4])
 return {'FINISHED', created, enqueue(ARGV[1], created ~= '' and created or ARGV[5])}

@@ -212,6 +212,28 @@ class RedisStreamStateStoreTest {
     }
 
     @Test
+    void everyWriteRecordsTheStreamsOwnerOnceAndNeverReplacesIt() {
+        // a fold (with and without a delivery ticket) and a rejection each record the owner of a stream they create
+        var folded = TestChunks.stream("bot-a");
+        store.fold(folded.append(1, 0, "你好"));
+        var queued = TestChunks.stream("bot-a");
+        store.foldAndQueue(queued.last(1, 0, "done"), ticket(queued.streamId(), "wecom.chunks", "{}"));
+        var rejection = Events.rejected("bot-a", "m-" + System.nanoTime(), NOW, RejectReason.RATE_LIMITED);
+        store.rejectAndQueue(rejection, "请稍后再试", ticket(rejection.streamId(), "wecom.rejected", "{}"));
+
+        assertThat(state(folded)).containsEntry(StreamStateKeys.OWNER, "bot-a");
+        assertThat(state(queued)).containsEntry(StreamStateKeys.OWNER, "bot-a");
+        assertThat(template.<String, String>opsForHash().entries(StreamStateKeys.key(rejection.streamId())))
+                .containsEntry(StreamStateKeys.OWNER, "bot-a");
+
+        // an owner ingress recorded first stays
+        var marked = TestChunks.stream("bot-b");
+        template.opsForHash().putIfAbsent(key(marked), StreamStateKeys.OWNER, "bot-marked-by-ingress");
+        store.fold(marked.append(1, 0, "x"));
+        assertThat(state(marked)).containsEntry(StreamStateKeys.OWNER, "bot-marked-by-ingress");
+    }
+
+    @Test
     void aRejectionNeverOverwritesAStreamThatHasChunks() {
         var rejection = Events.rejected("bot-a", "m-" + System.nanoTime(), NOW, RejectReason.UNSUPPORTED);
         var stream = new TestChunks("bot-a", rejection.streamId(), TestChunks.stream("bot-a").route());

@@ -157,7 +157,7 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
 
     private static Path botsFile() throws IOException {
         String common = "    token: tok\n    aes-key: abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG\n"
-                + "    dify: { base-url: http://127.0.0.1:9/v1, api-key: k }\n";
+                + "    dify: { base-url: http://127.0.0.1:9/v1, api-key: k, allow-insecure-http: true }\n";
         String yaml = "bots:\n"
                 + "  - id: bot-a\n" + common + "    reply-mode: webhook\n    webhook-key: " + KEY_A + "\n"
                 + "  - id: bot-b\n" + common + "    reply-mode: webhook\n    webhook-key: " + KEY_B + "\n"

@@ -25,10 +25,11 @@ final class BotEntryReader {
     static final int DEFAULT_RATE_LIMIT = 20;
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?}");
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9]{1,32}");
+    private static final Pattern SETTING_NAME = Pattern.compile("[a-z]{1,24}(?:[-_][a-z]{1,24}){0,5}"); // no digits: a hex token is not a name
     private static final Set<String> BOT_FIELDS = Set.of("id", "token", "aes-key", "reply-mode", "dify", "welcome",
             "welcome-card", "template-card", "card-update", "placeholder", "webhook-key", "rate-limit-per-minute", "auth",
             "group-shared-conversation", "rejection-texts");
-    private static final Set<String> DIFY_FIELDS = Set.of("base-url", "api-key");
+    private static final Set<String> DIFY_FIELDS = Set.of("base-url", "api-key", "allow-insecure-http");
     private static final Set<String> AUTH_FIELDS = Set.of("enabled", "chat-types", "allow-users", "deny-users");
 
 
@@ -105,6 +106,10 @@ final class BotEntryReader {
             if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
                 throw fail("dify.base-url", "must be an http(s) URL such as https://api.dify.ai/v1");
             }
+            if (scheme.equals("http") && !bool(dify, "allow-insecure-http", false, "dify.allow-insecure-http")) {
+                throw fail("dify.base-url", "uses plain http, which sends the api-key and every message unencrypted; use "
+                        + "https, or set dify.allow-insecure-http: true for a Dify on this machine or a network you trust");
+            }
             return new DifyApp(uri, new Secret(required(dify, "api-key", "dify.api-key")));
         } catch (URISyntaxException e) {
             throw fail("dify.base-url", "is not a valid URL");
@@ -160,7 +165,7 @@ final class BotEntryReader {
                 RejectReason reason = RejectReason.valueOf(entry.getKey().toUpperCase(Locale.ROOT).replace('-', '_'));
                 result.put(reason, resolve(entry.getValue().asString(), "rejection-texts." + entry.getKey()));
             } catch (IllegalArgumentException e) {
-                throw fail("rejection-texts." + entry.getKey(), "is not a rejection reason");
+                throw fail("rejection-texts." + shown(entry.getKey()), "is not a rejection reason");
             }
         }
         return result;
@@ -249,9 +254,14 @@ final class BotEntryReader {
     private void checkFields(JsonNode parent, Set<String> known, String prefix) {
         for (String field : parent.propertyNames()) {
             if (!known.contains(field)) {
-                throw fail(prefix + field, "is not a known setting (known: " + new java.util.TreeSet<>(known) + ")");
+                throw fail(prefix + shown(field), "is not a known setting (known: " + new java.util.TreeSet<>(known) + ")");
             }
         }
+    }
+
+    /** A key from the file as it may appear in an error: only when it looks like a setting, not like a pasted secret. */
+    private static String shown(String key) {
+        return SETTING_NAME.matcher(key).matches() ? key : "<" + key.length() + " characters, not shown>";
     }
 
     private BotRegistryException fail(String field, String problem) {

@@ -9,7 +9,11 @@ import java.util.HashSet;
 import java.util.function.UnaryOperator;
 
 import org.jspecify.annotations.Nullable;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
@@ -26,10 +30,14 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  *     reply-mode: passive_stream        # passive_stream | stream_with_template_card | response_url | webhook
  *     dify: { base-url: https://api.dify.ai/v1, api-key: ${DIFY_API_KEY} }
  * </pre>
+ * A {@code dify.base-url} over plain http is refused unless the bot sets {@code dify.allow-insecure-http: true}
+ * (a Dify on this machine or a trusted network). YAML syntax errors give the line and column only: the line
+ * itself may hold a secret. A key written twice in one mapping is an error.
  */
 public final class BotRegistryLoader {
 
-    private final YAMLMapper yaml = new YAMLMapper();
+    // A key written twice is an error, not "the last one wins": the first value may be the one meant.
+    private final YAMLMapper yaml = YAMLMapper.builder().enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY).build();
     private final UnaryOperator<@Nullable String> environment;
 
     /** @param environment looks up a variable, returning null when it is not set (e.g. {@code System::getenv}) */
@@ -50,7 +58,9 @@ public final class BotRegistryLoader {
         try {
             root = yaml.readTree(content);
         } catch (JacksonException e) {
-            throw new BotRegistryException("bots file is not valid YAML: " + e.getOriginalMessage());
+            // The parser's message quotes the offending line, which may hold a secret: keep only its position.
+            throw new BotRegistryException("bots file is not valid YAML (a tab, an unclosed quote or bracket, a key "
+                    + "written twice, ...)" + position(e) + "; the line is not shown because it may hold a secret");
         }
         if (root == null || !root.path("bots").isArray()) {
             throw new BotRegistryException("bots file must have a top-level 'bots' list");
@@ -66,5 +76,26 @@ public final class BotRegistryLoader {
             bots.add(bot);
         }
         return new BotRegistry(bots);
+    }
+
+    /**
+     * Where the problem is: the YAML scanner's marks (the bad spot, and where the construct it is in began, e.g.
+     * the opening quote of an unclosed string), or else Jackson's last token.
+     */
+    private static String position(JacksonException e) {
+        if (e.getCause() instanceof MarkedYamlEngineException marked && marked.getProblemMark().isPresent()) {
+            String problem = at(marked.getProblemMark().get());
+            String context = marked.getContextMark().map(BotRegistryLoader::at).orElse(problem);
+            return " at " + problem + (context.equals(problem) ? "" : " (in what begins at " + context + ")");
+        }
+        TokenStreamLocation at = e.getLocation();
+        if (at == null || at.getLineNr() < 1) {
+            return "";
+        }
+        return " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+    }
+
+    private static String at(Mark mark) {
+        return "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
     }
 }

@@ -14,4 +14,10 @@ public record ChunkError(String code, String userMessage) {
         Objects.requireNonNull(code, "code");
         Objects.requireNonNull(userMessage, "userMessage");
     }
+
+    // What the user was shown is part of the reply text, which stays out of logs.
+    @Override
+    public String toString() {
+        return "ChunkError[code=" + code + ", userMessage=<" + userMessage.length() + " chars>]";
+    }
 }

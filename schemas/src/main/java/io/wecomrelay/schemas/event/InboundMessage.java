@@ -17,12 +17,16 @@ import tools.jackson.databind.JsonNode;
  * @param chatType    single or group
  * @param chatId      the group chat id; null in single chats
  * @param userId      {@code from.userid}
- * @param responseUrl the one-shot URL for an active reply, when WeCom sent one
- * @param body        the decrypted callback JSON
+ * @param responseUrl the one-shot URL for an active reply, when WeCom sent one and ingress's outbound policy
+ *                    allowed it; the only response_url anything may post to (never {@code body.response_url})
+ * @param responseUrlRefused why ingress refused the callback's response_url ({@code not_https},
+ *                    {@code host_not_allowed}, {@code forbidden_address}, {@code malformed}); then
+ *                    {@code responseUrl} is null. Null when it was allowed, absent, or the event predates the check.
+ * @param body        the decrypted callback JSON, unchanged (a refused response_url stays in it, for auditors)
  */
 public record InboundMessage(String msgId, String msgType, @Nullable String eventType, ChatType chatType,
                              @Nullable String chatId, String userId, @Nullable String responseUrl,
-                             JsonNode body) {
+                             @Nullable String responseUrlRefused, JsonNode body) {
 
     public InboundMessage {
         Objects.requireNonNull(msgId, "msgId");
@@ -30,7 +34,31 @@ public record InboundMessage(String msgId, String msgType, @Nullable String even
         Objects.requireNonNull(chatType, "chatType");
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(body, "body");
+        if (responseUrl != null && responseUrlRefused != null) {
+            throw new IllegalArgumentException("a refused response_url is not carried");
+        }
         body = body.deepCopy();
+    }
+
+    /** A message whose response_url (if any) was not refused: for tools and tests that build events directly. */
+    public InboundMessage(String msgId, String msgType, @Nullable String eventType, ChatType chatType,
+                          @Nullable String chatId, String userId, @Nullable String responseUrl, JsonNode body) {
+        this(msgId, msgType, eventType, chatType, chatId, userId, responseUrl, null, body);
+    }
+
+    /** This message without its response_url, recording why it was refused. */
+    public InboundMessage withResponseUrlRefused(String reason) {
+        return new InboundMessage(msgId, msgType, eventType, chatType, chatId, userId, null,
+                Objects.requireNonNull(reason, "reason"), body);
+    }
+
+    // Message text, media keys and the one-shot response_url stay out of logs that print the record.
+    @Override
+    public String toString() {
+        return "InboundMessage[msgId=" + msgId + ", msgType=" + msgType + ", eventType=" + eventType + ", chatType="
+                + chatType + ", chatId=" + chatId + ", userId=" + userId + ", responseUrl="
+                + (responseUrl == null ? "none" : "<" + responseUrl.length() + " chars>") + ", responseUrlRefused="
+                + responseUrlRefused + ", body=<" + body.size() + " fields>]";
     }
 
     /** True for {@code msgtype: event} callbacks (enter_chat, card clicks, feedback). */

@@ -42,6 +42,15 @@ public record ReplyChunk(EventMeta meta, String botId, String streamId, String c
         images = images == null ? List.of() : List.copyOf(images);
     }
 
+    // The answer's text and image URLs stay out of logs that print the record.
+    @Override
+    public String toString() {
+        return "ReplyChunk[meta=" + meta + ", botId=" + botId + ", streamId=" + streamId + ", conversationKey="
+                + conversationKey + ", msgId=" + msgId + ", attempt=" + attempt + ", seq=" + seq + ", kind=" + kind
+                + ", text=<" + text.length() + " chars>, last=" + last + ", error=" + error + ", usage=" + usage
+                + ", images=" + images.size() + ", route=" + route + "]";
+    }
+
     /** True when the answer ended with an error. */
     public boolean failed() {
         return error != null;

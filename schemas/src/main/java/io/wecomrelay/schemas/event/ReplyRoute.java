@@ -15,6 +15,13 @@ public record ReplyRoute(ChatType chatType, @Nullable String chatId, String user
         Objects.requireNonNull(userId, "userId");
     }
 
+    // The one-shot response_url stays out of logs that print the record.
+    @Override
+    public String toString() {
+        return "ReplyRoute[chatType=" + chatType + ", chatId=" + chatId + ", userId=" + userId + ", responseUrl="
+                + (responseUrl == null ? "none" : "<" + responseUrl.length() + " chars>") + "]";
+    }
+
     public static ReplyRoute of(InboundMessage message) {
         return new ReplyRoute(message.chatType(), message.chatId(), message.userId(), message.responseUrl());
     }

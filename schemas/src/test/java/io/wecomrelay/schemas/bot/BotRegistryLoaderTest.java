@@ -8,6 +8,8 @@ import java.util.Map;
 import io.wecomrelay.schemas.event.ChatType;
 import io.wecomrelay.schemas.event.RejectReason;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class BotRegistryLoaderTest {
 
@@ -31,6 +33,7 @@ class BotRegistryLoaderTest {
                     dify:
                       base-url: http://127.0.0.1:5001/v1/
                       api-key: ${DIFY_KEY}
+                      allow-insecure-http: true
                     auth:
                       chat-types: [single]
                       allow-users: ["zhang*", "li"]
@@ -92,11 +95,75 @@ class BotRegistryLoaderTest {
     }
 
     @Test
+    void aDifyOverPlainHttpNeedsAnExplicitFlag() {
+        String https = minimal("aib1").replace("http://127.0.0.1:5001/v1", "https://api.dify.ai/v1")
+                .replace(", allow-insecure-http: true", "");
+
+        assertThatThrownBy(() -> loader.parse(https.replace("https://", "http://")))
+                .isInstanceOf(BotRegistryException.class)
+                .hasMessageContaining("bot 'aib1'").hasMessageContaining("dify.base-url").hasMessageContaining("allow-insecure-http")
+                .hasMessageNotContaining("app-secret-123");
+        assertThatThrownBy(() -> loader.parse(https.replace("https://", "HTTP://")))
+                .hasMessageContaining("allow-insecure-http");
+        assertThatThrownBy(() -> loader.parse(minimal("aib1").replace("allow-insecure-http: true", "allow-insecure-http: yes-please")))
+                .hasMessageContaining("dify.allow-insecure-http").hasMessageContaining("true or false");
+        assertThatThrownBy(() -> loader.parse(minimal("aib1").replace("allow-insecure-http: true", "allow-insecure-http: false")))
+                .hasMessageContaining("plain http");
+        assertThat(loader.parse(https).find("aib1").orElseThrow().dify().baseUrl()).hasToString("https://api.dify.ai/v1");
+        assertThat(loader.parse(minimal("aib1")).find("aib1").orElseThrow().dify().baseUrl())
+                .hasToString("http://127.0.0.1:5001/v1");
+    }
+
+    @Test
     void duplicateIdsAndMissingListAreRejected() {
         assertThatThrownBy(() -> loader.parse(minimal("aib1") + minimal("aib1").replace("bots:\n", "")))
                 .hasMessageContaining("configured twice");
         assertThatThrownBy(() -> loader.parse("robots: []")).hasMessageContaining("'bots'");
         assertThatThrownBy(() -> loader.parse("bots: [ {")).hasMessageContaining("YAML");
+    }
+
+    /** A line the YAML parser cannot read may hold a pasted secret: errors give its position only. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "    aes-key: \"" + LEAKED + "\n",                      // unterminated quote
+            "\ttoken: " + LEAKED + "\n",                            // a tab
+            "    aes-key: ${AES}\n    aes-key: " + LEAKED + "\n",  // a duplicate key
+            "    aes-key: " + LEAKED + ": b: c\n",                 // a colon inside the value
+            "    aes-key: [" + LEAKED + "\n",                       // an unclosed flow sequence
+            "    " + LEAKED + ": x\n",                             // a secret pasted as a key
+            "    " + LEAKED_LOWER + ": x\n"})
+    void yamlErrorsGiveThePositionButNeverTheOffendingLine(String badLine) {
+        String file = """
+                bots:
+                  - id: aib1
+                    dify: { base-url: https://api.dify.ai/v1, api-key: "${DIFY_KEY}" }
+                    token: ${BOT_TOKEN}
+                """ + badLine;
+
+        assertThatThrownBy(() -> loader.parse(file))
+                .isInstanceOfSatisfying(BotRegistryException.class, e -> {
+                    assertThat(e.getMessage()).containsAnyOf("line 5", "line 6", LEAKED_KEY_MESSAGE);
+                    assertNoPartOfTheSecret(e.getMessage());
+                    assertNoPartOfTheSecret(printed(e));
+                });
+    }
+
+    private static final String LEAKED = "Zk9qL7vX2mN4pR8sT1wY6bC3dF5gH0jKaE7uQ9iO2l";
+    private static final String LEAKED_LOWER = "zk9ql7vx2mn4pr8st1wy6bc3df5gh0jkae7uq9io2l";
+    private static final String LEAKED_KEY_MESSAGE = "is not a known setting";
+
+    private static void assertNoPartOfTheSecret(String text) {
+        String lower = text.toLowerCase(java.util.Locale.ROOT);
+        for (int i = 0; i + 6 <= LEAKED_LOWER.length(); i++) {
+            assertThat(lower).as("error text").doesNotContain(LEAKED_LOWER.substring(i, i + 6));
+        }
+    }
+
+    /** What a logger prints for the exception: message, stack trace and every cause. */
+    private static String printed(Throwable e) {
+        var out = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(out));
+        return out.toString();
     }
 
     @Test
@@ -124,7 +191,7 @@ class BotRegistryLoaderTest {
                   - id: %s
                     token: ${BOT_TOKEN}
                     aes-key: ${AES}
-                    dify: { base-url: http://127.0.0.1:5001/v1, api-key: "${DIFY_KEY}" }
+                    dify: { base-url: http://127.0.0.1:5001/v1, api-key: "${DIFY_KEY}", allow-insecure-http: true }
                 """.formatted(id);
     }
 }

@@ -25,6 +25,7 @@ class EventSchemaTest {
     static Stream<RelayEvent> samples() {
         return Stream.of(
                 Events.received("bot-1", "msg-1", Events.T0),
+                withRefusedResponseUrl(Events.received("bot-1", "msg-2", Events.T0)),
                 Events.accepted("bot-1", "msg-1", Events.T0),
                 Events.rejected("bot-1", "msg-1", Events.T0, RejectReason.RATE_LIMITED),
                 Events.chunk("bot-1", "msg-1", 1, 0, "你好", false),
@@ -32,6 +33,11 @@ class EventSchemaTest {
                 Events.failedChunk("bot-1", "msg-1", 1, 4),
                 Events.delivery("bot-1", "msg-1"),
                 Events.failedDelivery("bot-1", "msg-1"));
+    }
+
+    static MessageReceived withRefusedResponseUrl(MessageReceived event) {
+        return new MessageReceived(event.meta(), event.botId(), event.streamId(),
+                event.message().withResponseUrlRefused("forbidden_address"));
     }
 
     @ParameterizedTest

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import io.wecomrelay.schemas.testing.Events;
 import org.apache.kafka.common.errors.SerializationException;
@@ -44,6 +45,32 @@ class EventSerdeTest {
 
         assertThat(json).doesNotContain("reason");
         assertThat(read).isEqualTo(Events.delivery("bot-1", "m"));
+    }
+
+    @Test
+    void aRefusedResponseUrlIsNotCarriedButItsReasonIs() {
+        MessageReceived refused = EventSchemaTest.withRefusedResponseUrl(Events.received("bot-1", "m", Events.T0));
+        String json = json(refused);
+
+        assertThat(refused.message().responseUrl()).isNull();
+        assertThat(json).contains("\"responseUrlRefused\":\"forbidden_address\"").contains("\"responseUrl\":null");
+        assertThat(EventSerde.any().deserialize("t", json.getBytes(StandardCharsets.UTF_8))).isEqualTo(refused);
+        assertThatThrownBy(() -> new InboundMessage("m", "text", null, ChatType.SINGLE, null, "u", "https://x/",
+                "malformed", refused.message().body())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void eventsWrittenBeforeTheResponseUrlCheckStillRead() {
+        for (RelayEvent event : List.of(Events.received("bot-1", "m", Events.T0), Events.accepted("bot-1", "m", Events.T0),
+                Events.rejected("bot-1", "m", Events.T0, RejectReason.RATE_LIMITED))) {
+            String json = json(event);
+            String old = json.replace("\"responseUrlRefused\":null,", "");
+            assertThat(old).isNotEqualTo(json).doesNotContain("responseUrlRefused");
+
+            RelayEvent read = EventSerde.any().deserialize("t", old.getBytes(StandardCharsets.UTF_8));
+
+            assertThat(read).isEqualTo(event);
+        }
     }
 
     @Test

@@ -47,5 +47,10 @@ public sealed interface MixedItem {
         public JsonNode raw() {
             return raw.deepCopy();
         }
+
+        @Override
+        public String toString() {
+            return "Other[msgType=" + msgType + "]";
+        }
     }
 }

@@ -16,6 +16,11 @@ public record WelcomeTextReply(String content) implements PassiveReply {
     }
 
     @Override
+    public String toString() {
+        return "WelcomeTextReply[content=<" + content.length() + " chars>]";
+    }
+
+    @Override
     public ObjectNode toJsonNode() {
         ObjectNode root = WecomJson.mapper().createObjectNode();
         root.put("msgtype", "text");

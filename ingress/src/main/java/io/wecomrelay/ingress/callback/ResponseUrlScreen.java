@@ -1,0 +1,67 @@
+package io.wecomrelay.ingress.callback;
+
+import io.wecomrelay.ingress.responseurl.ResponseUrlCheck;
+import io.wecomrelay.ingress.responseurl.ResponseUrlVerdict;
+import io.wecomrelay.schemas.event.InboundMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the {@link ResponseUrlCheck} to an inbound message: an allowed response_url stays, a refused one is
+ * taken off the event (its reason goes on instead) so no later stage can post to it. The message is accepted
+ * either way. Every verdict is counted; a refusal is logged with the URL's host only, never its query string,
+ * which holds WeCom's one-shot response code.
+ */
+final class ResponseUrlScreen {
+
+    private static final Logger log = LoggerFactory.getLogger(ResponseUrlScreen.class);
+
+    private final ResponseUrlCheck check;
+    private final CallbackMetrics metrics;
+
+    ResponseUrlScreen(ResponseUrlCheck check, CallbackMetrics metrics) {
+        this.check = check;
+        this.metrics = metrics;
+    }
+
+    InboundMessage screen(String botId, InboundMessage message) {
+        String url = message.responseUrl();
+        if (url == null) {
+            return message;
+        }
+        ResponseUrlVerdict verdict = check.check(url);
+        metrics.responseUrl(botId, verdict);
+        if (verdict.allowed()) {
+            return message;
+        }
+        log.warn("response_url refused; the message is accepted without it bot={} msgId={} host={} reason={}",
+                botId, message.msgId(), LoggedHost.of(url), verdict.code());
+        return message.withResponseUrlRefused(verdict.code());
+    }
+
+    /** The host part of a URL as it may appear in a log line: no user info, path or query, only harmless characters. */
+    static final class LoggedHost {
+
+        private static final int MAX = 80;
+
+        private LoggedHost() {
+        }
+
+        static String of(String url) {
+            int start = url.indexOf("://");
+            String rest = start < 0 ? url : url.substring(start + 3);
+            int end = 0;
+            while (end < rest.length() && "/?#\\".indexOf(rest.charAt(end)) < 0) {
+                end++;
+            }
+            String authority = rest.substring(0, end);
+            String host = authority.substring(authority.lastIndexOf('@') + 1); // user info may hold a password
+            var shown = new StringBuilder();
+            for (int i = 0; i < host.length() && shown.length() < MAX; i++) {
+                char c = host.charAt(i);
+                shown.append(c < 0x7f && (Character.isLetterOrDigit(c) || ".-:[]".indexOf(c) >= 0) ? c : '?');
+            }
+            return shown.isEmpty() ? "(none)" : shown.toString();
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.wecomrelay.ingress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+import io.wecomrelay.schemas.testing.RedactionAudit;
+import io.wecomrelay.schemas.testing.SchemasRedaction;
+import io.wecomrelay.schemas.wecom.crypto.AesCbcEngines;
+import io.wecomrelay.schemas.wecom.crypto.WecomCrypto;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * No record of ingress prints message text, a response_url or a credential, nor lets a nested {@code schemas}
+ * record do so (their classification is {@link SchemasRedaction}'s). New components named like sensitive data
+ * must be classified here.
+ */
+class RecordRedactionTest {
+
+    static final String ROOT = "io.wecomrelay.ingress.";
+
+    static final Set<String> SENSITIVE = union(SchemasRedaction.SENSITIVE,
+            ROOT + "refresh.RefreshAnswers.StreamFrame.content", ROOT + "refresh.StreamSnapshot.content",
+            ROOT + "refresh.StreamSnapshot.images", ROOT + "callback.SignedQuery.echostr",
+            ROOT + "callback.VerifiedCallback.plaintextUtf8", RedactionAudit.Marks.EXTRA + "WecomCrypto");
+
+    static final Set<String> SHOWN = union(SchemasRedaction.SHOWN,
+            ROOT + "IngressProperties.texts", ROOT + "IngressProperties.responseUrl", // operator's config
+            ROOT + "IngressProperties.maxBodySize",                                   // a size
+            ROOT + "callback.ParsedCallback.Inbound.message");                        // redacts itself
+
+    final RedactionAudit audit = new RedactionAudit("io.wecomrelay.ingress", IngressApplication.class, factories(),
+            SchemasRedaction.OVERRIDES);
+
+    @Test
+    void everyComponentNamedLikeSensitiveDataIsClassified() {
+        assertThat(audit.undecided(SENSITIVE, SHOWN)).isEmpty();
+    }
+
+    @Test
+    void noRecordPrintsASensitiveComponent() {
+        assertThat(audit.records()).hasSizeGreaterThan(10); // the scan found the records
+
+        assertThat(audit.leaks(SENSITIVE)).isEmpty();
+    }
+
+    private static Map<Class<?>, Function<RedactionAudit.Marks, @Nullable Object>> factories() {
+        var factories = new HashMap<>(SchemasRedaction.FACTORIES);
+        factories.put(DataSize.class, marks -> DataSize.ofKilobytes(64));
+        // the crypto of a bot holds its token and key: built from real-looking ones, whose text must not print
+        factories.put(WecomCrypto.class, marks -> new WecomCrypto(marks.mark("WecomCrypto"),
+                "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", "", AesCbcEngines.defaultEngine(), new SecureRandom()));
+        return factories;
+    }
+
+    private static Set<String> union(Set<String> base, String... more) {
+        var all = new HashSet<>(base);
+        all.addAll(Set.of(more));
+        return Set.copyOf(all);
+    }
+}

@@ -1,0 +1,71 @@
+package io.wecomrelay.schemas.testing;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import io.wecomrelay.schemas.wecom.WecomJson;
+import io.wecomrelay.schemas.wecom.message.CallbackMeta;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The classification of the {@code schemas} records for {@link RedactionAudit}, and how to build the ones a
+ * marker cannot fill. Other modules' audits add their own records to these (their records nest these).
+ */
+public final class SchemasRedaction {
+
+    private static final String ROOT = "io.wecomrelay.schemas.";
+
+    /** Left out of {@code toString()}: the marker planted in them (at any depth) must never be printed. */
+    public static final Set<String> SENSITIVE = qualified(
+            "bot.Secret.value", "bot.BotConfig.token", "bot.BotConfig.aesKey", "bot.BotConfig.webhookKey",
+            "bot.DifyApp.apiKey",
+            "event.InboundMessage.body", "event.InboundMessage.responseUrl", "event.ReplyRoute.responseUrl",
+            "event.ReplyChunk.text", "event.ReplyChunk.images", "event.ChunkError.userMessage",
+            "wecom.CallbackEnvelope.encrypt", "wecom.ReplyEnvelope.encrypt",
+            "wecom.message.TextMessage.content", "wecom.message.VoiceMessage.content", "wecom.message.FeedbackEvent.content",
+            "wecom.message.Quote.content", "wecom.message.MixedItem.Text.content", "wecom.message.MixedItem.Other.raw",
+            "wecom.message.MixedItem.Image.url", "wecom.message.MixedItem.Image.aesKey",
+            "wecom.message.ImageMessage.url", "wecom.message.ImageMessage.aesKey",
+            "wecom.message.FileMessage.url", "wecom.message.FileMessage.aesKey",
+            "wecom.message.VideoMessage.url", "wecom.message.VideoMessage.aesKey",
+            "wecom.reply.StreamReply.content", "wecom.reply.StreamReply.images", "wecom.reply.StreamImage.base64",
+            "wecom.reply.WelcomeTextReply.content",
+            RedactionAudit.Marks.EXTRA + "CallbackMeta.responseUrl", RedactionAudit.Marks.EXTRA + "CallbackMeta.raw");
+
+    /** Named like sensitive data but decided harmless: ids, counts, reason codes, operator configuration. */
+    public static final Set<String> SHOWN = qualified(
+            "bot.BotConfig.welcomeCard", "bot.BotConfig.templateCard", "bot.BotConfig.cardUpdate", // operator's cards
+            "bot.BotConfig.rejectionTexts", "bot.DifyApp.baseUrl",                                  // operator's config
+            "event.InboundMessage.responseUrlRefused",                                              // a reason code
+            "event.MessageReceived.message", "event.MessageAccepted.message", "event.MessageRejected.message", // redact themselves
+            "event.MessageAccepted.conversationKey", "event.ReplyChunk.conversationKey",            // bot + chat/user id
+            "event.Usage.promptTokens", "event.Usage.completionTokens", "event.Usage.totalTokens",  // counts
+            "topic.TopicSpec.key",                                                                  // what the key is
+            "wecom.message.TemplateCardEvent.cardType", "wecom.message.TemplateCardEvent.eventKey",
+            "wecom.message.TemplateCardEvent.SelectedItem.questionKey",                             // card ids
+            "wecom.reply.TemplateCardReply.card", "wecom.reply.StreamWithTemplateCardReply.card",
+            "wecom.reply.UpdateTemplateCardReply.card");                                            // operator's cards
+
+    /** {@link CallbackMeta} is a class: its fields get markers by hand. */
+    public static final Map<Class<?>, Function<RedactionAudit.Marks, @Nullable Object>> FACTORIES = Map.of(
+            CallbackMeta.class, marks -> new CallbackMeta(marks.mark("CallbackMeta.msgId"), "text", null,
+                    marks.mark("CallbackMeta.aibotId"), marks.mark("CallbackMeta.chatId"), null,
+                    marks.mark("CallbackMeta.userId"), marks.mark("CallbackMeta.corpId"),
+                    marks.mark("CallbackMeta.responseUrl"), null, null,
+                    WecomJson.mapper().createObjectNode().put("content", marks.mark("CallbackMeta.raw"))));
+
+    /** Components whose constructor check a marker would fail. */
+    public static final Map<String, Function<RedactionAudit.Marks, @Nullable Object>> OVERRIDES = Map.of(
+            ROOT + "wecom.reply.StreamImage.md5", marks -> "0123456789abcdef0123456789abcdef", // must be hex
+            ROOT + "event.InboundMessage.responseUrlRefused", marks -> null);                  // never with a URL
+
+    private SchemasRedaction() {
+    }
+
+    private static Set<String> qualified(String... keys) {
+        return Set.of(keys).stream().map(key -> key.startsWith(RedactionAudit.Marks.EXTRA) ? key : ROOT + key)
+                .collect(Collectors.toUnmodifiableSet());
+    }
+}
