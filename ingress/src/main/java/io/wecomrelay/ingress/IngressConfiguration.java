@@ -22,8 +22,7 @@ import io.wecomrelay.ingress.refresh.RefreshAnswers;
 import io.wecomrelay.ingress.refresh.RefreshService;
 import io.wecomrelay.ingress.refresh.StreamMarker;
 import io.wecomrelay.ingress.refresh.StreamStates;
-import io.wecomrelay.ingress.responseurl.AllowListResponseUrlCheck;
-import io.wecomrelay.ingress.responseurl.ResponseUrlCheck;
+import io.wecomrelay.schemas.outbound.OutboundPolicy;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.RelayEvent;
@@ -116,19 +115,19 @@ class IngressConfiguration {
         return new RefreshService(streams, answers, clock, properties.redisTimeout());
     }
 
-    /** Until the shared outbound policy of schemas replaces it: the allow-list of relay.ingress.response-url. */
+    /** relay.ingress.response-url.allowed-hosts: the same rules the responder applies again before it sends. */
     @Bean
-    ResponseUrlCheck responseUrlCheck(IngressProperties properties) {
-        return new AllowListResponseUrlCheck(properties.responseUrl().allowedHosts());
+    OutboundPolicy responseUrlPolicy(IngressProperties properties) {
+        return OutboundPolicy.of(properties.responseUrl().allowedHosts());
     }
 
     @Bean
     CallbackHandler callbackHandler(BotDirectory bots, IngressProperties properties, InboundPublisher publisher,
-                                    StreamStates streams, RefreshService refreshes, ResponseUrlCheck responseUrlCheck,
+                                    StreamStates streams, RefreshService refreshes, OutboundPolicy responseUrlPolicy,
                                     MeterRegistry registry, Clock clock, Supplier<UUID> idGenerator) {
         // The baseline leaves out both halves of durability: the publish and the marker.
         StreamMarker marker = properties.publisher() == Publisher.NONE ? StreamMarker.NONE : streams;
-        return CallbackHandler.create(bots, properties, publisher, marker, refreshes, responseUrlCheck,
+        return CallbackHandler.create(bots, properties, publisher, marker, refreshes, responseUrlPolicy,
                 new CallbackMetrics(registry), clock, idGenerator);
     }
 

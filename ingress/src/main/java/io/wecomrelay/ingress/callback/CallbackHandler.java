@@ -13,7 +13,7 @@ import io.wecomrelay.ingress.publish.PublishFailedException;
 import io.wecomrelay.ingress.refresh.RefreshService;
 import io.wecomrelay.ingress.refresh.StreamMarker;
 import io.wecomrelay.ingress.reply.ReplySealer;
-import io.wecomrelay.ingress.responseurl.ResponseUrlCheck;
+import io.wecomrelay.schemas.outbound.OutboundPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -50,11 +50,11 @@ public final class CallbackHandler {
 
     /** Builds the handler from its parts; the parts stay package-private. */
     public static CallbackHandler create(BotDirectory bots, IngressProperties properties, InboundPublisher publisher,
-                                         StreamMarker marker, RefreshService refreshes, ResponseUrlCheck responseUrlCheck,
+                                         StreamMarker marker, RefreshService refreshes, OutboundPolicy responseUrls,
                                          CallbackMetrics metrics, Clock clock, Supplier<UUID> ids) {
         var verifier = new CallbackVerifier(bots, clock, properties.timestampTolerance(), properties.maxBodySize());
         var intake = new InboundIntake(publisher, marker, clock, ids, properties.redisTimeout());
-        return new CallbackHandler(verifier, intake, refreshes, new ResponseUrlScreen(responseUrlCheck, metrics),
+        return new CallbackHandler(verifier, intake, refreshes, new ResponseUrlScreen(responseUrls, metrics),
                 new ReplySealer(clock), metrics);
     }
 

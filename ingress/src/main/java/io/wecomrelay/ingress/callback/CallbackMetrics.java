@@ -4,7 +4,6 @@ import java.time.Duration;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.wecomrelay.ingress.responseurl.ResponseUrlVerdict;
 
 /** Callback counters by bot, type and outcome; rejections by reason; response_url verdicts; publish latency by bot. */
 public final class CallbackMetrics {
@@ -30,8 +29,8 @@ public final class CallbackMetrics {
         registry.counter("wecom.ingress.refreshes", "bot", botId, "result", result).increment();
     }
 
-    void responseUrl(String botId, ResponseUrlVerdict verdict) {
-        registry.counter("wecom.ingress.response_url", "bot", botId, "verdict", verdict.code()).increment();
+    void responseUrl(String botId, String verdict) {
+        registry.counter("wecom.ingress.response_url", "bot", botId, "verdict", verdict).increment();
     }
 
     void published(String botId, Duration latency) {

@@ -1,13 +1,13 @@
 package io.wecomrelay.ingress.callback;
 
-import io.wecomrelay.ingress.responseurl.ResponseUrlCheck;
-import io.wecomrelay.ingress.responseurl.ResponseUrlVerdict;
 import io.wecomrelay.schemas.event.InboundMessage;
+import io.wecomrelay.schemas.outbound.OutboundPolicy;
+import io.wecomrelay.schemas.outbound.OutboundVerdict;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the {@link ResponseUrlCheck} to an inbound message: an allowed response_url stays, a refused one is
+ * Applies the {@link OutboundPolicy} to an inbound message: an allowed response_url stays, a refused one is
  * taken off the event (its reason goes on instead) so no later stage can post to it. The message is accepted
  * either way. Every verdict is counted; a refusal is logged with the URL's host only, never its query string,
  * which holds WeCom's one-shot response code.
@@ -16,11 +16,11 @@ final class ResponseUrlScreen {
 
     private static final Logger log = LoggerFactory.getLogger(ResponseUrlScreen.class);
 
-    private final ResponseUrlCheck check;
+    private final OutboundPolicy policy;
     private final CallbackMetrics metrics;
 
-    ResponseUrlScreen(ResponseUrlCheck check, CallbackMetrics metrics) {
-        this.check = check;
+    ResponseUrlScreen(OutboundPolicy policy, CallbackMetrics metrics) {
+        this.policy = policy;
         this.metrics = metrics;
     }
 
@@ -29,9 +29,9 @@ final class ResponseUrlScreen {
         if (url == null) {
             return message;
         }
-        ResponseUrlVerdict verdict = check.check(url);
-        metrics.responseUrl(botId, verdict);
-        if (verdict.allowed()) {
+        OutboundVerdict verdict = policy.check(url);
+        metrics.responseUrl(botId, verdict.code());
+        if (verdict.isAllowed()) {
             return message;
         }
         log.warn("response_url refused; the message is accepted without it bot={} msgId={} host={} reason={}",

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.wecomrelay.ingress.responseurl.AllowListResponseUrlCheck;
+import io.wecomrelay.schemas.outbound.OutboundPolicy;
 import io.wecomrelay.schemas.event.ChatType;
 import io.wecomrelay.schemas.event.InboundMessage;
 import io.wecomrelay.schemas.testing.Events;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class ResponseUrlScreenTest {
 
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    final ResponseUrlScreen screen = new ResponseUrlScreen(new AllowListResponseUrlCheck(List.of("qyapi.weixin.qq.com")),
+    final ResponseUrlScreen screen = new ResponseUrlScreen(OutboundPolicy.of(List.of("qyapi.weixin.qq.com")),
             new CallbackMetrics(meters));
 
     @Test
