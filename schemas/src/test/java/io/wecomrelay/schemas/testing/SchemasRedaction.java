@@ -32,7 +32,8 @@ public final class SchemasRedaction {
             "wecom.message.VideoMessage.url", "wecom.message.VideoMessage.aesKey",
             "wecom.reply.StreamReply.content", "wecom.reply.StreamReply.images", "wecom.reply.StreamImage.base64",
             "wecom.reply.WelcomeTextReply.content",
-            RedactionAudit.Marks.EXTRA + "CallbackMeta.responseUrl", RedactionAudit.Marks.EXTRA + "CallbackMeta.raw");
+            RedactionAudit.Marks.EXTRA + "CallbackMeta.responseUrl", RedactionAudit.Marks.EXTRA + "CallbackMeta.raw",
+            RedactionAudit.Marks.EXTRA + "OutboundVerdict.query");
 
     /** Named like sensitive data but decided harmless: ids, counts, reason codes, operator configuration. */
     public static final Set<String> SHOWN = qualified(
@@ -59,7 +60,11 @@ public final class SchemasRedaction {
     /** Components whose constructor check a marker would fail. */
     public static final Map<String, Function<RedactionAudit.Marks, @Nullable Object>> OVERRIDES = Map.of(
             ROOT + "wecom.reply.StreamImage.md5", marks -> "0123456789abcdef0123456789abcdef", // must be hex
-            ROOT + "event.InboundMessage.responseUrlRefused", marks -> null);                  // never with a URL
+            ROOT + "event.InboundMessage.responseUrlRefused", marks -> null,                   // never with a URL
+            ROOT + "event.DeliveryRecorded.reason", marks -> null,                             // only when FAILED
+            ROOT + "outbound.OutboundVerdict.refusal", marks -> null,                          // a URI or a refusal
+            ROOT + "outbound.OutboundVerdict.uri",
+            marks -> java.net.URI.create("https://h.example/p?response_code=" + marks.mark("OutboundVerdict.query")));
 
     private SchemasRedaction() {
     }
