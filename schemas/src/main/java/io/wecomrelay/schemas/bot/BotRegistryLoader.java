@@ -50,7 +50,7 @@ public final class BotRegistryLoader {
         try {
             root = yaml.readTree(content);
         } catch (JacksonException e) {
-            throw new BotRegistryException("bots file is not valid YAML: " + e.getOriginalMessage());
+            throw new BotRegistryException("bots file is not valid YAML" + where(e));
         }
         if (root == null || !root.path("bots").isArray()) {
             throw new BotRegistryException("bots file must have a top-level 'bots' list");
@@ -66,5 +66,11 @@ public final class BotRegistryLoader {
             bots.add(bot);
         }
         return new BotRegistry(bots);
+    }
+
+    /** Only where: the parser's own message quotes the offending line, which may hold a secret. */
+    private static String where(JacksonException e) {
+        var location = e.getLocation();
+        return location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
     }
 }
