@@ -68,6 +68,6 @@ class BotsReloadTest {
         while (reloads.get() < count && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(reloads.get()).as("bots file reloads").isEqualTo(count);
+        assertThat(reloads.get()).as("bots file reloads").isGreaterThanOrEqualTo(count);
     }
 }

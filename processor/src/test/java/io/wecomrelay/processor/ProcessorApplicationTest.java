@@ -210,7 +210,7 @@ class ProcessorApplicationTest {
         while (reloads() < 1 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(reloads()).as("bots file reloads").isEqualTo(1.0);
+        assertThat(reloads()).as("bots file reloads").isGreaterThanOrEqualTo(1.0);
     }
 
     private double reloads() {

@@ -192,12 +192,13 @@ class BotsFileTest {
             write(bot("bot-a", "passive_stream") + bot("bot-b", "passive_stream"));
 
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (reloads("ok") < 1 && System.nanoTime() < deadline) {
+            while (bots.current().find("bot-b").isEmpty() && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
         }
-        assertThat(reloads("ok")).isEqualTo(1.0);
         assertThat(bots.current().find("bot-b")).isPresent();
+        // once or twice: the watcher may look between writing the file and setting its time
+        assertThat(reloads("ok")).isBetween(1.0, 2.0);
     }
 
     @Test
