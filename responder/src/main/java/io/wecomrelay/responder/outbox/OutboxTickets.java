@@ -6,19 +6,19 @@ import java.util.Optional;
 
 import io.wecomrelay.responder.materialize.DeliveryQueue;
 import io.wecomrelay.responder.materialize.DeliveryTicket;
-import io.wecomrelay.schemas.bot.BotRegistry;
+import io.wecomrelay.schemas.bot.BotSource;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.RelayEvent;
 
 /** Tickets into the bot's outbox for bots that deliver actively; none for streaming or unknown bots. */
 public final class OutboxTickets implements DeliveryQueue {
 
-    private final BotRegistry bots;
+    private final BotSource bots;
     private final OutboxKeys keys;
     private final Duration stateTtl;
     private final EventSerde<RelayEvent> serde = EventSerde.any();
 
-    public OutboxTickets(BotRegistry bots, OutboxKeys keys, Duration stateTtl) {
+    public OutboxTickets(BotSource bots, OutboxKeys keys, Duration stateTtl) {
         this.bots = bots;
         this.keys = keys;
         this.stateTtl = stateTtl;

@@ -103,9 +103,10 @@ public final class BotsFile implements BotSource {
             return false;
         }
         current = fresh;
-        reloaded.increment();
         log.info("reloaded bots file={} bots={}", file, ids(fresh));
         listeners.forEach(listener -> tell(listener, fresh));
+        // counted last: a count seen means the listeners are done too
+        reloaded.increment();
         return true;
     }
 
