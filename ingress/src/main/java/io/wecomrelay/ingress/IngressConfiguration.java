@@ -28,6 +28,8 @@ import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.topic.TopicProvisioner;
 import io.wecomrelay.schemas.topic.Topics;
+import io.wecomrelay.support.bots.BotsFile;
+import io.wecomrelay.support.bots.BotsFileWatcher;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.LoggerFactory;
@@ -41,15 +43,12 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.LoggingProducerListener;
-import org.springframework.scheduling.annotation.EnableScheduling;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /** The only place ingress wires beans; everything below it is plain Java. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(IngressProperties.class)
-@EnableScheduling
 class IngressConfiguration {
 
     @Bean
@@ -62,14 +61,20 @@ class IngressConfiguration {
         return UUID::randomUUID;
     }
 
+    /** A bots file that cannot be used stops the start; later a bad edit keeps the last good registry. */
     @Bean
-    BotDirectory botDirectory(IngressProperties properties) {
-        return new BotDirectory(properties.botsFile(), new BotRegistryLoader(System::getenv));
+    BotsFile botsFile(IngressProperties properties, MeterRegistry meters) {
+        return BotsFile.load(properties.botsFile(), new BotRegistryLoader(System::getenv), meters);
     }
 
     @Bean
-    BotsFileWatcher botsFileWatcher(BotDirectory bots) {
-        return new BotsFileWatcher(bots);
+    BotsFileWatcher botsFileWatcher(BotsFile bots, IngressProperties properties) {
+        return BotsFileWatcher.start(bots, properties.botsReloadInterval());
+    }
+
+    @Bean
+    BotDirectory botDirectory(BotsFile bots) {
+        return new BotDirectory(bots);
     }
 
     @Bean
@@ -171,20 +176,6 @@ class IngressConfiguration {
                 LoggerFactory.getLogger(IngressConfiguration.class).warn("topics not provisioned: {}", e.getMessage());
             }
         };
-    }
-
-    /** Polls the bots file; a scheduled bean keeps the directory free of threads of its own. */
-    static final class BotsFileWatcher {
-        private final BotDirectory bots;
-
-        BotsFileWatcher(BotDirectory bots) {
-            this.bots = bots;
-        }
-
-        @Scheduled(fixedDelayString = "${relay.ingress.bots-reload-interval:2s}")
-        void reload() {
-            bots.reloadIfChanged();
-        }
     }
 
     /** Spring's default producer listener logs up to 100 characters of a failed record's value: message text. */

@@ -28,7 +28,6 @@ import io.wecomrelay.llm.reply.ReplyStreams;
 import io.wecomrelay.llm.state.ConversationStore;
 import io.wecomrelay.llm.state.MessageStore;
 import io.wecomrelay.llm.state.StreamLedger;
-import io.wecomrelay.schemas.bot.BotRegistry;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.MessageAccepted;
@@ -39,6 +38,8 @@ import io.wecomrelay.schemas.topic.TopicSpec;
 import io.wecomrelay.schemas.topic.Topics;
 import io.wecomrelay.schemas.wecom.crypto.AesCbcEngines;
 import io.wecomrelay.schemas.wecom.crypto.MediaCipher;
+import io.wecomrelay.support.bots.BotsFile;
+import io.wecomrelay.support.bots.BotsFileWatcher;
 import io.wecomrelay.support.outbound.GuardedHttpClient;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -92,9 +93,15 @@ class LlmWorkerConfiguration {
         return UUID::randomUUID;
     }
 
+    /** Every reply looks its bot up here, so a changed Dify app applies to the next reply. */
     @Bean
-    BotRegistry botRegistry(LlmWorkerProperties properties) {
-        return new BotRegistryLoader(System::getenv).load(properties.botsFile());
+    BotsFile botsFile(LlmWorkerProperties properties, MeterRegistry registry) {
+        return BotsFile.load(properties.botsFile(), new BotRegistryLoader(System::getenv), registry);
+    }
+
+    @Bean
+    BotsFileWatcher botsFileWatcher(BotsFile bots, LlmWorkerProperties properties) {
+        return BotsFileWatcher.start(bots, properties.botsReloadInterval());
     }
 
     /** Reactor Netty's default pool has 16 connections: far too few for long-lived streams. */
@@ -198,7 +205,7 @@ class LlmWorkerConfiguration {
     }
 
     @Bean
-    ReplyAttempts replyAttempts(LlmWorkerProperties properties, KafkaProperties kafka, BotRegistry bots, StreamLedger ledger,
+    ReplyAttempts replyAttempts(LlmWorkerProperties properties, KafkaProperties kafka, BotsFile bots, StreamLedger ledger,
                                 ConversationStore conversations, MessageStore messages, ReplyStreams replies,
                                 Attachments attachments, WorkerMetrics metrics,
                                 KafkaTemplate<String, RelayEvent> chunkKafkaTemplate, Clock clock,
@@ -214,7 +221,7 @@ class LlmWorkerConfiguration {
 
     @Bean
     AcceptedMessageHandler acceptedMessageHandler(LlmWorkerProperties properties, ReplyAttempts replies,
-                                                  BotRegistry bots, MessageStore messages, DifyClient dify,
+                                                  BotsFile bots, MessageStore messages, DifyClient dify,
                                                   WorkerMetrics metrics) {
         var input = properties.input();
         var inputs = new Inputs(input.mentionNames(), properties.conversations().resetCommands(), input.mediaOnlyQuery());

@@ -21,7 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * Settings of the llm-worker ({@code relay.worker.*}); every one is documented in
  * {@code application.yaml}. Durations are Spring durations ({@code 150ms}, {@code 330s}, ISO-8601 {@code PT5M30S}).
  *
- * @param botsFile      the bots YAML file (bot id → Dify app); read once at start
+ * @param botsFile      the bots YAML file (bot id → Dify app); read at start and again when it changed
+ * @param botsReloadInterval how often the bots file is checked for changes
  * @param consumer      how {@code wecom.accepted} is consumed
  * @param topics        topic names and provisioning
  * @param reply         coalescing, watchdogs and the WeCom deadline
@@ -37,6 +38,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("relay.worker")
 public record LlmWorkerProperties(
         @NotNull Path botsFile,
+        @DefaultValue("2s") @NotNull Duration botsReloadInterval,
         @Valid @DefaultValue Consumer consumer,
         @Valid @DefaultValue Topics topics,
         @Valid @DefaultValue Reply reply,

@@ -14,6 +14,8 @@ import io.wecomrelay.processor.topology.StreamsSettings;
 import io.wecomrelay.schemas.bot.BotRegistry;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.topic.TopicProvisioner;
+import io.wecomrelay.support.bots.BotsFile;
+import io.wecomrelay.support.bots.BotsFileWatcher;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
@@ -32,7 +34,8 @@ import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
 /**
  * The only Spring wiring of the processor. Order at start: the bots file is loaded and the topics are
  * provisioned before the Streams configuration exists, so the Streams app never starts without them;
- * spring-kafka's {@code StreamsBuilderFactoryBean} then builds, prints and starts the topology.
+ * spring-kafka's {@code StreamsBuilderFactoryBean} then builds, prints and starts the topology. The bots
+ * file is checked for changes every {@code bots-reload-interval} while it runs.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableKafkaStreams
@@ -41,17 +44,23 @@ class ProcessorConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessorConfiguration.class);
 
+    /** The rules every decision uses, at start and after each reload. */
     @Bean
-    BotRegistry botRegistry(ProcessorProperties properties) {
-        BotRegistry bots = new BotRegistryLoader(System::getenv).load(properties.botsFile());
-        bots.all().forEach(bot -> log.info("bot id={} policyVersion={} rateLimitPerMinute={} authEnabled={}",
-                bot.id(), bot.policyVersion(), bot.rateLimitPerMinute(), bot.auth().enabled()));
+    BotsFile botsFile(ProcessorProperties properties, MeterRegistry meters) {
+        BotsFile bots = BotsFile.load(properties.botsFile(), new BotRegistryLoader(System::getenv), meters);
+        logPolicies(bots.current());
+        bots.onReload(ProcessorConfiguration::logPolicies);
         return bots;
+    }
+
+    @Bean
+    BotsFileWatcher botsFileWatcher(BotsFile bots, ProcessorProperties properties) {
+        return BotsFileWatcher.start(bots, properties.botsReloadInterval());
     }
 
     /** After the bots file: a broken configuration fails before any network call. */
     @Bean
-    @DependsOn("botRegistry")
+    @DependsOn("botsFile")
     ProcessorTopics processorTopics(KafkaProperties kafka, ProcessorProperties properties) {
         ProcessorTopics topics = ProcessorTopics.DEFAULT;
         ProcessorProperties.TopicSettings settings = properties.topics();
@@ -86,7 +95,7 @@ class ProcessorConfiguration {
     }
 
     @Bean
-    ProcessorTopology processorTopology(ProcessorProperties properties, ProcessorTopics topics, BotRegistry bots,
+    ProcessorTopology processorTopology(ProcessorProperties properties, ProcessorTopics topics, BotsFile bots,
                                         DecisionMetrics metrics) {
         ProcessorProperties.Entitlements entitlements = properties.entitlements();
         var settings = new ProcessorTopology.Settings(topics, properties.dedupRetention(),
@@ -102,5 +111,10 @@ class ProcessorConfiguration {
     @Bean
     KafkaStreamsHealthIndicator kafkaStreamsHealthIndicator(StreamsBuilderFactoryBean streams) {
         return new KafkaStreamsHealthIndicator(streams::getKafkaStreams);
+    }
+
+    private static void logPolicies(BotRegistry bots) {
+        bots.all().forEach(bot -> log.info("bot id={} policyVersion={} rateLimitPerMinute={} authEnabled={}",
+                bot.id(), bot.policyVersion(), bot.rateLimitPerMinute(), bot.auth().enabled()));
     }
 }

@@ -23,17 +23,19 @@ import org.springframework.validation.annotation.Validated;
  * The Kafka connection itself (bootstrap servers, security) is Spring Boot's {@code spring.kafka.*},
  * shared by all services.
  *
- * @param botsFile       the bots YAML file, read once at start
- * @param applicationId  the Kafka Streams application id; changing it abandons all state (a migration)
- * @param dedupRetention how long a (bot id, msgid) is remembered, in record time
- * @param entitlements   the optional entitlement table
- * @param topics         provisioning of the topics the processor reads and writes
- * @param streams        Kafka Streams tuning
+ * @param botsFile           the bots YAML file, read at start and again when it changed
+ * @param botsReloadInterval how often the bots file is checked for changes
+ * @param applicationId      the Kafka Streams application id; changing it abandons all state (a migration)
+ * @param dedupRetention     how long a (bot id, msgid) is remembered, in record time
+ * @param entitlements       the optional entitlement table
+ * @param topics             provisioning of the topics the processor reads and writes
+ * @param streams            Kafka Streams tuning
  */
 @Validated
 @ConfigurationProperties("relay.processor")
 public record ProcessorProperties(
         @NotNull Path botsFile,
+        @DefaultValue("2s") @NotNull @DurationMin(millis = 1) Duration botsReloadInterval,
         @DefaultValue("wecom-relay-processor") @NotBlank String applicationId,
         @DefaultValue("24h") @NotNull @DurationMin(seconds = 1) Duration dedupRetention,
         @DefaultValue @Valid Entitlements entitlements,

@@ -2,9 +2,12 @@ package io.wecomrelay.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.processor.ops.DecisionMetrics;
@@ -23,6 +27,8 @@ import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.event.MessageReceived;
 import io.wecomrelay.schemas.event.MessageRejected;
 import io.wecomrelay.schemas.event.RejectReason;
+import io.wecomrelay.schemas.event.RelayEvent;
+import io.wecomrelay.support.bots.BotsFile;
 import io.wecomrelay.testkit.TestInfrastructure;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -49,6 +55,9 @@ class ProcessorApplicationTest {
     @TempDir
     static Path stateDir;
 
+    /** A copy of the test bots, which {@link #botsAddedOrChangedInTheFileApplyToTheNextMessage} edits. */
+    static final Path BOTS = copyOfTheTestBots();
+
     @LocalServerPort
     int port;
 
@@ -61,7 +70,8 @@ class ProcessorApplicationTest {
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
         registry.add("spring.kafka.bootstrap-servers", TestInfrastructure::kafkaBootstrapServers);
-        registry.add("relay.processor.bots-file", () -> botsFile().toString());
+        registry.add("relay.processor.bots-file", () -> BOTS.toString());
+        registry.add("relay.processor.bots-reload-interval", () -> "100ms");
         registry.add("relay.processor.application-id", () -> "spring-test-" + UUID.randomUUID());
         registry.add("relay.processor.streams.state-dir", () -> stateDir.toString());
         registry.add("relay.processor.topics.partitions.inbound", () -> 2);
@@ -89,10 +99,13 @@ class ProcessorApplicationTest {
 
         // Then it accepts the first, rejects the retry as a duplicate and dead-letters the poison record
         var records = new ArrayList<ConsumerRecord<String, byte[]>>();
+        Predicate<ConsumerRecord<String, byte[]>> ours = record -> record.key().startsWith("bot-a")
+                || record.key().equals(message.streamId());   // accepted and dead letter by bot, rejected by stream
         try (var reader = BrokerIO.readCommitted(List.of(ProcessorTopics.DEFAULT.accepted(), ProcessorTopics.DEFAULT.rejected(),
                 ProcessorTopics.DEFAULT.inboundDeadLetter()))) {
-            BrokerIO.pollUntil(reader, records, seen -> seen.size() >= 3, Duration.ofSeconds(60));
+            BrokerIO.pollUntil(reader, records, seen -> seen.stream().filter(ours).count() >= 3, Duration.ofSeconds(60));
         }
+        records.removeIf(ours.negate());
         assertThat(records).hasSize(3);
         ConsumerRecord<String, byte[]> accepted = only(records, ProcessorTopics.DEFAULT.accepted());
         assertThat(accepted.key()).isEqualTo("bot-a:u:zhangsan");
@@ -112,6 +125,35 @@ class ProcessorApplicationTest {
                 .get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody();
         assertThat(scraped).contains("relay_processor_decisions_total{bot=\"bot-a\",outcome=\"accepted\",reason=\"none\",rule=\"accept\"");
+    }
+
+    @Test
+    void botsAddedOrChangedInTheFileApplyToTheNextMessage() throws Exception {
+        awaitHealthState("RUNNING");
+        MessageReceived unknown = Inbound.text("bot-new", "reload-" + UUID.randomUUID(), "zhangsan", Instant.now());
+        MessageReceived allowed = Inbound.text("bot-b", "reload-" + UUID.randomUUID(), "lisi", Instant.now());
+        assertThat(decide(unknown)).isEqualTo(RejectReason.BOT_UNKNOWN);
+        assertThat(decide(allowed)).isNull();
+
+        // When a bot is added and bot-b now denies lisi
+        String bots = Files.readString(BOTS, StandardCharsets.UTF_8).replace("""
+                    dify: { base-url: http://dify.test/v1, api-key: app-b, allow-insecure-http: true }
+                """, """
+                    dify: { base-url: http://dify.test/v1, api-key: app-b, allow-insecure-http: true }
+                    auth: { deny-users: [lisi] }
+                """);
+        Files.writeString(BOTS, bots + """
+                  - id: bot-new
+                    token: tokenNew
+                    aes-key: abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG
+                    dify: { base-url: http://dify.test/v1, api-key: app-new, allow-insecure-http: true }
+                """, StandardCharsets.UTF_8);
+        awaitReloads();
+
+        // Then the next messages are decided by the new file
+        assertThat(decide(Inbound.text("bot-new", "reload-" + UUID.randomUUID(), "zhangsan", Instant.now()))).isNull();
+        assertThat(decide(Inbound.text("bot-b", "reload-" + UUID.randomUUID(), "lisi", Instant.now())))
+                .isEqualTo(RejectReason.UNAUTHORIZED);
     }
 
     @Test
@@ -143,6 +185,38 @@ class ProcessorApplicationTest {
                 .expectBody().jsonPath("$.components.kafkaStreams.status").isEqualTo("UP");
     }
 
+    /** Sends the message and waits for its decision: the reject reason, or null when it was accepted. */
+    private static RejectReason decide(MessageReceived message) throws Exception {
+        try (var producer = BrokerIO.producer()) {
+            producer.send(BrokerIO.inbound(ProcessorTopics.DEFAULT.inbound(), message)).get(10, TimeUnit.SECONDS);
+        }
+        var decisions = new ArrayList<ConsumerRecord<String, byte[]>>();
+        try (var reader = BrokerIO.readCommitted(List.of(ProcessorTopics.DEFAULT.accepted(), ProcessorTopics.DEFAULT.rejected()))) {
+            BrokerIO.pollUntil(reader, decisions, seen -> seen.stream().anyMatch(record -> isFor(record, message)),
+                    Duration.ofSeconds(60));
+        }
+        RelayEvent decision = decisions.stream().filter(record -> isFor(record, message)).map(BrokerIO::event)
+                .findFirst().orElseThrow(() -> new AssertionError("no decision for " + message.streamId()));
+        return decision instanceof MessageRejected rejected ? rejected.reason() : null;
+    }
+
+    private static boolean isFor(ConsumerRecord<String, byte[]> record, MessageReceived message) {
+        RelayEvent event = BrokerIO.event(record);
+        return event.streamId().equals(message.streamId());
+    }
+
+    private void awaitReloads() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (reloads() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(reloads()).as("bots file reloads").isGreaterThanOrEqualTo(1.0);
+    }
+
+    private double reloads() {
+        return meters.get(BotsFile.RELOADS).tag("outcome", "ok").counter().count();
+    }
+
     private static java.util.Set<String> topicNames() throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestInfrastructure.kafkaBootstrapServers()))) {
             return admin.listTopics().names().get(10, TimeUnit.SECONDS);
@@ -159,10 +233,13 @@ class ProcessorApplicationTest {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
-    private static Path botsFile() {
+    private static Path copyOfTheTestBots() {
         try {
-            return Path.of(ProcessorApplicationTest.class.getResource("/bots.yaml").toURI());
-        } catch (URISyntaxException e) {
+            Path file = Files.createTempFile("bots", ".yaml");
+            file.toFile().deleteOnExit();
+            return Files.copy(Path.of(ProcessorApplicationTest.class.getResource("/bots.yaml").toURI()), file,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (URISyntaxException | IOException e) {
             throw new IllegalStateException(e);
         }
     }

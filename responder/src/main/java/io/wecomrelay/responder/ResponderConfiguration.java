@@ -26,7 +26,6 @@ import io.wecomrelay.responder.outbox.OutboxSettings;
 import io.wecomrelay.responder.outbox.OutboxTickets;
 import io.wecomrelay.responder.outbox.RateLimitNotices;
 import io.wecomrelay.responder.outbox.RedisOutbox;
-import io.wecomrelay.schemas.bot.BotRegistry;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.RelayEvent;
@@ -36,6 +35,8 @@ import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.topic.TopicProvisioner;
 import io.wecomrelay.schemas.topic.TopicSpec;
 import io.wecomrelay.schemas.topic.Topics;
+import io.wecomrelay.support.bots.BotsFile;
+import io.wecomrelay.support.bots.BotsFileWatcher;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -76,11 +77,15 @@ class ResponderConfiguration {
         return Clock.systemUTC();
     }
 
+    /** Reply modes, webhook keys and texts are looked up here for every reply, so a reload applies to the next one. */
     @Bean
-    BotRegistry botRegistry(ResponderProperties props) {
-        BotRegistry registry = new BotRegistryLoader(System::getenv).load(props.botsFile());
-        log.info("loaded bots={}", registry);
-        return registry;
+    BotsFile botsFile(ResponderProperties props, MeterRegistry meters) {
+        return BotsFile.load(props.botsFile(), new BotRegistryLoader(System::getenv), meters);
+    }
+
+    @Bean
+    BotsFileWatcher botsFileWatcher(BotsFile bots, ResponderProperties props) {
+        return BotsFileWatcher.start(bots, props.botsReloadInterval());
     }
 
     @Bean
@@ -183,7 +188,7 @@ class ResponderConfiguration {
     }
 
     @Bean
-    OutboxTickets outboxTickets(BotRegistry bots, OutboxKeys keys, ReactiveStringRedisTemplate redis, MeterRegistry meters,
+    OutboxTickets outboxTickets(BotsFile bots, OutboxKeys keys, ReactiveStringRedisTemplate redis, MeterRegistry meters,
                                 ResponderProperties props) {
         var outbox = props.delivery().outbox();
         return new OutboxTickets(bots, keys, outbox.stateTtl(),
@@ -219,12 +224,14 @@ class ResponderConfiguration {
                 new OutboxLimits(limits.maxJobAge(), limits.maxDepthPerBot()), clock);
     }
 
-    // Started here, stopped by Spring through close() after the listener containers stopped.
+    // Started here and after every reload of the bots file (a new active bot gets its worker), stopped by
+    // Spring through close() after the listener containers stopped.
     @Bean
-    OutboxDelivery outboxDelivery(BotRegistry bots, RedisOutbox outbox, OutboxJobRunner jobs, Clock clock,
+    OutboxDelivery outboxDelivery(BotsFile bots, RedisOutbox outbox, OutboxJobRunner jobs, Clock clock,
                                   OutboxSettings settings) {
         var delivery = new OutboxDelivery(bots, outbox, jobs, clock, settings);
         delivery.start();
+        bots.onReload(registry -> delivery.start());
         return delivery;
     }
 
@@ -234,7 +241,7 @@ class ResponderConfiguration {
     }
 
     @Bean
-    RejectionMaterializer rejectionMaterializer(StreamStateStore store, BotRegistry bots, OutboxTickets tickets,
+    RejectionMaterializer rejectionMaterializer(StreamStateStore store, BotsFile bots, OutboxTickets tickets,
                                                 MeterRegistry meters, ResponderProperties props) {
         return new RejectionMaterializer(store, bots, tickets, meters, StreamStateKeys.MAX_CONTENT_BYTES,
                 props.stream().truncatedNote());

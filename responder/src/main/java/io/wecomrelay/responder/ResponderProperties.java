@@ -21,11 +21,13 @@ import org.springframework.validation.annotation.Validated;
  * Every setting of the responder ({@code relay.responder.*}); {@code application.yaml} documents each.
  * Kafka and Redis connections use Spring Boot's own {@code spring.kafka.*} and {@code spring.data.redis.*}.
  *
- * @param botsFile the bots file shared by all services (reply modes, webhook keys, rejection texts)
+ * @param botsFile           the bots file shared by all services (reply modes, webhook keys, rejection texts)
+ * @param botsReloadInterval how often the bots file is checked for changes
  */
 @Validated
 @ConfigurationProperties("relay.responder")
 public record ResponderProperties(@NotNull Path botsFile,
+                                  @DefaultValue("2s") @NotNull Duration botsReloadInterval,
                                   @Valid @DefaultValue Stream stream,
                                   @Valid @DefaultValue Delivery delivery,
                                   @Valid @DefaultValue Listener listener,

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +32,7 @@ import io.wecomrelay.schemas.testing.Events;
 import io.wecomrelay.schemas.topic.Topics;
 import io.wecomrelay.sim.wecomapi.WeComApiSimulator;
 import io.wecomrelay.sim.wecomapi.WeComApiSimulator.Message;
+import io.wecomrelay.support.bots.BotsFile;
 import io.wecomrelay.testkit.TestInfrastructure;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -59,6 +61,9 @@ class ResponderApplicationTest {
     static final String GOOD_KEY = "key-" + UUID.randomUUID();
     static final WeComApiSimulator WECOM = WeComApiSimulator.start(Clock.systemUTC(), 5, Duration.ofSeconds(1));
     static final Duration WAIT = Duration.ofSeconds(30);
+    static final String AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+    static final String COMMON = "    token: tok\n    aes-key: " + AES_KEY + "\n    dify: { base-url: http://127.0.0.1:9/v1, api-key: k, allow-insecure-http: true }\n";
+    static final Path BOTS = botsFile();
 
     @Autowired
     KafkaTemplate<String, Object> kafka;
@@ -73,7 +78,8 @@ class ResponderApplicationTest {
         registry.add("spring.kafka.bootstrap-servers", TestInfrastructure::kafkaBootstrapServers);
         registry.add("spring.kafka.consumer.group-id", () -> "responder-test-" + UUID.randomUUID());
         registry.add("spring.data.redis.url", TestInfrastructure::redisUrl);
-        registry.add("relay.responder.bots-file", ResponderApplicationTest::botsFile);
+        registry.add("relay.responder.bots-file", BOTS::toString);
+        registry.add("relay.responder.bots-reload-interval", () -> "100ms");
         registry.add("relay.responder.delivery.wecom-api-base-url", WECOM::baseUrl);
         registry.add("relay.responder.delivery.allowed-hosts", WECOM::baseUrl);
         registry.add("relay.responder.delivery.rate-limit.permits", () -> "5");
@@ -284,6 +290,41 @@ class ResponderApplicationTest {
                 .isEqualTo(DefaultTexts.rejection(RejectReason.UNAUTHORIZED));
     }
 
+    @Test
+    void aBotAddedToTheBotsFileAndItsNewWebhookKeyApplyWithoutARestart() throws IOException {
+        // Given a webhook bot added to the file after the start
+        String firstKey = "key-" + UUID.randomUUID();
+        String secondKey = "key-" + UUID.randomUUID();
+        WECOM.addWebhookKey(firstKey);
+        WECOM.addWebhookKey(secondKey);
+        String original = Files.readString(BOTS);
+        String added = "  - id: bot-added\n" + COMMON + "    reply-mode: webhook\n    webhook-key: %s\n"
+                + "    rejection-texts: { rate_limited: \"新机器人：慢一点\" }\n";
+        double before = reloads();
+        replaceBotsFile(original + added.formatted(firstKey));
+        await().atMost(WAIT).until(() -> reloads() >= before + 1);
+
+        // When a reply and a rejection of it finish
+        var stream = TestChunks.stream("bot-added");
+        publish(stream.last(1, 0, "新机器人的回答"));
+        MessageRejected limited = rejection("bot-added", RejectReason.RATE_LIMITED);
+        kafka.send(Topics.REJECTED.name(), limited.streamId(), limited);
+
+        // Then both go to its webhook, the rejection with its own text
+        await().atMost(WAIT).until(() -> WECOM.messagesTo(firstKey).size() >= 2);
+        assertThat(WECOM.messagesTo(firstKey)).extracting(Message::content)
+                .containsExactlyInAnyOrder("新机器人的回答", "新机器人：慢一点");
+
+        // And after its webhook key changed, the next reply goes to the new key
+        replaceBotsFile(original + added.formatted(secondKey));
+        await().atMost(WAIT).until(() -> reloads() >= before + 2);
+        var next = TestChunks.stream("bot-added");
+        publish(next.last(1, 0, "换了钥匙"));
+        await().atMost(WAIT).until(() -> !WECOM.messagesTo(secondKey).isEmpty());
+        assertThat(WECOM.messagesTo(secondKey)).extracting(Message::content).containsExactly("换了钥匙");
+        assertThat(WECOM.messagesTo(firstKey)).hasSize(2);
+    }
+
     private void publish(ReplyChunk chunk) {
         kafka.send(Topics.CHUNKS.name(), chunk.streamId(), chunk);
     }
@@ -312,22 +353,31 @@ class ResponderApplicationTest {
                 .toList();
     }
 
-    private static String botsFile() {
-        String aesKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
-        String common = "    token: tok\n    aes-key: " + aesKey + "\n    dify: { base-url: http://127.0.0.1:9/v1, api-key: k, allow-insecure-http: true }\n";
+    private static Path botsFile() {
         String yaml = "bots:\n"
-                + "  - id: bot-passive\n" + common
+                + "  - id: bot-passive\n" + COMMON
                 + "    rejection-texts: { rate_limited: \"慢一点 (slow down)\" }\n"
-                + "  - id: bot-webhook\n" + common + "    reply-mode: webhook\n    webhook-key: " + GOOD_KEY + "\n"
-                + "  - id: bot-revoked\n" + common + "    reply-mode: webhook\n    webhook-key: revoked-key\n"
-                + "  - id: bot-url\n" + common + "    reply-mode: response_url\n";
+                + "  - id: bot-webhook\n" + COMMON + "    reply-mode: webhook\n    webhook-key: " + GOOD_KEY + "\n"
+                + "  - id: bot-revoked\n" + COMMON + "    reply-mode: webhook\n    webhook-key: revoked-key\n"
+                + "  - id: bot-url\n" + COMMON + "    reply-mode: response_url\n";
         try {
             Path file = Files.createTempFile("bots", ".yaml");
             Files.writeString(file, yaml);
             file.toFile().deleteOnExit();
-            return file.toString();
+            return file;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Replaces the bots file in one step, as an operator should, so that no check sees it half written. */
+    private static void replaceBotsFile(String yaml) throws IOException {
+        Path next = Files.createTempFile(BOTS.getParent(), "bots", ".next");
+        Files.writeString(next, yaml);
+        Files.move(next, BOTS, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private double reloads() {
+        return meters.get(BotsFile.RELOADS).tag("outcome", "ok").counter().count();
     }
 }

@@ -1,4 +1,7 @@
-/** What the Spring services share beyond {@code schemas}; nothing here is a service of its own. */
+/**
+ * What the Spring services share beyond {@code schemas}; nothing here is a service of its own or needs
+ * Spring (each service wires it in its own configuration).
+ */
 @NullMarked
 package io.wecomrelay.support;
 

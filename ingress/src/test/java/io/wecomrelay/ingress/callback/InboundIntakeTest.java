@@ -111,6 +111,6 @@ class InboundIntakeTest {
                     webhook-key: k
                     dify: { base-url: http://127.0.0.1:9/v1, api-key: app-test, allow-insecure-http: true }
                 """.formatted(id, KEY, replyMode));
-        return new BotDirectory(file, new BotRegistryLoader(name -> null)).find(id).orElseThrow();
+        return new BotDirectory(new BotRegistryLoader(name -> null).load(file)).find(id).orElseThrow();
     }
 }

@@ -8,7 +8,7 @@ import io.wecomrelay.llm.dify.DifyClient;
 import io.wecomrelay.llm.input.Input;
 import io.wecomrelay.llm.state.MessageStore;
 import io.wecomrelay.schemas.bot.BotConfig;
-import io.wecomrelay.schemas.bot.BotRegistry;
+import io.wecomrelay.schemas.bot.BotSource;
 import io.wecomrelay.schemas.event.MessageAccepted;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -49,14 +49,14 @@ public final class FeedbackForwarder {
         }
     }
 
-    private final BotRegistry bots;
+    private final BotSource bots;
     private final MessageStore messages;
     private final DifyClient dify;
     private final Duration timeout;
     private final FeedbackMetrics metrics;
 
     /** @param timeout longest handling of one feedback event, retries included */
-    public FeedbackForwarder(BotRegistry bots, MessageStore messages, DifyClient dify, Duration timeout,
+    public FeedbackForwarder(BotSource bots, MessageStore messages, DifyClient dify, Duration timeout,
                              FeedbackMetrics metrics) {
         this.bots = bots;
         this.messages = messages;

@@ -7,7 +7,7 @@ import io.wecomrelay.llm.reply.ChunkFactory;
 import io.wecomrelay.llm.reply.ErrorCodes;
 import io.wecomrelay.llm.state.ConversationStore;
 import io.wecomrelay.schemas.bot.BotConfig;
-import io.wecomrelay.schemas.bot.BotRegistry;
+import io.wecomrelay.schemas.bot.BotSource;
 import io.wecomrelay.schemas.event.ChunkError;
 import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.event.ReplyChunk;
@@ -31,13 +31,13 @@ public final class ReplyRunner {
     public record Settings(String resetDone, String emptyQuery) {
     }
 
-    private final BotRegistry bots;
+    private final BotSource bots;
     private final ConversationStore conversations;
     private final QueryAnswerer answerer;
     private final Settings settings;
     private final InFlight inFlight;
 
-    public ReplyRunner(BotRegistry bots, ConversationStore conversations, QueryAnswerer answerer, Settings settings,
+    public ReplyRunner(BotSource bots, ConversationStore conversations, QueryAnswerer answerer, Settings settings,
                 InFlight inFlight) {
         this.bots = bots;
         this.conversations = conversations;

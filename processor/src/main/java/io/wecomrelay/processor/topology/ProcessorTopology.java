@@ -15,7 +15,7 @@ import io.wecomrelay.processor.decision.DecisionRecorder;
 import io.wecomrelay.processor.dedup.Dedup;
 import io.wecomrelay.processor.ratelimit.RateLimit;
 import io.wecomrelay.processor.types.MessageTypes;
-import io.wecomrelay.schemas.bot.BotRegistry;
+import io.wecomrelay.schemas.bot.BotSource;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.event.MessageReceived;
@@ -51,7 +51,7 @@ import org.jspecify.annotations.Nullable;
 public final class ProcessorTopology {
 
     private final Settings settings;
-    private final BotRegistry bots;
+    private final BotSource bots;
     private final DecisionListener listener;
     private final EventSerde<MessageReceived> inboundSerde = EventSerde.of(MessageReceived.class);
 
@@ -69,7 +69,8 @@ public final class ProcessorTopology {
         }
     }
 
-    public ProcessorTopology(Settings settings, BotRegistry bots, DecisionListener listener) {
+    /** @param bots looked up for every record: a reloaded bots file applies from the next record on */
+    public ProcessorTopology(Settings settings, BotSource bots, DecisionListener listener) {
         this.settings = settings;
         this.bots = bots;
         this.listener = listener;

@@ -5,7 +5,7 @@ import java.util.Locale;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.responder.text.ContentCap;
 import io.wecomrelay.schemas.bot.BotConfig;
-import io.wecomrelay.schemas.bot.BotRegistry;
+import io.wecomrelay.schemas.bot.BotSource;
 import io.wecomrelay.schemas.bot.DefaultTexts;
 import io.wecomrelay.schemas.event.MessageRejected;
 import io.wecomrelay.schemas.event.RejectReason;
@@ -28,13 +28,13 @@ public final class RejectionMaterializer implements MessageListener<String, Rela
     private static final Logger log = LoggerFactory.getLogger(RejectionMaterializer.class);
 
     private final StreamStateStore store;
-    private final BotRegistry bots;
+    private final BotSource bots;
     private final DeliveryQueue queue;
     private final MeterRegistry meters;
     private final int maxContentBytes;
     private final String truncatedNote;
 
-    public RejectionMaterializer(StreamStateStore store, BotRegistry bots, DeliveryQueue queue,
+    public RejectionMaterializer(StreamStateStore store, BotSource bots, DeliveryQueue queue,
                                  MeterRegistry meters, int maxContentBytes, String truncatedNote) {
         this.store = store;
         this.bots = bots;

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.wecomrelay.schemas.bot.BotRegistry;
+import io.wecomrelay.schemas.bot.BotSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -44,14 +44,15 @@ public final class OutboxDelivery implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutboxDelivery.class);
     private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(5);
 
-    private final BotRegistry bots;
+    private final BotSource bots;
     private final RedisOutbox outbox;
     private final OutboxJobRunner jobs;
     private final Clock clock;
     private final OutboxSettings settings;
     private final List<OutboxWorker> workers = new ArrayList<>();
+    private boolean closed;
 
-    public OutboxDelivery(BotRegistry bots, RedisOutbox outbox, OutboxJobRunner jobs, Clock clock, OutboxSettings settings) {
+    public OutboxDelivery(BotSource bots, RedisOutbox outbox, OutboxJobRunner jobs, Clock clock, OutboxSettings settings) {
         this.bots = bots;
         this.outbox = outbox;
         this.jobs = jobs;
@@ -59,16 +60,31 @@ public final class OutboxDelivery implements AutoCloseable {
         this.settings = settings;
     }
 
-    /** Starts one worker per bot that delivers actively. */
+    /**
+     * Starts one worker per bot that delivers actively and has none yet, and hands running workers their
+     * bot's current configuration; called again after every reload of the bots file. A bot since removed
+     * or switched to streaming keeps its worker, with its last configuration, for the jobs in its outbox.
+     */
     public synchronized void start() {
+        if (closed) {
+            return;
+        }
+        var started = new ArrayList<String>();
         bots.all().stream().filter(bot -> !bot.replyMode().streams()).forEach(bot -> {
+            var running = workers.stream().filter(worker -> worker.botId().equals(bot.id())).findFirst();
+            if (running.isPresent()) {
+                running.get().use(bot);
+                return;
+            }
             var lease = new BotLease(outbox, bot.id(), settings.consumer(), settings.leaseTtl(), clock);
             var worker = new OutboxWorker(bot, outbox, jobs, lease, settings);
             worker.start();
             workers.add(worker);
+            started.add(bot.id());
         });
-        log.info("delivery workers started consumer={} bots={}", settings.consumer(),
-                workers.stream().map(OutboxWorker::botId).toList());
+        if (!started.isEmpty()) {
+            log.info("delivery workers started consumer={} bots={}", settings.consumer(), started);
+        }
     }
 
     /**
@@ -77,6 +93,7 @@ public final class OutboxDelivery implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
+        closed = true;
         workers.forEach(OutboxWorker::stop);
         try {
             Mono.when(workers.stream().map(OutboxWorker::stopped).toList()).block(settings.shutdownGrace());

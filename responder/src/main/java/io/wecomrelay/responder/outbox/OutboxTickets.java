@@ -6,7 +6,7 @@ import java.util.Optional;
 
 import io.wecomrelay.responder.materialize.DeliveryQueue;
 import io.wecomrelay.responder.materialize.DeliveryTicket;
-import io.wecomrelay.schemas.bot.BotRegistry;
+import io.wecomrelay.schemas.bot.BotSource;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.RelayEvent;
 
@@ -16,13 +16,13 @@ import io.wecomrelay.schemas.event.RelayEvent;
  */
 public final class OutboxTickets implements DeliveryQueue {
 
-    private final BotRegistry bots;
+    private final BotSource bots;
     private final OutboxKeys keys;
     private final Duration stateTtl;
     private final RateLimitNotices notices;
     private final EventSerde<RelayEvent> serde = EventSerde.any();
 
-    public OutboxTickets(BotRegistry bots, OutboxKeys keys, Duration stateTtl, RateLimitNotices notices) {
+    public OutboxTickets(BotSource bots, OutboxKeys keys, Duration stateTtl, RateLimitNotices notices) {
         this.bots = bots;
         this.keys = keys;
         this.stateTtl = stateTtl;

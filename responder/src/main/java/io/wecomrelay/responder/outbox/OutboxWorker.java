@@ -23,7 +23,7 @@ final class OutboxWorker {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxWorker.class);
 
-    private final BotConfig bot;
+    private volatile BotConfig bot;
     private final RedisOutbox outbox;
     private final OutboxJobRunner jobs;
     private final BotLease lease;
@@ -43,6 +43,11 @@ final class OutboxWorker {
 
     String botId() {
         return bot.id();
+    }
+
+    /** The bot's configuration from now on (same id), e.g. a new webhook key after a reload of the bots file. */
+    void use(BotConfig changed) {
+        this.bot = changed;
     }
 
     synchronized void start() {

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** An immutable snapshot of all configured bots, by bot id. Reloading builds a new registry. */
-public final class BotRegistry {
+public final class BotRegistry implements BotSource {
 
     private final Map<String, BotConfig> byId;
 
@@ -21,10 +21,18 @@ public final class BotRegistry {
         this.byId = java.util.Collections.unmodifiableMap(map);
     }
 
+    /** This registry: a snapshot never changes. */
+    @Override
+    public BotRegistry current() {
+        return this;
+    }
+
+    @Override
     public Optional<BotConfig> find(String botId) {
         return Optional.ofNullable(byId.get(botId));
     }
 
+    @Override
     public Collection<BotConfig> all() {
         return byId.values();
     }

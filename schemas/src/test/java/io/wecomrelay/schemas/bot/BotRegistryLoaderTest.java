@@ -167,6 +167,15 @@ class BotRegistryLoaderTest {
     }
 
     @Test
+    void aYamlErrorSaysWhereButNotTheLineItIsOn() {
+        // an unclosed flow mapping: the parser stops after the secret, on its line
+        assertThatThrownBy(() -> loader.parse("bots:\n  - { id: aib1, token: s3cret-token-value\n"))
+                .isInstanceOf(BotRegistryException.class)
+                .hasMessageContaining("at line 2, column")
+                .hasMessageNotContaining("s3cret");
+    }
+
+    @Test
     void environmentReferencesMayHaveDefaults() {
         BotConfig bot = loader.parse(minimal("aib1").replace("http://127.0.0.1:5001/v1", "\"${DIFY_URL:http://localhost:9/v1}\""))
                 .find("aib1").orElseThrow();

@@ -1,0 +1,73 @@
+package io.wecomrelay.ingress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.wecomrelay.sim.wecom.CallbackResponse;
+import io.wecomrelay.sim.wecom.WecomClient;
+import io.wecomrelay.sim.wecom.WecomMessages;
+import io.wecomrelay.support.bots.BotsFile;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The running ingress serves a bot added to the bots file after its start, and a changed token, without a restart. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class BotsReloadTest {
+
+    static final String BOT = "ingress-reload-bot";
+    static final String ADDED = "ingress-added-bot";
+    static final Path BOTS = IngressTestSupport.botsFile(IngressTestSupport.bot(BOT, "passive_stream"));
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        IngressTestSupport.register(registry, BOTS);
+        registry.add("relay.ingress.bots-reload-interval", () -> "100ms");
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @Test
+    void aBotAddedAfterTheStartIsServedAndAChangedTokenApplies() throws Exception {
+        assertThat(send(ADDED, IngressTestSupport.TOKEN).status()).as("not configured yet").isEqualTo(404);
+
+        Files.writeString(BOTS, "bots:\n" + IngressTestSupport.bot(BOT, "passive_stream").replace(
+                IngressTestSupport.TOKEN, "NewToken1") + IngressTestSupport.bot(ADDED, "passive_stream"));
+
+        awaitReloads(1);
+        CallbackResponse added = send(ADDED, IngressTestSupport.TOKEN);
+        assertThat(added.status()).isEqualTo(200);
+        assertThat(added.streamContent()).isEqualTo("正在思考…");
+        assertThat(send(BOT, IngressTestSupport.TOKEN).status()).as("the old token").isEqualTo(401);
+        assertThat(send(BOT, "NewToken1").status()).isEqualTo(200);
+    }
+
+    private CallbackResponse send(String bot, String token) throws Exception {
+        var client = WecomClient.create(URI.create("http://127.0.0.1:" + port + "/wecom/callback/" + bot), token,
+                IngressTestSupport.AES_KEY);
+        return client.send(WecomMessages.text(bot, UUID.randomUUID().toString(), "zhangsan", null, "你好")).get();
+    }
+
+    private void awaitReloads(double count) throws InterruptedException {
+        Supplier<Double> reloads = () -> meters.get(BotsFile.RELOADS).tag("outcome", "ok").counter().count();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (reloads.get() < count && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(reloads.get()).as("bots file reloads").isGreaterThanOrEqualTo(count);
+    }
+}

@@ -1,0 +1,115 @@
+package io.wecomrelay.llm;
+
+import static io.wecomrelay.llm.WorkerTestSupport.AES_KEY;
+import static io.wecomrelay.llm.WorkerTestSupport.DIFY;
+import static io.wecomrelay.llm.WorkerTestSupport.send;
+import static io.wecomrelay.llm.WorkerTestSupport.text;
+import static io.wecomrelay.llm.WorkerTestSupport.user;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.wecomrelay.llm.reply.ErrorCodes;
+import io.wecomrelay.schemas.event.MessageAccepted;
+import io.wecomrelay.sim.dify.DifySimulator;
+import io.wecomrelay.sim.dify.DifySimulatorConfig;
+import io.wecomrelay.support.bots.BotsFile;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The running worker answers for a bot added to the bots file, and with a bot's new Dify app, without a restart. */
+@SpringBootTest(classes = LlmWorkerApplication.class)
+class WorkerBotsReloadTest {
+
+    private static final String PREFIX = "reload";
+    private static final String ACCEPTED = PREFIX + ".accepted";
+    private static final WorkerTestSupport.ChunkCollector CHUNKS = WorkerTestSupport.chunks(PREFIX + ".chunks");
+    private static final String ADDED = "bot-added";
+    private static final String MOVED = "bot-moved";
+    private static final String REKEYED = "bot-rekeyed";
+    private static final Path BOTS = botsFile(bot(MOVED, "http://127.0.0.1:1/v1", DifySimulatorConfig.DEFAULT_API_KEY)
+            + bot(REKEYED, DIFY.baseUrl(), "app-revoked"));
+
+    @Autowired
+    MeterRegistry meters;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        WorkerTestSupport.properties(PREFIX).forEach((key, value) -> {
+            if (!key.equals("relay.worker.bots-file")) {
+                registry.add(key, () -> value);
+            }
+        });
+        registry.add("relay.worker.bots-file", BOTS::toString);
+        registry.add("relay.worker.bots-reload-interval", () -> "100ms");
+    }
+
+    @Test
+    void anAddedBotAndABotsNewDifyAppAnswerAfterTheFileChanged() throws Exception {
+        // Given the bots as they are at start
+        assertThat(reply(ADDED).errorCode()).isEqualTo(ErrorCodes.BOT_UNKNOWN);
+        assertThat(reply(MOVED).errorCode()).isEqualTo(ErrorCodes.NETWORK_ERROR);
+        assertThat(reply(REKEYED).errorCode()).as("Dify refuses the revoked key").isNotNull();
+
+        // When the file gains a bot, and the other two get the simulator's address and key
+        Files.writeString(BOTS, "bots:\n" + bot(ADDED, DIFY.baseUrl(), DifySimulatorConfig.DEFAULT_API_KEY)
+                + bot(MOVED, DIFY.baseUrl(), DifySimulatorConfig.DEFAULT_API_KEY)
+                + bot(REKEYED, DIFY.baseUrl(), DifySimulatorConfig.DEFAULT_API_KEY));
+        awaitReloads();
+
+        // Then all three are answered by Dify
+        for (String bot : new String[] {ADDED, MOVED, REKEYED}) {
+            var message = text(bot, user(), "hello " + bot, Instant.now());
+            send(ACCEPTED, message);
+            var reply = CHUNKS.awaitReply(message);
+            assertThat(reply.errorCode()).as(bot).isNull();
+            assertThat(reply.text()).as(bot).isEqualTo(DifySimulator.expectedAnswer("hello " + bot));
+        }
+    }
+
+    private static WorkerTestSupport.Reply reply(String bot) {
+        MessageAccepted message = text(bot, user(), "anyone there?", Instant.now());
+        send(ACCEPTED, message);
+        return CHUNKS.awaitReply(message.streamId(), Duration.ofSeconds(30));
+    }
+
+    private void awaitReloads() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (reloads() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(reloads()).as("bots file reloads").isGreaterThanOrEqualTo(1.0);
+    }
+
+    private double reloads() {
+        return meters.get(BotsFile.RELOADS).tag("outcome", "ok").counter().count();
+    }
+
+    private static String bot(String id, String difyUrl, String apiKey) {
+        return """
+                  - id: %s
+                    token: QDG6eK
+                    aes-key: %s
+                    dify: { base-url: "%s", api-key: %s }
+                """.formatted(id, AES_KEY, difyUrl, apiKey);
+    }
+
+    private static Path botsFile(String entries) {
+        try {
+            Path file = Files.createTempFile("bots", ".yaml");
+            file.toFile().deleteOnExit();
+            return Files.writeString(file, "bots:\n" + entries);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
