@@ -124,7 +124,8 @@ public final class RedisStreamStateStore implements StreamStateStore {
         if (ticket == null) {
             return new ScriptCall(List.of(StreamStateKeys.key(chunk.streamId())), args);
         }
-        args.addAll(List.of(chunk.streamId(), ticket.sourceTopic(), ticket.sourceJson(), millis(ticket.stateTtl())));
+        args.addAll(List.of(chunk.streamId(), ticket.sourceTopic(), ticket.sourceJson(), millis(ticket.stateTtl()),
+                Long.toString(chunk.messageReceivedAt().toEpochMilli())));
         return new ScriptCall(List.of(StreamStateKeys.key(chunk.streamId()), ticket.outboxKey(), ticket.stateKey()), args);
     }
 
