@@ -90,7 +90,9 @@ class WorkerReplayTest {
                     assertThat(CHUNKS.awaitReply(message).chunks())
                             .allSatisfy(chunk -> assertThat(chunk.receivedAt()).isEqualTo(message.receivedAt()));
                 }
-                assertThat(CHUNKS.awaitReply(pastWindow).last().receivedAt()).isEqualTo(pastWindow.receivedAt());
+                var pastWindowReply = CHUNKS.awaitReply(pastWindow);
+                assertThat(pastWindowReply.last().receivedAt()).isEqualTo(pastWindow.receivedAt());
+                assertThat(pastWindowReply.errorCode()).isEqualTo(io.wecomrelay.llm.reply.ErrorCodes.DEADLINE_EXCEEDED);
                 // and every record is handled and committed
                 await().atMost(Duration.ofSeconds(30)).until(() -> committed(group) == end);
 
