@@ -222,11 +222,11 @@ class LlmWorkerConfiguration {
     @Bean
     AcceptedMessageHandler acceptedMessageHandler(LlmWorkerProperties properties, ReplyAttempts replies,
                                                   BotsFile bots, MessageStore messages, DifyClient dify,
-                                                  WorkerMetrics metrics) {
+                                                  WorkerMetrics metrics, Clock clock) {
         var input = properties.input();
         var inputs = new Inputs(input.mentionNames(), properties.conversations().resetCommands(), input.mediaOnlyQuery());
         var feedback = new FeedbackForwarder(bots, messages, dify, properties.feedback().timeout(), metrics);
-        return new AcceptedMessageHandler(inputs, replies, feedback);
+        return new AcceptedMessageHandler(inputs, replies, feedback, bots, properties.age().limits(), clock, metrics);
     }
 
     @Bean

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.wecomrelay.llm.handle.AgeLimits;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -12,6 +13,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -33,6 +35,7 @@ import org.springframework.validation.annotation.Validated;
  * @param feedback      WeCom like/dislike passed to Dify
  * @param ledger        per-stream attempt counters and finished markers in Redis
  * @param texts         user-facing sentences
+ * @param age           how old a message may be and still be answered
  */
 @Validated
 @ConfigurationProperties("relay.worker")
@@ -48,7 +51,8 @@ public record LlmWorkerProperties(
         @Valid @DefaultValue Media media,
         @Valid @DefaultValue Feedback feedback,
         @Valid @DefaultValue Ledger ledger,
-        @Valid @DefaultValue Texts texts) {
+        @Valid @DefaultValue Texts texts,
+        @Valid @DefaultValue Age age) {
 
     /**
      * @param groupId         the Kafka consumer group of all workers
@@ -196,6 +200,24 @@ public record LlmWorkerProperties(
      * @param redisTimeout longest wait for one Redis call
      */
     public record Ledger(@NotNull @DefaultValue("1d") Duration ttl, @NotNull @DefaultValue("2s") Duration redisTimeout) {
+    }
+
+    /**
+     * Past these ages (from {@code receivedAt}) nobody can receive a message's reply, so it is skipped
+     * without a Dify call (a replay, a reset consumer group, a long backlog).
+     *
+     * @param streamWindow       streaming bots: keep it equal to ingress's {@code relay.ingress.stream-window}
+     * @param maxReplyAge        response_url bots: keep it equal to the responder's {@code delivery.max-reply-age}
+     * @param maxWebhookReplyAge webhook bots; unset means {@code maxReplyAge} (the responder's default likewise)
+     */
+    public record Age(
+            @NotNull @DefaultValue("350s") Duration streamWindow,
+            @NotNull @DefaultValue("1h") Duration maxReplyAge,
+            @Nullable Duration maxWebhookReplyAge) {
+
+        public AgeLimits limits() {
+            return new AgeLimits(streamWindow, maxReplyAge, maxWebhookReplyAge != null ? maxWebhookReplyAge : maxReplyAge);
+        }
     }
 
     /**

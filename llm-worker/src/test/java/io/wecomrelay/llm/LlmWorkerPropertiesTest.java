@@ -3,6 +3,7 @@ package io.wecomrelay.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -31,6 +32,17 @@ class LlmWorkerPropertiesTest {
                 .hasMessageContaining("memory-budget");
         assertThat(new LlmWorkerConfiguration().mediaBudget(bind(Map.of()), new SimpleMeterRegistry()).capacity())
                 .isEqualTo(64L * 1024 * 1024);
+    }
+
+    @Test
+    void messagesAreAnsweredWithinWecomsStreamWindowOrTheMaximumReplyAge() {
+        var limits = bind(Map.of()).age().limits();
+
+        assertThat(limits.streamWindow()).as("ingress's stream-window").isEqualTo(Duration.ofSeconds(350));
+        assertThat(limits.maxReplyAge()).as("the responder's max-reply-age").isEqualTo(Duration.ofHours(1));
+        assertThat(limits.maxWebhookReplyAge()).as("unset: max-reply-age").isEqualTo(Duration.ofHours(1));
+        assertThat(bind(Map.of("relay.worker.age.max-webhook-reply-age", "6h")).age().limits().maxWebhookReplyAge())
+                .isEqualTo(Duration.ofHours(6));
     }
 
     private static LlmWorkerProperties bind(Map<String, String> settings) {

@@ -26,6 +26,7 @@ import io.wecomrelay.responder.outbox.OutboxSettings;
 import io.wecomrelay.responder.outbox.OutboxTickets;
 import io.wecomrelay.responder.outbox.RateLimitNotices;
 import io.wecomrelay.responder.outbox.RedisOutbox;
+import io.wecomrelay.responder.outbox.TooOldReplies;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.RelayEvent;
@@ -189,10 +190,11 @@ class ResponderConfiguration {
 
     @Bean
     OutboxTickets outboxTickets(BotsFile bots, OutboxKeys keys, ReactiveStringRedisTemplate redis, MeterRegistry meters,
-                                ResponderProperties props) {
+                                DeliveryRecorder recorder, Clock clock, ResponderProperties props) {
         var outbox = props.delivery().outbox();
         return new OutboxTickets(bots, keys, outbox.stateTtl(),
-                new RateLimitNotices(redis, keys, outbox.rateLimitNoticeWindow(), meters));
+                new RateLimitNotices(redis, keys, outbox.rateLimitNoticeWindow(), meters),
+                new TooOldReplies(props.delivery().maxReplyAges(), recorder, clock, meters));
     }
 
     @Bean
@@ -219,9 +221,9 @@ class ResponderConfiguration {
     @Bean
     OutboxJobRunner outboxJobRunner(RedisOutbox outbox, DeliveryStates states, ReplyDeliverer deliverer,
                                     MeterRegistry meters, OutboxSettings settings, Clock clock, ResponderProperties props) {
-        var limits = props.delivery().outbox();
+        var delivery = props.delivery();
         return new OutboxJobRunner(outbox, states, deliverer, meters, settings,
-                new OutboxLimits(limits.maxJobAge(), limits.maxDepthPerBot()), clock);
+                new OutboxLimits(delivery.maxReplyAges(), delivery.outbox().maxDepthPerBot()), clock);
     }
 
     // Started here and after every reload of the bots file (a new active bot gets its worker), stopped by

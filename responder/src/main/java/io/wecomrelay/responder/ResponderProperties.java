@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.wecomrelay.responder.delivery.RetryPolicy;
+import io.wecomrelay.responder.outbox.MaxReplyAge;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -50,16 +51,28 @@ public record ResponderProperties(@NotNull Path botsFile,
      * @param requestTimeout      per HTTP request to WeCom
      * @param responseUrlLifetime a response_url older than this (from the message's arrival) is not tried
      *                            again; the reply is recorded FAILED and dead-lettered
+     * @param maxReplyAge         a reply of a response_url bot whose message is older than this is not delivered:
+     *                            not queued when its stream finishes (recorded SKIPPED), given up when its job comes
+     *                            up (FAILED); unset means {@code responseUrlLifetime}
+     * @param maxWebhookReplyAge  the same for webhook bots; unset means the max reply age
      * @param shutdownGrace       how long stopping waits for the deliveries in progress
      */
     public record Delivery(@DefaultValue("https://qyapi.weixin.qq.com") @NotNull URI wecomApiBaseUrl,
                            @DefaultValue("qyapi.weixin.qq.com") @NotEmpty List<String> allowedHosts,
                            @DefaultValue("10s") @NotNull Duration requestTimeout,
                            @DefaultValue("1h") @NotNull Duration responseUrlLifetime,
+                           @Nullable Duration maxReplyAge,
+                           @Nullable Duration maxWebhookReplyAge,
                            @Valid @DefaultValue RetryPolicy retry,
                            @Valid @DefaultValue RateLimit rateLimit,
                            @Valid @DefaultValue Outbox outbox,
                            @DefaultValue("10s") @NotNull Duration shutdownGrace) {
+
+        /** The reply ages in force, defaults resolved. */
+        public MaxReplyAge maxReplyAges() {
+            Duration responseUrl = maxReplyAge != null ? maxReplyAge : responseUrlLifetime;
+            return new MaxReplyAge(responseUrl, maxWebhookReplyAge != null ? maxWebhookReplyAge : responseUrl);
+        }
     }
 
     /**
@@ -75,7 +88,6 @@ public record ResponderProperties(@NotNull Path botsFile,
      *                     instance stops (claimed by the next holder after {@code claimMinIdle})
      * @param errorBackoff pause after a step failed (Redis or the broker unreachable)
      * @param stateTtl     lifetime of a stream's delivery state; a reply is queued at most once within it
-     * @param maxJobAge    a job whose message arrived longer ago is given up unsent (recorded, dead-lettered)
      * @param maxDepthPerBot while a bot's outbox holds more jobs, its oldest are given up unsent
      * @param rateLimitNoticeWindow at most one rate-limit notice per bot is queued within this window
      */
@@ -87,7 +99,6 @@ public record ResponderProperties(@NotNull Path botsFile,
                          @DefaultValue("1") @Min(1) int batch,
                          @DefaultValue("5s") @NotNull Duration errorBackoff,
                          @DefaultValue("24h") @NotNull Duration stateTtl,
-                         @DefaultValue("1h") @NotNull Duration maxJobAge,
                          @DefaultValue("200") @Min(1) int maxDepthPerBot,
                          @DefaultValue("1m") @NotNull Duration rateLimitNoticeWindow) {
     }

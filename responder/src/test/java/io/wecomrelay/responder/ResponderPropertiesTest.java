@@ -39,10 +39,26 @@ class ResponderPropertiesTest {
             assertThat(outbox.pollInterval()).isEqualTo(Duration.ofMillis(500));
             assertThat(outbox.batch()).isEqualTo(1);
             assertThat(outbox.stateTtl()).isEqualTo(Duration.ofHours(24));
-            assertThat(outbox.maxJobAge()).isEqualTo(Duration.ofHours(1)).isEqualTo(props.delivery().responseUrlLifetime());
+            assertThat(props.delivery().maxReplyAges().responseUrl()).as("unset: the response_url's lifetime")
+                    .isEqualTo(Duration.ofHours(1)).isEqualTo(props.delivery().responseUrlLifetime());
+            assertThat(props.delivery().maxReplyAges().webhook()).as("unset: max-reply-age").isEqualTo(Duration.ofHours(1));
             assertThat(outbox.maxDepthPerBot()).isEqualTo(200);
             assertThat(outbox.rateLimitNoticeWindow()).isEqualTo(Duration.ofMinutes(1));
         });
+    }
+
+    @Test
+    void theWebhookReplyAgeFollowsTheMaxReplyAgeUnlessSet() {
+        runner.withPropertyValues("relay.responder.bots-file=/etc/wecom-relay/bots.yaml",
+                "relay.responder.delivery.max-reply-age=20m").run(context -> {
+            var ages = context.getBean(ResponderProperties.class).delivery().maxReplyAges();
+            assertThat(ages.responseUrl()).isEqualTo(Duration.ofMinutes(20));
+            assertThat(ages.webhook()).isEqualTo(Duration.ofMinutes(20));
+        });
+        runner.withPropertyValues("relay.responder.bots-file=/etc/wecom-relay/bots.yaml",
+                "relay.responder.delivery.max-webhook-reply-age=6h").run(context ->
+                assertThat(context.getBean(ResponderProperties.class).delivery().maxReplyAges().webhook())
+                        .isEqualTo(Duration.ofHours(6)));
     }
 
     @Test

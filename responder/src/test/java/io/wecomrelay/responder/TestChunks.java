@@ -12,15 +12,33 @@ import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.schemas.event.ReplyRoute;
 import org.jspecify.annotations.Nullable;
 
-/** Reply chunks for one stream id, with a chosen route. */
-public record TestChunks(String botId, String streamId, ReplyRoute route) {
+/**
+ * Reply chunks for one stream id, with a chosen route, of a message received at {@code receivedAt} (null: chunks
+ * written before chunks carried it, dated by their event time, which is then {@code writtenAt}).
+ */
+public record TestChunks(String botId, String streamId, ReplyRoute route, @Nullable Instant receivedAt,
+                         @Nullable Instant writtenAt) {
+
+    public TestChunks(String botId, String streamId, ReplyRoute route) {
+        this(botId, streamId, route, Instant.now(), null);
+    }
 
     public static TestChunks stream(String botId) {
         return new TestChunks(botId, "s-" + UUID.randomUUID(), new ReplyRoute(ChatType.SINGLE, null, "zhangsan", null));
     }
 
     public TestChunks withResponseUrl(String url) {
-        return new TestChunks(botId, streamId, new ReplyRoute(ChatType.SINGLE, null, "zhangsan", url));
+        return new TestChunks(botId, streamId, new ReplyRoute(ChatType.SINGLE, null, "zhangsan", url), receivedAt, writtenAt);
+    }
+
+    /** Chunks of a message received at {@code at}, written a little later. */
+    public TestChunks receivedAt(Instant at) {
+        return new TestChunks(botId, streamId, route, at, at.plusSeconds(5));
+    }
+
+    /** Chunks written at {@code at} by a worker from before chunks carried the receive time. */
+    public TestChunks withoutReceiveTime(Instant at) {
+        return new TestChunks(botId, streamId, route, null, at);
     }
 
     public ReplyChunk append(int attempt, long seq, String text) {
@@ -37,15 +55,15 @@ public record TestChunks(String botId, String streamId, ReplyRoute route) {
 
     public ReplyChunk failed(int attempt, long seq, String text, List<String> images) {
         return new ReplyChunk(meta(), botId, streamId, botId + ":zhangsan", "msg-" + streamId, attempt, seq,
-                ChunkKind.APPEND, text, true, new ChunkError("completion_request_error", text), null, images, route);
+                ChunkKind.APPEND, text, true, new ChunkError("completion_request_error", text), null, images, route, receivedAt);
     }
 
     private ReplyChunk chunk(int attempt, long seq, ChunkKind kind, String text, boolean last, @Nullable ChunkError error) {
         return new ReplyChunk(meta(), botId, streamId, botId + ":zhangsan", "msg-" + streamId, attempt, seq, kind, text,
-                last, error, null, List.of(), route);
+                last, error, null, List.of(), route, receivedAt);
     }
 
     private EventMeta meta() {
-        return new EventMeta(UUID.randomUUID(), "trace-" + streamId, Instant.now());
+        return new EventMeta(UUID.randomUUID(), "trace-" + streamId, writtenAt != null ? writtenAt : Instant.now());
     }
 }

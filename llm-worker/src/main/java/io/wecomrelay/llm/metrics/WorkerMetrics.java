@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Timer;
 import io.wecomrelay.llm.consume.AcceptedConsumer;
 import io.wecomrelay.llm.feedback.FeedbackForwarder;
 import io.wecomrelay.llm.feedback.FeedbackMetrics;
+import io.wecomrelay.llm.handle.AcceptedMessageHandler;
 import io.wecomrelay.llm.handle.ReplyRunner;
 import io.wecomrelay.llm.input.Attachment;
 import io.wecomrelay.llm.media.MediaMetrics;
@@ -38,11 +39,13 @@ import org.jspecify.annotations.Nullable;
  *     too_large|budget|deadline|upload}): why attachments were not passed on (users see one sentence for
  *     most of them), and {@code relay.worker.media.ignored} (counter): attachments beyond the per-message limit;</li>
  * <li>{@code relay.worker.feedback} (counter, {@code outcome=sent|unknown_message|foreign|unknown_bot|failed}):
- *     WeCom feedback events forwarded to Dify or not.</li>
+ *     WeCom feedback events forwarded to Dify or not;</li>
+ * <li>{@code relay.worker.skipped} (counter, {@code reason=too_old}): messages handled without a reply or a
+ *     Dify call because nobody could receive the reply any more.</li>
  * </ul>
  */
 public final class WorkerMetrics implements ReplyMetrics, ReplyRunner.InFlight, MediaMetrics, FeedbackMetrics,
-        AcceptedConsumer.Metrics {
+        AcceptedConsumer.Metrics, AcceptedMessageHandler.Skips {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
@@ -113,6 +116,12 @@ public final class WorkerMetrics implements ReplyMetrics, ReplyRunner.InFlight, 
     public void feedback(String botId, FeedbackForwarder.Outcome outcome) {
         Counter.builder("relay.worker.feedback").description("WeCom feedback events forwarded to Dify")
                 .tag("bot", botId).tag("outcome", outcome.tag()).register(registry).increment();
+    }
+
+    @Override
+    public void skipped(String botId, String reason) {
+        Counter.builder("relay.worker.skipped").description("Messages not answered because nobody could receive the reply")
+                .tag("bot", botId).tag("reason", reason).register(registry).increment();
     }
 
     @Override

@@ -82,6 +82,6 @@ final class ChunkSplitter {
                                    boolean last, boolean extras) {
         return new ReplyChunk(meta, chunk.botId(), chunk.streamId(), chunk.conversationKey(), chunk.msgId(),
                 chunk.attempt(), seq, kind, text, last, extras ? chunk.error() : null, extras ? chunk.usage() : null,
-                extras ? chunk.images() : List.of(), chunk.route());
+                extras ? chunk.images() : List.of(), chunk.route(), chunk.receivedAt());
     }
 }

@@ -67,6 +67,6 @@ public final class ChunkFactory {
                              io.wecomrelay.schemas.event.@Nullable Usage usage, List<String> images) {
         return new ReplyChunk(new EventMeta(ids.get(), traceId, clock.instant()), message.botId(), message.streamId(),
                 message.conversationKey(), message.message().msgId(), attempt, seq, kind, text, last, error, usage,
-                images, route);
+                images, route, message.receivedAt());
     }
 }

@@ -97,7 +97,7 @@ class ChunkPublisherBrokerTest {
             var base = Events.chunk("bot-1", msgId, 1, seq, afterText ? "\n\n" + NOTE : NOTE, true);
             return new ReplyChunk(base.meta(), base.botId(), base.streamId(), base.conversationKey(), base.msgId(), 1,
                     seq, ChunkKind.APPEND, base.text(), true, new ChunkError("chunk_refused", NOTE), null, List.of(),
-                    base.route());
+                    base.route(), null);
         };
     }
 

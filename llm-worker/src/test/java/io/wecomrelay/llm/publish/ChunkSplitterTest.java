@@ -92,7 +92,7 @@ class ChunkSplitterTest {
             images.add("https://files.example.com/generated/" + i + "/image-with-a-long-name.png");
         }
         var huge = new ReplyChunk(chunk.meta(), chunk.botId(), chunk.streamId(), chunk.conversationKey(), chunk.msgId(),
-                1, 0, ChunkKind.APPEND, "text", true, null, null, images, chunk.route());
+                1, 0, ChunkKind.APPEND, "text", true, null, null, images, chunk.route(), null);
 
         assertThat(splitter.split(huge)).containsExactly(huge);
     }
@@ -107,14 +107,14 @@ class ChunkSplitterTest {
     private static ReplyChunk chunk(long seq, ChunkKind kind, String text, boolean last) {
         var base = Events.chunk("bot-1", "msg-1", 1, seq, text, last);
         return new ReplyChunk(base.meta(), base.botId(), base.streamId(), base.conversationKey(), base.msgId(), 1, seq,
-                kind, text, last, null, base.usage(), List.of(), base.route());
+                kind, text, last, null, base.usage(), List.of(), base.route(), null);
     }
 
     private static ReplyChunk last(ReplyChunk chunk) {
         return new ReplyChunk(new EventMeta(chunk.meta().eventId(), chunk.meta().traceId(), chunk.meta().occurredAt()),
                 chunk.botId(), chunk.streamId(), chunk.conversationKey(), chunk.msgId(), 1, chunk.seq(), chunk.kind(),
                 chunk.text(), true, new ChunkError("completion_request_error", "sorry"), new Usage(1, 2, 3),
-                List.of("https://example.com/cat.png"), chunk.route());
+                List.of("https://example.com/cat.png"), chunk.route(), null);
     }
 
     private static List<Long> sequence(int size) {

@@ -2,6 +2,7 @@ package io.wecomrelay.responder.delivery;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -13,6 +14,7 @@ import io.wecomrelay.schemas.event.DeliveryOutcome;
 import io.wecomrelay.schemas.event.DeliveryRecorded;
 import io.wecomrelay.schemas.event.EventHeaders;
 import io.wecomrelay.schemas.event.EventMeta;
+import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.topic.Topics;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jspecify.annotations.Nullable;
@@ -53,15 +55,30 @@ public final class DeliveryRecorder {
         return publish(reply, attempt, DeliveryOutcome.FAILED, result, reason);
     }
 
+    /**
+     * Records that the reply finished by {@code source} (a last chunk or a rejection) is not sent at all, and why,
+     * dated by the source's receive time; errors like {@link #record}.
+     */
+    public Mono<Void> recordSkipped(RelayEvent source, DeliveryChannel channel, DeliveryFailure reason, String detail) {
+        var subject = new Subject(source.botId(), source.streamId(), source.meta().traceId(), source.messageReceivedAt());
+        return publish(subject, new PartAttempt(channel, 1, 1, 1), DeliveryOutcome.SKIPPED, null, detail, reason);
+    }
+
     private Mono<Void> publish(FinishedReply reply, PartAttempt attempt, DeliveryOutcome outcome, SendResult result,
                                @Nullable DeliveryFailure reason) {
+        var subject = new Subject(reply.botId(), reply.streamId(), reply.traceId(), reply.created());
+        return publish(subject, attempt, outcome, result.errcode(), result.detail(), reason);
+    }
+
+    private Mono<Void> publish(Subject reply, PartAttempt attempt, DeliveryOutcome outcome, @Nullable Integer errcode,
+                               String detail, @Nullable DeliveryFailure reason) {
         var event = new DeliveryRecorded(new EventMeta(ids.get(), reply.traceId(), clock.instant()), reply.botId(),
                 reply.streamId(), attempt.channel(), attempt.part(), attempt.parts(), attempt.attempt(), outcome,
-                result.errcode(), result.detail(), reason);
+                errcode, detail, reason, reply.receivedAt());
         meters.counter("responder.deliveries", "channel", name(attempt.channel()), "outcome", name(outcome)).increment();
         log.info("delivery streamId={} botId={} channel={} part={}/{} attempt={} outcome={} errcode={} reason={}",
                 reply.streamId(), reply.botId(), attempt.channel(), attempt.part(), attempt.parts(), attempt.attempt(),
-                outcome, result.errcode(), reason);
+                outcome, errcode, reason);
         var record = new ProducerRecord<String, Object>(Topics.DELIVERIES.name(), reply.streamId(), event);
         record.headers().add(EventHeaders.TRACE_ID, reply.traceId().getBytes(StandardCharsets.UTF_8));
         record.headers().add(EventHeaders.EVENT_TYPE, DeliveryRecorded.TYPE.getBytes(StandardCharsets.UTF_8));
@@ -83,6 +100,10 @@ public final class DeliveryRecorder {
 
     private static String name(Enum<?> value) {
         return value.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Whose delivery is recorded; {@code receivedAt} is the message's receive time the reply's age is measured from. */
+    private record Subject(String botId, String streamId, String traceId, @Nullable Instant receivedAt) {
     }
 
     /** Which part and which attempt of it. */

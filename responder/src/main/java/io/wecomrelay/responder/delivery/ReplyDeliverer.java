@@ -84,8 +84,12 @@ public final class ReplyDeliverer {
      * dead-lettered, like any reply that cannot be delivered. Errors like {@link #deliver}.
      */
     public Mono<DeliveryOutcome> giveUp(FinishedReply reply, BotConfig bot, DeliveryFailure failure, String detail) {
-        var channel = bot.replyMode() == ReplyMode.WEBHOOK ? DeliveryChannel.WEBHOOK : DeliveryChannel.RESPONSE_URL;
-        return refuse(reply, channel, failure, detail);
+        return refuse(reply, channelOf(bot), failure, detail);
+    }
+
+    /** The channel a bot that delivers actively uses. */
+    public static DeliveryChannel channelOf(BotConfig bot) {
+        return bot.replyMode() == ReplyMode.WEBHOOK ? DeliveryChannel.WEBHOOK : DeliveryChannel.RESPONSE_URL;
     }
 
     private Mono<DeliveryOutcome> toResponseUrl(FinishedReply reply, DeliveryRun run) {

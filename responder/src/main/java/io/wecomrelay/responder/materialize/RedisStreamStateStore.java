@@ -126,7 +126,8 @@ public final class RedisStreamStateStore implements StreamStateStore {
         if (ticket == null) {
             return new ScriptCall(List.of(StreamStateKeys.key(chunk.streamId())), owned(args, chunk.botId()));
         }
-        args.addAll(List.of(chunk.streamId(), ticket.sourceTopic(), ticket.sourceJson(), millis(ticket.stateTtl())));
+        args.addAll(List.of(chunk.streamId(), ticket.sourceTopic(), ticket.sourceJson(), millis(ticket.stateTtl()),
+                Long.toString(chunk.messageReceivedAt().toEpochMilli())));
         return new ScriptCall(List.of(StreamStateKeys.key(chunk.streamId()), ticket.outboxKey(), ticket.stateKey()),
                 owned(args, chunk.botId()));
     }

@@ -33,7 +33,7 @@ import reactor.core.publisher.Mono;
  *     delivery state ({@code responder:delivery:{streamId}}) before anything else; a re-run records such
  *     a part without sending it again. The remaining window: a crash between WeCom's answer and that
  *     write sends the part again.</li>
- * <li><b>Bounded.</b> A job older than {@code max-job-age}, or the oldest while the outbox is deeper than
+ * <li><b>Bounded.</b> A job whose message is older than {@code max-reply-age}, or the oldest while the outbox is deeper than
  *     {@code max-depth-per-bot} ({@link OutboxLimits}), and any job that can never be delivered (a refused
  *     response_url, a permanent WeCom error) is recorded FAILED with its reason, dead-lettered and
  *     acknowledged: no job holds back its bot's later ones for a reason of its own.</li>

@@ -64,7 +64,7 @@ public final class OutboxJobRunner {
                     }
                     // a job an earlier run started is finished: its first parts are already in the chat
                     Optional<DeliveryFailure> dropped = earlier.parts().isEmpty()
-                            ? limits.judge(reply.created(), backlog, clock.instant()) : Optional.empty();
+                            ? limits.judge(bot, reply.created(), backlog, clock.instant()) : Optional.empty();
                     return dropped.isPresent() ? drop(bot, reply, dropped.get(), backlog)
                             : deliverer.deliver(reply, bot, new Run(reply, earlier.parts(), lease));
                 })
@@ -75,7 +75,7 @@ public final class OutboxJobRunner {
         String reason = failure.name().toLowerCase(Locale.ROOT);
         log.warn("delivery job given up botId={} streamId={} reason={} backlog={}", bot.id(), reply.streamId(), reason,
                 backlog);
-        return deliverer.giveUp(reply, bot, failure, limits.detail(failure))
+        return deliverer.giveUp(reply, bot, failure, limits.detail(bot, failure))
                 .doOnNext(outcome -> meters.counter("responder.outbox.dropped", "bot", bot.id(), "reason", reason).increment());
     }
 

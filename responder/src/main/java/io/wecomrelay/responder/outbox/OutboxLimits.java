@@ -1,10 +1,10 @@
 package io.wecomrelay.responder.outbox;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
+import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.schemas.event.DeliveryFailure;
 import org.jspecify.annotations.Nullable;
 
@@ -13,16 +13,16 @@ import org.jspecify.annotations.Nullable;
  * A job that breaks one is given up: recorded {@code FAILED} with the reason, dead-lettered and
  * acknowledged, so the bot's next job comes next.
  *
- * @param maxJobAge      a job whose message arrived longer ago than this is not sent ({@link DeliveryFailure#JOB_EXPIRED})
+ * @param maxAge         a job whose message arrived longer ago than this is not sent ({@link DeliveryFailure#JOB_EXPIRED})
  * @param maxDepthPerBot while the outbox holds more jobs than this, its oldest job is not sent
  *                       ({@link DeliveryFailure#OUTBOX_FULL}): the newest replies are the ones worth sending
  */
-public record OutboxLimits(Duration maxJobAge, int maxDepthPerBot) {
+public record OutboxLimits(MaxReplyAge maxAge, int maxDepthPerBot) {
 
     public OutboxLimits {
-        Objects.requireNonNull(maxJobAge, "maxJobAge");
-        if (maxJobAge.isNegative() || maxJobAge.isZero() || maxDepthPerBot < 1) {
-            throw new IllegalArgumentException("max-job-age and max-depth-per-bot must be positive");
+        Objects.requireNonNull(maxAge, "maxAge");
+        if (maxDepthPerBot < 1) {
+            throw new IllegalArgumentException("max-depth-per-bot must be positive");
         }
     }
 
@@ -31,8 +31,8 @@ public record OutboxLimits(Duration maxJobAge, int maxDepthPerBot) {
      * @param backlog jobs in the bot's outbox, this one included
      * @return why the job is given up instead of sent; empty when it is sent
      */
-    Optional<DeliveryFailure> judge(@Nullable Instant created, long backlog, Instant now) {
-        if (created != null && created.plus(maxJobAge).isBefore(now)) {
+    Optional<DeliveryFailure> judge(BotConfig bot, @Nullable Instant created, long backlog, Instant now) {
+        if (created != null && maxAge.tooOld(bot, created, now)) {
             return Optional.of(DeliveryFailure.JOB_EXPIRED);
         }
         if (backlog > maxDepthPerBot) {
@@ -42,8 +42,8 @@ public record OutboxLimits(Duration maxJobAge, int maxDepthPerBot) {
     }
 
     /** The detail recorded with a given-up job. */
-    String detail(DeliveryFailure failure) {
-        return failure == DeliveryFailure.JOB_EXPIRED ? "job older than max-job-age " + maxJobAge
+    String detail(BotConfig bot, DeliveryFailure failure) {
+        return failure == DeliveryFailure.JOB_EXPIRED ? maxAge.detail(bot)
                 : "outbox deeper than max-depth-per-bot " + maxDepthPerBot;
     }
 }

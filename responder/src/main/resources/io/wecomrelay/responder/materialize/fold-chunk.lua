@@ -7,7 +7,8 @@
 -- For a bot that delivers actively (response_url, webhook) also:
 -- KEYS[2]  the bot's outbox stream   KEYS[3]  the stream's delivery state hash
 -- ARGV[12] stream id          ARGV[13] source topic      ARGV[14] source event JSON
--- ARGV[15] delivery state ttl, ms
+-- ARGV[15] delivery state ttl, ms   ARGV[16] the message's receive time, epoch ms (used when ingress left no
+--          'created', e.g. when a replayed chunk finds the stream hash long expired; never the fold's time)
 -- ARGV[#ARGV] (always the last argument) the bot id that owns the stream, set once (HSETNX) on every write
 -- Returns {status, gap, truncated, contentBytes, created, content, queued}; status is one of
 --   FINISHED  applied, and this chunk flipped finish to 1 (content is returned only then)
@@ -106,7 +107,7 @@ if finish == '1' then
 end
 redis.call('PEXPIRE', key, ARGV[9])
 if finish == '1' then
-  local queued = enqueue(content, created ~= '' and created or ARGV[8])
+  local queued = enqueue(content, created ~= '' and created or ARGV[16])
   return {'FINISHED', gap, truncated_flag, tostring(#content), created, content, queued}
 end
 return {'APPLIED', gap, truncated_flag, tostring(#content), created, '', '0'}

@@ -285,6 +285,25 @@ class RedisStreamStateStoreTest {
     }
 
     @Test
+    void aLastChunkThatFindsNoArrivalTimeIsQueuedWithItsMessagesReceiveTimeNotTheFoldsTime() {
+        // a replayed chunk whose stream hash (and ingress's 'created') expired long ago: the job must not look new
+        Instant received = NOW.minus(Duration.ofHours(5));
+        var stream = TestChunks.stream("bot-a").receivedAt(received);
+        var legacy = TestChunks.stream("bot-a").withoutReceiveTime(NOW.minus(Duration.ofHours(4)));
+        DeliveryTicket ticket = ticket(stream.streamId(), "wecom.chunks", "{}");
+        DeliveryTicket legacyTicket = ticket(legacy.streamId(), "wecom.chunks", "{}");
+
+        store.foldAndQueue(stream.last(1, 0, "old answer"), ticket);
+        store.foldAndQueue(legacy.last(1, 0, "older worker's answer"), legacyTicket);
+
+        assertThat(template.opsForStream().range(ticket.outboxKey(), Range.unbounded())).singleElement()
+                .satisfies(job -> assertThat(job.getValue()).containsEntry("created", Long.toString(received.toEpochMilli())));
+        assertThat(template.opsForStream().range(legacyTicket.outboxKey(), Range.unbounded())).singleElement()
+                .satisfies(job -> assertThat(job.getValue()).as("dated by the chunk's event time")
+                        .containsEntry("created", Long.toString(NOW.minus(Duration.ofHours(4)).toEpochMilli())));
+    }
+
+    @Test
     void aRejectionOfABotThatDeliversActivelyIsQueuedWithTheMessagesArrivalTime() {
         var rejection = Events.rejected("bot-a", "m-" + System.nanoTime(), NOW, RejectReason.UNAUTHORIZED);
         DeliveryTicket ticket = ticket(rejection.streamId(), "wecom.rejected", "{}");

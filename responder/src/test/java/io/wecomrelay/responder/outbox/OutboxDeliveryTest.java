@@ -153,7 +153,7 @@ class OutboxDeliveryTest {
     @Test
     void anExpiredResponseUrlIsRecordedAsFailedAndDeadLetteredWithoutATry() {
         // Given the rejection of a message that arrived 70 minutes ago with a response_url (lifetime: 1 h; the
-        // outbox's max-job-age is longer here)
+        // outbox's max reply age is longer here)
         String url = harness.wecom.newResponseUrl();
         MessageRejected rejected = OutboxHarness.withResponseUrl(Events.rejected("bot-url", "m-" + UUID.randomUUID(),
                 Instant.now().minus(Duration.ofMinutes(70)), RejectReason.UNAUTHORIZED), url);
@@ -161,7 +161,7 @@ class OutboxDeliveryTest {
 
         // When
         try (var instance = scope.instance("only", List.of(harness.wecom.baseUrl()),
-                new OutboxLimits(Duration.ofHours(2), 100))) {
+                OutboxHarness.limits(Duration.ofHours(2), 100))) {
             await().atMost(WAIT).until(() -> scope.drained("bot-url"));
         }
 

@@ -72,7 +72,9 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
     static final String KEY_B = "key-b-" + UUID.randomUUID();
     static final Duration WAIT = Duration.ofSeconds(30);
     static final String NOTE = "\n\n（已截断）";
-    static final OutboxLimits NO_LIMITS = new OutboxLimits(Duration.ofHours(1), 10_000);
+    static final OutboxLimits NO_LIMITS = limits(Duration.ofHours(1), 10_000);
+    /** The reply age of tickets unless a test sets one: old enough for the outbox's own limits to be tested. */
+    static final MaxReplyAge LENIENT = new MaxReplyAge(Duration.ofDays(30), Duration.ofDays(30));
 
     final int permits;
     final Duration window;
@@ -116,7 +118,12 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
 
     /** A fresh key prefix: what one test writes and reads. */
     Scope scope() {
-        return new Scope(new OutboxKeys("test-outbox-" + UUID.randomUUID() + ":", GROUP), Duration.ofMinutes(1));
+        return new Scope(new OutboxKeys("test-outbox-" + UUID.randomUUID() + ":", GROUP), Duration.ofMinutes(1), LENIENT);
+    }
+
+    /** Outbox limits with one maximum reply age for both channels. */
+    static OutboxLimits limits(Duration maxReplyAge, int maxDepthPerBot) {
+        return new OutboxLimits(new MaxReplyAge(maxReplyAge, maxReplyAge), maxDepthPerBot);
     }
 
     /** Every delivery record of the stream on {@code wecom.deliveries} so far. */
@@ -173,20 +180,28 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
 
         final OutboxKeys keys;
         final Duration noticeWindow;
+        final MaxReplyAge maxReplyAge;
         final SimpleMeterRegistry ticketMeters = new SimpleMeterRegistry();
 
-        private Scope(OutboxKeys keys, Duration noticeWindow) {
+        private Scope(OutboxKeys keys, Duration noticeWindow, MaxReplyAge maxReplyAge) {
             this.keys = keys;
             this.noticeWindow = noticeWindow;
+            this.maxReplyAge = maxReplyAge;
         }
 
         Scope withNoticeWindow(Duration window) {
-            return new Scope(keys, window);
+            return new Scope(keys, window, maxReplyAge);
+        }
+
+        Scope withMaxReplyAge(MaxReplyAge age) {
+            return new Scope(keys, noticeWindow, age);
         }
 
         OutboxTickets tickets() {
             return new OutboxTickets(bots, keys, Duration.ofHours(1),
-                    new RateLimitNotices(redis.reactive(), keys, noticeWindow, ticketMeters));
+                    new RateLimitNotices(redis.reactive(), keys, noticeWindow, ticketMeters),
+                    new TooOldReplies(maxReplyAge, new DeliveryRecorder(kafka, Clock.systemUTC(), UUID::randomUUID,
+                            ticketMeters), Clock.systemUTC(), ticketMeters));
         }
 
         void queue(ReplyChunk last) {

@@ -42,7 +42,7 @@ class OutboxLimitsTest {
 
     @Test
     void aJobOlderThanTheMaximumAgeIsGivenUpUnsentAndTheNextGoesOut() {
-        // Given a rejection of a message that arrived two hours ago (max-job-age 1 h), then a fresh reply
+        // Given a rejection of a message that arrived two hours ago (max reply age 1 h), then a fresh reply
         MessageRejected old = Events.rejected("bot-a", "m-" + UUID.randomUUID(), Instant.now().minus(Duration.ofHours(2)),
                 RejectReason.UNAUTHORIZED);
         scope.queue(old);
@@ -50,7 +50,7 @@ class OutboxLimitsTest {
         scope.queue(fresh.last(1, 0, "fresh " + fresh.streamId()));
 
         // When
-        try (var instance = scope.instance("only", List.of(harness.wecom.baseUrl()), new OutboxLimits(Duration.ofHours(1), 100))) {
+        try (var instance = scope.instance("only", List.of(harness.wecom.baseUrl()), OutboxHarness.limits(Duration.ofHours(1), 100))) {
             await().atMost(WAIT).until(() -> scope.drained("bot-a"));
 
             // Then
@@ -58,10 +58,87 @@ class OutboxLimitsTest {
         }
         assertThat(deliveries(old.streamId()))
                 .extracting(DeliveryRecorded::outcome, DeliveryRecorded::reason, DeliveryRecorded::detail)
-                .containsExactly(tuple(DeliveryOutcome.FAILED, DeliveryFailure.JOB_EXPIRED, "job older than max-job-age PT1H"));
+                .containsExactly(tuple(DeliveryOutcome.FAILED, DeliveryFailure.JOB_EXPIRED, "message older than max-webhook-reply-age PT1H"));
         assertThat(OutboxHarness.deadLetters(Topics.REJECTED, old.streamId())).singleElement().satisfies(record ->
                 assertThat(TopicReader.header(record, DeadLetters.FAILURE_HEADER)).isEqualTo("JOB_EXPIRED"));
         assertThat(harness.messagesOf(KEY_A, fresh.streamId())).hasSize(1);
+    }
+
+    @Test
+    void aReplayedLastChunkIsDatedByItsMessageNotByWhenItWasQueued() {
+        // Given the last chunk of a reply to a message two hours old, folded after its stream hash expired (no
+        // 'created' from ingress), and queued (tickets here allow any age; only the outbox's limit applies)
+        var replayed = TestChunks.stream("bot-a").receivedAt(Instant.now().minus(Duration.ofHours(2)));
+        scope.queue(replayed.last(1, 0, "replayed " + replayed.streamId()));
+
+        // When
+        try (var instance = scope.instance("only", List.of(harness.wecom.baseUrl()), OutboxHarness.limits(Duration.ofHours(1), 100))) {
+            await().atMost(WAIT).until(() -> scope.drained("bot-a"));
+
+            // Then
+            assertThat(instance.dropped("bot-a", "job_expired")).isEqualTo(1);
+        }
+        assertThat(harness.messagesOf(KEY_A, replayed.streamId())).isEmpty();
+        assertThat(deliveries(replayed.streamId())).extracting(DeliveryRecorded::outcome, DeliveryRecorded::reason,
+                        DeliveryRecorded::receivedAt)
+                .containsExactly(tuple(DeliveryOutcome.FAILED, DeliveryFailure.JOB_EXPIRED, replayed.receivedAt()
+                        .truncatedTo(java.time.temporal.ChronoUnit.MILLIS)));
+    }
+
+    @Test
+    void eachChannelHasItsOwnMaximumReplyAge() {
+        // Given replies to messages two hours old of a webhook bot (limit 3 h) and a response_url bot (limit 1 h)
+        var webhook = TestChunks.stream("bot-a").receivedAt(Instant.now().minus(Duration.ofHours(2)));
+        var url = TestChunks.stream("bot-url").receivedAt(Instant.now().minus(Duration.ofHours(2)))
+                .withResponseUrl(harness.wecom.newResponseUrl());
+        scope.queue(webhook.last(1, 0, "late but wanted " + webhook.streamId()));
+        scope.queue(url.last(1, 0, "too late"));
+
+        // When
+        var limits = new OutboxLimits(new MaxReplyAge(Duration.ofHours(1), Duration.ofHours(3)), 100);
+        try (var instance = scope.instance("only", List.of(harness.wecom.baseUrl()), limits)) {
+            await().atMost(WAIT).until(() -> scope.drained("bot-a") && scope.drained("bot-url"));
+
+            // Then
+            assertThat(instance.dropped("bot-url", "job_expired")).isEqualTo(1);
+            assertThat(instance.dropped("bot-a", "job_expired")).isZero();
+        }
+        assertThat(harness.messagesOf(KEY_A, webhook.streamId())).hasSize(1);
+        assertThat(harness.wecom.messagesTo(OutboxHarness.code(url.route().responseUrl()))).isEmpty();
+        assertThat(deliveries(url.streamId())).extracting(DeliveryRecorded::reason, DeliveryRecorded::detail)
+                .containsExactly(tuple(DeliveryFailure.JOB_EXPIRED, "message older than max-reply-age PT1H"));
+    }
+
+    @Test
+    void aStreamThatFinishesOnARecordTooOldToBeReceivedIsRecordedSkippedAndNeverQueued() {
+        // Given the rejection listener of a responder whose maximum reply age is one hour
+        OutboxHarness.Scope strict = scope.withMaxReplyAge(new MaxReplyAge(Duration.ofHours(1), Duration.ofHours(1)));
+        var rejections = new RejectionMaterializer(harness.store, harness.bots, strict.tickets(), new SimpleMeterRegistry(),
+                StreamStateKeys.MAX_CONTENT_BYTES, OutboxHarness.NOTE);
+        Instant twoHoursAgo = Instant.now().minus(Duration.ofHours(2));
+        MessageRejected old = Events.rejected("bot-a", "m-" + UUID.randomUUID(), twoHoursAgo, RejectReason.UNAUTHORIZED);
+        MessageRejected oldNotice = Events.rejected("bot-a", "m-" + UUID.randomUUID(), twoHoursAgo, RejectReason.RATE_LIMITED);
+        MessageRejected notice = Events.rejected("bot-a", "m-" + UUID.randomUUID(), Instant.now(), RejectReason.RATE_LIMITED);
+
+        // When a replay brings the two old rejections, then a current rate-limit notice comes
+        rejections.onMessage(record(old));
+        rejections.onMessage(record(oldNotice));
+        rejections.onMessage(record(notice));
+
+        // Then the old streams finish, but only the current notice is queued (the old one took no notice window)
+        assertThat(harness.template.<String, String>opsForHash().get(StreamStateKeys.key(old.streamId()), "finish"))
+                .isEqualTo("1");
+        assertThat(harness.template.opsForStream().size(scope.keys.outbox("bot-a"))).isEqualTo(1);
+        assertThat(strict.ticketMeters.counter("responder.deliveries.skipped", "bot", "bot-a", "reason", "too_old").count())
+                .isEqualTo(2);
+        for (MessageRejected skipped : List.of(old, oldNotice)) {
+            assertThat(deliveries(skipped.streamId()))
+                    .extracting(DeliveryRecorded::outcome, DeliveryRecorded::reason, DeliveryRecorded::receivedAt,
+                            DeliveryRecorded::channel)
+                    .containsExactly(tuple(DeliveryOutcome.SKIPPED, DeliveryFailure.TOO_OLD, twoHoursAgo,
+                            io.wecomrelay.schemas.event.DeliveryChannel.WEBHOOK));
+            assertThat(OutboxHarness.deadLetters(Topics.REJECTED, skipped.streamId())).as("nothing failed").isEmpty();
+        }
     }
 
     @Test
@@ -75,7 +152,7 @@ class OutboxLimitsTest {
         }
 
         // When
-        try (var instance = scope.instance("only", List.of(harness.wecom.baseUrl()), new OutboxLimits(Duration.ofHours(1), 3))) {
+        try (var instance = scope.instance("only", List.of(harness.wecom.baseUrl()), OutboxHarness.limits(Duration.ofHours(1), 3))) {
             await().atMost(WAIT).until(() -> scope.drained("bot-b"));
 
             // Then the two oldest are given up, counted for the bot, and the three newest arrive in order

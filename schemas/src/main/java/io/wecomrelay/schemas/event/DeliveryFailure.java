@@ -1,8 +1,8 @@
 package io.wecomrelay.schemas.event;
 
 /**
- * Why a reply was not delivered: the reason of a {@link DeliveryOutcome#FAILED} record. Every one of
- * them is final; the reply also went to the dead-letter topic.
+ * Why a reply was not delivered: the reason of a {@link DeliveryOutcome#FAILED} record (final; the reply
+ * also went to the dead-letter topic) or of a {@link DeliveryOutcome#SKIPPED} one ({@link #TOO_OLD} only).
  */
 public enum DeliveryFailure {
     /** The message had no {@code response_url}, or the webhook bot has no key. */
@@ -20,8 +20,13 @@ public enum DeliveryFailure {
     RETRIES_EXHAUSTED,
     /** The {@code response_url} was older than its lifetime. */
     URL_EXPIRED,
-    /** The job waited in the bot's outbox longer than the maximum job age. */
+    /** The job's message was older than the maximum reply age when the job came up in the bot's outbox. */
     JOB_EXPIRED,
     /** The bot's outbox was deeper than its maximum; its oldest jobs were dropped. */
-    OUTBOX_FULL
+    OUTBOX_FULL,
+    /**
+     * The message was already older than the maximum reply age when its stream finished, so the reply was never
+     * queued ({@link DeliveryOutcome#SKIPPED}): a replayed or long-delayed record.
+     */
+    TOO_OLD
 }

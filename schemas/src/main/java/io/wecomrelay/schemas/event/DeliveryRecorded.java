@@ -1,5 +1,6 @@
 package io.wecomrelay.schemas.event;
 
+import java.time.Instant;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
@@ -13,12 +14,15 @@ import org.jspecify.annotations.Nullable;
  * @param attempt 1-based attempt number for this part
  * @param errcode WeCom's errcode when it answered, otherwise null
  * @param detail  a secret-free explanation (never the reply text or a URL)
- * @param reason  why the reply was not delivered; set on {@link DeliveryOutcome#FAILED} records only
- *                (records written before it existed have none)
+ * @param reason  why the reply was not delivered; set on {@link DeliveryOutcome#FAILED} and
+ *                {@link DeliveryOutcome#SKIPPED} records only (records written before it existed have none)
+ * @param receivedAt when ingress accepted the message, as the responder measured the reply's age from; null
+ *                when unknown (records written before it existed)
  */
 public record DeliveryRecorded(EventMeta meta, String botId, String streamId, DeliveryChannel channel,
                                int part, int parts, int attempt, DeliveryOutcome outcome,
-                               @Nullable Integer errcode, String detail, @Nullable DeliveryFailure reason)
+                               @Nullable Integer errcode, String detail, @Nullable DeliveryFailure reason,
+                               @Nullable Instant receivedAt)
         implements RelayEvent {
 
     public static final String TYPE = "delivery-recorded.v1";
@@ -33,14 +37,23 @@ public record DeliveryRecorded(EventMeta meta, String botId, String streamId, De
         if (part < 1 || parts < part || attempt < 1) {
             throw new IllegalArgumentException("part/parts/attempt out of range: " + part + "/" + parts + "/" + attempt);
         }
-        if (reason != null && outcome != DeliveryOutcome.FAILED) {
-            throw new IllegalArgumentException("only a FAILED delivery has a reason");
+        // FAILED records written before the reason existed have none; a SKIPPED one always says why
+        if (reason != null && outcome != DeliveryOutcome.FAILED && outcome != DeliveryOutcome.SKIPPED) {
+            throw new IllegalArgumentException("only a FAILED or SKIPPED delivery has a reason");
+        }
+        if (reason == null && outcome == DeliveryOutcome.SKIPPED) {
+            throw new IllegalArgumentException("a SKIPPED delivery has a reason");
         }
     }
 
     /** An attempt that did not fail for good: no reason. */
     public DeliveryRecorded(EventMeta meta, String botId, String streamId, DeliveryChannel channel, int part, int parts,
                             int attempt, DeliveryOutcome outcome, @Nullable Integer errcode, String detail) {
-        this(meta, botId, streamId, channel, part, parts, attempt, outcome, errcode, detail, null);
+        this(meta, botId, streamId, channel, part, parts, attempt, outcome, errcode, detail, null, null);
+    }
+
+    @Override
+    public Instant messageReceivedAt() {
+        return receivedAt != null ? receivedAt : meta.occurredAt();
     }
 }

@@ -25,4 +25,9 @@ public record MessageAccepted(EventMeta meta, String botId, String streamId, Str
         Objects.requireNonNull(receivedAt, "receivedAt");
         Objects.requireNonNull(decision, "decision");
     }
+
+    @Override
+    public Instant messageReceivedAt() {
+        return receivedAt;
+    }
 }

@@ -25,4 +25,9 @@ public record MessageRejected(EventMeta meta, String botId, String streamId, Inb
         Objects.requireNonNull(detail, "detail");
         Objects.requireNonNull(decision, "decision");
     }
+
+    @Override
+    public Instant messageReceivedAt() {
+        return receivedAt;
+    }
 }

@@ -1,5 +1,7 @@
 package io.wecomrelay.schemas.event;
 
+import java.time.Instant;
+
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
@@ -26,4 +28,14 @@ public sealed interface RelayEvent
 
     /** The reply stream this event belongs to, derived from (bot id, msgid) by {@code StreamIds}. */
     String streamId();
+
+    /**
+     * When ingress accepted the message this event belongs to (WeCom's stream window and the response_url's
+     * lifetime run from here). An event that does not carry it (a record written before its type had
+     * {@code receivedAt}, or the receipt itself) gives its own event time instead, which is never earlier:
+     * an age measured from it errs towards young, so a reply is never skipped for want of the field.
+     */
+    default Instant messageReceivedAt() {
+        return meta().occurredAt();
+    }
 }

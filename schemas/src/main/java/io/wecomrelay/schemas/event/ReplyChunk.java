@@ -1,5 +1,6 @@
 package io.wecomrelay.schemas.event;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
@@ -15,11 +16,14 @@ import org.jspecify.annotations.Nullable;
  * @param error    set on a last chunk when the answer failed; its user message is already in {@code text}
  * @param usage    set on the last chunk when the LLM reported it
  * @param images   image URLs the answer references (Dify message_file), shown on the final frame
+ * @param receivedAt when ingress accepted the message (copied from {@link MessageAccepted#receivedAt()}), so the
+ *                 responder can tell a reply nobody can receive any more; null on chunks written before it existed
+ *                 (then {@link #messageReceivedAt()} is the chunk's own event time)
  */
 public record ReplyChunk(EventMeta meta, String botId, String streamId, String conversationKey, String msgId,
                          int attempt, long seq, ChunkKind kind, String text, boolean last,
                          @Nullable ChunkError error, @Nullable Usage usage, List<String> images,
-                         ReplyRoute route)
+                         ReplyRoute route, @Nullable Instant receivedAt)
         implements RelayEvent {
 
     public static final String TYPE = "reply-chunk.v1";
@@ -48,7 +52,12 @@ public record ReplyChunk(EventMeta meta, String botId, String streamId, String c
         return "ReplyChunk[meta=" + meta + ", botId=" + botId + ", streamId=" + streamId + ", conversationKey="
                 + conversationKey + ", msgId=" + msgId + ", attempt=" + attempt + ", seq=" + seq + ", kind=" + kind
                 + ", text=<" + text.length() + " chars>, last=" + last + ", error=" + error + ", usage=" + usage
-                + ", images=" + images.size() + ", route=" + route + "]";
+                + ", images=" + images.size() + ", route=" + route + ", receivedAt=" + receivedAt + "]";
+    }
+
+    @Override
+    public Instant messageReceivedAt() {
+        return receivedAt != null ? receivedAt : meta.occurredAt();
     }
 
     /** True when the answer ended with an error. */

@@ -32,7 +32,8 @@ class EventSchemaTest {
                 Events.chunk("bot-1", "msg-1", 2, 3, "done 🎉", true),
                 Events.failedChunk("bot-1", "msg-1", 1, 4),
                 Events.delivery("bot-1", "msg-1"),
-                Events.failedDelivery("bot-1", "msg-1"));
+                Events.failedDelivery("bot-1", "msg-1"),
+                Events.skippedDelivery("bot-1", "msg-1"));
     }
 
     static MessageReceived withRefusedResponseUrl(MessageReceived event) {

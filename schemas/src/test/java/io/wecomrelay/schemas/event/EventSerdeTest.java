@@ -74,6 +74,50 @@ class EventSerdeTest {
     }
 
     @Test
+    void aChunkWrittenBeforeItCarriedTheReceiveTimeStillReadsAndIsDatedByItsEventTime() {
+        ReplyChunk chunk = Events.chunk("bot-1", "m", 1, 3, "x", true);
+        String json = json(chunk).replace(",\"receivedAt\":\"2026-11-21T08:00:00Z\"", "");
+
+        ReplyChunk read = EventSerde.of(ReplyChunk.class).deserialize("t", json.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(json).doesNotContain("receivedAt");
+        assertThat(read.receivedAt()).isNull();
+        assertThat(read.messageReceivedAt()).isEqualTo(chunk.meta().occurredAt()).isEqualTo(Events.T0.plusMillis(3));
+        assertThat(chunk.messageReceivedAt()).isEqualTo(Events.T0);
+    }
+
+    @Test
+    void aDeliveryRecordWrittenBeforeItCarriedTheReceiveTimeStillReads() {
+        String json = json(Events.failedDelivery("bot-1", "m")).replace(",\"receivedAt\":\"2026-11-21T08:00:00Z\"", "");
+
+        DeliveryRecorded read = EventSerde.of(DeliveryRecorded.class).deserialize("t", json.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(json).doesNotContain("receivedAt");
+        assertThat(read.receivedAt()).isNull();
+        assertThat(read.messageReceivedAt()).isEqualTo(read.meta().occurredAt());
+    }
+
+    @Test
+    void theMessagesReceiveTimeOfEveryEventThatCarriesIt() {
+        assertThat(Events.accepted("bot-1", "m", Events.T0).messageReceivedAt()).isEqualTo(Events.T0);
+        assertThat(Events.rejected("bot-1", "m", Events.T0, RejectReason.UNAUTHORIZED).messageReceivedAt()).isEqualTo(Events.T0);
+        assertThat(Events.received("bot-1", "m", Events.T0).messageReceivedAt()).isEqualTo(Events.T0);
+        assertThat(Events.skippedDelivery("bot-1", "m").messageReceivedAt()).isEqualTo(Events.T0);
+    }
+
+    @Test
+    void aSkippedDeliverySaysWhyAndOnlyFailedOrSkippedOnesHaveAReason() {
+        DeliveryRecorded skipped = Events.skippedDelivery("bot-1", "m");
+
+        assertThatThrownBy(() -> new DeliveryRecorded(skipped.meta(), "bot-1", skipped.streamId(), skipped.channel(), 1, 1,
+                1, DeliveryOutcome.SKIPPED, null, "x", null, null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new DeliveryRecorded(skipped.meta(), "bot-1", skipped.streamId(), skipped.channel(), 1, 1,
+                1, DeliveryOutcome.DELIVERED, 0, "ok", DeliveryFailure.TOO_OLD, null)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new DeliveryRecorded(skipped.meta(), "bot-1", skipped.streamId(), skipped.channel(), 1, 1, 1,
+                DeliveryOutcome.FAILED, null, "written before reasons", null, null).reason()).isNull();
+    }
+
+    @Test
     void unknownTypeIsADistinctErrorForTheDeadLetterTopic() {
         String json = json(Events.received("bot-1", "m", Events.T0)).replace("message-received.v1", "message-received.v9");
 

@@ -67,14 +67,14 @@ public final class Events {
     public static ReplyChunk chunk(String botId, String msgId, int attempt, long seq, String text, boolean last) {
         return new ReplyChunk(meta(T0.plusMillis(seq)), botId, StreamIds.of(botId, msgId),
                 ConversationKeys.of(botId, null, "zhangsan", true), msgId, attempt, seq, ChunkKind.APPEND, text, last,
-                null, last ? new Usage(10, 20, 30) : null, List.of(), ReplyRoute.of(text(msgId, "zhangsan", "q")));
+                null, last ? new Usage(10, 20, 30) : null, List.of(), ReplyRoute.of(text(msgId, "zhangsan", "q")), T0);
     }
 
     public static ReplyChunk failedChunk(String botId, String msgId, int attempt, long seq) {
         ReplyChunk chunk = chunk(botId, msgId, attempt, seq, "抱歉，出错了。", true);
         return new ReplyChunk(chunk.meta(), botId, chunk.streamId(), chunk.conversationKey(), msgId, attempt, seq,
                 ChunkKind.APPEND, chunk.text(), true, new ChunkError("completion_request_error", chunk.text()), null,
-                List.of("https://example.com/cat.png"), chunk.route());
+                List.of("https://example.com/cat.png"), chunk.route(), chunk.receivedAt());
     }
 
     public static DeliveryRecorded delivery(String botId, String msgId) {
@@ -85,6 +85,12 @@ public final class Events {
     /** A reply given up for good: the outbound policy refused its response_url. */
     public static DeliveryRecorded failedDelivery(String botId, String msgId) {
         return new DeliveryRecorded(meta(T0), botId, StreamIds.of(botId, msgId), DeliveryChannel.RESPONSE_URL, 1, 1, 1,
-                DeliveryOutcome.FAILED, null, "response_url refused: forbidden_address", DeliveryFailure.REFUSED_URL);
+                DeliveryOutcome.FAILED, null, "response_url refused: forbidden_address", DeliveryFailure.REFUSED_URL, T0);
+    }
+
+    /** A reply not sent because its message was older than the maximum reply age when its stream finished. */
+    public static DeliveryRecorded skippedDelivery(String botId, String msgId) {
+        return new DeliveryRecorded(meta(T0.plusSeconds(7200)), botId, StreamIds.of(botId, msgId), DeliveryChannel.WEBHOOK,
+                1, 1, 1, DeliveryOutcome.SKIPPED, null, "message older than max-reply-age PT1H", DeliveryFailure.TOO_OLD, T0);
     }
 }
