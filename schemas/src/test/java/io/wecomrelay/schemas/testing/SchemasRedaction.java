@@ -5,6 +5,8 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import io.wecomrelay.schemas.bot.BotRegistry;
+import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.wecom.WecomJson;
 import io.wecomrelay.schemas.wecom.message.CallbackMeta;
 import org.jspecify.annotations.Nullable;
@@ -33,7 +35,8 @@ public final class SchemasRedaction {
             "wecom.reply.StreamReply.content", "wecom.reply.StreamReply.images", "wecom.reply.StreamImage.base64",
             "wecom.reply.WelcomeTextReply.content",
             RedactionAudit.Marks.EXTRA + "CallbackMeta.responseUrl", RedactionAudit.Marks.EXTRA + "CallbackMeta.raw",
-            RedactionAudit.Marks.EXTRA + "OutboundVerdict.query");
+            RedactionAudit.Marks.EXTRA + "OutboundVerdict.query", RedactionAudit.Marks.EXTRA + "BotRegistry.token",
+            RedactionAudit.Marks.EXTRA + "BotRegistry.apiKey");
 
     /** Named like sensitive data but decided harmless: ids, counts, reason codes, operator configuration. */
     public static final Set<String> SHOWN = qualified(
@@ -49,8 +52,15 @@ public final class SchemasRedaction {
             "wecom.reply.TemplateCardReply.card", "wecom.reply.StreamWithTemplateCardReply.card",
             "wecom.reply.UpdateTemplateCardReply.card");                                            // operator's cards
 
-    /** {@link CallbackMeta} is a class: its fields get markers by hand. */
+    /** {@link CallbackMeta} and {@link BotRegistry} are classes: their fields get markers by hand. */
     public static final Map<Class<?>, Function<RedactionAudit.Marks, @Nullable Object>> FACTORIES = Map.of(
+            BotRegistry.class, marks -> new BotRegistryLoader(name -> null).parse("""
+                    bots:
+                      - id: b
+                        token: %s
+                        aes-key: jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C
+                        dify: { base-url: https://dify.example/v1, api-key: %s }
+                    """.formatted(marks.mark("BotRegistry.token"), marks.mark("BotRegistry.apiKey"))),
             CallbackMeta.class, marks -> new CallbackMeta(marks.mark("CallbackMeta.msgId"), "text", null,
                     marks.mark("CallbackMeta.aibotId"), marks.mark("CallbackMeta.chatId"), null,
                     marks.mark("CallbackMeta.userId"), marks.mark("CallbackMeta.corpId"),
