@@ -99,7 +99,7 @@ class WorkerBotsReloadTest {
                   - id: %s
                     token: QDG6eK
                     aes-key: %s
-                    dify: { base-url: "%s", api-key: %s }
+                    dify: { base-url: "%s", api-key: %s, allow-insecure-http: true }
                 """.formatted(id, AES_KEY, difyUrl, apiKey);
     }
 

@@ -146,7 +146,7 @@ class WorkerReplayTest {
     }
 
     private static Path botsFile() throws IOException {
-        String dify = "    dify: { base-url: " + DIFY.baseUrl() + ", api-key: " + DifySimulatorConfig.DEFAULT_API_KEY + " }\n"
+        String dify = "    dify: { base-url: " + DIFY.baseUrl() + ", api-key: " + DifySimulatorConfig.DEFAULT_API_KEY + ", allow-insecure-http: true }\n"
                 + "    token: QDG6eK\n    aes-key: " + WorkerTestSupport.AES_KEY + "\n";
         Path file = Files.createTempFile("replay-bots", ".yaml");
         Files.writeString(file, "bots:\n"

@@ -232,7 +232,7 @@ class ResponderReplayTest {
 
     private static Path botsFile() throws IOException {
         String common = "    token: tok\n    aes-key: abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG\n"
-                + "    dify: { base-url: http://127.0.0.1:9/v1, api-key: k }\n";
+                + "    dify: { base-url: http://127.0.0.1:9/v1, api-key: k, allow-insecure-http: true }\n";
         Path file = Files.createTempFile("replay-bots", ".yaml");
         Files.writeString(file, "bots:\n"
                 + "  - id: " + WEBHOOK_BOT + "\n" + common + "    reply-mode: webhook\n    webhook-key: " + WEBHOOK_KEY + "\n"

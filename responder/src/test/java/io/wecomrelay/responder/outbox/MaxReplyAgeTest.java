@@ -50,7 +50,7 @@ class MaxReplyAgeTest {
 
     private static BotConfig bot(ReplyMode mode) {
         String yaml = "bots:\n  - id: bot-x\n    token: tok\n    aes-key: abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG\n"
-                + "    dify: { base-url: http://127.0.0.1:9/v1, api-key: k }\n    reply-mode: " + mode.wireName() + "\n"
+                + "    dify: { base-url: http://127.0.0.1:9/v1, api-key: k, allow-insecure-http: true }\n    reply-mode: " + mode.wireName() + "\n"
                 + "    webhook-key: key\n";
         return new BotRegistryLoader(name -> null).parse(yaml).find("bot-x").orElseThrow();
     }
