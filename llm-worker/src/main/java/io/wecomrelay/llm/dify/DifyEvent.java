@@ -44,18 +44,38 @@ public sealed interface DifyEvent {
         public Text {
             Objects.requireNonNull(answer, "answer");
         }
+
+        // answers are user content, as are the questions they quote
+        @Override
+        public String toString() {
+            return "Text[answer=<" + answer.length() + " chars>, source=" + source + ", ids=" + ids + "]";
+        }
     }
 
     /** {@code message_replace}: the answer so far is replaced (content moderation). */
     record Replace(String answer, Ids ids) implements DifyEvent {
+        @Override
+        public String toString() {
+            return "Replace[answer=<" + answer.length() + " chars>, ids=" + ids + "]";
+        }
     }
 
     /** {@code message_file}: a file the assistant produced (for example a generated image). */
     record File(String url, String type, Ids ids) implements DifyEvent {
+        // a file URL may be signed: its query is a credential
+        @Override
+        public String toString() {
+            return "File[url=<" + url.length() + " chars>, type=" + type + ", ids=" + ids + "]";
+        }
     }
 
     /** {@code agent_thought}: a reasoning or tool step of an agent. */
     record Thought(String thought, @Nullable String tool, Ids ids) implements DifyEvent {
+        // an agent's reasoning restates the question
+        @Override
+        public String toString() {
+            return "Thought[thought=<" + thought.length() + " chars>, tool=" + tool + ", ids=" + ids + "]";
+        }
     }
 
     /** {@code message_end}, or a chatflow's {@code workflow_finished} that did not fail: success. */
@@ -72,10 +92,22 @@ public sealed interface DifyEvent {
         public boolean terminal() {
             return true;
         }
+
+        // Dify's messages may echo the query or the model's output; the status and code say what failed
+        @Override
+        public String toString() {
+            return "Failure[status=" + status + ", code=" + code + ", message=<" + message.length() + " chars>, ids="
+                    + ids + "]";
+        }
     }
 
     /** {@code workflow_finished} with {@code status: failed}; an {@code error} event usually follows. */
     record WorkflowFailed(String error, Ids ids) implements DifyEvent {
+        // a node's error may quote its inputs, which hold the query
+        @Override
+        public String toString() {
+            return "WorkflowFailed[error=<" + error.length() + " chars>, ids=" + ids + "]";
+        }
     }
 
     /**

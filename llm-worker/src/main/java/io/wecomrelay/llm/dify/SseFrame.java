@@ -9,4 +9,10 @@ import org.jspecify.annotations.Nullable;
  * @param data  the {@code data:} lines joined by newlines, or null when the event had none
  */
 public record SseFrame(@Nullable String event, @Nullable String data) {
+
+    // the data is a whole Dify event: answer text, file URLs, error messages
+    @Override
+    public String toString() {
+        return "SseFrame[event=" + event + ", data=" + (data == null ? "none" : "<" + data.length() + " chars>") + "]";
+    }
 }

@@ -148,6 +148,11 @@ public final class Attachments {
 
     /** The upload's id and the filename it was given. */
     private record Uploaded(String id, String name) {
+        // file names are user content
+        @Override
+        public String toString() {
+            return "Uploaded[id=" + id + "]";
+        }
     }
 
     /** Names the file by its first piece (magic bytes), then streams all pieces into the upload. */

@@ -11,6 +11,12 @@ public sealed interface Prepared {
         public Files {
             files = List.copyOf(files);
         }
+
+        // untyped Dify file objects: a remote one would carry its URL
+        @Override
+        public String toString() {
+            return "Files[" + files.size() + " files]";
+        }
     }
 
     /**

@@ -185,5 +185,12 @@ final class ChunkAssembler {
         Piece {
             images = List.copyOf(images);
         }
+
+        // the answer and its images are user content
+        @Override
+        public String toString() {
+            return "Piece[seq=" + seq + ", kind=" + kind + ", text=<" + text.length() + " chars>, last=" + last
+                    + ", error=" + error + ", usage=" + usage + ", images=" + images.size() + "]";
+        }
     }
 }

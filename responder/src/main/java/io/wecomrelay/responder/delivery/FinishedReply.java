@@ -27,4 +27,12 @@ public record FinishedReply(String botId, String streamId, String traceId, Strin
         Objects.requireNonNull(sourceTopic, "sourceTopic");
         Objects.requireNonNull(source, "source");
     }
+
+    // the content is the reply itself; the source event is named by its type (its ids are the ones above)
+    @Override
+    public String toString() {
+        return "FinishedReply[botId=" + botId + ", streamId=" + streamId + ", traceId=" + traceId + ", content=<"
+                + content.length() + " chars>, route=" + route + ", created=" + created + ", sourceTopic=" + sourceTopic
+                + ", source=" + source.getClass().getSimpleName() + "]";
+    }
 }

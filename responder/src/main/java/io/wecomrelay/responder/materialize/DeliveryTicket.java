@@ -24,4 +24,11 @@ public record DeliveryTicket(String outboxKey, String stateKey, String sourceTop
         Objects.requireNonNull(sourceJson, "sourceJson");
         Objects.requireNonNull(stateTtl, "stateTtl");
     }
+
+    // the source event holds the reply text and the response_url
+    @Override
+    public String toString() {
+        return "DeliveryTicket[outboxKey=" + outboxKey + ", stateKey=" + stateKey + ", sourceTopic=" + sourceTopic
+                + ", sourceJson=<" + sourceJson.length() + " chars>, stateTtl=" + stateTtl + "]";
+    }
 }

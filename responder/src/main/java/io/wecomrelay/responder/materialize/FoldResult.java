@@ -23,6 +23,14 @@ public record FoldResult(FoldStatus status, boolean gap, boolean truncated, int 
         Objects.requireNonNull(content, "content");
     }
 
+    // the content is the reply itself; its size is contentBytes
+    @Override
+    public String toString() {
+        return "FoldResult[status=" + status + ", gap=" + gap + ", truncated=" + truncated + ", contentBytes="
+                + contentBytes + ", created=" + created + ", content=<" + content.length() + " chars>, queued=" + queued
+                + "]";
+    }
+
     public boolean finishedNow() {
         return status == FoldStatus.FINISHED;
     }

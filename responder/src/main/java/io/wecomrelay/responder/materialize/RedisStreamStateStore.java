@@ -199,6 +199,11 @@ public final class RedisStreamStateStore implements StreamStateStore {
     }
 
     private record ScriptCall(List<String> keys, List<String> args) {
+        // the arguments hold the chunk's text and the source event's JSON
+        @Override
+        public String toString() {
+            return "ScriptCall[keys=" + keys + ", args=" + args.size() + "]";
+        }
     }
 
     private record Indexed(int index, FoldOutcome outcome) {

@@ -28,6 +28,12 @@ record OutboxEntry(String id, Map<String, String> fields) {
         fields = Map.copyOf(fields);
     }
 
+    // the fields hold the reply's content and the source event's JSON (its text and response_url)
+    @Override
+    public String toString() {
+        return "OutboxEntry[id=" + id + ", streamId=" + fields.get("streamId") + ", fields=" + fields.size() + "]";
+    }
+
     /** The reply to deliver; an {@link IllegalArgumentException} when the entry cannot be read. */
     FinishedReply reply() {
         String sourceTopic = field("sourceTopic");

@@ -1,0 +1,89 @@
+package io.wecomrelay.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+import io.wecomrelay.llm.reply.ErrorTexts;
+import io.wecomrelay.llm.reply.ReplyMetrics;
+import io.wecomrelay.schemas.testing.RedactionAudit;
+import io.wecomrelay.schemas.testing.SchemasRedaction;
+import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * No record of the llm-worker prints message text, an answer, a media URL or key, or a file's name or bytes, nor
+ * lets a nested {@code schemas} record do so (their classification is {@link SchemasRedaction}'s). New components
+ * named like sensitive data must be classified here.
+ */
+class RecordRedactionTest {
+
+    static final String ROOT = "io.wecomrelay.llm.";
+
+    static final Set<String> SENSITIVE = union(SchemasRedaction.SENSITIVE,
+            "dify.DifyEvent.Text.answer", "dify.DifyEvent.Replace.answer", "dify.DifyEvent.File.url",
+            "dify.DifyEvent.Thought.thought", "dify.DifyEvent.Failure.message", "dify.DifyEvent.WorkflowFailed.error",
+            "dify.SseFrame.data", "dify.ChatRequest.query", "dify.ChatRequest.files",
+            "dify.DifyFile.name", "dify.DifyFile.content",
+            "input.Input.Query.text", "input.Input.Feedback.content", "input.Attachment.url", "input.Attachment.aesKey",
+            "media.Download.filename", "media.Download.content", "media.Attachments.Uploaded.name", "media.Prepared.Files.files",
+            "reply.ChunkAssembler.Piece.text", "reply.ChunkAssembler.Piece.images",
+            RedactionAudit.Marks.EXTRA + "Flux");
+
+    static final Set<String> SHOWN = union(SchemasRedaction.SHOWN,
+            "LlmWorkerProperties.texts", "reply.ReplyTools.texts",                     // operator's sentences
+            "LlmWorkerProperties.Feedback.messageTtl",                                 // a duration
+            "consume.Work.key",                                                        // bot + chat/user id
+            "consume.Work.message",                                                    // redacts itself
+            "dify.DifyEvent.Ids.messageId", "reply.ReplyOutcome.messageId",
+            "state.MessageStore.DifyMessage.messageId",                                // Dify's ids
+            "media.Download.contentType");                                             // a MIME type
+
+    final RedactionAudit audit = new RedactionAudit("io.wecomrelay.llm", LlmWorkerApplication.class, factories(),
+            SchemasRedaction.OVERRIDES);
+
+    @Test
+    void everyComponentNamedLikeSensitiveDataIsClassified() {
+        assertThat(audit.undecided(SENSITIVE, SHOWN)).isEmpty();
+    }
+
+    @Test
+    void noRecordPrintsASensitiveComponent() {
+        assertThat(audit.records()).hasSizeGreaterThan(10); // the scan found the records
+
+        assertThat(audit.leaks(SENSITIVE)).isEmpty();
+    }
+
+    private static Map<Class<?>, Function<RedactionAudit.Marks, @Nullable Object>> factories() {
+        var factories = new HashMap<>(SchemasRedaction.FACTORIES);
+        factories.put(DataSize.class, marks -> DataSize.ofKilobytes(64));
+        factories.put(double.class, marks -> 0.5); // the retry jitter
+        factories.put(TopicPartition.class, marks -> new TopicPartition("wecom.accepted", 0));
+        // file contents: a Flux prints its operator, never its items, but the items are planted all the same
+        factories.put(Flux.class, marks -> Flux.just(marks.mark("Flux")));
+        factories.put(Disposable.Swap.class, marks -> Disposables.swap());
+        factories.put(Scheduler.class, marks -> Schedulers.immediate());
+        factories.put(ErrorTexts.class, marks -> new ErrorTexts(Map.of()));
+        factories.put(ReplyMetrics.class, marks -> ReplyMetrics.NONE);
+        return factories;
+    }
+
+    private static Set<String> union(Set<String> base, String... more) {
+        var all = new HashSet<>(base);
+        for (String key : more) {
+            all.add(key.startsWith(RedactionAudit.Marks.EXTRA) ? key : ROOT + key);
+        }
+        return Set.copyOf(all);
+    }
+}

@@ -1,0 +1,79 @@
+package io.wecomrelay.responder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+import io.wecomrelay.schemas.testing.RedactionAudit;
+import io.wecomrelay.schemas.testing.SchemasRedaction;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+/**
+ * No record of the responder prints a reply's content, a source event's JSON (it holds the text and the
+ * response_url) or a credential, nor lets a nested {@code schemas} record do so (their classification is
+ * {@link SchemasRedaction}'s). New components named like sensitive data must be classified here.
+ */
+class RecordRedactionTest {
+
+    static final String ROOT = "io.wecomrelay.responder.";
+
+    static final Set<String> SENSITIVE = union(SchemasRedaction.SENSITIVE,
+            "delivery.FinishedReply.content", "materialize.FoldResult.content", "materialize.DeliveryTicket.sourceJson",
+            "outbox.OutboxEntry.fields", "materialize.RedisStreamStateStore.ScriptCall.args");
+
+    static final Set<String> SHOWN = union(SchemasRedaction.SHOWN,
+            "ResponderProperties.Delivery.wecomApiBaseUrl",                              // operator's config
+            "ResponderProperties.Delivery.responseUrlLifetime", "outbox.MaxReplyAge.responseUrl",
+            "delivery.ReplyDeliverer.Settings.responseUrlLifetime",                      // durations
+            "ResponderProperties.Outbox.keyPrefix", "ResponderProperties.RateLimit.keyPrefix",
+            "materialize.DeliveryTicket.outboxKey", "materialize.DeliveryTicket.stateKey",
+            "materialize.RedisStreamStateStore.ScriptCall.keys",                         // Redis keys: bot and stream ids
+            "materialize.FoldResult.contentBytes");                                      // a size
+
+    final RedactionAudit audit = new RedactionAudit("io.wecomrelay.responder", ResponderApplication.class, factories(),
+            overrides());
+
+    @Test
+    void everyComponentNamedLikeSensitiveDataIsClassified() {
+        assertThat(audit.undecided(SENSITIVE, SHOWN)).isEmpty();
+    }
+
+    @Test
+    void noRecordPrintsASensitiveComponent() {
+        assertThat(audit.records()).hasSizeGreaterThan(10); // the scan found the records
+
+        assertThat(audit.leaks(SENSITIVE)).isEmpty();
+    }
+
+    private static Map<Class<?>, Function<RedactionAudit.Marks, @Nullable Object>> factories() {
+        var factories = new HashMap<>(SchemasRedaction.FACTORIES);
+        factories.put(double.class, marks -> 2.0); // the retry multiplier
+        factories.put(Throwable.class, marks -> new IllegalStateException(marks.mark("Throwable")));
+        return factories;
+    }
+
+    private static Map<String, Function<RedactionAudit.Marks, @Nullable Object>> overrides() {
+        var overrides = new HashMap<>(SchemasRedaction.OVERRIDES);
+        overrides.put(ROOT + "delivery.SendResult.failure", marks -> null);                    // only on a permanent result
+        overrides.put(ROOT + "outbox.OutboxSettings.leaseTtl", marks -> Duration.ofSeconds(30)); // twice the send timeout
+        // an outbox job as the fold script writes it: its content and source event are under the sensitive fields
+        overrides.put(ROOT + "outbox.OutboxEntry.fields", marks -> Map.of("streamId", "stream-1",
+                "content", marks.mark("OutboxEntry.content"), "created", "0", "sourceTopic", "wecom.chunks",
+                "source", marks.mark("OutboxEntry.source")));
+        return overrides;
+    }
+
+    private static Set<String> union(Set<String> base, String... more) {
+        var all = new HashSet<>(base);
+        for (String key : more) {
+            all.add(ROOT + key);
+        }
+        return Set.copyOf(all);
+    }
+}
