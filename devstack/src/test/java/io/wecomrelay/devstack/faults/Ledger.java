@@ -41,8 +41,18 @@ final class Ledger {
      * API has not received. A message no ingress instance acknowledged has nothing to wait for.
      */
     List<SentMessage> unsettled(WeComApiSimulator wecomApi) {
+        return unsettled(wecomApi, Integer.MAX_VALUE);
+    }
+
+    /** {@link #unsettled(WeComApiSimulator)} among the first {@code count} messages sent. */
+    List<SentMessage> unsettled(WeComApiSimulator wecomApi, int count) {
         Set<String> delivered = delivered(wecomApi);
-        return sent().stream().filter(SentMessage::acknowledged).filter(message -> !settled(message, delivered)).toList();
+        return sent().stream().limit(count).filter(SentMessage::acknowledged).filter(message -> !settled(message, delivered))
+                .toList();
+    }
+
+    synchronized int sentCount() {
+        return sent.size();
     }
 
     /** The bots with at least one complete reply. */
