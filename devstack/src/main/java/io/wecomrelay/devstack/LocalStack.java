@@ -80,13 +80,11 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startServices() throws IOException, InterruptedException {
+        // Streams state belongs to this stack's broker: state left by another broker only causes restore errors.
+        deleteRecursively(settings.workDir().resolve("processor-state"));
         for (ServiceInstance instance : settings.allInstances()) {
             if (settings.logToFiles()) {
                 Files.deleteIfExists(logDir().resolve(instance.name() + ".log"));
-            }
-            if (instance.service() == Service.PROCESSOR) {
-                // Streams state belongs to this stack's broker: state left by another broker only causes restore errors.
-                deleteRecursively(stateDir(instance));
             }
             launch(instance);
         }
@@ -125,6 +123,7 @@ public final class LocalStack implements AutoCloseable {
         return settings.workDir().resolve("logs");
     }
 
+    /** A restarted processor finds its state again, as on a persistent volume. */
     private Path stateDir(ServiceInstance processor) {
         return settings.workDir().resolve("processor-state").resolve(processor.name());
     }
