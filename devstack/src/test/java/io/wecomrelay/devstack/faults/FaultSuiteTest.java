@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Timeout;
  * Issue 13's fault suite: {@link FaultScenario} once (two instances of every service, one of each SIGKILLed
  * mid-stream in turn and started again, under steady traffic), its counts printed, then one check per promise.
  *
- * <p>Five to seven minutes on two cores, part of {@code ./mvnw verify}; alone:
+ * <p>Five to eight minutes on two cores, part of {@code ./mvnw verify}; alone:
  * {@code ./mvnw -B -pl devstack -am verify -Pfaults}.
  */
 class FaultSuiteTest {
