@@ -29,6 +29,10 @@ import sun.misc.Signal;
  *          --work-dir D  where the demo credentials and logs live (default .devstack)
  *          --no-demo     do not send the demo message
  *          --service-logs show the services' output here instead of in WORK_DIR/logs
+ *          --instances ingress=2,processor=2,llm-worker=3,responder=2
+ *                        run several instances of services (default one each; at most 10). Instance n of a
+ *                        service listens 100 * (n - 1) above the first one's ports: ingress-2 on 8180 (callbacks)
+ *                        and 9180 (actuator), processor-2 on 9181, ...; each logs to WORK_DIR/logs/NAME-n.log
  * </pre>
  */
 public final class DevStack {
@@ -41,9 +45,12 @@ public final class DevStack {
         Map<String, String> options = Options.parse(args);
         Path root = Path.of(options.getOrDefault("root", ".")).toAbsolutePath().normalize();
         Path workDir = root.resolve(options.getOrDefault("work-dir", ".devstack"));
+        Map<Service, Integer> instances = options.containsKey("instances")
+                ? StackSettings.parseInstances(options.get("instances")) : Map.of();
         var settings = new StackSettings(root, workDir, options.containsKey("bots") ? Path.of(options.get("bots")) : null,
-                Service.DEFAULT_CALLBACK_PORT, Map.of(), System.getenv("KAFKA_BOOTSTRAP_SERVERS"), System.getenv("REDIS_URL"),
-                System.getenv("DIFY_BASE_URL"), System.getenv("DIFY_API_KEY"), 0, 5001, !options.containsKey("service-logs"));
+                instances, PortScheme.standard(), System.getenv("KAFKA_BOOTSTRAP_SERVERS"), System.getenv("REDIS_URL"),
+                System.getenv("DIFY_BASE_URL"), System.getenv("DIFY_API_KEY"), 0, 5001, Map.of(),
+                !options.containsKey("service-logs"));
         LocalStack stack = LocalStack.start(settings);
         var stopped = new CountDownLatch(1);
         var stopping = new AtomicBoolean();
@@ -68,17 +75,36 @@ public final class DevStack {
             out.println("bot " + bot.id() + " callback=" + stack.callbackUrl(bot.id()) + " token=" + bot.token().reveal()
                     + " aeskey=" + bot.aesKey().reveal());
         }
-        var management = new StringBuilder("management (/actuator/health, /actuator/prometheus; not on the callback port):");
-        for (Service service : Service.values()) {
-            management.append(' ').append(service.module()).append('=').append(stack.managementUrl(service));
-        }
-        out.println(management);
+        out.println(addresses(stack));
         if (!options.containsKey("no-demo") && !stack.bots().isEmpty()) {
             demo(out, stack, stack.bots().get(0));
         }
         out.println("\nwecom-relay is running. Try: ./chat.sh --text '你好'   Service logs: "
                 + (settings.logToFiles() ? workDir.resolve("logs") : "above") + "   Stop with Ctrl-C.");
         stopped.await();
+    }
+
+    /**
+     * Where the instances are: with several ingress instances a line of their callback origins (any of them
+     * answers any bot, as behind a load balancer), then every instance's actuator.
+     */
+    static String addresses(LocalStack stack) {
+        var lines = new StringBuilder();
+        List<ServiceInstance> ingresses = stack.instances(Service.INGRESS);
+        if (ingresses.size() > 1) {
+            lines.append("callbacks (every ingress instance answers every bot):");
+            for (ServiceInstance ingress : ingresses) {
+                lines.append(' ').append(ingress.name()).append('=').append(stack.callbackOrigin(ingress));
+            }
+            lines.append('\n');
+        }
+        lines.append("management (/actuator/health, /actuator/prometheus; not on the callback port):");
+        for (Service service : Service.values()) {
+            for (ServiceInstance instance : stack.instances(service)) {
+                lines.append(' ').append(instance.name()).append('=').append(stack.managementUrl(instance));
+            }
+        }
+        return lines.toString();
     }
 
     private static void demo(PrintStream out, LocalStack stack, BotConfig bot) throws InterruptedException {

@@ -1,11 +1,13 @@
 package io.wecomrelay.devstack;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,9 +26,10 @@ import org.slf4j.LoggerFactory;
 public final class LocalStack implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+    private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(180);
 
     private final List<AutoCloseable> resources = new ArrayList<>();
-    private final Map<Service, ServiceProcess> services = new EnumMap<>(Service.class);
+    private final Map<ServiceInstance, ServiceProcess> services = new LinkedHashMap<>();
     private final StackSettings settings;
     private String kafka = "";
     private String redisUrl = "";
@@ -77,46 +80,91 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startServices() throws IOException, InterruptedException {
-        Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka, "REDIS_URL", redisUrl,
-                "WECOM_RELAY_BOTS_FILE", botsFile.toString());
         // Streams state belongs to this stack's broker: state left by another broker only causes restore errors.
-        Path streamsState = settings.workDir().resolve("processor-state");
-        deleteRecursively(streamsState);
-        List<String> args = List.of("--spring.kafka.bootstrap-servers=" + kafka, "--spring.data.redis.url=" + redisUrl,
-                "--relay.processor.streams.state-dir=" + streamsState);
-        Path logs = settings.logToFiles() ? settings.workDir().resolve("logs") : null;
-        for (Service service : Service.values()) {
-            var serviceEnv = new HashMap<>(env);
-            serviceEnv.putAll(settings.portEnvironment(service));
-            ServiceProcess process = ServiceProcess.start(service, service.jar(settings.root()), settings.managementPort(service),
-                    serviceEnv, args, logs);
-            services.put(service, process);
+        deleteRecursively(settings.workDir().resolve("processor-state"));
+        for (ServiceInstance instance : settings.allInstances()) {
+            if (settings.logToFiles()) {
+                Files.deleteIfExists(logDir().resolve(instance.name() + ".log"));
+            }
+            launch(instance);
         }
-        for (ServiceProcess process : services.values()) {
-            process.awaitHealthy(Duration.ofSeconds(180));
-            log.info("service up name={} managementPort={}", process.service().module(), process.managementPort());
+        for (ServiceProcess process : running()) {
+            awaitHealthy(process);
         }
     }
 
+    private synchronized List<ServiceProcess> running() {
+        return List.copyOf(services.values());
+    }
+
+    private synchronized void launch(ServiceInstance instance) throws IOException {
+        var env = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka, "REDIS_URL", redisUrl,
+                "WECOM_RELAY_BOTS_FILE", botsFile.toString()));
+        env.putAll(settings.serviceEnvironment());
+        env.putAll(settings.instanceEnvironment(instance));
+        var args = new ArrayList<>(List.of("--spring.kafka.bootstrap-servers=" + kafka, "--spring.data.redis.url=" + redisUrl));
+        if (instance.service() == Service.PROCESSOR) {
+            // one directory per instance: Kafka Streams keeps its process id and task locks there
+            args.add("--relay.processor.streams.state-dir=" + stateDir(instance));
+            // shows which instance holds which partitions (kafka-consumer-groups --describe, the fault suite)
+            args.add("--spring.kafka.streams.client-id=" + instance.name());
+        }
+        Service service = instance.service();
+        services.put(instance, ServiceProcess.start(instance, service.jar(settings.root()),
+                settings.ports().managementPort(instance), env, args, settings.logToFiles() ? logDir() : null));
+    }
+
+    private static void awaitHealthy(ServiceProcess process) throws InterruptedException {
+        process.awaitHealthy(HEALTH_TIMEOUT);
+        log.info("service up instance={} managementPort={}", process.instance().name(), process.managementPort());
+    }
+
+    private Path logDir() {
+        return settings.workDir().resolve("logs");
+    }
+
+    /** A restarted processor finds its state again, as on a persistent volume. */
+    private Path stateDir(ServiceInstance processor) {
+        return settings.workDir().resolve("processor-state").resolve(processor.name());
+    }
+
     private static void deleteRecursively(Path dir) throws IOException {
-        if (!java.nio.file.Files.exists(dir)) {
+        if (!Files.exists(dir)) {
             return;
         }
-        try (var paths = java.nio.file.Files.walk(dir)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                java.nio.file.Files.delete(path);
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
             }
         }
     }
 
-    /** The callback URL of a bot on this stack's ingress. */
+    /** The callback URL of a bot on this stack's first ingress instance. */
     public String callbackUrl(String botId) {
-        return "http://127.0.0.1:" + settings.callbackPort() + "/wecom/callback/" + botId;
+        return callbackUrl(instances(Service.INGRESS).get(0), botId);
     }
 
-    /** Where a service's actuator is, e.g. {@code http://127.0.0.1:9081} + {@code /actuator/health}. */
-    public String managementUrl(Service service) {
-        return "http://127.0.0.1:" + settings.managementPort(service);
+    /** The callback URL of a bot on one ingress instance; every instance answers every bot. */
+    public String callbackUrl(ServiceInstance ingress, String botId) {
+        return callbackOrigin(ingress) + "/wecom/callback/" + botId;
+    }
+
+    /** {@code http://127.0.0.1:PORT} of an ingress instance's callback port. */
+    public String callbackOrigin(ServiceInstance ingress) {
+        if (ingress.service() != Service.INGRESS) {
+            throw new IllegalArgumentException(ingress + " takes no callbacks");
+        }
+        return "http://127.0.0.1:" + settings.ports().callbackPort(ingress);
+    }
+
+    /** Where an instance's actuator is, e.g. {@code http://127.0.0.1:9081} + {@code /actuator/health}. */
+    public String managementUrl(ServiceInstance instance) {
+        return "http://127.0.0.1:" + settings.ports().managementPort(instance);
+    }
+
+    /** The configured instances of a service, running or not. */
+    public List<ServiceInstance> instances(Service service) {
+        return settings.instancesOf(service);
     }
 
     public List<BotConfig> bots() {
@@ -136,19 +184,36 @@ public final class LocalStack implements AutoCloseable {
         return difySimulator;
     }
 
-    /** Kills a service without a clean shutdown, as a crash would. */
-    public void kill(Service service) throws InterruptedException {
-        ServiceProcess process = services.remove(service);
-        if (process != null) {
-            process.kill();
+    /** Kills an instance without a clean shutdown (SIGKILL), as a crash would. */
+    public synchronized void kill(ServiceInstance instance) throws InterruptedException {
+        ServiceProcess process = services.remove(instance);
+        if (process == null) {
+            throw new IllegalStateException(instance + " is not running");
         }
+        process.kill();
+    }
+
+    /**
+     * Starts an instance that was {@linkplain #kill killed} again, with the same ports, environment, log file and
+     * (processor) state directory, and waits until it is healthy.
+     */
+    public void restart(ServiceInstance instance) throws IOException, InterruptedException {
+        ServiceProcess process;
+        synchronized (this) {
+            if (services.containsKey(instance)) {
+                throw new IllegalStateException(instance + " is still running");
+            }
+            launch(instance);
+            process = services.get(instance);
+        }
+        awaitHealthy(process);
     }
 
     @Override
-    public void close() {
-        for (ServiceProcess process : services.values()) {
-            process.close();
-        }
+    public synchronized void close() {
+        // all at once: each instance may take seconds to shut down cleanly
+        services.values().forEach(ServiceProcess::requestStop);
+        services.values().forEach(ServiceProcess::close);
         services.clear();
         for (AutoCloseable resource : resources) {
             try {

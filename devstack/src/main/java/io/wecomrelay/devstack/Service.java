@@ -1,6 +1,8 @@
 package io.wecomrelay.devstack;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 
 /**
  * One of the four services, with the module it is built in and its default management port (root
@@ -22,6 +24,13 @@ public enum Service {
     Service(String module, int defaultManagementPort) {
         this.module = module;
         this.defaultManagementPort = defaultManagementPort;
+    }
+
+    /** The service built in {@code module} ({@code ingress}, {@code processor}, {@code llm-worker}, {@code responder}). */
+    public static Service ofModule(String module) {
+        return Arrays.stream(values()).filter(service -> service.module.equals(module)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown service " + module + "; one of "
+                        + Arrays.stream(values()).map(Service::module).collect(Collectors.joining(", "))));
     }
 
     public String module() {

@@ -8,7 +8,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,21 +21,24 @@ import org.jspecify.annotations.Nullable;
 /** One service running as {@code java -jar}, like compose runs it. */
 final class ServiceProcess implements AutoCloseable {
 
-    private final Service service;
+    private final ServiceInstance instance;
     private final int managementPort;
     private final Process process;
     private final @Nullable Path log;
 
-    private ServiceProcess(Service service, int managementPort, Process process, @Nullable Path log) {
-        this.service = service;
+    private ServiceProcess(ServiceInstance instance, int managementPort, Process process, @Nullable Path log) {
+        this.instance = instance;
         this.managementPort = managementPort;
         this.process = process;
         this.log = log;
     }
 
-    /** Starts {@code jar}; {@code env} carries its ports (MANAGEMENT_PORT, SERVER_PORT) like compose's environment. */
-    static ServiceProcess start(Service service, Path jar, int managementPort, Map<String, String> env, List<String> args,
-                                @Nullable Path logDir) throws IOException {
+    /**
+     * Starts {@code jar}; {@code env} carries its ports (MANAGEMENT_PORT, SERVER_PORT) like compose's environment.
+     * The output is appended to {@code logDir/<instance>.log}, so a restarted instance's log keeps its earlier life.
+     */
+    static ServiceProcess start(ServiceInstance instance, Path jar, int managementPort, Map<String, String> env,
+                                List<String> args, @Nullable Path logDir) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build first with ./mvnw -DskipTests package");
         }
@@ -50,14 +55,16 @@ final class ServiceProcess implements AutoCloseable {
             builder.inheritIO();
         } else {
             Files.createDirectories(logDir);
-            log = logDir.resolve(service.module() + ".log");
-            builder.redirectErrorStream(true).redirectOutput(log.toFile());
+            log = logDir.resolve(instance.name() + ".log");
+            Files.writeString(log, "==== " + Instant.now() + " starting " + instance.name() + " (management port "
+                    + managementPort + ")\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         }
-        return new ServiceProcess(service, managementPort, builder.start(), log);
+        return new ServiceProcess(instance, managementPort, builder.start(), log);
     }
 
-    Service service() {
-        return service;
+    ServiceInstance instance() {
+        return instance;
     }
 
     int managementPort() {
@@ -71,7 +78,7 @@ final class ServiceProcess implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(service.module() + " exited with code " + process.exitValue() + logTail());
+                throw new IllegalStateException(instance.name() + " exited with code " + process.exitValue() + logTail());
             }
             try {
                 HttpResponse<String> response = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).build(),
@@ -84,7 +91,12 @@ final class ServiceProcess implements AutoCloseable {
             }
             Thread.sleep(500);
         }
-        throw new IllegalStateException(service.module() + " not healthy after " + timeout + logTail());
+        throw new IllegalStateException(instance.name() + " not healthy after " + timeout + logTail());
+    }
+
+    /** Asks the process to shut down cleanly (SIGTERM) without waiting for it. */
+    void requestStop() {
+        process.destroy();
     }
 
     /** Stops the process as the operating system would on shutdown: SIGTERM, then SIGKILL. */
@@ -101,7 +113,7 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** Kills the process without letting it shut down (for crash tests). */
+    /** Kills the process without letting it shut down, as a crash would: SIGKILL on Linux and macOS. */
     void kill() throws InterruptedException {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }

@@ -1,6 +1,10 @@
 package io.wecomrelay.devstack;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -10,31 +14,85 @@ import org.jspecify.annotations.Nullable;
  * broker), {@code REDIS_URL}, {@code DIFY_BASE_URL} + {@code DIFY_API_KEY} (a real Dify instead of
  * the simulator).
  *
- * @param root            the repository root (where the service modules are)
- * @param workDir         where the stack keeps its bots file, logs and broker data
- * @param botsFile        a bots file to use instead of the generated demo bot
- * @param callbackPort    ingress's callback port (its SERVER_PORT)
- * @param managementPorts actuator port per service (MANAGEMENT_PORT); a missing service gets its default
- * @param logToFiles      true to write each service's output to {@code workDir/logs}, false to inherit the console
+ * @param root               the repository root (where the service modules are)
+ * @param workDir            where the stack keeps its bots file, logs and the processors' state
+ * @param botsFile           a bots file to use instead of the generated demo bot
+ * @param instances          how many instances of each service run; a missing service runs once
+ * @param ports              the callback and management ports of each instance
+ * @param serviceEnvironment extra environment of every service (e.g. a setting a test needs), over the stack's own
+ * @param logToFiles         true to write each instance's output to {@code workDir/logs/<instance>.log}, false to
+ *                           inherit the console
  */
-public record StackSettings(Path root, Path workDir, @Nullable Path botsFile, int callbackPort,
-                            Map<Service, Integer> managementPorts, @Nullable String kafka, @Nullable String redisUrl, @Nullable String difyBaseUrl,
-                            @Nullable String difyApiKey, int kafkaPort, int difyPort, boolean logToFiles) {
+public record StackSettings(Path root, Path workDir, @Nullable Path botsFile, Map<Service, Integer> instances,
+                            PortScheme ports, @Nullable String kafka, @Nullable String redisUrl, @Nullable String difyBaseUrl,
+                            @Nullable String difyApiKey, int kafkaPort, int difyPort, Map<String, String> serviceEnvironment,
+                            boolean logToFiles) {
 
     public StackSettings {
-        managementPorts = Map.copyOf(managementPorts);
+        instances = Map.copyOf(instances);
+        instances.forEach((service, count) -> {
+            if (count < 1 || count > PortScheme.MAX_INSTANCES) {
+                throw new IllegalArgumentException(service.module() + ": between 1 and " + PortScheme.MAX_INSTANCES
+                        + " instances, not " + count);
+            }
+        });
+        serviceEnvironment = Map.copyOf(serviceEnvironment);
     }
 
-    public int managementPort(Service service) {
-        return managementPorts.getOrDefault(service, service.defaultManagementPort());
+    /**
+     * Reads {@code --instances}: {@code ingress=2,processor=2,llm-worker=3,responder=2}; services not named run
+     * once.
+     */
+    public static Map<Service, Integer> parseInstances(String spec) {
+        var counts = new EnumMap<Service, Integer>(Service.class);
+        for (String entry : spec.split(",")) {
+            String[] pair = entry.trim().split("=", 2);
+            if (pair.length != 2) {
+                throw new IllegalArgumentException("--instances takes service=count[,service=count...], not " + entry);
+            }
+            try {
+                counts.put(Service.ofModule(pair[0].trim()), Integer.parseInt(pair[1].trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--instances: " + pair[1] + " is not a number");
+            }
+        }
+        return counts;
     }
 
-    /** The ports as the services read them: MANAGEMENT_PORT, and SERVER_PORT for ingress's callbacks. */
-    Map<String, String> portEnvironment(Service service) {
-        String management = Integer.toString(managementPort(service));
-        return service == Service.INGRESS
-                ? Map.of("SERVER_PORT", Integer.toString(callbackPort), "MANAGEMENT_PORT", management)
-                : Map.of("MANAGEMENT_PORT", management);
+    public int instanceCount(Service service) {
+        return instances.getOrDefault(service, 1);
+    }
+
+    /** Every instance, service by service in the order of {@link Service}. */
+    public List<ServiceInstance> allInstances() {
+        var all = new ArrayList<ServiceInstance>();
+        for (Service service : Service.values()) {
+            all.addAll(instancesOf(service));
+        }
+        return all;
+    }
+
+    public List<ServiceInstance> instancesOf(Service service) {
+        var list = new ArrayList<ServiceInstance>();
+        for (int number = 1; number <= instanceCount(service); number++) {
+            list.add(new ServiceInstance(service, number));
+        }
+        return list;
+    }
+
+    /**
+     * The instance's environment beside the stack's: its ports as the services read them (MANAGEMENT_PORT, and
+     * SERVER_PORT for ingress's callbacks), and its name as {@code HOSTNAME}, which the responder puts in its
+     * outbox consumer name (so {@code GET responder:outbox-lease:<bot>} shows which instance delivers a bot).
+     */
+    Map<String, String> instanceEnvironment(ServiceInstance instance) {
+        var env = new HashMap<String, String>();
+        env.put("MANAGEMENT_PORT", Integer.toString(ports.managementPort(instance)));
+        if (instance.service() == Service.INGRESS) {
+            env.put("SERVER_PORT", Integer.toString(ports.callbackPort(instance)));
+        }
+        env.put("HOSTNAME", instance.name());
+        return env;
     }
 
     public boolean realDify() {

@@ -3,14 +3,13 @@ package io.wecomrelay.devstack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.UUID;
@@ -32,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * The walking skeleton, end to end: the WeCom simulator talks to ingress; the message goes through
  * Kafka, the processor, the llm-worker, the Dify simulator, Kafka again, the responder and Redis,
  * and comes back through ingress's refresh answers. The services run as {@code java -jar}, exactly
- * as in production, against the test JVM's broker and Redis.
+ * as in production, against the test JVM's broker and Redis; ingress and the processor twice, as
+ * {@code ./run-local.sh --instances ingress=2,processor=2} runs them.
  */
 class EndToEndTest {
 
@@ -43,6 +43,7 @@ class EndToEndTest {
     static final String RUN = UUID.randomUUID().toString().substring(0, 8);
 
     static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final Path WORK_DIR = Path.of("..").toAbsolutePath().normalize().resolve("devstack/target/e2e");
 
     static LocalStack stack;
     static BotConfig bot;
@@ -51,12 +52,8 @@ class EndToEndTest {
     @BeforeAll
     static void startStack() throws Exception {
         Path root = Path.of("..").toAbsolutePath().normalize();
-        Map<Service, Integer> managementPorts = new EnumMap<>(Service.class);
-        for (Service service : Service.values()) {
-            managementPorts.put(service, freePort());
-        }
-        var settings = new StackSettings(root, root.resolve("devstack/target/e2e"), null, freePort(), managementPorts,
-                TestInfrastructure.kafkaBootstrapServers(), TestInfrastructure.redisUrl(), null, null, 0, 0, true);
+        var settings = new StackSettings(root, WORK_DIR, null, Map.of(Service.INGRESS, 2, Service.PROCESSOR, 2), new FreePorts(),
+                TestInfrastructure.kafkaBootstrapServers(), TestInfrastructure.redisUrl(), null, null, 0, 0, Map.of(), true);
         stack = LocalStack.start(settings);
         bot = stack.bots().get(0);
         wecom = WecomClient.create(URI.create(stack.callbackUrl(bot.id())), bot.token().reveal(), bot.aesKey().reveal());
@@ -122,10 +119,43 @@ class EndToEndTest {
     }
 
     @Test
+    void aStreamStartedOnOneIngressInstanceIsAnsweredByTheOther() throws Exception {
+        String question = "two instances " + UUID.randomUUID();
+        String msgId = UUID.randomUUID().toString();
+        var second = WecomClient.create(URI.create(stack.callbackUrl(stack.instances(Service.INGRESS).get(1), bot.id())),
+                bot.token().reveal(), bot.aesKey().reveal());
+
+        CallbackResponse first = wecom.send(WecomMessages.text(bot.id(), msgId, "wangwu-" + RUN, null, question)).get();
+        var session = new ChatSession(second, bot.id(), Duration.ofMillis(300), Duration.ofMinutes(2));
+        ChatResult result = session.chat(msgId, "wangwu-" + RUN, null, question, frame -> { });
+
+        assertThat(first.streamId()).isEqualTo(result.streamId());
+        assertThat(result.finished()).isTrue();
+        assertThat(result.finalContent()).isEqualTo(DifySimulator.expectedAnswer(question));
+    }
+
+    @Test
+    void everyInstanceIsHealthyWithItsOwnLogAndEachProcessorWithItsOwnState() throws Exception {
+        for (Service service : Service.values()) {
+            for (ServiceInstance instance : stack.instances(service)) {
+                assertThat(status(stack.managementUrl(instance) + "/actuator/health")).as(instance.name()).isEqualTo(200);
+                assertThat(Files.readString(WORK_DIR.resolve("logs").resolve(instance.name() + ".log")))
+                        .as(instance.name()).contains("Started ");
+            }
+        }
+        assertThat(stack.instances(Service.INGRESS)).hasSize(2);
+        for (ServiceInstance processor : stack.instances(Service.PROCESSOR)) {
+            // Kafka Streams' per-instance state (its process id file and task directories)
+            assertThat(WORK_DIR.resolve("processor-state").resolve(processor.name())).as(processor.name()).isDirectory();
+        }
+    }
+
+    @Test
     void healthAndMetricsAreOnTheManagementPortsOnly() throws Exception {
         for (Service service : Service.values()) {
-            assertThat(status(stack.managementUrl(service) + "/actuator/health")).as(service.module()).isEqualTo(200);
-            assertThat(status(stack.managementUrl(service) + "/actuator/prometheus")).as(service.module()).isEqualTo(200);
+            ServiceInstance instance = stack.instances(service).get(0);
+            assertThat(status(stack.managementUrl(instance) + "/actuator/health")).as(instance.name()).isEqualTo(200);
+            assertThat(status(stack.managementUrl(instance) + "/actuator/prometheus")).as(instance.name()).isEqualTo(200);
         }
         String callbackOrigin = URI.create(stack.callbackUrl(bot.id())).resolve("/").toString();
         assertThat(status(callbackOrigin + "actuator/health")).isEqualTo(404);
@@ -134,11 +164,5 @@ class EndToEndTest {
 
     private static int status(String url) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

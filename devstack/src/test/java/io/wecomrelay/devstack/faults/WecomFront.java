@@ -1,0 +1,102 @@
+package io.wecomrelay.devstack.faults;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.wecomrelay.sim.wecom.CallbackResponse;
+import io.wecomrelay.sim.wecom.WecomClient;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * WeCom in front of several ingress instances: each callback goes to the next instance in turn (a load
+ * balancer's round robin), and a message whose callback failed (connection refused or reset, timeout, non-200)
+ * is sent again with the same msgid to the next instance, as WeCom retries.
+ */
+final class WecomFront {
+
+    /** WeCom gives up on a callback after about 5 s. */
+    private static final Duration CALLBACK_TIMEOUT = Duration.ofSeconds(5);
+    private static final int MAX_ATTEMPTS = 10;
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(300);
+
+    private final List<String> origins;
+    private final Map<String, WecomClient> clients = new ConcurrentHashMap<>();
+    private final AtomicLong turn = new AtomicLong();
+    private final AtomicLong callbacks = new AtomicLong();
+    private final AtomicLong failedCallbacks = new AtomicLong();
+    private final AtomicLong resentMessages = new AtomicLong();
+    private final AtomicLong failedPolls = new AtomicLong();
+
+    /** {@code origins}: {@code http://127.0.0.1:PORT} of every ingress instance. */
+    WecomFront(List<String> origins) {
+        this.origins = List.copyOf(origins);
+    }
+
+    /** Sends a message until an instance answers 200; null when {@value #MAX_ATTEMPTS} attempts all failed. */
+    @Nullable CallbackResponse deliver(FaultBot bot, ObjectNode message) throws InterruptedException {
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            if (attempt > 1) {
+                resentMessages.incrementAndGet();
+                Thread.sleep(RETRY_PAUSE.toMillis());
+            }
+            CallbackResponse response = once(bot, message);
+            if (response != null) {
+                return response;
+            }
+        }
+        return null;
+    }
+
+    /** One refresh poll on the next instance; null when it failed (WeCom simply polls again). */
+    @Nullable CallbackResponse poll(FaultBot bot, ObjectNode refresh) throws InterruptedException {
+        CallbackResponse response = once(bot, refresh);
+        if (response == null) {
+            failedPolls.incrementAndGet();
+        }
+        return response;
+    }
+
+    private @Nullable CallbackResponse once(FaultBot bot, ObjectNode callback) throws InterruptedException {
+        String origin = origins.get((int) (turn.getAndIncrement() % origins.size()));
+        WecomClient client = clients.computeIfAbsent(origin + " " + bot.id(), key ->
+                WecomClient.create(URI.create(origin + "/wecom/callback/" + bot.id()), bot.token(), bot.aesKey()));
+        callbacks.incrementAndGet();
+        try {
+            CallbackResponse response = client.send(callback).get(CALLBACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (response.status() == 200) {
+                return response;
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            // the instance is down or did not answer in time
+        }
+        failedCallbacks.incrementAndGet();
+        return null;
+    }
+
+    /** Every callback attempt, messages and refresh polls alike. */
+    long callbacks() {
+        return callbacks.get();
+    }
+
+    /** Callback attempts that failed (refused, reset, timed out or not 200). */
+    long failedCallbacks() {
+        return failedCallbacks.get();
+    }
+
+    /** Messages sent again, with the same msgid, after a failed attempt. */
+    long resentMessages() {
+        return resentMessages.get();
+    }
+
+    long failedPolls() {
+        return failedPolls.get();
+    }
+}
