@@ -33,6 +33,7 @@ record FaultBot(String id, ReplyMode mode, String token, String aesKey, @Nullabl
                 %s    dify:
                       base-url: %s
                       api-key: "%s"
+                      allow-insecure-http: true
                 """.formatted(id, token, aesKey, mode.wireName(),
                 webhookKey == null ? "" : "    webhook-key: " + webhookKey + "\n", difyBaseUrl, difyApiKey);
     }

@@ -127,8 +127,12 @@ final class FaultScenario implements AutoCloseable {
         }
         return new StackSettings(ROOT, WORK_DIR, botsFile, instances, new FreePorts(), TestInfrastructure.kafkaBootstrapServers(),
                 TestInfrastructure.redisUrl(), dify.baseUrl(), DifySimulatorConfig.DEFAULT_API_KEY, 0, 0,
-                // relay.responder.delivery.wecom-api-base-url: webhook replies go to the simulator
-                Map.of("RELAY_RESPONDER_DELIVERY_WECOMAPIBASEURL", wecomApi.baseUrl()), true);
+                // webhook and response_url replies go to the simulator, which ingress and the responder must
+                // list by its exact address (relay.ingress.response-url.allowed-hosts,
+                // relay.responder.delivery.allowed-hosts and .wecom-api-base-url)
+                Map.of("RELAY_RESPONDER_DELIVERY_WECOMAPIBASEURL", wecomApi.baseUrl(),
+                        "RELAY_RESPONDER_DELIVERY_ALLOWEDHOSTS", wecomApi.baseUrl(),
+                        "RELAY_INGRESS_RESPONSEURL_ALLOWEDHOSTS", wecomApi.baseUrl()), true);
     }
 
     private <T extends AutoCloseable> T open(T resource) {
