@@ -65,6 +65,36 @@ public final class LocalRedis implements AutoCloseable {
         return embedded != null;
     }
 
+    /**
+     * Kills the embedded redis-server (a SIGKILL: nothing is saved), keeping its port for {@link #startAgain()}:
+     * for tests of a Redis outage. Only for a server from {@link #startEmbedded()}.
+     */
+    public void kill() {
+        try {
+            embedded().stop();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stop the embedded redis-server", e);
+        }
+        log.info("killed embedded redis-server at {}", url);
+    }
+
+    /** Starts the embedded redis-server again on the same port, empty, after {@link #kill()}. */
+    public void startAgain() {
+        try {
+            embedded().start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the embedded redis-server again", e);
+        }
+        log.info("started embedded redis-server again at {}", url);
+    }
+
+    private RedisServer embedded() {
+        if (embedded == null) {
+            throw new IllegalStateException("only an embedded redis-server can be killed and started again");
+        }
+        return embedded;
+    }
+
     @Override
     public void close() {
         if (embedded != null) {
