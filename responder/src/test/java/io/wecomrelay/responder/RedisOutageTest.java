@@ -39,7 +39,12 @@ import org.springframework.test.context.DynamicPropertySource;
  * empty, on the same port. Nothing goes to the dead-letter topic; consumption waits (health DOWN) and afterwards
  * every stream is complete and the webhook reply is delivered once.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
+        "spring.data.redis.timeout=500ms", "spring.data.redis.connect-timeout=500ms",
+        "relay.responder.delivery.outbox.poll-interval=50ms",
+        // the old budget: one retry after 100 ms, then the dead-letter topic
+        "relay.responder.listener.retries=1", "relay.responder.listener.initial-backoff=100ms",
+        "relay.responder.listener.max-backoff=500ms"})
 class RedisOutageTest {
 
     static final LocalRedis REDIS = LocalRedis.startEmbedded();
@@ -68,20 +73,9 @@ class RedisOutageTest {
         registry.add("spring.kafka.bootstrap-servers", TestInfrastructure::kafkaBootstrapServers);
         registry.add("spring.kafka.consumer.group-id", () -> "responder-outage-" + UUID.randomUUID());
         registry.add("spring.data.redis.url", REDIS::url);
-        registry.add("spring.data.redis.timeout", () -> "500ms");
-        registry.add("spring.data.redis.connect-timeout", () -> "500ms");
         registry.add("relay.responder.bots-file", bots::toString);
         registry.add("relay.responder.delivery.wecom-api-base-url", WECOM::baseUrl);
         registry.add("relay.responder.delivery.allowed-hosts", WECOM::baseUrl);
-        registry.add("relay.responder.delivery.request-timeout", () -> "1s");
-        registry.add("relay.responder.delivery.outbox.lease-ttl", () -> "3s");
-        registry.add("relay.responder.delivery.outbox.claim-min-idle", () -> "1s");
-        registry.add("relay.responder.delivery.outbox.poll-interval", () -> "50ms");
-        registry.add("relay.responder.delivery.outbox.error-backoff", () -> "200ms");
-        // the old budget: one retry after 100 ms, then the dead-letter topic
-        registry.add("relay.responder.listener.retries", () -> "1");
-        registry.add("relay.responder.listener.initial-backoff", () -> "100ms");
-        registry.add("relay.responder.listener.max-backoff", () -> "500ms");
     }
 
     @AfterAll

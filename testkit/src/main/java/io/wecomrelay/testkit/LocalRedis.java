@@ -70,29 +70,28 @@ public final class LocalRedis implements AutoCloseable {
      * for tests of a Redis outage. Only for a server from {@link #startEmbedded()}.
      */
     public void kill() {
-        try {
-            embedded().stop();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot stop the embedded redis-server", e);
-        }
-        log.info("killed embedded redis-server at {}", url);
+        onEmbedded(RedisServer::stop, "killed");
     }
 
     /** Starts the embedded redis-server again on the same port, empty, after {@link #kill()}. */
     public void startAgain() {
-        try {
-            embedded().start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the embedded redis-server again", e);
-        }
-        log.info("started embedded redis-server again at {}", url);
+        onEmbedded(RedisServer::start, "started again");
     }
 
-    private RedisServer embedded() {
+    private interface ServerAction {
+        void run(RedisServer server) throws IOException;
+    }
+
+    private void onEmbedded(ServerAction action, String done) {
         if (embedded == null) {
             throw new IllegalStateException("only an embedded redis-server can be killed and started again");
         }
-        return embedded;
+        try {
+            action.run(embedded);
+        } catch (IOException e) {
+            throw new UncheckedIOException("embedded redis-server not " + done, e);
+        }
+        log.info("embedded redis-server {} at {}", done, url);
     }
 
     @Override

@@ -82,32 +82,12 @@ public final class ConsumerOutages implements HealthIndicator {
 
     /** Ends a wait when a batch listener succeeds. */
     public <K, V> BatchInterceptor<K, V> batchInterceptor() {
-        return new BatchInterceptor<>() {
-            @Override
-            public ConsumerRecords<K, V> intercept(ConsumerRecords<K, V> records, Consumer<K, V> consumer) {
-                return records;
-            }
-
-            @Override
-            public void success(ConsumerRecords<K, V> records, Consumer<K, V> consumer) {
-                succeeded();
-            }
-        };
+        return new SuccessHook<>();
     }
 
     /** Ends a wait when a record listener succeeds. */
     public <K, V> RecordInterceptor<K, V> recordInterceptor() {
-        return new RecordInterceptor<>() {
-            @Override
-            public ConsumerRecord<K, V> intercept(ConsumerRecord<K, V> record, Consumer<K, V> consumer) {
-                return record;
-            }
-
-            @Override
-            public void success(ConsumerRecord<K, V> record, Consumer<K, V> consumer) {
-                succeeded();
-            }
-        };
+        return new SuccessHook<>();
     }
 
     /** Ends a wait when the thread's partitions change. */
@@ -118,6 +98,29 @@ public final class ConsumerOutages implements HealthIndicator {
                 reassigned();
             }
         };
+    }
+
+    /** Passes records through unchanged and reports the listener's successes. */
+    private final class SuccessHook<K, V> implements BatchInterceptor<K, V>, RecordInterceptor<K, V> {
+        @Override
+        public ConsumerRecords<K, V> intercept(ConsumerRecords<K, V> records, Consumer<K, V> consumer) {
+            return records;
+        }
+
+        @Override
+        public ConsumerRecord<K, V> intercept(ConsumerRecord<K, V> record, Consumer<K, V> consumer) {
+            return record;
+        }
+
+        @Override
+        public void success(ConsumerRecords<K, V> records, Consumer<K, V> consumer) {
+            succeeded();
+        }
+
+        @Override
+        public void success(ConsumerRecord<K, V> record, Consumer<K, V> consumer) {
+            succeeded();
+        }
     }
 
     private static Throwable rootCause(Throwable failure) {
