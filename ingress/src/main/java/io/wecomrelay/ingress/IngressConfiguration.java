@@ -115,7 +115,7 @@ class IngressConfiguration {
      * Redis calls wait for this to open the shared connection, off the event loops (see {@link RedisLink}); while
      * Redis is down at start it tries again every few seconds at most.
      */
-    @Bean
+    @Bean(destroyMethod = "close")
     RedisLink redisLink(ReactiveStringRedisTemplate redis, IngressProperties properties) {
         return new RedisLink(redis.getConnectionFactory(), properties.redisTimeout(), Duration.ofSeconds(5));
     }

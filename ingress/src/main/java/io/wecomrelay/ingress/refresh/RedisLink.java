@@ -1,12 +1,15 @@
 package io.wecomrelay.ingress.refresh;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
@@ -23,7 +26,7 @@ import reactor.util.retry.Retry;
  * it, reconnecting by itself in the background after Redis went away; commands sent meanwhile fail after their
  * timeout, which every caller bounds.
  */
-public final class RedisLink {
+public final class RedisLink implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RedisLink.class);
 
@@ -32,6 +35,7 @@ public final class RedisLink {
     private final Duration maxRetry;
     private final Sinks.Empty<Void> opened = Sinks.empty();
     private volatile boolean open;
+    private volatile @Nullable Disposable connecting;
 
     /**
      * @param firstRetry wait before the second try to open the connection; it doubles up to {@code maxRetry}
@@ -42,19 +46,33 @@ public final class RedisLink {
         this.maxRetry = maxRetry;
     }
 
-    /** Starts opening the connection (once the factory is started); completes when it is open. */
+    /** Starts opening the connection (once the factory is started); completes when it is open. Call it once. */
     public Mono<Void> open() {
-        Mono.fromRunnable(this::connect)
+        var tries = new AtomicLong();
+        connecting = Mono.fromRunnable(this::connect)
                 .subscribeOn(Schedulers.boundedElastic())
-                .doOnError(e -> log.warn("Redis not reachable ({}); callbacks that open a stream get 503 until it is, "
-                        + "trying again in the background", e.getClass().getSimpleName()))
+                .doOnError(e -> {
+                    if (tries.incrementAndGet() == 1) {
+                        log.warn("Redis not reachable ({}); messages that open a stream get 503 until it is, trying again "
+                                + "in the background", e.getClass().getSimpleName());
+                    }
+                })
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, firstRetry).maxBackoff(maxRetry))
                 .subscribe(null, e -> log.error("giving up on Redis cause={}", e.toString()), () -> {
                     open = true;
                     opened.tryEmitEmpty();
-                    log.info("Redis connection open");
+                    log.info("Redis connection open{}", tries.get() == 0 ? "" : " after " + (tries.get() + 1) + " tries");
                 });
         return opened.asMono();
+    }
+
+    /** Stops trying to open the connection (when ingress stops before Redis answered). */
+    @Override
+    public void close() {
+        Disposable running = connecting;
+        if (running != null) {
+            running.dispose();
+        }
     }
 
     /** Whether the shared connection has been opened (it may be reconnecting now). */

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
@@ -245,7 +246,7 @@ public final class AcceptedConsumer {
         if (failure instanceof ReplyRefusedException) {
             return Mono.error(failure);
         }
-        boolean infrastructure = TransientFailures.isTransient(failure);
+        boolean infrastructure = infrastructure(failure);
         int failed = tries.failed(infrastructure);
         if (!infrastructure && failed >= settings.maxAttempts()) {
             log.error("reply failed {} times, giving up {} cause={}", failed, work, failure.toString());
@@ -255,6 +256,15 @@ public final class AcceptedConsumer {
         log.warn("{}, redoing {} try={} cause={}", infrastructure ? "Redis or Kafka unavailable" : "reply failed", work,
                 failed + 1, failure.toString());
         return Mono.delay(backoff(tries.total()));
+    }
+
+    /**
+     * Redis or Kafka failed, not the record. Every Kafka error counts, not only those the client calls retriable:
+     * the ones about a record (too large, invalid) were dealt with by the publisher, and the others (a missing ACL,
+     * a topic not there) hit every reply alike until an operator fixes them, like an outage.
+     */
+    private static boolean infrastructure(Throwable failure) {
+        return TransientFailures.isTransient(failure) || TransientFailures.anyCause(failure, KafkaException.class::isInstance);
     }
 
     private Duration backoff(int retries) {

@@ -25,11 +25,13 @@ import org.apache.kafka.clients.consumer.OffsetCommitCallback;
 import org.apache.kafka.clients.consumer.RetriableCommitFailedException;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.core.KafkaTemplate;
 import reactor.core.publisher.Mono;
 
@@ -86,12 +88,21 @@ class AcceptedConsumerTest {
     }
 
     @Test
-    void redisOrKafkaBeingUnavailableIsWaitedOutAndNeverCountsTowardsTheDeadLetterTopic() {
+    void redisBeingUnavailableIsWaitedOutAndNeverCountsTowardsTheDeadLetterTopic() {
+        waitsOut(new RedisConnectionFailureException("Unable to connect to Redis"));
+    }
+
+    @Test
+    void aKafkaErrorOfEveryReplyAlikeIsWaitedOutLikeAnOutage() {
+        // not retriable by Kafka's own verdict, but not the record's fault either: an operator fixes the ACL
+        waitsOut(new KafkaException("Send failed", new TopicAuthorizationException("not authorized to write")));
+    }
+
+    private void waitsOut(RuntimeException failure) {
         var message = message("outage");
         var outage = new AtomicBoolean(true);
 
-        start((accepted, traceId) -> count(accepted) && outage.get()
-                ? Mono.error(new RedisConnectionFailureException("Unable to connect to Redis")) : Mono.empty(), message);
+        start((accepted, traceId) -> count(accepted) && outage.get() ? Mono.error(failure) : Mono.empty(), message);
 
         await().atMost(WAIT).until(() -> calls.get(message.streamId()).get() > MAX_ATTEMPTS + 2);
         assertThat(consumer.waitingForInfrastructure()).isEqualTo(1);

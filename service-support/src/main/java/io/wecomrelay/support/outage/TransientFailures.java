@@ -3,6 +3,7 @@ package io.wecomrelay.support.outage;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Whether a failure is the infrastructure's and will pass by itself: Redis or Kafka unreachable, too slow, loading
@@ -47,15 +48,27 @@ public final class TransientFailures {
     }
 
     public static boolean isTransient(Throwable failure) {
+        return anyCause(failure, TransientFailures::isTransientItself);
+    }
+
+    /** Whether {@code failure} or one of its causes matches {@code test}. */
+    public static boolean anyCause(Throwable failure, Predicate<Throwable> test) {
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Throwable cause = failure; cause != null && seen.add(cause); cause = cause.getCause()) {
-            if (cause.getClass().getName().equals(LETTUCE_CONNECTION_STATE)) {
+            if (test.test(cause)) {
                 return true;
             }
-            for (Class<?> type = cause.getClass(); type != null; type = type.getSuperclass()) {
-                if (TRANSIENT.contains(type.getName())) {
-                    return true;
-                }
+        }
+        return false;
+    }
+
+    private static boolean isTransientItself(Throwable cause) {
+        if (cause.getClass().getName().equals(LETTUCE_CONNECTION_STATE)) {
+            return true;
+        }
+        for (Class<?> type = cause.getClass(); type != null; type = type.getSuperclass()) {
+            if (TRANSIENT.contains(type.getName())) {
+                return true;
             }
         }
         return false;
