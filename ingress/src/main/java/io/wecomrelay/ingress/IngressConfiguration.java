@@ -1,6 +1,7 @@
 package io.wecomrelay.ingress;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,6 +18,7 @@ import io.wecomrelay.ingress.publish.InboundPublisher;
 import io.wecomrelay.ingress.publish.KafkaHealthIndicator;
 import io.wecomrelay.ingress.publish.KafkaInboundPublisher;
 import io.wecomrelay.ingress.publish.PublisherOffHealthIndicator;
+import io.wecomrelay.ingress.refresh.RedisLink;
 import io.wecomrelay.ingress.refresh.RedisStreamStates;
 import io.wecomrelay.ingress.refresh.RefreshAnswers;
 import io.wecomrelay.ingress.refresh.RefreshService;
@@ -109,9 +111,18 @@ class IngressConfiguration {
         return new KafkaInboundPublisher(inboundKafkaTemplate, Topics.INBOUND.name(), properties.publishTimeout());
     }
 
+    /**
+     * Redis calls wait for this to open the shared connection, off the event loops (see {@link RedisLink}); while
+     * Redis is down at start it tries again every few seconds at most.
+     */
+    @Bean(destroyMethod = "close")
+    RedisLink redisLink(ReactiveStringRedisTemplate redis, IngressProperties properties) {
+        return new RedisLink(redis.getConnectionFactory(), properties.redisTimeout(), Duration.ofSeconds(5));
+    }
+
     @Bean
-    StreamStates streamStates(ReactiveStringRedisTemplate redis, IngressProperties properties) {
-        return new RedisStreamStates(redis, properties.streamTtl());
+    StreamStates streamStates(ReactiveStringRedisTemplate redis, RedisLink redisLink, IngressProperties properties) {
+        return new RedisStreamStates(redis, redisLink, properties.streamTtl());
     }
 
     @Bean
@@ -142,18 +153,18 @@ class IngressConfiguration {
     }
 
     /**
-     * Opens the shared Redis connection at start. Spring Data opens it, blocking, on first use, which
-     * would otherwise be a request on a Netty event loop; once open, Lettuce reconnects it in the
-     * background. Redis being down at start is not fatal (refreshes answer without it).
+     * Starts opening the shared Redis connection in the background and gives it a few seconds before ingress reports
+     * itself ready, so that the first callbacks of a normal start find it open. Redis being down at start is not
+     * fatal: ingress starts, callbacks that open a stream get 503 (WeCom retries), refreshes answer without Redis,
+     * and the connection opens as soon as Redis answers.
      */
     @Bean
-    ApplicationRunner connectRedis(ReactiveStringRedisTemplate redis, IngressProperties properties) {
+    ApplicationRunner connectRedis(RedisLink redisLink, IngressProperties properties) {
         return args -> {
-            try (var connection = redis.getConnectionFactory().getReactiveConnection()) {
-                connection.ping().block(properties.redisTimeout().multipliedBy(10));
-            } catch (RuntimeException e) {
-                LoggerFactory.getLogger(IngressConfiguration.class).warn(
-                        "Redis not reachable at start ({}); the first Redis calls will connect", e.getClass().getSimpleName());
+            try {
+                redisLink.open().block(properties.redisTimeout().multipliedBy(10));
+            } catch (IllegalStateException e) {
+                LoggerFactory.getLogger(IngressConfiguration.class).warn("Redis not reachable at start; starting without it");
             }
         };
     }

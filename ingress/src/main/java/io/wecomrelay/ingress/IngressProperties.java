@@ -23,7 +23,8 @@ import org.springframework.validation.annotation.Validated;
  * @param publishTimeout      how long to wait for Kafka's ack before answering 503 (WeCom gives up after ~5 s)
  * @param timestampTolerance  how far a callback's timestamp may be from now
  * @param maxBodySize         larger callback bodies get 413
- * @param redisTimeout        how long a refresh waits for Redis before answering without it
+ * @param redisTimeout        how long a refresh waits for Redis before answering without it, and a new message for
+ *                            its stream marker before it gets 503
  * @param streamTtl           lifetime of the stream marker ingress writes (the responder keeps it alive)
  * @param streamWindow        a stream still open this long after the message is finished by ingress itself
  * @param topics              topic provisioning

@@ -178,8 +178,9 @@ class LlmWorkerConfiguration {
 
     @Bean
     StreamLedger streamLedger(ReactiveStringRedisTemplate redis, LlmWorkerProperties properties) {
+        var consumer = properties.consumer();
         return new StreamLedger(redis, properties.ledger().ttl(), properties.conversations().ttl(),
-                properties.ledger().redisTimeout());
+                properties.ledger().redisTimeout(), consumer.failureBackoff(), consumer.maxFailureBackoff());
     }
 
     @Bean
@@ -243,8 +244,8 @@ class LlmWorkerConfiguration {
                 new StringDeserializer(), new ErrorHandlingDeserializer<>(EventSerde.of(MessageAccepted.class)));
         var settings = new AcceptedConsumer.Settings(consumer.maxInFlight(), consumer.perBotShare(),
                 consumer.maxBuffered(), consumer.pollTimeout(), consumer.shutdownGrace(), consumer.failureBackoff(),
-                consumer.maxFailureBackoff());
-        return new AcceptedConsumer(consumers, properties.topics().accepted(), handler,
+                consumer.maxFailureBackoff(), consumer.maxAttempts());
+        return new AcceptedConsumer(consumers, properties.topics().accepted(), handler::handle,
                 new DeadLetters(deadLetterKafkaTemplate), settings, metrics);
     }
 
@@ -258,6 +259,16 @@ class LlmWorkerConfiguration {
     HealthIndicator acceptedConsumerHealthIndicator(AcceptedConsumer consumer) {
         return () -> (consumer.isRunning() ? Health.up() : Health.down())
                 .withDetail("inFlight", consumer.inFlight()).build();
+    }
+
+    /**
+     * Health component "consumption": DOWN while replies wait out an outage of Redis or Kafka (they are redone until
+     * it ends, never dead-lettered for it). Not part of readiness, which has Redis's own component.
+     */
+    @Bean
+    HealthIndicator consumptionHealthIndicator(AcceptedConsumer consumer) {
+        return () -> (consumer.waitingForInfrastructure() == 0 ? Health.up() : Health.down())
+                .withDetail("waitingForRedisOrKafka", consumer.waitingForInfrastructure()).build();
     }
 
     /** Creates missing topics (never alters existing ones) before the first poll. */

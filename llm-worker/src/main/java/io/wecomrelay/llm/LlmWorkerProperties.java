@@ -65,8 +65,11 @@ public record LlmWorkerProperties(
      * @param pollTimeout     longest wait of one poll; also bounds how late a finished offset is committed
      * @param shutdownGrace   on shutdown, how long running replies may finish before they are abandoned
      *                        (abandoned ones are redone by another worker with attempt + 1)
-     * @param failureBackoff  first wait before a reply whose infrastructure (Kafka, Redis) failed is redone
+     * @param failureBackoff  first wait before a failed reply is redone (doubling)
      * @param maxFailureBackoff longest such wait
+     * @param maxAttempts     tries of a record that keeps failing for a reason of its own (not Redis or Kafka being
+     *                        unavailable, which is waited out however long it lasts) before it is dead-lettered to
+     *                        {@code <accepted>.dlt} with its cause and committed
      */
     public record Consumer(
             @NotBlank @DefaultValue("wecom-relay-llm-worker") String groupId,
@@ -76,7 +79,8 @@ public record LlmWorkerProperties(
             @NotNull @DefaultValue("100ms") Duration pollTimeout,
             @NotNull @DefaultValue("20s") Duration shutdownGrace,
             @NotNull @DefaultValue("1s") Duration failureBackoff,
-            @NotNull @DefaultValue("30s") Duration maxFailureBackoff) {
+            @NotNull @DefaultValue("30s") Duration maxFailureBackoff,
+            @Min(1) @DefaultValue("5") int maxAttempts) {
 
         /** {@code maxInFlightPerBot}, or its default: a quarter of {@code maxInFlight}, at least 1. */
         public int perBotShare() {

@@ -17,6 +17,8 @@ import io.wecomrelay.responder.materialize.RedisStreamStateStore;
 import io.wecomrelay.responder.materialize.RejectionMaterializer;
 import io.wecomrelay.responder.materialize.StreamStateStore;
 import io.wecomrelay.responder.materialize.UnexpectedEventException;
+import io.wecomrelay.responder.outage.ConsumerOutages;
+import io.wecomrelay.responder.outage.OutageAwareErrorHandler;
 import io.wecomrelay.responder.outbox.DeliveryStates;
 import io.wecomrelay.responder.outbox.OutboxDelivery;
 import io.wecomrelay.responder.outbox.OutboxJobRunner;
@@ -58,6 +60,7 @@ import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.LoggingProducerListener;
+import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
@@ -118,8 +121,20 @@ class ResponderConfiguration {
         return withoutContentLogging(new KafkaTemplate<>(producers));
     }
 
+    /** Health component "consumption": DOWN while a consumer waits out an outage of Redis or Kafka. */
     @Bean
-    DefaultErrorHandler kafkaErrorHandler(KafkaTemplate<String, Object> kafka, MeterRegistry meters, ResponderProperties props) {
+    ConsumerOutages consumptionHealthIndicator(Clock clock, MeterRegistry meters) {
+        return new ConsumerOutages(clock, meters);
+    }
+
+    /**
+     * Failures of Redis or Kafka pause consumption for as long as they last and are never dead-lettered
+     * ({@link OutageAwareErrorHandler}); any other failure is tried {@code retries} more times, then dead-lettered, and
+     * unreadable records and other event types are dead-lettered at once.
+     */
+    @Bean
+    CommonErrorHandler kafkaErrorHandler(KafkaTemplate<String, Object> kafka, ConsumerOutages outages, MeterRegistry meters,
+                                         ResponderProperties props) {
         var deadLetters = new DeadLetterPublishingRecoverer(kafka,
                 (record, e) -> new TopicPartition(record.topic() + TopicSpec.DEAD_LETTER_SUFFIX, -1));
         ConsumerRecordRecoverer recoverer = (record, e) -> {
@@ -132,20 +147,24 @@ class ResponderConfiguration {
         var backOff = new ExponentialBackOff(listener.initialBackoff().toMillis(), 2.0);
         backOff.setMaxInterval(listener.maxBackoff().toMillis());
         backOff.setMaxAttempts(listener.retries());
-        var handler = new DefaultErrorHandler(recoverer, backOff);
-        handler.addNotRetryableExceptions(UnexpectedEventException.class, UnknownEventTypeException.class);
-        return handler;
+        var records = new DefaultErrorHandler(recoverer, backOff);
+        records.addNotRetryableExceptions(UnexpectedEventException.class, UnknownEventTypeException.class);
+        return new OutageAwareErrorHandler(records, outages, listener.initialBackoff(), listener.maxBackoff());
     }
 
     @Bean
     ConcurrentKafkaListenerContainerFactory<String, RelayEvent> kafkaListenerContainerFactory(
-            KafkaProperties kafka, DefaultErrorHandler errorHandler, ResponderProperties props) {
+            KafkaProperties kafka, CommonErrorHandler errorHandler, ConsumerOutages outages, ResponderProperties props) {
         var consumers = new DefaultKafkaConsumerFactory<String, RelayEvent>(kafka.buildConsumerProperties(),
                 new StringDeserializer(), new ErrorHandlingDeserializer<>(EventSerde.any()));
         var factory = new ConcurrentKafkaListenerContainerFactory<String, RelayEvent>();
         factory.setConsumerFactory(consumers);
         factory.setCommonErrorHandler(errorHandler);
         factory.setConcurrency(props.listener().concurrency(props.topics()));
+        // a consumer's wait for Redis or Kafka ends when its listener succeeds again, or its partitions change
+        factory.setBatchInterceptor(outages.batchInterceptor());
+        factory.setRecordInterceptor(outages.recordInterceptor());
+        factory.getContainerProperties().setConsumerRebalanceListener(outages.rebalanceListener());
         return factory;
     }
 

@@ -118,8 +118,9 @@ public record ResponderProperties(@NotNull Path botsFile,
     }
 
     /**
-     * How records are consumed. A record that still fails after {@code retries} (e.g. Redis down) goes to
-     * {@code <topic>.dlt}; unreadable records go there at once.
+     * How records are consumed. A record that still fails after {@code retries} goes to {@code <topic>.dlt};
+     * unreadable records go there at once. A failure of Redis or Kafka themselves never counts: consumption pauses,
+     * trying again after {@code initialBackoff} doubling up to {@code maxBackoff}, until it is back.
      *
      * @param concurrency consumer threads per topic; unset means one per partition the responder creates its
      *                    topics with ({@link Provisioning#partitions()}), so no partition waits behind another

@@ -65,6 +65,35 @@ public final class LocalRedis implements AutoCloseable {
         return embedded != null;
     }
 
+    /**
+     * Kills the embedded redis-server (a SIGKILL: nothing is saved), keeping its port for {@link #startAgain()}:
+     * for tests of a Redis outage. Only for a server from {@link #startEmbedded()}.
+     */
+    public void kill() {
+        onEmbedded(RedisServer::stop, "killed");
+    }
+
+    /** Starts the embedded redis-server again on the same port, empty, after {@link #kill()}. */
+    public void startAgain() {
+        onEmbedded(RedisServer::start, "started again");
+    }
+
+    private interface ServerAction {
+        void run(RedisServer server) throws IOException;
+    }
+
+    private void onEmbedded(ServerAction action, String done) {
+        if (embedded == null) {
+            throw new IllegalStateException("only an embedded redis-server can be killed and started again");
+        }
+        try {
+            action.run(embedded);
+        } catch (IOException e) {
+            throw new UncheckedIOException("embedded redis-server not " + done, e);
+        }
+        log.info("embedded redis-server {} at {}", done, url);
+    }
+
     @Override
     public void close() {
         if (embedded != null) {

@@ -24,8 +24,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * {@code GET} and {@code POST /wecom/callback/{botId}}. Verification failures become 4xx with a
- * metric and a log line (no body, no secret) and publish nothing; Kafka not acknowledging in time
- * becomes 503 so that WeCom retries.
+ * metric and a log line (no body, no secret) and publish nothing; Kafka not acknowledging in time, or
+ * Redis not taking the stream marker, becomes 503 so that WeCom retries.
  */
 public final class CallbackHandler {
 
@@ -77,7 +77,11 @@ public final class CallbackHandler {
                 .flatMap(bot -> verifier.verifyPost(bot, request))
                 .flatMap(this::handle)
                 .onErrorResume(CallbackRejected.class, e -> rejected(botId, e))
-                .onErrorResume(PublishFailedException.class, e -> unavailable(botId));
+                .onErrorResume(PublishFailedException.class, e -> unavailable(botId))
+                .onErrorResume(StreamMarkerFailedException.class, e -> {
+                    metrics.markerFailed(botId);
+                    return unavailable(botId);
+                });
     }
 
     private Mono<ServerResponse> handle(VerifiedCallback callback) {

@@ -5,7 +5,10 @@ import java.time.Duration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-/** Callback counters by bot, type and outcome; rejections by reason; response_url verdicts; publish latency by bot. */
+/**
+ * Callback counters by bot, type and outcome; rejections by reason; response_url verdicts; publish latency by bot;
+ * stream markers Redis did not take, by bot.
+ */
 public final class CallbackMetrics {
 
     /** Tag value for bot ids that are not configured, so attackers cannot grow the tag space. */
@@ -31,6 +34,11 @@ public final class CallbackMetrics {
 
     void responseUrl(String botId, String verdict) {
         registry.counter("wecom.ingress.response_url", "bot", botId, "verdict", verdict).increment();
+    }
+
+    /** A callback answered 503 because Redis did not take its stream marker. */
+    void markerFailed(String botId) {
+        registry.counter("wecom.ingress.stream_marker_failures", "bot", botId).increment();
     }
 
     void published(String botId, Duration latency) {

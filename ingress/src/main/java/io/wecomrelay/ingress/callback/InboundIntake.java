@@ -3,11 +3,13 @@ package io.wecomrelay.ingress.callback;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 
 import io.wecomrelay.ingress.bots.Bot;
 import io.wecomrelay.ingress.publish.InboundPublisher;
+import io.wecomrelay.ingress.publish.PublishFailedException;
 import io.wecomrelay.ingress.refresh.StreamMarker;
 import io.wecomrelay.ingress.reply.FirstReplies;
 import io.wecomrelay.schemas.event.EventMeta;
@@ -17,16 +19,23 @@ import io.wecomrelay.schemas.ids.StreamIds;
 import io.wecomrelay.schemas.wecom.reply.PassiveReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
  * Makes a message durable and decides the first answer. Nothing is answered before Kafka has the
- * message. The Redis marker that lets refreshes tell "pending" from "unknown" is best effort and is
- * written while Kafka is still acknowledging, not after: a marker whose publish then fails is
- * harmless, because the stream id is never given to WeCom (it gets a 503), WeCom's retry of the same
- * msgid maps to the same stream id and marker (HSETNX keeps the first arrival), and a stream nobody
- * publishes is finished by a refresh after {@code stream-window} or expires after {@code stream-ttl}.
+ * message and, for a bot that streams, before Redis has the stream marker that lets refreshes tell
+ * "pending" from "unknown". The marker is written while Kafka is still acknowledging, not after. Either
+ * failing fails the callback (503, WeCom retries):
+ * <ul>
+ * <li>a marker whose publish failed is harmless: the stream id is never given to WeCom, WeCom's retry of the
+ *     same msgid maps to the same stream id and marker (HSETNX keeps the first arrival), and a stream nobody
+ *     publishes is finished by a refresh after {@code stream-window} or expires after {@code stream-ttl};</li>
+ * <li>a publish whose marker failed (Redis down or slower than {@code redis-timeout}) is answered 503 too,
+ *     rather than with a stream whose every refresh would find nothing and finish it as expired: WeCom's retry
+ *     publishes a duplicate the processor drops, and writes the marker once Redis is back.</li>
+ * </ul>
  */
 final class InboundIntake {
 
@@ -46,7 +55,10 @@ final class InboundIntake {
         this.redisTimeout = redisTimeout;
     }
 
-    /** Completes with the passive reply, or empty for an empty answer, after Kafka's ack. */
+    /**
+     * Completes with the passive reply, or empty for an empty answer, after Kafka's ack and the marker; fails with
+     * {@link PublishFailedException} or {@link StreamMarkerFailedException}.
+     */
     Mono<PassiveReply> accept(Bot bot, InboundMessage message) {
         Instant now = clock.instant();
         String streamId = StreamIds.of(bot.id(), message.msgId());
@@ -55,22 +67,30 @@ final class InboundIntake {
         Mono<Void> marked = reply != null && bot.config().replyMode().streams() ? markCreated(bot.id(), streamId, now) : Mono.empty();
         // Both complete on a client library's only I/O thread (Kafka's sender, Lettuce's event loop); the rest
         // of the request (sealing the reply, writing the response, metrics) must not run there.
-        return Mono.when(publisher.publish(event), marked)
+        // Both run to their end, so that a failed marker never cancels (interrupts) a send in progress; then Kafka's
+        // failure is the one reported when both failed.
+        return Mono.whenDelayError(publisher.publish(event), marked)
+                .onErrorMap(Exceptions::isMultiple, InboundIntake::publishFailureFirst)
                 .publishOn(Schedulers.parallel())
                 .doOnSuccess(done -> log.info("accepted bot={} msgId={} streamId={} type={} traceId={}", bot.id(),
                         message.msgId(), streamId, message.msgType(), event.meta().traceId()))
-                .doOnError(e -> log.error("kafka did not acknowledge; answering 503 so WeCom retries bot={} msgId={} streamId={} cause={}",
-                        bot.id(), message.msgId(), streamId, e.getMessage()))
+                .doOnError(PublishFailedException.class, e -> log.error("kafka did not acknowledge; answering 503 so WeCom "
+                        + "retries bot={} msgId={} streamId={} cause={}", bot.id(), message.msgId(), streamId, e.getMessage()))
+                .doOnError(StreamMarkerFailedException.class, e -> log.error("stream marker not written (Redis); answering "
+                        + "503 so WeCom retries bot={} msgId={} streamId={} cause={}", bot.id(), message.msgId(), streamId,
+                        e.getCause().getClass().getSimpleName()))
                 .then(Mono.justOrEmpty(reply));
     }
 
     private Mono<Void> markCreated(String botId, String streamId, Instant now) {
         return marker.markCreated(botId, streamId, now)
                 .timeout(redisTimeout)
-                .onErrorResume(e -> {
-                    log.warn("stream marker not written streamId={} cause={}", streamId, e.getClass().getSimpleName());
-                    return Mono.empty();
-                });
+                .onErrorMap(StreamMarkerFailedException::new);
+    }
+
+    private static Throwable publishFailureFirst(Throwable multiple) {
+        List<Throwable> errors = Exceptions.unwrapMultiple(multiple);
+        return errors.stream().filter(PublishFailedException.class::isInstance).findFirst().orElse(errors.get(0));
     }
 
     private String traceId() {

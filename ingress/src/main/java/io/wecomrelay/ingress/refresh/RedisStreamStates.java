@@ -14,7 +14,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Reads {@code stream:{streamId}} as laid out in {@link StreamStateKeys}. Both operations are one
- * Redis round trip; their results arrive on Lettuce's single event-loop thread.
+ * Redis round trip; their results arrive on Lettuce's single event-loop thread. Before the {@link RedisLink}
+ * opened the connection both fail at once, so that no request thread opens it.
  */
 public final class RedisStreamStates implements StreamStates {
 
@@ -36,10 +37,12 @@ public final class RedisStreamStates implements StreamStates {
             return 0""", Long.class);
 
     private final ReactiveStringRedisTemplate redis;
+    private final RedisLink link;
     private final Duration ttl;
 
-    public RedisStreamStates(ReactiveStringRedisTemplate redis, Duration ttl) {
+    public RedisStreamStates(ReactiveStringRedisTemplate redis, RedisLink link, Duration ttl) {
         this.redis = redis;
+        this.link = link;
         this.ttl = ttl;
     }
 
@@ -47,17 +50,16 @@ public final class RedisStreamStates implements StreamStates {
     public Mono<StreamSnapshot> read(String streamId) {
         // Every writer of the hash sets at least one of these (ingress: created and owner; responder: content, finish
         // and owner), so all of them absent means the same as an empty HGETALL: the stream is unknown.
-        return redis.<String, String>opsForHash().multiGet(StreamStateKeys.key(streamId), SHOWN)
+        return link.whenOpen(() -> redis.<String, String>opsForHash().multiGet(StreamStateKeys.key(streamId), SHOWN))
                 .filter(values -> values.stream().anyMatch(value -> value != null))
                 .map(RedisStreamStates::snapshot);
     }
 
     @Override
     public Mono<Void> markCreated(String botId, String streamId, Instant at) {
-        return redis.execute(MARK_CREATED, List.of(StreamStateKeys.key(streamId)),
+        return link.whenOpen(() -> redis.execute(MARK_CREATED, List.of(StreamStateKeys.key(streamId)),
                         List.of(StreamStateKeys.CREATED, Long.toString(at.toEpochMilli()), Long.toString(Math.max(1, ttl.toSeconds())),
-                                StreamStateKeys.OWNER, botId))
-                .then();
+                                StreamStateKeys.OWNER, botId)).then());
     }
 
     /** {@code values} in the order of {@link #SHOWN}; absent fields are null. */

@@ -69,16 +69,38 @@ class InboundIntakeTest {
     }
 
     @Test
-    void aMarkerThatFailsOrHangsDoesNotCostTheAnswer() throws Exception {
+    void aMarkerThatFailsOrHangsFailsTheCallbackEvenThoughKafkaAcknowledged() throws Exception {
         StreamMarker failing = (botId, streamId, at) -> Mono.error(new IllegalStateException("redis down"));
         StreamMarker hanging = (botId, streamId, at) -> Mono.never();
 
         for (StreamMarker broken : List.of(failing, hanging)) {
+            // a stream id given to WeCom without a marker would be finished as "expired" by the first refresh
             StepVerifier.create(intake(counted(Mono.empty()), broken).accept(bot("bot-stream", "passive_stream"),
                             Events.text("m3", "u", "hi")))
-                    .assertNext(reply -> assertThat(reply).isInstanceOf(StreamReply.class))
-                    .verifyComplete();
+                    .expectError(StreamMarkerFailedException.class)
+                    .verify(Duration.ofSeconds(5));
         }
+    }
+
+    @Test
+    void aFailedMarkerLetsThePublishFinishAndAKafkaFailureIsTheOneReportedWhenBothFail() throws Exception {
+        StreamMarker failing = (botId, streamId, at) -> Mono.error(new IllegalStateException("redis down"));
+        Sinks.Empty<Void> ack = Sinks.empty();
+        var cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+
+        StepVerifier.create(intake(counted(ack.asMono().doOnCancel(() -> cancelled.set(true))), failing)
+                        .accept(bot("bot-stream", "passive_stream"), Events.text("m5", "u", "hi")))
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(200)) // the send in progress is not cancelled (nor interrupted)
+                .then(ack::tryEmitEmpty)
+                .expectError(StreamMarkerFailedException.class)
+                .verify(Duration.ofSeconds(5));
+        assertThat(cancelled).isFalse();
+
+        StepVerifier.create(intake(counted(Mono.error(new PublishFailedException("no ack", new RuntimeException()))), failing)
+                        .accept(bot("bot-stream", "passive_stream"), Events.text("m6", "u", "hi")))
+                .expectError(PublishFailedException.class)
+                .verify(Duration.ofSeconds(5));
     }
 
     @Test

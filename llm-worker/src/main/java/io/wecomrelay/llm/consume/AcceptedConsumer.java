@@ -8,16 +8,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
-import io.wecomrelay.llm.handle.AcceptedMessageHandler;
 import io.wecomrelay.llm.publish.ReplyRefusedException;
 import io.wecomrelay.schemas.event.EventHeaders;
 import io.wecomrelay.schemas.event.MessageAccepted;
+import io.wecomrelay.support.outage.TransientFailures;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
@@ -26,7 +28,6 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
-import reactor.util.retry.RetryBackoffSpec;
 
 /**
  * Consumes {@code wecom.accepted} with key-ordered concurrency: many replies at once per worker, one
@@ -59,9 +60,15 @@ import reactor.util.retry.RetryBackoffSpec;
  *     finished offsets are committed and their running replies abandoned (the Dify task is stopped);
  *     the new owner redoes them with attempt + 1, the way it does after a crash.</li>
  * <li>Records that cannot be deserialized go to {@code <topic>.dlt} ({@link DeadLetters}).</li>
- * <li>A reply whose Kafka or Redis calls fail is redone after a capped exponential backoff, with the
- *     next attempt number; one that Kafka refuses for good ({@link ReplyRefusedException}) is
- *     dead-lettered instead, and its offset committed once the dead letter is written.</li>
+ * <li>A reply that fails is redone after a capped exponential backoff, with the next attempt number.
+ *     A failure of the infrastructure ({@link TransientFailures}: Redis or Kafka unreachable, slow,
+ *     restarting) is redone for as long as it lasts: it says nothing about the record. Any other
+ *     failure would repeat the same way: after {@code maxAttempts} tries the record is dead-lettered
+ *     with its cause, and so is at once one that Kafka refuses for good ({@link ReplyRefusedException});
+ *     its offset is committed once the dead letter is written, so it no longer holds up its
+ *     conversation and its partition's commits.</li>
+ * <li>An offset counts as committed only once Kafka confirmed the commit; a failed commit is sent
+ *     again with the next one.</li>
  * </ul>
  * Scaling out is adding workers: a partition is owned by one worker, so the number of partitions of
  * {@code wecom.accepted} bounds the number of useful workers, and {@code maxInFlight} bounds each.
@@ -78,23 +85,40 @@ public final class AcceptedConsumer {
      * @param shutdownGrace     how long running replies may finish on shutdown
      * @param failureBackoff    first wait before a failed reply is redone
      * @param maxFailureBackoff longest such wait
+     * @param maxAttempts       tries of a record whose failures are not the infrastructure's, before it is
+     *                          dead-lettered
      */
     public record Settings(int maxInFlight, int maxInFlightPerBot, int maxBuffered, Duration pollTimeout,
-                           Duration shutdownGrace, Duration failureBackoff, Duration maxFailureBackoff) {
+                           Duration shutdownGrace, Duration failureBackoff, Duration maxFailureBackoff, int maxAttempts) {
     }
 
     /** What the consumer reports, per bot. Implementations must be thread-safe and never throw. */
     public interface Metrics {
         /** A record of {@code botId} had to wait because the bot was at its share of the slots. */
         void deferred(String botId);
+
+        /** A failed reply of {@code botId} is to be redone; {@code infrastructure}: Redis or Kafka failed, not the record. */
+        void redone(String botId, boolean infrastructure);
+
+        /** A record of {@code botId} was dead-lettered for a failure of type {@code cause}. */
+        void deadLettered(String botId, String cause);
+    }
+
+    /** Handles one record completely; the Mono fails when the reply is to be redone or given up. */
+    @FunctionalInterface
+    public interface Handler {
+        Mono<Void> handle(MessageAccepted message, String traceId);
     }
 
     private final Supplier<Consumer<String, MessageAccepted>> consumers;
     private final String topic;
-    private final AcceptedMessageHandler handler;
+    private final Handler handler;
     private final DeadLetters deadLetters;
     private final Settings settings;
+    private final Metrics metrics;
     private final OffsetTracker tracker = new OffsetTracker();
+    /** Replies whose last try failed for the infrastructure and that wait for the next. */
+    private final AtomicInteger waitingForInfrastructure = new AtomicInteger();
     private final Queue<Work> finished = new ConcurrentLinkedQueue<>();
     private final KeyedScheduler scheduler;
     private volatile boolean running;
@@ -102,12 +126,13 @@ public final class AcceptedConsumer {
     private Thread thread;
 
     public AcceptedConsumer(Supplier<Consumer<String, MessageAccepted>> consumers, String topic,
-                            AcceptedMessageHandler handler, DeadLetters deadLetters, Settings settings, Metrics metrics) {
+                            Handler handler, DeadLetters deadLetters, Settings settings, Metrics metrics) {
         this.consumers = consumers;
         this.topic = topic;
         this.handler = handler;
         this.deadLetters = deadLetters;
         this.settings = settings;
+        this.metrics = metrics;
         this.scheduler = new KeyedScheduler(settings.maxInFlight(), settings.maxInFlightPerBot(), this::task,
                 finished::add, metrics::deferred);
     }
@@ -149,6 +174,11 @@ public final class AcceptedConsumer {
     /** Replies running now. */
     public int inFlight() {
         return scheduler.running();
+    }
+
+    /** Replies waiting out a failure of Redis or Kafka now (health DOWN while there are any). */
+    public int waitingForInfrastructure() {
+        return waitingForInfrastructure.get();
     }
 
     private void run() {
@@ -202,27 +232,92 @@ public final class AcceptedConsumer {
     }
 
     private Mono<Void> task(Work work) {
+        var tries = new Tries();
         return Mono.defer(() -> handler.handle(work.message(), work.traceId()))
                 // off the consumer thread, and no deep recursion when a key's works complete synchronously
                 .subscribeOn(Schedulers.parallel())
-                .retryWhen(backoff("reply failed, redoing", work)
-                        .filter(error -> !(error instanceof ReplyRefusedException)))
-                .onErrorResume(ReplyRefusedException.class, refused -> deadLetter(work, refused));
+                .retryWhen(Retry.from(failures -> failures.concatMap(failure -> redo(work, tries, failure.failure()))))
+                .onErrorResume(error -> deadLetter(work, error))
+                .doFinally(signal -> tries.stopWaiting());
     }
 
-    /** Redoing a refused reply would be refused alike: it goes to the dead-letter topic, tried until written. */
-    private Mono<Void> deadLetter(Work work, ReplyRefusedException refused) {
-        return Mono.<Void>fromRunnable(() -> deadLetters.sendUnanswerable(work, refused))
+    /** After a failure: the wait before the next try, or the failure itself when the record is given up. */
+    private Mono<Long> redo(Work work, Tries tries, Throwable failure) {
+        if (failure instanceof ReplyRefusedException) {
+            return Mono.error(failure);
+        }
+        boolean infrastructure = infrastructure(failure);
+        int failed = tries.failed(infrastructure);
+        if (!infrastructure && failed >= settings.maxAttempts()) {
+            log.error("reply failed {} times, giving up {} cause={}", failed, work, failure.toString());
+            return Mono.error(failure);
+        }
+        metrics.redone(work.message().botId(), infrastructure);
+        log.warn("{}, redoing {} try={} cause={}", infrastructure ? "Redis or Kafka unavailable" : "reply failed", work,
+                failed + 1, failure.toString());
+        return Mono.delay(backoff(tries.total()));
+    }
+
+    /**
+     * Redis or Kafka failed, not the record. Every Kafka error counts, not only those the client calls retriable:
+     * the ones about a record (too large, invalid) were dealt with by the publisher, and the others (a missing ACL,
+     * a topic not there) hit every reply alike until an operator fixes them, like an outage.
+     */
+    private static boolean infrastructure(Throwable failure) {
+        return TransientFailures.isTransient(failure) || TransientFailures.anyCause(failure, KafkaException.class::isInstance);
+    }
+
+    private Duration backoff(int retries) {
+        long millis = settings.failureBackoff().toMillis() << Math.min(retries - 1, 20);
+        return Duration.ofMillis(Math.min(settings.maxFailureBackoff().toMillis(), millis));
+    }
+
+    /**
+     * A record given up goes to the dead-letter topic with its cause, tried until written; its offset is committed
+     * after that, like an answered record's.
+     */
+    private Mono<Void> deadLetter(Work work, Throwable cause) {
+        Exception exception = cause instanceof Exception e ? e : new IllegalStateException(cause);
+        return Mono.<Void>fromRunnable(() -> deadLetters.sendUnanswerable(work, exception))
                 // waits for the broker's acknowledgement
                 .subscribeOn(Schedulers.boundedElastic())
-                .retryWhen(backoff("cannot dead-letter, trying again", work));
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, settings.failureBackoff())
+                        .maxBackoff(settings.maxFailureBackoff())
+                        .doBeforeRetry(signal -> log.warn("cannot dead-letter, trying again {} retry={} cause={}", work,
+                                signal.totalRetries() + 1, signal.failure().toString())))
+                .doOnSuccess(done -> metrics.deadLettered(work.message().botId(), cause.getClass().getSimpleName()));
     }
 
-    private RetryBackoffSpec backoff(String what, Work work) {
-        return Retry.backoff(Long.MAX_VALUE, settings.failureBackoff())
-                .maxBackoff(settings.maxFailureBackoff())
-                .doBeforeRetry(signal -> log.warn("{} {} retry={} cause={}", what, work, signal.totalRetries() + 1,
-                        signal.failure().toString()));
+    /** The tries of one record; which failures count towards giving it up. Used by one reply at a time. */
+    private final class Tries {
+        private int recordFailures;
+        private int total;
+        private boolean waiting;
+
+        /** Returns the failures that count: the record's own, or all in a row of the infrastructure's. */
+        int failed(boolean infrastructure) {
+            total++;
+            if (infrastructure) {
+                if (!waiting) {
+                    waiting = true;
+                    waitingForInfrastructure.incrementAndGet();
+                }
+                return total;
+            }
+            stopWaiting();
+            return ++recordFailures;
+        }
+
+        int total() {
+            return total;
+        }
+
+        void stopWaiting() {
+            if (waiting) {
+                waiting = false;
+                waitingForInfrastructure.decrementAndGet();
+            }
+        }
     }
 
     private void applyFinished() {
@@ -232,13 +327,17 @@ public final class AcceptedConsumer {
         }
     }
 
+    /** The callback runs on this thread, inside a later poll or commit: only then does the tracker move. */
     private void commit(Consumer<String, MessageAccepted> kafka) {
         Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable();
         if (!offsets.isEmpty()) {
-            tracker.committed(offsets);
+            tracker.committing(offsets);
             kafka.commitAsync(offsets, (committed, error) -> {
                 if (error != null) {
-                    log.warn("commit failed offsets={} cause={}", committed, error.toString());
+                    tracker.commitFailed(offsets);
+                    log.warn("commit failed, sent again with the next one offsets={} cause={}", offsets, error.toString());
+                } else {
+                    tracker.committed(offsets);
                 }
             });
         }

@@ -12,7 +12,9 @@ import org.apache.kafka.common.TopicPartition;
  * Which offsets of each assigned partition are finished, and so how far each partition may be
  * committed: up to (not including) the lowest offset still in progress. Records finish out of
  * order (a slow conversation next to fast ones); the committed position never passes an
- * unfinished record. Used only on the consumer thread.
+ * unfinished record. A position counts as committed only once Kafka confirmed it: while a commit
+ * is under way it is not offered again, and when it fails it is offered again. Used only on the
+ * consumer thread.
  */
 final class OffsetTracker {
 
@@ -21,6 +23,8 @@ final class OffsetTracker {
         final TreeSet<Long> inProgress = new TreeSet<>();
         long next = -1;
         long committed = -1;
+        /** The position of the commit under way, or {@code committed} when none is. */
+        long committing = -1;
 
         PartitionState(long epoch) {
             this.epoch = epoch;
@@ -65,24 +69,47 @@ final class OffsetTracker {
         }
     }
 
-    /** The offsets to commit now: partitions whose committable position moved since the last commit. */
+    /**
+     * The offsets to commit now: partitions whose committable position moved past what is committed and
+     * what a commit under way will commit.
+     */
     Map<TopicPartition, OffsetAndMetadata> committable() {
         var result = new HashMap<TopicPartition, OffsetAndMetadata>();
         partitions.forEach((partition, state) -> {
             long position = state.inProgress.isEmpty() ? state.next : state.inProgress.first();
-            if (position > state.committed) {
+            if (position > Math.max(state.committed, state.committing)) {
                 result.put(partition, new OffsetAndMetadata(position));
             }
         });
         return result;
     }
 
-    /** Remembers what was committed, so it is not committed again. */
+    /** A commit of {@code offsets} was sent; until it is confirmed or failed they are not offered again. */
+    void committing(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        offsets.forEach((partition, offset) -> {
+            var state = partitions.get(partition);
+            if (state != null) {
+                state.committing = Math.max(state.committing, offset.offset());
+            }
+        });
+    }
+
+    /** Kafka confirmed the commit of {@code offsets}: they are not committed again. */
     void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
         offsets.forEach((partition, offset) -> {
             var state = partitions.get(partition);
             if (state != null) {
                 state.committed = Math.max(state.committed, offset.offset());
+            }
+        });
+    }
+
+    /** The commit of {@code offsets} failed: the positions are offered again (unless a later commit already went through). */
+    void commitFailed(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        offsets.forEach((partition, offset) -> {
+            var state = partitions.get(partition);
+            if (state != null && state.committing == offset.offset()) {
+                state.committing = state.committed;
             }
         });
     }

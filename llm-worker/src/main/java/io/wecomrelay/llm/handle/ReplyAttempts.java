@@ -19,8 +19,9 @@ import reactor.core.scheduler.Schedulers;
  * failed, and the caller redoes the message (with the next attempt number).
  * <p>
  * Every Redis call that can make the caller redo a reply happens before Dify is called (the start,
- * and a reset's forget, which calls no Dify); the ones after it (conversation, Dify message, done
- * marker) are best effort. So a Redis timeout never makes Dify answer the same message twice.
+ * and a reset's forget, which calls no Dify); the ones after it (conversation, Dify message) are best
+ * effort, and the done marker waits out a Redis outage ({@link StreamLedger#markDone}). So a Redis
+ * timeout never makes Dify answer the same message twice.
  * <p>
  * A chunk Kafka refuses for good (too large for the topic, invalid) is not redone: the publisher
  * finishes the reply with the {@code chunk_refused} note and the stream counts as done; when even the

@@ -4,8 +4,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.wecomrelay.schemas.stream.StreamStateKeys;
+import io.wecomrelay.support.outage.TransientFailures;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
@@ -20,6 +25,16 @@ import org.springframework.data.redis.core.script.RedisScript;
  * </ul>
  * Both expire after the ledger TTL, well after WeCom's 6-minute window.
  * <p>
+ * <b>The done marker and crashes.</b> The marker is what keeps a redelivered record from calling Dify a
+ * second time, and records are redelivered when a worker dies (every record it had not committed,
+ * including finished ones behind a slower record of their partition). So {@link #markDone} waits out a
+ * Redis outage instead of giving up, and the record is committed only after it; and a start also counts
+ * the stream as done when the responder already folded its last chunk ({@code finish} of
+ * {@code stream:{streamId}}, see {@link StreamStateKeys}): that covers a worker that died while Redis was
+ * down after the last chunk was in Kafka, once the responder has caught up. The window left: a redo whose
+ * start runs after Redis returned but before the responder folded that last chunk calls Dify again (the
+ * redo's chunks, attempt + 1, replace the first answer).
+ * <p>
  * Starting an attempt is one atomic script ({@link #start}) that also reads the conversation the
  * reply continues: the start of every reply used to be four sequential round trips (EXISTS, INCR,
  * EXPIRE, GETEX), each of which could time out under load and send the whole reply back to the
@@ -27,6 +42,8 @@ import org.springframework.data.redis.core.script.RedisScript;
  * scripts: Redis Cluster is not supported.
  */
 public final class StreamLedger {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamLedger.class);
 
     static final String ATTEMPT_PREFIX = "llm:attempt:";
     static final String DONE_PREFIX = "llm:done:";
@@ -37,18 +54,19 @@ public final class StreamLedger {
      * attempt has no newline, so the first newline splits it off whatever the conversation id contains.
      */
     private static final String START = """
-            -- KEYS[1] llm:done:{streamId}   KEYS[2] llm:attempt:{streamId}
-            -- KEYS[3] llm:conversation:{conversationKey}, only when the reply continues a conversation
-            -- ARGV[1] ledger ttl, ms        ARGV[2] conversation ttl, ms (with KEYS[3])
-            if redis.call('EXISTS', KEYS[1]) == 1 then
+            -- KEYS[1] llm:done:{streamId}   KEYS[2] llm:attempt:{streamId}   KEYS[3] stream:{streamId} (the responder's)
+            -- KEYS[4] llm:conversation:{conversationKey}, only when the reply continues a conversation
+            -- ARGV[1] ledger ttl, ms        ARGV[2] conversation ttl, ms (with KEYS[4])
+            -- ARGV[3] the stream hash's finish field
+            if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('HGET', KEYS[3], ARGV[3]) == '1' then
               return '0'
             end
             local attempt = redis.call('INCR', KEYS[2])
             redis.call('PEXPIRE', KEYS[2], ARGV[1])
-            if #KEYS > 2 then
-              local conversation = redis.call('GET', KEYS[3])
+            if #KEYS > 3 then
+              local conversation = redis.call('GET', KEYS[4])
               if conversation then
-                redis.call('PEXPIRE', KEYS[3], ARGV[2])
+                redis.call('PEXPIRE', KEYS[4], ARGV[2])
                 return tostring(attempt) .. '\\n' .. conversation
               end
             end
@@ -79,17 +97,24 @@ public final class StreamLedger {
     private final Duration ttl;
     private final Duration conversationTtl;
     private final Duration timeout;
+    private final Duration firstRetry;
+    private final Duration maxRetry;
 
     /**
      * @param ttl             lifetime of the attempt counter and finished marker
      * @param conversationTtl the TTL a conversation read by {@link #start} gets again (as {@link ConversationStore})
      * @param timeout         longest wait for one Redis call
+     * @param firstRetry      wait before writing the done marker again while Redis is unavailable; doubles
+     * @param maxRetry        longest such wait
      */
-    public StreamLedger(ReactiveStringRedisTemplate redis, Duration ttl, Duration conversationTtl, Duration timeout) {
+    public StreamLedger(ReactiveStringRedisTemplate redis, Duration ttl, Duration conversationTtl, Duration timeout,
+                        Duration firstRetry, Duration maxRetry) {
         this.redis = redis;
         this.ttl = ttl;
         this.conversationTtl = conversationTtl;
         this.timeout = timeout;
+        this.firstRetry = firstRetry;
+        this.maxRetry = maxRetry;
     }
 
     /**
@@ -101,22 +126,34 @@ public final class StreamLedger {
      * is harmless because nothing was published and Dify was not called for the number it burnt.
      */
     public Mono<Start> start(String streamId, @Nullable String conversationKey) {
-        List<String> keys = new ArrayList<>(3);
+        List<String> keys = new ArrayList<>(4);
         keys.add(DONE_PREFIX + streamId);
         keys.add(ATTEMPT_PREFIX + streamId);
+        keys.add(StreamStateKeys.key(streamId));
         if (conversationKey != null) {
             keys.add(ConversationStore.PREFIX + conversationKey);
         }
-        List<String> args = List.of(Long.toString(ttl.toMillis()), Long.toString(conversationTtl.toMillis()));
+        List<String> args = List.of(Long.toString(ttl.toMillis()), Long.toString(conversationTtl.toMillis()),
+                StreamStateKeys.FINISH);
         return redis.execute(START_SCRIPT, keys, args)
                 .next()
                 .timeout(timeout)
                 .map(StreamLedger::parse);
     }
 
-    /** Records that {@code attempt} finished the stream. */
+    /**
+     * Records that {@code attempt} finished the stream. While Redis is unavailable it tries again (doubling from
+     * {@code firstRetry} up to {@code maxRetry}) until the marker is written, so that the record is not committed
+     * without it; fails only for an error that would repeat.
+     */
     public Mono<Void> markDone(String streamId, int attempt) {
-        return redis.opsForValue().set(DONE_PREFIX + streamId, Integer.toString(attempt), ttl).timeout(timeout).then();
+        return Mono.defer(() -> redis.opsForValue().set(DONE_PREFIX + streamId, Integer.toString(attempt), ttl).timeout(timeout))
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, firstRetry).maxBackoff(maxRetry)
+                        .filter(TransientFailures::isTransient)
+                        .doBeforeRetry(signal -> log.warn("cannot mark stream done, Redis unavailable; trying again "
+                                + "streamId={} retry={} cause={}", streamId, signal.totalRetries() + 1,
+                                signal.failure().getClass().getSimpleName())))
+                .then();
     }
 
     private static Start parse(String reply) {

@@ -34,6 +34,25 @@ class OffsetTrackerTest {
     }
 
     @Test
+    void aPositionCountsAsCommittedOnlyOnceTheCommitIsConfirmed() {
+        var tracker = new OffsetTracker();
+        tracker.assigned(List.of(P0));
+        tracker.started(P0, 0);
+        tracker.finished(P0, tracker.epoch(P0), 0);
+
+        var first = tracker.committable();
+        tracker.committing(first);
+        assertThat(tracker.committable()).as("not offered again while under way").isEmpty();
+
+        tracker.commitFailed(first);
+        assertThat(tracker.committable()).as("offered again after it failed").isEqualTo(first);
+
+        tracker.committing(first);
+        tracker.committed(first);
+        assertThat(tracker.committable()).isEmpty();
+    }
+
+    @Test
     void completionsOfAnEarlierAssignmentAreIgnored() {
         var tracker = new OffsetTracker();
         tracker.assigned(List.of(P0));

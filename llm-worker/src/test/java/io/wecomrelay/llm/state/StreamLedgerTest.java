@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
+import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.testkit.TestInfrastructure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +34,8 @@ class StreamLedgerTest {
         factory.afterPropertiesSet();
         factory.start();
         redis = new ReactiveStringRedisTemplate(factory);
-        ledger = new StreamLedger(redis, TTL, CONVERSATION_TTL, Duration.ofSeconds(5));
+        ledger = new StreamLedger(redis, TTL, CONVERSATION_TTL, Duration.ofSeconds(5), Duration.ofMillis(50),
+                Duration.ofMillis(200));
     }
 
     @AfterAll
@@ -56,6 +58,25 @@ class StreamLedgerTest {
         assertThat(redis.opsForValue().get(StreamLedger.ATTEMPT_PREFIX + streamId).block())
                 .as("a done stream takes no attempt").isEqualTo("2");
         assertThat(redis.opsForValue().get(StreamLedger.DONE_PREFIX + streamId).block()).isEqualTo("2");
+    }
+
+    @Test
+    void aStreamTheResponderFinishedIsDoneEvenWithoutADoneMarker() {
+        // the worker that published the last chunk died while Redis was down: no marker, but the responder folded it
+        ledger.start(streamId, null).block();
+        redis.opsForHash().put(StreamStateKeys.key(streamId), StreamStateKeys.FINISH, "1").block();
+
+        var redo = ledger.start(streamId, conversationKey).block();
+
+        assertThat(redo.done()).isTrue();
+        assertThat(redis.opsForValue().get(StreamLedger.ATTEMPT_PREFIX + streamId).block()).isEqualTo("1");
+    }
+
+    @Test
+    void aStreamTheResponderHasNotFinishedIsStartedAgain() {
+        redis.opsForHash().put(StreamStateKeys.key(streamId), StreamStateKeys.FINISH, "0").block();
+
+        assertThat(ledger.start(streamId, null).block()).isEqualTo(new StreamLedger.Start(1, null));
     }
 
     @Test

@@ -1,0 +1,199 @@
+package io.wecomrelay.llm.consume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.wecomrelay.schemas.event.Decision;
+import io.wecomrelay.schemas.event.EventMeta;
+import io.wecomrelay.schemas.event.MessageAccepted;
+import io.wecomrelay.schemas.testing.Events;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetCommitCallback;
+import org.apache.kafka.clients.consumer.RetriableCommitFailedException;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.kafka.KafkaException;
+import org.springframework.kafka.core.KafkaTemplate;
+import reactor.core.publisher.Mono;
+
+/**
+ * The consumer's failure handling over Kafka's MockConsumer and MockProducer: which failures are tried a bounded
+ * number of times and dead-lettered, which are waited out, and when an offset counts as committed.
+ */
+class AcceptedConsumerTest {
+
+    static final String TOPIC = "accepted";
+    static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
+    static final int MAX_ATTEMPTS = 3;
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    final FlakyCommits kafka = new FlakyCommits();
+    final KeptOpen deadLetters = new KeptOpen();
+    final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    final Map<String, Integer> redos = new ConcurrentHashMap<>();
+    AcceptedConsumer consumer;
+
+    @AfterEach
+    void stop() {
+        consumer.stop();
+    }
+
+    @Test
+    void aFailedCommitIsSentAgain() {
+        kafka.failingCommits.set(1);
+
+        start((message, traceId) -> Mono.empty(), message("a"));
+
+        await().atMost(WAIT).until(() -> committed() == 1);
+        assertThat(kafka.failingCommits).hasNegativeValue(); // the failed commit happened, then the one that counted
+    }
+
+    @Test
+    void aRecordThatKeepsFailingIsDeadLetteredWithItsCauseAfterMaxAttemptsAndNoLongerHoldsUpItsConversation() {
+        var poison = message("poison");
+        var next = message("next"); // same conversation, behind it
+
+        start((message, traceId) -> count(message) && message == poison
+                ? Mono.error(new IllegalStateException("wrong kind of value")) : Mono.empty(), poison, next);
+
+        await().atMost(WAIT).until(() -> committed() == 2);
+        assertThat(calls.get(poison.streamId())).hasValue(MAX_ATTEMPTS);
+        assertThat(calls.get(next.streamId())).hasValue(1);
+        assertThat(deadLetters.history()).singleElement().satisfies(record -> {
+            assertThat(record.topic()).isEqualTo(TOPIC + ".dlt");
+            assertThat(record.key()).isEqualTo(poison.conversationKey());
+            assertThat(header(record, "kafka_dlt-exception-fqcn")).isEqualTo(IllegalStateException.class.getName());
+            assertThat(header(record, "kafka_dlt-exception-message")).isEqualTo("wrong kind of value");
+        });
+        assertThat(redos).containsEntry("record", MAX_ATTEMPTS - 1);
+    }
+
+    @Test
+    void redisBeingUnavailableIsWaitedOutAndNeverCountsTowardsTheDeadLetterTopic() {
+        waitsOut(new RedisConnectionFailureException("Unable to connect to Redis"));
+    }
+
+    @Test
+    void aKafkaErrorOfEveryReplyAlikeIsWaitedOutLikeAnOutage() {
+        // not retriable by Kafka's own verdict, but not the record's fault either: an operator fixes the ACL
+        waitsOut(new KafkaException("Send failed", new TopicAuthorizationException("not authorized to write")));
+    }
+
+    private void waitsOut(RuntimeException failure) {
+        var message = message("outage");
+        var outage = new AtomicBoolean(true);
+
+        start((accepted, traceId) -> count(accepted) && outage.get() ? Mono.error(failure) : Mono.empty(), message);
+
+        await().atMost(WAIT).until(() -> calls.get(message.streamId()).get() > MAX_ATTEMPTS + 2);
+        assertThat(consumer.waitingForInfrastructure()).isEqualTo(1);
+        outage.set(false);
+
+        await().atMost(WAIT).until(() -> committed() == 1);
+        assertThat(deadLetters.history()).isEmpty();
+        assertThat(consumer.waitingForInfrastructure()).isZero();
+        assertThat(redos).doesNotContainKey("record").containsKey("infrastructure");
+    }
+
+    private void start(AcceptedConsumer.Handler handler, MessageAccepted... messages) {
+        kafka.schedulePollTask(() -> {
+            kafka.rebalance(List.of(P0));
+            kafka.updateBeginningOffsets(Map.of(P0, 0L));
+            for (int offset = 0; offset < messages.length; offset++) {
+                kafka.addRecord(new ConsumerRecord<>(TOPIC, 0, offset, messages[offset].conversationKey(), messages[offset]));
+            }
+        });
+        var settings = new AcceptedConsumer.Settings(8, 8, 100, Duration.ofMillis(10), Duration.ZERO, Duration.ofMillis(5),
+                Duration.ofMillis(20), MAX_ATTEMPTS);
+        consumer = new AcceptedConsumer(() -> kafka, TOPIC, handler, new DeadLetters(new KafkaTemplate<>(() -> deadLetters)),
+                settings, new AcceptedConsumer.Metrics() {
+                    @Override
+                    public void deferred(String botId) {
+                    }
+
+                    @Override
+                    public void redone(String botId, boolean infrastructure) {
+                        redos.merge(infrastructure ? "infrastructure" : "record", 1, Integer::sum);
+                    }
+
+                    @Override
+                    public void deadLettered(String botId, String cause) {
+                    }
+                });
+        consumer.start();
+    }
+
+    private boolean count(MessageAccepted message) {
+        calls.computeIfAbsent(message.streamId(), id -> new AtomicInteger()).incrementAndGet();
+        return true;
+    }
+
+    private long committed() {
+        OffsetAndMetadata offset = kafka.committed(Set.of(P0)).get(P0);
+        return offset == null ? 0 : offset.offset();
+    }
+
+    private static String header(org.apache.kafka.clients.producer.ProducerRecord<String, byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    /** Messages of one conversation. */
+    private static MessageAccepted message(String text) {
+        String msgId = "msg-" + UUID.randomUUID();
+        var meta = new EventMeta(UUID.randomUUID(), "trace-" + msgId, Instant.now());
+        return new MessageAccepted(meta, "bot", "stream-" + msgId, "bot:u", Events.text(msgId, "u", text), Instant.now(),
+                new Decision("accept", "test"));
+    }
+
+    /** Fails the first {@code failingCommits} asynchronous commits, as when the group coordinator moves. */
+    static final class FlakyCommits extends MockConsumer<String, MessageAccepted> {
+        final AtomicInteger failingCommits = new AtomicInteger();
+
+        FlakyCommits() {
+            super("earliest");
+        }
+
+        @Override
+        public synchronized void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
+            if (failingCommits.getAndDecrement() > 0) {
+                callback.onComplete(offsets, new RetriableCommitFailedException("coordinator moved"));
+                return;
+            }
+            super.commitAsync(offsets, callback);
+        }
+    }
+
+    /** The template closes its producer after each send; this one stays usable. */
+    static final class KeptOpen extends MockProducer<String, byte[]> {
+        KeptOpen() {
+            super(true, null, new StringSerializer(), new ByteArraySerializer());
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public void close(Duration timeout) {
+        }
+    }
+}
