@@ -66,9 +66,11 @@ class RedisOutageTest {
         WECOM.addWebhookKey(KEY);
         String common = "    token: tok\n    aes-key: abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG\n"
                 + "    dify: { base-url: http://127.0.0.1:9/v1, api-key: k, allow-insecure-http: true }\n";
+        // bot ids of its own: the responders of later test classes read wecom.chunks from the start with new groups,
+        // and must not deliver this test's webhook reply to their WeCom simulators
         Path bots = Files.createTempFile("bots", ".yaml");
-        Files.writeString(bots, "bots:\n  - id: bot-passive\n" + common
-                + "  - id: bot-webhook\n" + common + "    reply-mode: webhook\n    webhook-key: " + KEY + "\n");
+        Files.writeString(bots, "bots:\n  - id: outage-passive\n" + common
+                + "  - id: outage-webhook\n" + common + "    reply-mode: webhook\n    webhook-key: " + KEY + "\n");
         bots.toFile().deleteOnExit();
         registry.add("spring.kafka.bootstrap-servers", TestInfrastructure::kafkaBootstrapServers);
         registry.add("spring.kafka.consumer.group-id", () -> "responder-outage-" + UUID.randomUUID());
@@ -86,13 +88,13 @@ class RedisOutageTest {
 
     @Test
     void chunksWaitForRedisInsteadOfGoingToTheDeadLetterTopicAndEveryStreamCompletesAfterwards() {
-        var before = TestChunks.stream("bot-passive");
+        var before = TestChunks.stream("outage-passive");
         publish(before.last(1, 0, "热身"));
         await().atMost(WAIT).until(() -> "1".equals(field(before.streamId(), StreamStateKeys.FINISH)));
 
         REDIS.kill();
-        var passive = TestChunks.stream("bot-passive");
-        var webhook = TestChunks.stream("bot-webhook");
+        var passive = TestChunks.stream("outage-passive");
+        var webhook = TestChunks.stream("outage-webhook");
         publish(passive.append(1, 0, "你好"));
         publish(webhook.append(1, 0, "**答案**"));
         publish(passive.last(1, 1, "，世界"));
