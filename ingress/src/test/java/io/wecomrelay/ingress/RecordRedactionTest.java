@@ -34,27 +34,9 @@ class RecordRedactionTest extends RecordRedactionContract {
             ROOT + "IngressProperties.maxBodySize",                                   // a size
             ROOT + "callback.ParsedCallback.Inbound.message");                        // redacts itself
 
-    final RedactionAudit audit = new RedactionAudit("io.wecomrelay.ingress", IngressApplication.class, factories(),
-            SchemasRedaction.OVERRIDES);
-
-    @Override
-    protected RedactionAudit audit() {
-        return audit;
-    }
-
-    @Override
-    protected Set<String> sensitive() {
-        return SENSITIVE;
-    }
-
-    @Override
-    protected Set<String> shown() {
-        return SHOWN;
-    }
-
-    @Override
-    protected int minimumRecords() {
-        return 10;
+    RecordRedactionTest() {
+        super(new RedactionAudit("io.wecomrelay.ingress", IngressApplication.class, factories(),
+                SchemasRedaction.OVERRIDES), SENSITIVE, SHOWN, 10);
     }
 
     private static Map<Class<?>, Function<RedactionAudit.Marks, @Nullable Object>> factories() {

@@ -48,27 +48,9 @@ class RecordRedactionTest extends RecordRedactionContract {
             "state.MessageStore.DifyMessage.messageId",                                // Dify's ids
             "media.Download.contentType");                                             // a MIME type
 
-    final RedactionAudit audit = new RedactionAudit("io.wecomrelay.llm", LlmWorkerApplication.class, factories(),
-            SchemasRedaction.OVERRIDES);
-
-    @Override
-    protected RedactionAudit audit() {
-        return audit;
-    }
-
-    @Override
-    protected Set<String> sensitive() {
-        return SENSITIVE;
-    }
-
-    @Override
-    protected Set<String> shown() {
-        return SHOWN;
-    }
-
-    @Override
-    protected int minimumRecords() {
-        return 10;
+    RecordRedactionTest() {
+        super(new RedactionAudit("io.wecomrelay.llm", LlmWorkerApplication.class, factories(),
+                SchemasRedaction.OVERRIDES), SENSITIVE, SHOWN, 10);
     }
 
     private static Map<Class<?>, Function<RedactionAudit.Marks, @Nullable Object>> factories() {

@@ -1,7 +1,6 @@
 package io.wecomrelay.processor;
 
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -22,41 +21,15 @@ class RecordRedactionTest extends RecordRedactionContract {
 
     static final Set<String> SENSITIVE = SchemasRedaction.SENSITIVE;
 
-    static final Set<String> SHOWN = union(SchemasRedaction.SHOWN,
+    static final Set<String> SHOWN = with(SchemasRedaction.SHOWN, ROOT,
             "decision.Case.received");                      // a MessageReceived, which redacts itself
 
-    final RedactionAudit audit = new RedactionAudit("io.wecomrelay.processor", ProcessorApplication.class, factories(),
-            SchemasRedaction.OVERRIDES);
-
-    @Override
-    protected RedactionAudit audit() {
-        return audit;
-    }
-
-    @Override
-    protected Set<String> sensitive() {
-        return SENSITIVE;
-    }
-
-    @Override
-    protected Set<String> shown() {
-        return SHOWN;
-    }
-
-    @Override
-    protected int minimumRecords() {
-        return 5;
+    RecordRedactionTest() {
+        super(new RedactionAudit("io.wecomrelay.processor", ProcessorApplication.class, factories(),
+                SchemasRedaction.OVERRIDES), SENSITIVE, SHOWN, 5);
     }
 
     private static Map<Class<?>, Function<RedactionAudit.Marks, @Nullable Object>> factories() {
         return new HashMap<>(SchemasRedaction.FACTORIES);
-    }
-
-    private static Set<String> union(Set<String> base, String... more) {
-        var all = new HashSet<>(base);
-        for (String key : more) {
-            all.add(ROOT + key);
-        }
-        return Set.copyOf(all);
     }
 }

@@ -2,7 +2,6 @@ package io.wecomrelay.responder;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -21,11 +20,11 @@ class RecordRedactionTest extends RecordRedactionContract {
 
     static final String ROOT = "io.wecomrelay.responder.";
 
-    static final Set<String> SENSITIVE = union(SchemasRedaction.SENSITIVE,
+    static final Set<String> SENSITIVE = with(SchemasRedaction.SENSITIVE, ROOT,
             "delivery.FinishedReply.content", "materialize.FoldResult.content", "materialize.DeliveryTicket.sourceJson",
             "outbox.OutboxEntry.fields", "materialize.RedisStreamStateStore.ScriptCall.args");
 
-    static final Set<String> SHOWN = union(SchemasRedaction.SHOWN,
+    static final Set<String> SHOWN = with(SchemasRedaction.SHOWN, ROOT,
             "ResponderProperties.Delivery.wecomApiBaseUrl",                              // operator's config
             "ResponderProperties.Delivery.responseUrlLifetime", "outbox.MaxReplyAge.responseUrl",
             "delivery.ReplyDeliverer.Settings.responseUrlLifetime",                      // durations
@@ -34,27 +33,9 @@ class RecordRedactionTest extends RecordRedactionContract {
             "materialize.RedisStreamStateStore.ScriptCall.keys",                         // Redis keys: bot and stream ids
             "materialize.FoldResult.contentBytes");                                      // a size
 
-    final RedactionAudit audit = new RedactionAudit("io.wecomrelay.responder", ResponderApplication.class, factories(),
-            overrides());
-
-    @Override
-    protected RedactionAudit audit() {
-        return audit;
-    }
-
-    @Override
-    protected Set<String> sensitive() {
-        return SENSITIVE;
-    }
-
-    @Override
-    protected Set<String> shown() {
-        return SHOWN;
-    }
-
-    @Override
-    protected int minimumRecords() {
-        return 10;
+    RecordRedactionTest() {
+        super(new RedactionAudit("io.wecomrelay.responder", ResponderApplication.class, factories(),
+                overrides()), SENSITIVE, SHOWN, 10);
     }
 
     private static Map<Class<?>, Function<RedactionAudit.Marks, @Nullable Object>> factories() {
@@ -73,13 +54,5 @@ class RecordRedactionTest extends RecordRedactionContract {
                 "content", marks.mark("OutboxEntry.content"), "created", "0", "sourceTopic", "wecom.chunks",
                 "source", marks.mark("OutboxEntry.source")));
         return overrides;
-    }
-
-    private static Set<String> union(Set<String> base, String... more) {
-        var all = new HashSet<>(base);
-        for (String key : more) {
-            all.add(ROOT + key);
-        }
-        return Set.copyOf(all);
     }
 }
