@@ -146,7 +146,7 @@ class AttachmentsTest {
                 List.of(file(media.gated(encrypt(bytes(50_000)), 20_000, Mono.never(), false))), soon()).subscribe();
         awaitHeld();
         cancelled.dispose();
-        assertThat(budget.available()).isEqualTo(BUDGET);
+        awaitReleased(); // a cancellation reaches the transfer on the connection's thread, a moment later
     }
 
     private Attachments attachments(Duration memoryWait) {
@@ -159,6 +159,14 @@ class AttachmentsTest {
                 new DifyClient.StreamLimits(1 << 20, 1 << 20));
         return new Attachments(fetcher, client, new Attachments.Limits(MAX_BYTES, 10, Duration.ofSeconds(30)),
                 new RecordingMetrics(), Clock.systemUTC());
+    }
+
+    private void awaitReleased() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (budget.available() != BUDGET && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(budget.available()).as("the cancelled transfer gave its budget back").isEqualTo(BUDGET);
     }
 
     private void awaitHeld() {
