@@ -1,6 +1,7 @@
 package io.wecomrelay.schemas.outbound;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Collection;
@@ -35,9 +36,14 @@ public final class OutboundPolicy {
     public static final int MAX_URL_LENGTH = 4096;
 
     private final List<OutboundEntry> entries;
+    /** The entries that name an IP literal, as addresses with their ports: the only internal ones ever connected. */
+    private final List<InetSocketAddress> trustedLiterals;
 
     private OutboundPolicy(List<OutboundEntry> entries) {
         this.entries = List.copyOf(entries);
+        this.trustedLiterals = entries.stream()
+                .flatMap(e -> ForbiddenAddresses.literal(e.host()).map(a -> new InetSocketAddress(a, e.port())).stream())
+                .toList();
     }
 
     /** A policy from {@code host[:port]}, {@code https://host[:port]} and {@code http://host:port} entries. */
@@ -92,8 +98,7 @@ public final class OutboundPolicy {
         if (!ForbiddenAddresses.isForbidden(address)) {
             return true;
         }
-        return entries.stream().anyMatch(e -> e.port() == port
-                && ForbiddenAddresses.literal(e.host()).map(address::equals).orElse(false));
+        return trustedLiterals.contains(new InetSocketAddress(address, port));
     }
 
     private static boolean isForbiddenLiteral(String host) {

@@ -20,13 +20,4 @@ public enum Refusal {
     public String code() {
         return code;
     }
-
-    public static Refusal fromCode(String code) {
-        for (Refusal refusal : values()) {
-            if (refusal.code.equals(code)) {
-                return refusal;
-            }
-        }
-        throw new IllegalArgumentException("unknown refusal code");
-    }
 }
