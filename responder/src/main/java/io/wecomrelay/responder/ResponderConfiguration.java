@@ -7,16 +7,16 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.wecomrelay.responder.delivery.DeadLetters;
 import io.wecomrelay.responder.delivery.DeliveryRecorder;
-import io.wecomrelay.responder.delivery.RedisRateLimiter;
+import io.wecomrelay.responder.delivery.RedisSendRateLimiter;
 import io.wecomrelay.responder.delivery.ReplyDeliverer;
-import io.wecomrelay.responder.delivery.WeComClient;
+import io.wecomrelay.responder.delivery.UndeliverableReplies;
+import io.wecomrelay.responder.delivery.WeComReplySender;
 import io.wecomrelay.responder.materialize.ChunkMaterializer;
-import io.wecomrelay.responder.materialize.RedisStreamStateStore;
+import io.wecomrelay.responder.materialize.DeadLetterPolicy;
+import io.wecomrelay.responder.materialize.RedisStreamStateWriter;
 import io.wecomrelay.responder.materialize.RejectionMaterializer;
-import io.wecomrelay.responder.materialize.StreamStateStore;
-import io.wecomrelay.responder.materialize.UnexpectedEventException;
+import io.wecomrelay.responder.materialize.StreamStateWriter;
 import io.wecomrelay.responder.outage.ConsumerOutages;
 import io.wecomrelay.responder.outage.OutageAwareErrorHandler;
 import io.wecomrelay.responder.outbox.DeliveryStates;
@@ -32,7 +32,6 @@ import io.wecomrelay.responder.outbox.TooOldReplies;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.RelayEvent;
-import io.wecomrelay.schemas.event.UnknownEventTypeException;
 import io.wecomrelay.schemas.outbound.OutboundPolicy;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.topic.TopicProvisioner;
@@ -41,7 +40,6 @@ import io.wecomrelay.schemas.topic.Topics;
 import io.wecomrelay.support.bots.BotsFile;
 import io.wecomrelay.support.bots.BotsFileWatcher;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -62,12 +60,8 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.LoggingProducerListener;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
-import org.springframework.kafka.listener.ConsumerRecordRecoverer;
-import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
-import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
-import org.springframework.util.backoff.ExponentialBackOff;
 
 /** The only place that wires the responder; everything below it is plain Java. */
 @Configuration(proxyBeanMethods = false)
@@ -108,8 +102,8 @@ class ResponderConfiguration {
     }
 
     @Bean
-    StreamStateStore streamStateStore(ReactiveStringRedisTemplate redis, Clock clock, ResponderProperties props) {
-        return new RedisStreamStateStore(redis, clock, props.stream().ttl(), StreamStateKeys.MAX_CONTENT_BYTES,
+    StreamStateWriter streamStateWriter(ReactiveStringRedisTemplate redis, Clock clock, ResponderProperties props) {
+        return new RedisStreamStateWriter(redis, clock, props.stream().ttl(), StreamStateKeys.MAX_CONTENT_BYTES,
                 props.stream().truncatedNote());
     }
 
@@ -121,35 +115,24 @@ class ResponderConfiguration {
         return withoutContentLogging(new KafkaTemplate<>(producers));
     }
 
-    /** Health component "consumption": DOWN while a consumer waits out an outage of Redis or Kafka. */
     @Bean
-    ConsumerOutages consumptionHealthIndicator(Clock clock, MeterRegistry meters) {
+    ConsumerOutages consumerOutages(Clock clock, MeterRegistry meters) {
         return new ConsumerOutages(clock, meters);
     }
 
-    /**
-     * Failures of Redis or Kafka pause consumption for as long as they last and are never dead-lettered
-     * ({@link OutageAwareErrorHandler}); any other failure is tried {@code retries} more times, then dead-lettered, and
-     * unreadable records and other event types are dead-lettered at once.
-     */
+    @Bean
+    ConsumptionHealthIndicator consumptionHealthIndicator(ConsumerOutages outages) {
+        return new ConsumptionHealthIndicator(outages);
+    }
+
+    /** Outages of Redis or Kafka pause consumption; any other failure follows the {@link DeadLetterPolicy}. */
     @Bean
     CommonErrorHandler kafkaErrorHandler(KafkaTemplate<String, Object> kafka, ConsumerOutages outages, MeterRegistry meters,
                                          ResponderProperties props) {
-        var deadLetters = new DeadLetterPublishingRecoverer(kafka,
-                (record, e) -> new TopicPartition(record.topic() + TopicSpec.DEAD_LETTER_SUFFIX, -1));
-        ConsumerRecordRecoverer recoverer = (record, e) -> {
-            String cause = rootCause(e).getClass().getSimpleName();
-            meters.counter("responder.dlt", "topic", record.topic() + TopicSpec.DEAD_LETTER_SUFFIX, "cause", cause).increment();
-            log.warn("dead-lettered {}-{}@{} cause={}", record.topic(), record.partition(), record.offset(), cause);
-            deadLetters.accept(record, e);
-        };
         var listener = props.listener();
-        var backOff = new ExponentialBackOff(listener.initialBackoff().toMillis(), 2.0);
-        backOff.setMaxInterval(listener.maxBackoff().toMillis());
-        backOff.setMaxAttempts(listener.retries());
-        var records = new DefaultErrorHandler(recoverer, backOff);
-        records.addNotRetryableExceptions(UnexpectedEventException.class, UnknownEventTypeException.class);
-        return new OutageAwareErrorHandler(records, outages, listener.initialBackoff(), listener.maxBackoff());
+        var deadLetters = new DeadLetterPolicy(listener.retries(), listener.initialBackoff(), listener.maxBackoff());
+        return new OutageAwareErrorHandler(deadLetters.errorHandler(kafka, meters), outages, listener.initialBackoff(),
+                listener.maxBackoff());
     }
 
     @Bean
@@ -169,17 +152,17 @@ class ResponderConfiguration {
     }
 
     @Bean
-    WeComClient weComClient(ResponderProperties props) {
+    WeComReplySender weComReplySender(ResponderProperties props) {
         var delivery = props.delivery();
         var policy = OutboundPolicy.of(delivery.allowedHosts());
         log.info("replies may be sent to {}", policy);
-        return new WeComClient(HttpClient.create(), policy, delivery.wecomApiBaseUrl(), delivery.requestTimeout());
+        return new WeComReplySender(HttpClient.create(), policy, delivery.wecomApiBaseUrl(), delivery.requestTimeout());
     }
 
     @Bean
-    RedisRateLimiter rateLimiter(ReactiveStringRedisTemplate redis, Clock clock, MeterRegistry meters, ResponderProperties props) {
+    RedisSendRateLimiter sendRateLimiter(ReactiveStringRedisTemplate redis, Clock clock, MeterRegistry meters, ResponderProperties props) {
         var limit = props.delivery().rateLimit();
-        return new RedisRateLimiter(redis, clock, UUID::randomUUID, limit.keyPrefix(), limit.permits(),
+        return new RedisSendRateLimiter(redis, clock, UUID::randomUUID, limit.keyPrefix(), limit.permits(),
                 limit.window().plus(limit.margin()), meters);
     }
 
@@ -189,16 +172,16 @@ class ResponderConfiguration {
     }
 
     @Bean
-    DeadLetters deadLetters(KafkaTemplate<String, Object> kafka, MeterRegistry meters) {
-        return new DeadLetters(kafka, meters);
+    UndeliverableReplies undeliverableReplies(KafkaTemplate<String, Object> kafka, MeterRegistry meters) {
+        return new UndeliverableReplies(kafka, meters);
     }
 
     @Bean
-    ReplyDeliverer replyDeliverer(WeComClient client, RedisRateLimiter limiter, DeliveryRecorder recorder,
-                                  DeadLetters deadLetters, Clock clock, ResponderProperties props) {
+    ReplyDeliverer replyDeliverer(WeComReplySender sender, RedisSendRateLimiter limiter, DeliveryRecorder recorder,
+                                  UndeliverableReplies undeliverable, Clock clock, ResponderProperties props) {
         var delivery = props.delivery();
-        return new ReplyDeliverer(client, limiter, recorder, deadLetters, clock, new ReplyDeliverer.Settings(
-                delivery.retry(), delivery.responseUrlLifetime(), props.stream().truncatedNote()));
+        return new ReplyDeliverer(sender, limiter, recorder, undeliverable, clock, new ReplyDeliverer.Settings(
+                delivery.retry().policy(), delivery.responseUrlLifetime(), props.stream().truncatedNote()));
     }
 
     @Bean
@@ -245,26 +228,24 @@ class ResponderConfiguration {
                 new OutboxLimits(delivery.maxReplyAges(), delivery.outbox().maxDepthPerBot()), clock);
     }
 
-    // Started here and after every reload of the bots file (a new active bot gets its worker), stopped by
-    // Spring through close() after the listener containers stopped.
+    // A SmartLifecycle: started before the listener containers, stopped after them.
     @Bean
     OutboxDelivery outboxDelivery(BotsFile bots, RedisOutbox outbox, OutboxJobRunner jobs, Clock clock,
                                   OutboxSettings settings) {
         var delivery = new OutboxDelivery(bots, outbox, jobs, clock, settings);
-        delivery.start();
-        bots.onReload(registry -> delivery.start());
+        bots.onReload(registry -> delivery.refresh());
         return delivery;
     }
 
     @Bean
-    ChunkMaterializer chunkMaterializer(StreamStateStore store, OutboxTickets tickets, Clock clock, MeterRegistry meters) {
-        return new ChunkMaterializer(store, tickets, clock, meters);
+    ChunkMaterializer chunkMaterializer(StreamStateWriter writer, OutboxTickets tickets, Clock clock, MeterRegistry meters) {
+        return new ChunkMaterializer(writer, tickets, clock, meters);
     }
 
     @Bean
-    RejectionMaterializer rejectionMaterializer(StreamStateStore store, BotsFile bots, OutboxTickets tickets,
+    RejectionMaterializer rejectionMaterializer(StreamStateWriter writer, BotsFile bots, OutboxTickets tickets,
                                                 MeterRegistry meters, ResponderProperties props) {
-        return new RejectionMaterializer(store, bots, tickets, meters, StreamStateKeys.MAX_CONTENT_BYTES,
+        return new RejectionMaterializer(writer, bots, tickets, meters, StreamStateKeys.MAX_CONTENT_BYTES,
                 props.stream().truncatedNote());
     }
 
@@ -285,14 +266,6 @@ class ResponderConfiguration {
         var container = factory.createContainer(Topics.REJECTED.name());
         container.getContainerProperties().setMessageListener(listener);
         return container;
-    }
-
-    private static Throwable rootCause(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 
     /** Spring's default producer listener logs up to 100 characters of a failed record's value: message text. */

@@ -8,6 +8,7 @@ import java.util.List;
 import io.wecomrelay.responder.delivery.RetryPolicy;
 import io.wecomrelay.responder.outbox.MaxReplyAge;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -63,7 +64,7 @@ public record ResponderProperties(@NotNull Path botsFile,
                            @DefaultValue("1h") @NotNull Duration responseUrlLifetime,
                            @Nullable Duration maxReplyAge,
                            @Nullable Duration maxWebhookReplyAge,
-                           @Valid @DefaultValue RetryPolicy retry,
+                           @Valid @DefaultValue Retry retry,
                            @Valid @DefaultValue RateLimit rateLimit,
                            @Valid @DefaultValue Outbox outbox,
                            @DefaultValue("10s") @NotNull Duration shutdownGrace) {
@@ -72,6 +73,21 @@ public record ResponderProperties(@NotNull Path botsFile,
         public MaxReplyAge maxReplyAges() {
             Duration responseUrl = maxReplyAge != null ? maxReplyAge : responseUrlLifetime;
             return new MaxReplyAge(responseUrl, maxWebhookReplyAge != null ? maxWebhookReplyAge : responseUrl);
+        }
+    }
+
+    /**
+     * Retries of one part of a reply after a transient failure (45009, 5xx, timeouts): exponential backoff.
+     *
+     * @param maxAttempts attempts per part including the first; then the reply is dead-lettered
+     */
+    public record Retry(@DefaultValue("6") @Min(1) int maxAttempts,
+                        @DefaultValue("1s") @NotNull Duration initialBackoff,
+                        @DefaultValue("2.0") @DecimalMin("1.0") double multiplier,
+                        @DefaultValue("30s") @NotNull Duration maxBackoff) {
+
+        public RetryPolicy policy() {
+            return new RetryPolicy(maxAttempts, initialBackoff, multiplier, maxBackoff);
         }
     }
 

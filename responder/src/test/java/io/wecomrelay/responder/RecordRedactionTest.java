@@ -22,7 +22,7 @@ class RecordRedactionTest extends RecordRedactionContract {
 
     static final Set<String> SENSITIVE = with(SchemasRedaction.SENSITIVE, ROOT,
             "delivery.FinishedReply.content", "materialize.FoldResult.content", "materialize.DeliveryTicket.sourceJson",
-            "outbox.OutboxEntry.fields", "materialize.RedisStreamStateStore.ScriptCall.args");
+            "outbox.OutboxEntry.fields", "materialize.RedisStreamStateWriter.ScriptCall.args");
 
     static final Set<String> SHOWN = with(SchemasRedaction.SHOWN, ROOT,
             "ResponderProperties.Delivery.wecomApiBaseUrl",                              // operator's config
@@ -30,7 +30,7 @@ class RecordRedactionTest extends RecordRedactionContract {
             "delivery.ReplyDeliverer.Settings.responseUrlLifetime",                      // durations
             "ResponderProperties.Outbox.keyPrefix", "ResponderProperties.RateLimit.keyPrefix",
             "materialize.DeliveryTicket.outboxKey", "materialize.DeliveryTicket.stateKey",
-            "materialize.RedisStreamStateStore.ScriptCall.keys",                         // Redis keys: bot and stream ids
+            "materialize.RedisStreamStateWriter.ScriptCall.keys",                         // Redis keys: bot and stream ids
             "materialize.FoldResult.contentBytes");                                      // a size
 
     RecordRedactionTest() {

@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.wecomrelay.responder.outage.ConsumerOutages;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
 import io.wecomrelay.schemas.event.DeliveryRecorded;
 import io.wecomrelay.schemas.event.EventSerde;
@@ -59,7 +58,7 @@ class RedisOutageTest {
     @Autowired
     MeterRegistry meters;
     @Autowired
-    ConsumerOutages consumption;
+    ConsumptionHealthIndicator consumption;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {

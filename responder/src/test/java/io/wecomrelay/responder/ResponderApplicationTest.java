@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.wecomrelay.responder.delivery.DeadLetters;
+import io.wecomrelay.responder.delivery.UndeliverableReplies;
 import io.wecomrelay.schemas.bot.DefaultTexts;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
 import io.wecomrelay.schemas.event.DeliveryRecorded;
@@ -245,7 +245,7 @@ class ResponderApplicationTest {
         List<ConsumerRecord<String, byte[]>> dead = TopicReader.await(Topics.CHUNKS.deadLetter().name(),
                 record -> stream.streamId().equals(record.key()), 1, WAIT);
         assertThat(dead).hasSize(1);
-        assertThat(TopicReader.header(dead.get(0), DeadLetters.ERRCODE_HEADER)).isEqualTo("93000");
+        assertThat(TopicReader.header(dead.get(0), UndeliverableReplies.ERRCODE_HEADER)).isEqualTo("93000");
         assertThat(TopicReader.header(dead.get(0), KafkaHeaders.DLT_EXCEPTION_MESSAGE)).contains("invalid webhook url");
         assertThat(deliveries(stream.streamId(), 1)).extracting(DeliveryRecorded::outcome, DeliveryRecorded::errcode)
                 .containsExactly(tuple(DeliveryOutcome.FAILED, 93000));

@@ -42,10 +42,10 @@ public final class ReplyDeliverer {
 
     private static final SendResult RECOVERED = new SendResult(SendResult.Kind.DELIVERED, 0, "ok (recorded after a restart)");
 
-    private final WeComClient client;
-    private final RateLimiter limiter;
+    private final WeComReplySender sender;
+    private final SendRateLimiter limiter;
     private final DeliveryRecorder recorder;
-    private final DeadLetters deadLetters;
+    private final UndeliverableReplies undeliverable;
     private final Clock clock;
     private final Settings settings;
 
@@ -57,12 +57,12 @@ public final class ReplyDeliverer {
     public record Settings(RetryPolicy retry, Duration responseUrlLifetime, String truncatedNote) {
     }
 
-    public ReplyDeliverer(WeComClient client, RateLimiter limiter, DeliveryRecorder recorder, DeadLetters deadLetters,
-                          Clock clock, Settings settings) {
-        this.client = client;
+    public ReplyDeliverer(WeComReplySender sender, SendRateLimiter limiter, DeliveryRecorder recorder,
+                          UndeliverableReplies undeliverable, Clock clock, Settings settings) {
+        this.sender = sender;
         this.limiter = limiter;
         this.recorder = recorder;
-        this.deadLetters = deadLetters;
+        this.undeliverable = undeliverable;
         this.clock = clock;
         this.settings = settings;
     }
@@ -98,7 +98,7 @@ public final class ReplyDeliverer {
             return refuse(reply, DeliveryChannel.RESPONSE_URL, DeliveryFailure.NO_TARGET, "message carried no response_url");
         }
         // whoever has one bot's Token and EncodingAESKey can sign any response_url: only listed hosts get a request
-        OutboundVerdict target = client.check(url);
+        OutboundVerdict target = sender.check(url);
         if (!target.isAllowed()) {
             return refuse(reply, DeliveryChannel.RESPONSE_URL, DeliveryFailure.REFUSED_URL, "response_url refused: " + target.code());
         }
@@ -106,7 +106,7 @@ public final class ReplyDeliverer {
         String content = ContentCap.cap(reply.content(), RESPONSE_URL_MAX_BYTES, settings.truncatedNote());
         return sendParts(reply, DeliveryChannel.RESPONSE_URL, List.of(content), run,
                 text -> expired(reply) ? Mono.just(SendResult.givenUp(DeliveryFailure.URL_EXPIRED, "response_url expired"))
-                        : client.toResponseUrl(uri, text));
+                        : sender.toResponseUrl(uri, text));
     }
 
     /** Checked before every attempt: waiting for permits and retries must not outlive the URL. */
@@ -120,7 +120,7 @@ public final class ReplyDeliverer {
             return refuse(reply, DeliveryChannel.WEBHOOK, DeliveryFailure.NO_TARGET, "bot has no webhook key");
         }
         List<String> parts = MarkdownSplitter.split(reply.content(), WEBHOOK_MAX_BYTES);
-        return sendParts(reply, DeliveryChannel.WEBHOOK, parts, run, text -> client.toWebhook(key, text));
+        return sendParts(reply, DeliveryChannel.WEBHOOK, parts, run, text -> sender.toWebhook(key, text));
     }
 
     private Mono<DeliveryOutcome> sendParts(FinishedReply reply, DeliveryChannel channel, List<String> parts,
@@ -163,7 +163,7 @@ public final class ReplyDeliverer {
                     String reason = (result.kind() == SendResult.Kind.TRANSIENT ? "retries exhausted: " : "permanent: ")
                             + result.detail();
                     return recorder.recordFailed(reply, attempt, result, failure)
-                            .then(deadLetters.undeliverable(reply, attempt.channel(), failure, reason, result.errcode()))
+                            .then(undeliverable.deadLetter(reply, attempt.channel(), failure, reason, result.errcode()))
                             .thenReturn(false);
                 });
     }
@@ -178,7 +178,7 @@ public final class ReplyDeliverer {
     private Mono<DeliveryOutcome> refuse(FinishedReply reply, DeliveryChannel channel, DeliveryFailure failure, String reason) {
         var result = SendResult.givenUp(failure, reason);
         return recorder.recordFailed(reply, new PartAttempt(channel, 1, 1, 1), result, failure)
-                .then(deadLetters.undeliverable(reply, channel, failure, reason, null))
+                .then(undeliverable.deadLetter(reply, channel, failure, reason, null))
                 .thenReturn(DeliveryOutcome.FAILED);
     }
 }

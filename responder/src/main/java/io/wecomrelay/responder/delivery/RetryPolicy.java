@@ -1,22 +1,22 @@
 package io.wecomrelay.responder.delivery;
 
 import java.time.Duration;
-
-import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotNull;
-
-import org.springframework.boot.context.properties.bind.DefaultValue;
+import java.util.Objects;
 
 /**
  * Retries of one part after a transient failure (45009, 5xx, timeouts): exponential backoff.
  *
  * @param maxAttempts attempts per part including the first; then the reply is dead-lettered
  */
-public record RetryPolicy(@DefaultValue("6") @Min(1) int maxAttempts,
-                          @DefaultValue("1s") @NotNull Duration initialBackoff,
-                          @DefaultValue("2.0") @DecimalMin("1.0") double multiplier,
-                          @DefaultValue("30s") @NotNull Duration maxBackoff) {
+public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multiplier, Duration maxBackoff) {
+
+    public RetryPolicy {
+        Objects.requireNonNull(initialBackoff, "initialBackoff");
+        Objects.requireNonNull(maxBackoff, "maxBackoff");
+        if (maxAttempts < 1 || multiplier < 1.0) {
+            throw new IllegalArgumentException("a retry policy needs at least one attempt and a multiplier of at least 1");
+        }
+    }
 
     /** The pause after failed attempt {@code attempt} (1-based). */
     public Duration backoff(int attempt) {

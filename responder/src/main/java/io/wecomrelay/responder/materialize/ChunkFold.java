@@ -6,7 +6,7 @@ import io.wecomrelay.schemas.event.ReplyChunk;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One chunk to fold in a batch ({@link StreamStateStore#foldAll}).
+ * One chunk to fold in a batch ({@link StreamStateWriter#foldAll}).
  *
  * @param ticket where the reply is queued when this chunk finishes its stream (a last chunk of a bot that
  *               delivers actively); null to fold only

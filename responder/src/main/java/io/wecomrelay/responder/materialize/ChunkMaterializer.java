@@ -24,7 +24,7 @@ import org.springframework.kafka.support.serializer.SerializationUtils;
 
 /**
  * Consumes {@code wecom.chunks} a poll at a time: the poll's chunks are folded into Redis together
- * ({@link StreamStateStore#foldAll}, about one round trip per poll instead of one per chunk), and
+ * ({@link StreamStateWriter#foldAll}, about one round trip per poll instead of one per chunk), and
  * {@link #onMessage} returns only when every fold is done, so the container commits the poll's offsets only
  * then. The last chunk of a bot that delivers actively carries a {@link DeliveryTicket}, so the fold that
  * finishes its stream also queues the delivery job in the same atomic step.
@@ -40,14 +40,14 @@ public final class ChunkMaterializer implements BatchMessageListener<String, Rel
     private static final Logger log = LoggerFactory.getLogger(ChunkMaterializer.class);
     private static final LogAccessor headerLog = new LogAccessor(ChunkMaterializer.class);
 
-    private final StreamStateStore store;
+    private final StreamStateWriter store;
     private final DeliveryQueue queue;
     private final Clock clock;
     private final MeterRegistry meters;
     private final Timer latency;
     private final Counter gaps;
 
-    public ChunkMaterializer(StreamStateStore store, DeliveryQueue queue, Clock clock, MeterRegistry meters) {
+    public ChunkMaterializer(StreamStateWriter store, DeliveryQueue queue, Clock clock, MeterRegistry meters) {
         this.store = store;
         this.queue = queue;
         this.clock = clock;

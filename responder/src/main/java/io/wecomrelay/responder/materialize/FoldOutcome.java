@@ -2,7 +2,7 @@ package io.wecomrelay.responder.materialize;
 
 import java.util.Objects;
 
-/** What became of one fold of a batch ({@link StreamStateStore#foldAll}). */
+/** What became of one fold of a batch ({@link StreamStateWriter#foldAll}). */
 public sealed interface FoldOutcome {
 
     /** Redis ran the fold; {@code result} says whether it changed anything. */

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The outcome of folding one event into a stream.
  *
- * @param gap          the chunk skipped sequence numbers of its attempt (folded anyway, see {@code StreamStateStore})
+ * @param gap          the chunk skipped sequence numbers of its attempt (folded anyway, see {@code StreamStateWriter})
  * @param truncated    the stream content is cut at the limit
  * @param contentBytes size of the stored content after the fold (0 when nothing changed)
  * @param created      when ingress acknowledged the message, if ingress recorded it

@@ -27,14 +27,14 @@ public final class RejectionMaterializer implements MessageListener<String, Rela
 
     private static final Logger log = LoggerFactory.getLogger(RejectionMaterializer.class);
 
-    private final StreamStateStore store;
+    private final StreamStateWriter store;
     private final BotSource bots;
     private final DeliveryQueue queue;
     private final MeterRegistry meters;
     private final int maxContentBytes;
     private final String truncatedNote;
 
-    public RejectionMaterializer(StreamStateStore store, BotSource bots, DeliveryQueue queue,
+    public RejectionMaterializer(StreamStateWriter store, BotSource bots, DeliveryQueue queue,
                                  MeterRegistry meters, int maxContentBytes, String truncatedNote) {
         this.store = store;
         this.bots = bots;

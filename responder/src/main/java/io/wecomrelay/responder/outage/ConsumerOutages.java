@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,8 +16,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.kafka.listener.BatchInterceptor;
 import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.kafka.listener.RecordInterceptor;
@@ -24,10 +23,9 @@ import org.springframework.kafka.listener.RecordInterceptor;
 /**
  * Which consumer threads wait out an outage now, for health and logs. A thread counts as waiting from its first
  * transient failure until its listener next succeeds, or its partitions change (it may never get the failed
- * records again). Health is DOWN while any thread waits, with when the oldest wait began and its cause's type.
- * Thread-safe; each thread only ever changes its own entry.
+ * records again). Thread-safe; each thread only ever changes its own entry.
  */
-public final class ConsumerOutages implements HealthIndicator {
+public final class ConsumerOutages {
 
     private static final Logger log = LoggerFactory.getLogger(ConsumerOutages.class);
 
@@ -72,12 +70,18 @@ public final class ConsumerOutages implements HealthIndicator {
         waiting.remove(Thread.currentThread());
     }
 
-    @Override
-    public Health health() {
+    /** The outage consumption waits out now: empty while no consumer thread waits. */
+    public Optional<Outage> current() {
         return waiting.values().stream().min(Comparator.comparing(Waiting::since))
-                .map(oldest -> Health.down().withDetail("waitingConsumers", waiting.size())
-                        .withDetail("since", oldest.since().toString()).withDetail("cause", oldest.cause()).build())
-                .orElseGet(() -> Health.up().build());
+                .map(oldest -> new Outage(waiting.size(), oldest.since(), oldest.cause()));
+    }
+
+    /**
+     * @param waitingConsumers the consumer threads waiting now
+     * @param since            when the oldest of their waits began
+     * @param cause            the type of the oldest wait's latest failure's root cause
+     */
+    public record Outage(int waitingConsumers, Instant since, String cause) {
     }
 
     /** Ends a wait when a batch listener succeeds. */

@@ -10,6 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
+import org.springframework.context.SmartLifecycle;
+
 /**
  * Active delivery that survives instance failures: exactly once in effect, in finish order per bot,
  * across all responder instances.
@@ -39,10 +41,17 @@ import reactor.core.publisher.Mono;
  *     acknowledged: no job holds back its bot's later ones for a reason of its own.</li>
  * </ul>
  */
-public final class OutboxDelivery implements AutoCloseable {
+public final class OutboxDelivery implements SmartLifecycle {
+
+    /**
+     * Starts after Redis's connection factory (phase 0) and before the listener containers (phase
+     * {@code Integer.MAX_VALUE - 100}), which queue the jobs; stops in the reverse order, after the containers
+     * and while Redis is still there to release the leases.
+     */
+    public static final int PHASE = Integer.MAX_VALUE - 200;
 
     private static final Logger log = LoggerFactory.getLogger(OutboxDelivery.class);
-    private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(5);
+    private static final int LEAVE_TIMEOUT_SECONDS = 5;
 
     private final BotSource bots;
     private final RedisOutbox outbox;
@@ -50,7 +59,7 @@ public final class OutboxDelivery implements AutoCloseable {
     private final Clock clock;
     private final OutboxSettings settings;
     private final List<OutboxWorker> workers = new ArrayList<>();
-    private boolean closed;
+    private boolean running;
 
     public OutboxDelivery(BotSource bots, RedisOutbox outbox, OutboxJobRunner jobs, Clock clock, OutboxSettings settings) {
         this.bots = bots;
@@ -60,20 +69,31 @@ public final class OutboxDelivery implements AutoCloseable {
         this.settings = settings;
     }
 
-    /**
-     * Starts one worker per bot that delivers actively and has none yet, and hands running workers their
-     * bot's current configuration; called again after every reload of the bots file. A bot since removed
-     * or switched to streaming keeps its worker, with its last configuration, for the jobs in its outbox.
-     */
+    /** Starts a worker per bot that delivers actively. */
+    @Override
     public synchronized void start() {
-        if (closed) {
-            return;
+        running = true;
+        startWorkers();
+    }
+
+    /**
+     * Starts a worker for each bot that delivers actively and has none yet, and hands running workers their
+     * bot's current configuration; called after every reload of the bots file. A bot since removed or switched
+     * to streaming keeps its worker, with its last configuration, for the jobs in its outbox. Does nothing while
+     * stopped.
+     */
+    public synchronized void refresh() {
+        if (running) {
+            startWorkers();
         }
+    }
+
+    private void startWorkers() {
         var started = new ArrayList<String>();
         bots.all().stream().filter(bot -> !bot.replyMode().streams()).forEach(bot -> {
-            var running = workers.stream().filter(worker -> worker.botId().equals(bot.id())).findFirst();
-            if (running.isPresent()) {
-                running.get().use(bot);
+            var existing = workers.stream().filter(worker -> worker.botId().equals(bot.id())).findFirst();
+            if (existing.isPresent()) {
+                existing.get().use(bot);
                 return;
             }
             var lease = new BotLease(outbox, bot.id(), settings.consumer(), settings.leaseTtl(), clock);
@@ -89,11 +109,15 @@ public final class OutboxDelivery implements AutoCloseable {
 
     /**
      * Lets the jobs in progress finish for up to the shutdown grace, then cancels the rest (their jobs
-     * stay pending, for the next lease holder), releases the leases and leaves the consumer group.
+     * stay pending, for the next lease holder), releases the leases and leaves the consumer group: returns
+     * within the shutdown grace plus {@value #LEAVE_TIMEOUT_SECONDS} seconds.
      */
     @Override
-    public synchronized void close() {
-        closed = true;
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
         workers.forEach(OutboxWorker::stop);
         try {
             Mono.when(workers.stream().map(OutboxWorker::stopped).toList()).block(settings.shutdownGrace());
@@ -104,10 +128,20 @@ public final class OutboxDelivery implements AutoCloseable {
         workers.forEach(OutboxWorker::dispose);
         try {
             Mono.when(workers.stream().map(worker -> outbox.leave(worker.botId(), settings.consumer())
-                    .onErrorResume(e -> Mono.empty())).toList()).block(LEAVE_TIMEOUT);
+                    .onErrorResume(e -> Mono.empty())).toList()).block(Duration.ofSeconds(LEAVE_TIMEOUT_SECONDS));
         } catch (IllegalStateException e) {
             log.warn("cannot release the delivery leases; they expire after {}", settings.leaseTtl());
         }
         workers.clear();
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
     }
 }

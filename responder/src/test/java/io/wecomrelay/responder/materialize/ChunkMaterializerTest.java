@@ -66,7 +66,7 @@ class ChunkMaterializerTest {
     @BeforeEach
     void newListener() {
         meters = new SimpleMeterRegistry();
-        store = new CountingStore(new RedisStreamStateStore(redis.reactive(), Clock.systemUTC(), Duration.ofMinutes(10),
+        store = new CountingStore(new RedisStreamStateWriter(redis.reactive(), Clock.systemUTC(), Duration.ofMinutes(10),
                 StreamStateKeys.MAX_CONTENT_BYTES, "\n(cut)"));
         DeliveryQueue queue = (topic, source) -> ACTIVE_BOT.equals(source.botId())
                 ? Optional.of(new DeliveryTicket(outboxPrefix + "outbox:" + ACTIVE_BOT, outboxPrefix + "delivery:" + source.streamId(),
@@ -176,13 +176,13 @@ class ChunkMaterializerTest {
     }
 
     /** The Redis store, counting polls and how often each chunk was folded. */
-    static final class CountingStore implements StreamStateStore {
+    static final class CountingStore implements StreamStateWriter {
 
         final AtomicInteger batches = new AtomicInteger();
         final Map<ReplyChunk, AtomicInteger> foldsPerChunk = new ConcurrentHashMap<>();
-        private final StreamStateStore delegate;
+        private final StreamStateWriter delegate;
 
-        CountingStore(StreamStateStore delegate) {
+        CountingStore(StreamStateWriter delegate) {
             this.delegate = delegate;
         }
 

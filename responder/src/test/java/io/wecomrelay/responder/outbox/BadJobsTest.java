@@ -16,7 +16,7 @@ import java.util.stream.StreamSupport;
 import io.wecomrelay.responder.LogCapture;
 import io.wecomrelay.responder.TestChunks;
 import io.wecomrelay.responder.TopicReader;
-import io.wecomrelay.responder.delivery.DeadLetters;
+import io.wecomrelay.responder.delivery.UndeliverableReplies;
 import io.wecomrelay.schemas.event.DeliveryFailure;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
 import io.wecomrelay.schemas.event.DeliveryRecorded;
@@ -64,7 +64,7 @@ class BadJobsTest {
                 .extracting(DeliveryRecorded::outcome, DeliveryRecorded::reason, DeliveryRecorded::detail)
                 .containsExactly(tuple(DeliveryOutcome.FAILED, DeliveryFailure.REFUSED_URL, "response_url refused: malformed"));
         assertThat(OutboxHarness.deadLetters(Topics.CHUNKS, bad.streamId())).singleElement().satisfies(record -> {
-            assertThat(TopicReader.header(record, DeadLetters.FAILURE_HEADER)).isEqualTo("REFUSED_URL");
+            assertThat(TopicReader.header(record, UndeliverableReplies.FAILURE_HEADER)).isEqualTo("REFUSED_URL");
             assertThat(TopicReader.header(record, KafkaHeaders.DLT_EXCEPTION_MESSAGE)).doesNotContain(SECRET);
         });
     }

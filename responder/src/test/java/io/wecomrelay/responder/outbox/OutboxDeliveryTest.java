@@ -16,8 +16,8 @@ import java.util.UUID;
 
 import io.wecomrelay.responder.TestChunks;
 import io.wecomrelay.responder.TopicReader;
-import io.wecomrelay.responder.delivery.DeadLetters;
 import io.wecomrelay.responder.delivery.ReplyDeliverer;
+import io.wecomrelay.responder.delivery.UndeliverableReplies;
 import io.wecomrelay.responder.text.MarkdownSplitter;
 import io.wecomrelay.schemas.bot.Secret;
 import io.wecomrelay.schemas.event.DeliveryFailure;
@@ -172,8 +172,8 @@ class OutboxDeliveryTest {
                 .containsExactly(tuple(DeliveryOutcome.FAILED, "response_url expired", DeliveryFailure.URL_EXPIRED));
         assertThat(OutboxHarness.deadLetters(Topics.REJECTED, rejected.streamId()))
                 .singleElement().satisfies(record -> {
-                    assertThat(TopicReader.header(record, DeadLetters.CHANNEL_HEADER)).isEqualTo("RESPONSE_URL");
-                    assertThat(TopicReader.header(record, DeadLetters.FAILURE_HEADER)).isEqualTo("URL_EXPIRED");
+                    assertThat(TopicReader.header(record, UndeliverableReplies.CHANNEL_HEADER)).isEqualTo("RESPONSE_URL");
+                    assertThat(TopicReader.header(record, UndeliverableReplies.FAILURE_HEADER)).isEqualTo("URL_EXPIRED");
                 });
     }
 

@@ -18,13 +18,13 @@ import java.util.stream.Collectors;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wecomrelay.responder.TestRedis;
 import io.wecomrelay.responder.TopicReader;
-import io.wecomrelay.responder.delivery.DeadLetters;
 import io.wecomrelay.responder.delivery.DeliveryRecorder;
-import io.wecomrelay.responder.delivery.RedisRateLimiter;
+import io.wecomrelay.responder.delivery.RedisSendRateLimiter;
 import io.wecomrelay.responder.delivery.ReplyDeliverer;
 import io.wecomrelay.responder.delivery.RetryPolicy;
-import io.wecomrelay.responder.delivery.WeComClient;
-import io.wecomrelay.responder.materialize.RedisStreamStateStore;
+import io.wecomrelay.responder.delivery.UndeliverableReplies;
+import io.wecomrelay.responder.delivery.WeComReplySender;
+import io.wecomrelay.responder.materialize.RedisStreamStateWriter;
 import io.wecomrelay.schemas.bot.BotRegistry;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.event.DeliveryRecorded;
@@ -83,7 +83,7 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
     StringRedisTemplate template;
     KafkaTemplate<String, Object> kafka;
     BotRegistry bots;
-    RedisStreamStateStore store;
+    RedisStreamStateWriter store;
 
     /** Started before a test class's tests, closed after them ({@code @RegisterExtension static}). */
     OutboxHarness(int permits, Duration window) {
@@ -105,7 +105,7 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers()),
                 new StringSerializer(), new DelegatingByTypeSerializer(byType, true)));
         bots = new BotRegistryLoader(name -> null).load(botsFile());
-        store = new RedisStreamStateStore(redis.reactive(), Clock.systemUTC(), Duration.ofMinutes(10),
+        store = new RedisStreamStateWriter(redis.reactive(), Clock.systemUTC(), Duration.ofMinutes(10),
                 StreamStateKeys.MAX_CONTENT_BYTES, NOTE);
     }
 
@@ -227,8 +227,8 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
         }
 
         /** A client of the simulator as an instance has it. */
-        WeComClient client(List<String> allowedHosts) {
-            return new WeComClient(HttpClient.create(), OutboundPolicy.of(allowedHosts), URI.create(wecom.baseUrl()),
+        WeComReplySender client(List<String> allowedHosts) {
+            return new WeComReplySender(HttpClient.create(), OutboundPolicy.of(allowedHosts), URI.create(wecom.baseUrl()),
                     Duration.ofSeconds(1));
         }
 
@@ -241,10 +241,10 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
             var meters = new SimpleMeterRegistry();
             var outbox = new RedisOutbox(redis.reactive(), keys);
             var states = new DeliveryStates(redis.reactive(), keys, Duration.ofHours(1));
-            var limiter = new RedisRateLimiter(redis.reactive(), clock, UUID::randomUUID, keys.prefix() + "rate:", permits,
+            var limiter = new RedisSendRateLimiter(redis.reactive(), clock, UUID::randomUUID, keys.prefix() + "rate:", permits,
                     window.plusMillis(100), meters);
             var deliverer = new ReplyDeliverer(client(allowedHosts), limiter,
-                    new DeliveryRecorder(kafka, clock, UUID::randomUUID, meters), new DeadLetters(kafka, meters), clock,
+                    new DeliveryRecorder(kafka, clock, UUID::randomUUID, meters), new UndeliverableReplies(kafka, meters), clock,
                     new ReplyDeliverer.Settings(new RetryPolicy(4, Duration.ofMillis(100), 2.0, Duration.ofMillis(500)),
                             Duration.ofHours(1), NOTE));
             String consumer = name + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -270,7 +270,7 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
 
         @Override
         public void close() {
-            delivery.close();
+            delivery.stop();
         }
     }
 }

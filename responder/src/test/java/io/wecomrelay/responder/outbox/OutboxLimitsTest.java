@@ -17,7 +17,7 @@ import java.util.UUID;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wecomrelay.responder.TestChunks;
 import io.wecomrelay.responder.TopicReader;
-import io.wecomrelay.responder.delivery.DeadLetters;
+import io.wecomrelay.responder.delivery.UndeliverableReplies;
 import io.wecomrelay.responder.materialize.RejectionMaterializer;
 import io.wecomrelay.schemas.event.DeliveryFailure;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
@@ -60,7 +60,7 @@ class OutboxLimitsTest {
                 .extracting(DeliveryRecorded::outcome, DeliveryRecorded::reason, DeliveryRecorded::detail)
                 .containsExactly(tuple(DeliveryOutcome.FAILED, DeliveryFailure.JOB_EXPIRED, "message older than max-webhook-reply-age PT1H"));
         assertThat(OutboxHarness.deadLetters(Topics.REJECTED, old.streamId())).singleElement().satisfies(record ->
-                assertThat(TopicReader.header(record, DeadLetters.FAILURE_HEADER)).isEqualTo("JOB_EXPIRED"));
+                assertThat(TopicReader.header(record, UndeliverableReplies.FAILURE_HEADER)).isEqualTo("JOB_EXPIRED"));
         assertThat(harness.messagesOf(KEY_A, fresh.streamId())).hasSize(1);
     }
 

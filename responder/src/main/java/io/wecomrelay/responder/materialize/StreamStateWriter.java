@@ -24,7 +24,7 @@ import io.wecomrelay.schemas.event.ReplyChunk;
  *     would leave it unfinished forever.</li>
  * </ul>
  */
-public interface StreamStateStore {
+public interface StreamStateWriter {
 
     FoldResult fold(ReplyChunk chunk);
 

@@ -31,20 +31,20 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /** The fold script against a real Redis. Every test uses its own stream id. */
-class RedisStreamStateStoreTest {
+class RedisStreamStateWriterTest {
 
     static final String NOTE = "\n\n……（回复过长，已截断 / reply truncated）";
     static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
 
     static TestRedis redis;
     static StringRedisTemplate template;
-    static RedisStreamStateStore store;
+    static RedisStreamStateWriter store;
 
     @BeforeAll
     static void connect() {
         redis = new TestRedis();
         template = redis.template();
-        store = new RedisStreamStateStore(redis.reactive(), Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(10),
+        store = new RedisStreamStateWriter(redis.reactive(), Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(10),
                 StreamStateKeys.MAX_CONTENT_BYTES, NOTE);
     }
 
@@ -382,7 +382,7 @@ class RedisStreamStateStoreTest {
                 });
             }
         };
-        var store = new RedisStreamStateStore(refusing, Clock.systemUTC(), Duration.ofMinutes(10),
+        var store = new RedisStreamStateWriter(refusing, Clock.systemUTC(), Duration.ofMinutes(10),
                 StreamStateKeys.MAX_CONTENT_BYTES, NOTE);
         var a = TestChunks.stream("bot-a");
         var b = TestChunks.stream("bot-a");

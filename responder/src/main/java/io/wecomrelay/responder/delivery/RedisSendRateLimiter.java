@@ -24,9 +24,9 @@ import org.springframework.data.redis.core.script.RedisScript;
  * request still counts a full window from when WeCom saw it. The window is widened by {@code margin}
  * for what remains (clock differences, WeCom's own counting).
  */
-public final class RedisRateLimiter implements RateLimiter {
+public final class RedisSendRateLimiter implements SendRateLimiter {
 
-    private static final Logger log = LoggerFactory.getLogger(RedisRateLimiter.class);
+    private static final Logger log = LoggerFactory.getLogger(RedisSendRateLimiter.class);
     private static final RedisScript<Long> SCRIPT =
             LuaScripts.load("io/wecomrelay/responder/delivery/rate-limit.lua", Long.class);
     private static final RedisScript<Long> USED =
@@ -41,7 +41,7 @@ public final class RedisRateLimiter implements RateLimiter {
     private final Counter waits;
     private final Timer waited;
 
-    public RedisRateLimiter(ReactiveStringRedisTemplate redis, Clock clock, Supplier<UUID> ids, String keyPrefix,
+    public RedisSendRateLimiter(ReactiveStringRedisTemplate redis, Clock clock, Supplier<UUID> ids, String keyPrefix,
                             int permits, Duration window, MeterRegistry meters) {
         this.redis = redis;
         this.clock = clock;

@@ -19,22 +19,24 @@ import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.support.KafkaHeaders;
 
 /**
- * Sends the event that finished an undeliverable reply to its topic's dead-letter topic, with the
- * reason in the same headers spring-kafka's {@code DeadLetterPublishingRecoverer} uses, plus
- * {@code delivery-channel} and {@code delivery-errcode}.
+ * The dead letters of replies that cannot be delivered: sends the event that finished such a reply to
+ * its topic's dead-letter topic, with the reason in the same headers spring-kafka's
+ * {@code DeadLetterPublishingRecoverer} uses, plus {@code delivery-channel}, {@code delivery-failure} and
+ * {@code delivery-errcode}. (Records the listeners cannot process are dead-lettered by the listener
+ * containers' error handler instead.)
  */
-public final class DeadLetters {
+public final class UndeliverableReplies {
 
     public static final String CHANNEL_HEADER = "delivery-channel";
     public static final String ERRCODE_HEADER = "delivery-errcode";
     public static final String FAILURE_HEADER = "delivery-failure";
 
-    private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
+    private static final Logger log = LoggerFactory.getLogger(UndeliverableReplies.class);
 
     private final KafkaOperations<String, Object> kafka;
     private final MeterRegistry meters;
 
-    public DeadLetters(KafkaOperations<String, Object> kafka, MeterRegistry meters) {
+    public UndeliverableReplies(KafkaOperations<String, Object> kafka, MeterRegistry meters) {
         this.kafka = kafka;
         this.meters = meters;
     }
@@ -44,8 +46,8 @@ public final class DeadLetters {
      *
      * @param reason secret-free explanation, the header {@code kafka_dlt-exception-message}
      */
-    public Mono<Void> undeliverable(FinishedReply reply, DeliveryChannel channel, DeliveryFailure failure, String reason,
-                                    @Nullable Integer errcode) {
+    public Mono<Void> deadLetter(FinishedReply reply, DeliveryChannel channel, DeliveryFailure failure, String reason,
+                                 @Nullable Integer errcode) {
         String topic = reply.sourceTopic() + TopicSpec.DEAD_LETTER_SUFFIX;
         var record = new ProducerRecord<String, Object>(topic, reply.streamId(), reply.source());
         Headers headers = record.headers();

@@ -17,11 +17,11 @@ import org.junit.jupiter.api.Test;
 import reactor.netty.http.client.HttpClient;
 
 /** The HTTP client against the local simulator: how WeCom's answers are classified, and what it refuses. */
-class WeComClientTest {
+class WeComReplySenderTest {
 
     static final WeComApiSimulator WECOM = WeComApiSimulator.start(Clock.systemUTC(), 2, Duration.ofMinutes(1));
     static final OutboundPolicy POLICY = OutboundPolicy.of(List.of(WECOM.baseUrl()));
-    static final WeComClient CLIENT = new WeComClient(HttpClient.create(), POLICY, URI.create(WECOM.baseUrl()), Duration.ofSeconds(5));
+    static final WeComReplySender CLIENT = new WeComReplySender(HttpClient.create(), POLICY, URI.create(WECOM.baseUrl()), Duration.ofSeconds(5));
 
     @AfterAll
     static void stop() {
@@ -76,7 +76,7 @@ class WeComClientTest {
 
     @Test
     void treatsAnUnreachableServerAsTransient() {
-        var client = new WeComClient(HttpClient.create(), OutboundPolicy.of(List.of("http://127.0.0.1:9")),
+        var client = new WeComReplySender(HttpClient.create(), OutboundPolicy.of(List.of("http://127.0.0.1:9")),
                 URI.create("http://127.0.0.1:9"), Duration.ofSeconds(2));
 
         assertThat(client.toWebhook(new Secret("k"), "x").block().kind()).isEqualTo(SendResult.Kind.TRANSIENT);
@@ -96,7 +96,7 @@ class WeComClientTest {
     void refusesAListedNameThatResolvesToLoopbackBeforeConnecting() {
         int port = URI.create(WECOM.baseUrl()).getPort();
         int answersBefore = WECOM.answers().size();
-        var client = new WeComClient(HttpClient.create(), OutboundPolicy.of(List.of("http://localhost:" + port)),
+        var client = new WeComReplySender(HttpClient.create(), OutboundPolicy.of(List.of("http://localhost:" + port)),
                 URI.create("http://localhost:" + port), Duration.ofSeconds(5));
         WECOM.addWebhookKey("k3");
 
@@ -110,7 +110,7 @@ class WeComClientTest {
 
     @Test
     void anApiBaseThatIsNotAllowedIsAConfigurationError() {
-        assertThatThrownBy(() -> new WeComClient(HttpClient.create(), OutboundPolicy.of(List.of("qyapi.weixin.qq.com")),
+        assertThatThrownBy(() -> new WeComReplySender(HttpClient.create(), OutboundPolicy.of(List.of("qyapi.weixin.qq.com")),
                 URI.create(WECOM.baseUrl()), Duration.ofSeconds(5)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("allow-list");

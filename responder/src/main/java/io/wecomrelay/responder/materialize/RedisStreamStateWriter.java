@@ -25,7 +25,7 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
- * {@link StreamStateStore} on Redis: one {@code EVALSHA} of {@code fold-chunk.lua} per chunk, one of
+ * {@link StreamStateWriter} on Redis: one {@code EVALSHA} of {@code fold-chunk.lua} per chunk, one of
  * {@code reject.lua} per rejection. Besides the fields of {@link StreamStateKeys} the scripts keep
  * {@code truncated} ("1" once the attempt's content was cut) and, for rejections, {@code rejected}
  * (the reason); readers ignore both. Every write also sets the owner (HSETNX), so that ingress answers a
@@ -38,7 +38,7 @@ import org.springframework.data.redis.core.script.RedisScript;
  * fold is sent only after its previous one succeeded: Redis could reject one command (NOSCRIPT, BUSY, OOM)
  * and run the next, and a later chunk folded ahead of an earlier one makes the earlier one a duplicate.
  */
-public final class RedisStreamStateStore implements StreamStateStore {
+public final class RedisStreamStateWriter implements StreamStateWriter {
 
     @SuppressWarnings("rawtypes")
     private static final RedisScript<List> FOLD =
@@ -53,7 +53,7 @@ public final class RedisStreamStateStore implements StreamStateStore {
     private final int maxContentBytes;
     private final String truncatedNote;
 
-    public RedisStreamStateStore(ReactiveStringRedisTemplate redis, Clock clock, Duration ttl, int maxContentBytes,
+    public RedisStreamStateWriter(ReactiveStringRedisTemplate redis, Clock clock, Duration ttl, int maxContentBytes,
                                  String truncatedNote) {
         this.redis = redis;
         this.clock = clock;
@@ -135,7 +135,7 @@ public final class RedisStreamStateStore implements StreamStateStore {
     private Mono<FoldResult> run(ScriptCall call) {
         return redis.execute(FOLD, call.keys(), call.args())
                 .next()
-                .map(RedisStreamStateStore::foldResult)
+                .map(RedisStreamStateWriter::foldResult)
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("fold-chunk.lua returned nothing")));
     }
 

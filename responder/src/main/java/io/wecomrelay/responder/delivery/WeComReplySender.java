@@ -30,7 +30,7 @@ import org.springframework.web.util.UriComponentsBuilder;
  * and every address is checked again right before connecting, so a listed name that resolves to an
  * internal address gets no request either. Never logs or reports URLs, keys or content.
  */
-public final class WeComClient {
+public final class WeComReplySender {
 
     private static final int MAX_DETAIL = 200;
 
@@ -43,7 +43,7 @@ public final class WeComClient {
      * @param http    the Reactor Netty client to guard (pool, resolver); redirects and proxies are turned off
      * @param apiBase WeCom's API base; must be allowed by {@code policy}, else nothing could be sent
      */
-    public WeComClient(HttpClient http, OutboundPolicy policy, URI apiBase, Duration timeout) {
+    public WeComReplySender(HttpClient http, OutboundPolicy policy, URI apiBase, Duration timeout) {
         if (!policy.check(apiBase.resolve("/cgi-bin/webhook/send").toString()).isAllowed()) {
             throw new IllegalArgumentException("the WeCom API base URL (" + apiBase.getScheme() + "://"
                     + apiBase.getRawAuthority() + ") is not on the allow-list " + policy.entries());
@@ -74,7 +74,7 @@ public final class WeComClient {
 
     private Mono<SendResult> post(URI uri, String markdown) {
         return http.post().uri(uri).contentType(MediaType.APPLICATION_JSON).bodyValue(body(markdown))
-                .exchangeToMono(WeComClient::classify)
+                .exchangeToMono(WeComReplySender::classify)
                 .timeout(timeout)
                 .onErrorResume(e -> Mono.just(failed(e)));
     }
@@ -101,7 +101,7 @@ public final class WeComClient {
         if (!response.statusCode().is2xxSuccessful()) {
             return response.releaseBody().thenReturn(SendResult.ofHttpStatus(response.statusCode().value()));
         }
-        return response.bodyToMono(String.class).defaultIfEmpty("").map(WeComClient::parse);
+        return response.bodyToMono(String.class).defaultIfEmpty("").map(WeComReplySender::parse);
     }
 
     private static SendResult parse(String json) {

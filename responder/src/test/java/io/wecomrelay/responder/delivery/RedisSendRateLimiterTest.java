@@ -22,7 +22,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** Two limiters sharing one Redis behave as one limit. */
-class RedisRateLimiterTest {
+class RedisSendRateLimiterTest {
 
     static TestRedis redis;
 
@@ -41,8 +41,8 @@ class RedisRateLimiterTest {
         // Given two responder instances limiting one bot to 3 sends per 400 ms
         String prefix = "test-rate-" + UUID.randomUUID() + ":";
         var meters = new SimpleMeterRegistry();
-        var first = new RedisRateLimiter(redis.reactive(), Clock.systemUTC(), UUID::randomUUID, prefix, 3, Duration.ofMillis(400), meters);
-        var second = new RedisRateLimiter(redis.reactive(), Clock.systemUTC(), UUID::randomUUID, prefix, 3, Duration.ofMillis(400), meters);
+        var first = new RedisSendRateLimiter(redis.reactive(), Clock.systemUTC(), UUID::randomUUID, prefix, 3, Duration.ofMillis(400), meters);
+        var second = new RedisSendRateLimiter(redis.reactive(), Clock.systemUTC(), UUID::randomUUID, prefix, 3, Duration.ofMillis(400), meters);
 
         first.acquire("warm-up").block();   // connection set-up would otherwise delay the first grants
         second.acquire("warm-up").block();
@@ -72,9 +72,9 @@ class RedisRateLimiterTest {
         UUID permitId = UUID.randomUUID();
         Instant granted = Instant.parse("2030-01-01T00:00:00Z");
         var clock = new AtomicReference<>(granted);
-        var limiter = new RedisRateLimiter(redis.reactive(), new SteppedClock(clock), () -> permitId, prefix, 1,
+        var limiter = new RedisSendRateLimiter(redis.reactive(), new SteppedClock(clock), () -> permitId, prefix, 1,
                 Duration.ofSeconds(1), new SimpleMeterRegistry());
-        RateLimiter.Permit permit = limiter.acquire("bot-1").block();
+        SendRateLimiter.Permit permit = limiter.acquire("bot-1").block();
 
         // When its send is answered 700 ms later
         clock.set(granted.plusMillis(700));
