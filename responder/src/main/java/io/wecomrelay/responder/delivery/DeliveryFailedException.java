@@ -4,9 +4,9 @@ package io.wecomrelay.responder.delivery;
  * Names the cause in dead-letter headers of replies that could not be delivered; never thrown
  * across a boundary.
  */
-public final class DeliveryFailedException extends RuntimeException {
+final class DeliveryFailedException extends RuntimeException {
 
-    public DeliveryFailedException(String reason) {
+    DeliveryFailedException(String reason) {
         super(reason);
     }
 }

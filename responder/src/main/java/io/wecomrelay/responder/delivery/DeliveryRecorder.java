@@ -46,12 +46,12 @@ public final class DeliveryRecorder {
      * Completes when the broker acknowledged the record; errors when it could not be written, so that
      * the caller leaves the job unacknowledged and tries again later.
      */
-    public Mono<Void> record(FinishedReply reply, PartAttempt attempt, DeliveryOutcome outcome, SendResult result) {
+    Mono<Void> record(FinishedReply reply, PartAttempt attempt, DeliveryOutcome outcome, SendResult result) {
         return publish(reply, attempt, outcome, result, null);
     }
 
     /** Records that the reply is given up for good, and why; errors like {@link #record}. */
-    public Mono<Void> recordFailed(FinishedReply reply, PartAttempt attempt, SendResult result, DeliveryFailure reason) {
+    Mono<Void> recordFailed(FinishedReply reply, PartAttempt attempt, SendResult result, DeliveryFailure reason) {
         return publish(reply, attempt, DeliveryOutcome.FAILED, result, reason);
     }
 
@@ -94,7 +94,7 @@ public final class DeliveryRecorder {
     }
 
     /** For attempts that are not outcomes ({@code RETRYING}): a record that cannot be written is logged and skipped. */
-    public Mono<Void> recordIfPossible(FinishedReply reply, PartAttempt attempt, DeliveryOutcome outcome, SendResult result) {
+    Mono<Void> recordIfPossible(FinishedReply reply, PartAttempt attempt, DeliveryOutcome outcome, SendResult result) {
         return record(reply, attempt, outcome, result).onErrorResume(e -> Mono.empty());
     }
 
@@ -107,7 +107,7 @@ public final class DeliveryRecorder {
     }
 
     /** Which part and which attempt of it. */
-    public record PartAttempt(DeliveryChannel channel, int part, int parts, int attempt) {
+    record PartAttempt(DeliveryChannel channel, int part, int parts, int attempt) {
 
         PartAttempt next() {
             return new PartAttempt(channel, part, parts, attempt + 1);

@@ -3,7 +3,7 @@ package io.wecomrelay.responder.delivery;
 import reactor.core.publisher.Mono;
 
 /** Paces sends per bot. Callers wait for a permit instead of dropping the send. */
-public interface SendRateLimiter {
+interface SendRateLimiter {
 
     /** Completes with a permit when the bot may send one message; never errors because of the limit itself. */
     Mono<Permit> acquire(String botId);

@@ -1,7 +1,7 @@
 package io.wecomrelay.responder.delivery;
 
 /** WeCom errcodes the responder acts on (see the protocol reference, §5 and §7). */
-public final class WeComErrors {
+final class WeComErrors {
 
     /** {@code api freq out of limit}: the bot sent too much; retried with backoff. */
     public static final int FREQUENCY_LIMIT = 45009;

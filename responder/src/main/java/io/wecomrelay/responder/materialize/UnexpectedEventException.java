@@ -1,9 +1,9 @@
 package io.wecomrelay.responder.materialize;
 
 /** A readable event of the wrong type on a topic; retrying cannot help, so it goes to the dead-letter topic. */
-public final class UnexpectedEventException extends RuntimeException {
+final class UnexpectedEventException extends RuntimeException {
 
-    public UnexpectedEventException(String topic, Class<?> type) {
+    UnexpectedEventException(String topic, Class<?> type) {
         super("unexpected " + type.getSimpleName() + " on " + topic);
     }
 }
