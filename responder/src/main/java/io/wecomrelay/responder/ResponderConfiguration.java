@@ -208,9 +208,8 @@ class ResponderConfiguration {
     OutboxSettings outboxSettings(ResponderProperties props) {
         var delivery = props.delivery();
         var outbox = delivery.outbox();
-        // unique per process: a restarted instance is a new consumer, its predecessor's pending jobs are claimed
         String host = System.getenv().getOrDefault("HOSTNAME", "responder");
-        String consumer = host + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String consumer = OutboxSettings.uniqueConsumer(host, UUID.randomUUID());
         return new OutboxSettings(consumer, outbox.leaseTtl(), outbox.claimMinIdle(), outbox.pollInterval(),
                 outbox.batch(), outbox.errorBackoff(), delivery.requestTimeout(), delivery.shutdownGrace());
     }

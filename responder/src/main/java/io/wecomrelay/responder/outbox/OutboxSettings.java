@@ -2,6 +2,7 @@ package io.wecomrelay.responder.outbox;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * How the delivery workers of one responder instance behave.
@@ -28,6 +29,14 @@ public record OutboxSettings(String consumer, Duration leaseTtl, Duration claimM
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be positive");
         }
+    }
+
+    /**
+     * A consumer name unique per process: a restarted instance is a new consumer, whose lease polls claim its
+     * predecessor's pending jobs. The host comes first, so the lease shows which instance delivers a bot.
+     */
+    public static String uniqueConsumer(String host, UUID id) {
+        return host + "-" + id.toString().substring(0, 8);
     }
 
     Duration renewInterval() {
