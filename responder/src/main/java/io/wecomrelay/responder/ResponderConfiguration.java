@@ -130,8 +130,8 @@ class ResponderConfiguration {
     CommonErrorHandler kafkaErrorHandler(KafkaTemplate<String, Object> kafka, ConsumerOutages outages, MeterRegistry meters,
                                          ResponderProperties props) {
         var listener = props.listener();
-        var deadLetters = new DeadLetterPolicy(listener.retries(), listener.initialBackoff(), listener.maxBackoff());
-        return new OutageAwareErrorHandler(deadLetters.errorHandler(kafka, meters), outages, listener.initialBackoff(),
+        var policy = new DeadLetterPolicy(listener.retries(), listener.initialBackoff(), listener.maxBackoff());
+        return new OutageAwareErrorHandler(policy.errorHandler(kafka, meters), outages, listener.initialBackoff(),
                 listener.maxBackoff());
     }
 
@@ -160,7 +160,8 @@ class ResponderConfiguration {
     }
 
     @Bean
-    RedisSendRateLimiter sendRateLimiter(ReactiveStringRedisTemplate redis, Clock clock, MeterRegistry meters, ResponderProperties props) {
+    RedisSendRateLimiter sendRateLimiter(ReactiveStringRedisTemplate redis, Clock clock, MeterRegistry meters,
+                                         ResponderProperties props) {
         var limit = props.delivery().rateLimit();
         return new RedisSendRateLimiter(redis, clock, UUID::randomUUID, limit.keyPrefix(), limit.permits(),
                 limit.window().plus(limit.margin()), meters);

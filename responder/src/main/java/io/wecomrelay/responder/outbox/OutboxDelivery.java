@@ -51,7 +51,7 @@ public final class OutboxDelivery implements SmartLifecycle {
     public static final int PHASE = Integer.MAX_VALUE - 200;
 
     private static final Logger log = LoggerFactory.getLogger(OutboxDelivery.class);
-    private static final int LEAVE_TIMEOUT_SECONDS = 5;
+    private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(5);
 
     private final BotSource bots;
     private final RedisOutbox outbox;
@@ -110,7 +110,7 @@ public final class OutboxDelivery implements SmartLifecycle {
     /**
      * Lets the jobs in progress finish for up to the shutdown grace, then cancels the rest (their jobs
      * stay pending, for the next lease holder), releases the leases and leaves the consumer group: returns
-     * within the shutdown grace plus {@value #LEAVE_TIMEOUT_SECONDS} seconds.
+     * within the shutdown grace plus five seconds.
      */
     @Override
     public synchronized void stop() {
@@ -128,7 +128,7 @@ public final class OutboxDelivery implements SmartLifecycle {
         workers.forEach(OutboxWorker::dispose);
         try {
             Mono.when(workers.stream().map(worker -> outbox.leave(worker.botId(), settings.consumer())
-                    .onErrorResume(e -> Mono.empty())).toList()).block(Duration.ofSeconds(LEAVE_TIMEOUT_SECONDS));
+                    .onErrorResume(e -> Mono.empty())).toList()).block(LEAVE_TIMEOUT);
         } catch (IllegalStateException e) {
             log.warn("cannot release the delivery leases; they expire after {}", settings.leaseTtl());
         }
