@@ -124,7 +124,7 @@ class AcceptedConsumerTest {
         });
         var settings = new AcceptedConsumer.Settings(8, 8, 100, Duration.ofMillis(10), Duration.ZERO, Duration.ofMillis(5),
                 Duration.ofMillis(20), MAX_ATTEMPTS);
-        consumer = new AcceptedConsumer(() -> kafka, TOPIC, handler, new DeadLetters(new KafkaTemplate<>(() -> deadLetters)),
+        consumer = new AcceptedConsumer(() -> kafka, TOPIC, handler, new AcceptedDeadLetters(new KafkaTemplate<>(() -> deadLetters)),
                 settings, new AcceptedConsumer.Metrics() {
                     @Override
                     public void deferred(String botId) {
