@@ -10,9 +10,9 @@ import io.wecomrelay.llm.consume.AcceptedConsumer;
 import io.wecomrelay.llm.dify.DifyClient;
 import io.wecomrelay.llm.feedback.FeedbackForwarder;
 import io.wecomrelay.llm.handle.AcceptedMessageRouter;
+import io.wecomrelay.llm.handle.AttemptPublisher;
 import io.wecomrelay.llm.handle.ChunkFactories;
 import io.wecomrelay.llm.handle.QueryAnswerer;
-import io.wecomrelay.llm.handle.AttemptPublisher;
 import io.wecomrelay.llm.handle.ReplyComposer;
 import io.wecomrelay.llm.input.Inputs;
 import io.wecomrelay.llm.media.Attachments;
@@ -21,8 +21,8 @@ import io.wecomrelay.llm.media.MediaFetcher;
 import io.wecomrelay.llm.metrics.LlmWorkerMetrics;
 import io.wecomrelay.llm.publish.ChunkPublisher;
 import io.wecomrelay.llm.publish.ChunkRecordLimit;
-import io.wecomrelay.llm.reply.ErrorTexts;
 import io.wecomrelay.llm.reply.DifyReplies;
+import io.wecomrelay.llm.reply.ErrorTexts;
 import io.wecomrelay.llm.state.ConversationStore;
 import io.wecomrelay.llm.state.MessageStore;
 import io.wecomrelay.llm.state.StreamLedger;
@@ -186,7 +186,7 @@ class LlmWorkerConfiguration {
                 new StringSerializer(), new ByteArraySerializer())));
     }
 
-    /** Steps 2 to 4 of handling a message (package-info); the consumer calls step 1, the router. */
+    /** The steps behind the router, last to first (the order is in package-info). */
     @Bean
     AttemptPublisher attemptPublisher(LlmWorkerProperties properties, KafkaProperties kafka, BotsFile bots,
                                       StreamLedger ledger, ConversationStore conversations, MessageStore messages,

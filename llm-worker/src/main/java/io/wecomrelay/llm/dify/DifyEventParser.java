@@ -11,7 +11,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Reads one SSE frame into a {@link DifyEvent}, leniently: unknown fields and unknown events are
  * fine (Dify keeps adding both), and a frame that is not JSON becomes {@link DifyEvent.Other}.
  */
-public final class DifyEventParser {
+final class DifyEventParser {
 
     private static final JsonMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * by newlines) exceed {@code maxEventBytes} throws {@link StreamLimitException} at the byte that
  * passes the bound, so neither a line without an end nor an event without a blank line is collected.
  */
-public final class SseDecoder {
+final class SseDecoder {
 
     private final int maxLineBytes;
     private final int maxEventBytes;

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * Step 1 of handling an accepted message: decides where it goes. A message gets a reply stream
+ * The first step of handling an accepted message: decides where it goes. A message gets a reply stream
  * ({@link AttemptPublisher}), unless it is older than its bot's {@link AgeLimits}: then nobody could receive
  * the reply, and it is skipped without a Dify call, a chunk or a Redis write (counted, {@link Skips}). A
  * {@code feedback_event} goes to Dify's feedback API and publishes nothing; other events are skipped. The

@@ -11,13 +11,13 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Step 2: publishes one attempt at a message's reply stream, between the stream ledger's start and its done
- * marker. One Redis round trip starts it ({@link StreamLedger#start}):
- * it skips the stream when an earlier delivery already finished it, else takes the next attempt
- * number and, for a query, reads the conversation to continue. Then the attempt's chunks, made by the
- * {@link ReplyComposer}, are published in order ({@link ChunkPublisher}) and the stream is marked done. The returned Mono
- * completes only when every chunk is acknowledged by Kafka; it fails when Kafka failed or the start
- * failed, and the caller redoes the message (with the next attempt number).
+ * Publishes one attempt at a message's reply stream, between the stream ledger's start and its done
+ * marker. One Redis round trip starts it ({@link StreamLedger#start}): it skips the stream when an
+ * earlier delivery already finished it, else takes the next attempt number and, for a query, reads the
+ * conversation to continue. Then the attempt's chunks, made by the {@link ReplyComposer}, are published
+ * in order ({@link ChunkPublisher}) and the stream is marked done. The returned Mono completes only when
+ * every chunk is acknowledged by Kafka; it fails when Kafka failed or the start failed, and the caller
+ * redoes the message (with the next attempt number).
  * <p>
  * Every Redis call that can make the caller redo a reply happens before Dify is called (the start,
  * and a reset's forget, which calls no Dify); the ones after it (conversation, Dify message) are best

@@ -8,9 +8,9 @@ import io.wecomrelay.llm.input.Input;
 import io.wecomrelay.llm.media.Attachments;
 import io.wecomrelay.llm.media.Prepared;
 import io.wecomrelay.llm.reply.ChunkFactory;
+import io.wecomrelay.llm.reply.DifyReplies;
 import io.wecomrelay.llm.reply.ErrorTexts;
 import io.wecomrelay.llm.reply.ReplyOutcome;
-import io.wecomrelay.llm.reply.DifyReplies;
 import io.wecomrelay.llm.state.ConversationStore;
 import io.wecomrelay.llm.state.MessageStore;
 import io.wecomrelay.schemas.bot.BotConfig;
@@ -24,7 +24,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Step 4: answers one query with the bot's Dify app ({@link DifyReplies}): passes its attachments to Dify first (their URLs expire; within the reply's
+ * Answers one query with the bot's Dify app ({@link DifyReplies}): passes its attachments to Dify first (their URLs expire; within the reply's
  * deadline), then continues the
  * conversation key's Dify conversation (read in the round trip that started the attempt, see
  * {@link AttemptPublisher}), and afterwards remembers the conversation Dify used and, for a successful

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 
 /**
- * Step 3: makes the chunks of one attempt for one input: a Dify answer for a query ({@link QueryAnswerer}),
+ * Makes the chunks of one attempt for one input: a Dify answer for a query ({@link QueryAnswerer}),
  * or a single finished chunk for a reset (after forgetting the conversation), an empty message, an
  * unsupported type or an unknown bot.
  */

@@ -8,7 +8,10 @@ import io.wecomrelay.llm.dify.DifyClient;
 import io.wecomrelay.schemas.bot.DifyApp;
 import reactor.core.scheduler.Scheduler;
 
-/** Opens reply attempts against a bot's Dify app. Thread-safe; one per worker. */
+/**
+ * Opens reply attempts against a bot's Dify app: one {@link ReplySession} per attempt, with the settings every
+ * session shares. Thread-safe; one per worker.
+ */
 public final class DifyReplies {
 
     /**
