@@ -104,7 +104,8 @@ class AcceptedConsumerTest {
 
         start((accepted, traceId) -> count(accepted) && outage.get() ? Mono.error(failure) : Mono.empty(), message);
 
-        await().atMost(WAIT).until(() -> calls.getOrDefault(message.streamId(), new AtomicInteger()).get() > MAX_ATTEMPTS + 2);
+        await().atMost(WAIT)
+                .until(() -> calls.getOrDefault(message.streamId(), new AtomicInteger()).get() > MAX_ATTEMPTS + 2);
         assertThat(consumer.waitingForInfrastructure()).isEqualTo(1);
         outage.set(false);
 
