@@ -20,7 +20,7 @@ final class DifyEventParser {
     private DifyEventParser() {
     }
 
-    public static DifyEvent parse(SseFrame frame) {
+    static DifyEvent parse(SseFrame frame) {
         if (frame.data() == null || frame.data().isBlank()) {
             // "event: ping" and any other data-less event only prove the stream is alive
             return new DifyEvent.Ping();

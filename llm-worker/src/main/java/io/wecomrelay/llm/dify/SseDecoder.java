@@ -34,7 +34,7 @@ final class SseDecoder {
      * @param maxLineBytes  the longest line read, its line end not counted
      * @param maxEventBytes the largest event read: its data values and the newlines joining them
      */
-    public SseDecoder(int maxLineBytes, int maxEventBytes) {
+    SseDecoder(int maxLineBytes, int maxEventBytes) {
         if (maxLineBytes < 1 || maxEventBytes < 1) {
             throw new IllegalArgumentException("bounds must be positive");
         }
@@ -43,7 +43,7 @@ final class SseDecoder {
     }
 
     /** Feeds the next bytes; returns the events they complete, in order. */
-    public List<SseFrame> feed(byte[] bytes) {
+    List<SseFrame> feed(byte[] bytes) {
         var frames = new ArrayList<SseFrame>(2);
         for (byte b : bytes) {
             if (b == '\n' && lastWasCr) {
@@ -64,7 +64,7 @@ final class SseDecoder {
     }
 
     /** The event still being built when the stream ends without a blank line, if any. */
-    public List<SseFrame> finish() {
+    List<SseFrame> finish() {
         var frames = new ArrayList<SseFrame>(1);
         if (line.size() > 0) {
             endLine(frames);
