@@ -1,36 +1,33 @@
 package io.wecomrelay.llm;
 
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 
 import io.netty.channel.ChannelOption;
 import io.wecomrelay.llm.consume.AcceptedConsumer;
-import io.wecomrelay.llm.consume.DeadLetters;
 import io.wecomrelay.llm.dify.DifyClient;
 import io.wecomrelay.llm.feedback.FeedbackForwarder;
-import io.wecomrelay.llm.handle.AcceptedMessageHandler;
+import io.wecomrelay.llm.handle.AcceptedMessageRouter;
+import io.wecomrelay.llm.handle.AttemptPublisher;
 import io.wecomrelay.llm.handle.ChunkFactories;
 import io.wecomrelay.llm.handle.QueryAnswerer;
-import io.wecomrelay.llm.handle.ReplyAttempts;
-import io.wecomrelay.llm.handle.ReplyRunner;
+import io.wecomrelay.llm.handle.ReplyComposer;
 import io.wecomrelay.llm.input.Inputs;
 import io.wecomrelay.llm.media.Attachments;
 import io.wecomrelay.llm.media.MediaBudget;
 import io.wecomrelay.llm.media.MediaFetcher;
-import io.wecomrelay.llm.metrics.WorkerMetrics;
+import io.wecomrelay.llm.metrics.LlmWorkerMetrics;
 import io.wecomrelay.llm.publish.ChunkPublisher;
+import io.wecomrelay.llm.publish.ChunkRecordLimit;
+import io.wecomrelay.llm.reply.DifyReplies;
 import io.wecomrelay.llm.reply.ErrorTexts;
-import io.wecomrelay.llm.reply.ReplyStreams;
 import io.wecomrelay.llm.state.ConversationStore;
 import io.wecomrelay.llm.state.MessageStore;
 import io.wecomrelay.llm.state.StreamLedger;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.event.EventSerde;
-import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.outbound.OutboundPolicy;
 import io.wecomrelay.schemas.topic.TopicProvisioner;
@@ -44,13 +41,7 @@ import io.wecomrelay.support.outbound.GuardedHttpClient;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
@@ -67,7 +58,6 @@ import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.LoggingProducerListener;
-import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -78,10 +68,6 @@ class LlmWorkerConfiguration {
 
     /** Stop calls and idle connections on top of one connection per reply in flight. */
     private static final int EXTRA_CONNECTIONS = 32;
-    /** Kafka's default {@code max.request.size}. */
-    private static final long DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
-    /** Batch header (61 bytes), record header (at most 21) and header varints, with room to spare. */
-    private static final int RECORD_FRAMING_BYTES = 512;
 
     @Bean
     Clock clock() {
@@ -137,12 +123,7 @@ class LlmWorkerConfiguration {
     @Bean
     MediaBudget mediaBudget(LlmWorkerProperties properties, MeterRegistry registry) {
         var media = properties.media();
-        long largestDownload = media.maxSize().toBytes() + MediaFetcher.PADDING;
-        if (media.memoryBudget().toBytes() < largestDownload) {
-            throw new IllegalStateException("relay.worker.media.memory-budget must hold one file: at least max-size + "
-                    + MediaFetcher.PADDING + " bytes (" + largestDownload + ")");
-        }
-        var budget = new MediaBudget(media.memoryBudget().toBytes());
+        var budget = MediaBudget.holdingOneFile(media.memoryBudget().toBytes(), media.maxSize().toBytes());
         Gauge.builder("relay.worker.media.memory.available", budget, MediaBudget::available).baseUnit("bytes")
                 .description("Bytes of the media memory budget not held by a transfer").register(registry);
         return budget;
@@ -151,7 +132,7 @@ class LlmWorkerConfiguration {
     /** Downloads go only to allow-listed hosts: the URL is checked first, the resolved address right before connecting. */
     @Bean
     Attachments attachments(ConnectionProvider mediaConnections, MediaBudget mediaBudget, DifyClient dify,
-                            LlmWorkerProperties properties, WorkerMetrics metrics, Clock clock) {
+                            LlmWorkerProperties properties, LlmWorkerMetrics metrics, Clock clock) {
         var media = properties.media();
         var policy = OutboundPolicy.of(media.allowedHosts());
         var http = GuardedHttpClient.guard(HttpClient.create(mediaConnections)
@@ -164,16 +145,16 @@ class LlmWorkerConfiguration {
     }
 
     @Bean
-    WorkerMetrics workerMetrics(MeterRegistry registry) {
-        return new WorkerMetrics(registry);
+    LlmWorkerMetrics llmWorkerMetrics(MeterRegistry registry) {
+        return new LlmWorkerMetrics(registry);
     }
 
     @Bean
-    ReplyStreams replyStreams(DifyClient dify, LlmWorkerProperties properties, WorkerMetrics metrics) {
+    DifyReplies difyReplies(DifyClient dify, LlmWorkerProperties properties, LlmWorkerMetrics metrics) {
         var reply = properties.reply();
-        var settings = new ReplyStreams.Settings(reply.coalesceInterval(), reply.coalesceMaxChars(), reply.idleTimeout(),
+        var settings = new DifyReplies.Settings(reply.coalesceInterval(), reply.coalesceMaxChars(), reply.idleTimeout(),
                 reply.showThoughts(), reply.maxAnswerSize().toBytes());
-        return new ReplyStreams(dify, settings, new ErrorTexts(properties.texts().errors()), Schedulers.parallel(), metrics);
+        return new DifyReplies(dify, settings, new ErrorTexts(properties.texts().errors()), Schedulers.parallel(), metrics);
     }
 
     @Bean
@@ -205,48 +186,42 @@ class LlmWorkerConfiguration {
                 new StringSerializer(), new ByteArraySerializer())));
     }
 
+    /** The steps behind the router, last to first (the order is in package-info). */
     @Bean
-    ReplyAttempts replyAttempts(LlmWorkerProperties properties, KafkaProperties kafka, BotsFile bots, StreamLedger ledger,
-                                ConversationStore conversations, MessageStore messages, ReplyStreams replies,
-                                Attachments attachments, WorkerMetrics metrics,
-                                KafkaTemplate<String, RelayEvent> chunkKafkaTemplate, Clock clock,
-                                Supplier<UUID> idGenerator) {
+    AttemptPublisher attemptPublisher(LlmWorkerProperties properties, KafkaProperties kafka, BotsFile bots,
+                                      StreamLedger ledger, ConversationStore conversations, MessageStore messages,
+                                      DifyReplies replies, Attachments attachments, LlmWorkerMetrics metrics,
+                                      KafkaTemplate<String, RelayEvent> chunkKafkaTemplate, Clock clock,
+                                      Supplier<UUID> idGenerator) {
         var texts = properties.texts();
         var answerer = new QueryAnswerer(conversations, messages, replies, attachments, properties.reply().deadline());
-        var runner = new ReplyRunner(bots, conversations, answerer,
-                new ReplyRunner.Settings(texts.resetDone(), texts.emptyQuery()), metrics);
+        var composer = new ReplyComposer(bots, conversations, answerer,
+                new ReplyComposer.Settings(texts.resetDone(), texts.emptyQuery()), metrics);
         var publisher = new ChunkPublisher(chunkKafkaTemplate, properties.topics().chunks(),
-                maxChunkRecordBytes(kafka));
-        return new ReplyAttempts(ledger, runner, publisher, new ChunkFactories(clock, idGenerator), replies.texts());
+                ChunkRecordLimit.maxRecordBytes(kafka.buildProducerProperties()));
+        return new AttemptPublisher(ledger, composer, publisher, new ChunkFactories(clock, idGenerator), replies.texts());
     }
 
     @Bean
-    AcceptedMessageHandler acceptedMessageHandler(LlmWorkerProperties properties, ReplyAttempts replies,
-                                                  BotsFile bots, MessageStore messages, DifyClient dify,
-                                                  WorkerMetrics metrics, Clock clock) {
+    AcceptedMessageRouter acceptedMessageRouter(LlmWorkerProperties properties, AttemptPublisher attempts,
+                                                BotsFile bots, MessageStore messages, DifyClient dify,
+                                                LlmWorkerMetrics metrics, Clock clock) {
         var input = properties.input();
         var inputs = new Inputs(input.mentionNames(), properties.conversations().resetCommands(), input.mediaOnlyQuery());
         var feedback = new FeedbackForwarder(bots, messages, dify, properties.feedback().timeout(), metrics);
-        return new AcceptedMessageHandler(inputs, replies, feedback, bots, properties.age().limits(), clock, metrics);
+        return new AcceptedMessageRouter(inputs, attempts, feedback, bots, properties.age().limits(), clock, metrics);
     }
 
     @Bean
     AcceptedConsumer acceptedConsumer(LlmWorkerProperties properties, KafkaProperties kafka,
-                                      AcceptedMessageHandler handler, KafkaTemplate<String, byte[]> deadLetterKafkaTemplate,
-                                      WorkerMetrics metrics) {
+                                      AcceptedMessageRouter router, KafkaTemplate<String, byte[]> deadLetterKafkaTemplate,
+                                      LlmWorkerMetrics metrics) {
         var consumer = properties.consumer();
-        Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, consumer.groupId());
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
-        Supplier<Consumer<String, MessageAccepted>> consumers = () -> new KafkaConsumer<>(config,
-                new StringDeserializer(), new ErrorHandlingDeserializer<>(EventSerde.of(MessageAccepted.class)));
-        var settings = new AcceptedConsumer.Settings(consumer.maxInFlight(), consumer.perBotShare(),
+        var settings = new AcceptedConsumer.Settings(consumer.maxInFlight(), consumer.maxInFlightPerBot(),
                 consumer.maxBuffered(), consumer.pollTimeout(), consumer.shutdownGrace(), consumer.failureBackoff(),
                 consumer.maxFailureBackoff(), consumer.maxAttempts());
-        return new AcceptedConsumer(consumers, properties.topics().accepted(), handler::handle,
-                new DeadLetters(deadLetterKafkaTemplate), settings, metrics);
+        return new AcceptedConsumer(kafka.buildConsumerProperties(), consumer.groupId(), properties.topics().accepted(),
+                router::route, deadLetterKafkaTemplate, settings, metrics);
     }
 
     @Bean
@@ -311,17 +286,6 @@ class LlmWorkerConfiguration {
         public boolean isRunning() {
             return consumer.isRunning();
         }
-    }
-
-    /**
-     * The largest chunk record the publisher makes: the producer's {@code max.request.size} less
-     * {@value #RECORD_FRAMING_BYTES} bytes for what it adds around key, value and headers (batch and
-     * record framing, varints), so that the producer never refuses a chunk for its size.
-     */
-    static long maxChunkRecordBytes(KafkaProperties kafka) {
-        Object configured = kafka.buildProducerProperties().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
-        long maxRequestSize = configured == null ? DEFAULT_MAX_REQUEST_SIZE : Long.parseLong(configured.toString().trim());
-        return maxRequestSize - RECORD_FRAMING_BYTES;
     }
 
     /** A size bound as an int, at least 1 byte; sizes past 2 GB mean "no bound" anyway. */

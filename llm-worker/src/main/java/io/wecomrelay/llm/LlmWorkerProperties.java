@@ -81,11 +81,6 @@ public record LlmWorkerProperties(
             @NotNull @DefaultValue("1s") Duration failureBackoff,
             @NotNull @DefaultValue("30s") Duration maxFailureBackoff,
             @Min(1) @DefaultValue("5") int maxAttempts) {
-
-        /** {@code maxInFlightPerBot}, or its default: a quarter of {@code maxInFlight}, at least 1. */
-        public int perBotShare() {
-            return maxInFlightPerBot > 0 ? Math.min(maxInFlightPerBot, maxInFlight) : Math.max(1, maxInFlight / 4);
-        }
     }
 
     /**
@@ -220,7 +215,7 @@ public record LlmWorkerProperties(
             @Nullable Duration maxWebhookReplyAge) {
 
         public AgeLimits limits() {
-            return new AgeLimits(streamWindow, maxReplyAge, maxWebhookReplyAge != null ? maxWebhookReplyAge : maxReplyAge);
+            return AgeLimits.of(streamWindow, maxReplyAge, maxWebhookReplyAge);
         }
     }
 

@@ -46,7 +46,8 @@ class RecordRedactionTest extends RecordRedactionContract {
             "consume.Work.message",                                                    // redacts itself
             "dify.DifyEvent.Ids.messageId", "reply.ReplyOutcome.messageId",
             "state.MessageStore.DifyMessage.messageId",                                // Dify's ids
-            "media.Download.contentType");                                             // a MIME type
+            "media.Download.contentType",                                              // a MIME type
+            "reply.DifyEventInterpreter.Step.firstText");                              // a flag
 
     RecordRedactionTest() {
         super(new RedactionAudit("io.wecomrelay.llm", LlmWorkerApplication.class, factories(),

@@ -13,21 +13,26 @@ import java.util.function.Supplier;
 
 import io.wecomrelay.llm.publish.ReplyRefusedException;
 import io.wecomrelay.schemas.event.EventHeaders;
+import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.support.outage.TransientFailures;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 
 /**
  * Consumes {@code wecom.accepted} with key-ordered concurrency: many replies at once per worker, one
@@ -56,10 +61,11 @@ import reactor.util.retry.Retry;
  *     finished behind a slow one are redelivered after a crash and skipped by the stream ledger.</li>
  * <li>Above {@code maxBuffered} unfinished records all partitions are paused (polling goes on, so
  *     the group membership stays alive); below three quarters of it they resume.</li>
- * <li>Rebalances use the cooperative sticky assignor: only moved partitions are revoked. Their
+ * <li>Rebalances use the cooperative sticky assignor ({@link ConsumerSettings}, with auto-commit off and a new
+ *     group starting at the earliest record; connection settings cannot override them): only moved partitions are revoked. Their
  *     finished offsets are committed and their running replies abandoned (the Dify task is stopped);
  *     the new owner redoes them with attempt + 1, the way it does after a crash.</li>
- * <li>Records that cannot be deserialized go to {@code <topic>.dlt} ({@link DeadLetters}).</li>
+ * <li>Records that cannot be deserialized go to {@code <topic>.dlt} ({@link AcceptedDeadLetters}).</li>
  * <li>A reply that fails is redone after a capped exponential backoff, with the next attempt number.
  *     A failure of the infrastructure ({@link TransientFailures}: Redis or Kafka unreachable, slow,
  *     restarting) is redone for as long as it lasts: it says nothing about the record. Any other
@@ -79,7 +85,8 @@ public final class AcceptedConsumer {
 
     /**
      * @param maxInFlight       replies running at once
-     * @param maxInFlightPerBot replies of one bot running at once
+     * @param maxInFlightPerBot replies of one bot running at once, at most {@code maxInFlight}; 0 means a quarter of
+     *                          {@code maxInFlight}, at least 1
      * @param maxBuffered       unfinished records above which consumption pauses
      * @param pollTimeout       longest poll
      * @param shutdownGrace     how long running replies may finish on shutdown
@@ -90,6 +97,10 @@ public final class AcceptedConsumer {
      */
     public record Settings(int maxInFlight, int maxInFlightPerBot, int maxBuffered, Duration pollTimeout,
                            Duration shutdownGrace, Duration failureBackoff, Duration maxFailureBackoff, int maxAttempts) {
+        public Settings {
+            maxInFlightPerBot = maxInFlightPerBot > 0 ? Math.min(maxInFlightPerBot, maxInFlight)
+                    : Math.max(1, maxInFlight / 4);
+        }
     }
 
     /** What the consumer reports, per bot. Implementations must be thread-safe and never throw. */
@@ -113,7 +124,7 @@ public final class AcceptedConsumer {
     private final Supplier<Consumer<String, MessageAccepted>> consumers;
     private final String topic;
     private final Handler handler;
-    private final DeadLetters deadLetters;
+    private final AcceptedDeadLetters deadLetters;
     private final Settings settings;
     private final Metrics metrics;
     private final OffsetTracker tracker = new OffsetTracker();
@@ -125,8 +136,20 @@ public final class AcceptedConsumer {
     private volatile Consumer<String, MessageAccepted> consumer;
     private Thread thread;
 
-    public AcceptedConsumer(Supplier<Consumer<String, MessageAccepted>> consumers, String topic,
-                            Handler handler, DeadLetters deadLetters, Settings settings, Metrics metrics) {
+    /**
+     * @param kafka              connection and tuning settings of the Kafka consumer; the ones this class relies on
+     *                           ({@link ConsumerSettings}) are set on top of them
+     * @param groupId            the consumer group of all workers
+     * @param deadLetterTemplate writes String keys and byte[] values to {@code <topic>.dlt}
+     */
+    public AcceptedConsumer(Map<String, ?> kafka, String groupId, String topic, Handler handler,
+                            KafkaOperations<String, byte[]> deadLetterTemplate, Settings settings, Metrics metrics) {
+        this(kafkaConsumers(ConsumerSettings.withGuarantees(kafka, groupId)), topic, handler,
+                new AcceptedDeadLetters(deadLetterTemplate), settings, metrics);
+    }
+
+    AcceptedConsumer(Supplier<Consumer<String, MessageAccepted>> consumers, String topic,
+                     Handler handler, AcceptedDeadLetters deadLetters, Settings settings, Metrics metrics) {
         this.consumers = consumers;
         this.topic = topic;
         this.handler = handler;
@@ -135,6 +158,12 @@ public final class AcceptedConsumer {
         this.metrics = metrics;
         this.scheduler = new KeyedScheduler(settings.maxInFlight(), settings.maxInFlightPerBot(), this::task,
                 finished::add, metrics::deferred);
+    }
+
+    /** Unreadable values reach the loop as null values with the failure in a header, for the dead letters. */
+    private static Supplier<Consumer<String, MessageAccepted>> kafkaConsumers(Map<String, Object> config) {
+        return () -> new KafkaConsumer<>(config, new StringDeserializer(),
+                new ErrorHandlingDeserializer<>(EventSerde.of(MessageAccepted.class)));
     }
 
     public synchronized void start() {

@@ -11,7 +11,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Reads one SSE frame into a {@link DifyEvent}, leniently: unknown fields and unknown events are
  * fine (Dify keeps adding both), and a frame that is not JSON becomes {@link DifyEvent.Other}.
  */
-public final class DifyEventParser {
+final class DifyEventParser {
 
     private static final JsonMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -20,7 +20,7 @@ public final class DifyEventParser {
     private DifyEventParser() {
     }
 
-    public static DifyEvent parse(SseFrame frame) {
+    static DifyEvent parse(SseFrame frame) {
         if (frame.data() == null || frame.data().isBlank()) {
             // "event: ping" and any other data-less event only prove the stream is alive
             return new DifyEvent.Ping();

@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * by newlines) exceed {@code maxEventBytes} throws {@link StreamLimitException} at the byte that
  * passes the bound, so neither a line without an end nor an event without a blank line is collected.
  */
-public final class SseDecoder {
+final class SseDecoder {
 
     private final int maxLineBytes;
     private final int maxEventBytes;
@@ -34,7 +34,7 @@ public final class SseDecoder {
      * @param maxLineBytes  the longest line read, its line end not counted
      * @param maxEventBytes the largest event read: its data values and the newlines joining them
      */
-    public SseDecoder(int maxLineBytes, int maxEventBytes) {
+    SseDecoder(int maxLineBytes, int maxEventBytes) {
         if (maxLineBytes < 1 || maxEventBytes < 1) {
             throw new IllegalArgumentException("bounds must be positive");
         }
@@ -43,7 +43,7 @@ public final class SseDecoder {
     }
 
     /** Feeds the next bytes; returns the events they complete, in order. */
-    public List<SseFrame> feed(byte[] bytes) {
+    List<SseFrame> feed(byte[] bytes) {
         var frames = new ArrayList<SseFrame>(2);
         for (byte b : bytes) {
             if (b == '\n' && lastWasCr) {
@@ -64,7 +64,7 @@ public final class SseDecoder {
     }
 
     /** The event still being built when the stream ends without a blank line, if any. */
-    public List<SseFrame> finish() {
+    List<SseFrame> finish() {
         var frames = new ArrayList<SseFrame>(1);
         if (line.size() > 0) {
             endLine(frames);

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * @param event the {@code event:} field, or null (Dify sends one only for {@code ping})
  * @param data  the {@code data:} lines joined by newlines, or null when the event had none
  */
-public record SseFrame(@Nullable String event, @Nullable String data) {
+record SseFrame(@Nullable String event, @Nullable String data) {
 
     // the data is a whole Dify event: answer text, file URLs, error messages
     @Override

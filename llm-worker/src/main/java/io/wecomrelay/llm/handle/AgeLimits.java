@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Objects;
 
 import io.wecomrelay.schemas.bot.ReplyMode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How old an accepted message may be and still be answered. Past its limit nobody can receive the reply,
@@ -27,6 +28,11 @@ public record AgeLimits(Duration streamWindow, Duration maxReplyAge, Duration ma
                 throw new IllegalArgumentException("age limits must be positive: " + limit);
             }
         }
+    }
+
+    /** @param maxWebhookReplyAge null means {@code maxReplyAge}, as in the responder */
+    public static AgeLimits of(Duration streamWindow, Duration maxReplyAge, @Nullable Duration maxWebhookReplyAge) {
+        return new AgeLimits(streamWindow, maxReplyAge, maxWebhookReplyAge != null ? maxWebhookReplyAge : maxReplyAge);
     }
 
     /** The age past which nobody can receive a reply of a bot with this mode. */

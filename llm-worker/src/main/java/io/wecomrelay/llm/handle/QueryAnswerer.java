@@ -8,9 +8,9 @@ import io.wecomrelay.llm.input.Input;
 import io.wecomrelay.llm.media.Attachments;
 import io.wecomrelay.llm.media.Prepared;
 import io.wecomrelay.llm.reply.ChunkFactory;
+import io.wecomrelay.llm.reply.DifyReplies;
 import io.wecomrelay.llm.reply.ErrorTexts;
 import io.wecomrelay.llm.reply.ReplyOutcome;
-import io.wecomrelay.llm.reply.ReplyStreams;
 import io.wecomrelay.llm.state.ConversationStore;
 import io.wecomrelay.llm.state.MessageStore;
 import io.wecomrelay.schemas.bot.BotConfig;
@@ -24,10 +24,10 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Answers one query: passes its attachments to Dify first (their URLs expire; within the reply's
+ * Answers one query with the bot's Dify app ({@link DifyReplies}): passes its attachments to Dify first (their URLs expire; within the reply's
  * deadline), then continues the
  * conversation key's Dify conversation (read in the round trip that started the attempt, see
- * {@link ReplyAttempts}), and afterwards remembers the conversation Dify used and, for a successful
+ * {@link AttemptPublisher}), and afterwards remembers the conversation Dify used and, for a successful
  * answer, the Dify message behind the stream (for feedback). An attachment that cannot be passed on
  * gives a single finished chunk with its sentence instead of an answer.
  */
@@ -37,12 +37,12 @@ public final class QueryAnswerer {
 
     private final ConversationStore conversations;
     private final MessageStore messages;
-    private final ReplyStreams replies;
+    private final DifyReplies replies;
     private final Attachments attachments;
     private final Duration deadline;
 
     /** @param deadline measured from {@code receivedAt}: when the reply must be finished */
-    public QueryAnswerer(ConversationStore conversations, MessageStore messages, ReplyStreams replies,
+    public QueryAnswerer(ConversationStore conversations, MessageStore messages, DifyReplies replies,
                          Attachments attachments, Duration deadline) {
         this.conversations = conversations;
         this.messages = messages;

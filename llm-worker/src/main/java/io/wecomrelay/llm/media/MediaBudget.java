@@ -35,6 +35,19 @@ public final class MediaBudget {
         this.available = capacity;
     }
 
+    /**
+     * A budget of {@code capacity} bytes that must hold the largest download of one file: {@code maxFileSize}
+     * plus the cipher's {@link MediaFetcher#PADDING}; a smaller one could never pass such a file on.
+     */
+    public static MediaBudget holdingOneFile(long capacity, long maxFileSize) {
+        long largestDownload = maxFileSize + MediaFetcher.PADDING;
+        if (capacity < largestDownload) {
+            throw new IllegalStateException("relay.worker.media.memory-budget must hold one file: at least max-size + "
+                    + MediaFetcher.PADDING + " bytes (" + largestDownload + ")");
+        }
+        return new MediaBudget(capacity);
+    }
+
     public long capacity() {
         return capacity;
     }

@@ -60,7 +60,7 @@ final class ChunkSplitter {
         if (budget < MIN_TEXT_BYTES) {
             return List.of(chunk);
         }
-        var texts = JsonText.split(chunk.text(), budget);
+        var texts = JsonStringCutter.split(chunk.text(), budget);
         var pieces = new ArrayList<ReplyChunk>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             boolean first = i == 0;

@@ -57,7 +57,7 @@ final class ChunkAssembler {
         dropStatus();
         pending.append(text);
         full.append(text);
-        answerBytes += Utf8.length(text);
+        answerBytes += Utf8Bounds.length(text);
         hasPending = true;
         return emitIfDue(now);
     }
@@ -70,7 +70,7 @@ final class ChunkAssembler {
         pending.append(text);
         full.setLength(0);
         full.append(text);
-        answerBytes = Utf8.length(text);
+        answerBytes = Utf8Bounds.length(text);
         hasPending = true;
         pendingReplace = true;
         return emitIfDue(now);
@@ -132,7 +132,7 @@ final class ChunkAssembler {
             String separated = full.length() > 0 ? "\n\n" + note : note;
             pending.append(separated);
             full.append(separated);
-            answerBytes += Utf8.length(separated);
+            answerBytes += Utf8Bounds.length(separated);
         }
         var kind = pendingReplace ? ChunkKind.REPLACE : ChunkKind.APPEND;
         var piece = new Piece(nextSeq++, kind, pending.toString(), true, error, usage, images);

@@ -1,7 +1,6 @@
 package io.wecomrelay.llm.reply;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -9,7 +8,6 @@ import java.util.function.Function;
 import io.wecomrelay.llm.dify.ChatRequest;
 import io.wecomrelay.llm.dify.DifyApiException;
 import io.wecomrelay.llm.dify.DifyEvent;
-import io.wecomrelay.llm.dify.StreamLimitException;
 import io.wecomrelay.schemas.event.ChunkError;
 import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.schemas.event.Usage;
@@ -38,9 +36,12 @@ import reactor.core.publisher.Sinks;
  * With {@code showThoughts}, an agent's {@code agent_thought} tool calls show as a status line
  * ({@code > 🔧 dalle3…}) until the first answer text (or file, or note) replaces it.
  * A 404 "Conversation Not Exists" (or {@code conversation_completed}) for a continued conversation is
- * retried once as a new conversation, transparently. Events arrive on Netty threads and timers on the
- * scheduler's; one lock serializes them, and chunks are emitted under it so their order is the
- * sequence order.
+ * retried once as a new conversation, transparently.
+ * <p>
+ * What each event means is the {@link DifyEventInterpreter}'s (pure); the session owns what happens in time:
+ * the Dify subscription (and its one resubscription), the idle, deadline and flush timers, stopping the task,
+ * and emitting the chunks. Events arrive on Netty threads and timers on the scheduler's; one lock serializes
+ * them, and chunks are emitted under it so their order is the sequence order.
  */
 final class ReplySession implements Reply {
 
@@ -51,23 +52,14 @@ final class ReplySession implements Reply {
     private final long deadlineAtMillis;
     private final ChunkFactory chunks;
     private final ReplyTools tools;
-    private final ChunkAssembler assembler;
+    private final DifyEventInterpreter interpreter;
     private final Sinks.Many<ReplyChunk> out = Sinks.many().unicast().onBackpressureBuffer();
-    private final List<String> images = new ArrayList<>();
 
     private ChatRequest request;
     private boolean finished;
     private boolean retriedFresh;
     private boolean conversationLost;
-    private boolean sawAgentMessage;
-    private boolean afterFile;
-    private boolean workflowFailed;
     private long startedAt;
-    private long firstTextAt = -1;
-    private @Nullable String taskId;
-    private @Nullable String conversationId;
-    private @Nullable String messageId;
-    private @Nullable String errorCode;
     private @Nullable Disposable upstream;
     private long subscriptions;
     private @Nullable Disposable idleTimer;
@@ -82,7 +74,8 @@ final class ReplySession implements Reply {
         this.deadlineAtMillis = deadlineAtMillis;
         this.chunks = chunks;
         this.tools = tools;
-        this.assembler = new ChunkAssembler(tools.coalesceInterval(), tools.coalesceMaxChars());
+        this.interpreter = new DifyEventInterpreter(tools.coalesceInterval(), tools.coalesceMaxChars(),
+                tools.maxAnswerBytes(), tools.showThoughts(), tools.texts());
     }
 
     @Override
@@ -95,7 +88,8 @@ final class ReplySession implements Reply {
 
     @Override
     public synchronized ReplyOutcome outcome() {
-        return new ReplyOutcome(conversationId, messageId, taskId, conversationLost, errorCode, assembler.nextSeq());
+        return new ReplyOutcome(interpreter.conversationId(), interpreter.messageId(), interpreter.taskId(),
+                conversationLost, interpreter.errorCode(), interpreter.pieces());
     }
 
     private synchronized void start() {
@@ -103,7 +97,7 @@ final class ReplySession implements Reply {
         long remaining = deadlineAtMillis - startedAt;
         if (remaining <= 0) {
             // redelivered or queued past WeCom's window: nothing is asked, the stream is just finished
-            finishWithError(ErrorCodes.DEADLINE_EXCEEDED, false);
+            finish(ErrorCodes.DEADLINE_EXCEEDED, null, false);
             return;
         }
         deadlineTimer = tools.scheduler().schedule(this::onDeadline, remaining, TimeUnit.MILLISECONDS);
@@ -130,99 +124,26 @@ final class ReplySession implements Reply {
             return;
         }
         armIdle();
-        remember(event.ids());
         long now = now();
-        if (event instanceof DifyEvent.Text text) {
-            onText(text, now);
-        } else if (event instanceof DifyEvent.Replace replace) {
-            replace(replace.answer(), now);
-        } else if (event instanceof DifyEvent.File file) {
-            onFile(file, now);
-        } else if (event instanceof DifyEvent.Thought thought && tools.showThoughts()) {
-            onThought(thought, now);
-        } else if (event instanceof DifyEvent.End end) {
-            finishWithSuccess(end.usage());
-            return;
-        } else if (event instanceof DifyEvent.Oversized oversized) {
-            overLimit(oversized.limit().tag(), oversized.limit() == StreamLimitException.Limit.LINE
-                    ? ErrorCodes.DIFY_LINE_TOO_LONG : ErrorCodes.DIFY_EVENT_TOO_LARGE);
-            return;
-        } else if (event instanceof DifyEvent.Failure failure) {
-            log.info("dify error event taskId={} status={} code={}", taskId, failure.status(), failure.code());
-            finishWithError(failure.code(), false);
-            return;
-        } else if (event instanceof DifyEvent.WorkflowFailed) {
-            workflowFailed = true;
-        }
-        if (!finished) {
-            armFlush();
-        }
-    }
-
-    private void onText(DifyEvent.Text text, long now) {
-        if (text.answer().isEmpty()) {
-            return;
-        }
-        if (firstTextAt < 0) {
-            firstTextAt = now;
+        var step = interpreter.read(event, now);
+        if (step.firstText()) {
             tools.metrics().firstText(chunks.botId(), Duration.ofMillis(now - startedAt));
         }
-        if (text.source() == DifyEvent.Source.AGENT_MESSAGE) {
-            sawAgentMessage = true;
-        } else if (sawAgentMessage) {
-            // New Agent apps close with one "message" that holds the whole answer
-            replace(text.answer(), now);
+        emit(step.pieces());
+        var end = step.end();
+        if (end == null) {
+            armFlush();
             return;
         }
-        String answer = afterFile ? "\n\n" + text.answer() : text.answer();
-        afterFile = false;
-        append(answer, now);
-    }
-
-    /** Adds answer text up to the answer bound; past it, what fits goes out and the reply finishes. */
-    private void append(String text, long now) {
-        long room = tools.maxAnswerBytes() - assembler.answerBytes();
-        if (Utf8.length(text) <= room) {
-            emit(assembler.append(text, now));
-            return;
+        if (end.limit() != null) {
+            // counted and logged without content: the bound says enough about what happened
+            log.info("dify stream over its bound, finishing taskId={} limit={}", interpreter.taskId(), end.limit());
+            tools.metrics().limitExceeded(chunks.botId(), end.limit());
+        } else if (event instanceof DifyEvent.Failure failure) {
+            log.info("dify error event taskId={} status={} code={}", interpreter.taskId(), failure.status(),
+                    failure.code());
         }
-        emit(assembler.append(Utf8.prefix(text, room), now));
-        overLimit("answer", ErrorCodes.ANSWER_TOO_LONG);
-    }
-
-    private void replace(String text, long now) {
-        if (Utf8.length(text) <= tools.maxAnswerBytes()) {
-            emit(assembler.replace(text, now));
-            return;
-        }
-        emit(assembler.replace(Utf8.prefix(text, tools.maxAnswerBytes()), now));
-        overLimit("answer", ErrorCodes.ANSWER_TOO_LONG);
-    }
-
-    /** Counted and logged without content: the bound says enough about what happened. */
-    private void overLimit(String limit, String code) {
-        log.info("dify stream over its bound, finishing taskId={} limit={}", taskId, limit);
-        tools.metrics().limitExceeded(chunks.botId(), limit);
-        finishWithError(code, true);
-    }
-
-    /** An agent's tool call as a status line, until the answer starts (the assembler then replaces it). */
-    private void onThought(DifyEvent.Thought thought, long now) {
-        String tool = thought.tool() == null ? "" : thought.tool().strip();
-        if (!tool.isEmpty()) {
-            emit(assembler.status("> 🔧 " + String.join(", ", tool.split("\\s*;\\s*")) + "…", now));
-        }
-    }
-
-    private void onFile(DifyEvent.File file, long now) {
-        boolean image = "image".equals(file.type());
-        String link = (image ? "![image](" : "[" + file.type() + "](") + file.url() + ")";
-        append(assembler.hasText() ? "\n\n" + link : link, now);
-        // a link cut by the answer bound finished the reply without its image
-        if (image && !finished) {
-            images.add(file.url());
-        }
-        afterFile = true;
+        finish(end.errorCode(), end.usage(), end.stopTask());
     }
 
     private synchronized void onError(Throwable error) {
@@ -239,35 +160,36 @@ final class ReplySession implements Reply {
             subscribe();
             return;
         }
-        String code = error instanceof DifyApiException api ? api.code() : ErrorCodes.NETWORK_ERROR;
-        log.info("dify request failed taskId={} code={} cause={}", taskId, code, error.getClass().getSimpleName());
-        finishWithError(code, false);
+        String code = DifyEventInterpreter.failureCode(error);
+        log.info("dify request failed taskId={} code={} cause={}", interpreter.taskId(), code,
+                error.getClass().getSimpleName());
+        finish(code, null, false);
     }
 
     private synchronized void onComplete() {
         if (!finished) {
-            finishWithError(workflowFailed ? ErrorCodes.WORKFLOW_FAILED : ErrorCodes.NO_TERMINAL, false);
+            finish(interpreter.closedWithoutEnd(), null, false);
         }
     }
 
     private synchronized void onIdle() {
         if (!finished) {
-            log.info("dify stream idle, finishing taskId={}", taskId);
-            finishWithError(ErrorCodes.IDLE_TIMEOUT, true);
+            log.info("dify stream idle, finishing taskId={}", interpreter.taskId());
+            finish(ErrorCodes.IDLE_TIMEOUT, null, true);
         }
     }
 
     private synchronized void onDeadline() {
         if (!finished) {
-            log.info("reply deadline reached, finishing taskId={}", taskId);
-            finishWithError(ErrorCodes.DEADLINE_EXCEEDED, true);
+            log.info("reply deadline reached, finishing taskId={}", interpreter.taskId());
+            finish(ErrorCodes.DEADLINE_EXCEEDED, null, true);
         }
     }
 
     private synchronized void onFlush() {
         flushTimer = null;
         if (!finished) {
-            emit(assembler.flush(now()));
+            emit(interpreter.flush(now()));
             armFlush();
         }
     }
@@ -275,31 +197,19 @@ final class ReplySession implements Reply {
     private synchronized void cancel() {
         if (!finished) {
             finished = true;
-            log.info("reply abandoned taskId={}", taskId);
+            log.info("reply abandoned taskId={}", interpreter.taskId());
             release(true);
         }
     }
 
-    private void finishWithSuccess(@Nullable Usage usage) {
-        if (!assembler.hasText() && images.isEmpty()) {
-            finishWithError(ErrorCodes.EMPTY_ANSWER, false);
-            return;
-        }
-        finish(assembler.finish(null, null, usage, images), false);
-    }
-
-    private void finishWithError(String code, boolean stopTask) {
-        errorCode = code;
-        String sentence = tools.texts().sentence(code);
-        finish(assembler.finish(sentence, new ChunkError(code, sentence), null, images), stopTask);
-    }
-
-    private void finish(ChunkAssembler.Piece last, boolean stopTask) {
+    /** Sends the last chunk: the answer's end when {@code code} is null, else the code's sentence after what exists. */
+    private void finish(@Nullable String code, @Nullable Usage usage, boolean stopTask) {
+        var last = interpreter.finish(code, usage);
         finished = true;
         release(stopTask);
         emit(List.of(last));
         out.tryEmitComplete();
-        tools.metrics().finished(chunks.botId(), errorCode, Duration.ofMillis(now() - startedAt));
+        tools.metrics().finished(chunks.botId(), interpreter.errorCode(), Duration.ofMillis(now() - startedAt));
     }
 
     /**
@@ -315,6 +225,7 @@ final class ReplySession implements Reply {
         }
         Disposable subscription = upstream;
         upstream = null;
+        String taskId = interpreter.taskId();
         if (stopTask && taskId != null) {
             stop.apply(taskId).doFinally(signal -> dispose(subscription)).subscribe();
         } else {
@@ -343,22 +254,10 @@ final class ReplySession implements Reply {
     }
 
     private void armFlush() {
-        var due = assembler.nextFlushAt();
+        var due = interpreter.nextFlushAt();
         if (flushTimer == null && due.isPresent()) {
             long delay = Math.max(0, due.getAsLong() - now());
             flushTimer = tools.scheduler().schedule(this::onFlush, delay, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void remember(DifyEvent.Ids ids) {
-        if (ids.taskId() != null) {
-            taskId = ids.taskId();
-        }
-        if (ids.conversationId() != null && !ids.conversationId().isEmpty()) {
-            conversationId = ids.conversationId();
-        }
-        if (ids.messageId() != null) {
-            messageId = ids.messageId();
         }
     }
 

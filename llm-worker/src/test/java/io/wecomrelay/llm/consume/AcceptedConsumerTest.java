@@ -104,7 +104,8 @@ class AcceptedConsumerTest {
 
         start((accepted, traceId) -> count(accepted) && outage.get() ? Mono.error(failure) : Mono.empty(), message);
 
-        await().atMost(WAIT).until(() -> calls.get(message.streamId()).get() > MAX_ATTEMPTS + 2);
+        await().atMost(WAIT)
+                .until(() -> calls.getOrDefault(message.streamId(), new AtomicInteger()).get() > MAX_ATTEMPTS + 2);
         assertThat(consumer.waitingForInfrastructure()).isEqualTo(1);
         outage.set(false);
 
@@ -124,7 +125,7 @@ class AcceptedConsumerTest {
         });
         var settings = new AcceptedConsumer.Settings(8, 8, 100, Duration.ofMillis(10), Duration.ZERO, Duration.ofMillis(5),
                 Duration.ofMillis(20), MAX_ATTEMPTS);
-        consumer = new AcceptedConsumer(() -> kafka, TOPIC, handler, new DeadLetters(new KafkaTemplate<>(() -> deadLetters)),
+        consumer = new AcceptedConsumer(() -> kafka, TOPIC, handler, new AcceptedDeadLetters(new KafkaTemplate<>(() -> deadLetters)),
                 settings, new AcceptedConsumer.Metrics() {
                     @Override
                     public void deferred(String botId) {

@@ -39,8 +39,8 @@ import org.springframework.kafka.core.KafkaTemplate;
 class ChunkPublisherBrokerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
-    /** The worker's room for record framing (LlmWorkerConfiguration). */
-    private static final int FRAMING = 512;
+    /** The worker's room for record framing. */
+    private static final int FRAMING = ChunkRecordLimit.RECORD_FRAMING_BYTES;
     private static final String NOTE = "（note）";
 
     @Test

@@ -68,13 +68,13 @@ class AgentThoughtsTest {
         var client = new DifyClient(WebClient.create(), new DifyClient.RetryPolicy(1, Duration.ofMillis(10),
                 Duration.ofMillis(10), 0), Duration.ofSeconds(2), Duration.ofSeconds(5),
                 new DifyClient.StreamLimits(1 << 20, 1 << 20));
-        var streams = new ReplyStreams(client, new ReplyStreams.Settings(Duration.ofMillis(150), 400,
+        var replies = new DifyReplies(client, new DifyReplies.Settings(Duration.ofMillis(150), 400,
                 Duration.ofSeconds(5), showThoughts, 1 << 16), new ErrorTexts(Map.of()), Schedulers.parallel(), ReplyMetrics.NONE);
         var app = new DifyApp(URI.create(dify.baseUrl()), new Secret(DifySimulatorConfig.DEFAULT_API_KEY));
         var factory = new ChunkFactory(Events.accepted("bot-1", "m-" + UUID.randomUUID(), Events.T0), 1, "trace-1",
                 Clock.systemUTC(), UUID::randomUUID);
         var request = new ChatRequest(query, "wecom:bot-1:u-" + UUID.randomUUID(), null, List.of());
-        return streams.open(app, request, Instant.now().plusSeconds(30), factory).chunks()
+        return replies.open(app, request, Instant.now().plusSeconds(30), factory).chunks()
                 .collectList().block(Duration.ofSeconds(15));
     }
 }

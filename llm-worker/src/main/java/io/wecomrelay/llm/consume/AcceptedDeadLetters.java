@@ -18,7 +18,8 @@ import org.springframework.kafka.support.serializer.DeserializationException;
 import org.springframework.kafka.support.serializer.SerializationUtils;
 
 /**
- * Sends records that cannot be read (not JSON, unknown event type, not a message-accepted) to
+ * The dead letters of the accepted topic (the responder and the processor have their own). Sends records that
+ * cannot be read (not JSON, unknown event type, not a message-accepted) to
  * {@code <topic>.dlt}, keyed as before, with the original bytes and spring-kafka's
  * {@code kafka_dlt-*} headers (exception, original topic, partition, offset). Uses spring-kafka's
  * {@link DeadLetterPublishingRecoverer}, fed by the {@code ErrorHandlingDeserializer} in front of
@@ -27,15 +28,15 @@ import org.springframework.kafka.support.serializer.SerializationUtils;
  * Messages whose reply Kafka refused for good ({@link #sendUnanswerable}) go there too, written again
  * from the consumed event; that call blocks until the broker acknowledged and may run on any thread.
  */
-public final class DeadLetters {
+final class AcceptedDeadLetters {
 
-    private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
-    private static final LogAccessor LOG_ACCESSOR = new LogAccessor(DeadLetters.class);
+    private static final Logger log = LoggerFactory.getLogger(AcceptedDeadLetters.class);
+    private static final LogAccessor LOG_ACCESSOR = new LogAccessor(AcceptedDeadLetters.class);
 
     private final DeadLetterPublishingRecoverer recoverer;
 
     /** @param template writes String keys and byte[] values */
-    public DeadLetters(KafkaOperations<String, byte[]> template) {
+    AcceptedDeadLetters(KafkaOperations<String, byte[]> template) {
         // partition -1: the producer partitions by key, so the DLT needs no particular partition count
         this.recoverer = new DeadLetterPublishingRecoverer(template,
                 (record, exception) -> new TopicPartition(record.topic() + TopicSpec.DEAD_LETTER_SUFFIX, -1));

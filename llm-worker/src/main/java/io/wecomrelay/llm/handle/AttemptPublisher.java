@@ -11,12 +11,13 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Runs one attempt at a message's reply stream. One Redis round trip starts it ({@link StreamLedger#start}):
- * it skips the stream when an earlier delivery already finished it, else takes the next attempt
- * number and, for a query, reads the conversation to continue. Then the attempt's chunks are
- * published in order ({@link ChunkPublisher}) and the stream is marked done. The returned Mono
- * completes only when every chunk is acknowledged by Kafka; it fails when Kafka failed or the start
- * failed, and the caller redoes the message (with the next attempt number).
+ * Publishes one attempt at a message's reply stream, between the stream ledger's start and its done
+ * marker. One Redis round trip starts it ({@link StreamLedger#start}): it skips the stream when an
+ * earlier delivery already finished it, else takes the next attempt number and, for a query, reads the
+ * conversation to continue. Then the attempt's chunks, made by the {@link ReplyComposer}, are published
+ * in order ({@link ChunkPublisher}) and the stream is marked done. The returned Mono completes only when
+ * every chunk is acknowledged by Kafka; it fails when Kafka failed or the start failed, and the caller
+ * redoes the message (with the next attempt number).
  * <p>
  * Every Redis call that can make the caller redo a reply happens before Dify is called (the start,
  * and a reset's forget, which calls no Dify); the ones after it (conversation, Dify message) are best
@@ -27,26 +28,26 @@ import reactor.core.scheduler.Schedulers;
  * finishes the reply with the {@code chunk_refused} note and the stream counts as done; when even the
  * note is refused, the Mono fails with {@code ReplyRefusedException} and the message is dead-lettered.
  */
-public final class ReplyAttempts {
+public final class AttemptPublisher {
 
-    private static final Logger log = LoggerFactory.getLogger(ReplyAttempts.class);
+    private static final Logger log = LoggerFactory.getLogger(AttemptPublisher.class);
 
     private final StreamLedger ledger;
-    private final ReplyRunner runner;
+    private final ReplyComposer composer;
     private final ChunkPublisher publisher;
     private final ChunkFactories factories;
     private final ErrorTexts texts;
 
-    public ReplyAttempts(StreamLedger ledger, ReplyRunner runner, ChunkPublisher publisher, ChunkFactories factories,
+    public AttemptPublisher(StreamLedger ledger, ReplyComposer composer, ChunkPublisher publisher, ChunkFactories factories,
                          ErrorTexts texts) {
         this.ledger = ledger;
-        this.runner = runner;
+        this.composer = composer;
         this.publisher = publisher;
         this.factories = factories;
         this.texts = texts;
     }
 
-    Mono<Void> reply(MessageAccepted message, Input input, String traceId) {
+    Mono<Void> publish(MessageAccepted message, Input input, String traceId) {
         String streamId = message.streamId();
         // only a query continues a conversation; a reset forgets it, other inputs never reach Dify
         String conversationKey = input instanceof Input.Query ? message.conversationKey() : null;
@@ -62,7 +63,7 @@ public final class ReplyAttempts {
                     log.info("reply start streamId={} conversationKey={} attempt={}", streamId, message.conversationKey(),
                             attempt);
                     var chunks = factories.forAttempt(message, attempt, traceId);
-                    return publisher.publish(runner.run(message, input, chunks, start.conversationId()),
+                    return publisher.publish(composer.compose(message, input, chunks, start.conversationId()),
                                     (seq, afterText) -> chunks.refusalNote(seq, afterText, texts))
                             .then(Mono.defer(() -> ledger.markDone(streamId, attempt)
                                     .onErrorResume(e -> {

@@ -1,9 +1,9 @@
 package io.wecomrelay.llm.reply;
 
 /** UTF-8 sizes of answer text, without encoding it. */
-final class Utf8 {
+final class Utf8Bounds {
 
-    private Utf8() {
+    private Utf8Bounds() {
     }
 
     /** The UTF-8 length of {@code text}; a lone surrogate counts as 3 bytes, the most any encoder writes for it. */

@@ -13,8 +13,8 @@ import io.micrometer.core.instrument.Timer;
 import io.wecomrelay.llm.consume.AcceptedConsumer;
 import io.wecomrelay.llm.feedback.FeedbackForwarder;
 import io.wecomrelay.llm.feedback.FeedbackMetrics;
-import io.wecomrelay.llm.handle.AcceptedMessageHandler;
-import io.wecomrelay.llm.handle.ReplyRunner;
+import io.wecomrelay.llm.handle.AcceptedMessageRouter;
+import io.wecomrelay.llm.handle.ReplyComposer;
 import io.wecomrelay.llm.input.Attachment;
 import io.wecomrelay.llm.media.MediaMetrics;
 import io.wecomrelay.llm.reply.ReplyMetrics;
@@ -49,13 +49,13 @@ import org.jspecify.annotations.Nullable;
  *     Dify call because nobody could receive the reply any more.</li>
  * </ul>
  */
-public final class WorkerMetrics implements ReplyMetrics, ReplyRunner.InFlight, MediaMetrics, FeedbackMetrics,
-        AcceptedConsumer.Metrics, AcceptedMessageHandler.Skips {
+public final class LlmWorkerMetrics implements ReplyMetrics, ReplyComposer.InFlight, MediaMetrics, FeedbackMetrics,
+        AcceptedConsumer.Metrics, AcceptedMessageRouter.Skips {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
-    public WorkerMetrics(MeterRegistry registry) {
+    public LlmWorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
     }
 

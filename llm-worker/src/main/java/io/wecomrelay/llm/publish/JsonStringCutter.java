@@ -9,12 +9,12 @@ import java.util.List;
  * escaped) makes of a character, so a piece never comes out larger than estimated; pieces end on
  * whole code points, so a surrogate pair is never split.
  */
-final class JsonText {
+final class JsonStringCutter {
 
     /** The most one character takes: a six-byte escape of a control character. */
     static final int MAX_CHARACTER_BYTES = 6;
 
-    private JsonText() {
+    private JsonStringCutter() {
     }
 
     /**

@@ -17,30 +17,30 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * Handles one accepted message completely. A message gets a reply stream ({@link ReplyAttempts}),
- * unless it is older than its bot's {@link AgeLimits}: then nobody could receive the reply, and it is
- * skipped without a Dify call, a chunk or a Redis write (counted, {@link Skips}). A {@code feedback_event}
- * goes to Dify's feedback API and publishes nothing; other events are skipped. The returned Mono
- * completes when the record's offset may be committed and fails only when the message must be redone
- * (Kafka failed during a reply, or Redis before Dify was called), or
- * with {@code ReplyRefusedException} when Kafka refused its reply for good and it is to be dead-lettered.
+ * The first step of handling an accepted message: decides where it goes. A message gets a reply stream
+ * ({@link AttemptPublisher}), unless it is older than its bot's {@link AgeLimits}: then nobody could receive
+ * the reply, and it is skipped without a Dify call, a chunk or a Redis write (counted, {@link Skips}). A
+ * {@code feedback_event} goes to Dify's feedback API and publishes nothing; other events are skipped. The
+ * Mono {@link #route} returns completes when the record's offset may be committed and fails only when the
+ * message must be redone (Kafka failed during a reply, or Redis before Dify was called), or with
+ * {@code ReplyRefusedException} when Kafka refused its reply for good and it is to be dead-lettered.
  */
-public final class AcceptedMessageHandler {
+public final class AcceptedMessageRouter {
 
-    private static final Logger log = LoggerFactory.getLogger(AcceptedMessageHandler.class);
+    private static final Logger log = LoggerFactory.getLogger(AcceptedMessageRouter.class);
 
     private final Inputs inputs;
-    private final ReplyAttempts replies;
+    private final AttemptPublisher attempts;
     private final FeedbackForwarder feedback;
     private final BotSource bots;
     private final AgeLimits ages;
     private final Clock clock;
     private final Skips skips;
 
-    public AcceptedMessageHandler(Inputs inputs, ReplyAttempts replies, FeedbackForwarder feedback, BotSource bots,
+    public AcceptedMessageRouter(Inputs inputs, AttemptPublisher attempts, FeedbackForwarder feedback, BotSource bots,
                                   AgeLimits ages, Clock clock, Skips skips) {
         this.inputs = inputs;
-        this.replies = replies;
+        this.attempts = attempts;
         this.feedback = feedback;
         this.bots = bots;
         this.ages = ages;
@@ -57,7 +57,7 @@ public final class AcceptedMessageHandler {
     }
 
     /** @param traceId the trace id header of the record, or the event's own */
-    public Mono<Void> handle(MessageAccepted message, String traceId) {
+    public Mono<Void> route(MessageAccepted message, String traceId) {
         Input input = inputs.read(message);
         if (input instanceof Input.Ignored ignored) {
             log.info("no reply for {} streamId={}", ignored.why(), message.streamId());
@@ -70,7 +70,7 @@ public final class AcceptedMessageHandler {
             skips.skipped(message.botId(), Skips.TOO_OLD);
             return Mono.empty();
         }
-        return replies.reply(message, input, traceId);
+        return attempts.publish(message, input, traceId);
     }
 
     /**

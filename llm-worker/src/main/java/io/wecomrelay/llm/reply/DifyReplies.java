@@ -8,8 +8,11 @@ import io.wecomrelay.llm.dify.DifyClient;
 import io.wecomrelay.schemas.bot.DifyApp;
 import reactor.core.scheduler.Scheduler;
 
-/** Opens reply attempts against a bot's Dify app. Thread-safe; one per worker. */
-public final class ReplyStreams {
+/**
+ * Opens reply attempts against a bot's Dify app: one {@link ReplySession} per attempt, with the settings every
+ * session shares. Thread-safe; one per worker.
+ */
+public final class DifyReplies {
 
     /**
      * @param coalesceInterval at most one chunk per interval after the first
@@ -26,7 +29,7 @@ public final class ReplyStreams {
     private final DifyClient dify;
     private final ReplyTools tools;
 
-    public ReplyStreams(DifyClient dify, Settings settings, ErrorTexts texts, Scheduler scheduler, ReplyMetrics metrics) {
+    public DifyReplies(DifyClient dify, Settings settings, ErrorTexts texts, Scheduler scheduler, ReplyMetrics metrics) {
         this.dify = dify;
         this.tools = new ReplyTools(settings.coalesceInterval(), settings.coalesceMaxChars(), settings.idleTimeout(),
                 settings.showThoughts(), settings.maxAnswerBytes(), texts, scheduler, metrics);

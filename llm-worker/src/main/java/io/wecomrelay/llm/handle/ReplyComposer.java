@@ -17,12 +17,13 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 
 /**
- * Produces the chunks of one attempt for one input: a Dify answer for a query ({@link QueryAnswerer}),
- * or a single finished chunk for a reset, an empty message, an unsupported type or an unknown bot.
+ * Makes the chunks of one attempt for one input: a Dify answer for a query ({@link QueryAnswerer}),
+ * or a single finished chunk for a reset (after forgetting the conversation), an empty message, an
+ * unsupported type or an unknown bot.
  */
-public final class ReplyRunner {
+public final class ReplyComposer {
 
-    private static final Logger log = LoggerFactory.getLogger(ReplyRunner.class);
+    private static final Logger log = LoggerFactory.getLogger(ReplyComposer.class);
 
     /**
      * @param resetDone  the reply to a reset command
@@ -37,7 +38,7 @@ public final class ReplyRunner {
     private final Settings settings;
     private final InFlight inFlight;
 
-    public ReplyRunner(BotSource bots, ConversationStore conversations, QueryAnswerer answerer, Settings settings,
+    public ReplyComposer(BotSource bots, ConversationStore conversations, QueryAnswerer answerer, Settings settings,
                 InFlight inFlight) {
         this.bots = bots;
         this.conversations = conversations;
@@ -52,7 +53,7 @@ public final class ReplyRunner {
     }
 
     /** @param conversationId the Dify conversation a query continues, null for a new one */
-    Flux<ReplyChunk> run(MessageAccepted message, Input input, ChunkFactory chunks, @Nullable String conversationId) {
+    Flux<ReplyChunk> compose(MessageAccepted message, Input input, ChunkFactory chunks, @Nullable String conversationId) {
         Optional<BotConfig> bot = bots.find(message.botId());
         if (bot.isEmpty()) {
             log.warn("unknown bot botId={} streamId={}", message.botId(), message.streamId());
