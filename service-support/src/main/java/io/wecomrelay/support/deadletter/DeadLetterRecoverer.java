@@ -47,7 +47,7 @@ public final class DeadLetterRecoverer implements ConsumerAwareRecordRecoverer {
         Throwable failure = failure(exception);
         scheme.counted(record.topic(), failure);
         log.warn("dead-lettered {}-{}@{} cause={}", record.topic(), record.partition(), record.offset(),
-                DeadLetterScheme.rootCause(failure).getClass().getSimpleName());
+                failure.getClass().getSimpleName());
     }
 
     /**

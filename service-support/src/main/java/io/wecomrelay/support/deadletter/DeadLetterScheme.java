@@ -23,8 +23,8 @@ public final class DeadLetterScheme {
 
     /**
      * Counter of records dead-lettered; tags {@code service} (the writer's {@code spring.application.name}),
-     * {@code topic} (the topic the record was read from) and {@code cause} (simple class name of the failure's
-     * innermost cause).
+     * {@code topic} (the topic the record was read from) and {@code cause} (simple class name of the failure, as in
+     * the {@link DeadLetterHeaders#EXCEPTION} header).
      */
     public static final String METRIC = "relay.dead.letters";
 
@@ -68,7 +68,7 @@ public final class DeadLetterScheme {
                 .description("Records sent to a dead-letter topic")
                 .tag("service", service)
                 .tag("topic", topic)
-                .tag("cause", rootCause(failure).getClass().getSimpleName())
+                .tag("cause", failure.getClass().getSimpleName())
                 .register(meters)
                 .increment();
     }
@@ -78,7 +78,7 @@ public final class DeadLetterScheme {
     }
 
     /** The innermost cause; the failure itself when it has none. */
-    static Throwable rootCause(Throwable failure) {
+    private static Throwable rootCause(Throwable failure) {
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         Throwable cause = failure;
         for (@Nullable Throwable next = failure.getCause(); next != null && seen.add(next); next = next.getCause()) {

@@ -50,13 +50,13 @@ class DeadLetterSchemeTest {
     }
 
     @Test
-    void countsByServiceTopicAndTheSimpleNameOfTheInnermostCause() {
+    void countsByServiceTopicAndTheSimpleNameOfTheFailure() {
         scheme.counted("wecom.chunks", new IllegalStateException("outer", new UnsupportedOperationException()));
-        scheme.counted("wecom.chunks", new UnsupportedOperationException());
-        scheme.counted("wecom.rejected", new IllegalStateException());
+        scheme.counted("wecom.chunks", new IllegalStateException());
+        scheme.counted("wecom.rejected", new UnsupportedOperationException());
 
-        assertThat(count("wecom.chunks", "UnsupportedOperationException")).isEqualTo(2.0);
-        assertThat(count("wecom.rejected", "IllegalStateException")).isEqualTo(1.0);
+        assertThat(count("wecom.chunks", "IllegalStateException")).isEqualTo(2.0);
+        assertThat(count("wecom.rejected", "UnsupportedOperationException")).isEqualTo(1.0);
         assertThat(meters.find(DeadLetterScheme.METRIC).counters()).hasSize(2);
     }
 
