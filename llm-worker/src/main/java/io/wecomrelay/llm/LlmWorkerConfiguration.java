@@ -40,6 +40,8 @@ import io.wecomrelay.schemas.wecom.crypto.AesCbcEngines;
 import io.wecomrelay.schemas.wecom.crypto.MediaCipher;
 import io.wecomrelay.support.bots.BotsFile;
 import io.wecomrelay.support.bots.BotsFileWatcher;
+import io.wecomrelay.support.deadletter.DeadLetterScheme;
+import io.wecomrelay.support.kafka.KafkaTemplates;
 import io.wecomrelay.support.outbound.GuardedHttpClient;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -51,7 +53,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -64,14 +65,15 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
-import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.support.LoggingProducerListener;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.function.client.WebClient;
 
-/** The only place the worker wires beans; everything below it is plain Java. */
+/**
+ * The only place the worker wires beans; everything below it is plain Java. The clock, the id generator and the
+ * dead-letter scheme come from service-support's auto-configuration.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(LlmWorkerProperties.class)
 class LlmWorkerConfiguration {
@@ -82,16 +84,6 @@ class LlmWorkerConfiguration {
     private static final long DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
     /** Batch header (61 bytes), record header (at most 21) and header varints, with room to spare. */
     private static final int RECORD_FRAMING_BYTES = 512;
-
-    @Bean
-    Clock clock() {
-        return Clock.systemUTC();
-    }
-
-    @Bean
-    Supplier<UUID> idGenerator() {
-        return UUID::randomUUID;
-    }
 
     /** Every reply looks its bot up here, so a changed Dify app applies to the next reply. */
     @Bean
@@ -195,14 +187,12 @@ class LlmWorkerConfiguration {
 
     @Bean
     KafkaTemplate<String, RelayEvent> chunkKafkaTemplate(KafkaProperties kafka) {
-        return withoutContentLogging(new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(kafka.buildProducerProperties(),
-                new StringSerializer(), EventSerde.any())));
+        return KafkaTemplates.withoutContentLogging(kafka, EventSerde.any());
     }
 
     @Bean
     KafkaTemplate<String, byte[]> deadLetterKafkaTemplate(KafkaProperties kafka) {
-        return withoutContentLogging(new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(kafka.buildProducerProperties(),
-                new StringSerializer(), new ByteArraySerializer())));
+        return KafkaTemplates.withoutContentLogging(kafka, new ByteArraySerializer());
     }
 
     @Bean
@@ -233,7 +223,7 @@ class LlmWorkerConfiguration {
     @Bean
     AcceptedConsumer acceptedConsumer(LlmWorkerProperties properties, KafkaProperties kafka,
                                       AcceptedMessageHandler handler, KafkaTemplate<String, byte[]> deadLetterKafkaTemplate,
-                                      WorkerMetrics metrics) {
+                                      DeadLetterScheme deadLetterScheme, WorkerMetrics metrics) {
         var consumer = properties.consumer();
         Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, consumer.groupId());
@@ -246,7 +236,7 @@ class LlmWorkerConfiguration {
                 consumer.maxBuffered(), consumer.pollTimeout(), consumer.shutdownGrace(), consumer.failureBackoff(),
                 consumer.maxFailureBackoff(), consumer.maxAttempts());
         return new AcceptedConsumer(consumers, properties.topics().accepted(), handler::handle,
-                new DeadLetters(deadLetterKafkaTemplate), settings, metrics);
+                new DeadLetters(deadLetterKafkaTemplate, deadLetterScheme), settings, metrics);
     }
 
     @Bean
@@ -327,13 +317,5 @@ class LlmWorkerConfiguration {
     /** A size bound as an int, at least 1 byte; sizes past 2 GB mean "no bound" anyway. */
     private static int bytes(DataSize size) {
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, size.toBytes()));
-    }
-
-    /** Spring's default producer listener logs up to 100 characters of a failed record's value: message text. */
-    static <K, V> KafkaTemplate<K, V> withoutContentLogging(KafkaTemplate<K, V> template) {
-        var listener = new LoggingProducerListener<K, V>();
-        listener.setIncludeContents(false);
-        template.setProducerListener(listener);
-        return template;
     }
 }

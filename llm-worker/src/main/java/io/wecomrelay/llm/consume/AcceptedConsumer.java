@@ -99,9 +99,6 @@ public final class AcceptedConsumer {
 
         /** A failed reply of {@code botId} is to be redone; {@code infrastructure}: Redis or Kafka failed, not the record. */
         void redone(String botId, boolean infrastructure);
-
-        /** A record of {@code botId} was dead-lettered for a failure of type {@code cause}. */
-        void deadLettered(String botId, String cause);
     }
 
     /** Handles one record completely; the Mono fails when the reply is to be redone or given up. */
@@ -284,8 +281,7 @@ public final class AcceptedConsumer {
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, settings.failureBackoff())
                         .maxBackoff(settings.maxFailureBackoff())
                         .doBeforeRetry(signal -> log.warn("cannot dead-letter, trying again {} retry={} cause={}", work,
-                                signal.totalRetries() + 1, signal.failure().toString())))
-                .doOnSuccess(done -> metrics.deadLettered(work.message().botId(), cause.getClass().getSimpleName()));
+                                signal.totalRetries() + 1, signal.failure().toString())));
     }
 
     /** The tries of one record; which failures count towards giving it up. Used by one reply at a time. */

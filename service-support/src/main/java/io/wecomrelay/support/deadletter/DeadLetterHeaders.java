@@ -14,9 +14,10 @@ public final class DeadLetterHeaders {
     public static final String ROOT_CAUSE = "dlt-root-cause";
 
     /**
-     * The failure's message, first line only, with URLs cut to scheme, host and path, secret-looking
-     * parameters and long opaque tokens masked, at most {@value SecretFreeMessages#MAX_LENGTH} characters.
-     * Absent when the failure has no message.
+     * The failure's message and, when it has another one, its innermost cause's ({@code "Error in execution;
+     * caused by: WRONGTYPE ..."}): first lines only, URLs cut to scheme, host and path, secret-looking
+     * parameters ({@code key=}, {@code token=}, ...) and long opaque tokens masked as {@code ***}, at most
+     * 300 characters. Absent when neither has a message.
      */
     public static final String MESSAGE = "dlt-message";
 

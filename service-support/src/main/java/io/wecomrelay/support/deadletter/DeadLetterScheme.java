@@ -49,9 +49,10 @@ public final class DeadLetterScheme {
     /** The headers of a dead letter that was not read from a partition, such as a reply written again from its source. */
     public Headers headers(Throwable failure, String topic) {
         var headers = new RecordHeaders();
+        Throwable rootCause = rootCause(failure);
         put(headers, DeadLetterHeaders.EXCEPTION, failure.getClass().getName());
-        put(headers, DeadLetterHeaders.ROOT_CAUSE, rootCause(failure).getClass().getName());
-        String message = SecretFreeMessages.of(failure);
+        put(headers, DeadLetterHeaders.ROOT_CAUSE, rootCause.getClass().getName());
+        String message = SecretFreeMessages.of(failure, rootCause);
         if (message != null) {
             put(headers, DeadLetterHeaders.MESSAGE, message);
         }

@@ -28,17 +28,36 @@ final class SecretFreeMessages {
     private SecretFreeMessages() {
     }
 
-    /** The failure's message made secret-free, or null when it has none. */
-    static @Nullable String of(Throwable failure) {
-        String message = failure.getMessage();
-        return message == null || message.isBlank() ? null : clean(message);
+    /**
+     * The failure's message and, when it has another one, its innermost cause's ("Error in execution; caused by:
+     * WRONGTYPE ..."), made secret-free; null when neither has one. Wrappers often say little and the client's own
+     * exception says what went wrong.
+     */
+    static @Nullable String of(Throwable failure, Throwable rootCause) {
+        String message = present(failure.getMessage());
+        String cause = rootCause == failure ? null : present(rootCause.getMessage());
+        if (message == null || cause == null || message.contains(cause)) {
+            return message != null ? clean(message) : cause != null ? clean(cause) : null;
+        }
+        return capped(clean(message) + "; caused by: " + clean(cause));
+    }
+
+    private static @Nullable String present(@Nullable String message) {
+        return message == null || message.isBlank() ? null : message;
+    }
+
+    private static String firstLine(String message) {
+        return message.strip().lines().findFirst().orElse("");
     }
 
     static String clean(String message) {
-        String line = message.strip().lines().findFirst().orElse("");
+        String line = firstLine(message);
         String withoutUrlSecrets = URL.matcher(line).replaceAll("$1$2$3");
         String withoutParameters = SECRET_PARAMETER.matcher(withoutUrlSecrets).replaceAll("$1$2" + MASK);
-        String clean = OPAQUE_TOKEN.matcher(withoutParameters).replaceAll(MASK);
-        return clean.length() <= MAX_LENGTH ? clean : clean.substring(0, MAX_LENGTH - 1) + "…";
+        return capped(OPAQUE_TOKEN.matcher(withoutParameters).replaceAll(MASK));
+    }
+
+    private static String capped(String text) {
+        return text.length() <= MAX_LENGTH ? text : text.substring(0, MAX_LENGTH - 1) + "…";
     }
 }

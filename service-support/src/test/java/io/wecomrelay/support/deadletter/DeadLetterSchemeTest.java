@@ -28,7 +28,7 @@ class DeadLetterSchemeTest {
 
         assertThat(value(headers, DeadLetterHeaders.EXCEPTION)).isEqualTo(IllegalStateException.class.getName());
         assertThat(value(headers, DeadLetterHeaders.ROOT_CAUSE)).isEqualTo(UnsupportedOperationException.class.getName());
-        assertThat(value(headers, DeadLetterHeaders.MESSAGE)).isEqualTo("script refused https://h.example/p");
+        assertThat(value(headers, DeadLetterHeaders.MESSAGE)).isEqualTo("script refused https://h.example/p; caused by: inner");
         assertThat(value(headers, DeadLetterHeaders.STACKTRACE)).contains("Caused by: java.lang.UnsupportedOperationException");
         assertThat(value(headers, DeadLetterHeaders.TOPIC)).isEqualTo("wecom.accepted");
         assertThat(value(headers, DeadLetterHeaders.PARTITION)).isEqualTo("3");

@@ -45,9 +45,26 @@ class SecretFreeMessagesTest {
     }
 
     @Test
+    void theInnermostCauseSaysWhatTheWrapperDoesNot() {
+        var cause = new IllegalArgumentException("WRONGTYPE Operation against a key holding the wrong kind of value");
+        var wrapper = new IllegalStateException("Error in execution", cause);
+
+        assertThat(SecretFreeMessages.of(wrapper, cause))
+                .isEqualTo("Error in execution; caused by: WRONGTYPE Operation against a key holding the wrong kind of value");
+        assertThat(SecretFreeMessages.of(new IllegalStateException(cause.getMessage(), cause), cause))
+                .isEqualTo(cause.getMessage());
+        var silentCause = new IllegalArgumentException();
+        assertThat(SecretFreeMessages.of(new IllegalStateException("outer", silentCause), silentCause)).isEqualTo("outer");
+        assertThat(SecretFreeMessages.of(new IllegalStateException(cause), cause)).startsWith("java.lang.IllegalArgumentException: WRONGTYPE");
+    }
+
+    @Test
     void aFailureWithoutAMessageHasNone() {
-        assertThat(SecretFreeMessages.of(new IllegalStateException())).isNull();
-        assertThat(SecretFreeMessages.of(new IllegalStateException("  "))).isNull();
-        assertThat(SecretFreeMessages.of(new IllegalStateException("wrong kind of value"))).isEqualTo("wrong kind of value");
+        var none = new IllegalStateException();
+        assertThat(SecretFreeMessages.of(none, none)).isNull();
+        var blank = new IllegalStateException("  ");
+        assertThat(SecretFreeMessages.of(blank, blank)).isNull();
+        var cause = new IllegalArgumentException("from the cause");
+        assertThat(SecretFreeMessages.of(new IllegalStateException((String) null, cause), cause)).isEqualTo("from the cause");
     }
 }
