@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,12 +41,13 @@ import io.wecomrelay.schemas.topic.TopicSpec;
 import io.wecomrelay.schemas.topic.Topics;
 import io.wecomrelay.support.bots.BotsFile;
 import io.wecomrelay.support.bots.BotsFileWatcher;
+import io.wecomrelay.support.deadletter.DeadLetterRecoverer;
+import io.wecomrelay.support.deadletter.DeadLetterScheme;
+import io.wecomrelay.support.kafka.KafkaTemplates;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.netty.http.client.HttpClient;
@@ -57,29 +59,23 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
-import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.support.LoggingProducerListener;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
-import org.springframework.kafka.listener.ConsumerRecordRecoverer;
-import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.util.backoff.ExponentialBackOff;
 
-/** The only place that wires the responder; everything below it is plain Java. */
+/**
+ * The only place that wires the responder; everything below it is plain Java. The clock, the id generator and the
+ * dead-letter scheme come from service-support's auto-configuration.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ResponderProperties.class)
 class ResponderConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(ResponderConfiguration.class);
-
-    @Bean
-    Clock clock() {
-        return Clock.systemUTC();
-    }
 
     /** Reply modes, webhook keys and texts are looked up here for every reply, so a reload applies to the next one. */
     @Bean
@@ -116,9 +112,7 @@ class ResponderConfiguration {
     @Bean
     KafkaTemplate<String, Object> kafkaTemplate(KafkaProperties kafka) {
         Map<Class<?>, Serializer<?>> byType = Map.of(byte[].class, new ByteArraySerializer(), RelayEvent.class, EventSerde.any());
-        var producers = new DefaultKafkaProducerFactory<String, Object>(kafka.buildProducerProperties(),
-                new StringSerializer(), new DelegatingByTypeSerializer(byType, true));
-        return withoutContentLogging(new KafkaTemplate<>(producers));
+        return KafkaTemplates.withoutContentLogging(kafka, new DelegatingByTypeSerializer(byType, true));
     }
 
     /** Health component "consumption": DOWN while a consumer waits out an outage of Redis or Kafka. */
@@ -133,16 +127,9 @@ class ResponderConfiguration {
      * unreadable records and other event types are dead-lettered at once.
      */
     @Bean
-    CommonErrorHandler kafkaErrorHandler(KafkaTemplate<String, Object> kafka, ConsumerOutages outages, MeterRegistry meters,
-                                         ResponderProperties props) {
-        var deadLetters = new DeadLetterPublishingRecoverer(kafka,
-                (record, e) -> new TopicPartition(record.topic() + TopicSpec.DEAD_LETTER_SUFFIX, -1));
-        ConsumerRecordRecoverer recoverer = (record, e) -> {
-            String cause = rootCause(e).getClass().getSimpleName();
-            meters.counter("responder.dlt", "topic", record.topic() + TopicSpec.DEAD_LETTER_SUFFIX, "cause", cause).increment();
-            log.warn("dead-lettered {}-{}@{} cause={}", record.topic(), record.partition(), record.offset(), cause);
-            deadLetters.accept(record, e);
-        };
+    CommonErrorHandler kafkaErrorHandler(KafkaTemplate<String, Object> kafka, ConsumerOutages outages,
+                                         DeadLetterScheme deadLetterScheme, ResponderProperties props) {
+        var recoverer = new DeadLetterRecoverer(kafka, deadLetterScheme);
         var listener = props.listener();
         var backOff = new ExponentialBackOff(listener.initialBackoff().toMillis(), 2.0);
         backOff.setMaxInterval(listener.maxBackoff().toMillis());
@@ -177,20 +164,22 @@ class ResponderConfiguration {
     }
 
     @Bean
-    RedisRateLimiter rateLimiter(ReactiveStringRedisTemplate redis, Clock clock, MeterRegistry meters, ResponderProperties props) {
+    RedisRateLimiter rateLimiter(ReactiveStringRedisTemplate redis, Clock clock, Supplier<UUID> idGenerator,
+                                 MeterRegistry meters, ResponderProperties props) {
         var limit = props.delivery().rateLimit();
-        return new RedisRateLimiter(redis, clock, UUID::randomUUID, limit.keyPrefix(), limit.permits(),
+        return new RedisRateLimiter(redis, clock, idGenerator, limit.keyPrefix(), limit.permits(),
                 limit.window().plus(limit.margin()), meters);
     }
 
     @Bean
-    DeliveryRecorder deliveryRecorder(KafkaTemplate<String, Object> kafka, Clock clock, MeterRegistry meters) {
-        return new DeliveryRecorder(kafka, clock, UUID::randomUUID, meters);
+    DeliveryRecorder deliveryRecorder(KafkaTemplate<String, Object> kafka, Clock clock, Supplier<UUID> idGenerator,
+                                      MeterRegistry meters) {
+        return new DeliveryRecorder(kafka, clock, idGenerator, meters);
     }
 
     @Bean
-    DeadLetters deadLetters(KafkaTemplate<String, Object> kafka, MeterRegistry meters) {
-        return new DeadLetters(kafka, meters);
+    DeadLetters deadLetters(KafkaTemplate<String, Object> kafka, DeadLetterScheme deadLetterScheme) {
+        return new DeadLetters(kafka, deadLetterScheme);
     }
 
     @Bean
@@ -287,19 +276,4 @@ class ResponderConfiguration {
         return container;
     }
 
-    private static Throwable rootCause(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause;
-    }
-
-    /** Spring's default producer listener logs up to 100 characters of a failed record's value: message text. */
-    static <K, V> KafkaTemplate<K, V> withoutContentLogging(KafkaTemplate<K, V> template) {
-        var listener = new LoggingProducerListener<K, V>();
-        listener.setIncludeContents(false);
-        template.setProducerListener(listener);
-        return template;
-    }
 }

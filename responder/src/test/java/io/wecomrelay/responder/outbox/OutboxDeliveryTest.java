@@ -17,6 +17,7 @@ import java.util.UUID;
 import io.wecomrelay.responder.TestChunks;
 import io.wecomrelay.responder.TopicReader;
 import io.wecomrelay.responder.delivery.DeadLetters;
+import io.wecomrelay.responder.delivery.DeliveryFailedException;
 import io.wecomrelay.responder.delivery.ReplyDeliverer;
 import io.wecomrelay.responder.text.MarkdownSplitter;
 import io.wecomrelay.schemas.bot.Secret;
@@ -29,6 +30,7 @@ import io.wecomrelay.schemas.testing.Events;
 import io.wecomrelay.schemas.topic.Topics;
 import io.wecomrelay.sim.wecomapi.WeComApiSimulator;
 import io.wecomrelay.sim.wecomapi.WeComApiSimulator.Message;
+import io.wecomrelay.support.deadletter.DeadLetterHeaders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -174,6 +176,11 @@ class OutboxDeliveryTest {
                 .singleElement().satisfies(record -> {
                     assertThat(TopicReader.header(record, DeadLetters.CHANNEL_HEADER)).isEqualTo("RESPONSE_URL");
                     assertThat(TopicReader.header(record, DeadLetters.FAILURE_HEADER)).isEqualTo("URL_EXPIRED");
+                    assertThat(TopicReader.header(record, DeadLetterHeaders.EXCEPTION))
+                            .isEqualTo(DeliveryFailedException.class.getName());
+                    assertThat(TopicReader.header(record, DeadLetterHeaders.TOPIC)).isEqualTo(Topics.REJECTED.name());
+                    assertThat(TopicReader.header(record, DeadLetterHeaders.SERVICE)).isEqualTo("wecom-relay-responder");
+                    assertThat(record.headers().lastHeader(DeadLetterHeaders.PARTITION)).as("not read from a partition").isNull();
                 });
     }
 

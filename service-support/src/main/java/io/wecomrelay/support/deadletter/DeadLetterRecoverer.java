@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.listener.ConsumerAwareRecordRecoverer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer.HeaderNames.HeadersToAdd;
@@ -52,13 +53,14 @@ public final class DeadLetterRecoverer implements ConsumerAwareRecordRecoverer {
 
     /**
      * The failure itself, without spring-kafka's wrappers: a listener's exception arrives inside a
-     * {@link ListenerExecutionFailedException}, a deserializer's inside a {@link DeserializationException}
-     * (Kafka Streams hands over the deserializer's own), so the same bad record reads the same in every service.
+     * {@link ListenerExecutionFailedException} (and a batch listener's inside a {@link BatchListenerFailedException}
+     * too), a deserializer's inside a {@link DeserializationException} (Kafka Streams hands over the deserializer's
+     * own), so the same bad record reads the same in every service.
      */
     static Throwable failure(Throwable exception) {
         Throwable failure = exception;
-        while ((failure instanceof ListenerExecutionFailedException || failure instanceof DeserializationException)
-                && failure.getCause() != null) {
+        while ((failure instanceof ListenerExecutionFailedException || failure instanceof BatchListenerFailedException
+                || failure instanceof DeserializationException) && failure.getCause() != null) {
             failure = failure.getCause();
         }
         return failure;

@@ -21,6 +21,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.listener.ListenerExecutionFailedException;
 import org.springframework.kafka.support.serializer.DeserializationException;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
@@ -40,7 +41,8 @@ class DeadLetterRecovererTest {
         record.headers().add("trace-id", bytes("trace-1"));
         var failure = new IllegalStateException("unexpected MessageRejected");
 
-        recoverer.accept(record, null, new ListenerExecutionFailedException("listener failed", failure));
+        recoverer.accept(record, null, new ListenerExecutionFailedException("listener failed",
+                new BatchListenerFailedException("cannot fold", failure, record)));
 
         ProducerRecord<String, byte[]> dead = producer.history().get(0);
         assertThat(producer.history()).hasSize(1);
