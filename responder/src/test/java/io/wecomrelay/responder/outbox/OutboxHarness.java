@@ -245,7 +245,8 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
             var limiter = new RedisRateLimiter(redis.reactive(), clock, UUID::randomUUID, keys.prefix() + "rate:", permits,
                     window.plusMillis(100), meters);
             var deliverer = new ReplyDeliverer(client(allowedHosts), limiter,
-                    new DeliveryRecorder(kafka, clock, UUID::randomUUID, meters), new DeadLetters(kafka, new DeadLetterScheme("wecom-relay-responder", clock, meters)), clock,
+                    new DeliveryRecorder(kafka, clock, UUID::randomUUID, meters),
+                    new DeadLetters(kafka, new DeadLetterScheme("wecom-relay-responder", clock, meters)), clock,
                     new ReplyDeliverer.Settings(new RetryPolicy(4, Duration.ofMillis(100), 2.0, Duration.ofMillis(500)),
                             Duration.ofHours(1), NOTE));
             String consumer = name + "-" + UUID.randomUUID().toString().substring(0, 8);
