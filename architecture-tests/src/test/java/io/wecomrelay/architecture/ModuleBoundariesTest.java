@@ -15,6 +15,9 @@ import com.tngtech.archunit.lang.ArchRule;
 @AnalyzeClasses(packages = "io.wecomrelay", importOptions = ImportOption.DoNotIncludeTests.class)
 class ModuleBoundariesTest {
 
+    private static final String[] SERVICES = {
+        "io.wecomrelay.ingress..", "io.wecomrelay.processor..", "io.wecomrelay.llm..", "io.wecomrelay.responder.."};
+
     @ArchTest
     static final ArchRule schemasStaySpringFree = noClasses()
             .that().resideInAPackage("io.wecomrelay.schemas..")
@@ -41,6 +44,22 @@ class ModuleBoundariesTest {
     static final ArchRule onlyTheProcessorUsesKafkaStreams = noClasses()
             .that().resideOutsideOfPackage("io.wecomrelay.processor..")
             .should().dependOnClassesThat().resideInAPackage("org.apache.kafka.streams..");
+
+    /** One dead-letter scheme: services write dead letters through service-support's DeadLetterRecoverer/DeadLetterScheme. */
+    @ArchTest
+    static final ArchRule servicesDeadLetterOnlyThroughTheSharedScheme = noClasses()
+            .that().resideInAnyPackage(SERVICES)
+            .should().dependOnClassesThat().haveFullyQualifiedName(
+                    "org.springframework.kafka.listener.DeadLetterPublishingRecoverer")
+            .because("dead letters carry the one header scheme and counter of io.wecomrelay.support.deadletter");
+
+    /** Producers never log record contents: services build their templates with service-support's KafkaTemplates. */
+    @ArchTest
+    static final ArchRule servicesBuildProducersOnlyThroughTheSharedTemplates = noClasses()
+            .that().resideInAnyPackage(SERVICES)
+            .should().dependOnClassesThat().haveFullyQualifiedName("org.springframework.kafka.core.DefaultKafkaProducerFactory")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("org.springframework.kafka.support.LoggingProducerListener")
+            .because("io.wecomrelay.support.kafka.KafkaTemplates makes templates whose failed sends never log the value");
 
     @ArchTest
     static final ArchRule noServiceUsesTheSimulatorsOrTestkit = noClasses()

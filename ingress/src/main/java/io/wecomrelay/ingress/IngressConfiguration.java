@@ -3,7 +3,6 @@ package io.wecomrelay.ingress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -32,8 +31,8 @@ import io.wecomrelay.schemas.topic.TopicProvisioner;
 import io.wecomrelay.schemas.topic.Topics;
 import io.wecomrelay.support.bots.BotsFile;
 import io.wecomrelay.support.bots.BotsFileWatcher;
+import io.wecomrelay.support.kafka.KafkaTemplates;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
@@ -42,26 +41,17 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.support.LoggingProducerListener;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-/** The only place ingress wires beans; everything below it is plain Java. */
+/**
+ * The only place ingress wires beans; everything below it is plain Java. The clock and the id generator come from
+ * service-support's auto-configuration.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(IngressProperties.class)
 class IngressConfiguration {
-
-    @Bean
-    Clock clock() {
-        return Clock.systemUTC();
-    }
-
-    @Bean
-    Supplier<UUID> idGenerator() {
-        return UUID::randomUUID;
-    }
 
     /** A bots file that cannot be used stops the start; later a bad edit keeps the last good registry. */
     @Bean
@@ -81,9 +71,7 @@ class IngressConfiguration {
 
     @Bean
     KafkaTemplate<String, RelayEvent> inboundKafkaTemplate(KafkaProperties kafka) {
-        Map<String, Object> producer = kafka.buildProducerProperties();
-        return withoutContentLogging(new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(producer, new StringSerializer(),
-                EventSerde.any())));
+        return KafkaTemplates.withoutContentLogging(kafka, EventSerde.any());
     }
 
     @Bean(destroyMethod = "close")
@@ -187,13 +175,5 @@ class IngressConfiguration {
                 LoggerFactory.getLogger(IngressConfiguration.class).warn("topics not provisioned: {}", e.getMessage());
             }
         };
-    }
-
-    /** Spring's default producer listener logs up to 100 characters of a failed record's value: message text. */
-    static <K, V> KafkaTemplate<K, V> withoutContentLogging(KafkaTemplate<K, V> template) {
-        var listener = new LoggingProducerListener<K, V>();
-        listener.setIncludeContents(false);
-        template.setProducerListener(listener);
-        return template;
     }
 }

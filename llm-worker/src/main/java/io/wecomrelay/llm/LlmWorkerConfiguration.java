@@ -37,12 +37,13 @@ import io.wecomrelay.schemas.wecom.crypto.AesCbcEngines;
 import io.wecomrelay.schemas.wecom.crypto.MediaCipher;
 import io.wecomrelay.support.bots.BotsFile;
 import io.wecomrelay.support.bots.BotsFileWatcher;
+import io.wecomrelay.support.deadletter.DeadLetterScheme;
+import io.wecomrelay.support.kafka.KafkaTemplates;
 import io.wecomrelay.support.outbound.GuardedHttpClient;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -55,29 +56,20 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
-import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.support.LoggingProducerListener;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.function.client.WebClient;
 
-/** The only place the worker wires beans; everything below it is plain Java. */
+/**
+ * The only place the worker wires beans; everything below it is plain Java. The clock, the id generator and the
+ * dead-letter scheme come from service-support's auto-configuration.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(LlmWorkerProperties.class)
 class LlmWorkerConfiguration {
 
     /** Stop calls and idle connections on top of one connection per reply in flight. */
     private static final int EXTRA_CONNECTIONS = 32;
-
-    @Bean
-    Clock clock() {
-        return Clock.systemUTC();
-    }
-
-    @Bean
-    Supplier<UUID> idGenerator() {
-        return UUID::randomUUID;
-    }
 
     /** Every reply looks its bot up here, so a changed Dify app applies to the next reply. */
     @Bean
@@ -176,14 +168,12 @@ class LlmWorkerConfiguration {
 
     @Bean
     KafkaTemplate<String, RelayEvent> chunkKafkaTemplate(KafkaProperties kafka) {
-        return withoutContentLogging(new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(kafka.buildProducerProperties(),
-                new StringSerializer(), EventSerde.any())));
+        return KafkaTemplates.withoutContentLogging(kafka, EventSerde.any());
     }
 
     @Bean
     KafkaTemplate<String, byte[]> deadLetterKafkaTemplate(KafkaProperties kafka) {
-        return withoutContentLogging(new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(kafka.buildProducerProperties(),
-                new StringSerializer(), new ByteArraySerializer())));
+        return KafkaTemplates.withoutContentLogging(kafka, new ByteArraySerializer());
     }
 
     /** The steps behind the router, last to first (the order is in package-info). */
@@ -215,13 +205,13 @@ class LlmWorkerConfiguration {
     @Bean
     AcceptedConsumer acceptedConsumer(LlmWorkerProperties properties, KafkaProperties kafka,
                                       AcceptedMessageRouter router, KafkaTemplate<String, byte[]> deadLetterKafkaTemplate,
-                                      LlmWorkerMetrics metrics) {
+                                      DeadLetterScheme deadLetterScheme, LlmWorkerMetrics metrics) {
         var consumer = properties.consumer();
         var settings = new AcceptedConsumer.Settings(consumer.maxInFlight(), consumer.maxInFlightPerBot(),
                 consumer.maxBuffered(), consumer.pollTimeout(), consumer.shutdownGrace(), consumer.failureBackoff(),
                 consumer.maxFailureBackoff(), consumer.maxAttempts());
         return new AcceptedConsumer(kafka.buildConsumerProperties(), consumer.groupId(), properties.topics().accepted(),
-                router::route, deadLetterKafkaTemplate, settings, metrics);
+                router::route, deadLetterKafkaTemplate, deadLetterScheme, settings, metrics);
     }
 
     @Bean
@@ -291,13 +281,5 @@ class LlmWorkerConfiguration {
     /** A size bound as an int, at least 1 byte; sizes past 2 GB mean "no bound" anyway. */
     private static int bytes(DataSize size) {
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, size.toBytes()));
-    }
-
-    /** Spring's default producer listener logs up to 100 characters of a failed record's value: message text. */
-    static <K, V> KafkaTemplate<K, V> withoutContentLogging(KafkaTemplate<K, V> template) {
-        var listener = new LoggingProducerListener<K, V>();
-        listener.setIncludeContents(false);
-        template.setProducerListener(listener);
-        return template;
     }
 }

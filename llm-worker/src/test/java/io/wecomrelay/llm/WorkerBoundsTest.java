@@ -21,6 +21,7 @@ import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.sim.dify.DifySimulator;
 import io.wecomrelay.sim.dify.RecordedChatRequest;
+import io.wecomrelay.support.deadletter.DeadLetterHeaders;
 import io.wecomrelay.testkit.TestInfrastructure;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -177,7 +178,7 @@ class WorkerBoundsTest {
             while (System.nanoTime() < deadline) {
                 for (var record : consumer.poll(Duration.ofMillis(100))) {
                     if (message.conversationKey().equals(record.key())) {
-                        var fqcn = record.headers().lastHeader("kafka_dlt-exception-fqcn");
+                        var fqcn = record.headers().lastHeader(DeadLetterHeaders.EXCEPTION);
                         assertThat(new String(fqcn.value(), StandardCharsets.UTF_8)).endsWith("ReplyRefusedException");
                         return EventSerde.of(MessageAccepted.class).deserialize(topic, record.value());
                     }

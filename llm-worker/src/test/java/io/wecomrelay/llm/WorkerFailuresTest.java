@@ -12,8 +12,11 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.wecomrelay.schemas.event.EventHeaders;
 import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.sim.dify.DifySimulator;
+import io.wecomrelay.support.deadletter.DeadLetterHeaders;
+import io.wecomrelay.support.deadletter.DeadLetterScheme;
 import io.wecomrelay.testkit.LocalRedis;
 import io.wecomrelay.testkit.TestInfrastructure;
 import org.apache.kafka.clients.admin.Admin;
@@ -60,11 +63,17 @@ class WorkerFailuresTest {
             var reply = chunks.awaitReply(next.streamId(), WAIT);
             assertThat(reply.text()).isEqualTo(DifySimulator.expectedAnswer(query(next)));
             var deadLetter = deadLetter(prefix + ".accepted.dlt", poison.conversationKey());
-            assertThat(header(deadLetter, "kafka_dlt-exception-fqcn")).endsWith("RedisSystemException");
-            assertThat(header(deadLetter, "kafka_dlt-exception-stacktrace")).contains("RedisCommandExecutionException")
-                    .contains("WRONGTYPE");
+            assertThat(header(deadLetter, DeadLetterHeaders.EXCEPTION)).endsWith("RedisSystemException");
+            assertThat(header(deadLetter, DeadLetterHeaders.ROOT_CAUSE)).endsWith("RedisCommandExecutionException");
+            assertThat(header(deadLetter, DeadLetterHeaders.MESSAGE)).contains("WRONGTYPE");
+            assertThat(header(deadLetter, DeadLetterHeaders.STACKTRACE)).contains("RedisCommandExecutionException");
+            assertThat(header(deadLetter, DeadLetterHeaders.TOPIC)).isEqualTo(prefix + ".accepted");
+            assertThat(header(deadLetter, DeadLetterHeaders.SERVICE)).isEqualTo("wecom-relay-llm-worker");
+            assertThat(header(deadLetter, EventHeaders.TRACE_ID)).isEqualTo(poison.meta().traceId());
             await().atMost(WAIT).until(() -> committed(prefix) == 2);
             assertThat(counter(worker, "relay.worker.redos", "record")).isEqualTo(2);
+            assertThat(worker.getBean(MeterRegistry.class).get(DeadLetterScheme.METRIC).tags("service", "wecom-relay-llm-worker",
+                    "topic", prefix + ".accepted", "cause", "RedisSystemException").counter().count()).isEqualTo(1.0);
             assertThat(DIFY.requestsFor(query(poison))).isEmpty();
             assertThat(chunks.all(poison.streamId())).isEmpty();
         }

@@ -36,6 +36,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import io.wecomrelay.schemas.event.EventSerde;
+import io.wecomrelay.support.deadletter.DeadLetterHeaders;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -453,7 +454,7 @@ class WorkerIntegrationTest {
             while (System.nanoTime() < deadline) {
                 for (var record : consumer.poll(Duration.ofMillis(100))) {
                     if (key.equals(record.key())) {
-                        assertThat(record.headers().lastHeader("kafka_dlt-exception-fqcn")).isNotNull();
+                        assertThat(record.headers().lastHeader(DeadLetterHeaders.EXCEPTION)).isNotNull();
                         return new String(record.value(), StandardCharsets.UTF_8);
                     }
                 }

@@ -16,6 +16,7 @@ import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.topic.TopicProvisioner;
 import io.wecomrelay.support.bots.BotsFile;
 import io.wecomrelay.support.bots.BotsFileWatcher;
+import io.wecomrelay.support.deadletter.DeadLetterScheme;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
@@ -76,7 +77,7 @@ class ProcessorConfiguration {
 
     @Bean(name = KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
     KafkaStreamsConfiguration defaultKafkaStreamsConfig(KafkaProperties kafka, ProcessorProperties properties,
-                                                        ProcessorTopics topics) {
+                                                        ProcessorTopics topics, DeadLetterScheme deadLetters) {
         var config = new HashMap<String, Object>(kafka.buildStreamsProperties());
         ProcessorProperties.StreamsTuning tuning = properties.streams();
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, tuning.threads());
@@ -85,7 +86,7 @@ class ProcessorConfiguration {
         if (tuning.stateDir() != null) {
             config.put(StreamsConfig.STATE_DIR_CONFIG, tuning.stateDir().toString());
         }
-        config.putAll(StreamsSettings.guarantees(properties.applicationId(), topics));
+        config.putAll(StreamsSettings.guarantees(properties.applicationId(), topics, deadLetters));
         return new KafkaStreamsConfiguration(config);
     }
 

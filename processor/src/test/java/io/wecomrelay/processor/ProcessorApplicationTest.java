@@ -29,6 +29,7 @@ import io.wecomrelay.schemas.event.MessageRejected;
 import io.wecomrelay.schemas.event.RejectReason;
 import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.support.bots.BotsFile;
+import io.wecomrelay.support.deadletter.DeadLetterHeaders;
 import io.wecomrelay.testkit.TestInfrastructure;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -114,7 +115,8 @@ class ProcessorApplicationTest {
         ConsumerRecord<String, byte[]> rejected = only(records, ProcessorTopics.DEFAULT.rejected());
         assertThat(((MessageRejected) BrokerIO.event(rejected)).reason()).isEqualTo(RejectReason.DUPLICATE);
         ConsumerRecord<String, byte[]> dead = only(records, ProcessorTopics.DEFAULT.inboundDeadLetter());
-        assertThat(header(dead, "__streams.errors.exception")).endsWith("UnknownEventTypeException");
+        assertThat(header(dead, DeadLetterHeaders.EXCEPTION)).endsWith("UnknownEventTypeException");
+        assertThat(header(dead, DeadLetterHeaders.SERVICE)).isEqualTo("wecom-relay-processor");
 
         // And the decisions are counted by bot, outcome, reason and rule
         assertThat(meters.get(DecisionMetrics.NAME).tags("bot", "bot-a", "outcome", "accepted", "reason", "none", "rule", "accept")
@@ -125,6 +127,9 @@ class ProcessorApplicationTest {
                 .get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody();
         assertThat(scraped).contains("relay_processor_decisions_total{bot=\"bot-a\",outcome=\"accepted\",reason=\"none\",rule=\"accept\"");
+        // And the dead letter is counted as in every service
+        assertThat(scraped).contains("relay_dead_letters_total{cause=\"UnknownEventTypeException\",service=\"wecom-relay-processor\","
+                + "topic=\"" + inbound + "\"}");
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,11 +40,12 @@ import io.wecomrelay.schemas.topic.TopicSpec;
 import io.wecomrelay.schemas.topic.Topics;
 import io.wecomrelay.support.bots.BotsFile;
 import io.wecomrelay.support.bots.BotsFileWatcher;
+import io.wecomrelay.support.deadletter.DeadLetterScheme;
+import io.wecomrelay.support.kafka.KafkaTemplates;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.netty.http.client.HttpClient;
@@ -55,25 +57,21 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
-import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.support.LoggingProducerListener;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 
-/** The only place that wires the responder; everything below it is plain Java. */
+/**
+ * The only place that wires the responder; everything below it is plain Java. The clock, the id generator and the
+ * dead-letter scheme come from service-support's auto-configuration.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ResponderProperties.class)
 class ResponderConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(ResponderConfiguration.class);
-
-    @Bean
-    Clock clock() {
-        return Clock.systemUTC();
-    }
 
     /** Reply modes, webhook keys and texts are looked up here for every reply, so a reload applies to the next one. */
     @Bean
@@ -110,9 +108,7 @@ class ResponderConfiguration {
     @Bean
     KafkaTemplate<String, Object> kafkaTemplate(KafkaProperties kafka) {
         Map<Class<?>, Serializer<?>> byType = Map.of(byte[].class, new ByteArraySerializer(), RelayEvent.class, EventSerde.any());
-        var producers = new DefaultKafkaProducerFactory<String, Object>(kafka.buildProducerProperties(),
-                new StringSerializer(), new DelegatingByTypeSerializer(byType, true));
-        return withoutContentLogging(new KafkaTemplate<>(producers));
+        return KafkaTemplates.withoutContentLogging(kafka, new DelegatingByTypeSerializer(byType, true));
     }
 
     @Bean
@@ -127,11 +123,11 @@ class ResponderConfiguration {
 
     /** Outages of Redis or Kafka pause consumption; any other failure follows the {@link DeadLetterPolicy}. */
     @Bean
-    CommonErrorHandler kafkaErrorHandler(KafkaTemplate<String, Object> kafka, ConsumerOutages outages, MeterRegistry meters,
-                                         ResponderProperties props) {
+    CommonErrorHandler kafkaErrorHandler(KafkaTemplate<String, Object> kafka, ConsumerOutages outages,
+                                         DeadLetterScheme deadLetterScheme, ResponderProperties props) {
         var listener = props.listener();
         var policy = new DeadLetterPolicy(listener.retries(), listener.initialBackoff(), listener.maxBackoff());
-        return new OutageAwareErrorHandler(policy.errorHandler(kafka, meters), outages, listener.initialBackoff(),
+        return new OutageAwareErrorHandler(policy.errorHandler(kafka, deadLetterScheme), outages, listener.initialBackoff(),
                 listener.maxBackoff());
     }
 
@@ -160,21 +156,22 @@ class ResponderConfiguration {
     }
 
     @Bean
-    RedisSendRateLimiter sendRateLimiter(ReactiveStringRedisTemplate redis, Clock clock, MeterRegistry meters,
-                                         ResponderProperties props) {
+    RedisSendRateLimiter sendRateLimiter(ReactiveStringRedisTemplate redis, Clock clock, Supplier<UUID> idGenerator,
+                                         MeterRegistry meters, ResponderProperties props) {
         var limit = props.delivery().rateLimit();
-        return new RedisSendRateLimiter(redis, clock, UUID::randomUUID, limit.keyPrefix(), limit.permits(),
+        return new RedisSendRateLimiter(redis, clock, idGenerator, limit.keyPrefix(), limit.permits(),
                 limit.window().plus(limit.margin()), meters);
     }
 
     @Bean
-    DeliveryRecorder deliveryRecorder(KafkaTemplate<String, Object> kafka, Clock clock, MeterRegistry meters) {
-        return new DeliveryRecorder(kafka, clock, UUID::randomUUID, meters);
+    DeliveryRecorder deliveryRecorder(KafkaTemplate<String, Object> kafka, Clock clock, Supplier<UUID> idGenerator,
+                                      MeterRegistry meters) {
+        return new DeliveryRecorder(kafka, clock, idGenerator, meters);
     }
 
     @Bean
-    UndeliverableReplies undeliverableReplies(KafkaTemplate<String, Object> kafka, MeterRegistry meters) {
-        return new UndeliverableReplies(kafka, meters);
+    UndeliverableReplies undeliverableReplies(KafkaTemplate<String, Object> kafka, DeadLetterScheme deadLetterScheme) {
+        return new UndeliverableReplies(kafka, deadLetterScheme);
     }
 
     @Bean
@@ -266,13 +263,5 @@ class ResponderConfiguration {
         var container = factory.createContainer(Topics.REJECTED.name());
         container.getContainerProperties().setMessageListener(listener);
         return container;
-    }
-
-    /** Spring's default producer listener logs up to 100 characters of a failed record's value: message text. */
-    static <K, V> KafkaTemplate<K, V> withoutContentLogging(KafkaTemplate<K, V> template) {
-        var listener = new LoggingProducerListener<K, V>();
-        listener.setIncludeContents(false);
-        template.setProducerListener(listener);
-        return template;
     }
 }

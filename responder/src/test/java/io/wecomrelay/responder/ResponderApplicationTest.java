@@ -27,12 +27,15 @@ import io.wecomrelay.schemas.event.MessageRejected;
 import io.wecomrelay.schemas.event.RejectReason;
 import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.event.ReplyChunk;
+import io.wecomrelay.schemas.event.UnknownEventTypeException;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.testing.Events;
 import io.wecomrelay.schemas.topic.Topics;
 import io.wecomrelay.sim.wecomapi.WeComApiSimulator;
 import io.wecomrelay.sim.wecomapi.WeComApiSimulator.Message;
 import io.wecomrelay.support.bots.BotsFile;
+import io.wecomrelay.support.deadletter.DeadLetterHeaders;
+import io.wecomrelay.support.deadletter.DeadLetterScheme;
 import io.wecomrelay.testkit.TestInfrastructure;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -47,7 +50,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -156,6 +158,7 @@ class ResponderApplicationTest {
     @Test
     void sendsPoisonRecordsToTheDeadLetterTopicAndGoesOn() {
         var stream = TestChunks.stream("bot-passive");
+        double deadLettersBefore = deadLetters(Topics.CHUNKS.name());
         try (var raw = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 TestInfrastructure.kafkaBootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
             raw.send(new ProducerRecord<>(Topics.CHUNKS.name(), stream.streamId(), "{not json".getBytes(StandardCharsets.UTF_8)));
@@ -169,7 +172,19 @@ class ResponderApplicationTest {
                 record -> stream.streamId().equals(record.key()), 2, WAIT);
         assertThat(dead).hasSize(2);
         assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
-        assertThat(dead).allSatisfy(record -> assertThat(TopicReader.header(record, KafkaHeaders.DLT_EXCEPTION_FQCN)).isNotBlank());
+        assertThat(dead).allSatisfy(record -> {
+            assertThat(TopicReader.header(record, DeadLetterHeaders.EXCEPTION)).isNotBlank();
+            assertThat(TopicReader.header(record, DeadLetterHeaders.TOPIC)).isEqualTo(Topics.CHUNKS.name());
+            assertThat(TopicReader.header(record, DeadLetterHeaders.PARTITION)).isNotBlank();
+            assertThat(TopicReader.header(record, DeadLetterHeaders.OFFSET)).isNotBlank();
+            assertThat(TopicReader.header(record, DeadLetterHeaders.SERVICE)).isEqualTo("wecom-relay-responder");
+            assertThat(TopicReader.header(record, DeadLetterHeaders.AT)).isNotBlank();
+            assertThat(record.headers().toArray()).noneMatch(header -> header.key().startsWith("kafka_dlt"));
+        });
+        assertThat(TopicReader.header(dead.get(1), DeadLetterHeaders.EXCEPTION)).isEqualTo(UnknownEventTypeException.class.getName());
+        await().atMost(WAIT).until(() -> deadLetters(Topics.CHUNKS.name()) - deadLettersBefore == 2);
+        assertThat(meters.get(DeadLetterScheme.METRIC).tags("service", "wecom-relay-responder", "topic", Topics.CHUNKS.name(),
+                "cause", UnknownEventTypeException.class.getSimpleName()).counter().count()).isPositive();
     }
 
     @Test
@@ -201,7 +216,7 @@ class ResponderApplicationTest {
         List<ConsumerRecord<String, byte[]>> dead = TopicReader.await(Topics.CHUNKS.deadLetter().name(),
                 record -> stray.streamId().equals(record.key()), 1, WAIT);
         assertThat(dead).singleElement().satisfies(record ->
-                assertThat(TopicReader.header(record, KafkaHeaders.DLT_EXCEPTION_MESSAGE)).contains("unexpected MessageRejected"));
+                assertThat(TopicReader.header(record, DeadLetterHeaders.MESSAGE)).contains("unexpected MessageRejected"));
         assertThat(chunks("applied") - appliedBefore).isEqualTo(6);
         assertThat(chunks("duplicate") - duplicatesBefore).isZero();
     }
@@ -246,7 +261,7 @@ class ResponderApplicationTest {
                 record -> stream.streamId().equals(record.key()), 1, WAIT);
         assertThat(dead).hasSize(1);
         assertThat(TopicReader.header(dead.get(0), UndeliverableReplies.ERRCODE_HEADER)).isEqualTo("93000");
-        assertThat(TopicReader.header(dead.get(0), KafkaHeaders.DLT_EXCEPTION_MESSAGE)).contains("invalid webhook url");
+        assertThat(TopicReader.header(dead.get(0), DeadLetterHeaders.MESSAGE)).contains("invalid webhook url");
         assertThat(deliveries(stream.streamId(), 1)).extracting(DeliveryRecorded::outcome, DeliveryRecorded::errcode)
                 .containsExactly(tuple(DeliveryOutcome.FAILED, 93000));
     }
@@ -375,6 +390,11 @@ class ResponderApplicationTest {
         Path next = Files.createTempFile(BOTS.getParent(), "bots", ".next");
         Files.writeString(next, yaml);
         Files.move(next, BOTS, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private double deadLetters(String topic) {
+        return meters.find(DeadLetterScheme.METRIC).tag("topic", topic).counters().stream()
+                .mapToDouble(counter -> counter.count()).sum();
     }
 
     private double reloads() {

@@ -1,6 +1,8 @@
 /**
- * What the Spring services share beyond {@code schemas}; nothing here is a service of its own or needs
- * Spring (each service wires it in its own configuration).
+ * What the Spring services share beyond {@code schemas}; nothing here is a service of its own. The feature
+ * packages are plain Java (each service wires them in its own configuration) except where they adapt
+ * spring-kafka; {@link io.wecomrelay.support.ServiceSupportAutoConfiguration} gives every service its clock,
+ * id generator and dead-letter scheme, each replaceable by a bean of the same type.
  */
 @NullMarked
 package io.wecomrelay.support;

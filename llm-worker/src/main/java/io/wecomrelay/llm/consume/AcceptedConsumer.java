@@ -15,6 +15,7 @@ import io.wecomrelay.llm.publish.ReplyRefusedException;
 import io.wecomrelay.schemas.event.EventHeaders;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.MessageAccepted;
+import io.wecomrelay.support.deadletter.DeadLetterScheme;
 import io.wecomrelay.support.outage.TransientFailures;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -110,9 +111,6 @@ public final class AcceptedConsumer {
 
         /** A failed reply of {@code botId} is to be redone; {@code infrastructure}: Redis or Kafka failed, not the record. */
         void redone(String botId, boolean infrastructure);
-
-        /** A record of {@code botId} was dead-lettered for a failure of type {@code cause}. */
-        void deadLettered(String botId, String cause);
     }
 
     /** Handles one record completely; the Mono fails when the reply is to be redone or given up. */
@@ -141,11 +139,13 @@ public final class AcceptedConsumer {
      *                           ({@link ConsumerSettings}) are set on top of them
      * @param groupId            the consumer group of all workers
      * @param deadLetterTemplate writes String keys and byte[] values to {@code <topic>.dlt}
+     * @param deadLetterScheme   the headers and the counter of every dead letter
      */
     public AcceptedConsumer(Map<String, ?> kafka, String groupId, String topic, Handler handler,
-                            KafkaOperations<String, byte[]> deadLetterTemplate, Settings settings, Metrics metrics) {
+                            KafkaOperations<String, byte[]> deadLetterTemplate, DeadLetterScheme deadLetterScheme,
+                            Settings settings, Metrics metrics) {
         this(kafkaConsumers(ConsumerSettings.withGuarantees(kafka, groupId)), topic, handler,
-                new AcceptedDeadLetters(deadLetterTemplate), settings, metrics);
+                new AcceptedDeadLetters(deadLetterTemplate, deadLetterScheme), settings, metrics);
     }
 
     AcceptedConsumer(Supplier<Consumer<String, MessageAccepted>> consumers, String topic,
@@ -313,8 +313,7 @@ public final class AcceptedConsumer {
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, settings.failureBackoff())
                         .maxBackoff(settings.maxFailureBackoff())
                         .doBeforeRetry(signal -> log.warn("cannot dead-letter, trying again {} retry={} cause={}", work,
-                                signal.totalRetries() + 1, signal.failure().toString())))
-                .doOnSuccess(done -> metrics.deadLettered(work.message().botId(), cause.getClass().getSimpleName()));
+                                signal.totalRetries() + 1, signal.failure().toString())));
     }
 
     /** The tries of one record; which failures count towards giving it up. Used by one reply at a time. */

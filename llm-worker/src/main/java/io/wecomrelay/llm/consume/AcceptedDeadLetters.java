@@ -5,25 +5,24 @@ import java.nio.charset.StandardCharsets;
 import io.wecomrelay.schemas.event.EventHeaders;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.MessageAccepted;
-import io.wecomrelay.schemas.topic.TopicSpec;
+import io.wecomrelay.support.deadletter.DeadLetterRecoverer;
+import io.wecomrelay.support.deadletter.DeadLetterScheme;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.KafkaOperations;
-import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.support.serializer.DeserializationException;
 import org.springframework.kafka.support.serializer.SerializationUtils;
 
 /**
  * The dead letters of the accepted topic (the responder and the processor have their own). Sends records that
  * cannot be read (not JSON, unknown event type, not a message-accepted) to
- * {@code <topic>.dlt}, keyed as before, with the original bytes and spring-kafka's
- * {@code kafka_dlt-*} headers (exception, original topic, partition, offset). Uses spring-kafka's
- * {@link DeadLetterPublishingRecoverer}, fed by the {@code ErrorHandlingDeserializer} in front of
- * the event serde. Called on the consumer thread.
+ * {@code <topic>.dlt}, keyed as before, with the original bytes and the headers every service writes
+ * ({@link DeadLetterScheme}: failure, original topic, partition, offset, service, time), and counts them.
+ * Uses service-support's {@link DeadLetterRecoverer}, fed by the {@code ErrorHandlingDeserializer} in front
+ * of the event serde. Called on the consumer thread.
  * <p>
  * Messages whose reply Kafka refused for good ({@link #sendUnanswerable}) go there too, written again
  * from the consumed event; that call blocks until the broker acknowledged and may run on any thread.
@@ -33,13 +32,11 @@ final class AcceptedDeadLetters {
     private static final Logger log = LoggerFactory.getLogger(AcceptedDeadLetters.class);
     private static final LogAccessor LOG_ACCESSOR = new LogAccessor(AcceptedDeadLetters.class);
 
-    private final DeadLetterPublishingRecoverer recoverer;
+    private final DeadLetterRecoverer recoverer;
 
     /** @param template writes String keys and byte[] values */
-    AcceptedDeadLetters(KafkaOperations<String, byte[]> template) {
-        // partition -1: the producer partitions by key, so the DLT needs no particular partition count
-        this.recoverer = new DeadLetterPublishingRecoverer(template,
-                (record, exception) -> new TopicPartition(record.topic() + TopicSpec.DEAD_LETTER_SUFFIX, -1));
+    AcceptedDeadLetters(KafkaOperations<String, byte[]> template, DeadLetterScheme scheme) {
+        this.recoverer = new DeadLetterRecoverer(template, scheme);
     }
 
     /**
@@ -53,7 +50,6 @@ final class AcceptedDeadLetters {
         record.headers().add(EventHeaders.TRACE_ID, work.traceId().getBytes(StandardCharsets.UTF_8));
         // no consumer: it is only used to check the DLT's partition, and this may run off the consumer thread
         recoverer.accept(record, null, cause);
-        log.warn("dead-lettered {} cause={}", work, cause.getClass().getSimpleName());
     }
 
     /** Dead-letters a record whose value could not be deserialized; failures are logged, not thrown. */
@@ -63,8 +59,6 @@ final class AcceptedDeadLetters {
         Exception exception = cause != null ? cause : new IllegalArgumentException("record has no value");
         try {
             recoverer.accept(record, consumer, exception);
-            log.warn("dead-lettered {}-{}@{} cause={}", record.topic(), record.partition(), record.offset(),
-                    exception.getCause() != null ? exception.getCause().getClass().getSimpleName() : exception.getClass().getSimpleName());
         } catch (RuntimeException e) {
             log.error("cannot dead-letter {}-{}@{}; skipped cause={}", record.topic(), record.partition(), record.offset(),
                     e.toString());

@@ -33,8 +33,8 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code relay.worker.redos} (counter, {@code cause=infrastructure|record}): failed replies to be redone,
  *     because Redis or Kafka was unavailable (redone until it is back) or for a reason of the record's own (redone
  *     up to {@code relay.worker.consumer.max-attempts} tries);</li>
- * <li>{@code relay.worker.dead.letters} (counter, {@code cause}: the exception's type): records given up and
- *     dead-lettered to {@code <accepted>.dlt};</li>
+ * <li>records dead-lettered to {@code <accepted>.dlt} are counted as in every service, by service-support's
+ *     {@code DeadLetterScheme} ({@code relay.dead.letters{service,topic,cause}});</li>
  * <li>{@code relay.worker.errors} (counter, {@code code}): replies that ended with an error;</li>
  * <li>{@code relay.worker.limits} (counter, {@code limit=line|event|answer}): replies finished early because the
  *     Dify stream passed a bound (a line, an event, the whole answer);</li>
@@ -97,12 +97,6 @@ public final class LlmWorkerMetrics implements ReplyMetrics, ReplyComposer.InFli
     public void redone(String botId, boolean infrastructure) {
         Counter.builder("relay.worker.redos").description("Failed replies to be redone")
                 .tag("bot", botId).tag("cause", infrastructure ? "infrastructure" : "record").register(registry).increment();
-    }
-
-    @Override
-    public void deadLettered(String botId, String cause) {
-        Counter.builder("relay.worker.dead.letters").description("Records given up and dead-lettered")
-                .tag("bot", botId).tag("cause", cause).register(registry).increment();
     }
 
     @Override

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,10 +16,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wecomrelay.schemas.event.Decision;
 import io.wecomrelay.schemas.event.EventMeta;
 import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.testing.Events;
+import io.wecomrelay.support.deadletter.DeadLetterHeaders;
+import io.wecomrelay.support.deadletter.DeadLetterScheme;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -45,9 +50,12 @@ class AcceptedConsumerTest {
     static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
     static final int MAX_ATTEMPTS = 3;
     static final Duration WAIT = Duration.ofSeconds(20);
+    static final String SERVICE = "wecom-relay-llm-worker";
+    static final Instant NOW = Instant.parse("2026-12-04T12:00:00Z");
 
     final FlakyCommits kafka = new FlakyCommits();
     final KeptOpen deadLetters = new KeptOpen();
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     final Map<String, Integer> redos = new ConcurrentHashMap<>();
     AcceptedConsumer consumer;
@@ -81,9 +89,16 @@ class AcceptedConsumerTest {
         assertThat(deadLetters.history()).singleElement().satisfies(record -> {
             assertThat(record.topic()).isEqualTo(TOPIC + ".dlt");
             assertThat(record.key()).isEqualTo(poison.conversationKey());
-            assertThat(header(record, "kafka_dlt-exception-fqcn")).isEqualTo(IllegalStateException.class.getName());
-            assertThat(header(record, "kafka_dlt-exception-message")).isEqualTo("wrong kind of value");
+            assertThat(header(record, DeadLetterHeaders.EXCEPTION)).isEqualTo(IllegalStateException.class.getName());
+            assertThat(header(record, DeadLetterHeaders.MESSAGE)).isEqualTo("wrong kind of value");
+            assertThat(header(record, DeadLetterHeaders.TOPIC)).isEqualTo(TOPIC);
+            assertThat(header(record, DeadLetterHeaders.PARTITION)).isEqualTo("0");
+            assertThat(header(record, DeadLetterHeaders.OFFSET)).isEqualTo("0");
+            assertThat(header(record, DeadLetterHeaders.SERVICE)).isEqualTo(SERVICE);
+            assertThat(header(record, DeadLetterHeaders.AT)).isEqualTo(NOW.toString());
         });
+        assertThat(meters.get(DeadLetterScheme.METRIC).tags("service", SERVICE, "topic", TOPIC, "cause", "IllegalStateException")
+                .counter().count()).isEqualTo(1.0);
         assertThat(redos).containsEntry("record", MAX_ATTEMPTS - 1);
     }
 
@@ -111,6 +126,7 @@ class AcceptedConsumerTest {
 
         await().atMost(WAIT).until(() -> committed() == 1);
         assertThat(deadLetters.history()).isEmpty();
+        assertThat(meters.find(DeadLetterScheme.METRIC).counters()).isEmpty();
         assertThat(consumer.waitingForInfrastructure()).isZero();
         assertThat(redos).doesNotContainKey("record").containsKey("infrastructure");
     }
@@ -125,7 +141,8 @@ class AcceptedConsumerTest {
         });
         var settings = new AcceptedConsumer.Settings(8, 8, 100, Duration.ofMillis(10), Duration.ZERO, Duration.ofMillis(5),
                 Duration.ofMillis(20), MAX_ATTEMPTS);
-        consumer = new AcceptedConsumer(() -> kafka, TOPIC, handler, new AcceptedDeadLetters(new KafkaTemplate<>(() -> deadLetters)),
+        var scheme = new DeadLetterScheme(SERVICE, Clock.fixed(NOW, ZoneOffset.UTC), meters);
+        consumer = new AcceptedConsumer(() -> kafka, TOPIC, handler, new AcceptedDeadLetters(new KafkaTemplate<>(() -> deadLetters), scheme),
                 settings, new AcceptedConsumer.Metrics() {
                     @Override
                     public void deferred(String botId) {
@@ -134,10 +151,6 @@ class AcceptedConsumerTest {
                     @Override
                     public void redone(String botId, boolean infrastructure) {
                         redos.merge(infrastructure ? "infrastructure" : "record", 1, Integer::sum);
-                    }
-
-                    @Override
-                    public void deadLettered(String botId, String cause) {
                     }
                 });
         consumer.start();

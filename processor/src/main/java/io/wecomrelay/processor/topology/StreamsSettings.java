@@ -3,8 +3,8 @@ package io.wecomrelay.processor.topology;
 import java.util.HashMap;
 import java.util.Map;
 
-import io.wecomrelay.processor.errors.DeadLetterDeserializationHandler;
-import io.wecomrelay.processor.errors.DeadLetterProcessingHandler;
+import io.wecomrelay.processor.errors.DeadLetterSettings;
+import io.wecomrelay.support.deadletter.DeadLetterScheme;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -17,14 +17,12 @@ public final class StreamsSettings {
     private StreamsSettings() {
     }
 
-    public static Map<String, Object> guarantees(String applicationId, ProcessorTopics topics) {
+    public static Map<String, Object> guarantees(String applicationId, ProcessorTopics topics, DeadLetterScheme deadLetters) {
         var settings = new HashMap<String, Object>();
         settings.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         settings.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         settings.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
-        settings.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.inboundDeadLetter());
-        settings.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
-        settings.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
+        settings.putAll(DeadLetterSettings.of(topics.inboundDeadLetter(), deadLetters));
         return settings;
     }
 }

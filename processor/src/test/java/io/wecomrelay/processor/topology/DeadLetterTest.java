@@ -10,6 +10,8 @@ import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.event.MessageReceived;
 import io.wecomrelay.schemas.event.UnknownEventTypeException;
+import io.wecomrelay.support.deadletter.DeadLetterHeaders;
+import io.wecomrelay.support.deadletter.DeadLetterScheme;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.test.TestRecord;
@@ -35,11 +37,16 @@ class DeadLetterTest {
         TestRecord<byte[], byte[]> dead = single(harness);
         assertThat(dead.value()).isEqualTo(garbage);
         assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo("bot-a");
-        assertThat(header(dead.headers(), "__streams.errors.exception")).isEqualTo(SerializationException.class.getName());
-        assertThat(header(dead.headers(), "__streams.errors.topic")).isEqualTo("wecom.inbound");
-        assertThat(header(dead.headers(), "__streams.errors.offset")).isEqualTo("0");
+        assertThat(header(dead.headers(), DeadLetterHeaders.EXCEPTION)).isEqualTo(SerializationException.class.getName());
+        assertThat(header(dead.headers(), DeadLetterHeaders.TOPIC)).isEqualTo("wecom.inbound");
+        assertThat(header(dead.headers(), DeadLetterHeaders.PARTITION)).isEqualTo("0");
+        assertThat(header(dead.headers(), DeadLetterHeaders.OFFSET)).isEqualTo("0");
+        assertThat(header(dead.headers(), DeadLetterHeaders.SERVICE)).isEqualTo(TopologyHarness.SERVICE);
+        assertThat(header(dead.headers(), DeadLetterHeaders.AT)).isEqualTo(T0.toString());
         assertThat(header(dead.headers(), EventHeaders.TRACE_ID)).isEqualTo("trace-poison");
         assertThat(harness.accepted()).extracting(MessageAccepted::streamId).hasSize(1);
+        assertThat(harness.meters.get(DeadLetterScheme.METRIC).tags("service", TopologyHarness.SERVICE, "topic", "wecom.inbound",
+                "cause", "SerializationException").counter().count()).isEqualTo(1.0);
     }
 
     @Test
@@ -51,7 +58,7 @@ class DeadLetterTest {
 
         TestRecord<byte[], byte[]> dead = single(harness);
         assertThat(dead.value()).isEqualTo(unknown);
-        assertThat(header(dead.headers(), "__streams.errors.exception")).isEqualTo(UnknownEventTypeException.class.getName());
+        assertThat(header(dead.headers(), DeadLetterHeaders.EXCEPTION)).isEqualTo(UnknownEventTypeException.class.getName());
         assertThat(harness.accepted()).hasSize(1);
     }
 
@@ -68,8 +75,8 @@ class DeadLetterTest {
 
         TestRecord<byte[], byte[]> dead = single(harness);
         assertThat(dead.value()).isEqualTo(raw);
-        assertThat(header(dead.headers(), "__streams.errors.exception")).isEqualTo(IllegalArgumentException.class.getName());
-        assertThat(header(dead.headers(), "__streams.errors.stacktrace")).contains("DuplicateFilter");
+        assertThat(header(dead.headers(), DeadLetterHeaders.EXCEPTION)).isEqualTo(IllegalArgumentException.class.getName());
+        assertThat(header(dead.headers(), DeadLetterHeaders.STACKTRACE)).contains("DuplicateFilter");
         assertThat(harness.accepted()).hasSize(1);
         assertThat(harness.rejected()).isEmpty();
     }

@@ -1,11 +1,14 @@
 package io.wecomrelay.processor.topology;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Properties;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wecomrelay.processor.auth.EntitlementPolicy;
 import io.wecomrelay.processor.decision.DecisionListener;
+import io.wecomrelay.support.deadletter.DeadLetterScheme;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -24,7 +27,8 @@ public final class StandaloneProcessor {
 
     public static void main(String[] args) throws Exception {
         ProcessorTopics topics = ProcessorTopics.prefixed(args[2]);
-        var config = new HashMap<>(StreamsSettings.guarantees(args[1], topics));
+        var deadLetters = new DeadLetterScheme("wecom-relay-processor", Clock.systemUTC(), new SimpleMeterRegistry());
+        var config = new HashMap<>(StreamsSettings.guarantees(args[1], topics, deadLetters));
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]);
         config.put(StreamsConfig.STATE_DIR_CONFIG, args[3]);
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);

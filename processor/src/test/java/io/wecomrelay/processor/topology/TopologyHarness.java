@@ -2,13 +2,16 @@ package io.wecomrelay.processor.topology;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wecomrelay.processor.auth.Entitlement;
 import io.wecomrelay.processor.auth.EntitlementPolicy;
 import io.wecomrelay.processor.auth.EntitlementSerde;
@@ -19,6 +22,7 @@ import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.event.MessageReceived;
 import io.wecomrelay.schemas.event.MessageRejected;
 import io.wecomrelay.schemas.event.RelayEvent;
+import io.wecomrelay.support.deadletter.DeadLetterScheme;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -35,8 +39,10 @@ final class TopologyHarness implements AutoCloseable {
 
     static final ProcessorTopics TOPICS = ProcessorTopics.DEFAULT;
     static final Duration RETENTION = Duration.ofHours(24);
+    static final String SERVICE = "wecom-relay-processor";
 
     final List<Case> listened = new ArrayList<>();
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final TopologyTestDriver driver;
     private final TestInputTopic<String, MessageReceived> inbound;
     private final TestInputTopic<byte[], byte[]> rawInbound;
@@ -47,7 +53,8 @@ final class TopologyHarness implements AutoCloseable {
 
     private TopologyHarness(EntitlementPolicy policy) {
         var settings = new ProcessorTopology.Settings(TOPICS, RETENTION, policy);
-        Map<String, Object> config = streamsConfig("ttd-" + UUID.randomUUID());
+        Map<String, Object> config = streamsConfig("ttd-" + UUID.randomUUID(),
+                new DeadLetterScheme(SERVICE, Clock.fixed(Inbound.T0, ZoneOffset.UTC), meters));
         var topology = new ProcessorTopology(settings, Inbound.bots(), listened::add).build(config);
         var properties = new java.util.Properties();
         properties.putAll(config);
@@ -69,7 +76,11 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     static Map<String, Object> streamsConfig(String applicationId) {
-        var config = new HashMap<>(StreamsSettings.guarantees(applicationId, TOPICS));
+        return streamsConfig(applicationId, new DeadLetterScheme(SERVICE, Clock.systemUTC(), new SimpleMeterRegistry()));
+    }
+
+    static Map<String, Object> streamsConfig(String applicationId, DeadLetterScheme deadLetters) {
+        var config = new HashMap<>(StreamsSettings.guarantees(applicationId, TOPICS, deadLetters));
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "ttd:9092");
         config.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("target", "kafka-streams-ttd").toAbsolutePath().toString());
         return config;

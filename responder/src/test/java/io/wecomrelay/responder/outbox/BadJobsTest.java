@@ -21,10 +21,10 @@ import io.wecomrelay.schemas.event.DeliveryFailure;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
 import io.wecomrelay.schemas.event.DeliveryRecorded;
 import io.wecomrelay.schemas.topic.Topics;
+import io.wecomrelay.support.deadletter.DeadLetterHeaders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.kafka.support.KafkaHeaders;
 
 /**
  * A job that can never be delivered is recorded, dead-lettered and taken out of the outbox, so the bot's
@@ -65,7 +65,7 @@ class BadJobsTest {
                 .containsExactly(tuple(DeliveryOutcome.FAILED, DeliveryFailure.REFUSED_URL, "response_url refused: malformed"));
         assertThat(OutboxHarness.deadLetters(Topics.CHUNKS, bad.streamId())).singleElement().satisfies(record -> {
             assertThat(TopicReader.header(record, UndeliverableReplies.FAILURE_HEADER)).isEqualTo("REFUSED_URL");
-            assertThat(TopicReader.header(record, KafkaHeaders.DLT_EXCEPTION_MESSAGE)).doesNotContain(SECRET);
+            assertThat(TopicReader.header(record, DeadLetterHeaders.MESSAGE)).doesNotContain(SECRET);
         });
     }
 

@@ -29,6 +29,7 @@ import io.wecomrelay.schemas.testing.Events;
 import io.wecomrelay.schemas.topic.Topics;
 import io.wecomrelay.sim.wecomapi.WeComApiSimulator;
 import io.wecomrelay.sim.wecomapi.WeComApiSimulator.Message;
+import io.wecomrelay.support.deadletter.DeadLetterHeaders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -174,6 +175,11 @@ class OutboxDeliveryTest {
                 .singleElement().satisfies(record -> {
                     assertThat(TopicReader.header(record, UndeliverableReplies.CHANNEL_HEADER)).isEqualTo("RESPONSE_URL");
                     assertThat(TopicReader.header(record, UndeliverableReplies.FAILURE_HEADER)).isEqualTo("URL_EXPIRED");
+                    assertThat(TopicReader.header(record, DeadLetterHeaders.EXCEPTION))
+                            .isEqualTo("io.wecomrelay.responder.delivery.DeliveryFailedException");
+                    assertThat(TopicReader.header(record, DeadLetterHeaders.TOPIC)).isEqualTo(Topics.REJECTED.name());
+                    assertThat(TopicReader.header(record, DeadLetterHeaders.SERVICE)).isEqualTo("wecom-relay-responder");
+                    assertThat(record.headers().lastHeader(DeadLetterHeaders.PARTITION)).as("not read from a partition").isNull();
                 });
     }
 

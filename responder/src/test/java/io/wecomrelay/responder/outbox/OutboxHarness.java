@@ -39,6 +39,7 @@ import io.wecomrelay.schemas.topic.TopicSpec;
 import io.wecomrelay.schemas.topic.Topics;
 import io.wecomrelay.sim.wecomapi.WeComApiSimulator;
 import io.wecomrelay.sim.wecomapi.WeComApiSimulator.Message;
+import io.wecomrelay.support.deadletter.DeadLetterScheme;
 import io.wecomrelay.testkit.TestInfrastructure;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -244,7 +245,8 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
             var limiter = new RedisSendRateLimiter(redis.reactive(), clock, UUID::randomUUID, keys.prefix() + "rate:", permits,
                     window.plusMillis(100), meters);
             var deliverer = new ReplyDeliverer(client(allowedHosts), limiter,
-                    new DeliveryRecorder(kafka, clock, UUID::randomUUID, meters), new UndeliverableReplies(kafka, meters), clock,
+                    new DeliveryRecorder(kafka, clock, UUID::randomUUID, meters),
+                    new UndeliverableReplies(kafka, new DeadLetterScheme("wecom-relay-responder", clock, meters)), clock,
                     new ReplyDeliverer.Settings(new RetryPolicy(4, Duration.ofMillis(100), 2.0, Duration.ofMillis(500)),
                             Duration.ofHours(1), NOTE));
             String consumer = name + "-" + UUID.randomUUID().toString().substring(0, 8);
