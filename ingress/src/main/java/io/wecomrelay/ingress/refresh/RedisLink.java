@@ -66,6 +66,19 @@ public final class RedisLink implements AutoCloseable {
         return opened.asMono();
     }
 
+    /**
+     * Starts opening the connection and waits up to {@code patience} for it, so that the first callbacks of a normal
+     * start find it open. Redis being down at start is not fatal: ingress starts, callbacks that open a stream get
+     * 503 (WeCom retries), refreshes answer without Redis, and the connection opens as soon as Redis answers.
+     */
+    public void openAtStart(Duration patience) {
+        try {
+            open().block(patience);
+        } catch (IllegalStateException e) {
+            log.warn("Redis not reachable at start; starting without it");
+        }
+    }
+
     /** Stops trying to open the connection (when ingress stops before Redis answered). */
     @Override
     public void close() {
