@@ -47,7 +47,7 @@ public final class RedisLink implements AutoCloseable {
     }
 
     /** Starts opening the connection (once the factory is started); completes when it is open. Call it once. */
-    public Mono<Void> open() {
+    Mono<Void> open() {
         var tries = new AtomicLong();
         connecting = Mono.fromRunnable(this::connect)
                 .subscribeOn(Schedulers.boundedElastic())
@@ -89,12 +89,12 @@ public final class RedisLink implements AutoCloseable {
     }
 
     /** Whether the shared connection has been opened (it may be reconnecting now). */
-    public boolean isOpen() {
+    boolean isOpen() {
         return open;
     }
 
     /** The Redis call {@code call} makes, or at once a {@link RedisConnectionFailureException} while not open yet. */
-    public <T> Mono<T> whenOpen(Supplier<Mono<T>> call) {
+    <T> Mono<T> whenOpen(Supplier<Mono<T>> call) {
         return Mono.defer(() -> open ? call.get()
                 : Mono.error(new RedisConnectionFailureException("Redis connection not open yet")));
     }
