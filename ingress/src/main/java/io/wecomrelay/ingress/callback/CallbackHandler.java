@@ -84,16 +84,16 @@ public final class CallbackHandler {
                 });
     }
 
-    private Mono<ServerResponse> handle(VerifiedCallback callback) {
-        Bot bot = callback.bot();
-        String nonce = callback.query().nonce();
-        if (callback.callback() instanceof StreamRefresh refresh) {
+    private Mono<ServerResponse> handle(VerifiedCallback verified) {
+        Bot bot = verified.bot();
+        String nonce = verified.query().nonce();
+        if (verified.callback() instanceof StreamRefresh refresh) {
             return refreshes.refresh(bot.config(), refresh.streamId()).flatMap(answer -> {
                 metrics.refresh(bot.id(), answer.result());
                 return sealer.sealed(bot, answer.reply(), nonce);
             });
         }
-        var message = responseUrls.screen(bot.id(), callback.callback().meta().toInboundMessage());
+        var message = responseUrls.screen(bot.id(), verified.callback().meta().toInboundMessage());
         long started = System.nanoTime();
         return intake.accept(bot, message)
                 .flatMap(reply -> sealer.sealed(bot, reply, nonce))
