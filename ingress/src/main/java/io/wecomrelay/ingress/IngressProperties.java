@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.wecomrelay.ingress.callback.CallbackLimits;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -49,7 +50,12 @@ public record IngressProperties(
         @DefaultValue("kafka") Publisher publisher,
         @Valid @DefaultValue ResponseUrl responseUrl) {
 
-    /** Where accepted callbacks go. */
+    /** What a callback must meet, and how long its stream marker may take (the Redis timeout). */
+    public CallbackLimits callbackLimits() {
+        return new CallbackLimits(timestampTolerance, maxBodySize, redisTimeout);
+    }
+
+    /** Where accepted callbacks go; {@link PublisherConfiguration} wires each. */
     public enum Publisher {
         /** Kafka, acknowledged before WeCom gets its answer: the only production setting. */
         KAFKA,

@@ -25,14 +25,14 @@ class RecordRedactionTest extends RecordRedactionContract {
     static final String ROOT = "io.wecomrelay.ingress.";
 
     static final Set<String> SENSITIVE = union(SchemasRedaction.SENSITIVE,
-            ROOT + "refresh.RefreshAnswers.StreamFrame.content", ROOT + "refresh.StreamSnapshot.content",
+            ROOT + "refresh.StreamFrames.StreamFrame.content", ROOT + "refresh.StreamSnapshot.content",
             ROOT + "refresh.StreamSnapshot.images", ROOT + "callback.SignedQuery.echostr",
-            ROOT + "callback.VerifiedCallback.plaintextUtf8", RedactionAudit.Marks.EXTRA + "WecomCrypto");
+            RedactionAudit.Marks.EXTRA + "WecomCrypto");
 
     static final Set<String> SHOWN = union(SchemasRedaction.SHOWN,
             ROOT + "IngressProperties.texts", ROOT + "IngressProperties.responseUrl", // operator's config
-            ROOT + "IngressProperties.maxBodySize",                                   // a size
-            ROOT + "callback.ParsedCallback.Inbound.message");                        // redacts itself
+            ROOT + "IngressProperties.maxBodySize", ROOT + "callback.CallbackLimits.maxBodySize", // a size
+            ROOT + "callback.VerifiedCallback.callback");                             // redacts itself
 
     RecordRedactionTest() {
         super(new RedactionAudit("io.wecomrelay.ingress", IngressApplication.class, factories(),

@@ -7,7 +7,6 @@ import java.util.Set;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.processor.auth.EntitlementPolicy;
 import io.wecomrelay.processor.ops.DecisionMetrics;
-import io.wecomrelay.processor.ops.KafkaStreamsHealthIndicator;
 import io.wecomrelay.processor.topology.ProcessorTopics;
 import io.wecomrelay.processor.topology.ProcessorTopology;
 import io.wecomrelay.processor.topology.StreamsSettings;

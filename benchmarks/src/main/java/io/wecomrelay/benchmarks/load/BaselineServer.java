@@ -19,17 +19,16 @@ import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.ids.StreamIds;
 import io.wecomrelay.schemas.wecom.CallbackEnvelope;
-import io.wecomrelay.schemas.wecom.WecomJson;
 import io.wecomrelay.schemas.wecom.crypto.AesCbcEngines;
 import io.wecomrelay.schemas.wecom.crypto.WecomCrypto;
+import io.wecomrelay.schemas.wecom.message.StreamRefresh;
+import io.wecomrelay.schemas.wecom.message.WecomCallback;
 import io.wecomrelay.schemas.wecom.reply.StreamReply;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The framework floor of the ingress benchmark (whose baseline proper is ingress itself with
@@ -112,22 +111,14 @@ public final class BaselineServer {
             throw new IllegalArgumentException("stale timestamp");
         }
         String plaintext = bot.crypto().openCallback(signature, timestamp, nonce, CallbackEnvelope.parse(body).encrypt());
-        ObjectNode json = WecomJson.readObject(plaintext);
+        WecomCallback callback = WecomCallback.parse(plaintext); // ingress's parser, so the floor parses as ingress does
         StreamReply reply;
-        if ("stream".equals(text(json, "msgtype"))) {
-            reply = StreamReply.partial(text(json.path("stream"), "id"), refreshContent);
+        if (callback instanceof StreamRefresh refresh) {
+            reply = StreamReply.partial(refresh.streamId(), refreshContent);
         } else {
-            String streamId = StreamIds.of(bot.config().id(), text(json, "msgid"));
+            String streamId = StreamIds.of(bot.config().id(), callback.msgId());
             reply = StreamReply.partial(streamId, bot.config().placeholder()).withFeedbackId(streamId);
         }
         return bot.crypto().sealReply(reply.toJson(), Long.toString(clock.instant().getEpochSecond()), nonce).toJson();
-    }
-
-    private static String text(JsonNode json, String field) {
-        JsonNode value = json.get(field);
-        if (value == null || !value.isString()) {
-            throw new IllegalArgumentException(field + " missing");
-        }
-        return value.asString();
     }
 }

@@ -34,7 +34,7 @@ public final class BotDirectory {
         return Optional.ofNullable(all().get(botId));
     }
 
-    public Map<String, Bot> all() {
+    Map<String, Bot> all() {
         BotRegistry registry = source.current();
         Built seen = built;
         if (seen.registry() != registry) {

@@ -5,15 +5,15 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Supplier;
 
-import io.wecomrelay.ingress.IngressProperties;
 import io.wecomrelay.ingress.bots.Bot;
 import io.wecomrelay.ingress.bots.BotDirectory;
 import io.wecomrelay.ingress.publish.InboundPublisher;
 import io.wecomrelay.ingress.publish.PublishFailedException;
-import io.wecomrelay.ingress.refresh.RefreshService;
-import io.wecomrelay.ingress.refresh.StreamMarker;
+import io.wecomrelay.ingress.refresh.RefreshAnswerer;
+import io.wecomrelay.ingress.refresh.StreamMarkerWriter;
 import io.wecomrelay.ingress.reply.ReplySealer;
 import io.wecomrelay.schemas.outbound.OutboundPolicy;
+import io.wecomrelay.schemas.wecom.message.StreamRefresh;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -33,12 +33,12 @@ public final class CallbackHandler {
 
     private final CallbackVerifier verifier;
     private final InboundIntake intake;
-    private final RefreshService refreshes;
+    private final RefreshAnswerer refreshes;
     private final ResponseUrlScreen responseUrls;
     private final ReplySealer sealer;
     private final CallbackMetrics metrics;
 
-    CallbackHandler(CallbackVerifier verifier, InboundIntake intake, RefreshService refreshes,
+    CallbackHandler(CallbackVerifier verifier, InboundIntake intake, RefreshAnswerer refreshes,
                     ResponseUrlScreen responseUrls, ReplySealer sealer, CallbackMetrics metrics) {
         this.verifier = verifier;
         this.intake = intake;
@@ -49,11 +49,11 @@ public final class CallbackHandler {
     }
 
     /** Builds the handler from its parts; the parts stay package-private. */
-    public static CallbackHandler create(BotDirectory bots, IngressProperties properties, InboundPublisher publisher,
-                                         StreamMarker marker, RefreshService refreshes, OutboundPolicy responseUrls,
+    public static CallbackHandler create(BotDirectory bots, CallbackLimits limits, InboundPublisher publisher,
+                                         StreamMarkerWriter markers, RefreshAnswerer refreshes, OutboundPolicy responseUrls,
                                          CallbackMetrics metrics, Clock clock, Supplier<UUID> ids) {
-        var verifier = new CallbackVerifier(bots, clock, properties.timestampTolerance(), properties.maxBodySize());
-        var intake = new InboundIntake(publisher, marker, clock, ids, properties.redisTimeout());
+        var verifier = new CallbackVerifier(bots, clock, limits.timestampTolerance(), limits.maxBodySize());
+        var intake = new InboundIntake(publisher, markers, clock, ids, limits.markerTimeout());
         return new CallbackHandler(verifier, intake, refreshes, new ResponseUrlScreen(responseUrls, metrics),
                 new ReplySealer(clock), metrics);
     }
@@ -68,7 +68,7 @@ public final class CallbackHandler {
                     metrics.callback(botId, "url-verification", "answered");
                     return ServerResponse.ok().contentType(MediaType.TEXT_PLAIN).bodyValue(echo);
                 })
-                .onErrorResume(CallbackRejected.class, e -> rejected(botId, e));
+                .onErrorResume(CallbackRejectedException.class, e -> rejected(botId, e));
     }
 
     public Mono<ServerResponse> receive(ServerRequest request) {
@@ -76,7 +76,7 @@ public final class CallbackHandler {
         return Mono.fromCallable(() -> verifier.bot(botId))
                 .flatMap(bot -> verifier.verifyPost(bot, request))
                 .flatMap(this::handle)
-                .onErrorResume(CallbackRejected.class, e -> rejected(botId, e))
+                .onErrorResume(CallbackRejectedException.class, e -> rejected(botId, e))
                 .onErrorResume(PublishFailedException.class, e -> unavailable(botId))
                 .onErrorResume(StreamMarkerFailedException.class, e -> {
                     metrics.markerFailed(botId);
@@ -84,17 +84,16 @@ public final class CallbackHandler {
                 });
     }
 
-    private Mono<ServerResponse> handle(VerifiedCallback callback) {
-        Bot bot = callback.bot();
-        ParsedCallback parsed = CallbackParser.parse(bot.id(), callback.plaintextUtf8());
-        String nonce = callback.query().nonce();
-        if (parsed instanceof ParsedCallback.Refresh refresh) {
+    private Mono<ServerResponse> handle(VerifiedCallback verified) {
+        Bot bot = verified.bot();
+        String nonce = verified.query().nonce();
+        if (verified.callback() instanceof StreamRefresh refresh) {
             return refreshes.refresh(bot.config(), refresh.streamId()).flatMap(answer -> {
                 metrics.refresh(bot.id(), answer.result());
                 return sealer.sealed(bot, answer.reply(), nonce);
             });
         }
-        var message = responseUrls.screen(bot.id(), ((ParsedCallback.Inbound) parsed).message());
+        var message = responseUrls.screen(bot.id(), verified.callback().meta().toInboundMessage());
         long started = System.nanoTime();
         return intake.accept(bot, message)
                 .flatMap(reply -> sealer.sealed(bot, reply, nonce))
@@ -105,7 +104,7 @@ public final class CallbackHandler {
                 });
     }
 
-    private Mono<ServerResponse> rejected(String botId, CallbackRejected e) {
+    private Mono<ServerResponse> rejected(String botId, CallbackRejectedException e) {
         String botTag = verifierKnows(botId) ? botId : CallbackMetrics.UNKNOWN_BOT;
         metrics.rejected(botTag, e.reason());
         log.warn("rejected callback bot={} reason={} detail={}", botTag, e.reason().tag(), e.getMessage());
@@ -122,7 +121,7 @@ public final class CallbackHandler {
         try {
             verifier.bot(botId);
             return true;
-        } catch (CallbackRejected e) {
+        } catch (CallbackRejectedException e) {
             return false;
         }
     }

@@ -8,6 +8,7 @@ import io.wecomrelay.ingress.bots.Bot;
 import io.wecomrelay.ingress.bots.BotDirectory;
 import io.wecomrelay.schemas.wecom.CallbackEnvelope;
 import io.wecomrelay.schemas.wecom.WecomCryptoException;
+import io.wecomrelay.schemas.wecom.message.WecomCallback;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -18,8 +19,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Everything that must hold before a callback is believed: a known bot, the query parameters, a
- * fresh timestamp, an acceptable body, a valid signature and a well-formed ciphertext. Anything
- * else is a {@link CallbackRejected}.
+ * fresh timestamp, an acceptable body, a valid signature, a well-formed ciphertext and, inside it, a
+ * callback the relay's one parser ({@link WecomCallback#parse(byte[])}) accepts that names no other bot.
+ * Anything else is a {@link CallbackRejectedException}.
  */
 final class CallbackVerifier {
 
@@ -40,7 +42,7 @@ final class CallbackVerifier {
     }
 
     Bot bot(String botId) {
-        return bots.find(botId).orElseThrow(() -> new CallbackRejected(RejectionReason.UNKNOWN_BOT, "bot is not configured"));
+        return bots.find(botId).orElseThrow(() -> new CallbackRejectedException(RejectionReason.UNKNOWN_BOT, "bot is not configured"));
     }
 
     /** URL verification: the decrypted echostr. */
@@ -58,7 +60,7 @@ final class CallbackVerifier {
         SignedQuery query = SignedQuery.from(request.queryParams(), clock.instant(), timestampTolerance);
         return body(request).map(bytes -> {
             CallbackEnvelope envelope = envelope(bytes);
-            return new VerifiedCallback(bot, query, open(bot, query, envelope.encrypt()));
+            return new VerifiedCallback(bot, query, parse(bot, open(bot, query, envelope.encrypt())));
         });
     }
 
@@ -70,28 +72,42 @@ final class CallbackVerifier {
         }
     }
 
-    private static CallbackRejected rejected(WecomCryptoException e) {
-        return new CallbackRejected(RejectionReason.of(e.error()), e.error().officialName());
+    private static WecomCallback parse(Bot bot, byte[] plaintextUtf8) {
+        WecomCallback callback;
+        try {
+            callback = WecomCallback.parse(plaintextUtf8);
+        } catch (WecomCryptoException e) { // its message names the broken field, never a value
+            throw new CallbackRejectedException(RejectionReason.MALFORMED_MESSAGE, e.getMessage());
+        }
+        String named = callback.meta().aibotId();
+        if (named != null && !named.equals(bot.id())) {
+            throw new CallbackRejectedException(RejectionReason.BOT_MISMATCH, "callback names another bot");
+        }
+        return callback;
+    }
+
+    private static CallbackRejectedException rejected(WecomCryptoException e) {
+        return new CallbackRejectedException(RejectionReason.of(e.error()), e.error().officialName());
     }
 
     private static CallbackEnvelope envelope(byte[] body) {
         try {
             return CallbackEnvelope.parse(body);
         } catch (WecomCryptoException e) {
-            throw new CallbackRejected(RejectionReason.MALFORMED_ENVELOPE, e.error().officialName());
+            throw new CallbackRejectedException(RejectionReason.MALFORMED_ENVELOPE, e.error().officialName());
         }
     }
 
     private Mono<byte[]> body(ServerRequest request) {
         long declared = request.headers().contentLength().orElse(-1);
         if (declared > maxBodySize.toBytes()) {
-            return Mono.error(new CallbackRejected(RejectionReason.BODY_TOO_LARGE, "declared length " + declared));
+            return Mono.error(new CallbackRejectedException(RejectionReason.BODY_TOO_LARGE, "declared length " + declared));
         }
         return DataBufferUtils.join(request.body((message, context) -> message.getBody()), (int) maxBodySize.toBytes())
                 .map(CallbackVerifier::bytes)
                 .onErrorMap(DataBufferLimitException.class,
-                        e -> new CallbackRejected(RejectionReason.BODY_TOO_LARGE, "body over " + maxBodySize))
-                .switchIfEmpty(Mono.error(new CallbackRejected(RejectionReason.MALFORMED_ENVELOPE, "empty body")));
+                        e -> new CallbackRejectedException(RejectionReason.BODY_TOO_LARGE, "body over " + maxBodySize))
+                .switchIfEmpty(Mono.error(new CallbackRejectedException(RejectionReason.MALFORMED_ENVELOPE, "empty body")));
     }
 
     private static byte[] bytes(DataBuffer buffer) {
@@ -107,7 +123,7 @@ final class CallbackVerifier {
     private static void checkContentType(ServerRequest request) {
         MediaType type = request.headers().contentType().orElse(null);
         if (type != null && (REFUSED_TYPES.contains(type.getType()) || REFUSED_SUBTYPES.contains(type.getSubtype()))) {
-            throw new CallbackRejected(RejectionReason.WRONG_CONTENT_TYPE, "content type " + type.getType() + "/" + type.getSubtype());
+            throw new CallbackRejectedException(RejectionReason.WRONG_CONTENT_TYPE, "content type " + type.getType() + "/" + type.getSubtype());
         }
     }
 }

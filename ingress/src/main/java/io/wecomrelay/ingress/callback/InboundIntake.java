@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 import io.wecomrelay.ingress.bots.Bot;
 import io.wecomrelay.ingress.publish.InboundPublisher;
 import io.wecomrelay.ingress.publish.PublishFailedException;
-import io.wecomrelay.ingress.refresh.StreamMarker;
+import io.wecomrelay.ingress.refresh.StreamMarkerWriter;
 import io.wecomrelay.ingress.reply.FirstReplies;
 import io.wecomrelay.schemas.event.EventMeta;
 import io.wecomrelay.schemas.event.InboundMessage;
@@ -42,17 +42,17 @@ final class InboundIntake {
     private static final Logger log = LoggerFactory.getLogger(InboundIntake.class);
 
     private final InboundPublisher publisher;
-    private final StreamMarker marker;
+    private final StreamMarkerWriter markers;
     private final Clock clock;
     private final Supplier<UUID> ids;
-    private final Duration redisTimeout;
+    private final Duration markerTimeout;
 
-    InboundIntake(InboundPublisher publisher, StreamMarker marker, Clock clock, Supplier<UUID> ids, Duration redisTimeout) {
+    InboundIntake(InboundPublisher publisher, StreamMarkerWriter markers, Clock clock, Supplier<UUID> ids, Duration markerTimeout) {
         this.publisher = publisher;
-        this.marker = marker;
+        this.markers = markers;
         this.clock = clock;
         this.ids = ids;
-        this.redisTimeout = redisTimeout;
+        this.markerTimeout = markerTimeout;
     }
 
     /**
@@ -83,8 +83,8 @@ final class InboundIntake {
     }
 
     private Mono<Void> markCreated(String botId, String streamId, Instant now) {
-        return marker.markCreated(botId, streamId, now)
-                .timeout(redisTimeout)
+        return markers.markCreated(botId, streamId, now)
+                .timeout(markerTimeout)
                 .onErrorMap(StreamMarkerFailedException::new);
     }
 

@@ -6,7 +6,7 @@ import io.wecomrelay.schemas.wecom.WecomError;
 import org.springframework.http.HttpStatus;
 
 /** Why ingress refused a callback; each one is a 4xx, a metric tag and a log line, never an event. */
-public enum RejectionReason {
+enum RejectionReason {
     UNKNOWN_BOT(HttpStatus.NOT_FOUND),
     MISSING_PARAMETER(HttpStatus.BAD_REQUEST),
     STALE_TIMESTAMP(HttpStatus.BAD_REQUEST),
@@ -27,12 +27,12 @@ public enum RejectionReason {
         this.status = status;
     }
 
-    public HttpStatus status() {
+    HttpStatus status() {
         return status;
     }
 
     /** The metric tag, e.g. {@code bad-signature}. */
-    public String tag() {
+    String tag() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 

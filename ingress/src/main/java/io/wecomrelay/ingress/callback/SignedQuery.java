@@ -27,7 +27,7 @@ record SignedQuery(String msgSignature, String timestamp, String nonce, @Nullabl
 
     String requireEchostr() {
         if (echostr == null || echostr.isEmpty()) {
-            throw new CallbackRejected(RejectionReason.MISSING_PARAMETER, "echostr is missing");
+            throw new CallbackRejectedException(RejectionReason.MISSING_PARAMETER, "echostr is missing");
         }
         return echostr;
     }
@@ -39,29 +39,29 @@ record SignedQuery(String msgSignature, String timestamp, String nonce, @Nullabl
             // exact arithmetic: a wrapped-around difference could look like no skew at all
             skew = Math.absExact(Math.subtractExact(now.getEpochSecond(), seconds));
         } catch (ArithmeticException e) {
-            throw new CallbackRejected(RejectionReason.STALE_TIMESTAMP, "timestamp is out of range");
+            throw new CallbackRejectedException(RejectionReason.STALE_TIMESTAMP, "timestamp is out of range");
         }
         if (skew > tolerance.toSeconds()) {
-            throw new CallbackRejected(RejectionReason.STALE_TIMESTAMP, "timestamp is " + skew + "s away from now");
+            throw new CallbackRejectedException(RejectionReason.STALE_TIMESTAMP, "timestamp is " + skew + "s away from now");
         }
     }
 
     /** Plain decimal digits only, as WeCom sends them: no sign, no spaces, no more than a long holds. */
     private static long seconds(String timestamp) {
         if (timestamp.length() > MAX_DIGITS || !timestamp.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new CallbackRejected(RejectionReason.STALE_TIMESTAMP, "timestamp is not a number");
+            throw new CallbackRejectedException(RejectionReason.STALE_TIMESTAMP, "timestamp is not a number");
         }
         try {
             return Long.parseLong(timestamp);
         } catch (NumberFormatException e) { // 19 digits above Long.MAX_VALUE
-            throw new CallbackRejected(RejectionReason.STALE_TIMESTAMP, "timestamp is out of range");
+            throw new CallbackRejectedException(RejectionReason.STALE_TIMESTAMP, "timestamp is out of range");
         }
     }
 
     private static String required(MultiValueMap<String, String> params, String name) {
         String value = params.getFirst(name);
         if (value == null || value.isEmpty()) {
-            throw new CallbackRejected(RejectionReason.MISSING_PARAMETER, name + " is missing");
+            throw new CallbackRejectedException(RejectionReason.MISSING_PARAMETER, name + " is missing");
         }
         return value;
     }

@@ -1,15 +1,13 @@
 package io.wecomrelay.ingress.callback;
 
 import io.wecomrelay.ingress.bots.Bot;
+import io.wecomrelay.schemas.wecom.message.WecomCallback;
 
-/**
- * A callback whose signature, freshness and encryption checked out; its JSON as UTF-8 bytes, which the
- * parser reads without decoding a {@code String} first.
- */
-record VerifiedCallback(Bot bot, SignedQuery query, byte[] plaintextUtf8) {
+/** A callback whose signature, freshness, encryption and content checked out, parsed. */
+record VerifiedCallback(Bot bot, SignedQuery query, WecomCallback callback) {
 
     @Override
     public String toString() {
-        return "VerifiedCallback[bot=" + bot.id() + ", query=" + query + ", plaintext=<" + plaintextUtf8.length + " bytes>]";
+        return "VerifiedCallback[bot=" + bot.id() + ", query=" + query + ", callback=" + callback + "]";
     }
 }

@@ -1,6 +1,7 @@
 package io.wecomrelay.ingress.publish;
 
 import io.wecomrelay.schemas.event.MessageReceived;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
@@ -9,6 +10,13 @@ import reactor.core.publisher.Mono;
  * in production.
  */
 public final class DiscardingInboundPublisher implements InboundPublisher {
+
+    /** Says at start, once, that every message will be lost. */
+    public DiscardingInboundPublisher() {
+        LoggerFactory.getLogger(DiscardingInboundPublisher.class).warn("relay.ingress.publisher=none: callbacks are "
+                + "answered but NOT published to Kafka and no stream marker is written; every message is LOST. This is "
+                + "the benchmark's no-durability baseline, never a production setting.");
+    }
 
     @Override
     public Mono<Void> publish(MessageReceived event) {

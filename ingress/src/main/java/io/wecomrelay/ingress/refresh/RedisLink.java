@@ -47,7 +47,7 @@ public final class RedisLink implements AutoCloseable {
     }
 
     /** Starts opening the connection (once the factory is started); completes when it is open. Call it once. */
-    public Mono<Void> open() {
+    Mono<Void> open() {
         var tries = new AtomicLong();
         connecting = Mono.fromRunnable(this::connect)
                 .subscribeOn(Schedulers.boundedElastic())
@@ -66,6 +66,19 @@ public final class RedisLink implements AutoCloseable {
         return opened.asMono();
     }
 
+    /**
+     * Starts opening the connection and waits up to {@code patience} for it, so that the first callbacks of a normal
+     * start find it open. Redis being down at start is not fatal: ingress starts, callbacks that open a stream get
+     * 503 (WeCom retries), refreshes answer without Redis, and the connection opens as soon as Redis answers.
+     */
+    public void openAtStart(Duration patience) {
+        try {
+            open().block(patience);
+        } catch (IllegalStateException e) {
+            log.warn("Redis not reachable at start; starting without it");
+        }
+    }
+
     /** Stops trying to open the connection (when ingress stops before Redis answered). */
     @Override
     public void close() {
@@ -76,12 +89,12 @@ public final class RedisLink implements AutoCloseable {
     }
 
     /** Whether the shared connection has been opened (it may be reconnecting now). */
-    public boolean isOpen() {
+    boolean isOpen() {
         return open;
     }
 
     /** The Redis call {@code call} makes, or at once a {@link RedisConnectionFailureException} while not open yet. */
-    public <T> Mono<T> whenOpen(Supplier<Mono<T>> call) {
+    <T> Mono<T> whenOpen(Supplier<Mono<T>> call) {
         return Mono.defer(() -> open ? call.get()
                 : Mono.error(new RedisConnectionFailureException("Redis connection not open yet")));
     }

@@ -14,10 +14,10 @@ import org.jspecify.annotations.Nullable;
  * @param images   image URLs of the final reply
  * @param owner    the bot whose message the stream answers; null if no writer recorded it (an older version)
  */
-public record StreamSnapshot(@Nullable Instant created, String content, boolean finished, List<String> images,
+record StreamSnapshot(@Nullable Instant created, String content, boolean finished, List<String> images,
                              @Nullable String owner) {
 
-    public StreamSnapshot {
+    StreamSnapshot {
         images = List.copyOf(images);
     }
 
@@ -29,7 +29,7 @@ public record StreamSnapshot(@Nullable Instant created, String content, boolean 
     }
 
     /** True only when the stream is recorded as {@code botId}'s: a stream without an owner is nobody's. */
-    public boolean ownedBy(String botId) {
+    boolean ownedBy(String botId) {
         return botId.equals(owner);
     }
 }

@@ -16,7 +16,7 @@ import io.wecomrelay.ingress.bots.Bot;
 import io.wecomrelay.ingress.bots.BotDirectory;
 import io.wecomrelay.ingress.publish.InboundPublisher;
 import io.wecomrelay.ingress.publish.PublishFailedException;
-import io.wecomrelay.ingress.refresh.StreamMarker;
+import io.wecomrelay.ingress.refresh.StreamMarkerWriter;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.ids.StreamIds;
 import io.wecomrelay.schemas.testing.Events;
@@ -39,7 +39,7 @@ class InboundIntakeTest {
     final Clock clock = Clock.fixed(Events.T0, ZoneOffset.UTC);
     final List<String> marked = new CopyOnWriteArrayList<>();
     final AtomicInteger publishes = new AtomicInteger();
-    final StreamMarker marker = (botId, streamId, at) -> Mono.fromRunnable(() -> marked.add(streamId));
+    final StreamMarkerWriter marker = (botId, streamId, at) -> Mono.fromRunnable(() -> marked.add(streamId));
 
     @Test
     void theMarkerIsWrittenWhileKafkaAcknowledgesAndTheReplyWaitsForTheAck() throws Exception {
@@ -70,10 +70,10 @@ class InboundIntakeTest {
 
     @Test
     void aMarkerThatFailsOrHangsFailsTheCallbackEvenThoughKafkaAcknowledged() throws Exception {
-        StreamMarker failing = (botId, streamId, at) -> Mono.error(new IllegalStateException("redis down"));
-        StreamMarker hanging = (botId, streamId, at) -> Mono.never();
+        StreamMarkerWriter failing = (botId, streamId, at) -> Mono.error(new IllegalStateException("redis down"));
+        StreamMarkerWriter hanging = (botId, streamId, at) -> Mono.never();
 
-        for (StreamMarker broken : List.of(failing, hanging)) {
+        for (StreamMarkerWriter broken : List.of(failing, hanging)) {
             // a stream id given to WeCom without a marker would be finished as "expired" by the first refresh
             StepVerifier.create(intake(counted(Mono.empty()), broken).accept(bot("bot-stream", "passive_stream"),
                             Events.text("m3", "u", "hi")))
@@ -84,7 +84,7 @@ class InboundIntakeTest {
 
     @Test
     void aFailedMarkerLetsThePublishFinishAndAKafkaFailureIsTheOneReportedWhenBothFail() throws Exception {
-        StreamMarker failing = (botId, streamId, at) -> Mono.error(new IllegalStateException("redis down"));
+        StreamMarkerWriter failing = (botId, streamId, at) -> Mono.error(new IllegalStateException("redis down"));
         Sinks.Empty<Void> ack = Sinks.empty();
         var cancelled = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -113,7 +113,7 @@ class InboundIntakeTest {
         assertThat(publishes).hasValue(1);
     }
 
-    private InboundIntake intake(InboundPublisher publisher, StreamMarker streamMarker) {
+    private InboundIntake intake(InboundPublisher publisher, StreamMarkerWriter streamMarker) {
         return new InboundIntake(publisher, streamMarker, clock, UUID::randomUUID, REDIS_TIMEOUT);
     }
 

@@ -49,12 +49,12 @@ class SignedQueryTest {
         assertThat(SignedQuery.from(params(Long.toString(NOW.getEpochSecond() + 5)), NOW, Duration.ofSeconds(Long.MAX_VALUE)))
                 .isNotNull();
         assertThatThrownBy(() -> SignedQuery.from(params("123456789012345678901234567890"), NOW, Duration.ofSeconds(Long.MAX_VALUE)))
-                .isInstanceOf(CallbackRejected.class);
+                .isInstanceOf(CallbackRejectedException.class);
     }
 
     private static void assertRejected(String timestamp) {
         assertThatThrownBy(() -> query(timestamp))
-                .isInstanceOfSatisfying(CallbackRejected.class,
+                .isInstanceOfSatisfying(CallbackRejectedException.class,
                         e -> assertThat(e.reason()).isEqualTo(RejectionReason.STALE_TIMESTAMP));
     }
 

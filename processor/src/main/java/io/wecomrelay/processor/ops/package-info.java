@@ -1,4 +1,4 @@
-/** Operating the processor: decision metrics and the Kafka Streams health contributor. */
+/** Operating the processor: decision metrics (the Kafka Streams health contributor, a Spring Boot type, is in the root package). */
 @NullMarked
 package io.wecomrelay.processor.ops;
 

@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 
 import io.wecomrelay.schemas.bot.BotRegistry;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
+import io.wecomrelay.schemas.event.ChatType;
 import io.wecomrelay.schemas.wecom.WecomJson;
 import io.wecomrelay.schemas.wecom.message.CallbackMeta;
 import org.jspecify.annotations.Nullable;
@@ -62,7 +63,7 @@ public final class SchemasRedaction {
                         dify: { base-url: https://dify.example/v1, api-key: %s }
                     """.formatted(marks.mark("BotRegistry.token"), marks.mark("BotRegistry.apiKey"))),
             CallbackMeta.class, marks -> new CallbackMeta(marks.mark("CallbackMeta.msgId"), "text", null,
-                    marks.mark("CallbackMeta.aibotId"), marks.mark("CallbackMeta.chatId"), null,
+                    marks.mark("CallbackMeta.aibotId"), marks.mark("CallbackMeta.chatId"), ChatType.SINGLE,
                     marks.mark("CallbackMeta.userId"), marks.mark("CallbackMeta.corpId"),
                     marks.mark("CallbackMeta.responseUrl"), null, null,
                     WecomJson.mapper().createObjectNode().put("content", marks.mark("CallbackMeta.raw"))));

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Objects;
 
 import io.wecomrelay.schemas.event.ChatType;
+import io.wecomrelay.schemas.event.InboundMessage;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -22,7 +23,7 @@ public final class CallbackMeta {
     private final @Nullable String eventType;
     private final @Nullable String aibotId;
     private final @Nullable String chatId;
-    private final @Nullable ChatType chatType;
+    private final ChatType chatType;
     private final String userId;
     private final @Nullable String corpId;
     private final @Nullable String responseUrl;
@@ -31,7 +32,7 @@ public final class CallbackMeta {
     private final JsonNode raw;
 
     public CallbackMeta(String msgId, String msgType, @Nullable String eventType, @Nullable String aibotId,
-                        @Nullable String chatId, @Nullable ChatType chatType, String userId,
+                        @Nullable String chatId, ChatType chatType, String userId,
                         @Nullable String corpId, @Nullable String responseUrl, @Nullable Instant createTime,
                         @Nullable Quote quote, JsonNode raw) {
         this(msgId, msgType, eventType, aibotId, chatId, chatType, userId, corpId, responseUrl, createTime, quote,
@@ -40,7 +41,7 @@ public final class CallbackMeta {
 
     /** Takes {@code raw} without copying: only for trees nobody else holds (the parser's own). */
     CallbackMeta(String msgId, String msgType, @Nullable String eventType, @Nullable String aibotId,
-                 @Nullable String chatId, @Nullable ChatType chatType, String userId,
+                 @Nullable String chatId, ChatType chatType, String userId,
                  @Nullable String corpId, @Nullable String responseUrl, @Nullable Instant createTime,
                  @Nullable Quote quote, JsonNode ownedRaw, boolean owned) {
         this.msgId = Objects.requireNonNull(msgId, "msgId");
@@ -48,7 +49,7 @@ public final class CallbackMeta {
         this.eventType = eventType;
         this.aibotId = aibotId;
         this.chatId = chatId;
-        this.chatType = chatType;
+        this.chatType = Objects.requireNonNull(chatType, "chatType");
         this.userId = Objects.requireNonNull(userId, "userId");
         this.corpId = corpId;
         this.responseUrl = responseUrl;
@@ -83,8 +84,8 @@ public final class CallbackMeta {
         return chatId;
     }
 
-    /** {@code chattype}; null when absent (enter_chat) or not a value we know. */
-    public @Nullable ChatType chatType() {
+    /** {@code chattype}; {@code single} when absent (enter_chat), see {@link CallbackParser} for the rule. */
+    public ChatType chatType() {
         return chatType;
     }
 
@@ -116,6 +117,14 @@ public final class CallbackMeta {
     /** The decrypted JSON as received; a copy, safe to modify. */
     public JsonNode raw() {
         return raw.deepCopy();
+    }
+
+    /**
+     * This callback as the relay's event payload: the routing fields lifted out, the JSON as received as its body
+     * (copied once, by the message).
+     */
+    public InboundMessage toInboundMessage() {
+        return new InboundMessage(msgId, msgType, eventType, chatType, chatId, userId, responseUrl, raw);
     }
 
     /** True in a group chat that @-mentioned the bot. */

@@ -3,7 +3,6 @@ package io.wecomrelay.schemas.wecom.message;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import io.wecomrelay.schemas.event.ChatType;
 import io.wecomrelay.schemas.wecom.WecomCryptoException;
@@ -11,7 +10,23 @@ import io.wecomrelay.schemas.wecom.WecomError;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
-/** Turns decrypted callback JSON into {@link WecomCallback}s; see the package documentation for the rules. */
+/**
+ * The relay's one reader of decrypted callback JSON: ingress decides with it what to accept, the worker what a
+ * message says. What makes a callback well-formed:
+ * <ul>
+ * <li>{@code msgid}, {@code msgtype} and {@code from.userid} are present and not empty (a number is read as its
+ *     digits): every callback in the protocol carries them, and {@code msgid} is the dedup key;</li>
+ * <li>{@code chattype} is {@code single} or {@code group}, in any case (as {@link ChatType#fromWire} reads it
+ *     everywhere else); absent (or null) it means {@code single}, since the one callback without it,
+ *     {@code enter_chat}, happens only in single chats. Any other value is an error, never a guess: a bot's
+ *     {@code auth.chat-types} and the reply route depend on it, and a chat type this version does not know should
+ *     show up as refused callbacks rather than be answered as the wrong kind of chat;</li>
+ * <li>a type this version knows carries its own payload ({@code text.content}, {@code image.url},
+ *     {@code stream.id} not empty, ...); a type it does not know is kept whole as {@link UnknownCallback}.</li>
+ * </ul>
+ * Everything else is read leniently: unknown fields are ignored, {@code mixed} may be embedded JSON text, a bad
+ * {@code create_time} is left out. A callback that breaks a rule is {@link WecomError#PARSE_JSON_ERROR}.
+ */
 final class CallbackParser {
 
     private CallbackParser() {
@@ -30,7 +45,7 @@ final class CallbackParser {
             case "file" -> new FileMessage(meta, payloadString(json, "file", "url"), aesKey(json, "file"));
             case "video" -> new VideoMessage(meta, payloadString(json, "video", "url"), aesKey(json, "video"));
             case "mixed" -> new MixedMessage(meta, mixedItems(mixed(json)));
-            case "stream" -> new StreamRefresh(meta, payloadString(json, "stream", "id"));
+            case "stream" -> new StreamRefresh(meta, Fields.requiredId(Fields.child(json, "stream"), "id", "stream.id"));
             case "event" -> event(meta, Fields.child(json, "event"));
             default -> new UnknownCallback(meta);
         };
@@ -55,17 +70,17 @@ final class CallbackParser {
     }
 
     private static CallbackMeta meta(JsonNode json) {
-        String msgType = Fields.requiredString(json, "msgtype", "msgtype");
+        String msgType = Fields.requiredId(json, "msgtype", "msgtype");
         JsonNode from = Fields.child(json, "from");
         JsonNode event = Fields.child(json, "event");
         return new CallbackMeta(
-                Fields.requiredString(json, "msgid", "msgid"),
+                Fields.requiredId(json, "msgid", "msgid"),
                 msgType,
                 "event".equals(msgType) ? Fields.optionalString(event, "eventtype") : null,
                 Fields.optionalString(json, "aibotid"),
                 Fields.optionalString(json, "chatid"),
-                chatType(Fields.optionalString(json, "chattype")),
-                Fields.requiredString(from, "userid", "from.userid"),
+                chatType(Fields.child(json, "chattype")),
+                Fields.requiredId(from, "userid", "from.userid"),
                 Fields.optionalString(from, "corpid"),
                 Fields.optionalString(json, "response_url"),
                 createTime(json),
@@ -141,16 +156,23 @@ final class CallbackParser {
         return Fields.optionalString(Fields.child(json, type), "aeskey");
     }
 
-    // An unknown chat type is not worth rejecting a callback for: it stays visible in raw().
-    private static @Nullable ChatType chatType(@Nullable String wire) {
-        if (wire == null) {
-            return null;
+    private static ChatType chatType(JsonNode wire) {
+        if (wire.isMissingNode() || wire.isNull()) {
+            return ChatType.SINGLE;
         }
-        return switch (wire.toLowerCase(Locale.ROOT)) {
-            case "single" -> ChatType.SINGLE;
-            case "group" -> ChatType.GROUP;
-            default -> null;
-        };
+        if (!wire.isString()) {
+            throw unknownChatType();
+        }
+        try {
+            return ChatType.fromWire(wire.stringValue());
+        } catch (IllegalArgumentException e) {
+            throw unknownChatType();
+        }
+    }
+
+    // The value itself stays out of the message, like every field's.
+    private static WecomCryptoException unknownChatType() {
+        return new WecomCryptoException(WecomError.PARSE_JSON_ERROR, "chattype is neither single nor group");
     }
 
     private static @Nullable Instant createTime(JsonNode json) {

@@ -41,6 +41,15 @@ final class Fields {
         return value;
     }
 
+    /** A required string that names something (an id, a type): empty is as good as missing. */
+    static String requiredId(JsonNode node, String field, String path) {
+        String value = requiredString(node, field, path);
+        if (value.isEmpty()) {
+            throw missing(path);
+        }
+        return value;
+    }
+
     /** An object field; WeCom has been reported to send some objects as JSON text, so parse those. */
     static JsonNode objectOrEmbedded(JsonNode node, String field) {
         JsonNode value = child(node, field);

@@ -31,9 +31,10 @@ public sealed interface WecomCallback
     /**
      * Parses decrypted callback JSON, e.g. the result of {@code WecomCrypto.openCallback}.
      *
-     * @throws WecomCryptoException {@code PARSE_JSON_ERROR} if it is not a JSON object, lacks
-     *                              {@code msgid}, {@code msgtype} or {@code from.userid}, or a known type
-     *                              lacks its payload (e.g. {@code text.content})
+     * @throws WecomCryptoException {@code PARSE_JSON_ERROR} if it is not a JSON object, lacks (or has empty)
+     *                              {@code msgid}, {@code msgtype} or {@code from.userid}, has a {@code chattype}
+     *                              other than {@code single} or {@code group} (in any case; absent means single),
+     *                              or a known type lacks its payload (e.g. {@code text.content})
      */
     static WecomCallback parse(String plaintextJson) {
         return CallbackParser.parseOwned(WecomJson.readObject(plaintextJson));

@@ -159,7 +159,7 @@ class CallbackFixturesTest {
         var event = (EnterChatEvent) open("enter-chat");
 
         assertThat(event.meta().eventType()).isEqualTo("enter_chat");
-        assertThat(event.meta().chatType()).isNull();
+        assertThat(event.meta().chatType()).isEqualTo(ChatType.SINGLE); // enter_chat carries none: a single chat
         assertThat(event.meta().chatId()).isNull();
         assertThat(event.meta().corpId()).isEqualTo("wpFixtureCorp");
         assertThat(event.meta().createTime()).isEqualTo(Instant.ofEpochSecond(1700000000));

@@ -6,15 +6,21 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import io.wecomrelay.schemas.event.ChatType;
+import io.wecomrelay.schemas.event.InboundMessage;
 import io.wecomrelay.schemas.wecom.WecomCryptoException;
 import io.wecomrelay.schemas.wecom.WecomError;
 import io.wecomrelay.schemas.wecom.WecomJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Edge cases of the parser that the official fixtures do not cover. */
+/**
+ * The rules of the relay's one callback parser ({@link CallbackParser}), on the edge cases the official fixtures
+ * do not cover: what is required, how {@code chattype} is read, and the event payload ingress publishes.
+ */
 class CallbackParsingTest {
 
     @ParameterizedTest
@@ -34,6 +40,11 @@ class CallbackParsingTest {
         "{\"msgid\":\"m\",\"msgtype\":\"event\",\"from\":{\"userid\":\"u\"},\"event\":{\"eventtype\":\"feedback_event\",\"feedback_event\":{}}}",
         "[{\"msgid\":\"m\"}]",
         "{\"msgid\":\"m\", secret words",
+        "{\"msgid\":\"\",\"msgtype\":\"text\",\"from\":{\"userid\":\"u\"},\"text\":{\"content\":\"secret words\"}}",
+        "{\"msgid\":\"m\",\"msgtype\":\"\",\"from\":{\"userid\":\"u\"},\"text\":{\"content\":\"secret words\"}}",
+        "{\"msgid\":\"m\",\"msgtype\":\"text\",\"from\":{\"userid\":\"\"},\"text\":{\"content\":\"secret words\"}}",
+        "{\"msgid\":\"m\",\"msgtype\":\"stream\",\"from\":{\"userid\":\"u\"},\"stream\":{\"id\":\"\"}}",
+        "{\"msgid\":\"m\",\"msgtype\":\"stream\",\"stream\":{\"id\":\"s\"}}",
     })
     void rejectsCallbacksMissingWhatWeNeedAsParseJsonError(String json) {
         var error = catchThrowableOfType(WecomCryptoException.class, () -> WecomCallback.parse(json));
@@ -41,6 +52,71 @@ class CallbackParsingTest {
         assertThat(error).isNotNull();
         assertThat(error.error()).isEqualTo(WecomError.PARSE_JSON_ERROR);
         assertThat(error.getMessage()).doesNotContain("secret words");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"single, SINGLE", "group, GROUP", "Group, GROUP", "SINGLE, SINGLE", "gRoUp, GROUP"})
+    void chatTypeIsSingleOrGroupInAnyCase(String wire, ChatType expected) {
+        var text = WecomCallback.parse("{\"msgid\":\"m\",\"msgtype\":\"text\",\"chattype\":\"" + wire + "\","
+                + "\"from\":{\"userid\":\"u\"},\"text\":{\"content\":\"hi\"}}");
+
+        assertThat(text.meta().chatType()).isEqualTo(expected);
+        assertThat(text.meta().toInboundMessage().chatType()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", ",\"chattype\":null"})
+    void anAbsentChatTypeIsASingleChat(String chatTypeField) {
+        var event = WecomCallback.parse("{\"msgid\":\"m\",\"msgtype\":\"event\",\"from\":{\"userid\":\"u\"}"
+                + chatTypeField + ",\"event\":{\"eventtype\":\"enter_chat\"}}");
+
+        assertThat(event.meta().chatType()).isEqualTo(ChatType.SINGLE);
+        assertThat(event.meta().isGroup()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"channel\"", "\"secret words\"", "\"\"", "\" group\"", "1", "2", "true", "{}", "[\"group\"]"})
+    void anyOtherChatTypeIsAnErrorNotAGuess(String chatType) {
+        var error = catchThrowableOfType(WecomCryptoException.class, () -> WecomCallback.parse(
+                "{\"msgid\":\"m\",\"msgtype\":\"text\",\"chattype\":" + chatType + ",\"from\":{\"userid\":\"u\"},"
+                        + "\"text\":{\"content\":\"hi\"}}"));
+
+        assertThat(error).isNotNull();
+        assertThat(error.error()).isEqualTo(WecomError.PARSE_JSON_ERROR);
+        assertThat(error.getMessage()).contains("chattype").doesNotContain("secret words");
+    }
+
+    @Test
+    void aMessageBecomesTheEventPayloadWithItsRoutingFieldsLiftedOut() {
+        String json = "{\"msgid\":\"m\",\"aibotid\":\"b\",\"chatid\":\"c\",\"chattype\":\"group\",\"msgtype\":\"text\","
+                + "\"from\":{\"userid\":\"u\"},\"response_url\":\"https://qyapi.weixin.qq.com/r?code=1\","
+                + "\"text\":{\"content\":\"hi\"},\"event\":{\"eventtype\":\"not_an_event\"}}";
+
+        var message = WecomCallback.parse(json).meta().toInboundMessage();
+
+        assertThat(message).isEqualTo(new InboundMessage("m", "text", null, ChatType.GROUP, "c", "u",
+                "https://qyapi.weixin.qq.com/r?code=1", WecomJson.readObject(json)));
+    }
+
+    @Test
+    void anEventCarriesItsTypeAndAnUnknownTypeIsKeptWholeForAudit() {
+        var event = WecomCallback.parse("{\"msgid\":\"m\",\"msgtype\":\"event\",\"from\":{\"userid\":\"u\"},"
+                + "\"event\":{\"eventtype\":\"enter_chat\"}}").meta().toInboundMessage();
+        String unknownJson = "{\"msgid\":\"m\",\"msgtype\":\"location\",\"from\":{\"userid\":\"u\"},\"location\":{\"x\":1}}";
+        var unknown = WecomCallback.parse(unknownJson);
+
+        assertThat(event.eventType()).isEqualTo("enter_chat");
+        assertThat(event.isEvent()).isTrue();
+        assertThat(unknown).isInstanceOf(UnknownCallback.class);
+        assertThat(unknown.meta().toInboundMessage().body()).isEqualTo(WecomJson.readObject(unknownJson));
+    }
+
+    @Test
+    void aRefreshNamesItsStream() {
+        var refresh = WecomCallback.parse("{\"msgid\":\"m\",\"msgtype\":\"stream\",\"from\":{\"userid\":\"u\"},"
+                + "\"stream\":{\"id\":\"s-1\"}}");
+
+        assertThat(refresh).isInstanceOfSatisfying(StreamRefresh.class, r -> assertThat(r.streamId()).isEqualTo("s-1"));
     }
 
     @Test
@@ -72,13 +148,12 @@ class CallbackParsingTest {
     }
 
     @Test
-    void toleratesUnknownFieldsOddChatTypesAndNumericIds() {
-        var text = (TextMessage) WecomCallback.parse("{\"msgid\":12345,\"msgtype\":\"text\",\"chattype\":\"channel\","
+    void toleratesUnknownFieldsAndNumericIds() {
+        var text = (TextMessage) WecomCallback.parse("{\"msgid\":12345,\"msgtype\":\"text\","
                 + "\"from\":{\"userid\":\"u\",\"extra\":true},\"text\":{\"content\":\"hi\",\"new\":1},\"newfield\":[1,2],"
                 + "\"create_time\":\"1700000000\"}");
 
         assertThat(text.msgId()).isEqualTo("12345");
-        assertThat(text.meta().chatType()).isNull();
         assertThat(text.meta().aibotId()).isNull();
         assertThat(text.meta().createTime()).hasToString("2023-11-14T22:13:20Z");
     }
@@ -139,13 +214,13 @@ class CallbackParsingTest {
     @Test
     void theMetaConstructorCopiesTheTreeItIsGiven() {
         ObjectNode raw = WecomJson.readObject("{\"msgid\":\"m\"}");
-        var meta = new CallbackMeta("m", "text", null, null, null, null, "u", null, null, null, null, raw);
+        var meta = new CallbackMeta("m", "text", null, null, null, ChatType.SINGLE, "u", null, null, null, null, raw);
 
         raw.put("msgid", "changed");
         ((ObjectNode) meta.raw()).put("msgid", "changed too");
 
         assertThat(meta.raw().get("msgid").asString()).isEqualTo("m");
-        assertThat(meta).isEqualTo(new CallbackMeta("m", "text", null, null, null, null, "u", null, null, null, null,
+        assertThat(meta).isEqualTo(new CallbackMeta("m", "text", null, null, null, ChatType.SINGLE, "u", null, null, null, null,
                 WecomJson.readObject("{\"msgid\":\"m\"}")));
     }
 

@@ -1,4 +1,4 @@
-package io.wecomrelay.processor.ops;
+package io.wecomrelay.processor;
 
 import java.util.function.Supplier;
 
@@ -12,11 +12,11 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * UNKNOWN before the app is created or started, DOWN once it is shutting down, stopped or failed
  * (after a fatal error the instance must be restarted).
  */
-public final class KafkaStreamsHealthIndicator implements HealthIndicator {
+final class KafkaStreamsHealthIndicator implements HealthIndicator {
 
     private final Supplier<@Nullable KafkaStreams> streams;
 
-    public KafkaStreamsHealthIndicator(Supplier<@Nullable KafkaStreams> streams) {
+    KafkaStreamsHealthIndicator(Supplier<@Nullable KafkaStreams> streams) {
         this.streams = streams;
     }
 

@@ -2,6 +2,7 @@ package io.wecomrelay.ingress.refresh;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.schemas.ids.StreamIds;
@@ -13,18 +14,18 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /** Answers WeCom's refresh poll from Redis, on any ingress instance. */
-public final class RefreshService {
+public final class RefreshAnswerer {
 
-    private static final Logger log = LoggerFactory.getLogger(RefreshService.class);
+    private static final Logger log = LoggerFactory.getLogger(RefreshAnswerer.class);
 
-    private final StreamStates streams;
-    private final RefreshAnswers answers;
+    private final StreamStateReader states;
+    private final StreamFrames frames;
     private final Clock clock;
     private final Duration redisTimeout;
 
-    public RefreshService(StreamStates streams, RefreshAnswers answers, Clock clock, Duration redisTimeout) {
-        this.streams = streams;
-        this.answers = answers;
+    public RefreshAnswerer(StreamStateReader states, StreamFrames frames, Clock clock, Duration redisTimeout) {
+        this.states = states;
+        this.frames = frames;
         this.clock = clock;
         this.redisTimeout = redisTimeout;
     }
@@ -36,9 +37,9 @@ public final class RefreshService {
      */
     public Mono<Answer> refresh(BotConfig bot, String streamId) {
         if (!StreamIds.isWellFormed(streamId)) {
-            return Mono.just(answer(streamId, answers.unknown(), "unknown"));
+            return Mono.just(answer(streamId, frames.unknown(), "unknown"));
         }
-        return streams.read(streamId)
+        return states.read(streamId)
                 .timeout(redisTimeout)
                 // Redis answers on Lettuce's only event-loop thread; building, sealing and writing the reply must not run there.
                 .publishOn(Schedulers.parallel())
@@ -46,30 +47,30 @@ public final class RefreshService {
                     if (!snapshot.ownedBy(bot.id())) {
                         return notOwned(bot, streamId, snapshot);
                     }
-                    RefreshAnswers.StreamFrame frame = answers.of(snapshot, bot.placeholder(), clock.instant());
+                    StreamFrames.StreamFrame frame = frames.of(snapshot, bot.placeholder(), clock.instant());
                     String result = frame.finish() ? "finished" : snapshot.content().isEmpty() ? "pending" : "hit";
                     return answer(streamId, frame, result);
                 })
-                .defaultIfEmpty(answer(streamId, answers.unknown(), "unknown"))
+                .defaultIfEmpty(answer(streamId, frames.unknown(), "unknown"))
                 .onErrorResume(e -> {
                     log.warn("refresh without Redis bot={} streamId={} cause={}", bot.id(), streamId, e.getClass().getSimpleName());
-                    return Mono.just(answer(streamId, answers.unavailable(bot.placeholder()), "unavailable"));
+                    return Mono.just(answer(streamId, frames.unavailable(bot.placeholder()), "unavailable"));
                 });
     }
 
     private Answer notOwned(BotConfig bot, String streamId, StreamSnapshot snapshot) {
         if (snapshot.owner() == null) {
-            return answer(streamId, answers.unknown(), "unknown");
+            return answer(streamId, frames.unknown(), "unknown");
         }
         log.warn("refresh of a stream of another bot answered as unknown bot={} streamId={}", bot.id(), streamId);
-        return answer(streamId, answers.unknown(), "foreign");
+        return answer(streamId, frames.unknown(), "foreign");
     }
 
-    private static Answer answer(String streamId, RefreshAnswers.StreamFrame frame, String result) {
+    private static Answer answer(String streamId, StreamFrames.StreamFrame frame, String result) {
         String content = Utf8.truncate(frame.content(), StreamStateKeys.MAX_CONTENT_BYTES);
         // The final frame repeats the feedback id of the first, so the finished answer can be rated.
         String feedbackId = frame.finish() ? streamId : null;
-        return new Answer(new StreamReply(streamId, frame.finish(), content, java.util.List.of(), feedbackId), result);
+        return new Answer(new StreamReply(streamId, frame.finish(), content, List.of(), feedbackId), result);
     }
 
     /** The reply and a metric tag describing where it came from. */

@@ -4,11 +4,11 @@ package io.wecomrelay.ingress.callback;
  * A refused callback. The detail is for the log and must never contain a secret or the body.
  * Thrown often by hostile traffic, so it carries no stack trace.
  */
-final class CallbackRejected extends RuntimeException {
+final class CallbackRejectedException extends RuntimeException {
 
     private final RejectionReason reason;
 
-    CallbackRejected(RejectionReason reason, String detail) {
+    CallbackRejectedException(RejectionReason reason, String detail) {
         super(detail, null, false, false);
         this.reason = reason;
     }

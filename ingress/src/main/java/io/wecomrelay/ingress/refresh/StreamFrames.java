@@ -10,29 +10,35 @@ import org.jspecify.annotations.Nullable;
  * an unknown stream finishes with a note instead of polling forever, and a stream older than
  * WeCom's window is finished here even if the worker never finished it.
  */
-public final class RefreshAnswers {
+public final class StreamFrames {
 
     private final Duration window;
     private final String expiredNote;
     private final String timedOutNote;
 
-    public RefreshAnswers(Duration window, String expiredNote, String timedOutNote) {
+    /**
+     * @param window       how long after the message a stream still open is finished by ingress itself
+     * @param expiredNote  shown when a refresh asks for a stream Redis does not know
+     * @param timedOutNote appended when a stream outlives {@code window} without finishing
+     */
+    public StreamFrames(Duration window, String expiredNote, String timedOutNote) {
         this.window = window;
         this.expiredNote = expiredNote;
         this.timedOutNote = timedOutNote;
     }
 
     /** The frame for a stream Redis does not know. */
-    public StreamFrame unknown() {
+    StreamFrame unknown() {
         return new StreamFrame(expiredNote, true);
     }
 
     /** Redis did not answer: keep the stream alive and let WeCom ask again. */
-    public StreamFrame unavailable(String placeholder) {
+    StreamFrame unavailable(String placeholder) {
         return new StreamFrame(placeholder, false);
     }
 
-    public StreamFrame of(StreamSnapshot snapshot, String placeholder, Instant now) {
+    /** The frame that shows {@code snapshot} at {@code now}. */
+    StreamFrame of(StreamSnapshot snapshot, String placeholder, Instant now) {
         String shown = snapshot.content().isEmpty() ? placeholder : snapshot.content();
         if (snapshot.finished()) {
             return new StreamFrame(withImages(snapshot.content(), snapshot), true);
@@ -59,7 +65,7 @@ public final class RefreshAnswers {
     }
 
     /** One stream frame: snapshot content and whether it is the last. */
-    public record StreamFrame(String content, boolean finish) {
+    record StreamFrame(String content, boolean finish) {
 
         @Override
         public String toString() {

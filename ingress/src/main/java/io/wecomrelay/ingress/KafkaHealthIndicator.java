@@ -1,4 +1,4 @@
-package io.wecomrelay.ingress.publish;
+package io.wecomrelay.ingress;
 
 import java.time.Duration;
 
@@ -12,12 +12,12 @@ import reactor.core.publisher.Mono;
  * Readiness includes Kafka: an ingress that cannot reach the broker answers every message with 503,
  * so a load balancer should prefer another instance.
  */
-public final class KafkaHealthIndicator extends AbstractReactiveHealthIndicator {
+final class KafkaHealthIndicator extends AbstractReactiveHealthIndicator {
 
     private final Admin admin;
     private final Duration timeout;
 
-    public KafkaHealthIndicator(Admin admin, Duration timeout) {
+    KafkaHealthIndicator(Admin admin, Duration timeout) {
         super("Kafka health check failed");
         this.admin = admin;
         this.timeout = timeout;

@@ -1,6 +1,5 @@
 package io.wecomrelay.ingress.refresh;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -8,58 +7,35 @@ import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.wecom.WecomJson;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Reads {@code stream:{streamId}} as laid out in {@link StreamStateKeys}. Both operations are one
- * Redis round trip; their results arrive on Lettuce's single event-loop thread. Before the {@link RedisLink}
- * opened the connection both fail at once, so that no request thread opens it.
+ * Reads {@code stream:{streamId}} as laid out in {@link StreamStateKeys}, the state the responder materializes
+ * (and ingress's marker): one Redis round trip, whose result arrives on Lettuce's single event-loop thread. Before
+ * the {@link RedisLink} opened the connection it fails at once, so that no request thread opens it.
  */
-public final class RedisStreamStates implements StreamStates {
+public final class StreamStateReader {
 
     /** Only what a refresh shows; the responder's bookkeeping fields are not transferred. */
     private static final List<String> SHOWN = List.of(StreamStateKeys.CREATED, StreamStateKeys.CONTENT,
             StreamStateKeys.FINISH, StreamStateKeys.IMAGES, StreamStateKeys.OWNER);
 
-    /**
-     * HSETNX of created and of the owner and, only when it created the created field, EXPIRE: one round trip,
-     * and never a key without a TTL. The owner is set even when created was already there, so a hash the
-     * responder made first (without an owner, by an older responder) gets one before WeCom learns the stream id.
-     */
-    private static final RedisScript<Long> MARK_CREATED = RedisScript.of("""
-            redis.call('HSETNX', KEYS[1], ARGV[4], ARGV[5])
-            if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
-              redis.call('EXPIRE', KEYS[1], ARGV[3])
-              return 1
-            end
-            return 0""", Long.class);
-
     private final ReactiveStringRedisTemplate redis;
     private final RedisLink link;
-    private final Duration ttl;
 
-    public RedisStreamStates(ReactiveStringRedisTemplate redis, RedisLink link, Duration ttl) {
+    public StreamStateReader(ReactiveStringRedisTemplate redis, RedisLink link) {
         this.redis = redis;
         this.link = link;
-        this.ttl = ttl;
     }
 
-    @Override
-    public Mono<StreamSnapshot> read(String streamId) {
+    /** The stream's state, or empty when the stream is unknown (expired or never ours). */
+    Mono<StreamSnapshot> read(String streamId) {
         // Every writer of the hash sets at least one of these (ingress: created and owner; responder: content, finish
         // and owner), so all of them absent means the same as an empty HGETALL: the stream is unknown.
         return link.whenOpen(() -> redis.<String, String>opsForHash().multiGet(StreamStateKeys.key(streamId), SHOWN))
                 .filter(values -> values.stream().anyMatch(value -> value != null))
-                .map(RedisStreamStates::snapshot);
-    }
-
-    @Override
-    public Mono<Void> markCreated(String botId, String streamId, Instant at) {
-        return link.whenOpen(() -> redis.execute(MARK_CREATED, List.of(StreamStateKeys.key(streamId)),
-                        List.of(StreamStateKeys.CREATED, Long.toString(at.toEpochMilli()), Long.toString(Math.max(1, ttl.toSeconds())),
-                                StreamStateKeys.OWNER, botId)).then());
+                .map(StreamStateReader::snapshot);
     }
 
     /** {@code values} in the order of {@link #SHOWN}; absent fields are null. */

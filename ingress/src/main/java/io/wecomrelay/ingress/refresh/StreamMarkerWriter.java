@@ -4,11 +4,11 @@ import java.time.Instant;
 
 import reactor.core.publisher.Mono;
 
-/** Records that a reply stream exists, so that a refresh can tell a pending stream from an unknown one. */
-public interface StreamMarker {
+/** Writes the marker that a reply stream exists, so that a refresh can tell a pending stream from an unknown one. */
+public interface StreamMarkerWriter {
 
     /** Writes nothing: for {@code relay.ingress.publisher=none}, where no stream is ever answered. */
-    StreamMarker NONE = (botId, streamId, at) -> Mono.empty();
+    StreamMarkerWriter NONE = (botId, streamId, at) -> Mono.empty();
 
     /**
      * Records that the stream exists, when it started (unless that is already recorded) and which bot owns it

@@ -1,4 +1,4 @@
-package io.wecomrelay.ingress.publish;
+package io.wecomrelay.ingress;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
@@ -9,7 +9,7 @@ import reactor.core.publisher.Mono;
  * so it cannot make ingress unready. UNKNOWN (which does not lower the aggregate) rather than UP, so
  * that nobody reads it as "Kafka is fine".
  */
-public final class PublisherOffHealthIndicator implements ReactiveHealthIndicator {
+final class PublisherOffHealthIndicator implements ReactiveHealthIndicator {
 
     @Override
     public Mono<Health> health() {

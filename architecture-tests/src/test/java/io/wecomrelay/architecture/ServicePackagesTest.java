@@ -1,0 +1,71 @@
+package io.wecomrelay.architecture;
+
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleNameEndingWith;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+
+/**
+ * The package rules inside a service: its packages form no cycle, and only its root package wires. The root
+ * package ({@code io.wecomrelay.<service>}) holds the application, the configuration classes, the
+ * {@code *Properties} record and the adapters that are Spring Boot types (health indicators, runners); a feature
+ * package ({@code io.wecomrelay.<service>.<feature>..}) gets plain values and records, so it neither sees a
+ * {@code *Properties} class nor any Spring Boot type (Spring Framework, Kafka, Redis and Reactor types are fine).
+ * Written for every service; applied to those that keep it (the worker and the responder do not yet).
+ */
+@AnalyzeClasses(packages = "io.wecomrelay", importOptions = ImportOption.DoNotIncludeTests.class)
+class ServicePackagesTest {
+
+    @ArchTest
+    static final ArchRule ingressPackagesFormNoCycle = packagesFormNoCycle("io.wecomrelay.ingress");
+
+    @ArchTest
+    static final ArchRule processorPackagesFormNoCycle = packagesFormNoCycle("io.wecomrelay.processor");
+
+    @ArchTest
+    static final ArchRule onlyTheIngressRootPackageWires = onlyTheRootPackageWires("io.wecomrelay.ingress");
+
+    @ArchTest
+    static final ArchRule onlyTheProcessorRootPackageWires = onlyTheRootPackageWires("io.wecomrelay.processor");
+
+    /** Every package of the service, its root included, is a slice: a feature that needs the root closes a cycle. */
+    static ArchRule packagesFormNoCycle(String service) {
+        return slices().assignedFrom(new PackagesOf(service)).should().beFreeOfCycles();
+    }
+
+    static ArchRule onlyTheRootPackageWires(String service) {
+        return noClasses().that().resideInAPackage(service + ".*..")
+                .should().dependOnClassesThat(springBootOrSettings())
+                .because("only " + service + " wires; its feature packages get plain values and records");
+    }
+
+    private static DescribedPredicate<JavaClass> springBootOrSettings() {
+        return resideInAPackage("org.springframework.boot..")
+                .or(resideInAPackage("io.wecomrelay..").and(simpleNameEndingWith("Properties")))
+                .as("Spring Boot types or *Properties classes");
+    }
+
+    /** One slice per package under {@code service}. */
+    private record PackagesOf(String service) implements SliceAssignment {
+
+        @Override
+        public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+            String name = javaClass.getPackageName();
+            return name.equals(service) || name.startsWith(service + ".") ? SliceIdentifier.of(name) : SliceIdentifier.ignore();
+        }
+
+        @Override
+        public String getDescription() {
+            return "packages of " + service;
+        }
+    }
+}
