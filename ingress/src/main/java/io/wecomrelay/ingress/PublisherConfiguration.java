@@ -66,7 +66,6 @@ class PublisherConfiguration {
                     properties.topics().replicationFactor()), properties.topics().partitions());
         }
     }
-    }
 
     /**
      * {@code none}, the benchmark's no-durability baseline: it leaves out both halves of durability, the publish and
