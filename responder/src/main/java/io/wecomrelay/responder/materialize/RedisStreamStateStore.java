@@ -76,7 +76,7 @@ public final class RedisStreamStateStore implements StreamStateStore {
 
     @Override
     public List<FoldOutcome> foldAll(List<ChunkFold> folds) {
-        // built on the caller's thread: the connection's I/O thread, which sends each stream's next fold, only sends
+        // built on the caller's thread: the I/O thread, which sends each conversation's next fold, only sends
         List<ScriptCall> calls = folds.stream().map(this::foldCall).toList();
         Map<String, List<Integer>> byConversation = new LinkedHashMap<>();
         for (int i = 0; i < folds.size(); i++) {
