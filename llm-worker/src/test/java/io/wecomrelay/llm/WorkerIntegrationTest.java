@@ -11,12 +11,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.wecomrelay.llm.WorkerTestSupport.Position;
 import io.wecomrelay.llm.reply.ErrorCodes;
 import io.wecomrelay.schemas.event.ChunkKind;
 import io.wecomrelay.schemas.event.MessageAccepted;
@@ -31,6 +34,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -285,6 +289,30 @@ class WorkerIntegrationTest {
         }
         Instant a0Finished = CHUNKS.awaitReply(messages.get(0)).last().meta().occurredAt();
         assertThat(only(query(messages.get(1))).receivedAt()).as("conversations run side by side").isBefore(a0Finished);
+    }
+
+    @Test
+    void aConversationsRepliesLieOnOnePartitionEachAfterThePreviousOne() {
+        // Given messages of one conversation whose stream ids fall on both chunk partitions: were chunks keyed by
+        // stream id, a responder that stalls on one partition would finish (and deliver) later replies first
+        String user = user();
+        var messages = new ArrayList<MessageAccepted>();
+        Set<Integer> byStreamId = new HashSet<>();
+        while (messages.size() < 4 || byStreamId.size() < 2) {
+            var message = text(user, "in order " + messages.size() + " [sim:deltas=3,delay-ms=20]");
+            messages.add(message);
+            byStreamId.add(BuiltInPartitioner.partitionForKey(message.streamId().getBytes(StandardCharsets.UTF_8), 2));
+        }
+
+        // When
+        messages.forEach(m -> send(ACCEPTED, m));
+        messages.forEach(CHUNKS::awaitReply);
+
+        // Then every chunk of the conversation is on one partition, each reply's after the previous reply's
+        List<Position> placed = messages.stream().flatMap(m -> CHUNKS.positions(m.streamId()).stream()).toList();
+        assertThat(placed).extracting(Position::partition).as("the conversation's partition")
+                .containsOnly(placed.get(0).partition());
+        assertThat(placed).extracting(Position::offset).as("replies in the order of their messages").isSorted();
     }
 
     @Test

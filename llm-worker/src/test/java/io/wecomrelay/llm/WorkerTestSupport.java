@@ -237,9 +237,17 @@ final class WorkerTestSupport {
         }
     }
 
-    /** Reads a chunks topic from its start on a thread of its own, keeping every chunk by stream id. */
+    /** Where a chunk record lies on its topic. */
+    record Position(int partition, long offset) {
+    }
+
+    /**
+     * Reads a chunks topic from its start on a thread of its own, keeping every chunk, and where it lies, by
+     * stream id. Every record must be keyed by its chunk's conversation key.
+     */
     static final class ChunkCollector {
         private final Map<String, List<ReplyChunk>> byStream = new ConcurrentHashMap<>();
+        private final Map<String, List<Position>> positions = new ConcurrentHashMap<>();
         private final Map<String, String> traceIds = new ConcurrentHashMap<>();
 
         ChunkCollector(String topic) {
@@ -259,9 +267,11 @@ final class WorkerTestSupport {
                 while (true) {
                     for (var record : consumer.poll(Duration.ofMillis(50))) {
                         var chunk = (ReplyChunk) record.value();
-                        assertThat(record.key()).isEqualTo(chunk.streamId());
+                        assertThat(record.key()).isEqualTo(chunk.conversationKey());
                         var trace = record.headers().lastHeader(EventHeaders.TRACE_ID);
                         traceIds.put(chunk.streamId(), new String(trace.value(), StandardCharsets.UTF_8));
+                        positions.computeIfAbsent(chunk.streamId(), id -> new CopyOnWriteArrayList<>())
+                                .add(new Position(record.partition(), record.offset()));
                         byStream.computeIfAbsent(chunk.streamId(), id -> new CopyOnWriteArrayList<>()).add(chunk);
                     }
                 }
@@ -271,6 +281,11 @@ final class WorkerTestSupport {
         /** Every chunk of the stream so far, in topic order. */
         List<ReplyChunk> all(String streamId) {
             return List.copyOf(byStream.getOrDefault(streamId, List.of()));
+        }
+
+        /** Where every chunk of the stream so far lies, in topic order. */
+        List<Position> positions(String streamId) {
+            return List.copyOf(positions.getOrDefault(streamId, List.of()));
         }
 
         String traceId(String streamId) {

@@ -13,32 +13,41 @@ import io.wecomrelay.schemas.event.ReplyRoute;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reply chunks for one stream id, with a chosen route, of a message received at {@code receivedAt} (null: chunks
- * written before chunks carried it, dated by their event time, which is then {@code writtenAt}).
+ * Reply chunks for one stream id of one conversation, with a chosen route, of a message received at
+ * {@code receivedAt} (null: chunks written before chunks carried it, dated by their event time, which is then
+ * {@code writtenAt}).
  */
-public record TestChunks(String botId, String streamId, ReplyRoute route, @Nullable Instant receivedAt,
-                         @Nullable Instant writtenAt) {
+public record TestChunks(String botId, String streamId, String conversationKey, ReplyRoute route,
+                         @Nullable Instant receivedAt, @Nullable Instant writtenAt) {
 
+    /** The only stream of a conversation of its own. */
     public TestChunks(String botId, String streamId, ReplyRoute route) {
-        this(botId, streamId, route, Instant.now(), null);
+        this(botId, streamId, conversationOf(botId, streamId), route, Instant.now(), null);
     }
 
+    /** A stream in a conversation of its own. */
     public static TestChunks stream(String botId) {
         return new TestChunks(botId, "s-" + UUID.randomUUID(), new ReplyRoute(ChatType.SINGLE, null, "zhangsan", null));
     }
 
+    /** The stream of the conversation's next message. */
+    public TestChunks next() {
+        return new TestChunks(botId, "s-" + UUID.randomUUID(), conversationKey, route, receivedAt, writtenAt);
+    }
+
     public TestChunks withResponseUrl(String url) {
-        return new TestChunks(botId, streamId, new ReplyRoute(ChatType.SINGLE, null, "zhangsan", url), receivedAt, writtenAt);
+        return new TestChunks(botId, streamId, conversationKey, new ReplyRoute(ChatType.SINGLE, null, "zhangsan", url),
+                receivedAt, writtenAt);
     }
 
     /** Chunks of a message received at {@code at}, written a little later. */
     public TestChunks receivedAt(Instant at) {
-        return new TestChunks(botId, streamId, route, at, at.plusSeconds(5));
+        return new TestChunks(botId, streamId, conversationKey, route, at, at.plusSeconds(5));
     }
 
     /** Chunks written at {@code at} by a worker from before chunks carried the receive time. */
     public TestChunks withoutReceiveTime(Instant at) {
-        return new TestChunks(botId, streamId, route, null, at);
+        return new TestChunks(botId, streamId, conversationKey, route, null, at);
     }
 
     public ReplyChunk append(int attempt, long seq, String text) {
@@ -54,13 +63,18 @@ public record TestChunks(String botId, String streamId, ReplyRoute route, @Nulla
     }
 
     public ReplyChunk failed(int attempt, long seq, String text, List<String> images) {
-        return new ReplyChunk(meta(), botId, streamId, botId + ":zhangsan", "msg-" + streamId, attempt, seq,
+        return new ReplyChunk(meta(), botId, streamId, conversationKey, "msg-" + streamId, attempt, seq,
                 ChunkKind.APPEND, text, true, new ChunkError("completion_request_error", text), null, images, route, receivedAt);
     }
 
     private ReplyChunk chunk(int attempt, long seq, ChunkKind kind, String text, boolean last, @Nullable ChunkError error) {
-        return new ReplyChunk(meta(), botId, streamId, botId + ":zhangsan", "msg-" + streamId, attempt, seq, kind, text,
+        return new ReplyChunk(meta(), botId, streamId, conversationKey, "msg-" + streamId, attempt, seq, kind, text,
                 last, error, null, List.of(), route, receivedAt);
+    }
+
+    // one conversation per stream unless made with next(): folds of one conversation wait for each other
+    private static String conversationOf(String botId, String streamId) {
+        return botId + ":u:zhangsan-" + streamId;
     }
 
     private EventMeta meta() {

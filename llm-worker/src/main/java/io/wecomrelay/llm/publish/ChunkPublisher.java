@@ -14,8 +14,14 @@ import reactor.core.scheduler.Schedulers;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
- * Publishes the chunks of one reply attempt to {@code wecom.chunks}, keyed by stream id, with the
- * trace id and event type headers.
+ * Publishes the chunks of one reply attempt to {@code wecom.chunks}, keyed by conversation key, with
+ * the trace id and event type headers.
+ * <p>
+ * The conversation key puts every reply of one conversation on one partition, in the order the worker
+ * made them (one reply per conversation at a time, the next only once the previous one's chunks are all
+ * acknowledged). The responder folds a partition in order, so it finishes, and queues for active delivery,
+ * a conversation's replies in the order its messages came: a responder that dies holds back all of them,
+ * never only the earlier ones (with stream ids as keys a group's later replies overtook earlier ones).
  * <p>
  * A chunk is sent as soon as it is made, without waiting for the previous chunk's acknowledgement:
  * under load an acknowledgement takes long enough that waiting for each one in turn queued the
@@ -101,7 +107,7 @@ public final class ChunkPublisher {
     }
 
     private ProducerRecord<String, RelayEvent> record(ReplyChunk chunk) {
-        var record = new ProducerRecord<String, RelayEvent>(topic, chunk.streamId(), chunk);
+        var record = new ProducerRecord<String, RelayEvent>(topic, chunk.conversationKey(), chunk);
         record.headers().add(EventHeaders.TRACE_ID, chunk.meta().traceId().getBytes(StandardCharsets.UTF_8));
         record.headers().add(EventHeaders.EVENT_TYPE, ReplyChunk.TYPE.getBytes(StandardCharsets.UTF_8));
         return record;

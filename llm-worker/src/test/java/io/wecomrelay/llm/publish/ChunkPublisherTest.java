@@ -50,7 +50,7 @@ class ChunkPublisherTest {
 
         await(() -> producer.history().size() == 2);
         assertThat(seqs()).containsExactly(0L, 1L);
-        assertThat(producer.history()).allMatch(record -> record.key().equals(chunk(0, false).streamId()));
+        assertThat(producer.history()).allMatch(record -> record.key().equals(chunk(0, false).conversationKey()));
 
         assertThat(producer.completeNext()).isTrue();
         assertThat(producer.history()).as("the last chunk waits for chunk 1").hasSize(2);

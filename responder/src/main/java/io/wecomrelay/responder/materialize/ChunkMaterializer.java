@@ -109,7 +109,7 @@ public final class ChunkMaterializer implements BatchMessageListener<String, Rel
         }
         long now = clock.millis();
         ConsumerRecord<String, RelayEvent> firstFailed = null;
-        Throwable cause = new IllegalStateException("not tried after an earlier fold of its stream failed");
+        Throwable cause = new IllegalStateException("not tried after an earlier fold of its conversation failed");
         for (int i = 0; i < outcomes.size(); i++) {
             FoldOutcome outcome = outcomes.get(i);
             if (outcome instanceof FoldOutcome.Folded folded) {

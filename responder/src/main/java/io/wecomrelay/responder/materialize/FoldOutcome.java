@@ -12,7 +12,7 @@ public sealed interface FoldOutcome {
         }
     }
 
-    /** The fold failed (e.g. Redis unreachable); its stream's later folds of the batch were not tried. */
+    /** The fold failed (e.g. Redis unreachable); its conversation's later folds of the batch were not tried. */
     record Failed(Throwable cause) implements FoldOutcome {
         public Failed {
             Objects.requireNonNull(cause, "cause");
@@ -20,8 +20,9 @@ public sealed interface FoldOutcome {
     }
 
     /**
-     * Not tried because an earlier fold of the same stream in the batch failed: trying it would fold a
-     * later chunk ahead of an earlier one, and the earlier one, retried, would then be a duplicate.
+     * Not tried because an earlier fold of the same conversation in the batch failed: trying it would fold a
+     * later chunk ahead of an earlier one, and the earlier one, retried, would then be a duplicate (or, of
+     * another stream, be queued for delivery after a later reply).
      */
     record NotTried() implements FoldOutcome {
     }

@@ -33,10 +33,12 @@ import org.springframework.data.redis.core.script.RedisScript;
  * variants pass the {@link DeliveryTicket}'s keys too, so that the script that finishes the stream also
  * appends its delivery job to the bot's outbox.
  * <p>
- * {@link #foldAll} sends the folds of different streams without waiting for each other's replies, on the
- * one shared connection, so a batch costs about one round trip instead of one per chunk. A stream's next
- * fold is sent only after its previous one succeeded: Redis could reject one command (NOSCRIPT, BUSY, OOM)
- * and run the next, and a later chunk folded ahead of an earlier one makes the earlier one a duplicate.
+ * {@link #foldAll} sends the folds of different conversations without waiting for each other's replies, on
+ * the one shared connection, so a batch costs about one round trip instead of one per chunk. A conversation's
+ * next fold is sent only after its previous one succeeded: Redis could reject one command (NOSCRIPT, BUSY, OOM)
+ * and run the next, and a later chunk folded ahead of an earlier one makes the earlier one a duplicate. Per
+ * conversation, not per stream: a batch can hold several finished replies of one conversation (a backlog after
+ * a rebalance), and the fold of each one's last chunk queues its delivery, which must keep their order.
  */
 public final class RedisStreamStateWriter implements StreamStateWriter {
 
@@ -74,14 +76,14 @@ public final class RedisStreamStateWriter implements StreamStateWriter {
 
     @Override
     public List<FoldOutcome> foldAll(List<ChunkFold> folds) {
-        // built on the caller's thread: the connection's I/O thread, which sends each stream's next fold, only sends
+        // built on the caller's thread: the I/O thread, which sends each conversation's next fold, only sends
         List<ScriptCall> calls = folds.stream().map(this::foldCall).toList();
-        Map<String, List<Integer>> byStream = new LinkedHashMap<>();
+        Map<String, List<Integer>> byConversation = new LinkedHashMap<>();
         for (int i = 0; i < folds.size(); i++) {
-            byStream.computeIfAbsent(folds.get(i).chunk().streamId(), id -> new ArrayList<>()).add(i);
+            byConversation.computeIfAbsent(folds.get(i).chunk().conversationKey(), key -> new ArrayList<>()).add(i);
         }
-        List<Indexed> done = Flux.fromIterable(byStream.values())
-                .flatMap(indices -> inOrder(indices, calls), Math.max(1, byStream.size()))
+        List<Indexed> done = Flux.fromIterable(byConversation.values())
+                .flatMap(indices -> inOrder(indices, calls), Math.max(1, byConversation.size()))
                 .collectList()
                 .block();
         FoldOutcome[] outcomes = new FoldOutcome[folds.size()];
@@ -92,7 +94,7 @@ public final class RedisStreamStateWriter implements StreamStateWriter {
         return List.of(outcomes);
     }
 
-    /** One stream's folds, each sent once the one before it succeeded; stops at the first failure. */
+    /** One conversation's folds, each sent once the one before it succeeded; stops at the first failure. */
     private Flux<Indexed> inOrder(List<Integer> indices, List<ScriptCall> calls) {
         return Flux.fromIterable(indices)
                 .concatMap(index -> run(calls.get(index))

@@ -36,9 +36,10 @@ public interface StreamStateWriter {
 
     /**
      * Folds many chunks at once, each as {@link #fold} or, with a ticket, {@link #foldAndQueue}, and returns
-     * only when every fold is done or failed. Folds of one stream are applied one after another in list
-     * order; when one fails, that stream's later folds are not tried ({@link FoldOutcome.NotTried}).
-     * Folds of different streams run concurrently.
+     * only when every fold is done or failed. Folds of one conversation (all its streams) are applied one
+     * after another in list order, so its replies are finished and queued in that order; when one fails, the
+     * conversation's later folds are not tried ({@link FoldOutcome.NotTried}). Folds of different
+     * conversations run concurrently.
      *
      * @return one outcome per fold, in the order of {@code folds}
      */

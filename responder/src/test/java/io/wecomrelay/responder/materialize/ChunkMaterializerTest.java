@@ -33,6 +33,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.data.domain.Range;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.support.serializer.DeserializationException;
@@ -103,6 +104,37 @@ class ChunkMaterializerTest {
         assertThat(meters.get("responder.chunks").tag("status", "finished").counter().count()).isEqualTo(5);
         assertThat(meters.get("responder.chunk.latency").timer().count()).isEqualTo(30);
         assertThat(template.opsForStream().size(outboxPrefix + "outbox:" + ACTIVE_BOT)).isEqualTo(1);
+    }
+
+    @Test
+    void aBacklogOfOneConversationsRepliesIsQueuedForDeliveryInTheirOrder() {
+        // Given a poll as an instance gets it after taking over a partition whose owner died: several finished
+        // replies of one group conversation of a bot that delivers actively, long ones before short ones
+        TestChunks first = TestChunks.stream(ACTIVE_BOT);
+        List<TestChunks> replies = List.of(first, first.next(), first.next(), first.next());
+        List<ConsumerRecord<String, RelayEvent>> poll = new ArrayList<>();
+        for (int r = 0; r < replies.size(); r++) {
+            int chunks = replies.size() - r;
+            for (int seq = 0; seq < chunks; seq++) {
+                String text = "r" + r + "-" + seq + " ";
+                poll.add(record(seq == chunks - 1 ? replies.get(r).last(1, seq, text) : replies.get(r).append(1, seq, text)));
+            }
+        }
+        TestChunks other = TestChunks.stream(ACTIVE_BOT);
+        poll.add(record(other.last(1, 0, "other")));
+
+        // When
+        listener.onMessage(poll);
+
+        // Then the replies are queued in the order the conversation's messages came, the other conversation's
+        // too, and with one call to Redis's store for the poll
+        List<String> queued = template.opsForStream().range(outboxPrefix + "outbox:" + ACTIVE_BOT, Range.unbounded()).stream()
+                .map(job -> String.valueOf(job.getValue().get("streamId"))).toList();
+        assertThat(queued).hasSize(5);
+        assertThat(queued.stream().filter(id -> !id.equals(other.streamId())))
+                .containsExactlyElementsOf(replies.stream().map(TestChunks::streamId).toList());
+        assertThat(replies).allSatisfy(reply -> assertThat(state(reply)).containsEntry("finish", "1"));
+        assertThat(store.batches).hasValue(1);
     }
 
     @Test

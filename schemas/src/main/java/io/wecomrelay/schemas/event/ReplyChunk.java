@@ -7,7 +7,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One numbered piece of an answer. Topic {@code wecom.chunks}, keyed by stream id.
+ * One numbered piece of an answer. Topic {@code wecom.chunks}, keyed by conversation key, so a conversation's
+ * replies stay in order on one partition (older records are keyed by stream id; the key is never read).
  * <p>
  * Within one {@code attempt}, {@code seq} starts at 0 and has no gaps; exactly one chunk of a
  * finished attempt has {@code last == true}. A higher attempt (a worker redoing the request after a

@@ -18,8 +18,11 @@ public final class Topics {
     /** Messages the processor rejected, with a reason. */
     public static final TopicSpec REJECTED = new TopicSpec("wecom.rejected", "stream id", 6, LONG_RETENTION, false);
 
-    /** Numbered reply chunks from the llm-worker. */
-    public static final TopicSpec CHUNKS = new TopicSpec("wecom.chunks", "stream id", 6, Duration.ofDays(7), false);
+    /**
+     * Numbered reply chunks from the llm-worker; one conversation per partition key, so its replies are folded,
+     * and delivered actively, in the order of its messages. Records written before were keyed by stream id.
+     */
+    public static final TopicSpec CHUNKS = new TopicSpec("wecom.chunks", "conversation key", 6, Duration.ofDays(7), false);
 
     /** Every active delivery attempt and its outcome. */
     public static final TopicSpec DELIVERIES = new TopicSpec("wecom.deliveries", "stream id", 6, LONG_RETENTION, false);
