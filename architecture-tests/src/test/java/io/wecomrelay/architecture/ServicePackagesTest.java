@@ -20,7 +20,8 @@ import com.tngtech.archunit.library.dependencies.SliceIdentifier;
  * {@code *Properties} record and the adapters that are Spring Boot types (health indicators, runners); a feature
  * package ({@code io.wecomrelay.<service>.<feature>..}) gets plain values and records, so it neither sees a
  * {@code *Properties} class nor any Spring Boot type (Spring Framework, Kafka, Redis and Reactor types are fine).
- * Written for every service; applied to those that keep it (the worker and the responder do not yet).
+ * A feature package does not reach back into the root package either: the root wires the features, never the
+ * other way round. Applied to every service (the llm-worker's package is {@code io.wecomrelay.llm}).
  */
 @AnalyzeClasses(packages = "io.wecomrelay", importOptions = ImportOption.DoNotIncludeTests.class)
 class ServicePackagesTest {
@@ -29,13 +30,37 @@ class ServicePackagesTest {
     static final ArchRule ingressPackagesFormNoCycle = packagesFormNoCycle("io.wecomrelay.ingress");
 
     @ArchTest
-    static final ArchRule processorPackagesFormNoCycle = packagesFormNoCycle("io.wecomrelay.processor");
-
-    @ArchTest
     static final ArchRule onlyTheIngressRootPackageWires = onlyTheRootPackageWires("io.wecomrelay.ingress");
 
     @ArchTest
+    static final ArchRule ingressFeaturesDependNotOnTheRootPackage = featuresDependNotOnTheRootPackage("io.wecomrelay.ingress");
+
+    @ArchTest
+    static final ArchRule processorPackagesFormNoCycle = packagesFormNoCycle("io.wecomrelay.processor");
+
+    @ArchTest
     static final ArchRule onlyTheProcessorRootPackageWires = onlyTheRootPackageWires("io.wecomrelay.processor");
+
+    @ArchTest
+    static final ArchRule processorFeaturesDependNotOnTheRootPackage = featuresDependNotOnTheRootPackage("io.wecomrelay.processor");
+
+    @ArchTest
+    static final ArchRule llmWorkerPackagesFormNoCycle = packagesFormNoCycle("io.wecomrelay.llm");
+
+    @ArchTest
+    static final ArchRule onlyTheLlmWorkerRootPackageWires = onlyTheRootPackageWires("io.wecomrelay.llm");
+
+    @ArchTest
+    static final ArchRule llmWorkerFeaturesDependNotOnTheRootPackage = featuresDependNotOnTheRootPackage("io.wecomrelay.llm");
+
+    @ArchTest
+    static final ArchRule responderPackagesFormNoCycle = packagesFormNoCycle("io.wecomrelay.responder");
+
+    @ArchTest
+    static final ArchRule onlyTheResponderRootPackageWires = onlyTheRootPackageWires("io.wecomrelay.responder");
+
+    @ArchTest
+    static final ArchRule responderFeaturesDependNotOnTheRootPackage = featuresDependNotOnTheRootPackage("io.wecomrelay.responder");
 
     /** Every package of the service, its root included, is a slice: a feature that needs the root closes a cycle. */
     static ArchRule packagesFormNoCycle(String service) {
@@ -46,6 +71,12 @@ class ServicePackagesTest {
         return noClasses().that().resideInAPackage(service + ".*..")
                 .should().dependOnClassesThat(springBootOrSettings())
                 .because("only " + service + " wires; its feature packages get plain values and records");
+    }
+
+    static ArchRule featuresDependNotOnTheRootPackage(String service) {
+        return noClasses().that().resideInAPackage(service + ".*..")
+                .should().dependOnClassesThat().resideInAPackage(service)
+                .because("the root package of " + service + " wires its features, never the other way round");
     }
 
     private static DescribedPredicate<JavaClass> springBootOrSettings() {
