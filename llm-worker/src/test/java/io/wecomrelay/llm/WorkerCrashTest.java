@@ -27,7 +27,7 @@ class WorkerCrashTest {
 
         try (var first = worker()) {
             WorkerTestSupport.send(PREFIX + ".accepted", message);
-            CHUNKS.await(message.streamId(), chunk -> chunk.seq() >= 1, Duration.ofSeconds(10));
+            CHUNKS.awaitChunk(message.streamId(), chunk -> chunk.seq() >= 1, Duration.ofSeconds(10));
         }
         var partial = CHUNKS.all(message.streamId());
         assertThat(partial).isNotEmpty().allMatch(chunk -> chunk.attempt() == 1).noneMatch(ReplyChunk::last);

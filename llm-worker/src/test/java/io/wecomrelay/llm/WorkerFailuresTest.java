@@ -64,7 +64,7 @@ class WorkerFailuresTest {
             assertThat(header(deadLetter, "kafka_dlt-exception-stacktrace")).contains("RedisCommandExecutionException")
                     .contains("WRONGTYPE");
             await().atMost(WAIT).until(() -> committed(prefix) == 2);
-            assertThat(counter(worker, "relay.worker.redos", "record")).isEqualTo(2);
+            await().atMost(WAIT).untilAsserted(() -> assertThat(counter(worker, "relay.worker.redos", "record")).isEqualTo(2));
             assertThat(DIFY.requestsFor(query(poison))).isEmpty();
             assertThat(chunks.all(poison.streamId())).isEmpty();
         }
