@@ -241,6 +241,8 @@ final class WorkerTestSupport {
 
     /** Reads a chunks topic from its start on a thread of its own, keeping every chunk by stream id. */
     static final class ChunkCollector {
+        /** Tests await dozens of replies one after another: poll at the collector's pace, not Awaitility's 100 ms. */
+        private static final Duration POLL = Duration.ofMillis(20);
         private final Map<String, List<ReplyChunk>> byStream = new ConcurrentHashMap<>();
         private final Map<String, String> traceIds = new ConcurrentHashMap<>();
 
@@ -281,7 +283,8 @@ final class WorkerTestSupport {
 
         /** Waits for the stream's finished reply (the highest attempt's chunks, once its last chunk is in). */
         Reply awaitReply(String streamId, Duration timeout) {
-            return await("finished reply for " + streamId).atMost(timeout).until(() -> finished(streamId), Objects::nonNull);
+            return await("finished reply for " + streamId).atMost(timeout).pollInterval(POLL)
+                    .until(() -> finished(streamId), Objects::nonNull);
         }
 
         Reply awaitReply(MessageAccepted message) {
@@ -290,7 +293,8 @@ final class WorkerTestSupport {
 
         /** Waits until some chunk of the stream matches. */
         void awaitChunk(String streamId, Predicate<ReplyChunk> condition, Duration timeout) {
-            await("matching chunk for " + streamId).atMost(timeout).until(() -> all(streamId).stream().anyMatch(condition));
+            await("matching chunk for " + streamId).atMost(timeout).pollInterval(POLL)
+                    .until(() -> all(streamId).stream().anyMatch(condition));
         }
 
         private Reply finished(String streamId) {
