@@ -119,10 +119,12 @@ class ProcessorApplicationTest {
         assertThat(header(dead, "__streams.errors.exception")).endsWith("UnknownEventTypeException");
 
         // And the decisions are counted by bot, outcome, reason and rule
-        assertThat(meters.get(DecisionMetrics.NAME).tags("bot", "bot-a", "outcome", "accepted", "reason", "none", "rule", "accept")
-                .counter().count()).isEqualTo(1.0);
-        assertThat(meters.get(DecisionMetrics.NAME).tags("bot", "bot-a", "outcome", "rejected", "reason", "duplicate")
-                .counter().count()).isEqualTo(1.0);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(meters.find(DecisionMetrics.NAME).tags("bot", "bot-a", "outcome", "accepted", "reason", "none", "rule", "accept")
+                    .counters().stream().mapToDouble(Counter::count).sum()).isEqualTo(1.0);
+            assertThat(meters.find(DecisionMetrics.NAME).tags("bot", "bot-a", "outcome", "rejected", "reason", "duplicate")
+                    .counters().stream().mapToDouble(Counter::count).sum()).isEqualTo(1.0);
+        });
         String scraped = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build()
                 .get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody();
