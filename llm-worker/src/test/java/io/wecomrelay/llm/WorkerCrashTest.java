@@ -43,6 +43,7 @@ class WorkerCrashTest {
     }
 
     private static ConfigurableApplicationContext worker() {
-        return WorkerTestSupport.worker(PREFIX, Map.of());
+        // a cold first connection on a busy machine must not look like a silent Dify (it did: idle_timeout, no seq 1)
+        return WorkerTestSupport.worker(PREFIX, Map.of("relay.worker.reply.idle-timeout", "10s"));
     }
 }
