@@ -1,14 +1,15 @@
 package io.wecomrelay.ingress;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.function.Supplier;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.sim.wecom.CallbackResponse;
 import io.wecomrelay.sim.wecom.WecomClient;
@@ -62,12 +63,12 @@ class BotsReloadTest {
         return client.send(WecomMessages.text(bot, UUID.randomUUID().toString(), "zhangsan", null, "你好")).get();
     }
 
-    private void awaitReloads(double count) throws InterruptedException {
-        Supplier<Double> reloads = () -> meters.get(BotsFile.RELOADS).tag("outcome", "ok").counter().count();
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (reloads.get() < count && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(reloads.get()).as("bots file reloads").isGreaterThanOrEqualTo(count);
+    private void awaitReloads(double count) {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(reloads()).as("bots file reloads").isGreaterThanOrEqualTo(count));
+    }
+
+    private double reloads() {
+        Counter reloads = meters.find(BotsFile.RELOADS).tag("outcome", "ok").counter();
+        return reloads == null ? 0 : reloads.count();
     }
 }

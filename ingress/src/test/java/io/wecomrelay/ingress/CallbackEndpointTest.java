@@ -1,6 +1,7 @@
 package io.wecomrelay.ingress;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ class CallbackEndpointTest {
     static final String STREAM_BOT = "ingress-stream-bot";
     static final String URL_BOT = "ingress-url-bot";
     static final String OTHER_STREAM_BOT = "ingress-other-stream-bot";
+    static final Duration WAIT = Duration.ofSeconds(10);
     static final Path BOTS = IngressTestSupport.botsFile(IngressTestSupport.bot(STREAM_BOT, "passive_stream")
             + IngressTestSupport.bot(URL_BOT, "response_url") + IngressTestSupport.bot(OTHER_STREAM_BOT, "passive_stream"));
 
@@ -157,8 +159,8 @@ class CallbackEndpointTest {
         assertThat(response.streamFinished()).isTrue();
         assertThat(response.streamContent()).contains("expired").doesNotContain("只给", "other bot's answer");
         assertThat(response.reply().toString()).doesNotContain("只给", "other bot's answer");
-        assertThat(meters.find("wecom.ingress.refreshes").tags("bot", STREAM_BOT, "result", "foreign").counter())
-                .isNotNull().satisfies(counter -> assertThat(counter.count()).isPositive());
+        await().atMost(WAIT).untilAsserted(() -> assertThat(meters.find("wecom.ingress.refreshes").tags("bot", STREAM_BOT, "result", "foreign")
+                .counter()).isNotNull().satisfies(counter -> assertThat(counter.count()).isPositive()));
         assertThat(refreshCount(OTHER_STREAM_BOT)).isEqualTo(othersRefreshes);
         // and the owner itself still sees its answer (positive control)
         CallbackResponse own = otherBot.send(WecomMessages.refresh(OTHER_STREAM_BOT, UUID.randomUUID().toString(), "lisi", null, theirs)).get();
@@ -228,8 +230,9 @@ class CallbackEndpointTest {
                 .filter(e -> e.message().msgId().equals(msgId)).findFirst().orElseThrow();
         assertThat(published.message().responseUrl()).isNull();
         assertThat(published.message().responseUrlRefused()).isEqualTo("forbidden_address");
-        assertThat(meters.find("wecom.ingress.response_url").tags("bot", URL_BOT, "verdict", "forbidden_address").counter())
-                .isNotNull().satisfies(counter -> assertThat(counter.count()).isPositive());
+        await().atMost(WAIT).untilAsserted(() -> assertThat(meters.find("wecom.ingress.response_url")
+                .tags("bot", URL_BOT, "verdict", "forbidden_address").counter())
+                .isNotNull().satisfies(counter -> assertThat(counter.count()).isPositive()));
         assertThat(logged.list).singleElement().satisfies(event -> assertThat(event.getFormattedMessage())
                 .contains("bot=" + URL_BOT, "msgId=" + msgId, "host=[::ffff:127.0.0.1]", "reason=forbidden_address")
                 .doesNotContain("ONE_SHOT_CODE", "response_code", "cgi-bin"));
@@ -245,7 +248,8 @@ class CallbackEndpointTest {
                 .filter(e -> e.message().msgId().equals(msgId)).findFirst().orElseThrow();
         assertThat(published.message().responseUrl()).startsWith("https://qyapi.weixin.qq.com/cgi-bin/aibot/response?");
         assertThat(published.message().responseUrlRefused()).isNull();
-        assertThat(meters.find("wecom.ingress.response_url").tags("bot", URL_BOT, "verdict", "allowed").counter()).isNotNull();
+        await().atMost(WAIT).untilAsserted(() ->
+                assertThat(meters.find("wecom.ingress.response_url").tags("bot", URL_BOT, "verdict", "allowed").counter()).isNotNull());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.wecomrelay.ingress;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,7 +13,9 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Random;
 import java.util.UUID;
+import java.util.stream.Stream;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.schemas.wecom.WecomJson;
 import io.wecomrelay.schemas.wecom.crypto.AesCbcEngines;
@@ -20,7 +23,11 @@ import io.wecomrelay.schemas.wecom.crypto.WecomCrypto;
 import io.wecomrelay.sim.wecom.WecomClient;
 import io.wecomrelay.sim.wecom.WecomClient.Signed;
 import io.wecomrelay.sim.wecom.WecomMessages;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -28,13 +35,14 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Every class of bad input gets a 4xx, a metric by reason and no published event; thousands of
+ * Every class of bad input gets a 4xx, one count under its reason and no published event; thousands of
  * mutated callbacks never produce a 5xx, and good callbacks still work afterwards.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "relay.ingress.max-body-size=8KB")
 class HostileInputTest {
 
     static final String BOT = "ingress-hostile-bot";
+    static final Duration WAIT = Duration.ofSeconds(10);
     static final Path BOTS = IngressTestSupport.botsFile(IngressTestSupport.bot(BOT, "passive_stream"));
 
     @DynamicPropertySource
@@ -50,35 +58,61 @@ class HostileInputTest {
 
     final HttpClient http = HttpClient.newHttpClient();
 
-    @Test
-    void eachHostileClassIsRefusedWithItsReasonAndNothingIsPublished() throws Exception {
-        WecomClient client = client();
+    WecomClient client;
+
+    @BeforeEach
+    void connect() {
+        client = WecomClient.create(URI.create("http://127.0.0.1:" + port + "/wecom/callback/" + BOT),
+                IngressTestSupport.TOKEN, IngressTestSupport.AES_KEY);
+    }
+
+    /** One hostile request, built from a good signed callback (and its plaintext) that carries a fresh message id. */
+    @FunctionalInterface
+    interface Attack {
+        int send(HostileInputTest test, Signed good, String plaintext) throws Exception;
+    }
+
+    static Stream<Arguments> hostileRequests() {
+        return Stream.of(
+                hostile("bad-signature", 401, (test, good, plaintext) -> test.client.sendRaw(good.withSignature("0".repeat(40))).get().status()),
+                hostile("missing-parameter", 400, (test, good, plaintext) -> test.post(good.query().replace("nonce=", "nonce_x="), envelope(good.encrypt()))),
+                hostile("stale-timestamp", 400, (test, good, plaintext) -> test.client.sendRaw(test.client.sign(test.client.encrypt(plaintext))
+                        .withTimestamp("1400000000")).get().status()),
+                hostile("bad-base64", 400, (test, good, plaintext) -> test.sendSigned("@@@not*base64@@@")),
+                hostile("bad-ciphertext", 400, (test, good, plaintext) -> test.sendSigned(Base64.getEncoder().encodeToString(new byte[20]))),
+                hostile("bad-ciphertext", 400, (test, good, plaintext) -> test.sendSigned(encryptRaw(withPadding(new byte[48], 0)))),
+                hostile("bad-frame", 400, (test, good, plaintext) -> test.sendSigned(encryptRaw(frame(plaintext.getBytes(StandardCharsets.UTF_8), 100_000, "")))),
+                hostile("receive-id-mismatch", 400, (test, good, plaintext) -> test.sendSigned(encryptRaw(
+                        frame(plaintext.getBytes(StandardCharsets.UTF_8), -1, "wx5823bf96d3bd56c7")))),
+                hostile("malformed-message", 400, (test, good, plaintext) -> test.sendSigned(test.client.encrypt("not json at all"))),
+                hostile("malformed-message", 400, (test, good, plaintext) -> test.sendSigned(test.client.encrypt("{\"msgtype\":\"text\"}"))),
+                hostile("malformed-envelope", 400, (test, good, plaintext) -> test.post(good.query(), "{\"encrypt\": 42}")),
+                hostile("body-too-large", 413, (test, good, plaintext) -> test.post(good.query(), "x".repeat(20_000))),
+                hostile("wrong-content-type", 415, (test, good, plaintext) -> test.postWithType(good.query(), envelope(good.encrypt()),
+                        "application/x-www-form-urlencoded")));
+    }
+
+    private static Arguments hostile(String reason, int status, Attack attack) {
+        return Arguments.of(reason, status, attack);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0} -> {1}")
+    @MethodSource("hostileRequests")
+    void aHostileRequestIsRefusedAndCountedOnceUnderItsReasonAndNothingIsPublished(String reason, int status, Attack attack)
+            throws Exception {
         String prefix = "hostile-" + UUID.randomUUID();
         String plaintext = WecomJson.write(WecomMessages.text(BOT, prefix, "mallory", null, "x"));
         Signed good = client.sign(client.encrypt(plaintext));
+        double before = rejections(reason);
 
-        expect(client.sendRaw(good.withSignature("0".repeat(40))).get().status(), 401, "bad-signature");
-        expect(post(good.query().replace("nonce=", "nonce_x="), envelope(good.encrypt())), 400, "missing-parameter");
-        expect(client.sendRaw(client.sign(client.encrypt(plaintext)).withTimestamp("1400000000")).get().status(), 400, "stale-timestamp");
-        expect(client.sendRaw(client.sign("@@@not*base64@@@")).get().status(), 400, "bad-base64");
-        expect(client.sendRaw(client.sign(Base64.getEncoder().encodeToString(new byte[20]))).get().status(), 400, "bad-ciphertext");
-        expect(client.sendRaw(client.sign(encryptRaw(withPadding(new byte[48], 0)))).get().status(), 400, "bad-ciphertext");
-        expect(client.sendRaw(client.sign(encryptRaw(frame(plaintext.getBytes(StandardCharsets.UTF_8), 100_000, "")))).get().status(),
-                400, "bad-frame");
-        expect(client.sendRaw(client.sign(encryptRaw(frame(plaintext.getBytes(StandardCharsets.UTF_8), -1, "wx5823bf96d3bd56c7")))).get().status(),
-                400, "receive-id-mismatch");
-        expect(client.sendRaw(client.sign(client.encrypt("not json at all"))).get().status(), 400, "malformed-message");
-        expect(client.sendRaw(client.sign(client.encrypt("{\"msgtype\":\"text\"}"))).get().status(), 400, "malformed-message");
-        expect(post(good.query(), "{\"encrypt\": 42}"), 400, "malformed-envelope");
-        expect(post(good.query(), "x".repeat(20_000)), 413, "body-too-large");
-        expect(postWithType(good.query(), envelope(good.encrypt()), "application/x-www-form-urlencoded"), 415, "wrong-content-type");
+        assertThat(attack.send(this, good, plaintext)).as(reason).isEqualTo(status);
 
-        assertOnlyTheSentinelIsPublished(client, prefix);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(rejections(reason)).as(reason).isEqualTo(before + 1));
+        assertOnlyTheSentinelIsPublished(prefix);
     }
 
     @Test
     void thousandsOfMutatedCallbacksNeverCauseA5xxOrAPublish() throws Exception {
-        WecomClient client = client();
         String prefix = "fuzz-" + UUID.randomUUID();
         String plaintext = WecomJson.write(WecomMessages.text(BOT, prefix, "mallory", null, "fuzz"));
         Signed good = client.sign(client.encrypt(plaintext));
@@ -94,20 +128,23 @@ class HostileInputTest {
             };
             assertThat(status).as("mutation %d: %s", i, m).isBetween(400, 499);
         }
-        assertOnlyTheSentinelIsPublished(client, prefix);
+        assertOnlyTheSentinelIsPublished(prefix);
     }
 
     /** Publishing is ordered per partition, so once the good sentinel is there, anything hostile would be too. */
-    private void assertOnlyTheSentinelIsPublished(WecomClient client, String hostilePrefix) throws Exception {
+    private void assertOnlyTheSentinelIsPublished(String hostilePrefix) throws Exception {
         String sentinel = "sentinel-" + UUID.randomUUID();
         assertThat(client.send(WecomMessages.text(BOT, sentinel, "alice", null, "good")).get().status()).isEqualTo(200);
         var ids = IngressTestSupport.publishedUntil(BOT, sentinel, Duration.ofSeconds(20)).stream().map(e -> e.message().msgId()).toList();
         assertThat(ids).contains(sentinel).noneMatch(id -> id.startsWith(hostilePrefix));
     }
 
-    private void expect(int status, int expected, String reason) {
-        assertThat(status).as(reason).isEqualTo(expected);
-        assertThat(meters.find("wecom.ingress.rejections").tag("reason", reason).counter()).as(reason).isNotNull();
+    private double rejections(String reason) {
+        return meters.find("wecom.ingress.rejections").tag("reason", reason).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    private int sendSigned(String encrypt) throws Exception {
+        return client.sendRaw(client.sign(encrypt)).get().status();
     }
 
     // URL-safe so that every mutation still makes a valid request line; '+' and '=' still disturb base64 and queries.
@@ -172,10 +209,5 @@ class HostileInputTest {
 
     private static String envelope(String encrypt) {
         return "{\"encrypt\":\"" + encrypt + "\"}";
-    }
-
-    private WecomClient client() {
-        return WecomClient.create(URI.create("http://127.0.0.1:" + port + "/wecom/callback/" + BOT),
-                IngressTestSupport.TOKEN, IngressTestSupport.AES_KEY);
     }
 }

@@ -1,5 +1,7 @@
 package io.wecomrelay.ingress;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -74,21 +76,21 @@ final class IngressTestSupport {
 
     /**
      * The MessageReceived events published for {@code botId} (reading the topic from the start),
-     * once one with {@code msgId} arrived or {@code timeout} passed.
+     * once one with {@code msgId} arrived; fails if none did within {@code timeout}.
      */
     static List<MessageReceived> publishedUntil(String botId, String msgId, Duration timeout) {
         Map<String, Object> props = inboundReader();
         var result = new ArrayList<MessageReceived>();
         try (var consumer = new KafkaConsumer<String, RelayEvent>(props, new StringDeserializer(), EventSerde.any())) {
             consumer.subscribe(List.of(Topics.INBOUND.name()));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (result.stream().noneMatch(e -> e.message().msgId().equals(msgId)) && System.nanoTime() < deadline) {
+            await("MessageReceived " + msgId).atMost(timeout).pollInSameThread().until(() -> {
                 for (ConsumerRecord<String, RelayEvent> record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.key().equals(botId)) {
                         result.add((MessageReceived) record.value());
                     }
                 }
-            }
+                return result.stream().anyMatch(e -> e.message().msgId().equals(msgId));
+            });
         }
         return result;
     }
@@ -106,17 +108,14 @@ final class IngressTestSupport {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("inbound topic not read to its end in time");
-                }
+            await("inbound topic read to its end").atMost(Duration.ofSeconds(20)).pollInSameThread().until(() -> {
                 for (ConsumerRecord<String, RelayEvent> record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.key().equals(botId)) {
                         result.add((MessageReceived) record.value());
                     }
                 }
-            }
+                return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
+            });
         }
         return result;
     }

@@ -5,6 +5,7 @@ import static io.wecomrelay.llm.WorkerTestSupport.send;
 import static io.wecomrelay.llm.WorkerTestSupport.text;
 import static io.wecomrelay.llm.WorkerTestSupport.user;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.event.ReplyChunk;
@@ -63,13 +65,10 @@ class FairShareTest {
 
             assertThat(slow).allSatisfy(message ->
                     assertThat(CHUNKS.all(message.streamId())).noneMatch(ReplyChunk::last));
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (askedDify(slow) < 2 && System.nanoTime() < deadline) {
-                WorkerTestSupport.sleep(20);
-            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> askedDify(slow) >= 2);
             assertThat(askedDify(slow)).as("the slow bot's share of 8 slots: a quarter").isEqualTo(2);
-            assertThat(worker.getBean(MeterRegistry.class).get("relay.worker.deferred").tag("bot", SLOW).counter().count())
-                    .isEqualTo(6);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(worker.getBean(MeterRegistry.class)
+                    .find("relay.worker.deferred").tag("bot", SLOW).counters()).extracting(Counter::count).containsExactly(6.0));
             assertThat(committed()).as("the commit never passes the slow bot's unfinished records")
                     .isLessThanOrEqualTo(firstSlow.offset());
         }

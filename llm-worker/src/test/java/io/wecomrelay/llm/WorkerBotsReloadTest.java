@@ -6,6 +6,7 @@ import static io.wecomrelay.llm.WorkerTestSupport.send;
 import static io.wecomrelay.llm.WorkerTestSupport.text;
 import static io.wecomrelay.llm.WorkerTestSupport.user;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.llm.reply.ErrorCodes;
 import io.wecomrelay.schemas.event.MessageAccepted;
@@ -82,16 +84,13 @@ class WorkerBotsReloadTest {
         return CHUNKS.awaitReply(message.streamId(), Duration.ofSeconds(30));
     }
 
-    private void awaitReloads() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (reloads() < 1 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(reloads()).as("bots file reloads").isGreaterThanOrEqualTo(1.0);
+    private void awaitReloads() {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(reloads()).as("bots file reloads").isGreaterThanOrEqualTo(1.0));
     }
 
     private double reloads() {
-        return meters.get(BotsFile.RELOADS).tag("outcome", "ok").counter().count();
+        Counter reloads = meters.find(BotsFile.RELOADS).tag("outcome", "ok").counter();
+        return reloads == null ? 0 : reloads.count();
     }
 
     private static String bot(String id, String difyUrl, String apiKey) {

@@ -6,12 +6,15 @@ import static io.wecomrelay.llm.WorkerTestSupport.send;
 import static io.wecomrelay.llm.WorkerTestSupport.text;
 import static io.wecomrelay.llm.WorkerTestSupport.user;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.StreamSupport;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.llm.reply.ErrorCodes;
@@ -104,7 +107,7 @@ class WorkerBoundsTest {
         assertThat(answer.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(MAX_ANSWER_BYTES)
                 .isGreaterThan(MAX_ANSWER_BYTES - 16);
         awaitStop(only(query(message)).taskId());
-        assertThat(limits("answer")).isPositive();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(limits("answer")).isPositive());
     }
 
     @Test
@@ -174,18 +177,13 @@ class WorkerBoundsTest {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (System.nanoTime() < deadline) {
-                for (var record : consumer.poll(Duration.ofMillis(100))) {
-                    if (message.conversationKey().equals(record.key())) {
-                        var fqcn = record.headers().lastHeader(DeadLetterHeaders.EXCEPTION);
-                        assertThat(new String(fqcn.value(), StandardCharsets.UTF_8)).endsWith("ReplyRefusedException");
-                        return EventSerde.of(MessageAccepted.class).deserialize(topic, record.value());
-                    }
-                }
-            }
+            var deadLetter = await("dead letter for " + message.streamId()).atMost(Duration.ofSeconds(20)).pollInSameThread().until(
+                    () -> StreamSupport.stream(consumer.poll(Duration.ofMillis(100)).spliterator(), false)
+                            .filter(record -> message.conversationKey().equals(record.key())).findFirst(), Optional::isPresent).orElseThrow();
+            var fqcn = deadLetter.headers().lastHeader(DeadLetterHeaders.EXCEPTION);
+            assertThat(new String(fqcn.value(), StandardCharsets.UTF_8)).endsWith("ReplyRefusedException");
+            return EventSerde.of(MessageAccepted.class).deserialize(topic, deadLetter.value());
         }
-        throw new AssertionError("nothing dead-lettered for " + message.streamId());
     }
 
     private static RecordedChatRequest only(String query) {

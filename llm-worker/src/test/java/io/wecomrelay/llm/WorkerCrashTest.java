@@ -27,7 +27,7 @@ class WorkerCrashTest {
 
         try (var first = worker()) {
             WorkerTestSupport.send(PREFIX + ".accepted", message);
-            CHUNKS.await(message.streamId(), chunk -> chunk.seq() >= 1, Duration.ofSeconds(10));
+            CHUNKS.awaitChunk(message.streamId(), chunk -> chunk.seq() >= 1, Duration.ofSeconds(10));
         }
         var partial = CHUNKS.all(message.streamId());
         assertThat(partial).isNotEmpty().allMatch(chunk -> chunk.attempt() == 1).noneMatch(ReplyChunk::last);
@@ -43,6 +43,7 @@ class WorkerCrashTest {
     }
 
     private static ConfigurableApplicationContext worker() {
-        return WorkerTestSupport.worker(PREFIX, Map.of());
+        // a cold first connection on a busy machine must not look like a silent Dify (it did: idle_timeout, no seq 1)
+        return WorkerTestSupport.worker(PREFIX, Map.of("relay.worker.reply.idle-timeout", "10s"));
     }
 }

@@ -71,9 +71,10 @@ class WorkerFailuresTest {
             assertThat(header(deadLetter, DeadLetterHeaders.SERVICE)).isEqualTo("wecom-relay-llm-worker");
             assertThat(header(deadLetter, EventHeaders.TRACE_ID)).isEqualTo(poison.meta().traceId());
             await().atMost(WAIT).until(() -> committed(prefix) == 2);
-            assertThat(counter(worker, "relay.worker.redos", "record")).isEqualTo(2);
-            assertThat(worker.getBean(MeterRegistry.class).get(DeadLetterScheme.METRIC).tags("service", "wecom-relay-llm-worker",
-                    "topic", prefix + ".accepted", "cause", "RedisSystemException").counter().count()).isEqualTo(1.0);
+            await().atMost(WAIT).untilAsserted(() -> assertThat(counter(worker, "relay.worker.redos", "record")).isEqualTo(2));
+            await().atMost(WAIT).untilAsserted(() -> assertThat(worker.getBean(MeterRegistry.class).get(DeadLetterScheme.METRIC)
+                    .tags("service", "wecom-relay-llm-worker", "topic", prefix + ".accepted", "cause", "RedisSystemException")
+                    .counter().count()).isEqualTo(1.0));
             assertThat(DIFY.requestsFor(query(poison))).isEmpty();
             assertThat(chunks.all(poison.streamId())).isEmpty();
         }

@@ -6,6 +6,7 @@ import static io.wecomrelay.llm.WorkerTestSupport.send;
 import static io.wecomrelay.llm.WorkerTestSupport.text;
 import static io.wecomrelay.llm.WorkerTestSupport.user;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,9 +16,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.StreamSupport;
 
 import io.lettuce.core.resource.ClientResources;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.llm.WorkerTestSupport.Position;
 import io.wecomrelay.llm.reply.ErrorCodes;
@@ -61,6 +65,7 @@ class WorkerIntegrationTest {
 
     private static final String PREFIX = "it";
     private static final String ACCEPTED = PREFIX + ".accepted";
+    private static final Duration WAIT = Duration.ofSeconds(10);
     private static final WorkerTestSupport.ChunkCollector CHUNKS = WorkerTestSupport.chunks(PREFIX + ".chunks");
 
     @Autowired
@@ -100,9 +105,11 @@ class WorkerIntegrationTest {
         assertThat(request.user()).isEqualTo(ConversationKeys.difyUser(WorkerTestSupport.BOT, user));
         assertThat(request.body()).contains("\"response_mode\":\"streaming\"");
         assertThat(request.headers().get("accept")).contains("text/event-stream");
-        assertThat(meters.get("relay.worker.first.text").tag("bot", WorkerTestSupport.BOT).timer().count()).isPositive();
-        assertThat(meters.get("relay.worker.chunks").tag("bot", WorkerTestSupport.BOT).counter().count())
-                .isGreaterThanOrEqualTo(reply.chunks().size());
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(meters.find("relay.worker.first.text").tag("bot", WorkerTestSupport.BOT).timers())
+                    .anySatisfy(timer -> assertThat(timer.count()).isPositive());
+            assertThat(counted("relay.worker.chunks", "bot", WorkerTestSupport.BOT)).isGreaterThanOrEqualTo(reply.chunks().size());
+        });
     }
 
     @Test
@@ -215,7 +222,7 @@ class WorkerIntegrationTest {
         send(ACCEPTED, unknown);
         assertThat(CHUNKS.awaitReply(unreachable).errorCode()).isEqualTo(ErrorCodes.NETWORK_ERROR);
         assertThat(CHUNKS.awaitReply(unknown).errorCode()).isEqualTo(ErrorCodes.BOT_UNKNOWN);
-        assertThat(meters.get("relay.worker.errors").tag("code", ErrorCodes.NETWORK_ERROR).counter().count()).isPositive();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(counted("relay.worker.errors", "code", ErrorCodes.NETWORK_ERROR)).isPositive());
 
         var cutReply = CHUNKS.awaitReply(cut);
         assertThat(cutReply.errorCode()).isEqualTo(ErrorCodes.NO_TERMINAL);
@@ -317,23 +324,22 @@ class WorkerIntegrationTest {
 
     @Test
     void oneSlowConversationDoesNotDelayFiftyOthersOnTheSamePartition() throws Exception {
-        var slow = text(user(), "slow [sim:pause,pause-ms=6000,ping-ms=500,deltas=2]");
+        // the slow reply still pausing when all fifty fast ones have finished is the proof; no stopwatch needed
+        var slow = text(user(), "slow [sim:pause,pause-ms=10000,ping-ms=500,deltas=2]");
         var slowRecord = send(ACCEPTED, slow);
-        CHUNKS.await(slow.streamId(), chunk -> true, Duration.ofSeconds(5));
+        CHUNKS.awaitChunk(slow.streamId(), chunk -> true, Duration.ofSeconds(5));
         var fast = new ArrayList<MessageAccepted>();
         for (int i = 0; i < 50; i++) {
             fast.add(text(user(), "fast " + i + " [sim:deltas=2,delay-ms=10]"));
         }
-        long sent = System.nanoTime();
         fast.forEach(m -> send(ACCEPTED, m));
 
-        fast.forEach(m -> CHUNKS.awaitReply(m.streamId(), Duration.ofSeconds(5)));
+        fast.forEach(m -> CHUNKS.awaitReply(m.streamId(), Duration.ofSeconds(8)));
 
-        assertThat(Duration.ofNanos(System.nanoTime() - sent)).isLessThan(Duration.ofSeconds(5));
-        assertThat(CHUNKS.all(slow.streamId())).noneMatch(ReplyChunk::last);
+        assertThat(CHUNKS.all(slow.streamId())).as("the slow reply, still paused").noneMatch(ReplyChunk::last);
         assertThat(committed(slowRecord.partition())).as("the commit never passes the unfinished slow record")
                 .isLessThanOrEqualTo(slowRecord.offset());
-        assertThat(CHUNKS.awaitReply(slow.streamId(), Duration.ofSeconds(15)).errorCode()).isNull();
+        assertThat(CHUNKS.awaitReply(slow.streamId(), Duration.ofSeconds(20)).errorCode()).isNull();
     }
 
     @Test
@@ -383,11 +389,12 @@ class WorkerIntegrationTest {
         var unknown = feedback(user, "no-such-stream-id-0000", 1, null);
         List.of(dislike, withdrawn, like, unknown).forEach(m -> send(ACCEPTED, m));
 
-        var recorded = awaitFeedbacks(asked.messageId(), 3);
+        var recorded = await().atMost(WAIT).until(
+                () -> DIFY.feedbacks().stream().filter(f -> f.messageId().equals(asked.messageId())).toList(), found -> found.size() >= 3);
         assertThat(recorded).extracting(RecordedFeedback::rating).containsExactly("dislike", null, "like");
         assertThat(recorded).extracting(RecordedFeedback::content).containsExactly("能再详细一些么", null, null);
         assertThat(recorded).allSatisfy(feedback -> assertThat(feedback.user()).isEqualTo(asked.user()));
-        awaitCount("relay.worker.feedback", "unknown_message");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(counted("relay.worker.feedback", "outcome", "unknown_message")).isPositive());
         for (var event : List.of(dislike, withdrawn, like, unknown)) {
             assertThat(CHUNKS.all(event.streamId())).isEmpty();
         }
@@ -405,28 +412,9 @@ class WorkerIntegrationTest {
         });
     }
 
-    private static List<RecordedFeedback> awaitFeedbacks(String messageId, int count) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            var found = DIFY.feedbacks().stream().filter(f -> f.messageId().equals(messageId)).toList();
-            if (found.size() >= count) {
-                return found;
-            }
-            WorkerTestSupport.sleep(20);
-        }
-        throw new AssertionError("feedbacks for " + messageId + ": " + DIFY.feedbacks());
-    }
-
-    private void awaitCount(String meter, String outcome) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            var counter = meters.find(meter).tag("outcome", outcome).counter();
-            if (counter != null && counter.count() > 0) {
-                return;
-            }
-            WorkerTestSupport.sleep(20);
-        }
-        throw new AssertionError("no " + meter + " with outcome " + outcome);
+    /** What the counter counted so far (0 before its first count): metrics are counted around a publish, not before it. */
+    private double counted(String meter, String tag, String value) {
+        return meters.find(meter).tag(tag, value).counters().stream().mapToDouble(Counter::count).sum();
     }
 
     private static String uniq(String text) {
@@ -452,14 +440,8 @@ class WorkerIntegrationTest {
     }
 
     private void awaitStored(String conversationKey, String conversationId) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (conversationId.equals(redis.opsForValue().get("llm:conversation:" + conversationKey).block())) {
-                return;
-            }
-            WorkerTestSupport.sleep(20);
-        }
-        throw new AssertionError("conversation " + conversationId + " not stored");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(redis.opsForValue().get("llm:conversation:" + conversationKey).block())
+                .as("stored conversation").isEqualTo(conversationId));
     }
 
     private static long committed(int partition) throws Exception {
@@ -478,16 +460,11 @@ class WorkerIntegrationTest {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(ACCEPTED + ".dlt"));
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (System.nanoTime() < deadline) {
-                for (var record : consumer.poll(Duration.ofMillis(100))) {
-                    if (key.equals(record.key())) {
-                        assertThat(record.headers().lastHeader(DeadLetterHeaders.EXCEPTION)).isNotNull();
-                        return new String(record.value(), StandardCharsets.UTF_8);
-                    }
-                }
-            }
+            var deadLetter = await("dead letter for " + key).atMost(Duration.ofSeconds(10)).pollInSameThread().until(
+                    () -> StreamSupport.stream(consumer.poll(Duration.ofMillis(100)).spliterator(), false)
+                            .filter(record -> key.equals(record.key())).findFirst(), Optional::isPresent).orElseThrow();
+            assertThat(deadLetter.headers().lastHeader(DeadLetterHeaders.EXCEPTION)).isNotNull();
+            return new String(deadLetter.value(), StandardCharsets.UTF_8);
         }
-        throw new AssertionError("nothing dead-lettered for " + key);
     }
 }

@@ -1,6 +1,7 @@
 package io.wecomrelay.llm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -246,6 +248,8 @@ final class WorkerTestSupport {
      * stream id. Every record must be keyed by its chunk's conversation key.
      */
     static final class ChunkCollector {
+        /** Tests await dozens of replies one after another: poll at the collector's pace, not Awaitility's 100 ms. */
+        private static final Duration POLL = Duration.ofMillis(20);
         private final Map<String, List<ReplyChunk>> byStream = new ConcurrentHashMap<>();
         private final Map<String, List<Position>> positions = new ConcurrentHashMap<>();
         private final Map<String, String> traceIds = new ConcurrentHashMap<>();
@@ -294,15 +298,8 @@ final class WorkerTestSupport {
 
         /** Waits for the stream's finished reply (the highest attempt's chunks, once its last chunk is in). */
         Reply awaitReply(String streamId, Duration timeout) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                var reply = finished(streamId);
-                if (reply != null) {
-                    return reply;
-                }
-                sleep(20);
-            }
-            throw new AssertionError("no finished reply for " + streamId + " within " + timeout + "; chunks: " + all(streamId));
+            return await("finished reply for " + streamId).atMost(timeout).pollInterval(POLL)
+                    .until(() -> finished(streamId), Objects::nonNull);
         }
 
         Reply awaitReply(MessageAccepted message) {
@@ -310,15 +307,9 @@ final class WorkerTestSupport {
         }
 
         /** Waits until some chunk of the stream matches. */
-        void await(String streamId, Predicate<ReplyChunk> condition, Duration timeout) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                if (all(streamId).stream().anyMatch(condition)) {
-                    return;
-                }
-                sleep(20);
-            }
-            throw new AssertionError("no matching chunk for " + streamId + "; chunks: " + all(streamId));
+        void awaitChunk(String streamId, Predicate<ReplyChunk> condition, Duration timeout) {
+            await("matching chunk for " + streamId).atMost(timeout).pollInterval(POLL)
+                    .until(() -> all(streamId).stream().anyMatch(condition));
         }
 
         private Reply finished(String streamId) {
@@ -335,22 +326,7 @@ final class WorkerTestSupport {
 
     /** Waits until the simulator saw a stop of {@code taskId} that ended its open stream. */
     static void awaitStop(String taskId) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (DIFY.stops().stream().anyMatch(stop -> stop.taskId().equals(taskId) && stop.stoppedStream())) {
-                return;
-            }
-            sleep(20);
-        }
-        throw new AssertionError("task " + taskId + " was not stopped; stops: " + DIFY.stops());
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        await("stop of task " + taskId).atMost(Duration.ofSeconds(10))
+                .until(() -> DIFY.stops().stream().anyMatch(stop -> stop.taskId().equals(taskId) && stop.stoppedStream()));
     }
 }

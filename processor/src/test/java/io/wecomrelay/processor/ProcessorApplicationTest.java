@@ -1,6 +1,7 @@
 package io.wecomrelay.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -17,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.processor.ops.DecisionMetrics;
 import io.wecomrelay.processor.topology.BrokerIO;
@@ -119,10 +121,12 @@ class ProcessorApplicationTest {
         assertThat(header(dead, DeadLetterHeaders.SERVICE)).isEqualTo("wecom-relay-processor");
 
         // And the decisions are counted by bot, outcome, reason and rule
-        assertThat(meters.get(DecisionMetrics.NAME).tags("bot", "bot-a", "outcome", "accepted", "reason", "none", "rule", "accept")
-                .counter().count()).isEqualTo(1.0);
-        assertThat(meters.get(DecisionMetrics.NAME).tags("bot", "bot-a", "outcome", "rejected", "reason", "duplicate")
-                .counter().count()).isEqualTo(1.0);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(meters.find(DecisionMetrics.NAME).tags("bot", "bot-a", "outcome", "accepted", "reason", "none", "rule", "accept")
+                    .counters().stream().mapToDouble(Counter::count).sum()).isEqualTo(1.0);
+            assertThat(meters.find(DecisionMetrics.NAME).tags("bot", "bot-a", "outcome", "rejected", "reason", "duplicate")
+                    .counters().stream().mapToDouble(Counter::count).sum()).isEqualTo(1.0);
+        });
         String scraped = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build()
                 .get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody();
@@ -172,20 +176,14 @@ class ProcessorApplicationTest {
         assertThat(properties.streams().commitInterval()).isEqualTo(Duration.ofMillis(100));
     }
 
-    private void awaitHealthState(String state) throws InterruptedException {
+    private void awaitHealthState(String state) {
         WebTestClient client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String seen = null;
-        while (!state.equals(seen) && System.nanoTime() < deadline) {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             Map<?, ?> health = client.get().uri("/actuator/health").exchange()
                     .expectBody(Map.class).returnResult().getResponseBody();
             Map<?, ?> streams = (Map<?, ?>) ((Map<?, ?>) health.get("components")).get("kafkaStreams");
-            seen = (String) ((Map<?, ?>) streams.get("details")).get("state");
-            if (!state.equals(seen)) {
-                Thread.sleep(200);
-            }
-        }
-        assertThat(seen).as("Kafka Streams state in /actuator/health").isEqualTo(state);
+            assertThat(((Map<?, ?>) streams.get("details")).get("state")).as("Kafka Streams state in /actuator/health").isEqualTo(state);
+        });
         client.get().uri("/actuator/health").exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.components.kafkaStreams.status").isEqualTo("UP");
     }
@@ -210,16 +208,13 @@ class ProcessorApplicationTest {
         return event.streamId().equals(message.streamId());
     }
 
-    private void awaitReloads() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (reloads() < 1 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(reloads()).as("bots file reloads").isGreaterThanOrEqualTo(1.0);
+    private void awaitReloads() {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(reloads()).as("bots file reloads").isGreaterThanOrEqualTo(1.0));
     }
 
     private double reloads() {
-        return meters.get(BotsFile.RELOADS).tag("outcome", "ok").counter().count();
+        Counter reloads = meters.find(BotsFile.RELOADS).tag("outcome", "ok").counter();
+        return reloads == null ? 0 : reloads.count();
     }
 
     private static java.util.Set<String> topicNames() throws Exception {

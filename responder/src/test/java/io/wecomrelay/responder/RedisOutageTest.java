@@ -101,7 +101,7 @@ class RedisOutageTest {
 
         // far past the old budget: the two partitions' consumers failed again and again, and health says so
         await().atMost(WAIT).until(() -> transientFailures() >= 8);
-        assertThat(consumption.health().getStatus()).isEqualTo(Status.DOWN);
+        await().atMost(WAIT).until(() -> consumption.health().getStatus().equals(Status.DOWN));
 
         REDIS.startAgain();
         await().atMost(WAIT).until(() -> "1".equals(field(passive.streamId(), StreamStateKeys.FINISH)));

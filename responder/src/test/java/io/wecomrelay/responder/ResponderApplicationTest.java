@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.responder.delivery.UndeliverableReplies;
 import io.wecomrelay.schemas.bot.DefaultTexts;
@@ -217,7 +218,7 @@ class ResponderApplicationTest {
                 record -> stray.streamId().equals(record.key()), 1, WAIT);
         assertThat(dead).singleElement().satisfies(record ->
                 assertThat(TopicReader.header(record, DeadLetterHeaders.MESSAGE)).contains("unexpected MessageRejected"));
-        assertThat(chunks("applied") - appliedBefore).isEqualTo(6);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(chunks("applied") - appliedBefore).isEqualTo(6));
         assertThat(chunks("duplicate") - duplicatesBefore).isZero();
     }
 
@@ -398,6 +399,7 @@ class ResponderApplicationTest {
     }
 
     private double reloads() {
-        return meters.get(BotsFile.RELOADS).tag("outcome", "ok").counter().count();
+        Counter reloads = meters.find(BotsFile.RELOADS).tag("outcome", "ok").counter();
+        return reloads == null ? 0 : reloads.count();
     }
 }

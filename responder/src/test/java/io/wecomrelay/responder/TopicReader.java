@@ -14,8 +14,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
 
-/** Reads a topic from the beginning with a fresh group until enough matching records arrived. */
+/** Reads a topic from the beginning with a fresh group until enough matching records arrived (failing if they do not). */
 public final class TopicReader {
 
     private TopicReader() {
@@ -30,14 +31,14 @@ public final class TopicReader {
         var found = new ArrayList<ConsumerRecord<String, byte[]>>();
         try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (found.size() < count && System.nanoTime() < deadline) {
+            Awaitility.await(count + " matching records on " + topic).atMost(timeout).pollInSameThread().until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(record -> {
                     if (matching.test(record)) {
                         found.add(record);
                     }
                 });
-            }
+                return found.size() >= count;
+            });
         }
         return found;
     }

@@ -1,6 +1,7 @@
 package io.wecomrelay.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.time.Duration;
@@ -43,10 +44,10 @@ class TestInfrastructureTest {
         try (var consumer = new KafkaConsumer<String, String>(consumerProps)) {
             consumer.subscribe(List.of("testkit.tx"));
             var values = new java.util.ArrayList<String>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (values.isEmpty() && System.nanoTime() < deadline) {
+            await().atMost(Duration.ofSeconds(30)).pollInSameThread().until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
-            }
+                return !values.isEmpty();
+            });
             assertThat(values).containsExactly("committed");
         }
     }

@@ -19,6 +19,7 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
 
 /** Reads the broker as an auditor would: whole topics, committed records only. */
 final class AuditTopics {
@@ -43,13 +44,10 @@ final class AuditTopics {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             var records = new ArrayList<ConsumerRecord<String, byte[]>>();
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topics + " to their end within " + timeout);
-                }
+            Awaitility.await(topics + " read to their end").atMost(timeout).pollInSameThread().until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
+                return partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
+            });
             return records;
         }
     }

@@ -25,6 +25,8 @@ import io.wecomrelay.sim.dify.DifySimulator;
 import io.wecomrelay.sim.dify.DifySimulatorConfig;
 import io.wecomrelay.sim.wecomapi.WeComApiSimulator;
 import io.wecomrelay.testkit.TestInfrastructure;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One fault run: {@value #INSTANCES} instances of every service as {@code java -jar} processes against the test
@@ -140,15 +142,13 @@ final class FaultScenario implements AutoCloseable {
         return resource;
     }
 
-    /** Polls {@code condition} until it holds or {@code timeout} passes; true when it held. */
-    private static boolean await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(250);
+    /** Polls {@code condition} until it holds or {@code timeout} passes; true when it held (the report says when not). */
+    private static boolean await(Duration timeout, BooleanSupplier condition) {
+        try {
+            Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(condition::getAsBoolean);
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
-        return true;
     }
 }

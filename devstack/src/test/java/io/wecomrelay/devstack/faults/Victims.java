@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import io.lettuce.core.RedisClient;
@@ -19,6 +20,8 @@ import io.wecomrelay.devstack.Service;
 import io.wecomrelay.devstack.ServiceInstance;
 import io.wecomrelay.schemas.topic.Topics;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -88,16 +91,16 @@ final class Victims {
                 .orElseThrow();
     }
 
-    private ServiceInstance busiestWorker() throws InterruptedException {
+    private ServiceInstance busiestWorker() {
         List<ServiceInstance> workers = stack.instances(Service.LLM_WORKER);
-        long deadline = System.nanoTime() + BUSY_WAIT.toNanos();
-        while (true) {
-            Map<ServiceInstance, Integer> inFlight = workers.stream().collect(Collectors.toMap(w -> w, this::workerInFlight));
-            var busiest = inFlight.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
-            if (busiest.getValue() >= BUSY || System.nanoTime() > deadline) {
-                return busiest.getKey();
-            }
-            Thread.sleep(100);
+        Supplier<Map.Entry<ServiceInstance, Integer>> busiest = () -> workers.stream()
+                .collect(Collectors.toMap(w -> w, this::workerInFlight)).entrySet().stream()
+                .max(Map.Entry.comparingByValue()).orElseThrow();
+        try {
+            return Awaitility.await().atMost(BUSY_WAIT).pollInterval(Duration.ofMillis(100))
+                    .until(busiest::get, inFlight -> inFlight.getValue() >= BUSY).getKey();
+        } catch (ConditionTimeoutException e) {
+            return busiest.get().getKey(); // none got that busy in time: the busiest there is
         }
     }
 

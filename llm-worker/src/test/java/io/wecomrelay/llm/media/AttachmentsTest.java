@@ -1,6 +1,7 @@
 package io.wecomrelay.llm.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -162,19 +163,13 @@ class AttachmentsTest {
     }
 
     private void awaitReleased() {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (budget.available() != BUDGET && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertThat(budget.available()).as("the cancelled transfer gave its budget back").isEqualTo(BUDGET);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(budget.available()).as("the cancelled transfer gave its budget back").isEqualTo(BUDGET));
     }
 
     private void awaitHeld() {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (budget.available() == BUDGET && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertThat(budget.available()).as("the transfer holds its download size").isLessThan(BUDGET);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(budget.available()).as("the transfer holds its download size").isLessThan(BUDGET));
     }
 
     private static Attachment file(String url) {

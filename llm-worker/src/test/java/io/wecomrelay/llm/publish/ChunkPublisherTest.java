@@ -1,11 +1,11 @@
 package io.wecomrelay.llm.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.RelayEvent;
@@ -48,20 +48,20 @@ class ChunkPublisherTest {
         publisher.publish(Flux.just(chunk(0, false), chunk(1, false), chunk(2, true)), NO_NOTE)
                 .subscribe(null, e -> outcome.set("failed " + e.getMessage()), () -> outcome.set("completed"));
 
-        await(() -> producer.history().size() == 2);
+        await().atMost(WAIT).until(() -> producer.history().size() == 2);
         assertThat(seqs()).containsExactly(0L, 1L);
         assertThat(producer.history()).allMatch(record -> record.key().equals(chunk(0, false).conversationKey()));
 
         assertThat(producer.completeNext()).isTrue();
         assertThat(producer.history()).as("the last chunk waits for chunk 1").hasSize(2);
         assertThat(producer.completeNext()).isTrue();
-        await(() -> producer.history().size() == 3 || outcome.get() != null);
+        await().atMost(WAIT).until(() -> producer.history().size() == 3 || outcome.get() != null);
         assertThat(outcome.get()).isNull();
         assertThat(seqs()).containsExactly(0L, 1L, 2L);
         assertThat(outcome.get()).as("done only when the last chunk is acknowledged").isNull();
 
         assertThat(producer.completeNext()).isTrue();
-        await(() -> outcome.get() != null);
+        await().atMost(WAIT).until(() -> outcome.get() != null);
         assertThat(outcome.get()).isEqualTo("completed");
     }
 
@@ -71,12 +71,12 @@ class ChunkPublisherTest {
         var failure = new AtomicReference<Throwable>();
         publisher.publish(Flux.just(chunk(0, false), chunk(1, false), chunk(2, true)), NO_NOTE)
                 .subscribe(null, e -> fail(outcome, failure, e), () -> outcome.set("completed"));
-        await(() -> producer.history().size() == 2);
+        await().atMost(WAIT).until(() -> producer.history().size() == 2);
 
         assertThat(producer.errorNext(new IllegalStateException("broker gone"))).isTrue();
         assertThat(producer.completeNext()).isTrue();
 
-        await(() -> outcome.get() != null);
+        await().atMost(WAIT).until(() -> outcome.get() != null);
         assertThat(outcome.get()).isEqualTo("failed");
         assertThat(failure.get()).hasRootCauseMessage("broker gone");
         assertThat(seqs()).as("never the last chunk").containsExactly(0L, 1L);
@@ -89,12 +89,12 @@ class ChunkPublisherTest {
         Sinks.Many<ReplyChunk> chunks = Sinks.many().unicast().onBackpressureBuffer();
         publisher.publish(chunks.asFlux(), NO_NOTE).subscribe(null, e -> fail(outcome, failure, e), () -> outcome.set("completed"));
         chunks.tryEmitNext(chunk(0, false));
-        await(() -> producer.history().size() == 1);
+        await().atMost(WAIT).until(() -> producer.history().size() == 1);
         assertThat(producer.errorNext(new IllegalStateException("broker gone"))).isTrue();
 
         chunks.tryEmitNext(chunk(1, false));
 
-        await(() -> outcome.get() != null);
+        await().atMost(WAIT).until(() -> outcome.get() != null);
         assertThat(outcome.get()).isEqualTo("failed");
         assertThat(failure.get()).hasRootCauseMessage("broker gone");
         assertThat(seqs()).containsExactly(0L);
@@ -111,18 +111,5 @@ class ChunkPublisherTest {
 
     private static ReplyChunk chunk(long seq, boolean last) {
         return Events.chunk("bot-1", "msg-1", 1, seq, "text " + seq, last);
-    }
-
-    private static void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not met within " + WAIT).isLessThan(deadline);
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
     }
 }

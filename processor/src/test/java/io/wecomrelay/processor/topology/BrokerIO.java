@@ -1,5 +1,7 @@
 package io.wecomrelay.processor.topology;
 
+import static org.awaitility.Awaitility.await;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -59,13 +62,23 @@ public final class BrokerIO {
         return consumer;
     }
 
-    /** Polls into {@code into} until {@code done} holds or {@code timeout} passes. */
+    /** Polls into {@code into} until {@code done} holds; fails if it does not within {@code timeout}. */
     public static void pollUntil(KafkaConsumer<String, byte[]> consumer, List<ConsumerRecord<String, byte[]>> into,
                                  Predicate<List<ConsumerRecord<String, byte[]>>> done, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!done.test(into) && System.nanoTime() < deadline) {
+        await().atMost(timeout).pollInSameThread().until(() -> {
             consumer.poll(Duration.ofMillis(200)).forEach(into::add);
-        }
+            return done.test(into);
+        });
+    }
+
+    /** Polls into {@code into} until the consumer has read everything committed to its partitions by now. */
+    public static void pollToEnd(KafkaConsumer<String, byte[]> consumer, List<ConsumerRecord<String, byte[]>> into,
+                                 Duration timeout) {
+        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+        await().atMost(timeout).pollInSameThread().until(() -> {
+            consumer.poll(Duration.ofMillis(200)).forEach(into::add);
+            return end.entrySet().stream().allMatch(partition -> consumer.position(partition.getKey()) >= partition.getValue());
+        });
     }
 
     public static RelayEvent event(ConsumerRecord<String, byte[]> record) {

@@ -1,6 +1,7 @@
 package io.wecomrelay.processor.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -29,7 +30,11 @@ import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.topic.TopicProvisioner;
 import io.wecomrelay.testkit.TestInfrastructure;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,7 +85,9 @@ class ProcessorCrashRestartTest {
 
             // Then every input is decided exactly once, as a crash-free run decides it
             BrokerIO.pollUntil(reader, decisions, seen -> seen.size() >= MESSAGES, Duration.ofSeconds(120));
-            BrokerIO.pollUntil(reader, decisions, seen -> false, Duration.ofSeconds(2));   // anything doubled shows up now
+            // once the processor has committed every input, every decision it will ever make is committed: a double too
+            awaitEveryInputCommitted(applicationId);
+            BrokerIO.pollToEnd(reader, decisions, Duration.ofSeconds(60));
         }
         Map<UUID, List<RelayEvent>> byEventId = BrokerIO.events(decisions).stream()
                 .collect(Collectors.groupingBy(event -> event.meta().eventId()));
@@ -130,6 +137,22 @@ class ProcessorCrashRestartTest {
         Function<T, String> msgId = event -> event instanceof MessageReceived received ? received.message().msgId()
                 : event instanceof MessageAccepted accepted ? accepted.message().msgId() : ((MessageRejected) event).message().msgId();
         return events.stream().collect(Collectors.groupingBy(msgId, Collectors.counting()));
+    }
+
+    /** Offsets and decisions commit in one transaction, so committed input offsets at the end mean all decisions are out. */
+    private void awaitEveryInputCommitted(String applicationId) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestInfrastructure.kafkaBootstrapServers()))) {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                admin.describeTopics(List.of(topics.inbound())).allTopicNames().get().get(topics.inbound()).partitions()
+                        .forEach(partition -> latest.put(new TopicPartition(topics.inbound(), partition.partition()), OffsetSpec.latest()));
+                var ends = admin.listOffsets(latest).all().get();
+                var committed = admin.listConsumerGroupOffsets(applicationId, new ListConsumerGroupOffsetsOptions().requireStable(true))
+                        .partitionsToOffsetAndMetadata().get();
+                latest.keySet().forEach(partition -> assertThat(committed.get(partition)).as("committed offset of " + partition)
+                        .isNotNull().extracting(OffsetAndMetadata::offset).isEqualTo(ends.get(partition).offset()));
+            });
+        }
     }
 
     private void provisionTopics() {

@@ -2,6 +2,7 @@ package io.wecomrelay.support.bots;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -191,12 +192,8 @@ class BotsFileTest {
         try (var watcher = BotsFileWatcher.start(bots, Duration.ofMillis(20))) {
             write(bot("bot-a", "passive_stream") + bot("bot-b", "passive_stream"));
 
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (bots.current().find("bot-b").isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(bots.current().find("bot-b")).isPresent());
         }
-        assertThat(bots.current().find("bot-b")).isPresent();
         // once or twice: the watcher may look between writing the file and setting its time
         assertThat(reloads("ok")).isBetween(1.0, 2.0);
     }

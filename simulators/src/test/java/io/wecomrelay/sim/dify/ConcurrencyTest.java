@@ -9,11 +9,13 @@ import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class ConcurrencyTest {
 
     private static final String KEY = DifySimulatorConfig.DEFAULT_API_KEY;
     private static final int STREAMS = 500;
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
     @Test
     void holdsFiveHundredOpenStreamsAndCloseReleasesThem() {
@@ -32,8 +34,8 @@ class ConcurrencyTest {
                         }, error -> { }));
             }
 
-            Eventually.await("all streams open", Duration.ofSeconds(30), () -> sim.openStreams() == STREAMS);
-            Eventually.await("every client pinged", Duration.ofSeconds(10), () -> pinged.get() == STREAMS);
+            await("all streams open").atMost(Duration.ofSeconds(30)).until(() -> sim.openStreams() == STREAMS);
+            await("every client pinged").atMost(WAIT).until(() -> pinged.get() == STREAMS);
             assertThat(ended).hasValue(0);
             assertThat(sim.chatRequestCount()).isEqualTo(STREAMS);
         } finally {
@@ -41,7 +43,7 @@ class ConcurrencyTest {
         }
 
         assertThat(sim.openStreams()).isZero();
-        Eventually.await("every client saw the close", Duration.ofSeconds(10), () -> ended.get() == STREAMS);
+        await("every client saw the close").atMost(WAIT).until(() -> ended.get() == STREAMS);
         subscriptions.forEach(Disposable::dispose);
     }
 
@@ -50,7 +52,7 @@ class ConcurrencyTest {
         try (var sim = DifySimulator.start(DifySimulatorConfig.defaults().withMaxConcurrentStreams(1))) {
             var client = new SimClient(sim.baseUrl());
             var held = client.chatChunks(KEY, SimClient.chatBody("alice", "[sim:hold-open]")).subscribe();
-            Eventually.await("one stream open", () -> sim.openStreams() == 1);
+            await("one stream open").atMost(WAIT).until(() -> sim.openStreams() == 1);
 
             var response = client.chat(KEY, SimClient.chatBody("bob", "hi"));
 

@@ -17,11 +17,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Every scenario, chosen both ways: {@link DifySimulator#scenario(Scenario)} and a query directive. */
 class ScenarioTest {
 
     private static final String KEY = DifySimulatorConfig.DEFAULT_API_KEY;
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
     private static DifySimulator sim;
     private static SimClient client;
@@ -129,22 +131,26 @@ class ScenarioTest {
 
     @ParameterizedTest
     @EnumSource(Mode.class)
-    void silentHangSendsOneDeltaThenNothingUntilTheClientLeaves(Mode mode) throws InterruptedException {
+    void silentHangSendsOneDeltaThenNothingUntilTheClientLeaves(Mode mode) {
         var frames = new CopyOnWriteArrayList<String>();
         var terminated = new AtomicBoolean();
         var subscription = client.chatFrames(KEY, SimClient.chatBody("alice", prepareQuery(Scenario.SILENT_HANG, mode, "hang")))
                 .doFinally(signal -> terminated.set(true))
                 .subscribe(frames::add, error -> { });
-        Eventually.await("first delta", () -> !frames.isEmpty());
-
-        Thread.sleep(300);
+        await("first delta").atMost(WAIT).until(() -> !frames.isEmpty());
+        // the control stream proves the simulator kept sending in the window in which the hang sent nothing
+        var pings = new CopyOnWriteArrayList<String>();
+        var control = client.chatFrames(KEY, SimClient.chatBody("bob", "control [sim:hold-open, ping-ms=20]"))
+                .subscribe(pings::add, error -> { });
+        await("fifteen control pings").atMost(WAIT).until(() -> pings.size() >= 15);
 
         assertThat(frames).singleElement().satisfies(frame ->
                 assertThat(SimClient.event(frame).get("event").stringValue()).isEqualTo("message"));
         assertThat(terminated).isFalse();
-        assertThat(sim.openStreams()).isEqualTo(1);
+        assertThat(sim.openStreams()).isEqualTo(2);
         subscription.dispose();
-        Eventually.await("stream released", () -> sim.openStreams() == 0);
+        control.dispose();
+        await("stream released").atMost(WAIT).until(() -> sim.openStreams() == 0);
     }
 
     @ParameterizedTest
@@ -230,12 +236,12 @@ class ScenarioTest {
         var subscription = client.chatFrames(KEY, SimClient.chatBody("alice", prepareQuery(Scenario.HOLD_OPEN, mode, "hold")))
                 .subscribe(frames::add, error -> { });
 
-        Eventually.await("three pings", () -> frames.size() >= 3);
+        await("three pings").atMost(WAIT).until(() -> frames.size() >= 3);
 
         assertThat(frames).containsOnly("event: ping");
         assertThat(sim.openStreams()).isEqualTo(1);
         subscription.dispose();
-        Eventually.await("stream released", () -> sim.openStreams() == 0);
+        await("stream released").atMost(WAIT).until(() -> sim.openStreams() == 0);
     }
 
     @ParameterizedTest
@@ -269,7 +275,7 @@ class ScenarioTest {
         var subscription = client.chatFrames(KEY, SimClient.chatBody("alice", prepareQuery(Scenario.ENDLESS_ANSWER, mode, "more")))
                 .subscribe(frames::add, error -> { });
 
-        Eventually.await("three rounds of deltas", () -> frames.size() >= 12);
+        await("three rounds of deltas").atMost(WAIT).until(() -> frames.size() >= 12);
 
         subscription.dispose();
         assertThat(frames).allSatisfy(frame ->
@@ -278,7 +284,7 @@ class ScenarioTest {
         frames.subList(0, 12).forEach(frame -> answer.append(SimClient.event(frame).get("answer").stringValue()));
         var once = DifySimulator.expectedAnswer(prepareQuery(Scenario.ENDLESS_ANSWER, mode, "more"));
         assertThat(answer).hasToString(once + once + once);
-        Eventually.await("stream released", () -> sim.openStreams() == 0);
+        await("stream released").atMost(WAIT).until(() -> sim.openStreams() == 0);
     }
 
     /** Reads the stream until {@code size} bytes came after its first frame, then leaves; returns those bytes. */
@@ -290,13 +296,13 @@ class ScenarioTest {
                         received.writeBytes(chunk);
                     }
                 }, error -> { });
-        Eventually.await(size + " bytes", () -> {
+        await(size + " bytes").atMost(WAIT).until(() -> {
             synchronized (received) {
                 return received.size() >= size;
             }
         });
         subscription.dispose();
-        Eventually.await("stream released", () -> sim.openStreams() == 0);
+        await("stream released").atMost(WAIT).until(() -> sim.openStreams() == 0);
         String all;
         synchronized (received) {
             all = received.toString(java.nio.charset.StandardCharsets.UTF_8);

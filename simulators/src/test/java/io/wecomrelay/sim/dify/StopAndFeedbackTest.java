@@ -13,10 +13,12 @@ import reactor.core.Disposable;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class StopAndFeedbackTest {
 
     private static final String KEY = DifySimulatorConfig.DEFAULT_API_KEY;
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
     private static DifySimulator sim;
     private static SimClient client;
@@ -47,7 +49,7 @@ class StopAndFeedbackTest {
             subscription = client.chatFrames(KEY, SimClient.chatBody("alice", query))
                     .doFinally(signal -> finished.set(true))
                     .subscribe(frames::add, error -> { });
-            Eventually.await("first frame", () -> !frames.isEmpty());
+            await("first frame").atMost(WAIT).until(() -> !frames.isEmpty());
         }
 
         /** From the request log: a HOLD_OPEN stream has only pings to read it from. */
@@ -68,7 +70,7 @@ class StopAndFeedbackTest {
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.json().get("result").stringValue()).isEqualTo("success");
-        Eventually.await("stream ended", Duration.ofSeconds(2), stream.finished::get);
+        await("stream ended").atMost(Duration.ofSeconds(2)).until(stream.finished::get);
         assertThat(stream.last().get("event").stringValue()).isEqualTo("message_end");
         assertThat(stream.frames).hasSizeLessThan(51);
         assertThat(sim.stops()).singleElement().satisfies(stop -> {
@@ -77,16 +79,17 @@ class StopAndFeedbackTest {
             assertThat(stop.stoppedStream()).isTrue();
             assertThat(stop.apiKeyHint()).doesNotContain(KEY);
         });
-        Eventually.await("stream released", () -> sim.openStreams() == 0);
+        await("stream released").atMost(WAIT).until(() -> sim.openStreams() == 0);
     }
 
     @Test
-    void stopByAnotherUserSucceedsButDoesNothing() throws InterruptedException {
+    void stopByAnotherUserSucceedsButDoesNothing() {
         var stream = new SlowStream("[sim:hold-open, ping-ms=20]");
         try {
             var response = client.post("/chat-messages/" + stream.taskId() + "/stop", KEY,
                     SimClient.JSON.createObjectNode().put("user", "mallory"));
-            Thread.sleep(200);
+            int framesAtStop = stream.frames.size();
+            await("ten pings after the stop").atMost(WAIT).until(() -> stream.frames.size() >= framesAtStop + 10);
 
             assertThat(response.json().get("result").stringValue()).isEqualTo("success");
             assertThat(stream.finished).isFalse();
@@ -104,7 +107,7 @@ class StopAndFeedbackTest {
             client.post("/chat-messages/" + stream.taskId() + "/stop", KEY,
                     SimClient.JSON.createObjectNode().put("user", "alice"));
 
-            Eventually.await(query + " ended", Duration.ofSeconds(2), stream.finished::get);
+            await(query + " ended").atMost(Duration.ofSeconds(2)).until(stream.finished::get);
             assertThat(stream.last().get("event").stringValue()).isEqualTo("message_end");
         }
     }
