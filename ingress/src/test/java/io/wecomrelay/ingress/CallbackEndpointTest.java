@@ -159,7 +159,7 @@ class CallbackEndpointTest {
         assertThat(response.streamFinished()).isTrue();
         assertThat(response.streamContent()).contains("expired").doesNotContain("只给", "other bot's answer");
         assertThat(response.reply().toString()).doesNotContain("只给", "other bot's answer");
-        await().atMost(WAIT).untilAsserted(() -> assertThat(meters.find("wecom.ingress.refreshes").tags("bot", STREAM_BOT, "result", "foreign")
+        await().atMost(WAIT).untilAsserted(() -> assertThat(meters.find("relay.ingress.refreshes").tags("bot", STREAM_BOT, "result", "foreign")
                 .counter()).isNotNull().satisfies(counter -> assertThat(counter.count()).isPositive()));
         assertThat(refreshCount(OTHER_STREAM_BOT)).isEqualTo(othersRefreshes);
         // and the owner itself still sees its answer (positive control)
@@ -230,7 +230,7 @@ class CallbackEndpointTest {
                 .filter(e -> e.message().msgId().equals(msgId)).findFirst().orElseThrow();
         assertThat(published.message().responseUrl()).isNull();
         assertThat(published.message().responseUrlRefused()).isEqualTo("forbidden_address");
-        await().atMost(WAIT).untilAsserted(() -> assertThat(meters.find("wecom.ingress.response_url")
+        await().atMost(WAIT).untilAsserted(() -> assertThat(meters.find("relay.ingress.response_url")
                 .tags("bot", URL_BOT, "verdict", "forbidden_address").counter())
                 .isNotNull().satisfies(counter -> assertThat(counter.count()).isPositive()));
         assertThat(logged.list).singleElement().satisfies(event -> assertThat(event.getFormattedMessage())
@@ -249,7 +249,7 @@ class CallbackEndpointTest {
         assertThat(published.message().responseUrl()).startsWith("https://qyapi.weixin.qq.com/cgi-bin/aibot/response?");
         assertThat(published.message().responseUrlRefused()).isNull();
         await().atMost(WAIT).untilAsserted(() ->
-                assertThat(meters.find("wecom.ingress.response_url").tags("bot", URL_BOT, "verdict", "allowed").counter()).isNotNull());
+                assertThat(meters.find("relay.ingress.response_url").tags("bot", URL_BOT, "verdict", "allowed").counter()).isNotNull());
     }
 
     @Test
@@ -279,7 +279,7 @@ class CallbackEndpointTest {
     }
 
     private double refreshCount(String botId) {
-        return meters.find("wecom.ingress.refreshes").tag("bot", botId).counters().stream().mapToDouble(c -> c.count()).sum();
+        return meters.find("relay.ingress.refreshes").tag("bot", botId).counters().stream().mapToDouble(c -> c.count()).sum();
     }
 
     private WecomClient client(String botId) {

@@ -140,7 +140,7 @@ class HostileInputTest {
     }
 
     private double rejections(String reason) {
-        return meters.find("wecom.ingress.rejections").tag("reason", reason).counters().stream().mapToDouble(Counter::count).sum();
+        return meters.find("relay.ingress.rejections").tag("reason", reason).counters().stream().mapToDouble(Counter::count).sum();
     }
 
     private int sendSigned(String encrypt) throws Exception {

@@ -118,7 +118,7 @@ class RedisOutageTest {
     }
 
     private double markerFailures() {
-        var counter = meters.find("wecom.ingress.stream_marker_failures").tag("bot", BOT).counter();
+        var counter = meters.find("relay.ingress.stream_marker_failures").tag("bot", BOT).counter();
         return counter == null ? 0 : counter.count();
     }
 

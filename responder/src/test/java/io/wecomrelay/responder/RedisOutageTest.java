@@ -123,7 +123,7 @@ class RedisOutageTest {
     }
 
     private double transientFailures() {
-        return meters.find("responder.listener.transient_failures").counters().stream().mapToDouble(c -> c.count()).sum();
+        return meters.find("relay.responder.listener.transient_failures").counters().stream().mapToDouble(c -> c.count()).sum();
     }
 
     private String field(String streamId, String field) {

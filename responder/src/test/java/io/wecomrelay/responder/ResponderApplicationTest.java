@@ -350,7 +350,7 @@ class ResponderApplicationTest {
     }
 
     private double chunks(String status) {
-        var counter = meters.find("responder.chunks").tag("status", status).counter();
+        var counter = meters.find("relay.responder.chunks").tag("status", status).counter();
         return counter == null ? 0 : counter.count();
     }
 

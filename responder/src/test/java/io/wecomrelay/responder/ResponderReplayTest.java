@@ -181,7 +181,7 @@ class ResponderReplayTest {
     }
 
     private static double skipped(MeterRegistry meters, String bot) {
-        Counter counter = meters.find("responder.deliveries.skipped").tag("bot", bot).tag("reason", "too_old").counter();
+        Counter counter = meters.find("relay.responder.deliveries.skipped").tag("bot", bot).tag("reason", "too_old").counter();
         return counter == null ? 0 : counter.count();
     }
 

@@ -21,28 +21,28 @@ public final class CallbackMetrics {
     }
 
     void callback(String botId, String type, String outcome) {
-        registry.counter("wecom.ingress.callbacks", "bot", botId, "type", type, "outcome", outcome).increment();
+        registry.counter("relay.ingress.callbacks", "bot", botId, "type", type, "outcome", outcome).increment();
     }
 
     void rejected(String botTag, RejectionReason reason) {
-        registry.counter("wecom.ingress.rejections", "bot", botTag, "reason", reason.tag()).increment();
+        registry.counter("relay.ingress.rejections", "bot", botTag, "reason", reason.tag()).increment();
     }
 
     void refresh(String botId, String result) {
-        registry.counter("wecom.ingress.refreshes", "bot", botId, "result", result).increment();
+        registry.counter("relay.ingress.refreshes", "bot", botId, "result", result).increment();
     }
 
     void responseUrl(String botId, String verdict) {
-        registry.counter("wecom.ingress.response_url", "bot", botId, "verdict", verdict).increment();
+        registry.counter("relay.ingress.response_url", "bot", botId, "verdict", verdict).increment();
     }
 
     /** A callback answered 503 because Redis did not take its stream marker. */
     void markerFailed(String botId) {
-        registry.counter("wecom.ingress.stream_marker_failures", "bot", botId).increment();
+        registry.counter("relay.ingress.stream_marker_failures", "bot", botId).increment();
     }
 
     void published(String botId, Duration latency) {
-        Timer.builder("wecom.ingress.publish").tag("bot", botId).publishPercentileHistogram()
+        Timer.builder("relay.ingress.publish").tag("bot", botId).publishPercentileHistogram()
                 .register(registry).record(latency);
     }
 }

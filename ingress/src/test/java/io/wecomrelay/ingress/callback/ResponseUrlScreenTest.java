@@ -24,7 +24,7 @@ class ResponseUrlScreenTest {
         assertThat(screened.responseUrl()).isNull();
         assertThat(screened.responseUrlRefused()).isEqualTo("forbidden_address");
         assertThat(screened.body().path("response_url").asString()).isEqualTo("https://10.0.0.1/x?response_code=c");
-        assertThat(meters.counter("wecom.ingress.response_url", "bot", "bot-1", "verdict", "forbidden_address").count())
+        assertThat(meters.counter("relay.ingress.response_url", "bot", "bot-1", "verdict", "forbidden_address").count())
                 .isEqualTo(1);
     }
 
@@ -35,8 +35,8 @@ class ResponseUrlScreenTest {
 
         assertThat(screen.screen("bot-1", allowed)).isEqualTo(allowed);
         assertThat(screen.screen("bot-1", none)).isEqualTo(none);
-        assertThat(meters.counter("wecom.ingress.response_url", "bot", "bot-1", "verdict", "allowed").count()).isEqualTo(1);
-        assertThat(meters.find("wecom.ingress.response_url").counters()).hasSize(1);
+        assertThat(meters.counter("relay.ingress.response_url", "bot", "bot-1", "verdict", "allowed").count()).isEqualTo(1);
+        assertThat(meters.find("relay.ingress.response_url").counters()).hasSize(1);
     }
 
     @Test

@@ -75,7 +75,7 @@ public final class DeliveryRecorder {
         var event = new DeliveryRecorded(new EventMeta(ids.get(), reply.traceId(), clock.instant()), reply.botId(),
                 reply.streamId(), attempt.channel(), attempt.part(), attempt.parts(), attempt.attempt(), outcome,
                 errcode, detail, reason, reply.receivedAt());
-        meters.counter("responder.deliveries", "channel", name(attempt.channel()), "outcome", name(outcome)).increment();
+        meters.counter("relay.responder.deliveries", "channel", name(attempt.channel()), "outcome", name(outcome)).increment();
         log.info("delivery streamId={} botId={} channel={} part={}/{} attempt={} outcome={} errcode={} reason={}",
                 reply.streamId(), reply.botId(), attempt.channel(), attempt.part(), attempt.parts(), attempt.attempt(),
                 outcome, errcode, reason);
@@ -88,7 +88,7 @@ public final class DeliveryRecorder {
                 .subscribeOn(Schedulers.boundedElastic())
                 .then()
                 .doOnError(e -> {
-                    meters.counter("responder.deliveries.unrecorded").increment();
+                    meters.counter("relay.responder.deliveries.unrecorded").increment();
                     log.warn("cannot record delivery streamId={} cause={}", reply.streamId(), e.toString());
                 });
     }

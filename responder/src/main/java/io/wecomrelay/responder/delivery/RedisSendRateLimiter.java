@@ -49,9 +49,9 @@ public final class RedisSendRateLimiter implements SendRateLimiter {
         this.keyPrefix = keyPrefix;
         this.permits = permits;
         this.window = window;
-        this.waits = Counter.builder("responder.ratelimit.waits")
+        this.waits = Counter.builder("relay.responder.ratelimit.waits")
                 .description("Times a send had to wait for the per-bot rate limit").register(meters);
-        this.waited = Timer.builder("responder.ratelimit.wait").description("Time spent waiting for a permit").register(meters);
+        this.waited = Timer.builder("relay.responder.ratelimit.wait").description("Time spent waiting for a permit").register(meters);
     }
 
     @Override

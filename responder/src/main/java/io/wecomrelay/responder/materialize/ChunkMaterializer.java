@@ -52,10 +52,10 @@ public final class ChunkMaterializer implements BatchMessageListener<String, Rel
         this.queue = queue;
         this.clock = clock;
         this.meters = meters;
-        this.latency = Timer.builder("responder.chunk.latency")
+        this.latency = Timer.builder("relay.responder.chunk.latency")
                 .description("From the chunk's record timestamp to its state being in Redis")
                 .publishPercentileHistogram().register(meters);
-        this.gaps = Counter.builder("responder.chunk.gaps")
+        this.gaps = Counter.builder("relay.responder.chunk.gaps")
                 .description("Chunks that skipped sequence numbers of their attempt (folded anyway)").register(meters);
     }
 
@@ -128,7 +128,7 @@ public final class ChunkMaterializer implements BatchMessageListener<String, Rel
 
     private void report(ConsumerRecord<String, RelayEvent> record, ReplyChunk chunk, FoldResult result, long now) {
         latency.record(Duration.ofMillis(Math.max(0, now - record.timestamp())));
-        meters.counter("responder.chunks", "status", result.status().name().toLowerCase(Locale.ROOT)).increment();
+        meters.counter("relay.responder.chunks", "status", result.status().name().toLowerCase(Locale.ROOT)).increment();
         try (var trace = MDC.putCloseable("traceId", chunk.meta().traceId())) {
             if (result.gap()) {
                 gaps.increment();

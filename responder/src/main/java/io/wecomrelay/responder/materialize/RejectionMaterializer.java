@@ -57,13 +57,13 @@ public final class RejectionMaterializer implements MessageListener<String, Rela
     private void materialize(ConsumerRecord<String, RelayEvent> record, MessageRejected rejection) {
         String reason = rejection.reason().name().toLowerCase(Locale.ROOT);
         if (rejection.reason() == RejectReason.DUPLICATE) {
-            meters.counter("responder.rejections", "reason", reason, "status", "ignored").increment();
+            meters.counter("relay.responder.rejections", "reason", reason, "status", "ignored").increment();
             log.debug("duplicate left alone streamId={} msgId={}", rejection.streamId(), rejection.message().msgId());
             return;
         }
         if (rejection.message().isEvent()) {
             // ingress answered the event itself (welcome, card, feedback) and opened no stream for it
-            meters.counter("responder.rejections", "reason", reason, "status", "event").increment();
+            meters.counter("relay.responder.rejections", "reason", reason, "status", "event").increment();
             log.debug("event rejection left alone streamId={} eventType={}", rejection.streamId(), rejection.message().eventType());
             return;
         }
@@ -71,7 +71,7 @@ public final class RejectionMaterializer implements MessageListener<String, Rela
         FoldResult result = queue.ticketFor(record.topic(), rejection)
                 .map(ticket -> store.rejectAndQueue(rejection, text, ticket))
                 .orElseGet(() -> store.reject(rejection, text));
-        meters.counter("responder.rejections", "reason", reason,
+        meters.counter("relay.responder.rejections", "reason", reason,
                 "status", result.status().name().toLowerCase(Locale.ROOT)).increment();
         log.info("rejection streamId={} botId={} reason={} status={} queued={}", rejection.streamId(),
                 rejection.botId(), reason, result.status(), result.queued());

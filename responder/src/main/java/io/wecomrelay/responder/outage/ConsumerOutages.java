@@ -44,7 +44,7 @@ public final class ConsumerOutages {
     /** Records a transient failure of this thread's listener; returns its failures in a row, this one included. */
     long failed(Throwable failure, String topics) {
         String cause = rootCause(failure).getClass().getSimpleName();
-        meters.counter("responder.listener.transient_failures", "cause", cause).increment();
+        meters.counter("relay.responder.listener.transient_failures", "cause", cause).increment();
         Waiting now = waiting.merge(Thread.currentThread(), new Waiting(clock.instant(), 1, cause),
                 (before, next) -> new Waiting(before.since(), before.failures() + 1, cause));
         if (now.failures() == 1) {

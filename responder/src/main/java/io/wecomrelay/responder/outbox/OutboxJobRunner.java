@@ -76,11 +76,11 @@ public final class OutboxJobRunner {
         log.warn("delivery job given up botId={} streamId={} reason={} backlog={}", bot.id(), reply.streamId(), reason,
                 backlog);
         return deliverer.giveUp(reply, bot, failure, limits.detail(bot, failure))
-                .doOnNext(outcome -> meters.counter("responder.outbox.dropped", "bot", bot.id(), "reason", reason).increment());
+                .doOnNext(outcome -> meters.counter("relay.responder.outbox.dropped", "bot", bot.id(), "reason", reason).increment());
     }
 
     void reclaimed(String botId, long jobs) {
-        meters.counter("responder.outbox.reclaimed").increment(jobs);
+        meters.counter("relay.responder.outbox.reclaimed").increment(jobs);
         log.info("claimed {} delivery jobs left pending by another instance botId={}", jobs, botId);
     }
 
@@ -97,7 +97,7 @@ public final class OutboxJobRunner {
     }
 
     private void count(String outcome) {
-        meters.counter("responder.outbox.jobs", "outcome", outcome).increment();
+        meters.counter("relay.responder.outbox.jobs", "outcome", outcome).increment();
     }
 
     /** This run of one job: the parts earlier runs got through, and the lease as fence. */
@@ -116,7 +116,7 @@ public final class OutboxJobRunner {
         public PartState state(int part) {
             PartState state = earlier.getOrDefault(part, PartState.NOT_SENT);
             if (state != PartState.NOT_SENT) {
-                meters.counter("responder.outbox.parts.resumed", "state", state.name().toLowerCase(Locale.ROOT)).increment();
+                meters.counter("relay.responder.outbox.parts.resumed", "state", state.name().toLowerCase(Locale.ROOT)).increment();
                 log.info("part already accepted by WeCom in an earlier run streamId={} part={} state={}: not sent again",
                         reply.streamId(), part, state);
             }

@@ -53,7 +53,7 @@ public final class RateLimitNotices {
                 .next().block();
         boolean first = taken != null && taken == 1L;
         if (!first) {
-            meters.counter("responder.outbox.notices.suppressed", "bot", botId).increment();
+            meters.counter("relay.responder.outbox.notices.suppressed", "bot", botId).increment();
             log.info("rate-limit notice not queued, one went out within {} botId={} streamId={}", window, botId, streamId);
         }
         return first;

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * finishes on a record whose message is older than the bot's {@link MaxReplyAge} (a replay, a consumer
  * group reset to old offsets, a backlog after an outage), the reply is recorded {@code SKIPPED} with
  * reason {@code TOO_OLD} on {@code wecom.deliveries}, counted per bot
- * ({@code responder.deliveries.skipped{bot,reason=too_old}}) and not queued; nothing is dead-lettered, since
+ * ({@code relay.responder.deliveries.skipped{bot,reason=too_old}}) and not queued; nothing is dead-lettered, since
  * nothing failed. The age is counted from the event's {@link RelayEvent#messageReceivedAt() receive time}:
  * a chunk written before chunks carried it is dated by its own event time, which is never earlier.
  */
@@ -54,7 +54,7 @@ public final class TooOldReplies {
             return false;
         }
         recorder.recordSkipped(source, ReplyDeliverer.channelOf(bot), DeliveryFailure.TOO_OLD, maxAge.detail(bot)).block();
-        meters.counter("responder.deliveries.skipped", "bot", bot.id(), "reason", REASON).increment();
+        meters.counter("relay.responder.deliveries.skipped", "bot", bot.id(), "reason", REASON).increment();
         log.info("reply not queued, too old for anyone to receive botId={} streamId={} age={} limit={}", bot.id(),
                 source.streamId(), Duration.between(receivedAt, now), maxAge.of(bot));
         return true;

@@ -62,7 +62,7 @@ class RedisSendRateLimiterTest {
         for (int i = 3; i < times.size(); i++) {
             assertThat(Duration.ofNanos(times.get(i) - times.get(i - 3))).isGreaterThanOrEqualTo(Duration.ofMillis(300));
         }
-        assertThat(meters.counter("responder.ratelimit.waits").count()).isGreaterThanOrEqualTo(7);
+        assertThat(meters.counter("relay.responder.ratelimit.waits").count()).isGreaterThanOrEqualTo(7);
     }
 
     @Test

@@ -100,9 +100,9 @@ class ChunkMaterializerTest {
         }
         assertThat(store.batches).hasValue(1);
         assertThat(store.foldsPerChunk).hasSize(30).allSatisfy((chunk, folds) -> assertThat(folds).hasValue(1));
-        assertThat(meters.get("responder.chunks").tag("status", "applied").counter().count()).isEqualTo(25);
-        assertThat(meters.get("responder.chunks").tag("status", "finished").counter().count()).isEqualTo(5);
-        assertThat(meters.get("responder.chunk.latency").timer().count()).isEqualTo(30);
+        assertThat(meters.get("relay.responder.chunks").tag("status", "applied").counter().count()).isEqualTo(25);
+        assertThat(meters.get("relay.responder.chunks").tag("status", "finished").counter().count()).isEqualTo(5);
+        assertThat(meters.get("relay.responder.chunk.latency").timer().count()).isEqualTo(30);
         assertThat(template.opsForStream().size(outboxPrefix + "outbox:" + ACTIVE_BOT)).isEqualTo(1);
     }
 
@@ -195,7 +195,7 @@ class ChunkMaterializerTest {
         assertThat(failure.getRecord()).isSameAs(poll.get(1));
         assertThat(failure.getCause()).isNotNull();
         assertThat(state(fine)).containsEntry("content", "f0 f1 f2").containsEntry("finish", "1");
-        assertThat(meters.get("responder.chunks").tag("status", "finished").counter().count()).isEqualTo(1);
+        assertThat(meters.get("relay.responder.chunks").tag("status", "finished").counter().count()).isEqualTo(1);
     }
 
     private ConsumerRecord<String, RelayEvent> record(RelayEvent event) {

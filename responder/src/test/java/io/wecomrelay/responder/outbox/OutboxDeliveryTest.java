@@ -64,7 +64,7 @@ class OutboxDeliveryTest {
             assertThat(harness.messagesOf(KEY_A, stream.streamId())).containsExactly("answer of " + stream.streamId());
             assertThat(deliveries(stream.streamId())).extracting(DeliveryRecorded::outcome)
                     .containsExactly(DeliveryOutcome.DELIVERED);
-            assertThat(alive.meters().counter("responder.outbox.reclaimed").count()).isEqualTo(1);
+            assertThat(alive.meters().counter("relay.responder.outbox.reclaimed").count()).isEqualTo(1);
             assertThat(harness.template.<String, String>opsForHash().entries(keys.state(stream.streamId())))
                     .containsEntry("done", "delivered").containsEntry("part:1", "recorded");
         }

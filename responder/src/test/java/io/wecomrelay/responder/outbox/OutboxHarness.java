@@ -263,11 +263,11 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
     record Instance(String consumer, OutboxDelivery delivery, SimpleMeterRegistry meters) implements AutoCloseable {
 
         double delivered() {
-            return meters.counter("responder.outbox.jobs", "outcome", "delivered").count();
+            return meters.counter("relay.responder.outbox.jobs", "outcome", "delivered").count();
         }
 
         double dropped(String botId, String reason) {
-            return meters.counter("responder.outbox.dropped", "bot", botId, "reason", reason).count();
+            return meters.counter("relay.responder.outbox.dropped", "bot", botId, "reason", reason).count();
         }
 
         @Override

@@ -129,7 +129,7 @@ class OutboxLimitsTest {
         assertThat(harness.template.<String, String>opsForHash().get(StreamStateKeys.key(old.streamId()), "finish"))
                 .isEqualTo("1");
         assertThat(harness.template.opsForStream().size(scope.keys.outbox("bot-a"))).isEqualTo(1);
-        assertThat(strict.ticketMeters.counter("responder.deliveries.skipped", "bot", "bot-a", "reason", "too_old").count())
+        assertThat(strict.ticketMeters.counter("relay.responder.deliveries.skipped", "bot", "bot-a", "reason", "too_old").count())
                 .isEqualTo(2);
         for (MessageRejected skipped : List.of(old, oldNotice)) {
             assertThat(deliveries(skipped.streamId()))
@@ -191,7 +191,7 @@ class OutboxLimitsTest {
                     .isEqualTo("1");
         }
         assertThat(harness.template.opsForStream().size(scope.keys.outbox("bot-a"))).isEqualTo(1);
-        assertThat(notices.ticketMeters.counter("responder.outbox.notices.suppressed", "bot", "bot-a").count()).isEqualTo(2);
+        assertThat(notices.ticketMeters.counter("relay.responder.outbox.notices.suppressed", "bot", "bot-a").count()).isEqualTo(2);
 
         // And once the window is over, the next notice is queued again
         await().atMost(WAIT).until(() -> !Boolean.TRUE.equals(harness.template.hasKey(scope.keys.notice("bot-a"))));
