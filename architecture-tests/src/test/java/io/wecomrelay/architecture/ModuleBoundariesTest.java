@@ -61,6 +61,16 @@ class ModuleBoundariesTest {
             .orShould().dependOnClassesThat().haveFullyQualifiedName("org.springframework.kafka.support.LoggingProducerListener")
             .because("io.wecomrelay.support.kafka.KafkaTemplates makes templates whose failed sends never log the value");
 
+    /** One bots-file wiring: a service declares its BotsFileSettings; service-support loads and watches the file. */
+    @ArchTest
+    static final ArchRule servicesLoadTheBotsFileOnlyThroughTheSharedWiring = noClasses()
+            .that().resideInAnyPackage(SERVICES)
+            .should().callMethod("io.wecomrelay.support.bots.BotsFile", "load", "java.nio.file.Path",
+                    "io.wecomrelay.schemas.bot.BotRegistryLoader", "io.micrometer.core.instrument.MeterRegistry")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("io.wecomrelay.support.bots.BotsFileWatcher")
+            .because("io.wecomrelay.support.bots.BotsFileAutoConfiguration loads and watches the bots file of every "
+                    + "service that declares its BotsFileSettings");
+
     @ArchTest
     static final ArchRule noServiceUsesTheSimulatorsOrTestkit = noClasses()
             .that().resideInAnyPackage("io.wecomrelay.ingress..", "io.wecomrelay.processor..",

@@ -16,10 +16,9 @@ import io.wecomrelay.ingress.refresh.RefreshAnswerer;
 import io.wecomrelay.ingress.refresh.StreamFrames;
 import io.wecomrelay.ingress.refresh.StreamMarkerWriter;
 import io.wecomrelay.ingress.refresh.StreamStateReader;
-import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.outbound.OutboundPolicy;
 import io.wecomrelay.support.bots.BotsFile;
-import io.wecomrelay.support.bots.BotsFileWatcher;
+import io.wecomrelay.support.bots.BotsFileSettings;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -37,15 +36,13 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 @EnableConfigurationProperties(IngressProperties.class)
 class IngressConfiguration {
 
-    /** A bots file that cannot be used stops the start; later a bad edit keeps the last good registry. */
+    /**
+     * service-support loads the bots file from these settings and watches it: a file that cannot be used stops the
+     * start; later a bad edit keeps the last good registry.
+     */
     @Bean
-    BotsFile botsFile(IngressProperties properties, MeterRegistry meters) {
-        return BotsFile.load(properties.botsFile(), new BotRegistryLoader(System::getenv), meters);
-    }
-
-    @Bean
-    BotsFileWatcher botsFileWatcher(BotsFile bots, IngressProperties properties) {
-        return BotsFileWatcher.start(bots, properties.botsReloadInterval());
+    BotsFileSettings botsFileSettings(IngressProperties properties) {
+        return new BotsFileSettings(properties.botsFile(), properties.botsReloadInterval());
     }
 
     @Bean

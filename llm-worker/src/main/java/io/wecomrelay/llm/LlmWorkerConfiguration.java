@@ -26,7 +26,6 @@ import io.wecomrelay.llm.reply.ErrorTexts;
 import io.wecomrelay.llm.state.ConversationStore;
 import io.wecomrelay.llm.state.MessageStore;
 import io.wecomrelay.llm.state.StreamLedger;
-import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.outbound.OutboundPolicy;
@@ -36,7 +35,7 @@ import io.wecomrelay.schemas.topic.Topics;
 import io.wecomrelay.schemas.wecom.crypto.AesCbcEngines;
 import io.wecomrelay.schemas.wecom.crypto.MediaCipher;
 import io.wecomrelay.support.bots.BotsFile;
-import io.wecomrelay.support.bots.BotsFileWatcher;
+import io.wecomrelay.support.bots.BotsFileSettings;
 import io.wecomrelay.support.deadletter.DeadLetterScheme;
 import io.wecomrelay.support.kafka.KafkaTemplates;
 import io.wecomrelay.support.outbound.GuardedHttpClient;
@@ -71,15 +70,13 @@ class LlmWorkerConfiguration {
     /** Stop calls and idle connections on top of one connection per reply in flight. */
     private static final int EXTRA_CONNECTIONS = 32;
 
-    /** Every reply looks its bot up here, so a changed Dify app applies to the next reply. */
+    /**
+     * service-support loads and watches the bots file from these settings; every reply looks its bot up in that
+     * {@link BotsFile}, so a changed Dify app applies to the next reply.
+     */
     @Bean
-    BotsFile botsFile(LlmWorkerProperties properties, MeterRegistry registry) {
-        return BotsFile.load(properties.botsFile(), new BotRegistryLoader(System::getenv), registry);
-    }
-
-    @Bean
-    BotsFileWatcher botsFileWatcher(BotsFile bots, LlmWorkerProperties properties) {
-        return BotsFileWatcher.start(bots, properties.botsReloadInterval());
+    BotsFileSettings botsFileSettings(LlmWorkerProperties properties) {
+        return new BotsFileSettings(properties.botsFile(), properties.botsReloadInterval());
     }
 
     /** Reactor Netty's default pool has 16 connections: far too few for long-lived streams. */

@@ -7,14 +7,13 @@ import java.util.Set;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.processor.auth.EntitlementPolicy;
 import io.wecomrelay.processor.ops.DecisionMetrics;
+import io.wecomrelay.processor.ops.PolicyLog;
 import io.wecomrelay.processor.topology.ProcessorTopics;
 import io.wecomrelay.processor.topology.ProcessorTopology;
 import io.wecomrelay.processor.topology.StreamsSettings;
-import io.wecomrelay.schemas.bot.BotRegistry;
-import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.topic.TopicProvisioner;
 import io.wecomrelay.support.bots.BotsFile;
-import io.wecomrelay.support.bots.BotsFileWatcher;
+import io.wecomrelay.support.bots.BotsFileSettings;
 import io.wecomrelay.support.deadletter.DeadLetterScheme;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.StreamsConfig;
@@ -44,18 +43,16 @@ class ProcessorConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessorConfiguration.class);
 
-    /** The rules every decision uses, at start and after each reload. */
+    /** service-support loads the bots file from these settings (bean {@code botsFile}) and watches it. */
     @Bean
-    BotsFile botsFile(ProcessorProperties properties, MeterRegistry meters) {
-        BotsFile bots = BotsFile.load(properties.botsFile(), new BotRegistryLoader(System::getenv), meters);
-        logPolicies(bots.current());
-        bots.onReload(ProcessorConfiguration::logPolicies);
-        return bots;
+    BotsFileSettings botsFileSettings(ProcessorProperties properties) {
+        return new BotsFileSettings(properties.botsFile(), properties.botsReloadInterval());
     }
 
+    /** The rules every decision uses, logged at start and after each reload. */
     @Bean
-    BotsFileWatcher botsFileWatcher(BotsFile bots, ProcessorProperties properties) {
-        return BotsFileWatcher.start(bots, properties.botsReloadInterval());
+    PolicyLog policyLog(BotsFile bots) {
+        return PolicyLog.follow(bots);
     }
 
     /** After the bots file: a broken configuration fails before any network call. */
@@ -111,10 +108,5 @@ class ProcessorConfiguration {
     @Bean
     KafkaStreamsHealthIndicator kafkaStreamsHealthIndicator(StreamsBuilderFactoryBean streams) {
         return new KafkaStreamsHealthIndicator(streams::getKafkaStreams);
-    }
-
-    private static void logPolicies(BotRegistry bots) {
-        bots.all().forEach(bot -> log.info("bot id={} policyVersion={} rateLimitPerMinute={} authEnabled={}",
-                bot.id(), bot.policyVersion(), bot.rateLimitPerMinute(), bot.auth().enabled()));
     }
 }

@@ -30,7 +30,6 @@ import io.wecomrelay.responder.outbox.OutboxTickets;
 import io.wecomrelay.responder.outbox.RateLimitNotices;
 import io.wecomrelay.responder.outbox.RedisOutbox;
 import io.wecomrelay.responder.outbox.TooOldReplies;
-import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.outbound.OutboundPolicy;
@@ -39,7 +38,7 @@ import io.wecomrelay.schemas.topic.TopicProvisioner;
 import io.wecomrelay.schemas.topic.TopicSpec;
 import io.wecomrelay.schemas.topic.Topics;
 import io.wecomrelay.support.bots.BotsFile;
-import io.wecomrelay.support.bots.BotsFileWatcher;
+import io.wecomrelay.support.bots.BotsFileSettings;
 import io.wecomrelay.support.deadletter.DeadLetterScheme;
 import io.wecomrelay.support.kafka.KafkaTemplates;
 import org.apache.kafka.clients.admin.Admin;
@@ -73,15 +72,13 @@ class ResponderConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(ResponderConfiguration.class);
 
-    /** Reply modes, webhook keys and texts are looked up here for every reply, so a reload applies to the next one. */
+    /**
+     * service-support loads and watches the bots file from these settings; reply modes, webhook keys and texts are
+     * looked up in that {@link BotsFile} for every reply, so a reload applies to the next one.
+     */
     @Bean
-    BotsFile botsFile(ResponderProperties props, MeterRegistry meters) {
-        return BotsFile.load(props.botsFile(), new BotRegistryLoader(System::getenv), meters);
-    }
-
-    @Bean
-    BotsFileWatcher botsFileWatcher(BotsFile bots, ResponderProperties props) {
-        return BotsFileWatcher.start(bots, props.botsReloadInterval());
+    BotsFileSettings botsFileSettings(ResponderProperties props) {
+        return new BotsFileSettings(props.botsFile(), props.botsReloadInterval());
     }
 
     @Bean

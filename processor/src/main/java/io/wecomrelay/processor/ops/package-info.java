@@ -1,4 +1,7 @@
-/** Operating the processor: decision metrics (the Kafka Streams health contributor, a Spring Boot type, is in the root package). */
+/**
+ * Operating the processor: decision metrics and the policy log (the Kafka Streams health contributor, a Spring Boot
+ * type, is in the root package).
+ */
 @NullMarked
 package io.wecomrelay.processor.ops;
 
