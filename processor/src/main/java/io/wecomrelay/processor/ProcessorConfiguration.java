@@ -1,7 +1,6 @@
 package io.wecomrelay.processor;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Set;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,10 +12,10 @@ import io.wecomrelay.processor.topology.ProcessorTopology;
 import io.wecomrelay.processor.topology.StreamsSettings;
 import io.wecomrelay.schemas.bot.BotRegistry;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
-import io.wecomrelay.schemas.topic.TopicProvisioner;
 import io.wecomrelay.support.bots.BotsFile;
 import io.wecomrelay.support.bots.BotsFileWatcher;
-import org.apache.kafka.clients.admin.Admin;
+import io.wecomrelay.support.topics.TopicProvisioning;
+import io.wecomrelay.support.topics.TopicsHealthIndicator;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,9 +31,10 @@ import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
 
 /**
- * The only Spring wiring of the processor. Order at start: the bots file is loaded and the topics are
- * provisioned before the Streams configuration exists, so the Streams app never starts without them;
- * spring-kafka's {@code StreamsBuilderFactoryBean} then builds, prints and starts the topology. The bots
+ * The only Spring wiring of the processor. Order at start: the bots file is loaded before anything touches
+ * Kafka; spring-kafka's {@code StreamsBuilderFactoryBean} builds and prints the topology, and starts it only
+ * once the topics are provisioned (in the background, see {@link TopicProvisioning}), so the Streams app never
+ * runs without them. The bots
  * file is checked for changes every {@code bots-reload-interval} while it runs.
  */
 @Configuration(proxyBeanMethods = false)
@@ -61,17 +61,24 @@ class ProcessorConfiguration {
     /** After the bots file: a broken configuration fails before any network call. */
     @Bean
     @DependsOn("botsFile")
-    ProcessorTopics processorTopics(KafkaProperties kafka, ProcessorProperties properties) {
-        ProcessorTopics topics = ProcessorTopics.DEFAULT;
+    ProcessorTopics processorTopics() {
+        return ProcessorTopics.DEFAULT;
+    }
+
+    @Bean
+    TopicProvisioning topicProvisioning(KafkaProperties kafka, ProcessorProperties properties, ProcessorTopics topics) {
         ProcessorProperties.TopicSettings settings = properties.topics();
-        if (settings.provision()) {
-            try (Admin admin = Admin.create(kafka.buildAdminProperties())) {
-                List<String> created = new TopicProvisioner(admin, settings.replicationFactor())
-                        .ensure(topics.specs(), settings.partitions().byName(topics));
-                log.info("topics provisioned created={}", created);
-            }
+        if (!settings.provision()) {
+            return TopicProvisioning.off();
         }
-        return topics;
+        return TopicProvisioning.of(kafka.buildAdminProperties(), topics.specs(), settings.partitions().byName(topics),
+                settings.replicationFactor());
+    }
+
+    /** Health component "topics", in readiness. */
+    @Bean
+    TopicsHealthIndicator topicsHealthIndicator(TopicProvisioning topicProvisioning) {
+        return new TopicsHealthIndicator(topicProvisioning);
     }
 
     @Bean(name = KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
@@ -104,8 +111,13 @@ class ProcessorConfiguration {
     }
 
     @Bean
-    StreamsBuilderFactoryBeanConfigurer processorTopologyInstaller(ProcessorTopology topology) {
-        return factoryBean -> factoryBean.setInfrastructureCustomizer(new TopologyInstaller(topology));
+    StreamsBuilderFactoryBeanConfigurer processorTopologyInstaller(ProcessorTopology topology,
+                                                                   TopicProvisioning topicProvisioning) {
+        return factoryBean -> {
+            factoryBean.setInfrastructureCustomizer(new TopologyInstaller(topology));
+            factoryBean.setAutoStartup(false);
+            topicProvisioning.whenDone(factoryBean::start);
+        };
     }
 
     @Bean
