@@ -15,7 +15,6 @@ import io.wecomrelay.ingress.callback.CallbackRoutes;
 import io.wecomrelay.ingress.IngressProperties.Publisher;
 import io.wecomrelay.ingress.publish.DiscardingInboundPublisher;
 import io.wecomrelay.ingress.publish.InboundPublisher;
-import io.wecomrelay.ingress.publish.KafkaHealthIndicator;
 import io.wecomrelay.ingress.publish.KafkaInboundPublisher;
 import io.wecomrelay.ingress.publish.PublisherOffHealthIndicator;
 import io.wecomrelay.ingress.refresh.RedisLink;
@@ -28,11 +27,12 @@ import io.wecomrelay.schemas.outbound.OutboundPolicy;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.RelayEvent;
-import io.wecomrelay.schemas.topic.TopicProvisioner;
 import io.wecomrelay.schemas.topic.Topics;
 import io.wecomrelay.support.bots.BotsFile;
 import io.wecomrelay.support.bots.BotsFileWatcher;
-import org.apache.kafka.clients.admin.Admin;
+import io.wecomrelay.support.kafka.KafkaHealthIndicator;
+import io.wecomrelay.support.kafka.TopicProvisioning;
+import io.wecomrelay.support.kafka.TopicsHealthIndicator;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationRunner;
@@ -86,18 +86,13 @@ class IngressConfiguration {
                 EventSerde.any())));
     }
 
-    @Bean(destroyMethod = "close")
-    Admin kafkaAdminClient(KafkaProperties kafka) {
-        return Admin.create(kafka.buildAdminProperties());
-    }
-
     /** Named "kafka" in health; readiness includes it. Without a publisher Kafka cannot make ingress unready. */
     @Bean
-    ReactiveHealthIndicator kafkaHealthIndicator(Admin kafkaAdminClient, IngressProperties properties) {
+    ReactiveHealthIndicator kafkaHealthIndicator(KafkaProperties kafka, IngressProperties properties) {
         if (properties.publisher() == Publisher.NONE) {
             return new PublisherOffHealthIndicator();
         }
-        return new KafkaHealthIndicator(kafkaAdminClient, properties.publishTimeout());
+        return new KafkaHealthIndicator(kafka.buildAdminProperties(), properties.publishTimeout());
     }
 
     @Bean
@@ -170,23 +165,22 @@ class IngressConfiguration {
     }
 
     /**
-     * Creates missing topics before the first callback can arrive; never alters existing ones (nor
-     * anything with {@code publisher=none}). Kafka being down at start is not fatal: callbacks get 503
-     * until it is back, and WeCom retries.
+     * Creates missing topics in the background (never alters existing ones, nor anything with {@code publisher=none});
+     * health component "topics", in readiness, is DOWN until then. Kafka being down at start is not fatal: callbacks
+     * get 503 until it is back, and WeCom retries.
      */
     @Bean
-    ApplicationRunner provisionTopics(Admin kafkaAdminClient, IngressProperties properties) {
-        return args -> {
-            if (properties.publisher() == Publisher.NONE) {
-                return;
-            }
-            try {
-                new TopicProvisioner(kafkaAdminClient, properties.topics().replicationFactor())
-                        .ensure(List.of(Topics.INBOUND), properties.topics().partitions());
-            } catch (IllegalStateException e) {
-                LoggerFactory.getLogger(IngressConfiguration.class).warn("topics not provisioned: {}", e.getMessage());
-            }
-        };
+    TopicProvisioning topicProvisioning(KafkaProperties kafka, IngressProperties properties) {
+        if (properties.publisher() == Publisher.NONE) {
+            return TopicProvisioning.off();
+        }
+        return TopicProvisioning.of(kafka.buildAdminProperties(), List.of(Topics.INBOUND), properties.topics().partitions(),
+                properties.topics().replicationFactor());
+    }
+
+    @Bean
+    TopicsHealthIndicator topicsHealthIndicator(TopicProvisioning topicProvisioning) {
+        return new TopicsHealthIndicator(topicProvisioning);
     }
 
     /** Spring's default producer listener logs up to 100 characters of a failed record's value: message text. */

@@ -33,17 +33,18 @@ import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.outbound.OutboundPolicy;
-import io.wecomrelay.schemas.topic.TopicProvisioner;
 import io.wecomrelay.schemas.topic.TopicSpec;
 import io.wecomrelay.schemas.topic.Topics;
 import io.wecomrelay.schemas.wecom.crypto.AesCbcEngines;
 import io.wecomrelay.schemas.wecom.crypto.MediaCipher;
 import io.wecomrelay.support.bots.BotsFile;
 import io.wecomrelay.support.bots.BotsFileWatcher;
+import io.wecomrelay.support.kafka.KafkaHealthIndicator;
+import io.wecomrelay.support.kafka.TopicProvisioning;
+import io.wecomrelay.support.kafka.TopicsHealthIndicator;
 import io.wecomrelay.support.outbound.GuardedHttpClient;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
@@ -250,8 +251,30 @@ class LlmWorkerConfiguration {
     }
 
     @Bean
-    ConsumerLifecycle consumerLifecycle(AcceptedConsumer consumer, KafkaProperties kafka, LlmWorkerProperties properties) {
-        return new ConsumerLifecycle(consumer, () -> provisionTopics(kafka, properties));
+    ConsumerLifecycle consumerLifecycle(AcceptedConsumer consumer, TopicProvisioning topicProvisioning) {
+        return new ConsumerLifecycle(consumer, topicProvisioning);
+    }
+
+    /** Creates missing topics (never alters existing ones) in the background; the consumer starts once they exist. */
+    @Bean
+    TopicProvisioning topicProvisioning(KafkaProperties kafka, LlmWorkerProperties properties) {
+        var topics = properties.topics();
+        var accepted = spec(topics.accepted(), Topics.ACCEPTED);
+        return TopicProvisioning.of(kafka.buildAdminProperties(),
+                List.of(accepted, accepted.deadLetter(), spec(topics.chunks(), Topics.CHUNKS)), topics.partitions(),
+                topics.replicationFactor());
+    }
+
+    /** Health component "topics", in readiness. */
+    @Bean
+    TopicsHealthIndicator topicsHealthIndicator(TopicProvisioning topicProvisioning) {
+        return new TopicsHealthIndicator(topicProvisioning);
+    }
+
+    /** Health component "kafka", in readiness: without it nothing is consumed and no reply is published. */
+    @Bean
+    KafkaHealthIndicator kafkaHealthIndicator(KafkaProperties kafka) {
+        return new KafkaHealthIndicator(kafka.buildAdminProperties(), KafkaHealthIndicator.DEFAULT_TIMEOUT);
     }
 
     /** DOWN when the consumer thread is not running (it only stops for good on fatal Kafka errors). */
@@ -271,35 +294,27 @@ class LlmWorkerConfiguration {
                 .withDetail("waitingForRedisOrKafka", consumer.waitingForInfrastructure()).build();
     }
 
-    /** Creates missing topics (never alters existing ones) before the first poll. */
-    private static void provisionTopics(KafkaProperties kafka, LlmWorkerProperties properties) {
-        var topics = properties.topics();
-        var accepted = spec(topics.accepted(), Topics.ACCEPTED);
-        try (Admin admin = Admin.create(kafka.buildAdminProperties())) {
-            new TopicProvisioner(admin, topics.replicationFactor())
-                    .ensure(List.of(accepted, accepted.deadLetter(), spec(topics.chunks(), Topics.CHUNKS)), topics.partitions());
-        }
-    }
-
     private static TopicSpec spec(String name, TopicSpec catalog) {
         return name.equals(catalog.name()) ? catalog
                 : new TopicSpec(name, catalog.key(), catalog.defaultPartitions(), catalog.retention(), catalog.compacted());
     }
 
-    /** Starts consuming once the context is up; stops first on shutdown, before Kafka and Redis clients close. */
+    /**
+     * Starts consuming once the context is up and the topics exist; stops first on shutdown, before Kafka and Redis
+     * clients close.
+     */
     static final class ConsumerLifecycle implements SmartLifecycle {
         private final AcceptedConsumer consumer;
-        private final Runnable beforeStart;
+        private final TopicProvisioning topics;
 
-        ConsumerLifecycle(AcceptedConsumer consumer, Runnable beforeStart) {
+        ConsumerLifecycle(AcceptedConsumer consumer, TopicProvisioning topics) {
             this.consumer = consumer;
-            this.beforeStart = beforeStart;
+            this.topics = topics;
         }
 
         @Override
         public void start() {
-            beforeStart.run();
-            consumer.start();
+            topics.whenDone(consumer::start);
         }
 
         @Override

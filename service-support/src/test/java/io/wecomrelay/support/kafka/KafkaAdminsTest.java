@@ -1,4 +1,4 @@
-package io.wecomrelay.support.topics;
+package io.wecomrelay.support.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.wecomrelay.support.topics;
+package io.wecomrelay.support.kafka;
 
 import java.time.Duration;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.wecomrelay.support.topics;
+package io.wecomrelay.support.kafka;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
