@@ -120,6 +120,155 @@ class ResponderConfiguration {
     }
 
     @Bean
+    StreamStateStore streamStateStore(ReactiveStringRedisTemplate redis, Clock clock, ResponderProperties props) {
+        return new RedisStreamStateStore(redis, clock, props.stream().ttl(), StreamStateKeys.MAX_CONTENT_BYTES,
+                props.stream().truncatedNote());
+    }
+
+    @Bean
+    KafkaTemplate<String, Object> kafkaTemplate(KafkaProperties kafka) {
+        Map<Class<?>, Serializer<?>> byType = Map.of(byte[].class, new ByteArraySerializer(), RelayEvent.class, EventSerde.any());
+        var producers = new DefaultKafkaProducerFactory<String, Object>(kafka.buildProducerProperties(),
+                new StringSerializer(), new DelegatingByTypeSerializer(byType, true));
+        return withoutContentLogging(new KafkaTemplate<>(producers));
+    }
+
+    /** Health component "consumption": DOWN while a consumer waits out an outage of Redis or Kafka. */
+    @Bean
+    ConsumerOutages consumptionHealthIndicator(Clock clock, MeterRegistry meters) {
+        return new ConsumerOutages(clock, meters);
+    }
+
+    /**
+     * Failures of Redis or Kafka pause consumption for as long as they last and are never dead-lettered
+     * ({@link OutageAwareErrorHandler}); any other failure is tried {@code retries} more times, then dead-lettered, and
+     * unreadable records and other event types are dead-lettered at once.
+     */
+    @Bean
+    CommonErrorHandler kafkaErrorHandler(KafkaTemplate<String, Object> kafka, ConsumerOutages outages, MeterRegistry meters,
+                                         ResponderProperties props) {
+        var deadLetters = new DeadLetterPublishingRecoverer(kafka,
+                (record, e) -> new TopicPartition(record.topic() + TopicSpec.DEAD_LETTER_SUFFIX, -1));
+        ConsumerRecordRecoverer recoverer = (record, e) -> {
+            String cause = rootCause(e).getClass().getSimpleName();
+            meters.counter("responder.dlt", "topic", record.topic() + TopicSpec.DEAD_LETTER_SUFFIX, "cause", cause).increment();
+            log.warn("dead-lettered {}-{}@{} cause={}", record.topic(), record.partition(), record.offset(), cause);
+            deadLetters.accept(record, e);
+        };
+        var listener = props.listener();
+        var backOff = new ExponentialBackOff(listener.initialBackoff().toMillis(), 2.0);
+        backOff.setMaxInterval(listener.maxBackoff().toMillis());
+        backOff.setMaxAttempts(listener.retries());
+        var records = new DefaultErrorHandler(recoverer, backOff);
+        records.addNotRetryableExceptions(UnexpectedEventException.class, UnknownEventTypeException.class);
+        return new OutageAwareErrorHandler(records, outages, listener.initialBackoff(), listener.maxBackoff());
+    }
+
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<String, RelayEvent> kafkaListenerContainerFactory(
+            KafkaProperties kafka, CommonErrorHandler errorHandler, ConsumerOutages outages, ResponderProperties props) {
+        var consumers = new DefaultKafkaConsumerFactory<String, RelayEvent>(kafka.buildConsumerProperties(),
+                new StringDeserializer(), new ErrorHandlingDeserializer<>(EventSerde.any()));
+        var factory = new ConcurrentKafkaListenerContainerFactory<String, RelayEvent>();
+        factory.setConsumerFactory(consumers);
+        factory.setCommonErrorHandler(errorHandler);
+        factory.setConcurrency(props.listener().concurrency(props.topics()));
+        // a consumer's wait for Redis or Kafka ends when its listener succeeds again, or its partitions change
+        factory.setBatchInterceptor(outages.batchInterceptor());
+        factory.setRecordInterceptor(outages.recordInterceptor());
+        factory.getContainerProperties().setConsumerRebalanceListener(outages.rebalanceListener());
+        return factory;
+    }
+
+    @Bean
+    WeComClient weComClient(ResponderProperties props) {
+        var delivery = props.delivery();
+        var policy = OutboundPolicy.of(delivery.allowedHosts());
+        log.info("replies may be sent to {}", policy);
+        return new WeComClient(HttpClient.create(), policy, delivery.wecomApiBaseUrl(), delivery.requestTimeout());
+    }
+
+    @Bean
+    RedisRateLimiter rateLimiter(ReactiveStringRedisTemplate redis, Clock clock, MeterRegistry meters, ResponderProperties props) {
+        var limit = props.delivery().rateLimit();
+        return new RedisRateLimiter(redis, clock, UUID::randomUUID, limit.keyPrefix(), limit.permits(),
+                limit.window().plus(limit.margin()), meters);
+    }
+
+    @Bean
+    DeliveryRecorder deliveryRecorder(KafkaTemplate<String, Object> kafka, Clock clock, MeterRegistry meters) {
+        return new DeliveryRecorder(kafka, clock, UUID::randomUUID, meters);
+    }
+
+    @Bean
+    DeadLetters deadLetters(KafkaTemplate<String, Object> kafka, MeterRegistry meters) {
+        return new DeadLetters(kafka, meters);
+    }
+
+    @Bean
+    ReplyDeliverer replyDeliverer(WeComClient client, RedisRateLimiter limiter, DeliveryRecorder recorder,
+                                  DeadLetters deadLetters, Clock clock, ResponderProperties props) {
+        var delivery = props.delivery();
+        return new ReplyDeliverer(client, limiter, recorder, deadLetters, clock, new ReplyDeliverer.Settings(
+                delivery.retry(), delivery.responseUrlLifetime(), props.stream().truncatedNote()));
+    }
+
+    @Bean
+    OutboxKeys outboxKeys(ResponderProperties props) {
+        var outbox = props.delivery().outbox();
+        return new OutboxKeys(outbox.keyPrefix(), outbox.group());
+    }
+
+    @Bean
+    OutboxTickets outboxTickets(BotsFile bots, OutboxKeys keys, ReactiveStringRedisTemplate redis, MeterRegistry meters,
+                                DeliveryRecorder recorder, Clock clock, ResponderProperties props) {
+        var outbox = props.delivery().outbox();
+        return new OutboxTickets(bots, keys, outbox.stateTtl(),
+                new RateLimitNotices(redis, keys, outbox.rateLimitNoticeWindow(), meters),
+                new TooOldReplies(props.delivery().maxReplyAges(), recorder, clock, meters));
+    }
+
+    @Bean
+    RedisOutbox redisOutbox(ReactiveStringRedisTemplate redis, OutboxKeys keys) {
+        return new RedisOutbox(redis, keys);
+    }
+
+    @Bean
+    OutboxSettings outboxSettings(ResponderProperties props) {
+        var delivery = props.delivery();
+        var outbox = delivery.outbox();
+        // unique per process: a restarted instance is a new consumer, its predecessor's pending jobs are claimed
+        String host = System.getenv().getOrDefault("HOSTNAME", "responder");
+        String consumer = host + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return new OutboxSettings(consumer, outbox.leaseTtl(), outbox.claimMinIdle(), outbox.pollInterval(),
+                outbox.batch(), outbox.errorBackoff(), delivery.requestTimeout(), delivery.shutdownGrace());
+    }
+
+    @Bean
+    DeliveryStates deliveryStates(ReactiveStringRedisTemplate redis, OutboxKeys keys, ResponderProperties props) {
+        return new DeliveryStates(redis, keys, props.delivery().outbox().stateTtl());
+    }
+
+    @Bean
+    OutboxJobRunner outboxJobRunner(RedisOutbox outbox, DeliveryStates states, ReplyDeliverer deliverer,
+                                    MeterRegistry meters, OutboxSettings settings, Clock clock, ResponderProperties props) {
+        var delivery = props.delivery();
+        return new OutboxJobRunner(outbox, states, deliverer, meters, settings,
+                new OutboxLimits(delivery.maxReplyAges(), delivery.outbox().maxDepthPerBot()), clock);
+    }
+
+    // Started here and after every reload of the bots file (a new active bot gets its worker), stopped by
+    // Spring through close() after the listener containers stopped.
+    @Bean
+    OutboxDelivery outboxDelivery(BotsFile bots, RedisOutbox outbox, OutboxJobRunner jobs, Clock clock,
+                                  OutboxSettings settings) {
+        var delivery = new OutboxDelivery(bots, outbox, jobs, clock, settings);
+        delivery.start();
+        bots.onReload(registry -> delivery.start());
+        return delivery;
+    }
+
+    @Bean
     ChunkMaterializer chunkMaterializer(StreamStateStore store, OutboxTickets tickets, Clock clock, MeterRegistry meters) {
         return new ChunkMaterializer(store, tickets, clock, meters);
     }
