@@ -32,7 +32,7 @@ public final class BrokerInternalsFilter extends OutputStream {
             action.run();
         } finally {
             System.setOut(original);
-            filter.flush();
+            filter.finish();
         }
     }
 
@@ -44,8 +44,14 @@ public final class BrokerInternalsFilter extends OutputStream {
         }
     }
 
+    /** A PrintStream flushes after every piece of a line it writes: only whole lines can be judged. */
     @Override
-    public synchronized void flush() {
+    public void flush() {
+        target.flush();
+    }
+
+    /** Passes on what is left of an unfinished line. */
+    synchronized void finish() {
         if (line.size() > 0) {
             emitLine();
         }

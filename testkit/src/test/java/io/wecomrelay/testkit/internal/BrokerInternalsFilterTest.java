@@ -14,16 +14,17 @@ class BrokerInternalsFilterTest {
     @Test
     void dropsTheFormattersLinesAndPassesEveryOtherLine() {
         var console = new ByteArrayOutputStream();
-        var filtered = new PrintStream(new BrokerInternalsFilter(new PrintStream(console, true, StandardCharsets.UTF_8)),
-                true, StandardCharsets.UTF_8);
+        var filter = new BrokerInternalsFilter(new PrintStream(console, true, StandardCharsets.UTF_8));
+        var filtered = new PrintStream(filter, true, StandardCharsets.UTF_8);
 
         filtered.println("Bootstrap metadata: BootstrapMetadata(records=[...])");
         filtered.println("our line 你好");
         filtered.printf("Formatting metadata directory /tmp/x with metadata.version 4.3-IV0.%n");
+        filtered.printf("%s, %s%n", "one of ours", "in pieces");
         filtered.print("last line without a newline");
-        filtered.flush();
+        filter.finish();
 
-        assertThat(console.toString(StandardCharsets.UTF_8)).isEqualTo("our line 你好\nlast line without a newline");
+        assertThat(console.toString(StandardCharsets.UTF_8)).isEqualTo("our line 你好\none of ours, in pieces\nlast line without a newline");
     }
 
     @Test
