@@ -6,19 +6,8 @@
 # Exit code 0 when every reply finished, 1 when one did not, 2 for an unknown option.
 # Examples: ./chat.sh --text '你好'     ./chat.sh --text hi --retry 2     ./chat.sh --concurrent 5
 set -euo pipefail
-usage() { sed -n '2,/^set -euo pipefail/{/^set -euo pipefail/d;s/^# \{0,1\}//;p;}' "$0"; }
-fail() { echo "chat.sh: $1" >&2; usage >&2; exit 2; }
-args=("$@")
-i=0
-while [ "$i" -lt "${#args[@]}" ]; do
-  case "${args[$i]}" in
-    -h|--help) usage; exit 0 ;;
-    --text|--user|--chat|--retry|--concurrent|--poll-ms|--url|--bot|--token|--aes-key)
-      [ $((i + 1)) -lt "${#args[@]}" ] || fail "option ${args[$i]} needs a value"
-      i=$((i + 2)) ;;
-    *) fail "unknown option ${args[$i]}" ;;
-  esac
-done
+. "$(dirname "$0")/devstack/src/main/sh/options.sh"
+check_options "--text --user --chat --retry --concurrent --poll-ms --url --bot --token --aes-key" "" "$@"
 cd "$(dirname "$0")"
 jar=devstack/target/devstack-0.1.0-SNAPSHOT-exec.jar
 [ -f "$jar" ] || ./mvnw -B -q -DskipTests package

@@ -12,20 +12,8 @@
 #   -h, --help         this text
 # Environment: KAFKA_BOOTSTRAP_SERVERS uses an existing broker instead of the embedded one.
 set -euo pipefail
-usage() { sed -n '2,/^set -euo pipefail/{/^set -euo pipefail/d;s/^# \{0,1\}//;p;}' "$0"; }
-fail() { echo "run-local.sh: $1" >&2; usage >&2; exit 2; }
-args=("$@")
-i=0
-while [ "$i" -lt "${#args[@]}" ]; do
-  case "${args[$i]}" in
-    -h|--help) usage; exit 0 ;;
-    --no-demo|--service-logs) i=$((i + 1)) ;;
-    --bots|--work-dir|--instances)
-      [ $((i + 1)) -lt "${#args[@]}" ] || fail "option ${args[$i]} needs a value"
-      i=$((i + 2)) ;;
-    *) fail "unknown option ${args[$i]}" ;;
-  esac
-done
+. "$(dirname "$0")/devstack/src/main/sh/options.sh"
+check_options "--bots --work-dir --instances" "--no-demo --service-logs" "$@"
 cd "$(dirname "$0")"
 echo "building (first run downloads dependencies; later runs take seconds)..."
 ./mvnw -B -q -DskipTests package

@@ -32,7 +32,7 @@ import io.wecomrelay.support.bots.BotsFile;
 import io.wecomrelay.support.bots.BotsFileWatcher;
 import io.wecomrelay.support.kafka.KafkaHealthIndicator;
 import io.wecomrelay.support.kafka.TopicProvisioning;
-import io.wecomrelay.support.kafka.TopicsHealthIndicator;
+import io.wecomrelay.support.kafka.TopicsHealthConfiguration;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationRunner;
@@ -41,6 +41,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -50,6 +51,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 /** The only place ingress wires beans; everything below it is plain Java. */
 @Configuration(proxyBeanMethods = false)
+@Import(TopicsHealthConfiguration.class)   // health component "topics", in readiness
 @EnableConfigurationProperties(IngressProperties.class)
 class IngressConfiguration {
 
@@ -176,11 +178,6 @@ class IngressConfiguration {
         }
         return TopicProvisioning.of(kafka.buildAdminProperties(), List.of(Topics.INBOUND), properties.topics().partitions(),
                 properties.topics().replicationFactor());
-    }
-
-    @Bean
-    TopicsHealthIndicator topicsHealthIndicator(TopicProvisioning topicProvisioning) {
-        return new TopicsHealthIndicator(topicProvisioning);
     }
 
     /** Spring's default producer listener logs up to 100 characters of a failed record's value: message text. */

@@ -41,7 +41,7 @@ import io.wecomrelay.support.bots.BotsFile;
 import io.wecomrelay.support.bots.BotsFileWatcher;
 import io.wecomrelay.support.kafka.KafkaHealthIndicator;
 import io.wecomrelay.support.kafka.TopicProvisioning;
-import io.wecomrelay.support.kafka.TopicsHealthIndicator;
+import io.wecomrelay.support.kafka.TopicsHealthConfiguration;
 import io.wecomrelay.support.outbound.GuardedHttpClient;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -63,6 +63,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
@@ -74,6 +75,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 /** The only place the worker wires beans; everything below it is plain Java. */
 @Configuration(proxyBeanMethods = false)
+@Import(TopicsHealthConfiguration.class)   // health component "topics", in readiness
 @EnableConfigurationProperties(LlmWorkerProperties.class)
 class LlmWorkerConfiguration {
 
@@ -263,12 +265,6 @@ class LlmWorkerConfiguration {
         return TopicProvisioning.of(kafka.buildAdminProperties(),
                 List.of(accepted, accepted.deadLetter(), spec(topics.chunks(), Topics.CHUNKS)), topics.partitions(),
                 topics.replicationFactor());
-    }
-
-    /** Health component "topics", in readiness. */
-    @Bean
-    TopicsHealthIndicator topicsHealthIndicator(TopicProvisioning topicProvisioning) {
-        return new TopicsHealthIndicator(topicProvisioning);
     }
 
     /** Health component "kafka", in readiness: without it nothing is consumed and no reply is published. */

@@ -15,7 +15,7 @@ import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.support.bots.BotsFile;
 import io.wecomrelay.support.bots.BotsFileWatcher;
 import io.wecomrelay.support.kafka.TopicProvisioning;
-import io.wecomrelay.support.kafka.TopicsHealthIndicator;
+import io.wecomrelay.support.kafka.TopicsHealthConfiguration;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +23,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.DependsOn;
 import org.springframework.kafka.annotation.EnableKafkaStreams;
 import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
@@ -38,6 +39,7 @@ import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
  * file is checked for changes every {@code bots-reload-interval} while it runs.
  */
 @Configuration(proxyBeanMethods = false)
+@Import(TopicsHealthConfiguration.class)   // health component "topics", in readiness
 @EnableKafkaStreams
 @EnableConfigurationProperties(ProcessorProperties.class)
 class ProcessorConfiguration {
@@ -73,12 +75,6 @@ class ProcessorConfiguration {
         }
         return TopicProvisioning.of(kafka.buildAdminProperties(), topics.specs(), settings.partitions().byName(topics),
                 settings.replicationFactor());
-    }
-
-    /** Health component "topics", in readiness. */
-    @Bean
-    TopicsHealthIndicator topicsHealthIndicator(TopicProvisioning topicProvisioning) {
-        return new TopicsHealthIndicator(topicProvisioning);
     }
 
     @Bean(name = KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)

@@ -41,7 +41,7 @@ import io.wecomrelay.support.bots.BotsFile;
 import io.wecomrelay.support.bots.BotsFileWatcher;
 import io.wecomrelay.support.kafka.KafkaHealthIndicator;
 import io.wecomrelay.support.kafka.TopicProvisioning;
-import io.wecomrelay.support.kafka.TopicsHealthIndicator;
+import io.wecomrelay.support.kafka.TopicsHealthConfiguration;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
@@ -55,6 +55,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
@@ -72,6 +73,7 @@ import org.springframework.util.backoff.ExponentialBackOff;
 
 /** The only place that wires the responder; everything below it is plain Java. */
 @Configuration(proxyBeanMethods = false)
+@Import(TopicsHealthConfiguration.class)   // health component "topics", in readiness
 @EnableConfigurationProperties(ResponderProperties.class)
 class ResponderConfiguration {
 
@@ -105,12 +107,6 @@ class ResponderConfiguration {
         Map<String, Integer> partitions = topics.stream()
                 .collect(Collectors.toMap(TopicSpec::name, spec -> provisioning.partitions()));
         return TopicProvisioning.of(kafka.buildAdminProperties(), topics, partitions, provisioning.replicationFactor());
-    }
-
-    /** Health component "topics", in readiness. */
-    @Bean
-    TopicsHealthIndicator topicsHealthIndicator(TopicProvisioning topicProvisioning) {
-        return new TopicsHealthIndicator(topicProvisioning);
     }
 
     /** Health component "kafka", in readiness: without it nothing is consumed and no delivery is recorded. */
