@@ -13,7 +13,11 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.ContextClosedEvent;
 
 /**
  * Creates a service's missing topics once the application context is up, on a thread of its own, trying again
@@ -21,10 +25,11 @@ import org.springframework.context.SmartLifecycle;
  * at once. Until it is done the service is not ready ({@link TopicsHealthIndicator}) and says why in one log line;
  * what needs the topics (consumers, the Streams app) starts through {@link #whenDone(Runnable)}.
  * <p>
- * Started last and stopped first of the context's lifecycles, so a consumer started through it is stopped by the
- * context as usual.
+ * Started last of the context's lifecycles, and stopped as soon as the context begins to close (before any lifecycle
+ * stops): a consumer it started is running by then and is stopped by the context as usual, and none starts later.
  */
-public final class TopicProvisioning implements SmartLifecycle {
+public final class TopicProvisioning implements SmartLifecycle, ApplicationListener<ContextClosedEvent>,
+        ApplicationContextAware {
 
     /** How long one attempt waits for each answer of Kafka, and how long between attempts. */
     public record Timing(Duration requestTimeout, Duration retryInterval) {
@@ -46,6 +51,7 @@ public final class TopicProvisioning implements SmartLifecycle {
     private volatile @Nullable String problem;
     private volatile @Nullable Thread worker;
     private volatile boolean running;
+    private @Nullable ApplicationContext context;
 
     private TopicProvisioning(@Nullable Map<String, Object> adminProperties, Collection<TopicSpec> topics,
                               Map<String, Integer> partitions, short replicationFactor, Timing timing) {
@@ -104,6 +110,19 @@ public final class TopicProvisioning implements SmartLifecycle {
         thread.setDaemon(true);
         worker = thread;
         thread.start();
+    }
+
+    @Override
+    public void setApplicationContext(ApplicationContext context) {
+        this.context = context;
+    }
+
+    /** The context's own close, not a child context's (ingress's management server has one). */
+    @Override
+    public void onApplicationEvent(ContextClosedEvent event) {
+        if (event.getApplicationContext() == context) {
+            stop();
+        }
     }
 
     /** Interrupts an attempt in progress; returns within the admin client's bounded close. */
