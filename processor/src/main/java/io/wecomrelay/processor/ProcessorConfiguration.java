@@ -35,8 +35,7 @@ import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
  * The only Spring wiring of the processor. Order at start: the bots file is loaded before anything touches
  * Kafka; spring-kafka's {@code StreamsBuilderFactoryBean} builds and prints the topology, and starts it only
  * once the topics are provisioned (in the background, see {@link TopicProvisioning}), so the Streams app never
- * runs without them. The bots
- * file is checked for changes every {@code bots-reload-interval} while it runs.
+ * runs without them. The bots file is checked for changes every {@code bots-reload-interval} while it runs.
  */
 @Configuration(proxyBeanMethods = false)
 @Import(TopicsHealthConfiguration.class)   // health component "topics", in readiness
