@@ -39,8 +39,7 @@ class KafkaUnreachableAtStartTest {
                 "--server.port=0",
                 "--spring.kafka.bootstrap-servers=127.0.0.1:" + deadPort,
                 "--spring.data.redis.url=" + TestInfrastructure.redisUrl(),
-                "--relay.responder.bots-file=" + ResponderApplicationTest.BOTS,
-                "--relay.responder.delivery.allowed-hosts=" + ResponderApplicationTest.WECOM.baseUrl());
+                "--relay.responder.bots-file=" + ResponderApplicationTest.BOTS);
         try {
             var topics = context.getBean(TopicsHealthIndicator.class);
             await().atMost(Duration.ofSeconds(60)).until(() -> topics.health().getDetails().containsKey("problem"));
