@@ -3,6 +3,7 @@ package io.wecomrelay.support.kafka;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -175,9 +176,11 @@ public final class TopicProvisioning implements SmartLifecycle, ApplicationListe
     private void noteProblem(Map<String, Object> properties, RuntimeException e) {
         String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (!Objects.equals(reason, problem)) {
+            Object servers = properties.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
             log.warn("topics not provisioned, so not ready (Kafka {}={}): {}; trying again every {}",
-                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, properties.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG),
-                    reason, timing.retryInterval());
+                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    servers instanceof Collection<?> list ? String.join(",", list.stream().map(String::valueOf).toList()) : servers,
+                    reason, timing.retryInterval().toString().substring(2).toLowerCase(Locale.ROOT));
         }
         problem = reason;
     }

@@ -17,17 +17,23 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /** The bounds are the tests' timeouts: an unbounded wait fails them, no wall-clock assertion needed. */
+@ExtendWith(OutputCaptureExtension.class)
 class TopicProvisioningTest {
 
     private static final TopicProvisioning.Timing FAST = new TopicProvisioning.Timing(Duration.ofSeconds(1), Duration.ofMillis(200));
 
     @Test
     @Timeout(60)
-    void kafkaUnreachableAtStartIsNotReadyWithTheReasonAndStopsPromptly() throws Exception {
-        var provisioning = TopicProvisioning.of(admin(closedPort()), List.of(topic("never.created")), Map.of(), (short) 1, FAST);
+    void kafkaUnreachableAtStartIsNotReadyWithTheReasonAndStopsPromptly(CapturedOutput output) throws Exception {
+        String kafka = closedPort();
+        var provisioning = TopicProvisioning.of(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, List.of(kafka)),
+                List.of(topic("never.created")), Map.of(), (short) 1, FAST);
         var started = new CountDownLatch(1);
         provisioning.whenDone(started::countDown);
         var health = new TopicsHealthIndicator(provisioning);
@@ -37,6 +43,8 @@ class TopicProvisioningTest {
 
         assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
         assertThat(health.health().getDetails().get("problem").toString()).contains("TimeoutException");
+        assertThat(output.getAll()).contains("topics not provisioned, so not ready (Kafka bootstrap.servers=" + kafka
+                + "): TimeoutException").contains("trying again every 0.2s");
         provisioning.stop();
         assertThat(provisioning.isRunning()).isFalse();
         assertThat(started.getCount()).as("nothing that waits for the topics started").isEqualTo(1);
