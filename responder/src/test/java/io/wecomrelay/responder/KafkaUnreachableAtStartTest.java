@@ -20,6 +20,9 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ReactorResourceFactory;
 
 /**
  * Started while Kafka is unreachable, the responder starts anyway, is not ready and says why in one line, and stops
@@ -35,7 +38,7 @@ class KafkaUnreachableAtStartTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             deadPort = socket.getLocalPort(); // closed again: nothing listens there
         }
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(ResponderApplication.class).run(
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(ResponderApplication.class, OwnNettyResources.class).run(
                 "--server.port=0",
                 "--spring.kafka.bootstrap-servers=127.0.0.1:" + deadPort,
                 "--spring.data.redis.url=" + TestInfrastructure.redisUrl(),
@@ -52,6 +55,20 @@ class KafkaUnreachableAtStartTest {
             context.close();
         }
         assertThat(context.isActive()).isFalse();
+    }
+
+    /**
+     * Closing a context that uses Reactor Netty's global resources disposes them, and with them the servers and
+     * clients of every other test in this JVM (the cached contexts, the WeCom simulator): this one has its own.
+     */
+    @Configuration(proxyBeanMethods = false)
+    static class OwnNettyResources {
+        @Bean
+        ReactorResourceFactory reactorResourceFactory() {
+            var resources = new ReactorResourceFactory();
+            resources.setUseGlobalResources(false);
+            return resources;
+        }
     }
 
     private static int readinessStatus(String port) throws Exception {
