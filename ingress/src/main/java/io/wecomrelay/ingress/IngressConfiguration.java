@@ -19,10 +19,12 @@ import io.wecomrelay.ingress.refresh.StreamStateReader;
 import io.wecomrelay.schemas.outbound.OutboundPolicy;
 import io.wecomrelay.support.bots.BotsFile;
 import io.wecomrelay.support.bots.BotsFileSettings;
+import io.wecomrelay.support.kafka.TopicsHealthConfiguration;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -33,6 +35,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * service-support's auto-configuration.
  */
 @Configuration(proxyBeanMethods = false)
+@Import(TopicsHealthConfiguration.class)   // health component "topics", in readiness
 @EnableConfigurationProperties(IngressProperties.class)
 class IngressConfiguration {
 

@@ -1,5 +1,7 @@
 package io.wecomrelay.ingress;
 
+import java.util.List;
+
 import io.wecomrelay.ingress.publish.DiscardingInboundPublisher;
 import io.wecomrelay.ingress.publish.InboundPublisher;
 import io.wecomrelay.ingress.publish.KafkaInboundPublisher;
@@ -8,11 +10,10 @@ import io.wecomrelay.ingress.refresh.RedisStreamMarkerWriter;
 import io.wecomrelay.ingress.refresh.StreamMarkerWriter;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.RelayEvent;
-import io.wecomrelay.schemas.topic.TopicProvisioner;
 import io.wecomrelay.schemas.topic.Topics;
+import io.wecomrelay.support.kafka.KafkaHealthIndicator;
 import io.wecomrelay.support.kafka.KafkaTemplates;
-import org.apache.kafka.clients.admin.Admin;
-import org.springframework.boot.ApplicationRunner;
+import io.wecomrelay.support.kafka.TopicProvisioning;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -38,15 +39,10 @@ class PublisherConfiguration {
             return KafkaTemplates.withoutContentLogging(kafka, EventSerde.any());
         }
 
-        @Bean(destroyMethod = "close")
-        Admin kafkaAdminClient(KafkaProperties kafka) {
-            return Admin.create(kafka.buildAdminProperties());
-        }
-
         /** Named "kafka" in health; readiness includes it. */
         @Bean
-        ReactiveHealthIndicator kafkaHealthIndicator(Admin kafkaAdminClient, IngressProperties properties) {
-            return new KafkaHealthIndicator(kafkaAdminClient, properties.publishTimeout());
+        KafkaHealthIndicator kafkaHealthIndicator(KafkaProperties kafka, IngressProperties properties) {
+            return new KafkaHealthIndicator(kafka.buildAdminProperties(), properties.publishTimeout());
         }
 
         @Bean
@@ -60,10 +56,15 @@ class PublisherConfiguration {
             return new RedisStreamMarkerWriter(redis, redisLink, properties.streamTtl());
         }
 
+        /**
+         * Creates the inbound topic in the background if it is missing (never alters an existing one); health component
+         * "topics", in readiness, is DOWN until then. Kafka being down at start is not fatal: callbacks get 503 until
+         * it is back, and WeCom retries.
+         */
         @Bean
-        ApplicationRunner provisionTopics(Admin kafkaAdminClient, IngressProperties properties) {
-            return new InboundTopicProvisioning(new TopicProvisioner(kafkaAdminClient,
-                    properties.topics().replicationFactor()), properties.topics().partitions());
+        TopicProvisioning topicProvisioning(KafkaProperties kafka, IngressProperties properties) {
+            return TopicProvisioning.of(kafka.buildAdminProperties(), List.of(Topics.INBOUND), properties.topics().partitions(),
+                    properties.topics().replicationFactor());
         }
     }
 
@@ -88,6 +89,11 @@ class PublisherConfiguration {
         @Bean
         StreamMarkerWriter streamMarkerWriter() {
             return StreamMarkerWriter.NONE;
+        }
+
+        @Bean
+        TopicProvisioning topicProvisioning() {
+            return TopicProvisioning.off();
         }
     }
 }

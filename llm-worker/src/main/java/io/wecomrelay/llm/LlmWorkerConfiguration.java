@@ -29,7 +29,6 @@ import io.wecomrelay.llm.state.StreamLedger;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.outbound.OutboundPolicy;
-import io.wecomrelay.schemas.topic.TopicProvisioner;
 import io.wecomrelay.schemas.topic.TopicSpec;
 import io.wecomrelay.schemas.topic.Topics;
 import io.wecomrelay.schemas.wecom.crypto.AesCbcEngines;
@@ -37,11 +36,13 @@ import io.wecomrelay.schemas.wecom.crypto.MediaCipher;
 import io.wecomrelay.support.bots.BotsFile;
 import io.wecomrelay.support.bots.BotsFileSettings;
 import io.wecomrelay.support.deadletter.DeadLetterScheme;
+import io.wecomrelay.support.kafka.KafkaHealthIndicator;
 import io.wecomrelay.support.kafka.KafkaTemplates;
+import io.wecomrelay.support.kafka.TopicProvisioning;
+import io.wecomrelay.support.kafka.TopicsHealthConfiguration;
 import io.wecomrelay.support.outbound.GuardedHttpClient;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
@@ -53,6 +54,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -64,6 +66,7 @@ import org.springframework.web.reactive.function.client.WebClient;
  * dead-letter scheme come from service-support's auto-configuration.
  */
 @Configuration(proxyBeanMethods = false)
+@Import(TopicsHealthConfiguration.class)   // health component "topics", in readiness
 @EnableConfigurationProperties(LlmWorkerProperties.class)
 class LlmWorkerConfiguration {
 
@@ -212,8 +215,24 @@ class LlmWorkerConfiguration {
     }
 
     @Bean
-    ConsumerLifecycle consumerLifecycle(AcceptedConsumer consumer, KafkaProperties kafka, LlmWorkerProperties properties) {
-        return new ConsumerLifecycle(consumer, () -> provisionTopics(kafka, properties));
+    ConsumerLifecycle consumerLifecycle(AcceptedConsumer consumer, TopicProvisioning topicProvisioning) {
+        return new ConsumerLifecycle(consumer, topicProvisioning);
+    }
+
+    /** Creates missing topics (never alters existing ones) in the background; the consumer starts once they exist. */
+    @Bean
+    TopicProvisioning topicProvisioning(KafkaProperties kafka, LlmWorkerProperties properties) {
+        var topics = properties.topics();
+        var accepted = spec(topics.accepted(), Topics.ACCEPTED);
+        return TopicProvisioning.of(kafka.buildAdminProperties(),
+                List.of(accepted, accepted.deadLetter(), spec(topics.chunks(), Topics.CHUNKS)), topics.partitions(),
+                topics.replicationFactor());
+    }
+
+    /** Health component "kafka", in readiness: without it nothing is consumed and no reply is published. */
+    @Bean
+    KafkaHealthIndicator kafkaHealthIndicator(KafkaProperties kafka) {
+        return new KafkaHealthIndicator(kafka.buildAdminProperties(), KafkaHealthIndicator.DEFAULT_TIMEOUT);
     }
 
     /** DOWN when the consumer thread is not running (it only stops for good on fatal Kafka errors). */
@@ -233,35 +252,27 @@ class LlmWorkerConfiguration {
                 .withDetail("waitingForRedisOrKafka", consumer.waitingForInfrastructure()).build();
     }
 
-    /** Creates missing topics (never alters existing ones) before the first poll. */
-    private static void provisionTopics(KafkaProperties kafka, LlmWorkerProperties properties) {
-        var topics = properties.topics();
-        var accepted = spec(topics.accepted(), Topics.ACCEPTED);
-        try (Admin admin = Admin.create(kafka.buildAdminProperties())) {
-            new TopicProvisioner(admin, topics.replicationFactor())
-                    .ensure(List.of(accepted, accepted.deadLetter(), spec(topics.chunks(), Topics.CHUNKS)), topics.partitions());
-        }
-    }
-
     private static TopicSpec spec(String name, TopicSpec catalog) {
         return name.equals(catalog.name()) ? catalog
                 : new TopicSpec(name, catalog.key(), catalog.defaultPartitions(), catalog.retention(), catalog.compacted());
     }
 
-    /** Starts consuming once the context is up; stops first on shutdown, before Kafka and Redis clients close. */
+    /**
+     * Starts consuming once the context is up and the topics exist; stops first on shutdown, before Kafka and Redis
+     * clients close.
+     */
     static final class ConsumerLifecycle implements SmartLifecycle {
         private final AcceptedConsumer consumer;
-        private final Runnable beforeStart;
+        private final TopicProvisioning topics;
 
-        ConsumerLifecycle(AcceptedConsumer consumer, Runnable beforeStart) {
+        ConsumerLifecycle(AcceptedConsumer consumer, TopicProvisioning topics) {
             this.consumer = consumer;
-            this.beforeStart = beforeStart;
+            this.topics = topics;
         }
 
         @Override
         public void start() {
-            beforeStart.run();
-            consumer.start();
+            topics.whenDone(consumer::start);
         }
 
         @Override

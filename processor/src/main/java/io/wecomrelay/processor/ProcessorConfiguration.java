@@ -1,7 +1,6 @@
 package io.wecomrelay.processor;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Set;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,18 +10,17 @@ import io.wecomrelay.processor.ops.PolicyLog;
 import io.wecomrelay.processor.topology.ProcessorTopics;
 import io.wecomrelay.processor.topology.ProcessorTopology;
 import io.wecomrelay.processor.topology.StreamsSettings;
-import io.wecomrelay.schemas.topic.TopicProvisioner;
 import io.wecomrelay.support.bots.BotsFile;
 import io.wecomrelay.support.bots.BotsFileSettings;
 import io.wecomrelay.support.deadletter.DeadLetterScheme;
-import org.apache.kafka.clients.admin.Admin;
+import io.wecomrelay.support.kafka.TopicProvisioning;
+import io.wecomrelay.support.kafka.TopicsHealthConfiguration;
 import org.apache.kafka.streams.StreamsConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.DependsOn;
 import org.springframework.kafka.annotation.EnableKafkaStreams;
 import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
@@ -31,17 +29,16 @@ import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
 
 /**
- * The only Spring wiring of the processor. Order at start: the bots file is loaded and the topics are
- * provisioned before the Streams configuration exists, so the Streams app never starts without them;
- * spring-kafka's {@code StreamsBuilderFactoryBean} then builds, prints and starts the topology. The bots
- * file is checked for changes every {@code bots-reload-interval} while it runs.
+ * The only Spring wiring of the processor. Order at start: the bots file is loaded before anything touches
+ * Kafka; spring-kafka's {@code StreamsBuilderFactoryBean} builds and prints the topology, and starts it only
+ * once the topics are provisioned (in the background, see {@link TopicProvisioning}), so the Streams app never
+ * runs without them. The bots file is checked for changes every {@code bots-reload-interval} while it runs.
  */
 @Configuration(proxyBeanMethods = false)
+@Import(TopicsHealthConfiguration.class)   // health component "topics", in readiness
 @EnableKafkaStreams
 @EnableConfigurationProperties(ProcessorProperties.class)
 class ProcessorConfiguration {
-
-    private static final Logger log = LoggerFactory.getLogger(ProcessorConfiguration.class);
 
     /** service-support loads the bots file from these settings (bean {@code botsFile}) and watches it. */
     @Bean
@@ -58,17 +55,18 @@ class ProcessorConfiguration {
     /** After the bots file: a broken configuration fails before any network call. */
     @Bean
     @DependsOn("botsFile")
-    ProcessorTopics processorTopics(KafkaProperties kafka, ProcessorProperties properties) {
-        ProcessorTopics topics = ProcessorTopics.DEFAULT;
+    ProcessorTopics processorTopics() {
+        return ProcessorTopics.DEFAULT;
+    }
+
+    @Bean
+    TopicProvisioning topicProvisioning(KafkaProperties kafka, ProcessorProperties properties, ProcessorTopics topics) {
         ProcessorProperties.TopicSettings settings = properties.topics();
-        if (settings.provision()) {
-            try (Admin admin = Admin.create(kafka.buildAdminProperties())) {
-                List<String> created = new TopicProvisioner(admin, settings.replicationFactor())
-                        .ensure(topics.specs(), settings.partitions().byName(topics));
-                log.info("topics provisioned created={}", created);
-            }
+        if (!settings.provision()) {
+            return TopicProvisioning.off();
         }
-        return topics;
+        return TopicProvisioning.of(kafka.buildAdminProperties(), topics.specs(), settings.partitions().byName(topics),
+                settings.replicationFactor());
     }
 
     @Bean(name = KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
@@ -101,8 +99,13 @@ class ProcessorConfiguration {
     }
 
     @Bean
-    StreamsBuilderFactoryBeanConfigurer processorTopologyInstaller(ProcessorTopology topology) {
-        return factoryBean -> factoryBean.setInfrastructureCustomizer(new TopologyInstaller(topology));
+    StreamsBuilderFactoryBeanConfigurer processorTopologyInstaller(ProcessorTopology topology,
+                                                                   TopicProvisioning topicProvisioning) {
+        return factoryBean -> {
+            factoryBean.setInfrastructureCustomizer(new TopologyInstaller(topology));
+            factoryBean.setAutoStartup(false);
+            topicProvisioning.whenDone(factoryBean::start);
+        };
     }
 
     @Bean

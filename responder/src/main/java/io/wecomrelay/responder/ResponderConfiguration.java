@@ -34,14 +34,15 @@ import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.outbound.OutboundPolicy;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
-import io.wecomrelay.schemas.topic.TopicProvisioner;
 import io.wecomrelay.schemas.topic.TopicSpec;
 import io.wecomrelay.schemas.topic.Topics;
 import io.wecomrelay.support.bots.BotsFile;
 import io.wecomrelay.support.bots.BotsFileSettings;
 import io.wecomrelay.support.deadletter.DeadLetterScheme;
+import io.wecomrelay.support.kafka.KafkaHealthIndicator;
 import io.wecomrelay.support.kafka.KafkaTemplates;
-import org.apache.kafka.clients.admin.Admin;
+import io.wecomrelay.support.kafka.TopicProvisioning;
+import io.wecomrelay.support.kafka.TopicsHealthConfiguration;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -53,6 +54,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
@@ -67,6 +69,7 @@ import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
  * dead-letter scheme come from service-support's auto-configuration.
  */
 @Configuration(proxyBeanMethods = false)
+@Import(TopicsHealthConfiguration.class)   // health component "topics", in readiness
 @EnableConfigurationProperties(ResponderProperties.class)
 class ResponderConfiguration {
 
@@ -81,19 +84,24 @@ class ResponderConfiguration {
         return new BotsFileSettings(props.botsFile(), props.botsReloadInterval());
     }
 
+    /** Creates missing topics in the background; the listeners start once they exist. */
     @Bean
-    ProvisionedTopics provisionedTopics(KafkaProperties kafka, ResponderProperties props) {
+    TopicProvisioning topicProvisioning(KafkaProperties kafka, ResponderProperties props) {
         var provisioning = props.topics();
         if (!provisioning.enabled()) {
-            return new ProvisionedTopics(List.of());
+            return TopicProvisioning.off();
         }
         List<TopicSpec> topics = List.of(Topics.CHUNKS, Topics.REJECTED, Topics.DELIVERIES,
                 Topics.CHUNKS.deadLetter(), Topics.REJECTED.deadLetter());
         Map<String, Integer> partitions = topics.stream()
                 .collect(Collectors.toMap(TopicSpec::name, spec -> provisioning.partitions()));
-        try (Admin admin = Admin.create(kafka.buildAdminProperties())) {
-            return new ProvisionedTopics(new TopicProvisioner(admin, provisioning.replicationFactor()).ensure(topics, partitions));
-        }
+        return TopicProvisioning.of(kafka.buildAdminProperties(), topics, partitions, provisioning.replicationFactor());
+    }
+
+    /** Health component "kafka", in readiness: without it nothing is consumed and no delivery is recorded. */
+    @Bean
+    KafkaHealthIndicator kafkaHealthIndicator(KafkaProperties kafka) {
+        return new KafkaHealthIndicator(kafka.buildAdminProperties(), KafkaHealthIndicator.DEFAULT_TIMEOUT);
     }
 
     @Bean
@@ -243,22 +251,26 @@ class ResponderConfiguration {
                 props.stream().truncatedNote());
     }
 
-    // The ProvisionedTopics parameters only order startup: topics exist before listeners subscribe.
+    // Started once the topics exist, never by the context itself.
     @Bean
     ConcurrentMessageListenerContainer<String, RelayEvent> chunksContainer(
             ConcurrentKafkaListenerContainerFactory<String, RelayEvent> factory, ChunkMaterializer listener,
-            ProvisionedTopics topics) {
+            TopicProvisioning topics) {
         var container = factory.createContainer(Topics.CHUNKS.name());
         container.getContainerProperties().setMessageListener(listener);
+        container.setAutoStartup(false);
+        topics.whenDone(container::start);
         return container;
     }
 
     @Bean
     ConcurrentMessageListenerContainer<String, RelayEvent> rejectionsContainer(
             ConcurrentKafkaListenerContainerFactory<String, RelayEvent> factory, RejectionMaterializer listener,
-            ProvisionedTopics topics) {
+            TopicProvisioning topics) {
         var container = factory.createContainer(Topics.REJECTED.name());
         container.getContainerProperties().setMessageListener(listener);
+        container.setAutoStartup(false);
+        topics.whenDone(container::start);
         return container;
     }
 }

@@ -2,6 +2,7 @@ package io.wecomrelay.testkit;
 
 import java.util.Map;
 
+import io.wecomrelay.testkit.internal.BrokerInternalsFilter;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /** A single-node KRaft broker running inside this JVM, configured so that EOS Kafka Streams works. */
@@ -31,7 +32,7 @@ public final class LocalKafka implements AutoCloseable {
         if (port > 0) {
             broker.kafkaPorts(port);
         }
-        broker.afterPropertiesSet();
+        BrokerInternalsFilter.run(broker::afterPropertiesSet);
         return new LocalKafka(broker);
     }
 

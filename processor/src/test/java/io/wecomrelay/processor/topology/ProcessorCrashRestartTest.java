@@ -27,7 +27,8 @@ import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.event.MessageReceived;
 import io.wecomrelay.schemas.event.MessageRejected;
 import io.wecomrelay.schemas.event.RelayEvent;
-import io.wecomrelay.schemas.topic.TopicProvisioner;
+import io.wecomrelay.support.kafka.KafkaAdmins;
+import io.wecomrelay.support.kafka.TopicProvisioner;
 import io.wecomrelay.testkit.TestInfrastructure;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
@@ -156,10 +157,10 @@ class ProcessorCrashRestartTest {
     }
 
     private void provisionTopics() {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestInfrastructure.kafkaBootstrapServers()))) {
+        try (Admin admin = KafkaAdmins.create(Map.of("bootstrap.servers", TestInfrastructure.kafkaBootstrapServers()))) {
             var partitions = new HashMap<String, Integer>();
             topics.specs().forEach(spec -> partitions.put(spec.name(), 3));
-            new TopicProvisioner(admin, (short) 1).ensure(topics.specs(), partitions);
+            new TopicProvisioner(admin, (short) 1, Duration.ofSeconds(30)).ensure(topics.specs(), partitions);
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,12 +19,18 @@ import java.util.concurrent.Future;
  *
  * <pre>
  * chat --url http://127.0.0.1:8080/wecom/callback/demo-bot --bot demo-bot --token T --aes-key K
- *      [--text "你好"] [--user zhangsan] [--chat GROUPID] [--retry N] [--concurrent N] [--poll-ms 1000]
+ *      [--text "你好"] [--user zhangsan] [--chat GROUPID] [--retry N] [--concurrent N] [--poll-ms 1000] [--help]
  * </pre>
  * {@code --retry N} resends the same msgid N more times (like WeCom's retries) before polling;
- * {@code --concurrent N} runs N conversations at once. Exit code 0 when every stream finished.
+ * {@code --concurrent N} runs N conversations at once. Exit code 0 when every stream finished (and for
+ * {@code --help}), 2 for an unknown option.
  */
 public final class ChatCommand {
+
+    static final String USAGE = "usage: chat --url URL --bot BOT_ID --token TOKEN --aes-key ENCODING_AES_KEY [--text TEXT]"
+            + " [--user USER] [--chat CHAT_ID] [--retry N] [--concurrent N] [--poll-ms MS] [--help]";
+    private static final Set<String> OPTIONS = Set.of("url", "bot", "token", "aes-key", "text", "user", "chat", "retry",
+            "concurrent", "poll-ms");
 
     private final PrintStream out;
 
@@ -38,11 +45,21 @@ public final class ChatCommand {
         System.exit(code);
     }
 
+    /** 0 when every stream finished, 1 when one did not, 2 for a command line that is not understood. */
     int run(String[] args) throws Exception {
-        Map<String, String> options = parse(args);
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            out.println(USAGE);
+            return 0;
+        }
+        Map<String, String> options;
+        try {
+            options = parse(args);
+        } catch (IllegalArgumentException e) {
+            out.println(e.getMessage() + "\n" + USAGE);
+            return 2;
+        }
         if (!options.keySet().containsAll(List.of("url", "bot", "token", "aes-key"))) {
-            out.println("usage: chat --url URL --bot BOT_ID --token TOKEN --aes-key ENCODING_AES_KEY [--text TEXT]"
-                    + " [--user USER] [--chat CHAT_ID] [--retry N] [--concurrent N] [--poll-ms MS]");
+            out.println(USAGE);
             return 2;
         }
         WecomClient client = WecomClient.create(URI.create(options.get("url")), options.get("token"), options.get("aes-key"));
@@ -87,11 +104,15 @@ public final class ChatCommand {
 
     private static Map<String, String> parse(String[] args) {
         Map<String, String> options = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("expected --option, got " + args[i]);
+        for (int i = 0; i < args.length; i += 2) {
+            String name = args[i].startsWith("--") ? args[i].substring(2) : "";
+            if (!OPTIONS.contains(name)) {
+                throw new IllegalArgumentException("unknown option " + args[i]);
             }
-            options.put(args[i].substring(2), args[i + 1]);
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("option " + args[i] + " needs a value");
+            }
+            options.put(name, args[i + 1]);
         }
         return options;
     }

@@ -1,5 +1,6 @@
-package io.wecomrelay.schemas.topic;
+package io.wecomrelay.support.kafka;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -9,9 +10,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.wecomrelay.schemas.topic.TopicSpec;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -21,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * Creates the topics a service needs when they are missing, with the configured partitions and
  * retention. Existing topics are never changed: a partition count that differs from the
  * configuration is logged as a warning, because changing it would move keys between partitions.
+ * Every call to Kafka gives up after the request timeout, so an unreachable broker is an exception,
+ * never a wait without end.
  */
 public final class TopicProvisioner {
 
@@ -28,10 +36,12 @@ public final class TopicProvisioner {
 
     private final Admin admin;
     private final short replicationFactor;
+    private final Duration requestTimeout;
 
-    public TopicProvisioner(Admin admin, short replicationFactor) {
+    public TopicProvisioner(Admin admin, short replicationFactor, Duration requestTimeout) {
         this.admin = admin;
         this.replicationFactor = replicationFactor;
+        this.requestTimeout = requestTimeout;
     }
 
     /**
@@ -39,10 +49,11 @@ public final class TopicProvisioner {
      * @param partitions partitions for newly created topics, per topic name; missing names use the
      *                   topic's default
      * @return the names of the topics this call created
+     * @throws IllegalStateException when Kafka refuses or does not answer within the request timeout
      */
     public List<String> ensure(Collection<TopicSpec> topics, Map<String, Integer> partitions) {
         try {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            Set<String> existing = await(admin.listTopics(new ListTopicsOptions().timeoutMs(timeoutMs())).names());
             var toCreate = new ArrayList<NewTopic>();
             for (TopicSpec spec : topics) {
                 int wanted = partitions.getOrDefault(spec.name(), spec.defaultPartitions());
@@ -57,8 +68,11 @@ public final class TopicProvisioner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while provisioning topics", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot provision topics: " + e.getMessage(), e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IllegalStateException(cause.getClass().getSimpleName() + ": " + cause.getMessage(), cause);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka did not answer within " + requestTimeout, e);
         }
     }
 
@@ -73,9 +87,10 @@ public final class TopicProvisioner {
         if (topics.isEmpty()) {
             return;
         }
-        for (var entry : admin.createTopics(topics).values().entrySet()) {
+        var options = new CreateTopicsOptions().timeoutMs(timeoutMs());
+        for (var entry : admin.createTopics(topics, options).values().entrySet()) {
             try {
-                entry.getValue().get(30, TimeUnit.SECONDS);
+                await(entry.getValue());
                 log.info("created topic={}", entry.getKey());
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
@@ -86,10 +101,20 @@ public final class TopicProvisioner {
     }
 
     private void warnOnDrift(String name, int wanted) throws InterruptedException, ExecutionException, TimeoutException {
-        TopicDescription description = admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name);
+        var options = new DescribeTopicsOptions().timeoutMs(timeoutMs());
+        TopicDescription description = await(admin.describeTopics(List.of(name), options).allTopicNames()).get(name);
         int actual = description.partitions().size();
         if (actual != wanted) {
             log.warn("topic={} has partitions={} but configuration says {}; left unchanged", name, actual, wanted);
         }
+    }
+
+    /** The call's own timeout normally ends it first, with Kafka's reason; this bound is the backstop. */
+    private <T> T await(KafkaFuture<T> future) throws InterruptedException, ExecutionException, TimeoutException {
+        return future.get(requestTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+    }
+
+    private int timeoutMs() {
+        return (int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis());
     }
 }

@@ -1,6 +1,7 @@
-package io.wecomrelay.ingress;
+package io.wecomrelay.support.kafka;
 
 import java.time.Duration;
+import java.util.Map;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -9,17 +10,20 @@ import org.springframework.boot.health.contributor.Health;
 import reactor.core.publisher.Mono;
 
 /**
- * Readiness includes Kafka: an ingress that cannot reach the broker answers every message with 503,
- * so a load balancer should prefer another instance.
+ * Health component {@code kafka}: UP when the cluster answers within the timeout. In the readiness of every service
+ * that needs Kafka to do its job. Owns its admin client, closed (within a bound) with the context.
  */
-final class KafkaHealthIndicator extends AbstractReactiveHealthIndicator {
+public final class KafkaHealthIndicator extends AbstractReactiveHealthIndicator implements AutoCloseable {
+
+    /** How long a check waits for the cluster when the service has no timeout of its own to use. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
     private final Admin admin;
     private final Duration timeout;
 
-    KafkaHealthIndicator(Admin admin, Duration timeout) {
+    public KafkaHealthIndicator(Map<String, Object> adminProperties, Duration timeout) {
         super("Kafka health check failed");
-        this.admin = admin;
+        this.admin = KafkaAdmins.create(adminProperties);
         this.timeout = timeout;
     }
 
@@ -28,5 +32,10 @@ final class KafkaHealthIndicator extends AbstractReactiveHealthIndicator {
         var options = new DescribeClusterOptions().timeoutMs((int) timeout.toMillis());
         return Mono.fromFuture(() -> admin.describeCluster(options).clusterId().toCompletionStage().toCompletableFuture())
                 .map(clusterId -> builder.up().withDetail("clusterId", clusterId).build());
+    }
+
+    @Override
+    public void close() {
+        admin.close();
     }
 }
