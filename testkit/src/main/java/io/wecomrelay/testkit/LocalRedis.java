@@ -5,15 +5,19 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 
+import io.wecomrelay.testkit.internal.LoopbackPorts;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
+import redis.embedded.core.RedisServerBuilder;
 
 /**
  * A Redis to talk to: the one {@code REDIS_URL} names when it answers PING, otherwise a real
@@ -43,11 +47,32 @@ public final class LocalRedis implements AutoCloseable {
         return startEmbedded();
     }
 
+    /** An embedded redis-server that keeps nothing: after {@link #kill()} it {@linkplain #startAgain() starts} empty. */
     public static LocalRedis startEmbedded() {
-        int port = freePort();
+        return startEmbedded(List.of("save \"\"", "appendonly no"));
+    }
+
+    /**
+     * An embedded redis-server with an append-only file in {@code dir}, as production runs Redis: after
+     * {@link #kill()} it {@linkplain #startAgain() starts} with every write it acknowledged. Each write reaches the
+     * file before its reply ({@code appendfsync always}), so a kill loses nothing whatever the machine's load.
+     */
+    public static LocalRedis startEmbeddedWithAof(Path dir) {
         try {
-            RedisServer server = RedisServer.newRedisServer().bind("127.0.0.1").port(port)
-                    .setting("save \"\"").setting("appendonly no").onShutdownForceStop(true).build();
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+        return startEmbedded(List.of("save \"\"", "dir \"" + dir.toAbsolutePath() + "\"", "appendonly yes",
+                "appendfsync always"));
+    }
+
+    private static LocalRedis startEmbedded(List<String> settings) {
+        int port = LoopbackPorts.free();
+        try {
+            RedisServerBuilder builder = RedisServer.newRedisServer().bind("127.0.0.1").port(port).onShutdownForceStop(true);
+            settings.forEach(builder::setting);
+            RedisServer server = builder.build();
             server.start();
             log.info("started embedded redis-server on 127.0.0.1:{}", port);
             return new LocalRedis("redis://127.0.0.1:" + port, server);
@@ -73,7 +98,10 @@ public final class LocalRedis implements AutoCloseable {
         onEmbedded(RedisServer::stop, "killed");
     }
 
-    /** Starts the embedded redis-server again on the same port, empty, after {@link #kill()}. */
+    /**
+     * Starts the embedded redis-server again on the same port after {@link #kill()}: empty, or with its append-only
+     * file's data when it was {@linkplain #startEmbeddedWithAof started with one}.
+     */
     public void startAgain() {
         onEmbedded(RedisServer::start, "started again");
     }
@@ -119,14 +147,6 @@ public final class LocalRedis implements AutoCloseable {
             return read > 0 && new String(buffer, 0, read, StandardCharsets.US_ASCII).startsWith("+PONG");
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
