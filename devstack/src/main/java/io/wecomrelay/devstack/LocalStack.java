@@ -167,6 +167,20 @@ public final class LocalStack implements AutoCloseable {
         return settings.instancesOf(service);
     }
 
+    /** Every configured instance, running or not, service by service. */
+    public List<ServiceInstance> allInstances() {
+        return settings.allInstances();
+    }
+
+    /** True when the instance runs and its {@code /actuator/health} answers UP. */
+    public boolean isHealthy(ServiceInstance instance) {
+        ServiceProcess process;
+        synchronized (this) {
+            process = services.get(instance);
+        }
+        return process != null && process.healthy();
+    }
+
     public List<BotConfig> bots() {
         return List.copyOf(bots.all());
     }

@@ -39,24 +39,24 @@ class FaultSuiteTest {
 
     @Test
     void everyMessageIsAcknowledgedAndDecidedExactlyOnce() {
-        assertThat(results.sent()).as("messages no ingress instance acknowledged").allMatch(SentMessage::acknowledged);
-        assertThat(results.decisions().problems()).as("messages without exactly one decision").isEmpty();
-        assertThat(results.decisions().accepted()).as("accepted messages").isEqualTo(results.decisions().acknowledged());
-        assertThat(results.decisions().unknown()).as("decisions on messages never sent").isZero();
+        assertThat(results.counts().sent()).as("messages no ingress instance acknowledged").allMatch(SentMessage::acknowledged);
+        assertThat(results.counts().decisions().problems()).as("messages without exactly one decision").isEmpty();
+        assertThat(results.counts().decisions().accepted()).as("accepted messages").isEqualTo(results.counts().decisions().acknowledged());
+        assertThat(results.counts().decisions().unknown()).as("decisions on messages never sent").isZero();
     }
 
     @Test
     void difyIsAskedAgainOnlyForRepliesTheKilledWorkerLeftUnfinished() {
         assertThat(results.workerInFlight()).as("replies in flight on the killed llm-worker (the kill hit work)").isPositive();
-        assertThat(results.dify().withoutCall()).as("replies Dify was never asked for").isZero();
-        assertThat(results.dify().maxPerStream()).as("Dify calls of one reply: one, and one more after the worker kill")
+        assertThat(results.counts().dify().withoutCall()).as("replies Dify was never asked for").isZero();
+        assertThat(results.counts().dify().maxPerStream()).as("Dify calls of one reply: one, and one more after the worker kill")
                 .isLessThanOrEqualTo(2);
-        assertThat(results.dify().withExtra()).as("replies asked for again").isBetween(1, results.workerInFlight());
+        assertThat(results.counts().dify().withExtra()).as("replies asked for again").isBetween(1, results.workerInFlight());
     }
 
     @Test
     void everyReplyReachesItsUserOnceWithTheFullText() {
-        ReplyCounts replies = results.replies();
+        ReplyCounts replies = results.counts().replies();
         assertThat(replies.streamedComplete()).as("streams finished with the full text").isEqualTo(replies.streamed());
         assertThat(replies.responseUrlComplete()).as("response_url replies").isEqualTo(replies.responseUrl());
         assertThat(replies.responseUrlRepeats()).as("posts to a used response_url").isZero();
@@ -71,12 +71,12 @@ class FaultSuiteTest {
             45 s) while later streams on the survivor's partitions are queued and sent first: a group's webhook replies
             arrive out of order. See the fault suite section of the README.""")
     void webhookRepliesArriveInTheOrderTheGroupSentTheMessages() {
-        assertThat(results.replies().webhookInOrder()).as("webhook replies in sending order").isTrue();
+        assertThat(results.counts().replies().webhookInOrder()).as("webhook replies in sending order").isTrue();
     }
 
     @Test
     void noRecordGoesToADeadLetterTopic() {
-        assertThat(results.deadLetters()).as("dead-letter topics").isNotEmpty();
-        assertThat(results.deadLetters().values()).as("records in dead-letter topics").allMatch(count -> count == 0);
+        assertThat(results.counts().deadLetters()).as("dead-letter topics").isNotEmpty();
+        assertThat(results.counts().deadLetters().values()).as("records in dead-letter topics").allMatch(count -> count == 0);
     }
 }
