@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class LocalStack implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
-    private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(180);
+    /** Eight JVMs starting at once on a shared 2-core machine have taken over 3 minutes. */
+    private static final Duration HEALTH_TIMEOUT = Duration.ofMinutes(6);
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final Map<ServiceInstance, ServiceProcess> services = new LinkedHashMap<>();
