@@ -4,6 +4,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 import io.wecomrelay.schemas.bot.ReplyMode;
 
@@ -18,6 +19,8 @@ import io.wecomrelay.schemas.bot.ReplyMode;
 record PipelineCounts(List<SentMessage> sent, Map<String, Long> callbacks, long resentMessages, DecisionCounts decisions,
                       DifyCounts dify, ReplyCounts replies, Map<String, Integer> deadLetters) {
 
+    private static final String OK = " HTTP 200";
+
     PipelineCounts {
         sent = List.copyOf(sent);
         callbacks = Map.copyOf(callbacks);
@@ -26,13 +29,18 @@ record PipelineCounts(List<SentMessage> sent, Map<String, Long> callbacks, long 
 
     String lines() {
         return "messages: " + sent.size() + " sent, " + sent.stream().filter(SentMessage::acknowledged).count()
-                + " acknowledged " + byMode() + "; " + resentMessages
-                + " messages sent again with the same msgid to another instance\n"
-                + "callbacks: " + new TreeMap<>(callbacks) + "\n"
+                + " acknowledged " + byMode() + "; " + count(key -> true) + " callbacks, " + count(key -> !key.endsWith(OK))
+                + " failed, " + resentMessages + " messages sent again with the same msgid to another instance, "
+                + count(key -> key.startsWith(WecomFront.POLL) && !key.endsWith(OK)) + " refresh polls failed\n"
+                + "callbacks by outcome: " + new TreeMap<>(callbacks) + "\n"
                 + decisions.line() + "\n"
                 + dify.line() + "\n"
                 + replies.line() + "\n"
                 + "dead letters: " + new TreeMap<>(deadLetters) + "\n";
+    }
+
+    private long count(Predicate<String> outcome) {
+        return callbacks.entrySet().stream().filter(entry -> outcome.test(entry.getKey())).mapToLong(Map.Entry::getValue).sum();
     }
 
     private Map<ReplyMode, Long> byMode() {
