@@ -41,7 +41,7 @@ final class FaultScenario implements AutoCloseable {
             long restarting = System.nanoTime();
             pipeline.stack().restart(victim);
             long restarted = System.nanoTime();
-            int unsettled = pipeline.awaitSettled(SETTLE, pipeline.ledger().sentCount());
+            int unsettled = pipeline.awaitSettled(SETTLE, pipeline.ledger().sentCount()).size();
             kills.add(new FaultResults.Kill(victim, at, open, inFlight, Duration.ofNanos(restarted - restarting),
                     Duration.ofNanos(System.nanoTime() - restarted), unsettled));
         }

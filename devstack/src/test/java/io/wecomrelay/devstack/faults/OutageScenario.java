@@ -68,7 +68,8 @@ final class OutageScenario implements AutoCloseable {
         Duration acceptingAgain = accepting ? Duration.ofNanos(System.nanoTime() - back) : null;
         List<ServiceInstance> unhealthy = pipeline.awaitAllHealthy(HEALTHY);
         Duration healthyAgain = Duration.ofNanos(System.nanoTime() - back);
-        int unsettled = pipeline.awaitSettled(SETTLE, pipeline.ledger().sentCount());
+        List<String> unsettled = pipeline.awaitSettled(SETTLE, pipeline.ledger().sentCount()).stream()
+                .map(message -> message.bot().mode().wireName() + " " + message.streamId()).toList();
         return new OutageResults.Outage(what, at, down, during, acceptingAgain, healthyAgain, unhealthy,
                 Duration.ofNanos(System.nanoTime() - back), unsettled);
     }

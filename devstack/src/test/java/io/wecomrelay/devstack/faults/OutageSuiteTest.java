@@ -57,7 +57,7 @@ class OutageSuiteTest {
         assertThat(results.outages()).allSatisfy(outage -> {
             assertThat(outage.unhealthy()).as(outage.what() + ": instances not UP again").isEmpty();
             assertThat(outage.acceptingAgain()).as(outage.what() + ": ingress acknowledging again").isNotNull();
-            assertThat(outage.unsettled()).as(outage.what() + ": replies incomplete after the settle").isZero();
+            assertThat(outage.unsettled()).as(outage.what() + ": replies incomplete after the settle").isEmpty();
         });
     }
 

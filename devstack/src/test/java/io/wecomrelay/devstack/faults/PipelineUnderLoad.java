@@ -92,10 +92,10 @@ final class PipelineUnderLoad implements AutoCloseable {
         }
     }
 
-    /** Waits until the replies to the first {@code sentUntil} messages are complete; the number still incomplete. */
-    int awaitSettled(Duration timeout, int sentUntil) throws InterruptedException {
+    /** Waits until the replies to the first {@code sentUntil} messages are complete; the messages still incomplete. */
+    List<SentMessage> awaitSettled(Duration timeout, int sentUntil) throws InterruptedException {
         await(timeout, () -> ledger.unsettled(wecomApi, sentUntil).isEmpty());
-        return ledger.unsettled(wecomApi, sentUntil).size();
+        return ledger.unsettled(wecomApi, sentUntil);
     }
 
     /** Waits until every instance of every service reports UP; the instances still not UP after {@code timeout}. */
