@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +15,7 @@ import io.wecomrelay.schemas.bot.BotRegistry;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.sim.dify.DifySimulator;
 import io.wecomrelay.sim.dify.DifySimulatorConfig;
+import io.wecomrelay.testkit.Directories;
 import io.wecomrelay.testkit.LocalKafka;
 import io.wecomrelay.testkit.LocalRedis;
 import org.jspecify.annotations.Nullable;
@@ -82,7 +82,7 @@ public final class LocalStack implements AutoCloseable {
 
     private void startServices() throws IOException, InterruptedException {
         // Streams state belongs to this stack's broker: state left by another broker only causes restore errors.
-        deleteRecursively(settings.workDir().resolve("processor-state"));
+        Directories.deleteRecursively(settings.workDir().resolve("processor-state"));
         for (ServiceInstance instance : settings.allInstances()) {
             if (settings.logToFiles()) {
                 Files.deleteIfExists(logDir().resolve(instance.name() + ".log"));
@@ -127,17 +127,6 @@ public final class LocalStack implements AutoCloseable {
     /** A restarted processor finds its state again, as on a persistent volume. */
     private Path stateDir(ServiceInstance processor) {
         return settings.workDir().resolve("processor-state").resolve(processor.name());
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 
     /** The callback URL of a bot on this stack's first ingress instance. */

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -50,7 +49,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     /** Formats a new log directory under {@code dir} (emptied first), starts the broker and waits until it answers. */
     public static KafkaBrokerProcess start(Path dir) throws IOException, InterruptedException {
-        deleteRecursively(dir);
+        Directories.deleteRecursively(dir);
         Files.createDirectories(dir);
         int port = LoopbackPorts.free();
         int controllerPort = LoopbackPorts.free();
@@ -154,16 +153,5 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     private Path logFile() {
         return dir.resolve("broker.log");
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 }

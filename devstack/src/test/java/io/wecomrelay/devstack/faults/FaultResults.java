@@ -7,7 +7,7 @@ import io.wecomrelay.devstack.Service;
 import io.wecomrelay.devstack.ServiceInstance;
 
 /** What one fault run counted: its kills, then what came out of the pipeline. */
-record FaultResults(int instances, Duration took, List<Kill> kills, PipelineCounts counts) {
+record FaultResults(int instances, Duration took, List<Kill> kills, PipelineCounts counts) implements SuiteRun.Reported {
 
     /** One SIGKILL and what surrounded it. */
     record Kill(ServiceInstance victim, Duration at, int difyStreamsOpen, int workerInFlight, Duration restart,
@@ -27,7 +27,8 @@ record FaultResults(int instances, Duration took, List<Kill> kills, PipelineCoun
         return kills.stream().mapToInt(Kill::workerInFlight).sum();
     }
 
-    String report() {
+    @Override
+    public String report() {
         var lines = new StringBuilder("\n==== fault suite: " + instances + " instances of every service, " + kills.size()
                 + " SIGKILLs, " + seconds(took) + " (service logs: devstack/target/faults/logs)\n");
         kills.forEach(kill -> lines.append("kill: ").append(kill.line()).append('\n'));

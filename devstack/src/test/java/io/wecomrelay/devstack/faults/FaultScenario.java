@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * One fault run: a {@link PipelineUnderLoad} against the test JVM's broker and Redis, and one instance of each
  * service SIGKILLed in turn while replies stream, then started again. Every wait is bounded; the run ends by itself.
  */
-final class FaultScenario implements AutoCloseable {
+final class FaultScenario implements SuiteRun.Scenario<FaultResults> {
 
     /** Traffic meets the dead instance this long before it is started again. */
     private static final Duration DOWN = Duration.ofSeconds(5);
@@ -23,7 +23,8 @@ final class FaultScenario implements AutoCloseable {
 
     private @Nullable PipelineUnderLoad pipeline;
 
-    FaultResults run() throws IOException, InterruptedException {
+    @Override
+    public FaultResults run() throws IOException, InterruptedException {
         PipelineUnderLoad pipeline = new PipelineUnderLoad("faults", TestInfrastructure.kafkaBootstrapServers(),
                 TestInfrastructure.redisUrl());
         this.pipeline = pipeline;

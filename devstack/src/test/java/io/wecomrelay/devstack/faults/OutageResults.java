@@ -9,7 +9,7 @@ import io.wecomrelay.devstack.ServiceInstance;
 import org.jspecify.annotations.Nullable;
 
 /** What one outage run counted: its outages, then what came out of the pipeline. */
-record OutageResults(Duration took, List<Outage> outages, PipelineCounts counts) {
+record OutageResults(Duration took, List<Outage> outages, PipelineCounts counts) implements SuiteRun.Reported {
 
     /**
      * One outage and what followed it; durations after {@code back} are counted from the moment it was back.
@@ -46,7 +46,8 @@ record OutageResults(Duration took, List<Outage> outages, PipelineCounts counts)
         }
     }
 
-    String report() {
+    @Override
+    public String report() {
         var lines = new StringBuilder("\n==== outage suite: " + PipelineUnderLoad.INSTANCES + " instances of every service, "
                 + outages.size() + " outages, " + FaultResults.seconds(took) + " (service logs: devstack/target/"
                 + OutageScenario.SUITE + "/logs)\n");

@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * broker stopped for {@link #BROKER_DOWN} and started again on its port and log directory. No service is ever
  * restarted: each must recover by itself. Every wait is bounded; the run ends by itself.
  */
-final class OutageScenario implements AutoCloseable {
+final class OutageScenario implements SuiteRun.Scenario<OutageResults> {
 
     static final String SUITE = "outages";
     static final Duration SHORT_REDIS = Duration.ofSeconds(30);
@@ -33,7 +33,8 @@ final class OutageScenario implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private @Nullable PipelineUnderLoad pipeline;
 
-    OutageResults run() throws IOException, InterruptedException {
+    @Override
+    public OutageResults run() throws IOException, InterruptedException {
         Path workDir = PipelineUnderLoad.workDir(SUITE);
         LocalRedis redis = open(LocalRedis.startEmbeddedWithAof(workDir.resolve("redis")));
         KafkaBrokerProcess broker = open(KafkaBrokerProcess.start(workDir.resolve("kafka")));

@@ -183,11 +183,9 @@ class OutboxDeliveryTest {
         // Given a response_url reply whose send got through just before Redis failed (or the instance died): the
         // part is marked sending, never sent, and WeCom refuses the used response_url from now on
         String url = harness.wecom.newResponseUrl();
-        MessageRejected rejected = OutboxHarness.withResponseUrl(Events.rejected("bot-url", "m-" + UUID.randomUUID(),
-                Instant.now(), RejectReason.UNAUTHORIZED), url);
-        scope.queue(rejected);
+        MessageRejected rejected = queueResponseUrlReply(url);
         scope.diedAfterReading("bot-url", "dead-instance");
-        scope.client(List.of(harness.wecom.baseUrl())).toResponseUrl(URI.create(url), "the earlier send").block();
+        useResponseUrl(url, "the earlier send");
         harness.template.opsForHash().put(keys.state(rejected.streamId()), "part:1", "sending");
 
         // When another instance takes the job over
@@ -210,10 +208,8 @@ class OutboxDeliveryTest {
     void aResponseUrlUsedBeforeAnySendOfOursIsStillAFailure() {
         // Given a response_url reply nobody sent yet, whose response_url is already used
         String url = harness.wecom.newResponseUrl();
-        MessageRejected rejected = OutboxHarness.withResponseUrl(Events.rejected("bot-url", "m-" + UUID.randomUUID(),
-                Instant.now(), RejectReason.UNAUTHORIZED), url);
-        scope.queue(rejected);
-        scope.client(List.of(harness.wecom.baseUrl())).toResponseUrl(URI.create(url), "someone else").block();
+        MessageRejected rejected = queueResponseUrlReply(url);
+        useResponseUrl(url, "someone else");
 
         // When
         try (var instance = scope.instance("only")) {
@@ -224,6 +220,19 @@ class OutboxDeliveryTest {
         assertThat(deliveries(rejected.streamId())).extracting(DeliveryRecorded::outcome, DeliveryRecorded::reason)
                 .containsExactly(tuple(DeliveryOutcome.FAILED, DeliveryFailure.REJECTED));
         assertThat(OutboxHarness.deadLetters(Topics.REJECTED, rejected.streamId())).hasSize(1);
+    }
+
+    /** A reply to a message of the response_url bot, received now, queued for delivery to {@code url}. */
+    private MessageRejected queueResponseUrlReply(String url) {
+        MessageRejected rejected = OutboxHarness.withResponseUrl(Events.rejected("bot-url", "m-" + UUID.randomUUID(),
+                Instant.now(), RejectReason.UNAUTHORIZED), url);
+        scope.queue(rejected);
+        return rejected;
+    }
+
+    /** Posts to the response_url as a send before this test's instances would: WeCom refuses it from now on. */
+    private void useResponseUrl(String url, String content) {
+        scope.client(List.of(harness.wecom.baseUrl())).toResponseUrl(URI.create(url), content).block();
     }
 
     @Test
