@@ -26,6 +26,7 @@ import redis.embedded.core.RedisServerBuilder;
 public final class LocalRedis implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalRedis.class);
+    private static final long GONE_TIMEOUT_MS = 10_000;
 
     private final String url;
     private final @Nullable RedisServer embedded;
@@ -92,10 +93,17 @@ public final class LocalRedis implements AutoCloseable {
 
     /**
      * Kills the embedded redis-server (a SIGKILL: nothing is saved), keeping its port for {@link #startAgain()}:
-     * for tests of a Redis outage. Only for a server from {@link #startEmbedded()}.
+     * for tests of a Redis outage. Only for a server from {@link #startEmbedded()}. Returns once the port refuses
+     * connections (at most {@value #GONE_TIMEOUT_MS} ms): the library does not wait for the killed process, and a
+     * server started again while it still holds the port would fail.
      */
     public void kill() {
         onEmbedded(RedisServer::stop, "killed");
+        URI uri = URI.create(url);
+        long deadline = System.nanoTime() + GONE_TIMEOUT_MS * 1_000_000L;
+        while (accepts(uri) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
     }
 
     /**
@@ -130,6 +138,15 @@ public final class LocalRedis implements AutoCloseable {
             } catch (IOException e) {
                 log.warn("embedded redis-server did not stop cleanly: {}", e.toString());
             }
+        }
+    }
+
+    private static boolean accepts(URI uri) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
