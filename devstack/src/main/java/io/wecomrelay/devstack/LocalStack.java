@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +15,7 @@ import io.wecomrelay.schemas.bot.BotRegistry;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.sim.dify.DifySimulator;
 import io.wecomrelay.sim.dify.DifySimulatorConfig;
+import io.wecomrelay.testkit.Directories;
 import io.wecomrelay.testkit.LocalKafka;
 import io.wecomrelay.testkit.LocalRedis;
 import org.jspecify.annotations.Nullable;
@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class LocalStack implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
-    private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(180);
+    /** Eight JVMs starting at once on a shared 2-core machine have taken over 3 minutes. */
+    private static final Duration HEALTH_TIMEOUT = Duration.ofMinutes(6);
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final Map<ServiceInstance, ServiceProcess> services = new LinkedHashMap<>();
@@ -103,7 +104,7 @@ public final class LocalStack implements AutoCloseable {
 
     private void startServices() throws IOException, InterruptedException {
         // Streams state belongs to this stack's broker: state left by another broker only causes restore errors.
-        deleteRecursively(settings.workDir().resolve("processor-state"));
+        Directories.deleteRecursively(settings.workDir().resolve("processor-state"));
         for (ServiceInstance instance : settings.allInstances()) {
             if (settings.logToFiles()) {
                 Files.deleteIfExists(logDir().resolve(instance.name() + ".log"));
@@ -153,17 +154,6 @@ public final class LocalStack implements AutoCloseable {
         return settings.workDir().resolve("processor-state").resolve(processor.name());
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
-    }
-
     /** The callback URL of a bot on this stack's first ingress instance. */
     public String callbackUrl(String botId) {
         return callbackUrl(instances(Service.INGRESS).get(0), botId);
@@ -190,6 +180,20 @@ public final class LocalStack implements AutoCloseable {
     /** The configured instances of a service, running or not. */
     public List<ServiceInstance> instances(Service service) {
         return settings.instancesOf(service);
+    }
+
+    /** Every configured instance, running or not, service by service. */
+    public List<ServiceInstance> allInstances() {
+        return settings.allInstances();
+    }
+
+    /** True when the instance runs and its {@code /actuator/health} answers UP. */
+    public boolean isHealthy(ServiceInstance instance) {
+        ServiceProcess process;
+        synchronized (this) {
+            process = services.get(instance);
+        }
+        return process != null && process.healthy();
     }
 
     public List<BotConfig> bots() {

@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
 /** One service running as {@code java -jar}, like compose runs it. */
 final class ServiceProcess implements AutoCloseable {
 
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
     private final ServiceInstance instance;
     private final int managementPort;
     private final Process process;
@@ -73,25 +75,35 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Waits until {@code /actuator/health} answers 200 on the management port, or fails with the end of the service's log. */
     void awaitHealthy(Duration timeout) throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        URI health = URI.create("http://127.0.0.1:" + managementPort + "/actuator/health");
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(instance.name() + " exited with code " + process.exitValue() + logTail());
             }
-            try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
+            if (healthy()) {
+                return;
             }
             Thread.sleep(500);
         }
         throw new IllegalStateException(instance.name() + " not healthy after " + timeout + logTail());
+    }
+
+    /** True when the process runs and {@code /actuator/health} answers 200 (UP) within 2 s. */
+    boolean healthy() {
+        if (!process.isAlive()) {
+            return false;
+        }
+        try {
+            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + managementPort + "/actuator/health")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false; // not listening (yet), or no answer in time
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Asks the process to shut down cleanly (SIGTERM) without waiting for it. */

@@ -5,15 +5,19 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 
+import io.wecomrelay.testkit.internal.LoopbackPorts;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
+import redis.embedded.core.RedisServerBuilder;
 
 /**
  * A Redis to talk to: the one {@code REDIS_URL} names when it answers PING, otherwise a real
@@ -22,6 +26,7 @@ import redis.embedded.RedisServer;
 public final class LocalRedis implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalRedis.class);
+    private static final long GONE_TIMEOUT_MS = 10_000;
 
     private final String url;
     private final @Nullable RedisServer embedded;
@@ -43,11 +48,32 @@ public final class LocalRedis implements AutoCloseable {
         return startEmbedded();
     }
 
+    /** An embedded redis-server that keeps nothing: after {@link #kill()} it {@linkplain #startAgain() starts} empty. */
     public static LocalRedis startEmbedded() {
-        int port = freePort();
+        return startEmbedded(List.of("save \"\"", "appendonly no"));
+    }
+
+    /**
+     * An embedded redis-server with an append-only file in {@code dir}, as production runs Redis: after
+     * {@link #kill()} it {@linkplain #startAgain() starts} with every write it acknowledged. Each write reaches the
+     * file before its reply ({@code appendfsync always}), so a kill loses nothing whatever the machine's load.
+     */
+    public static LocalRedis startEmbeddedWithAof(Path dir) {
         try {
-            RedisServer server = RedisServer.newRedisServer().bind("127.0.0.1").port(port)
-                    .setting("save \"\"").setting("appendonly no").onShutdownForceStop(true).build();
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+        return startEmbedded(List.of("save \"\"", "dir \"" + dir.toAbsolutePath() + "\"", "appendonly yes",
+                "appendfsync always"));
+    }
+
+    private static LocalRedis startEmbedded(List<String> settings) {
+        int port = LoopbackPorts.free();
+        try {
+            RedisServerBuilder builder = RedisServer.newRedisServer().bind("127.0.0.1").port(port).onShutdownForceStop(true);
+            settings.forEach(builder::setting);
+            RedisServer server = builder.build();
             server.start();
             log.info("started embedded redis-server on 127.0.0.1:{}", port);
             return new LocalRedis("redis://127.0.0.1:" + port, server);
@@ -67,13 +93,23 @@ public final class LocalRedis implements AutoCloseable {
 
     /**
      * Kills the embedded redis-server (a SIGKILL: nothing is saved), keeping its port for {@link #startAgain()}:
-     * for tests of a Redis outage. Only for a server from {@link #startEmbedded()}.
+     * for tests of a Redis outage. Only for a server from {@link #startEmbedded()}. Returns once the port refuses
+     * connections (at most {@value #GONE_TIMEOUT_MS} ms): the library does not wait for the killed process, and a
+     * server started again while it still holds the port would fail.
      */
     public void kill() {
         onEmbedded(RedisServer::stop, "killed");
+        URI uri = URI.create(url);
+        long deadline = System.nanoTime() + GONE_TIMEOUT_MS * 1_000_000L;
+        while (accepts(uri) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
     }
 
-    /** Starts the embedded redis-server again on the same port, empty, after {@link #kill()}. */
+    /**
+     * Starts the embedded redis-server again on the same port after {@link #kill()}: empty, or with its append-only
+     * file's data when it was {@linkplain #startEmbeddedWithAof started with one}.
+     */
     public void startAgain() {
         onEmbedded(RedisServer::start, "started again");
     }
@@ -105,6 +141,15 @@ public final class LocalRedis implements AutoCloseable {
         }
     }
 
+    private static boolean accepts(URI uri) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     static boolean answersPing(URI uri) {
         int port = uri.getPort() > 0 ? uri.getPort() : 6379;
         try (Socket socket = new Socket()) {
@@ -119,14 +164,6 @@ public final class LocalRedis implements AutoCloseable {
             return read > 0 && new String(buffer, 0, read, StandardCharsets.US_ASCII).startsWith("+PONG");
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -29,9 +29,9 @@ record DifyCounts(int streams, long calls, int withoutCall, int withExtra, int m
         return calls - (streams - withoutCall);
     }
 
-    String line(int workerInFlightAtKill) {
+    String line() {
         return "dify: " + calls + " calls for " + streams + " replies; " + withExtra + " replies with an extra call ("
-                + extraCalls() + " extra calls; " + workerInFlightAtKill + " replies were in flight on the killed llm-worker), "
-                + "at most " + maxPerStream + " calls per reply, " + withoutCall + " replies without a call";
+                + extraCalls() + " extra calls), at most " + maxPerStream + " calls per reply, " + withoutCall
+                + " replies without a call";
     }
 }

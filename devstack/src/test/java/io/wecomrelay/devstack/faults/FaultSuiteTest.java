@@ -2,74 +2,52 @@ package io.wecomrelay.devstack.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 13's fault suite: {@link FaultScenario} once (two instances of every service, one of each SIGKILLed
  * mid-stream in turn and started again, under steady traffic), its counts printed, then one check per promise.
  *
  * <p>Five to eight minutes on two cores, part of {@code ./mvnw verify}; alone:
- * {@code ./mvnw -B -pl devstack -am verify -Pfaults}.
+ * {@code ./mvnw -B -pl devstack -am verify -Pfaults} (with the outage suite).
  */
 class FaultSuiteTest {
 
-    static FaultScenario scenario;
-    static FaultResults results;
-
-    @BeforeAll
-    @Timeout(value = 40, unit = TimeUnit.MINUTES)
-    static void runTheFaults() throws Exception {
-        scenario = new FaultScenario();
-        results = scenario.run();
-        System.out.println(results.report());
-    }
-
-    @AfterAll
-    static void stopEverything() {
-        if (scenario != null) {
-            scenario.close();
-        }
-    }
+    @RegisterExtension
+    static final SuiteRun<FaultResults> RUN = new SuiteRun<>(new FaultScenario(), Duration.ofMinutes(40));
 
     @Test
     void everyMessageIsAcknowledgedAndDecidedExactlyOnce() {
-        assertThat(results.sent()).as("messages no ingress instance acknowledged").allMatch(SentMessage::acknowledged);
-        assertThat(results.decisions().problems()).as("messages without exactly one decision").isEmpty();
-        assertThat(results.decisions().accepted()).as("accepted messages").isEqualTo(results.decisions().acknowledged());
-        assertThat(results.decisions().unknown()).as("decisions on messages never sent").isZero();
+        assertThat(RUN.results().counts().sent()).as("messages no ingress instance acknowledged")
+                .allMatch(SentMessage::acknowledged);
+        PipelineChecks.decidedExactlyOnceAndAccepted(RUN.results().counts().decisions());
     }
 
     @Test
     void difyIsAskedAgainOnlyForRepliesTheKilledWorkerLeftUnfinished() {
+        FaultResults results = RUN.results();
         assertThat(results.workerInFlight()).as("replies in flight on the killed llm-worker (the kill hit work)").isPositive();
-        assertThat(results.dify().withoutCall()).as("replies Dify was never asked for").isZero();
-        assertThat(results.dify().maxPerStream()).as("Dify calls of one reply: one, and one more after the worker kill")
+        assertThat(results.counts().dify().withoutCall()).as("replies Dify was never asked for").isZero();
+        assertThat(results.counts().dify().maxPerStream()).as("Dify calls of one reply: one, and one more after the worker kill")
                 .isLessThanOrEqualTo(2);
-        assertThat(results.dify().withExtra()).as("replies asked for again").isBetween(1, results.workerInFlight());
+        assertThat(results.counts().dify().withExtra()).as("replies asked for again").isBetween(1, results.workerInFlight());
     }
 
     @Test
     void everyReplyReachesItsUserOnceWithTheFullText() {
-        ReplyCounts replies = results.replies();
-        assertThat(replies.streamedComplete()).as("streams finished with the full text").isEqualTo(replies.streamed());
-        assertThat(replies.responseUrlComplete()).as("response_url replies").isEqualTo(replies.responseUrl());
-        assertThat(replies.responseUrlRepeats()).as("posts to a used response_url").isZero();
-        assertThat(replies.webhookComplete()).as("webhook replies").isEqualTo(replies.webhook());
+        PipelineChecks.everyReplyOnceWithTheFullText(RUN.results().counts().replies());
     }
 
     @Test
     void webhookRepliesArriveInTheOrderTheGroupSentTheMessages() {
-        assertThat(results.replies().webhookInOrder()).as("webhook replies in sending order").isTrue();
+        assertThat(RUN.results().counts().replies().webhookInOrder()).as("webhook replies in sending order").isTrue();
     }
 
     @Test
     void noRecordGoesToADeadLetterTopic() {
-        assertThat(results.deadLetters()).as("dead-letter topics").isNotEmpty();
-        assertThat(results.deadLetters().values()).as("records in dead-letter topics").allMatch(count -> count == 0);
+        PipelineChecks.nothingDeadLettered(RUN.results().counts());
     }
 }

@@ -1,14 +1,17 @@
 package io.wecomrelay.devstack.faults;
 
+import java.net.ConnectException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.wecomrelay.sim.wecom.CallbackResponse;
 import io.wecomrelay.sim.wecom.WecomClient;
@@ -26,14 +29,14 @@ final class WecomFront {
     private static final Duration CALLBACK_TIMEOUT = Duration.ofSeconds(5);
     private static final int MAX_ATTEMPTS = 10;
     private static final Duration RETRY_PAUSE = Duration.ofMillis(300);
+    static final String MESSAGE = "message";
+    static final String POLL = "poll";
 
     private final List<String> origins;
     private final Map<String, WecomClient> clients = new ConcurrentHashMap<>();
     private final AtomicLong turn = new AtomicLong();
-    private final AtomicLong callbacks = new AtomicLong();
-    private final AtomicLong failedCallbacks = new AtomicLong();
+    private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
     private final AtomicLong resentMessages = new AtomicLong();
-    private final AtomicLong failedPolls = new AtomicLong();
 
     /** {@code origins}: {@code http://127.0.0.1:PORT} of every ingress instance. */
     WecomFront(List<String> origins) {
@@ -47,7 +50,7 @@ final class WecomFront {
                 resentMessages.incrementAndGet();
                 Thread.sleep(RETRY_PAUSE.toMillis());
             }
-            CallbackResponse response = once(bot, message);
+            CallbackResponse response = once(bot, message, MESSAGE);
             if (response != null) {
                 return response;
             }
@@ -57,46 +60,40 @@ final class WecomFront {
 
     /** One refresh poll on the next instance; null when it failed (WeCom simply polls again). */
     @Nullable CallbackResponse poll(FaultBot bot, ObjectNode refresh) throws InterruptedException {
-        CallbackResponse response = once(bot, refresh);
-        if (response == null) {
-            failedPolls.incrementAndGet();
-        }
-        return response;
+        return once(bot, refresh, POLL);
     }
 
-    private @Nullable CallbackResponse once(FaultBot bot, ObjectNode callback) throws InterruptedException {
+    private @Nullable CallbackResponse once(FaultBot bot, ObjectNode callback, String kind) throws InterruptedException {
         String origin = origins.get((int) (turn.getAndIncrement() % origins.size()));
         WecomClient client = clients.computeIfAbsent(origin + " " + bot.id(), key ->
                 WecomClient.create(URI.create(origin + "/wecom/callback/" + bot.id()), bot.token(), bot.aesKey()));
-        callbacks.incrementAndGet();
+        String outcome;
+        CallbackResponse answered = null;
         try {
             CallbackResponse response = client.send(callback).get(CALLBACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (response.status() == 200) {
-                return response;
-            }
-        } catch (ExecutionException | TimeoutException e) {
-            // the instance is down or did not answer in time
+            outcome = "HTTP " + response.status();
+            answered = response.status() == 200 ? response : null;
+        } catch (ExecutionException e) {
+            outcome = e.getCause() instanceof ConnectException ? "refused" : "connection failed";
+        } catch (TimeoutException e) {
+            outcome = "no answer in " + CALLBACK_TIMEOUT.toSeconds() + " s";
         }
-        failedCallbacks.incrementAndGet();
-        return null;
+        outcomes.computeIfAbsent(kind + " " + outcome, key -> new LongAdder()).increment();
+        return answered;
     }
 
-    /** Every callback attempt, messages and refresh polls alike. */
-    long callbacks() {
-        return callbacks.get();
-    }
-
-    /** Callback attempts that failed (refused, reset, timed out or not 200). */
-    long failedCallbacks() {
-        return failedCallbacks.get();
+    /**
+     * How every callback attempt so far ended, by kind ({@value #MESSAGE}, {@value #POLL}) and outcome, e.g.
+     * {@code "message HTTP 503" -> 12}, {@code "poll refused" -> 3}.
+     */
+    Map<String, Long> outcomes() {
+        var counts = new TreeMap<String, Long>();
+        outcomes.forEach((key, count) -> counts.put(key, count.sum()));
+        return counts;
     }
 
     /** Messages sent again, with the same msgid, after a failed attempt. */
     long resentMessages() {
         return resentMessages.get();
-    }
-
-    long failedPolls() {
-        return failedPolls.get();
     }
 }

@@ -6,12 +6,15 @@ import reactor.core.publisher.Mono;
  * One run of one delivery job: what earlier runs of the same job already did, and whether this run
  * may still send. A job runs again when the instance that ran it died or lost its lease before it
  * acknowledged the job; parts marked {@link PartState#SENT} or {@link PartState#RECORDED} are then not
- * sent again.
+ * sent again. A part marked {@link PartState#SENDING} is: nobody knows whether WeCom took it.
  */
 public interface DeliveryRun {
 
     /** What earlier runs did with part {@code part} (1-based). */
     PartState state(int part);
+
+    /** Called right before each send of the part: until it is marked sent, its fate is unknown. */
+    Mono<Void> markSending(int part);
 
     /** Called right after WeCom accepted the part, before its outcome is recorded. */
     Mono<Void> markSent(int part);
@@ -29,6 +32,11 @@ public interface DeliveryRun {
     enum PartState {
         /** Never accepted by WeCom as far as we know: send it. */
         NOT_SENT,
+        /**
+         * An earlier run sent it (or was about to) and never learned or noted the answer: send it again; a
+         * response_url that refuses it now was used by that send.
+         */
+        SENDING,
         /** Accepted by WeCom, outcome maybe not recorded: record it, do not send again. */
         SENT,
         /** Accepted and recorded: nothing to do. */

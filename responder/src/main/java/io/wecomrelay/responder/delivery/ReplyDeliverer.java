@@ -140,24 +140,30 @@ public final class ReplyDeliverer {
         return switch (run.state(attempt.part())) {
             case RECORDED -> Mono.just(true);
             case SENT -> recordDelivered(reply, attempt, RECOVERED, run);
-            case NOT_SENT -> attempt(reply, attempt, text, run, send);
+            case NOT_SENT -> attempt(reply, attempt, text, run, send, false);
+            case SENDING -> attempt(reply, attempt, text, run, send, true);
         };
     }
 
+    /** @param sentBefore an earlier send of this part may have reached WeCom (its answer is unknown or was transient) */
     private Mono<Boolean> attempt(FinishedReply reply, PartAttempt attempt, String text, DeliveryRun run,
-                                  Function<String, Mono<SendResult>> send) {
+                                  Function<String, Mono<SendResult>> send, boolean sentBefore) {
         return limiter.acquire(reply.botId())
                 .flatMap(permit -> run.checkMaySend()
+                        .then(run.markSending(attempt.part()))
                         .then(Mono.defer(() -> send.apply(text)))
                         .flatMap(result -> permit.used().thenReturn(result)))
                 .flatMap(result -> {
                     if (result.kind() == SendResult.Kind.DELIVERED) {
                         return run.markSent(attempt.part()).then(recordDelivered(reply, attempt, result, run));
                     }
+                    if (sentBefore && usedUp(attempt, result)) {
+                        return run.markSent(attempt.part()).then(recordDelivered(reply, attempt, result.usedEarlier(), run));
+                    }
                     if (result.kind() == SendResult.Kind.TRANSIENT && settings.retry().allowsAnotherAfter(attempt.attempt())) {
                         return recorder.recordIfPossible(reply, attempt, DeliveryOutcome.RETRYING, result)
                                 .then(Mono.delay(settings.retry().backoff(attempt.attempt())))
-                                .then(Mono.defer(() -> attempt(reply, attempt.next(), text, run, send)));
+                                .then(Mono.defer(() -> attempt(reply, attempt.next(), text, run, send, true)));
                     }
                     DeliveryFailure failure = result.failure() != null ? result.failure() : DeliveryFailure.RETRIES_EXHAUSTED;
                     String reason = (result.kind() == SendResult.Kind.TRANSIENT ? "retries exhausted: " : "permanent: ")
@@ -166,6 +172,15 @@ public final class ReplyDeliverer {
                             .then(undeliverable.deadLetter(reply, attempt.channel(), failure, reason, result.errcode()))
                             .thenReturn(false);
                 });
+    }
+
+    /**
+     * A response_url takes one message: when WeCom rejects one that an earlier send of the same part may have
+     * reached (a run that died or lost Redis before noting WeCom's answer, or a timeout), that send got through.
+     */
+    private static boolean usedUp(PartAttempt attempt, SendResult result) {
+        return attempt.channel() == DeliveryChannel.RESPONSE_URL && result.failure() == DeliveryFailure.REJECTED
+                && result.errcode() != null;
     }
 
     private Mono<Boolean> recordDelivered(FinishedReply reply, PartAttempt attempt, SendResult result, DeliveryRun run) {

@@ -45,6 +45,11 @@ public record SendResult(Kind kind, @Nullable Integer errcode, String detail, @N
         return new SendResult(Kind.PERMANENT, null, detail, failure);
     }
 
+    /** This rejection of a used response_url, recorded as the delivery an earlier send of the part made. */
+    SendResult usedEarlier() {
+        return new SendResult(Kind.DELIVERED, errcode, "ok (an earlier send used the response_url; now: " + detail + ")");
+    }
+
     /** Classifies a JSON answer {@code {"errcode":..,"errmsg":..}}. */
     public static SendResult ofErrcode(int errcode, String errmsg) {
         if (errcode == 0) {

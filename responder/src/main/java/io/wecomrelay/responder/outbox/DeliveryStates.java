@@ -17,8 +17,8 @@ import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * The delivery state of one stream, a hash {@code {prefix}delivery:{streamId}}: {@code queued} (the job
- * id, written by the fold script), {@code part:N} = {@code sent} | {@code recorded} per part WeCom
- * accepted, and {@code done} = {@code delivered} | {@code failed} once the job is complete. It lives
+ * id, written by the fold script), {@code part:N} = {@code sending} (before each send) | {@code sent} |
+ * {@code recorded} (once WeCom accepted it), and {@code done} = {@code delivered} | {@code failed} once the job is complete. It lives
  * {@code state-ttl} after its last change.
  */
 public final class DeliveryStates {

@@ -115,12 +115,21 @@ public final class OutboxJobRunner {
         @Override
         public PartState state(int part) {
             PartState state = earlier.getOrDefault(part, PartState.NOT_SENT);
-            if (state != PartState.NOT_SENT) {
+            if (state == PartState.SENDING) {
+                meters.counter("relay.responder.outbox.parts.resumed", "state", "sending").increment();
+                log.info("part sent by an earlier run without a known answer streamId={} part={}: sent again",
+                        reply.streamId(), part);
+            } else if (state != PartState.NOT_SENT) {
                 meters.counter("relay.responder.outbox.parts.resumed", "state", state.name().toLowerCase(Locale.ROOT)).increment();
                 log.info("part already accepted by WeCom in an earlier run streamId={} part={} state={}: not sent again",
                         reply.streamId(), part, state);
             }
             return state;
+        }
+
+        @Override
+        public Mono<Void> markSending(int part) {
+            return states.mark(reply.streamId(), part, PartState.SENDING);
         }
 
         @Override

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -181,6 +182,63 @@ class OutboxDeliveryTest {
                     assertThat(TopicReader.header(record, DeadLetterHeaders.SERVICE)).isEqualTo("wecom-relay-responder");
                     assertThat(record.headers().lastHeader(DeadLetterHeaders.PARTITION)).as("not read from a partition").isNull();
                 });
+    }
+
+    @Test
+    void aResponseUrlAnEarlierRunUsedWithoutNotingItIsRecordedDeliveredNotDeadLettered() {
+        // Given a response_url reply whose send got through just before Redis failed (or the instance died): the
+        // part is marked sending, never sent, and WeCom refuses the used response_url from now on
+        String url = harness.wecom.newResponseUrl();
+        MessageRejected rejected = queueResponseUrlReply(url);
+        scope.diedAfterReading("bot-url", "dead-instance");
+        useResponseUrl(url, "the earlier send");
+        harness.template.opsForHash().put(keys.state(rejected.streamId()), "part:1", "sending");
+
+        // When another instance takes the job over
+        try (var alive = scope.instance("alive")) {
+            await().atMost(WAIT).until(() -> scope.drained("bot-url"));
+            assertThat(alive.meters().counter("relay.responder.outbox.parts.resumed", "state", "sending").count()).isEqualTo(1);
+        }
+
+        // Then the user saw the reply once, it is recorded as delivered, and nothing is dead-lettered
+        assertThat(harness.wecom.messagesTo(OutboxHarness.code(url))).extracting(Message::content)
+                .containsExactly("the earlier send");
+        assertThat(deliveries(rejected.streamId())).extracting(DeliveryRecorded::outcome, DeliveryRecorded::errcode)
+                .containsExactly(tuple(DeliveryOutcome.DELIVERED, WeComApiSimulator.INVALID_RESPONSE_CODE));
+        assertThat(OutboxHarness.deadLetters(Topics.REJECTED, rejected.streamId())).isEmpty();
+        assertThat(harness.template.<String, String>opsForHash().entries(keys.state(rejected.streamId())))
+                .containsEntry("done", "delivered").containsEntry("part:1", "recorded");
+    }
+
+    @Test
+    void aResponseUrlUsedBeforeAnySendOfOursIsStillAFailure() {
+        // Given a response_url reply nobody sent yet, whose response_url is already used
+        String url = harness.wecom.newResponseUrl();
+        MessageRejected rejected = queueResponseUrlReply(url);
+        useResponseUrl(url, "someone else");
+
+        // When
+        try (var instance = scope.instance("only")) {
+            await().atMost(WAIT).until(() -> scope.drained("bot-url"));
+        }
+
+        // Then WeCom's refusal stands: recorded as failed and dead-lettered
+        assertThat(deliveries(rejected.streamId())).extracting(DeliveryRecorded::outcome, DeliveryRecorded::reason)
+                .containsExactly(tuple(DeliveryOutcome.FAILED, DeliveryFailure.REJECTED));
+        assertThat(OutboxHarness.deadLetters(Topics.REJECTED, rejected.streamId())).hasSize(1);
+    }
+
+    /** A reply to a message of the response_url bot, received now, queued for delivery to {@code url}. */
+    private MessageRejected queueResponseUrlReply(String url) {
+        MessageRejected rejected = OutboxHarness.withResponseUrl(Events.rejected("bot-url", "m-" + UUID.randomUUID(),
+                Instant.now(), RejectReason.UNAUTHORIZED), url);
+        scope.queue(rejected);
+        return rejected;
+    }
+
+    /** Posts to the response_url as a send before this test's instances would: WeCom refuses it from now on. */
+    private void useResponseUrl(String url, String content) {
+        scope.client(List.of(harness.wecom.baseUrl())).toResponseUrl(URI.create(url), content).block();
     }
 
     @Test

@@ -32,10 +32,11 @@ public final class TransientFailures {
             "org.springframework.dao.TransientDataAccessException",
             // the Kafka client's own verdict: the same request may succeed later (broker down, leader moving, timeout)
             "org.apache.kafka.common.errors.RetriableException",
-            // Reactor's timeout() and the network underneath every client
+            // Reactor's timeout() and the network underneath every client: any I/O error on a connection, e.g. a
+            // reset or broken pipe when Redis is killed (netty's Errors$NativeIoException on epoll, a bare
+            // IOException on NIO), a SocketException, a ClosedChannelException
             "java.util.concurrent.TimeoutException",
-            "java.net.SocketException",
-            "java.nio.channels.ClosedChannelException");
+            "java.io.IOException");
 
     /**
      * Exactly this class, not its subclasses: Lettuce raises it bare for the state of the connection ("Connection

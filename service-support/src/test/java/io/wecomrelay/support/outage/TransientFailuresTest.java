@@ -2,7 +2,9 @@ package io.wecomrelay.support.outage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.ConnectException;
+import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeoutException;
 
 import io.lettuce.core.RedisCommandExecutionException;
@@ -40,6 +42,16 @@ class TransientFailuresTest {
         assertThat(TransientFailures.isTransient(new IllegalStateException("wrapped", new TimeoutException("timeout()"))))
                 .isTrue();
         assertThat(TransientFailures.isTransient(new RedisConnectionException("x", new ConnectException("refused")))).isTrue();
+    }
+
+    @Test
+    void aConnectionResetWhenRedisIsKilledIsTransient() {
+        // what a responder got from Spring Data Redis when the fault suite SIGKILLed Redis mid-command (epoll:
+        // netty's NativeIoException, an IOException; NIO: a bare IOException)
+        assertThat(TransientFailures.isTransient(new RedisSystemException("Unknown redis exception",
+                new IOException("recvAddress(..) failed with error(-104): Connection reset by peer")))).isTrue();
+        assertThat(TransientFailures.isTransient(new RedisSystemException("Unknown redis exception",
+                new ClosedChannelException()))).isTrue();
     }
 
     @Test
