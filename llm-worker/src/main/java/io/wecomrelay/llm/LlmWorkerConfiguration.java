@@ -1,6 +1,7 @@
 package io.wecomrelay.llm;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -44,17 +45,21 @@ import io.wecomrelay.support.outbound.GuardedHttpClient;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.data.redis.connection.ReactiveRedisConnection;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -205,13 +210,33 @@ class LlmWorkerConfiguration {
     @Bean
     AcceptedConsumer acceptedConsumer(LlmWorkerProperties properties, KafkaProperties kafka,
                                       AcceptedMessageRouter router, KafkaTemplate<String, byte[]> deadLetterKafkaTemplate,
-                                      DeadLetterScheme deadLetterScheme, LlmWorkerMetrics metrics) {
+                                      DeadLetterScheme deadLetterScheme, LlmWorkerMetrics metrics,
+                                      AcceptedConsumer.InfrastructureProbe infrastructureProbe) {
         var consumer = properties.consumer();
         var settings = new AcceptedConsumer.Settings(consumer.maxInFlight(), consumer.maxInFlightPerBot(),
                 consumer.maxBuffered(), consumer.pollTimeout(), consumer.shutdownGrace(), consumer.failureBackoff(),
                 consumer.maxFailureBackoff(), consumer.maxAttempts());
         return new AcceptedConsumer(kafka.buildConsumerProperties(), consumer.groupId(), properties.topics().accepted(),
-                router::route, deadLetterKafkaTemplate, deadLetterScheme, settings, metrics);
+                router::route, deadLetterKafkaTemplate, deadLetterScheme, settings, metrics, infrastructureProbe);
+    }
+
+    /**
+     * What a redo after a failure of Redis or Kafka waits for: the {@code kafka} health check (the cluster answers
+     * within its timeout) and a Redis PING within {@code relay.worker.ledger.redis-timeout}.
+     */
+    @Bean
+    AcceptedConsumer.InfrastructureProbe infrastructureProbe(KafkaHealthIndicator kafkaHealthIndicator,
+                                                             ReactiveRedisConnectionFactory redis,
+                                                             LlmWorkerProperties properties) {
+        Duration redisTimeout = properties.ledger().redisTimeout();
+        Mono<Void> kafka = kafkaHealthIndicator.health()
+                .flatMap(health -> Status.UP.equals(health.getStatus()) ? Mono.<Void>empty()
+                        : Mono.error(new IllegalStateException("Kafka health is " + health.getStatus())));
+        Mono<Void> ping = Mono.usingWhen(Mono.fromSupplier(redis::getReactiveConnection),
+                        ReactiveRedisConnection::ping, ReactiveRedisConnection::closeLater)
+                .timeout(redisTimeout)
+                .then();
+        return () -> kafka.then(ping);
     }
 
     @Bean

@@ -69,7 +69,10 @@ import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
  * <li>Records that cannot be deserialized go to {@code <topic>.dlt} ({@link AcceptedDeadLetters}).</li>
  * <li>A reply that fails is redone after a capped exponential backoff, with the next attempt number.
  *     A failure of the infrastructure ({@link TransientFailures}: Redis or Kafka unreachable, slow,
- *     restarting) is redone for as long as it lasts: it says nothing about the record. Any other
+ *     restarting) is redone for as long as it lasts: it says nothing about the record. Its redo also
+ *     waits until the {@link InfrastructureProbe} finds Redis and Kafka answering again: a redo asks
+ *     Dify for the whole answer again (paid per call), and one started while the outage lasts would
+ *     only fail the same way, so an outage costs a reply at most one more Dify call. Any other
  *     failure would repeat the same way: after {@code maxAttempts} tries the record is dead-lettered
  *     with its cause, and so is at once one that Kafka refuses for good ({@link ReplyRefusedException});
  *     its offset is committed once the dead letter is written, so it no longer holds up its
@@ -113,6 +116,15 @@ public final class AcceptedConsumer {
         void redone(String botId, boolean infrastructure);
     }
 
+    /**
+     * Whether the infrastructure every reply needs, Redis and Kafka, answers now. The Mono completes when both
+     * answer and fails when one does not, within a bound of its own.
+     */
+    @FunctionalInterface
+    public interface InfrastructureProbe {
+        Mono<Void> answers();
+    }
+
     /** Handles one record completely; the Mono fails when the reply is to be redone or given up. */
     @FunctionalInterface
     public interface Handler {
@@ -125,6 +137,7 @@ public final class AcceptedConsumer {
     private final AcceptedDeadLetters deadLetters;
     private final Settings settings;
     private final Metrics metrics;
+    private final InfrastructureProbe infrastructureProbe;
     private final OffsetTracker tracker = new OffsetTracker();
     /** Replies whose last try failed for the infrastructure and that wait for the next. */
     private final AtomicInteger waitingForInfrastructure = new AtomicInteger();
@@ -143,19 +156,21 @@ public final class AcceptedConsumer {
      */
     public AcceptedConsumer(Map<String, ?> kafka, String groupId, String topic, Handler handler,
                             KafkaOperations<String, byte[]> deadLetterTemplate, DeadLetterScheme deadLetterScheme,
-                            Settings settings, Metrics metrics) {
+                            Settings settings, Metrics metrics, InfrastructureProbe infrastructure) {
         this(kafkaConsumers(ConsumerSettings.withGuarantees(kafka, groupId)), topic, handler,
-                new AcceptedDeadLetters(deadLetterTemplate, deadLetterScheme), settings, metrics);
+                new AcceptedDeadLetters(deadLetterTemplate, deadLetterScheme), settings, metrics, infrastructure);
     }
 
-    AcceptedConsumer(Supplier<Consumer<String, MessageAccepted>> consumers, String topic,
-                     Handler handler, AcceptedDeadLetters deadLetters, Settings settings, Metrics metrics) {
+    AcceptedConsumer(Supplier<Consumer<String, MessageAccepted>> consumers, String topic, Handler handler,
+                     AcceptedDeadLetters deadLetters, Settings settings, Metrics metrics,
+                     InfrastructureProbe infrastructure) {
         this.consumers = consumers;
         this.topic = topic;
         this.handler = handler;
         this.deadLetters = deadLetters;
         this.settings = settings;
         this.metrics = metrics;
+        this.infrastructureProbe = infrastructure;
         this.scheduler = new KeyedScheduler(settings.maxInFlight(), settings.maxInFlightPerBot(), this::task,
                 finished::add, metrics::deferred);
     }
@@ -284,7 +299,20 @@ public final class AcceptedConsumer {
         metrics.redone(work.message().botId(), infrastructure);
         log.warn("{}, redoing {} try={} cause={}", infrastructure ? "Redis or Kafka unavailable" : "reply failed", work,
                 failed + 1, failure.toString());
-        return Mono.delay(backoff(tries.total()));
+        Mono<Long> wait = Mono.delay(backoff(tries.total()));
+        return infrastructure ? wait.flatMap(waited -> infrastructureAnswers(work).thenReturn(waited)) : wait;
+    }
+
+    /**
+     * Completes once Redis and Kafka answer again, probing with the same capped backoff; without a bound of its own:
+     * a reply waiting here is given up only by its age limits when it runs again, by a rebalance or by shutdown.
+     */
+    private Mono<Void> infrastructureAnswers(Work work) {
+        return infrastructureProbe.answers()
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, settings.failureBackoff())
+                        .maxBackoff(settings.maxFailureBackoff())
+                        .doBeforeRetry(signal -> log.debug("Redis or Kafka still unavailable, waiting {} probe={} cause={}",
+                                work, signal.totalRetries() + 1, signal.failure().toString())));
     }
 
     /**

@@ -58,6 +58,7 @@ class AcceptedConsumerTest {
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     final Map<String, Integer> redos = new ConcurrentHashMap<>();
+    AcceptedConsumer.InfrastructureProbe infrastructure = Mono::empty;
     AcceptedConsumer consumer;
 
     @AfterEach
@@ -113,6 +114,30 @@ class AcceptedConsumerTest {
         waitsOut(new KafkaException("Send failed", new TopicAuthorizationException("not authorized to write")));
     }
 
+    @Test
+    void aReplyFailedByAnOutageIsRedoneOnceTheInfrastructureAnswersAgainNotWhileItLasts() {
+        var message = message("outage");
+        var outage = new AtomicBoolean(true);
+        var probes = new AtomicInteger();
+        infrastructure = () -> Mono.defer(() -> probes.incrementAndGet() > 0 && outage.get()
+                ? Mono.error(new RedisConnectionFailureException("Unable to connect to Redis")) : Mono.empty());
+
+        start((accepted, traceId) -> count(accepted) && outage.get()
+                ? Mono.error(new RedisConnectionFailureException("Unable to connect to Redis")) : Mono.empty(), message);
+
+        // probed over and over (the backoff is capped at 20 ms) while the reply is not tried again
+        await().atMost(WAIT).until(() -> probes.get() > MAX_ATTEMPTS + 2);
+        assertThat(calls.get(message.streamId())).hasValue(1);
+        assertThat(consumer.waitingForInfrastructure()).isEqualTo(1);
+        outage.set(false);
+
+        await().atMost(WAIT).until(() -> committed() == 1);
+        assertThat(calls.get(message.streamId())).hasValue(2);
+        assertThat(redos).containsExactly(Map.entry("infrastructure", 1));
+        assertThat(consumer.waitingForInfrastructure()).isZero();
+        assertThat(deadLetters.history()).isEmpty();
+    }
+
     private void waitsOut(RuntimeException failure) {
         var message = message("outage");
         var outage = new AtomicBoolean(true);
@@ -152,7 +177,7 @@ class AcceptedConsumerTest {
                     public void redone(String botId, boolean infrastructure) {
                         redos.merge(infrastructure ? "infrastructure" : "record", 1, Integer::sum);
                     }
-                });
+                }, infrastructure);
         consumer.start();
     }
 
