@@ -213,7 +213,15 @@ final class WorkerTestSupport {
     }
 
     static ChunkCollector chunks(String topic) {
-        return COLLECTORS.computeIfAbsent(topic, ChunkCollector::new);
+        return COLLECTORS.computeIfAbsent(topic, name -> {
+            TestInfrastructure.createTopics(2, name);
+            return new ChunkCollector(name, TestInfrastructure.kafkaBootstrapServers());
+        });
+    }
+
+    /** Collects a chunks topic of another broker, which the worker creates. */
+    static ChunkCollector chunks(String topic, String bootstrapServers) {
+        return new ChunkCollector(topic, bootstrapServers);
     }
 
     private static KafkaProducer<String, byte[]> producer() {
@@ -254,16 +262,15 @@ final class WorkerTestSupport {
         private final Map<String, List<Position>> positions = new ConcurrentHashMap<>();
         private final Map<String, String> traceIds = new ConcurrentHashMap<>();
 
-        ChunkCollector(String topic) {
-            TestInfrastructure.createTopics(2, topic);
-            var thread = new Thread(() -> poll(topic), "chunks-" + topic);
+        ChunkCollector(String topic, String bootstrapServers) {
+            var thread = new Thread(() -> poll(topic, bootstrapServers), "chunks-" + topic);
             thread.setDaemon(true);
             thread.start();
         }
 
-        private void poll(String topic) {
+        private void poll(String topic, String bootstrapServers) {
             Map<String, Object> props = Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers(),
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                     ConsumerConfig.GROUP_ID_CONFIG, "collector-" + UUID.randomUUID(),
                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             try (var consumer = new KafkaConsumer<String, RelayEvent>(props, new StringDeserializer(), EventSerde.any())) {
