@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * Where a failure happened, without what it said: the class of the failure and of each cause with their
- * frames, in the layout of {@link Throwable#printStackTrace()} (a cause's frames shared with the failure
+ * frames, in the layout of the JDK's own stack traces (a cause's frames shared with the failure
  * it caused are left out as "... n more"), but no messages, which may quote the record or a secret. Each
  * class shows at most {@value #FRAMES_PER_CAUSE} frames, so that the causes fit; the whole is cut at
  * {@value #MAX_CHARS} characters, at a line.
