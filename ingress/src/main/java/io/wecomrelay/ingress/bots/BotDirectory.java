@@ -48,6 +48,9 @@ public final class BotDirectory {
     private Built build(BotRegistry registry) {
         var bots = new LinkedHashMap<String, Bot>();
         for (BotConfig config : registry.all()) {
+            if (config.longConnection()) {
+                continue; // the connector's socket carries its messages; a callback for it is one for an unknown bot
+            }
             var crypto = new WecomCrypto(config.token().reveal(), config.aesKey().reveal(), AI_BOT_RECEIVE_ID,
                     AesCbcEngines.defaultEngine(), random);
             bots.put(config.id(), new Bot(config, crypto));

@@ -106,12 +106,12 @@ public final class Inputs {
     }
 
     /**
-     * Every message reaches the relay through ingress's callback today, and the events do not record a
-     * channel yet. A long-connection ingress would record its channel on the event and be read here;
-     * until then nothing may turn a message into a long-connection one.
+     * The channel the message's event records: only the connector writes {@code long-connection} (ingress always
+     * writes {@code callback}), so a signed callback cannot make itself a long-connection message.
      */
     static Channel channel(MessageAccepted accepted) {
-        return Channel.CALLBACK;
+        return accepted.message().channel() == io.wecomrelay.schemas.event.Channel.LONG_CONNECTION
+                ? Channel.LONG_CONNECTION : Channel.CALLBACK;
     }
 
     /**

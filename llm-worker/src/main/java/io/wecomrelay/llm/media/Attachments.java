@@ -17,6 +17,7 @@ import io.wecomrelay.llm.media.MediaFailure.Reason;
 import io.wecomrelay.llm.reply.ErrorCodes;
 import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.schemas.wecom.WecomCryptoException;
+import io.wecomrelay.schemas.wecom.WecomError;
 import io.wecomrelay.schemas.wecom.crypto.WecomAesKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -120,6 +121,10 @@ public final class Attachments {
         try {
             // a per-message key exists only on long-connection messages (see Inputs); callback media
             // are always encrypted with the bot's own key
+            if (attachment.aesKey() == null && bot.aesKey() == null) {
+                // a long-connection bot has no EncodingAESKey: its media without their own key cannot be read
+                throw new WecomCryptoException(WecomError.ILLEGAL_AES_KEY, "no key for the media");
+            }
             key = attachment.aesKey() != null ? WecomAesKey.fromBase64(attachment.aesKey())
                     : WecomAesKey.fromEncodingAesKey(bot.aesKey().reveal());
         } catch (WecomCryptoException e) {

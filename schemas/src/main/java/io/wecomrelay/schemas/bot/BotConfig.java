@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
+import io.wecomrelay.schemas.event.Channel;
 import io.wecomrelay.schemas.event.RejectReason;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -16,8 +17,8 @@ import tools.jackson.databind.JsonNode;
  * Everything wecom-relay knows about one WeCom AI bot.
  *
  * @param id                  WeCom's {@code aibotid}; also the path segment of the callback URL
- * @param token               the callback Token from the admin console
- * @param aesKey              the 43-character EncodingAESKey
+ * @param token               the callback Token from the admin console; null for a long-connection bot
+ * @param aesKey              the 43-character EncodingAESKey; null for a long-connection bot
  * @param replyMode           how answers reach WeCom
  * @param dify                the Dify app that answers
  * @param welcome             the enter_chat welcome text, or null for none
@@ -30,16 +31,24 @@ import tools.jackson.databind.JsonNode;
  * @param auth                who may use the bot
  * @param groupSharedConversation true when all members of a group share one Dify conversation
  * @param rejectionTexts      what the user sees per rejection reason (defaults apply for missing ones)
+ * @param connection          how the bot talks to WeCom: ingress's URL callbacks or the connector's long connection
+ * @param secret              the long-connection Secret from the admin console; null for a callback bot
  */
-public record BotConfig(String id, Secret token, Secret aesKey, ReplyMode replyMode, DifyApp dify,
+public record BotConfig(String id, @Nullable Secret token, @Nullable Secret aesKey, ReplyMode replyMode, DifyApp dify,
                         @Nullable String welcome, @Nullable JsonNode welcomeCard, @Nullable JsonNode templateCard,
                         @Nullable JsonNode cardUpdate, String placeholder, @Nullable Secret webhookKey, int rateLimitPerMinute, AuthPolicy auth,
-                        boolean groupSharedConversation, Map<RejectReason, String> rejectionTexts) {
+                        boolean groupSharedConversation, Map<RejectReason, String> rejectionTexts,
+                        Channel connection, @Nullable Secret secret) {
 
     public BotConfig {
         Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(token, "token");
-        Objects.requireNonNull(aesKey, "aesKey");
+        Objects.requireNonNull(connection, "connection");
+        if (connection == Channel.CALLBACK) {
+            Objects.requireNonNull(token, "token");
+            Objects.requireNonNull(aesKey, "aesKey");
+        } else {
+            Objects.requireNonNull(secret, "secret");
+        }
         Objects.requireNonNull(replyMode, "replyMode");
         Objects.requireNonNull(dify, "dify");
         Objects.requireNonNull(placeholder, "placeholder");
@@ -69,6 +78,11 @@ public record BotConfig(String id, Secret token, Secret aesKey, ReplyMode replyM
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
+    }
+
+    /** True when the connector holds the bot's WebSocket and ingress has no callback for it. */
+    public boolean longConnection() {
+        return connection == Channel.LONG_CONNECTION;
     }
 
     /** The user-facing text for a rejection. */

@@ -14,6 +14,7 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.wecomrelay.schemas.event.Channel;
 import io.wecomrelay.schemas.event.ChatType;
 import io.wecomrelay.schemas.event.RejectReason;
 import org.jspecify.annotations.Nullable;
@@ -28,7 +29,7 @@ final class BotEntryReader {
     private static final Pattern SETTING_NAME = Pattern.compile("[a-z]{1,24}(?:[-_][a-z]{1,24}){0,5}"); // no digits: a hex token is not a name
     private static final Set<String> BOT_FIELDS = Set.of("id", "token", "aes-key", "reply-mode", "dify", "welcome",
             "welcome-card", "template-card", "card-update", "placeholder", "webhook-key", "rate-limit-per-minute", "auth",
-            "group-shared-conversation", "rejection-texts");
+            "group-shared-conversation", "rejection-texts", "connection", "secret");
     private static final Set<String> DIFY_FIELDS = Set.of("base-url", "api-key", "allow-insecure-http");
     private static final Set<String> AUTH_FIELDS = Set.of("enabled", "chat-types", "allow-users", "deny-users");
 
@@ -49,12 +50,42 @@ final class BotEntryReader {
         }
         this.name = required(node, "id");
         checkFields(node, BOT_FIELDS, "");
+        Channel connection = connection();
+        if (connection == Channel.LONG_CONNECTION) {
+            return longConnectionBot();
+        }
+        if (optional(node, "secret") != null) {
+            throw fail("secret", "is the long-connection Secret; set connection: long-connection to use it");
+        }
         String token = required(node, "token");
         if (!TOKEN.matcher(token).matches()) {
             throw fail("token", "must be 1 to 32 letters or digits");
         }
         String aesKey = required(node, "aes-key");
         checkAesKey(aesKey);
+        return bot(Channel.CALLBACK, new Secret(token), new Secret(aesKey), null);
+    }
+
+    /**
+     * A bot on WeCom's long connection: its Secret instead of Token and EncodingAESKey, and replies always pushed as
+     * stream frames on the socket, so only the streaming reply mode makes sense.
+     */
+    private BotConfig longConnectionBot() {
+        Secret secret = new Secret(required(node, "secret"));
+        for (String callbackOnly : List.of("token", "aes-key")) {
+            if (node.has(callbackOnly)) {
+                throw fail(callbackOnly, "is a callback setting; a long-connection bot needs only its secret");
+            }
+        }
+        String mode = optional(node, "reply-mode");
+        if (mode != null && !mode.equals(ReplyMode.PASSIVE_STREAM.wireName())) {
+            throw fail("reply-mode", "must be passive_stream (or absent) with connection: long-connection, whose "
+                    + "replies are stream frames on the socket");
+        }
+        return bot(Channel.LONG_CONNECTION, null, null, secret);
+    }
+
+    private BotConfig bot(Channel connection, @Nullable Secret token, @Nullable Secret aesKey, @Nullable Secret secret) {
         ReplyMode mode = replyMode();
         Secret webhookKey = optional(node, "webhook-key") == null ? null : new Secret(optional(node, "webhook-key"));
         if (mode == ReplyMode.WEBHOOK && webhookKey == null) {
@@ -65,10 +96,19 @@ final class BotEntryReader {
             throw fail("template-card", "is required when reply-mode is stream_with_template_card");
         }
         String placeholder = optional(node, "placeholder");
-        return new BotConfig(name, new Secret(token), new Secret(aesKey), mode, dify(),
+        return new BotConfig(name, token, aesKey, mode, dify(),
                 optional(node, "welcome"), objectOrNull("welcome-card"), templateCard, objectOrNull("card-update"),
                 placeholder == null ? DefaultTexts.PLACEHOLDER : placeholder, webhookKey, rateLimit(), auth(),
-                bool(node, "group-shared-conversation", true, "group-shared-conversation"), rejectionTexts());
+                bool(node, "group-shared-conversation", true, "group-shared-conversation"), rejectionTexts(),
+                connection, secret);
+    }
+
+    private Channel connection() {
+        String value = optional(node, "connection");
+        if (value == null) {
+            return Channel.CALLBACK;
+        }
+        return Channel.fromWire(value).orElseThrow(() -> fail("connection", "must be callback or long-connection"));
     }
 
     private void checkAesKey(String aesKey) {

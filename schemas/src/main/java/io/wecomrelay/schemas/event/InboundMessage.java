@@ -23,10 +23,14 @@ import tools.jackson.databind.JsonNode;
  *                    {@code host_not_allowed}, {@code forbidden_address}, {@code malformed}); then
  *                    {@code responseUrl} is null. Null when it was allowed, absent, or the event predates the check.
  * @param body        the decrypted callback JSON, unchanged (a refused response_url stays in it, for auditors)
+ * @param channel     how the message reached the relay; {@link Channel#CALLBACK} when absent (events written before
+ *                    the long connection existed)
+ * @param reqId       the long connection's {@code headers.req_id} of the frame that carried the message, which every
+ *                    reply frame must echo; null for callbacks
  */
 public record InboundMessage(String msgId, String msgType, @Nullable String eventType, ChatType chatType,
                              @Nullable String chatId, String userId, @Nullable String responseUrl,
-                             @Nullable String responseUrlRefused, JsonNode body) {
+                             @Nullable String responseUrlRefused, JsonNode body, Channel channel, @Nullable String reqId) {
 
     public InboundMessage {
         Objects.requireNonNull(msgId, "msgId");
@@ -37,7 +41,19 @@ public record InboundMessage(String msgId, String msgType, @Nullable String even
         if (responseUrl != null && responseUrlRefused != null) {
             throw new IllegalArgumentException("a refused response_url is not carried");
         }
+        channel = channel == null ? Channel.CALLBACK : channel;
+        if (channel == Channel.LONG_CONNECTION && (reqId == null || reqId.isEmpty())) {
+            throw new IllegalArgumentException("a long-connection message carries its req_id");
+        }
         body = body.deepCopy();
+    }
+
+    /** A callback message (ingress): no req_id. */
+    public InboundMessage(String msgId, String msgType, @Nullable String eventType, ChatType chatType,
+                          @Nullable String chatId, String userId, @Nullable String responseUrl,
+                          @Nullable String responseUrlRefused, JsonNode body) {
+        this(msgId, msgType, eventType, chatType, chatId, userId, responseUrl, responseUrlRefused, body,
+                Channel.CALLBACK, null);
     }
 
     /** A message whose response_url (if any) was not refused: for tools and tests that build events directly. */
@@ -49,7 +65,13 @@ public record InboundMessage(String msgId, String msgType, @Nullable String even
     /** This message without its response_url, recording why it was refused. */
     public InboundMessage withResponseUrlRefused(String reason) {
         return new InboundMessage(msgId, msgType, eventType, chatType, chatId, userId, null,
-                Objects.requireNonNull(reason, "reason"), body);
+                Objects.requireNonNull(reason, "reason"), body, channel, reqId);
+    }
+
+    /** This message as it arrived over the long connection in the frame with {@code reqId}. */
+    public InboundMessage overLongConnection(String reqId) {
+        return new InboundMessage(msgId, msgType, eventType, chatType, chatId, userId, responseUrl, responseUrlRefused,
+                body, Channel.LONG_CONNECTION, Objects.requireNonNull(reqId, "reqId"));
     }
 
     // Message text, media keys and the one-shot response_url stay out of logs that print the record.
@@ -58,7 +80,7 @@ public record InboundMessage(String msgId, String msgType, @Nullable String even
         return "InboundMessage[msgId=" + msgId + ", msgType=" + msgType + ", eventType=" + eventType + ", chatType="
                 + chatType + ", chatId=" + chatId + ", userId=" + userId + ", responseUrl="
                 + (responseUrl == null ? "none" : "<" + responseUrl.length() + " chars>") + ", responseUrlRefused="
-                + responseUrlRefused + ", body=<" + body.size() + " fields>]";
+                + responseUrlRefused + ", body=<" + body.size() + " fields>, channel=" + channel + ", reqId=" + reqId + "]";
     }
 
     /** True for {@code msgtype: event} callbacks (enter_chat, card clicks, feedback). */

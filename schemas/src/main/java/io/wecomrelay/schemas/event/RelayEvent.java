@@ -16,9 +16,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = MessageAccepted.class, name = MessageAccepted.TYPE),
         @JsonSubTypes.Type(value = MessageRejected.class, name = MessageRejected.TYPE),
         @JsonSubTypes.Type(value = ReplyChunk.class, name = ReplyChunk.TYPE),
-        @JsonSubTypes.Type(value = DeliveryRecorded.class, name = DeliveryRecorded.TYPE)})
+        @JsonSubTypes.Type(value = DeliveryRecorded.class, name = DeliveryRecorded.TYPE),
+        @JsonSubTypes.Type(value = StreamChanged.class, name = StreamChanged.TYPE)})
 public sealed interface RelayEvent
-        permits MessageReceived, MessageAccepted, MessageRejected, ReplyChunk, DeliveryRecorded {
+        permits MessageReceived, MessageAccepted, MessageRejected, ReplyChunk, DeliveryRecorded, StreamChanged {
 
     /** Who, when and which trace; never null. */
     EventMeta meta();

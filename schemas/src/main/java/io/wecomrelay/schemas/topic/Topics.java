@@ -27,6 +27,13 @@ public final class Topics {
     /** Every active delivery attempt and its outcome. */
     public static final TopicSpec DELIVERIES = new TopicSpec("wecom.deliveries", "stream id", 6, LONG_RETENTION, false);
 
+    /**
+     * Notices that a long-connection bot's reply stream changed ({@code stream-changed}), keyed by bot id. The connector
+     * instances read it as one consumer group: the partitions an instance is assigned are the bots whose WebSockets it
+     * holds ({@link BotPartitions}). Short retention: a notice is worth something only while its stream is open.
+     */
+    public static final TopicSpec OUTBOUND = new TopicSpec("wecom.outbound", "bot id", 6, Duration.ofDays(1), false);
+
     /** Directory-sync grants: which bots a WeCom user may use, until when. Compacted. */
     public static final TopicSpec ENTITLEMENTS = new TopicSpec("wecom.entitlements", "WeCom user id", 3, LONG_RETENTION, true);
 
@@ -35,6 +42,6 @@ public final class Topics {
 
     /** All main topics (without dead-letter topics). */
     public static List<TopicSpec> all() {
-        return List.of(INBOUND, ACCEPTED, REJECTED, CHUNKS, DELIVERIES, ENTITLEMENTS);
+        return List.of(INBOUND, ACCEPTED, REJECTED, CHUNKS, DELIVERIES, OUTBOUND, ENTITLEMENTS);
     }
 }

@@ -26,6 +26,8 @@ class EventSchemaTest {
         return Stream.of(
                 Events.received("bot-1", "msg-1", Events.T0),
                 withRefusedResponseUrl(Events.received("bot-1", "msg-2", Events.T0)),
+                Events.receivedOverLongConnection("bot-1", "msg-3", "uxggl-f8Sdm6m_8X2CT0QgAA", Events.T0),
+                Events.streamChanged("bot-1", "msg-3"),
                 Events.accepted("bot-1", "msg-1", Events.T0),
                 Events.rejected("bot-1", "msg-1", Events.T0, RejectReason.RATE_LIMITED),
                 Events.chunk("bot-1", "msg-1", 1, 0, "你好", false),

@@ -21,6 +21,7 @@ import io.wecomrelay.schemas.event.MessageRejected;
 import io.wecomrelay.schemas.event.RejectReason;
 import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.schemas.event.ReplyRoute;
+import io.wecomrelay.schemas.event.StreamChanged;
 import io.wecomrelay.schemas.event.Usage;
 import io.wecomrelay.schemas.ids.ConversationKeys;
 import io.wecomrelay.schemas.ids.StreamIds;
@@ -50,6 +51,17 @@ public final class Events {
 
     public static MessageReceived received(String botId, String msgId, Instant at) {
         return new MessageReceived(meta(at), botId, StreamIds.of(botId, msgId), text(msgId, "zhangsan", "你好 hello"));
+    }
+
+    /** A text message that arrived over the long connection in the frame with {@code reqId}. */
+    public static MessageReceived receivedOverLongConnection(String botId, String msgId, String reqId, Instant at) {
+        MessageReceived received = received(botId, msgId, at);
+        return new MessageReceived(received.meta(), botId, received.streamId(),
+                received.message().overLongConnection(reqId));
+    }
+
+    public static StreamChanged streamChanged(String botId, String msgId) {
+        return new StreamChanged(meta(T0), botId, StreamIds.of(botId, msgId));
     }
 
     public static MessageAccepted accepted(String botId, String msgId, Instant at) {

@@ -22,7 +22,7 @@ public final class SchemasRedaction {
 
     /** Left out of {@code toString()}: the marker planted in them (at any depth) must never be printed. */
     public static final Set<String> SENSITIVE = qualified(
-            "bot.Secret.value", "bot.BotConfig.token", "bot.BotConfig.aesKey", "bot.BotConfig.webhookKey",
+            "bot.Secret.value", "bot.BotConfig.token", "bot.BotConfig.aesKey", "bot.BotConfig.webhookKey", "bot.BotConfig.secret",
             "bot.DifyApp.apiKey",
             "event.InboundMessage.body", "event.InboundMessage.responseUrl", "event.ReplyRoute.responseUrl",
             "event.ReplyChunk.text", "event.ReplyChunk.images", "event.ChunkError.userMessage",
