@@ -15,8 +15,10 @@ import io.wecomrelay.responder.delivery.UndeliverableReplies;
 import io.wecomrelay.responder.delivery.WeComReplySender;
 import io.wecomrelay.responder.materialize.ChunkMaterializer;
 import io.wecomrelay.responder.materialize.DeadLetterPolicy;
+import io.wecomrelay.responder.materialize.LongConnectionNotices;
 import io.wecomrelay.responder.materialize.RedisStreamStateWriter;
 import io.wecomrelay.responder.materialize.RejectionMaterializer;
+import io.wecomrelay.responder.materialize.StreamNotices;
 import io.wecomrelay.responder.materialize.StreamStateWriter;
 import io.wecomrelay.responder.outage.ConsumerOutages;
 import io.wecomrelay.responder.outage.OutageAwareErrorHandler;
@@ -91,7 +93,7 @@ class ResponderConfiguration {
         if (!provisioning.enabled()) {
             return TopicProvisioning.off();
         }
-        List<TopicSpec> topics = List.of(Topics.CHUNKS, Topics.REJECTED, Topics.DELIVERIES,
+        List<TopicSpec> topics = List.of(Topics.CHUNKS, Topics.REJECTED, Topics.DELIVERIES, Topics.OUTBOUND,
                 Topics.CHUNKS.deadLetter(), Topics.REJECTED.deadLetter());
         Map<String, Integer> partitions = topics.stream()
                 .collect(Collectors.toMap(TopicSpec::name, spec -> provisioning.partitions()));
@@ -239,15 +241,23 @@ class ResponderConfiguration {
         return delivery;
     }
 
+    /** Notices on wecom.outbound for the connector that pushes the streams of long-connection bots. */
     @Bean
-    ChunkMaterializer chunkMaterializer(StreamStateWriter writer, OutboxTickets tickets, Clock clock, MeterRegistry meters) {
-        return new ChunkMaterializer(writer, tickets, clock, meters);
+    StreamNotices streamNotices(BotsFile bots, KafkaTemplate<String, Object> kafka, Clock clock, Supplier<UUID> idGenerator,
+                                MeterRegistry meters) {
+        return new LongConnectionNotices(bots, kafka, clock, idGenerator, meters);
+    }
+
+    @Bean
+    ChunkMaterializer chunkMaterializer(StreamStateWriter writer, OutboxTickets tickets, StreamNotices notices, Clock clock,
+                                        MeterRegistry meters) {
+        return new ChunkMaterializer(writer, tickets, notices, clock, meters);
     }
 
     @Bean
     RejectionMaterializer rejectionMaterializer(StreamStateWriter writer, BotsFile bots, OutboxTickets tickets,
-                                                MeterRegistry meters, ResponderProperties props) {
-        return new RejectionMaterializer(writer, bots, tickets, meters, StreamStateKeys.MAX_CONTENT_BYTES,
+                                                StreamNotices notices, MeterRegistry meters, ResponderProperties props) {
+        return new RejectionMaterializer(writer, bots, tickets, notices, meters, StreamStateKeys.MAX_CONTENT_BYTES,
                 props.stream().truncatedNote());
     }
 

@@ -3,7 +3,9 @@ package io.wecomrelay.responder.materialize;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 import io.micrometer.core.instrument.Counter;
@@ -42,14 +44,21 @@ public final class ChunkMaterializer implements BatchMessageListener<String, Rel
 
     private final StreamStateWriter store;
     private final DeliveryQueue queue;
+    private final StreamNotices notices;
     private final Clock clock;
     private final MeterRegistry meters;
     private final Timer latency;
     private final Counter gaps;
 
     public ChunkMaterializer(StreamStateWriter store, DeliveryQueue queue, Clock clock, MeterRegistry meters) {
+        this(store, queue, StreamNotices.NONE, clock, meters);
+    }
+
+    public ChunkMaterializer(StreamStateWriter store, DeliveryQueue queue, StreamNotices notices, Clock clock,
+                             MeterRegistry meters) {
         this.store = store;
         this.queue = queue;
+        this.notices = notices;
         this.clock = clock;
         this.meters = meters;
         this.latency = Timer.builder("relay.responder.chunk.latency")
@@ -108,12 +117,17 @@ public final class ChunkMaterializer implements BatchMessageListener<String, Rel
             throw failed(records.get(0), e);
         }
         long now = clock.millis();
+        // one notice per stream and poll: the connector reads the full text anyway
+        Map<String, ReplyChunk> changed = new LinkedHashMap<>();
         ConsumerRecord<String, RelayEvent> firstFailed = null;
         Throwable cause = new IllegalStateException("not tried after an earlier fold of its conversation failed");
         for (int i = 0; i < outcomes.size(); i++) {
             FoldOutcome outcome = outcomes.get(i);
             if (outcome instanceof FoldOutcome.Folded folded) {
                 report(records.get(i), folds.get(i).chunk(), folded.result(), now);
+                if (folded.result().status() == FoldStatus.APPLIED || folded.result().finishedNow()) {
+                    changed.put(folds.get(i).chunk().streamId(), folds.get(i).chunk());
+                }
             } else if (firstFailed == null) {
                 firstFailed = records.get(i);
                 if (outcome instanceof FoldOutcome.Failed failed) {
@@ -121,6 +135,7 @@ public final class ChunkMaterializer implements BatchMessageListener<String, Rel
                 }
             }
         }
+        changed.values().forEach(notices::changed);
         if (firstFailed != null) {
             throw failed(firstFailed, cause);
         }

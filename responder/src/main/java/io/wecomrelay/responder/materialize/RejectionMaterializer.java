@@ -30,15 +30,22 @@ public final class RejectionMaterializer implements MessageListener<String, Rela
     private final StreamStateWriter store;
     private final BotSource bots;
     private final DeliveryQueue queue;
+    private final StreamNotices notices;
     private final MeterRegistry meters;
     private final int maxContentBytes;
     private final String truncatedNote;
 
     public RejectionMaterializer(StreamStateWriter store, BotSource bots, DeliveryQueue queue,
                                  MeterRegistry meters, int maxContentBytes, String truncatedNote) {
+        this(store, bots, queue, StreamNotices.NONE, meters, maxContentBytes, truncatedNote);
+    }
+
+    public RejectionMaterializer(StreamStateWriter store, BotSource bots, DeliveryQueue queue, StreamNotices notices,
+                                 MeterRegistry meters, int maxContentBytes, String truncatedNote) {
         this.store = store;
         this.bots = bots;
         this.queue = queue;
+        this.notices = notices;
         this.meters = meters;
         this.maxContentBytes = maxContentBytes;
         this.truncatedNote = truncatedNote;
@@ -73,6 +80,9 @@ public final class RejectionMaterializer implements MessageListener<String, Rela
                 .orElseGet(() -> store.reject(rejection, text));
         meters.counter("relay.responder.rejections", "reason", reason,
                 "status", result.status().name().toLowerCase(Locale.ROOT)).increment();
+        if (result.finishedNow()) {
+            notices.changed(rejection);
+        }
         log.info("rejection streamId={} botId={} reason={} status={} queued={}", rejection.streamId(),
                 rejection.botId(), reason, result.status(), result.queued());
     }

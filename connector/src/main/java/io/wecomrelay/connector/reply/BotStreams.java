@@ -1,0 +1,110 @@
+package io.wecomrelay.connector.reply;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.wecomrelay.connector.socket.BotSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * The open streams of one bot owned here, each with its {@link StreamPusher}. Streams opened by an earlier owner
+ * (or before a reconnect) are loaded from {@link OpenStreams} on every subscribe and continued with their req_id.
+ */
+public final class BotStreams {
+
+    private static final Logger log = LoggerFactory.getLogger(BotStreams.class);
+
+    private final String botId;
+    private final BotSocket socket;
+    private final OpenStreams open;
+    private final Snapshots snapshots;
+    private final ReplySettings settings;
+    private final Clock clock;
+    private volatile String placeholder;
+    private static final java.time.Duration ABANDON_AFTER_DEADLINE = java.time.Duration.ofMinutes(1);
+
+    private final Map<String, StreamPusher> pushers = new ConcurrentHashMap<>();
+
+    public BotStreams(String botId, String placeholder, BotSocket socket, OpenStreams open, Snapshots snapshots,
+                      ReplySettings settings, Clock clock) {
+        this.botId = botId;
+        this.placeholder = placeholder;
+        this.socket = socket;
+        this.open = open;
+        this.snapshots = snapshots;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** The bot's placeholder from a reloaded bots file, for streams opened from now on. */
+    public void placeholder(String text) {
+        this.placeholder = text;
+    }
+
+    /**
+     * A new message's stream: recorded in Redis first (so a new owner would continue it), then its first frame.
+     * Completes with false when the stream was open already (the same msgid again): its own req_id keeps it.
+     */
+    public Mono<Boolean> start(OpenStream stream) {
+        return open.open(botId, stream).doOnNext(added -> {
+            if (added) {
+                pusher(stream).poke();
+            }
+        });
+    }
+
+    /** The responder folded something into the stream. */
+    public void changed(String streamId) {
+        StreamPusher pusher = pushers.get(streamId);
+        if (pusher != null) {
+            pusher.poke();
+            return;
+        }
+        // opened before this instance owned the bot, and not loaded yet
+        open.find(botId, streamId).subscribe(stream -> pusher(stream).poke(),
+                error -> log.warn("open stream not read bot={} streamId={} cause={}", botId, streamId, error.toString()));
+    }
+
+    /** Subscribed (again): every open stream, also those of an earlier owner, gets its latest text on this socket. */
+    public void resume() {
+        pushers.values().forEach(StreamPusher::resend);
+        open.all(botId).subscribe(streams -> streams.forEach(stream -> {
+            StreamPusher pusher = pusher(stream);
+            pusher.resend();
+            pusher.poke();
+        }), error -> log.warn("open streams not read bot={} cause={}", botId, error.toString()));
+    }
+
+    /** Keep-alives, deadlines and re-reads; a stream WeCom no longer takes (past its limit) is let go. */
+    public void tick() {
+        var abandonAt = clock.instant().minus(settings.finishDeadline()).minus(ABANDON_AFTER_DEADLINE);
+        pushers.values().forEach(pusher -> {
+            if (pusher.stream().firstFrameAt().isBefore(abandonAt)) {
+                log.warn("stream let go unfinished bot={} streamId={}: no frame acknowledged past its deadline", botId,
+                        pusher.stream().streamId());
+                finished(pusher.stream());
+            } else {
+                pusher.tick();
+            }
+        });
+    }
+
+    public int size() {
+        return pushers.size();
+    }
+
+    private StreamPusher pusher(OpenStream stream) {
+        return pushers.computeIfAbsent(stream.streamId(), id -> new StreamPusher(botId, stream, placeholder, socket,
+                snapshots, settings, clock, () -> finished(stream)));
+    }
+
+    private void finished(OpenStream stream) {
+        pushers.remove(stream.streamId());
+        open.close(botId, stream.streamId()).subscribe(null,
+                error -> log.warn("open stream not removed bot={} streamId={} cause={}", botId, stream.streamId(), error.toString()));
+        log.info("stream finished on the long connection bot={} streamId={} reqId={}", botId, stream.streamId(), stream.reqId());
+    }
+}

@@ -1,0 +1,18 @@
+package io.wecomrelay.responder.materialize;
+
+import io.wecomrelay.schemas.event.RelayEvent;
+
+/**
+ * Tells whoever pushes a stream that it changed in Redis: for long-connection bots, a {@code stream-changed} notice
+ * on {@code wecom.outbound} for the connector that holds the bot's socket; nothing for other bots. A notice is a
+ * hint, sent after the fold and not awaited: the connector also re-reads open streams every few seconds, so a lost
+ * notice delays a frame, never loses one.
+ */
+@FunctionalInterface
+public interface StreamNotices {
+
+    StreamNotices NONE = source -> { };
+
+    /** {@code source} (a chunk or a rejection) changed its stream. */
+    void changed(RelayEvent source);
+}
