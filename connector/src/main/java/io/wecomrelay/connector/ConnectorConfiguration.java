@@ -40,6 +40,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.ContainerProperties;
@@ -91,14 +92,16 @@ class ConnectorConfiguration {
      * host:port), through service-support's guarded client like every other outbound connection.
      */
     @Bean
-    HttpClient longConnectionClient(ConnectorProperties props) {
+    HttpClient longConnectionClient(ReactorResourceFactory resources, ConnectorProperties props) {
         var url = props.url();
         int port = url.getPort();
         String entry = "ws".equalsIgnoreCase(url.getScheme())
                 ? "http://" + url.getHost() + ":" + (port < 0 ? 80 : port)
                 : url.getHost() + (port < 0 ? "" : ":" + port);
         log.info("long connections go to {}", url);
-        return GuardedHttpClient.guard(HttpClient.create(), OutboundPolicy.of(List.of(entry)));
+        // on the context's Netty resources (Boot's global ones unless configured otherwise), as the actuator's server
+        HttpClient client = HttpClient.create(resources.getConnectionProvider()).runOn(resources.getLoopResources());
+        return GuardedHttpClient.guard(client, OutboundPolicy.of(List.of(entry)));
     }
 
     @Bean

@@ -38,7 +38,7 @@ public record ConnectorProperties(@NotNull Path botsFile,
     }
 
     public record Replies(@DefaultValue("3m") @NotNull Duration keepAlive,
-                          @DefaultValue("5m30s") @NotNull Duration finishDeadline,
+                          @DefaultValue("330s") @NotNull Duration finishDeadline,
                           @DefaultValue("5s") @NotNull Duration recheck,
                           @DefaultValue("1s") @NotNull Duration tick,
                           @DefaultValue(DEFAULT_OVERDUE) @NotBlank String overdueNote,
