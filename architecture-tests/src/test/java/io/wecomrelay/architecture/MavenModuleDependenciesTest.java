@@ -20,11 +20,11 @@ class MavenModuleDependenciesTest {
 
     private static final Pattern DEPENDENCY = Pattern.compile(
             "<dependency>\\s*<groupId>([^<]+)</groupId>\\s*<artifactId>([^<]+)</artifactId>(.*?)</dependency>", Pattern.DOTALL);
-    private static final List<String> SERVICES = List.of("ingress", "processor", "llm-worker", "responder");
+    private static final List<String> SERVICES = List.of("ingress", "processor", "llm-worker", "responder", "connector");
     private static final List<String> SHARED = List.of("schemas", "service-support");
 
     @ParameterizedTest
-    @ValueSource(strings = {"ingress", "processor", "llm-worker", "responder"})
+    @ValueSource(strings = {"ingress", "processor", "llm-worker", "responder", "connector"})
     void servicesDependOnNoOtherServiceModule(String module) throws IOException {
         var matcher = DEPENDENCY.matcher(pom(module));
         while (matcher.find()) {

@@ -16,7 +16,7 @@ import com.tngtech.archunit.lang.ArchRule;
 class ModuleBoundariesTest {
 
     private static final String[] SERVICES = {
-        "io.wecomrelay.ingress..", "io.wecomrelay.processor..", "io.wecomrelay.llm..", "io.wecomrelay.responder.."};
+        "io.wecomrelay.ingress..", "io.wecomrelay.processor..", "io.wecomrelay.llm..", "io.wecomrelay.responder..", "io.wecomrelay.connector.."};
 
     @ArchTest
     static final ArchRule schemasStaySpringFree = noClasses()
@@ -27,17 +27,17 @@ class ModuleBoundariesTest {
     static final ArchRule schemasDependOnNoService = noClasses()
             .that().resideInAPackage("io.wecomrelay.schemas..")
             .should().dependOnClassesThat().resideInAnyPackage(
-                    "io.wecomrelay.ingress..", "io.wecomrelay.processor..", "io.wecomrelay.llm..", "io.wecomrelay.responder..");
+                    "io.wecomrelay.ingress..", "io.wecomrelay.processor..", "io.wecomrelay.llm..", "io.wecomrelay.responder..", "io.wecomrelay.connector..");
 
     @ArchTest
     static final ArchRule supportDependsOnNoService = noClasses()
             .that().resideInAPackage("io.wecomrelay.support..")
             .should().dependOnClassesThat().resideInAnyPackage(
-                    "io.wecomrelay.ingress..", "io.wecomrelay.processor..", "io.wecomrelay.llm..", "io.wecomrelay.responder..");
+                    "io.wecomrelay.ingress..", "io.wecomrelay.processor..", "io.wecomrelay.llm..", "io.wecomrelay.responder..", "io.wecomrelay.connector..");
 
     @ArchTest
     static final ArchRule servicesDoNotDependOnEachOther = slices()
-            .matching("io.wecomrelay.(ingress|processor|llm|responder)..")
+            .matching("io.wecomrelay.(ingress|processor|llm|responder|connector)..")
             .should().notDependOnEachOther();
 
     @ArchTest
@@ -74,6 +74,6 @@ class ModuleBoundariesTest {
     @ArchTest
     static final ArchRule noServiceUsesTheSimulatorsOrTestkit = noClasses()
             .that().resideInAnyPackage("io.wecomrelay.ingress..", "io.wecomrelay.processor..",
-                    "io.wecomrelay.llm..", "io.wecomrelay.responder..", "io.wecomrelay.schemas..")
+                    "io.wecomrelay.llm..", "io.wecomrelay.responder..", "io.wecomrelay.connector..", "io.wecomrelay.schemas..")
             .should().dependOnClassesThat().resideInAnyPackage("io.wecomrelay.sim..", "io.wecomrelay.testkit..");
 }

@@ -62,6 +62,15 @@ class ServicePackagesTest {
     @ArchTest
     static final ArchRule responderFeaturesDependNotOnTheRootPackage = featuresDependNotOnTheRootPackage("io.wecomrelay.responder");
 
+    @ArchTest
+    static final ArchRule connectorPackagesFormNoCycle = packagesFormNoCycle("io.wecomrelay.connector");
+
+    @ArchTest
+    static final ArchRule onlyTheConnectorRootPackageWires = onlyTheRootPackageWires("io.wecomrelay.connector");
+
+    @ArchTest
+    static final ArchRule connectorFeaturesDependNotOnTheRootPackage = featuresDependNotOnTheRootPackage("io.wecomrelay.connector");
+
     /** Every package of the service, its root included, is a slice: a feature that needs the root closes a cycle. */
     static ArchRule packagesFormNoCycle(String service) {
         return slices().assignedFrom(new PackagesOf(service)).should().beFreeOfCycles();
