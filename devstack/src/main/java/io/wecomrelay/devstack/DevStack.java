@@ -20,6 +20,7 @@ import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.sim.wecom.ChatResult;
 import io.wecomrelay.sim.wecom.ChatSession;
 import io.wecomrelay.sim.wecom.WecomClient;
+import io.wecomrelay.sim.wecomws.LongConnectionSimulator;
 import sun.misc.Signal;
 
 /**
@@ -40,13 +41,18 @@ public final class DevStack {
               --work-dir DIR     where the demo credentials and logs live (default .devstack)
               --no-demo          do not send the demo message
               --service-logs     show the services' output here instead of in WORK_DIR/logs
-              --instances ingress=2,processor=2,llm-worker=3,responder=2
-                                 several instances of services (default one each, at most 10); instance n listens
-                                 100 * (n - 1) above the first one's ports
+              --instances ingress=2,processor=2,llm-worker=3,responder=2,connector=2
+                                 several instances of services (default one each, at most 10; connector=0 runs no
+                                 connector); instance n listens 100 * (n - 1) above the first one's ports
               --help             this text
             environment: KAFKA_BOOTSTRAP_SERVERS (an existing broker instead of the embedded one), REDIS_URL,
-                         DIFY_BASE_URL + DIFY_API_KEY (a real Dify instead of the simulator)
+                         DIFY_BASE_URL + DIFY_API_KEY (a real Dify instead of the simulator),
+                         WECOM_LONG_CONNECTION_URL (e.g. wss://openws.work.weixin.qq.com: the connector's long
+                         connections go there instead of to the long-connection simulator)
             Ctrl-C (or SIGTERM) at any moment stops everything it started.""";
+
+    /** The long-connection simulator's port when the stack starts it (the Dify simulator's is 5001). */
+    static final int LONG_CONNECTION_SIMULATOR_PORT = 5002;
 
     /** Options that take a value; every other known option is a flag. */
     static final Set<String> VALUED = Set.of("root", "bots", "work-dir", "instances");
@@ -72,7 +78,8 @@ public final class DevStack {
                 ? StackSettings.parseInstances(options.get("instances")) : Map.of();
         var settings = new StackSettings(root, workDir, options.containsKey("bots") ? Path.of(options.get("bots")) : null,
                 instances, PortScheme.standard(), System.getenv("KAFKA_BOOTSTRAP_SERVERS"), System.getenv("REDIS_URL"),
-                System.getenv("DIFY_BASE_URL"), System.getenv("DIFY_API_KEY"), 0, 5001, Map.of(),
+                System.getenv("DIFY_BASE_URL"), System.getenv("DIFY_API_KEY"), 0, 5001,
+                System.getenv("WECOM_LONG_CONNECTION_URL"), LONG_CONNECTION_SIMULATOR_PORT, Map.of(),
                 !options.containsKey("service-logs"));
         run(out, settings, !options.containsKey("no-demo"));
     }
@@ -112,17 +119,34 @@ public final class DevStack {
             throw e;
         }
         out.println();
-        for (BotConfig bot : stack.bots()) {
-            out.println("bot " + bot.id() + " callback=" + stack.callbackUrl(bot.id()) + " token=" + bot.token().reveal()
-                    + " aeskey=" + bot.aesKey().reveal());
-        }
+        stack.bots().forEach(bot -> out.println(botLine(stack, bot, settings)));
         out.println(addresses(stack));
-        if (demo && !stack.bots().isEmpty()) {
-            demo(out, stack, stack.bots().get(0));
+        if (demo) {
+            stack.bots().stream().filter(bot -> !bot.longConnection()).findFirst().ifPresent(bot -> callbackDemo(out, stack, bot));
+            LongConnectionSimulator simulator = stack.longConnectionSimulator();
+            if (simulator != null && !stack.instances(Service.CONNECTOR).isEmpty()) {
+                stack.bots().stream().filter(BotConfig::longConnection).findFirst()
+                        .ifPresent(bot -> new LongConnectionDemo(out, simulator).run(bot.id()));
+            }
         }
         out.println("\nwecom-relay is running. Try: ./chat.sh --text '你好'   Service logs: "
                 + (settings.logToFiles() ? settings.workDir().resolve("logs") : "above") + "   Stop with Ctrl-C.");
         stopped.await();
+    }
+
+    /**
+     * One line per bot: where WeCom reaches it, and where its credentials are, never their values (the console may
+     * be recorded or shared): the generated demo bots' are in the work directory, the others' in the user's bots file.
+     */
+    static String botLine(LocalStack stack, BotConfig bot, StackSettings settings) {
+        String credentials = settings.botsFile() == null
+                ? "credentials in " + settings.workDir().resolve(DemoBots.CREDENTIALS) + " (token, EncodingAESKey, secret)"
+                : "credentials in your bots file";
+        if (bot.longConnection()) {
+            String server = stack.longConnectionSimulator() != null ? " (simulator)" : "";
+            return "bot " + bot.id() + " long-connection=" + stack.longConnectionUrl() + server + " " + credentials;
+        }
+        return "bot " + bot.id() + " callback=" + stack.callbackUrl(bot.id()) + " " + credentials;
     }
 
     /**
@@ -146,6 +170,14 @@ public final class DevStack {
             }
         }
         return lines.toString();
+    }
+
+    private static void callbackDemo(PrintStream out, LocalStack stack, BotConfig bot) {
+        try {
+            demo(out, stack, bot);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void demo(PrintStream out, LocalStack stack, BotConfig bot) throws InterruptedException {

@@ -15,6 +15,7 @@ import io.wecomrelay.schemas.bot.BotRegistry;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.sim.dify.DifySimulator;
 import io.wecomrelay.sim.dify.DifySimulatorConfig;
+import io.wecomrelay.sim.wecomws.LongConnectionSimulator;
 import io.wecomrelay.testkit.Directories;
 import io.wecomrelay.testkit.LocalKafka;
 import io.wecomrelay.testkit.LocalRedis;
@@ -36,6 +37,8 @@ public final class LocalStack implements AutoCloseable {
     private String kafka = "";
     private String redisUrl = "";
     private @Nullable DifySimulator difySimulator;
+    private @Nullable LongConnectionSimulator longConnectionSimulator;
+    private String longConnectionUrl = "";
     private BotRegistry bots = new BotRegistry(List.of());
     private Path botsFile = Path.of("bots.yaml");
 
@@ -88,8 +91,31 @@ public final class LocalStack implements AutoCloseable {
         }
         botsFile = settings.botsFile() != null ? settings.botsFile() : DemoBots.write(settings.workDir(), difyUrl, difyKey);
         bots = new BotRegistryLoader(System::getenv).load(botsFile);
-        log.info("infrastructure up kafka={} redisEmbedded={} dify={}", kafka, redis.isEmbedded(),
-                settings.realDify() ? "configured" : "simulator");
+        startLongConnection();
+        log.info("infrastructure up kafka={} redisEmbedded={} dify={} longConnection={}", kafka, redis.isEmbedded(),
+                settings.realDify() ? "configured" : "simulator", settings.realLongConnection() ? "configured"
+                        : longConnectionSimulator != null ? "simulator" : "none");
+    }
+
+    /**
+     * WeCom's long-connection server for the connector: the one WECOM_LONG_CONNECTION_URL names, otherwise the
+     * simulator, which accepts every long-connection bot of the bots file with its secret (as configured at start;
+     * a bot added to the file later is refused by the simulator until the stack restarts).
+     */
+    private void startLongConnection() {
+        if (settings.realLongConnection()) {
+            longConnectionUrl = settings.longConnectionUrl();
+            return;
+        }
+        if (settings.instanceCount(Service.CONNECTOR) == 0) {
+            return;
+        }
+        LongConnectionSimulator simulator = own(LongConnectionSimulator.start(java.time.Clock.systemUTC(),
+                LongConnectionSimulator.Settings.defaults(), settings.longConnectionPort()));
+        bots.all().stream().filter(BotConfig::longConnection)
+                .forEach(bot -> simulator.addBot(bot.id(), bot.secret().reveal()));
+        longConnectionSimulator = simulator;
+        longConnectionUrl = simulator.url();
     }
 
     /** Keeps a started resource for {@link #close()}; closes it at once when the stack was closed meanwhile. */
@@ -126,6 +152,9 @@ public final class LocalStack implements AutoCloseable {
         }
         var env = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka, "REDIS_URL", redisUrl,
                 "WECOM_RELAY_BOTS_FILE", botsFile.toString()));
+        if (!longConnectionUrl.isEmpty()) {
+            env.put("WECOM_LONG_CONNECTION_URL", longConnectionUrl);
+        }
         env.putAll(settings.serviceEnvironment());
         env.putAll(settings.instanceEnvironment(instance));
         var args = new ArrayList<>(List.of("--spring.kafka.bootstrap-servers=" + kafka, "--spring.data.redis.url=" + redisUrl));
@@ -211,6 +240,16 @@ public final class LocalStack implements AutoCloseable {
     /** The Dify simulator, when no real Dify is configured. */
     public @Nullable DifySimulator difySimulator() {
         return difySimulator;
+    }
+
+    /** The long-connection simulator the connector talks to, unless WECOM_LONG_CONNECTION_URL names another server. */
+    public @Nullable LongConnectionSimulator longConnectionSimulator() {
+        return longConnectionSimulator;
+    }
+
+    /** Where the connector's long connections go ({@code WECOM_LONG_CONNECTION_URL}); empty without a connector. */
+    public String longConnectionUrl() {
+        return longConnectionUrl;
     }
 
     /** Kills an instance without a clean shutdown (SIGKILL), as a crash would. */

@@ -17,31 +17,36 @@ import org.jspecify.annotations.Nullable;
  * @param root               the repository root (where the service modules are)
  * @param workDir            where the stack keeps its bots file, logs and the processors' state
  * @param botsFile           a bots file to use instead of the generated demo bot
- * @param instances          how many instances of each service run; a missing service runs once
+ * @param instances          how many instances of each service run; a missing service runs once, an
+ *                           {@linkplain Service#optional() optional} one may be given 0 (not started)
  * @param ports              the callback and management ports of each instance
+ * @param longConnectionUrl  WeCom's long-connection endpoint for the connector ({@code WECOM_LONG_CONNECTION_URL});
+ *                           null to start the long-connection simulator and point the connector at it
+ * @param longConnectionPort the long-connection simulator's port (0: any free one)
  * @param serviceEnvironment extra environment of every service (e.g. a setting a test needs), over the stack's own
  * @param logToFiles         true to write each instance's output to {@code workDir/logs/<instance>.log}, false to
  *                           inherit the console
  */
 public record StackSettings(Path root, Path workDir, @Nullable Path botsFile, Map<Service, Integer> instances,
                             PortScheme ports, @Nullable String kafka, @Nullable String redisUrl, @Nullable String difyBaseUrl,
-                            @Nullable String difyApiKey, int kafkaPort, int difyPort, Map<String, String> serviceEnvironment,
-                            boolean logToFiles) {
+                            @Nullable String difyApiKey, int kafkaPort, int difyPort, @Nullable String longConnectionUrl,
+                            int longConnectionPort, Map<String, String> serviceEnvironment, boolean logToFiles) {
 
     public StackSettings {
         instances = Map.copyOf(instances);
         instances.forEach((service, count) -> {
-            if (count < 1 || count > PortScheme.MAX_INSTANCES) {
-                throw new IllegalArgumentException(service.module() + ": between 1 and " + PortScheme.MAX_INSTANCES
-                        + " instances, not " + count);
+            int least = service.optional() ? 0 : 1;
+            if (count < least || count > PortScheme.MAX_INSTANCES) {
+                throw new IllegalArgumentException(service.module() + ": between " + least + " and "
+                        + PortScheme.MAX_INSTANCES + " instances, not " + count);
             }
         });
         serviceEnvironment = Map.copyOf(serviceEnvironment);
     }
 
     /**
-     * Reads {@code --instances}: {@code ingress=2,processor=2,llm-worker=3,responder=2}; services not named run
-     * once.
+     * Reads {@code --instances}: {@code ingress=2,processor=2,llm-worker=3,responder=2,connector=2}; services not
+     * named run once ({@code connector=0} runs no connector).
      */
     public static Map<Service, Integer> parseInstances(String spec) {
         var counts = new EnumMap<Service, Integer>(Service.class);
@@ -93,6 +98,11 @@ public record StackSettings(Path root, Path workDir, @Nullable Path botsFile, Ma
         }
         env.put("HOSTNAME", instance.name());
         return env;
+    }
+
+    /** True when the connector gets WeCom's (or another) endpoint rather than the stack's simulator. */
+    public boolean realLongConnection() {
+        return longConnectionUrl != null && !longConnectionUrl.isBlank();
     }
 
     public boolean realDify() {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -23,6 +24,8 @@ import io.wecomrelay.sim.wecom.ChatResult;
 import io.wecomrelay.sim.wecom.ChatSession;
 import io.wecomrelay.sim.wecom.WecomClient;
 import io.wecomrelay.sim.wecom.WecomMessages;
+import io.wecomrelay.sim.wecomws.LongConnectionSimulator;
+import io.wecomrelay.sim.wecomws.ReceivedFrame;
 import io.wecomrelay.testkit.TestInfrastructure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,8 +35,9 @@ import org.junit.jupiter.api.Test;
  * The walking skeleton, end to end: the WeCom simulator talks to ingress; the message goes through
  * Kafka, the processor, the llm-worker, the Dify simulator, Kafka again, the responder and Redis,
  * and comes back through ingress's refresh answers. The services run as {@code java -jar}, exactly
- * as in production, against the test JVM's broker and Redis; ingress and the processor twice, as
- * {@code ./run-local.sh --instances ingress=2,processor=2} runs them.
+ * as in production, against the test JVM's broker and Redis; ingress, the processor and the connector twice, as
+ * {@code ./run-local.sh --instances ingress=2,processor=2,connector=2} runs them. The demo's long-connection bot
+ * talks to the connector through the stack's long-connection simulator.
  */
 class EndToEndTest {
 
@@ -46,6 +50,11 @@ class EndToEndTest {
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final Path WORK_DIR = Path.of("..").toAbsolutePath().normalize().resolve("devstack/target/e2e");
 
+    /** The demo's long-connection bot (DemoBots). */
+    static final String LONG_BOT = DemoBots.DEMO_LONG_CONNECTION_BOT_ID;
+    /** Two connectors start with the stack; the group assigns the bot's partition once both joined. */
+    static final Duration SUBSCRIBED = Duration.ofMinutes(2);
+
     static LocalStack stack;
     static BotConfig bot;
     static WecomClient wecom;
@@ -53,8 +62,9 @@ class EndToEndTest {
     @BeforeAll
     static void startStack() throws Exception {
         Path root = Path.of("..").toAbsolutePath().normalize();
-        var settings = new StackSettings(root, WORK_DIR, null, Map.of(Service.INGRESS, 2, Service.PROCESSOR, 2), new FreePorts(),
-                TestInfrastructure.kafkaBootstrapServers(), TestInfrastructure.redisUrl(), null, null, 0, 0, Map.of(), true);
+        var settings = new StackSettings(root, WORK_DIR, null, Map.of(Service.INGRESS, 2, Service.PROCESSOR, 2,
+                Service.CONNECTOR, 2), new FreePorts(), TestInfrastructure.kafkaBootstrapServers(),
+                TestInfrastructure.redisUrl(), null, null, 0, 0, null, 0, Map.of(), true);
         stack = LocalStack.start(settings);
         bot = stack.bots().get(0);
         wecom = WecomClient.create(URI.create(stack.callbackUrl(bot.id())), bot.token().reveal(), bot.aesKey().reveal());
@@ -164,6 +174,73 @@ class EndToEndTest {
         String callbackOrigin = URI.create(stack.callbackUrl(bot.id())).resolve("/").toString();
         assertThat(status(callbackOrigin + "actuator/health")).isEqualTo(404);
         assertThat(status(callbackOrigin + "actuator/prometheus")).isEqualTo(404);
+    }
+
+    @Test
+    void aLongConnectionBotsMessageIsAnsweredThroughThePipelineAsStreamFrames() {
+        LongConnectionSimulator wecomWs = stack.longConnectionSimulator();
+        await().atMost(SUBSCRIBED).until(() -> wecomWs.subscribed(LONG_BOT));
+        String question = "长连接 " + UUID.randomUUID();
+
+        var message = wecomWs.sendText(LONG_BOT, "zhaoliu-" + RUN, question);
+
+        List<ReceivedFrame> frames = awaitFinished(wecomWs, message.reqId());
+        assertThat(frames.get(0).streamContent()).isEqualTo("正在思考…");
+        assertThat(frames.get(frames.size() - 1).streamContent()).isEqualTo(DifySimulator.expectedAnswer(question));
+        assertThat(frames).allMatch(frame -> frame.streamId().equals(StreamIds.of(LONG_BOT, message.msgId())));
+        assertThat(wecomWs.violations()).as("never a frame before the previous one's ack").isEmpty();
+        assertThat(wecomWs.kicks(LONG_BOT)).isZero();
+    }
+
+    /**
+     * Issue 14: the connector instance holding the bot's socket dies without closing anything (SIGKILL, as a crash);
+     * the consumer group hands its partitions to the other instance after session.timeout.ms (10 s), which subscribes
+     * as the bot within 30 s of the kill and answers the next message through the whole pipeline. The killed
+     * instance is started again afterwards, so the other tests see every instance up.
+     */
+    @Test
+    void whenTheConnectorHoldingABotIsKilledTheOtherSubscribesWithin30SecondsAndAnswersTheNextMessage() throws Exception {
+        LongConnectionSimulator wecomWs = stack.longConnectionSimulator();
+        await().atMost(SUBSCRIBED).until(() -> wecomWs.subscribed(LONG_BOT) && holder(LONG_BOT) != null);
+        ServiceInstance owner = holder(LONG_BOT);
+        int subscribes = wecomWs.subscribes(LONG_BOT);
+
+        stack.kill(owner);
+        long killed = System.nanoTime();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> wecomWs.subscribes(LONG_BOT) > subscribes && wecomWs.subscribed(LONG_BOT));
+        Duration moved = Duration.ofNanos(System.nanoTime() - killed);
+        String question = "after the kill " + UUID.randomUUID();
+        var next = wecomWs.sendText(LONG_BOT, "sunqi-" + RUN, question);
+
+        List<ReceivedFrame> frames = awaitFinished(wecomWs, next.reqId());
+        assertThat(frames.get(frames.size() - 1).streamContent()).isEqualTo(DifySimulator.expectedAnswer(question));
+        assertThat(holder(LONG_BOT)).as("subscribed again after %s ms", moved.toMillis()).isNotNull().isNotEqualTo(owner);
+        assertThat(wecomWs.kicks(LONG_BOT)).as("no instance kicked another").isZero();
+        stack.restart(owner);
+    }
+
+    /** The connector instance whose gauge shows the bot's socket subscribed (2), or null while none does. */
+    private static ServiceInstance holder(String botId) throws IOException, InterruptedException {
+        String tag = "bot=\"" + botId + "\"";
+        for (ServiceInstance connector : stack.instances(Service.CONNECTOR)) {
+            if (!stack.isHealthy(connector)) {
+                continue;
+            }
+            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(stack.managementUrl(connector) + "/actuator/prometheus"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            if (metrics.lines().anyMatch(line -> line.startsWith("relay_connector_connection_state{") && line.contains(tag)
+                    && line.endsWith(" 2.0"))) {
+                return connector;
+            }
+        }
+        return null;
+    }
+
+    private static List<ReceivedFrame> awaitFinished(LongConnectionSimulator wecomWs, String reqId) {
+        return await().atMost(Duration.ofMinutes(2)).until(() -> wecomWs.framesFor(reqId).stream()
+                .filter(frame -> frame.cmd().equals("aibot_respond_msg")).toList(),
+                frames -> frames.stream().anyMatch(ReceivedFrame::finished));
     }
 
     private static int status(String url) throws IOException, InterruptedException {

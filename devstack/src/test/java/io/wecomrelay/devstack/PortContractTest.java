@@ -28,7 +28,8 @@ class PortContractTest {
 
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     static final Map<Service, Integer> MANAGEMENT_PORTS = Map.of(
-            Service.INGRESS, 9080, Service.PROCESSOR, 9081, Service.LLM_WORKER, 9082, Service.RESPONDER, 9083);
+            Service.INGRESS, 9080, Service.PROCESSOR, 9081, Service.LLM_WORKER, 9082, Service.RESPONDER, 9083,
+            Service.CONNECTOR, 9084);
 
     @Test
     void ingressServesCallbacksOn8080AndItsActuatorOn9080() throws IOException {
@@ -41,7 +42,7 @@ class PortContractTest {
 
     @Test
     void theOtherServicesHaveOnlyTheirManagementPort() throws IOException {
-        for (Service service : new Service[] {Service.PROCESSOR, Service.LLM_WORKER, Service.RESPONDER}) {
+        for (Service service : new Service[] {Service.PROCESSOR, Service.LLM_WORKER, Service.RESPONDER, Service.CONNECTOR}) {
             PropertyResolver defaults = settings(service, Map.of());
 
             // management.server.port unset: the actuator is served by the one server, on server.port

@@ -16,7 +16,7 @@ public final class StackProcessMain {
 
     public static void main(String[] args) throws Exception {
         var settings = new StackSettings(Path.of(args[0]), Path.of(args[1]), null, Map.of(), new FreePorts(), args[2], args[3],
-                null, null, 0, 0, Map.of(), true);
+                null, null, 0, 0, null, 0, Map.of(), true);
         DevStack.run(new PrintStream(System.out, true, StandardCharsets.UTF_8), settings, false);
     }
 }

@@ -18,7 +18,16 @@ class StackSettingsTest {
 
         assertThat(settings.allInstances()).extracting(ServiceInstance::name).containsExactly(
                 "ingress-1", "ingress-2", "processor-1", "processor-2", "llm-worker-1", "llm-worker-2", "llm-worker-3",
-                "responder-1");
+                "responder-1", "connector-1");
+    }
+
+    @Test
+    void theConnectorAloneMayRunWithNoInstance() {
+        var settings = settings(StackSettings.parseInstances("connector=0"));
+
+        assertThat(settings.instancesOf(Service.CONNECTOR)).isEmpty();
+        assertThat(settings.allInstances()).extracting(ServiceInstance::name).containsExactly(
+                "ingress-1", "processor-1", "llm-worker-1", "responder-1");
     }
 
     @Test
@@ -28,6 +37,7 @@ class StackSettingsTest {
         assertThatThrownBy(() -> StackSettings.parseInstances("ingress")).hasMessageContaining("service=count");
         assertThatThrownBy(() -> StackSettings.parseInstances("ingress=two")).hasMessageContaining("two is not a number");
         assertThatThrownBy(() -> settings(Map.of(Service.RESPONDER, 0))).hasMessageContaining("between 1 and 10");
+        assertThatThrownBy(() -> settings(Map.of(Service.CONNECTOR, 11))).hasMessageContaining("between 0 and 10");
         assertThatThrownBy(() -> settings(Map.of(Service.RESPONDER, 11))).hasMessageContaining("between 1 and 10");
     }
 
@@ -41,6 +51,8 @@ class StackSettingsTest {
         assertThat(ports.managementPort(new ServiceInstance(Service.INGRESS, 2))).isEqualTo(9180);
         assertThat(ports.managementPort(new ServiceInstance(Service.PROCESSOR, 3))).isEqualTo(9281);
         assertThat(ports.managementPort(new ServiceInstance(Service.RESPONDER, 2))).isEqualTo(9183);
+        assertThat(ports.managementPort(new ServiceInstance(Service.CONNECTOR, 1))).isEqualTo(9084);
+        assertThat(ports.managementPort(new ServiceInstance(Service.CONNECTOR, 2))).isEqualTo(9184);
     }
 
     @Test
@@ -76,6 +88,6 @@ class StackSettingsTest {
 
     private static StackSettings settings(Map<Service, Integer> instances) {
         return new StackSettings(Path.of("."), Path.of(".devstack"), null, instances, PortScheme.standard(), null, null,
-                null, null, 0, 5001, Map.of(), true);
+                null, null, 0, 5001, null, 5002, Map.of(), true);
     }
 }

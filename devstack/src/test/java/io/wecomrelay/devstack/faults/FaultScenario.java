@@ -31,7 +31,7 @@ final class FaultScenario implements SuiteRun.Scenario<FaultResults> {
         var victims = new Victims(pipeline.stack(), pipeline.topics(), pipeline.bots());
         pipeline.startLoad();
         var kills = new ArrayList<FaultResults.Kill>();
-        for (Service service : Service.values()) {
+        for (Service service : PipelineUnderLoad.SERVICES) {
             PipelineUnderLoad.await(MID_STREAM, () -> pipeline.dify().openStreams() >= 2);
             ServiceInstance victim = victims.choose(service);
             int inFlight = service == Service.LLM_WORKER ? victims.workerInFlight(victim) : 0;

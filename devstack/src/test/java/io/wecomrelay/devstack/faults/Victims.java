@@ -54,6 +54,8 @@ final class Victims {
             case PROCESSOR -> processorDecidingTheFaultBots();
             case LLM_WORKER -> busiestWorker();
             case RESPONDER -> webhookDeliverer();
+            // the suites run no connector (PipelineUnderLoad.SERVICES): their bots are all callback bots
+            case CONNECTOR -> throw new IllegalArgumentException("the fault suites run no connector");
         };
     }
 
