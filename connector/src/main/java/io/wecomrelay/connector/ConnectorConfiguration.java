@@ -113,7 +113,7 @@ class ConnectorConfiguration {
         var inbound = props.inbound();
         var parts = new SessionParts(longConnectionClient,
                 new SocketSettings(props.url(), socket.pingInterval(), socket.ackTimeout(), socket.initialBackoff(),
-                        socket.maxBackoff(), socket.frequencyBackoff(), socket.maxFrameBytes()),
+                        socket.maxBackoff(), socket.frequencyBackoff(), socket.maxFrameBytes(), socket.kickedRetry()),
                 new SocketMetrics(meters),
                 new OpenStreams(redis, replies.keyPrefix(), replies.openStreamTtl()),
                 new Snapshots(redis),

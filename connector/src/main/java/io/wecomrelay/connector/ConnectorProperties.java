@@ -34,7 +34,8 @@ public record ConnectorProperties(@NotNull Path botsFile,
                          @DefaultValue("1s") @NotNull Duration initialBackoff,
                          @DefaultValue("30s") @NotNull Duration maxBackoff,
                          @DefaultValue("60s") @NotNull Duration frequencyBackoff,
-                         @DefaultValue("1048576") @Min(1024) int maxFrameBytes) {
+                         @DefaultValue("1048576") @Min(1024) int maxFrameBytes,
+                         @DefaultValue("1h") @NotNull Duration kickedRetry) {
     }
 
     public record Replies(@DefaultValue("3m") @NotNull Duration keepAlive,

@@ -3,53 +3,29 @@ package io.wecomrelay.connector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.wecomrelay.connector.ownership.BotOwnership;
 import io.wecomrelay.connector.socket.ConnectionState;
 import io.wecomrelay.schemas.event.Channel;
-import io.wecomrelay.schemas.event.EventMeta;
-import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.MessageReceived;
-import io.wecomrelay.schemas.event.RelayEvent;
-import io.wecomrelay.schemas.event.StreamChanged;
 import io.wecomrelay.schemas.ids.StreamIds;
-import io.wecomrelay.schemas.stream.StreamStateKeys;
-import io.wecomrelay.schemas.topic.Topics;
 import io.wecomrelay.sim.wecomws.LongConnectionSimulator;
 import io.wecomrelay.sim.wecomws.LongConnectionSimulator.Injected;
 import io.wecomrelay.sim.wecomws.ReceivedFrame;
-import io.wecomrelay.testkit.TestInfrastructure;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.sync.RedisCommands;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.http.client.ReactorResourceFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -61,50 +37,25 @@ import tools.jackson.databind.json.JsonMapper;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConnectorTest {
 
-    static final Duration WAIT = Duration.ofSeconds(60);
+    static final Duration WAIT = ConnectorHarness.WAIT;
     static final List<String> BOTS = List.of("ws-bot-1", "ws-bot-2", "ws-bot-3", "ws-bot-4");
     static final LongConnectionSimulator WECOM = LongConnectionSimulator.start();
-    static final String PREFIX = "connector-test-" + UUID.randomUUID() + ":";
     static final List<ConfigurableApplicationContext> INSTANCES = new CopyOnWriteArrayList<>();
+    static ConnectorHarness harness;
     static Path botsFile;
-    static RedisClient redisClient;
-    static RedisCommands<String, String> redis;
-    static KafkaProducer<String, RelayEvent> producer;
-    static KafkaConsumer<String, RelayEvent> inbound;
-    static final List<MessageReceived> received = new CopyOnWriteArrayList<>();
 
     @BeforeAll
-    static void start() throws IOException {
-        StringBuilder bots = new StringBuilder("bots:\n");
-        for (String bot : BOTS) {
-            WECOM.addBot(bot, "secret-of-" + bot);
-            bots.append("  - id: ").append(bot).append("\n    connection: long-connection\n    secret: secret-of-")
-                    .append(bot).append("\n    welcome: 你好，我是 ").append(bot).append("\n    placeholder: 思考中…\n")
-                    .append("    dify: { base-url: http://127.0.0.1:9/v1, api-key: k, allow-insecure-http: true }\n");
-        }
-        botsFile = Files.createTempFile("connector-bots", ".yaml");
-        Files.writeString(botsFile, bots);
+    static void start() {
+        botsFile = ConnectorHarness.botsFile(WECOM, BOTS, "");
         WECOM.setAckDelay(Duration.ofMillis(150));
-        redisClient = RedisClient.create(TestInfrastructure.redisUrl());
-        redis = redisClient.connect().sync();
-        Properties props = TestInfrastructure.kafkaClientProperties();
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        producer = new KafkaProducer<>(props, new StringSerializer(), EventSerde.any());
-        Properties consumer = TestInfrastructure.kafkaClientProperties();
-        consumer.put(ConsumerConfig.GROUP_ID_CONFIG, "connector-test-" + UUID.randomUUID());
-        consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        inbound = new KafkaConsumer<>(consumer, new StringDeserializer(), EventSerde.any());
-        inbound.subscribe(List.of(Topics.INBOUND.name()));
+        harness = new ConnectorHarness();
         INSTANCES.add(instance());
     }
 
     @AfterAll
     static void stop() {
-        INSTANCES.forEach(ConfigurableApplicationContext::close);
+        harness.close();
         WECOM.close();
-        producer.close();
-        inbound.close();
-        redisClient.shutdown();
     }
 
     @Test
@@ -139,7 +90,7 @@ class ConnectorTest {
         assertThat(frames).allMatch(frame -> frame.streamId().equals(streamId) && frame.errcode() == 0);
         assertThat(frames.size()).as("coalesced: fewer frames than folds").isLessThan(21);
         assertThat(WECOM.violations()).as("never a frame before the previous one's ack").isEmpty();
-        await().atMost(WAIT).until(() -> redis.hget(PREFIX + "open:ws-bot-1", streamId) == null);
+        await().atMost(WAIT).until(() -> harness.redis.hget(harness.prefix + "open:ws-bot-1", streamId) == null);
     }
 
     @Test
@@ -188,7 +139,7 @@ class ConnectorTest {
         await().atMost(WAIT).until(() -> frames(message).stream().anyMatch(f -> f.streamContent().equals("从前有座山，")));
         int subscribes = WECOM.subscribes(bot);
 
-        owner.close();
+        harness.stop(owner);
         INSTANCES.remove(owner);
         await().atMost(Duration.ofSeconds(30)).until(() -> WECOM.subscribes(bot) > subscribes && WECOM.subscribed(bot));
         assertThat(owned(other)).contains(bot);
@@ -207,31 +158,7 @@ class ConnectorTest {
     }
 
     static ConfigurableApplicationContext instance() {
-        // arguments, not default properties: application.yaml's ${...} defaults would win over those
-        return new SpringApplicationBuilder(ConnectorApplication.class, OwnNettyResources.class).run(
-                "--server.port=0",
-                "--spring.kafka.bootstrap-servers=" + TestInfrastructure.kafkaBootstrapServers(),
-                "--spring.data.redis.url=" + TestInfrastructure.redisUrl(),
-                "--relay.connector.bots-file=" + botsFile,
-                "--relay.connector.url=" + WECOM.url(),
-                "--relay.connector.socket.ping-interval=2s",
-                "--relay.connector.socket.ack-timeout=2s",
-                "--relay.connector.socket.initial-backoff=200ms",
-                "--relay.connector.replies.key-prefix=" + PREFIX);
-    }
-
-    /**
-     * Closing a context that uses Reactor Netty's global resources disposes them, and with them the other instance's
-     * sockets and the simulator's server; in production each instance is its own JVM.
-     */
-    @Configuration(proxyBeanMethods = false)
-    static class OwnNettyResources {
-        @Bean
-        ReactorResourceFactory reactorResourceFactory() {
-            var resources = new ReactorResourceFactory();
-            resources.setUseGlobalResources(false);
-            return resources;
-        }
+        return harness.instance(botsFile, WECOM);
     }
 
     static List<String> owned(ConfigurableApplicationContext instance) {
@@ -247,27 +174,14 @@ class ConnectorTest {
     }
 
     static List<ReceivedFrame> frames(Injected message) {
-        return WECOM.framesFor(message.reqId()).stream().filter(f -> f.cmd().equals("aibot_respond_msg")).toList();
+        return ConnectorHarness.streamFrames(WECOM, message.reqId());
     }
 
-    /** What the responder does after folding: the stream hash, then the notice keyed by bot id. */
     static void fold(String bot, String streamId, String content, boolean finished) {
-        redis.hset(StreamStateKeys.key(streamId), Map.of(StreamStateKeys.CONTENT, content, StreamStateKeys.FINISH,
-                finished ? "1" : "0", StreamStateKeys.OWNER, bot));
-        redis.expire(StreamStateKeys.key(streamId), 600);
-        var notice = new StreamChanged(new EventMeta(UUID.randomUUID(), "trace", Instant.now()), bot, streamId);
-        producer.send(new ProducerRecord<>(Topics.OUTBOUND.name(), bot, notice));
-        producer.flush();
+        harness.fold(bot, streamId, content, finished);
     }
 
     static MessageReceived awaitReceived(Injected message) {
-        return await().atMost(WAIT).until(() -> {
-            inbound.poll(Duration.ofMillis(200)).forEach(record -> {
-                if (record.value() instanceof MessageReceived event) {
-                    received.add(event);
-                }
-            });
-            return received.stream().filter(event -> event.message().msgId().equals(message.msgId())).findFirst().orElse(null);
-        }, event -> event != null);
+        return harness.awaitReceived(message);
     }
 }

@@ -30,6 +30,7 @@ import io.wecomrelay.testkit.TestInfrastructure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The walking skeleton, end to end: the WeCom simulator talks to ingress; the message goes through
@@ -190,6 +191,13 @@ class EndToEndTest {
         assertThat(frames).allMatch(frame -> frame.streamId().equals(StreamIds.of(LONG_BOT, message.msgId())));
         assertThat(wecomWs.violations()).as("never a frame before the previous one's ack").isEmpty();
         assertThat(wecomWs.kicks(LONG_BOT)).isZero();
+
+        // the user likes the answer (the feedback id is the stream id): Dify hears it, as for callback bots
+        int feedbacks = stack.difySimulator().feedbacks().size();
+        var liked = JsonMapper.builder().build().createObjectNode().put("id", StreamIds.of(LONG_BOT, message.msgId())).put("type", 1);
+        wecomWs.sendEvent(LONG_BOT, "zhaoliu-" + RUN, "feedback_event", liked);
+        await().atMost(Duration.ofMinutes(1)).until(() -> stack.difySimulator().feedbacks().size() > feedbacks);
+        assertThat(stack.difySimulator().feedbacks().get(feedbacks).rating()).isEqualTo("like");
     }
 
     /**

@@ -28,6 +28,7 @@ import io.wecomrelay.schemas.event.MessageRejected;
 import io.wecomrelay.schemas.event.RejectReason;
 import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.event.ReplyChunk;
+import io.wecomrelay.schemas.event.StreamChanged;
 import io.wecomrelay.schemas.event.UnknownEventTypeException;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.testing.Events;
@@ -134,6 +135,35 @@ class ResponderApplicationTest {
         await().atMost(WAIT).until(() -> "1".equals(field(limited.streamId(), StreamStateKeys.FINISH)));
         assertThat(state(limited.streamId())).containsEntry("content", "慢一点 (slow down)");
         assertThat(state(duplicate.streamId())).containsOnlyKeys(StreamStateKeys.CREATED);
+    }
+
+    /**
+     * Issue 14: the connector pushes a long-connection bot's stream when told it changed. Every fold of such a bot's
+     * stream (chunks and rejections alike) is followed by a stream-changed notice on wecom.outbound keyed by the bot
+     * id, so it lands on the partition whose owner holds the bot's socket; a callback bot's fold sends none.
+     */
+    @Test
+    void foldsOfALongConnectionBotsStreamsAreNoticedOnWecomOutboundKeyedByTheBotAndCallbackBotsAreNot() {
+        var ws = TestChunks.stream("bot-ws");
+        var callback = TestChunks.stream("bot-passive");
+        MessageRejected limited = rejection("bot-ws", RejectReason.RATE_LIMITED);
+
+        publish(callback.last(1, 0, "回调"));
+        publish(ws.append(1, 0, "长"));
+        publish(ws.last(1, 1, "连接"));
+        kafka.send(Topics.REJECTED.name(), limited.streamId(), limited);
+
+        for (String streamId : List.of(ws.streamId(), callback.streamId(), limited.streamId())) {
+            await().atMost(WAIT).until(() -> "1".equals(field(streamId, StreamStateKeys.FINISH)));
+        }
+        var notices = TopicReader.await(Topics.OUTBOUND.name(), record -> "bot-ws".equals(record.key()), 2, WAIT).stream()
+                .map(record -> (StreamChanged) EventSerde.any().deserializer().deserialize(record.topic(), record.value()))
+                .toList();
+        assertThat(notices).extracting(StreamChanged::streamId).contains(ws.streamId(), limited.streamId());
+        assertThat(notices).allMatch(notice -> notice.botId().equals("bot-ws"));
+        await().atMost(WAIT).until(() -> meters.counter("relay.responder.stream.notices", "outcome", "sent").count() >= 2);
+        assertThat(TopicReader.all(Topics.OUTBOUND.name(), record -> new String(record.value(), StandardCharsets.UTF_8)
+                .contains(callback.streamId()))).as("notices of a callback bot").isEmpty();
     }
 
     @Test
@@ -381,7 +411,9 @@ class ResponderApplicationTest {
                 + "    rejection-texts: { rate_limited: \"慢一点 (slow down)\" }\n"
                 + "  - id: bot-webhook\n" + COMMON + "    reply-mode: webhook\n    webhook-key: " + GOOD_KEY + "\n"
                 + "  - id: bot-revoked\n" + COMMON + "    reply-mode: webhook\n    webhook-key: revoked-key\n"
-                + "  - id: bot-url\n" + COMMON + "    reply-mode: response_url\n";
+                + "  - id: bot-url\n" + COMMON + "    reply-mode: response_url\n"
+                + "  - id: bot-ws\n    connection: long-connection\n    secret: ws-secret\n"
+                + "    dify: { base-url: http://127.0.0.1:9/v1, api-key: k, allow-insecure-http: true }\n";
         try {
             Path file = Files.createTempFile("bots", ".yaml");
             Files.writeString(file, yaml);

@@ -23,6 +23,7 @@ import io.wecomrelay.schemas.wecom.WecomCryptoException;
 import io.wecomrelay.schemas.wecom.WecomJson;
 import io.wecomrelay.schemas.wecom.message.CallbackMeta;
 import io.wecomrelay.schemas.wecom.message.WecomCallback;
+import io.wecomrelay.schemas.wecom.reply.UpdateTemplateCardReply;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,15 +134,8 @@ public final class InboundRelay {
     /** Replaces the clicked card; WeCom binds the update to the event's task_id. */
     private static @Nullable String cardUpdate(BotConfig bot, String reqId, InboundMessage message) {
         JsonNode update = bot.cardUpdate();
-        if (update == null) {
-            return null;
-        }
-        ObjectNode card = (ObjectNode) update.deepCopy();
-        String taskId = message.body().path("event").path("template_card_event").path("task_id").asString("");
-        if (!taskId.isEmpty()) {
-            card.put("task_id", taskId);
-        }
-        return Frames.cardUpdate(reqId, card);
+        return update == null ? null
+                : Frames.cardUpdate(reqId, UpdateTemplateCardReply.forClickedCard(update, message.body()).toJsonNode());
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.wecomrelay.connector.reply;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -24,7 +26,7 @@ public final class BotStreams {
     private final ReplySettings settings;
     private final Clock clock;
     private volatile String placeholder;
-    private static final java.time.Duration ABANDON_AFTER_DEADLINE = java.time.Duration.ofMinutes(1);
+    private static final Duration ABANDON_AFTER_DEADLINE = Duration.ofMinutes(1);
 
     private final Map<String, StreamPusher> pushers = new ConcurrentHashMap<>();
 
@@ -46,25 +48,30 @@ public final class BotStreams {
 
     /**
      * A new message's stream: recorded in Redis first (so a new owner would continue it), then its first frame.
-     * Completes with false when the stream was open already (the same msgid again): its own req_id keeps it.
+     * Completes with false when the message was open already (WeCom delivered the same msgid again, with a new
+     * req_id): the stream keeps going on the first req_id and is pushed on the new one too, from its latest text, so
+     * the req_id WeCom waits on is answered whichever delivery it shows.
      */
     public Mono<Boolean> start(OpenStream stream) {
-        return open.open(botId, stream).doOnNext(added -> {
+        return open.open(botId, stream).flatMap(added -> {
             if (added) {
                 pusher(stream).poke();
+                return Mono.just(true);
             }
+            return open.repeat(botId, stream).doOnNext(repeated -> pusher(repeated).poke()).thenReturn(false);
         });
     }
 
-    /** The responder folded something into the stream. */
+    /** The responder folded something into the stream: every req_id it is pushed on. */
     public void changed(String streamId) {
-        StreamPusher pusher = pushers.get(streamId);
-        if (pusher != null) {
-            pusher.poke();
+        List<StreamPusher> matching = pushers.values().stream().filter(p -> p.stream().streamId().equals(streamId)).toList();
+        if (!matching.isEmpty()) {
+            matching.forEach(StreamPusher::poke);
             return;
         }
         // opened before this instance owned the bot, and not loaded yet
-        open.find(botId, streamId).subscribe(stream -> pusher(stream).poke(),
+        open.all(botId).subscribe(streams -> streams.stream().filter(stream -> stream.streamId().equals(streamId))
+                        .forEach(stream -> pusher(stream).poke()),
                 error -> log.warn("open stream not read bot={} streamId={} cause={}", botId, streamId, error.toString()));
     }
 
@@ -96,14 +103,15 @@ public final class BotStreams {
         return pushers.size();
     }
 
+    /** One pusher per req_id: a stream pushed on a repeated delivery's req_id has a second one. */
     private StreamPusher pusher(OpenStream stream) {
-        return pushers.computeIfAbsent(stream.streamId(), id -> new StreamPusher(botId, stream, placeholder, socket,
+        return pushers.computeIfAbsent(stream.reqId(), id -> new StreamPusher(botId, stream, placeholder, socket,
                 snapshots, settings, clock, () -> finished(stream)));
     }
 
     private void finished(OpenStream stream) {
-        pushers.remove(stream.streamId());
-        open.close(botId, stream.streamId()).subscribe(null,
+        pushers.remove(stream.reqId());
+        open.close(botId, stream).subscribe(null,
                 error -> log.warn("open stream not removed bot={} streamId={} cause={}", botId, stream.streamId(), error.toString()));
         log.info("stream finished on the long connection bot={} streamId={} reqId={}", botId, stream.streamId(), stream.reqId());
     }

@@ -18,5 +18,17 @@ public record ReplySettings(Duration keepAlive, Duration finishDeadline, Duratio
         Objects.requireNonNull(finishDeadline, "finishDeadline");
         Objects.requireNonNull(recheck, "recheck");
         Objects.requireNonNull(overdueNote, "overdueNote");
+        // WeCom's limits (protocol reference §6.6): shorter values are for tests, longer ones would lose the bubble
+        if (keepAlive.compareTo(WECOM_SILENCE_LIMIT) >= 0) {
+            throw new IllegalArgumentException("keep-alive must be below WeCom's " + WECOM_SILENCE_LIMIT + ", not " + keepAlive);
+        }
+        if (finishDeadline.compareTo(WECOM_STREAM_LIMIT) >= 0) {
+            throw new IllegalArgumentException("finish-deadline must be below WeCom's " + WECOM_STREAM_LIMIT + ", not " + finishDeadline);
+        }
     }
+
+    /** A stream left silent this long may be dropped by WeCom (keep-alives are sent every ~4 minutes by peers). */
+    public static final Duration WECOM_SILENCE_LIMIT = Duration.ofMinutes(4);
+    /** No stream frame is accepted this long after the stream's first one ({@code 846608}). */
+    public static final Duration WECOM_STREAM_LIMIT = Duration.ofMinutes(6);
 }

@@ -106,7 +106,8 @@ final class StreamPusher {
             return new Frame(snapshot.content(), true);
         }
         if (!now.isBefore(stream.firstFrameAt().plus(settings.finishDeadline()))) {
-            String content = snapshot.content().isEmpty() ? settings.overdueNote().strip() : snapshot.content() + settings.overdueNote();
+            String content = snapshot.content().isEmpty() ? settings.overdueNote().strip()
+                    : ContentLimit.withNote(snapshot.content(), settings.overdueNote());
             log.warn("stream finished at the deadline bot={} streamId={}", botId, stream.streamId());
             return new Frame(content, true);
         }

@@ -22,9 +22,12 @@ import reactor.netty.http.client.WebsocketClientSpec;
 
 /**
  * One bot's long connection. {@link #start()} connects and subscribes, again after every drop with a jittered
- * exponential back-off (WeCom answers 45009 to rapid subscribes), until {@link #stop()} or until WeCom sends
- * {@code disconnected_event}: that means another connection subscribed as the bot, and reconnecting would kick it
- * back, forever. A ping goes out every {@code pingInterval}; two unanswered in a row close the socket, which then
+ * exponential back-off (WeCom answers 45009 to rapid subscribes), until {@link #stop()}. WeCom's
+ * {@code disconnected_event} means another connection subscribed as the bot, and reconnecting at once would kick it
+ * back, forever (the rule of protocol reference §6.3): the socket stays {@link ConnectionState#KICKED} for
+ * {@code kickedRetry}, doubling per kick, before it tries once more (never, when zero). The other side, if it is the
+ * official SDK, does not come back after our kick, so the bot is served again after one pause instead of never; a
+ * competitor that does come back meets us at most once per pause. A ping goes out every {@code pingInterval}; two unanswered in a row close the socket, which then
  * reconnects. {@code 846609} (not subscribed) on a frame also reconnects; the listener resends on the next subscribe.
  */
 public final class BotSocket {
@@ -53,7 +56,9 @@ public final class BotSocket {
     private volatile boolean stopped;
     private volatile @Nullable Link link;
     private volatile @Nullable Disposable retry;
+    private final Backoff backoff;
     private int failures;
+    private int kicks;
 
     public BotSocket(String botId, Secret secret, HttpClient http, SocketSettings settings, Listener listener,
                      SocketMetrics metrics, Clock clock) {
@@ -64,6 +69,7 @@ public final class BotSocket {
         this.listener = listener;
         this.metrics = metrics;
         this.clock = clock;
+        this.backoff = new Backoff(settings, () -> ThreadLocalRandom.current().nextDouble());
         metrics.state(botId, state);
     }
 
@@ -208,16 +214,24 @@ public final class BotSocket {
     }
 
     private void kicked(Link from) {
+        Duration pause;
         synchronized (this) {
             if (link != from) {
                 return;
             }
-            stopped = true;
             link = null;
             state(ConnectionState.KICKED);
+            kicks++;
+            pause = stopped ? null : backoff.afterKick(kicks);
+            if (pause != null) {
+                retry = Mono.delay(pause, Schedulers.parallel()).subscribe(tick -> connect());
+            }
         }
         metrics.reconnect(botId, "kicked");
-        log.warn("disconnected_event bot={}: another connection subscribed as this bot; not reconnecting", botId);
+        // an operator's matter: another client (a second deployment, a developer's SDK) holds the bot
+        log.error("disconnected_event bot={}: another connection subscribed as this bot; not reconnecting {} "
+                + "(kick {} in a row; restart the instance holding the bot to try at once)", botId,
+                pause == null ? "on this instance" : "for " + pause, kicks);
         from.close();
     }
 
@@ -237,18 +251,11 @@ public final class BotSocket {
                 return;
             }
             state(ConnectionState.CONNECTING);
-            Duration wait = backoff(closedLink.frequencyLimited);
+            Duration wait = backoff.next(failures, closedLink.frequencyLimited);
             failures++;
             log.info("connection closed bot={}: subscribing again in {} ms", botId, wait.toMillis());
             retry = Mono.delay(wait, Schedulers.parallel()).subscribe(tick -> connect());
         }
-    }
-
-    /** Exponential from {@code initialBackoff}, capped, jittered ±50 % so that many bots do not retry in step. */
-    private Duration backoff(boolean frequencyLimited) {
-        long base = frequencyLimited ? settings.frequencyBackoff().toMillis()
-                : Math.min(settings.maxBackoff().toMillis(), settings.initialBackoff().toMillis() << Math.min(failures, 20));
-        return Duration.ofMillis((long) (base * (0.5 + ThreadLocalRandom.current().nextDouble())));
     }
 
     private void state(ConnectionState next) {

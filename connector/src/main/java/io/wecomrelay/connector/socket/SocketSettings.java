@@ -12,9 +12,11 @@ import java.util.Objects;
  * @param maxBackoff      the longest wait between tries
  * @param frequencyBackoff the wait after WeCom answered 45009 (subscribes too frequent)
  * @param maxFrameBytes   largest frame accepted from WeCom
+ * @param kickedRetry     how long a bot WeCom kicked ({@code disconnected_event}) stays closed before it subscribes
+ *                        once more, doubling per kick in a row (at most a day); zero: never again on this instance
  */
 public record SocketSettings(URI url, Duration pingInterval, Duration ackTimeout, Duration initialBackoff,
-                             Duration maxBackoff, Duration frequencyBackoff, int maxFrameBytes) {
+                             Duration maxBackoff, Duration frequencyBackoff, int maxFrameBytes, Duration kickedRetry) {
 
     public SocketSettings {
         Objects.requireNonNull(url, "url");
@@ -23,5 +25,6 @@ public record SocketSettings(URI url, Duration pingInterval, Duration ackTimeout
         Objects.requireNonNull(initialBackoff, "initialBackoff");
         Objects.requireNonNull(maxBackoff, "maxBackoff");
         Objects.requireNonNull(frequencyBackoff, "frequencyBackoff");
+        Objects.requireNonNull(kickedRetry, "kickedRetry");
     }
 }

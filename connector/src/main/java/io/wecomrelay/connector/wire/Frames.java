@@ -55,12 +55,9 @@ public final class Frames {
         return frame(WELCOME, reqId, body);
     }
 
-    /** The answer to a template_card_event: the card that replaces the clicked one. */
-    public static String cardUpdate(String reqId, JsonNode card) {
-        ObjectNode body = WecomJson.mapper().createObjectNode();
-        body.put("response_type", "update_template_card");
-        body.set("template_card", card);
-        return frame(UPDATE, reqId, body);
+    /** The answer to a template_card_event: {@code UpdateTemplateCardReply}'s body (the card replacing the clicked one). */
+    public static String cardUpdate(String reqId, JsonNode reply) {
+        return frame(UPDATE, reqId, reply);
     }
 
     private static String frame(String cmd, String reqId, JsonNode body) {

@@ -11,7 +11,6 @@ import io.wecomrelay.schemas.wecom.reply.TemplateCardReply;
 import io.wecomrelay.schemas.wecom.reply.UpdateTemplateCardReply;
 import io.wecomrelay.schemas.wecom.reply.WelcomeTextReply;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.node.ObjectNode;
 
 /** The passive reply to a callback ingress has made durable; null means an empty body. */
 public final class FirstReplies {
@@ -49,12 +48,7 @@ public final class FirstReplies {
         if (bot.cardUpdate() == null) {
             return null;
         }
-        ObjectNode card = (ObjectNode) bot.cardUpdate().deepCopy();
-        String taskId = message.body().path("event").path("template_card_event").path("task_id").asString("");
-        if (!taskId.isEmpty()) {
-            card.put("task_id", taskId);
-        }
-        return UpdateTemplateCardReply.forEveryone(card);
+        return UpdateTemplateCardReply.forClickedCard(bot.cardUpdate(), message.body());
     }
 
     private static @Nullable PassiveReply welcome(BotConfig bot) {

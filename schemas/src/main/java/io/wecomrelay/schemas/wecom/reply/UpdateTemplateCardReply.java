@@ -28,6 +28,22 @@ public record UpdateTemplateCardReply(List<String> userIds, JsonNode card) imple
         return new UpdateTemplateCardReply(List.of(), card);
     }
 
+    /**
+     * The answer to a {@code template_card_event} callback (ingress's passive reply and the connector's
+     * {@code aibot_respond_update_msg} alike): {@code card} for everyone, with the event's {@code task_id}, to which
+     * WeCom binds the update, when the callback carries one.
+     *
+     * @param callback the decrypted callback JSON (or a long-connection frame's body)
+     */
+    public static UpdateTemplateCardReply forClickedCard(JsonNode card, JsonNode callback) {
+        ObjectNode copy = (ObjectNode) card.deepCopy();
+        String taskId = callback.path("event").path("template_card_event").path("task_id").asString("");
+        if (!taskId.isEmpty()) {
+            copy.put("task_id", taskId);
+        }
+        return forEveryone(copy);
+    }
+
     /** Replaces the card only for these users. */
     public static UpdateTemplateCardReply forUsers(List<String> userIds, JsonNode card) {
         if (userIds.isEmpty()) {

@@ -113,6 +113,17 @@ class PassiveReplyJsonTest {
     }
 
     @Test
+    void theAnswerToAClickedCardCarriesTheEventsTaskIdAndLeavesTheBotsCardAlone() {
+        JsonNode clicked = WecomJson.readObject("{\"msgtype\":\"event\",\"event\":{\"eventtype\":\"template_card_event\","
+                + "\"template_card_event\":{\"event_key\":\"ok\",\"task_id\":\"task-42\"}}}");
+
+        assertThat(UpdateTemplateCardReply.forClickedCard(CARD, clicked).card().path("task_id").asString()).isEqualTo("task-42");
+        assertThat(CARD.path("task_id").asString()).isEqualTo("TASK_ID");
+        assertThat(UpdateTemplateCardReply.forClickedCard(CARD, WecomJson.readObject("{\"event\":{}}")).toJson())
+                .isEqualTo("{\"response_type\":\"update_template_card\",\"template_card\":" + CARD_JSON + "}");
+    }
+
+    @Test
     void cardsMustBeObjectsAndAreCopied() {
         ObjectNode card = WecomJson.readObject(CARD_JSON);
         var reply = new TemplateCardReply(card);
