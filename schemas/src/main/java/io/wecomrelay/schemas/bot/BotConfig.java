@@ -30,11 +30,13 @@ import tools.jackson.databind.JsonNode;
  * @param auth                who may use the bot
  * @param groupSharedConversation true when all members of a group share one Dify conversation
  * @param rejectionTexts      what the user sees per rejection reason (defaults apply for missing ones)
+ * @param identity            where the worker gets the asking user's token for Dify, or null when the app needs none
  */
 public record BotConfig(String id, Secret token, Secret aesKey, ReplyMode replyMode, DifyApp dify,
                         @Nullable String welcome, @Nullable JsonNode welcomeCard, @Nullable JsonNode templateCard,
                         @Nullable JsonNode cardUpdate, String placeholder, @Nullable Secret webhookKey, int rateLimitPerMinute, AuthPolicy auth,
-                        boolean groupSharedConversation, Map<RejectReason, String> rejectionTexts) {
+                        boolean groupSharedConversation, Map<RejectReason, String> rejectionTexts,
+                        @Nullable IdentitySource identity) {
 
     public BotConfig {
         Objects.requireNonNull(id, "id");
