@@ -39,6 +39,7 @@ public final class AuthServiceSimulator implements AutoCloseable {
     private final DisposableServer server;
     private final @Nullable String apiKey;
     private final Set<String> valid = ConcurrentHashMap.newKeySet();
+    private final Set<String> issued = ConcurrentHashMap.newKeySet();
     private final Map<String, String> refused = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> callsByUser = new ConcurrentHashMap<>();
     private final AtomicLong calls = new AtomicLong();
@@ -106,6 +107,11 @@ public final class AuthServiceSimulator implements AutoCloseable {
         return valid.contains(token);
     }
 
+    /** Every token issued since start, expired ones included (for tests that look for leaks). */
+    public Set<String> issuedTokens() {
+        return Set.copyOf(issued);
+    }
+
     /** Calls of {@code POST /token} answered (any status). */
     public long calls() {
         return calls.get();
@@ -152,6 +158,7 @@ public final class AuthServiceSimulator implements AutoCloseable {
         }
         String token = "tok-" + UUID.randomUUID();
         valid.add(token);
+        issued.add(token);
         return send(response, 200, JSON.createObjectNode().put("token", token)
                 .put("expires_in", Math.max(1, expiresIn.get().toSeconds())));
     }
