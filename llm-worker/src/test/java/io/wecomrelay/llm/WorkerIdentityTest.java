@@ -5,9 +5,6 @@ import static io.wecomrelay.llm.WorkerTestSupport.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -137,14 +134,7 @@ class WorkerIdentityTest {
                     identity: { %6$s, header: X-User-Token }
                 """.formatted(INPUTS_BOT, WorkerTestSupport.AES_KEY, app, BARE_BOT, TOKEN_BOT, identity,
                 UNAUTHORIZED_TEXT, HEADER_BOT);
-        try {
-            Path file = Files.createTempFile("identity-bots", ".yaml");
-            Files.writeString(file, yaml);
-            file.toFile().deleteOnExit();
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return WorkerTestSupport.botsFile(yaml);
     }
 
     @Test

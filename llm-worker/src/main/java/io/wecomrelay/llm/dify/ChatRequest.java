@@ -77,6 +77,6 @@ public record ChatRequest(String query, String user, @Nullable String conversati
     @Override
     public String toString() {
         return "ChatRequest[user=" + user + ", conversationId=" + conversationId + ", query=<" + query.length()
-                + " chars>, files=" + files.size() + ", inputs=" + inputs.keySet() + ", headers=" + headers.keySet() + "]";
+                + " chars>, files=" + files.size() + ", inputs=" + inputs.size() + ", headers=" + headers.size() + "]";
     }
 }

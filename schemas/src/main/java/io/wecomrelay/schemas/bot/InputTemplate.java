@@ -19,6 +19,10 @@ public final class InputTemplate {
     }
 
     private record Literal(String text) implements Part {
+        @Override
+        public String toString() {
+            return "Literal[<" + text.length() + " chars>]";
+        }
     }
 
     private record Variable(InputVariable variable) implements Part {
