@@ -11,10 +11,14 @@ import io.wecomrelay.llm.consume.AcceptedConsumer;
 import io.wecomrelay.llm.dify.DifyClient;
 import io.wecomrelay.llm.feedback.FeedbackForwarder;
 import io.wecomrelay.llm.handle.AcceptedMessageRouter;
+import io.wecomrelay.llm.handle.AskerCredentials;
 import io.wecomrelay.llm.handle.AttemptPublisher;
 import io.wecomrelay.llm.handle.ChunkFactories;
 import io.wecomrelay.llm.handle.QueryAnswerer;
 import io.wecomrelay.llm.handle.ReplyComposer;
+import io.wecomrelay.llm.identity.AuthServiceClient;
+import io.wecomrelay.llm.identity.IdentityTokens;
+import io.wecomrelay.llm.identity.TokenCache;
 import io.wecomrelay.llm.input.Inputs;
 import io.wecomrelay.llm.media.Attachments;
 import io.wecomrelay.llm.media.MediaBudget;
@@ -141,6 +145,28 @@ class LlmWorkerConfiguration {
         return new Attachments(fetcher, dify, limits, metrics, clock);
     }
 
+    /**
+     * The asker's token for bots with {@code identity}: the auth service only on allow-listed hosts (the URL is checked
+     * first, the resolved address right before connecting), answers bounded in size, tokens cached in Redis.
+     */
+    @Bean
+    AskerCredentials askerCredentials(LlmWorkerProperties properties, ReactiveStringRedisTemplate redis,
+                                      LlmWorkerMetrics metrics, Clock clock, Supplier<UUID> idGenerator) {
+        var identity = properties.identity();
+        var policy = OutboundPolicy.of(identity.allowedHosts());
+        var http = GuardedHttpClient.guard(HttpClient.create()
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.dify().connectTimeout().toMillis()), policy);
+        var web = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http))
+                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(AuthServiceClient.MAX_RESPONSE_BYTES))
+                .build();
+        var client = new AuthServiceClient(web, policy, new AuthServiceClient.Settings(identity.requestTimeout(),
+                identity.maxAttempts(), identity.firstBackoff()));
+        var cache = new TokenCache(redis, identity.lockTtl(), properties.ledger().redisTimeout());
+        var tokens = new IdentityTokens(client, cache, new IdentityTokens.Settings(identity.lockWait(),
+                identity.pollInterval()), metrics, clock, idGenerator);
+        return new AskerCredentials(tokens);
+    }
+
     @Bean
     LlmWorkerMetrics llmWorkerMetrics(MeterRegistry registry) {
         return new LlmWorkerMetrics(registry);
@@ -185,11 +211,12 @@ class LlmWorkerConfiguration {
     @Bean
     AttemptPublisher attemptPublisher(LlmWorkerProperties properties, KafkaProperties kafka, BotsFile bots,
                                       StreamLedger ledger, ConversationStore conversations, MessageStore messages,
-                                      DifyReplies replies, Attachments attachments, LlmWorkerMetrics metrics,
-                                      KafkaTemplate<String, RelayEvent> chunkKafkaTemplate, Clock clock,
-                                      Supplier<UUID> idGenerator) {
+                                      DifyReplies replies, Attachments attachments, AskerCredentials askerCredentials,
+                                      LlmWorkerMetrics metrics, KafkaTemplate<String, RelayEvent> chunkKafkaTemplate,
+                                      Clock clock, Supplier<UUID> idGenerator) {
         var texts = properties.texts();
-        var answerer = new QueryAnswerer(conversations, messages, replies, attachments, properties.reply().deadline());
+        var answerer = new QueryAnswerer(conversations, messages, replies, attachments, askerCredentials,
+                properties.reply().deadline());
         var composer = new ReplyComposer(bots, conversations, answerer,
                 new ReplyComposer.Settings(texts.resetDone(), texts.emptyQuery()), metrics);
         var publisher = new ChunkPublisher(chunkKafkaTemplate, properties.topics().chunks(),

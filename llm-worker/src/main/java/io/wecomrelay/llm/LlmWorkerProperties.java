@@ -36,6 +36,7 @@ import org.springframework.validation.annotation.Validated;
  * @param ledger        per-stream attempt counters and finished markers in Redis
  * @param texts         user-facing sentences
  * @param age           how old a message may be and still be answered
+ * @param identity      the company auth services that give askers' tokens (bots with {@code identity})
  */
 @Validated
 @ConfigurationProperties("relay.worker")
@@ -52,7 +53,8 @@ public record LlmWorkerProperties(
         @Valid @DefaultValue Feedback feedback,
         @Valid @DefaultValue Ledger ledger,
         @Valid @DefaultValue Texts texts,
-        @Valid @DefaultValue Age age) {
+        @Valid @DefaultValue Age age,
+        @Valid @DefaultValue Identity identity) {
 
     /**
      * @param groupId         the Kafka consumer group of all workers
@@ -229,5 +231,25 @@ public record LlmWorkerProperties(
             @DefaultValue Map<String, String> errors,
             @NotBlank @DefaultValue("好的，已开始新的对话。(OK, a new conversation has started.)") String resetDone,
             @NotBlank @DefaultValue("请问有什么可以帮你？(How can I help?)") String emptyQuery) {
+    }
+
+    /**
+     * @param allowedHosts   where bots' {@code identity.url} may point: exact {@code host[:port]} (https) or
+     *                       {@code http://ip:port} (a local simulator); any other URL gets no request
+     * @param requestTimeout one try of an auth service call, answer included
+     * @param maxAttempts    tries of one lookup (429, 5xx, connect errors and timeouts are tried again)
+     * @param firstBackoff   wait before the second try (doubling, with jitter)
+     * @param lockTtl        how long one user's lookup lock lives unless released (a worker that dies holding it)
+     * @param lockWait       how long a lookup waits for another lookup of the same user before giving up
+     * @param pollInterval   how often a waiting lookup looks for the other's token
+     */
+    public record Identity(
+            @DefaultValue List<String> allowedHosts,
+            @NotNull @DefaultValue("5s") Duration requestTimeout,
+            @Min(1) @DefaultValue("2") int maxAttempts,
+            @NotNull @DefaultValue("200ms") Duration firstBackoff,
+            @NotNull @DefaultValue("30s") Duration lockTtl,
+            @NotNull @DefaultValue("15s") Duration lockWait,
+            @NotNull @DefaultValue("100ms") Duration pollInterval) {
     }
 }

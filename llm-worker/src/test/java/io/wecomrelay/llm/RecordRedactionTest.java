@@ -33,6 +33,7 @@ class RecordRedactionTest extends RecordRedactionContract {
             "dify.DifyEvent.Text.answer", "dify.DifyEvent.Replace.answer", "dify.DifyEvent.File.url",
             "dify.DifyEvent.Thought.thought", "dify.DifyEvent.Failure.message", "dify.DifyEvent.WorkflowFailed.error",
             "dify.SseFrame.data", "dify.ChatRequest.query", "dify.ChatRequest.files",
+            "dify.ChatRequest.inputs", "dify.ChatRequest.headers", "identity.IdentityAnswer.Token.value", // the asker's token
             "dify.DifyFile.name", "dify.DifyFile.content",
             "input.Input.Query.text", "input.Input.Feedback.content", "input.Attachment.url", "input.Attachment.aesKey",
             "media.Download.filename", "media.Download.content", "media.Attachments.Uploaded.name", "media.Prepared.Files.files",

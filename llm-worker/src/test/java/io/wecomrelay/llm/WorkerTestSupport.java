@@ -96,6 +96,11 @@ final class WorkerTestSupport {
             yaml.append("  - id: %s\n    token: QDG6eK\n    aes-key: %s\n    dify: { base-url: %s, api-key: %s, allow-insecure-http: true }\n"
                     .formatted(id, AES_KEY, DIFY.baseUrl(), DifySimulatorConfig.DEFAULT_API_KEY));
         }
+        return botsFile(yaml.toString());
+    }
+
+    /** A temporary bots file with {@code yaml}, deleted when the JVM exits. */
+    static Path botsFile(String yaml) {
         try {
             Path file = Files.createTempFile("bots", ".yaml");
             Files.writeString(file, yaml);

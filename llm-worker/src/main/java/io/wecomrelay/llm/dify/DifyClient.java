@@ -176,6 +176,7 @@ public final class DifyClient {
                 .header(HttpHeaders.AUTHORIZATION, "Bearer " + app.apiKey().reveal())
                 .contentType(MediaType.APPLICATION_JSON)
                 .accept(MediaType.TEXT_EVENT_STREAM)
+                .headers(headers -> request.headers().forEach(headers::set))
                 .bodyValue(request.body())
                 .exchangeToFlux(response -> {
                     if (response.statusCode().is2xxSuccessful()) {

@@ -2,20 +2,26 @@ package io.wecomrelay.llm.handle;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 import io.wecomrelay.llm.dify.ChatRequest;
+import io.wecomrelay.llm.identity.IdentityUnavailableException;
 import io.wecomrelay.llm.input.Input;
 import io.wecomrelay.llm.media.Attachments;
 import io.wecomrelay.llm.media.Prepared;
 import io.wecomrelay.llm.reply.ChunkFactory;
 import io.wecomrelay.llm.reply.DifyReplies;
+import io.wecomrelay.llm.reply.ErrorCodes;
 import io.wecomrelay.llm.reply.ErrorTexts;
 import io.wecomrelay.llm.reply.ReplyOutcome;
 import io.wecomrelay.llm.state.ConversationStore;
 import io.wecomrelay.llm.state.MessageStore;
 import io.wecomrelay.schemas.bot.BotConfig;
+import io.wecomrelay.schemas.bot.IdentitySource;
 import io.wecomrelay.schemas.event.ChunkError;
 import io.wecomrelay.schemas.event.MessageAccepted;
+import io.wecomrelay.schemas.event.RejectReason;
 import io.wecomrelay.schemas.event.ReplyChunk;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -24,7 +30,10 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Answers one query with the bot's Dify app ({@link DifyReplies}): passes its attachments to Dify first (their URLs expire; within the reply's
+ * Answers one query with the bot's Dify app ({@link DifyReplies}): for a bot with {@code identity}, gets the asker's
+ * token first ({@link AskerCredentials}; a refused asker gets the bot's {@code unauthorized} text, an unavailable
+ * auth service the {@code identity_unavailable} sentence), fills the bot's {@code dify.inputs} from the message
+ * ({@link DifyInputValues}), passes its attachments to Dify (their URLs expire; within the reply's
  * deadline), then continues the
  * conversation key's Dify conversation (read in the round trip that started the attempt, see
  * {@link AttemptPublisher}), and afterwards remembers the conversation Dify used and, for a successful
@@ -39,15 +48,17 @@ public final class QueryAnswerer {
     private final MessageStore messages;
     private final DifyReplies replies;
     private final Attachments attachments;
+    private final AskerCredentials credentials;
     private final Duration deadline;
 
     /** @param deadline measured from {@code receivedAt}: when the reply must be finished */
     public QueryAnswerer(ConversationStore conversations, MessageStore messages, DifyReplies replies,
-                         Attachments attachments, Duration deadline) {
+                         Attachments attachments, AskerCredentials credentials, Duration deadline) {
         this.conversations = conversations;
         this.messages = messages;
         this.replies = replies;
         this.attachments = attachments;
+        this.credentials = credentials;
         this.deadline = deadline;
     }
 
@@ -55,24 +66,59 @@ public final class QueryAnswerer {
         return replies.texts();
     }
 
-    /** @param conversationId the Dify conversation to continue (read when the attempt started), null for a new one */
+    /**
+     * @param conversationId the Dify conversation to continue (read when the attempt started), null for a new one
+     */
     Flux<ReplyChunk> answer(MessageAccepted message, BotConfig bot, Input.Query query, ChunkFactory chunks,
                             @Nullable String conversationId) {
         String user = DifyUsers.of(message);
+        var request = new ChatRequest(query.text(), user, conversationId, List.of(),
+                DifyInputValues.of(bot.dify(), message), Map.of());
+        IdentitySource identity = bot.identity();
+        if (identity == null) {
+            return withFiles(message, bot, query, chunks, request, null);
+        }
+        // the asker's identity first: a refused user gets no download, upload or Dify call
+        return credentials.apply(bot, identity, message, request)
+                .flatMapMany(verdict -> verdict instanceof AskerCredentials.Verdict.Granted granted
+                        ? withFiles(message, bot, query, chunks, granted.request(),
+                                refused -> credentials.renew(bot, identity, message, refused))
+                        : Flux.just(refused(message, bot, chunks, ((AskerCredentials.Verdict.Refused) verdict).reason())))
+                .onErrorResume(IdentityUnavailableException.class, e -> {
+                    log.info("reply without identity streamId={} botId={} reason={}", message.streamId(), bot.id(),
+                            e.reason());
+                    return Flux.just(failure(chunks, ErrorCodes.IDENTITY_UNAVAILABLE));
+                });
+    }
+
+    private Flux<ReplyChunk> withFiles(MessageAccepted message, BotConfig bot, Input.Query query, ChunkFactory chunks,
+                                       ChatRequest request, DifyReplies.@Nullable Renewal renewal) {
         Instant deadlineAt = message.receivedAt().plus(deadline);
-        var files = attachments.prepare(bot, message.message().msgId(), user, query.attachments(), deadlineAt);
+        var files = attachments.prepare(bot, message.message().msgId(), request.user(), query.attachments(), deadlineAt);
         return files.flatMapMany(prepared -> {
             if (prepared instanceof Prepared.Failed failed) {
                 log.info("attachment not passed on streamId={} code={} cause={}", message.streamId(), failed.code(),
                         failed.cause());
-                String sentence = texts().sentence(failed.code());
-                return Flux.just(chunks.only(sentence, new ChunkError(failed.code(), sentence)));
+                return Flux.just(failure(chunks, failed.code()));
             }
-            var request = new ChatRequest(query.text(), user, conversationId, ((Prepared.Files) prepared).files());
-            var reply = replies.open(bot.dify(), request, deadlineAt, chunks);
-            return reply.chunks().concatWith(Mono.defer(() -> remember(message, user, reply.outcome()))
+            var withFiles = request.withFiles(((Prepared.Files) prepared).files());
+            var reply = renewal == null ? replies.open(bot.dify(), withFiles, deadlineAt, chunks)
+                    : replies.open(bot.dify(), withFiles, deadlineAt, chunks, renewal);
+            return reply.chunks().concatWith(Mono.defer(() -> remember(message, request.user(), reply.outcome()))
                     .then(Mono.empty()));
         });
+    }
+
+    /** The bot's own "not allowed" text, as when the processor rejects a user; the service's reason is recorded. */
+    private ReplyChunk refused(MessageAccepted message, BotConfig bot, ChunkFactory chunks, String reason) {
+        log.info("asker refused by the auth service streamId={} botId={} reason={}", message.streamId(), bot.id(), reason);
+        String text = bot.rejectionText(RejectReason.UNAUTHORIZED);
+        return chunks.only(text, new ChunkError(ErrorCodes.IDENTITY_REFUSED, text, reason));
+    }
+
+    private ReplyChunk failure(ChunkFactory chunks, String code) {
+        String sentence = texts().sentence(code);
+        return chunks.only(sentence, new ChunkError(code, sentence));
     }
 
     /**

@@ -15,6 +15,7 @@ import io.wecomrelay.llm.feedback.FeedbackForwarder;
 import io.wecomrelay.llm.feedback.FeedbackMetrics;
 import io.wecomrelay.llm.handle.AcceptedMessageRouter;
 import io.wecomrelay.llm.handle.ReplyComposer;
+import io.wecomrelay.llm.identity.IdentityMetrics;
 import io.wecomrelay.llm.input.Attachment;
 import io.wecomrelay.llm.media.MediaMetrics;
 import io.wecomrelay.llm.reply.ReplyMetrics;
@@ -46,11 +47,15 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code relay.worker.feedback} (counter, {@code outcome=sent|unknown_message|foreign|unknown_bot|failed}):
  *     WeCom feedback events forwarded to Dify or not;</li>
  * <li>{@code relay.worker.skipped} (counter, {@code reason=too_old}): messages handled without a reply or a
- *     Dify call because nobody could receive the reply any more.</li>
+ *     Dify call because nobody could receive the reply any more;</li>
+ * <li>{@code relay.worker.identity.tokens} (counter, {@code outcome=cached|fetched|refreshed|refused|unavailable}):
+ *     how replies of bots with {@code identity} got their asker's token, or why not, and
+ *     {@code relay.worker.identity.lookups} (timer, {@code outcome=ok|refused|unavailable}): calls to the auth
+ *     service, all tries of one lookup together.</li>
  * </ul>
  */
 public final class LlmWorkerMetrics implements ReplyMetrics, ReplyComposer.InFlight, MediaMetrics, FeedbackMetrics,
-        AcceptedConsumer.Metrics, AcceptedMessageRouter.Skips {
+        AcceptedConsumer.Metrics, AcceptedMessageRouter.Skips, IdentityMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
@@ -139,5 +144,17 @@ public final class LlmWorkerMetrics implements ReplyMetrics, ReplyComposer.InFli
     public void changed(String botId, int delta) {
         inFlight.computeIfAbsent(botId, bot -> registry.gauge("relay.worker.in.flight",
                 io.micrometer.core.instrument.Tags.of("bot", bot), new AtomicInteger())).addAndGet(delta);
+    }
+
+    @Override
+    public void token(String botId, String outcome) {
+        Counter.builder("relay.worker.identity.tokens").description("How replies got their asker's token, or why not")
+                .tag("bot", botId).tag("outcome", outcome).register(registry).increment();
+    }
+
+    @Override
+    public void lookup(String botId, String outcome, Duration duration) {
+        Timer.builder("relay.worker.identity.lookups").description("Calls to the auth service, all tries together")
+                .tag("bot", botId).tag("outcome", outcome).register(registry).record(duration);
     }
 }

@@ -64,7 +64,8 @@ final class RecordSizes {
     }
 
     private static long chars(@Nullable ChunkError error) {
-        return error == null ? 0 : error.code().length() + error.userMessage().length();
+        return error == null ? 0 : error.code().length() + error.userMessage().length()
+                + (error.detail() == null ? 0 : error.detail().length());
     }
 
     private static long length(@Nullable String value) {

@@ -128,6 +128,9 @@ final class DifyEventInterpreter {
 
     /** The code of a request that failed: Dify's own, or {@link ErrorCodes#NETWORK_ERROR} for any other failure. */
     static String failureCode(Throwable error) {
+        if (error instanceof CodedFailure coded) {
+            return coded.code();
+        }
         return error instanceof DifyApiException api ? api.code() : ErrorCodes.NETWORK_ERROR;
     }
 

@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 
 import io.wecomrelay.llm.dify.ChatRequest;
+import io.wecomrelay.llm.dify.DifyApiException;
 import io.wecomrelay.llm.dify.DifyClient;
 import io.wecomrelay.schemas.bot.DifyApp;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -43,6 +45,26 @@ public final class DifyReplies {
     public Reply open(DifyApp app, ChatRequest request, Instant deadlineAt, ChunkFactory chunks) {
         return new ReplySession(r -> dify.chat(app, r), taskId -> dify.stop(app, taskId, request.user()),
                 request, deadlineAt.toEpochMilli(), chunks, tools);
+    }
+
+    /**
+     * Like {@link #open(DifyApp, ChatRequest, Instant, ChunkFactory)} for a request that carries the asker's
+     * credentials: when Dify answers 401 or 403 before streaming, the request is renewed once ({@code renewal}, a
+     * fresh token) and sent again. A renewal that fails ends the reply with the failure's code ({@link CodedFailure}).
+     */
+    public Reply open(DifyApp app, ChatRequest request, Instant deadlineAt, ChunkFactory chunks, Renewal renewal) {
+        return new ReplySession(r -> dify.chat(app, r).onErrorResume(DifyReplies::credentialsRefused,
+                        refused -> renewal.renew(r).flatMapMany(renewed -> dify.chat(app, renewed))),
+                taskId -> dify.stop(app, taskId, request.user()), request, deadlineAt.toEpochMilli(), chunks, tools);
+    }
+
+    /** Makes a request with fresh credentials after Dify turned the old ones down. */
+    public interface Renewal {
+        Mono<ChatRequest> renew(ChatRequest refused);
+    }
+
+    private static boolean credentialsRefused(Throwable error) {
+        return error instanceof DifyApiException api && (api.status() == 401 || api.status() == 403);
     }
 
     public ErrorTexts texts() {

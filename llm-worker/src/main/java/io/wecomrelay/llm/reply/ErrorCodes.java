@@ -39,6 +39,13 @@ public final class ErrorCodes {
      * finished with this note instead of being redone.
      */
     public static final String CHUNK_REFUSED = "chunk_refused";
+    /**
+     * The company's auth service refused the asker a token ({@code identity} in the bots file): the user sees the
+     * bot's {@code unauthorized} rejection text.
+     */
+    public static final String IDENTITY_REFUSED = "identity_refused";
+    /** The company's auth service could not be asked, or gave no usable answer, within its timeouts and retries. */
+    public static final String IDENTITY_UNAVAILABLE = "identity_unavailable";
     /** The bots file does not know the message's bot. */
     public static final String BOT_UNKNOWN = "bot_unknown";
 

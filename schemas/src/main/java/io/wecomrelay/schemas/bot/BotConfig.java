@@ -33,12 +33,13 @@ import tools.jackson.databind.JsonNode;
  * @param rejectionTexts      what the user sees per rejection reason (defaults apply for missing ones)
  * @param connection          how the bot talks to WeCom: ingress's URL callbacks or the connector's long connection
  * @param secret              the long-connection Secret from the admin console; null for a callback bot
+ * @param identity            where the worker gets the asking user's token for Dify, or null when the app needs none
  */
 public record BotConfig(String id, @Nullable Secret token, @Nullable Secret aesKey, ReplyMode replyMode, DifyApp dify,
                         @Nullable String welcome, @Nullable JsonNode welcomeCard, @Nullable JsonNode templateCard,
                         @Nullable JsonNode cardUpdate, String placeholder, @Nullable Secret webhookKey, int rateLimitPerMinute, AuthPolicy auth,
                         boolean groupSharedConversation, Map<RejectReason, String> rejectionTexts,
-                        Channel connection, @Nullable Secret secret) {
+                        Channel connection, @Nullable Secret secret, @Nullable IdentitySource identity) {
 
     public BotConfig {
         Objects.requireNonNull(id, "id");

@@ -29,13 +29,14 @@ final class BotEntryReader {
     private static final Pattern SETTING_NAME = Pattern.compile("[a-z]{1,24}(?:[-_][a-z]{1,24}){0,5}"); // no digits: a hex token is not a name
     private static final Set<String> BOT_FIELDS = Set.of("id", "token", "aes-key", "reply-mode", "dify", "welcome",
             "welcome-card", "template-card", "card-update", "placeholder", "webhook-key", "rate-limit-per-minute", "auth",
-            "group-shared-conversation", "rejection-texts", "connection", "secret");
-    private static final Set<String> DIFY_FIELDS = Set.of("base-url", "api-key", "allow-insecure-http");
+            "group-shared-conversation", "rejection-texts", "connection", "secret", "identity");
+    private static final Set<String> DIFY_FIELDS = Set.of("base-url", "api-key", "allow-insecure-http", "inputs");
     private static final Set<String> AUTH_FIELDS = Set.of("enabled", "chat-types", "allow-users", "deny-users");
 
 
     private final JsonNode node;
     private final UnaryOperator<@Nullable String> environment;
+    private final ContextSettingsReader context = new ContextSettingsReader(this::resolve, this::fail);
     private String name;
 
     BotEntryReader(JsonNode node, int index, UnaryOperator<@Nullable String> environment) {
@@ -96,11 +97,12 @@ final class BotEntryReader {
             throw fail("template-card", "is required when reply-mode is stream_with_template_card");
         }
         String placeholder = optional(node, "placeholder");
-        return new BotConfig(name, token, aesKey, mode, dify(),
+        DifyApp dify = dify();
+        return new BotConfig(name, token, aesKey, mode, dify,
                 optional(node, "welcome"), objectOrNull("welcome-card"), templateCard, objectOrNull("card-update"),
                 placeholder == null ? DefaultTexts.PLACEHOLDER : placeholder, webhookKey, rateLimit(), auth(),
                 bool(node, "group-shared-conversation", true, "group-shared-conversation"), rejectionTexts(),
-                connection, secret);
+                connection, secret, context.identity(node, dify.inputs().keySet()));
     }
 
     private Channel connection() {
@@ -150,7 +152,7 @@ final class BotEntryReader {
                 throw fail("dify.base-url", "uses plain http, which sends the api-key and every message unencrypted; use "
                         + "https, or set dify.allow-insecure-http: true for a Dify on this machine or a network you trust");
             }
-            return new DifyApp(uri, new Secret(required(dify, "api-key", "dify.api-key")));
+            return new DifyApp(uri, new Secret(required(dify, "api-key", "dify.api-key")), context.inputs(dify));
         } catch (URISyntaxException e) {
             throw fail("dify.base-url", "is not a valid URL");
         }

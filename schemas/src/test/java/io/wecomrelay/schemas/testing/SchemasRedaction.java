@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 
 import io.wecomrelay.schemas.bot.BotRegistry;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
+import io.wecomrelay.schemas.bot.InputTemplate;
 import io.wecomrelay.schemas.event.ChatType;
 import io.wecomrelay.schemas.wecom.WecomJson;
 import io.wecomrelay.schemas.wecom.message.CallbackMeta;
@@ -23,7 +24,8 @@ public final class SchemasRedaction {
     /** Left out of {@code toString()}: the marker planted in them (at any depth) must never be printed. */
     public static final Set<String> SENSITIVE = qualified(
             "bot.Secret.value", "bot.BotConfig.token", "bot.BotConfig.aesKey", "bot.BotConfig.webhookKey", "bot.BotConfig.secret",
-            "bot.DifyApp.apiKey",
+            "bot.DifyApp.apiKey", "bot.IdentitySource.apiKey",
+            "bot.InputTemplate.Literal.text",                  // a literal may be a resolved ${SECRET}
             "event.InboundMessage.body", "event.InboundMessage.responseUrl", "event.ReplyRoute.responseUrl",
             "event.ReplyChunk.text", "event.ReplyChunk.images", "event.ChunkError.userMessage",
             "wecom.CallbackEnvelope.encrypt", "wecom.ReplyEnvelope.encrypt",
@@ -37,12 +39,12 @@ public final class SchemasRedaction {
             "wecom.reply.WelcomeTextReply.content",
             RedactionAudit.Marks.EXTRA + "CallbackMeta.responseUrl", RedactionAudit.Marks.EXTRA + "CallbackMeta.raw",
             RedactionAudit.Marks.EXTRA + "OutboundVerdict.query", RedactionAudit.Marks.EXTRA + "BotRegistry.token",
-            RedactionAudit.Marks.EXTRA + "BotRegistry.apiKey");
+            RedactionAudit.Marks.EXTRA + "BotRegistry.apiKey", RedactionAudit.Marks.EXTRA + "InputTemplate.literal");
 
     /** Named like sensitive data but decided harmless: ids, counts, reason codes, operator configuration. */
     public static final Set<String> SHOWN = qualified(
             "bot.BotConfig.welcomeCard", "bot.BotConfig.templateCard", "bot.BotConfig.cardUpdate", // operator's cards
-            "bot.BotConfig.rejectionTexts", "bot.DifyApp.baseUrl",                                  // operator's config
+            "bot.BotConfig.rejectionTexts", "bot.DifyApp.baseUrl", "bot.IdentitySource.url",      // operator's config
             "event.InboundMessage.responseUrlRefused",                                              // a reason code
             "event.MessageReceived.message", "event.MessageAccepted.message", "event.MessageRejected.message", // redact themselves
             "event.MessageAccepted.conversationKey", "event.ReplyChunk.conversationKey",            // bot + chat/user id
@@ -53,8 +55,9 @@ public final class SchemasRedaction {
             "wecom.reply.TemplateCardReply.card", "wecom.reply.StreamWithTemplateCardReply.card",
             "wecom.reply.UpdateTemplateCardReply.card");                                            // operator's cards
 
-    /** {@link CallbackMeta} and {@link BotRegistry} are classes: their fields get markers by hand. */
+    /** {@link CallbackMeta}, {@link BotRegistry} and {@link InputTemplate} are classes: their fields get markers by hand. */
     public static final Map<Class<?>, Function<RedactionAudit.Marks, @Nullable Object>> FACTORIES = Map.of(
+            InputTemplate.class, marks -> InputTemplate.parse("{user_id}" + marks.mark("InputTemplate.literal")),
             BotRegistry.class, marks -> new BotRegistryLoader(name -> null).parse("""
                     bots:
                       - id: b

@@ -44,6 +44,7 @@ final class ChatHandler {
         try {
             var apiKey = state.auth.authenticate(authorization);
             var call = ChatCall.validate(body);
+            state.inputRules().check(call.inputs());
             var settings = Directives.apply(call.query(), state.settings());
             scenario = settings.scenario();
             failIfAsked(scenario);

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 
 import io.netty.channel.ChannelOption;
 import org.slf4j.Logger;
@@ -107,6 +109,25 @@ public final class DifySimulator implements AutoCloseable {
             throw new IllegalArgumentException("pingInterval must be positive");
         }
         state.updateSettings(settings -> settings.withPause(pause).withPingInterval(pingInterval));
+        return this;
+    }
+
+    /**
+     * Declares input variables the app requires, replacing earlier ones: a chat request without one of them (or with
+     * a blank one) gets {@code 400 invalid_param "<name> is required in input form"}, as from Dify. {@link #reset()}
+     * forgets them.
+     */
+    public DifySimulator requireInputs(String... names) {
+        state.updateInputRules(rules -> rules.requiring(Set.of(names)));
+        return this;
+    }
+
+    /**
+     * Checks input {@code name} when present: a value {@code accepted} turns down gets {@code 401 unauthorized}, as an
+     * app (or its gateway) that refuses a stale credential would answer. {@link #reset()} forgets it.
+     */
+    public DifySimulator checkInput(String name, Predicate<String> accepted) {
+        state.updateInputRules(rules -> rules.checking(name, accepted));
         return this;
     }
 

@@ -23,6 +23,7 @@ final class SimulatorState {
     final BoundedLog<RecordedFrame> frames;
     final FileUploads files = new FileUploads();
     private final AtomicReference<StreamSettings> settings;
+    private final AtomicReference<InputRules> inputRules = new AtomicReference<>(InputRules.NONE);
     /** {@code http://127.0.0.1:PORT}, known once the server is bound. */
     private volatile String origin = "http://127.0.0.1";
 
@@ -46,6 +47,14 @@ final class SimulatorState {
         settings.updateAndGet(change);
     }
 
+    InputRules inputRules() {
+        return inputRules.get();
+    }
+
+    void updateInputRules(UnaryOperator<InputRules> change) {
+        inputRules.updateAndGet(change);
+    }
+
     String origin() {
         return origin;
     }
@@ -57,6 +66,7 @@ final class SimulatorState {
     /** Back to the state right after start; open streams are left alone. */
     void reset() {
         settings.set(config.streamSettings());
+        inputRules.set(InputRules.NONE);
         conversations.clear();
         chats.clear();
         stops.clear();
