@@ -30,11 +30,13 @@ import tools.jackson.databind.JsonNode;
  * @param auth                who may use the bot
  * @param groupSharedConversation true when all members of a group share one Dify conversation
  * @param rejectionTexts      what the user sees per rejection reason (defaults apply for missing ones)
+ * @param app                 the self-built app's settings for a bots-file entry of {@code kind: app}; null for an AI bot
  */
 public record BotConfig(String id, Secret token, Secret aesKey, ReplyMode replyMode, DifyApp dify,
                         @Nullable String welcome, @Nullable JsonNode welcomeCard, @Nullable JsonNode templateCard,
                         @Nullable JsonNode cardUpdate, String placeholder, @Nullable Secret webhookKey, int rateLimitPerMinute, AuthPolicy auth,
-                        boolean groupSharedConversation, Map<RejectReason, String> rejectionTexts) {
+                        boolean groupSharedConversation, Map<RejectReason, String> rejectionTexts,
+                        @Nullable AppSettings app) {
 
     public BotConfig {
         Objects.requireNonNull(id, "id");
@@ -48,6 +50,23 @@ public record BotConfig(String id, Secret token, Secret aesKey, ReplyMode replyM
         welcomeCard = welcomeCard == null ? null : welcomeCard.deepCopy();
         templateCard = templateCard == null ? null : templateCard.deepCopy();
         cardUpdate = cardUpdate == null ? null : cardUpdate.deepCopy();
+        if (replyMode == ReplyMode.APP_MESSAGE && app == null) {
+            throw new IllegalArgumentException("only a self-built app replies with app_message");
+        }
+    }
+
+    /** An AI bot. */
+    public BotConfig(String id, Secret token, Secret aesKey, ReplyMode replyMode, DifyApp dify,
+                     @Nullable String welcome, @Nullable JsonNode welcomeCard, @Nullable JsonNode templateCard,
+                     @Nullable JsonNode cardUpdate, String placeholder, @Nullable Secret webhookKey, int rateLimitPerMinute,
+                     AuthPolicy auth, boolean groupSharedConversation, Map<RejectReason, String> rejectionTexts) {
+        this(id, token, aesKey, replyMode, dify, welcome, welcomeCard, templateCard, cardUpdate, placeholder, webhookKey,
+                rateLimitPerMinute, auth, groupSharedConversation, rejectionTexts, null);
+    }
+
+    /** True for a self-built app (自建应用): XML callbacks on {@code /wecom/app/{id}}, replies by {@code message/send}. */
+    public boolean isApp() {
+        return app != null;
     }
 
     /**

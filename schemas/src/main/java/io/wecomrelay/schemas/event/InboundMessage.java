@@ -22,11 +22,14 @@ import tools.jackson.databind.JsonNode;
  * @param responseUrlRefused why ingress refused the callback's response_url ({@code not_https},
  *                    {@code host_not_allowed}, {@code forbidden_address}, {@code malformed}); then
  *                    {@code responseUrl} is null. Null when it was allowed, absent, or the event predates the check.
- * @param body        the decrypted callback JSON, unchanged (a refused response_url stays in it, for auditors)
+ * @param body        the decrypted callback JSON, unchanged (a refused response_url stays in it, for auditors); for a
+ *                    self-built app the decrypted XML's elements as a JSON object (names and text as received)
+ * @param channel     how the message reached the relay; {@link Channel#CALLBACK} when absent (events written before
+ *                    self-built apps existed)
  */
 public record InboundMessage(String msgId, String msgType, @Nullable String eventType, ChatType chatType,
                              @Nullable String chatId, String userId, @Nullable String responseUrl,
-                             @Nullable String responseUrlRefused, JsonNode body) {
+                             @Nullable String responseUrlRefused, JsonNode body, Channel channel) {
 
     public InboundMessage {
         Objects.requireNonNull(msgId, "msgId");
@@ -38,6 +41,14 @@ public record InboundMessage(String msgId, String msgType, @Nullable String even
             throw new IllegalArgumentException("a refused response_url is not carried");
         }
         body = body.deepCopy();
+        channel = channel == null ? Channel.CALLBACK : channel;
+    }
+
+    /** An AI bot's callback message. */
+    public InboundMessage(String msgId, String msgType, @Nullable String eventType, ChatType chatType,
+                          @Nullable String chatId, String userId, @Nullable String responseUrl,
+                          @Nullable String responseUrlRefused, JsonNode body) {
+        this(msgId, msgType, eventType, chatType, chatId, userId, responseUrl, responseUrlRefused, body, Channel.CALLBACK);
     }
 
     /** A message whose response_url (if any) was not refused: for tools and tests that build events directly. */
@@ -49,7 +60,7 @@ public record InboundMessage(String msgId, String msgType, @Nullable String even
     /** This message without its response_url, recording why it was refused. */
     public InboundMessage withResponseUrlRefused(String reason) {
         return new InboundMessage(msgId, msgType, eventType, chatType, chatId, userId, null,
-                Objects.requireNonNull(reason, "reason"), body);
+                Objects.requireNonNull(reason, "reason"), body, channel);
     }
 
     // Message text, media keys and the one-shot response_url stay out of logs that print the record.
@@ -58,7 +69,7 @@ public record InboundMessage(String msgId, String msgType, @Nullable String even
         return "InboundMessage[msgId=" + msgId + ", msgType=" + msgType + ", eventType=" + eventType + ", chatType="
                 + chatType + ", chatId=" + chatId + ", userId=" + userId + ", responseUrl="
                 + (responseUrl == null ? "none" : "<" + responseUrl.length() + " chars>") + ", responseUrlRefused="
-                + responseUrlRefused + ", body=<" + body.size() + " fields>]";
+                + responseUrlRefused + ", body=<" + body.size() + " fields>, channel=" + channel + "]";
     }
 
     /** True for {@code msgtype: event} callbacks (enter_chat, card clicks, feedback). */
