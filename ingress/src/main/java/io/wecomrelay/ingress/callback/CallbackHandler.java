@@ -77,10 +77,10 @@ public final class CallbackHandler {
                 .flatMap(bot -> verifier.verifyPost(bot, request))
                 .flatMap(this::handle)
                 .onErrorResume(CallbackRejectedException.class, e -> rejected(botId, e))
-                .onErrorResume(PublishFailedException.class, e -> unavailable(botId))
+                .onErrorResume(PublishFailedException.class, e -> unavailable(metrics, botId))
                 .onErrorResume(StreamMarkerFailedException.class, e -> {
                     metrics.markerFailed(botId);
-                    return unavailable(botId);
+                    return unavailable(metrics, botId);
                 });
     }
 
@@ -105,14 +105,18 @@ public final class CallbackHandler {
     }
 
     private Mono<ServerResponse> rejected(String botId, CallbackRejectedException e) {
-        String botTag = verifierKnows(botId) ? botId : CallbackMetrics.UNKNOWN_BOT;
+        return answerRejected(metrics, verifierKnows(botId) ? botId : CallbackMetrics.UNKNOWN_BOT, e);
+    }
+
+    /** The 4xx of a refused callback, counted and logged without body or secrets; {@code botTag} is a known bot or unknown. */
+    static Mono<ServerResponse> answerRejected(CallbackMetrics metrics, String botTag, CallbackRejectedException e) {
         metrics.rejected(botTag, e.reason());
         log.warn("rejected callback bot={} reason={} detail={}", botTag, e.reason().tag(), e.getMessage());
         return ServerResponse.status(e.reason().status()).contentType(MediaType.TEXT_PLAIN).bodyValue(e.reason().tag());
     }
 
     /** {@link InboundIntake} logged the message's ids and the cause. */
-    private Mono<ServerResponse> unavailable(String botId) {
+    static Mono<ServerResponse> unavailable(CallbackMetrics metrics, String botId) {
         metrics.callback(botId, "message", "unavailable");
         return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE).build();
     }

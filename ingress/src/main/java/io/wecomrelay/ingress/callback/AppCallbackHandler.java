@@ -1,0 +1,88 @@
+package io.wecomrelay.ingress.callback;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import io.wecomrelay.ingress.bots.Bot;
+import io.wecomrelay.ingress.bots.BotDirectory;
+import io.wecomrelay.ingress.publish.InboundPublisher;
+import io.wecomrelay.ingress.publish.PublishFailedException;
+import io.wecomrelay.ingress.refresh.StreamMarkerWriter;
+import io.wecomrelay.ingress.reply.ReplySealer;
+import io.wecomrelay.schemas.event.InboundMessage;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code GET} and {@code POST /wecom/app/{botId}}: a self-built app's URL verification and its XML callbacks. Every
+ * message and event is published to {@code wecom.inbound} and answered with an empty 200 once Kafka acknowledged it
+ * (the answer comes later through {@code message/send}); Kafka not acknowledging in time becomes 503 so that WeCom
+ * retries. Refusals are 4xx with a metric and a log line, and publish nothing.
+ */
+public final class AppCallbackHandler {
+
+    private final AppCallbackVerifier verifier;
+    private final InboundIntake intake;
+    private final CallbackMetrics metrics;
+
+    AppCallbackHandler(AppCallbackVerifier verifier, InboundIntake intake, CallbackMetrics metrics) {
+        this.verifier = verifier;
+        this.intake = intake;
+        this.metrics = metrics;
+    }
+
+    /** Builds the handler from its parts; the parts stay package-private. */
+    public static AppCallbackHandler create(BotDirectory bots, CallbackLimits limits, InboundPublisher publisher,
+                                            StreamMarkerWriter markers, CallbackMetrics metrics, Clock clock,
+                                            Supplier<UUID> ids) {
+        var common = new CallbackVerifier(bots, clock, limits.timestampTolerance(), limits.maxBodySize());
+        return new AppCallbackHandler(new AppCallbackVerifier(common, clock, limits.timestampTolerance()),
+                new InboundIntake(publisher, markers, clock, ids, limits.markerTimeout()), metrics);
+    }
+
+    public Mono<ServerResponse> verifyUrl(ServerRequest request) {
+        String botId = request.pathVariable("botId");
+        return Mono.fromCallable(() -> verifier.verifyEcho(verifier.app(botId), request))
+                .flatMap(echo -> {
+                    metrics.callback(botId, "url-verification", "answered");
+                    return ServerResponse.ok().contentType(MediaType.TEXT_PLAIN).bodyValue(echo);
+                })
+                .onErrorResume(CallbackRejectedException.class, e -> rejected(botId, e));
+    }
+
+    public Mono<ServerResponse> receive(ServerRequest request) {
+        String botId = request.pathVariable("botId");
+        return Mono.fromCallable(() -> verifier.app(botId))
+                .flatMap(app -> verifier.verifyPost(app, request).flatMap(message -> publish(app, message)))
+                .onErrorResume(CallbackRejectedException.class, e -> rejected(botId, e))
+                .onErrorResume(PublishFailedException.class, e -> CallbackHandler.unavailable(metrics, botId));
+    }
+
+    private Mono<ServerResponse> publish(Bot app, InboundMessage message) {
+        long started = System.nanoTime();
+        // an app bot has no passive reply: the intake completes empty once Kafka has the message
+        return intake.accept(app, message)
+                .then(Mono.defer(ReplySealer::empty))
+                .doOnSuccess(response -> {
+                    metrics.published(app.id(), Duration.ofNanos(System.nanoTime() - started));
+                    metrics.callback(app.id(), message.isEvent() ? "event" : message.msgType(), "published");
+                });
+    }
+
+    private Mono<ServerResponse> rejected(String botId, CallbackRejectedException e) {
+        return CallbackHandler.answerRejected(metrics, knows(botId) ? botId : CallbackMetrics.UNKNOWN_BOT, e);
+    }
+
+    private boolean knows(String botId) {
+        try {
+            verifier.app(botId);
+            return true;
+        } catch (CallbackRejectedException e) {
+            return false;
+        }
+    }
+}
