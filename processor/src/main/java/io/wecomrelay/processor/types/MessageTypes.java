@@ -24,8 +24,11 @@ public final class MessageTypes {
     /** The rule of types nobody serves; the detail names the type. */
     public static final String UNSUPPORTED = "type.unsupported";
 
-    /** WeCom {@code msgtype}s the llm-worker answers; a quote arrives inside one of them. */
-    static final Set<String> SERVED = Set.of("text", "mixed", "image", "voice", "file", "video");
+    /**
+     * WeCom {@code msgtype}s the llm-worker answers; a quote arrives inside one of them. {@code location} and
+     * {@code link} come from self-built apps only.
+     */
+    static final Set<String> SERVED = Set.of("text", "mixed", "image", "voice", "file", "video", "location", "link");
 
     static final String FEEDBACK_EVENT = "feedback_event";
 

@@ -38,6 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <li>{@code POST /cgi-bin/aibot/response?response_code=CODE}: {@code markdown} only (else 40008),
  *     ≤ 20,480 bytes; each code works once.</li>
  * </ul>
+ * Self-built apps' {@code gettoken} and {@code message/send} are {@link #apps()}.
  * Over-long content gets errcode 40058 and a used or unknown response code 40078: the simulator's choice,
  * since WeCom's codes for these cases are not documented. Rejected requests do not count against the rate
  * limit. {@link #failNext(int, int)} makes the next requests answer an HTTP error.
@@ -63,6 +64,7 @@ public final class WeComApiSimulator implements AutoCloseable {
     private final Map<String, Deque<Instant>> acceptedTimes = new HashMap<>();
     private final List<Message> messages = new ArrayList<>();
     private final List<Answer> answers = new ArrayList<>();
+    private final AppApis apps;
     private int failuresLeft;
     private int failureStatus;
 
@@ -70,9 +72,12 @@ public final class WeComApiSimulator implements AutoCloseable {
         this.clock = clock;
         this.permits = permits;
         this.window = window;
+        this.apps = new AppApis(clock, window);
         this.server = HttpServer.create().host("127.0.0.1").port(0)
                 .route(routes -> routes.post("/cgi-bin/webhook/send", this::webhook)
-                        .post("/cgi-bin/aibot/response", this::responseUrl))
+                        .post("/cgi-bin/aibot/response", this::responseUrl)
+                        .get("/cgi-bin/gettoken", this::getToken)
+                        .post("/cgi-bin/message/send", this::appSend))
                 .bindNow();
     }
 
@@ -100,6 +105,11 @@ public final class WeComApiSimulator implements AutoCloseable {
         String code = UUID.randomUUID().toString().replace("-", "");
         openResponseCodes.add(code);
         return baseUrl() + "/cgi-bin/aibot/response?response_code=" + code;
+    }
+
+    /** Self-built apps' gettoken and message/send, see {@link AppApis}. */
+    public AppApis apps() {
+        return apps;
     }
 
     /** The next {@code count} requests answer HTTP {@code status} without looking at them. */
@@ -138,6 +148,24 @@ public final class WeComApiSimulator implements AutoCloseable {
         String code = param(request, "response_code");
         return request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
                 .flatMap(body -> answer(response, acceptResponse(code, body)));
+    }
+
+    private Publisher<Void> getToken(HttpServerRequest request, HttpServerResponse response) {
+        String json = apps.getToken(param(request, "corpid"), param(request, "corpsecret"));
+        return response.header("Content-Type", "application/json").sendString(Mono.just(json)).then();
+    }
+
+    private Publisher<Void> appSend(HttpServerRequest request, HttpServerResponse response) {
+        String token = param(request, "access_token");
+        return request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
+                .flatMap(body -> {
+                    Answer failure = injectedFailure("app");
+                    if (failure != null) {
+                        return answer(response, failure);
+                    }
+                    return response.header("Content-Type", "application/json")
+                            .sendString(Mono.just(apps.send(token, body))).then();
+                });
     }
 
     private synchronized Answer acceptWebhook(String key, String body) {
@@ -189,7 +217,7 @@ public final class WeComApiSimulator implements AutoCloseable {
         return record(code, OK, "ok");
     }
 
-    private @Nullable Answer injectedFailure(String target) {
+    private synchronized @Nullable Answer injectedFailure(String target) {
         if (failuresLeft <= 0) {
             return null;
         }
