@@ -52,7 +52,17 @@ class AppCallbackTest {
                 token: %s
                 aes-key: %s
                 dify: { base-url: http://127.0.0.1:9/v1, api-key: app-test, allow-insecure-http: true }
-            """.formatted(APP, CORP, AGENT, IngressTestSupport.TOKEN, IngressTestSupport.AES_KEY)
+              - id: %s-notice
+                kind: app
+                corp-id: %s
+                agent-id: %d
+                secret: app-secret
+                token: %s
+                aes-key: %s
+                thinking-notice: 正在思考，请稍候…
+                dify: { base-url: http://127.0.0.1:9/v1, api-key: app-test, allow-insecure-http: true }
+            """.formatted(APP, CORP, AGENT, IngressTestSupport.TOKEN, IngressTestSupport.AES_KEY,
+                    APP, CORP, AGENT, IngressTestSupport.TOKEN, IngressTestSupport.AES_KEY)
             + IngressTestSupport.bot(AI_BOT, "passive_stream"));
 
     @DynamicPropertySource
@@ -94,6 +104,26 @@ class AppCallbackTest {
         assertThat(event.message().chatType()).isEqualTo(ChatType.SINGLE);
         assertThat(event.message().userId()).isEqualTo("zhangsan");
         assertThat(event.message().body().path("Content").asString()).isEqualTo("年假怎么请？");
+    }
+
+    @Test
+    void anAppWithAThinkingNoticeAnswersAMessageWithItAsAnEncryptedPassiveReplyButNotAnEvent() throws Exception {
+        AppClient notice = client(APP + "-notice", CORP);
+        long msgId = msgId();
+
+        var answered = notice.send(notice.text("zhaoliu", msgId, "在吗？")).get();
+        var event = notice.send(notice.event("zhaoliu", "enter_agent", "")).get();
+
+        assertThat(answered.statusCode()).isEqualTo(200);
+        var reply = io.wecomrelay.schemas.wecom.app.SafeXml.read(notice.openReply(answered.body())
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(reply.path("Content").asString()).isEqualTo("正在思考，请稍候…");
+        assertThat(reply.path("ToUserName").asString()).isEqualTo("zhaoliu");
+        assertThat(reply.path("FromUserName").asString()).isEqualTo(CORP);
+        assertThat(event.statusCode()).isEqualTo(200);
+        assertThat(event.body()).isEmpty();
+        assertThat(IngressTestSupport.publishedUntil(APP + "-notice", AGENT + ":zhaoliu:" + msgId, Duration.ofSeconds(20)))
+                .isNotEmpty();
     }
 
     @Test

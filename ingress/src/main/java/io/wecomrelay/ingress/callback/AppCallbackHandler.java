@@ -2,6 +2,7 @@ package io.wecomrelay.ingress.callback;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -11,7 +12,9 @@ import io.wecomrelay.ingress.publish.InboundPublisher;
 import io.wecomrelay.ingress.publish.PublishFailedException;
 import io.wecomrelay.ingress.refresh.StreamMarkerWriter;
 import io.wecomrelay.ingress.reply.ReplySealer;
+import io.wecomrelay.schemas.bot.AppSettings;
 import io.wecomrelay.schemas.event.InboundMessage;
+import io.wecomrelay.schemas.wecom.app.AppTextReply;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -20,19 +23,25 @@ import reactor.core.publisher.Mono;
 /**
  * {@code GET} and {@code POST /wecom/app/{botId}}: a self-built app's URL verification and its XML callbacks. Every
  * message and event is published to {@code wecom.inbound} and answered with an empty 200 once Kafka acknowledged it
- * (the answer comes later through {@code message/send}); Kafka not acknowledging in time becomes 503 so that WeCom
+ * (the answer comes later through {@code message/send}), or, for an app with a {@code thinking-notice}, a message the
+ * worker answers with that notice as an encrypted passive text reply; Kafka not acknowledging in time becomes 503 so that WeCom
  * retries. Refusals are 4xx with a metric and a log line, and publish nothing.
  */
 public final class AppCallbackHandler {
 
+    /** The message types the llm-worker answers for an app; only these get the thinking notice. */
+    private static final Set<String> ANSWERED = Set.of("text", "location", "link");
+
     private final AppCallbackVerifier verifier;
     private final InboundIntake intake;
     private final CallbackMetrics metrics;
+    private final Clock clock;
 
-    AppCallbackHandler(AppCallbackVerifier verifier, InboundIntake intake, CallbackMetrics metrics) {
+    AppCallbackHandler(AppCallbackVerifier verifier, InboundIntake intake, CallbackMetrics metrics, Clock clock) {
         this.verifier = verifier;
         this.intake = intake;
         this.metrics = metrics;
+        this.clock = clock;
     }
 
     /** Builds the handler from its parts; the parts stay package-private. */
@@ -41,7 +50,7 @@ public final class AppCallbackHandler {
                                             Supplier<UUID> ids) {
         var common = new CallbackVerifier(bots, clock, limits.timestampTolerance(), limits.maxBodySize());
         return new AppCallbackHandler(new AppCallbackVerifier(common, clock, limits.timestampTolerance()),
-                new InboundIntake(publisher, markers, clock, ids, limits.markerTimeout()), metrics);
+                new InboundIntake(publisher, markers, clock, ids, limits.markerTimeout()), metrics, clock);
     }
 
     public Mono<ServerResponse> verifyUrl(ServerRequest request) {
@@ -57,20 +66,36 @@ public final class AppCallbackHandler {
     public Mono<ServerResponse> receive(ServerRequest request) {
         String botId = request.pathVariable("botId");
         return Mono.fromCallable(() -> verifier.app(botId))
-                .flatMap(app -> verifier.verifyPost(app, request).flatMap(message -> publish(app, message)))
+                .flatMap(app -> verifier.verifyPost(app, request)
+                        .flatMap(message -> publish(app, message, request.queryParams().getFirst("nonce"))))
                 .onErrorResume(CallbackRejectedException.class, e -> rejected(botId, e))
                 .onErrorResume(PublishFailedException.class, e -> CallbackHandler.unavailable(metrics, botId));
     }
 
-    private Mono<ServerResponse> publish(Bot app, InboundMessage message) {
+    private Mono<ServerResponse> publish(Bot app, InboundMessage message, String nonce) {
         long started = System.nanoTime();
-        // an app bot has no passive reply: the intake completes empty once Kafka has the message
+        // an app has no passive reply of its own: the intake completes empty once Kafka has the message
         return intake.accept(app, message)
-                .then(Mono.defer(ReplySealer::empty))
+                .then(Mono.defer(() -> answer(app, message, nonce)))
                 .doOnSuccess(response -> {
                     metrics.published(app.id(), Duration.ofNanos(System.nanoTime() - started));
                     metrics.callback(app.id(), message.isEvent() ? "event" : message.msgType(), "published");
                 });
+    }
+
+    /**
+     * Empty, or the app's thinking notice as a passive text reply to a message the worker answers: WeCom shows it at
+     * once, and the answer follows through {@code message/send}.
+     */
+    private Mono<ServerResponse> answer(Bot app, InboundMessage message, String nonce) {
+        AppSettings settings = app.config().app();
+        if (settings.thinkingNotice() == null || message.isEvent() || !ANSWERED.contains(message.msgType())) {
+            return ReplySealer.empty();
+        }
+        long now = clock.instant().getEpochSecond();
+        String sealed = new AppTextReply(message.userId(), settings.corpId(), now, settings.thinkingNotice())
+                .seal(app.crypto(), Long.toString(now), nonce);
+        return ServerResponse.ok().contentType(MediaType.APPLICATION_XML).bodyValue(sealed);
     }
 
     private Mono<ServerResponse> rejected(String botId, CallbackRejectedException e) {

@@ -13,9 +13,11 @@ import java.util.concurrent.CompletableFuture;
 
 import io.wecomrelay.schemas.wecom.app.AppEnvelope;
 import io.wecomrelay.schemas.wecom.app.Cdata;
+import io.wecomrelay.schemas.wecom.app.SafeXml;
 import io.wecomrelay.schemas.wecom.crypto.AesCbcEngines;
 import io.wecomrelay.schemas.wecom.crypto.WecomCrypto;
 import io.wecomrelay.sim.wecom.WecomClient.Signed;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Talks to a self-built app's callback URL as WeCom does: the message XML encrypted with the CorpID as receive id,
@@ -97,6 +99,21 @@ public final class AppClient {
                     }
                     return response.body();
                 });
+    }
+
+    /**
+     * The decrypted XML of a passive reply (the body of a 200), after checking its signature as WeCom does.
+     *
+     * @throws IllegalStateException when the signature does not verify
+     */
+    public String openReply(String body) {
+        ObjectNode reply = SafeXml.read(body.getBytes(StandardCharsets.UTF_8));
+        String encrypt = reply.path("Encrypt").asString("");
+        if (!crypto.verify(reply.path("MsgSignature").asString(null), reply.path("TimeStamp").asString(null),
+                reply.path("Nonce").asString(null), encrypt)) {
+            throw new IllegalStateException("reply signature does not verify");
+        }
+        return crypto.decrypt(encrypt);
     }
 
     /** Signs a ciphertext like WeCom, with a fresh timestamp and nonce. */

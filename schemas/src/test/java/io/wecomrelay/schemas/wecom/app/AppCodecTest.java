@@ -75,6 +75,20 @@ class AppCodecTest {
     }
 
     @Test
+    void sealsThePassiveReplyOfVectorC() {
+        var reply = new AppTextReply("mycreate", CORP_A, 1409659813L, "hello");
+        byte[] random16 = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+        String sealed = reply.seal(CRYPTO_A, "1409659813", "1372623149", random16);
+
+        var fields = SafeXml.read(utf8(sealed));
+        assertThat(fields.path("Encrypt").asString()).isEqualTo("sKqRbbiSUnDhFHOvPjtUMUfes4/2uKY1g9DFmYoQAgeG2lGZONATyKWRDvzuxzQiQdIha6gkfdfKPf+dWPq89c8dFM29NV2Dcenu3P4StHpPh3tJx8AQoZsK6m19Bm5KeqGAgP7QPvJw7kTS0KZTeoMvKNrQFcNXV9XtcJEfo+8T955q4mm3bFkRylRmigVZ6s35VNAL/DDWjTCA+4+aPGLYz0GEGzJUwarw0YS+bgN1SNnGDXdMWPBZEx9hQmVV9VxcCl/krOM0d+3UxNooujbT/4o7g5tmGTPOS/LAwko8lEXNqimYLmLiu5LJ6cMrTOUtiR342qpmtrqS6C/MtOktxDu4/Pch+lVtAMMHlamPyjtgLvfoTBpL3PCgCopB");
+        assertThat(fields.path("MsgSignature").asString()).isEqualTo("fd6903c7056304d70ccd43f9c2d048ae661c2171");
+        assertThat(fields.path("TimeStamp").asString()).isEqualTo("1409659813");
+        assertThat(fields.path("Nonce").asString()).isEqualTo("1372623149");
+    }
+
+    @Test
     void envelopeRoundTripsWhateverTheOrderOfItsElements() {
         var envelope = new AppEnvelope(CORP_A, "218", "abc+/=");
 
