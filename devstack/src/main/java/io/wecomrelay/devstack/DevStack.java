@@ -114,11 +114,14 @@ public final class DevStack {
         out.println();
         for (BotConfig bot : stack.bots()) {
             out.println("bot " + bot.id() + " callback=" + stack.callbackUrl(bot.id()) + " token=" + bot.token().reveal()
-                    + " aeskey=" + bot.aesKey().reveal());
+                    + " aeskey=" + bot.aesKey().reveal()
+                    + (bot.isApp() ? " corpid=" + bot.app().corpId() + " agentid=" + bot.app().agentId() : ""));
         }
         out.println(addresses(stack));
-        if (demo && !stack.bots().isEmpty()) {
-            demo(out, stack, stack.bots().get(0));
+        // the demo polls a stream, which only AI bots have
+        var streaming = stack.bots().stream().filter(bot -> !bot.isApp()).findFirst();
+        if (demo && streaming.isPresent()) {
+            demo(out, stack, streaming.get());
         }
         out.println("\nwecom-relay is running. Try: ./chat.sh --text '你好'   Service logs: "
                 + (settings.logToFiles() ? settings.workDir().resolve("logs") : "above") + "   Stop with Ctrl-C.");
