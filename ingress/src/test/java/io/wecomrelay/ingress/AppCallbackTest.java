@@ -43,27 +43,22 @@ class AppCallbackTest {
     static final String AI_BOT = "ingress-app-test-aibot";
     static final String CORP = "ww0123456789abcdef";
     static final int AGENT = 1000002;
-    static final Path BOTS = IngressTestSupport.botsFile("""
-              - id: %s
-                kind: app
-                corp-id: %s
-                agent-id: %d
-                secret: app-secret
-                token: %s
-                aes-key: %s
-                dify: { base-url: http://127.0.0.1:9/v1, api-key: app-test, allow-insecure-http: true }
-              - id: %s-notice
-                kind: app
-                corp-id: %s
-                agent-id: %d
-                secret: app-secret
-                token: %s
-                aes-key: %s
-                thinking-notice: 正在思考，请稍候…
-                dify: { base-url: http://127.0.0.1:9/v1, api-key: app-test, allow-insecure-http: true }
-            """.formatted(APP, CORP, AGENT, IngressTestSupport.TOKEN, IngressTestSupport.AES_KEY,
-                    APP, CORP, AGENT, IngressTestSupport.TOKEN, IngressTestSupport.AES_KEY)
+    static final Path BOTS = IngressTestSupport.botsFile(app(APP, "") + app(APP + "-notice", "thinking-notice: 正在思考，请稍候…")
             + IngressTestSupport.bot(AI_BOT, "passive_stream"));
+
+    static String app(String id, String extra) {
+        return """
+                  - id: %s
+                    kind: app
+                    corp-id: %s
+                    agent-id: %d
+                    secret: app-secret
+                    token: %s
+                    aes-key: %s
+                    %s
+                    dify: { base-url: http://127.0.0.1:9/v1, api-key: app-test, allow-insecure-http: true }
+                """.formatted(id, CORP, AGENT, IngressTestSupport.TOKEN, IngressTestSupport.AES_KEY, extra);
+    }
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {

@@ -55,12 +55,8 @@ public final class AppCallbackHandler {
 
     public Mono<ServerResponse> verifyUrl(ServerRequest request) {
         String botId = request.pathVariable("botId");
-        return Mono.fromCallable(() -> verifier.verifyEcho(verifier.app(botId), request))
-                .flatMap(echo -> {
-                    metrics.callback(botId, "url-verification", "answered");
-                    return ServerResponse.ok().contentType(MediaType.TEXT_PLAIN).bodyValue(echo);
-                })
-                .onErrorResume(CallbackRejectedException.class, e -> rejected(botId, e));
+        return CallbackHandler.echo(metrics, botId, () -> verifier.verifyEcho(verifier.app(botId), request),
+                e -> rejected(botId, e));
     }
 
     public Mono<ServerResponse> receive(ServerRequest request) {
@@ -99,15 +95,6 @@ public final class AppCallbackHandler {
     }
 
     private Mono<ServerResponse> rejected(String botId, CallbackRejectedException e) {
-        return CallbackHandler.answerRejected(metrics, knows(botId) ? botId : CallbackMetrics.UNKNOWN_BOT, e);
-    }
-
-    private boolean knows(String botId) {
-        try {
-            verifier.app(botId);
-            return true;
-        } catch (CallbackRejectedException e) {
-            return false;
-        }
+        return CallbackHandler.answerRejected(metrics, CallbackHandler.botTag(botId, verifier::app), e);
     }
 }

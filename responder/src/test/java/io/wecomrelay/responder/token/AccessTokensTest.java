@@ -36,6 +36,10 @@ class AccessTokensTest {
         wecom = WeComApiSimulator.start();
         wecom.apps().addApp("ww0123456789abcdef", "the-secret", 7);
         redis = new TestRedis();
+        app = app("the-secret");
+    }
+
+    static BotConfig app(String secret) throws Exception {
         Path bots = Files.createTempFile("bots", ".yaml");
         Files.writeString(bots, """
                 bots:
@@ -43,12 +47,12 @@ class AccessTokensTest {
                     kind: app
                     corp-id: ww0123456789abcdef
                     agent-id: 7
-                    secret: the-secret
+                    secret: %s
                     token: tok
                     aes-key: abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG
                     dify: { base-url: http://127.0.0.1:9/v1, api-key: k, allow-insecure-http: true }
-                """);
-        app = new BotRegistryLoader(name -> null).load(bots).find("tokens-app").orElseThrow();
+                """.formatted(secret));
+        return new BotRegistryLoader(name -> null).load(bots).find("tokens-app").orElseThrow();
     }
 
     @AfterAll
@@ -90,19 +94,7 @@ class AccessTokensTest {
 
     @Test
     void aWrongSecretIsAPermanentFailure() throws Exception {
-        Path bots = Files.createTempFile("bots", ".yaml");
-        Files.writeString(bots, """
-                bots:
-                  - id: tokens-app
-                    kind: app
-                    corp-id: ww0123456789abcdef
-                    agent-id: 7
-                    secret: not-the-secret
-                    token: tok
-                    aes-key: abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG
-                    dify: { base-url: http://127.0.0.1:9/v1, api-key: k, allow-insecure-http: true }
-                """);
-        BotConfig wrong = new BotRegistryLoader(name -> null).load(bots).find("tokens-app").orElseThrow();
+        BotConfig wrong = app("not-the-secret");
 
         Throwable failure = tokens().token(wrong).<Throwable>map(IllegalStateException::new)
                 .onErrorResume(reactor.core.publisher.Mono::just).block();

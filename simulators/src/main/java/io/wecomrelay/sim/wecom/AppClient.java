@@ -1,7 +1,6 @@
 package io.wecomrelay.sim.wecom;
 
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -88,17 +87,7 @@ public final class AppClient {
 
     /** URL verification: an encrypted echostr; answers what the server echoed, or fails on a status other than 200. */
     public CompletableFuture<String> verifyUrl(String echo) {
-        Signed signed = sign(crypto.encrypt(echo));
-        URI uri = URI.create(callbackUrl + "?" + signed.query() + "&echostr="
-                + URLEncoder.encode(signed.encrypt(), StandardCharsets.UTF_8));
-        return http.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
-                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
-                .thenApply(response -> {
-                    if (response.statusCode() != 200) {
-                        throw new IllegalStateException("URL verification answered HTTP " + response.statusCode());
-                    }
-                    return response.body();
-                });
+        return WecomClient.verifyUrl(http, callbackUrl, sign(crypto.encrypt(echo)));
     }
 
     /**
@@ -118,9 +107,7 @@ public final class AppClient {
 
     /** Signs a ciphertext like WeCom, with a fresh timestamp and nonce. */
     public Signed sign(String encrypt) {
-        String timestamp = Long.toString(clock.instant().getEpochSecond());
-        String nonce = Long.toString(random.nextLong() & Long.MAX_VALUE);
-        return new Signed(crypto.signature(timestamp, nonce, encrypt), timestamp, nonce, encrypt);
+        return WecomClient.sign(crypto, clock, random, encrypt);
     }
 
     public String encrypt(String plaintextXml) {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,6 +30,12 @@ import tools.jackson.databind.json.JsonMapper;
  *     a splitting bug shows); a user outside the app's visibility 81013. At most {@code perUserPermits} messages per
  *     app and user in any window (WeCom: 30 per minute): the excess is answered errcode 0 and dropped, as WeCom does,
  *     and listed in {@link #dropped()}.</li>
+ * <li>{@code GET /cgi-bin/media/get?access_token=TOKEN&media_id=ID}: the bytes with their {@code Content-Type} and
+ *     {@code Content-Disposition: attachment; filename="ID.ext"}; an unknown or expired (older than 3 days) media id is
+ *     a JSON error 40007, as WeCom answers it ({@code Content-Type: application/json});</li>
+ * <li>{@code POST /cgi-bin/media/upload?access_token=TOKEN&type=TYPE} (multipart, part {@code media}): type
+ *     image, voice, video or file (else 40004); more than 5 bytes and at most 10 MB (image, video), 2 MB (voice) or
+ *     20 MB (file), else 40006; answers {@code media_id} and {@code created_at} (a string).</li>
  * </ul>
  * {@link #failNextSends} answers the next sends with a given errcode (45009, 60020, ...); {@link #expireTokens} makes
  * every issued token expired. Thread-safe.
@@ -45,6 +52,12 @@ public final class AppApis {
     public static final int AGENT_MISMATCH = 301002;
     public static final int ALL_RECIPIENTS_INVALID = 81013;
     public static final int MAX_BYTES = 2_048;
+    public static final int INVALID_MEDIA_TYPE = 40004;
+    public static final int INVALID_MEDIA_SIZE = 40006;
+    public static final int INVALID_MEDIA_ID = 40007;
+    static final Duration MEDIA_LIFETIME = Duration.ofDays(3);
+    private static final Map<String, Long> UPLOAD_LIMITS = Map.of("image", 10L << 20, "voice", 2L << 20,
+            "video", 10L << 20, "file", 20L << 20);
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -56,6 +69,7 @@ public final class AppApis {
     private final List<AppMessage> messages = new ArrayList<>();
     private final List<AppMessage> dropped = new ArrayList<>();
     private final List<Integer> injected = new ArrayList<>();
+    private final Map<String, Media> media = new HashMap<>();
     private int perUserPermits = 30;
     private Duration tokenLifetime = Duration.ofSeconds(7_200);
     private int tokensIssued;
@@ -114,6 +128,56 @@ public final class AppApis {
         return List.copyOf(dropped);
     }
 
+    /** Media a user sent: {@code media/get} serves them for three days from now. */
+    public synchronized void addMedia(String mediaId, String contentType, byte[] bytes) {
+        media.put(mediaId, new Media(mediaId, contentType, bytes.clone(), clock.instant()));
+    }
+
+    /** The media uploaded (or added) under an id, or null. */
+    public synchronized @Nullable Media media(String mediaId) {
+        return media.get(mediaId);
+    }
+
+    /** The token's problem as a JSON error, or null for a good token. */
+    synchronized @Nullable String tokenProblem(String token) {
+        if (token.isEmpty()) {
+            return error(MISSING_TOKEN, "access_token missing");
+        }
+        Issued issued = tokens.get(token);
+        if (issued == null) {
+            return error(INVALID_TOKEN, "invalid access_token");
+        }
+        if (!issued.expiresAt().isAfter(clock.instant())) {
+            return error(TOKEN_EXPIRED, "access_token expired");
+        }
+        return null;
+    }
+
+    /** A live media item, or null when unknown or older than three days. */
+    synchronized @Nullable Media download(String mediaId) {
+        Media found = media.get(mediaId);
+        return found == null || found.createdAt().plus(MEDIA_LIFETIME).isBefore(clock.instant()) ? null : found;
+    }
+
+    synchronized String upload(String type, @Nullable String contentType, byte[] bytes) {
+        Long limit = UPLOAD_LIMITS.get(type);
+        if (limit == null) {
+            return error(INVALID_MEDIA_TYPE, "invalid media type");
+        }
+        if (bytes.length <= 5 || bytes.length > limit) {
+            return error(INVALID_MEDIA_SIZE, "invalid media size");
+        }
+        String mediaId = "3" + UUID.randomUUID().toString().replace("-", "");
+        Instant now = clock.instant();
+        media.put(mediaId, new Media(mediaId, contentType == null ? "application/octet-stream" : contentType, bytes, now));
+        return "{\"errcode\":0,\"errmsg\":\"\",\"type\":\"" + type + "\",\"media_id\":\"" + mediaId
+                + "\",\"created_at\":\"" + now.getEpochSecond() + "\"}";
+    }
+
+    static String invalidMedia() {
+        return error(INVALID_MEDIA_ID, "invalid media_id");
+    }
+
     synchronized String getToken(String corpId, String secret) {
         if (apps.values().stream().noneMatch(app -> app.corpId().equals(corpId))) {
             return error(INVALID_CORP_ID, "invalid corpid");
@@ -130,16 +194,11 @@ public final class AppApis {
     }
 
     synchronized String send(String token, String body) {
-        if (token.isEmpty()) {
-            return error(MISSING_TOKEN, "access_token missing");
+        String problem = tokenProblem(token);
+        if (problem != null) {
+            return problem;
         }
         Issued issued = tokens.get(token);
-        if (issued == null) {
-            return error(INVALID_TOKEN, "invalid access_token");
-        }
-        if (!issued.expiresAt().isAfter(clock.instant())) {
-            return error(TOKEN_EXPIRED, "access_token expired");
-        }
         if (!injected.isEmpty()) {
             int errcode = injected.remove(0);
             return error(errcode, "injected errcode " + errcode);
@@ -198,6 +257,15 @@ public final class AppApis {
     }
 
     private record Issued(App app, Instant expiresAt) {
+    }
+
+    /** A media item: what {@code media/get} answers for its id. */
+    public record Media(String mediaId, String contentType, byte[] bytes, Instant createdAt) {
+        // bytes are content
+        @Override
+        public String toString() {
+            return "Media[mediaId=" + mediaId + ", contentType=" + contentType + ", bytes=" + bytes.length + "]";
+        }
     }
 
     /** A message an app sent to a user. */

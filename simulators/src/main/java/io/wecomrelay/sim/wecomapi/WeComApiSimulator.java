@@ -16,6 +16,7 @@ import java.util.UUID;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.multipart.FileUpload;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -77,7 +78,9 @@ public final class WeComApiSimulator implements AutoCloseable {
                 .route(routes -> routes.post("/cgi-bin/webhook/send", this::webhook)
                         .post("/cgi-bin/aibot/response", this::responseUrl)
                         .get("/cgi-bin/gettoken", this::getToken)
-                        .post("/cgi-bin/message/send", this::appSend))
+                        .post("/cgi-bin/message/send", this::appSend)
+                        .get("/cgi-bin/media/get", this::mediaGet)
+                        .post("/cgi-bin/media/upload", this::mediaUpload))
                 .bindNow();
     }
 
@@ -166,6 +169,37 @@ public final class WeComApiSimulator implements AutoCloseable {
                     return response.header("Content-Type", "application/json")
                             .sendString(Mono.just(apps.send(token, body))).then();
                 });
+    }
+
+    private Publisher<Void> mediaGet(HttpServerRequest request, HttpServerResponse response) {
+        String problem = apps.tokenProblem(param(request, "access_token"));
+        AppApis.Media media = problem == null ? apps.download(param(request, "media_id")) : null;
+        if (media == null) {
+            String json = problem != null ? problem : AppApis.invalidMedia();
+            return response.header("Content-Type", "application/json").sendString(Mono.just(json)).then();
+        }
+        String extension = media.contentType().startsWith("image/") ? ".jpg" : media.contentType().contains("amr") ? ".amr" : "";
+        return response.header("Content-Type", media.contentType())
+                .header("Content-Disposition", "attachment; filename=\"" + media.mediaId() + extension + "\"")
+                .sendByteArray(Mono.just(media.bytes())).then();
+    }
+
+    private Publisher<Void> mediaUpload(HttpServerRequest request, HttpServerResponse response) {
+        String problem = apps.tokenProblem(param(request, "access_token"));
+        String type = param(request, "type");
+        // read each part while the decoder still holds it: next() cancels the form (releasing its data) before it emits
+        Mono<String> answer = problem != null ? Mono.just(problem) : request.receiveForm()
+                .filter(data -> data.getName().equals("media") && data instanceof FileUpload)
+                .map(data -> {
+                    try {
+                        return apps.upload(type, ((FileUpload) data).getContentType(), data.get());
+                    } catch (java.io.IOException e) {
+                        return "{\"errcode\":-1,\"errmsg\":\"unreadable upload\"}";
+                    }
+                })
+                .next()
+                .defaultIfEmpty("{\"errcode\":41005,\"errmsg\":\"media data missing\"}");
+        return answer.flatMap(json -> response.header("Content-Type", "application/json").sendString(Mono.just(json)).then());
     }
 
     private synchronized Answer acceptWebhook(String key, String body) {
