@@ -236,7 +236,8 @@ class ResponderConfiguration {
         String host = System.getenv().getOrDefault("HOSTNAME", "responder");
         String consumer = OutboxSettings.uniqueConsumer(host, UUID.randomUUID());
         return new OutboxSettings(consumer, outbox.leaseTtl(), outbox.claimMinIdle(), outbox.pollInterval(),
-                outbox.batch(), outbox.errorBackoff(), delivery.requestTimeout(), delivery.shutdownGrace());
+                outbox.batch(), outbox.errorBackoff(), delivery.requestTimeout(), outbox.inDoubtGrace(),
+                delivery.shutdownGrace());
     }
 
     @Bean

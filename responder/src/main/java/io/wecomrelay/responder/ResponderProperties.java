@@ -106,6 +106,7 @@ public record ResponderProperties(@NotNull Path botsFile,
      * @param batch        jobs read per poll; more than one only saves polls, and leaves more jobs pending when an
      *                     instance stops (claimed by the next holder after {@code claimMinIdle})
      * @param errorBackoff pause after a step failed (Redis or the broker unreachable)
+     * @param inDoubtGrace a part another run sent without noting WeCom's answer yet is left to that run this long
      * @param stateTtl     lifetime of a stream's delivery state; a reply is queued at most once within it
      * @param maxDepthPerBot while a bot's outbox holds more jobs, its oldest are given up unsent
      * @param rateLimitNoticeWindow at most one rate-limit notice per bot is queued within this window
@@ -117,6 +118,7 @@ public record ResponderProperties(@NotNull Path botsFile,
                          @DefaultValue("500ms") @NotNull Duration pollInterval,
                          @DefaultValue("1") @Min(1) int batch,
                          @DefaultValue("5s") @NotNull Duration errorBackoff,
+                         @DefaultValue("15s") @NotNull Duration inDoubtGrace,
                          @DefaultValue("24h") @NotNull Duration stateTtl,
                          @DefaultValue("200") @Min(1) int maxDepthPerBot,
                          @DefaultValue("1m") @NotNull Duration rateLimitNoticeWindow) {

@@ -160,19 +160,25 @@ class ResponderApplicationTest {
     void sendsPoisonRecordsToTheDeadLetterTopicAndGoesOn() {
         var stream = TestChunks.stream("bot-passive");
         double deadLettersBefore = deadLetters(Topics.CHUNKS.name());
-        try (var raw = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                TestInfrastructure.kafkaBootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
-            raw.send(new ProducerRecord<>(Topics.CHUNKS.name(), stream.streamId(), "{not json".getBytes(StandardCharsets.UTF_8)));
-            raw.send(new ProducerRecord<>(Topics.CHUNKS.name(), stream.streamId(),
-                    "{\"type\":\"reply-chunk.v99\"}".getBytes(StandardCharsets.UTF_8)));
-        }
-        publish(stream.last(1, 0, "still here"));
+        // a reply's text cut off mid-record: the parser's error must not carry it into the logs
+        String cutOff = "{\"type\":\"reply-chunk.v1\",\"text\":\"答复里的机密 confidential-reply-text";
+        List<ConsumerRecord<String, byte[]>> dead;
+        try (var logs = new LogCapture()) {
+            try (var raw = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    TestInfrastructure.kafkaBootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+                raw.send(new ProducerRecord<>(Topics.CHUNKS.name(), stream.streamId(), cutOff.getBytes(StandardCharsets.UTF_8)));
+                raw.send(new ProducerRecord<>(Topics.CHUNKS.name(), stream.streamId(),
+                        "{\"type\":\"reply-chunk.v99\"}".getBytes(StandardCharsets.UTF_8)));
+            }
+            publish(stream.last(1, 0, "still here"));
 
-        await().atMost(WAIT).until(() -> "1".equals(field(stream.streamId(), StreamStateKeys.FINISH)));
-        List<ConsumerRecord<String, byte[]>> dead = TopicReader.await(Topics.CHUNKS.deadLetter().name(),
-                record -> stream.streamId().equals(record.key()), 2, WAIT);
+            await().atMost(WAIT).until(() -> "1".equals(field(stream.streamId(), StreamStateKeys.FINISH)));
+            dead = TopicReader.await(Topics.CHUNKS.deadLetter().name(),
+                    record -> stream.streamId().equals(record.key()), 2, WAIT);
+            assertThat(logs.lines()).noneMatch(line -> line.contains("confidential-reply-text") || line.contains("机密"));
+        }
         assertThat(dead).hasSize(2);
-        assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
+        assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo(cutOff);
         assertThat(dead).allSatisfy(record -> {
             assertThat(TopicReader.header(record, DeadLetterHeaders.EXCEPTION)).isNotBlank();
             assertThat(TopicReader.header(record, DeadLetterHeaders.TOPIC)).isEqualTo(Topics.CHUNKS.name());

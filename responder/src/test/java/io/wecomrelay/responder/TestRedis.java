@@ -1,8 +1,13 @@
 package io.wecomrelay.responder;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import io.wecomrelay.testkit.TestInfrastructure;
 
-import org.springframework.data.redis.connection.RedisConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -13,8 +18,25 @@ public final class TestRedis implements AutoCloseable {
     private final LettuceConnectionFactory factory;
 
     public TestRedis() {
-        RedisConfiguration config = LettuceConnectionFactory.createRedisConfiguration(TestInfrastructure.redisUrl());
-        this.factory = new LettuceConnectionFactory(config);
+        this(new LettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(TestInfrastructure.redisUrl())));
+    }
+
+    /**
+     * On a Redis of the test's own that it stops and starts: commands fail after {@code commandTimeout} while it is
+     * down, and the client reconnects as the services' does (service-support's reconnect delay, at most a second).
+     */
+    public TestRedis(String url, Duration commandTimeout) {
+        this(new LettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(url),
+                LettuceClientConfiguration.builder().commandTimeout(commandTimeout)
+                        .clientResources(DefaultClientResources.builder()
+                                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2,
+                                        TimeUnit.MILLISECONDS))
+                                .build())
+                        .build()));
+    }
+
+    private TestRedis(LettuceConnectionFactory factory) {
+        this.factory = factory;
         factory.afterPropertiesSet();
         factory.start();
     }

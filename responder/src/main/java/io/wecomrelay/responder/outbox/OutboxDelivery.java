@@ -32,9 +32,11 @@ import org.springframework.context.SmartLifecycle;
  *     read no newer job while older ones are still pending elsewhere (order). A holder starts a send only
  *     while its lease has more than a request timeout left, so no old send is in flight at hand-over.</li>
  * <li><b>No part twice.</b> After WeCom accepts a part, {@code part:N=sent} is written to the stream's
- *     delivery state ({@code responder:delivery:{streamId}}) before anything else; a re-run records such
- *     a part without sending it again. The remaining window: a crash between WeCom's answer and that
- *     write sends the part again.</li>
+ *     delivery state ({@code responder:delivery:{streamId}}) before anything else, waiting out an outage of
+ *     Redis if need be; a re-run records such a part without sending it again. A run that finds a part another
+ *     run left {@code sending} or {@code sent} leaves it to that run until it has stayed so for
+ *     {@code in-doubt-grace} ({@link InDoubtParts}). The remaining window: a process that dies between WeCom's
+ *     answer and that write has its part sent again.</li>
  * <li><b>Bounded.</b> A job whose message is older than {@code max-reply-age}, or the oldest while the outbox is deeper than
  *     {@code max-depth-per-bot} ({@link OutboxLimits}), and any job that can never be delivered (a refused
  *     response_url, a permanent WeCom error) is recorded FAILED with its reason, dead-lettered and

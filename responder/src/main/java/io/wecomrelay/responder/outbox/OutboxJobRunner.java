@@ -1,6 +1,7 @@
 package io.wecomrelay.responder.outbox;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -12,20 +13,26 @@ import io.wecomrelay.responder.delivery.ReplyDeliverer;
 import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.schemas.event.DeliveryFailure;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
+import io.wecomrelay.support.outage.TransientFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /**
  * Runs one delivery job: reads it, loads what earlier runs did, gives it up when it breaks the outbox's
  * {@link OutboxLimits} or else delivers (which records every attempt and dead-letters a failure), and
  * only then acknowledges the job. A run that errors (lease lost, Redis or broker unreachable) leaves the
  * job pending; it runs again, skipping the parts WeCom already accepted, or only acknowledging when an
- * earlier run already recorded the outcome.
+ * earlier run already recorded the outcome. Once WeCom accepted a part, the run notes that in Redis however
+ * long Redis takes to answer again, and a later run leaves parts in doubt to their run for a while
+ * ({@link InDoubtParts}): an outage of Redis during a send does not send the part twice.
  */
 public final class OutboxJobRunner {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxJobRunner.class);
+    private static final Duration NOTE_FIRST_RETRY = Duration.ofMillis(100);
+    private static final Duration NOTE_MAX_RETRY = Duration.ofSeconds(1);
 
     private final RedisOutbox outbox;
     private final DeliveryStates states;
@@ -34,6 +41,7 @@ public final class OutboxJobRunner {
     private final OutboxSettings settings;
     private final OutboxLimits limits;
     private final Clock clock;
+    private final InDoubtParts inDoubt;
 
     public OutboxJobRunner(RedisOutbox outbox, DeliveryStates states, ReplyDeliverer deliverer, MeterRegistry meters,
                            OutboxSettings settings, OutboxLimits limits, Clock clock) {
@@ -44,6 +52,7 @@ public final class OutboxJobRunner {
         this.settings = settings;
         this.limits = limits;
         this.clock = clock;
+        this.inDoubt = new InDoubtParts(clock, settings.inDoubtGrace());
     }
 
     /** @param backlog jobs in the bot's outbox, this one included, for the depth limit */
@@ -61,6 +70,14 @@ public final class OutboxJobRunner {
                 .flatMap(earlier -> {
                     if (earlier.done() != null) {
                         return Mono.just(earlier.done());
+                    }
+                    Optional<Duration> wait = inDoubt.waitFor(reply.streamId(), earlier.parts());
+                    if (wait.isPresent()) {
+                        count("in_doubt_wait");
+                        log.info("delivery job has parts another run sent without noting WeCom's answer botId={} streamId={} "
+                                + "parts={}: left to that run for another {} ms", bot.id(), reply.streamId(), earlier.parts(),
+                                wait.get().toMillis());
+                        return Mono.error(new JobPostponedException(wait.get()));
                     }
                     // a job an earlier run started is finished: its first parts are already in the chat
                     Optional<DeliveryFailure> dropped = earlier.parts().isEmpty()
@@ -134,18 +151,50 @@ public final class OutboxJobRunner {
 
         @Override
         public Mono<Void> markSent(int part) {
-            return states.mark(reply.streamId(), part, PartState.SENT);
+            return untilRedisAnswers(states.mark(reply.streamId(), part, PartState.SENT), part, PartState.SENT);
         }
 
         @Override
         public Mono<Void> markRecorded(int part) {
-            return states.mark(reply.streamId(), part, PartState.RECORDED);
+            return untilRedisAnswers(states.mark(reply.streamId(), part, PartState.RECORDED), part, PartState.RECORDED);
+        }
+
+        /**
+         * WeCom's answer is known only to this run until it is in Redis: a run that gave up here would leave the part
+         * {@code sending}, and whoever ran the job next would send it again. So the note waits out an outage of Redis
+         * (the delivery lease may pass to another instance meanwhile, which leaves the part alone, see
+         * {@link InDoubtParts}); stopping the responder cancels it.
+         */
+        private Mono<Void> untilRedisAnswers(Mono<Void> note, int part, PartState state) {
+            return note.retryWhen(Retry.backoff(Long.MAX_VALUE, NOTE_FIRST_RETRY).maxBackoff(NOTE_MAX_RETRY)
+                    .filter(TransientFailures::isTransient)
+                    .doBeforeRetry(signal -> {
+                        if (signal.totalRetriesInARow() == 0) {
+                            meters.counter("relay.responder.outbox.notes.delayed").increment();
+                            log.warn("cannot note part {} as {} yet streamId={} cause={}: trying until Redis answers", part,
+                                    state.name().toLowerCase(Locale.ROOT), reply.streamId(), signal.failure().getClass().getSimpleName());
+                        }
+                    }));
         }
 
         @Override
         public Mono<Void> checkMaySend() {
             return lease.heldFor(settings.sendTimeout()) ? Mono.empty()
                     : Mono.error(new LeaseLostException(reply.botId()));
+        }
+    }
+
+    /** The run stops without an outcome: another run may still note a part of the job; try again after {@code pause}. */
+    static final class JobPostponedException extends RuntimeException {
+        private final Duration pause;
+
+        JobPostponedException(Duration pause) {
+            super("parts of the job are in doubt for another " + pause.toMillis() + " ms", null, false, false);
+            this.pause = pause;
+        }
+
+        Duration pause() {
+            return pause;
         }
     }
 

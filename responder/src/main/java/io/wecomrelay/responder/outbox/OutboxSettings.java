@@ -15,16 +15,22 @@ import java.util.UUID;
  * @param batch         jobs read per poll
  * @param errorBackoff  pause after a poll or a job failed without an outcome (Redis or broker unreachable)
  * @param sendTimeout   the longest one send to WeCom can take (the HTTP request timeout)
+ * @param inDoubtGrace  how long a part another run left between sent and recorded must stay so before this
+ *                      instance acts on it ({@link InDoubtParts})
  * @param shutdownGrace how long stopping waits for the jobs in progress
  */
 public record OutboxSettings(String consumer, Duration leaseTtl, Duration claimMinIdle, Duration pollInterval,
-                             int batch, Duration errorBackoff, Duration sendTimeout, Duration shutdownGrace) {
+                             int batch, Duration errorBackoff, Duration sendTimeout, Duration inDoubtGrace,
+                             Duration shutdownGrace) {
 
     public OutboxSettings {
         Objects.requireNonNull(consumer, "consumer");
         if (leaseTtl.compareTo(sendTimeout.multipliedBy(2)) < 0) {
             throw new IllegalArgumentException("the outbox lease-ttl (" + leaseTtl
                     + ") must be at least twice the delivery request-timeout (" + sendTimeout + ")");
+        }
+        if (inDoubtGrace.compareTo(Duration.ZERO) <= 0) {
+            throw new IllegalArgumentException("in-doubt-grace must be positive");
         }
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be positive");

@@ -61,6 +61,7 @@ final class OutboxWorker {
                 }), 1)
                 .subscribe();
         loop = Mono.defer(this::step)
+                .onErrorResume(OutboxJobRunner.JobPostponedException.class, e -> Mono.just(e.pause()))
                 .onErrorResume(e -> {
                     // the cause's type only: a message may carry a URL with its query
                     log.warn("delivery step failed botId={} cause={}; again in {}", bot.id(), Causes.describe(e),

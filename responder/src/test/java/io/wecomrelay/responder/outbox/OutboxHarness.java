@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,6 +48,7 @@ import io.wecomrelay.support.deadletter.DeadLetterScheme;
 import io.wecomrelay.support.outbound.GuardedHttpClient;
 import io.wecomrelay.testkit.TestInfrastructure;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jspecify.annotations.Nullable;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
@@ -82,6 +84,8 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
     static final int APP_AGENT = 1000002;
     static final String APP_SECRET = "app-secret-" + UUID.randomUUID();
     static final Duration WAIT = Duration.ofSeconds(30);
+    /** Longer than the harness's Redis client takes to reconnect after a short outage. */
+    static final Duration IN_DOUBT_GRACE = Duration.ofSeconds(3);
     static final String NOTE = "\n\n（已截断）";
     static final OutboxLimits NO_LIMITS = limits(Duration.ofHours(1), 10_000);
     /** The reply age of tickets unless a test sets one: old enough for the outbox's own limits to be tested. */
@@ -89,6 +93,7 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
 
     final int permits;
     final Duration window;
+    private final @Nullable Supplier<String> ownRedisUrl;
     WeComApiSimulator wecom;
     TestRedis redis;
     StringRedisTemplate template;
@@ -98,8 +103,14 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
 
     /** Started before a test class's tests, closed after them ({@code @RegisterExtension static}). */
     OutboxHarness(int permits, Duration window) {
+        this(permits, window, null);
+    }
+
+    /** On a Redis of the test's own, at {@code redisUrl}, that the test may kill and start again. */
+    OutboxHarness(int permits, Duration window, @Nullable Supplier<String> redisUrl) {
         this.permits = permits;
         this.window = window;
+        this.ownRedisUrl = redisUrl;
     }
 
     @Override
@@ -108,7 +119,7 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
         wecom.addWebhookKey(KEY_A);
         wecom.addWebhookKey(KEY_B);
         wecom.apps().addApp(APP_CORP, APP_SECRET, APP_AGENT);
-        redis = new TestRedis();
+        redis = ownRedisUrl == null ? new TestRedis() : new TestRedis(ownRedisUrl.get(), Duration.ofMillis(500));
         template = redis.template();
         TestInfrastructure.createTopics(1, Topics.DELIVERIES.name(), Topics.CHUNKS.deadLetter().name(),
                 Topics.REJECTED.deadLetter().name());
@@ -275,7 +286,7 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
                             Duration.ofHours(1), NOTE));
             String consumer = name + "-" + UUID.randomUUID().toString().substring(0, 8);
             var settings = new OutboxSettings(consumer, Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofMillis(50),
-                    10, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(5));
+                    10, Duration.ofMillis(200), Duration.ofSeconds(1), IN_DOUBT_GRACE, Duration.ofSeconds(5));
             var delivery = new OutboxDelivery(bots, outbox,
                     new OutboxJobRunner(outbox, states, deliverer, meters, settings, limits, clock), clock, settings);
             delivery.start();

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -68,6 +69,7 @@ public final class WeComApiSimulator implements AutoCloseable {
     private final AppApis apps;
     private int failuresLeft;
     private int failureStatus;
+    private volatile Mono<Void> answersHeld = Mono.empty();
 
     private WeComApiSimulator(Clock clock, int permits, Duration window) {
         this.clock = clock;
@@ -121,6 +123,14 @@ public final class WeComApiSimulator implements AutoCloseable {
         this.failureStatus = status;
     }
 
+    /**
+     * From now on every request is taken (or refused) at once, as before, but its answer reaches the caller only when
+     * {@code release} completes: WeCom has the message, the sender does not know yet. For tests of what fails meanwhile.
+     */
+    public void holdAnswersUntil(CompletableFuture<?> release) {
+        answersHeld = Mono.fromFuture(release).then();
+    }
+
     /** Accepted messages, in arrival order. */
     public synchronized List<Message> messages() {
         return List.copyOf(messages);
@@ -144,13 +154,19 @@ public final class WeComApiSimulator implements AutoCloseable {
     private Publisher<Void> webhook(HttpServerRequest request, HttpServerResponse response) {
         String key = param(request, "key");
         return request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
-                .flatMap(body -> answer(response, acceptWebhook(key, body)));
+                .flatMap(body -> {
+                    Answer answer = acceptWebhook(key, body);
+                    return answersHeld.then(answer(response, answer));
+                });
     }
 
     private Publisher<Void> responseUrl(HttpServerRequest request, HttpServerResponse response) {
         String code = param(request, "response_code");
         return request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
-                .flatMap(body -> answer(response, acceptResponse(code, body)));
+                .flatMap(body -> {
+                    Answer answer = acceptResponse(code, body);
+                    return answersHeld.then(answer(response, answer));
+                });
     }
 
     private Publisher<Void> getToken(HttpServerRequest request, HttpServerResponse response) {

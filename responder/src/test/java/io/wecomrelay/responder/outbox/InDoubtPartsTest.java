@@ -1,0 +1,83 @@
+package io.wecomrelay.responder.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+
+import io.wecomrelay.responder.delivery.DeliveryRun.PartState;
+import org.junit.jupiter.api.Test;
+
+class InDoubtPartsTest {
+
+    static final Duration GRACE = Duration.ofSeconds(15);
+
+    final MutableClock clock = new MutableClock();
+    final InDoubtParts parts = new InDoubtParts(clock, GRACE);
+
+    @Test
+    void aJobWithoutPartsInDoubtGoesOnAtOnce() {
+        assertThat(parts.waitFor("s1", Map.of())).isEmpty();
+        assertThat(parts.waitFor("s1", Map.of(1, PartState.RECORDED, 2, PartState.NOT_SENT))).isEmpty();
+    }
+
+    @Test
+    void aPartInDoubtIsLeftToItsRunUntilItStayedUnchangedForTheGrace() {
+        assertThat(parts.waitFor("s1", Map.of(1, PartState.SENDING))).contains(GRACE);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(parts.waitFor("s1", Map.of(1, PartState.SENDING))).contains(Duration.ofSeconds(5));
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(parts.waitFor("s1", Map.of(1, PartState.SENDING))).isEmpty();
+    }
+
+    @Test
+    void progressOfTheOtherRunStartsTheWaitAgain() {
+        parts.waitFor("s1", Map.of(1, PartState.SENDING));
+        clock.advance(Duration.ofSeconds(14));
+        assertThat(parts.waitFor("s1", Map.of(1, PartState.SENT))).contains(GRACE);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(parts.waitFor("s1", Map.of(1, PartState.RECORDED, 2, PartState.SENDING))).contains(GRACE);
+    }
+
+    @Test
+    void streamsAreWatchedApart() {
+        parts.waitFor("s1", Map.of(1, PartState.SENDING));
+        clock.advance(GRACE);
+        assertThat(parts.waitFor("s2", Map.of(1, PartState.SENDING))).contains(GRACE);
+        assertThat(parts.waitFor("s1", Map.of(1, PartState.SENDING))).isEmpty();
+    }
+
+    @Test
+    void aJobThatWentOnIsWatchedAfreshWhenItIsInDoubtAgain() {
+        parts.waitFor("s1", Map.of(1, PartState.SENT));
+        clock.advance(GRACE);
+        assertThat(parts.waitFor("s1", Map.of(1, PartState.SENT))).isEmpty();
+        assertThat(parts.waitFor("s1", Map.of(1, PartState.SENT))).contains(GRACE);
+    }
+
+    static final class MutableClock extends Clock {
+        private Instant now = Instant.parse("2026-12-05T00:00:00Z");
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}
