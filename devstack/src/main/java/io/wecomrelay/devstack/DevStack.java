@@ -122,7 +122,9 @@ public final class DevStack {
         stack.bots().forEach(bot -> out.println(botLine(stack, bot, settings)));
         out.println(addresses(stack));
         if (demo) {
-            stack.bots().stream().filter(bot -> !bot.longConnection()).findFirst().ifPresent(bot -> callbackDemo(out, stack, bot));
+            // the callback demo polls a stream, which self-built apps do not have
+            stack.bots().stream().filter(bot -> !bot.longConnection() && !bot.isApp()).findFirst()
+                    .ifPresent(bot -> callbackDemo(out, stack, bot));
             LongConnectionSimulator simulator = stack.longConnectionSimulator();
             if (simulator != null && !stack.instances(Service.CONNECTOR).isEmpty()) {
                 stack.bots().stream().filter(BotConfig::longConnection).findFirst()
@@ -145,6 +147,10 @@ public final class DevStack {
         if (bot.longConnection()) {
             String server = stack.longConnectionSimulator() != null ? " (simulator)" : "";
             return "bot " + bot.id() + " long-connection=" + stack.longConnectionUrl() + server + " " + credentials;
+        }
+        if (bot.isApp()) {
+            return "bot " + bot.id() + " app callback=" + stack.callbackUrl(bot.id()) + " corpid=" + bot.app().corpId()
+                    + " agentid=" + bot.app().agentId() + " " + credentials;
         }
         return "bot " + bot.id() + " callback=" + stack.callbackUrl(bot.id()) + " " + credentials;
     }

@@ -188,9 +188,13 @@ public final class LocalStack implements AutoCloseable {
         return callbackUrl(instances(Service.INGRESS).get(0), botId);
     }
 
-    /** The callback URL of a bot on one ingress instance; every instance answers every bot. */
+    /**
+     * The callback URL of a bot on one ingress instance; every instance answers every bot. A self-built app's is
+     * {@code /wecom/app/{botId}}, an AI bot's {@code /wecom/callback/{botId}}.
+     */
     public String callbackUrl(ServiceInstance ingress, String botId) {
-        return callbackOrigin(ingress) + "/wecom/callback/" + botId;
+        boolean app = bots.find(botId).map(BotConfig::isApp).orElse(false);
+        return callbackOrigin(ingress) + (app ? "/wecom/app/" : "/wecom/callback/") + botId;
     }
 
     /** {@code http://127.0.0.1:PORT} of an ingress instance's callback port. */

@@ -7,6 +7,8 @@ import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.ingress.bots.BotDirectory;
+import io.wecomrelay.ingress.callback.AppCallbackHandler;
+import io.wecomrelay.ingress.callback.AppCallbackRoutes;
 import io.wecomrelay.ingress.callback.CallbackHandler;
 import io.wecomrelay.ingress.callback.CallbackMetrics;
 import io.wecomrelay.ingress.callback.CallbackRoutes;
@@ -90,6 +92,15 @@ class IngressConfiguration {
     @Bean
     RouterFunction<ServerResponse> callbackRoutes(CallbackHandler handler) {
         return CallbackRoutes.routes(handler);
+    }
+
+    /** Self-built apps (bots-file {@code kind: app}) post XML to their own path; same limits, publisher and metrics. */
+    @Bean
+    RouterFunction<ServerResponse> appCallbackRoutes(BotDirectory bots, IngressProperties properties, InboundPublisher publisher,
+                                                     StreamMarkerWriter markers, MeterRegistry registry, Clock clock,
+                                                     Supplier<UUID> idGenerator) {
+        return AppCallbackRoutes.routes(AppCallbackHandler.create(bots, properties.callbackLimits(), publisher, markers,
+                new CallbackMetrics(registry), clock, idGenerator));
     }
 
     /** Gives the shared Redis connection a few seconds to open before ingress reports itself ready. */

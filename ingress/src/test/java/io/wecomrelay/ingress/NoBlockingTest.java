@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.wecomrelay.schemas.ids.StreamIds;
+import io.wecomrelay.sim.wecom.AppClient;
 import io.wecomrelay.sim.wecom.WecomClient;
 import io.wecomrelay.sim.wecom.WecomMessages;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +29,17 @@ import reactor.blockhound.BlockHound;
 class NoBlockingTest {
 
     static final String BOT = "ingress-noblock-bot";
-    static final Path BOTS = IngressTestSupport.botsFile(IngressTestSupport.bot(BOT, "passive_stream"));
+    static final String APP = "ingress-noblock-app";
+    static final Path BOTS = IngressTestSupport.botsFile(IngressTestSupport.bot(BOT, "passive_stream") + """
+              - id: %s
+                kind: app
+                corp-id: ww0123456789abcdef
+                agent-id: 7
+                secret: s
+                token: %s
+                aes-key: %s
+                dify: { base-url: http://127.0.0.1:9/v1, api-key: app-test, allow-insecure-http: true }
+            """.formatted(APP, IngressTestSupport.TOKEN, IngressTestSupport.AES_KEY));
     static final List<String> BLOCKING_CALLS = new CopyOnWriteArrayList<>();
 
     @BeforeAll
@@ -83,6 +94,23 @@ class NoBlockingTest {
                     .isEqualTo(200);
         }
         assertThat(client.sendRaw(client.sign(client.encrypt("{}")).withSignature("0".repeat(40))).get().status()).isEqualTo(401);
+
+        assertThat(BLOCKING_CALLS).isEmpty();
+    }
+
+    @Test
+    void handlesSelfBuiltAppCallbacksWithoutBlockingAnEventLoop() throws Exception {
+        var app = AppClient.create(URI.create("http://127.0.0.1:" + port + "/wecom/app/" + APP),
+                IngressTestSupport.TOKEN, IngressTestSupport.AES_KEY, "ww0123456789abcdef", 7);
+
+        assertThat(app.verifyUrl("echo").get()).isEqualTo("echo");
+        for (int i = 0; i < 20; i++) {
+            assertThat(app.send(app.text("u", 1_000 + i, "hi")).get().statusCode()).isEqualTo(200);
+            assertThat(app.send(app.event("u", "enter_agent", "")).get().statusCode()).isEqualTo(200);
+        }
+        var forged = app.sign(app.encrypt("<xml/>")).withSignature("0".repeat(40));
+        assertThat(app.sendRaw(forged).get().statusCode()).isEqualTo(401);
+        assertThat(app.sendBody(forged.query(), "<!DOCTYPE x><xml/>").get().statusCode()).isEqualTo(400);
 
         assertThat(BLOCKING_CALLS).isEmpty();
     }

@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.wecomrelay.responder.delivery.AppMessageSender;
 import io.wecomrelay.responder.delivery.DeliveryRecorder;
 import io.wecomrelay.responder.delivery.RedisSendRateLimiter;
 import io.wecomrelay.responder.delivery.ReplyDeliverer;
@@ -32,6 +33,8 @@ import io.wecomrelay.responder.outbox.OutboxTickets;
 import io.wecomrelay.responder.outbox.RateLimitNotices;
 import io.wecomrelay.responder.outbox.RedisOutbox;
 import io.wecomrelay.responder.outbox.TooOldReplies;
+import io.wecomrelay.responder.token.AccessTokens;
+import io.wecomrelay.responder.token.TokenApi;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.outbound.OutboundPolicy;
@@ -45,6 +48,7 @@ import io.wecomrelay.support.kafka.KafkaHealthIndicator;
 import io.wecomrelay.support.kafka.KafkaTemplates;
 import io.wecomrelay.support.kafka.TopicProvisioning;
 import io.wecomrelay.support.kafka.TopicsHealthConfiguration;
+import io.wecomrelay.support.outbound.GuardedHttpClient;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -58,6 +62,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -65,6 +70,7 @@ import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * The only place that wires the responder; everything below it is plain Java. The clock, the id generator and the
@@ -181,11 +187,27 @@ class ResponderConfiguration {
         return new UndeliverableReplies(kafka, deadLetterScheme);
     }
 
+    /**
+     * Self-built apps: gettoken and message/send on the same base URL and allow-list as every other send, through the
+     * guarded client; tokens shared by all instances in Redis.
+     */
     @Bean
-    ReplyDeliverer replyDeliverer(WeComReplySender sender, RedisSendRateLimiter limiter, DeliveryRecorder recorder,
-                                  UndeliverableReplies undeliverable, Clock clock, ResponderProperties props) {
+    AppMessageSender appMessageSender(ReactiveStringRedisTemplate redis, Clock clock, Supplier<UUID> idGenerator,
+                                      MeterRegistry meters, ResponderProperties props) {
         var delivery = props.delivery();
-        return new ReplyDeliverer(sender, limiter, recorder, undeliverable, clock, new ReplyDeliverer.Settings(
+        WebClient http = WebClient.builder().clientConnector(new ReactorClientHttpConnector(
+                GuardedHttpClient.guard(HttpClient.create(), OutboundPolicy.of(delivery.allowedHosts())))).build();
+        var tokens = new AccessTokens(redis, new TokenApi(http, delivery.wecomApiBaseUrl(), delivery.requestTimeout()),
+                clock, idGenerator, meters, delivery.appToken().settings());
+        return new AppMessageSender(http, tokens, delivery.wecomApiBaseUrl(), delivery.requestTimeout());
+    }
+
+    @Bean
+    ReplyDeliverer replyDeliverer(WeComReplySender sender, AppMessageSender appSender, RedisSendRateLimiter limiter,
+                                  DeliveryRecorder recorder, UndeliverableReplies undeliverable, Clock clock,
+                                  ResponderProperties props) {
+        var delivery = props.delivery();
+        return new ReplyDeliverer(sender, appSender, limiter, recorder, undeliverable, clock, new ReplyDeliverer.Settings(
                 delivery.retry().policy(), delivery.responseUrlLifetime(), props.stream().truncatedNote()));
     }
 

@@ -7,6 +7,7 @@ import java.util.List;
 
 import io.wecomrelay.responder.delivery.RetryPolicy;
 import io.wecomrelay.responder.outbox.MaxReplyAge;
+import io.wecomrelay.responder.token.AccessTokens;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
@@ -55,8 +56,9 @@ public record ResponderProperties(@NotNull Path botsFile,
      * @param maxReplyAge         a reply of a response_url bot whose message is older than this is not delivered:
      *                            not queued when its stream finishes (recorded SKIPPED), given up when its job comes
      *                            up (FAILED); unset means {@code responseUrlLifetime}
-     * @param maxWebhookReplyAge  the same for webhook bots; unset means the max reply age
+     * @param maxWebhookReplyAge  the same for webhook bots and self-built apps; unset means the max reply age
      * @param shutdownGrace       how long stopping waits for the deliveries in progress
+     * @param appToken            self-built apps' access tokens
      */
     public record Delivery(@DefaultValue("https://qyapi.weixin.qq.com") @NotNull URI wecomApiBaseUrl,
                            @DefaultValue("qyapi.weixin.qq.com") @NotEmpty List<String> allowedHosts,
@@ -67,7 +69,8 @@ public record ResponderProperties(@NotNull Path botsFile,
                            @Valid @DefaultValue Retry retry,
                            @Valid @DefaultValue RateLimit rateLimit,
                            @Valid @DefaultValue Outbox outbox,
-                           @DefaultValue("10s") @NotNull Duration shutdownGrace) {
+                           @DefaultValue("10s") @NotNull Duration shutdownGrace,
+                           @Valid @DefaultValue AppToken appToken) {
 
         /** The reply ages in force, defaults resolved. */
         public MaxReplyAge maxReplyAges() {
@@ -119,6 +122,26 @@ public record ResponderProperties(@NotNull Path botsFile,
                          @DefaultValue("24h") @NotNull Duration stateTtl,
                          @DefaultValue("200") @Min(1) int maxDepthPerBot,
                          @DefaultValue("1m") @NotNull Duration rateLimitNoticeWindow) {
+    }
+
+    /**
+     * Self-built apps' access tokens, one per app in Redis for all instances.
+     *
+     * @param keyPrefix     Redis key prefix; the bot id and a hash of CorpID, AgentId and Secret follow
+     * @param refreshMargin a token is renewed this long before WeCom's {@code expires_in} runs out
+     * @param lockTtl       longest one renewal may take (the lock of an instance that died expires after it)
+     * @param waitTimeout   longest a send waits for another instance's renewal (then it is retried like a 5xx)
+     * @param pollInterval  how often a waiting send looks for the renewed token
+     */
+    public record AppToken(@DefaultValue("responder:app-token:") @NotBlank String keyPrefix,
+                           @DefaultValue("5m") @NotNull Duration refreshMargin,
+                           @DefaultValue("15s") @NotNull Duration lockTtl,
+                           @DefaultValue("20s") @NotNull Duration waitTimeout,
+                           @DefaultValue("100ms") @NotNull Duration pollInterval) {
+
+        public AccessTokens.Settings settings() {
+            return new AccessTokens.Settings(keyPrefix, refreshMargin, lockTtl, waitTimeout, pollInterval);
+        }
     }
 
     /**

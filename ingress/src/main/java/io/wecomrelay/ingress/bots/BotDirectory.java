@@ -51,7 +51,9 @@ public final class BotDirectory {
             if (config.longConnection()) {
                 continue; // the connector's socket carries its messages; a callback for it is one for an unknown bot
             }
-            var crypto = new WecomCrypto(config.token().reveal(), config.aesKey().reveal(), AI_BOT_RECEIVE_ID,
+            // a self-built app's ciphertexts end with its CorpID, an AI bot's with nothing
+            String receiveId = config.isApp() ? config.app().corpId() : AI_BOT_RECEIVE_ID;
+            var crypto = new WecomCrypto(config.token().reveal(), config.aesKey().reveal(), receiveId,
                     AesCbcEngines.defaultEngine(), random);
             bots.put(config.id(), new Bot(config, crypto));
         }

@@ -3,6 +3,8 @@ package io.wecomrelay.ingress.callback;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.wecomrelay.ingress.bots.Bot;
@@ -60,15 +62,18 @@ public final class CallbackHandler {
 
     public Mono<ServerResponse> verifyUrl(ServerRequest request) {
         String botId = request.pathVariable("botId");
-        return Mono.fromCallable(() -> {
-                    Bot bot = verifier.bot(botId);
-                    return verifier.verifyEcho(bot, request);
-                })
+        return echo(metrics, botId, () -> verifier.verifyEcho(verifier.bot(botId), request), e -> rejected(botId, e));
+    }
+
+    /** The URL-verification answer: exactly the decrypted echostr, as plain text; a refusal goes to {@code rejected}. */
+    static Mono<ServerResponse> echo(CallbackMetrics metrics, String botId, Callable<String> decrypted,
+                                     Function<CallbackRejectedException, Mono<ServerResponse>> rejected) {
+        return Mono.fromCallable(decrypted)
                 .flatMap(echo -> {
                     metrics.callback(botId, "url-verification", "answered");
                     return ServerResponse.ok().contentType(MediaType.TEXT_PLAIN).bodyValue(echo);
                 })
-                .onErrorResume(CallbackRejectedException.class, e -> rejected(botId, e));
+                .onErrorResume(CallbackRejectedException.class, rejected);
     }
 
     public Mono<ServerResponse> receive(ServerRequest request) {
@@ -77,10 +82,10 @@ public final class CallbackHandler {
                 .flatMap(bot -> verifier.verifyPost(bot, request))
                 .flatMap(this::handle)
                 .onErrorResume(CallbackRejectedException.class, e -> rejected(botId, e))
-                .onErrorResume(PublishFailedException.class, e -> unavailable(botId))
+                .onErrorResume(PublishFailedException.class, e -> unavailable(metrics, botId))
                 .onErrorResume(StreamMarkerFailedException.class, e -> {
                     metrics.markerFailed(botId);
-                    return unavailable(botId);
+                    return unavailable(metrics, botId);
                 });
     }
 
@@ -105,24 +110,29 @@ public final class CallbackHandler {
     }
 
     private Mono<ServerResponse> rejected(String botId, CallbackRejectedException e) {
-        String botTag = verifierKnows(botId) ? botId : CallbackMetrics.UNKNOWN_BOT;
+        return answerRejected(metrics, botTag(botId, verifier::bot), e);
+    }
+
+    /** The bot id as a metric tag when {@code lookup} knows it, else unknown: anyone can send any id. */
+    static String botTag(String botId, Function<String, Bot> lookup) {
+        try {
+            lookup.apply(botId);
+            return botId;
+        } catch (CallbackRejectedException e) {
+            return CallbackMetrics.UNKNOWN_BOT;
+        }
+    }
+
+    /** The 4xx of a refused callback, counted and logged without body or secrets; {@code botTag} is a known bot or unknown. */
+    static Mono<ServerResponse> answerRejected(CallbackMetrics metrics, String botTag, CallbackRejectedException e) {
         metrics.rejected(botTag, e.reason());
         log.warn("rejected callback bot={} reason={} detail={}", botTag, e.reason().tag(), e.getMessage());
         return ServerResponse.status(e.reason().status()).contentType(MediaType.TEXT_PLAIN).bodyValue(e.reason().tag());
     }
 
     /** {@link InboundIntake} logged the message's ids and the cause. */
-    private Mono<ServerResponse> unavailable(String botId) {
+    static Mono<ServerResponse> unavailable(CallbackMetrics metrics, String botId) {
         metrics.callback(botId, "message", "unavailable");
         return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE).build();
-    }
-
-    private boolean verifierKnows(String botId) {
-        try {
-            verifier.bot(botId);
-            return true;
-        } catch (CallbackRejectedException e) {
-            return false;
-        }
     }
 }

@@ -41,8 +41,16 @@ final class CallbackVerifier {
         this.maxBodySize = maxBodySize;
     }
 
+    /** An AI bot; a self-built app is unknown here (its callbacks have their own path and format). */
     Bot bot(String botId) {
-        return bots.find(botId).orElseThrow(() -> new CallbackRejectedException(RejectionReason.UNKNOWN_BOT, "bot is not configured"));
+        return bots.find(botId).filter(bot -> !bot.config().isApp())
+                .orElseThrow(() -> new CallbackRejectedException(RejectionReason.UNKNOWN_BOT, "bot is not configured"));
+    }
+
+    /** A self-built app; an AI bot is unknown on the app path. */
+    Bot app(String botId) {
+        return bots.find(botId).filter(bot -> bot.config().isApp())
+                .orElseThrow(() -> new CallbackRejectedException(RejectionReason.UNKNOWN_BOT, "app is not configured"));
     }
 
     /** URL verification: the decrypted echostr. */
@@ -86,7 +94,7 @@ final class CallbackVerifier {
         return callback;
     }
 
-    private static CallbackRejectedException rejected(WecomCryptoException e) {
+    static CallbackRejectedException rejected(WecomCryptoException e) {
         return new CallbackRejectedException(RejectionReason.of(e.error()), e.error().officialName());
     }
 
@@ -98,7 +106,7 @@ final class CallbackVerifier {
         }
     }
 
-    private Mono<byte[]> body(ServerRequest request) {
+    Mono<byte[]> body(ServerRequest request) {
         long declared = request.headers().contentLength().orElse(-1);
         if (declared > maxBodySize.toBytes()) {
             return Mono.error(new CallbackRejectedException(RejectionReason.BODY_TOO_LARGE, "declared length " + declared));

@@ -34,7 +34,7 @@ public final class FirstReplies {
         return switch (bot.replyMode()) {
             case PASSIVE_STREAM -> firstFrame(bot, streamId);
             case STREAM_WITH_TEMPLATE_CARD -> new StreamWithTemplateCardReply(firstFrame(bot, streamId), bot.templateCard());
-            case RESPONSE_URL, WEBHOOK -> null;
+            case RESPONSE_URL, WEBHOOK, APP_MESSAGE -> null;
         };
     }
 

@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param streamWindow       {@code passive_stream} and {@code stream_with_template_card} bots; the same as
  *                           ingress's {@code relay.ingress.stream-window}
  * @param maxReplyAge        {@code response_url} bots; the same as the responder's {@code delivery.max-reply-age}
- * @param maxWebhookReplyAge {@code webhook} bots; the same as the responder's {@code delivery.max-webhook-reply-age}
+ * @param maxWebhookReplyAge {@code webhook} bots and self-built apps; the same as the responder's
+ *                           {@code delivery.max-webhook-reply-age}
  */
 public record AgeLimits(Duration streamWindow, Duration maxReplyAge, Duration maxWebhookReplyAge) {
 
@@ -40,7 +41,7 @@ public record AgeLimits(Duration streamWindow, Duration maxReplyAge, Duration ma
         return switch (mode) {
             case PASSIVE_STREAM, STREAM_WITH_TEMPLATE_CARD -> streamWindow;
             case RESPONSE_URL -> maxReplyAge;
-            case WEBHOOK -> maxWebhookReplyAge;
+            case WEBHOOK, APP_MESSAGE -> maxWebhookReplyAge;
         };
     }
 

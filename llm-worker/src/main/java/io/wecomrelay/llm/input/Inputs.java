@@ -48,6 +48,9 @@ public final class Inputs {
 
     public Input read(MessageAccepted accepted) {
         var message = accepted.message();
+        if (message.channel() == io.wecomrelay.schemas.event.Channel.APP) {
+            return AppInputs.read(message, resetCommands); // a self-built app's XML elements, not AI-bot JSON
+        }
         WecomCallback callback;
         try {
             callback = WecomCallback.parse(message.body());

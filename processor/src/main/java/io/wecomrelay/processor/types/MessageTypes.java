@@ -5,6 +5,7 @@ import java.util.Set;
 
 import io.wecomrelay.processor.decision.Case;
 import io.wecomrelay.processor.decision.Ruling;
+import io.wecomrelay.schemas.event.Channel;
 import io.wecomrelay.schemas.event.InboundMessage;
 import io.wecomrelay.schemas.event.RejectReason;
 import org.jspecify.annotations.Nullable;
@@ -27,6 +28,9 @@ public final class MessageTypes {
     /** WeCom {@code msgtype}s the llm-worker answers; a quote arrives inside one of them. */
     static final Set<String> SERVED = Set.of("text", "mixed", "image", "voice", "file", "video");
 
+    /** A self-built app's types the llm-worker answers besides those: it describes them to Dify in words. */
+    static final Set<String> SERVED_FOR_APPS = Set.of("location", "link");
+
     static final String FEEDBACK_EVENT = "feedback_event";
 
     private static final Map<String, String> INGRESS_EVENTS = Map.of(
@@ -44,7 +48,8 @@ public final class MessageTypes {
         if (message.isEvent()) {
             return pending.decide(judgeEvent(message.eventType()));
         }
-        if (SERVED.contains(message.msgType())) {
+        if (SERVED.contains(message.msgType())
+                || message.channel() == Channel.APP && SERVED_FOR_APPS.contains(message.msgType())) {
             return pending;
         }
         return pending.decide(Ruling.reject(RejectReason.UNSUPPORTED, UNSUPPORTED, "msgtype " + message.msgType()));

@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import io.wecomrelay.schemas.bot.BotRegistry;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
+import io.wecomrelay.schemas.event.Channel;
 import io.wecomrelay.schemas.event.ChatType;
 import io.wecomrelay.schemas.event.EventMeta;
 import io.wecomrelay.schemas.event.EventSerde;
@@ -43,6 +44,14 @@ public final class Inbound {
 
     public static MessageReceived ofType(String botId, String msgId, String msgType, Instant at) {
         return message(botId, msgId, msgType, ChatType.SINGLE, null, "zhangsan", at);
+    }
+
+    /** A self-built app's message of {@code msgType} (its XML elements as body, no response_url). */
+    public static MessageReceived appMessage(String botId, String msgId, String msgType, Instant at) {
+        ObjectNode body = EventSerde.mapper().createObjectNode().put("MsgType", msgType).put("FromUserName", "zhangsan");
+        var message = new InboundMessage(msgId, msgType, null, ChatType.SINGLE, null, "zhangsan", null, null, body,
+                Channel.APP, null);
+        return received(botId, message, at);
     }
 
     public static MessageReceived event(String botId, String msgId, String eventType, Instant at) {

@@ -28,6 +28,14 @@ class MessageTypeRuleTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"text", "location", "link"})
+    void aSelfBuiltAppsTextLocationAndLinkAreAccepted(String msgType) {
+        harness.send(Inbound.appMessage("bot-a", "7:zhangsan:1", msgType, T0));
+
+        assertThat(harness.accepted()).extracting(a -> a.message().msgType()).containsExactly(msgType);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"location", "stream"})
     void otherTypesAreUnsupportedWithTheTypeNamed(String msgType) {
         harness.send(Inbound.ofType("bot-a", "msg-1", msgType, T0));

@@ -37,12 +37,15 @@ public final class ReplyDeliverer {
 
     /** WeCom's limit for webhook {@code markdown.content}. */
     public static final int WEBHOOK_MAX_BYTES = 4_096;
+    /** WeCom's limit for a self-built app's {@code text.content} and {@code markdown.content} (longer is cut off). */
+    public static final int APP_MESSAGE_MAX_BYTES = 2_048;
     /** WeCom's limit for response_url {@code markdown.content}. */
     public static final int RESPONSE_URL_MAX_BYTES = StreamStateKeys.MAX_CONTENT_BYTES;
 
     private static final SendResult RECOVERED = new SendResult(SendResult.Kind.DELIVERED, 0, "ok (recorded after a restart)");
 
     private final WeComReplySender sender;
+    private final AppMessageSender appSender;
     private final SendRateLimiter limiter;
     private final DeliveryRecorder recorder;
     private final UndeliverableReplies undeliverable;
@@ -57,9 +60,10 @@ public final class ReplyDeliverer {
     public record Settings(RetryPolicy retry, Duration responseUrlLifetime, String truncatedNote) {
     }
 
-    public ReplyDeliverer(WeComReplySender sender, SendRateLimiter limiter, DeliveryRecorder recorder,
-                          UndeliverableReplies undeliverable, Clock clock, Settings settings) {
+    public ReplyDeliverer(WeComReplySender sender, AppMessageSender appSender, SendRateLimiter limiter,
+                          DeliveryRecorder recorder, UndeliverableReplies undeliverable, Clock clock, Settings settings) {
         this.sender = sender;
+        this.appSender = appSender;
         this.limiter = limiter;
         this.recorder = recorder;
         this.undeliverable = undeliverable;
@@ -75,6 +79,7 @@ public final class ReplyDeliverer {
         return switch (bot.replyMode()) {
             case RESPONSE_URL -> toResponseUrl(reply, run);
             case WEBHOOK -> toWebhook(reply, bot.webhookKey(), run);
+            case APP_MESSAGE -> toApp(reply, bot, run);
             case PASSIVE_STREAM, STREAM_WITH_TEMPLATE_CARD -> Mono.just(DeliveryOutcome.DELIVERED);
         };
     }
@@ -89,7 +94,11 @@ public final class ReplyDeliverer {
 
     /** The channel a bot that delivers actively uses. */
     public static DeliveryChannel channelOf(BotConfig bot) {
-        return bot.replyMode() == ReplyMode.WEBHOOK ? DeliveryChannel.WEBHOOK : DeliveryChannel.RESPONSE_URL;
+        return switch (bot.replyMode()) {
+            case WEBHOOK -> DeliveryChannel.WEBHOOK;
+            case APP_MESSAGE -> DeliveryChannel.APP_MESSAGE;
+            case RESPONSE_URL, PASSIVE_STREAM, STREAM_WITH_TEMPLATE_CARD -> DeliveryChannel.RESPONSE_URL;
+        };
     }
 
     private Mono<DeliveryOutcome> toResponseUrl(FinishedReply reply, DeliveryRun run) {
@@ -121,6 +130,17 @@ public final class ReplyDeliverer {
         }
         List<String> parts = MarkdownSplitter.split(reply.content(), WEBHOOK_MAX_BYTES);
         return sendParts(reply, DeliveryChannel.WEBHOOK, parts, run, text -> sender.toWebhook(key, text));
+    }
+
+    /**
+     * A self-built app has no stream to refresh: the answer goes to the user who wrote in parts of at most
+     * {@value #APP_MESSAGE_MAX_BYTES} bytes (WeCom cuts longer ones off), split on line and character boundaries with
+     * code fences closed and reopened, one {@code message/send} each, in order.
+     */
+    private Mono<DeliveryOutcome> toApp(FinishedReply reply, BotConfig bot, DeliveryRun run) {
+        String user = reply.route().userId();
+        List<String> parts = MarkdownSplitter.split(reply.content(), APP_MESSAGE_MAX_BYTES);
+        return sendParts(reply, DeliveryChannel.APP_MESSAGE, parts, run, text -> appSender.send(bot, user, text));
     }
 
     private Mono<DeliveryOutcome> sendParts(FinishedReply reply, DeliveryChannel channel, List<String> parts,

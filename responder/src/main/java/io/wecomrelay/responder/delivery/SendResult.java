@@ -56,7 +56,7 @@ public record SendResult(Kind kind, @Nullable Integer errcode, String detail, @N
             return new SendResult(Kind.DELIVERED, 0, "ok");
         }
         Kind kind = errcode == WeComErrors.FREQUENCY_LIMIT || errcode == WeComErrors.SYSTEM_BUSY
-                ? Kind.TRANSIENT : Kind.PERMANENT;
+                || errcode == WeComErrors.CONCURRENCY_LIMIT ? Kind.TRANSIENT : Kind.PERMANENT;
         return new SendResult(kind, errcode, errmsg);
     }
 

@@ -13,7 +13,8 @@ import io.wecomrelay.schemas.bot.ReplyMode;
  * {@link TooOldReplies}) and when its job comes up in the outbox ({@link OutboxLimits}).
  *
  * @param responseUrl {@code response_url} bots ({@code delivery.max-reply-age}, by default the response_url's lifetime)
- * @param webhook     {@code webhook} bots ({@code delivery.max-webhook-reply-age}, by default the same)
+ * @param webhook     {@code webhook} bots and self-built apps, whose messages WeCom takes at any time
+ *                    ({@code delivery.max-webhook-reply-age}, by default the same)
  */
 public record MaxReplyAge(Duration responseUrl, Duration webhook) {
 
@@ -27,7 +28,11 @@ public record MaxReplyAge(Duration responseUrl, Duration webhook) {
 
     /** The limit of the bot's channel. */
     public Duration of(BotConfig bot) {
-        return bot.replyMode() == ReplyMode.WEBHOOK ? webhook : responseUrl;
+        return anyTime(bot) ? webhook : responseUrl;
+    }
+
+    private static boolean anyTime(BotConfig bot) {
+        return bot.replyMode() == ReplyMode.WEBHOOK || bot.replyMode() == ReplyMode.APP_MESSAGE;
     }
 
     /** True when a message received at {@code receivedAt} is past the bot's limit at {@code now}. */
@@ -37,7 +42,7 @@ public record MaxReplyAge(Duration responseUrl, Duration webhook) {
 
     /** The detail recorded with a reply not sent for its age. */
     String detail(BotConfig bot) {
-        return "message older than " + (bot.replyMode() == ReplyMode.WEBHOOK ? "max-webhook-reply-age " : "max-reply-age ")
+        return "message older than " + (anyTime(bot) ? "max-webhook-reply-age " : "max-reply-age ")
                 + of(bot);
     }
 }

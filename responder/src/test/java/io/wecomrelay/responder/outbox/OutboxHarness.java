@@ -16,9 +16,11 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wecomrelay.responder.TestRedis;
 import io.wecomrelay.responder.TopicReader;
+import io.wecomrelay.responder.delivery.AppMessageSender;
 import io.wecomrelay.responder.delivery.DeliveryRecorder;
 import io.wecomrelay.responder.delivery.RedisSendRateLimiter;
 import io.wecomrelay.responder.delivery.ReplyDeliverer;
@@ -26,6 +28,8 @@ import io.wecomrelay.responder.delivery.RetryPolicy;
 import io.wecomrelay.responder.delivery.UndeliverableReplies;
 import io.wecomrelay.responder.delivery.WeComReplySender;
 import io.wecomrelay.responder.materialize.RedisStreamStateWriter;
+import io.wecomrelay.responder.token.AccessTokens;
+import io.wecomrelay.responder.token.TokenApi;
 import io.wecomrelay.schemas.bot.BotRegistry;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.event.DeliveryRecorded;
@@ -41,6 +45,7 @@ import io.wecomrelay.schemas.topic.Topics;
 import io.wecomrelay.sim.wecomapi.WeComApiSimulator;
 import io.wecomrelay.sim.wecomapi.WeComApiSimulator.Message;
 import io.wecomrelay.support.deadletter.DeadLetterScheme;
+import io.wecomrelay.support.outbound.GuardedHttpClient;
 import io.wecomrelay.testkit.TestInfrastructure;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jspecify.annotations.Nullable;
@@ -54,6 +59,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.data.redis.connection.stream.Consumer;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.data.redis.connection.stream.ReadOffset;
 import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.connection.stream.StreamReadOptions;
@@ -73,6 +80,9 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
     static final String GROUP = "responder";
     static final String KEY_A = "key-a-" + UUID.randomUUID();
     static final String KEY_B = "key-b-" + UUID.randomUUID();
+    static final String APP_CORP = "ww0123456789abcdef";
+    static final int APP_AGENT = 1000002;
+    static final String APP_SECRET = "app-secret-" + UUID.randomUUID();
     static final Duration WAIT = Duration.ofSeconds(30);
     /** Longer than the harness's Redis client takes to reconnect after a short outage. */
     static final Duration IN_DOUBT_GRACE = Duration.ofSeconds(3);
@@ -108,6 +118,7 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
         wecom = WeComApiSimulator.start(Clock.systemUTC(), permits, window);
         wecom.addWebhookKey(KEY_A);
         wecom.addWebhookKey(KEY_B);
+        wecom.apps().addApp(APP_CORP, APP_SECRET, APP_AGENT);
         redis = ownRedisUrl == null ? new TestRedis() : new TestRedis(ownRedisUrl.get(), Duration.ofMillis(500));
         template = redis.template();
         TestInfrastructure.createTopics(1, Topics.DELIVERIES.name(), Topics.CHUNKS.deadLetter().name(),
@@ -180,7 +191,9 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
         String yaml = "bots:\n"
                 + "  - id: bot-a\n" + common + "    reply-mode: webhook\n    webhook-key: " + KEY_A + "\n"
                 + "  - id: bot-b\n" + common + "    reply-mode: webhook\n    webhook-key: " + KEY_B + "\n"
-                + "  - id: bot-url\n" + common + "    reply-mode: response_url\n";
+                + "  - id: bot-url\n" + common + "    reply-mode: response_url\n"
+                + "  - id: bot-app\n" + common + "    kind: app\n    corp-id: " + APP_CORP + "\n    agent-id: " + APP_AGENT
+                + "\n    secret: " + APP_SECRET + "\n";
         Path file = Files.createTempFile("bots", ".yaml");
         Files.writeString(file, yaml, StandardCharsets.UTF_8);
         file.toFile().deleteOnExit();
@@ -244,6 +257,17 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
                     Duration.ofSeconds(1));
         }
 
+        /** An app sender of the simulator as an instance has it; instances of one scope share the tokens. */
+        AppMessageSender appSender(List<String> allowedHosts, MeterRegistry meters) {
+            WebClient http = WebClient.builder().clientConnector(new ReactorClientHttpConnector(
+                    GuardedHttpClient.guard(HttpClient.create(), OutboundPolicy.of(allowedHosts)))).build();
+            URI base = URI.create(wecom.baseUrl());
+            var tokens = new AccessTokens(redis.reactive(), new TokenApi(http, base, Duration.ofSeconds(1)),
+                    Clock.systemUTC(), UUID::randomUUID, meters, new AccessTokens.Settings(keys.prefix() + "app-token:",
+                    Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofMillis(20)));
+            return new AppMessageSender(http, tokens, base, Duration.ofSeconds(1));
+        }
+
         Instance instance(String name) {
             return instance(name, List.of(wecom.baseUrl()), NO_LIMITS);
         }
@@ -255,7 +279,7 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
             var states = new DeliveryStates(redis.reactive(), keys, Duration.ofHours(1));
             var limiter = new RedisSendRateLimiter(redis.reactive(), clock, UUID::randomUUID, keys.prefix() + "rate:", permits,
                     window.plusMillis(100), meters);
-            var deliverer = new ReplyDeliverer(client(allowedHosts), limiter,
+            var deliverer = new ReplyDeliverer(client(allowedHosts), appSender(allowedHosts, meters), limiter,
                     new DeliveryRecorder(kafka, clock, UUID::randomUUID, meters),
                     new UndeliverableReplies(kafka, new DeadLetterScheme("wecom-relay-responder", clock, meters)), clock,
                     new ReplyDeliverer.Settings(new RetryPolicy(4, Duration.ofMillis(100), 2.0, Duration.ofMillis(500)),

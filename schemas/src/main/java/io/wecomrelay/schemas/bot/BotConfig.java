@@ -34,12 +34,14 @@ import tools.jackson.databind.JsonNode;
  * @param connection          how the bot talks to WeCom: ingress's URL callbacks or the connector's long connection
  * @param secret              the long-connection Secret from the admin console; null for a callback bot
  * @param identity            where the worker gets the asking user's token for Dify, or null when the app needs none
+ * @param app                 the self-built app's settings for a bots-file entry of {@code kind: app}; null for an AI bot
  */
 public record BotConfig(String id, @Nullable Secret token, @Nullable Secret aesKey, ReplyMode replyMode, DifyApp dify,
                         @Nullable String welcome, @Nullable JsonNode welcomeCard, @Nullable JsonNode templateCard,
                         @Nullable JsonNode cardUpdate, String placeholder, @Nullable Secret webhookKey, int rateLimitPerMinute, AuthPolicy auth,
                         boolean groupSharedConversation, Map<RejectReason, String> rejectionTexts,
-                        Channel connection, @Nullable Secret secret, @Nullable IdentitySource identity) {
+                        Channel connection, @Nullable Secret secret, @Nullable IdentitySource identity,
+                        @Nullable AppSettings app) {
 
     public BotConfig {
         Objects.requireNonNull(id, "id");
@@ -58,6 +60,23 @@ public record BotConfig(String id, @Nullable Secret token, @Nullable Secret aesK
         welcomeCard = welcomeCard == null ? null : welcomeCard.deepCopy();
         templateCard = templateCard == null ? null : templateCard.deepCopy();
         cardUpdate = cardUpdate == null ? null : cardUpdate.deepCopy();
+        if (replyMode == ReplyMode.APP_MESSAGE && app == null) {
+            throw new IllegalArgumentException("only a self-built app replies with app_message");
+        }
+    }
+
+    /** An AI bot. */
+    public BotConfig(String id, Secret token, Secret aesKey, ReplyMode replyMode, DifyApp dify,
+                     @Nullable String welcome, @Nullable JsonNode welcomeCard, @Nullable JsonNode templateCard,
+                     @Nullable JsonNode cardUpdate, String placeholder, @Nullable Secret webhookKey, int rateLimitPerMinute,
+                     AuthPolicy auth, boolean groupSharedConversation, Map<RejectReason, String> rejectionTexts) {
+        this(id, token, aesKey, replyMode, dify, welcome, welcomeCard, templateCard, cardUpdate, placeholder, webhookKey,
+                rateLimitPerMinute, auth, groupSharedConversation, rejectionTexts, Channel.CALLBACK, null, null, null);
+    }
+
+    /** True for a self-built app (自建应用): XML callbacks on {@code /wecom/app/{id}}, replies by {@code message/send}. */
+    public boolean isApp() {
+        return app != null;
     }
 
     /**

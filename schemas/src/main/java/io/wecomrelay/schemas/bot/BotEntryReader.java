@@ -29,7 +29,11 @@ final class BotEntryReader {
     private static final Pattern SETTING_NAME = Pattern.compile("[a-z]{1,24}(?:[-_][a-z]{1,24}){0,5}"); // no digits: a hex token is not a name
     private static final Set<String> BOT_FIELDS = Set.of("id", "token", "aes-key", "reply-mode", "dify", "welcome",
             "welcome-card", "template-card", "card-update", "placeholder", "webhook-key", "rate-limit-per-minute", "auth",
-            "group-shared-conversation", "rejection-texts", "connection", "secret", "identity");
+            "group-shared-conversation", "rejection-texts", "connection", "secret", "identity", "kind", "corp-id",
+            "agent-id", "message-format", "thinking-notice");
+    /** Settings of a self-built app only ({@code secret} is also a long-connection bot's). */
+    private static final List<String> APP_FIELDS = List.of("corp-id", "agent-id", "message-format", "thinking-notice");
+    private static final Pattern CORP_ID = Pattern.compile("[A-Za-z0-9]{1,64}");
     private static final Set<String> DIFY_FIELDS = Set.of("base-url", "api-key", "allow-insecure-http", "inputs");
     private static final Set<String> AUTH_FIELDS = Set.of("enabled", "chat-types", "allow-users", "deny-users");
 
@@ -51,12 +55,17 @@ final class BotEntryReader {
         }
         this.name = required(node, "id");
         checkFields(node, BOT_FIELDS, "");
+        boolean app = isApp();
         Channel connection = connection();
+        if (app && node.has("connection")) {
+            throw fail("connection", "is an AI bot setting; a self-built app always calls back to /wecom/app");
+        }
         if (connection == Channel.LONG_CONNECTION) {
             return longConnectionBot();
         }
-        if (optional(node, "secret") != null) {
-            throw fail("secret", "is the long-connection Secret; set connection: long-connection to use it");
+        if (!app && optional(node, "secret") != null) {
+            throw fail("secret", "is the long-connection Secret (connection: long-connection) or a self-built app's "
+                    + "Secret (kind: app)");
         }
         String token = required(node, "token");
         if (!TOKEN.matcher(token).matches()) {
@@ -64,7 +73,7 @@ final class BotEntryReader {
         }
         String aesKey = required(node, "aes-key");
         checkAesKey(aesKey);
-        return bot(Channel.CALLBACK, new Secret(token), new Secret(aesKey), null);
+        return bot(Channel.CALLBACK, new Secret(token), new Secret(aesKey), null, app);
     }
 
     /**
@@ -83,11 +92,12 @@ final class BotEntryReader {
             throw fail("reply-mode", "must be passive_stream (or absent) with connection: long-connection, whose "
                     + "replies are stream frames on the socket");
         }
-        return bot(Channel.LONG_CONNECTION, null, null, secret);
+        return bot(Channel.LONG_CONNECTION, null, null, secret, false);
     }
 
-    private BotConfig bot(Channel connection, @Nullable Secret token, @Nullable Secret aesKey, @Nullable Secret secret) {
-        ReplyMode mode = replyMode();
+    private BotConfig bot(Channel connection, @Nullable Secret token, @Nullable Secret aesKey, @Nullable Secret secret,
+                          boolean app) {
+        ReplyMode mode = replyMode(app);
         Secret webhookKey = optional(node, "webhook-key") == null ? null : new Secret(optional(node, "webhook-key"));
         if (mode == ReplyMode.WEBHOOK && webhookKey == null) {
             throw fail("webhook-key", "is required when reply-mode is webhook");
@@ -102,7 +112,7 @@ final class BotEntryReader {
                 optional(node, "welcome"), objectOrNull("welcome-card"), templateCard, objectOrNull("card-update"),
                 placeholder == null ? DefaultTexts.PLACEHOLDER : placeholder, webhookKey, rateLimit(), auth(),
                 bool(node, "group-shared-conversation", true, "group-shared-conversation"), rejectionTexts(),
-                connection, secret, context.identity(node, dify.inputs().keySet()));
+                connection, secret, context.identity(node, dify.inputs().keySet()), app ? appSettings() : null);
     }
 
     private Channel connection() {
@@ -110,7 +120,48 @@ final class BotEntryReader {
         if (value == null) {
             return Channel.CALLBACK;
         }
-        return Channel.fromWire(value).orElseThrow(() -> fail("connection", "must be callback or long-connection"));
+        return Channel.fromWire(value).filter(channel -> channel != Channel.APP)
+                .orElseThrow(() -> fail("connection", "must be callback or long-connection"));
+    }
+
+
+    /** {@code kind: app} (a self-built app) or {@code kind: aibot}, the default; app settings only on an app. */
+    private boolean isApp() {
+        String kind = optional(node, "kind");
+        if (kind != null && !kind.equals("aibot") && !kind.equals("app")) {
+            throw fail("kind", "must be aibot or app");
+        }
+        boolean app = "app".equals(kind);
+        if (!app) {
+            for (String field : APP_FIELDS) {
+                if (node.has(field)) {
+                    throw fail(field, "is a self-built app setting; set kind: app to use it");
+                }
+            }
+        }
+        return app;
+    }
+
+    private AppSettings appSettings() {
+        String corpId = required(node, "corp-id");
+        if (!CORP_ID.matcher(corpId).matches()) {
+            throw fail("corp-id", "must be the CorpID (letters and digits, e.g. ww0123456789abcdef)");
+        }
+        int agentId;
+        try {
+            agentId = Integer.parseInt(required(node, "agent-id").trim());
+        } catch (NumberFormatException e) {
+            agentId = 0;
+        }
+        if (agentId < 1) {
+            throw fail("agent-id", "must be the app's AgentId, a positive whole number");
+        }
+        String format = optional(node, "message-format");
+        AppMessageFormat messageFormat = format == null ? AppMessageFormat.TEXT : AppMessageFormat.fromWire(format)
+                .orElseThrow(() -> fail("message-format", "must be text or markdown"));
+        String notice = optional(node, "thinking-notice");
+        return new AppSettings(corpId, agentId, new Secret(required(node, "secret")), messageFormat,
+                notice == null || notice.isBlank() ? null : notice);
     }
 
     private void checkAesKey(String aesKey) {
@@ -126,12 +177,18 @@ final class BotEntryReader {
         }
     }
 
-    private ReplyMode replyMode() {
+    private ReplyMode replyMode(boolean app) {
         String value = optional(node, "reply-mode");
+        if (app) {
+            if (value != null && !value.equals(ReplyMode.APP_MESSAGE.wireName())) {
+                throw fail("reply-mode", "must be app_message (or absent) for kind: app, which replies with message/send");
+            }
+            return ReplyMode.APP_MESSAGE;
+        }
         if (value == null) {
             return ReplyMode.PASSIVE_STREAM;
         }
-        return ReplyMode.fromWire(value).orElseThrow(() -> fail("reply-mode",
+        return ReplyMode.fromWire(value).filter(mode -> mode != ReplyMode.APP_MESSAGE).orElseThrow(() -> fail("reply-mode",
                 "must be one of passive_stream, stream_with_template_card, response_url, webhook"));
     }
 

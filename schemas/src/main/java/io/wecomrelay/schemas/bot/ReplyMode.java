@@ -13,7 +13,9 @@ public enum ReplyMode {
     /** Empty passive reply; the responder posts the final answer to the message's response_url. */
     RESPONSE_URL,
     /** Empty passive reply; the responder posts the answer to the bot's group webhook. */
-    WEBHOOK;
+    WEBHOOK,
+    /** A self-built app's: empty passive reply; the responder sends the answer with the app's {@code message/send}. */
+    APP_MESSAGE;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

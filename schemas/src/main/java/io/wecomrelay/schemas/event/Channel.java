@@ -8,14 +8,16 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
- * How a bot talks to WeCom, and so how one of its messages reached the relay: the bots file's {@code connection}
- * and the channel recorded on every inbound message.
+ * How a message reached the relay, recorded on every inbound message (it decides how the message is read and how its
+ * reply leaves), and for AI bots the bots file's {@code connection}.
  */
 public enum Channel {
-    /** WeCom's signed, encrypted HTTPS callback to ingress; replies are polled (or posted actively). */
+    /** An AI bot's signed, encrypted JSON callback to ingress ({@code /wecom/callback/{botId}}); replies are polled (or posted actively). */
     CALLBACK,
-    /** WeCom's long connection (WebSocket, 长连接) held by the connector; replies are pushed as stream frames. */
-    LONG_CONNECTION;
+    /** An AI bot's long connection (WebSocket, 长连接) held by the connector; replies are pushed as stream frames. */
+    LONG_CONNECTION,
+    /** A self-built app's signed, encrypted XML callback to ingress ({@code /wecom/app/{botId}}); replies by message/send. */
+    APP;
 
     @JsonValue
     public String wireName() {

@@ -22,11 +22,12 @@ import tools.jackson.databind.JsonNode;
  * @param responseUrlRefused why ingress refused the callback's response_url ({@code not_https},
  *                    {@code host_not_allowed}, {@code forbidden_address}, {@code malformed}); then
  *                    {@code responseUrl} is null. Null when it was allowed, absent, or the event predates the check.
- * @param body        the decrypted callback JSON, unchanged (a refused response_url stays in it, for auditors)
+ * @param body        the decrypted callback JSON, unchanged (a refused response_url stays in it, for auditors); for a
+ *                    self-built app the decrypted XML's elements as a JSON object (names and text as received)
  * @param channel     how the message reached the relay; {@link Channel#CALLBACK} when absent (events written before
- *                    the long connection existed)
+ *                    the long connection and self-built apps existed)
  * @param reqId       the long connection's {@code headers.req_id} of the frame that carried the message, which every
- *                    reply frame must echo; null for callbacks
+ *                    reply frame must echo; null for the other channels
  */
 public record InboundMessage(String msgId, String msgType, @Nullable String eventType, ChatType chatType,
                              @Nullable String chatId, String userId, @Nullable String responseUrl,
@@ -45,10 +46,13 @@ public record InboundMessage(String msgId, String msgType, @Nullable String even
         if (channel == Channel.LONG_CONNECTION && (reqId == null || reqId.isEmpty())) {
             throw new IllegalArgumentException("a long-connection message carries its req_id");
         }
+        if (channel != Channel.LONG_CONNECTION && reqId != null) {
+            throw new IllegalArgumentException("only a long-connection message carries a req_id");
+        }
         body = body.deepCopy();
     }
 
-    /** A callback message (ingress): no req_id. */
+    /** An AI bot's callback message (ingress): no req_id. */
     public InboundMessage(String msgId, String msgType, @Nullable String eventType, ChatType chatType,
                           @Nullable String chatId, String userId, @Nullable String responseUrl,
                           @Nullable String responseUrlRefused, JsonNode body) {

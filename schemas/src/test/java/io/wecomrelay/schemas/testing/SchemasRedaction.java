@@ -28,7 +28,8 @@ public final class SchemasRedaction {
             "bot.InputTemplate.Literal.text",                  // a literal may be a resolved ${SECRET}
             "event.InboundMessage.body", "event.InboundMessage.responseUrl", "event.ReplyRoute.responseUrl",
             "event.ReplyChunk.text", "event.ReplyChunk.images", "event.ChunkError.userMessage",
-            "wecom.CallbackEnvelope.encrypt", "wecom.ReplyEnvelope.encrypt",
+            "wecom.CallbackEnvelope.encrypt", "wecom.ReplyEnvelope.encrypt", "wecom.app.AppEnvelope.encrypt",
+            "bot.AppSettings.secret", "wecom.app.AppMessage.fields", "wecom.app.AppTextReply.content",
             "wecom.message.TextMessage.content", "wecom.message.VoiceMessage.content", "wecom.message.FeedbackEvent.content",
             "wecom.message.Quote.content", "wecom.message.MixedItem.Text.content", "wecom.message.MixedItem.Other.raw",
             "wecom.message.MixedItem.Image.url", "wecom.message.MixedItem.Image.aesKey",

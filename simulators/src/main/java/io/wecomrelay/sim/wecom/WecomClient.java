@@ -45,7 +45,11 @@ public final class WecomClient {
 
     /** URL verification: sends an encrypted echostr and returns what the server echoed. */
     public CompletableFuture<String> verifyUrl(String echo) {
-        Signed signed = sign(crypto.encrypt(echo));
+        return verifyUrl(http, callbackUrl, sign(crypto.encrypt(echo)));
+    }
+
+    /** The URL-verification GET with a signed, encrypted echostr; completes with the body of a 200. */
+    static CompletableFuture<String> verifyUrl(HttpClient http, URI callbackUrl, Signed signed) {
         URI uri = URI.create(callbackUrl + "?" + signed.query() + "&echostr=" + encode(signed.encrypt()));
         return http.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
                         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
@@ -76,6 +80,11 @@ public final class WecomClient {
 
     /** Encrypts and signs a plaintext like WeCom, with a fresh timestamp and nonce. */
     public Signed sign(String encrypt) {
+        return sign(crypto, clock, random, encrypt);
+    }
+
+    /** Signs like WeCom: the current time in seconds and a random nonce. */
+    static Signed sign(WecomCrypto crypto, Clock clock, SecureRandom random, String encrypt) {
         String timestamp = Long.toString(clock.instant().getEpochSecond());
         String nonce = Long.toString(random.nextLong() & Long.MAX_VALUE);
         return new Signed(crypto.signature(timestamp, nonce, encrypt), timestamp, nonce, encrypt);

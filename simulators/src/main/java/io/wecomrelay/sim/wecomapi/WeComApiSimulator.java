@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.multipart.FileUpload;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -39,6 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <li>{@code POST /cgi-bin/aibot/response?response_code=CODE}: {@code markdown} only (else 40008),
  *     ≤ 20,480 bytes; each code works once.</li>
  * </ul>
+ * Self-built apps' {@code gettoken} and {@code message/send} are {@link #apps()}.
  * Over-long content gets errcode 40058 and a used or unknown response code 40078: the simulator's choice,
  * since WeCom's codes for these cases are not documented. Rejected requests do not count against the rate
  * limit. {@link #failNext(int, int)} makes the next requests answer an HTTP error.
@@ -64,6 +66,7 @@ public final class WeComApiSimulator implements AutoCloseable {
     private final Map<String, Deque<Instant>> acceptedTimes = new HashMap<>();
     private final List<Message> messages = new ArrayList<>();
     private final List<Answer> answers = new ArrayList<>();
+    private final AppApis apps;
     private int failuresLeft;
     private int failureStatus;
     private volatile Mono<Void> answersHeld = Mono.empty();
@@ -72,9 +75,14 @@ public final class WeComApiSimulator implements AutoCloseable {
         this.clock = clock;
         this.permits = permits;
         this.window = window;
+        this.apps = new AppApis(clock, window);
         this.server = HttpServer.create().host("127.0.0.1").port(0)
                 .route(routes -> routes.post("/cgi-bin/webhook/send", this::webhook)
-                        .post("/cgi-bin/aibot/response", this::responseUrl))
+                        .post("/cgi-bin/aibot/response", this::responseUrl)
+                        .get("/cgi-bin/gettoken", this::getToken)
+                        .post("/cgi-bin/message/send", this::appSend)
+                        .get("/cgi-bin/media/get", this::mediaGet)
+                        .post("/cgi-bin/media/upload", this::mediaUpload))
                 .bindNow();
     }
 
@@ -102,6 +110,11 @@ public final class WeComApiSimulator implements AutoCloseable {
         String code = UUID.randomUUID().toString().replace("-", "");
         openResponseCodes.add(code);
         return baseUrl() + "/cgi-bin/aibot/response?response_code=" + code;
+    }
+
+    /** Self-built apps' gettoken and message/send, see {@link AppApis}. */
+    public AppApis apps() {
+        return apps;
     }
 
     /** The next {@code count} requests answer HTTP {@code status} without looking at them. */
@@ -156,6 +169,55 @@ public final class WeComApiSimulator implements AutoCloseable {
                 });
     }
 
+    private Publisher<Void> getToken(HttpServerRequest request, HttpServerResponse response) {
+        String json = apps.getToken(param(request, "corpid"), param(request, "corpsecret"));
+        return response.header("Content-Type", "application/json").sendString(Mono.just(json)).then();
+    }
+
+    private Publisher<Void> appSend(HttpServerRequest request, HttpServerResponse response) {
+        String token = param(request, "access_token");
+        return request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
+                .flatMap(body -> {
+                    Answer failure = injectedFailure("app");
+                    if (failure != null) {
+                        return answer(response, failure);
+                    }
+                    return response.header("Content-Type", "application/json")
+                            .sendString(Mono.just(apps.send(token, body))).then();
+                });
+    }
+
+    private Publisher<Void> mediaGet(HttpServerRequest request, HttpServerResponse response) {
+        String problem = apps.tokenProblem(param(request, "access_token"));
+        AppApis.Media media = problem == null ? apps.download(param(request, "media_id")) : null;
+        if (media == null) {
+            String json = problem != null ? problem : AppApis.invalidMedia();
+            return response.header("Content-Type", "application/json").sendString(Mono.just(json)).then();
+        }
+        String extension = media.contentType().startsWith("image/") ? ".jpg" : media.contentType().contains("amr") ? ".amr" : "";
+        return response.header("Content-Type", media.contentType())
+                .header("Content-Disposition", "attachment; filename=\"" + media.mediaId() + extension + "\"")
+                .sendByteArray(Mono.just(media.bytes())).then();
+    }
+
+    private Publisher<Void> mediaUpload(HttpServerRequest request, HttpServerResponse response) {
+        String problem = apps.tokenProblem(param(request, "access_token"));
+        String type = param(request, "type");
+        // read each part while the decoder still holds it: next() cancels the form (releasing its data) before it emits
+        Mono<String> answer = problem != null ? Mono.just(problem) : request.receiveForm()
+                .filter(data -> data.getName().equals("media") && data instanceof FileUpload)
+                .map(data -> {
+                    try {
+                        return apps.upload(type, ((FileUpload) data).getContentType(), data.get());
+                    } catch (java.io.IOException e) {
+                        return "{\"errcode\":-1,\"errmsg\":\"unreadable upload\"}";
+                    }
+                })
+                .next()
+                .defaultIfEmpty("{\"errcode\":41005,\"errmsg\":\"media data missing\"}");
+        return answer.flatMap(json -> response.header("Content-Type", "application/json").sendString(Mono.just(json)).then());
+    }
+
     private synchronized Answer acceptWebhook(String key, String body) {
         Answer failure = injectedFailure(key);
         if (failure != null) {
@@ -205,7 +267,7 @@ public final class WeComApiSimulator implements AutoCloseable {
         return record(code, OK, "ok");
     }
 
-    private @Nullable Answer injectedFailure(String target) {
+    private synchronized @Nullable Answer injectedFailure(String target) {
         if (failuresLeft <= 0) {
             return null;
         }
