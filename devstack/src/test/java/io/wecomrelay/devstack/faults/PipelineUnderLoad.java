@@ -48,6 +48,7 @@ final class PipelineUnderLoad implements AutoCloseable {
     /** Replies stream in 8 pieces 400 ms apart, as in the local stack: long enough to be broken mid-stream. */
     private static final DifySimulatorConfig DIFY = DifySimulatorConfig.defaults().withCadence(8, Duration.ofMillis(400));
     private static final Duration FIRST_REPLIES = Duration.ofMinutes(3);
+    private static final Duration GROUPS_JOINED = Duration.ofMinutes(2);
     private static final Duration DRAIN = Duration.ofMinutes(5);
 
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -94,8 +95,16 @@ final class PipelineUnderLoad implements AutoCloseable {
         return ROOT.resolve("devstack/target").resolve(suite);
     }
 
-    /** Starts the traffic; returns once every kind of bot has had a complete reply (the positive control). */
+    /**
+     * Starts the traffic once every instance has joined its consumer group; returns once every kind of bot has had a
+     * complete reply (the positive control).
+     */
     void startLoad() throws InterruptedException {
+        String notJoined = ConsumerGroups.awaitJoined(stack.kafkaBootstrapServers(), INSTANCES, GROUPS_JOINED);
+        if (!notJoined.isEmpty()) {
+            throw new IllegalStateException("not every instance joined its consumer group within " + GROUPS_JOINED + ": "
+                    + notJoined);
+        }
         load.start();
         if (!await(FIRST_REPLIES, () -> ledger.answeredBots(wecomApi).size() == bots.size())) {
             throw new IllegalStateException("no complete reply for every bot within " + FIRST_REPLIES + " before any fault");
