@@ -22,8 +22,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the records of a time range of a topic without a consumer group (nothing is committed, no running service
- * notices). The range is turned into offsets with {@code offsetsForTimes}, so a day out of a month reads a day's
- * records only; records are read {@code read_committed}, as the services read them (the processor writes in
+ * notices). The range's start is turned into offsets with {@code offsetsForTimes}, and a partition is read until
+ * a long run of records stamped after the range's end, so a day out of a month reads about a day's records; records are read {@code read_committed}, as the services read them (the processor writes in
  * transactions). Records come in offset order per partition.
  */
 public final class TopicScanner implements AutoCloseable {
@@ -46,6 +46,15 @@ public final class TopicScanner implements AutoCloseable {
     }
 
     private static final Duration POLL = Duration.ofMillis(200);
+
+    /**
+     * Record times are not in offset order: a redriven record keeps its old time, a retried write lands late, writers'
+     * clocks differ. So a partition is read past the range's end until this many records in a row are stamped at
+     * least {@link #SKEW} after it (or its end is reached), not only to the first offset stamped after it.
+     */
+    static final int LATE_RUN = 1000;
+
+    static final Duration SKEW = Duration.ofMinutes(5);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final Duration timeout;
@@ -100,6 +109,8 @@ public final class TopicScanner implements AutoCloseable {
         consumer.assign(bounds.keySet());
         bounds.forEach((partition, range) -> consumer.seek(partition, range[0]));
         var open = new HashMap<>(bounds);
+        var lateRuns = new HashMap<TopicPartition, Integer>();
+        long late = scan.range().to().toEpochMilli() + SKEW.toMillis();
         long read = 0;
         while (!open.isEmpty()) {
             for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
@@ -112,6 +123,12 @@ public final class TopicScanner implements AutoCloseable {
                 if (scan.range().contains(record.timestamp()) && scan.filter().test(record)) {
                     sink.accept(record);
                 }
+                int run = record.timestamp() >= late ? lateRuns.merge(partition, 1, Integer::sum) : 0;
+                if (run == 0) {
+                    lateRuns.remove(partition);
+                } else if (run >= LATE_RUN) {
+                    range[1] = record.offset() + 1;
+                }
             }
             closeFinished(open);
             progress.tick("reading " + scan.topic(), read, total);
@@ -119,7 +136,7 @@ public final class TopicScanner implements AutoCloseable {
         return read;
     }
 
-    /** [start, end) offsets per partition that has records in the range. */
+    /** [first offset stamped in the range, end offset) per partition that has records from the range's start on. */
     private Map<TopicPartition, long[]> bounds(Scan scan) {
         var partitions = new ArrayList<TopicPartition>();
         int count = partitions(scan.topic());
@@ -133,7 +150,6 @@ public final class TopicScanner implements AutoCloseable {
             }
         }
         Map<TopicPartition, OffsetAndTimestamp> starts = offsetsAt(partitions, scan.range().from().toEpochMilli());
-        Map<TopicPartition, OffsetAndTimestamp> ends = offsetsAt(partitions, scan.range().to().toEpochMilli());
         Map<TopicPartition, Long> latest = consumer.endOffsets(partitions, timeout);
         var bounds = new HashMap<TopicPartition, long[]>();
         for (TopicPartition partition : partitions) {
@@ -141,8 +157,7 @@ public final class TopicScanner implements AutoCloseable {
             if (start == null) {
                 continue;
             }
-            OffsetAndTimestamp end = ends.get(partition);
-            long endOffset = end == null ? latest.get(partition) : end.offset();
+            long endOffset = latest.get(partition);
             if (endOffset > start.offset()) {
                 bounds.put(partition, new long[] {start.offset(), endOffset});
             }

@@ -204,9 +204,16 @@ public final class Replayer {
                         replayed.text(), "no recorded decision for this inbound record"));
             } else if (!original.text().equals(replayed.text())) {
                 differences.add(new Difference(decision.meta().occurredAt(), decision.botId(), decision.streamId(),
-                        original.text(), replayed.text(), policyKnown ? "decided differently"
-                        : "policy version " + original.policyVersion() + " is in none of the bots files given"));
+                        original.text(), replayed.text(), note(original, replayed, policyKnown)));
             }
+        }
+
+        private static String note(Verdict original, Verdict replayed, boolean policyKnown) {
+            if (policyKnown && original.policyVersion().equals(replayed.policyVersion())) {
+                return "decided differently under the same policy version";
+            }
+            return "recorded under policy version " + original.policyVersion() + ", replayed under "
+                    + replayed.policyVersion() + (policyKnown ? "" : "; no bots file given has " + original.policyVersion());
         }
 
         Result finish() {
