@@ -9,6 +9,7 @@ import io.wecomrelay.cli.conversation.ConversationCommand;
 import io.wecomrelay.cli.dlt.DltCommand;
 import io.wecomrelay.cli.entitlements.EntitlementsCommand;
 import io.wecomrelay.cli.kafka.InfrastructureException;
+import io.wecomrelay.cli.output.ExitCodes;
 import io.wecomrelay.cli.message.MessageCommand;
 import io.wecomrelay.cli.replay.ReplayCommand;
 import io.wecomrelay.cli.topics.TopicsCommand;

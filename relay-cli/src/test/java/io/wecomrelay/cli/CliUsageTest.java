@@ -2,6 +2,8 @@ package io.wecomrelay.cli;
 
 import java.time.Clock;
 
+import io.wecomrelay.cli.output.ExitCodes;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;

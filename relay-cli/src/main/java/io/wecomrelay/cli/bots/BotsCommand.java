@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import io.wecomrelay.cli.ExitCodes;
+import io.wecomrelay.cli.output.ExitCodes;
 import io.wecomrelay.cli.output.OutputOptions;
 import io.wecomrelay.cli.output.Rows;
 import io.wecomrelay.schemas.bot.BotConfig;

@@ -13,7 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.wecomrelay.cli.ExitCodes;
+import io.wecomrelay.cli.output.ExitCodes;
 import io.wecomrelay.cli.kafka.InfrastructureException;
 import io.wecomrelay.cli.kafka.KafkaOptions;
 import io.wecomrelay.cli.kafka.Progress;

@@ -14,7 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.wecomrelay.cli.ExitCodes;
+import io.wecomrelay.cli.output.ExitCodes;
 import io.wecomrelay.cli.kafka.InfrastructureException;
 import io.wecomrelay.cli.kafka.InstantConverter;
 import io.wecomrelay.cli.kafka.KafkaOptions;

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
-import io.wecomrelay.cli.ExitCodes;
+import io.wecomrelay.cli.output.ExitCodes;
 import io.wecomrelay.cli.kafka.Bytes;
 import io.wecomrelay.cli.kafka.KafkaOptions;
 import io.wecomrelay.cli.kafka.TimeRange;

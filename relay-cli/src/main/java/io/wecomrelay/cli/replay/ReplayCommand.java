@@ -8,7 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import io.wecomrelay.cli.ExitCodes;
+import io.wecomrelay.cli.output.ExitCodes;
 import io.wecomrelay.cli.kafka.DurationConverter;
 import io.wecomrelay.cli.kafka.KafkaOptions;
 import io.wecomrelay.cli.kafka.Progress;

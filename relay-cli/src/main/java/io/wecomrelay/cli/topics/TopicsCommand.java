@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
-import io.wecomrelay.cli.ExitCodes;
+import io.wecomrelay.cli.output.ExitCodes;
 import io.wecomrelay.cli.kafka.Admins;
 import io.wecomrelay.cli.kafka.InfrastructureException;
 import io.wecomrelay.cli.kafka.KafkaOptions;

@@ -1,4 +1,4 @@
-package io.wecomrelay.cli;
+package io.wecomrelay.cli.output;
 
 /** The exit codes scripts can rely on; the README's "For auditors and operators" lists them. */
 public final class ExitCodes {
