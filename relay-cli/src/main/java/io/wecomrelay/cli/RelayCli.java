@@ -60,10 +60,10 @@ public final class RelayCli {
             return ExitCodes.USAGE;
         }
         if (e instanceof InfrastructureException || e instanceof KafkaException) {
-            err.println("relay " + line.getCommandName() + ": " + e.getMessage());
+            err.println(line.getCommandSpec().qualifiedName() + ": " + e.getMessage());
             return ExitCodes.INFRASTRUCTURE;
         }
-        err.println("relay " + line.getCommandName() + " failed: " + e.getClass().getName()
+        err.println(line.getCommandSpec().qualifiedName() + " failed: " + e.getClass().getName()
                 + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         return ExitCodes.INFRASTRUCTURE;
     }

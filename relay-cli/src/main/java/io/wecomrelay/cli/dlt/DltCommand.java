@@ -26,7 +26,6 @@ import io.wecomrelay.cli.topics.TopicCatalog;
 import io.wecomrelay.schemas.topic.TopicSpec;
 import io.wecomrelay.support.deadletter.DeadLetterHeaders;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
@@ -258,10 +257,7 @@ public final class DltCommand {
         }
 
         private KafkaProducer<String, byte[]> producer() {
-            var settings = new HashMap<>(kafka.common());
-            settings.put(ProducerConfig.ACKS_CONFIG, "all");
-            settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            return new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer());
+            return new KafkaProducer<>(kafka.producer(), new StringSerializer(), new ByteArraySerializer());
         }
 
         private RecordMetadata send(KafkaProducer<String, byte[]> producer, DeadLetter letter) {

@@ -3,7 +3,6 @@ package io.wecomrelay.cli.entitlements;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +28,6 @@ import io.wecomrelay.processor.auth.Grant;
 import io.wecomrelay.schemas.topic.BotPartitions;
 import io.wecomrelay.schemas.topic.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
@@ -74,10 +72,7 @@ public final class EntitlementsCommand {
     }
 
     static void write(KafkaOptions kafka, String user, @Nullable Entitlement entitlement) {
-        var settings = new HashMap<>(kafka.common());
-        settings.put(ProducerConfig.ACKS_CONFIG, "all");
-        settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        try (var producer = new KafkaProducer<>(settings, new StringSerializer(), SERDE)) {
+        try (var producer = new KafkaProducer<>(kafka.producer(), new StringSerializer(), SERDE)) {
             producer.send(new ProducerRecord<>(Topics.ENTITLEMENTS.name(), user, entitlement))
                     .get(kafka.requestTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

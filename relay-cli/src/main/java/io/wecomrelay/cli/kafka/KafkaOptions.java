@@ -49,6 +49,14 @@ public final class KafkaOptions {
         return requestTimeout;
     }
 
+    /** Producer settings of the commands that write: every record acknowledged by all replicas, written once. */
+    public Map<String, Object> producer() {
+        var settings = common();
+        settings.put(org.apache.kafka.clients.producer.ProducerConfig.ACKS_CONFIG, "all");
+        settings.put(org.apache.kafka.clients.producer.ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        return settings;
+    }
+
     /** The connection and security settings shared by consumers, producers and admin clients. */
     public Map<String, Object> common() {
         var settings = new HashMap<String, Object>();
