@@ -40,10 +40,25 @@ class ModuleBoundariesTest {
             .matching("io.wecomrelay.(ingress|processor|llm|responder|connector)..")
             .should().notDependOnEachOther();
 
+    /** The relay tool's replay runs the processor's topology under the test driver: the one other user of Streams. */
     @ArchTest
     static final ArchRule onlyTheProcessorUsesKafkaStreams = noClasses()
-            .that().resideOutsideOfPackage("io.wecomrelay.processor..")
+            .that().resideOutsideOfPackages("io.wecomrelay.processor..", "io.wecomrelay.cli.replay..")
             .should().dependOnClassesThat().resideInAPackage("org.apache.kafka.streams..");
+
+    /** The tool reuses the processor's rules and topology, never its Spring wiring, and no other service's code. */
+    @ArchTest
+    static final ArchRule theToolUsesOnlyTheProcessorsFeaturePackages = noClasses()
+            .that().resideInAPackage("io.wecomrelay.cli..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.wecomrelay.ingress..", "io.wecomrelay.llm..",
+                    "io.wecomrelay.responder..", "io.wecomrelay.connector..", "io.wecomrelay.sim..", "io.wecomrelay.testkit..")
+            .orShould().dependOnClassesThat().resideInAPackage("io.wecomrelay.processor")
+            .orShould().dependOnClassesThat().resideInAPackage("org.springframework..");
+
+    @ArchTest
+    static final ArchRule noServiceUsesTheTool = noClasses()
+            .that().resideInAnyPackage(SERVICES)
+            .should().dependOnClassesThat().resideInAPackage("io.wecomrelay.cli..");
 
     /** One dead-letter scheme: services write dead letters through service-support's DeadLetterRecoverer/DeadLetterScheme. */
     @ArchTest

@@ -71,6 +71,13 @@ class ServicePackagesTest {
     @ArchTest
     static final ArchRule connectorFeaturesDependNotOnTheRootPackage = featuresDependNotOnTheRootPackage("io.wecomrelay.connector");
 
+    /** The relay tool: one package per command, the root only wires them into the command line. */
+    @ArchTest
+    static final ArchRule relayToolPackagesFormNoCycle = packagesFormNoCycle("io.wecomrelay.cli");
+
+    @ArchTest
+    static final ArchRule relayToolCommandsDependNotOnTheRootPackage = featuresDependNotOnTheRootPackage("io.wecomrelay.cli");
+
     /** Every package of the service, its root included, is a slice: a feature that needs the root closes a cycle. */
     static ArchRule packagesFormNoCycle(String service) {
         return slices().assignedFrom(new PackagesOf(service)).should().beFreeOfCycles();

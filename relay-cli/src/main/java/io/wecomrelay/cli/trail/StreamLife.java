@@ -1,0 +1,171 @@
+package io.wecomrelay.cli.trail;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import io.wecomrelay.cli.output.Rows;
+import io.wecomrelay.schemas.event.DeliveryRecorded;
+import io.wecomrelay.schemas.event.InboundMessage;
+import io.wecomrelay.schemas.event.MessageAccepted;
+import io.wecomrelay.schemas.event.MessageReceived;
+import io.wecomrelay.schemas.event.MessageRejected;
+import io.wecomrelay.schemas.event.RelayEvent;
+import io.wecomrelay.schemas.event.ReplyChunk;
+import io.wecomrelay.schemas.event.StreamChanged;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything the topics hold about one reply stream (one (bot, msgid)): the receipts (a WeCom retry is a second
+ * one), the decisions, the chunks, the delivery attempts and the long connection's notices.
+ */
+public final class StreamLife {
+
+    /** One step of the life, ready to print. */
+    public record Hop(Instant at, String hop, String detail, String where, Map<String, @Nullable Object> fields) {
+    }
+
+    private final String streamId;
+    private final List<Located> received = new ArrayList<>();
+    private final List<Located> decisions = new ArrayList<>();
+    private final List<ReplyChunk> chunks = new ArrayList<>();
+    private final List<Located> deliveries = new ArrayList<>();
+    private final List<Located> notices = new ArrayList<>();
+
+    public StreamLife(String streamId) {
+        this.streamId = streamId;
+    }
+
+    public String streamId() {
+        return streamId;
+    }
+
+    public void add(Located located) {
+        RelayEvent event = located.event();
+        if (event instanceof MessageReceived) {
+            received.add(located);
+        } else if (event instanceof MessageAccepted || event instanceof MessageRejected) {
+            decisions.add(located);
+        } else if (event instanceof ReplyChunk chunk) {
+            chunks.add(chunk);
+        } else if (event instanceof DeliveryRecorded) {
+            deliveries.add(located);
+        } else if (event instanceof StreamChanged) {
+            notices.add(located);
+        }
+    }
+
+    /** The first receipt, or null when only later hops were found (the message is older than the range). */
+    public @Nullable MessageReceived firstReceipt() {
+        return received.stream().min(Comparator.comparing(Located::at)).map(l -> (MessageReceived) l.event()).orElse(null);
+    }
+
+    /** When the stream began: its first receipt, or its earliest hop. */
+    public Instant startedAt() {
+        return hops(false).stream().map(Hop::at).min(Comparator.naturalOrder()).orElse(Instant.EPOCH);
+    }
+
+    public boolean isEmpty() {
+        return received.isEmpty() && decisions.isEmpty() && chunks.isEmpty() && deliveries.isEmpty() && notices.isEmpty();
+    }
+
+    /**
+     * The hops in time order. {@code everyChunk}: each chunk and notice on its own (one message's life); otherwise one
+     * line for the final reply (a transcript).
+     */
+    public List<Hop> hops(boolean everyChunk) {
+        var hops = new ArrayList<Hop>();
+        received.forEach(l -> hops.add(receipt(l)));
+        decisions.forEach(l -> hops.add(decision(l)));
+        if (everyChunk) {
+            chunks.stream().sorted(Comparator.comparingInt(ReplyChunk::attempt).thenComparingLong(ReplyChunk::seq))
+                    .forEach(chunk -> hops.add(new Hop(chunk.meta().occurredAt(), "chunk",
+                            "attempt " + chunk.attempt() + " seq " + chunk.seq() + (chunk.last() ? " last" : "") + ", "
+                                    + chunk.text().length() + " chars", "wecom.chunks", fields(chunk))));
+        }
+        FinalReply reply = FinalReply.fold(chunks);
+        if (reply != null) {
+            Map<String, @Nullable Object> fields = Rows.row();
+            fields.put("text", reply.text());
+            fields.put("state", reply.state());
+            fields.put("attempt", reply.attempt());
+            fields.put("chunks", reply.chunks());
+            fields.put("errorCode", reply.error() == null ? null : reply.error().code());
+            fields.put("errorDetail", reply.error() == null ? null : reply.error().detail());
+            hops.add(new Hop(reply.lastAt(), "reply", reply.state() + ": " + reply.text(), "wecom.chunks", fields));
+        }
+        deliveries.forEach(l -> hops.add(delivery(l)));
+        if (everyChunk) {
+            notices.forEach(l -> hops.add(new Hop(l.at(), "stream-changed", "notice to the connector", l.coordinates(), Rows.row())));
+        } else if (!notices.isEmpty()) {
+            Located last = notices.stream().max(Comparator.comparing(Located::at)).orElseThrow();
+            hops.add(new Hop(last.at(), "pushed", notices.size() + " stream-changed notices to the connector",
+                    last.coordinates(), Rows.row()));
+        }
+        hops.sort(Comparator.comparing(Hop::at));
+        return hops;
+    }
+
+    private static Hop receipt(Located located) {
+        MessageReceived event = (MessageReceived) located.event();
+        InboundMessage message = event.message();
+        String text = MessageText.of(message);
+        Map<String, @Nullable Object> fields = Rows.row();
+        fields.put("msgId", message.msgId());
+        fields.put("msgType", message.msgType());
+        fields.put("userId", message.userId());
+        fields.put("chatId", message.chatId());
+        fields.put("channel", message.channel().wireName());
+        fields.put("traceId", event.meta().traceId());
+        fields.put("text", text);
+        String who = message.userId() + (message.chatId() == null ? "" : " in " + message.chatId());
+        return new Hop(located.at(), "received", message.msgType() + " from " + who + ": " + text, located.coordinates(), fields);
+    }
+
+    private static Hop decision(Located located) {
+        Map<String, @Nullable Object> fields = Rows.row();
+        if (located.event() instanceof MessageAccepted accepted) {
+            fields.put("rule", accepted.decision().rule());
+            fields.put("policyVersion", accepted.decision().policyVersion());
+            fields.put("conversationKey", accepted.conversationKey());
+            return new Hop(located.at(), "accepted", "rule " + accepted.decision().rule() + ", policy "
+                    + accepted.decision().policyVersion(), located.coordinates(), fields);
+        }
+        MessageRejected rejected = (MessageRejected) located.event();
+        fields.put("reason", rejected.reason().name());
+        fields.put("rule", rejected.decision().rule());
+        fields.put("policyVersion", rejected.decision().policyVersion());
+        fields.put("detail", rejected.detail());
+        return new Hop(located.at(), "rejected", rejected.reason() + " (" + rejected.decision().rule() + "): "
+                + rejected.detail() + ", policy " + rejected.decision().policyVersion(), located.coordinates(), fields);
+    }
+
+    private static Hop delivery(Located located) {
+        DeliveryRecorded delivery = (DeliveryRecorded) located.event();
+        Map<String, @Nullable Object> fields = Rows.row();
+        fields.put("channel", delivery.channel().name());
+        fields.put("part", delivery.part());
+        fields.put("parts", delivery.parts());
+        fields.put("attempt", delivery.attempt());
+        fields.put("outcome", delivery.outcome().name());
+        fields.put("errcode", delivery.errcode());
+        fields.put("reason", delivery.reason() == null ? null : delivery.reason().name());
+        fields.put("detail", delivery.detail());
+        String detail = delivery.channel() + " part " + delivery.part() + "/" + delivery.parts() + " attempt "
+                + delivery.attempt() + ": " + delivery.outcome()
+                + (delivery.errcode() == null ? "" : " errcode " + delivery.errcode())
+                + (delivery.reason() == null ? "" : " " + delivery.reason()) + " " + delivery.detail();
+        return new Hop(located.at(), "delivery", detail, located.coordinates(), fields);
+    }
+
+    private static Map<String, @Nullable Object> fields(ReplyChunk chunk) {
+        Map<String, @Nullable Object> fields = Rows.row();
+        fields.put("attempt", chunk.attempt());
+        fields.put("seq", chunk.seq());
+        fields.put("last", chunk.last());
+        fields.put("text", chunk.text());
+        return fields;
+    }
+}
