@@ -46,9 +46,6 @@ public record InboundMessage(String msgId, String msgType, @Nullable String even
         if (channel == Channel.LONG_CONNECTION && (reqId == null || reqId.isEmpty())) {
             throw new IllegalArgumentException("a long-connection message carries its req_id");
         }
-        if (channel != Channel.LONG_CONNECTION && reqId != null) {
-            throw new IllegalArgumentException("only a long-connection message carries a req_id");
-        }
         body = body.deepCopy();
     }
 
