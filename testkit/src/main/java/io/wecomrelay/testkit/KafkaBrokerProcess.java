@@ -1,17 +1,14 @@
 package io.wecomrelay.testkit;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import io.wecomrelay.testkit.internal.LoopbackPorts;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,11 +114,12 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         }
     }
 
-    /** A cluster id in Kafka's form: 16 random bytes, URL-safe Base64 without padding. */
+    /**
+     * A cluster id in Kafka's form (16 random bytes, URL-safe Base64 without padding) from Kafka itself, which never
+     * gives one that starts with '-': the storage tool would read such an id as an option (one format in 64 failed so).
+     */
     private static String clusterId() {
-        UUID uuid = UUID.randomUUID();
-        var bytes = ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+        return Uuid.randomUuid().toString();
     }
 
     private Process java(List<String> mainAndArgs) throws IOException {
