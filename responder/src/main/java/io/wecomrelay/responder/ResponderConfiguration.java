@@ -19,6 +19,9 @@ import io.wecomrelay.responder.materialize.DeadLetterPolicy;
 import io.wecomrelay.responder.materialize.LongConnectionNotices;
 import io.wecomrelay.responder.materialize.RedisStreamStateWriter;
 import io.wecomrelay.responder.materialize.RejectionMaterializer;
+import io.wecomrelay.responder.materialize.RejectionTexts;
+import io.wecomrelay.responder.materialize.ReplyPublisher;
+import io.wecomrelay.responder.materialize.ReplyRecords;
 import io.wecomrelay.responder.materialize.StreamNotices;
 import io.wecomrelay.responder.materialize.StreamStateWriter;
 import io.wecomrelay.responder.outage.ConsumerOutages;
@@ -99,8 +102,8 @@ class ResponderConfiguration {
         if (!provisioning.enabled()) {
             return TopicProvisioning.off();
         }
-        List<TopicSpec> topics = List.of(Topics.CHUNKS, Topics.REJECTED, Topics.DELIVERIES, Topics.OUTBOUND,
-                Topics.CHUNKS.deadLetter(), Topics.REJECTED.deadLetter());
+        List<TopicSpec> topics = List.of(Topics.CHUNKS, Topics.REJECTED, Topics.REPLIES, Topics.DELIVERIES,
+                Topics.OUTBOUND, Topics.CHUNKS.deadLetter(), Topics.REJECTED.deadLetter());
         Map<String, Integer> partitions = topics.stream()
                 .collect(Collectors.toMap(TopicSpec::name, spec -> provisioning.partitions()));
         return TopicProvisioning.of(kafka.buildAdminProperties(), topics, partitions, provisioning.replicationFactor());
@@ -112,10 +115,20 @@ class ResponderConfiguration {
         return new KafkaHealthIndicator(kafka.buildAdminProperties(), KafkaHealthIndicator.DEFAULT_TIMEOUT);
     }
 
+    /** Stream hashes, and each finished stream's reply record under the outbox's key prefix. */
     @Bean
     StreamStateWriter streamStateWriter(ReactiveStringRedisTemplate redis, Clock clock, ResponderProperties props) {
-        return new RedisStreamStateWriter(redis, clock, props.stream().ttl(), StreamStateKeys.MAX_CONTENT_BYTES,
-                props.stream().truncatedNote());
+        var stream = props.stream();
+        return new RedisStreamStateWriter(redis, clock, stream.ttl(), StreamStateKeys.MAX_CONTENT_BYTES,
+                stream.truncatedNote(), new RedisStreamStateWriter.Replies(
+                        props.delivery().outbox().keyPrefix() + "reply:", stream.replyKeyTtl()));
+    }
+
+    /** The reply-recorded record of every finished stream, on wecom.replies. */
+    @Bean
+    ReplyRecords replyRecords(BotsFile bots, KafkaTemplate<String, Object> kafka, StreamStateWriter writer, Clock clock,
+                              MeterRegistry meters) {
+        return new ReplyRecords(bots, ReplyPublisher.to(kafka), writer, clock, meters);
     }
 
     @Bean
@@ -272,16 +285,17 @@ class ResponderConfiguration {
     }
 
     @Bean
-    ChunkMaterializer chunkMaterializer(StreamStateWriter writer, OutboxTickets tickets, StreamNotices notices, Clock clock,
-                                        MeterRegistry meters) {
-        return new ChunkMaterializer(writer, tickets, notices, clock, meters);
+    ChunkMaterializer chunkMaterializer(StreamStateWriter writer, OutboxTickets tickets, StreamNotices notices,
+                                        ReplyRecords replies, Clock clock, MeterRegistry meters) {
+        return new ChunkMaterializer(writer, tickets, notices, replies, clock, meters);
     }
 
     @Bean
     RejectionMaterializer rejectionMaterializer(StreamStateWriter writer, BotsFile bots, OutboxTickets tickets,
-                                                StreamNotices notices, MeterRegistry meters, ResponderProperties props) {
-        return new RejectionMaterializer(writer, bots, tickets, notices, meters, StreamStateKeys.MAX_CONTENT_BYTES,
-                props.stream().truncatedNote());
+                                                StreamNotices notices, ReplyRecords replies, MeterRegistry meters,
+                                                ResponderProperties props) {
+        return new RejectionMaterializer(writer, tickets, notices, replies,
+                new RejectionTexts(bots, StreamStateKeys.MAX_CONTENT_BYTES, props.stream().truncatedNote()), meters);
     }
 
     // Started once the topics exist, never by the context itself.

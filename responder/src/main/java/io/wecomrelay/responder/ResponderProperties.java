@@ -39,9 +39,13 @@ public record ResponderProperties(@NotNull Path botsFile,
     /**
      * @param ttl           how long a stream hash lives after its last change; longer than WeCom's 6-minute window
      * @param truncatedNote appended where a reply is cut at WeCom's 20,480-byte limit
+     * @param replyKeyTtl   how long a finished stream's reply record ({@code {outbox key-prefix}reply:{streamId}}) is
+     *                      kept: until it is on {@code wecom.replies}, then only the mark that it is, so that a last
+     *                      chunk or rejection redelivered within this time records nothing more
      */
     public record Stream(@DefaultValue("10m") @NotNull Duration ttl,
-                         @DefaultValue(DEFAULT_NOTE) @NotBlank String truncatedNote) {
+                         @DefaultValue(DEFAULT_NOTE) @NotBlank String truncatedNote,
+                         @DefaultValue("24h") @NotNull Duration replyKeyTtl) {
 
         public static final String DEFAULT_NOTE = "\n\n……（回复过长，已截断 / reply truncated）";
     }

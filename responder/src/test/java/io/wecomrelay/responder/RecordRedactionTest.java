@@ -2,10 +2,13 @@ package io.wecomrelay.responder;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
+import io.wecomrelay.schemas.bot.BotRegistry;
+import io.wecomrelay.schemas.bot.BotSource;
 import io.wecomrelay.schemas.testing.RecordRedactionContract;
 import io.wecomrelay.schemas.testing.RedactionAudit;
 import io.wecomrelay.schemas.testing.SchemasRedaction;
@@ -31,6 +34,8 @@ class RecordRedactionTest extends RecordRedactionContract {
             "ResponderProperties.Outbox.keyPrefix", "ResponderProperties.RateLimit.keyPrefix",
             "materialize.DeliveryTicket.outboxKey", "materialize.DeliveryTicket.stateKey",
             "materialize.RedisStreamStateWriter.ScriptCall.keys",                         // Redis keys: bot and stream ids
+            "materialize.RedisStreamStateWriter.Replies.keyPrefix",                       // a key prefix
+            "materialize.RejectionTexts.maxContentBytes",                                // a size
             "materialize.FoldResult.contentBytes",                                       // a size
             "ResponderProperties.AppToken.keyPrefix", "token.AccessTokens.Settings.keyPrefix",
             "ResponderProperties.Delivery.appToken");                                    // key prefix, durations                                      // a size
@@ -44,6 +49,7 @@ class RecordRedactionTest extends RecordRedactionContract {
         var factories = new HashMap<>(SchemasRedaction.FACTORIES);
         factories.put(double.class, marks -> 2.0); // the retry multiplier
         factories.put(Throwable.class, marks -> new IllegalStateException(marks.mark("Throwable")));
+        factories.put(BotSource.class, marks -> (BotSource) () -> new BotRegistry(List.of()));
         return factories;
     }
 

@@ -30,6 +30,8 @@ class ResponderPropertiesTest {
             assertThat(props.delivery().retry().maxAttempts()).isEqualTo(6);
             assertThat(props.topics().partitions()).isEqualTo(6);
             assertThat(props.stream().truncatedNote()).isEqualTo(ResponderProperties.Stream.DEFAULT_NOTE);
+            assertThat(props.stream().replyKeyTtl()).as("a day: far beyond a redelivery of a stream's last record")
+                    .isEqualTo(Duration.ofHours(24));
             var outbox = props.delivery().outbox();
             assertThat(outbox.keyPrefix()).isEqualTo("responder:");
             assertThat(outbox.group()).isEqualTo("responder");

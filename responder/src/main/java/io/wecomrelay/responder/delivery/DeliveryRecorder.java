@@ -1,6 +1,5 @@
 package io.wecomrelay.responder.delivery;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
@@ -8,24 +7,26 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.wecomrelay.responder.kafka.EventPublisher;
+import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.schemas.event.DeliveryChannel;
 import io.wecomrelay.schemas.event.DeliveryFailure;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
 import io.wecomrelay.schemas.event.DeliveryRecorded;
-import io.wecomrelay.schemas.event.EventHeaders;
 import io.wecomrelay.schemas.event.EventMeta;
 import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.topic.Topics;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import org.springframework.kafka.core.KafkaOperations;
 
-/** Publishes every delivery attempt and its outcome to {@code wecom.deliveries}, keyed by stream id. */
+/**
+ * Publishes every delivery attempt and its outcome to {@code wecom.deliveries}, keyed by stream id, with the policy
+ * version of the bot settings it was made under.
+ */
 public final class DeliveryRecorder {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryRecorder.class);
@@ -56,17 +57,19 @@ public final class DeliveryRecorder {
     }
 
     /**
-     * Records that the reply finished by {@code source} (a last chunk or a rejection) is not sent at all, and why,
-     * dated by the source's receive time; errors like {@link #record}.
+     * Records that the reply of {@code bot} finished by {@code source} (a last chunk or a rejection) is not sent at
+     * all, and why, dated by the source's receive time; errors like {@link #record}.
      */
-    public Mono<Void> recordSkipped(RelayEvent source, DeliveryChannel channel, DeliveryFailure reason, String detail) {
-        var subject = new Subject(source.botId(), source.streamId(), source.meta().traceId(), source.messageReceivedAt());
-        return publish(subject, new PartAttempt(channel, 1, 1, 1), DeliveryOutcome.SKIPPED, null, detail, reason);
+    public Mono<Void> recordSkipped(RelayEvent source, BotConfig bot, DeliveryFailure reason, String detail) {
+        var subject = new Subject(source.botId(), source.streamId(), source.meta().traceId(), source.messageReceivedAt(),
+                bot.policyVersion());
+        return publish(subject, new PartAttempt(ReplyDeliverer.channelOf(bot), 1, 1, 1), DeliveryOutcome.SKIPPED, null,
+                detail, reason);
     }
 
     private Mono<Void> publish(FinishedReply reply, PartAttempt attempt, DeliveryOutcome outcome, SendResult result,
                                @Nullable DeliveryFailure reason) {
-        var subject = new Subject(reply.botId(), reply.streamId(), reply.traceId(), reply.created());
+        var subject = new Subject(reply.botId(), reply.streamId(), reply.traceId(), reply.created(), reply.policyVersion());
         return publish(subject, attempt, outcome, result.errcode(), result.detail(), reason);
     }
 
@@ -74,19 +77,12 @@ public final class DeliveryRecorder {
                                String detail, @Nullable DeliveryFailure reason) {
         var event = new DeliveryRecorded(new EventMeta(ids.get(), reply.traceId(), clock.instant()), reply.botId(),
                 reply.streamId(), attempt.channel(), attempt.part(), attempt.parts(), attempt.attempt(), outcome,
-                errcode, detail, reason, reply.receivedAt());
+                errcode, detail, reason, reply.receivedAt(), reply.policyVersion());
         meters.counter("relay.responder.deliveries", "channel", name(attempt.channel()), "outcome", name(outcome)).increment();
         log.info("delivery streamId={} botId={} channel={} part={}/{} attempt={} outcome={} errcode={} reason={}",
                 reply.streamId(), reply.botId(), attempt.channel(), attempt.part(), attempt.parts(), attempt.attempt(),
                 outcome, errcode, reason);
-        var record = new ProducerRecord<String, Object>(Topics.DELIVERIES.name(), reply.streamId(), event);
-        record.headers().add(EventHeaders.TRACE_ID, reply.traceId().getBytes(StandardCharsets.UTF_8));
-        record.headers().add(EventHeaders.EVENT_TYPE, DeliveryRecorded.TYPE.getBytes(StandardCharsets.UTF_8));
-        return Mono.fromFuture(() -> kafka.send(record))
-                // send() may block for metadata; never on the producer's own network thread (where the
-                // previous record's future completes), which would wait for itself until max.block.ms
-                .subscribeOn(Schedulers.boundedElastic())
-                .then()
+        return EventPublisher.send(kafka, Topics.DELIVERIES.name(), reply.streamId(), event, DeliveryRecorded.TYPE)
                 .doOnError(e -> {
                     meters.counter("relay.responder.deliveries.unrecorded").increment();
                     log.warn("cannot record delivery streamId={} cause={}", reply.streamId(), e.toString());
@@ -102,8 +98,12 @@ public final class DeliveryRecorder {
         return value.name().toLowerCase(Locale.ROOT);
     }
 
-    /** Whose delivery is recorded; {@code receivedAt} is the message's receive time the reply's age is measured from. */
-    private record Subject(String botId, String streamId, String traceId, @Nullable Instant receivedAt) {
+    /**
+     * Whose delivery is recorded; {@code receivedAt} is the message's receive time the reply's age is measured from,
+     * {@code policyVersion} that of the bot settings it is delivered under.
+     */
+    private record Subject(String botId, String streamId, String traceId, @Nullable Instant receivedAt,
+                           String policyVersion) {
     }
 
     /** Which part and which attempt of it. */

@@ -14,9 +14,11 @@ import org.jspecify.annotations.Nullable;
  * @param created     when ingress acknowledged the message, if known (response_url expiry)
  * @param sourceTopic the topic of {@code source}, whose dead-letter topic takes failed deliveries
  * @param source      the event that finished the stream (the last chunk or the rejection)
+ * @param policyVersion the policy version of the bot settings it is delivered under ({@code BotConfig#policyVersion()}),
+ *                    recorded with every attempt
  */
 public record FinishedReply(String botId, String streamId, String traceId, String content, ReplyRoute route,
-                            @Nullable Instant created, String sourceTopic, RelayEvent source) {
+                            @Nullable Instant created, String sourceTopic, RelayEvent source, String policyVersion) {
 
     public FinishedReply {
         Objects.requireNonNull(botId, "botId");
@@ -26,6 +28,7 @@ public record FinishedReply(String botId, String streamId, String traceId, Strin
         Objects.requireNonNull(route, "route");
         Objects.requireNonNull(sourceTopic, "sourceTopic");
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(policyVersion, "policyVersion");
     }
 
     // the content is the reply itself; the source event is named by its type (its ids are the ones above)
@@ -33,6 +36,6 @@ public record FinishedReply(String botId, String streamId, String traceId, Strin
     public String toString() {
         return "FinishedReply[botId=" + botId + ", streamId=" + streamId + ", traceId=" + traceId + ", content=<"
                 + content.length() + " chars>, route=" + route + ", created=" + created + ", sourceTopic=" + sourceTopic
-                + ", source=" + source.getClass().getSimpleName() + "]";
+                + ", source=" + source.getClass().getSimpleName() + ", policyVersion=" + policyVersion + "]";
     }
 }

@@ -3,6 +3,7 @@ package io.wecomrelay.responder.materialize;
 import java.util.Objects;
 
 import io.wecomrelay.schemas.event.ReplyChunk;
+import io.wecomrelay.schemas.event.ReplyRecorded;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -10,10 +11,17 @@ import org.jspecify.annotations.Nullable;
  *
  * @param ticket where the reply is queued when this chunk finishes its stream (a last chunk of a bot that
  *               delivers actively); null to fold only
+ * @param reply  the draft of the stream's reply record, kept when this chunk finishes the stream
+ *               ({@link ReplyRecords#draft(ReplyChunk)}); null on a chunk that is not last
  */
-public record ChunkFold(ReplyChunk chunk, @Nullable DeliveryTicket ticket) {
+public record ChunkFold(ReplyChunk chunk, @Nullable DeliveryTicket ticket, @Nullable ReplyRecorded reply) {
 
     public ChunkFold {
         Objects.requireNonNull(chunk, "chunk");
+    }
+
+    /** A chunk folded without a reply record: for tests of the fold itself. */
+    public ChunkFold(ReplyChunk chunk, @Nullable DeliveryTicket ticket) {
+        this(chunk, ticket, null);
     }
 }

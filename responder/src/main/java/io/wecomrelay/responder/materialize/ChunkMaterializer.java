@@ -5,14 +5,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.event.ReplyChunk;
+import io.wecomrelay.schemas.event.ReplyRecorded;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,8 +31,10 @@ import org.springframework.kafka.support.serializer.SerializationUtils;
  * Consumes {@code wecom.chunks} a poll at a time: the poll's chunks are folded into Redis together
  * ({@link StreamStateWriter#foldAll}, about one round trip per poll instead of one per chunk), and
  * {@link #onMessage} returns only when every fold is done, so the container commits the poll's offsets only
- * then. The last chunk of a bot that delivers actively carries a {@link DeliveryTicket}, so the fold that
- * finishes its stream also queues the delivery job in the same atomic step.
+ * then. A last chunk carries the draft of its stream's reply record ({@link ReplyRecords}) and, for a bot that
+ * delivers actively, a {@link DeliveryTicket}, so the fold that finishes its stream also keeps the record and
+ * queues the delivery job in the same atomic step; the records the folds hand back are on {@code wecom.replies}
+ * before this call returns.
  * <p>
  * A record that cannot be folded is reported with a {@link BatchListenerFailedException}: the error handler
  * commits the records before it, retries it with back-off (a failed fold) or sends it to the dead-letter topic
@@ -45,20 +50,23 @@ public final class ChunkMaterializer implements BatchMessageListener<String, Rel
     private final StreamStateWriter store;
     private final DeliveryQueue queue;
     private final StreamNotices notices;
+    private final ReplyRecords replies;
     private final Clock clock;
     private final MeterRegistry meters;
     private final Timer latency;
     private final Counter gaps;
 
-    public ChunkMaterializer(StreamStateWriter store, DeliveryQueue queue, Clock clock, MeterRegistry meters) {
-        this(store, queue, StreamNotices.NONE, clock, meters);
+    public ChunkMaterializer(StreamStateWriter store, DeliveryQueue queue, ReplyRecords replies, Clock clock,
+                             MeterRegistry meters) {
+        this(store, queue, StreamNotices.NONE, replies, clock, meters);
     }
 
-    public ChunkMaterializer(StreamStateWriter store, DeliveryQueue queue, StreamNotices notices, Clock clock,
-                             MeterRegistry meters) {
+    public ChunkMaterializer(StreamStateWriter store, DeliveryQueue queue, StreamNotices notices, ReplyRecords replies,
+                             Clock clock, MeterRegistry meters) {
         this.store = store;
         this.queue = queue;
         this.notices = notices;
+        this.replies = replies;
         this.clock = clock;
         this.meters = meters;
         this.latency = Timer.builder("relay.responder.chunk.latency")
@@ -91,8 +99,10 @@ public final class ChunkMaterializer implements BatchMessageListener<String, Rel
         if (!(record.value() instanceof ReplyChunk chunk)) {
             throw unexpected(record);
         }
-        DeliveryTicket ticket = chunk.last() ? queue.ticketFor(record.topic(), chunk).orElse(null) : null;
-        return new ChunkFold(chunk, ticket);
+        if (!chunk.last()) {
+            return new ChunkFold(chunk, null, null);
+        }
+        return new ChunkFold(chunk, queue.ticketFor(record.topic(), chunk).orElse(null), replies.draft(chunk));
     }
 
     private RuntimeException unexpected(ConsumerRecord<String, RelayEvent> record) {
@@ -119,8 +129,8 @@ public final class ChunkMaterializer implements BatchMessageListener<String, Rel
         long now = clock.millis();
         // one notice per stream and poll: the connector reads the full text anyway
         Map<String, ReplyChunk> changed = new LinkedHashMap<>();
-        ConsumerRecord<String, RelayEvent> firstFailed = null;
-        Throwable cause = new IllegalStateException("not tried after an earlier fold of its conversation failed");
+        Map<Integer, ReplyRecorded> finished = new LinkedHashMap<>();
+        SortedMap<Integer, Throwable> failures = new TreeMap<>();
         for (int i = 0; i < outcomes.size(); i++) {
             FoldOutcome outcome = outcomes.get(i);
             if (outcome instanceof FoldOutcome.Folded folded) {
@@ -128,16 +138,19 @@ public final class ChunkMaterializer implements BatchMessageListener<String, Rel
                 if (folded.result().status() == FoldStatus.APPLIED || folded.result().finishedNow()) {
                     changed.put(folds.get(i).chunk().streamId(), folds.get(i).chunk());
                 }
-            } else if (firstFailed == null) {
-                firstFailed = records.get(i);
-                if (outcome instanceof FoldOutcome.Failed failed) {
-                    cause = failed.cause();
+                if (folded.result().reply() != null) {
+                    finished.put(i, folded.result().reply());
                 }
+            } else {
+                failures.put(i, outcome instanceof FoldOutcome.Failed failed ? failed.cause()
+                        : new IllegalStateException("not tried after an earlier fold of its conversation failed"));
             }
         }
         changed.values().forEach(notices::changed);
-        if (firstFailed != null) {
-            throw failed(firstFailed, cause);
+        // a record whose reply is not on the topic yet is retried like a failed fold: its fold hands the reply back
+        failures.putAll(replies.recordAll(finished));
+        if (!failures.isEmpty()) {
+            throw failed(records.get(failures.firstKey()), failures.get(failures.firstKey()));
         }
     }
 

@@ -3,6 +3,7 @@ package io.wecomrelay.responder.materialize;
 import java.time.Instant;
 import java.util.Objects;
 
+import io.wecomrelay.schemas.event.ReplyRecorded;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,9 +15,12 @@ import org.jspecify.annotations.Nullable;
  * @param created      when ingress acknowledged the message, if ingress recorded it
  * @param content      the final content when {@code status} is {@link FoldStatus#FINISHED}, otherwise empty
  * @param queued       the fold finished the stream and queued its delivery job (only with a {@link DeliveryTicket})
+ * @param reply        the stream's reply record to publish: on {@link FoldStatus#FINISHED} and {@link FoldStatus#FINAL}
+ *                     while it is not marked published ({@link StreamStateWriter#markRecorded}), the same bytes each
+ *                     time; otherwise null
  */
 public record FoldResult(FoldStatus status, boolean gap, boolean truncated, int contentBytes,
-                         @Nullable Instant created, String content, boolean queued) {
+                         @Nullable Instant created, String content, boolean queued, @Nullable ReplyRecorded reply) {
 
     public FoldResult {
         Objects.requireNonNull(status, "status");
@@ -28,7 +32,7 @@ public record FoldResult(FoldStatus status, boolean gap, boolean truncated, int 
     public String toString() {
         return "FoldResult[status=" + status + ", gap=" + gap + ", truncated=" + truncated + ", contentBytes="
                 + contentBytes + ", created=" + created + ", content=<" + content.length() + " chars>, queued=" + queued
-                + "]";
+                + ", reply=" + reply + "]";
     }
 
     public boolean finishedNow() {

@@ -1,5 +1,6 @@
 package io.wecomrelay.responder.materialize;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 import io.wecomrelay.responder.redis.LuaScripts;
 import io.wecomrelay.responder.text.ContentCap;
@@ -16,7 +18,9 @@ import io.wecomrelay.schemas.event.ChunkError;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.MessageRejected;
 import io.wecomrelay.schemas.event.ReplyChunk;
+import io.wecomrelay.schemas.event.ReplyRecorded;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
+import io.wecomrelay.schemas.topic.Topics;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -26,12 +30,13 @@ import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * {@link StreamStateWriter} on Redis: one {@code EVALSHA} of {@code fold-chunk.lua} per chunk, one of
- * {@code reject.lua} per rejection. Besides the fields of {@link StreamStateKeys} the scripts keep
- * {@code truncated} ("1" once the attempt's content was cut) and, for rejections, {@code rejected}
- * (the reason); readers ignore both. Every write also sets the owner (HSETNX), so that ingress answers a
- * refresh of a stream the responder wrote first only to the bot it belongs to. The {@code ...AndQueue}
- * variants pass the {@link DeliveryTicket}'s keys too, so that the script that finishes the stream also
- * appends its delivery job to the bot's outbox.
+ * {@code reject.lua} per rejection, each after {@code finish.lua} (what both do when they set finish). Besides the
+ * fields of {@link StreamStateKeys} the scripts keep {@code truncated} ("1" once the attempt's content was cut) and,
+ * for rejections, {@code rejected} (the reason); readers ignore both. Every write also sets the owner (HSETNX), so
+ * that ingress answers a refresh of a stream the responder wrote first only to the bot it belongs to. The script that
+ * finishes a stream keeps its reply record in {@code {prefix}reply:{streamId}} ({@link Replies}) and, given a
+ * {@link DeliveryTicket}, appends the delivery job to the bot's outbox; {@code recorded.lua} marks the record
+ * published.
  * <p>
  * {@link #foldAll} sends the folds of different conversations without waiting for each other's replies, on
  * the one shared connection, so a batch costs about one round trip instead of one per chunk. A conversation's
@@ -42,36 +47,63 @@ import org.springframework.data.redis.core.script.RedisScript;
  */
 public final class RedisStreamStateWriter implements StreamStateWriter {
 
+    private static final String SCRIPTS = "io/wecomrelay/responder/materialize/";
     @SuppressWarnings("rawtypes")
-    private static final RedisScript<List> FOLD =
-            LuaScripts.load("io/wecomrelay/responder/materialize/fold-chunk.lua", List.class);
+    private static final RedisScript<List> FOLD = LuaScripts.load(List.class, SCRIPTS + "finish.lua", SCRIPTS + "fold-chunk.lua");
     @SuppressWarnings("rawtypes")
-    private static final RedisScript<List> REJECT =
-            LuaScripts.load("io/wecomrelay/responder/materialize/reject.lua", List.class);
+    private static final RedisScript<List> REJECT = LuaScripts.load(List.class, SCRIPTS + "finish.lua", SCRIPTS + "reject.lua");
+    private static final RedisScript<Long> RECORDED = LuaScripts.load(SCRIPTS + "recorded.lua", Long.class);
+    private static final EventSerde<ReplyRecorded> REPLIES = EventSerde.of(ReplyRecorded.class);
+
+    /**
+     * Where the stream's reply record is kept until it is on {@code wecom.replies}, and the mark that it is after.
+     *
+     * @param keyPrefix the key is this plus the stream id
+     * @param ttl       the key's lifetime: longer than a redelivery of the stream's last record can come late, so it
+     *                  is published once and, once marked, not again
+     */
+    public record Replies(String keyPrefix, Duration ttl) {
+
+        public Replies {
+            Objects.requireNonNull(keyPrefix, "keyPrefix");
+            Objects.requireNonNull(ttl, "ttl");
+        }
+
+        public String key(String streamId) {
+            return keyPrefix + streamId;
+        }
+    }
 
     private final ReactiveStringRedisTemplate redis;
     private final Clock clock;
     private final Duration ttl;
     private final int maxContentBytes;
     private final String truncatedNote;
+    private final Replies replies;
 
     public RedisStreamStateWriter(ReactiveStringRedisTemplate redis, Clock clock, Duration ttl, int maxContentBytes,
-                                 String truncatedNote) {
+                                 String truncatedNote, Replies replies) {
         this.redis = redis;
         this.clock = clock;
         this.ttl = ttl;
         this.maxContentBytes = maxContentBytes;
         this.truncatedNote = truncatedNote;
+        this.replies = replies;
     }
 
-    @Override
+    /** Folds a chunk without a reply record or a delivery job: for tests of the fold itself. */
     public FoldResult fold(ReplyChunk chunk) {
-        return await(run(foldCall(new ChunkFold(chunk, null))));
+        return fold(new ChunkFold(chunk, null));
+    }
+
+    /** Folds a chunk with a delivery job and without a reply record: for tests of the queueing. */
+    public FoldResult foldAndQueue(ReplyChunk chunk, DeliveryTicket ticket) {
+        return fold(new ChunkFold(chunk, ticket));
     }
 
     @Override
-    public FoldResult foldAndQueue(ReplyChunk chunk, DeliveryTicket ticket) {
-        return await(run(foldCall(new ChunkFold(chunk, ticket))));
+    public FoldResult fold(ChunkFold fold) {
+        return await(run(foldCall(fold)));
     }
 
     @Override
@@ -104,17 +136,24 @@ public final class RedisStreamStateWriter implements StreamStateWriter {
                 .takeUntil(indexed -> indexed.outcome() instanceof FoldOutcome.Failed);
     }
 
-    @Override
+    /** Rejects without a delivery job: for tests of the rejection itself. */
     public FoldResult reject(MessageRejected rejection, String text) {
-        return reject(rejection, text, List.of(StreamStateKeys.key(rejection.streamId())), List.of());
+        return rejectAndQueue(rejection, text, null);
+    }
+
+    /** Rejects without a reply record: for tests of the rejection and its queueing. */
+    public FoldResult rejectAndQueue(MessageRejected rejection, String text, @Nullable DeliveryTicket ticket) {
+        return runReject(rejection, text, List.of(), ticket);
     }
 
     @Override
-    public FoldResult rejectAndQueue(MessageRejected rejection, String text, DeliveryTicket ticket) {
-        return reject(rejection, text,
-                List.of(StreamStateKeys.key(rejection.streamId()), ticket.outboxKey(), ticket.stateKey()),
-                List.of(Long.toString(rejection.receivedAt().toEpochMilli()), rejection.streamId(), ticket.sourceTopic(),
-                        ticket.sourceJson(), millis(ticket.stateTtl())));
+    public FoldResult reject(MessageRejected rejection, String text, ReplyRecorded reply, @Nullable DeliveryTicket ticket) {
+        return runReject(rejection, text, List.of(draftOf(reply), reply.truncated() ? "1" : "0"), ticket);
+    }
+
+    @Override
+    public Mono<Void> markRecorded(String streamId) {
+        return redis.execute(RECORDED, List.of(replies.key(streamId)), List.of()).then();
     }
 
     private ScriptCall foldCall(ChunkFold fold) {
@@ -124,14 +163,15 @@ public final class RedisStreamStateWriter implements StreamStateWriter {
         String images = chunk.images().isEmpty() ? "" : EventSerde.mapper().writeValueAsString(chunk.images());
         List<String> args = new ArrayList<>(List.of(Integer.toString(chunk.attempt()), Long.toString(chunk.seq()),
                 chunk.kind().name(), chunk.text(), chunk.last() ? "1" : "0", error == null ? "" : error.code(), images,
-                now(), millis(ttl), Integer.toString(maxContentBytes), truncatedNote));
-        if (ticket == null) {
-            return new ScriptCall(List.of(StreamStateKeys.key(chunk.streamId())), owned(args, chunk.botId()));
+                now(), millis(ttl), Integer.toString(maxContentBytes), truncatedNote, millis(replies.ttl()),
+                fold.reply() == null ? "" : draftOf(fold.reply())));
+        List<String> keys = new ArrayList<>(List.of(StreamStateKeys.key(chunk.streamId()), replies.key(chunk.streamId())));
+        if (ticket != null) {
+            args.addAll(List.of(chunk.streamId(), ticket.sourceTopic(), ticket.sourceJson(), millis(ticket.stateTtl()),
+                    Long.toString(chunk.messageReceivedAt().toEpochMilli())));
+            keys.addAll(List.of(ticket.outboxKey(), ticket.stateKey()));
         }
-        args.addAll(List.of(chunk.streamId(), ticket.sourceTopic(), ticket.sourceJson(), millis(ticket.stateTtl()),
-                Long.toString(chunk.messageReceivedAt().toEpochMilli())));
-        return new ScriptCall(List.of(StreamStateKeys.key(chunk.streamId()), ticket.outboxKey(), ticket.stateKey()),
-                owned(args, chunk.botId()));
+        return new ScriptCall(keys, owned(args, chunk.botId()));
     }
 
     private Mono<FoldResult> run(ScriptCall call) {
@@ -144,20 +184,47 @@ public final class RedisStreamStateWriter implements StreamStateWriter {
     private static FoldResult foldResult(List<?> reply) {
         return new FoldResult(FoldStatus.valueOf(text(reply, 0)), "1".equals(text(reply, 1)),
                 "1".equals(text(reply, 2)), Integer.parseInt(text(reply, 3)), instant(text(reply, 4)), text(reply, 5),
-                "1".equals(text(reply, 6)));
+                "1".equals(text(reply, 6)), replyRecord(reply, 7));
     }
 
-    private FoldResult reject(MessageRejected rejection, String text, List<String> keys, List<String> queueArgs) {
+    /** @param replyArgs the reply record's draft and whether the text was cut, or nothing for no record */
+    private FoldResult runReject(MessageRejected rejection, String text, List<String> replyArgs,
+                                 @Nullable DeliveryTicket ticket) {
         List<String> args = new ArrayList<>(List.of(text, rejection.reason().name().toLowerCase(Locale.ROOT), now(),
-                millis(ttl)));
-        args.addAll(queueArgs);
+                millis(ttl), millis(replies.ttl())));
+        args.addAll(replyArgs.isEmpty() ? List.of("", "0") : replyArgs);
+        List<String> keys = new ArrayList<>(List.of(StreamStateKeys.key(rejection.streamId()),
+                replies.key(rejection.streamId())));
+        if (ticket != null) {
+            args.addAll(List.of(Long.toString(rejection.receivedAt().toEpochMilli()), rejection.streamId(),
+                    ticket.sourceTopic(), ticket.sourceJson(), millis(ticket.stateTtl())));
+            keys.addAll(List.of(ticket.outboxKey(), ticket.stateKey()));
+        }
         owned(args, rejection.botId());
         return await(redis.execute(REJECT, keys, args).next().map(reply -> {
             FoldStatus status = FoldStatus.valueOf(text(reply, 0));
             boolean finished = status == FoldStatus.FINISHED;
             return new FoldResult(status, false, false, finished ? ContentCap.utf8Length(text) : 0,
-                    instant(text(reply, 1)), finished ? text : "", "1".equals(text(reply, 2)));
+                    instant(text(reply, 1)), finished ? text : "", "1".equals(text(reply, 2)), replyRecord(reply, 3));
         }));
+    }
+
+    private static String draftOf(ReplyRecorded reply) {
+        byte[] json = REPLIES.serialize(Topics.REPLIES.name(), reply);
+        return new String(json == null ? new byte[0] : json, StandardCharsets.UTF_8);
+    }
+
+    /** The reply record a script handed back from {@code from} on (draft, content, truncated), or null for none. */
+    private static @Nullable ReplyRecorded replyRecord(List<?> reply, int from) {
+        String draft = text(reply, from);
+        if (draft.isEmpty()) {
+            return null;
+        }
+        ReplyRecorded record = REPLIES.deserialize(Topics.REPLIES.name(), draft.getBytes(StandardCharsets.UTF_8));
+        if (record == null) {
+            throw new IllegalStateException("empty reply record draft");
+        }
+        return record.withText(text(reply, from + 1), "1".equals(text(reply, from + 2)));
     }
 
     /** The scripts take the stream's owner ({@link StreamStateKeys#OWNER}) as their last argument. */

@@ -3,10 +3,6 @@ package io.wecomrelay.responder.materialize;
 import java.util.Locale;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.wecomrelay.responder.text.ContentCap;
-import io.wecomrelay.schemas.bot.BotConfig;
-import io.wecomrelay.schemas.bot.BotSource;
-import io.wecomrelay.schemas.bot.DefaultTexts;
 import io.wecomrelay.schemas.event.MessageRejected;
 import io.wecomrelay.schemas.event.RejectReason;
 import io.wecomrelay.schemas.event.RelayEvent;
@@ -20,35 +16,34 @@ import org.springframework.kafka.listener.MessageListener;
 /**
  * Consumes {@code wecom.rejected}: every rejection but {@link RejectReason#DUPLICATE} becomes a finished
  * stream with the bot's text for the reason (never overwriting a stream that already has chunks). A
- * duplicate never touches Redis: the original message's stream is answered by its own reply. For a bot
- * that delivers actively the rejection text is queued for delivery in the same atomic step.
+ * duplicate never touches Redis: the original message's stream is answered by its own reply. The stream's reply
+ * record ({@link ReplyRecords}) is kept and, for a bot that delivers actively, the rejection text queued for
+ * delivery in the same atomic step; the record is on {@code wecom.replies} before this listener returns.
  */
 public final class RejectionMaterializer implements MessageListener<String, RelayEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(RejectionMaterializer.class);
 
     private final StreamStateWriter store;
-    private final BotSource bots;
     private final DeliveryQueue queue;
     private final StreamNotices notices;
+    private final ReplyRecords replies;
+    private final RejectionTexts texts;
     private final MeterRegistry meters;
-    private final int maxContentBytes;
-    private final String truncatedNote;
 
-    public RejectionMaterializer(StreamStateWriter store, BotSource bots, DeliveryQueue queue,
-                                 MeterRegistry meters, int maxContentBytes, String truncatedNote) {
-        this(store, bots, queue, StreamNotices.NONE, meters, maxContentBytes, truncatedNote);
+    public RejectionMaterializer(StreamStateWriter store, DeliveryQueue queue, ReplyRecords replies, RejectionTexts texts,
+                                 MeterRegistry meters) {
+        this(store, queue, StreamNotices.NONE, replies, texts, meters);
     }
 
-    public RejectionMaterializer(StreamStateWriter store, BotSource bots, DeliveryQueue queue, StreamNotices notices,
-                                 MeterRegistry meters, int maxContentBytes, String truncatedNote) {
+    public RejectionMaterializer(StreamStateWriter store, DeliveryQueue queue, StreamNotices notices,
+                                 ReplyRecords replies, RejectionTexts texts, MeterRegistry meters) {
         this.store = store;
-        this.bots = bots;
         this.queue = queue;
         this.notices = notices;
+        this.replies = replies;
+        this.texts = texts;
         this.meters = meters;
-        this.maxContentBytes = maxContentBytes;
-        this.truncatedNote = truncatedNote;
     }
 
     @Override
@@ -74,22 +69,19 @@ public final class RejectionMaterializer implements MessageListener<String, Rela
             log.debug("event rejection left alone streamId={} eventType={}", rejection.streamId(), rejection.message().eventType());
             return;
         }
-        String text = ContentCap.cap(textFor(rejection), maxContentBytes, truncatedNote);
-        FoldResult result = queue.ticketFor(record.topic(), rejection)
-                .map(ticket -> store.rejectAndQueue(rejection, text, ticket))
-                .orElseGet(() -> store.reject(rejection, text));
+        String text = texts.of(rejection);
+        FoldResult result = store.reject(rejection, text, replies.draft(rejection, texts.cut(rejection, text)),
+                queue.ticketFor(record.topic(), rejection).orElse(null));
         meters.counter("relay.responder.rejections", "reason", reason,
                 "status", result.status().name().toLowerCase(Locale.ROOT)).increment();
         if (result.finishedNow()) {
             notices.changed(rejection);
         }
+        if (result.reply() != null) {
+            // a failure leaves the record unacknowledged: its retry finds the stream finished and the reply handed back
+            replies.record(result.reply()).block();
+        }
         log.info("rejection streamId={} botId={} reason={} status={} queued={}", rejection.streamId(),
                 rejection.botId(), reason, result.status(), result.queued());
-    }
-
-    private String textFor(MessageRejected rejection) {
-        return bots.find(rejection.botId())
-                .map((BotConfig bot) -> bot.rejectionText(rejection.reason()))
-                .orElseGet(() -> DefaultTexts.rejection(rejection.reason()));
     }
 }

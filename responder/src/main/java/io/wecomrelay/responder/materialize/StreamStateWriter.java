@@ -3,12 +3,15 @@ package io.wecomrelay.responder.materialize;
 import java.util.List;
 
 import io.wecomrelay.schemas.event.MessageRejected;
-import io.wecomrelay.schemas.event.ReplyChunk;
+import io.wecomrelay.schemas.event.ReplyRecorded;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 
 /**
  * The reply state WeCom's refreshes read. All operations are atomic and idempotent; a finished
  * stream never changes again, so {@link FoldStatus#FINISHED} is returned at most once per lifetime of the
- * stream hash (active delivery is queued at most once per stream anyway, see {@link DeliveryTicket}).
+ * stream hash (active delivery is queued at most once per stream anyway, see {@link DeliveryTicket}, and the reply
+ * record is kept once per stream, see {@link ReplyRecords}).
  * <p>
  * Fold rules for a chunk of attempt {@code a} with sequence number {@code s}:
  * <ul>
@@ -26,32 +29,35 @@ import io.wecomrelay.schemas.event.ReplyChunk;
  */
 public interface StreamStateWriter {
 
-    FoldResult fold(ReplyChunk chunk);
-
     /**
-     * As {@link #fold(ReplyChunk)}; when this chunk finishes the stream, the same atomic step appends the
-     * delivery job to the ticket's outbox (once per stream, see {@link DeliveryTicket}).
+     * Folds one chunk as {@link #foldAll} does; when it finishes the stream, the same atomic step keeps the fold's
+     * reply draft as the stream's reply record and, with a ticket, appends the delivery job to the ticket's outbox
+     * (once per stream, see {@link DeliveryTicket}).
      */
-    FoldResult foldAndQueue(ReplyChunk chunk, DeliveryTicket ticket);
+    FoldResult fold(ChunkFold fold);
 
     /**
-     * Folds many chunks at once, each as {@link #fold} or, with a ticket, {@link #foldAndQueue}, and returns
-     * only when every fold is done or failed. Folds of one conversation (all its streams) are applied one
-     * after another in list order, so its replies are finished and queued in that order; when one fails, the
-     * conversation's later folds are not tried ({@link FoldOutcome.NotTried}). Folds of different
-     * conversations run concurrently.
+     * Folds many chunks at once, each as {@link #fold}, and returns only when every fold is done or failed. Folds of
+     * one conversation (all its streams) are applied one after another in list order, so its replies are finished
+     * and queued in that order; when one fails, the conversation's later folds are not tried
+     * ({@link FoldOutcome.NotTried}). Folds of different conversations run concurrently.
      *
      * @return one outcome per fold, in the order of {@code folds}
      */
     List<FoldOutcome> foldAll(List<ChunkFold> folds);
 
     /**
-     * Finishes the stream with {@code text} unless it already has chunks or is finished.
+     * Finishes the stream with {@code text} unless it already has chunks or is finished; in the same atomic step
+     * keeps {@code reply} as the stream's reply record and, with a ticket, queues the delivery job like {@link #fold}.
      *
-     * @param text the user-facing text, already within the content limit
+     * @param text  the user-facing text, already within the content limit
+     * @param reply the draft of the stream's reply record ({@link ReplyRecords#draft(MessageRejected, boolean)})
      */
-    FoldResult reject(MessageRejected rejection, String text);
+    FoldResult reject(MessageRejected rejection, String text, ReplyRecorded reply, @Nullable DeliveryTicket ticket);
 
-    /** As {@link #reject(MessageRejected, String)}, queueing the delivery job like {@link #foldAndQueue}. */
-    FoldResult rejectAndQueue(MessageRejected rejection, String text, DeliveryTicket ticket);
+    /**
+     * Marks the stream's reply record published on {@code wecom.replies}: no later fold hands it back
+     * ({@link FoldResult#reply()}). Completes when Redis noted it.
+     */
+    Mono<Void> markRecorded(String streamId);
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.wecomrelay.responder.delivery.FinishedReply;
+import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.MessageRejected;
 import io.wecomrelay.schemas.event.RelayEvent;
@@ -34,8 +35,11 @@ record OutboxEntry(String id, Map<String, String> fields) {
         return "OutboxEntry[id=" + id + ", streamId=" + fields.get("streamId") + ", fields=" + fields.size() + "]";
     }
 
-    /** The reply to deliver; an {@link IllegalArgumentException} when the entry cannot be read. */
-    FinishedReply reply() {
+    /**
+     * The reply to deliver under {@code bot}'s settings; an {@link IllegalArgumentException} when the entry cannot
+     * be read.
+     */
+    FinishedReply reply(BotConfig bot) {
         String sourceTopic = field("sourceTopic");
         RelayEvent source;
         try {
@@ -47,7 +51,7 @@ record OutboxEntry(String id, Map<String, String> fields) {
             throw new IllegalArgumentException("empty source event");
         }
         return new FinishedReply(source.botId(), source.streamId(), source.meta().traceId(), field("content"), route(source),
-                created(), sourceTopic, source);
+                created(), sourceTopic, source, bot.policyVersion());
     }
 
     private static ReplyRoute route(RelayEvent source) {

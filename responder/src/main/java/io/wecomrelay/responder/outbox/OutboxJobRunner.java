@@ -59,7 +59,7 @@ public final class OutboxJobRunner {
     Mono<Void> run(BotConfig bot, BotLease lease, OutboxEntry entry, long backlog) {
         FinishedReply reply;
         try {
-            reply = entry.reply();
+            reply = entry.reply(bot);
         } catch (IllegalArgumentException e) {
             count("unreadable");
             log.error("unreadable delivery job botId={} jobId={} cause={}: moved to the dead-job stream", bot.id(),

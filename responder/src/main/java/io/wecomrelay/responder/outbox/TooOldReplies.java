@@ -6,7 +6,6 @@ import java.time.Instant;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.responder.delivery.DeliveryRecorder;
-import io.wecomrelay.responder.delivery.ReplyDeliverer;
 import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.schemas.event.DeliveryFailure;
 import io.wecomrelay.schemas.event.RelayEvent;
@@ -53,7 +52,7 @@ public final class TooOldReplies {
         if (!maxAge.tooOld(bot, receivedAt, now)) {
             return false;
         }
-        recorder.recordSkipped(source, ReplyDeliverer.channelOf(bot), DeliveryFailure.TOO_OLD, maxAge.detail(bot)).block();
+        recorder.recordSkipped(source, bot, DeliveryFailure.TOO_OLD, maxAge.detail(bot)).block();
         meters.counter("relay.responder.deliveries.skipped", "bot", bot.id(), "reason", REASON).increment();
         log.info("reply not queued, too old for anyone to receive botId={} streamId={} age={} limit={}", bot.id(),
                 source.streamId(), Duration.between(receivedAt, now), maxAge.of(bot));

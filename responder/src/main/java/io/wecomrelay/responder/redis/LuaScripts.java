@@ -24,10 +24,26 @@ public final class LuaScripts {
         return load(new ClassPathResource(classpathLocation), resultType);
     }
 
+    /**
+     * One script made of several files, in order: a file of shared functions first, then the script that calls them
+     * (Redis runs one text per call, so shared Lua is joined here rather than loaded as a library).
+     */
+    public static <T> RedisScript<T> load(Class<T> resultType, String... classpathLocations) {
+        var text = new StringBuilder();
+        for (String location : classpathLocations) {
+            text.append(read(new ClassPathResource(location))).append('\n');
+        }
+        return RedisScript.of(text.toString(), resultType);
+    }
+
     /** The script in {@code resource}, read now and never again. */
     public static <T> RedisScript<T> load(Resource resource, Class<T> resultType) {
+        return RedisScript.of(read(resource), resultType);
+    }
+
+    private static String read(Resource resource) {
         try {
-            return RedisScript.of(resource.getContentAsString(StandardCharsets.UTF_8), resultType);
+            return resource.getContentAsString(StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read Redis script " + resource.getDescription(), e);
         }

@@ -1,22 +1,26 @@
--- Folds one reply chunk into the stream hash (layout: io.wecomrelay.schemas.stream.StreamStateKeys).
--- KEYS[1]  stream:{streamId}
+-- Folds one reply chunk into the stream hash (layout: io.wecomrelay.schemas.stream.StreamStateKeys). Runs after
+-- finish.lua (its functions and the keys).
+-- KEYS[1]  stream:{streamId}  KEYS[2]  {prefix}reply:{streamId}
 -- ARGV[1]  attempt            ARGV[2]  seq               ARGV[3]  kind: APPEND | REPLACE
 -- ARGV[4]  text               ARGV[5]  last: 1 | 0       ARGV[6]  error code, '' for none
 -- ARGV[7]  images JSON, ''    ARGV[8]  now, epoch ms     ARGV[9]  ttl, ms
 -- ARGV[10] max content bytes  ARGV[11] truncation note
--- For a bot that delivers actively (response_url, webhook) also:
--- KEYS[2]  the bot's outbox stream   KEYS[3]  the stream's delivery state hash
--- ARGV[12] stream id          ARGV[13] source topic      ARGV[14] source event JSON
--- ARGV[15] delivery state ttl, ms   ARGV[16] the message's receive time, epoch ms (used when ingress left no
+-- ARGV[12] reply record ttl, ms   ARGV[13] reply record draft JSON ('' on a chunk that is not last)
+-- For a bot that delivers actively (response_url, webhook, app message) also:
+-- KEYS[3]  the bot's outbox stream   KEYS[4]  the stream's delivery state hash
+-- ARGV[14] stream id          ARGV[15] source topic      ARGV[16] source event JSON
+-- ARGV[17] delivery state ttl, ms   ARGV[18] the message's receive time, epoch ms (used when ingress left no
 --          'created', e.g. when a replayed chunk finds the stream hash long expired; never the fold's time)
 -- ARGV[#ARGV] (always the last argument) the bot id that owns the stream, set once (HSETNX) on every write
--- Returns {status, gap, truncated, contentBytes, created, content, queued}; status is one of
+-- Returns {status, gap, truncated, contentBytes, created, content, queued, replyDraft, replyContent,
+-- replyTruncated}; status is one of
 --   FINISHED  applied, and this chunk flipped finish to 1 (content is returned only then)
 --   APPLIED   applied, not finished
 --   DUPLICATE same attempt, seq already folded: nothing changed
 --   STALE     older attempt than the one folded: nothing changed
 --   FINAL     the stream is already finished: nothing changes a finished stream
--- queued is '1' when FINISHED also appended the delivery job to KEYS[2] (see enqueue below).
+-- queued is '1' when FINISHED also appended the delivery job to KEYS[3] (enqueue in finish.lua); the reply
+-- fields are the stream's reply record, on FINISHED and FINAL, while it is not marked published (else '').
 local key = KEYS[1]
 local attempt = tonumber(ARGV[1])
 local seq = tonumber(ARGV[2])
@@ -49,22 +53,9 @@ local function cap(s)
   return kept .. note
 end
 
--- Appends the delivery job to the outbox in the same atomic step that finishes the stream, once per
--- stream: the 'queued' field of the delivery state outlives the stream hash, so a last chunk redelivered
--- after the stream hash expired finishes a new hash but queues nothing. Same steps in reject.lua.
-local function enqueue(content, created)
-  if #KEYS < 3 then return '0' end
-  if redis.call('HSETNX', KEYS[3], 'queued', '-') == 0 then return '0' end
-  local id = redis.call('XADD', KEYS[2], '*', 'streamId', ARGV[12], 'content', content, 'created', created,
-    'sourceTopic', ARGV[13], 'source', ARGV[14])
-  redis.call('HSET', KEYS[3], 'queued', id)
-  redis.call('PEXPIRE', KEYS[3], ARGV[15])
-  return '1'
-end
-
 local state = redis.call('HMGET', key, 'finish', 'attempt', 'seq', 'truncated', 'created')
 local created = state[5] or ''
-if state[1] == '1' then return {'FINAL', '0', '0', '0', created, '', '0'} end
+if state[1] == '1' then return {'FINAL', '0', '0', '0', created, '', '0', unpublished_reply()} end
 
 local current_attempt = tonumber(state[2])
 local gap = '0'
@@ -73,10 +64,10 @@ local truncated = false
 if current_attempt == nil or attempt > current_attempt then
   if seq ~= 0 then gap = '1' end
 elseif attempt < current_attempt then
-  return {'STALE', '0', '0', '0', created, '', '0'}
+  return {'STALE', '0', '0', '0', created, '', '0', '', '', ''}
 else
   local current_seq = tonumber(state[3])
-  if seq <= current_seq then return {'DUPLICATE', '0', '0', '0', created, '', '0'} end
+  if seq <= current_seq then return {'DUPLICATE', '0', '0', '0', created, '', '0', '', '', ''} end
   if seq > current_seq + 1 then gap = '1' end
   base = redis.call('HGET', key, 'content') or ''
   truncated = state[4] == '1'
@@ -107,7 +98,8 @@ if finish == '1' then
 end
 redis.call('PEXPIRE', key, ARGV[9])
 if finish == '1' then
-  local queued = enqueue(content, created ~= '' and created or ARGV[16])
-  return {'FINISHED', gap, truncated_flag, tostring(#content), created, content, queued}
+  local queued = enqueue(ARGV[14], content, created ~= '' and created or ARGV[18], ARGV[15], ARGV[16], ARGV[17])
+  keep_reply(ARGV[13], content, truncated_flag, ARGV[12])
+  return {'FINISHED', gap, truncated_flag, tostring(#content), created, content, queued, unpublished_reply()}
 end
-return {'APPLIED', gap, truncated_flag, tostring(#content), created, '', '0'}
+return {'APPLIED', gap, truncated_flag, tostring(#content), created, '', '0', '', '', ''}

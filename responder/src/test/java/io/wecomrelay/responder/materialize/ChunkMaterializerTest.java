@@ -11,27 +11,36 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wecomrelay.responder.TestChunks;
 import io.wecomrelay.responder.TestRedis;
+import io.wecomrelay.schemas.bot.BotRegistryLoader;
+import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.MessageRejected;
 import io.wecomrelay.schemas.event.RejectReason;
 import io.wecomrelay.schemas.event.RelayEvent;
+import io.wecomrelay.schemas.event.ReplyChannel;
 import io.wecomrelay.schemas.event.ReplyChunk;
+import io.wecomrelay.schemas.event.ReplyFinish;
+import io.wecomrelay.schemas.event.ReplyRecorded;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.testing.Events;
 import io.wecomrelay.schemas.topic.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -48,6 +57,9 @@ class ChunkMaterializerTest {
     static StringRedisTemplate template;
 
     final String outboxPrefix = "test-" + UUID.randomUUID() + ":";
+    final List<ReplyRecorded> attempted = new CopyOnWriteArrayList<>();
+    final List<ReplyRecorded> published = new CopyOnWriteArrayList<>();
+    final Set<String> unpublishable = ConcurrentHashMap.newKeySet();
     SimpleMeterRegistry meters;
     CountingStore store;
     ChunkMaterializer listener;
@@ -68,12 +80,21 @@ class ChunkMaterializerTest {
     void newListener() {
         meters = new SimpleMeterRegistry();
         store = new CountingStore(new RedisStreamStateWriter(redis.reactive(), Clock.systemUTC(), Duration.ofMinutes(10),
-                StreamStateKeys.MAX_CONTENT_BYTES, "\n(cut)"));
+                StreamStateKeys.MAX_CONTENT_BYTES, "\n(cut)", new RedisStreamStateWriter.Replies(outboxPrefix + "reply:",
+                Duration.ofHours(1))));
+        // the broker's side of publishing (ResponderApplicationTest has the real one): streams named here fail
+        ReplyPublisher publisher = reply -> Mono.fromRunnable(() -> attempted.add(reply))
+                .then(unpublishable.contains(reply.streamId()) ? Mono.error(new IllegalStateException("broker refused"))
+                        : Mono.fromRunnable(() -> published.add(reply)));
+        var bots = new BotRegistryLoader(name -> null).parse("bots:\n  - id: " + ACTIVE_BOT + "\n    token: t\n"
+                + "    aes-key: abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG\n    reply-mode: webhook\n    webhook-key: k\n"
+                + "    dify: { base-url: https://dify.example/v1, api-key: k }\n");
         DeliveryQueue queue = (topic, source) -> ACTIVE_BOT.equals(source.botId())
                 ? Optional.of(new DeliveryTicket(outboxPrefix + "outbox:" + ACTIVE_BOT, outboxPrefix + "delivery:" + source.streamId(),
                         topic, "{}", Duration.ofHours(1)))
                 : Optional.empty();
-        listener = new ChunkMaterializer(store, queue, Clock.systemUTC(), meters);
+        listener = new ChunkMaterializer(store, queue, new ReplyRecords(() -> bots, publisher, store, Clock.systemUTC(), meters),
+                Clock.systemUTC(), meters);
     }
 
     @Test
@@ -180,6 +201,67 @@ class ChunkMaterializerTest {
     }
 
     @Test
+    void everyStreamAPollFinishesHandsBackOneReplyRecordWithItsFinalTextAndNoneAfterItIsMarked() {
+        // Given a poll finishing a streaming bot's answer, a webhook bot's failed answer and one unfinished stream
+        var streaming = TestChunks.stream("bot-a");
+        var webhook = TestChunks.stream(ACTIVE_BOT);
+        var open = TestChunks.stream("bot-b");
+        List<ConsumerRecord<String, RelayEvent>> poll = List.of(record(streaming.append(1, 0, "你好")),
+                record(webhook.append(1, 0, "half ")), record(open.append(1, 0, "still going")),
+                record(streaming.last(1, 1, "，世界")), record(webhook.failed(1, 1, "抱歉", List.of())));
+
+        // When the poll is folded, and then comes again (a rebalance before the commit)
+        listener.onMessage(poll);
+        listener.onMessage(poll);
+
+        // Then each finished stream's final text was published once, with how it finished
+        assertThat(published).extracting(ReplyRecorded::streamId).containsExactlyInAnyOrder(streaming.streamId(),
+                webhook.streamId());
+        ReplyRecorded answer = published.stream().filter(r -> r.streamId().equals(streaming.streamId())).findFirst().orElseThrow();
+        assertThat(answer.text()).isEqualTo("你好，世界");
+        assertThat(answer.finish()).isEqualTo(ReplyFinish.FINISHED);
+        assertThat(answer.channel()).isEqualTo(ReplyChannel.STREAM);
+        assertThat(answer.policyVersion()).as("bot-a is not in the bots file").isEqualTo(ReplyRecords.NO_POLICY);
+        assertThat(answer.meta().eventId()).isEqualTo(ReplyRecorded.eventIdOf(streaming.streamId()));
+        ReplyRecorded failed = published.stream().filter(r -> r.streamId().equals(webhook.streamId())).findFirst().orElseThrow();
+        assertThat(failed.text()).isEqualTo("half 抱歉");
+        assertThat(failed.finish()).isEqualTo(ReplyFinish.FAILED);
+        assertThat(failed.errorCode()).isEqualTo("completion_request_error");
+        assertThat(failed.channel()).isEqualTo(ReplyChannel.WEBHOOK);
+        assertThat(failed.policyVersion()).hasSize(12);
+        assertThat(template.<String, String>opsForHash().entries(outboxPrefix + "reply:" + streaming.streamId()))
+                .containsOnlyKeys("published");
+    }
+
+    @Test
+    void aReplyThatCannotBePublishedFailsItsRecordAndItsRetryPublishesTheSameBytes() {
+        // Given a poll that finishes two streams, the broker refusing the second one's reply
+        var first = TestChunks.stream("bot-a");
+        var second = TestChunks.stream("bot-b");
+        unpublishable.add(second.streamId());
+        List<ConsumerRecord<String, RelayEvent>> poll = List.of(record(first.last(1, 0, "one")),
+                record(second.append(1, 0, "two ")), record(second.last(1, 1, "parts")));
+
+        // When
+        var failure = catchThrowableOfType(BatchListenerFailedException.class, () -> listener.onMessage(poll));
+
+        // Then its last chunk is the record reported (the error handler commits those before it)
+        assertThat(failure.getRecord()).isSameAs(poll.get(2));
+        assertThat(failure.getCause()).hasMessageContaining("broker refused");
+        assertThat(published).extracting(ReplyRecorded::streamId).containsExactly(first.streamId());
+        ReplyRecorded refused = attempted.stream().filter(r -> r.streamId().equals(second.streamId())).findFirst().orElseThrow();
+
+        // And when the broker takes it again, the redelivered chunk publishes the record the fold kept, byte for byte
+        unpublishable.clear();
+        listener.onMessage(poll.subList(2, 3));
+        assertThat(published).extracting(ReplyRecorded::streamId).containsExactly(first.streamId(), second.streamId());
+        assertThat(serialized(published.get(1))).isEqualTo(serialized(refused));
+        assertThat(published.get(1).text()).isEqualTo("two parts");
+        assertThat(state(second)).containsEntry("finish", "1");
+        assertThat(meters.get("relay.responder.replies.unrecorded").counter().count()).isEqualTo(1);
+    }
+
+    @Test
     void aFailedFoldIsReportedAtItsRecordAfterTheOtherStreamsWereFolded() {
         // Given a stream whose key Redis refuses to fold into, between chunks of a healthy stream
         var broken = TestChunks.stream("bot-a");
@@ -207,6 +289,10 @@ class ChunkMaterializerTest {
         return template.<String, String>opsForHash().entries(StreamStateKeys.key(stream.streamId()));
     }
 
+    private static byte[] serialized(@Nullable ReplyRecorded reply) {
+        return EventSerde.any().serialize(Topics.REPLIES.name(), java.util.Objects.requireNonNull(reply));
+    }
+
     /** The Redis store, counting polls and how often each chunk was folded. */
     static final class CountingStore implements StreamStateWriter {
 
@@ -226,23 +312,19 @@ class ChunkMaterializerTest {
         }
 
         @Override
-        public FoldResult fold(ReplyChunk chunk) {
+        public FoldResult fold(ChunkFold fold) {
             throw new UnsupportedOperationException("the listener folds whole polls");
         }
 
         @Override
-        public FoldResult foldAndQueue(ReplyChunk chunk, DeliveryTicket ticket) {
-            throw new UnsupportedOperationException("the listener folds whole polls");
-        }
-
-        @Override
-        public FoldResult reject(MessageRejected rejection, String text) {
+        public FoldResult reject(MessageRejected rejection, String text, ReplyRecorded reply,
+                                 @Nullable DeliveryTicket ticket) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public FoldResult rejectAndQueue(MessageRejected rejection, String text, DeliveryTicket ticket) {
-            throw new UnsupportedOperationException();
+        public Mono<Void> markRecorded(String streamId) {
+            return delegate.markRecorded(streamId);
         }
     }
 }

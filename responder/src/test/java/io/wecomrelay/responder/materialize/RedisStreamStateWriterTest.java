@@ -11,18 +11,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wecomrelay.responder.TestChunks;
 import io.wecomrelay.responder.TestRedis;
 import io.wecomrelay.responder.text.ContentCap;
 import io.wecomrelay.responder.text.Replies;
+import io.wecomrelay.schemas.bot.BotRegistry;
+import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.RejectReason;
 import io.wecomrelay.schemas.event.ReplyChunk;
+import io.wecomrelay.schemas.event.ReplyFinish;
+import io.wecomrelay.schemas.event.ReplyRecorded;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.testing.Events;
+import io.wecomrelay.schemas.topic.Topics;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.stream.MapRecord;
@@ -35,6 +43,7 @@ class RedisStreamStateWriterTest {
 
     static final String NOTE = "\n\n……（回复过长，已截断 / reply truncated）";
     static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
+    static final RedisStreamStateWriter.Replies REPLIES = new RedisStreamStateWriter.Replies("test-reply:", Duration.ofHours(24));
 
     static TestRedis redis;
     static StringRedisTemplate template;
@@ -45,7 +54,7 @@ class RedisStreamStateWriterTest {
         redis = new TestRedis();
         template = redis.template();
         store = new RedisStreamStateWriter(redis.reactive(), Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(10),
-                StreamStateKeys.MAX_CONTENT_BYTES, NOTE);
+                StreamStateKeys.MAX_CONTENT_BYTES, NOTE, REPLIES);
     }
 
     @AfterAll
@@ -383,7 +392,7 @@ class RedisStreamStateWriterTest {
             }
         };
         var store = new RedisStreamStateWriter(refusing, Clock.systemUTC(), Duration.ofMinutes(10),
-                StreamStateKeys.MAX_CONTENT_BYTES, NOTE);
+                StreamStateKeys.MAX_CONTENT_BYTES, NOTE, REPLIES);
         var a = TestChunks.stream("bot-a");
         var b = TestChunks.stream("bot-a");
 
@@ -400,12 +409,139 @@ class RedisStreamStateWriterTest {
     }
 
     @Test
+    void theFoldThatFinishesAStreamKeepsItsReplyRecordAndHandsItBackTheSameUntilItIsMarked() {
+        // Given a stream folded to its end with the draft of its reply record
+        var stream = TestChunks.stream("bot-a");
+        ReplyChunk last = stream.last(1, 1, "！");
+        FoldResult middle = store.fold(new ChunkFold(stream.append(1, 0, "你好"), null, null));
+        FoldResult finished = store.fold(new ChunkFold(last, null, draft(last, NOW)));
+
+        // When the last chunk comes again, drafted later, before and after the record is marked published
+        FoldResult redelivered = store.fold(new ChunkFold(last, null, draft(last, NOW.plusSeconds(30))));
+        store.markRecorded(stream.streamId()).block();
+        FoldResult afterTheMark = store.fold(new ChunkFold(last, null, draft(last, NOW.plusSeconds(60))));
+
+        // Then the finishing fold handed back the final text, the redelivery the same bytes, the one after the mark none
+        assertThat(middle.reply()).isNull();
+        assertThat(finished.reply()).isNotNull().satisfies(reply -> {
+            assertThat(reply.text()).isEqualTo("你好！");
+            assertThat(reply.truncated()).isFalse();
+            assertThat(reply.finishedAt()).isEqualTo(NOW);
+            assertThat(reply.finish()).isEqualTo(ReplyFinish.FINISHED);
+        });
+        assertThat(redelivered.status()).isEqualTo(FoldStatus.FINAL);
+        assertThat(bytes(redelivered.reply())).isEqualTo(bytes(finished.reply()));
+        assertThat(afterTheMark.reply()).isNull();
+        assertThat(template.<String, String>opsForHash().entries(REPLIES.key(stream.streamId()))).containsOnlyKeys("published");
+        assertThat(template.getExpire(REPLIES.key(stream.streamId()))).isBetween(86_000L, 86_400L);
+    }
+
+    @Test
+    void aLastChunkRedeliveredAfterTheStreamHashExpiredHandsBackTheFirstRecordNotANewOne() {
+        var stream = TestChunks.stream("bot-a");
+        store.fold(fold(stream.append(1, 0, "the whole ")));
+        ReplyChunk last = stream.last(1, 1, "answer");
+        FoldResult finished = store.fold(new ChunkFold(last, null, draft(last, NOW)));
+
+        template.delete(key(stream));
+        FoldResult replay = store.fold(new ChunkFold(last, null, draft(last, NOW.plus(Duration.ofHours(2)))));
+
+        assertThat(replay.status()).isEqualTo(FoldStatus.FINISHED);
+        assertThat(replay.content()).isEqualTo("answer");
+        assertThat(bytes(replay.reply())).isEqualTo(bytes(finished.reply()));
+        assertThat(replay.reply().text()).isEqualTo("the whole answer");
+
+        store.markRecorded(stream.streamId()).block();
+        template.delete(key(stream));
+        assertThat(store.fold(new ChunkFold(last, null, draft(last, NOW.plus(Duration.ofHours(3))))).reply()).isNull();
+    }
+
+    @Test
+    void aFoldThatFinishesAndQueuesKeepsTheRecordAndTheJobInOneStep() {
+        var stream = TestChunks.stream("bot-a");
+        DeliveryTicket ticket = ticket(stream.streamId(), "wecom.chunks", "{}");
+        ReplyChunk failed = stream.failed(1, 0, "抱歉，出错了。", List.of());
+
+        FoldResult result = store.fold(new ChunkFold(failed, ticket, draft(failed, NOW)));
+
+        assertThat(result.queued()).isTrue();
+        assertThat(template.opsForStream().size(ticket.outboxKey())).isEqualTo(1);
+        assertThat(result.reply()).isNotNull().satisfies(reply -> {
+            assertThat(reply.finish()).isEqualTo(ReplyFinish.FAILED);
+            assertThat(reply.errorCode()).isEqualTo("completion_request_error");
+            assertThat(reply.text()).isEqualTo("抱歉，出错了。");
+        });
+    }
+
+    @Test
+    void aCutReplyIsRecordedAsCut() {
+        var stream = TestChunks.stream("bot-a");
+        ReplyChunk last = stream.last(1, 0, "长".repeat(8_000));
+
+        FoldResult result = store.fold(new ChunkFold(last, null, draft(last, NOW)));
+
+        assertThat(result.reply()).isNotNull();
+        assertThat(result.reply().truncated()).isTrue();
+        assertThat(result.reply().text()).endsWith(NOTE).isEqualTo(result.content());
+    }
+
+    @Test
+    void aRejectionKeepsItsReplyRecordOnceAndAStreamWithChunksGetsNoneFromIt() {
+        var rejection = Events.rejected("bot-a", "m-" + System.nanoTime(), NOW, RejectReason.RATE_LIMITED);
+        ReplyRecorded draft = records(NOW).draft(rejection, false);
+
+        FoldResult first = store.reject(rejection, "请稍后再试", draft, null);
+        FoldResult again = store.reject(rejection, "请稍后再试", records(NOW).draft(rejection, false), null);
+        store.markRecorded(rejection.streamId()).block();
+        FoldResult marked = store.reject(rejection, "请稍后再试", draft, null);
+
+        assertThat(first.reply()).isNotNull().satisfies(reply -> {
+            assertThat(reply.text()).isEqualTo("请稍后再试");
+            assertThat(reply.finish()).isEqualTo(ReplyFinish.REJECTED);
+            assertThat(reply.rejectReason()).isEqualTo(RejectReason.RATE_LIMITED);
+            assertThat(reply.policyVersion()).isEqualTo(rejection.decision().policyVersion());
+        });
+        assertThat(bytes(again.reply())).isEqualTo(bytes(first.reply()));
+        assertThat(marked.reply()).isNull();
+
+        var answered = Events.rejected("bot-a", "m-" + System.nanoTime(), NOW, RejectReason.UNSUPPORTED);
+        store.fold(fold(new TestChunks("bot-a", answered.streamId(), TestChunks.stream("bot-a").route()).append(1, 0, "…")));
+        assertThat(store.reject(answered, "不支持", records(NOW).draft(answered, false), null).reply()).isNull();
+        assertThat(template.hasKey(REPLIES.key(answered.streamId()))).isFalse();
+    }
+
+    @Test
+    void markingARecordThatExpiredWritesNothing() {
+        String streamId = "s-" + System.nanoTime();
+
+        store.markRecorded(streamId).block();
+
+        assertThat(template.hasKey(REPLIES.key(streamId))).isFalse();
+    }
+
+    @Test
     void anEmptyBatchFoldsNothing() {
         assertThat(store.foldAll(List.of())).isEmpty();
     }
 
     private static ChunkFold fold(ReplyChunk chunk) {
         return new ChunkFold(chunk, null);
+    }
+
+    /** The draft of the reply record a responder whose clock shows {@code at} makes for {@code last}. */
+    private static ReplyRecorded draft(ReplyChunk last, Instant at) {
+        return records(at).draft(last);
+    }
+
+    /** Reply records as a responder whose clock shows {@code at} drafts them (publishing is not tested here). */
+    private static ReplyRecords records(Instant at) {
+        return new ReplyRecords(() -> new BotRegistry(List.of()), reply -> Mono.empty(), store,
+                Clock.fixed(at, ZoneOffset.UTC), new SimpleMeterRegistry());
+    }
+
+    private static byte[] bytes(@Nullable ReplyRecorded reply) {
+        assertThat(reply).isNotNull();
+        return EventSerde.any().serialize(Topics.REPLIES.name(), reply);
     }
 
     private static DeliveryTicket ticket(String streamId, String topic, String source) {

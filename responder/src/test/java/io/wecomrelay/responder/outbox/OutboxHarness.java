@@ -28,6 +28,10 @@ import io.wecomrelay.responder.delivery.RetryPolicy;
 import io.wecomrelay.responder.delivery.UndeliverableReplies;
 import io.wecomrelay.responder.delivery.WeComReplySender;
 import io.wecomrelay.responder.materialize.RedisStreamStateWriter;
+import io.wecomrelay.responder.materialize.RejectionMaterializer;
+import io.wecomrelay.responder.materialize.RejectionTexts;
+import io.wecomrelay.responder.materialize.ReplyPublisher;
+import io.wecomrelay.responder.materialize.ReplyRecords;
 import io.wecomrelay.responder.token.AccessTokens;
 import io.wecomrelay.responder.token.TokenApi;
 import io.wecomrelay.schemas.bot.BotRegistry;
@@ -121,7 +125,7 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
         wecom.apps().addApp(APP_CORP, APP_SECRET, APP_AGENT);
         redis = ownRedisUrl == null ? new TestRedis() : new TestRedis(ownRedisUrl.get(), Duration.ofMillis(500));
         template = redis.template();
-        TestInfrastructure.createTopics(1, Topics.DELIVERIES.name(), Topics.CHUNKS.deadLetter().name(),
+        TestInfrastructure.createTopics(1, Topics.DELIVERIES.name(), Topics.REPLIES.name(), Topics.CHUNKS.deadLetter().name(),
                 Topics.REJECTED.deadLetter().name());
         Map<Class<?>, Serializer<?>> byType = Map.of(byte[].class, new ByteArraySerializer(), RelayEvent.class, EventSerde.any());
         kafka = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
@@ -129,7 +133,15 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
                 new StringSerializer(), new DelegatingByTypeSerializer(byType, true)));
         bots = new BotRegistryLoader(name -> null).load(botsFile());
         store = new RedisStreamStateWriter(redis.reactive(), Clock.systemUTC(), Duration.ofMinutes(10),
-                StreamStateKeys.MAX_CONTENT_BYTES, NOTE);
+                StreamStateKeys.MAX_CONTENT_BYTES, NOTE, new RedisStreamStateWriter.Replies("test-reply:", Duration.ofHours(1)));
+    }
+
+    /** The rejection listener as the responder wires it, queueing with {@code scope}'s tickets. */
+    RejectionMaterializer rejections(Scope scope) {
+        var meters = new SimpleMeterRegistry();
+        return new RejectionMaterializer(store, scope.tickets(),
+                new ReplyRecords(bots, ReplyPublisher.to(kafka), store, Clock.systemUTC(), meters),
+                new RejectionTexts(bots, StreamStateKeys.MAX_CONTENT_BYTES, NOTE), meters);
     }
 
     @Override

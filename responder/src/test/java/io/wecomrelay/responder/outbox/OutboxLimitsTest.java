@@ -14,11 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wecomrelay.responder.TestChunks;
 import io.wecomrelay.responder.TopicReader;
 import io.wecomrelay.responder.delivery.UndeliverableReplies;
-import io.wecomrelay.responder.materialize.RejectionMaterializer;
 import io.wecomrelay.schemas.event.DeliveryFailure;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
 import io.wecomrelay.schemas.event.DeliveryRecorded;
@@ -113,8 +111,7 @@ class OutboxLimitsTest {
     void aStreamThatFinishesOnARecordTooOldToBeReceivedIsRecordedSkippedAndNeverQueued() {
         // Given the rejection listener of a responder whose maximum reply age is one hour
         OutboxHarness.Scope strict = scope.withMaxReplyAge(new MaxReplyAge(Duration.ofHours(1), Duration.ofHours(1)));
-        var rejections = new RejectionMaterializer(harness.store, harness.bots, strict.tickets(), new SimpleMeterRegistry(),
-                StreamStateKeys.MAX_CONTENT_BYTES, OutboxHarness.NOTE);
+        var rejections = harness.rejections(strict);
         Instant twoHoursAgo = Instant.now().minus(Duration.ofHours(2));
         MessageRejected old = Events.rejected("bot-a", "m-" + UUID.randomUUID(), twoHoursAgo, RejectReason.UNAUTHORIZED);
         MessageRejected oldNotice = Events.rejected("bot-a", "m-" + UUID.randomUUID(), twoHoursAgo, RejectReason.RATE_LIMITED);
@@ -174,8 +171,7 @@ class OutboxLimitsTest {
     void aBotGetsOneRateLimitNoticePerWindow() {
         // Given the rejection listener of a responder whose rate-limit notices have a 2 s window
         OutboxHarness.Scope notices = scope.withNoticeWindow(Duration.ofSeconds(2));
-        var rejections = new RejectionMaterializer(harness.store, harness.bots, notices.tickets(), new SimpleMeterRegistry(),
-                StreamStateKeys.MAX_CONTENT_BYTES, OutboxHarness.NOTE);
+        var rejections = harness.rejections(notices);
         List<MessageRejected> flood = new ArrayList<>();
 
         // When three messages of a webhook bot are rate-limited within the window

@@ -18,11 +18,13 @@ import org.jspecify.annotations.Nullable;
  *                {@link DeliveryOutcome#SKIPPED} records only (records written before it existed have none)
  * @param receivedAt when ingress accepted the message, as the responder measured the reply's age from; null
  *                when unknown (records written before it existed)
+ * @param policyVersion the hash of the bot settings the responder delivered under ({@code BotConfig#policyVersion()},
+ *                as the processor records on its decisions); null on records written before it existed
  */
 public record DeliveryRecorded(EventMeta meta, String botId, String streamId, DeliveryChannel channel,
                                int part, int parts, int attempt, DeliveryOutcome outcome,
                                @Nullable Integer errcode, String detail, @Nullable DeliveryFailure reason,
-                               @Nullable Instant receivedAt)
+                               @Nullable Instant receivedAt, @Nullable String policyVersion)
         implements RelayEvent {
 
     public static final String TYPE = "delivery-recorded.v1";
@@ -46,10 +48,17 @@ public record DeliveryRecorded(EventMeta meta, String botId, String streamId, De
         }
     }
 
+    /** A record without the policy version (tools and tests that build events directly). */
+    public DeliveryRecorded(EventMeta meta, String botId, String streamId, DeliveryChannel channel, int part, int parts,
+                            int attempt, DeliveryOutcome outcome, @Nullable Integer errcode, String detail,
+                            @Nullable DeliveryFailure reason, @Nullable Instant receivedAt) {
+        this(meta, botId, streamId, channel, part, parts, attempt, outcome, errcode, detail, reason, receivedAt, null);
+    }
+
     /** An attempt that did not fail for good: no reason. */
     public DeliveryRecorded(EventMeta meta, String botId, String streamId, DeliveryChannel channel, int part, int parts,
                             int attempt, DeliveryOutcome outcome, @Nullable Integer errcode, String detail) {
-        this(meta, botId, streamId, channel, part, parts, attempt, outcome, errcode, detail, null, null);
+        this(meta, botId, streamId, channel, part, parts, attempt, outcome, errcode, detail, null, null, null);
     }
 
     @Override

@@ -7,8 +7,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 /**
  * Every event on a wecom-relay topic. The JSON form carries a {@code type} property such as
- * {@code message-received.v1}; consumers reject an unknown type (the serde throws
- * {@link UnknownEventTypeException}, which error handlers route to the dead-letter topic).
+ * {@code message-received.v1}: the event's name and, after the dot, its schema version ({@code .v1}). An additive
+ * change (a new optional field) keeps the version; a breaking one is a new record with a new version. Consumers
+ * reject an unknown type (the serde throws {@link UnknownEventTypeException}, which error handlers route to the
+ * dead-letter topic).
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
@@ -17,9 +19,11 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = MessageRejected.class, name = MessageRejected.TYPE),
         @JsonSubTypes.Type(value = ReplyChunk.class, name = ReplyChunk.TYPE),
         @JsonSubTypes.Type(value = DeliveryRecorded.class, name = DeliveryRecorded.TYPE),
-        @JsonSubTypes.Type(value = StreamChanged.class, name = StreamChanged.TYPE)})
+        @JsonSubTypes.Type(value = StreamChanged.class, name = StreamChanged.TYPE),
+        @JsonSubTypes.Type(value = ReplyRecorded.class, name = ReplyRecorded.TYPE)})
 public sealed interface RelayEvent
-        permits MessageReceived, MessageAccepted, MessageRejected, ReplyChunk, DeliveryRecorded, StreamChanged {
+        permits MessageReceived, MessageAccepted, MessageRejected, ReplyChunk, DeliveryRecorded, StreamChanged,
+        ReplyRecorded {
 
     /** Who, when and which trace; never null. */
     EventMeta meta();

@@ -24,6 +24,12 @@ public final class Topics {
      */
     public static final TopicSpec CHUNKS = new TopicSpec("wecom.chunks", "conversation key", 6, Duration.ofDays(7), false);
 
+    /**
+     * The final reply of every finished stream ({@code reply-recorded}): what WeCom was shown or sent and how the stream
+     * finished, kept as long as the messages it answers while the chunks it was folded from are not.
+     */
+    public static final TopicSpec REPLIES = new TopicSpec("wecom.replies", "stream id", 6, LONG_RETENTION, false);
+
     /** Every active delivery attempt and its outcome. */
     public static final TopicSpec DELIVERIES = new TopicSpec("wecom.deliveries", "stream id", 6, LONG_RETENTION, false);
 
@@ -42,6 +48,6 @@ public final class Topics {
 
     /** All main topics (without dead-letter topics). */
     public static List<TopicSpec> all() {
-        return List.of(INBOUND, ACCEPTED, REJECTED, CHUNKS, DELIVERIES, OUTBOUND, ENTITLEMENTS);
+        return List.of(INBOUND, ACCEPTED, REJECTED, CHUNKS, REPLIES, DELIVERIES, OUTBOUND, ENTITLEMENTS);
     }
 }

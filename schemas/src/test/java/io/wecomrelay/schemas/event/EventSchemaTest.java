@@ -35,7 +35,17 @@ class EventSchemaTest {
                 Events.failedChunk("bot-1", "msg-1", 1, 4),
                 Events.delivery("bot-1", "msg-1"),
                 Events.failedDelivery("bot-1", "msg-1"),
-                Events.skippedDelivery("bot-1", "msg-1"));
+                Events.skippedDelivery("bot-1", "msg-1"),
+                deliveredUnder("f00dcafe1234", Events.delivery("bot-1", "msg-1")),
+                Events.reply("bot-1", "msg-1"),
+                Events.failedReply("bot-1", "msg-1"),
+                Events.rejectedReply("bot-1", "msg-1"));
+    }
+
+    static DeliveryRecorded deliveredUnder(String policyVersion, DeliveryRecorded event) {
+        return new DeliveryRecorded(event.meta(), event.botId(), event.streamId(), event.channel(), event.part(),
+                event.parts(), event.attempt(), event.outcome(), event.errcode(), event.detail(), event.reason(),
+                event.receivedAt(), policyVersion);
     }
 
     static MessageReceived withRefusedResponseUrl(MessageReceived event) {

@@ -98,6 +98,52 @@ class EventSerdeTest {
     }
 
     @Test
+    void aDeliveryRecordWrittenBeforeItCarriedThePolicyVersionStillReads() {
+        DeliveryRecorded current = EventSchemaTest.deliveredUnder("f00dcafe1234", Events.failedDelivery("bot-1", "m"));
+        String json = json(current).replace(",\"policyVersion\":\"f00dcafe1234\"", "");
+
+        DeliveryRecorded read = EventSerde.of(DeliveryRecorded.class).deserialize("t", json.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(json(current)).contains("\"policyVersion\":\"f00dcafe1234\"");
+        assertThat(json).doesNotContain("policyVersion");
+        assertThat(read.policyVersion()).isNull();
+        assertThat(read).isEqualTo(Events.failedDelivery("bot-1", "m"));
+    }
+
+    @Test
+    void aStreamsReplyRecordHasOneEventIdAndTheSameBytesEveryTime() {
+        ReplyRecorded reply = Events.reply("bot-1", "m");
+        ReplyRecorded again = EventSerde.of(ReplyRecorded.class).deserialize("t", EventSerde.any().serialize("t", reply));
+
+        assertThat(EventSerde.any().serialize("t", again)).isEqualTo(EventSerde.any().serialize("t", reply));
+        assertThat(reply.meta().eventId()).isEqualTo(ReplyRecorded.eventIdOf(reply.streamId()))
+                .isNotEqualTo(ReplyRecorded.eventIdOf(Events.reply("bot-1", "other").streamId()));
+        assertThat(json(reply)).startsWith("{\"type\":\"reply-recorded.v1\"");
+        assertThat(reply.messageReceivedAt()).isEqualTo(Events.T0);
+    }
+
+    @Test
+    void onlyAFailedReplyHasAnErrorCodeAndOnlyARejectedOneAReason() {
+        ReplyRecorded ok = Events.reply("bot-1", "m");
+
+        assertThatThrownBy(() -> new ReplyRecorded(ok.meta(), "bot-1", ok.streamId(), "m", ChatType.SINGLE, null, "u",
+                ReplyChannel.STREAM, "x", false, ReplyFinish.FAILED, null, null, null, ok.finishedAt(), Events.T0, "v"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ReplyRecorded(ok.meta(), "bot-1", ok.streamId(), "m", ChatType.SINGLE, null, "u",
+                ReplyChannel.STREAM, "x", false, ReplyFinish.FINISHED, "idle_timeout", null, null, ok.finishedAt(),
+                Events.T0, "v")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ReplyRecorded(ok.meta(), "bot-1", ok.streamId(), "m", ChatType.SINGLE, null, "u",
+                ReplyChannel.STREAM, "x", false, ReplyFinish.REJECTED, null, null, null, ok.finishedAt(), Events.T0, "v"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(Events.rejectedReply("bot-1", "m").withText("新", true)).satisfies(reply -> {
+            assertThat(reply.text()).isEqualTo("新");
+            assertThat(reply.truncated()).isTrue();
+            assertThat(reply.rejectReason()).isEqualTo(RejectReason.RATE_LIMITED);
+            assertThat(reply.toString()).doesNotContain("新").contains(reply.streamId());
+        });
+    }
+
+    @Test
     void theMessagesReceiveTimeOfEveryEventThatCarriesIt() {
         assertThat(Events.accepted("bot-1", "m", Events.T0).messageReceivedAt()).isEqualTo(Events.T0);
         assertThat(Events.rejected("bot-1", "m", Events.T0, RejectReason.UNAUTHORIZED).messageReceivedAt()).isEqualTo(Events.T0);

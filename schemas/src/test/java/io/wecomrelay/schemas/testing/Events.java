@@ -19,6 +19,9 @@ import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.event.MessageReceived;
 import io.wecomrelay.schemas.event.MessageRejected;
 import io.wecomrelay.schemas.event.RejectReason;
+import io.wecomrelay.schemas.event.ReplyChannel;
+import io.wecomrelay.schemas.event.ReplyFinish;
+import io.wecomrelay.schemas.event.ReplyRecorded;
 import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.schemas.event.ReplyRoute;
 import io.wecomrelay.schemas.event.StreamChanged;
@@ -104,5 +107,30 @@ public final class Events {
     public static DeliveryRecorded skippedDelivery(String botId, String msgId) {
         return new DeliveryRecorded(meta(T0.plusSeconds(7200)), botId, StreamIds.of(botId, msgId), DeliveryChannel.WEBHOOK,
                 1, 1, 1, DeliveryOutcome.SKIPPED, null, "message older than max-reply-age PT1H", DeliveryFailure.TOO_OLD, T0);
+    }
+
+    /** The final reply of a passive stream that finished normally. */
+    public static ReplyRecorded reply(String botId, String msgId) {
+        String streamId = StreamIds.of(botId, msgId);
+        Instant finished = T0.plusSeconds(4);
+        return new ReplyRecorded(new EventMeta(ReplyRecorded.eventIdOf(streamId), "trace-" + T0.toEpochMilli(), finished),
+                botId, streamId, msgId, ChatType.SINGLE, null, "zhangsan", ReplyChannel.STREAM, "你好，世界！", false,
+                ReplyFinish.FINISHED, null, null, null, finished, T0, "abc123");
+    }
+
+    /** The final reply of a webhook bot's answer in a group that ended with an error. */
+    public static ReplyRecorded failedReply(String botId, String msgId) {
+        ReplyRecorded reply = reply(botId, msgId);
+        return new ReplyRecorded(reply.meta(), botId, reply.streamId(), msgId, ChatType.GROUP, "chat-1", "zhangsan",
+                ReplyChannel.WEBHOOK, "抱歉，出错了。", false, ReplyFinish.FAILED, "completion_request_error", "http_502",
+                null, reply.finishedAt(), T0, "abc123");
+    }
+
+    /** The final reply of a rate-limited message of a response_url bot. */
+    public static ReplyRecorded rejectedReply(String botId, String msgId) {
+        ReplyRecorded reply = reply(botId, msgId);
+        return new ReplyRecorded(reply.meta(), botId, reply.streamId(), msgId, ChatType.SINGLE, null, "zhangsan",
+                ReplyChannel.RESPONSE_URL, "慢一点", false, ReplyFinish.REJECTED, null, "rate_limited",
+                RejectReason.RATE_LIMITED, reply.finishedAt(), T0, "abc123");
     }
 }

@@ -27,7 +27,7 @@ public final class SchemasRedaction {
             "bot.DifyApp.apiKey", "bot.IdentitySource.apiKey",
             "bot.InputTemplate.Literal.text",                  // a literal may be a resolved ${SECRET}
             "event.InboundMessage.body", "event.InboundMessage.responseUrl", "event.ReplyRoute.responseUrl",
-            "event.ReplyChunk.text", "event.ReplyChunk.images", "event.ChunkError.userMessage",
+            "event.ReplyChunk.text", "event.ReplyChunk.images", "event.ChunkError.userMessage", "event.ReplyRecorded.text",
             "wecom.CallbackEnvelope.encrypt", "wecom.ReplyEnvelope.encrypt", "wecom.app.AppEnvelope.encrypt",
             "bot.AppSettings.secret", "wecom.app.AppMessage.fields", "wecom.app.AppTextReply.content",
             "wecom.message.TextMessage.content", "wecom.message.VoiceMessage.content", "wecom.message.FeedbackEvent.content",
@@ -77,6 +77,8 @@ public final class SchemasRedaction {
             ROOT + "wecom.reply.StreamImage.md5", marks -> "0123456789abcdef0123456789abcdef", // must be hex
             ROOT + "event.InboundMessage.responseUrlRefused", marks -> null,                   // never with a URL
             ROOT + "event.DeliveryRecorded.reason", marks -> null,                             // only when FAILED
+            ROOT + "event.ReplyRecorded.errorCode", marks -> null,                             // only when FAILED
+            ROOT + "event.ReplyRecorded.rejectReason", marks -> null,                          // only when REJECTED
             ROOT + "outbound.OutboundVerdict.refusal", marks -> null,                          // a URI or a refusal
             ROOT + "outbound.OutboundVerdict.uri",
             marks -> java.net.URI.create("https://h.example/p?response_code=" + marks.mark("OutboundVerdict.query")));

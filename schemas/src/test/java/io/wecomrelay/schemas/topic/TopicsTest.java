@@ -32,4 +32,12 @@ class TopicsTest {
         assertThat(Topics.ENTITLEMENTS.retentionMs()).isEqualTo(-1);
         assertThat(Topics.CHUNKS.retention()).isLessThan(Topics.INBOUND.retention());
     }
+
+    @Test
+    void finalRepliesAreKeptAsLongAsTheMessagesTheyAnswer() {
+        assertThat(Topics.REPLIES.retention()).isEqualTo(Topics.INBOUND.retention()).isEqualTo(Topics.LONG_RETENTION);
+        assertThat(Topics.REPLIES.compacted()).isFalse();
+        assertThat(Topics.REPLIES.key()).isEqualTo("stream id");
+        assertThat(Topics.all()).contains(Topics.REPLIES);
+    }
 }

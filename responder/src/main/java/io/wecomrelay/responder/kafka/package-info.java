@@ -1,0 +1,5 @@
+/** Writing the responder's own events to Kafka. */
+@NullMarked
+package io.wecomrelay.responder.kafka;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,136 @@
+package io.wecomrelay.responder.materialize;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.wecomrelay.schemas.bot.BotConfig;
+import io.wecomrelay.schemas.bot.BotSource;
+import io.wecomrelay.schemas.event.ChunkError;
+import io.wecomrelay.schemas.event.EventMeta;
+import io.wecomrelay.schemas.event.InboundMessage;
+import io.wecomrelay.schemas.event.MessageRejected;
+import io.wecomrelay.schemas.event.RelayEvent;
+import io.wecomrelay.schemas.event.ReplyChannel;
+import io.wecomrelay.schemas.event.ReplyChunk;
+import io.wecomrelay.schemas.event.ReplyFinish;
+import io.wecomrelay.schemas.event.ReplyRecorded;
+import io.wecomrelay.schemas.event.ReplyRoute;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The {@code reply-recorded} record of every finished stream, for auditors ({@code wecom.replies}). Before a fold
+ * that can finish a stream (a last chunk, a rejection) the materializer makes a draft here: the record without its
+ * text. The fold script keeps it with the final content in the atomic step that sets {@code finish}, and hands the
+ * record back while it is not marked published; the materializer records it here (publishes it, then marks it)
+ * before it returns, so before the offset of the record that finished the stream is committed. A redelivery before
+ * the mark hands back the same bytes (the event id comes from the stream id), one after the mark nothing.
+ */
+public final class ReplyRecords {
+
+    /** The policy version of replies of bots the bots file does not know, as the processor records it. */
+    public static final String NO_POLICY = "none";
+
+    private static final Logger log = LoggerFactory.getLogger(ReplyRecords.class);
+
+    private final BotSource bots;
+    private final ReplyPublisher publisher;
+    private final StreamStateWriter store;
+    private final Clock clock;
+    private final MeterRegistry meters;
+
+    public ReplyRecords(BotSource bots, ReplyPublisher publisher, StreamStateWriter store, Clock clock,
+                        MeterRegistry meters) {
+        this.bots = bots;
+        this.publisher = publisher;
+        this.store = store;
+        this.clock = clock;
+        this.meters = meters;
+    }
+
+    /** The draft for an answer's last chunk: finished or failed, under the bot settings in force now. */
+    public ReplyRecorded draft(ReplyChunk last) {
+        Optional<BotConfig> bot = bots.find(last.botId());
+        ChunkError error = last.error();
+        ReplyRoute route = last.route();
+        Instant now = clock.instant();
+        return new ReplyRecorded(meta(last, now), last.botId(), last.streamId(), last.msgId(), route.chatType(),
+                route.chatId(), route.userId(), channel(bot), "", false,
+                error == null ? ReplyFinish.FINISHED : ReplyFinish.FAILED, error == null ? null : error.code(),
+                error == null ? null : error.detail(), null, now, last.messageReceivedAt(),
+                bot.map(BotConfig::policyVersion).orElse(NO_POLICY));
+    }
+
+    /**
+     * The draft for a rejection, under the policy version the processor decided it by.
+     *
+     * @param cut the rejection text was cut at the content limit
+     */
+    public ReplyRecorded draft(MessageRejected rejection, boolean cut) {
+        InboundMessage message = rejection.message();
+        Instant now = clock.instant();
+        return new ReplyRecorded(meta(rejection, now), rejection.botId(), rejection.streamId(), message.msgId(),
+                message.chatType(), message.chatId(), message.userId(), channel(bots.find(rejection.botId())), "", cut,
+                ReplyFinish.REJECTED, null, rejection.detail(), rejection.reason(), now, rejection.receivedAt(),
+                rejection.decision().policyVersion());
+    }
+
+    /** Publishes {@code reply}, then marks it published; errors when either failed (the record is handed back again). */
+    public Mono<Void> record(ReplyRecorded reply) {
+        return publisher.publish(reply)
+                .then(store.markRecorded(reply.streamId()))
+                .doOnSuccess(done -> {
+                    meters.counter("relay.responder.replies.recorded", "bot", reply.botId(),
+                            "finish", reply.finish().name().toLowerCase(Locale.ROOT)).increment();
+                    log.debug("reply recorded streamId={} botId={} finish={}", reply.streamId(), reply.botId(),
+                            reply.finish());
+                })
+                .doOnError(e -> {
+                    meters.counter("relay.responder.replies.unrecorded").increment();
+                    log.warn("cannot record reply streamId={} botId={} cause={}", reply.streamId(), reply.botId(),
+                            e.toString());
+                });
+    }
+
+    /**
+     * Records every reply at once and waits for all of them.
+     *
+     * @param replies the replies by their position in the caller's batch
+     * @return the failures by position; empty when every reply is on the topic and marked
+     */
+    public SortedMap<Integer, Throwable> recordAll(Map<Integer, ReplyRecorded> replies) {
+        List<Map.Entry<Integer, Throwable>> failed = Flux.fromIterable(replies.entrySet())
+                .flatMap(entry -> record(entry.getValue())
+                        .then(Mono.<Map.Entry<Integer, Throwable>>empty())
+                        .onErrorResume(e -> Mono.just(Map.entry(entry.getKey(), e))), Math.max(1, replies.size()))
+                .collectList()
+                .block();
+        SortedMap<Integer, Throwable> failures = new TreeMap<>();
+        if (failed != null) {
+            failed.forEach(entry -> failures.put(entry.getKey(), entry.getValue()));
+        }
+        return failures;
+    }
+
+    private static EventMeta meta(RelayEvent source, Instant now) {
+        return new EventMeta(ReplyRecorded.eventIdOf(source.streamId()), source.meta().traceId(), now);
+    }
+
+    private static ReplyChannel channel(Optional<BotConfig> bot) {
+        return bot.map(config -> switch (config.replyMode()) {
+            case RESPONSE_URL -> ReplyChannel.RESPONSE_URL;
+            case WEBHOOK -> ReplyChannel.WEBHOOK;
+            case APP_MESSAGE -> ReplyChannel.APP_MESSAGE;
+            case PASSIVE_STREAM, STREAM_WITH_TEMPLATE_CARD -> ReplyChannel.STREAM;
+        }).orElse(ReplyChannel.STREAM);
+    }
+}
