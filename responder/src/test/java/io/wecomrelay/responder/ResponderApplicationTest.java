@@ -27,7 +27,10 @@ import io.wecomrelay.schemas.event.InboundMessage;
 import io.wecomrelay.schemas.event.MessageRejected;
 import io.wecomrelay.schemas.event.RejectReason;
 import io.wecomrelay.schemas.event.RelayEvent;
+import io.wecomrelay.schemas.event.ReplyChannel;
 import io.wecomrelay.schemas.event.ReplyChunk;
+import io.wecomrelay.schemas.event.ReplyFinish;
+import io.wecomrelay.schemas.event.ReplyRecorded;
 import io.wecomrelay.schemas.event.StreamChanged;
 import io.wecomrelay.schemas.event.UnknownEventTypeException;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
@@ -67,6 +70,10 @@ class ResponderApplicationTest {
     static final Duration WAIT = Duration.ofSeconds(30);
     static final String AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
     static final String COMMON = "    token: tok\n    aes-key: " + AES_KEY + "\n    dify: { base-url: http://127.0.0.1:9/v1, api-key: k, allow-insecure-http: true }\n";
+    static final String OUTBOX_PREFIX = "test-" + UUID.randomUUID() + ":";
+    static final String APP_CORP = "ww0123456789abcdef";
+    static final int APP_AGENT = 1000002;
+    static final String APP_SECRET = "app-secret-" + UUID.randomUUID();
     static final Path BOTS = botsFile();
 
     @Autowired
@@ -75,10 +82,13 @@ class ResponderApplicationTest {
     StringRedisTemplate redis;
     @Autowired
     MeterRegistry meters;
+    @Autowired
+    BotsFile bots;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
         WECOM.addWebhookKey(GOOD_KEY);
+        WECOM.apps().addApp(APP_CORP, APP_SECRET, APP_AGENT);
         registry.add("spring.kafka.bootstrap-servers", TestInfrastructure::kafkaBootstrapServers);
         registry.add("spring.kafka.consumer.group-id", () -> "responder-test-" + UUID.randomUUID());
         registry.add("spring.data.redis.url", TestInfrastructure::redisUrl);
@@ -93,7 +103,7 @@ class ResponderApplicationTest {
         registry.add("relay.responder.delivery.retry.initial-backoff", () -> "100ms");
         registry.add("relay.responder.delivery.retry.max-backoff", () -> "500ms");
         registry.add("relay.responder.delivery.request-timeout", () -> "1s");
-        registry.add("relay.responder.delivery.outbox.key-prefix", () -> "test-" + UUID.randomUUID() + ":");
+        registry.add("relay.responder.delivery.outbox.key-prefix", () -> OUTBOX_PREFIX);
         registry.add("relay.responder.delivery.outbox.lease-ttl", () -> "3s");
         registry.add("relay.responder.delivery.outbox.claim-min-idle", () -> "1s");
         registry.add("relay.responder.delivery.outbox.poll-interval", () -> "50ms");
@@ -377,6 +387,85 @@ class ResponderApplicationTest {
         assertThat(WECOM.messagesTo(firstKey)).hasSize(2);
     }
 
+    /**
+     * Issue 15: every finished stream gets one reply-recorded on wecom.replies, keyed by stream id, whatever finished
+     * it (an answer, a failed answer, a rejection) and however its bot replies (passive stream, long connection,
+     * webhook, response_url, self-built app): the text WeCom was shown or sent, how it finished, and the policy
+     * version that applied. A last chunk redelivered after the record was published records nothing more.
+     */
+    @Test
+    void everyFinishedStreamIsRecordedOnceOnWecomRepliesForEveryOutcomeAndReplyMode() {
+        // Given streams of every reply mode, a failed answer, two rejections and a stream that never finishes
+        String url = WECOM.newResponseUrl();
+        var passive = TestChunks.stream("bot-passive");
+        var longConnection = TestChunks.stream("bot-ws");
+        var webhook = TestChunks.stream("bot-webhook");
+        var responseUrl = TestChunks.stream("bot-url").withResponseUrl(url);
+        var app = TestChunks.stream("bot-app");
+        var failed = TestChunks.stream("bot-passive");
+        var open = TestChunks.stream("bot-passive");
+        MessageRejected limited = rejection("bot-passive", RejectReason.RATE_LIMITED);
+        MessageRejected refused = rejection("bot-webhook", RejectReason.UNAUTHORIZED);
+        double finalBefore = chunks("final");
+
+        // When their chunks and rejections arrive
+        publish(passive.append(1, 0, "流式"));
+        publish(passive.last(1, 1, "回答"));
+        publish(longConnection.last(1, 0, "长连接的回答"));
+        publish(webhook.last(1, 0, "群机器人的回答"));
+        publish(responseUrl.last(1, 0, "response_url 的回答"));
+        publish(app.last(1, 0, "自建应用的回答"));
+        publish(failed.failed(1, 0, "抱歉，出错了。", List.of()));
+        publish(open.append(1, 0, "still typing"));
+        kafka.send(Topics.REJECTED.name(), limited.streamId(), limited);
+        kafka.send(Topics.REJECTED.name(), refused.streamId(), refused);
+
+        // Then one record per finished stream, with what WeCom was shown or sent
+        List<String> finished = List.of(passive.streamId(), longConnection.streamId(), webhook.streamId(),
+                responseUrl.streamId(), app.streamId(), failed.streamId(), limited.streamId(), refused.streamId());
+        Map<String, ReplyRecorded> replies = replies(finished, finished.size());
+        assertThat(replies.get(passive.streamId())).satisfies(reply -> {
+            assertThat(reply.text()).isEqualTo("流式回答");
+            assertThat(reply.finish()).isEqualTo(ReplyFinish.FINISHED);
+            assertThat(reply.channel()).isEqualTo(ReplyChannel.STREAM);
+            assertThat(reply.msgId()).isEqualTo("msg-" + passive.streamId());
+            assertThat(reply.userId()).isEqualTo("zhangsan");
+            assertThat(reply.policyVersion()).isEqualTo(policyVersion("bot-passive"));
+            assertThat(reply.finishedAt()).isAfterOrEqualTo(reply.receivedAt());
+        });
+        assertThat(replies.get(longConnection.streamId())).extracting(ReplyRecorded::text, ReplyRecorded::channel)
+                .containsExactly("长连接的回答", ReplyChannel.STREAM);
+        assertThat(replies.get(webhook.streamId())).extracting(ReplyRecorded::text, ReplyRecorded::channel)
+                .containsExactly("群机器人的回答", ReplyChannel.WEBHOOK);
+        assertThat(replies.get(responseUrl.streamId())).extracting(ReplyRecorded::text, ReplyRecorded::channel,
+                ReplyRecorded::policyVersion).containsExactly("response_url 的回答", ReplyChannel.RESPONSE_URL,
+                policyVersion("bot-url"));
+        assertThat(replies.get(app.streamId())).extracting(ReplyRecorded::text, ReplyRecorded::channel)
+                .containsExactly("自建应用的回答", ReplyChannel.APP_MESSAGE);
+        assertThat(replies.get(failed.streamId())).extracting(ReplyRecorded::text, ReplyRecorded::finish,
+                ReplyRecorded::errorCode).containsExactly("抱歉，出错了。", ReplyFinish.FAILED, "completion_request_error");
+        assertThat(replies.get(limited.streamId())).extracting(ReplyRecorded::text, ReplyRecorded::finish,
+                ReplyRecorded::rejectReason, ReplyRecorded::policyVersion, ReplyRecorded::channel)
+                .containsExactly("慢一点 (slow down)", ReplyFinish.REJECTED, RejectReason.RATE_LIMITED,
+                        limited.decision().policyVersion(), ReplyChannel.STREAM);
+        assertThat(replies.get(refused.streamId())).extracting(ReplyRecorded::finish, ReplyRecorded::channel)
+                .containsExactly(ReplyFinish.REJECTED, ReplyChannel.WEBHOOK);
+        assertThat(replies).doesNotContainKey(open.streamId());
+
+        // And the deliveries carry the policy version they were made under
+        assertThat(deliveries(responseUrl.streamId(), 1)).extracting(DeliveryRecorded::outcome, DeliveryRecorded::policyVersion)
+                .containsExactly(tuple(DeliveryOutcome.DELIVERED, policyVersion("bot-url")));
+        await().atMost(WAIT).until(() -> !WECOM.apps().messagesTo(APP_AGENT, "zhangsan").isEmpty()
+                && WECOM.messagesTo(GOOD_KEY).stream().anyMatch(message -> message.content().equals("群机器人的回答")));
+
+        // And a last chunk redelivered after its record was published records nothing more
+        publish(passive.last(1, 1, "回答"));
+        await().atMost(WAIT).until(() -> chunks("final") > finalBefore);
+        assertThat(TopicReader.all(Topics.REPLIES.name(), record -> finished.contains(record.key()))).hasSize(finished.size());
+        assertThat(redis.<String, String>opsForHash().entries(OUTBOX_PREFIX + "reply:" + passive.streamId()))
+                .containsOnlyKeys("published");
+    }
+
     private void publish(ReplyChunk chunk) {
         kafka.send(Topics.CHUNKS.name(), chunk.streamId(), chunk);
     }
@@ -398,6 +487,18 @@ class ResponderApplicationTest {
         return redis.<String, String>opsForHash().get(StreamStateKeys.key(streamId), field);
     }
 
+    /** The reply records of these streams, once {@code count} arrived (failing if more than one came for a stream). */
+    private static Map<String, ReplyRecorded> replies(List<String> streamIds, int count) {
+        EventSerde<RelayEvent> serde = EventSerde.any();
+        return TopicReader.await(Topics.REPLIES.name(), record -> streamIds.contains(record.key()), count, WAIT).stream()
+                .map(record -> (ReplyRecorded) serde.deserialize(record.topic(), record.value()))
+                .collect(java.util.stream.Collectors.toMap(ReplyRecorded::streamId, reply -> reply));
+    }
+
+    private String policyVersion(String botId) {
+        return bots.find(botId).orElseThrow().policyVersion();
+    }
+
     private static List<DeliveryRecorded> deliveries(String streamId, int count) {
         EventSerde<RelayEvent> serde = EventSerde.any();
         return TopicReader.await(Topics.DELIVERIES.name(), record -> streamId.equals(record.key()), count, WAIT).stream()
@@ -413,7 +514,9 @@ class ResponderApplicationTest {
                 + "  - id: bot-revoked\n" + COMMON + "    reply-mode: webhook\n    webhook-key: revoked-key\n"
                 + "  - id: bot-url\n" + COMMON + "    reply-mode: response_url\n"
                 + "  - id: bot-ws\n    connection: long-connection\n    secret: ws-secret\n"
-                + "    dify: { base-url: http://127.0.0.1:9/v1, api-key: k, allow-insecure-http: true }\n";
+                + "    dify: { base-url: http://127.0.0.1:9/v1, api-key: k, allow-insecure-http: true }\n"
+                + "  - id: bot-app\n" + COMMON + "    kind: app\n    corp-id: " + APP_CORP + "\n    agent-id: " + APP_AGENT
+                + "\n    secret: " + APP_SECRET + "\n";
         try {
             Path file = Files.createTempFile("bots", ".yaml");
             Files.writeString(file, yaml);

@@ -2,10 +2,9 @@ package io.wecomrelay.cli.bots;
 
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
+import io.wecomrelay.cli.command.PrintingCommand;
 import io.wecomrelay.cli.output.ExitCodes;
-import io.wecomrelay.cli.output.OutputOptions;
 import io.wecomrelay.cli.output.Rows;
 import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.schemas.bot.BotRegistry;
@@ -13,10 +12,7 @@ import io.wecomrelay.schemas.bot.BotRegistryException;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code relay bots}: the bots file, checked by the loader every service uses. */
 @Command(name = "bots", mixinStandardHelpOptions = true, description = "The bots file.",
@@ -28,13 +24,7 @@ public final class BotsCommand {
                     + "environment, as the services resolve them) and lists its bots with their policy versions.",
                     "Exit code 1 with the loader's message (naming the bot and the field, never a value) when a "
                             + "service would refuse the file."})
-    static final class Validate implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        OutputOptions output;
+    static final class Validate extends PrintingCommand {
 
         @Parameters(paramLabel = "FILE", description = "The bots YAML file.")
         Path file;
@@ -45,10 +35,10 @@ public final class BotsCommand {
             try {
                 registry = new BotRegistryLoader(System::getenv).load(file);
             } catch (BotRegistryException e) {
-                spec.commandLine().getErr().println("relay bots validate: " + file + ": " + e.getMessage());
+                err().println("relay bots validate: " + file + ": " + e.getMessage());
                 return ExitCodes.DIFFERENCES;
             }
-            Rows rows = output.rows(spec.commandLine().getOut());
+            Rows rows = rows();
             for (BotConfig bot : registry.all()) {
                 Map<String, @Nullable Object> row = Rows.row();
                 row.put("bot", bot.id());
@@ -60,7 +50,7 @@ public final class BotsCommand {
                 rows.add(row);
             }
             rows.flush();
-            spec.commandLine().getErr().println(file + ": valid, " + registry.size() + " bots");
+            err().println(file + ": valid, " + registry.size() + " bots");
             return ExitCodes.OK;
         }
     }

@@ -6,9 +6,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 
-import io.wecomrelay.cli.output.ExitCodes;
+import io.wecomrelay.cli.command.KafkaCommand;
 import io.wecomrelay.cli.kafka.Bytes;
 import io.wecomrelay.cli.kafka.DurationConverter;
 import io.wecomrelay.cli.kafka.KafkaOptions;
@@ -17,8 +16,7 @@ import io.wecomrelay.cli.kafka.TimeRange;
 import io.wecomrelay.cli.kafka.TimeRangeOptions;
 import io.wecomrelay.cli.kafka.TopicScanner;
 import io.wecomrelay.cli.kafka.TopicScanner.Scan;
-import io.wecomrelay.cli.output.OutputFormat;
-import io.wecomrelay.cli.output.OutputOptions;
+import io.wecomrelay.cli.output.ExitCodes;
 import io.wecomrelay.cli.output.Rows;
 import io.wecomrelay.cli.trail.EventReader;
 import io.wecomrelay.cli.trail.Located;
@@ -32,9 +30,7 @@ import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code relay conversation}: a bot's transcript from the topics alone. The messages are those received in the
@@ -44,18 +40,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "conversation", mixinStandardHelpOptions = true,
         description = {"A transcript of one bot (optionally one user or one group chat) from the topics alone: every "
                 + "message received in the range (type, text, sender, time), its decision, the final reply text with "
-                + "its finish state or error, and every delivery attempt, in order.",
+                + "its finish state or error (from wecom.replies, which outlives the chunks; folded from the chunks "
+                + "for streams finished before it existed), and every delivery attempt, in order.",
                 "Exit code 1 when the range holds no message of the bot."})
-public final class ConversationCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    KafkaOptions kafka;
-
-    @Mixin
-    OutputOptions output;
+public final class ConversationCommand extends KafkaCommand {
 
     @Mixin
     TimeRangeOptions range;
@@ -87,15 +75,13 @@ public final class ConversationCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TimeRange window = range.resolve(clock, null);
-        Progress progress = output.progress(spec.commandLine().getErr());
-        Map<String, StreamLife> lives = new Transcript(kafka, progress).read(bot, user(), chat(), window, settle);
+        Map<String, StreamLife> lives = new Transcript(kafka, progress()).read(bot, user(), chat(), window, settle);
         if (lives.isEmpty()) {
-            spec.commandLine().getErr().println("relay conversation: no message of bot " + bot + " in " + window.from()
-                    + " .. " + window.to());
+            err().println("relay conversation: no message of bot " + bot + " in " + window.from() + " .. " + window.to());
             return ExitCodes.DIFFERENCES;
         }
-        Rows rows = output.rows(spec.commandLine().getOut());
-        boolean machine = output.format() == OutputFormat.JSONL;
+        Rows rows = rows();
+        boolean machine = forMachines();
         rows.heading("bot " + bot + ", " + window.from() + " .. " + window.to() + ", " + lives.size() + " messages");
         lives.values().stream().sorted(Comparator.comparing(StreamLife::startedAt)).forEach(life -> {
             for (Hop hop : life.hops(false)) {
@@ -160,7 +146,8 @@ public final class ConversationCommand implements Callable<Integer> {
                 String conversationPrefix = bot + ":";
                 scanDownstream(scanner, reader, lives, Scan.of(Topics.ACCEPTED.name(), later)
                         .where(record -> record.key() != null && record.key().startsWith(conversationPrefix)));
-                for (String topic : new String[] {Topics.REJECTED.name(), Topics.CHUNKS.name(), Topics.DELIVERIES.name()}) {
+                for (String topic : new String[] {Topics.REJECTED.name(), Topics.CHUNKS.name(), Topics.REPLIES.name(),
+                        Topics.DELIVERIES.name()}) {
                     scanDownstream(scanner, reader, lives, Scan.of(topic, later)
                             .where(record -> Bytes.contains(record.value(), botField)));
                 }

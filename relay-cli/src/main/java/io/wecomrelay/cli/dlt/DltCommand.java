@@ -7,20 +7,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.wecomrelay.cli.output.ExitCodes;
+import io.wecomrelay.cli.command.KafkaCommand;
 import io.wecomrelay.cli.kafka.InfrastructureException;
-import io.wecomrelay.cli.kafka.KafkaOptions;
-import io.wecomrelay.cli.kafka.Progress;
 import io.wecomrelay.cli.kafka.TimeRange;
 import io.wecomrelay.cli.kafka.TopicScanner;
 import io.wecomrelay.cli.kafka.TopicScanner.Scan;
-import io.wecomrelay.cli.output.OutputOptions;
+import io.wecomrelay.cli.output.ExitCodes;
 import io.wecomrelay.cli.output.Rows;
 import io.wecomrelay.cli.topics.TopicCatalog;
 import io.wecomrelay.schemas.topic.TopicSpec;
@@ -35,10 +32,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code relay dlt}: dead-letter topics: what is in them, one in full, and putting them back. */
 @Command(name = "dlt", mixinStandardHelpOptions = true, description = "Dead-letter topics.",
@@ -71,10 +66,17 @@ public final class DltCommand {
         return letters;
     }
 
-    static void requireDeadLetterTopic(CommandSpec spec, String topic) {
-        if (!topic.endsWith(TopicSpec.DEAD_LETTER_SUFFIX)) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), topic + " is not a dead-letter topic (*"
-                    + TopicSpec.DEAD_LETTER_SUFFIX + ")");
+    /** A subcommand on one dead-letter topic. */
+    abstract static class OnTopic extends KafkaCommand {
+
+        @Parameters(paramLabel = "TOPIC", description = "A dead-letter topic, e.g. wecom.inbound.dlt.")
+        String topic;
+
+        String deadLetterTopic() {
+            if (!topic.endsWith(TopicSpec.DEAD_LETTER_SUFFIX)) {
+                throw usage(topic + " is not a dead-letter topic (*" + TopicSpec.DEAD_LETTER_SUFFIX + ")");
+            }
+            return topic;
         }
     }
 
@@ -82,16 +84,7 @@ public final class DltCommand {
             description = {"Without TOPIC: every dead-letter topic of the catalog and how many records it holds.",
                     "With TOPIC: its dead letters (source, service, exception, message; never the value) and whether "
                             + "each was redriven."})
-    static final class ListLetters implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        KafkaOptions kafka;
-
-        @Mixin
-        OutputOptions output;
+    static final class ListLetters extends KafkaCommand {
 
         @Mixin
         Selection selection;
@@ -101,9 +94,8 @@ public final class DltCommand {
 
         @Override
         public Integer call() {
-            Rows rows = output.rows(spec.commandLine().getOut());
-            Progress progress = output.progress(spec.commandLine().getErr());
-            try (var scanner = new TopicScanner(kafka, progress)) {
+            Rows rows = rows();
+            try (var scanner = scanner()) {
                 if (topic == null) {
                     for (TopicSpec catalogTopic : TopicCatalog.expected()) {
                         if (catalogTopic.name().endsWith(TopicSpec.DEAD_LETTER_SUFFIX)) {
@@ -117,7 +109,9 @@ public final class DltCommand {
                     rows.flush();
                     return ExitCodes.OK;
                 }
-                requireDeadLetterTopic(spec, topic);
+                if (!topic.endsWith(TopicSpec.DEAD_LETTER_SUFFIX)) {
+                    throw usage(topic + " is not a dead-letter topic (*" + TopicSpec.DEAD_LETTER_SUFFIX + ")");
+                }
                 List<DeadLetter> letters = read(scanner, topic, selection);
                 Map<String, Set<String>> done = new HashMap<>();
                 for (DeadLetter letter : letters) {
@@ -134,19 +128,7 @@ public final class DltCommand {
     @Command(name = "show", mixinStandardHelpOptions = true,
             description = {"One dead letter in full: every header and the value as stored (it may hold message text: "
                     + "handle the output as you would the topic).", "Exit code 1 when there is none at that place."})
-    static final class Show implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        KafkaOptions kafka;
-
-        @Mixin
-        OutputOptions output;
-
-        @Parameters(paramLabel = "TOPIC", description = "A dead-letter topic, e.g. wecom.inbound.dlt.")
-        String topic;
+    static final class Show extends OnTopic {
 
         @Option(names = "--partition", required = true)
         int partition;
@@ -156,27 +138,27 @@ public final class DltCommand {
 
         @Override
         public Integer call() {
-            requireDeadLetterTopic(spec, topic);
+            String topic = deadLetterTopic();
             var selection = new Selection();
             selection.partition = partition;
             selection.offset = offset;
             List<DeadLetter> letters;
-            try (var scanner = new TopicScanner(kafka, output.progress(spec.commandLine().getErr()))) {
+            try (var scanner = scanner()) {
                 letters = read(scanner, topic, selection);
             }
             if (letters.isEmpty()) {
-                spec.commandLine().getErr().println("relay dlt show: no record at " + topic + "-" + partition + "@" + offset);
+                err().println("relay dlt show: no record at " + topic + "-" + partition + "@" + offset);
                 return ExitCodes.DIFFERENCES;
             }
             var record = letters.get(0).record();
-            Rows rows = output.rows(spec.commandLine().getOut());
+            Rows rows = rows();
             Map<String, @Nullable Object> row = Rows.row();
             row.put("key", record.key());
             for (Header header : record.headers()) {
                 row.put(header.key(), header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
             }
             row.put("value", record.value() == null ? null : new String(record.value(), StandardCharsets.UTF_8));
-            if (output.format() == io.wecomrelay.cli.output.OutputFormat.JSONL) {
+            if (forMachines()) {
                 rows.add(row);
             } else {
                 row.forEach((name, value) -> {
@@ -198,22 +180,10 @@ public final class DltCommand {
                     "A dead letter whose copy is already on the source topic is skipped, so running it twice "
                             + "writes nothing twice. Two redrives of the same letters at the same moment are not "
                             + "guarded against: run one at a time."})
-    static final class Redrive implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        KafkaOptions kafka;
-
-        @Mixin
-        OutputOptions output;
+    static final class Redrive extends OnTopic {
 
         @Mixin
         Selection selection;
-
-        @Parameters(paramLabel = "TOPIC", description = "A dead-letter topic, e.g. wecom.inbound.dlt.")
-        String topic;
 
         @Option(names = "--dry-run", description = "Say what would be redriven; write nothing.")
         boolean dryRun;
@@ -226,10 +196,9 @@ public final class DltCommand {
 
         @Override
         public Integer call() {
-            requireDeadLetterTopic(spec, topic);
-            Progress progress = output.progress(spec.commandLine().getErr());
-            Rows rows = output.rows(spec.commandLine().getOut());
-            try (var scanner = new TopicScanner(kafka, progress)) {
+            String topic = deadLetterTopic();
+            Rows rows = rows();
+            try (var scanner = scanner()) {
                 List<DeadLetter> letters = read(scanner, topic, selection);
                 Map<String, Set<String>> done = new HashMap<>();
                 try (var producer = producer()) {

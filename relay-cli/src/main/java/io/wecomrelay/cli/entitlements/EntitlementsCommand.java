@@ -8,19 +8,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.wecomrelay.cli.output.ExitCodes;
+import io.wecomrelay.cli.command.KafkaCommand;
 import io.wecomrelay.cli.kafka.InfrastructureException;
 import io.wecomrelay.cli.kafka.InstantConverter;
 import io.wecomrelay.cli.kafka.KafkaOptions;
 import io.wecomrelay.cli.kafka.TimeRange;
 import io.wecomrelay.cli.kafka.TopicScanner;
 import io.wecomrelay.cli.kafka.TopicScanner.Scan;
-import io.wecomrelay.cli.output.OutputOptions;
+import io.wecomrelay.cli.output.ExitCodes;
 import io.wecomrelay.cli.output.Rows;
 import io.wecomrelay.processor.auth.Entitlement;
 import io.wecomrelay.processor.auth.EntitlementSerde;
@@ -32,10 +31,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code relay entitlements}: the first writer of {@code wecom.entitlements}, the compacted table the processor
@@ -71,6 +67,17 @@ public final class EntitlementsCommand {
         return present;
     }
 
+    /** A subcommand on the grants: it reads the current ones first. */
+    abstract static class OnGrants extends KafkaCommand {
+
+        /** The current grants of every user, or of {@code user}. */
+        Map<String, Entitlement> current(@Nullable String user) {
+            try (var scanner = scanner()) {
+                return EntitlementsCommand.current(scanner, user);
+            }
+        }
+    }
+
     static void write(KafkaOptions kafka, String user, @Nullable Entitlement entitlement) {
         try (var producer = new KafkaProducer<>(kafka.producer(), new StringSerializer(), SERDE)) {
             producer.send(new ProducerRecord<>(Topics.ENTITLEMENTS.name(), user, entitlement))
@@ -100,16 +107,7 @@ public final class EntitlementsCommand {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = {"Every user's grants (or one user's) as the processor's table holds them now.",
                     "Exit code 1 when there are none."})
-    static final class ListGrants implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        KafkaOptions kafka;
-
-        @Mixin
-        OutputOptions output;
+    static final class ListGrants extends OnGrants {
 
         @Option(names = "--user", paramLabel = "USER", description = "Only this WeCom user id.")
         @Nullable String user;
@@ -122,11 +120,8 @@ public final class EntitlementsCommand {
 
         @Override
         public Integer call() {
-            Map<String, Entitlement> all;
-            try (var scanner = new TopicScanner(kafka, output.progress(spec.commandLine().getErr()))) {
-                all = current(scanner, user);
-            }
-            Rows rows = output.rows(spec.commandLine().getOut());
+            Map<String, Entitlement> all = current(user);
+            Rows rows = rows();
             all.forEach((key, value) -> print(rows, key, value, clock.instant()));
             rows.flush();
             return rows.count() == 0 ? ExitCodes.DIFFERENCES : ExitCodes.OK;
@@ -135,16 +130,7 @@ public final class EntitlementsCommand {
 
     @Command(name = "grant", mixinStandardHelpOptions = true,
             description = "Lets USER use BOT (or * for every bot), until a time or without end; replaces an earlier grant for the same bot.")
-    static final class GrantCommand implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        KafkaOptions kafka;
-
-        @Mixin
-        OutputOptions output;
+    static final class GrantCommand extends OnGrants {
 
         @Option(names = "--user", required = true, paramLabel = "USER", description = "The WeCom user id.")
         String user;
@@ -164,16 +150,13 @@ public final class EntitlementsCommand {
 
         @Override
         public Integer call() {
-            Entitlement now;
-            try (var scanner = new TopicScanner(kafka, output.progress(spec.commandLine().getErr()))) {
-                now = current(scanner, user).getOrDefault(user, Entitlement.NONE);
-            }
+            Entitlement now = current(user).getOrDefault(user, Entitlement.NONE);
             var grants = new ArrayList<Grant>();
             now.grants().stream().filter(grant -> !grant.bot().equals(bot)).forEach(grants::add);
             grants.add(new Grant(bot, until));
             var updated = new Entitlement(grants);
             write(kafka, user, updated);
-            Rows rows = output.rows(spec.commandLine().getOut());
+            Rows rows = rows();
             print(rows, user, updated, clock.instant());
             rows.flush();
             return ExitCodes.OK;
@@ -183,16 +166,7 @@ public final class EntitlementsCommand {
     @Command(name = "revoke", mixinStandardHelpOptions = true,
             description = {"Removes USER's grant for BOT, or every grant of USER without --bot (a tombstone).",
                     "Exit code 1 when there was nothing to revoke."})
-    static final class Revoke implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        KafkaOptions kafka;
-
-        @Mixin
-        OutputOptions output;
+    static final class Revoke extends OnGrants {
 
         @Option(names = "--user", required = true, paramLabel = "USER", description = "The WeCom user id.")
         String user;
@@ -202,17 +176,14 @@ public final class EntitlementsCommand {
 
         @Override
         public Integer call() {
-            Entitlement now;
-            try (var scanner = new TopicScanner(kafka, output.progress(spec.commandLine().getErr()))) {
-                now = current(scanner, user).get(user);
-            }
+            Entitlement now = current(user).get(user);
             if (now == null || (bot != null && now.grants().stream().noneMatch(grant -> grant.bot().equals(bot)))) {
-                spec.commandLine().getErr().println("relay entitlements revoke: " + user + " has no such grant");
+                err().println("relay entitlements revoke: " + user + " has no such grant");
                 return ExitCodes.DIFFERENCES;
             }
             List<Grant> left = bot == null ? List.of() : now.grants().stream().filter(grant -> !grant.bot().equals(bot)).toList();
             write(kafka, user, left.isEmpty() ? null : new Entitlement(left));
-            spec.commandLine().getErr().println(left.isEmpty() ? "removed every grant of " + user : "revoked " + user + " -> " + bot);
+            err().println(left.isEmpty() ? "removed every grant of " + user : "revoked " + user + " -> " + bot);
             return ExitCodes.OK;
         }
     }

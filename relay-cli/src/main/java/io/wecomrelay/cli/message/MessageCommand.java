@@ -1,23 +1,18 @@
 package io.wecomrelay.cli.message;
 
-import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 
-import io.wecomrelay.cli.output.ExitCodes;
+import io.wecomrelay.cli.command.KafkaCommand;
 import io.wecomrelay.cli.kafka.Bytes;
-import io.wecomrelay.cli.kafka.KafkaOptions;
 import io.wecomrelay.cli.kafka.TimeRange;
 import io.wecomrelay.cli.kafka.TimeRangeOptions;
-import io.wecomrelay.cli.kafka.TopicScanner;
 import io.wecomrelay.cli.kafka.TopicScanner.Scan;
-import io.wecomrelay.cli.output.OutputFormat;
-import io.wecomrelay.cli.output.OutputOptions;
+import io.wecomrelay.cli.output.ExitCodes;
 import io.wecomrelay.cli.output.Rows;
 import io.wecomrelay.cli.trail.EventReader;
 import io.wecomrelay.cli.trail.StreamLife;
@@ -30,29 +25,18 @@ import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code relay message}: the whole life of one message across every topic, with the time of each hop. */
 @Command(name = "message", mixinStandardHelpOptions = true,
-        description = {"The life of one message: its receipt(s), the decision, every reply chunk, the final reply, "
-                + "each delivery attempt and the connector notices, with the time since the receipt and since the "
-                + "previous hop.", "Exit code 1 when no topic has a record of it."})
-public final class MessageCommand implements Callable<Integer> {
+        description = {"The life of one message: its receipt(s), the decision, every reply chunk, the final reply "
+                + "(what WeCom was shown or sent and how the stream finished, from wecom.replies, which outlives the "
+                + "chunks), each delivery attempt and the connector notices, with the time since the receipt and since "
+                + "the previous hop.", "Exit code 1 when no topic has a record of it."})
+public final class MessageCommand extends KafkaCommand {
 
     /** Hops are read from this long before the receipt: the writers' clocks are not the broker's. */
     private static final Duration SKEW = Duration.ofMinutes(1);
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    KafkaOptions kafka;
-
-    @Mixin
-    OutputOptions output;
 
     @Mixin
     TimeRangeOptions range;
@@ -80,13 +64,11 @@ public final class MessageCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String streamId = streamId();
-        PrintWriter out = spec.commandLine().getOut();
-        var progress = output.progress(spec.commandLine().getErr());
         TimeRange window = range.resolve(clock, TimeRange.ALL);
         var life = new StreamLife(streamId);
-        var reader = new EventReader(progress);
+        var reader = new EventReader(progress());
         byte[] needle = Bytes.jsonField("streamId", streamId);
-        try (var scanner = new TopicScanner(kafka, progress)) {
+        try (var scanner = scanner()) {
             Set<Integer> inboundPartitions = bot == null ? null : Set.of(BotPartitions.of(bot, Math.max(1, scanner.partitions(Topics.INBOUND.name()))));
             scanner.scan(Scan.of(Topics.INBOUND.name(), window).onPartitions(inboundPartitions)
                     .where(record -> Bytes.contains(record.value(), needle)), record -> reader.read(record).ifPresent(life::add));
@@ -94,29 +76,29 @@ public final class MessageCommand implements Callable<Integer> {
             TimeRange later = receipt == null ? window
                     : new TimeRange(receipt.meta().occurredAt().minus(SKEW), TimeRange.ALL.to());
             for (String topic : List.of(Topics.ACCEPTED.name(), Topics.REJECTED.name(), Topics.CHUNKS.name(),
-                    Topics.DELIVERIES.name(), Topics.OUTBOUND.name())) {
+                    Topics.REPLIES.name(), Topics.DELIVERIES.name(), Topics.OUTBOUND.name())) {
                 scanner.scan(Scan.of(topic, later).where(record -> Bytes.contains(record.value(), needle)),
                         record -> reader.read(record).filter(l -> l.event().streamId().equals(streamId)).ifPresent(life::add));
             }
         }
         if (life.isEmpty()) {
-            spec.commandLine().getErr().println("relay message: no topic has a record of stream " + streamId);
+            err().println("relay message: no topic has a record of stream " + streamId);
             return ExitCodes.DIFFERENCES;
         }
-        print(life, output.rows(out), output.format() == OutputFormat.JSONL);
+        print(life, rows(), forMachines());
         return ExitCodes.OK;
     }
 
     private String streamId() {
         if (target.msgId != null) {
             if (bot == null) {
-                throw new ParameterException(spec.commandLine(), "--msgid needs --bot (the stream id is derived from both)");
+                throw usage("--msgid needs --bot (the stream id is derived from both)");
             }
             return StreamIds.of(bot, target.msgId);
         }
         String streamId = target.streamId;
         if (streamId == null || !StreamIds.isWellFormed(streamId)) {
-            throw new ParameterException(spec.commandLine(), "--stream must be a stream id of " + StreamIds.LENGTH + " characters");
+            throw usage("--stream must be a stream id of " + StreamIds.LENGTH + " characters");
         }
         return streamId;
     }

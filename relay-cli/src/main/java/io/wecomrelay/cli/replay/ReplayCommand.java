@@ -6,15 +6,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.Callable;
 
-import io.wecomrelay.cli.output.ExitCodes;
+import io.wecomrelay.cli.command.KafkaCommand;
 import io.wecomrelay.cli.kafka.DurationConverter;
-import io.wecomrelay.cli.kafka.KafkaOptions;
 import io.wecomrelay.cli.kafka.Progress;
 import io.wecomrelay.cli.kafka.TimeRange;
 import io.wecomrelay.cli.kafka.TimeRangeOptions;
-import io.wecomrelay.cli.output.OutputOptions;
+import io.wecomrelay.cli.output.ExitCodes;
 import io.wecomrelay.cli.output.Rows;
 import io.wecomrelay.processor.auth.EntitlementPolicy;
 import io.wecomrelay.schemas.bot.BotRegistry;
@@ -24,9 +22,7 @@ import io.wecomrelay.schemas.topic.Topics;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code relay replay}: the processor's decisions over a range, made again in isolation and compared. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
@@ -38,16 +34,7 @@ import picocli.CommandLine.Spec;
                         + "each record is replayed with the version whose policy version its recorded decision names; "
                         + "the entitlement table is replayed in record time.",
                 "Exit code 0 when every decision is identical, 1 with each difference (both decisions) otherwise."})
-public final class ReplayCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    KafkaOptions kafka;
-
-    @Mixin
-    OutputOptions output;
+public final class ReplayCommand extends KafkaCommand {
 
     @Mixin
     TimeRangeOptions range;
@@ -90,17 +77,17 @@ public final class ReplayCommand implements Callable<Integer> {
             try {
                 versions.add(loader.load(file));
             } catch (BotRegistryException e) {
-                spec.commandLine().getErr().println("relay replay: " + file + ": " + e.getMessage());
+                err().println("relay replay: " + file + ": " + e.getMessage());
                 return ExitCodes.DIFFERENCES;
             }
         }
-        Progress progress = output.progress(spec.commandLine().getErr());
+        Progress progress = progress();
         var settings = new Replayer.Settings(window, warmUp == null ? dedupRetention : warmUp, bot, dedupRetention,
                 new EntitlementPolicy(entitlements, new HashSet<>(entitlementBots)),
                 Topics.INBOUND.name(), Topics.ACCEPTED.name(),
                 Topics.REJECTED.name(), Topics.ENTITLEMENTS.name());
         Replayer.Result result = new Replayer(kafka, progress).run(settings, new RecordTimeBots(versions));
-        Rows rows = output.rows(spec.commandLine().getOut());
+        Rows rows = rows();
         result.differences().forEach(difference -> rows.add(difference.row()));
         rows.flush();
         progress.say("replayed " + result.compared() + " decisions in " + window.from() + " .. " + window.to() + ": "

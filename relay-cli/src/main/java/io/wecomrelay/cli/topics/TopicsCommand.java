@@ -5,13 +5,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 
-import io.wecomrelay.cli.output.ExitCodes;
+import io.wecomrelay.cli.command.KafkaCommand;
 import io.wecomrelay.cli.kafka.Admins;
 import io.wecomrelay.cli.kafka.InfrastructureException;
-import io.wecomrelay.cli.kafka.KafkaOptions;
-import io.wecomrelay.cli.output.OutputOptions;
+import io.wecomrelay.cli.output.ExitCodes;
 import io.wecomrelay.cli.output.Rows;
 import io.wecomrelay.schemas.topic.TopicSpec;
 import io.wecomrelay.support.kafka.TopicProvisioner;
@@ -23,9 +21,7 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code relay topics}: the topics as the catalog in {@code schemas} expects them. */
 @Command(name = "topics", mixinStandardHelpOptions = true, description = "The topics against the catalog.",
@@ -43,16 +39,7 @@ public final class TopicsCommand {
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = {"Compares every topic with the catalog: partitions, retention.ms and cleanup.policy.",
                     "Exit code 1 when a topic is missing or differs."})
-    static final class Check implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        KafkaOptions kafka;
-
-        @Mixin
-        OutputOptions output;
+    static final class Check extends KafkaCommand {
 
         @Mixin
         Expectations expectations;
@@ -60,7 +47,7 @@ public final class TopicsCommand {
         @Override
         public Integer call() {
             List<TopicSpec> expected = TopicCatalog.expected();
-            Rows rows = output.rows(spec.commandLine().getOut());
+            Rows rows = rows();
             boolean differs = false;
             try (Admin admin = Admins.create(kafka)) {
                 Set<String> existing = Admins.await(admin.listTopics().names(), kafka, "listing topics");
@@ -123,16 +110,7 @@ public final class TopicsCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Creates the missing topics as the services would (existing topics are never changed).")
-    static final class Create implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        KafkaOptions kafka;
-
-        @Mixin
-        OutputOptions output;
+    static final class Create extends KafkaCommand {
 
         @Mixin
         Expectations expectations;
@@ -150,7 +128,7 @@ public final class TopicsCommand {
             } catch (IllegalStateException e) {
                 throw new InfrastructureException("creating topics failed: " + e.getMessage(), e);
             }
-            Rows rows = output.rows(spec.commandLine().getOut());
+            Rows rows = rows();
             for (TopicSpec topic : TopicCatalog.expected()) {
                 Map<String, @Nullable Object> row = Rows.row();
                 row.put("topic", topic.name());

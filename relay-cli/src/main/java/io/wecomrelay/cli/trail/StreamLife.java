@@ -13,13 +13,18 @@ import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.event.MessageReceived;
 import io.wecomrelay.schemas.event.MessageRejected;
 import io.wecomrelay.schemas.event.RelayEvent;
+import io.wecomrelay.schemas.event.ReplyChannel;
 import io.wecomrelay.schemas.event.ReplyChunk;
+import io.wecomrelay.schemas.event.ReplyRecorded;
 import io.wecomrelay.schemas.event.StreamChanged;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Everything the topics hold about one reply stream (one (bot, msgid)): the receipts (a WeCom retry is a second
- * one), the decisions, the chunks, the delivery attempts and the long connection's notices.
+ * one), the decisions, the chunks, the final reply record, the delivery attempts and the long connection's notices.
+ * The final reply is the stream's record on {@code wecom.replies} (what WeCom was shown or sent; kept as long as the
+ * messages, while the chunks are kept a week); for a stream without one (finished before the record existed, or
+ * still open) it is folded from the chunks.
  */
 public final class StreamLife {
 
@@ -31,6 +36,7 @@ public final class StreamLife {
     private final List<Located> received = new ArrayList<>();
     private final List<Located> decisions = new ArrayList<>();
     private final List<ReplyChunk> chunks = new ArrayList<>();
+    private final List<Located> replies = new ArrayList<>();
     private final List<Located> deliveries = new ArrayList<>();
     private final List<Located> notices = new ArrayList<>();
 
@@ -50,6 +56,8 @@ public final class StreamLife {
             decisions.add(located);
         } else if (event instanceof ReplyChunk chunk) {
             chunks.add(chunk);
+        } else if (event instanceof ReplyRecorded) {
+            replies.add(located);
         } else if (event instanceof DeliveryRecorded) {
             deliveries.add(located);
         } else if (event instanceof StreamChanged) {
@@ -68,7 +76,8 @@ public final class StreamLife {
     }
 
     public boolean isEmpty() {
-        return received.isEmpty() && decisions.isEmpty() && chunks.isEmpty() && deliveries.isEmpty() && notices.isEmpty();
+        return received.isEmpty() && decisions.isEmpty() && chunks.isEmpty() && replies.isEmpty() && deliveries.isEmpty()
+                && notices.isEmpty();
     }
 
     /**
@@ -86,7 +95,10 @@ public final class StreamLife {
                                     + chunk.text().length() + " chars", "wecom.chunks", fields(chunk))));
         }
         FinalReply reply = FinalReply.fold(chunks);
-        if (reply != null) {
+        if (!replies.isEmpty()) {
+            // copies of one record (a redelivery before it was marked published) are the same bytes: show one
+            hops.add(recorded(replies.get(0)));
+        } else if (reply != null) {
             Map<String, @Nullable Object> fields = Rows.row();
             fields.put("text", reply.text());
             fields.put("state", reply.state());
@@ -94,6 +106,7 @@ public final class StreamLife {
             fields.put("chunks", reply.chunks());
             fields.put("errorCode", reply.error() == null ? null : reply.error().code());
             fields.put("errorDetail", reply.error() == null ? null : reply.error().detail());
+            fields.put("from", "wecom.chunks");
             hops.add(new Hop(reply.lastAt(), "reply", reply.state() + ": " + reply.text(), "wecom.chunks", fields));
         }
         deliveries.forEach(l -> hops.add(delivery(l)));
@@ -142,6 +155,30 @@ public final class StreamLife {
                 + rejected.detail() + ", policy " + rejected.decision().policyVersion(), located.coordinates(), fields);
     }
 
+    /** The final reply as the responder recorded it: what WeCom was shown (a passive stream) or sent, and when. */
+    private static Hop recorded(Located located) {
+        ReplyRecorded reply = (ReplyRecorded) located.event();
+        String state = switch (reply.finish()) {
+            case FINISHED -> "finished";
+            case FAILED -> "error " + reply.errorCode();
+            case REJECTED -> "rejected " + reply.rejectReason();
+        };
+        String how = reply.channel() == ReplyChannel.STREAM ? "shown in the stream" : "sent by " + reply.channel();
+        Map<String, @Nullable Object> fields = Rows.row();
+        fields.put("text", reply.text());
+        fields.put("state", state);
+        fields.put("channel", reply.channel().name());
+        fields.put("finishedAt", reply.finishedAt().toString());
+        fields.put("truncated", reply.truncated());
+        fields.put("errorCode", reply.errorCode());
+        fields.put("errorDetail", reply.errorDetail());
+        fields.put("rejectReason", reply.rejectReason() == null ? null : reply.rejectReason().name());
+        fields.put("policyVersion", reply.policyVersion());
+        fields.put("from", "wecom.replies");
+        return new Hop(reply.finishedAt(), "reply", state + ", " + how + (reply.truncated() ? " (cut)" : "") + ", policy "
+                + reply.policyVersion() + ": " + reply.text(), located.coordinates(), fields);
+    }
+
     private static Hop delivery(Located located) {
         DeliveryRecorded delivery = (DeliveryRecorded) located.event();
         Map<String, @Nullable Object> fields = Rows.row();
@@ -153,6 +190,7 @@ public final class StreamLife {
         fields.put("errcode", delivery.errcode());
         fields.put("reason", delivery.reason() == null ? null : delivery.reason().name());
         fields.put("detail", delivery.detail());
+        fields.put("policyVersion", delivery.policyVersion());
         String detail = delivery.channel() + " part " + delivery.part() + "/" + delivery.parts() + " attempt "
                 + delivery.attempt() + ": " + delivery.outcome()
                 + (delivery.errcode() == null ? "" : " errcode " + delivery.errcode())

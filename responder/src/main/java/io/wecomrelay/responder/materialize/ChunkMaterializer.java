@@ -138,8 +138,10 @@ public final class ChunkMaterializer implements BatchMessageListener<String, Rel
                 if (folded.result().status() == FoldStatus.APPLIED || folded.result().finishedNow()) {
                     changed.put(folds.get(i).chunk().streamId(), folds.get(i).chunk());
                 }
-                if (folded.result().reply() != null) {
-                    finished.put(i, folded.result().reply());
+                ReplyRecorded reply = folded.result().reply();
+                // a last chunk and its redelivery in one poll both hand the record back: publish it once
+                if (reply != null && !finished.containsValue(reply)) {
+                    finished.put(i, reply);
                 }
             } else {
                 failures.put(i, outcome instanceof FoldOutcome.Failed failed ? failed.cause()
