@@ -35,6 +35,7 @@ class RecordRedactionTest extends RecordRedactionContract {
             "materialize.DeliveryTicket.outboxKey", "materialize.DeliveryTicket.stateKey",
             "materialize.RedisStreamStateWriter.ScriptCall.keys",                         // Redis keys: bot and stream ids
             "materialize.RedisStreamStateWriter.Replies.keyPrefix",                       // a key prefix
+            "ResponderProperties.Stream.replyKeyTtl",                                   // a duration
             "materialize.RejectionTexts.maxContentBytes",                                // a size
             "materialize.FoldResult.contentBytes",                                       // a size
             "ResponderProperties.AppToken.keyPrefix", "token.AccessTokens.Settings.keyPrefix",
