@@ -35,7 +35,9 @@ class RecordRedactionTest extends RecordRedactionContract {
             "dify.SseFrame.data", "dify.ChatRequest.query", "dify.ChatRequest.files",
             "dify.ChatRequest.inputs", "dify.ChatRequest.headers", "identity.IdentityAnswer.Token.value", // the asker's token
             "dify.DifyFile.name", "dify.DifyFile.content",
-            "input.Input.Query.text", "input.Input.Feedback.content", "input.Attachment.url", "input.Attachment.aesKey",
+            "input.Input.Query.text", "input.Input.Feedback.content", "input.Attachment.Signed.url", "input.Attachment.Signed.aesKey",
+            "input.Attachment.AppMedia.mediaId", "media.MediaRequest.Encrypted.url", "media.MediaRequest.Encrypted.key",
+            "media.MediaRequest.WecomApi.url",                                         // the app's access token
             "media.Download.filename", "media.Download.content", "media.Attachments.Uploaded.name", "media.Prepared.Files.files",
             "reply.ChunkAssembler.Piece.text", "reply.ChunkAssembler.Piece.images",
             RedactionAudit.Marks.EXTRA + "Flux");
@@ -43,6 +45,9 @@ class RecordRedactionTest extends RecordRedactionContract {
     static final Set<String> SHOWN = union(SchemasRedaction.SHOWN,
             "LlmWorkerProperties.texts", "reply.ReplyTools.texts",                     // operator's sentences
             "LlmWorkerProperties.Feedback.messageTtl",                                 // a duration
+            "LlmWorkerProperties.App.wecomApiBaseUrl", "LlmWorkerProperties.App.tokenKeyPrefix", // operator's config
+            "LlmWorkerProperties.App.tokenRefreshMargin", "LlmWorkerProperties.App.tokenLockTtl",
+            "LlmWorkerProperties.App.tokenWaitTimeout", "LlmWorkerProperties.App.tokenPollInterval", // durations
             "consume.Work.key",                                                        // bot + chat/user id
             "consume.Work.message",                                                    // redacts itself
             "dify.DifyEvent.Ids.messageId", "reply.ReplyOutcome.messageId",

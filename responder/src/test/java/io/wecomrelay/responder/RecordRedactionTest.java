@@ -22,7 +22,7 @@ class RecordRedactionTest extends RecordRedactionContract {
 
     static final Set<String> SENSITIVE = with(SchemasRedaction.SENSITIVE, ROOT,
             "delivery.FinishedReply.content", "materialize.FoldResult.content", "materialize.DeliveryTicket.sourceJson",
-            "outbox.OutboxEntry.fields", "materialize.RedisStreamStateWriter.ScriptCall.args", "token.IssuedToken.token");
+            "outbox.OutboxEntry.fields", "materialize.RedisStreamStateWriter.ScriptCall.args");
 
     static final Set<String> SHOWN = with(SchemasRedaction.SHOWN, ROOT,
             "ResponderProperties.Delivery.wecomApiBaseUrl",                              // operator's config
@@ -32,8 +32,8 @@ class RecordRedactionTest extends RecordRedactionContract {
             "materialize.DeliveryTicket.outboxKey", "materialize.DeliveryTicket.stateKey",
             "materialize.RedisStreamStateWriter.ScriptCall.keys",                         // Redis keys: bot and stream ids
             "materialize.FoldResult.contentBytes",                                       // a size
-            "ResponderProperties.AppToken.keyPrefix", "token.AccessTokens.Settings.keyPrefix",
-            "ResponderProperties.Delivery.appToken");                                    // key prefix, durations                                      // a size
+            "ResponderProperties.AppToken.keyPrefix",
+            "ResponderProperties.Delivery.appToken");                                    // key prefix, durations
 
     RecordRedactionTest() {
         super(new RedactionAudit("io.wecomrelay.responder", ResponderApplication.class, factories(),
