@@ -11,6 +11,7 @@ import io.wecomrelay.llm.reply.ReplyMetrics;
 import io.wecomrelay.schemas.testing.RecordRedactionContract;
 import io.wecomrelay.schemas.testing.RedactionAudit;
 import io.wecomrelay.schemas.testing.SchemasRedaction;
+import io.wecomrelay.schemas.wecom.crypto.WecomAesKey;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.unit.DataSize;
@@ -71,6 +72,7 @@ class RecordRedactionTest extends RecordRedactionContract {
         factories.put(Scheduler.class, marks -> Schedulers.immediate());
         factories.put(ErrorTexts.class, marks -> new ErrorTexts(Map.of()));
         factories.put(ReplyMetrics.class, marks -> ReplyMetrics.NONE);
+        factories.put(WecomAesKey.class, marks -> WecomAesKey.fromEncodingAesKey(WorkerTestSupport.AES_KEY));
         return factories;
     }
 
