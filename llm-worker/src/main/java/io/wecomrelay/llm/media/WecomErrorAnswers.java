@@ -1,5 +1,8 @@
 package io.wecomrelay.llm.media;
 
+import java.io.IOException;
+import java.io.InputStream;
+
 import io.wecomrelay.llm.media.MediaFailure.Reason;
 import io.wecomrelay.schemas.event.EventSerde;
 import reactor.core.publisher.Mono;
@@ -15,7 +18,7 @@ import org.springframework.web.reactive.function.client.ClientResponse;
 /**
  * WeCom's {@code media/get} answers an error with HTTP 200 and a JSON body ({@code {"errcode":40007,...}}) where the
  * file would be; it is told apart by its {@code Content-Type} (as WxJava does). Such an answer is read, at most
- * {@link #MAX_BYTES}, into the {@link MediaFailure} its errcode means. Pure and thread-safe.
+ * {@link #MAX_BYTES}, into the {@link MediaFailure} its errcode means. Stateless and thread-safe.
  */
 final class WecomErrorAnswers {
 
@@ -37,26 +40,19 @@ final class WecomErrorAnswers {
     /** Reads the answer and fails with what it says. */
     static <T> Mono<T> failure(ClientResponse response) {
         return DataBufferUtils.join(response.bodyToFlux(DataBuffer.class), MAX_BYTES)
-                .map(buffer -> {
-                    try {
-                        byte[] bytes = new byte[buffer.readableByteCount()];
-                        buffer.read(bytes);
-                        return bytes;
-                    } finally {
-                        DataBufferUtils.release(buffer);
-                    }
-                })
-                .defaultIfEmpty(new byte[0])
-                .flatMap(json -> Mono.<T>error(failureOf(json)))
+                .map(WecomErrorAnswers::failureOf)
+                .defaultIfEmpty(MediaFailure.unavailable(Reason.WECOM, "empty error answer"))
+                .flatMap(Mono::<T>error)
                 .onErrorMap(DataBufferLimitException.class,
                         e -> MediaFailure.unavailable(Reason.WECOM, "error answer over " + MAX_BYTES + " bytes"));
     }
 
-    static MediaFailure failureOf(byte[] json) {
+    /** Releases {@code json}. */
+    static MediaFailure failureOf(DataBuffer json) {
         int errcode;
-        try {
-            errcode = EventSerde.mapper().readTree(json).path("errcode").asInt(0);
-        } catch (JacksonException e) {
+        try (InputStream in = json.asInputStream(true)) {
+            errcode = EventSerde.mapper().readTree(in).path("errcode").asInt(0);
+        } catch (JacksonException | IOException e) {
             return MediaFailure.unavailable(Reason.WECOM, "error answer is not JSON");
         }
         return errcode == 0 ? MediaFailure.unavailable(Reason.WECOM, "JSON answer without errcode")
