@@ -48,7 +48,9 @@ public final class DevStack {
             environment: KAFKA_BOOTSTRAP_SERVERS (an existing broker instead of the embedded one), REDIS_URL,
                          DIFY_BASE_URL + DIFY_API_KEY (a real Dify instead of the simulator),
                          WECOM_LONG_CONNECTION_URL (e.g. wss://openws.work.weixin.qq.com: the connector's long
-                         connections go there instead of to the long-connection simulator)
+                         connections go there instead of to the long-connection simulator),
+                         WECOM_API_BASE_URL (e.g. https://qyapi.weixin.qq.com: self-built apps' gettoken, media/get
+                         and message/send go there instead of to the WeCom API simulator)
             Ctrl-C (or SIGTERM) at any moment stops everything it started.""";
 
     /** The long-connection simulator's port when the stack starts it (the Dify simulator's is 5001). */
@@ -79,9 +81,22 @@ public final class DevStack {
         var settings = new StackSettings(root, workDir, options.containsKey("bots") ? Path.of(options.get("bots")) : null,
                 instances, PortScheme.standard(), System.getenv("KAFKA_BOOTSTRAP_SERVERS"), System.getenv("REDIS_URL"),
                 System.getenv("DIFY_BASE_URL"), System.getenv("DIFY_API_KEY"), 0, 5001,
-                System.getenv("WECOM_LONG_CONNECTION_URL"), LONG_CONNECTION_SIMULATOR_PORT, Map.of(),
-                !options.containsKey("service-logs"));
+                System.getenv("WECOM_LONG_CONNECTION_URL"), LONG_CONNECTION_SIMULATOR_PORT,
+                wecomApi(System.getenv("WECOM_API_BASE_URL")), !options.containsKey("service-logs"));
         run(out, settings, !options.containsKey("no-demo"));
+    }
+
+    /**
+     * WECOM_API_BASE_URL for both services that call WeCom's API for self-built apps (they share each app's token, so
+     * they must call the same WeCom); unset, the stack runs its WeCom API simulator for the bots file's apps.
+     */
+    static Map<String, String> wecomApi(String baseUrl) {
+        if (baseUrl == null || baseUrl.isBlank()) {
+            return Map.of();
+        }
+        var env = new HashMap<String, String>();
+        LocalStack.WECOM_API_SETTINGS.forEach(name -> env.put(name, baseUrl));
+        return env;
     }
 
     /**
@@ -168,6 +183,10 @@ public final class DevStack {
                 lines.append(' ').append(ingress.name()).append('=').append(stack.callbackOrigin(ingress));
             }
             lines.append('\n');
+        }
+        if (stack.wecomApiSimulator() != null) {
+            lines.append("wecom api simulator (self-built apps' gettoken, media/get, message/send): ")
+                    .append(stack.wecomApiSimulator().baseUrl()).append('\n');
         }
         lines.append("management (/actuator/health, /actuator/prometheus; not on the callback port):");
         for (Service service : Service.values()) {

@@ -15,6 +15,7 @@ import io.wecomrelay.schemas.bot.BotRegistry;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.sim.dify.DifySimulator;
 import io.wecomrelay.sim.dify.DifySimulatorConfig;
+import io.wecomrelay.sim.wecomapi.WeComApiSimulator;
 import io.wecomrelay.sim.wecomws.LongConnectionSimulator;
 import io.wecomrelay.testkit.Directories;
 import io.wecomrelay.testkit.LocalKafka;
@@ -29,6 +30,9 @@ public final class LocalStack implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
     /** Eight JVMs starting at once on a shared 2-core machine have taken over 3 minutes. */
     private static final Duration HEALTH_TIMEOUT = Duration.ofMinutes(6);
+    /** Services' settings of WeCom's API base URL; one of them in the stack's service environment starts no simulator. */
+    static final List<String> WECOM_API_SETTINGS = List.of("RELAY_WORKER_APP_WECOMAPIBASEURL",
+            "RELAY_RESPONDER_DELIVERY_WECOMAPIBASEURL");
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final Map<ServiceInstance, ServiceProcess> services = new LinkedHashMap<>();
@@ -39,6 +43,7 @@ public final class LocalStack implements AutoCloseable {
     private @Nullable DifySimulator difySimulator;
     private @Nullable LongConnectionSimulator longConnectionSimulator;
     private String longConnectionUrl = "";
+    private @Nullable WeComApiSimulator wecomApiSimulator;
     private BotRegistry bots = new BotRegistry(List.of());
     private Path botsFile = Path.of("bots.yaml");
 
@@ -92,9 +97,47 @@ public final class LocalStack implements AutoCloseable {
         botsFile = settings.botsFile() != null ? settings.botsFile() : DemoBots.write(settings.workDir(), difyUrl, difyKey);
         bots = new BotRegistryLoader(System::getenv).load(botsFile);
         startLongConnection();
-        log.info("infrastructure up kafka={} redisEmbedded={} dify={} longConnection={}", kafka, redis.isEmbedded(),
-                settings.realDify() ? "configured" : "simulator", settings.realLongConnection() ? "configured"
-                        : longConnectionSimulator != null ? "simulator" : "none");
+        startWecomApi();
+        log.info("infrastructure up kafka={} redisEmbedded={} dify={} longConnection={} wecomApi={}", kafka,
+                redis.isEmbedded(), settings.realDify() ? "configured" : "simulator", settings.realLongConnection()
+                        ? "configured" : longConnectionSimulator != null ? "simulator" : "none",
+                wecomApiSimulator != null ? "simulator" : "default");
+    }
+
+    /**
+     * WeCom's API for self-built apps: with an app in the bots file, and WeCom's API not configured for the services
+     * ({@link #WECOM_API_SETTINGS} in the services' environment), the stack's WeCom API simulator. It knows every app
+     * of the file (CorpID, AgentId, Secret) and every webhook key, as the file was at start. The llm-worker's
+     * {@code gettoken} and {@code media/get} and the responder's {@code gettoken}, {@code message/send} and webhook
+     * sends all go there: the two services share each app's access token in Redis, so they must call one WeCom.
+     */
+    private void startWecomApi() {
+        if (bots.all().stream().noneMatch(BotConfig::isApp)
+                || WECOM_API_SETTINGS.stream().anyMatch(settings.serviceEnvironment()::containsKey)) {
+            return;
+        }
+        WeComApiSimulator simulator = own(WeComApiSimulator.start());
+        for (BotConfig bot : bots.all()) {
+            if (bot.isApp()) {
+                simulator.apps().addApp(bot.app().corpId(), bot.app().secret().reveal(), bot.app().agentId());
+            }
+            if (bot.webhookKey() != null) {
+                simulator.addWebhookKey(bot.webhookKey().reveal());
+            }
+        }
+        wecomApiSimulator = simulator;
+    }
+
+    /** Where the services call WeCom's API: the stack's simulator when it runs, otherwise nothing is set here. */
+    private Map<String, String> wecomApiEnvironment() {
+        if (wecomApiSimulator == null) {
+            return Map.of();
+        }
+        String base = wecomApiSimulator.baseUrl();
+        // response_urls of real WeCom messages stay allowed
+        return Map.of("RELAY_WORKER_APP_WECOMAPIBASEURL", base, "RELAY_WORKER_APP_ALLOWEDHOSTS", base,
+                "RELAY_RESPONDER_DELIVERY_WECOMAPIBASEURL", base,
+                "RELAY_RESPONDER_DELIVERY_ALLOWEDHOSTS", base + ",qyapi.weixin.qq.com");
     }
 
     /**
@@ -155,6 +198,7 @@ public final class LocalStack implements AutoCloseable {
         if (!longConnectionUrl.isEmpty()) {
             env.put("WECOM_LONG_CONNECTION_URL", longConnectionUrl);
         }
+        env.putAll(wecomApiEnvironment());
         env.putAll(settings.serviceEnvironment());
         env.putAll(settings.instanceEnvironment(instance));
         var args = new ArrayList<>(List.of("--spring.kafka.bootstrap-servers=" + kafka, "--spring.data.redis.url=" + redisUrl));
@@ -249,6 +293,11 @@ public final class LocalStack implements AutoCloseable {
     /** The long-connection simulator the connector talks to, unless WECOM_LONG_CONNECTION_URL names another server. */
     public @Nullable LongConnectionSimulator longConnectionSimulator() {
         return longConnectionSimulator;
+    }
+
+    /** The WeCom API simulator the llm-worker and the responder call for self-built apps, when the stack started one. */
+    public @Nullable WeComApiSimulator wecomApiSimulator() {
+        return wecomApiSimulator;
     }
 
     /** Where the connector's long connections go ({@code WECOM_LONG_CONNECTION_URL}); empty without a connector. */

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -39,7 +40,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A self-built app end to end, the services as {@code java -jar} against the test JVM's broker and Redis (two
  * responders sharing the app's token and send rate): the WeCom client simulator posts XML callbacks to ingress, the
- * answer comes back through the WeCom API simulator's {@code gettoken} and {@code message/send}. The bot sends one
+ * answer comes back through the stack's WeCom API simulator's {@code gettoken} and {@code message/send}, and the
+ * llm-worker fetches an image from the same simulator's {@code media/get} with the same token. The bot sends one
  * message per 1.5 s, so a test can act between the parts of one answer.
  */
 class AppEndToEndTest {
@@ -54,6 +56,8 @@ class AppEndToEndTest {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     static final Path WORK_DIR = ROOT.resolve("devstack/target/app-e2e");
     static final Duration WAIT = Duration.ofMinutes(2);
+    /** The llm-worker's relay.worker.input.media-only-query default, asked with a file that came without text. */
+    static final String MEDIA_ONLY_QUERY = "请看我发送的文件。(Please look at the file I sent.)";
 
     static DifySimulator dify;
     static WeComApiSimulator wecomApi;
@@ -63,8 +67,6 @@ class AppEndToEndTest {
     @BeforeAll
     static void startStack() throws Exception {
         dify = DifySimulator.start(DifySimulatorConfig.defaults().withCadence(8, Duration.ofMillis(100)));
-        wecomApi = WeComApiSimulator.start();
-        wecomApi.apps().addApp(CORP, SECRET, AGENT);
         Files.createDirectories(WORK_DIR);
         Path bots = Files.writeString(WORK_DIR.resolve("bots.yaml"), """
                 bots:
@@ -81,19 +83,19 @@ class AppEndToEndTest {
         var settings = new StackSettings(ROOT, WORK_DIR, bots, Map.of(Service.RESPONDER, 2, Service.CONNECTOR, 0), new FreePorts(),
                 TestInfrastructure.kafkaBootstrapServers(), TestInfrastructure.redisUrl(), dify.baseUrl(),
                 DifySimulatorConfig.DEFAULT_API_KEY, 0, 0, null, 0,
-                // the responders send to the simulator, listed by its exact address; one message per 1.5 s per bot
-                Map.of("RELAY_RESPONDER_DELIVERY_WECOMAPIBASEURL", wecomApi.baseUrl(),
-                        "RELAY_RESPONDER_DELIVERY_ALLOWEDHOSTS", wecomApi.baseUrl(),
-                        "RELAY_RESPONDER_DELIVERY_RATELIMIT_PERMITS", "1",
+                // one message per 1.5 s per bot; WeCom's API is the stack's simulator, which knows the app
+                Map.of("RELAY_RESPONDER_DELIVERY_RATELIMIT_PERMITS", "1",
                         "RELAY_RESPONDER_DELIVERY_RATELIMIT_WINDOW", "1500ms"), true);
         stack = LocalStack.start(settings);
+        wecomApi = stack.wecomApiSimulator();
+        assertThat(wecomApi).as("the stack's WeCom API simulator, for the app in the bots file").isNotNull();
         assertThat(stack.callbackUrl(BOT)).endsWith("/wecom/app/" + BOT);
         app = AppClient.create(URI.create(stack.callbackUrl(BOT)), TOKEN, AES_KEY, CORP, AGENT);
     }
 
     @AfterAll
     static void stopStack() {
-        for (AutoCloseable resource : new AutoCloseable[] {stack, wecomApi, dify}) {
+        for (AutoCloseable resource : new AutoCloseable[] {stack, dify}) {
             try {
                 if (resource != null) {
                     resource.close();
@@ -154,6 +156,34 @@ class AppEndToEndTest {
         await().atMost(WAIT).until(() -> contents(user).size() >= parts.size());
         assertThat(contents(user)).containsExactlyElementsOf(parts);
         assertThat(wecomApi.apps().tokensIssued()).isEqualTo(tokensBefore + 1);
+    }
+
+    @Test
+    void anImageIsFetchedWithMediaGetAndPassedToDifyAndAnExpiredOneGetsItsSentence() throws Exception {
+        String user = "zhaoliu-" + RUN;
+        String late = "sunqi-" + RUN;
+        byte[] jpeg = new byte[3_000];
+        ThreadLocalRandom.current().nextBytes(jpeg);
+        jpeg[0] = (byte) 0xff;
+        jpeg[1] = (byte) 0xd8;
+        String mediaId = "img-" + UUID.randomUUID();
+        wecomApi.apps().addMedia(mediaId, "image/jpeg", jpeg);
+
+        assertThat(app.send(image(user, mediaId)).get().statusCode()).isEqualTo(200);
+        assertThat(app.send(image(late, "gone-" + UUID.randomUUID())).get().statusCode()).isEqualTo(200);
+
+        List<String> parts = MarkdownSplitter.split(DifySimulator.expectedAnswer(MEDIA_ONLY_QUERY, 1),
+                ReplyDeliverer.APP_MESSAGE_MAX_BYTES);
+        await().atMost(WAIT).until(() -> contents(user).size() >= parts.size());
+        assertThat(contents(user)).containsExactlyElementsOf(parts);
+        assertThat(dify.uploads()).anyMatch(upload -> Arrays.equals(upload.content(), jpeg));
+        await().atMost(WAIT).until(() -> !contents(late).isEmpty());
+        assertThat(contents(late)).singleElement().asString().contains("expired");
+    }
+
+    private static String image(String user, String mediaId) {
+        return app.message(user, "image", "<PicUrl><![CDATA[https://p]]></PicUrl><MediaId><![CDATA[" + mediaId
+                + "]]></MediaId><MsgId>" + msgId() + "</MsgId>");
     }
 
     @Test

@@ -107,6 +107,8 @@ class AppCallbackTest {
         long msgId = msgId();
 
         var answered = notice.send(notice.text("zhaoliu", msgId, "在吗？")).get();
+        var image = notice.send(notice.message("zhaoliu", "image", "<PicUrl><![CDATA[https://p]]></PicUrl>"
+                + "<MediaId><![CDATA[media-1]]></MediaId><MsgId>" + msgId() + "</MsgId>")).get();
         var event = notice.send(notice.event("zhaoliu", "enter_agent", "")).get();
 
         assertThat(answered.statusCode()).isEqualTo(200);
@@ -115,6 +117,7 @@ class AppCallbackTest {
         assertThat(reply.path("Content").asString()).isEqualTo("正在思考，请稍候…");
         assertThat(reply.path("ToUserName").asString()).isEqualTo("zhaoliu");
         assertThat(reply.path("FromUserName").asString()).isEqualTo(CORP);
+        assertThat(notice.openReply(image.body())).as("media are answered too").contains("正在思考，请稍候…");
         assertThat(event.statusCode()).isEqualTo(200);
         assertThat(event.body()).isEmpty();
         assertThat(IngressTestSupport.publishedUntil(APP + "-notice", AGENT + ":zhaoliu:" + msgId, Duration.ofSeconds(20)))

@@ -22,7 +22,10 @@ import io.wecomrelay.llm.identity.TokenCache;
 import io.wecomrelay.llm.input.Inputs;
 import io.wecomrelay.llm.media.Attachments;
 import io.wecomrelay.llm.media.MediaBudget;
+import io.wecomrelay.llm.media.AppMediaApi;
 import io.wecomrelay.llm.media.MediaFetcher;
+import io.wecomrelay.llm.media.MediaSources;
+import io.wecomrelay.llm.media.SignedUrls;
 import io.wecomrelay.llm.metrics.LlmWorkerMetrics;
 import io.wecomrelay.llm.publish.ChunkPublisher;
 import io.wecomrelay.llm.publish.ChunkRecordLimit;
@@ -38,6 +41,10 @@ import io.wecomrelay.schemas.topic.TopicSpec;
 import io.wecomrelay.schemas.topic.Topics;
 import io.wecomrelay.schemas.wecom.crypto.AesCbcEngines;
 import io.wecomrelay.schemas.wecom.crypto.MediaCipher;
+import io.wecomrelay.support.apptoken.AccessTokens;
+import io.wecomrelay.support.apptoken.RedisTemplateTokenStore;
+import io.wecomrelay.support.apptoken.TokenApi;
+import io.wecomrelay.support.apptoken.TokenMetrics;
 import io.wecomrelay.support.bots.BotsFile;
 import io.wecomrelay.support.bots.BotsFileSettings;
 import io.wecomrelay.support.deadletter.DeadLetterScheme;
@@ -130,19 +137,48 @@ class LlmWorkerConfiguration {
         return budget;
     }
 
-    /** Downloads go only to allow-listed hosts: the URL is checked first, the resolved address right before connecting. */
+    /**
+     * AI bots' media from signed URLs, self-built apps' from WeCom's media/get: each source has its own allow-list (the
+     * URL is checked first, the resolved address right before connecting); both share the pool and the budget.
+     */
     @Bean
     Attachments attachments(ConnectionProvider mediaConnections, MediaBudget mediaBudget, DifyClient dify,
-                            LlmWorkerProperties properties, LlmWorkerMetrics metrics, Clock clock) {
+                            AccessTokens appAccessTokens, LlmWorkerProperties properties, LlmWorkerMetrics metrics,
+                            Clock clock) {
         var media = properties.media();
-        var policy = OutboundPolicy.of(media.allowedHosts());
-        var http = GuardedHttpClient.guard(HttpClient.create(mediaConnections)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.dify().connectTimeout().toMillis()), policy);
-        var web = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
-        var fetcher = new MediaFetcher(web, policy, new MediaCipher(AesCbcEngines.defaultEngine()), mediaBudget,
-                media.memoryWait());
+        var signed = new SignedUrls(mediaFetcher(mediaConnections, mediaBudget, properties, media.allowedHosts()));
+        var app = new AppMediaApi(mediaFetcher(mediaConnections, mediaBudget, properties,
+                properties.app().allowedHosts()), appAccessTokens, properties.app().wecomApiBaseUrl());
         var limits = new Attachments.Limits(media.maxSize().toBytes(), media.maxAttachments(), media.downloadTimeout());
-        return new Attachments(fetcher, dify, limits, metrics, clock);
+        return new Attachments(new MediaSources(signed, app), dify, limits, metrics, clock);
+    }
+
+    /**
+     * Self-built apps' access tokens, shared with the responder through Redis (one key per app when both use the same
+     * key prefix); gettoken on the app allow-list, through the guarded client.
+     */
+    @Bean
+    AccessTokens appAccessTokens(ReactiveStringRedisTemplate redis, LlmWorkerProperties properties,
+                                 MeterRegistry registry, Clock clock, Supplier<UUID> idGenerator) {
+        var app = properties.app();
+        var api = new TokenApi(guardedWebClient(HttpClient.create(), properties, app.allowedHosts()),
+                app.wecomApiBaseUrl(), app.requestTimeout());
+        return new AccessTokens(new RedisTemplateTokenStore(redis), api, clock, idGenerator,
+                TokenMetrics.counters(registry, "relay.worker.app.tokens"), app.tokenSettings());
+    }
+
+    private static MediaFetcher mediaFetcher(ConnectionProvider connections, MediaBudget budget,
+                                             LlmWorkerProperties properties, List<String> allowedHosts) {
+        return new MediaFetcher(guardedWebClient(HttpClient.create(connections), properties, allowedHosts),
+                OutboundPolicy.of(allowedHosts), new MediaCipher(AesCbcEngines.defaultEngine()), budget,
+                properties.media().memoryWait());
+    }
+
+    /** A client that connects only to {@code allowedHosts}, checking each resolved address right before connecting. */
+    private static WebClient guardedWebClient(HttpClient http, LlmWorkerProperties properties, List<String> allowedHosts) {
+        var guarded = GuardedHttpClient.guard(http.option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int) properties.dify().connectTimeout().toMillis()), OutboundPolicy.of(allowedHosts));
+        return WebClient.builder().clientConnector(new ReactorClientHttpConnector(guarded)).build();
     }
 
     /**

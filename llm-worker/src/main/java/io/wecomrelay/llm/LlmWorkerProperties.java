@@ -1,11 +1,13 @@
 package io.wecomrelay.llm;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import io.wecomrelay.llm.handle.AgeLimits;
+import io.wecomrelay.support.apptoken.AccessTokens;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -37,6 +39,7 @@ import org.springframework.validation.annotation.Validated;
  * @param texts         user-facing sentences
  * @param age           how old a message may be and still be answered
  * @param identity      the company auth services that give askers' tokens (bots with {@code identity})
+ * @param app           self-built apps: WeCom's API for their media and the access tokens shared with the responder
  */
 @Validated
 @ConfigurationProperties("relay.worker")
@@ -54,7 +57,8 @@ public record LlmWorkerProperties(
         @Valid @DefaultValue Ledger ledger,
         @Valid @DefaultValue Texts texts,
         @Valid @DefaultValue Age age,
-        @Valid @DefaultValue Identity identity) {
+        @Valid @DefaultValue Identity identity,
+        @Valid @DefaultValue App app) {
 
     /**
      * @param groupId         the Kafka consumer group of all workers
@@ -251,5 +255,42 @@ public record LlmWorkerProperties(
             @NotNull @DefaultValue("30s") Duration lockTtl,
             @NotNull @DefaultValue("15s") Duration lockWait,
             @NotNull @DefaultValue("100ms") Duration pollInterval) {
+    }
+
+    /**
+     * Self-built apps ({@code kind: app}): their images, voice, videos and files are fetched with WeCom's
+     * {@code media/get}, under the {@code media.*} limits, with the app's access token. The token is the one the
+     * responder uses for {@code message/send}, shared through Redis: {@code tokenKeyPrefix} must equal the
+     * responder's {@code relay.responder.delivery.app-token.key-prefix} (and both services must call the same
+     * {@code wecomApiBaseUrl}), or the two fetch and renew tokens of their own, and WeCom throttles gettoken.
+     *
+     * @param wecomApiBaseUrl    base of WeCom's API: {@code gettoken} and {@code media/get}; keep it equal to the
+     *                           responder's {@code relay.responder.delivery.wecom-api-base-url}
+     * @param allowedHosts       where those calls may go: {@code host[:port]} (https) or {@code http://ip:port} (a
+     *                           local simulator); the base URL must be one of them, or the worker does not start
+     * @param requestTimeout     one {@code gettoken} call
+     * @param tokenKeyPrefix     Redis key prefix of the shared tokens ({@code {prefix}{botId}:{hash}})
+     * @param tokenRefreshMargin a token fetched here is stored for WeCom's {@code expires_in} less this
+     * @param tokenLockTtl       longest one renewal may hold its lock
+     * @param tokenWaitTimeout   longest a download waits for another instance's renewal
+     * @param tokenPollInterval  how often a waiting download looks for the renewed token
+     */
+    public record App(
+            @NotNull @DefaultValue("https://qyapi.weixin.qq.com") URI wecomApiBaseUrl,
+            @NotEmpty @DefaultValue("qyapi.weixin.qq.com") List<String> allowedHosts,
+            @NotNull @DefaultValue("10s") Duration requestTimeout,
+            @NotBlank @DefaultValue(DEFAULT_TOKEN_KEY_PREFIX) String tokenKeyPrefix,
+            @NotNull @DefaultValue("5m") Duration tokenRefreshMargin,
+            @NotNull @DefaultValue("15s") Duration tokenLockTtl,
+            @NotNull @DefaultValue("20s") Duration tokenWaitTimeout,
+            @NotNull @DefaultValue("100ms") Duration tokenPollInterval) {
+
+        /** The responder's {@code relay.responder.delivery.app-token.key-prefix} default: one token per app for both. */
+        public static final String DEFAULT_TOKEN_KEY_PREFIX = "responder:app-token:";
+
+        public AccessTokens.Settings tokenSettings() {
+            return new AccessTokens.Settings(tokenKeyPrefix, tokenRefreshMargin, tokenLockTtl, tokenWaitTimeout,
+                    tokenPollInterval);
+        }
     }
 }

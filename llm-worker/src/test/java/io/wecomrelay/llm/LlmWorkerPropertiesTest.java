@@ -3,12 +3,14 @@ package io.wecomrelay.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wecomrelay.schemas.outbound.OutboundPolicy;
+import io.wecomrelay.support.apptoken.AccessTokens;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
@@ -43,6 +45,17 @@ class LlmWorkerPropertiesTest {
         assertThat(limits.maxWebhookReplyAge()).as("unset: max-reply-age").isEqualTo(Duration.ofHours(1));
         assertThat(bind(Map.of("relay.worker.age.max-webhook-reply-age", "6h")).age().limits().maxWebhookReplyAge())
                 .isEqualTo(Duration.ofHours(6));
+    }
+
+    @Test
+    void appMediaComeFromWecomsApiWithTheRespondersTokensByDefault() {
+        var app = bind(Map.of()).app();
+
+        assertThat(app.wecomApiBaseUrl()).isEqualTo(URI.create("https://qyapi.weixin.qq.com"));
+        assertThat(app.allowedHosts()).containsExactly("qyapi.weixin.qq.com");
+        // the responder's relay.responder.delivery.app-token.* defaults: both services share one Redis key per app
+        assertThat(app.tokenSettings()).isEqualTo(new AccessTokens.Settings("responder:app-token:", Duration.ofMinutes(5),
+                Duration.ofSeconds(15), Duration.ofSeconds(20), Duration.ofMillis(100)));
     }
 
     private static LlmWorkerProperties bind(Map<String, String> settings) {

@@ -11,6 +11,7 @@ import io.wecomrelay.llm.reply.ReplyMetrics;
 import io.wecomrelay.schemas.testing.RecordRedactionContract;
 import io.wecomrelay.schemas.testing.RedactionAudit;
 import io.wecomrelay.schemas.testing.SchemasRedaction;
+import io.wecomrelay.schemas.wecom.crypto.WecomAesKey;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.unit.DataSize;
@@ -35,7 +36,9 @@ class RecordRedactionTest extends RecordRedactionContract {
             "dify.SseFrame.data", "dify.ChatRequest.query", "dify.ChatRequest.files",
             "dify.ChatRequest.inputs", "dify.ChatRequest.headers", "identity.IdentityAnswer.Token.value", // the asker's token
             "dify.DifyFile.name", "dify.DifyFile.content",
-            "input.Input.Query.text", "input.Input.Feedback.content", "input.Attachment.url", "input.Attachment.aesKey",
+            "input.Input.Query.text", "input.Input.Feedback.content", "input.Attachment.Signed.url", "input.Attachment.Signed.aesKey",
+            "input.Attachment.AppMedia.mediaId", "media.MediaRequest.Encrypted.url", "media.MediaRequest.Encrypted.key",
+            "media.MediaRequest.WecomApi.url",                                         // the app's access token
             "media.Download.filename", "media.Download.content", "media.Attachments.Uploaded.name", "media.Prepared.Files.files",
             "reply.ChunkAssembler.Piece.text", "reply.ChunkAssembler.Piece.images",
             RedactionAudit.Marks.EXTRA + "Flux");
@@ -43,6 +46,9 @@ class RecordRedactionTest extends RecordRedactionContract {
     static final Set<String> SHOWN = union(SchemasRedaction.SHOWN,
             "LlmWorkerProperties.texts", "reply.ReplyTools.texts",                     // operator's sentences
             "LlmWorkerProperties.Feedback.messageTtl",                                 // a duration
+            "LlmWorkerProperties.App.wecomApiBaseUrl", "LlmWorkerProperties.App.tokenKeyPrefix", // operator's config
+            "LlmWorkerProperties.App.tokenRefreshMargin", "LlmWorkerProperties.App.tokenLockTtl",
+            "LlmWorkerProperties.App.tokenWaitTimeout", "LlmWorkerProperties.App.tokenPollInterval", // durations
             "consume.Work.key",                                                        // bot + chat/user id
             "consume.Work.message",                                                    // redacts itself
             "dify.DifyEvent.Ids.messageId", "reply.ReplyOutcome.messageId",
@@ -66,6 +72,7 @@ class RecordRedactionTest extends RecordRedactionContract {
         factories.put(Scheduler.class, marks -> Schedulers.immediate());
         factories.put(ErrorTexts.class, marks -> new ErrorTexts(Map.of()));
         factories.put(ReplyMetrics.class, marks -> ReplyMetrics.NONE);
+        factories.put(WecomAesKey.class, marks -> WecomAesKey.fromEncodingAesKey(WorkerTestSupport.AES_KEY));
         return factories;
     }
 

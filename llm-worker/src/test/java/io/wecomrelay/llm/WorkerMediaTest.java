@@ -1,7 +1,9 @@
 package io.wecomrelay.llm;
 
 import static io.wecomrelay.llm.WorkerTestSupport.DIFY;
+import static io.wecomrelay.llm.WorkerTestSupport.chatReferencing;
 import static io.wecomrelay.llm.WorkerTestSupport.send;
+import static io.wecomrelay.llm.WorkerTestSupport.uploadOf;
 import static io.wecomrelay.llm.WorkerTestSupport.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,8 +30,6 @@ import io.wecomrelay.llm.reply.ErrorCodes;
 import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.ids.ConversationKeys;
 import io.wecomrelay.sim.dify.DifySimulator;
-import io.wecomrelay.sim.dify.RecordedChatRequest;
-import io.wecomrelay.sim.dify.RecordedUpload;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -327,22 +327,6 @@ class WorkerMediaTest {
         byte[] magic = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
         System.arraycopy(magic, 0, bytes, 0, magic.length);
         return bytes;
-    }
-
-    private static RecordedUpload uploadOf(byte[] content) {
-        var uploads = DIFY.uploads().stream().filter(upload -> Arrays.equals(upload.content(), content)).toList();
-        assertThat(uploads).as("uploads with exactly these bytes").hasSize(1);
-        return uploads.get(0);
-    }
-
-    private static RecordedChatRequest chatReferencing(String uploadId) {
-        var requests = DIFY.chatRequests().stream()
-                .filter(request -> request.files().isArray())
-                .filter(request -> request.files().valueStream()
-                        .anyMatch(file -> uploadId.equals(file.path("upload_file_id").asString(null))))
-                .toList();
-        assertThat(requests).as("chat requests referencing %s", uploadId).hasSize(1);
-        return requests.get(0);
     }
 
     private static int closedPort() {

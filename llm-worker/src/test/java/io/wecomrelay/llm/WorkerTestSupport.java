@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,8 @@ import io.wecomrelay.schemas.ids.StreamIds;
 import io.wecomrelay.schemas.testing.Events;
 import io.wecomrelay.sim.dify.DifySimulator;
 import io.wecomrelay.sim.dify.DifySimulatorConfig;
+import io.wecomrelay.sim.dify.RecordedChatRequest;
+import io.wecomrelay.sim.dify.RecordedUpload;
 import io.wecomrelay.testkit.TestInfrastructure;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -334,6 +337,24 @@ final class WorkerTestSupport {
             }
             return new Reply(ofAttempt);
         }
+    }
+
+    /** The one upload the Dify simulator got with exactly these bytes. */
+    static RecordedUpload uploadOf(byte[] content) {
+        var uploads = DIFY.uploads().stream().filter(upload -> Arrays.equals(upload.content(), content)).toList();
+        assertThat(uploads).as("uploads with exactly these bytes").hasSize(1);
+        return uploads.get(0);
+    }
+
+    /** The one chat request that references the upload. */
+    static RecordedChatRequest chatReferencing(String uploadId) {
+        var requests = DIFY.chatRequests().stream()
+                .filter(request -> request.files().isArray())
+                .filter(request -> request.files().valueStream()
+                        .anyMatch(file -> uploadId.equals(file.path("upload_file_id").asString(null))))
+                .toList();
+        assertThat(requests).as("chat requests referencing %s", uploadId).hasSize(1);
+        return requests.get(0);
     }
 
     /** Waits until the simulator saw a stop of {@code taskId} that ended its open stream. */

@@ -36,14 +36,16 @@ import io.wecomrelay.responder.outbox.OutboxTickets;
 import io.wecomrelay.responder.outbox.RateLimitNotices;
 import io.wecomrelay.responder.outbox.RedisOutbox;
 import io.wecomrelay.responder.outbox.TooOldReplies;
-import io.wecomrelay.responder.token.AccessTokens;
-import io.wecomrelay.responder.token.TokenApi;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.outbound.OutboundPolicy;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.topic.TopicSpec;
 import io.wecomrelay.schemas.topic.Topics;
+import io.wecomrelay.support.apptoken.AccessTokens;
+import io.wecomrelay.support.apptoken.RedisTemplateTokenStore;
+import io.wecomrelay.support.apptoken.TokenApi;
+import io.wecomrelay.support.apptoken.TokenMetrics;
 import io.wecomrelay.support.bots.BotsFile;
 import io.wecomrelay.support.bots.BotsFileSettings;
 import io.wecomrelay.support.deadletter.DeadLetterScheme;
@@ -210,8 +212,9 @@ class ResponderConfiguration {
         var delivery = props.delivery();
         WebClient http = WebClient.builder().clientConnector(new ReactorClientHttpConnector(
                 GuardedHttpClient.guard(HttpClient.create(), OutboundPolicy.of(delivery.allowedHosts())))).build();
-        var tokens = new AccessTokens(redis, new TokenApi(http, delivery.wecomApiBaseUrl(), delivery.requestTimeout()),
-                clock, idGenerator, meters, delivery.appToken().settings());
+        var tokens = new AccessTokens(new RedisTemplateTokenStore(redis),
+                new TokenApi(http, delivery.wecomApiBaseUrl(), delivery.requestTimeout()), clock, idGenerator,
+                TokenMetrics.counters(meters, "relay.responder.app.tokens"), delivery.appToken().settings());
         return new AppMessageSender(http, tokens, delivery.wecomApiBaseUrl(), delivery.requestTimeout());
     }
 

@@ -7,7 +7,7 @@ import java.util.List;
 
 import io.wecomrelay.responder.delivery.RetryPolicy;
 import io.wecomrelay.responder.outbox.MaxReplyAge;
-import io.wecomrelay.responder.token.AccessTokens;
+import io.wecomrelay.support.apptoken.AccessTokens;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;

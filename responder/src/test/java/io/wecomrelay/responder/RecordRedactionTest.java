@@ -25,7 +25,7 @@ class RecordRedactionTest extends RecordRedactionContract {
 
     static final Set<String> SENSITIVE = with(SchemasRedaction.SENSITIVE, ROOT,
             "delivery.FinishedReply.content", "materialize.FoldResult.content", "materialize.DeliveryTicket.sourceJson",
-            "outbox.OutboxEntry.fields", "materialize.RedisStreamStateWriter.ScriptCall.args", "token.IssuedToken.token");
+            "outbox.OutboxEntry.fields", "materialize.RedisStreamStateWriter.ScriptCall.args");
 
     static final Set<String> SHOWN = with(SchemasRedaction.SHOWN, ROOT,
             "ResponderProperties.Delivery.wecomApiBaseUrl",                              // operator's config
@@ -38,8 +38,8 @@ class RecordRedactionTest extends RecordRedactionContract {
             "ResponderProperties.Stream.replyKeyTtl",                                   // a duration
             "materialize.RejectionTexts.maxContentBytes",                                // a size
             "materialize.FoldResult.contentBytes",                                       // a size
-            "ResponderProperties.AppToken.keyPrefix", "token.AccessTokens.Settings.keyPrefix",
-            "ResponderProperties.Delivery.appToken");                                    // key prefix, durations                                      // a size
+            "ResponderProperties.AppToken.keyPrefix",
+            "ResponderProperties.Delivery.appToken");                                    // key prefix, durations
 
     RecordRedactionTest() {
         super(new RedactionAudit("io.wecomrelay.responder", ResponderApplication.class, factories(),

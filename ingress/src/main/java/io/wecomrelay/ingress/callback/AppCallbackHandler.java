@@ -29,8 +29,11 @@ import reactor.core.publisher.Mono;
  */
 public final class AppCallbackHandler {
 
-    /** The message types the llm-worker answers for an app; only these get the thinking notice. */
-    private static final Set<String> ANSWERED = Set.of("text", "location", "link");
+    /**
+     * The message types the llm-worker answers for an app (media through {@code media/get}); only these get the
+     * thinking notice.
+     */
+    private static final Set<String> ANSWERED = Set.of("text", "location", "link", "image", "voice", "video", "file");
 
     private final AppCallbackVerifier verifier;
     private final InboundIntake intake;

@@ -49,7 +49,7 @@ public final class Inputs {
     public Input read(MessageAccepted accepted) {
         var message = accepted.message();
         if (message.channel() == io.wecomrelay.schemas.event.Channel.APP) {
-            return AppInputs.read(message, resetCommands); // a self-built app's XML elements, not AI-bot JSON
+            return AppInputs.read(message, resetCommands, mediaOnlyQuery); // a self-built app's XML elements, not AI-bot JSON
         }
         WecomCallback callback;
         try {
@@ -124,19 +124,19 @@ public final class Inputs {
     static List<Attachment> attachments(WecomCallback callback, Channel channel) {
         boolean ownKeys = channel == Channel.LONG_CONNECTION;
         if (callback instanceof ImageMessage image) {
-            return List.of(new Attachment(Attachment.Kind.IMAGE, image.url(), ownKeys ? image.aesKey() : null));
+            return List.of(new Attachment.Signed(Attachment.Kind.IMAGE, image.url(), ownKeys ? image.aesKey() : null));
         }
         if (callback instanceof FileMessage file) {
-            return List.of(new Attachment(Attachment.Kind.FILE, file.url(), ownKeys ? file.aesKey() : null));
+            return List.of(new Attachment.Signed(Attachment.Kind.FILE, file.url(), ownKeys ? file.aesKey() : null));
         }
         if (callback instanceof VideoMessage video) {
-            return List.of(new Attachment(Attachment.Kind.VIDEO, video.url(), ownKeys ? video.aesKey() : null));
+            return List.of(new Attachment.Signed(Attachment.Kind.VIDEO, video.url(), ownKeys ? video.aesKey() : null));
         }
         if (callback instanceof MixedMessage mixed) {
             var images = new ArrayList<Attachment>();
             for (MixedItem item : mixed.items()) {
                 if (item instanceof MixedItem.Image image) {
-                    images.add(new Attachment(Attachment.Kind.IMAGE, image.url(), ownKeys ? image.aesKey() : null));
+                    images.add(new Attachment.Signed(Attachment.Kind.IMAGE, image.url(), ownKeys ? image.aesKey() : null));
                 }
             }
             return images;

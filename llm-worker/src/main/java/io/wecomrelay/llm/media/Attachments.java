@@ -16,9 +16,6 @@ import io.wecomrelay.llm.input.Attachment;
 import io.wecomrelay.llm.media.MediaFailure.Reason;
 import io.wecomrelay.llm.reply.ErrorCodes;
 import io.wecomrelay.schemas.bot.BotConfig;
-import io.wecomrelay.schemas.wecom.WecomCryptoException;
-import io.wecomrelay.schemas.wecom.WecomError;
-import io.wecomrelay.schemas.wecom.crypto.WecomAesKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -28,10 +25,11 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
 /**
  * Passes a message's attachments to Dify, one file after the other, each streamed from its download
- * (decrypted on the way) into its upload as the message's Dify {@code user}, and returns the
+ * (decrypted on the way, for AI bots' media) into its upload as the message's Dify {@code user}, and returns the
  * {@code {type, transfer_method: local_file, upload_file_id}} references. At most
- * {@link Limits#maxAttachments()} are passed on; the rest are ignored and counted. Every URL is checked
- * against the allow-list before the first download, so a refused one stops the work unsent. Each file's
+ * {@link Limits#maxAttachments()} are passed on; the rest are ignored and counted. Every attachment's source is
+ * checked against its allow-list before the first download ({@link MediaSource}), so a refused one stops the work
+ * unsent. Each file's
  * transfer is bounded by {@link Limits#transferTimeout()}, and the whole work by the reply's
  * deadline. The first failure ends the work with {@link Prepared.Failed}, counted by reason and
  * logged with the bot, the message id and the URL's host only; the emitted Mono never fails.
@@ -49,14 +47,14 @@ public final class Attachments {
     public record Limits(long maxBytes, int maxAttachments, Duration transferTimeout) {
     }
 
-    private final MediaFetcher fetcher;
+    private final MediaSource source;
     private final DifyClient dify;
     private final Limits limits;
     private final MediaMetrics metrics;
     private final Clock clock;
 
-    public Attachments(MediaFetcher fetcher, DifyClient dify, Limits limits, MediaMetrics metrics, Clock clock) {
-        this.fetcher = fetcher;
+    public Attachments(MediaSource source, DifyClient dify, Limits limits, MediaMetrics metrics, Clock clock) {
+        this.source = source;
         this.dify = dify;
         this.limits = limits;
         this.metrics = metrics;
@@ -75,7 +73,7 @@ public final class Attachments {
         }
         List<Attachment> passed = limited(bot, msgId, attachments);
         for (Attachment attachment : passed) {
-            MediaFailure refusal = fetcher.refusal(attachment.url());
+            MediaFailure refusal = source.refusal(attachment);
             if (refusal != null) {
                 return Mono.just(result(failed(bot, msgId, attachment, refusal)));
             }
@@ -117,22 +115,9 @@ public final class Attachments {
     }
 
     private Mono<Map<String, String>> transfer(BotConfig bot, String msgId, String user, Attachment attachment) {
-        WecomAesKey key;
-        try {
-            // a per-message key exists only on long-connection messages (see Inputs); callback media
-            // are always encrypted with the bot's own key
-            if (attachment.aesKey() == null && bot.aesKey() == null) {
-                // a long-connection bot has no EncodingAESKey: its media without their own key cannot be read
-                throw new WecomCryptoException(WecomError.ILLEGAL_AES_KEY, "no key for the media");
-            }
-            key = attachment.aesKey() != null ? WecomAesKey.fromBase64(attachment.aesKey())
-                    : WecomAesKey.fromEncodingAesKey(bot.aesKey().reveal());
-        } catch (WecomCryptoException e) {
-            return Mono.error(failed(bot, msgId, attachment, MediaFailure.unavailable(Reason.DECRYPT, "bad key")));
-        }
         var downloaded = new AtomicBoolean();
         var size = new AtomicLong();
-        return fetcher.fetch(attachment.url(), key, limits.maxBytes(),
+        return source.fetch(bot, attachment, limits.maxBytes(),
                         download -> upload(bot, user, attachment.kind(), counted(download, downloaded, size)))
                 .timeout(limits.transferTimeout(), Mono.error(() -> downloaded.get()
                         ? MediaFailure.upload(ErrorCodes.NETWORK_ERROR, "dify upload timeout")
@@ -195,7 +180,7 @@ public final class Attachments {
         metrics.media(bot.id(), attachment.kind(), failure.code(), 0);
         metrics.failed(bot.id(), attachment.kind(), failure.reason().tag());
         log.info("media not passed on bot={} msgId={} kind={} host={} reason={} cause={}", bot.id(), msgId,
-                attachment.kind(), MediaHosts.of(attachment.url()), failure.reason().tag(), failure.getMessage());
+                attachment.kind(), source.host(attachment), failure.reason().tag(), failure.getMessage());
         return failure;
     }
 }

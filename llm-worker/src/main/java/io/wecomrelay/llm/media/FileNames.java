@@ -34,6 +34,7 @@ final class FileNames {
                 case IMAGE -> "image";
                 case VIDEO -> "video";
                 case FILE -> "file";
+                case VOICE -> "voice";
             };
         }
         if (extension(name).isEmpty()) {
@@ -41,16 +42,18 @@ final class FileNames {
                 case IMAGE -> imageExtension(content);
                 case VIDEO -> "mp4";
                 case FILE -> "bin";
+                case VOICE -> "amr"; // a self-built app's voice messages are AMR
             };
         }
         return name;
     }
 
-    /** Dify's {@code type} of a file reference: images and videos by kind, files by extension. */
+    /** Dify's {@code type} of a file reference: images, videos and voice by kind, files by extension. */
     static String difyType(Attachment.Kind kind, String name) {
         return switch (kind) {
             case IMAGE -> "image";
             case VIDEO -> "video";
+            case VOICE -> "audio";
             case FILE -> typeOfExtension(extension(name));
         };
     }

@@ -10,7 +10,6 @@ import io.wecomrelay.schemas.outbound.OutboundVerdict;
 import io.wecomrelay.schemas.wecom.WecomCryptoException;
 import io.wecomrelay.schemas.wecom.crypto.MediaCipher;
 import io.wecomrelay.schemas.wecom.crypto.MediaDecryption;
-import io.wecomrelay.schemas.wecom.crypto.WecomAesKey;
 import io.wecomrelay.support.outbound.OutboundRefusedException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -23,14 +22,15 @@ import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * Opens one encrypted media download and hands its decrypted content, as it arrives, to the caller.
- * The URL is checked against the {@link OutboundPolicy} before anything is sent (the web client is
- * expected to be guarded too, so that the address a listed name resolves to is checked again).
- * Decryption is AES-256-CBC, IV = first 16 key bytes, lenient PKCS#7/32 unpadding
- * ({@link MediaDecryption}), done piece by piece on the thread that reads the piece (microseconds
- * per piece). The size is checked against {@code Content-Length} first, then while reading; the
- * download holds its size of the {@link MediaBudget} while it is read. Failures are
- * {@link MediaFailure}s. Thread-safe.
+ * Opens one media download and hands its content, as it arrives, to the caller: an AI bot's encrypted media
+ * ({@link MediaRequest.Encrypted}) decrypted piece by piece, a self-built app's {@code media/get}
+ * ({@link MediaRequest.WecomApi}) as it is, or its JSON error answer as a {@link MediaFailure} with WeCom's errcode
+ * ({@link WecomErrorAnswers}). The URL is checked against the {@link OutboundPolicy} before anything is sent (the web
+ * client is expected to be guarded too, so that the address a listed name resolves to is checked again).
+ * Decryption is AES-256-CBC, IV = first 16 key bytes, lenient PKCS#7/32 unpadding ({@link MediaDecryption}), done
+ * piece by piece on the thread that reads the piece (microseconds per piece). The size is checked against
+ * {@code Content-Length} first, then while reading; the download holds its size of the {@link MediaBudget} while it
+ * is read. Failures are {@link MediaFailure}s. Thread-safe.
  */
 public final class MediaFetcher {
 
@@ -58,18 +58,18 @@ public final class MediaFetcher {
     }
 
     /**
-     * Downloads {@code url} and lets {@code use} consume it while the response is open.
+     * Downloads the file and lets {@code use} consume it while the response is open.
      *
-     * @param maxBytes the largest decrypted file accepted
+     * @param maxBytes the largest (decrypted) file accepted
      * @param use      what to do with the download; must fail only with {@link MediaFailure}s
      */
-    <T> Mono<T> fetch(String url, WecomAesKey key, long maxBytes, Function<Download, Mono<T>> use) {
-        var verdict = policy.check(url);
+    <T> Mono<T> fetch(MediaRequest request, long maxBytes, Function<Download, Mono<T>> use) {
+        var verdict = policy.check(request.url());
         if (!verdict.isAllowed()) {
             return Mono.error(refused(verdict));
         }
         return Mono.defer(() -> web.get().uri(verdict.uri())
-                        .exchangeToMono(response -> opened(response, key, maxBytes, use)))
+                        .exchangeToMono(response -> opened(response, request, maxBytes, use)))
                 .onErrorMap(e -> !(e instanceof MediaFailure), MediaFetcher::notFetched);
     }
 
@@ -83,29 +83,38 @@ public final class MediaFetcher {
         return MediaFailure.unavailable(Reason.REFUSED, "refused " + verdict.code());
     }
 
-    private <T> Mono<T> opened(ClientResponse response, WecomAesKey key, long maxBytes, Function<Download, Mono<T>> use) {
+    private <T> Mono<T> opened(ClientResponse response, MediaRequest request, long maxBytes,
+                               Function<Download, Mono<T>> use) {
         if (!response.statusCode().is2xxSuccessful()) {
             return response.releaseBody().then(Mono.error(MediaFailure.unavailable(Reason.HTTP,
                     "http " + response.statusCode().value())));
         }
-        long maxDownload = maxBytes + PADDING;
         var headers = response.headers().asHttpHeaders();
+        if (request instanceof MediaRequest.WecomApi && WecomErrorAnswers.isError(headers)) {
+            return WecomErrorAnswers.failure(response);
+        }
+        long maxDownload = maxBytes + (request instanceof MediaRequest.Encrypted ? PADDING : 0);
         long length = headers.getContentLength();
         if (length > maxDownload) {
             return response.releaseBody().then(Mono.error(MediaFailure.tooLarge("content-length " + length)));
         }
         var download = new Download(filename(headers.getFirst(HttpHeaders.CONTENT_DISPOSITION)),
-                headers.getFirst(HttpHeaders.CONTENT_TYPE), content(response, key, maxBytes));
+                headers.getFirst(HttpHeaders.CONTENT_TYPE), content(response, request, maxBytes, maxDownload));
         return budget.holding(length >= 0 ? length : maxDownload, memoryWait, Mono.defer(() -> use.apply(download)));
     }
 
-    private Flux<byte[]> content(ClientResponse response, WecomAesKey key, long maxBytes) {
+    private ContentDecoder decoder(MediaRequest request) {
+        return request instanceof MediaRequest.Encrypted encrypted
+                ? ContentDecoder.decrypting(cipher.start(encrypted.key())) : ContentDecoder.plain();
+    }
+
+    private Flux<byte[]> content(ClientResponse response, MediaRequest request, long maxBytes, long maxDownload) {
         return Flux.defer(() -> {
-            MediaDecryption decryption = cipher.start(key);
+            ContentDecoder decoder = decoder(request);
             long[] sizes = new long[2];
             return response.bodyToFlux(DataBuffer.class)
-                    .map(buffer -> decrypt(decryption, buffer, sizes, maxBytes + PADDING))
-                    .concatWith(Mono.fromCallable(decryption::finish))
+                    .map(buffer -> decode(decoder, buffer, sizes, maxDownload))
+                    .concatWith(Mono.fromCallable(decoder::finish))
                     .filter(piece -> piece.length > 0)
                     .doOnNext(piece -> {
                         sizes[1] += piece.length;
@@ -119,15 +128,15 @@ public final class MediaFetcher {
         });
     }
 
-    private static byte[] decrypt(MediaDecryption decryption, DataBuffer buffer, long[] sizes, long maxDownload) {
+    private static byte[] decode(ContentDecoder decoder, DataBuffer buffer, long[] sizes, long maxDownload) {
         try {
             sizes[0] += buffer.readableByteCount();
             if (sizes[0] > maxDownload) {
                 throw MediaFailure.tooLarge("download over the limit while reading");
             }
-            byte[] encrypted = new byte[buffer.readableByteCount()];
-            buffer.read(encrypted);
-            return decryption.update(encrypted);
+            byte[] downloaded = new byte[buffer.readableByteCount()];
+            buffer.read(downloaded);
+            return decoder.update(downloaded);
         } finally {
             DataBufferUtils.release(buffer);
         }

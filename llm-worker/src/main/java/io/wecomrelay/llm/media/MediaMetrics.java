@@ -17,7 +17,8 @@ public interface MediaMetrics {
      * One attachment was not passed on.
      *
      * @param reason {@code refused}, {@code unreachable}, {@code http}, {@code decrypt}, {@code too_large},
-     *               {@code budget}, {@code deadline} or {@code upload}
+     *               {@code budget}, {@code deadline}, {@code upload}, and for self-built apps' media {@code expired}
+     *               and {@code wecom}
      */
     void failed(String botId, Attachment.Kind kind, String reason);
 

@@ -28,6 +28,11 @@ public final class ErrorCodes {
      * and one sentence for all of them, so that replies do not reveal what the worker can reach.
      */
     public static final String MEDIA_DOWNLOAD_FAILED = "media_download_failed";
+    /**
+     * A self-built app's image, voice, video or file that WeCom's {@code media/get} no longer serves (errcode 40007:
+     * media ids live three days); the user is asked to send it again.
+     */
+    public static final String MEDIA_EXPIRED = "media_expired";
     /** A line of the Dify stream was longer than {@code relay.worker.dify.max-line-size}; the task was stopped. */
     public static final String DIFY_LINE_TOO_LONG = "dify_line_too_long";
     /** An event of the Dify stream was larger than {@code relay.worker.dify.max-event-size}; the task was stopped. */

@@ -54,6 +54,7 @@ public final class ErrorTexts {
             Map.entry("file_too_large", TOO_LARGE),
             Map.entry("unsupported_file_type", "抱歉，AI 助手不支持这种文件类型。(Sorry, the assistant does not accept this type of file.)"),
             Map.entry(ErrorCodes.MEDIA_DOWNLOAD_FAILED, "抱歉，文件下载失败（链接可能已过期），请重新发送。(Sorry, the file could not be downloaded, perhaps the link expired; please send it again.)"),
+            Map.entry(ErrorCodes.MEDIA_EXPIRED, "抱歉，这个文件已过期（企业微信只保留 3 天），请重新发送。(Sorry, this file has expired; WeCom keeps files for 3 days. Please send it again.)"),
             Map.entry(ErrorCodes.IDENTITY_REFUSED, DefaultTexts.rejection(RejectReason.UNAUTHORIZED)),
             Map.entry(ErrorCodes.IDENTITY_UNAVAILABLE, "抱歉，暂时无法确认你的身份，请稍后再试。(Sorry, your identity could not be checked right now; please try again later.)"),
             Map.entry(ErrorCodes.BOT_UNKNOWN, "这个机器人暂时不可用。(This bot is not available right now.)"),

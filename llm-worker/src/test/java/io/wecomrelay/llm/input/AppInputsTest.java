@@ -39,10 +39,27 @@ class AppInputsTest {
     }
 
     @Test
-    void eventsAreIgnoredAndMediaAreNotPassedOnYet() {
+    void eventsAreIgnored() {
         assertThat(read("event", "<Event>enter_agent</Event><EventKey></EventKey>")).isInstanceOf(Input.Ignored.class);
-        assertThat(read("voice", "<MediaId>m</MediaId><Format>amr</Format><MsgId>4</MsgId>"))
-                .isEqualTo(new Input.Unsupported("voice"));
+    }
+
+    @Test
+    void imageVoiceVideoAndFileAreTheirMediaIdsWithTheMediaOnlyQuery() {
+        assertThat(read("image", "<PicUrl>https://p</PicUrl><MediaId><![CDATA[ img-1 ]]></MediaId><MsgId>4</MsgId>"))
+                .isEqualTo(new Input.Query("请看附件", List.of(new Attachment.AppMedia(Attachment.Kind.IMAGE, "img-1"))));
+        assertThat(read("voice", "<MediaId>v-1</MediaId><Format>amr</Format><MsgId>5</MsgId>"))
+                .isEqualTo(new Input.Query("请看附件", List.of(new Attachment.AppMedia(Attachment.Kind.VOICE, "v-1"))));
+        assertThat(read("video", "<MediaId>m-1</MediaId><ThumbMediaId>t-1</ThumbMediaId><MsgId>6</MsgId>"))
+                .isEqualTo(new Input.Query("请看附件", List.of(new Attachment.AppMedia(Attachment.Kind.VIDEO, "m-1"))));
+        assertThat(read("file", "<MediaId>f-1</MediaId><MsgId>7</MsgId>"))
+                .isEqualTo(new Input.Query("请看附件", List.of(new Attachment.AppMedia(Attachment.Kind.FILE, "f-1"))));
+        assertThat(new Attachment.AppMedia(Attachment.Kind.IMAGE, "secret-id").toString()).doesNotContain("secret-id");
+    }
+
+    @Test
+    void mediaWithoutAMediaIdAreUnsupported() {
+        assertThat(read("image", "<PicUrl>https://p</PicUrl><MsgId>8</MsgId>")).isEqualTo(new Input.Unsupported("image"));
+        assertThat(read("voice", "<MediaId> </MediaId><MsgId>9</MsgId>")).isEqualTo(new Input.Unsupported("voice"));
     }
 
     private Input read(String msgType, String elements) {

@@ -48,10 +48,10 @@ class InputsTest {
         assertThat(read("bot-1", single("image", "{\"url\":\"https://img\"}")))
                 .isEqualTo(new Input.Query(MEDIA_ONLY, List.of(image("https://img", null))));
         assertThat(read("bot-1", single("file", "{\"url\":\"https://f\"}")))
-                .isEqualTo(new Input.Query(MEDIA_ONLY, List.of(new Attachment(Attachment.Kind.FILE, "https://f", null))));
+                .isEqualTo(new Input.Query(MEDIA_ONLY, List.of(new Attachment.Signed(Attachment.Kind.FILE, "https://f", null))));
         assertThat(read("bot-1", single("video", "{\"url\":\"https://v\"}")))
-                .isEqualTo(new Input.Query(MEDIA_ONLY, List.of(new Attachment(Attachment.Kind.VIDEO, "https://v", null))));
-        assertThat(new Attachment(Attachment.Kind.FILE, "https://secret", "key").toString()).doesNotContain("secret", "key");
+                .isEqualTo(new Input.Query(MEDIA_ONLY, List.of(new Attachment.Signed(Attachment.Kind.VIDEO, "https://v", null))));
+        assertThat(new Attachment.Signed(Attachment.Kind.FILE, "https://secret", "key").toString()).doesNotContain("secret", "key");
     }
 
     /** Whoever can sign callbacks must not choose the key their media are decrypted with. */
@@ -61,16 +61,16 @@ class InputsTest {
         var mixed = single("mixed", "{\"msg_item\":[{\"msgtype\":\"image\",\"image\":{\"url\":\"https://i\",\"aeskey\":\"k2\"}}]}");
 
         assertThat(read("bot-1", video)).isEqualTo(new Input.Query(MEDIA_ONLY,
-                List.of(new Attachment(Attachment.Kind.VIDEO, "https://v", null))));
+                List.of(new Attachment.Signed(Attachment.Kind.VIDEO, "https://v", null))));
         assertThat(read("bot-1", mixed)).isEqualTo(new Input.Query(MEDIA_ONLY, List.of(image("https://i", null))));
         for (String type : List.of("image", "file", "video")) {
             var message = single(type, "{\"url\":\"https://m\",\"aeskey\":\"k3\"}");
             assertThat(((Input.Query) read("bot-1", message)).attachments()).singleElement()
-                    .satisfies(attachment -> assertThat(attachment.aesKey()).isNull());
+                    .satisfies(attachment -> assertThat(((Attachment.Signed) attachment).aesKey()).isNull());
         }
         var callback = WecomCallback.parse(video.body());
         assertThat(Inputs.attachments(callback, Inputs.Channel.LONG_CONNECTION))
-                .containsExactly(new Attachment(Attachment.Kind.VIDEO, "https://v", "attacker-key"));
+                .containsExactly(new Attachment.Signed(Attachment.Kind.VIDEO, "https://v", "attacker-key"));
         assertThat(Inputs.attachments(WecomCallback.parse(mixed.body()), Inputs.Channel.LONG_CONNECTION))
                 .containsExactly(image("https://i", "k2"));
     }
@@ -131,7 +131,7 @@ class InputsTest {
     }
 
     private static Attachment image(String url, String aesKey) {
-        return new Attachment(Attachment.Kind.IMAGE, url, aesKey);
+        return new Attachment.Signed(Attachment.Kind.IMAGE, url, aesKey);
     }
 
     private Input read(String botId, InboundMessage message) {

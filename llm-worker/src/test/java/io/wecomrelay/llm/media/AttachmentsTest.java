@@ -158,7 +158,7 @@ class AttachmentsTest {
         var client = new DifyClient(WebClient.create(), new DifyClient.RetryPolicy(1, Duration.ofMillis(10),
                 Duration.ofMillis(10), 0), Duration.ofSeconds(1), Duration.ofSeconds(30),
                 new DifyClient.StreamLimits(1 << 20, 1 << 20));
-        return new Attachments(fetcher, client, new Attachments.Limits(MAX_BYTES, 10, Duration.ofSeconds(30)),
+        return new Attachments(new SignedUrls(fetcher), client, new Attachments.Limits(MAX_BYTES, 10, Duration.ofSeconds(30)),
                 new RecordingMetrics(), Clock.systemUTC());
     }
 
@@ -173,7 +173,7 @@ class AttachmentsTest {
     }
 
     private static Attachment file(String url) {
-        return new Attachment(Attachment.Kind.FILE, url, null);
+        return new Attachment.Signed(Attachment.Kind.FILE, url, null);
     }
 
     private static Instant soon() {

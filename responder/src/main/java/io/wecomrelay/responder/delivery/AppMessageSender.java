@@ -3,15 +3,14 @@ package io.wecomrelay.responder.delivery;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
-import io.wecomrelay.responder.token.AccessTokenException;
-import io.wecomrelay.responder.token.AccessTokens;
 import io.wecomrelay.schemas.bot.AppSettings;
 import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.schemas.event.DeliveryFailure;
 import io.wecomrelay.schemas.event.EventSerde;
+import io.wecomrelay.support.apptoken.AccessTokenException;
+import io.wecomrelay.support.apptoken.AccessTokens;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -31,8 +30,6 @@ import org.springframework.web.util.UriComponentsBuilder;
  */
 public final class AppMessageSender {
 
-    private static final Set<Integer> TOKEN_REFUSED = Set.of(WeComErrors.INVALID_TOKEN, WeComErrors.TOKEN_EXPIRED,
-            WeComErrors.INVALID_CREDENTIAL);
     private static final int MAX_DETAIL = 200;
 
     private final WebClient http;
@@ -49,17 +46,8 @@ public final class AppMessageSender {
     }
 
     public Mono<SendResult> send(BotConfig bot, String userId, String content) {
-        return sendWithToken(bot, userId, content, true);
-    }
-
-    private Mono<SendResult> sendWithToken(BotConfig bot, String userId, String content, boolean mayRenew) {
-        return tokens.token(bot)
-                .flatMap(token -> post(bot.app(), token, userId, content).flatMap(result -> {
-                    if (mayRenew && result.errcode() != null && TOKEN_REFUSED.contains(result.errcode())) {
-                        return tokens.invalidate(bot, token).then(Mono.defer(() -> sendWithToken(bot, userId, content, false)));
-                    }
-                    return Mono.just(result);
-                }))
+        return tokens.withToken(bot, token -> post(bot.app(), token, userId, content),
+                        result -> AccessTokens.refusesToken(result.errcode()))
                 .onErrorResume(AccessTokenException.class, AppMessageSender::noToken);
     }
 

@@ -1,6 +1,9 @@
 package io.wecomrelay.responder.delivery;
 
-/** WeCom errcodes the responder acts on (see the protocol reference, §5 and §7). */
+/**
+ * WeCom errcodes the responder acts on (see the protocol reference, §5 and §7); those that refuse an app's access
+ * token (40014, 42001, 40001) are {@code AccessTokens.refusesToken}'s.
+ */
 final class WeComErrors {
 
     /** {@code api freq out of limit}: the bot sent too much; retried with backoff. */
@@ -11,12 +14,6 @@ final class WeComErrors {
     public static final int INVALID_WEBHOOK = 93000;
     /** {@code invalid message type}; permanent. */
     public static final int INVALID_MESSAGE_TYPE = 40008;
-    /** {@code invalid access_token}: the app's token is no longer good; renewed, the part sent once more. */
-    public static final int INVALID_TOKEN = 40014;
-    /** {@code access_token expired}: renewed, the part sent once more. */
-    public static final int TOKEN_EXPIRED = 42001;
-    /** {@code invalid credential}: treated like a refused token (WxJava and wechatpy do the same). */
-    public static final int INVALID_CREDENTIAL = 40001;
     /** {@code all recipients invalid} (outside the app's visibility); permanent. */
     public static final int ALL_RECIPIENTS_INVALID = 81013;
     /** {@code api concurrent out of limit}: retried with backoff. */

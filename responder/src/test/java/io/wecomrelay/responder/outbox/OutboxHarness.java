@@ -32,8 +32,6 @@ import io.wecomrelay.responder.materialize.RejectionMaterializer;
 import io.wecomrelay.responder.materialize.RejectionTexts;
 import io.wecomrelay.responder.materialize.ReplyPublisher;
 import io.wecomrelay.responder.materialize.ReplyRecords;
-import io.wecomrelay.responder.token.AccessTokens;
-import io.wecomrelay.responder.token.TokenApi;
 import io.wecomrelay.schemas.bot.BotRegistry;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.event.DeliveryRecorded;
@@ -48,6 +46,10 @@ import io.wecomrelay.schemas.topic.TopicSpec;
 import io.wecomrelay.schemas.topic.Topics;
 import io.wecomrelay.sim.wecomapi.WeComApiSimulator;
 import io.wecomrelay.sim.wecomapi.WeComApiSimulator.Message;
+import io.wecomrelay.support.apptoken.AccessTokens;
+import io.wecomrelay.support.apptoken.RedisTemplateTokenStore;
+import io.wecomrelay.support.apptoken.TokenApi;
+import io.wecomrelay.support.apptoken.TokenMetrics;
 import io.wecomrelay.support.deadletter.DeadLetterScheme;
 import io.wecomrelay.support.outbound.GuardedHttpClient;
 import io.wecomrelay.testkit.TestInfrastructure;
@@ -274,8 +276,9 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
             WebClient http = WebClient.builder().clientConnector(new ReactorClientHttpConnector(
                     GuardedHttpClient.guard(HttpClient.create(), OutboundPolicy.of(allowedHosts)))).build();
             URI base = URI.create(wecom.baseUrl());
-            var tokens = new AccessTokens(redis.reactive(), new TokenApi(http, base, Duration.ofSeconds(1)),
-                    Clock.systemUTC(), UUID::randomUUID, meters, new AccessTokens.Settings(keys.prefix() + "app-token:",
+            var tokens = new AccessTokens(new RedisTemplateTokenStore(redis.reactive()), new TokenApi(http, base,
+                    Duration.ofSeconds(1)), Clock.systemUTC(), UUID::randomUUID,
+                    TokenMetrics.counters(meters, "relay.responder.app.tokens"), new AccessTokens.Settings(keys.prefix() + "app-token:",
                     Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofMillis(20)));
             return new AppMessageSender(http, tokens, base, Duration.ofSeconds(1));
         }

@@ -1,4 +1,4 @@
-package io.wecomrelay.responder.token;
+package io.wecomrelay.support.apptoken;
 
 import java.net.URI;
 import java.time.Duration;

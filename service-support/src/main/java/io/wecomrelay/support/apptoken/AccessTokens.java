@@ -1,4 +1,4 @@
-package io.wecomrelay.responder.token;
+package io.wecomrelay.support.apptoken;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -7,35 +7,36 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.schemas.bot.AppSettings;
 import io.wecomrelay.schemas.bot.BotConfig;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
-
 /**
- * One access token per app, shared by every responder instance through Redis:
+ * One access token per app, shared by every instance of every service that calls WeCom's API for apps (the
+ * responder's {@code message/send}, the llm-worker's {@code media/get}) through the {@link TokenStore}:
  * {@code {prefix}{botId}:{fingerprint}} holds the token with a TTL of WeCom's {@code expires_in} less
- * {@link Settings#refreshMargin()}, so it is renewed before WeCom lets it expire. The fingerprint is a hash of
- * CorpID, AgentId and Secret: a bots-file change of any of them uses a new token, and one app's token is never
- * another's. Renewal is single-flight across instances: only the holder of {@code {key}:lock} (SET NX with a TTL)
- * calls {@code gettoken}; the others read the key again until it is there (WeCom throttles frequent gettoken
- * calls). {@link #invalidate} drops a token WeCom refused (40014, 42001, 40001), only if it is still the stored one,
- * so that instances refused with the same old token cause one renewal, not one each.
+ * {@link Settings#refreshMargin()}, so it is renewed before WeCom lets it expire. The services share a token only
+ * when they are configured with the same key prefix. The fingerprint is a hash of CorpID, AgentId and Secret: a
+ * bots-file change of any of them uses a new token, and one app's token is never another's. Renewal is single-flight
+ * across instances: only the holder of {@code {key}:lock} (set if absent, with a TTL) calls {@code gettoken}; the
+ * others read the key again until it is there (WeCom throttles frequent gettoken calls). {@link #invalidate} drops a
+ * token WeCom refused (40014, 42001, 40001), only if it is still the stored one, so that instances refused with the
+ * same old token cause one renewal, not one each.
  */
 public final class AccessTokens {
 
     private static final Logger log = LoggerFactory.getLogger(AccessTokens.class);
-    private static final RedisScript<Long> DELETE_IF_EQUAL = RedisScript.of(
-            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", Long.class);
+    /** 40014 invalid access_token, 42001 access_token expired, 40001 invalid credential (WxJava and wechatpy renew on it too). */
+    private static final Set<Integer> TOKEN_REFUSED = Set.of(40014, 42001, 40001);
 
     /**
      * @param keyPrefix     e.g. {@code responder:app-token:}
@@ -48,50 +49,65 @@ public final class AccessTokens {
                            Duration pollInterval) {
     }
 
-    private final ReactiveStringRedisTemplate redis;
+    private final TokenStore store;
     private final TokenApi api;
     private final Clock clock;
     private final Supplier<UUID> ids;
-    private final MeterRegistry meters;
+    private final TokenMetrics metrics;
     private final Settings settings;
 
-    public AccessTokens(ReactiveStringRedisTemplate redis, TokenApi api, Clock clock, Supplier<UUID> ids,
-                        MeterRegistry meters, Settings settings) {
-        this.redis = redis;
+    public AccessTokens(TokenStore store, TokenApi api, Clock clock, Supplier<UUID> ids, TokenMetrics metrics,
+                        Settings settings) {
+        this.store = store;
         this.api = api;
         this.clock = clock;
         this.ids = ids;
-        this.meters = meters;
+        this.metrics = metrics;
         this.settings = settings;
+    }
+
+    /** True for the errcodes with which WeCom refuses an access token (40014, 42001, 40001). */
+    public static boolean refusesToken(@Nullable Integer errcode) {
+        return errcode != null && TOKEN_REFUSED.contains(errcode);
     }
 
     /** The app's current token: the shared one, or a new one fetched by exactly one instance. */
     public Mono<String> token(BotConfig bot) {
         String key = key(bot);
         Instant deadline = clock.instant().plus(settings.waitTimeout());
-        return stored(key).switchIfEmpty(Mono.defer(() -> renewOrWait(bot, key, deadline)));
+        return store.get(key).switchIfEmpty(Mono.defer(() -> renewOrWait(bot, key, deadline)));
+    }
+
+    /**
+     * Calls WeCom with the app's token. When {@code refused} says WeCom refused that token, the token is
+     * {@linkplain #invalidate dropped} and {@code call} runs once more with a renewed one; its outcome stands. Fails
+     * with {@link AccessTokenException} when no token can be had.
+     *
+     * @param call    one request with the given token
+     * @param refused whether an outcome of {@code call} is WeCom refusing the token (see {@link #refusesToken})
+     */
+    public <T> Mono<T> withToken(BotConfig bot, Function<String, Mono<T>> call, Predicate<? super T> refused) {
+        return token(bot).flatMap(token -> call.apply(token).flatMap(outcome -> refused.test(outcome)
+                ? invalidate(bot, token).then(Mono.defer(() -> token(bot).flatMap(call)))
+                : Mono.just(outcome)));
     }
 
     /** Forgets {@code refused} if it is still the app's stored token; the next {@link #token} renews it. */
     public Mono<Void> invalidate(BotConfig bot, String refused) {
-        return redis.execute(DELETE_IF_EQUAL, List.of(key(bot)), List.of(refused)).next()
+        return store.deleteIfEqual(key(bot), refused)
                 .doOnNext(deleted -> {
-                    if (deleted > 0) {
-                        meters.counter("relay.responder.app.tokens", "bot", bot.id(), "event", "invalidated").increment();
+                    if (deleted) {
+                        metrics.invalidated(bot.id());
                         log.info("access token refused by WeCom, renewing bot={}", bot.id());
                     }
                 })
                 .then();
     }
 
-    private Mono<String> stored(String key) {
-        return redis.opsForValue().get(key);
-    }
-
     private Mono<String> renewOrWait(BotConfig bot, String key, Instant deadline) {
         String lock = key + ":lock";
         String owner = ids.get().toString();
-        return redis.opsForValue().setIfAbsent(lock, owner, settings.lockTtl())
+        return store.setIfAbsent(lock, owner, settings.lockTtl())
                 .flatMap(won -> won ? renew(bot, key, lock, owner) : waitForRenewal(bot, key, deadline));
     }
 
@@ -101,31 +117,31 @@ public final class AccessTokens {
                     + " for another instance's token renewal"));
         }
         return Mono.delay(settings.pollInterval())
-                .then(stored(key))
+                .then(store.get(key))
                 .switchIfEmpty(Mono.defer(() -> renewOrWait(bot, key, deadline)));
     }
 
     /** Holding the lock: the token may have been stored meanwhile by the previous holder. */
     private Mono<String> renew(BotConfig bot, String key, String lock, String owner) {
         AppSettings app = bot.app();
-        return stored(key)
-                .switchIfEmpty(Mono.defer(() -> api.fetch(app).flatMap(issued -> store(bot, key, issued))))
+        return store.get(key)
+                .switchIfEmpty(Mono.defer(() -> api.fetch(app).flatMap(issued -> save(bot, key, issued))))
                 .flatMap(token -> release(lock, owner).thenReturn(token))
                 .onErrorResume(e -> release(lock, owner).then(Mono.error(e)));
     }
 
-    private Mono<String> store(BotConfig bot, String key, IssuedToken issued) {
+    private Mono<String> save(BotConfig bot, String key, IssuedToken issued) {
         Duration ttl = issued.expiresIn().minus(settings.refreshMargin());
         if (ttl.compareTo(Duration.ofSeconds(1)) < 0) {
             ttl = Duration.ofSeconds(1); // WeCom said it lives less than the margin: use it at once, briefly
         }
-        meters.counter("relay.responder.app.tokens", "bot", bot.id(), "event", "fetched").increment();
+        metrics.fetched(bot.id());
         log.info("access token fetched bot={} expiresIn={} usedFor={}", bot.id(), issued.expiresIn(), ttl);
-        return redis.opsForValue().set(key, issued.token(), ttl).thenReturn(issued.token());
+        return store.set(key, issued.token(), ttl).thenReturn(issued.token());
     }
 
     private Mono<Void> release(String lock, String owner) {
-        return redis.execute(DELETE_IF_EQUAL, List.of(lock), List.of(owner)).then();
+        return store.deleteIfEqual(lock, owner).then();
     }
 
     private String key(BotConfig bot) {

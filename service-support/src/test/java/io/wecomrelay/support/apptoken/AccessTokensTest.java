@@ -1,4 +1,4 @@
-package io.wecomrelay.responder.token;
+package io.wecomrelay.support.apptoken;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,35 +7,42 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.wecomrelay.responder.TestRedis;
 import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.sim.wecomapi.WeComApiSimulator;
+import io.wecomrelay.testkit.TestInfrastructure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /** The shared token cache against real Redis and the simulator's gettoken: one fetch, however many ask. */
 class AccessTokensTest {
 
     static WeComApiSimulator wecom;
-    static TestRedis redis;
+    static LettuceConnectionFactory redis;
     static BotConfig app;
     final String prefix = "test-app-token-" + UUID.randomUUID() + ":";
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     @BeforeAll
     static void start() throws Exception {
         wecom = WeComApiSimulator.start();
         wecom.apps().addApp("ww0123456789abcdef", "the-secret", 7);
-        redis = new TestRedis();
+        redis = new LettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(TestInfrastructure.redisUrl()));
+        redis.afterPropertiesSet();
+        redis.start();
         app = app("the-secret");
     }
 
@@ -57,7 +64,7 @@ class AccessTokensTest {
 
     @AfterAll
     static void stop() {
-        redis.close();
+        redis.destroy();
         wecom.close();
     }
 
@@ -73,6 +80,7 @@ class AccessTokensTest {
 
         assertThat(seen).hasSize(40).containsOnly(seen.get(0));
         assertThat(wecom.apps().tokensIssued()).isEqualTo(before + 1);
+        assertThat(meters.counter("test.app.tokens", "bot", "tokens-app", "event", "fetched").count()).isEqualTo(1);
     }
 
     @Test
@@ -90,6 +98,28 @@ class AccessTokensTest {
 
         assertThat(renewedByFirst).isNotEqualTo(old).isEqualTo(renewedBySecond);
         assertThat(wecom.apps().tokensIssued()).isEqualTo(before + 1);
+        assertThat(meters.counter("test.app.tokens", "bot", "tokens-app", "event", "invalidated").count()).isEqualTo(1);
+    }
+
+    @Test
+    void aCallWhoseTokenIsRefusedRunsOnceMoreWithARenewedTokenAndItsSecondOutcomeStands() {
+        var tokens = tokens();
+        String old = tokens.token(app).block();
+        var used = new ArrayList<String>();
+
+        String outcome = tokens.withToken(app, token -> {
+            used.add(token);
+            return Mono.just(used.size() == 1 ? "refused" : "refused again");
+        }, "refused"::equals).block();
+
+        assertThat(outcome).isEqualTo("refused again");
+        assertThat(used).hasSize(2).first().isEqualTo(old);
+        assertThat(used.get(1)).isNotEqualTo(old);
+        assertThat(AccessTokens.refusesToken(40014)).isTrue();
+        assertThat(AccessTokens.refusesToken(42001)).isTrue();
+        assertThat(AccessTokens.refusesToken(40001)).isTrue();
+        assertThat(AccessTokens.refusesToken(40007)).isFalse();
+        assertThat(AccessTokens.refusesToken(null)).isFalse();
     }
 
     @Test
@@ -97,7 +127,7 @@ class AccessTokensTest {
         BotConfig wrong = app("not-the-secret");
 
         Throwable failure = tokens().token(wrong).<Throwable>map(IllegalStateException::new)
-                .onErrorResume(reactor.core.publisher.Mono::just).block();
+                .onErrorResume(Mono::just).block();
 
         assertThat(failure).isInstanceOfSatisfying(AccessTokenException.class, e -> {
             assertThat(e.errcode()).isEqualTo(40001);
@@ -107,7 +137,8 @@ class AccessTokensTest {
 
     private AccessTokens tokens() {
         var api = new TokenApi(WebClient.create(), URI.create(wecom.baseUrl()), Duration.ofSeconds(2));
-        return new AccessTokens(redis.reactive(), api, Clock.systemUTC(), UUID::randomUUID, new SimpleMeterRegistry(),
+        return new AccessTokens(new RedisTemplateTokenStore(new ReactiveStringRedisTemplate(redis)), api,
+                Clock.systemUTC(), UUID::randomUUID, TokenMetrics.counters(meters, "test.app.tokens"),
                 new AccessTokens.Settings(prefix, Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofSeconds(10),
                         Duration.ofMillis(20)));
     }
