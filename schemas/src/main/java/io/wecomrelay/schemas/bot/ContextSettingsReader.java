@@ -100,7 +100,7 @@ final class ContextSettingsReader {
             throw failures.fail("identity.input", "must be a Dify variable name (letters, digits and _)");
         }
         if (input != null && inputNames.contains(input)) {
-            throw failures.fail("identity.input", "names a variable dify.inputs sets too; the token would replace it");
+            throw failures.fail("identity.input", "names a variable dify.inputs sets too (or dify.query-variable, the message); the token would replace it");
         }
         String header = plain(identity, "header");
         if (header != null && (!HEADER_NAME.matcher(header).matches()
