@@ -108,6 +108,8 @@ final class DifyEventInterpreter {
     private long shownSectionBytes;
     /** The answer grew in the event being read. */
     private boolean appended;
+    /** A {@code <think>} block or a reasoning event came, even an empty one. */
+    private boolean sawThinking;
     private final long maxAnswerBytes;
     private final boolean showThoughts;
     private final ErrorTexts texts;
@@ -305,20 +307,23 @@ final class DifyEventInterpreter {
 
     /** The blank lines between {@code </think>} and the answer are not part of it. */
     private String answerText(String segment) {
-        if (assembler.hasText() || reasoning.isBlank()) {
-            return segment;
-        }
+        return assembler.hasText() || !sawThinking ? segment : withoutLeadingLines(segment);
+    }
+
+    private static String withoutLeadingLines(String text) {
         int start = 0;
-        while (start < segment.length() && (segment.charAt(start) == '\n' || segment.charAt(start) == '\r')) {
+        while (start < text.length() && (text.charAt(start) == '\n' || text.charAt(start) == '\r')) {
             start++;
         }
-        return segment.substring(start);
+        return text.substring(start);
     }
 
     /** Thinking: kept for the final text, and shown until the answer starts. */
     private void onReasoning(String text, long now, List<ChunkAssembler.Piece> pieces) {
+        sawThinking = true;
         reasoning.add(text);
-        if (assembler.hasText()) {
+        if (assembler.hasText() || reasoning.isBlank()) {
+            // an empty <think></think> shows no title
             return;
         }
         shownSection = reasoning.streaming();
@@ -331,9 +336,10 @@ final class DifyEventInterpreter {
     private @Nullable End replaceWhole(String whole, long now, List<ChunkAssembler.Piece> pieces) {
         var parts = ThinkTags.split(whole);
         if (!parts.reasoning().isEmpty() && reasoning.isBlank()) {
+            sawThinking = true;
             reasoning.add(parts.reasoning());
         }
-        String answer = answerText(parts.answer());
+        String answer = whole.contains("</think>") ? withoutLeadingLines(parts.answer()) : parts.answer();
         return answer.equals(assembler.text()) ? null : replace(answer, now, pieces);
     }
 
