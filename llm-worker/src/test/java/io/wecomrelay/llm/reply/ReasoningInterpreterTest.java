@@ -166,6 +166,33 @@ class ReasoningInterpreterTest {
     }
 
     @Test
+    void anEmptyThinkBlockShowsNothingAndLeavesNoBlankLinesBeforeTheAnswer() {
+        var interpreter = interpreter(ReasoningDisplay.SHOW, null);
+
+        read(interpreter, text("<think>\n\n</think>\n\nHi"));
+        finish(interpreter, null);
+
+        assertThat(shown()).isEqualTo("Hi");
+        assertThat(pieces).noneMatch(piece -> piece.kind() == ChunkKind.REPLACE);
+    }
+
+    @Test
+    void aWorkflowOutputThatIsTheStreamedTextWithItsThinkingReplacesNothing() {
+        var interpreter = interpreter(ReasoningDisplay.HIDE, "result");
+        String raw = "<think>先想</think>\n\nBonjour";
+
+        read(interpreter, text(raw.substring(0, 9)));
+        read(interpreter, text(raw.substring(9)));
+        var end = read(interpreter, new DifyEvent.WorkflowEnd(null, Map.of("result", raw), IDS));
+        finish(interpreter, end.end());
+
+        assertThat(shown()).isEqualTo("Bonjour");
+        assertThat(pieces.stream().filter(piece -> piece.kind() == ChunkKind.REPLACE))
+                .as("only the last piece, which takes the thinking out").singleElement()
+                .satisfies(piece -> assertThat(piece.last()).isTrue());
+    }
+
+    @Test
     void aChatflowsWorkflowEndIsJustTheEnd() {
         var interpreter = interpreter(ReasoningDisplay.HIDE, null);
         read(interpreter, text("answer"));

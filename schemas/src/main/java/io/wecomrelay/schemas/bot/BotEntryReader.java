@@ -42,7 +42,7 @@ final class BotEntryReader {
     private final JsonNode node;
     private final UnaryOperator<@Nullable String> environment;
     private final ContextSettingsReader context = new ContextSettingsReader(this::resolve, this::fail);
-    private final DifyAppTypeReader appType = new DifyAppTypeReader(this::resolve, this::fail);
+    private final DifyAppTypeReader appType = new DifyAppTypeReader(context, this::fail);
     private String name;
 
     BotEntryReader(JsonNode node, int index, UnaryOperator<@Nullable String> environment) {

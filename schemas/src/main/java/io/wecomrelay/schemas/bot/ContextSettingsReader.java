@@ -161,13 +161,18 @@ final class ContextSettingsReader {
     }
 
     private @Nullable String plain(JsonNode parent, String field) {
+        return plain(parent, field, "identity." + field);
+    }
+
+    /** A plain value with its {@code ${NAME}} references resolved, or null when absent; {@code path} names it in errors. */
+    @Nullable String plain(JsonNode parent, String field, String path) {
         JsonNode value = parent.get(field);
         if (value == null || value.isNull()) {
             return null;
         }
         if (!value.isValueNode()) {
-            throw failures.fail("identity." + field, "must be a plain value");
+            throw failures.fail(path, "must be a plain value");
         }
-        return resolver.resolve(value.asString(), "identity." + field);
+        return resolver.resolve(value.asString(), path);
     }
 }

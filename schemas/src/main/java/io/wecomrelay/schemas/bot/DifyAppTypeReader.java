@@ -22,11 +22,12 @@ final class DifyAppTypeReader {
                 ReasoningDisplay reasoning) {
     }
 
-    private final ContextSettingsReader.Resolver resolver;
+    private final ContextSettingsReader values;
     private final ContextSettingsReader.Failures failures;
 
-    DifyAppTypeReader(ContextSettingsReader.Resolver resolver, ContextSettingsReader.Failures failures) {
-        this.resolver = resolver;
+    /** @param values reads plain values as {@code dify.inputs} are read */
+    DifyAppTypeReader(ContextSettingsReader values, ContextSettingsReader.Failures failures) {
+        this.values = values;
         this.failures = failures;
     }
 
@@ -75,13 +76,6 @@ final class DifyAppTypeReader {
     }
 
     private @Nullable String plain(JsonNode dify, String field) {
-        JsonNode value = dify.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isValueNode()) {
-            throw failures.fail("dify." + field, "must be a plain value");
-        }
-        return resolver.resolve(value.asString(), "dify." + field);
+        return values.plain(dify, field, "dify." + field);
     }
 }

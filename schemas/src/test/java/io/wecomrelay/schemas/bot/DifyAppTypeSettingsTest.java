@@ -24,17 +24,7 @@ class DifyAppTypeSettingsTest {
     }
 
     private static String bot(String dify, String extra) {
-        return """
-                bots:
-                  - id: aib1
-                    token: ${BOT_TOKEN}
-                    aes-key: ${AES}
-                    dify:
-                      base-url: https://dify.example/v1
-                      api-key: ${DIFY_KEY}
-                %s
-                %s
-                """.formatted(dify.indent(6).stripTrailing(), extra.indent(4).stripTrailing());
+        return DifyContextSettingsTest.bot(dify, extra);
     }
 
     private DifyApp dify(String yaml) {

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -19,25 +18,18 @@ class AppModesTest {
 
     private static final String KEY = "app-modes-key";
     private static final String WORKFLOW_KEY = "app-workflow-key";
-
-    private static DifySimulator sim;
-    private static SimClient client;
-
-    @BeforeAll
-    static void start() {
-        sim = DifySimulator.start(DifySimulatorConfig.defaults()
-                .withApiKeys(KEY, WORKFLOW_KEY)
-                .withCadence(4, Duration.ofMillis(5)));
-        client = new SimClient(sim.baseUrl());
-    }
+    private static final DifySimulator sim = DifySimulator.start(DifySimulatorConfig.defaults()
+            .withApiKeys(KEY, WORKFLOW_KEY).withCadence(4, Duration.ofMillis(5)));
+    private static final SimClient client = new SimClient(sim.baseUrl());
 
     @AfterAll
-    static void stop() {
+    static void close() {
         sim.close();
     }
 
+    /** Every test starts from the defaults: no key bound, the default variables. */
     @BeforeEach
-    void clean() {
+    void defaults() {
         sim.reset();
     }
 
