@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.TreeSet;
 
 import io.wecomrelay.llm.dify.DifyApiException;
 import io.wecomrelay.llm.dify.DifyEvent;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * <li>{@code message}, {@code agent_message} and a workflow's {@code text_chunk}: more answer text (coalesced by the
  *     {@link ChunkAssembler}). New Agent apps close with one {@code message} that holds the whole answer: after an
  *     {@code agent_message}, a {@code message} replaces the answer;</li>
- * <li>a reasoning model's thinking, {@code <think>…</think>} in that text ({@link ThinkTags}, tags cut anywhere
+ * <li>a reasoning model's thinking, {@code <think>…</think>} in that text ({@link ThinkingView}, tags cut anywhere
  *     across events) or Dify's {@code reasoning_chunk} events: not answer text and never counted against its bound.
  *     Until the answer starts the thinking is shown as a marked quote ({@link ReasoningSection}, its latest part), which
  *     then stays above the answer while it streams (left out once both would pass WeCom's 20,480 bytes). The last
@@ -101,15 +102,9 @@ final class DifyEventInterpreter {
 
     private final ChunkAssembler assembler;
     private final Rules rules;
-    private final ThinkTags think = new ThinkTags();
-    private final ReasoningSection reasoning;
-    /** The thinking's quote while it is shown above the answer; empty when it is not. */
-    private String shownSection = "";
-    private long shownSectionBytes;
+    private final ThinkingView thinking;
     /** The answer grew in the event being read. */
     private boolean appended;
-    /** A {@code <think>} block or a reasoning event came, even an empty one. */
-    private boolean sawThinking;
     private final long maxAnswerBytes;
     private final boolean showThoughts;
     private final ErrorTexts texts;
@@ -139,7 +134,7 @@ final class DifyEventInterpreter {
         this.showThoughts = showThoughts;
         this.texts = texts;
         this.rules = rules;
-        this.reasoning = new ReasoningSection(rules.reasoningTitle(), rules.shownBytes(), rules.displayBytes());
+        this.thinking = new ThinkingView(rules);
     }
 
     Step read(DifyEvent event, long now) {
@@ -152,8 +147,8 @@ final class DifyEventInterpreter {
             end = onText(text, now, pieces);
             firstText = appended && !sawText;
             sawText = sawText || firstText;
-        } else if (event instanceof DifyEvent.Reasoning thinking) {
-            onReasoning(thinking.text(), now, pieces);
+        } else if (event instanceof DifyEvent.Reasoning reasoning) {
+            pieces.addAll(thinking.add(reasoning.text(), assembler, now));
         } else if (event instanceof DifyEvent.WorkflowEnd workflow) {
             end = onWorkflowEnd(workflow, now, pieces);
         } else if (event instanceof DifyEvent.Replace replace) {
@@ -204,32 +199,22 @@ final class DifyEventInterpreter {
      * ({@link ErrorCodes#EMPTY_ANSWER}); with one, what waits plus the code's sentence.
      */
     ChunkAssembler.Piece finish(@Nullable String code, @Nullable Usage usage) {
-        for (ThinkTags.Segment rest : think.finish()) {
+        for (ThinkTags.Segment rest : thinking.rest()) {
             // a stream that ended on what looked like the start of a tag
             if (rest.reasoning()) {
-                reasoning.add(rest.text());
+                thinking.keep(rest.text());
             } else {
-                assembler.hold(answerText(rest.text()));
+                assembler.hold(thinking.answerText(rest.text(), assembler));
             }
         }
         if (code == null && (assembler.hasText() || !images.isEmpty())) {
-            assembler.preface(finalPreface(0));
+            thinking.finish(assembler, 0);
             return assembler.finish(null, null, usage, images);
         }
         errorCode = code == null ? ErrorCodes.EMPTY_ANSWER : code;
         String sentence = texts.sentence(errorCode);
-        assembler.preface(finalPreface(Utf8Bounds.length(sentence) + SEPARATOR.length()));
+        thinking.finish(assembler, Utf8Bounds.length(sentence) + SEPARATOR.length());
         return assembler.finish(sentence, new ChunkError(errorCode, sentence), null, images);
-    }
-
-    /** What stays above the answer in the final text: nothing, or as much thinking as the answer leaves room for. */
-    private String finalPreface(long noteBytes) {
-        if (rules.reasoning() == ReasoningDisplay.HIDE) {
-            return "";
-        }
-        long room = rules.displayBytes() - assembler.answerBytes() - noteBytes - SEPARATOR.length();
-        String kept = reasoning.kept(room);
-        return kept.isEmpty() ? "" : kept + SEPARATOR;
     }
 
     /** Null unless the reply finished with an error. */
@@ -264,9 +249,9 @@ final class DifyEventInterpreter {
             // New Agent apps close with one "message" that holds the whole answer
             return replaceWhole(text.answer(), now, pieces);
         }
-        for (ThinkTags.Segment segment : think.feed(text.answer())) {
+        for (ThinkTags.Segment segment : thinking.split(text.answer())) {
             if (segment.reasoning()) {
-                onReasoning(segment.text(), now, pieces);
+                pieces.addAll(thinking.add(segment.text(), assembler, now));
                 continue;
             }
             End end = onAnswer(segment.text(), now, pieces);
@@ -279,7 +264,7 @@ final class DifyEventInterpreter {
 
     /** Answer text proper; the thinking's quote, if shown, stays above it while both fit WeCom's limit. */
     private @Nullable End onAnswer(String segment, long now, List<ChunkAssembler.Piece> pieces) {
-        String text = answerText(segment);
+        String text = thinking.answerText(segment, assembler);
         if (text.isEmpty()) {
             return null;
         }
@@ -289,57 +274,9 @@ final class DifyEventInterpreter {
         return append(answer, now, pieces);
     }
 
-    /** Called before the answer changes: the thinking's quote, if shown, stays above the answer. */
-    private void belowThinking() {
-        if (!assembler.hasText() && !shownSection.isEmpty()) {
-            assembler.preface(shownSection + SEPARATOR);
-        }
-    }
-
-    /** Called after the answer changed: once the quote and the answer would pass WeCom's limit, the quote goes. */
-    private void fitDisplay(long now, List<ChunkAssembler.Piece> pieces) {
-        if (!shownSection.isEmpty() && shownSectionBytes + assembler.answerBytes() > rules.displayBytes()) {
-            shownSection = "";
-            assembler.preface("");
-            pieces.addAll(assembler.sendIfDue(now));
-        }
-    }
-
-    /** The blank lines between {@code </think>} and the answer are not part of it. */
-    private String answerText(String segment) {
-        return assembler.hasText() || !sawThinking ? segment : withoutLeadingLines(segment);
-    }
-
-    private static String withoutLeadingLines(String text) {
-        int start = 0;
-        while (start < text.length() && (text.charAt(start) == '\n' || text.charAt(start) == '\r')) {
-            start++;
-        }
-        return text.substring(start);
-    }
-
-    /** Thinking: kept for the final text, and shown until the answer starts. */
-    private void onReasoning(String text, long now, List<ChunkAssembler.Piece> pieces) {
-        sawThinking = true;
-        reasoning.add(text);
-        if (assembler.hasText() || reasoning.isBlank()) {
-            // an empty <think></think> shows no title
-            return;
-        }
-        shownSection = reasoning.streaming();
-        shownSectionBytes = Utf8Bounds.length(shownSection) + SEPARATOR.length();
-        assembler.preface(shownSection);
-        pieces.addAll(assembler.sendIfDue(now));
-    }
-
     /** A whole answer that may hold thinking (New Agent's closing message, a workflow's output). */
     private @Nullable End replaceWhole(String whole, long now, List<ChunkAssembler.Piece> pieces) {
-        var parts = ThinkTags.split(whole);
-        if (!parts.reasoning().isEmpty() && reasoning.isBlank()) {
-            sawThinking = true;
-            reasoning.add(parts.reasoning());
-        }
-        String answer = whole.contains("</think>") ? withoutLeadingLines(parts.answer()) : parts.answer();
+        String answer = thinking.whole(whole);
         return answer.equals(assembler.text()) ? null : replace(answer, now, pieces);
     }
 
@@ -360,25 +297,25 @@ final class DifyEventInterpreter {
         }
         // names only: the values are the workflow's answer
         log.info("workflow output missing taskId={} variable={} outputs={}", taskId, variable,
-                new java.util.TreeSet<>(workflow.outputs().keySet()));
+                new TreeSet<>(workflow.outputs().keySet()));
         return assembler.hasText() ? success : End.failed(ErrorCodes.WORKFLOW_OUTPUT_MISSING, false);
     }
 
     /** Adds answer text up to the answer bound; past it, what fits goes out and the reply ends. */
     private @Nullable End append(String text, long now, List<ChunkAssembler.Piece> pieces) {
-        belowThinking();
+        thinking.beforeAnswer(assembler);
         long room = maxAnswerBytes - assembler.answerBytes();
         boolean fits = Utf8Bounds.length(text) <= room;
         pieces.addAll(assembler.append(fits ? text : Utf8Bounds.prefix(text, room), now));
-        fitDisplay(now, pieces);
+        pieces.addAll(thinking.afterAnswer(assembler, now));
         return fits ? null : answerTooLong();
     }
 
     private @Nullable End replace(String text, long now, List<ChunkAssembler.Piece> pieces) {
-        belowThinking();
+        thinking.beforeAnswer(assembler);
         boolean fits = Utf8Bounds.length(text) <= maxAnswerBytes;
         pieces.addAll(assembler.replace(fits ? text : Utf8Bounds.prefix(text, maxAnswerBytes), now));
-        fitDisplay(now, pieces);
+        pieces.addAll(thinking.afterAnswer(assembler, now));
         return fits ? null : answerTooLong();
     }
 
