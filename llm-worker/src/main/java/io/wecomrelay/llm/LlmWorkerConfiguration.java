@@ -212,7 +212,8 @@ class LlmWorkerConfiguration {
     DifyReplies difyReplies(DifyClient dify, LlmWorkerProperties properties, LlmWorkerMetrics metrics) {
         var reply = properties.reply();
         var settings = new DifyReplies.Settings(reply.coalesceInterval(), reply.coalesceMaxChars(), reply.idleTimeout(),
-                reply.showThoughts(), reply.maxAnswerSize().toBytes());
+                reply.showThoughts(), reply.maxAnswerSize().toBytes(), properties.texts().reasoningTitle(),
+                Math.max(256, Math.min(8192, reply.reasoningShownSize().toBytes())));
         return new DifyReplies(dify, settings, new ErrorTexts(properties.texts().errors()), Schedulers.parallel(), metrics);
     }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.wecomrelay.llm.handle.AgeLimits;
+import io.wecomrelay.llm.reply.DifyReplies;
 import io.wecomrelay.support.apptoken.AccessTokens;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
@@ -112,6 +113,9 @@ public record LlmWorkerProperties(
      *                         the answer starts, which then replaces it
      * @param maxAnswerSize    the largest answer (UTF-8) one reply collects; a longer one is cut there, finished
      *                         with the {@code answer_too_long} note and its Dify task stopped
+     * @param reasoningShownSize the most of a reasoning model's thinking shown while the answer streams (its latest
+     *                         part; taken as 256 B when smaller, 8 KB when larger): a quote that starts over from its
+     *                         last half once it is full
      */
     public record Reply(
             @NotNull @DefaultValue("150ms") Duration coalesceInterval,
@@ -119,7 +123,8 @@ public record LlmWorkerProperties(
             @NotNull @DefaultValue("60s") Duration idleTimeout,
             @NotNull @DefaultValue("330s") Duration deadline,
             @DefaultValue("false") boolean showThoughts,
-            @NotNull @DefaultValue("64KB") DataSize maxAnswerSize) {
+            @NotNull @DefaultValue("64KB") DataSize maxAnswerSize,
+            @NotNull @DefaultValue("2KB") DataSize reasoningShownSize) {
     }
 
     /**
@@ -230,11 +235,13 @@ public record LlmWorkerProperties(
      *                   case and punctuation, so {@code too-many-requests} matches {@code too_many_requests})
      * @param resetDone  the reply to a reset command
      * @param emptyQuery the reply to a message that is empty once the mention is removed
+     * @param reasoningTitle the title line (shown bold) of a reasoning model's thinking, quoted above the answer
      */
     public record Texts(
             @DefaultValue Map<String, String> errors,
             @NotBlank @DefaultValue("好的，已开始新的对话。(OK, a new conversation has started.)") String resetDone,
-            @NotBlank @DefaultValue("请问有什么可以帮你？(How can I help?)") String emptyQuery) {
+            @NotBlank @DefaultValue("请问有什么可以帮你？(How can I help?)") String emptyQuery,
+            @NotBlank @DefaultValue(DifyReplies.DEFAULT_REASONING_TITLE) String reasoningTitle) {
     }
 
     /**

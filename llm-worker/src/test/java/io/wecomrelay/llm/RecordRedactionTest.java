@@ -41,6 +41,8 @@ class RecordRedactionTest extends RecordRedactionContract {
             "media.MediaRequest.WecomApi.url",                                         // the app's access token
             "media.Download.filename", "media.Download.content", "media.Attachments.Uploaded.name", "media.Prepared.Files.files",
             "reply.ChunkAssembler.Piece.text", "reply.ChunkAssembler.Piece.images",
+            "dify.DifyEvent.Reasoning.text", "dify.DifyEvent.WorkflowEnd.outputs", "reply.ThinkTags.Segment.text",
+            "reply.ThinkTags.Parts.reasoning", "reply.ThinkTags.Parts.answer", "reply.ChunkAssembler.Next.text",
             RedactionAudit.Marks.EXTRA + "Flux");
 
     static final Set<String> SHOWN = union(SchemasRedaction.SHOWN,

@@ -62,6 +62,11 @@ public record TestChunks(String botId, String streamId, String conversationKey, 
         return chunk(attempt, seq, ChunkKind.APPEND, text, true, null);
     }
 
+    /** A last chunk that replaces the attempt's text (a worker taking a reasoning model's thinking out). */
+    public ReplyChunk lastReplace(int attempt, long seq, String text) {
+        return chunk(attempt, seq, ChunkKind.REPLACE, text, true, null);
+    }
+
     public ReplyChunk failed(int attempt, long seq, String text, List<String> images) {
         return new ReplyChunk(meta(), botId, streamId, conversationKey, "msg-" + streamId, attempt, seq,
                 ChunkKind.APPEND, text, true, new ChunkError("completion_request_error", text), null, images, route, receivedAt);

@@ -6,11 +6,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import io.wecomrelay.schemas.bot.DifyApp;
+import io.wecomrelay.schemas.bot.DifyAppType;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One {@code POST /chat-messages}. Always streaming: Dify's default is blocking, which agent apps
- * reject.
+ * One request for an answer: {@code POST /chat-messages}, or for completion and workflow apps
+ * {@code /completion-messages} and {@code /workflows/run} ({@link #body(DifyApp)}). Always streaming: Dify's default
+ * is blocking, which agent apps reject.
  *
  * @param query          the user's message (with quoted context), never empty
  * @param user           the Dify end-user id; the same one must be used to stop the task
@@ -56,6 +59,26 @@ public record ChatRequest(String query, String user, @Nullable String conversati
         var more = new LinkedHashMap<>(headers);
         more.put(name, value);
         return new ChatRequest(query, user, conversationId, files, inputs, more);
+    }
+
+    /**
+     * The JSON body for {@code app}'s endpoint. A chat app gets {@code query} and the conversation; completion and
+     * workflow apps have neither, and get the query as their query input variable instead.
+     */
+    Map<String, Object> body(DifyApp app) {
+        if (app.appType() == DifyAppType.CHAT || app.queryVariable() == null) {
+            return body();
+        }
+        var withQuery = new LinkedHashMap<>(inputs);
+        withQuery.put(app.queryVariable(), query);
+        var body = new LinkedHashMap<String, Object>();
+        body.put("inputs", withQuery);
+        body.put("response_mode", "streaming");
+        body.put("user", user);
+        if (!files.isEmpty()) {
+            body.put("files", files);
+        }
+        return body;
     }
 
     Map<String, Object> body() {

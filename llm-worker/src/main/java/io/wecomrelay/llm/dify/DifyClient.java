@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.wecomrelay.schemas.bot.DifyApp;
+import io.wecomrelay.schemas.bot.DifyAppType;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,7 +82,10 @@ public final class DifyClient {
         this.limits = limits;
     }
 
-    /** Streams the answer to {@code request}; cold: nothing is sent until subscription. */
+    /**
+     * Streams the answer to {@code request} from the endpoint of {@code app}'s type; cold: nothing is sent until
+     * subscription.
+     */
     public Flux<DifyEvent> chat(DifyApp app, ChatRequest request) {
         return Flux.defer(() -> {
             var started = new AtomicBoolean();
@@ -95,7 +99,7 @@ public final class DifyClient {
      */
     public Mono<Void> stop(DifyApp app, String taskId, String user) {
         return web.post()
-                .uri(app.baseUrl() + "/chat-messages/{taskId}/stop", taskId)
+                .uri(app.baseUrl() + stopPath(app.appType()), taskId)
                 .header(HttpHeaders.AUTHORIZATION, "Bearer " + app.apiKey().reveal())
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("user", user))
@@ -172,12 +176,12 @@ public final class DifyClient {
 
     private Flux<DifyEvent> open(DifyApp app, ChatRequest request, AtomicBoolean started) {
         return web.post()
-                .uri(app.baseUrl() + "/chat-messages")
+                .uri(app.baseUrl() + sendPath(app.appType()))
                 .header(HttpHeaders.AUTHORIZATION, "Bearer " + app.apiKey().reveal())
                 .contentType(MediaType.APPLICATION_JSON)
                 .accept(MediaType.TEXT_EVENT_STREAM)
                 .headers(headers -> request.headers().forEach(headers::set))
-                .bodyValue(request.body())
+                .bodyValue(request.body(app))
                 .exchangeToFlux(response -> {
                     if (response.statusCode().is2xxSuccessful()) {
                         started.set(true);
@@ -186,6 +190,24 @@ public final class DifyClient {
                     return DifyClient.<DifyEvent>failure(response).flux();
                 })
                 .takeUntil(DifyEvent::terminal);
+    }
+
+    /** Each kind of app has its own send endpoint (Dify refuses a key on another kind's). */
+    static String sendPath(DifyAppType type) {
+        return switch (type) {
+            case CHAT -> "/chat-messages";
+            case COMPLETION -> "/completion-messages";
+            case WORKFLOW -> "/workflows/run";
+        };
+    }
+
+    /** ... and its own stop endpoint; a workflow's does not check the user. */
+    static String stopPath(DifyAppType type) {
+        return switch (type) {
+            case CHAT -> "/chat-messages/{taskId}/stop";
+            case COMPLETION -> "/completion-messages/{taskId}/stop";
+            case WORKFLOW -> "/workflows/tasks/{taskId}/stop";
+        };
     }
 
     private static <T> Mono<T> failure(ClientResponse response) {

@@ -1,5 +1,6 @@
 package io.wecomrelay.llm.dify;
 
+import java.util.Map;
 import java.util.Objects;
 
 import io.wecomrelay.schemas.event.Usage;
@@ -39,7 +40,7 @@ public sealed interface DifyEvent {
         }
     }
 
-    /** {@code message} or {@code agent_message}: more answer text. */
+    /** {@code message}, {@code agent_message} or a workflow's {@code text_chunk}: more answer text. */
     record Text(String answer, Source source, Ids ids) implements DifyEvent {
         public Text {
             Objects.requireNonNull(answer, "answer");
@@ -52,7 +53,7 @@ public sealed interface DifyEvent {
         }
     }
 
-    /** {@code message_replace}: the answer so far is replaced (content moderation). */
+    /** {@code message_replace} (or an older workflow's {@code text_replace}): the answer so far is replaced (content moderation). */
     record Replace(String answer, Ids ids) implements DifyEvent {
         @Override
         public String toString() {
@@ -83,6 +84,43 @@ public sealed interface DifyEvent {
         @Override
         public boolean terminal() {
             return true;
+        }
+    }
+
+    /**
+     * {@code reasoning_chunk}: a reasoning model's thinking, sent apart from the answer (an LLM node with
+     * {@code reasoning_format: separated}); {@code last} marks its end.
+     */
+    record Reasoning(String text, boolean last, Ids ids) implements DifyEvent {
+        public Reasoning {
+            Objects.requireNonNull(text, "text");
+        }
+
+        // a model's thinking restates the question
+        @Override
+        public String toString() {
+            return "Reasoning[text=<" + text.length() + " chars>, last=" + last + ", ids=" + ids + "]";
+        }
+    }
+
+    /**
+     * {@code workflow_finished} that did not fail: a workflow app's end, whose answer is one of the {@code outputs}
+     * (a chatflow has ended with {@code message_end} before). Outputs that are not text are given as their JSON.
+     */
+    record WorkflowEnd(@Nullable Usage usage, Map<String, String> outputs, Ids ids) implements DifyEvent {
+        public WorkflowEnd {
+            outputs = Map.copyOf(outputs);
+        }
+
+        @Override
+        public boolean terminal() {
+            return true;
+        }
+
+        // outputs are the workflow's answer
+        @Override
+        public String toString() {
+            return "WorkflowEnd[usage=" + usage + ", outputs=<" + outputs.size() + ">, ids=" + ids + "]";
         }
     }
 

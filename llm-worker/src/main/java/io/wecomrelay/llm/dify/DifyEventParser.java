@@ -1,5 +1,7 @@
 package io.wecomrelay.llm.dify;
 
+import java.util.LinkedHashMap;
+
 import io.wecomrelay.schemas.event.Usage;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -53,6 +55,11 @@ final class DifyEventParser {
             case "error" -> new DifyEvent.Failure(node.path("status").asInt(500),
                     orDefault(text(node, "code"), "internal_server_error"), orEmpty(text(node, "message")), ids);
             case "workflow_finished" -> workflowFinished(node, ids);
+            case "text_chunk" -> new DifyEvent.Text(orEmpty(text(node.path("data"), "text")), DifyEvent.Source.MESSAGE,
+                    ids);
+            case "text_replace" -> new DifyEvent.Replace(orEmpty(text(node.path("data"), "text")), ids);
+            case "reasoning_chunk" -> new DifyEvent.Reasoning(orEmpty(text(node.path("data"), "reasoning")),
+                    node.path("data").path("is_final").asBoolean(false), ids);
             default -> new DifyEvent.Other(name, ids);
         };
     }
@@ -72,7 +79,14 @@ final class DifyEventParser {
             return new DifyEvent.WorkflowFailed(orEmpty(text(data, "error")), ids);
         }
         long total = data.path("total_tokens").asLong(0);
-        return new DifyEvent.End(total > 0 ? new Usage(0, 0, total) : null, ids);
+        var outputs = new LinkedHashMap<String, String>();
+        data.path("outputs").properties().forEach(output -> {
+            JsonNode value = output.getValue();
+            if (!value.isNull()) {
+                outputs.put(output.getKey(), value.isString() ? value.asString() : value.toString());
+            }
+        });
+        return new DifyEvent.WorkflowEnd(total > 0 ? new Usage(0, 0, total) : null, outputs, ids);
     }
 
     private static @Nullable Usage usage(JsonNode usage) {

@@ -38,7 +38,8 @@ import reactor.core.publisher.Mono;
  * conversation key's Dify conversation (read in the round trip that started the attempt, see
  * {@link AttemptPublisher}), and afterwards remembers the conversation Dify used and, for a successful
  * answer, the Dify message behind the stream (for feedback). An attachment that cannot be passed on
- * gives a single finished chunk with its sentence instead of an answer.
+ * gives a single finished chunk with its sentence instead of an answer. Completion and workflow apps have no
+ * conversation: they get none and none is remembered for them.
  */
 public final class QueryAnswerer {
 
@@ -72,7 +73,8 @@ public final class QueryAnswerer {
     Flux<ReplyChunk> answer(MessageAccepted message, BotConfig bot, Input.Query query, ChunkFactory chunks,
                             @Nullable String conversationId) {
         String user = DifyUsers.of(message);
-        var request = new ChatRequest(query.text(), user, conversationId, List.of(),
+        boolean conversational = bot.dify().appType().conversational();
+        var request = new ChatRequest(query.text(), user, conversational ? conversationId : null, List.of(),
                 DifyInputValues.of(bot.dify(), message), Map.of());
         IdentitySource identity = bot.identity();
         if (identity == null) {
@@ -104,7 +106,8 @@ public final class QueryAnswerer {
             var withFiles = request.withFiles(((Prepared.Files) prepared).files());
             var reply = renewal == null ? replies.open(bot.dify(), withFiles, deadlineAt, chunks)
                     : replies.open(bot.dify(), withFiles, deadlineAt, chunks, renewal);
-            return reply.chunks().concatWith(Mono.defer(() -> remember(message, request.user(), reply.outcome()))
+            return reply.chunks().concatWith(Mono.defer(() -> remember(message, request.user(), reply.outcome(),
+                            bot.dify().appType().conversational()))
                     .then(Mono.empty()));
         });
     }
@@ -125,11 +128,11 @@ public final class QueryAnswerer {
      * Saves what later messages and feedback need, both writes at once; a failure here must not redo an
      * answer that was sent.
      */
-    private Mono<Void> remember(MessageAccepted message, String user, ReplyOutcome outcome) {
+    private Mono<Void> remember(MessageAccepted message, String user, ReplyOutcome outcome, boolean conversational) {
         Mono<Void> conversation = Mono.empty();
-        if (outcome.conversationId() != null) {
+        if (conversational && outcome.conversationId() != null) {
             conversation = conversations.save(message.conversationKey(), outcome.conversationId());
-        } else if (outcome.conversationLost()) {
+        } else if (conversational && outcome.conversationLost()) {
             conversation = conversations.forget(message.conversationKey());
         }
         Mono<Void> answered = outcome.succeeded() && outcome.messageId() != null

@@ -4,21 +4,33 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.TreeSet;
 
 import io.wecomrelay.llm.dify.DifyApiException;
 import io.wecomrelay.llm.dify.DifyEvent;
 import io.wecomrelay.llm.dify.StreamLimitException;
+import io.wecomrelay.schemas.bot.ReasoningDisplay;
 import io.wecomrelay.schemas.event.ChunkError;
 import io.wecomrelay.schemas.event.Usage;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What each Dify event means for the reply: the pieces to send and whether the reply ends. Pure, with time
  * passed in as milliseconds; the {@link ReplySession} around it owns the timers and the subscription.
  * <ul>
- * <li>{@code message} and {@code agent_message}: more answer text (coalesced by the {@link ChunkAssembler}).
- *     New Agent apps close with one {@code message} that holds the whole answer: after an
+ * <li>{@code message}, {@code agent_message} and a workflow's {@code text_chunk}: more answer text (coalesced by the
+ *     {@link ChunkAssembler}). New Agent apps close with one {@code message} that holds the whole answer: after an
  *     {@code agent_message}, a {@code message} replaces the answer;</li>
+ * <li>a reasoning model's thinking, {@code <think>…</think>} in that text ({@link ThinkingView}, tags cut anywhere
+ *     across events) or Dify's {@code reasoning_chunk} events: not answer text and never counted against its bound.
+ *     Until the answer starts the thinking is shown as a marked quote ({@link ReasoningSection}, its latest part), which
+ *     then stays above the answer while it streams (left out once both would pass WeCom's 20,480 bytes). The last
+ *     piece drops it ({@link ReasoningDisplay#HIDE}) or keeps as much of it as the answer leaves room for
+ *     ({@link ReasoningDisplay#SHOW});</li>
+ * <li>a workflow app's {@code workflow_finished}: the reply ends; its answer is the app's output variable, which
+ *     replaces the streamed text when it differs ({@link ErrorCodes#WORKFLOW_OUTPUT_MISSING} when there is neither);</li>
  * <li>{@code message_replace}: replaces the answer (a {@code REPLACE} piece);</li>
  * <li>{@code message_file}: a Markdown link, an image for images, which the last piece also lists; text after
  *     a file starts after a blank line;</li>
@@ -64,9 +76,35 @@ final class DifyEventInterpreter {
         }
     }
 
+    /**
+     * What a bot's app sends and keeps beyond answer text.
+     *
+     * @param reasoning      whether the final text keeps a reasoning model's thinking
+     * @param outputVariable the output of a workflow app's {@code workflow_finished} that holds the answer; null for
+     *                       other apps
+     * @param reasoningTitle the title line of the thinking's quote
+     * @param shownBytes     the most of the thinking shown while the answer streams
+     * @param displayBytes   the most WeCom shows of a reply (the thinking never takes the answer's room)
+     */
+    record Rules(ReasoningDisplay reasoning, @Nullable String outputVariable, String reasoningTitle, long shownBytes,
+                 long displayBytes) {
+
+        /** A chat app's, thinking hidden. */
+        static Rules defaults() {
+            return new Rules(ReasoningDisplay.HIDE, null, DifyReplies.DEFAULT_REASONING_TITLE,
+                    ReplyTools.DEFAULT_REASONING_SHOWN_BYTES, ReplyTools.DISPLAY_BYTES);
+        }
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(DifyEventInterpreter.class);
     private static final String ANSWER_LIMIT = "answer";
+    private static final String SEPARATOR = "\n\n";
 
     private final ChunkAssembler assembler;
+    private final Rules rules;
+    private final ThinkingView thinking;
+    /** The answer grew in the event being read. */
+    private boolean appended;
     private final long maxAnswerBytes;
     private final boolean showThoughts;
     private final ErrorTexts texts;
@@ -86,10 +124,17 @@ final class DifyEventInterpreter {
      */
     DifyEventInterpreter(Duration coalesceInterval, int coalesceMaxChars, long maxAnswerBytes, boolean showThoughts,
                          ErrorTexts texts) {
+        this(coalesceInterval, coalesceMaxChars, maxAnswerBytes, showThoughts, texts, Rules.defaults());
+    }
+
+    DifyEventInterpreter(Duration coalesceInterval, int coalesceMaxChars, long maxAnswerBytes, boolean showThoughts,
+                         ErrorTexts texts, Rules rules) {
         this.assembler = new ChunkAssembler(coalesceInterval, coalesceMaxChars);
         this.maxAnswerBytes = maxAnswerBytes;
         this.showThoughts = showThoughts;
         this.texts = texts;
+        this.rules = rules;
+        this.thinking = new ThinkingView(rules);
     }
 
     Step read(DifyEvent event, long now) {
@@ -97,10 +142,15 @@ final class DifyEventInterpreter {
         var pieces = new ArrayList<ChunkAssembler.Piece>();
         End end = null;
         boolean firstText = false;
+        appended = false;
         if (event instanceof DifyEvent.Text text) {
-            firstText = !text.answer().isEmpty() && !sawText;
-            sawText = sawText || firstText;
             end = onText(text, now, pieces);
+            firstText = appended && !sawText;
+            sawText = sawText || firstText;
+        } else if (event instanceof DifyEvent.Reasoning reasoning) {
+            pieces.addAll(thinking.add(reasoning.text(), assembler, now));
+        } else if (event instanceof DifyEvent.WorkflowEnd workflow) {
+            end = onWorkflowEnd(workflow, now, pieces);
         } else if (event instanceof DifyEvent.Replace replace) {
             end = replace(replace.answer(), now, pieces);
         } else if (event instanceof DifyEvent.File file) {
@@ -149,11 +199,21 @@ final class DifyEventInterpreter {
      * ({@link ErrorCodes#EMPTY_ANSWER}); with one, what waits plus the code's sentence.
      */
     ChunkAssembler.Piece finish(@Nullable String code, @Nullable Usage usage) {
+        for (ThinkTags.Segment rest : thinking.rest()) {
+            // a stream that ended on what looked like the start of a tag
+            if (rest.reasoning()) {
+                thinking.keep(rest.text());
+            } else {
+                assembler.hold(thinking.answerText(rest.text(), assembler));
+            }
+        }
         if (code == null && (assembler.hasText() || !images.isEmpty())) {
+            thinking.finish(assembler, 0);
             return assembler.finish(null, null, usage, images);
         }
         errorCode = code == null ? ErrorCodes.EMPTY_ANSWER : code;
         String sentence = texts.sentence(errorCode);
+        thinking.finish(assembler, Utf8Bounds.length(sentence) + SEPARATOR.length());
         return assembler.finish(sentence, new ChunkError(errorCode, sentence), null, images);
     }
 
@@ -187,31 +247,76 @@ final class DifyEventInterpreter {
             sawAgentMessage = true;
         } else if (sawAgentMessage) {
             // New Agent apps close with one "message" that holds the whole answer
-            return replace(text.answer(), now, pieces);
+            return replaceWhole(text.answer(), now, pieces);
         }
-        String answer = afterFile ? "\n\n" + text.answer() : text.answer();
+        for (ThinkTags.Segment segment : thinking.split(text.answer())) {
+            if (segment.reasoning()) {
+                pieces.addAll(thinking.add(segment.text(), assembler, now));
+                continue;
+            }
+            End end = onAnswer(segment.text(), now, pieces);
+            if (end != null) {
+                return end;
+            }
+        }
+        return null;
+    }
+
+    /** Answer text proper; the thinking's quote, if shown, stays above it while both fit WeCom's limit. */
+    private @Nullable End onAnswer(String segment, long now, List<ChunkAssembler.Piece> pieces) {
+        String text = thinking.answerText(segment, assembler);
+        if (text.isEmpty()) {
+            return null;
+        }
+        String answer = afterFile ? SEPARATOR + text : text;
         afterFile = false;
+        appended = true;
         return append(answer, now, pieces);
+    }
+
+    /** A whole answer that may hold thinking (New Agent's closing message, a workflow's output). */
+    private @Nullable End replaceWhole(String whole, long now, List<ChunkAssembler.Piece> pieces) {
+        String answer = thinking.whole(whole);
+        return answer.equals(assembler.text()) ? null : replace(answer, now, pieces);
+    }
+
+    /**
+     * A workflow app's answer is its output variable; other apps (a chatflow whose {@code message_end} went
+     * missing) just end.
+     */
+    private End onWorkflowEnd(DifyEvent.WorkflowEnd workflow, long now, List<ChunkAssembler.Piece> pieces) {
+        var success = new End(null, workflow.usage(), false, null);
+        String variable = rules.outputVariable();
+        if (variable == null) {
+            return success;
+        }
+        String output = workflow.outputs().get(variable);
+        if (output != null) {
+            End end = replaceWhole(output, now, pieces);
+            return end != null ? end : success;
+        }
+        // names only: the values are the workflow's answer
+        log.info("workflow output missing taskId={} variable={} outputs={}", taskId, variable,
+                new TreeSet<>(workflow.outputs().keySet()));
+        return assembler.hasText() ? success : End.failed(ErrorCodes.WORKFLOW_OUTPUT_MISSING, false);
     }
 
     /** Adds answer text up to the answer bound; past it, what fits goes out and the reply ends. */
     private @Nullable End append(String text, long now, List<ChunkAssembler.Piece> pieces) {
+        thinking.beforeAnswer(assembler);
         long room = maxAnswerBytes - assembler.answerBytes();
-        if (Utf8Bounds.length(text) <= room) {
-            pieces.addAll(assembler.append(text, now));
-            return null;
-        }
-        pieces.addAll(assembler.append(Utf8Bounds.prefix(text, room), now));
-        return answerTooLong();
+        boolean fits = Utf8Bounds.length(text) <= room;
+        pieces.addAll(assembler.append(fits ? text : Utf8Bounds.prefix(text, room), now));
+        pieces.addAll(thinking.afterAnswer(assembler, now));
+        return fits ? null : answerTooLong();
     }
 
     private @Nullable End replace(String text, long now, List<ChunkAssembler.Piece> pieces) {
-        if (Utf8Bounds.length(text) <= maxAnswerBytes) {
-            pieces.addAll(assembler.replace(text, now));
-            return null;
-        }
-        pieces.addAll(assembler.replace(Utf8Bounds.prefix(text, maxAnswerBytes), now));
-        return answerTooLong();
+        thinking.beforeAnswer(assembler);
+        boolean fits = Utf8Bounds.length(text) <= maxAnswerBytes;
+        pieces.addAll(assembler.replace(fits ? text : Utf8Bounds.prefix(text, maxAnswerBytes), now));
+        pieces.addAll(thinking.afterAnswer(assembler, now));
+        return fits ? null : answerTooLong();
     }
 
     private static End answerTooLong() {

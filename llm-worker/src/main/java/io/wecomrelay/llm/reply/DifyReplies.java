@@ -16,6 +16,9 @@ import reactor.core.scheduler.Scheduler;
  */
 public final class DifyReplies {
 
+    /** The title line of a reasoning model's thinking unless {@code texts.reasoning-title} says otherwise. */
+    public static final String DEFAULT_REASONING_TITLE = "💭 思考过程 (Reasoning)";
+
     /**
      * @param coalesceInterval at most one chunk per interval after the first
      * @param coalesceMaxChars a chunk goes out early when this many characters wait
@@ -23,9 +26,17 @@ public final class DifyReplies {
      * @param showThoughts     show an agent's tool calls ({@code > 🔧 tool…}) until the answer starts
      * @param maxAnswerBytes   the largest answer (UTF-8 bytes); a longer one is cut there, finished with a
      *                         note and its Dify task stopped
+     * @param reasoningTitle   the title line of a reasoning model's thinking where it is shown
+     * @param reasoningShownBytes the most of the thinking shown while the answer streams (its latest part)
      */
     public record Settings(Duration coalesceInterval, int coalesceMaxChars, Duration idleTimeout, boolean showThoughts,
-                           long maxAnswerBytes) {
+                           long maxAnswerBytes, String reasoningTitle, long reasoningShownBytes) {
+
+        public Settings(Duration coalesceInterval, int coalesceMaxChars, Duration idleTimeout, boolean showThoughts,
+                        long maxAnswerBytes) {
+            this(coalesceInterval, coalesceMaxChars, idleTimeout, showThoughts, maxAnswerBytes,
+                    DEFAULT_REASONING_TITLE, ReplyTools.DEFAULT_REASONING_SHOWN_BYTES);
+        }
     }
 
     private final DifyClient dify;
@@ -34,7 +45,8 @@ public final class DifyReplies {
     public DifyReplies(DifyClient dify, Settings settings, ErrorTexts texts, Scheduler scheduler, ReplyMetrics metrics) {
         this.dify = dify;
         this.tools = new ReplyTools(settings.coalesceInterval(), settings.coalesceMaxChars(), settings.idleTimeout(),
-                settings.showThoughts(), settings.maxAnswerBytes(), texts, scheduler, metrics);
+                settings.showThoughts(), settings.maxAnswerBytes(), texts, scheduler, metrics, settings.reasoningTitle(),
+                settings.reasoningShownBytes());
     }
 
     /**
@@ -44,7 +56,7 @@ public final class DifyReplies {
      */
     public Reply open(DifyApp app, ChatRequest request, Instant deadlineAt, ChunkFactory chunks) {
         return new ReplySession(r -> dify.chat(app, r), taskId -> dify.stop(app, taskId, request.user()),
-                request, deadlineAt.toEpochMilli(), chunks, tools);
+                request, deadlineAt.toEpochMilli(), chunks, tools, tools.rules(app));
     }
 
     /**
@@ -55,7 +67,8 @@ public final class DifyReplies {
     public Reply open(DifyApp app, ChatRequest request, Instant deadlineAt, ChunkFactory chunks, Renewal renewal) {
         return new ReplySession(r -> dify.chat(app, r).onErrorResume(DifyReplies::credentialsRefused,
                         refused -> renewal.renew(r).flatMapMany(renewed -> dify.chat(app, renewed))),
-                taskId -> dify.stop(app, taskId, request.user()), request, deadlineAt.toEpochMilli(), chunks, tools);
+                taskId -> dify.stop(app, taskId, request.user()), request, deadlineAt.toEpochMilli(), chunks, tools,
+                tools.rules(app));
     }
 
     /** Makes a request with fresh credentials after Dify turned the old ones down. */

@@ -14,6 +14,11 @@ public final class ErrorCodes {
     public static final String NO_TERMINAL = "no_terminal";
     /** A chatflow's {@code workflow_finished} said {@code failed}. */
     public static final String WORKFLOW_FAILED = "workflow_failed";
+    /**
+     * A workflow app finished without the output variable the bot names ({@code dify.output-variable}) and without
+     * streaming any text: a workflow whose End node does not output it.
+     */
+    public static final String WORKFLOW_OUTPUT_MISSING = "workflow_output_missing";
     /** Dify could not be reached (connect or I/O error) after the retries. */
     public static final String NETWORK_ERROR = "network_error";
     /** Dify finished without any answer text or file. */

@@ -34,6 +34,8 @@ public final class ErrorTexts {
             Map.entry("model_currently_not_support", MISCONFIGURED),
             Map.entry("app_unavailable", MISCONFIGURED),
             Map.entry("not_chat_app", MISCONFIGURED),
+            Map.entry("not_workflow_app", MISCONFIGURED),
+            Map.entry(ErrorCodes.WORKFLOW_OUTPUT_MISSING, MISCONFIGURED),
             Map.entry("unauthorized", MISCONFIGURED),
             Map.entry("forbidden", MISCONFIGURED),
             Map.entry("invalid_param", MISCONFIGURED),

@@ -34,7 +34,8 @@ import reactor.core.publisher.Sinks;
  *     note, the task is stopped and then the connection closed, and the bound is counted per bot.</li>
  * </ul>
  * With {@code showThoughts}, an agent's {@code agent_thought} tool calls show as a status line
- * ({@code > 🔧 dalle3…}) until the first answer text (or file, or note) replaces it.
+ * ({@code > 🔧 dalle3…}) until the first answer text (or file, or note) replaces it. A reasoning model's thinking
+ * is shown while it streams and dropped or kept at the end by the {@link DifyEventInterpreter.Rules}.
  * A 404 "Conversation Not Exists" (or {@code conversation_completed}) for a continued conversation is
  * retried once as a new conversation, transparently.
  * <p>
@@ -68,6 +69,11 @@ final class ReplySession implements Reply {
 
     ReplySession(Function<ChatRequest, Flux<DifyEvent>> dify, Function<String, Mono<Void>> stop, ChatRequest request,
                  long deadlineAtMillis, ChunkFactory chunks, ReplyTools tools) {
+        this(dify, stop, request, deadlineAtMillis, chunks, tools, DifyEventInterpreter.Rules.defaults());
+    }
+
+    ReplySession(Function<ChatRequest, Flux<DifyEvent>> dify, Function<String, Mono<Void>> stop, ChatRequest request,
+                 long deadlineAtMillis, ChunkFactory chunks, ReplyTools tools, DifyEventInterpreter.Rules rules) {
         this.dify = dify;
         this.stop = stop;
         this.request = request;
@@ -75,7 +81,7 @@ final class ReplySession implements Reply {
         this.chunks = chunks;
         this.tools = tools;
         this.interpreter = new DifyEventInterpreter(tools.coalesceInterval(), tools.coalesceMaxChars(),
-                tools.maxAnswerBytes(), tools.showThoughts(), tools.texts());
+                tools.maxAnswerBytes(), tools.showThoughts(), tools.texts(), rules);
     }
 
     @Override

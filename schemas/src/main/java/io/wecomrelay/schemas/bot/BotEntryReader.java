@@ -34,13 +34,15 @@ final class BotEntryReader {
     /** Settings of a self-built app only ({@code secret} is also a long-connection bot's). */
     private static final List<String> APP_FIELDS = List.of("corp-id", "agent-id", "message-format", "thinking-notice");
     private static final Pattern CORP_ID = Pattern.compile("[A-Za-z0-9]{1,64}");
-    private static final Set<String> DIFY_FIELDS = Set.of("base-url", "api-key", "allow-insecure-http", "inputs");
+    private static final Set<String> DIFY_FIELDS = Set.of("base-url", "api-key", "allow-insecure-http", "inputs",
+            "app-type", "query-variable", "output-variable", "reasoning");
     private static final Set<String> AUTH_FIELDS = Set.of("enabled", "chat-types", "allow-users", "deny-users");
 
 
     private final JsonNode node;
     private final UnaryOperator<@Nullable String> environment;
     private final ContextSettingsReader context = new ContextSettingsReader(this::resolve, this::fail);
+    private final DifyAppTypeReader appType = new DifyAppTypeReader(context, this::fail);
     private String name;
 
     BotEntryReader(JsonNode node, int index, UnaryOperator<@Nullable String> environment) {
@@ -112,7 +114,7 @@ final class BotEntryReader {
                 optional(node, "welcome"), objectOrNull("welcome-card"), templateCard, objectOrNull("card-update"),
                 placeholder == null ? DefaultTexts.PLACEHOLDER : placeholder, webhookKey, rateLimit(), auth(),
                 bool(node, "group-shared-conversation", true, "group-shared-conversation"), rejectionTexts(),
-                connection, secret, context.identity(node, dify.inputs().keySet()), app ? appSettings() : null);
+                connection, secret, context.identity(node, dify.inputNames()), app ? appSettings() : null);
     }
 
     private Channel connection() {
@@ -209,7 +211,10 @@ final class BotEntryReader {
                 throw fail("dify.base-url", "uses plain http, which sends the api-key and every message unencrypted; use "
                         + "https, or set dify.allow-insecure-http: true for a Dify on this machine or a network you trust");
             }
-            return new DifyApp(uri, new Secret(required(dify, "api-key", "dify.api-key")), context.inputs(dify));
+            var inputs = context.inputs(dify);
+            var mode = appType.read(dify, inputs);
+            return new DifyApp(uri, new Secret(required(dify, "api-key", "dify.api-key")), inputs, mode.appType(),
+                    mode.queryVariable(), mode.outputVariable(), mode.reasoning());
         } catch (URISyntaxException e) {
             throw fail("dify.base-url", "is not a valid URL");
         }

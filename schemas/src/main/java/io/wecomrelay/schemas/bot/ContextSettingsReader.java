@@ -100,7 +100,7 @@ final class ContextSettingsReader {
             throw failures.fail("identity.input", "must be a Dify variable name (letters, digits and _)");
         }
         if (input != null && inputNames.contains(input)) {
-            throw failures.fail("identity.input", "names a variable dify.inputs sets too; the token would replace it");
+            throw failures.fail("identity.input", "names a variable dify.inputs sets too (or dify.query-variable, the message); the token would replace it");
         }
         String header = plain(identity, "header");
         if (header != null && (!HEADER_NAME.matcher(header).matches()
@@ -161,13 +161,18 @@ final class ContextSettingsReader {
     }
 
     private @Nullable String plain(JsonNode parent, String field) {
+        return plain(parent, field, "identity." + field);
+    }
+
+    /** A plain value with its {@code ${NAME}} references resolved, or null when absent; {@code path} names it in errors. */
+    @Nullable String plain(JsonNode parent, String field, String path) {
         JsonNode value = parent.get(field);
         if (value == null || value.isNull()) {
             return null;
         }
         if (!value.isValueNode()) {
-            throw failures.fail("identity." + field, "must be a plain value");
+            throw failures.fail(path, "must be a plain value");
         }
-        return resolver.resolve(value.asString(), "identity." + field);
+        return resolver.resolve(value.asString(), path);
     }
 }

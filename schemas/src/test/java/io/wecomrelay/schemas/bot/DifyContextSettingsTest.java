@@ -18,7 +18,8 @@ class DifyContextSettingsTest {
             "TENANT", "acme-secret-tenant", "AUTH_KEY", "auth-secret-key");
     private final BotRegistryLoader loader = new BotRegistryLoader(ENV::get);
 
-    private static String bot(String dify, String extra) {
+    /** A bot with {@code dify} settings besides base-url and api-key, and {@code extra} bot settings. */
+    static String bot(String dify, String extra) {
         return """
                 bots:
                   - id: aib1

@@ -80,6 +80,8 @@ public final class SchemasRedaction {
             ROOT + "event.ReplyRecorded.errorCode", marks -> null,                             // only when FAILED
             ROOT + "event.ReplyRecorded.rejectReason", marks -> null,                          // only when REJECTED
             ROOT + "outbound.OutboundVerdict.refusal", marks -> null,                          // a URI or a refusal
+            ROOT + "bot.DifyApp.queryVariable", marks -> null,                                 // a chat app has none
+            ROOT + "bot.DifyApp.outputVariable", marks -> null,                                // only a workflow has one
             ROOT + "outbound.OutboundVerdict.uri",
             marks -> java.net.URI.create("https://h.example/p?response_code=" + marks.mark("OutboundVerdict.query")));
 

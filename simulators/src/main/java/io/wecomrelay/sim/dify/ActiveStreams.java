@@ -21,15 +21,17 @@ final class ActiveStreams {
         private final String taskId;
         private final String apiKey;
         private final String user;
+        private final AppMode mode;
         private final Connection connection;
         private final ChannelFutureListener onClose = future -> interrupt(Interruption.DISCONNECTED);
         private final Sinks.One<Interruption> signal = Sinks.one();
         private final AtomicReference<@Nullable Interruption> interruption = new AtomicReference<>();
 
-        private Stream(String taskId, String apiKey, String user, Connection connection) {
+        private Stream(String taskId, String apiKey, String user, AppMode mode, Connection connection) {
             this.taskId = taskId;
             this.apiKey = apiKey;
             this.user = user;
+            this.mode = mode;
             this.connection = connection;
         }
 
@@ -50,8 +52,8 @@ final class ActiveStreams {
 
     private final Map<String, Stream> byTaskId = new ConcurrentHashMap<>();
 
-    Stream open(String taskId, String apiKey, String user, Connection connection) {
-        var stream = new Stream(taskId, apiKey, user, connection);
+    Stream open(String taskId, String apiKey, String user, AppMode mode, Connection connection) {
+        var stream = new Stream(taskId, apiKey, user, mode, connection);
         byTaskId.put(taskId, stream);
         // a client that goes away must free its slot even while the script is silent (SILENT_HANG)
         connection.channel().closeFuture().addListener(stream.onClose);
@@ -65,10 +67,14 @@ final class ActiveStreams {
         }
     }
 
-    /** Dify's rule: only the app and user that started the task can stop it; otherwise a no-op. */
+    /**
+     * Dify's rule: only the app and user that started the task can stop it; otherwise a no-op. A workflow run's stop
+     * does not check the user (Dify's {@code /workflows/tasks/{task_id}/stop}).
+     */
     boolean stop(String taskId, String apiKey, String user) {
         var stream = byTaskId.get(taskId);
-        return stream != null && stream.apiKey.equals(apiKey) && stream.user.equals(user)
+        return stream != null && stream.apiKey.equals(apiKey)
+                && (stream.mode == AppMode.WORKFLOW || stream.user.equals(user))
                 && stream.interrupt(Interruption.STOPPED);
     }
 

@@ -23,6 +23,16 @@ final class CannedAnswer {
                 + (fileCount == 1 ? " file." : " files.");
     }
 
+    /** The thinking of {@link Scenario#THINK} and {@link Scenario#REASONING}: several lines, CJK and Markdown. */
+    static String reasoningFor(String query) {
+        return "用户问的是：" + query + "\n先想一想该怎么回答。\n\nLet me think *step by step*: 1 < 2 > 0.";
+    }
+
+    /** What a reasoning model streams for {@code answer}: its thinking in {@code <think>} tags, then the answer. */
+    static String withThinkTags(String query, String answer) {
+        return "<think>\n" + reasoningFor(query) + "\n</think>\n\n" + answer;
+    }
+
     /**
      * Cuts {@code text} into {@code count} pieces of near-equal length (fewer if the text is
      * shorter), only at code point boundaries: a delta's JSON must never hold half a surrogate pair.

@@ -13,7 +13,10 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
-/** {@code POST /v1/chat-messages}: validate like Dify, apply the scenario, stream or fail. */
+/**
+ * {@code POST /v1/chat-messages}, {@code /v1/completion-messages} and {@code /v1/workflows/run}: validate like Dify,
+ * apply the scenario, stream or fail. Completion and workflow apps have no conversation.
+ */
 final class ChatHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ChatHandler.class);
@@ -31,19 +34,27 @@ final class ChatHandler {
     }
 
     Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+        return handle(request, response, AppMode.CHAT);
+    }
+
+    /** A request to the send endpoint of {@code mode}'s apps. */
+    Mono<Void> handle(HttpServerRequest request, HttpServerResponse response, AppMode mode) {
         var receivedAt = state.config.clock().instant();
         return request.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0])
-                .flatMap(bytes -> respond(request, response, RequestBody.parse(state.json, bytes), receivedAt));
+                .flatMap(bytes -> respond(request, response, RequestBody.parse(state.json, bytes), receivedAt, mode));
     }
 
     private Mono<Void> respond(HttpServerRequest request, HttpServerResponse response, RequestBody body,
-                               Instant receivedAt) {
+                               Instant receivedAt, AppMode mode) {
         var authorization = request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION);
-        var draft = new Draft(receivedAt, BearerAuth.hint(authorization), headersWithoutAuthorization(request), body);
+        var variables = state.variables();
+        var draft = new Draft(receivedAt, BearerAuth.hint(authorization), headersWithoutAuthorization(request), body,
+                mode, variables.query());
         @Nullable Scenario scenario = null;
         try {
             var apiKey = state.auth.authenticate(authorization);
-            var call = ChatCall.validate(body);
+            state.checkMode(apiKey, mode);
+            var call = mode == AppMode.CHAT ? ChatCall.validate(body) : ChatCall.validateRun(body, variables.query());
             state.inputRules().check(call.inputs());
             var settings = Directives.apply(call.query(), state.settings());
             scenario = settings.scenario();
@@ -53,8 +64,8 @@ final class ChatHandler {
                 throw new ApiErrorException(ApiError.tooManyRequests());
             }
             var fileCount = FileReferences.check(body.field("files"), apiKey, call.user(), state.files);
-            var conversationId = conversation(apiKey, call);
-            return stream(response, draft, apiKey, call, settings, conversationId, fileCount);
+            var conversationId = mode == AppMode.CHAT ? conversation(apiKey, call) : null;
+            return stream(response, draft, apiKey, call, settings, conversationId, fileCount, variables);
         } catch (ApiErrorException e) {
             log.debug("chat rejected status={} code={} scenario={}", e.error().status(), e.error().code(), scenario);
             state.chats.add(draft.record(scenario, e.error().status(), null, null, null));
@@ -88,19 +99,26 @@ final class ChatHandler {
     }
 
     private Mono<Void> stream(HttpServerResponse response, Draft draft, String apiKey, ChatCall call,
-                              StreamSettings settings, String conversationId, int fileCount) {
+                              StreamSettings settings, @Nullable String conversationId, int fileCount,
+                              WorkflowVariables variables) {
         var ids = state.config.ids();
         var taskId = ids.get().toString();
-        var messageId = ids.get().toString();
-        state.conversations.addMessage(conversationId, messageId);
+        // a workflow run has no message; its events carry message_id null
+        var messageId = draft.mode() == AppMode.WORKFLOW ? null : ids.get().toString();
+        if (conversationId != null && messageId != null) {
+            state.conversations.addMessage(conversationId, messageId);
+        } else if (messageId != null) {
+            state.conversations.addLoneMessage(messageId, apiKey, call.user());
+        }
         var promptTokens = CannedAnswer.codePointCount(call.query()) + PROMPT_OVERHEAD_TOKENS;
         var events = new EventFactory(state.json, state.config.clock(), ids, taskId, messageId, conversationId,
-                promptTokens);
+                promptTokens, draft.mode(), variables.output());
         var answer = CannedAnswer.forQuery(call.query(), fileCount);
         var plan = new StreamPlan(settings, call.query(), answer, call.inputs(), state.origin());
         state.chats.add(draft.record(settings.scenario(), 200, conversationId, taskId, messageId));
-        log.debug("chat streaming scenario={} conversationId={} taskId={}", settings.scenario(), conversationId, taskId);
-        var task = new SseWriter.ChatTask(taskId, apiKey, call.user());
+        log.debug("{} streaming scenario={} conversationId={} taskId={}", draft.mode().wireName(), settings.scenario(),
+                conversationId, taskId);
+        var task = new SseWriter.ChatTask(taskId, apiKey, call.user(), draft.mode());
         return writer.write(response, task, new StreamScript(plan, events, state.sse));
     }
 
@@ -116,13 +134,22 @@ final class ChatHandler {
     }
 
     /** What is known about a request before the outcome is. */
-    private record Draft(Instant receivedAt, String apiKeyHint, Map<String, String> headers, RequestBody body) {
+    private record Draft(Instant receivedAt, String apiKeyHint, Map<String, String> headers, RequestBody body,
+                         AppMode mode, String queryVariable) {
 
         RecordedChatRequest record(@Nullable Scenario scenario, int status, @Nullable String conversationId,
                                    @Nullable String taskId, @Nullable String messageId) {
             return new RecordedChatRequest(receivedAt, apiKeyHint, headers, body.text(), body.string("user"),
-                    body.string("query"), body.string("conversation_id"), scenario, status, conversationId,
-                    taskId, messageId);
+                    query(), body.string("conversation_id"), scenario, status, conversationId,
+                    taskId, messageId, mode);
+        }
+
+        private @Nullable String query() {
+            if (mode == AppMode.CHAT) {
+                return body.string("query");
+            }
+            var value = body.field("inputs").path(queryVariable);
+            return value.isString() ? value.stringValue() : null;
         }
     }
 }

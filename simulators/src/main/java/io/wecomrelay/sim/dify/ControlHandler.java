@@ -27,9 +27,18 @@ final class ControlHandler {
 
     /** {@code POST /v1/chat-messages/{taskId}/stop}: success even when nothing was stopped, as in Dify. */
     Mono<Void> stop(HttpServerRequest request, HttpServerResponse response) {
+        return stop(request, response, AppMode.CHAT);
+    }
+
+    /**
+     * The stop endpoint of {@code mode}'s apps: {@code /chat-messages/{taskId}/stop},
+     * {@code /completion-messages/{taskId}/stop} or {@code /workflows/tasks/{taskId}/stop}.
+     */
+    Mono<Void> stop(HttpServerRequest request, HttpServerResponse response, AppMode mode) {
         var taskId = Objects.requireNonNull(request.param("taskId"), "route has {taskId}");
         return withBody(request, response, body -> {
             var apiKey = state.auth.authenticate(authorization(request));
+            state.checkMode(apiKey, mode);
             body.requireValid();
             var user = body.string("user");
             var stopped = user != null && !user.isEmpty() && state.streams.stop(taskId, apiKey, user);
@@ -60,8 +69,9 @@ final class ControlHandler {
 
     /** {@code GET /v1/info}: clients call it at start-up to learn the app mode. */
     Mono<Void> info(HttpServerRequest request, HttpServerResponse response) {
+        String apiKey;
         try {
-            state.auth.authenticate(authorization(request));
+            apiKey = state.auth.authenticate(authorization(request));
         } catch (ApiErrorException e) {
             return replies.error(response, e.error());
         }
@@ -69,7 +79,7 @@ final class ControlHandler {
                 .put("name", "dify-sim")
                 .put("description", "Dify API simulator");
         info.putArray("tags");
-        info.put("mode", "chat").put("author_name", "wecom-relay");
+        info.put("mode", state.mode(apiKey).wireName()).put("author_name", "wecom-relay");
         return replies.send(response, 200, info);
     }
 

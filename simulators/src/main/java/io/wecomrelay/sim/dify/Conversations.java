@@ -36,6 +36,11 @@ final class Conversations {
         messages.put(messageId, conversation.owner());
     }
 
+    /** A message outside any conversation (a text generator's), which its app and user may still rate. */
+    void addLoneMessage(String messageId, String apiKey, String user) {
+        messages.put(messageId, new Owner(apiKey, user));
+    }
+
     boolean isMessageVisible(String messageId, String apiKey, String user) {
         return new Owner(apiKey, user).equals(messages.get(messageId));
     }

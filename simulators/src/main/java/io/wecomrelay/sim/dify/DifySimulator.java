@@ -19,9 +19,11 @@ import reactor.netty.resources.LoopResources;
  * A running Dify API simulator on {@code 127.0.0.1}. Non-blocking: an open stream costs a
  * connection and a timer, not a thread, so one simulator can hold 10,000+ streams.
  *
- * <p>Endpoints under {@link #baseUrl()}: {@code POST /chat-messages} (streaming only),
- * {@code POST /chat-messages/{task_id}/stop}, {@code POST /messages/{message_id}/feedbacks},
- * {@code GET /info}. Thread-safe.
+ * <p>Endpoints under {@link #baseUrl()}: {@code POST /chat-messages}, {@code POST /completion-messages} and
+ * {@code POST /workflows/run} (streaming only; see {@link AppMode}), their stops
+ * {@code POST /chat-messages/{task_id}/stop}, {@code POST /completion-messages/{task_id}/stop} and
+ * {@code POST /workflows/tasks/{task_id}/stop}, {@code POST /messages/{message_id}/feedbacks},
+ * {@code POST /files/upload}, {@code GET /info}. Thread-safe.
  */
 public final class DifySimulator implements AutoCloseable {
 
@@ -58,6 +60,11 @@ public final class DifySimulator implements AutoCloseable {
                     .route(routes -> routes
                             .post("/v1/chat-messages", chat::handle)
                             .post("/v1/chat-messages/{taskId}/stop", control::stop)
+                            .post("/v1/completion-messages", (in, out) -> chat.handle(in, out, AppMode.COMPLETION))
+                            .post("/v1/completion-messages/{taskId}/stop",
+                                    (in, out) -> control.stop(in, out, AppMode.COMPLETION))
+                            .post("/v1/workflows/run", (in, out) -> chat.handle(in, out, AppMode.WORKFLOW))
+                            .post("/v1/workflows/tasks/{taskId}/stop", (in, out) -> control.stop(in, out, AppMode.WORKFLOW))
                             .post("/v1/messages/{messageId}/feedbacks", control::feedback)
                             .post("/v1/files/upload", upload::upload)
                             .get("/v1/info", control::info)
@@ -131,7 +138,29 @@ public final class DifySimulator implements AutoCloseable {
         return this;
     }
 
-    /** Chat requests received since start or {@link #reset()}, rejected ones included. */
+    /**
+     * Binds {@code apiKey} to one kind of app, as every Dify key is: its requests to another mode's endpoints (send
+     * and stop) are refused with Dify's error ({@code 400 not_chat_app}, {@code app_unavailable} or
+     * {@code not_workflow_app}), and {@code GET /info} reports the mode. An unbound key is answered on every endpoint.
+     * {@link #reset()} unbinds all.
+     */
+    public DifySimulator appMode(String apiKey, AppMode mode) {
+        state.bindMode(Objects.requireNonNull(apiKey, "apiKey"), Objects.requireNonNull(mode, "mode"));
+        return this;
+    }
+
+    /**
+     * The variables of the simulated completion and workflow apps: the input that holds the text to answer (required:
+     * a request without it gets {@code 400 invalid_param "<name> is required in input form"}; default {@code query})
+     * and the workflow output {@code workflow_finished} puts the answer in (default {@code result}). {@link #reset()}
+     * restores the defaults.
+     */
+    public DifySimulator workflowVariables(String queryVariable, String outputVariable) {
+        state.variables(new WorkflowVariables(queryVariable, outputVariable));
+        return this;
+    }
+
+    /** Chat, completion and workflow requests received since start or {@link #reset()}, rejected ones included. */
     public long chatRequestCount() {
         return state.chats.total();
     }
@@ -195,6 +224,11 @@ public final class DifySimulator implements AutoCloseable {
      */
     public void reset() {
         state.reset();
+    }
+
+    /** The thinking {@link Scenario#THINK} and {@link Scenario#REASONING} streams before the answer to {@code query}. */
+    public static String expectedReasoning(String query) {
+        return CannedAnswer.reasoningFor(query);
     }
 
     /** The full answer text the simulator gives to {@code query} (the deltas concatenated). */

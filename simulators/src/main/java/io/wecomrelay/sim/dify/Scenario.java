@@ -49,7 +49,18 @@ public enum Scenario {
      */
     ENDLESS_EVENT("endless-event"),
     /** The answer's deltas over and over at the delta cadence, never {@code message_end} (for answer-size bounds). */
-    ENDLESS_ANSWER("endless-answer");
+    ENDLESS_ANSWER("endless-answer"),
+    /**
+     * A reasoning model: the deltas carry {@code <think>}, the model's thinking ({@link DifySimulator#expectedReasoning}),
+     * {@code </think>} and then the answer, cut into the configured number of deltas wherever the cuts fall (inside
+     * the tags too: {@code deltas=200} cuts about every character), then {@code message_end}.
+     */
+    THINK("think"),
+    /**
+     * A reasoning model whose thinking Dify sends apart ({@code reasoning_format: separated}): the thinking as
+     * {@code reasoning_chunk} events (the last one {@code is_final}), then the answer's deltas and {@code message_end}.
+     */
+    REASONING("reasoning");
 
     private final String directive;
 

@@ -1,5 +1,7 @@
 package io.wecomrelay.sim.dify;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
@@ -24,6 +26,9 @@ final class SimulatorState {
     final FileUploads files = new FileUploads();
     private final AtomicReference<StreamSettings> settings;
     private final AtomicReference<InputRules> inputRules = new AtomicReference<>(InputRules.NONE);
+    /** Keys bound to one app mode; a key not in here is answered on every endpoint. */
+    private final Map<String, AppMode> modes = new ConcurrentHashMap<>();
+    private final AtomicReference<WorkflowVariables> variables = new AtomicReference<>(WorkflowVariables.DEFAULT);
     /** {@code http://127.0.0.1:PORT}, known once the server is bound. */
     private volatile String origin = "http://127.0.0.1";
 
@@ -55,6 +60,31 @@ final class SimulatorState {
         inputRules.updateAndGet(change);
     }
 
+    /** Refuses {@code apiKey} on {@code endpoint} when the key is bound to another mode, as Dify does. */
+    void checkMode(String apiKey, AppMode endpoint) {
+        AppMode bound = modes.get(apiKey);
+        if (bound != null && bound != endpoint) {
+            throw new ApiErrorException(endpoint.wrongEndpoint());
+        }
+    }
+
+    void bindMode(String apiKey, AppMode mode) {
+        modes.put(apiKey, mode);
+    }
+
+    /** The mode {@code GET /info} reports for a key: its bound mode, else chat. */
+    AppMode mode(String apiKey) {
+        return modes.getOrDefault(apiKey, AppMode.CHAT);
+    }
+
+    WorkflowVariables variables() {
+        return variables.get();
+    }
+
+    void variables(WorkflowVariables value) {
+        variables.set(value);
+    }
+
     String origin() {
         return origin;
     }
@@ -67,6 +97,8 @@ final class SimulatorState {
     void reset() {
         settings.set(config.streamSettings());
         inputRules.set(InputRules.NONE);
+        modes.clear();
+        variables.set(WorkflowVariables.DEFAULT);
         conversations.clear();
         chats.clear();
         stops.clear();

@@ -37,7 +37,7 @@ final class SseWriter {
         response.status(HttpResponseStatus.OK)
                 .header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                 .withConnection(connection::set);
-        var stream = streams.open(task.taskId(), task.apiKey(), task.user(), connection.get());
+        var stream = streams.open(task.taskId(), task.apiKey(), task.user(), task.mode(), connection.get());
         var index = new AtomicInteger();
         var frames = script.frames()
                 .takeUntilOther(stream.interrupted())
@@ -82,7 +82,11 @@ final class SseWriter {
         return -1;
     }
 
-    /** Who owns a stream: only this app key and user may stop it. */
-    record ChatTask(String taskId, String apiKey, String user) {
+    /** Who owns a stream: only this app key and user may stop it (any user of the key, for a workflow run). */
+    record ChatTask(String taskId, String apiKey, String user, AppMode mode) {
+
+        ChatTask(String taskId, String apiKey, String user) {
+            this(taskId, apiKey, user, AppMode.CHAT);
+        }
     }
 }

@@ -36,11 +36,20 @@ final class StreamScript {
     }
 
     Flux<byte[]> frames() {
+        if (events.mode() != AppMode.WORKFLOW) {
+            return scenario();
+        }
+        // a workflow run announces itself and its LLM node before any text
+        return Flux.concat(steps.now(() -> events.workflowStarted(plan.inputs())), steps.now(events::llmNodeStarted),
+                scenario());
+    }
+
+    private Flux<byte[]> scenario() {
         return switch (settings.scenario()) {
             case NORMAL -> normal();
             case SPLIT_MULTIBYTE -> normal().concatMap(frame ->
                     Flux.fromIterable(SseEncoder.splitAcrossCharacters(frame)).delayElements(SPLIT_GAP));
-            case ERROR_MID_STREAM -> Flux.concat(messages(firstHalf()),
+            case ERROR_MID_STREAM -> Flux.concat(messages(firstHalf()), failedRun(),
                     steps.later(() -> events.error(400, "completion_request_error", MID_STREAM_ERROR)));
             case PAUSE -> Flux.concat(messages(firstHalf()), steps.pingsFor(settings.pause()),
                     messages(secondHalf()), steps.later(events::messageEnd));
@@ -60,6 +69,13 @@ final class StreamScript {
                     steps.unfinished(() -> events.message("x"), 1),
                     steps.forever(WHITESPACE_LINE));
             case ENDLESS_ANSWER -> steps.deltas(deltas, events::message).repeat();
+            case THINK -> Flux.concat(messages(CannedAnswer.split(CannedAnswer.withThinkTags(plan.query(), plan.answer()),
+                    settings.deltaCount())), steps.later(events::messageEnd));
+            case REASONING -> Flux.concat(
+                    steps.deltas(CannedAnswer.split(CannedAnswer.reasoningFor(plan.query()), settings.deltaCount()),
+                            part -> events.reasoningChunk(part, false)),
+                    steps.now(() -> events.reasoningChunk("", true)),
+                    normal());
             case HTTP_400, HTTP_404, HTTP_429, HTTP_500 ->
                     throw new IllegalStateException(settings.scenario() + " does not stream");
         };
@@ -70,7 +86,15 @@ final class StreamScript {
         if (settings.scenario() == Scenario.CHATFLOW) {
             return chatflow.afterStop();
         }
-        return steps.now(events::messageEnd).flux();
+        return steps.now(events::stopped).flux();
+    }
+
+    /** A workflow whose node failed ends with a failed {@code workflow_finished} before the error; others send none. */
+    private Flux<byte[]> failedRun() {
+        if (events.mode() != AppMode.WORKFLOW) {
+            return Flux.empty();
+        }
+        return steps.now(() -> events.workflowFinished("failed", MID_STREAM_ERROR)).flux();
     }
 
     private Flux<byte[]> normal() {

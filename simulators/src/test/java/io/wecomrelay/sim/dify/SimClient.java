@@ -138,7 +138,12 @@ final class SimClient {
 
     /** The body chunks of a chat stream as they arrive; cancelling closes the connection. */
     Flux<byte[]> chatChunks(String apiKey, JsonNode body) {
-        return client(authorization(apiKey)).post().uri(baseUrl + "/chat-messages")
+        return chunks("/chat-messages", apiKey, body);
+    }
+
+    /** The body chunks of a stream from {@code path} ({@code /workflows/run}, ...) as they arrive. */
+    Flux<byte[]> chunks(String path, String apiKey, JsonNode body) {
+        return client(authorization(apiKey)).post().uri(baseUrl + path)
                 .send(ByteBufFlux.fromString(Mono.just(JSON.writeValueAsString(body)), StandardCharsets.UTF_8,
                         ByteBufAllocator.DEFAULT))
                 .response((response, content) -> content.asByteArray());
@@ -146,9 +151,14 @@ final class SimClient {
 
     /** Complete SSE frames (without the blank line) as they arrive. */
     Flux<String> chatFrames(String apiKey, JsonNode body) {
+        return frames("/chat-messages", apiKey, body);
+    }
+
+    /** Complete SSE frames of a stream from {@code path} as they arrive. */
+    Flux<String> frames(String path, String apiKey, JsonNode body) {
         return Flux.defer(() -> {
             var pending = new ByteArrayOutputStream();
-            return chatChunks(apiKey, body).concatMapIterable(chunk -> {
+            return chunks(path, apiKey, body).concatMapIterable(chunk -> {
                 pending.writeBytes(chunk);
                 var all = pending.toByteArray();
                 pending.reset();
