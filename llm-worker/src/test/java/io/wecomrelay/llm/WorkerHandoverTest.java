@@ -13,6 +13,7 @@ import java.util.UUID;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.schemas.event.MessageAccepted;
+import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.sim.dify.DifySimulator;
 import io.wecomrelay.testkit.TestInfrastructure;
 import org.junit.jupiter.api.Test;
@@ -29,8 +30,8 @@ class WorkerHandoverTest {
 
     private static final int PARTITIONS = 4;
     private static final int MESSAGES_PER_PARTITION = 2;
-    /** Streams long enough to be running while a second worker starts and joins the group. */
-    private static final String SLOW = " [sim:deltas=40,delay-ms=400]";
+    /** 30 s: streams still running once a second worker has started and joined the group, also on a busy machine. */
+    private static final String SLOW = " [sim:deltas=60,delay-ms=500]";
     private static final Duration DRAIN = Duration.ofSeconds(60);
     private static final Duration WAIT = Duration.ofSeconds(90);
 
@@ -48,12 +49,12 @@ class WorkerHandoverTest {
                 assertThat(handovers(first, "timed_out") + handovers(first, "failed")).isZero();
 
                 var beforeLeaving = sendToEveryPartition(prefix, chunks);
-                var leavingMeters = joining.getBean(MeterRegistry.class);
+                // the joining worker owns partitions now (the first one handed some over), and each has replies
+                // streaming; its metrics registry closes before its consumer stops, so the log shows its hand-over
+                assertThat(beforeLeaving).as("every reply still streaming as the second worker stops")
+                        .allMatch(message -> chunks.all(message.streamId()).stream().noneMatch(ReplyChunk::last));
                 joining.close();
                 beforeLeaving.forEach(message -> answeredOnceByTheFirstAttempt(message, chunks));
-                assertThat(handovers(leavingMeters, "drained")).as("the leaving worker was streaming replies")
-                        .isPositive();
-                assertThat(handovers(leavingMeters, "timed_out") + handovers(leavingMeters, "failed")).isZero();
             }
         }
     }
@@ -123,12 +124,8 @@ class WorkerHandoverTest {
     }
 
     private static double handovers(ConfigurableApplicationContext worker, String outcome) {
-        return handovers(worker.getBean(MeterRegistry.class), outcome);
-    }
-
-    private static double handovers(MeterRegistry meters, String outcome) {
-        Counter counter = meters.find("relay.worker.handovers").tag("bot", WorkerTestSupport.BOT)
-                .tag("outcome", outcome).counter();
+        Counter counter = worker.getBean(MeterRegistry.class).find("relay.worker.handovers")
+                .tag("bot", WorkerTestSupport.BOT).tag("outcome", outcome).counter();
         return counter == null ? 0 : counter.count();
     }
 }

@@ -122,7 +122,8 @@ public final class AcceptedConsumer {
         void redone(String botId, boolean infrastructure);
 
         /**
-         * A reply of {@code botId} was running when its partition was given up (revoked, or shutdown);
+         * A reply of {@code botId} was running when its partition was given up (revoked, or shutdown: Spring's
+         * registry may be closed by then);
          * {@code outcome}: {@code drained} (finished here, committed), {@code failed} or {@code timed_out} (left to
          * the partition's next owner, which redoes it).
          */
