@@ -84,9 +84,10 @@ class WorkerHandoverTest {
 
     private static void answeredOnceByTheFirstAttempt(MessageAccepted message, WorkerTestSupport.ChunkCollector chunks) {
         var reply = chunks.awaitReply(message.streamId(), WAIT);
-        assertThat(reply.text()).isEqualTo(DifySimulator.expectedAnswer(query(message)));
-        assertThat(chunks.all(message.streamId())).allMatch(chunk -> chunk.attempt() == 1);
         assertThat(DIFY.requestsFor(query(message))).as("Dify calls for %s", message.streamId()).hasSize(1);
+        assertThat(reply.text()).isEqualTo(DifySimulator.expectedAnswer(query(message)));
+        assertThat(chunks.all(message.streamId())).as("attempts of %s", message.streamId())
+                .extracting(ReplyChunk::attempt).containsOnly(1);
     }
 
     /** Sends messages to every partition and waits until each one's reply streams. */
