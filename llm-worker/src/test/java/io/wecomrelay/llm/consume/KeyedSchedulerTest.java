@@ -153,11 +153,9 @@ class KeyedSchedulerTest {
     @Test
     void stoppingAPartitionDropsItsWaitingWorksAndTellsHowItsRunningOnesEnd() {
         var scheduler = scheduler(10);
-        scheduler.submit(work(P0, 0, "a"));
-        scheduler.submit(work(P0, 1, "a"));
-        scheduler.submit(work(P0, 2, "b"));
-        scheduler.submit(work(P0, 3, "c"));
-        scheduler.submit(work(P1, 4, "d"));
+        for (var work : List.of(work(P0, 0, "a"), work(P0, 1, "a"), work(P0, 2, "b"), work(P0, 3, "c"), work(P1, 4, "d"))) {
+            scheduler.submit(work);
+        }
 
         var ends = scheduler.stopStarting(work -> work.partition().equals(P0));
 
