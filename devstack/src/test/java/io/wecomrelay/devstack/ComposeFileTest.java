@@ -68,6 +68,12 @@ class ComposeFileTest {
         assertThat(from).isNotEmpty().allSatisfy(image -> assertThat(image).matches(EXACT_TAG));
     }
 
+    @Test
+    void aStoppedWorkerHasTheTimeToHandItsRepliesOver() throws IOException {
+        // shutdown-grace and revoke-drain (20 s each) inside Spring's 60 s shutdown phase, as on Kubernetes
+        assertThat(services().get("llm-worker").get("stop_grace_period")).isEqualTo("90s");
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Map<String, Object>> services() throws IOException {
         try (var in = Files.newInputStream(COMPOSE.resolve("docker-compose.yml"))) {

@@ -278,8 +278,8 @@ class LlmWorkerConfiguration {
                                       AcceptedConsumer.InfrastructureProbe infrastructureProbe) {
         var consumer = properties.consumer();
         var settings = new AcceptedConsumer.Settings(consumer.maxInFlight(), consumer.maxInFlightPerBot(),
-                consumer.maxBuffered(), consumer.pollTimeout(), consumer.shutdownGrace(), consumer.failureBackoff(),
-                consumer.maxFailureBackoff(), consumer.maxAttempts());
+                consumer.maxBuffered(), consumer.pollTimeout(), consumer.shutdownGrace(), consumer.revokeDrain(),
+                consumer.failureBackoff(), consumer.maxFailureBackoff(), consumer.maxAttempts());
         return new AcceptedConsumer(kafka.buildConsumerProperties(), consumer.groupId(), properties.topics().accepted(),
                 router::route, deadLetterKafkaTemplate, deadLetterScheme, settings, metrics, infrastructureProbe);
     }

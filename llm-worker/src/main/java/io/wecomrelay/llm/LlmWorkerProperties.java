@@ -72,6 +72,10 @@ public record LlmWorkerProperties(
      * @param pollTimeout     longest wait of one poll; also bounds how late a finished offset is committed
      * @param shutdownGrace   on shutdown, how long running replies may finish before they are abandoned
      *                        (abandoned ones are redone by another worker with attempt + 1)
+     * @param revokeDrain     when a rebalance moves partitions to another worker (a worker joined or left the group),
+     *                        how long their running replies may finish first, so that the next owner does not ask
+     *                        Dify again; 0 abandons them at once (redone with attempt + 1). With
+     *                        {@code shutdownGrace}, at most half of the consumer's {@code max.poll.interval.ms}
      * @param failureBackoff  first wait before a failed reply is redone (doubling)
      * @param maxFailureBackoff longest such wait
      * @param maxAttempts     tries of a record that keeps failing for a reason of its own (not Redis or Kafka being
@@ -85,6 +89,7 @@ public record LlmWorkerProperties(
             @Min(1) @DefaultValue("2048") int maxBuffered,
             @NotNull @DefaultValue("100ms") Duration pollTimeout,
             @NotNull @DefaultValue("20s") Duration shutdownGrace,
+            @NotNull @DefaultValue("20s") Duration revokeDrain,
             @NotNull @DefaultValue("1s") Duration failureBackoff,
             @NotNull @DefaultValue("30s") Duration maxFailureBackoff,
             @Min(1) @DefaultValue("5") int maxAttempts) {

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 import io.wecomrelay.llm.reply.ErrorTexts;
@@ -71,6 +72,7 @@ class RecordRedactionTest extends RecordRedactionContract {
         // file contents: a Flux prints its operator, never its items, but the items are planted all the same
         factories.put(Flux.class, marks -> Flux.just(marks.mark("Flux")));
         factories.put(Disposable.Swap.class, marks -> Disposables.swap());
+        factories.put(CompletableFuture.class, marks -> new CompletableFuture<>());
         factories.put(Scheduler.class, marks -> Schedulers.immediate());
         factories.put(ErrorTexts.class, marks -> new ErrorTexts(Map.of()));
         factories.put(ReplyMetrics.class, marks -> ReplyMetrics.NONE);

@@ -203,8 +203,13 @@ final class WorkerTestSupport {
     }
 
     static RecordMetadata send(String topic, MessageAccepted message) {
+        return send(topic, null, message);
+    }
+
+    /** Sends to {@code partition}, or to the conversation key's partition when null. */
+    static RecordMetadata send(String topic, Integer partition, MessageAccepted message) {
         byte[] value = EventSerde.of(MessageAccepted.class).serialize(topic, message);
-        var record = new ProducerRecord<>(topic, message.conversationKey(), value);
+        var record = new ProducerRecord<>(topic, partition, message.conversationKey(), value);
         record.headers().add(EventHeaders.TRACE_ID, message.meta().traceId().getBytes(StandardCharsets.UTF_8));
         return sendRaw(record);
     }

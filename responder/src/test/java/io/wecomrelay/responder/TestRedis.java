@@ -1,10 +1,9 @@
 package io.wecomrelay.responder;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
+import io.wecomrelay.support.outage.RedisReconnectAutoConfiguration;
 import io.wecomrelay.testkit.TestInfrastructure;
 
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
@@ -29,8 +28,7 @@ public final class TestRedis implements AutoCloseable {
         this(new LettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(url),
                 LettuceClientConfiguration.builder().commandTimeout(commandTimeout)
                         .clientResources(DefaultClientResources.builder()
-                                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2,
-                                        TimeUnit.MILLISECONDS))
+                                .reconnectDelay(RedisReconnectAutoConfiguration.reconnectDelay())
                                 .build())
                         .build()));
     }

@@ -1,7 +1,6 @@
 package io.wecomrelay.ingress.callback;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -51,8 +50,7 @@ public final class AppCallbackHandler {
     public static AppCallbackHandler create(BotDirectory bots, CallbackLimits limits, InboundPublisher publisher,
                                             StreamMarkerWriter markers, CallbackMetrics metrics, Clock clock,
                                             Supplier<UUID> ids) {
-        var common = new CallbackVerifier(bots, clock, limits.timestampTolerance(), limits.maxBodySize());
-        return new AppCallbackHandler(new AppCallbackVerifier(common, clock, limits.timestampTolerance()),
+        return new AppCallbackHandler(new AppCallbackVerifier(new CallbackVerifier(bots, limits, clock)),
                 new InboundIntake(publisher, markers, clock, ids, limits.markerTimeout()), metrics, clock);
     }
 
@@ -76,10 +74,7 @@ public final class AppCallbackHandler {
         // an app has no passive reply of its own: the intake completes empty once Kafka has the message
         return intake.accept(app, message)
                 .then(Mono.defer(() -> answer(app, message, nonce)))
-                .doOnSuccess(response -> {
-                    metrics.published(app.id(), Duration.ofNanos(System.nanoTime() - started));
-                    metrics.callback(app.id(), message.isEvent() ? "event" : message.msgType(), "published");
-                });
+                .doOnSuccess(response -> metrics.published(app.id(), message, started));
     }
 
     /**

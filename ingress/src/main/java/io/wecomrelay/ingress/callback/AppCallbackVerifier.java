@@ -1,18 +1,14 @@
 package io.wecomrelay.ingress.callback;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Set;
 
 import io.wecomrelay.ingress.bots.Bot;
 import io.wecomrelay.schemas.bot.AppSettings;
 import io.wecomrelay.schemas.event.InboundMessage;
-import io.wecomrelay.schemas.wecom.WecomCryptoException;
 import io.wecomrelay.schemas.wecom.app.AppEnvelope;
 import io.wecomrelay.schemas.wecom.app.AppMessage;
 import io.wecomrelay.schemas.wecom.app.AppXmlException;
 import org.jspecify.annotations.Nullable;
-import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import reactor.core.publisher.Mono;
 
@@ -25,17 +21,12 @@ import reactor.core.publisher.Mono;
 final class AppCallbackVerifier {
 
     // WeCom posts text/xml; refuse only what is clearly not XML
-    private static final Set<String> REFUSED_TYPES = Set.of("multipart", "image", "audio", "video");
     private static final Set<String> REFUSED_SUBTYPES = Set.of("x-www-form-urlencoded", "json", "octet-stream", "html");
 
     private final CallbackVerifier common;
-    private final Clock clock;
-    private final Duration timestampTolerance;
 
-    AppCallbackVerifier(CallbackVerifier common, Clock clock, Duration timestampTolerance) {
+    AppCallbackVerifier(CallbackVerifier common) {
         this.common = common;
-        this.clock = clock;
-        this.timestampTolerance = timestampTolerance;
     }
 
     Bot app(String botId) {
@@ -49,13 +40,13 @@ final class AppCallbackVerifier {
 
     /** The verified callback as the relay's inbound message. */
     Mono<InboundMessage> verifyPost(Bot app, ServerRequest request) {
-        checkContentType(request);
-        SignedQuery query = SignedQuery.from(request.queryParams(), clock.instant(), timestampTolerance);
+        CallbackVerifier.checkContentType(request, REFUSED_SUBTYPES);
+        SignedQuery query = common.query(request);
         AppSettings settings = app.config().app();
         return common.body(request).map(bytes -> {
             AppEnvelope envelope = envelope(bytes);
             checkNames(settings, envelope.toUserName(), envelope.agentId());
-            AppMessage message = message(open(app, query, envelope.encrypt()));
+            AppMessage message = message(CallbackVerifier.open(app, query, envelope.encrypt()));
             checkNames(settings, message.toUserName(), message.agentId());
             return message.toInboundMessage(settings.agentId());
         });
@@ -68,14 +59,6 @@ final class AppCallbackVerifier {
         }
         if (agentId != null && !agentId.isEmpty() && !agentId.equals(String.valueOf(app.agentId()))) {
             throw new CallbackRejectedException(RejectionReason.BOT_MISMATCH, "callback names another agent");
-        }
-    }
-
-    private static byte[] open(Bot app, SignedQuery query, String encrypt) {
-        try {
-            return app.crypto().openCallbackUtf8(query.msgSignature(), query.timestamp(), query.nonce(), encrypt);
-        } catch (WecomCryptoException e) {
-            throw CallbackVerifier.rejected(e);
         }
     }
 
@@ -92,13 +75,6 @@ final class AppCallbackVerifier {
             return AppMessage.parse(plaintext);
         } catch (AppXmlException e) {
             throw new CallbackRejectedException(RejectionReason.MALFORMED_MESSAGE, e.getMessage());
-        }
-    }
-
-    private static void checkContentType(ServerRequest request) {
-        MediaType type = request.headers().contentType().orElse(null);
-        if (type != null && (REFUSED_TYPES.contains(type.getType()) || REFUSED_SUBTYPES.contains(type.getSubtype()))) {
-            throw new CallbackRejectedException(RejectionReason.WRONG_CONTENT_TYPE, "content type " + type.getType() + "/" + type.getSubtype());
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.wecomrelay.ingress.callback;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -54,7 +53,7 @@ public final class CallbackHandler {
     public static CallbackHandler create(BotDirectory bots, CallbackLimits limits, InboundPublisher publisher,
                                          StreamMarkerWriter markers, RefreshAnswerer refreshes, OutboundPolicy responseUrls,
                                          CallbackMetrics metrics, Clock clock, Supplier<UUID> ids) {
-        var verifier = new CallbackVerifier(bots, clock, limits.timestampTolerance(), limits.maxBodySize());
+        var verifier = new CallbackVerifier(bots, limits, clock);
         var intake = new InboundIntake(publisher, markers, clock, ids, limits.markerTimeout());
         return new CallbackHandler(verifier, intake, refreshes, new ResponseUrlScreen(responseUrls, metrics),
                 new ReplySealer(clock), metrics);
@@ -103,10 +102,7 @@ public final class CallbackHandler {
         return intake.accept(bot, message)
                 .flatMap(reply -> sealer.sealed(bot, reply, nonce))
                 .switchIfEmpty(Mono.defer(ReplySealer::empty))
-                .doOnSuccess(response -> {
-                    metrics.published(bot.id(), Duration.ofNanos(System.nanoTime() - started));
-                    metrics.callback(bot.id(), message.isEvent() ? "event" : message.msgType(), "published");
-                });
+                .doOnSuccess(response -> metrics.published(bot.id(), message, started));
     }
 
     private Mono<ServerResponse> rejected(String botId, CallbackRejectedException e) {

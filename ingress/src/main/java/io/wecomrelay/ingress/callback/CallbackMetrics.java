@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.wecomrelay.schemas.event.InboundMessage;
 
 /**
  * Callback counters by bot, type and outcome; rejections by reason; response_url verdicts; publish latency by bot;
@@ -41,8 +42,10 @@ public final class CallbackMetrics {
         registry.counter("relay.ingress.stream_marker_failures", "bot", botId).increment();
     }
 
-    void published(String botId, Duration latency) {
+    /** A message Kafka acknowledged, publishing started at {@code startedNanos} ({@link System#nanoTime()}). */
+    void published(String botId, InboundMessage message, long startedNanos) {
         Timer.builder("relay.ingress.publish").tag("bot", botId).publishPercentileHistogram()
-                .register(registry).record(latency);
+                .register(registry).record(Duration.ofNanos(System.nanoTime() - startedNanos));
+        callback(botId, message.isEvent() ? "event" : message.msgType(), "published");
     }
 }

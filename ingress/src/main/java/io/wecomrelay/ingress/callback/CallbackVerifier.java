@@ -25,8 +25,9 @@ import reactor.core.publisher.Mono;
  */
 final class CallbackVerifier {
 
-    // WeCom's content type for AI-bot callbacks is not documented; refuse only what is clearly not JSON.
+    /** Content types no callback comes as, JSON or XML. */
     private static final Set<String> REFUSED_TYPES = Set.of("multipart", "image", "audio", "video");
+    // WeCom's content type for AI-bot callbacks is not documented; refuse only what is clearly not JSON.
     private static final Set<String> REFUSED_SUBTYPES = Set.of("x-www-form-urlencoded", "xml", "octet-stream", "html");
 
     private final BotDirectory bots;
@@ -34,11 +35,11 @@ final class CallbackVerifier {
     private final Duration timestampTolerance;
     private final DataSize maxBodySize;
 
-    CallbackVerifier(BotDirectory bots, Clock clock, Duration timestampTolerance, DataSize maxBodySize) {
+    CallbackVerifier(BotDirectory bots, CallbackLimits limits, Clock clock) {
         this.bots = bots;
         this.clock = clock;
-        this.timestampTolerance = timestampTolerance;
-        this.maxBodySize = maxBodySize;
+        this.timestampTolerance = limits.timestampTolerance();
+        this.maxBodySize = limits.maxBodySize();
     }
 
     /** An AI bot; a self-built app is unknown here (its callbacks have their own path and format). */
@@ -55,7 +56,7 @@ final class CallbackVerifier {
 
     /** URL verification: the decrypted echostr. */
     String verifyEcho(Bot bot, ServerRequest request) {
-        SignedQuery query = SignedQuery.from(request.queryParams(), clock.instant(), timestampTolerance);
+        SignedQuery query = query(request);
         try {
             return bot.crypto().openCallback(query.msgSignature(), query.timestamp(), query.nonce(), query.requireEchostr());
         } catch (WecomCryptoException e) {
@@ -64,15 +65,21 @@ final class CallbackVerifier {
     }
 
     Mono<VerifiedCallback> verifyPost(Bot bot, ServerRequest request) {
-        checkContentType(request);
-        SignedQuery query = SignedQuery.from(request.queryParams(), clock.instant(), timestampTolerance);
+        checkContentType(request, REFUSED_SUBTYPES);
+        SignedQuery query = query(request);
         return body(request).map(bytes -> {
             CallbackEnvelope envelope = envelope(bytes);
             return new VerifiedCallback(bot, query, parse(bot, open(bot, query, envelope.encrypt())));
         });
     }
 
-    private static byte[] open(Bot bot, SignedQuery query, String encrypt) {
+    /** The signature parameters of the request's URL, present and fresh. */
+    SignedQuery query(ServerRequest request) {
+        return SignedQuery.from(request.queryParams(), clock.instant(), timestampTolerance);
+    }
+
+    /** The plaintext of {@code encrypt}, once its signature over the query's timestamp and nonce holds. */
+    static byte[] open(Bot bot, SignedQuery query, String encrypt) {
         try {
             return bot.crypto().openCallbackUtf8(query.msgSignature(), query.timestamp(), query.nonce(), encrypt);
         } catch (WecomCryptoException e) {
@@ -94,7 +101,7 @@ final class CallbackVerifier {
         return callback;
     }
 
-    static CallbackRejectedException rejected(WecomCryptoException e) {
+    private static CallbackRejectedException rejected(WecomCryptoException e) {
         return new CallbackRejectedException(RejectionReason.of(e.error()), e.error().officialName());
     }
 
@@ -128,9 +135,10 @@ final class CallbackVerifier {
         }
     }
 
-    private static void checkContentType(ServerRequest request) {
+    /** Refuses what is clearly not a callback: no content type is refused only for that. */
+    static void checkContentType(ServerRequest request, Set<String> refusedSubtypes) {
         MediaType type = request.headers().contentType().orElse(null);
-        if (type != null && (REFUSED_TYPES.contains(type.getType()) || REFUSED_SUBTYPES.contains(type.getSubtype()))) {
+        if (type != null && (REFUSED_TYPES.contains(type.getType()) || refusedSubtypes.contains(type.getSubtype()))) {
             throw new CallbackRejectedException(RejectionReason.WRONG_CONTENT_TYPE, "content type " + type.getType() + "/" + type.getSubtype());
         }
     }

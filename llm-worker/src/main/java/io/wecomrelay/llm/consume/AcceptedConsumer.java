@@ -63,9 +63,13 @@ import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
  * <li>Above {@code maxBuffered} unfinished records all partitions are paused (polling goes on, so
  *     the group membership stays alive); below three quarters of it they resume.</li>
  * <li>Rebalances use the cooperative sticky assignor ({@link ConsumerSettings}, with auto-commit off and a new
- *     group starting at the earliest record; connection settings cannot override them): only moved partitions are revoked. Their
- *     finished offsets are committed and their running replies abandoned (the Dify task is stopped);
- *     the new owner redoes them with attempt + 1, the way it does after a crash.</li>
+ *     group starting at the earliest record; connection settings cannot override them): only moved partitions are
+ *     revoked. A worker joining or leaving the group must not cost a second Dify call, so the {@link Handover} lets
+ *     the revoked partitions' running replies finish (at most {@code revokeDrain}) inside the revocation callback,
+ *     and their offsets are committed before the partitions move. Replies still running then are abandoned (the
+ *     Dify task is stopped) and the new owner redoes them with attempt + 1, the way it does after a crash; so are
+ *     the replies of partitions lost without a revocation (this worker was thrown out of the group).
+ *     Shutdown does the same for all its partitions (at most {@code shutdownGrace}), then leaves the group.</li>
  * <li>Records that cannot be deserialized go to {@code <topic>.dlt} ({@link AcceptedDeadLetters}).</li>
  * <li>A reply that fails is redone after a capped exponential backoff, with the next attempt number.
  *     A failure of the infrastructure ({@link TransientFailures}: Redis or Kafka unreachable, slow,
@@ -94,13 +98,15 @@ public final class AcceptedConsumer {
      * @param maxBuffered       unfinished records above which consumption pauses
      * @param pollTimeout       longest poll
      * @param shutdownGrace     how long running replies may finish on shutdown
+     * @param revokeDrain       how long running replies of revoked partitions may finish before the partitions go
      * @param failureBackoff    first wait before a failed reply is redone
      * @param maxFailureBackoff longest such wait
      * @param maxAttempts       tries of a record whose failures are not the infrastructure's, before it is
      *                          dead-lettered
      */
     public record Settings(int maxInFlight, int maxInFlightPerBot, int maxBuffered, Duration pollTimeout,
-                           Duration shutdownGrace, Duration failureBackoff, Duration maxFailureBackoff, int maxAttempts) {
+                           Duration shutdownGrace, Duration revokeDrain, Duration failureBackoff,
+                           Duration maxFailureBackoff, int maxAttempts) {
         public Settings {
             maxInFlightPerBot = maxInFlightPerBot > 0 ? Math.min(maxInFlightPerBot, maxInFlight)
                     : Math.max(1, maxInFlight / 4);
@@ -114,6 +120,14 @@ public final class AcceptedConsumer {
 
         /** A failed reply of {@code botId} is to be redone; {@code infrastructure}: Redis or Kafka failed, not the record. */
         void redone(String botId, boolean infrastructure);
+
+        /**
+         * A reply of {@code botId} was running when its partition was given up (revoked, or shutdown: Spring's
+         * registry may be closed by then);
+         * {@code outcome}: {@code drained} (finished here, committed), {@code failed} or {@code timed_out} (left to
+         * the partition's next owner, which redoes it).
+         */
+        void handedOver(String botId, String outcome);
     }
 
     /**
@@ -143,6 +157,7 @@ public final class AcceptedConsumer {
     private final AtomicInteger waitingForInfrastructure = new AtomicInteger();
     private final Queue<Work> finished = new ConcurrentLinkedQueue<>();
     private final KeyedScheduler scheduler;
+    private final Handover handover;
     private volatile boolean running;
     private volatile Consumer<String, MessageAccepted> consumer;
     private Thread thread;
@@ -159,6 +174,7 @@ public final class AcceptedConsumer {
                             Settings settings, Metrics metrics, InfrastructureProbe infrastructure) {
         this(kafkaConsumers(ConsumerSettings.withGuarantees(kafka, groupId)), topic, handler,
                 new AcceptedDeadLetters(deadLetterTemplate, deadLetterScheme), settings, metrics, infrastructure);
+        ConsumerSettings.checkDrainFits(kafka, settings);
     }
 
     AcceptedConsumer(Supplier<Consumer<String, MessageAccepted>> consumers, String topic, Handler handler,
@@ -173,6 +189,7 @@ public final class AcceptedConsumer {
         this.infrastructureProbe = infrastructure;
         this.scheduler = new KeyedScheduler(settings.maxInFlight(), settings.maxInFlightPerBot(), this::task,
                 finished::add, metrics::deferred);
+        this.handover = new Handover(scheduler, metrics);
     }
 
     /** Unreadable values reach the loop as null values with the failure in a header, for the dead letters. */
@@ -205,7 +222,8 @@ public final class AcceptedConsumer {
             active.wakeup();
         }
         try {
-            current.join(settings.shutdownGrace().plusSeconds(30).toMillis());
+            // a revocation under way finishes its drain first
+            current.join(settings.shutdownGrace().plus(settings.revokeDrain()).plusSeconds(30).toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -223,6 +241,11 @@ public final class AcceptedConsumer {
     /** Replies waiting out a failure of Redis or Kafka now (health DOWN while there are any). */
     public int waitingForInfrastructure() {
         return waitingForInfrastructure.get();
+    }
+
+    /** Whether {@code partition} is being given up now: its running replies may finish, nothing of it starts. */
+    boolean givingUp(TopicPartition partition) {
+        return handover.leaving(partition);
     }
 
     private void run() {
@@ -277,17 +300,22 @@ public final class AcceptedConsumer {
 
     private Mono<Void> task(Work work) {
         var tries = new Tries();
-        return Mono.defer(() -> handler.handle(work.message(), work.traceId()))
+        return Mono.defer(() -> handover.leaving(work.partition()) ? Mono.<Void>error(new Handover.LeftToNextOwner(null))
+                        : handler.handle(work.message(), work.traceId()))
                 // off the consumer thread, and no deep recursion when a key's works complete synchronously
                 .subscribeOn(Schedulers.parallel())
                 .retryWhen(Retry.from(failures -> failures.concatMap(failure -> redo(work, tries, failure.failure()))))
-                .onErrorResume(error -> deadLetter(work, error))
+                .onErrorResume(error -> error instanceof Handover.LeftToNextOwner ? Mono.error(error)
+                        : deadLetter(work, error))
                 .doFinally(signal -> tries.stopWaiting());
     }
 
-    /** After a failure: the wait before the next try, or the failure itself when the record is given up. */
+    /**
+     * After a failure: the wait before the next try, or the failure itself when the record is given up (dead-lettered)
+     * or its partition is ({@link Handover.LeftToNextOwner}: the next owner redoes it, one redo rather than two).
+     */
     private Mono<Long> redo(Work work, Tries tries, Throwable failure) {
-        if (failure instanceof ReplyRefusedException) {
+        if (failure instanceof ReplyRefusedException || failure instanceof Handover.LeftToNextOwner) {
             return Mono.error(failure);
         }
         boolean infrastructure = infrastructure(failure);
@@ -295,6 +323,9 @@ public final class AcceptedConsumer {
         if (!infrastructure && failed >= settings.maxAttempts()) {
             log.error("reply failed {} times, giving up {} cause={}", failed, work, failure.toString());
             return Mono.error(failure);
+        }
+        if (handover.leaving(work.partition())) {
+            return Mono.error(new Handover.LeftToNextOwner(failure));
         }
         metrics.redone(work.message().botId(), infrastructure);
         log.warn("{}, redoing {} try={} cause={}", infrastructure ? "Redis or Kafka unavailable" : "reply failed", work,
@@ -407,10 +438,19 @@ public final class AcceptedConsumer {
             return;
         }
         try {
-            kafka.commitSync(offsets);
+            commitSync(kafka, offsets);
             tracker.committed(offsets);
         } catch (RuntimeException e) {
             log.warn("commit failed offsets={} cause={}", offsets, e.toString());
+        }
+    }
+
+    /** A wake-up meant for the poll loop (stop() during a hand-over) must not cost the hand-over its commit. */
+    private static void commitSync(Consumer<String, MessageAccepted> kafka, Map<TopicPartition, OffsetAndMetadata> offsets) {
+        try {
+            kafka.commitSync(offsets);
+        } catch (WakeupException e) {
+            kafka.commitSync(offsets);
         }
     }
 
@@ -423,20 +463,13 @@ public final class AcceptedConsumer {
         }
     }
 
-    /** Shutdown: no new replies; running ones get the grace period, then are abandoned (redone elsewhere). */
+    /**
+     * Shutdown, a hand-over of every partition: no new replies; running ones get the grace period, their offsets are
+     * committed, the rest are abandoned (redone elsewhere). Leaving the group (closing the consumer) comes after.
+     */
     private void drain(Consumer<String, MessageAccepted> kafka) {
         scheduler.close();
-        kafka.pause(kafka.assignment());
-        long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
-        while (scheduler.size() > 0 && System.nanoTime() < deadline) {
-            try {
-                kafka.poll(settings.pollTimeout());
-            } catch (WakeupException e) {
-                // keep draining
-            }
-            applyFinished();
-            commit(kafka);
-        }
+        handover.drain(kafka.assignment(), settings.shutdownGrace(), "shutdown");
         if (scheduler.size() > 0) {
             log.info("abandoning {} running replies at shutdown; they will be redone with the next attempt",
                     scheduler.size());
@@ -470,16 +503,22 @@ public final class AcceptedConsumer {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             tracker.assigned(partitions);
+            handover.assigned(partitions);
             if (!partitions.isEmpty()) {
                 log.info("assigned partitions={}", partitions);
             }
         }
 
+        /**
+         * With the cooperative protocol Kafka calls this inside poll, only for partitions that move, before they go to
+         * their next owner (which waits for this worker to rejoin the group); also on close, for all partitions.
+         */
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             if (partitions.isEmpty()) {
                 return;
             }
+            handover.drain(partitions, settings.revokeDrain(), "revoked");
             commitNow(kafka, partitions);
             abandon(partitions);
             log.info("revoked partitions={}", partitions);

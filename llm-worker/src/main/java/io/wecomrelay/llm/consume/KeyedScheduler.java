@@ -8,6 +8,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -35,7 +37,8 @@ final class KeyedScheduler {
 
     private static final Logger log = LoggerFactory.getLogger(KeyedScheduler.class);
 
-    private record Running(Work work, Disposable.Swap subscription) {
+    /** A started work; {@code ended} completes when its task does, exceptionally when it failed or was abandoned. */
+    private record Running(Work work, Disposable.Swap subscription, CompletableFuture<Void> ended) {
     }
 
     private final int maxInFlight;
@@ -100,36 +103,65 @@ final class KeyedScheduler {
      * Used when partitions are revoked: another worker redoes those records.
      */
     void cancel(Predicate<Work> which) {
-        var abandoned = new ArrayList<Disposable>();
+        var abandoned = new ArrayList<Running>();
         List<Running> starts;
         synchronized (this) {
-            for (var queue : waiting.values()) {
-                int before = queue.size();
-                queue.removeIf(which);
-                size -= before - queue.size();
-            }
-            waiting.values().removeIf(ArrayDeque::isEmpty);
+            dropWaiting(which);
             for (var it = running.values().iterator(); it.hasNext(); ) {
                 var run = it.next();
                 if (which.test(run.work())) {
                     it.remove();
                     size--;
                     decrement(bot(run.work()));
-                    abandoned.add(run.subscription());
+                    abandoned.add(run);
                     if (waiting.containsKey(run.work().key())) {
                         ready.add(run.work().key());
                     }
                 }
             }
-            reported.removeIf(which);
-            // shares may have freed up: deferred keys are ready again, drain defers them anew if not
-            deferred.values().forEach(ready::addAll);
-            deferred.clear();
-            ready.removeIf(key -> !waiting.containsKey(key) || running.containsKey(key));
-            starts = drain();
+            starts = reschedule();
         }
-        abandoned.forEach(Disposable::dispose);
+        for (var run : abandoned) {
+            run.subscription().dispose();
+            run.ended().completeExceptionally(new CancellationException("abandoned"));
+        }
         starts.forEach(this::launch);
+    }
+
+    /**
+     * Drops the waiting works that match, so that none of them starts, and returns how each running one that matches
+     * ends: normally once its task completed (after {@code onDone}), exceptionally when it failed or was abandoned.
+     * The running ones go on. Used to let a revoked partition's replies finish before it moves.
+     */
+    Map<Work, CompletableFuture<Void>> stopStarting(Predicate<Work> which) {
+        var ends = new HashMap<Work, CompletableFuture<Void>>();
+        List<Running> starts;
+        synchronized (this) {
+            dropWaiting(which);
+            running.values().stream().filter(run -> which.test(run.work()))
+                    .forEach(run -> ends.put(run.work(), run.ended()));
+            starts = reschedule();
+        }
+        starts.forEach(this::launch);
+        return ends;
+    }
+
+    private void dropWaiting(Predicate<Work> which) {
+        for (var queue : waiting.values()) {
+            int before = queue.size();
+            queue.removeIf(which);
+            size -= before - queue.size();
+        }
+        waiting.values().removeIf(ArrayDeque::isEmpty);
+        reported.removeIf(which);
+    }
+
+    /** After works were dropped: deferred keys are ready again (drain defers them anew if not), gone keys are not. */
+    private List<Running> reschedule() {
+        deferred.values().forEach(ready::addAll);
+        deferred.clear();
+        ready.removeIf(key -> !waiting.containsKey(key) || running.containsKey(key));
+        return drain();
     }
 
     /** Drops every waiting work and accepts no new ones; running works go on. */
@@ -165,7 +197,7 @@ final class KeyedScheduler {
             }
             reported.remove(work);
             runningPerBot.merge(bot, 1, Integer::sum);
-            var run = new Running(work, Disposables.swap());
+            var run = new Running(work, Disposables.swap(), new CompletableFuture<>());
             running.put(key, run);
             starts.add(run);
         }
@@ -224,9 +256,15 @@ final class KeyedScheduler {
         }
         if (error == null) {
             onDone.accept(run.work());
+            run.ended().complete(null);
         } else {
-            // the task retries on its own; an error here is a bug: the offset stays uncommitted
-            log.error("work failed, left uncommitted {} cause={}", run.work(), error.toString());
+            if (error instanceof Handover.LeftToNextOwner) {
+                log.debug("left to the partition's next owner {}", run.work());
+            } else {
+                // the task retries on its own; an error here is a bug: the offset stays uncommitted
+                log.error("work failed, left uncommitted {} cause={}", run.work(), error.toString());
+            }
+            run.ended().completeExceptionally(error);
         }
         starts.forEach(this::launch);
     }

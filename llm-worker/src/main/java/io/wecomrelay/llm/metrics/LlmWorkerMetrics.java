@@ -34,6 +34,11 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code relay.worker.redos} (counter, {@code cause=infrastructure|record}): failed replies to be redone,
  *     because Redis or Kafka was unavailable (redone until it is back) or for a reason of the record's own (redone
  *     up to {@code relay.worker.consumer.max-attempts} tries);</li>
+ * <li>{@code relay.worker.handovers} (counter, {@code outcome=drained|failed|timed_out}): replies that were running
+ *     when a rebalance moved their partition to another worker: finished here before the partition went
+ *     ({@code drained}), or left to the next owner, which redoes them ({@code failed} while handed over, or still
+ *     running at {@code relay.worker.consumer.revoke-drain}). Shutdown hands over the same way, but Spring has
+ *     closed the registry by then: its hand-over is logged only;</li>
  * <li>records dead-lettered to {@code <accepted>.dlt} are counted as in every service, by service-support's
  *     {@code DeadLetterScheme} ({@code relay.dead.letters{service,topic,cause}});</li>
  * <li>{@code relay.worker.errors} (counter, {@code code}): replies that ended with an error;</li>
@@ -102,6 +107,12 @@ public final class LlmWorkerMetrics implements ReplyMetrics, ReplyComposer.InFli
     public void redone(String botId, boolean infrastructure) {
         Counter.builder("relay.worker.redos").description("Failed replies to be redone")
                 .tag("bot", botId).tag("cause", infrastructure ? "infrastructure" : "record").register(registry).increment();
+    }
+
+    @Override
+    public void handedOver(String botId, String outcome) {
+        Counter.builder("relay.worker.handovers").description("Replies running when their partition was given up")
+                .tag("bot", botId).tag("outcome", outcome).register(registry).increment();
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,6 +59,8 @@ class AcceptedConsumerTest {
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     final Map<String, Integer> redos = new ConcurrentHashMap<>();
+    final Map<String, Integer> handovers = new ConcurrentHashMap<>();
+    Duration revokeDrain = WAIT;
     AcceptedConsumer.InfrastructureProbe infrastructure = Mono::empty;
     AcceptedConsumer consumer;
 
@@ -138,6 +141,60 @@ class AcceptedConsumerTest {
         assertThat(deadLetters.history()).isEmpty();
     }
 
+    @Test
+    void aRunningReplyOfARevokedPartitionFinishesAndIsCommittedBeforeThePartitionGoes() {
+        var streaming = message("streaming");
+        var behind = message("behind"); // same conversation, waiting for it
+        var finish = new CompletableFuture<Void>();
+
+        start((message, traceId) -> count(message) && message == streaming ? Mono.fromFuture(finish) : Mono.empty(),
+                streaming, behind);
+        await().atMost(WAIT).until(() -> calls.containsKey(streaming.streamId()));
+        kafka.schedulePollTask(() -> kafka.rebalance(List.of()));
+        await().atMost(WAIT).until(() -> consumer.givingUp(P0));
+        finish.complete(null);
+
+        await().atMost(WAIT).until(() -> lastCommitted() == 1);
+        assertThat(handovers).containsExactly(Map.entry("drained", 1));
+        assertThat(calls).as("the waiting record is left to the next owner").doesNotContainKey(behind.streamId());
+    }
+
+    @Test
+    void aReplyStillRunningAtTheBoundIsAbandonedForTheNextOwnerToRedo() {
+        revokeDrain = Duration.ZERO;
+        var streaming = message("streaming");
+        var abandoned = new AtomicBoolean();
+
+        start((message, traceId) -> count(message) ? Mono.<Void>never().doOnCancel(() -> abandoned.set(true))
+                : Mono.empty(), streaming);
+        await().atMost(WAIT).until(() -> calls.containsKey(streaming.streamId()));
+        kafka.schedulePollTask(() -> kafka.rebalance(List.of()));
+
+        await().atMost(WAIT).until(abandoned::get);
+        assertThat(handovers).containsExactly(Map.entry("timed_out", 1));
+        assertThat(lastCommitted()).isZero();
+    }
+
+    @Test
+    void aReplyThatFailsWhileItsPartitionIsGivenUpIsLeftToTheNextOwnerNotRedoneOrDeadLetteredHere() {
+        var failing = message("failing");
+        var fail = new CompletableFuture<Void>();
+
+        start((message, traceId) -> count(message)
+                ? Mono.fromFuture(fail).then(Mono.error(new IllegalStateException("wrong kind of value"))) : Mono.empty(),
+                failing);
+        await().atMost(WAIT).until(() -> calls.containsKey(failing.streamId()));
+        kafka.schedulePollTask(() -> kafka.rebalance(List.of()));
+        await().atMost(WAIT).until(() -> consumer.givingUp(P0));
+        fail.complete(null);
+
+        await().atMost(WAIT).until(() -> handovers.containsKey("failed"));
+        assertThat(calls.get(failing.streamId())).hasValue(1);
+        assertThat(redos).isEmpty();
+        assertThat(deadLetters.history()).isEmpty();
+        assertThat(lastCommitted()).isZero();
+    }
+
     private void waitsOut(RuntimeException failure) {
         var message = message("outage");
         var outage = new AtomicBoolean(true);
@@ -164,8 +221,8 @@ class AcceptedConsumerTest {
                 kafka.addRecord(new ConsumerRecord<>(TOPIC, 0, offset, messages[offset].conversationKey(), messages[offset]));
             }
         });
-        var settings = new AcceptedConsumer.Settings(8, 8, 100, Duration.ofMillis(10), Duration.ZERO, Duration.ofMillis(5),
-                Duration.ofMillis(20), MAX_ATTEMPTS);
+        var settings = new AcceptedConsumer.Settings(8, 8, 100, Duration.ofMillis(10), Duration.ZERO, revokeDrain,
+                Duration.ofMillis(5), Duration.ofMillis(20), MAX_ATTEMPTS);
         var scheme = new DeadLetterScheme(SERVICE, Clock.fixed(NOW, ZoneOffset.UTC), meters);
         consumer = new AcceptedConsumer(() -> kafka, TOPIC, handler, new AcceptedDeadLetters(new KafkaTemplate<>(() -> deadLetters), scheme),
                 settings, new AcceptedConsumer.Metrics() {
@@ -176,6 +233,11 @@ class AcceptedConsumerTest {
                     @Override
                     public void redone(String botId, boolean infrastructure) {
                         redos.merge(infrastructure ? "infrastructure" : "record", 1, Integer::sum);
+                    }
+
+                    @Override
+                    public void handedOver(String botId, String outcome) {
+                        handovers.merge(outcome, 1, Integer::sum);
                     }
                 }, infrastructure);
         consumer.start();
@@ -189,6 +251,10 @@ class AcceptedConsumerTest {
     private long committed() {
         OffsetAndMetadata offset = kafka.committed(Set.of(P0)).get(P0);
         return offset == null ? 0 : offset.offset();
+    }
+
+    private long lastCommitted() {
+        return kafka.lastCommitted.getOrDefault(P0, 0L);
     }
 
     private static String header(org.apache.kafka.clients.producer.ProducerRecord<String, byte[]> record, String name) {
@@ -206,11 +272,14 @@ class AcceptedConsumerTest {
     /** Fails the first {@code failingCommits} asynchronous commits, as when the group coordinator moves. */
     static final class FlakyCommits extends MockConsumer<String, MessageAccepted> {
         final AtomicInteger failingCommits = new AtomicInteger();
+        /** What was committed, also of partitions no longer assigned (MockConsumer reports those as 0). */
+        final Map<TopicPartition, Long> lastCommitted = new ConcurrentHashMap<>();
 
         FlakyCommits() {
             super("earliest");
         }
 
+        /** MockConsumer's commitSync calls this too. */
         @Override
         public synchronized void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
             if (failingCommits.getAndDecrement() > 0) {
@@ -218,6 +287,7 @@ class AcceptedConsumerTest {
                 return;
             }
             super.commitAsync(offsets, callback);
+            offsets.forEach((partition, offset) -> lastCommitted.put(partition, offset.offset()));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.wecomrelay.llm.consume;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Map;
@@ -44,6 +45,25 @@ class ConsumerSettingsTest {
 
     private static AcceptedConsumer.Settings settings(int maxInFlight, int maxInFlightPerBot) {
         var any = Duration.ofSeconds(1);
-        return new AcceptedConsumer.Settings(maxInFlight, maxInFlightPerBot, 100, any, any, any, any, 5);
+        return new AcceptedConsumer.Settings(maxInFlight, maxInFlightPerBot, 100, any, any, any, any, any, 5);
+    }
+
+    @Test
+    void aHandOverMayTakeAtMostHalfOfTheLongestTimeBetweenTwoPolls() {
+        Map<String, Object> fiveMinutes = Map.of(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "300000");
+
+        ConsumerSettings.checkDrainFits(fiveMinutes, drains(Duration.ofSeconds(150), Duration.ofSeconds(20)));
+        ConsumerSettings.checkDrainFits(Map.of(), drains(Duration.ofSeconds(20), Duration.ofSeconds(150)));
+        assertThatThrownBy(() -> ConsumerSettings.checkDrainFits(fiveMinutes,
+                drains(Duration.ofSeconds(151), Duration.ofSeconds(20))))
+                .hasMessageContaining("revoke-drain").hasMessageContaining("max.poll.interval.ms");
+        assertThatThrownBy(() -> ConsumerSettings.checkDrainFits(
+                Map.of(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 30_000), drains(Duration.ofSeconds(10), Duration.ofSeconds(20))))
+                .hasMessageContaining("shutdown-grace");
+    }
+
+    private static AcceptedConsumer.Settings drains(Duration revokeDrain, Duration shutdownGrace) {
+        var any = Duration.ofSeconds(1);
+        return new AcceptedConsumer.Settings(8, 0, 100, any, shutdownGrace, revokeDrain, any, any, 5);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -147,6 +148,36 @@ class KeyedSchedulerTest {
         assertThat(started).containsExactly(0L, 0L);
         assertThat(scheduler.running()).isEqualTo(1);
         assertThat(scheduler.size()).isEqualTo(1);
+    }
+
+    @Test
+    void stoppingAPartitionDropsItsWaitingWorksAndTellsHowItsRunningOnesEnd() {
+        var scheduler = scheduler(10);
+        for (var work : List.of(work(P0, 0, "a"), work(P0, 1, "a"), work(P0, 2, "b"), work(P0, 3, "c"), work(P1, 4, "d"))) {
+            scheduler.submit(work);
+        }
+
+        var ends = scheduler.stopStarting(work -> work.partition().equals(P0));
+
+        assertThat(ends.keySet()).extracting(Work::offset).containsExactlyInAnyOrder(0L, 2L, 3L);
+        assertThat(ends.values()).noneMatch(CompletableFuture::isDone);
+        assertThat(scheduler.size()).as("the waiting work is dropped").isEqualTo(4);
+        finish(0);
+        tasks.get(2L).tryEmitError(new IllegalStateException("failed"));
+        scheduler.cancel(work -> work.offset() == 3);
+
+        assertThat(started).as("the dropped work never starts").containsExactly(0L, 2L, 3L, 4L);
+        assertThat(done).containsExactly(0L);
+        assertThat(end(ends, 0)).isCompleted();
+        assertThat(end(ends, 2)).isCompletedExceptionally();
+        assertThat(end(ends, 3)).isCompletedExceptionally();
+        assertThat(cancelled).containsExactly(3L);
+        assertThat(scheduler.size()).isEqualTo(1);
+    }
+
+    private static CompletableFuture<Void> end(Map<Work, CompletableFuture<Void>> ends, long offset) {
+        return ends.entrySet().stream().filter(entry -> entry.getKey().offset() == offset).findFirst().orElseThrow()
+                .getValue();
     }
 
     private void finish(long offset) {

@@ -58,6 +58,26 @@ class InDoubtPartsTest {
         assertThat(parts.waitFor("s1", Map.of(1, PartState.SENT))).contains(GRACE);
     }
 
+    @Test
+    void aSightingOfAJobNoLongerWatchedIsForgottenAfterTenGracesSoItIsWatchedAfreshWhenItComesBack() {
+        parts.waitFor("left", Map.of(1, PartState.SENDING)); // this run lost the job's lease: never asked again
+        clock.advance(GRACE.multipliedBy(10).plusMillis(1));
+        parts.waitFor("other", Map.of(1, PartState.SENDING)); // any call forgets the old sightings
+
+        assertThat(parts.waitFor("left", Map.of(1, PartState.SENDING))).as("remembered, it would go on at once")
+                .contains(GRACE);
+    }
+
+    @Test
+    void aSightingIsKeptForTenGracesWhileOtherJobsAreWatched() {
+        parts.waitFor("s1", Map.of(1, PartState.SENDING));
+        clock.advance(GRACE.multipliedBy(10));
+        parts.waitFor("other", Map.of(1, PartState.SENDING));
+
+        assertThat(parts.waitFor("s1", Map.of(1, PartState.SENDING))).as("unchanged for ten graces: its run died")
+                .isEmpty();
+    }
+
     static final class MutableClock extends Clock {
         private Instant now = Instant.parse("2026-12-05T00:00:00Z");
 

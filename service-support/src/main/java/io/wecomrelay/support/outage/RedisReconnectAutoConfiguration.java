@@ -18,7 +18,7 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration
 @ConditionalOnClass({Delay.class, ClientResourcesBuilderCustomizer.class})
-class RedisReconnectAutoConfiguration {
+public class RedisReconnectAutoConfiguration {
 
     /** The longest pause between two reconnect attempts. */
     static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
@@ -28,8 +28,11 @@ class RedisReconnectAutoConfiguration {
         return builder -> builder.reconnectDelay(reconnectDelay());
     }
 
-    /** 50 ms, doubling per attempt, at most {@link #MAX_RECONNECT_DELAY}. */
-    static Delay reconnectDelay() {
+    /**
+     * 50 ms, doubling per attempt, at most {@link #MAX_RECONNECT_DELAY}. Public for clients built by hand (tests that
+     * stop and start a Redis of their own), which must reconnect as the services do.
+     */
+    public static Delay reconnectDelay() {
         return Delay.exponential(Duration.ofMillis(50), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS);
     }
 }

@@ -26,6 +26,10 @@ class RedisReconnectAutoConfigurationTest {
             assertThat(delay.createDelay(8)).isEqualTo(Duration.ofMillis(128));
             // Lettuce's default would be at 30 s by now
             assertThat(delay.createDelay(20)).isEqualTo(RedisReconnectAutoConfiguration.MAX_RECONNECT_DELAY);
+            for (int attempt = 1; attempt <= 20; attempt++) {
+                assertThat(delay.createDelay(attempt)).as("the delay clients built by hand use, attempt %d", attempt)
+                        .isEqualTo(RedisReconnectAutoConfiguration.reconnectDelay().createDelay(attempt));
+            }
         });
     }
 
