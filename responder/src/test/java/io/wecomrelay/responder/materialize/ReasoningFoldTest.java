@@ -37,7 +37,8 @@ class ReasoningFoldTest {
         redis = new TestRedis();
         template = redis.template();
         store = new RedisStreamStateWriter(redis.reactive(), Clock.fixed(Instant.parse("2030-01-01T00:00:00Z"),
-                ZoneOffset.UTC), Duration.ofMinutes(10), StreamStateKeys.MAX_CONTENT_BYTES, "（已截断）");
+                ZoneOffset.UTC), Duration.ofMinutes(10), StreamStateKeys.MAX_CONTENT_BYTES, "（已截断）",
+                new RedisStreamStateWriter.Replies("responder:reasoning-test:reply:", Duration.ofMinutes(10)));
     }
 
     @AfterAll
