@@ -21,7 +21,8 @@ import reactor.netty.resources.LoopResources;
  *
  * <p>Endpoints under {@link #baseUrl()}: {@code POST /chat-messages} (streaming only),
  * {@code POST /chat-messages/{task_id}/stop}, {@code POST /messages/{message_id}/feedbacks},
- * {@code GET /info}. Thread-safe.
+ * {@code GET /info}; and Dify's file URLs at the origin, {@code GET /files/tools/{name}} and
+ * {@code GET /files/images/{name}} ({@link SimImages}). Thread-safe.
  */
 public final class DifySimulator implements AutoCloseable {
 
@@ -61,7 +62,8 @@ public final class DifySimulator implements AutoCloseable {
                             .post("/v1/messages/{messageId}/feedbacks", control::feedback)
                             .post("/v1/files/upload", upload::upload)
                             .get("/v1/info", control::info)
-                            .get("/files/tools/{name}", ToolFiles::serve))
+                            .get("/files/tools/{name}", ToolFiles::serve)
+                            .get("/files/images/{name}", ToolFiles::serveImage))
                     .bindNow(Duration.ofSeconds(10));
         } catch (RuntimeException e) {
             loops.dispose();
