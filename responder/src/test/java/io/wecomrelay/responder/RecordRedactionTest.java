@@ -10,6 +10,7 @@ import io.wecomrelay.schemas.testing.RecordRedactionContract;
 import io.wecomrelay.schemas.testing.RedactionAudit;
 import io.wecomrelay.schemas.testing.SchemasRedaction;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 
 /**
  * No record of the responder prints a reply's content, a source event's JSON (it holds the text and the
@@ -22,7 +23,8 @@ class RecordRedactionTest extends RecordRedactionContract {
 
     static final Set<String> SENSITIVE = with(SchemasRedaction.SENSITIVE, ROOT,
             "delivery.FinishedReply.content", "materialize.FoldResult.content", "materialize.DeliveryTicket.sourceJson",
-            "outbox.OutboxEntry.fields", "materialize.RedisStreamStateWriter.ScriptCall.args", "token.IssuedToken.token");
+            "outbox.OutboxEntry.fields", "materialize.RedisStreamStateWriter.ScriptCall.args", "token.IssuedToken.token",
+            "delivery.ReplyDeliverer.Part.payload");
 
     static final Set<String> SHOWN = with(SchemasRedaction.SHOWN, ROOT,
             "ResponderProperties.Delivery.wecomApiBaseUrl",                              // operator's config
@@ -33,7 +35,8 @@ class RecordRedactionTest extends RecordRedactionContract {
             "materialize.RedisStreamStateWriter.ScriptCall.keys",                         // Redis keys: bot and stream ids
             "materialize.FoldResult.contentBytes",                                       // a size
             "ResponderProperties.AppToken.keyPrefix", "token.AccessTokens.Settings.keyPrefix",
-            "ResponderProperties.Delivery.appToken");                                    // key prefix, durations                                      // a size
+            "ResponderProperties.Delivery.appToken",
+            "delivery.ReplyDeliverer.Part.image");                                       // a flag                                    // key prefix, durations                                      // a size
 
     RecordRedactionTest() {
         super(new RedactionAudit("io.wecomrelay.responder", ResponderApplication.class, factories(),
@@ -44,6 +47,8 @@ class RecordRedactionTest extends RecordRedactionContract {
         var factories = new HashMap<>(SchemasRedaction.FACTORIES);
         factories.put(double.class, marks -> 2.0); // the retry multiplier
         factories.put(Throwable.class, marks -> new IllegalStateException(marks.mark("Throwable")));
+        // a part's payload: a Mono prints its operator, never its value
+        factories.put(Mono.class, marks -> Mono.just(marks.mark("Mono")));
         return factories;
     }
 

@@ -68,9 +68,6 @@ public final class AnswerImages {
                 throw new IllegalArgumentException("relay.worker.reply-images sizes must be at most WeCom's "
                         + StreamImage.MAX_RAW_BYTES + " bytes");
             }
-            if (!noteText.contains("{name}")) {
-                throw new IllegalArgumentException("relay.worker.reply-images.unavailable-text needs {name}");
-            }
         }
     }
 
