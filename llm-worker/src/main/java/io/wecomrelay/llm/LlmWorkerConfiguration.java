@@ -172,21 +172,20 @@ class LlmWorkerConfiguration {
     }
 
     /**
-     * Images in answers: downloaded on a pool of their own, guarded per bot (the listed hosts and the bot's Dify
-     * origin), holding the media memory budget while in transfer; attached ones kept in Redis while their reply can
-     * still be delivered, plus a margin.
+     * Images in answers: downloaded on the media pool (never waiting for Dify streams), guarded per bot (the listed
+     * hosts and the bot's Dify origin), holding the media memory budget while in transfer; attached ones kept in Redis
+     * while their reply can still be delivered, plus a margin.
      */
     @Bean
-    AnswerImages answerImages(MediaBudget mediaBudget, ReactiveStringRedisTemplate redis, LlmWorkerProperties properties,
-                              LlmWorkerMetrics metrics) {
+    AnswerImages answerImages(ConnectionProvider mediaConnections, MediaBudget mediaBudget, ReactiveStringRedisTemplate redis,
+                              LlmWorkerProperties properties, LlmWorkerMetrics metrics) {
         var images = properties.replyImages();
         var ages = properties.age().limits();
         var settings = new AnswerImages.Settings(images.enabled(), images.allowedHosts(), images.maxImages(),
                 images.maxSize().toBytes(), images.maxWebhookSize().toBytes(), images.maxTotalSize().toBytes(),
                 images.downloadTimeout(), images.timeout(), images.unavailableText(),
                 ages.streamWindow().plus(IMAGE_KEEP_MARGIN), ages.maxWebhookReplyAge().plus(IMAGE_KEEP_MARGIN));
-        var http = HttpClient.create(ConnectionProvider.builder("answer-images")
-                        .maxConnections(properties.consumer().maxInFlight()).pendingAcquireMaxCount(-1).build())
+        var http = HttpClient.create(mediaConnections)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.dify().connectTimeout().toMillis());
         return new AnswerImages(http, mediaBudget, properties.media().memoryWait(), redis,
                 properties.ledger().redisTimeout(), settings, metrics);
