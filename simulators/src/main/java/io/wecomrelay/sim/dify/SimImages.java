@@ -1,13 +1,7 @@
 package io.wecomrelay.sim.dify;
 
-import java.awt.Color;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-
-import javax.imageio.ImageIO;
+import java.util.Base64;
 
 /**
  * The files {@link Scenario#IMAGES} refers to and the simulator serves, so that a test can compare what reached
@@ -32,8 +26,25 @@ public final class SimImages {
     /** One byte over WeCom's limit for an image in a stream (10 MB). */
     public static final int BIG_BYTES = 10 * 1024 * 1024 + 1;
 
-    private static final byte[] PNG = draw("png", Color.ORANGE);
-    private static final byte[] JPG = draw("jpg", Color.BLUE);
+    /** A 64×64 PNG: an orange square on black (drawn once with ImageIO; kept as bytes, so no AWT at run time). */
+    private static final byte[] PNG = Base64.getDecoder().decode("iVBORw0KGgoAAAANSUhEUgAAAEAAAABACAIAAAAlC+aJAAAAtklEQVR4Xu3MMRHAQACEwPevLK4SAXxDRYrboeacmZmZi/f5VxoX"
+                    + "bRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoX"
+                    + "bRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbRoXbTMzMzcfpan/4tR1"
+                    + "hU0AAAAASUVORK5CYII=");
+    /** A 64×64 JPG: a blue square on black. */
+    private static final byte[] JPG = Base64.getDecoder().decode("/9j/4AAQSkZJRgABAgAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAx"
+                    + "NDQ0Hyc5PTgyPC4zNDL/2wBDAQkJCQwLDBgNDRgyIRwhMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIy"
+                    + "MjIyMjIyMjL/wAARCABAAEADASIAAhEBAxEB/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAAAgEDAwIEAwUF"
+                    + "BAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0NTY3ODk6Q0RFRkdISUpTVFVW"
+                    + "V1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKTlJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi"
+                    + "4+Tl5ufo6erx8vP09fb3+Pn6/8QAHwEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoL/8QAtREAAgECBAQDBAcFBAQAAQJ3AAEC"
+                    + "AxEEBSExBhJBUQdhcRMiMoEIFEKRobHBCSMzUvAVYnLRChYkNOEl8RcYGRomJygpKjU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVm"
+                    + "Z2hpanN0dXZ3eHl6goOEhYaHiImKkpOUlZaXmJmaoqOkpaanqKmqsrO0tba3uLm6wsPExcbHyMnK0tPU1dbX2Nna4uPk5ebn6Onq"
+                    + "8vP09fb3+Pn6/9oADAMBAAIRAxEAPwD5/oordr3MlyX+0+f3+Xlt0ve9/NdjKpU5LaGFRW7RXuf6mf8AT/8A8l/+2M/rHkYVFbtF"
+                    + "H+pn/T//AMl/+2D6x5GFRW7WFXh51kv9mcnv83Nfpa1reb7mlOpz30Ct2sKt2vc4M/5f/wDbv/txniOgUUUV9ycoUUUUAFYVbtYV"
+                    + "fDcZ/wDLj/t7/wBtOrD9QrdrCrdo4M/5f/8Abv8A7cGI6BRRRX3JyhRRRQAVhVu1hV8Nxn/y4/7e/wDbTqw/UK3awqK8PJc6/szn"
+                    + "9zm5rdbWtfyfc0qU+e2pu0VhUV7n+uf/AE4/8m/+1M/q/mbtFYVFH+uf/Tj/AMm/+1D6v5m7WFRRXh51nX9p8nucvLfre97eS7Gl"
+                    + "OnyX1P/Z");
     private static final byte[] TEXT = "These are notes, not an image.\n".getBytes(StandardCharsets.UTF_8);
 
     private SimImages() {
@@ -51,22 +62,5 @@ public final class SimImages {
 
     static byte[] text() {
         return TEXT.clone();
-    }
-
-    private static byte[] draw(String format, Color color) {
-        var image = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
-        var graphics = image.createGraphics();
-        graphics.setColor(color);
-        graphics.fillRect(8, 8, 48, 48);
-        graphics.dispose();
-        var out = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(image, format, out)) {
-                throw new IllegalStateException("no ImageIO writer for " + format);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }
