@@ -18,7 +18,7 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
  * The images the llm-worker attached to a reply (its last chunk names them, {@link ReplyChunk#attachedImages()}):
  * their base64 is read from Redis when it is their turn to be sent, one at a time, and only under a key of the
  * reply's own stream ({@link StreamStateKeys#isImageKeyOf}). Counts {@code relay.responder.images{bot,outcome}}:
- * {@code sent}, {@code failed} (the reply was given up) and {@code missing} (the bytes expired; the image is left
+ * {@code sent}, {@code failed} (its send was given up) and {@code missing} (the bytes expired; the image is left
  * out, the rest of the reply still goes). A Redis failure is the infrastructure's: the delivery stops without an
  * outcome and is run again later.
  */
@@ -52,7 +52,7 @@ public final class AttachedImages {
                 .switchIfEmpty(Mono.defer(() -> missing(reply, "expired")));
     }
 
-    /** One attached image went out, or its reply was given up before it could. */
+    /** One attached image went out, or its send was given up. */
     void counted(String botId, boolean sent) {
         count(botId, sent ? "sent" : "failed");
     }

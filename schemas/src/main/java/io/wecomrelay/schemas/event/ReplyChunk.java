@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param error    set on a last chunk when the answer failed; its user message is already in {@code text}
  * @param usage    set on the last chunk when the LLM reported it
- * @param images   image URLs the answer references (Dify message_file), shown as Markdown images on the final frame;
- *                 written by workers from before {@code attachedImages}, which leave it empty
+ * @param images   image URLs the answer references (Dify message_file), which ingress appends as Markdown images to the
+ *                 final frame; a worker that decides the answer's images ({@code attachedImages}) leaves it empty
  * @param receivedAt when ingress accepted the message (copied from {@link MessageAccepted#receivedAt()}), so the
  *                 responder can tell a reply nobody can receive any more; null on chunks written before it existed
  *                 (then {@link #messageReceivedAt()} is the chunk's own event time)
