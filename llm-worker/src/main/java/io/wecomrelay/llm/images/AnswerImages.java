@@ -170,17 +170,18 @@ public final class AnswerImages {
 
         Mono<ImageText.Verdict> decide(Candidate candidate) {
             if (candidate.index() >= settings.maxImages()) {
-                return Mono.just(failed(candidate, new ImageFailure(ImageOutcome.TOO_MANY, "image " + (candidate.index() + 1))));
+                return Mono.just(failed(candidate, candidate.url(), new ImageFailure(ImageOutcome.TOO_MANY,
+                        "image " + (candidate.index() + 1))));
             }
             URI uri = resolve(candidate.url());
             if (uri == null) {
-                return Mono.just(failed(candidate, new ImageFailure(ImageOutcome.REFUSED, "malformed")));
+                return Mono.just(failed(candidate, candidate.url(), new ImageFailure(ImageOutcome.REFUSED, "malformed")));
             }
             return fetcher.fetch(uri, policies.forDify(bot.dify().baseUrl()), route.maxBytes(),
                             bytes -> use(candidate, uri, bytes))
                     .timeout(settings.downloadTimeout(), Mono.error(() -> new ImageFailure(ImageOutcome.UNAVAILABLE,
                             "no image within " + settings.downloadTimeout())))
-                    .onErrorResume(ImageFailure.class, failure -> Mono.just(failed(candidate, failure)));
+                    .onErrorResume(ImageFailure.class, failure -> Mono.just(failed(candidate, uri.toString(), failure)));
         }
 
         private Mono<ImageText.Verdict> use(Candidate candidate, URI uri, byte[] bytes) {
@@ -206,9 +207,10 @@ public final class AnswerImages {
                     .doOnError(e -> attachedBytes -= bytes.length);
         }
 
-        private ImageText.Verdict failed(Candidate candidate, ImageFailure failure) {
+        /** @param url the URL as resolved, when it could be: the log shows its host only */
+        private ImageText.Verdict failed(Candidate candidate, String url, ImageFailure failure) {
             log.info("answer image not shown streamId={} image={} outcome={} host={} detail={}", last.streamId(),
-                    candidate.index() + 1, failure.outcome().tag(), MediaHosts.of(candidate.url()), failure.getMessage());
+                    candidate.index() + 1, failure.outcome().tag(), MediaHosts.of(url), failure.getMessage());
             return new ImageText.Verdict(failure.outcome(), candidate.name(), null);
         }
 
