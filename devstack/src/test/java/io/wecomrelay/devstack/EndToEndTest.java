@@ -19,6 +19,7 @@ import java.util.UUID;
 import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.schemas.ids.StreamIds;
 import io.wecomrelay.sim.dify.DifySimulator;
+import io.wecomrelay.sim.dify.SimImages;
 import io.wecomrelay.sim.wecom.CallbackResponse;
 import io.wecomrelay.sim.wecom.ChatResult;
 import io.wecomrelay.sim.wecom.ChatSession;
@@ -91,6 +92,21 @@ class EndToEndTest {
                 .filter(frame -> !frame.equals(bot.placeholder()) && !frame.equals(result.finalContent())).count();
         assertThat(partialFrames).as("frames seen: %s", result.frames()).isGreaterThanOrEqualTo(1);
         assertThat(result.frames().size()).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void anAnswersImagesReachTheUserAsMsgItemOnTheFinalFrameAndTheOthersAreNamed() throws Exception {
+        String question = "画图 " + UUID.randomUUID() + " [sim:images]";
+        var session = new ChatSession(wecom, bot.id(), Duration.ofMillis(300), Duration.ofMinutes(2));
+
+        ChatResult result = session.chat(UUID.randomUUID().toString(), "wangwu-" + RUN, null, question, frame -> { });
+
+        // the simulated WeCom client checks every msg_item's base64 and MD5 as WeCom does
+        assertThat(result.finished()).isTrue();
+        assertThat(result.images()).containsExactly(SimImages.png(), SimImages.jpg());
+        assertThat(result.finalContent()).startsWith(DifySimulator.expectedAnswer(question))
+                .contains("image unavailable: notes]", "image unavailable: big]", "image unavailable: elsewhere]")
+                .doesNotContain("![");
     }
 
     @Test

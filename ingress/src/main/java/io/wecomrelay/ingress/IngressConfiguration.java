@@ -13,6 +13,7 @@ import io.wecomrelay.ingress.callback.CallbackHandler;
 import io.wecomrelay.ingress.callback.CallbackMetrics;
 import io.wecomrelay.ingress.callback.CallbackRoutes;
 import io.wecomrelay.ingress.publish.InboundPublisher;
+import io.wecomrelay.ingress.refresh.FinalFrameImages;
 import io.wecomrelay.ingress.refresh.RedisLink;
 import io.wecomrelay.ingress.refresh.RefreshAnswerer;
 import io.wecomrelay.ingress.refresh.StreamFrames;
@@ -70,9 +71,11 @@ class IngressConfiguration {
     }
 
     @Bean
-    RefreshAnswerer refreshAnswerer(StreamStateReader states, IngressProperties properties, Clock clock) {
+    RefreshAnswerer refreshAnswerer(StreamStateReader states, ReactiveStringRedisTemplate redis, MeterRegistry registry,
+                                    IngressProperties properties, Clock clock) {
         var frames = new StreamFrames(properties.streamWindow(), properties.texts().expired(), properties.texts().timedOut());
-        return new RefreshAnswerer(states, frames, clock, properties.redisTimeout());
+        var images = new FinalFrameImages(redis, properties.redisTimeout(), registry);
+        return new RefreshAnswerer(states, frames, images, clock, properties.redisTimeout());
     }
 
     /** relay.ingress.response-url.allowed-hosts: the same rules the responder applies again before it sends. */

@@ -17,6 +17,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.schemas.event.MessageReceived;
 import io.wecomrelay.schemas.ids.StreamIds;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
+import io.wecomrelay.schemas.wecom.reply.StreamImage;
+import io.wecomrelay.sim.dify.SimImages;
 import io.wecomrelay.sim.wecom.CallbackResponse;
 import io.wecomrelay.sim.wecom.WecomClient;
 import io.wecomrelay.sim.wecom.WecomMessages;
@@ -121,6 +123,38 @@ class CallbackEndpointTest {
         assertThat(done.streamContent()).isEqualTo("你好，世界");
         assertThat(done.reply().path("stream").path("feedback").path("id").asString()).isEqualTo(streamId);
         redis.delete(key);
+    }
+
+    @Test
+    void theFinalFrameCarriesTheAttachedImagesAsMsgItemWithTheirBase64AndMd5() throws Exception {
+        String streamId = StreamIds.of(STREAM_BOT, UUID.randomUUID().toString());
+        var png = StreamImage.of(SimImages.png());
+        var jpg = StreamImage.of(SimImages.jpg());
+        String pngKey = StreamStateKeys.imageKey(streamId, 1, 0);
+        String jpgKey = StreamStateKeys.imageKey(streamId, 1, 1);
+        String goneKey = StreamStateKeys.imageKey(streamId, 1, 2);
+        String foreignKey = StreamStateKeys.imageKey(StreamIds.of("other-bot", "m"), 1, 0);
+        redis.opsForValue().set(pngKey, png.base64());
+        redis.opsForValue().set(jpgKey, jpg.base64());
+        redis.opsForValue().set(foreignKey, png.base64());
+        String images = "[{\"key\":\"" + pngKey + "\",\"md5\":\"" + png.md5() + "\"},"
+                + "{\"key\":\"" + jpgKey + "\",\"md5\":\"" + jpg.md5() + "\"},"
+                + "{\"key\":\"" + goneKey + "\",\"md5\":\"" + jpg.md5() + "\"},"
+                + "{\"key\":\"" + foreignKey + "\",\"md5\":\"" + png.md5() + "\"}]";
+        redis.opsForHash().putAll(StreamStateKeys.key(streamId), Map.of(StreamStateKeys.OWNER, STREAM_BOT,
+                StreamStateKeys.CONTENT, "两张图 two images", StreamStateKeys.FINISH, "0", StreamStateKeys.IMAGES, images));
+
+        CallbackResponse open = refresh(streamId);
+        redis.opsForHash().put(StreamStateKeys.key(streamId), StreamStateKeys.FINISH, "1");
+        CallbackResponse done = refresh(streamId);
+
+        assertThat(open.streamImages()).as("only the finished frame has them").isEmpty();
+        assertThat(done.streamFinished()).isTrue();
+        assertThat(done.streamContent()).isEqualTo("两张图 two images");
+        assertThat(done.streamImages()).containsExactly(SimImages.png(), SimImages.jpg());
+        assertThat(meters.counter("relay.ingress.images", "bot", STREAM_BOT, "outcome", "sent").count()).isGreaterThanOrEqualTo(2);
+        assertThat(meters.counter("relay.ingress.images", "bot", STREAM_BOT, "outcome", "missing").count()).isGreaterThanOrEqualTo(1);
+        redis.delete(List.of(StreamStateKeys.key(streamId), pngKey, jpgKey, foreignKey));
     }
 
     @Test

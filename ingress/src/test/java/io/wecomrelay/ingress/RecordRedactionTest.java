@@ -32,7 +32,8 @@ class RecordRedactionTest extends RecordRedactionContract {
     static final Set<String> SHOWN = union(SchemasRedaction.SHOWN,
             ROOT + "IngressProperties.texts", ROOT + "IngressProperties.responseUrl", // operator's config
             ROOT + "IngressProperties.maxBodySize", ROOT + "callback.CallbackLimits.maxBodySize", // a size
-            ROOT + "callback.VerifiedCallback.callback");                             // redacts itself
+            ROOT + "callback.VerifiedCallback.callback",                              // redacts itself
+            ROOT + "refresh.StreamSnapshot.AttachedImage.key");                       // a Redis key: the stream id
 
     RecordRedactionTest() {
         super(new RedactionAudit("io.wecomrelay.ingress", IngressApplication.class, factories(),

@@ -17,6 +17,7 @@ import io.wecomrelay.llm.handle.ChunkFactories;
 import io.wecomrelay.llm.handle.QueryAnswerer;
 import io.wecomrelay.llm.handle.ReplyComposer;
 import io.wecomrelay.llm.identity.AuthServiceClient;
+import io.wecomrelay.llm.images.AnswerImages;
 import io.wecomrelay.llm.identity.IdentityTokens;
 import io.wecomrelay.llm.identity.TokenCache;
 import io.wecomrelay.llm.input.Inputs;
@@ -85,6 +86,9 @@ import org.springframework.web.reactive.function.client.WebClient;
 @Import(TopicsHealthConfiguration.class)   // health component "topics", in readiness
 @EnableConfigurationProperties(LlmWorkerProperties.class)
 class LlmWorkerConfiguration {
+
+    /** A reply's attached images outlive the time it can be delivered by this much. */
+    private static final Duration IMAGE_KEEP_MARGIN = Duration.ofMinutes(5);
 
     /** Stop calls and idle connections on top of one connection per reply in flight. */
     private static final int EXTRA_CONNECTIONS = 32;
@@ -203,6 +207,26 @@ class LlmWorkerConfiguration {
         return new AskerCredentials(tokens);
     }
 
+    /**
+     * Images in answers: downloaded on the media pool (never waiting for Dify streams), guarded per bot (the listed
+     * hosts and the bot's Dify origin), holding the media memory budget while in transfer; attached ones kept in Redis
+     * while their reply can still be delivered, plus a margin.
+     */
+    @Bean
+    AnswerImages answerImages(ConnectionProvider mediaConnections, MediaBudget mediaBudget, ReactiveStringRedisTemplate redis,
+                              LlmWorkerProperties properties, LlmWorkerMetrics metrics) {
+        var images = properties.replyImages();
+        var ages = properties.age().limits();
+        var settings = new AnswerImages.Settings(images.enabled(), images.allowedHosts(), images.maxImages(),
+                images.maxSize().toBytes(), images.maxWebhookSize().toBytes(), images.maxTotalSize().toBytes(),
+                images.downloadTimeout(), images.timeout(), images.unavailableText(),
+                ages.streamWindow().plus(IMAGE_KEEP_MARGIN), ages.maxWebhookReplyAge().plus(IMAGE_KEEP_MARGIN));
+        var http = HttpClient.create(mediaConnections)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.dify().connectTimeout().toMillis());
+        return new AnswerImages(http, mediaBudget, properties.media().memoryWait(), redis,
+                properties.ledger().redisTimeout(), settings, metrics);
+    }
+
     @Bean
     LlmWorkerMetrics llmWorkerMetrics(MeterRegistry registry) {
         return new LlmWorkerMetrics(registry);
@@ -249,11 +273,12 @@ class LlmWorkerConfiguration {
     AttemptPublisher attemptPublisher(LlmWorkerProperties properties, KafkaProperties kafka, BotsFile bots,
                                       StreamLedger ledger, ConversationStore conversations, MessageStore messages,
                                       DifyReplies replies, Attachments attachments, AskerCredentials askerCredentials,
+                                      AnswerImages answerImages,
                                       LlmWorkerMetrics metrics, KafkaTemplate<String, RelayEvent> chunkKafkaTemplate,
                                       Clock clock, Supplier<UUID> idGenerator) {
         var texts = properties.texts();
         var answerer = new QueryAnswerer(conversations, messages, replies, attachments, askerCredentials,
-                properties.reply().deadline());
+                answerImages, properties.reply().deadline());
         var composer = new ReplyComposer(bots, conversations, answerer,
                 new ReplyComposer.Settings(texts.resetDone(), texts.emptyQuery()), metrics);
         var publisher = new ChunkPublisher(chunkKafkaTemplate, properties.topics().chunks(),

@@ -12,6 +12,7 @@ import io.wecomrelay.support.apptoken.AccessTokens;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -41,6 +42,7 @@ import org.springframework.validation.annotation.Validated;
  * @param age           how old a message may be and still be answered
  * @param identity      the company auth services that give askers' tokens (bots with {@code identity})
  * @param app           self-built apps: WeCom's API for their media and the access tokens shared with the responder
+ * @param replyImages   images in answers: fetched when the answer ends and sent as images where the reply route can
  */
 @Validated
 @ConfigurationProperties("relay.worker")
@@ -59,7 +61,8 @@ public record LlmWorkerProperties(
         @Valid @DefaultValue Texts texts,
         @Valid @DefaultValue Age age,
         @Valid @DefaultValue Identity identity,
-        @Valid @DefaultValue App app) {
+        @Valid @DefaultValue App app,
+        @Valid @DefaultValue ReplyImages replyImages) {
 
     /**
      * @param groupId         the Kafka consumer group of all workers
@@ -304,5 +307,35 @@ public record LlmWorkerProperties(
             return new AccessTokens.Settings(tokenKeyPrefix, tokenRefreshMargin, tokenLockTtl, tokenWaitTimeout,
                     tokenPollInterval);
         }
+    }
+
+    /**
+     * Images in answers (Markdown images, Dify's {@code message_file} images, an agent's tool images): fetched when
+     * the answer ends, checked to be JPG or PNG by their magic bytes, then sent as images (a callback bot's final
+     * stream frame, a webhook bot's image messages) or left as Markdown images with absolute URLs (response_url,
+     * long connection, self-built apps); one that cannot be used is named in the text.
+     *
+     * @param enabled         off: answers pass as they are (images stay Markdown links)
+     * @param allowedHosts    where images may be downloaded from besides each bot's own Dify origin (its relative file
+     *                        URLs resolve there): {@code host[:port]} (https) or {@code http://ip:port} (a simulator)
+     * @param maxImages       images one answer sends, 1 to 10 (WeCom's limit per final frame); later ones are named
+     * @param maxSize         the largest image in a stream's final frame or linked; at most WeCom's 10 MB
+     * @param maxWebhookSize  the largest image sent to a group webhook; at most WeCom's 2 MB
+     * @param maxTotalSize    bytes one answer's attached images may take together (they are kept in Redis)
+     * @param downloadTimeout one image: download, check and storage
+     * @param timeout         all images of one answer, after its last text; keep {@code reply.deadline} plus this below
+     *                        the stream window
+     * @param unavailableText the note that names an image not shown; {@code {name}} is its alt text or file name
+     */
+    public record ReplyImages(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue List<String> allowedHosts,
+            @Min(1) @Max(10) @DefaultValue("10") int maxImages,
+            @NotNull @DefaultValue("10MB") DataSize maxSize,
+            @NotNull @DefaultValue("2MB") DataSize maxWebhookSize,
+            @NotNull @DefaultValue("10MB") DataSize maxTotalSize,
+            @NotNull @DefaultValue("10s") Duration downloadTimeout,
+            @NotNull @DefaultValue("15s") Duration timeout,
+            @NotBlank @DefaultValue("[图片无法显示 image unavailable: {name}]") String unavailableText) {
     }
 }

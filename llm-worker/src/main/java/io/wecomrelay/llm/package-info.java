@@ -13,8 +13,8 @@
  *     ({@code publish.ChunkPublisher}) and marks the stream done;</li>
  * <li>{@code handle.ReplyComposer} makes the chunks for the input: a Dify answer for a query, one sentence for a
  *     reset, an empty message, an unsupported type or an unknown bot;</li>
- * <li>{@code handle.QueryAnswerer} uploads the query's media, opens the Dify answer and remembers the
- *     conversation and the answered message;</li>
+ * <li>{@code handle.QueryAnswerer} uploads the query's media, opens the Dify answer, has the answer's images decided
+ *     before its last chunk ({@code images.AnswerImages}) and remembers the conversation and the answered message;</li>
  * <li>{@code reply.DifyReplies} opens a {@code reply.ReplySession} per attempt: the Dify stream's subscription
  *     and timers, around the pure {@code reply.DifyEventInterpreter} (what each Dify event means) and
  *     {@code reply.ChunkAssembler} (coalescing into numbered pieces).</li>

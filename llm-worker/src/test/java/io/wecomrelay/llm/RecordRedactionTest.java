@@ -44,6 +44,8 @@ class RecordRedactionTest extends RecordRedactionContract {
             "reply.ChunkAssembler.Piece.text", "reply.ChunkAssembler.Piece.images",
             "dify.DifyEvent.Reasoning.text", "dify.DifyEvent.WorkflowEnd.outputs", "reply.ThinkTags.Segment.text",
             "reply.ThinkTags.Parts.reasoning", "reply.ThinkTags.Parts.answer", "reply.ChunkAssembler.Next.text",
+            "images.MarkdownImages.Ref.url", "images.MarkdownImages.Ref.alt", "images.AnswerImages.Candidate.url",
+            "images.AnswerImages.Candidate.name", "images.ImageText.Verdict.name", "images.ImageText.Verdict.link",
             RedactionAudit.Marks.EXTRA + "Flux");
 
     static final Set<String> SHOWN = union(SchemasRedaction.SHOWN,
@@ -57,7 +59,10 @@ class RecordRedactionTest extends RecordRedactionContract {
             "dify.DifyEvent.Ids.messageId", "reply.ReplyOutcome.messageId",
             "state.MessageStore.DifyMessage.messageId",                                // Dify's ids
             "media.Download.contentType",                                              // a MIME type
-            "reply.DifyEventInterpreter.Step.firstText");                              // a flag
+            "reply.DifyEventInterpreter.Step.firstText",                               // a flag
+            "LlmWorkerProperties.replyImages", "LlmWorkerProperties.ReplyImages.maxImages",
+            "LlmWorkerProperties.ReplyImages.unavailableText", "images.AnswerImages.Settings.maxImages",
+            "images.AnswerImages.Settings.noteText");                                  // operator's settings
 
     RecordRedactionTest() {
         super(new RedactionAudit("io.wecomrelay.llm", LlmWorkerApplication.class, factories(),

@@ -148,9 +148,11 @@ class WorkerIntegrationTest {
         List.of(agent, chatflow, replace, split).forEach(m -> send(ACCEPTED, m));
 
         var agentReply = CHUNKS.awaitReply(agent);
-        assertThat(agentReply.text()).contains("![image](" + DIFY.baseUrl().replace("/v1", "") + "/files/tools/")
-                .endsWith(DifySimulator.expectedAnswer(query(agent)));
-        assertThat(agentReply.last().images()).singleElement().asString().endsWith(".png");
+        // the tool's image (a message_file on the bot's Dify origin) is attached to the final frame, not linked
+        assertThat(agentReply.text()).isEqualTo(DifySimulator.expectedAnswer(query(agent)));
+        assertThat(agentReply.last().images()).isEmpty();
+        assertThat(agentReply.last().attachedImages()).singleElement()
+                .satisfies(image -> assertThat(image.format()).isEqualTo(io.wecomrelay.schemas.wecom.reply.ImageFormat.PNG));
 
         assertThat(CHUNKS.awaitReply(chatflow).text()).isEqualTo(DifySimulator.expectedAnswer(query(chatflow)));
 

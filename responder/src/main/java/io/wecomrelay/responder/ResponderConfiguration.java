@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.responder.delivery.AppMessageSender;
+import io.wecomrelay.responder.delivery.AttachedImages;
 import io.wecomrelay.responder.delivery.DeliveryRecorder;
 import io.wecomrelay.responder.delivery.RedisSendRateLimiter;
 import io.wecomrelay.responder.delivery.ReplyDeliverer;
@@ -218,12 +219,18 @@ class ResponderConfiguration {
         return new AppMessageSender(http, tokens, delivery.wecomApiBaseUrl(), delivery.requestTimeout());
     }
 
+    /** The worker's attached images, read from Redis when a webhook reply sends them (within a request's timeout). */
+    @Bean
+    AttachedImages attachedImages(ReactiveStringRedisTemplate redis, MeterRegistry meters, ResponderProperties props) {
+        return new AttachedImages(redis, props.delivery().requestTimeout(), meters);
+    }
+
     @Bean
     ReplyDeliverer replyDeliverer(WeComReplySender sender, AppMessageSender appSender, RedisSendRateLimiter limiter,
-                                  DeliveryRecorder recorder, UndeliverableReplies undeliverable, Clock clock,
-                                  ResponderProperties props) {
+                                  DeliveryRecorder recorder, UndeliverableReplies undeliverable, AttachedImages images,
+                                  Clock clock, ResponderProperties props) {
         var delivery = props.delivery();
-        return new ReplyDeliverer(sender, appSender, limiter, recorder, undeliverable, clock, new ReplyDeliverer.Settings(
+        return new ReplyDeliverer(sender, appSender, limiter, recorder, undeliverable, images, clock, new ReplyDeliverer.Settings(
                 delivery.retry().policy(), delivery.responseUrlLifetime(), props.stream().truncatedNote()));
     }
 

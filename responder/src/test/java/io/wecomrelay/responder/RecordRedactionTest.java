@@ -13,6 +13,7 @@ import io.wecomrelay.schemas.testing.RecordRedactionContract;
 import io.wecomrelay.schemas.testing.RedactionAudit;
 import io.wecomrelay.schemas.testing.SchemasRedaction;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 
 /**
  * No record of the responder prints a reply's content, a source event's JSON (it holds the text and the
@@ -25,7 +26,8 @@ class RecordRedactionTest extends RecordRedactionContract {
 
     static final Set<String> SENSITIVE = with(SchemasRedaction.SENSITIVE, ROOT,
             "delivery.FinishedReply.content", "materialize.FoldResult.content", "materialize.DeliveryTicket.sourceJson",
-            "outbox.OutboxEntry.fields", "materialize.RedisStreamStateWriter.ScriptCall.args");
+            "outbox.OutboxEntry.fields", "materialize.RedisStreamStateWriter.ScriptCall.args",
+            "delivery.ReplyDeliverer.Part.payload");
 
     static final Set<String> SHOWN = with(SchemasRedaction.SHOWN, ROOT,
             "ResponderProperties.Delivery.wecomApiBaseUrl",                              // operator's config
@@ -39,7 +41,8 @@ class RecordRedactionTest extends RecordRedactionContract {
             "materialize.RejectionTexts.maxContentBytes",                                // a size
             "materialize.FoldResult.contentBytes",                                       // a size
             "ResponderProperties.AppToken.keyPrefix",
-            "ResponderProperties.Delivery.appToken");                                    // key prefix, durations
+            "ResponderProperties.Delivery.appToken",                                     // key prefix, durations
+            "delivery.ReplyDeliverer.Part.image");                                       // a flag
 
     RecordRedactionTest() {
         super(new RedactionAudit("io.wecomrelay.responder", ResponderApplication.class, factories(),
@@ -51,6 +54,8 @@ class RecordRedactionTest extends RecordRedactionContract {
         factories.put(double.class, marks -> 2.0); // the retry multiplier
         factories.put(Throwable.class, marks -> new IllegalStateException(marks.mark("Throwable")));
         factories.put(BotSource.class, marks -> (BotSource) () -> new BotRegistry(List.of()));
+        // a part's payload: a Mono prints its operator, never its value
+        factories.put(Mono.class, marks -> Mono.just(marks.mark("Mono")));
         return factories;
     }
 

@@ -13,19 +13,25 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-/** Answers WeCom's refresh poll from Redis, on any ingress instance. */
+/**
+ * Answers WeCom's refresh poll from Redis, on any ingress instance; a finishing frame also carries the images the
+ * worker attached to the reply ({@link FinalFrameImages}).
+ */
 public final class RefreshAnswerer {
 
     private static final Logger log = LoggerFactory.getLogger(RefreshAnswerer.class);
 
     private final StreamStateReader states;
     private final StreamFrames frames;
+    private final FinalFrameImages images;
     private final Clock clock;
     private final Duration redisTimeout;
 
-    public RefreshAnswerer(StreamStateReader states, StreamFrames frames, Clock clock, Duration redisTimeout) {
+    public RefreshAnswerer(StreamStateReader states, StreamFrames frames, FinalFrameImages images, Clock clock,
+                           Duration redisTimeout) {
         this.states = states;
         this.frames = frames;
+        this.images = images;
         this.clock = clock;
         this.redisTimeout = redisTimeout;
     }
@@ -43,13 +49,20 @@ public final class RefreshAnswerer {
                 .timeout(redisTimeout)
                 // Redis answers on Lettuce's only event-loop thread; building, sealing and writing the reply must not run there.
                 .publishOn(Schedulers.parallel())
-                .map(snapshot -> {
+                .flatMap(snapshot -> {
                     if (!snapshot.ownedBy(bot.id())) {
-                        return notOwned(bot, streamId, snapshot);
+                        return Mono.just(notOwned(bot, streamId, snapshot));
                     }
                     StreamFrames.StreamFrame frame = frames.of(snapshot, bot.placeholder(), clock.instant());
                     String result = frame.finish() ? "finished" : snapshot.content().isEmpty() ? "pending" : "hit";
-                    return answer(streamId, frame, result);
+                    Answer answer = answer(streamId, frame, result);
+                    if (!frame.finish() || snapshot.attached().isEmpty()) {
+                        return Mono.just(answer);
+                    }
+                    // the final frame carries the attached images; they are read off the event loop, as the state was
+                    return images.load(bot.id(), streamId, snapshot.attached())
+                            .publishOn(Schedulers.parallel())
+                            .map(loaded -> new Answer(answer.reply().withImages(loaded), result));
                 })
                 .defaultIfEmpty(answer(streamId, frames.unknown(), "unknown"))
                 .onErrorResume(e -> {

@@ -2,6 +2,7 @@ package io.wecomrelay.ingress.refresh;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.wecom.WecomJson;
@@ -21,6 +22,8 @@ public final class StreamStateReader {
     private static final List<String> SHOWN = List.of(StreamStateKeys.CREATED, StreamStateKeys.CONTENT,
             StreamStateKeys.FINISH, StreamStateKeys.IMAGES, StreamStateKeys.OWNER);
 
+    private static final Pattern MD5 = Pattern.compile("[0-9a-f]{32}");
+
     private final ReactiveStringRedisTemplate redis;
     private final RedisLink link;
 
@@ -35,26 +38,33 @@ public final class StreamStateReader {
         // and owner), so all of them absent means the same as an empty HGETALL: the stream is unknown.
         return link.whenOpen(() -> redis.<String, String>opsForHash().multiGet(StreamStateKeys.key(streamId), SHOWN))
                 .filter(values -> values.stream().anyMatch(value -> value != null))
-                .map(StreamStateReader::snapshot);
+                .map(values -> snapshot(streamId, values));
     }
 
     /** {@code values} in the order of {@link #SHOWN}; absent fields are null. */
-    private static StreamSnapshot snapshot(List<@Nullable String> values) {
+    private static StreamSnapshot snapshot(String streamId, List<@Nullable String> values) {
         String created = values.get(0);
         String content = values.get(1);
+        JsonNode images = images(values.get(3));
         return new StreamSnapshot(
                 created == null ? null : Instant.ofEpochMilli(Long.parseLong(created)),
                 content == null ? "" : content,
                 "1".equals(values.get(2)),
-                images(values.get(3)),
-                values.get(4));
+                images.valueStream().filter(JsonNode::isString).map(JsonNode::asString).toList(),
+                values.get(4),
+                attached(streamId, images));
     }
 
-    private static List<String> images(@Nullable String json) {
-        if (json == null || json.isEmpty()) {
-            return List.of();
-        }
-        JsonNode array = WecomJson.readTree(json);
-        return array.valueStream().filter(JsonNode::isString).map(JsonNode::asString).toList();
+    private static JsonNode images(@Nullable String json) {
+        return json == null || json.isEmpty() ? WecomJson.mapper().createArrayNode() : WecomJson.readTree(json);
+    }
+
+    /** The objects of the images field whose key is one of this stream's image keys. */
+    private static List<StreamSnapshot.AttachedImage> attached(String streamId, JsonNode images) {
+        return images.valueStream()
+                .filter(JsonNode::isObject)
+                .map(image -> new StreamSnapshot.AttachedImage(image.path("key").asString(""), image.path("md5").asString("")))
+                .filter(image -> StreamStateKeys.isImageKeyOf(streamId, image.key()) && MD5.matcher(image.md5()).matches())
+                .toList();
     }
 }

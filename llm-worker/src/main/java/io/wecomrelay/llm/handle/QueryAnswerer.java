@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.wecomrelay.llm.dify.ChatRequest;
 import io.wecomrelay.llm.identity.IdentityUnavailableException;
+import io.wecomrelay.llm.images.AnswerImages;
 import io.wecomrelay.llm.input.Input;
 import io.wecomrelay.llm.media.Attachments;
 import io.wecomrelay.llm.media.Prepared;
@@ -40,6 +41,7 @@ import reactor.core.publisher.Mono;
  * answer, the Dify message behind the stream (for feedback). An attachment that cannot be passed on
  * gives a single finished chunk with its sentence instead of an answer. Completion and workflow apps have no
  * conversation: they get none and none is remembered for them.
+ * The answer's images are decided before its last chunk goes out ({@link AnswerImages}).
  */
 public final class QueryAnswerer {
 
@@ -50,16 +52,18 @@ public final class QueryAnswerer {
     private final DifyReplies replies;
     private final Attachments attachments;
     private final AskerCredentials credentials;
+    private final AnswerImages images;
     private final Duration deadline;
 
     /** @param deadline measured from {@code receivedAt}: when the reply must be finished */
     public QueryAnswerer(ConversationStore conversations, MessageStore messages, DifyReplies replies,
-                         Attachments attachments, AskerCredentials credentials, Duration deadline) {
+                         Attachments attachments, AskerCredentials credentials, AnswerImages images, Duration deadline) {
         this.conversations = conversations;
         this.messages = messages;
         this.replies = replies;
         this.attachments = attachments;
         this.credentials = credentials;
+        this.images = images;
         this.deadline = deadline;
     }
 
@@ -106,7 +110,8 @@ public final class QueryAnswerer {
             var withFiles = request.withFiles(((Prepared.Files) prepared).files());
             var reply = renewal == null ? replies.open(bot.dify(), withFiles, deadlineAt, chunks)
                     : replies.open(bot.dify(), withFiles, deadlineAt, chunks, renewal);
-            return reply.chunks().concatWith(Mono.defer(() -> remember(message, request.user(), reply.outcome(),
+            return images.attach(reply.chunks(), bot, message)
+                    .concatWith(Mono.defer(() -> remember(message, request.user(), reply.outcome(),
                             bot.dify().appType().conversational()))
                     .then(Mono.empty()));
         });

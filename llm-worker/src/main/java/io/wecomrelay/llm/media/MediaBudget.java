@@ -61,7 +61,7 @@ public final class MediaBudget {
      * Runs {@code work} while {@code bytes} are reserved (at most the whole budget), and returns them
      * when it completes, fails or is cancelled.
      */
-    <T> Mono<T> holding(long bytes, Duration maxWait, Mono<T> work) {
+    public <T> Mono<T> holding(long bytes, Duration maxWait, Mono<T> work) {
         return Mono.usingWhen(reserve(Math.min(bytes, capacity), maxWait), grant -> work,
                 Grant::release, (grant, error) -> grant.release(), Grant::release);
     }

@@ -10,14 +10,14 @@ import org.jspecify.annotations.Nullable;
  * query, so only the host is ever shown, and a refused URL's host is attacker-chosen text, so it is
  * cut to a short run of host characters. Pure.
  */
-final class MediaHosts {
+public final class MediaHosts {
 
     private static final int MAX_CHARS = 80;
 
     private MediaHosts() {
     }
 
-    static String of(String url) {
+    public static String of(String url) {
         @Nullable String host;
         try {
             URI uri = new URI(url);

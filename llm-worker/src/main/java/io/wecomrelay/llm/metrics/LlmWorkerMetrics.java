@@ -16,6 +16,7 @@ import io.wecomrelay.llm.feedback.FeedbackMetrics;
 import io.wecomrelay.llm.handle.AcceptedMessageRouter;
 import io.wecomrelay.llm.handle.ReplyComposer;
 import io.wecomrelay.llm.identity.IdentityMetrics;
+import io.wecomrelay.llm.images.ImageMetrics;
 import io.wecomrelay.llm.input.Attachment;
 import io.wecomrelay.llm.media.MediaMetrics;
 import io.wecomrelay.llm.reply.ReplyMetrics;
@@ -56,11 +57,13 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code relay.worker.identity.tokens} (counter, {@code outcome=cached|fetched|refreshed|refused|unavailable}):
  *     how replies of bots with {@code identity} got their asker's token, or why not, and
  *     {@code relay.worker.identity.lookups} (timer, {@code outcome=ok|refused|unavailable}): calls to the auth
- *     service, all tries of one lookup together.</li>
+ *     service, all tries of one lookup together;</li>
+ * <li>{@code relay.worker.images} (counter, {@code outcome=attached|linked|refused|unavailable|too_large|not_jpg_png|
+ *     too_many|store_failed}): images in answers, sent as images or named in the text, and why.</li>
  * </ul>
  */
 public final class LlmWorkerMetrics implements ReplyMetrics, ReplyComposer.InFlight, MediaMetrics, FeedbackMetrics,
-        AcceptedConsumer.Metrics, AcceptedMessageRouter.Skips, IdentityMetrics {
+        AcceptedConsumer.Metrics, AcceptedMessageRouter.Skips, IdentityMetrics, ImageMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
@@ -73,6 +76,12 @@ public final class LlmWorkerMetrics implements ReplyMetrics, ReplyComposer.InFli
     public void firstText(String botId, Duration sinceStart) {
         Timer.builder("relay.worker.first.text").description("Time from the Dify request to the first answer text")
                 .tag("bot", botId).register(registry).record(sinceStart);
+    }
+
+    @Override
+    public void image(String botId, String outcome) {
+        Counter.builder("relay.worker.images").description("Images in answers, by what became of them")
+                .tag("bot", botId).tag("outcome", outcome).register(registry).increment();
     }
 
     @Override

@@ -77,11 +77,12 @@ final class ChunkSplitter {
         return new EventMeta(id, chunk.traceId(), chunk.occurredAt());
     }
 
-    /** @param extras whether the copy keeps the error, usage and images */
+    /** @param extras whether the copy keeps the error, usage, images and attached images */
     private static ReplyChunk copy(ReplyChunk chunk, EventMeta meta, long seq, ChunkKind kind, String text,
                                    boolean last, boolean extras) {
         return new ReplyChunk(meta, chunk.botId(), chunk.streamId(), chunk.conversationKey(), chunk.msgId(),
                 chunk.attempt(), seq, kind, text, last, extras ? chunk.error() : null, extras ? chunk.usage() : null,
-                extras ? chunk.images() : List.of(), chunk.route(), chunk.receivedAt());
+                extras ? chunk.images() : List.of(), chunk.route(), chunk.receivedAt(),
+                extras ? chunk.attachedImages() : List.of());
     }
 }

@@ -23,6 +23,8 @@ final class RecordSizes {
     private static final int JSON_STRUCTURE_BYTES = 1024;
     /** The most bytes one {@code char} becomes, escaped. */
     private static final int MAX_BYTES_PER_CHAR = 6;
+    /** An attached image's fields and names besides its key: md5, size, format. */
+    private static final int ATTACHED_IMAGE_CHARS = 96;
 
     private final EventSerde<RelayEvent> serde = EventSerde.any();
     private final Function<ReplyChunk, ProducerRecord<String, RelayEvent>> records;
@@ -40,6 +42,9 @@ final class RecordSizes {
                 + chars(chunk.error());
         for (String image : chunk.images()) {
             chars += image.length() + 3;
+        }
+        for (var image : chunk.attachedImages()) {
+            chars += image.key().length() + ATTACHED_IMAGE_CHARS;
         }
         return chars * MAX_BYTES_PER_CHAR + JSON_STRUCTURE_BYTES + headers(record) <= maxBytes;
     }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -26,7 +27,7 @@ import reactor.core.publisher.Mono;
 /**
  * Delivers one finished reply: one markdown POST to the message's {@code response_url}, or the reply
  * split into parts of at most {@value #WEBHOOK_MAX_BYTES} bytes posted in order to the bot's group
- * webhook. A response_url the outbound policy refuses is given up before anything else. Each send
+ * webhook, followed by one {@code image} message per image the worker attached ({@link AttachedImages}). A response_url the outbound policy refuses is given up before anything else. Each send
  * first takes a rate-limit permit and asks the {@link DeliveryRun} whether it may still send; transient
  * failures are retried per {@link RetryPolicy}; a permanent failure, exhausted retries or an expired
  * response_url stop the remaining parts and send the reply to the dead-letter topic. Every attempt is
@@ -49,6 +50,7 @@ public final class ReplyDeliverer {
     private final SendRateLimiter limiter;
     private final DeliveryRecorder recorder;
     private final UndeliverableReplies undeliverable;
+    private final AttachedImages images;
     private final Clock clock;
     private final Settings settings;
 
@@ -61,12 +63,14 @@ public final class ReplyDeliverer {
     }
 
     public ReplyDeliverer(WeComReplySender sender, AppMessageSender appSender, SendRateLimiter limiter,
-                          DeliveryRecorder recorder, UndeliverableReplies undeliverable, Clock clock, Settings settings) {
+                          DeliveryRecorder recorder, UndeliverableReplies undeliverable, AttachedImages images,
+                          Clock clock, Settings settings) {
         this.sender = sender;
         this.appSender = appSender;
         this.limiter = limiter;
         this.recorder = recorder;
         this.undeliverable = undeliverable;
+        this.images = images;
         this.clock = clock;
         this.settings = settings;
     }
@@ -113,7 +117,7 @@ public final class ReplyDeliverer {
         }
         URI uri = Objects.requireNonNull(target.uri());
         String content = ContentCap.cap(reply.content(), RESPONSE_URL_MAX_BYTES, settings.truncatedNote());
-        return sendParts(reply, DeliveryChannel.RESPONSE_URL, List.of(content), run,
+        return sendParts(reply, DeliveryChannel.RESPONSE_URL, Part.texts(List.of(content)), run,
                 text -> expired(reply) ? Mono.just(SendResult.givenUp(DeliveryFailure.URL_EXPIRED, "response_url expired"))
                         : sender.toResponseUrl(uri, text));
     }
@@ -128,8 +132,13 @@ public final class ReplyDeliverer {
         if (key == null) {
             return refuse(reply, DeliveryChannel.WEBHOOK, DeliveryFailure.NO_TARGET, "bot has no webhook key");
         }
-        List<String> parts = MarkdownSplitter.split(reply.content(), WEBHOOK_MAX_BYTES);
-        return sendParts(reply, DeliveryChannel.WEBHOOK, parts, run, text -> sender.toWebhook(key, text));
+        var parts = new ArrayList<Part>();
+        if (!reply.content().isBlank()) {
+            MarkdownSplitter.split(reply.content(), WEBHOOK_MAX_BYTES)
+                    .forEach(text -> parts.add(new Part(Mono.just(WeComReplySender.body(text)), false)));
+        }
+        AttachedImages.of(reply).forEach(image -> parts.add(new Part(images.webhookBody(reply, image), true)));
+        return sendParts(reply, DeliveryChannel.WEBHOOK, parts, run, body -> sender.toWebhookBody(key, body));
     }
 
     /**
@@ -140,16 +149,38 @@ public final class ReplyDeliverer {
     private Mono<DeliveryOutcome> toApp(FinishedReply reply, BotConfig bot, DeliveryRun run) {
         String user = reply.route().userId();
         List<String> parts = MarkdownSplitter.split(reply.content(), APP_MESSAGE_MAX_BYTES);
-        return sendParts(reply, DeliveryChannel.APP_MESSAGE, parts, run, text -> appSender.send(bot, user, text));
+        return sendParts(reply, DeliveryChannel.APP_MESSAGE, Part.texts(parts), run, text -> appSender.send(bot, user, text));
     }
 
-    private Mono<DeliveryOutcome> sendParts(FinishedReply reply, DeliveryChannel channel, List<String> parts,
+    /**
+     * One message of a reply, in its place among the reply's parts.
+     *
+     * @param payload what {@code send} takes, loaded when it is the part's turn; empty leaves the part out (an
+     *                attached image whose bytes expired)
+     * @param image   an attached image, counted as such
+     */
+    private record Part(Mono<String> payload, boolean image) {
+
+        static List<Part> texts(List<String> texts) {
+            return texts.stream().map(text -> new Part(Mono.just(text), false)).toList();
+        }
+    }
+
+    private Mono<DeliveryOutcome> sendParts(FinishedReply reply, DeliveryChannel channel, List<Part> parts,
                                             DeliveryRun run, Function<String, Mono<SendResult>> send) {
-        if (reply.content().isBlank()) {
+        if (parts.isEmpty() || reply.content().isBlank() && parts.stream().noneMatch(Part::image)) {
             return refuse(reply, channel, DeliveryFailure.EMPTY_REPLY, "empty reply");
         }
         return Flux.range(0, parts.size())
-                .concatMap(i -> sendPart(reply, new PartAttempt(channel, i + 1, parts.size(), 1), parts.get(i), run, send))
+                .concatMap(i -> parts.get(i).payload()
+                        .flatMap(payload -> sendPart(reply, new PartAttempt(channel, i + 1, parts.size(), 1), payload,
+                                run, send))
+                        .doOnNext(delivered -> {
+                            if (parts.get(i).image()) {
+                                images.counted(reply.botId(), delivered);
+                            }
+                        })
+                        .defaultIfEmpty(true))
                 .takeUntil(delivered -> !delivered)
                 .all(delivered -> delivered)
                 .map(all -> all ? DeliveryOutcome.DELIVERED : DeliveryOutcome.FAILED);

@@ -24,7 +24,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * Posts markdown to WeCom's send APIs: a message's {@code response_url} and the group webhook
+ * Posts markdown (and, to a webhook, images) to WeCom's send APIs: a message's {@code response_url} and the group webhook
  * {@code {base}/cgi-bin/webhook/send?key=KEY}. Every request goes through a {@link GuardedHttpClient}:
  * a response_url is checked against the {@link OutboundPolicy} before any request ({@link #check}),
  * and every address is checked again right before connecting, so a listed name that resolves to an
@@ -67,13 +67,22 @@ public final class WeComReplySender {
     }
 
     public Mono<SendResult> toWebhook(Secret key, String markdown) {
+        return toWebhookBody(key, body(markdown));
+    }
+
+    /** @param body a whole webhook message, e.g. {@link #imageBody} */
+    public Mono<SendResult> toWebhookBody(Secret key, String body) {
         URI uri = UriComponentsBuilder.fromUri(apiBase).path("/cgi-bin/webhook/send")
                 .queryParam("key", key.reveal()).encode().build().toUri();
-        return post(uri, markdown);
+        return postBody(uri, body);
     }
 
     private Mono<SendResult> post(URI uri, String markdown) {
-        return http.post().uri(uri).contentType(MediaType.APPLICATION_JSON).bodyValue(body(markdown))
+        return postBody(uri, body(markdown));
+    }
+
+    private Mono<SendResult> postBody(URI uri, String body) {
+        return http.post().uri(uri).contentType(MediaType.APPLICATION_JSON).bodyValue(body)
                 .exchangeToMono(WeComReplySender::classify)
                 .timeout(timeout)
                 .onErrorResume(e -> Mono.just(failed(e)));
@@ -94,6 +103,14 @@ public final class WeComReplySender {
         ObjectNode body = EventSerde.mapper().createObjectNode();
         body.put("msgtype", "markdown");
         body.putObject("markdown").put("content", markdown);
+        return body.toString();
+    }
+
+    /** A webhook image message: {@code {"msgtype":"image","image":{"base64":...,"md5":...}}} (raw image at most 2 MB). */
+    static String imageBody(String base64, String md5) {
+        ObjectNode body = EventSerde.mapper().createObjectNode();
+        body.put("msgtype", "image");
+        body.putObject("image").put("base64", base64).put("md5", md5);
         return body.toString();
     }
 

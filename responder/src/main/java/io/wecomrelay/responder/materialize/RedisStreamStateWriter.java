@@ -24,6 +24,7 @@ import io.wecomrelay.schemas.topic.Topics;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.node.ArrayNode;
 
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -160,7 +161,7 @@ public final class RedisStreamStateWriter implements StreamStateWriter {
         ReplyChunk chunk = fold.chunk();
         DeliveryTicket ticket = fold.ticket();
         ChunkError error = chunk.error();
-        String images = chunk.images().isEmpty() ? "" : EventSerde.mapper().writeValueAsString(chunk.images());
+        String images = imagesJson(chunk);
         List<String> args = new ArrayList<>(List.of(Integer.toString(chunk.attempt()), Long.toString(chunk.seq()),
                 chunk.kind().name(), chunk.text(), chunk.last() ? "1" : "0", error == null ? "" : error.code(), images,
                 now(), millis(ttl), Integer.toString(maxContentBytes), truncatedNote, millis(replies.ttl()),
@@ -172,6 +173,20 @@ public final class RedisStreamStateWriter implements StreamStateWriter {
             keys.addAll(List.of(ticket.outboxKey(), ticket.stateKey()));
         }
         return new ScriptCall(keys, owned(args, chunk.botId()));
+    }
+
+    /**
+     * The {@link StreamStateKeys#IMAGES} field: the URLs of an older worker's {@code images} as strings, the attached
+     * images as {@code {"key","md5"}} objects (ingress reads their bytes for the final frame); empty for none.
+     */
+    static String imagesJson(ReplyChunk chunk) {
+        if (chunk.images().isEmpty() && chunk.attachedImages().isEmpty()) {
+            return "";
+        }
+        ArrayNode array = EventSerde.mapper().createArrayNode();
+        chunk.images().forEach(array::add);
+        chunk.attachedImages().forEach(image -> array.addObject().put("key", image.key()).put("md5", image.md5()));
+        return array.toString();
     }
 
     private Mono<FoldResult> run(ScriptCall call) {

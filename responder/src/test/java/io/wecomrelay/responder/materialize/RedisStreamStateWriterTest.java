@@ -17,14 +17,17 @@ import io.wecomrelay.responder.TestRedis;
 import io.wecomrelay.responder.text.ContentCap;
 import io.wecomrelay.responder.text.Replies;
 import io.wecomrelay.schemas.bot.BotRegistry;
+import io.wecomrelay.schemas.event.ChunkKind;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.RejectReason;
 import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.schemas.event.ReplyFinish;
+import io.wecomrelay.schemas.event.ReplyImage;
 import io.wecomrelay.schemas.event.ReplyRecorded;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.testing.Events;
 import io.wecomrelay.schemas.topic.Topics;
+import io.wecomrelay.schemas.wecom.reply.ImageFormat;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -161,6 +164,19 @@ class RedisStreamStateWriterTest {
 
         assertThat(state(stream)).containsEntry("error", "completion_request_error")
                 .containsEntry("images", "[\"https://example.com/cat.png\"]").containsEntry("finish", "1");
+    }
+
+    @Test
+    void attachedImagesAreNamedByKeyAndMd5ForIngressNeverByTheirBytes() {
+        var stream = TestChunks.stream("bot-a");
+        String key = StreamStateKeys.imageKey(stream.streamId(), 1, 0);
+        var last = stream.last(1, 0, "the chart").withImages(ChunkKind.REPLACE, "the chart", List.of("https://legacy/x.png"),
+                List.of(new ReplyImage(key, "0123456789abcdef0123456789abcdef", 2_048, ImageFormat.PNG)));
+
+        store.fold(last);
+
+        assertThat(state(stream)).containsEntry("content", "the chart").containsEntry("finish", "1").containsEntry("images",
+                "[\"https://legacy/x.png\",{\"key\":\"" + key + "\",\"md5\":\"0123456789abcdef0123456789abcdef\"}]");
     }
 
     @Test

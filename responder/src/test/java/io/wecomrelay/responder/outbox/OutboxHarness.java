@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wecomrelay.responder.TestRedis;
 import io.wecomrelay.responder.TopicReader;
 import io.wecomrelay.responder.delivery.AppMessageSender;
+import io.wecomrelay.responder.delivery.AttachedImages;
 import io.wecomrelay.responder.delivery.DeliveryRecorder;
 import io.wecomrelay.responder.delivery.RedisSendRateLimiter;
 import io.wecomrelay.responder.delivery.ReplyDeliverer;
@@ -296,7 +297,8 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
                     window.plusMillis(100), meters);
             var deliverer = new ReplyDeliverer(client(allowedHosts), appSender(allowedHosts, meters), limiter,
                     new DeliveryRecorder(kafka, clock, UUID::randomUUID, meters),
-                    new UndeliverableReplies(kafka, new DeadLetterScheme("wecom-relay-responder", clock, meters)), clock,
+                    new UndeliverableReplies(kafka, new DeadLetterScheme("wecom-relay-responder", clock, meters)),
+                    new AttachedImages(redis.reactive(), Duration.ofSeconds(5), meters), clock,
                     new ReplyDeliverer.Settings(new RetryPolicy(4, Duration.ofMillis(100), 2.0, Duration.ofMillis(500)),
                             Duration.ofHours(1), NOTE));
             String consumer = name + "-" + UUID.randomUUID().toString().substring(0, 8);

@@ -16,15 +16,19 @@ import org.jspecify.annotations.Nullable;
  *
  * @param error    set on a last chunk when the answer failed; its user message is already in {@code text}
  * @param usage    set on the last chunk when the LLM reported it
- * @param images   image URLs the answer references (Dify message_file), shown on the final frame
+ * @param images   image URLs the answer references (Dify message_file), which ingress appends as Markdown images to the
+ *                 final frame; a worker that decides the answer's images ({@code attachedImages}) leaves it empty
  * @param receivedAt when ingress accepted the message (copied from {@link MessageAccepted#receivedAt()}), so the
  *                 responder can tell a reply nobody can receive any more; null on chunks written before it existed
  *                 (then {@link #messageReceivedAt()} is the chunk's own event time)
+ * @param attachedImages on a last chunk: the answer's images, fetched and checked by the worker, to send after the text
+ *                 (the stream's final frame, webhook image messages); their bytes wait in Redis, not in the record.
+ *                 Empty on other chunks and on chunks written before it existed
  */
 public record ReplyChunk(EventMeta meta, String botId, String streamId, String conversationKey, String msgId,
                          int attempt, long seq, ChunkKind kind, String text, boolean last,
                          @Nullable ChunkError error, @Nullable Usage usage, List<String> images,
-                         ReplyRoute route, @Nullable Instant receivedAt)
+                         ReplyRoute route, @Nullable Instant receivedAt, List<ReplyImage> attachedImages)
         implements RelayEvent {
 
     public static final String TYPE = "reply-chunk.v1";
@@ -45,6 +49,21 @@ public record ReplyChunk(EventMeta meta, String botId, String streamId, String c
             throw new IllegalArgumentException("seq must not be negative: " + seq);
         }
         images = images == null ? List.of() : List.copyOf(images);
+        attachedImages = attachedImages == null ? List.of() : List.copyOf(attachedImages);
+    }
+
+    /** A chunk without attached images. */
+    public ReplyChunk(EventMeta meta, String botId, String streamId, String conversationKey, String msgId, int attempt,
+                      long seq, ChunkKind kind, String text, boolean last, @Nullable ChunkError error,
+                      @Nullable Usage usage, List<String> images, ReplyRoute route, @Nullable Instant receivedAt) {
+        this(meta, botId, streamId, conversationKey, msgId, attempt, seq, kind, text, last, error, usage, images, route,
+                receivedAt, List.of());
+    }
+
+    /** A copy with this kind, text and these images: the last chunk once its images are fetched. */
+    public ReplyChunk withImages(ChunkKind newKind, String newText, List<String> newImages, List<ReplyImage> attached) {
+        return new ReplyChunk(meta, botId, streamId, conversationKey, msgId, attempt, seq, newKind, newText, last, error,
+                usage, newImages, route, receivedAt, attached);
     }
 
     // The answer's text and image URLs stay out of logs that print the record.
@@ -53,7 +72,8 @@ public record ReplyChunk(EventMeta meta, String botId, String streamId, String c
         return "ReplyChunk[meta=" + meta + ", botId=" + botId + ", streamId=" + streamId + ", conversationKey="
                 + conversationKey + ", msgId=" + msgId + ", attempt=" + attempt + ", seq=" + seq + ", kind=" + kind
                 + ", text=<" + text.length() + " chars>, last=" + last + ", error=" + error + ", usage=" + usage
-                + ", images=" + images.size() + ", route=" + route + ", receivedAt=" + receivedAt + "]";
+                + ", images=" + images.size() + ", route=" + route + ", receivedAt=" + receivedAt + ", attachedImages="
+                + attachedImages.size() + "]";
     }
 
     @Override

@@ -16,7 +16,10 @@ package io.wecomrelay.schemas.stream;
  * <li>{@link #ATTEMPT}: the attempt whose text {@code content} holds</li>
  * <li>{@link #SEQ}: the last sequence number of that attempt folded in</li>
  * <li>{@link #ERROR}: the error code when the reply failed, otherwise absent</li>
- * <li>{@link #IMAGES}: JSON array of image URLs of the final reply, otherwise absent</li>
+ * <li>{@link #IMAGES}: the final reply's images as a JSON array, otherwise absent. A string is an image URL (from a
+ *     worker that did not fetch images), shown as a Markdown image after the text; an object
+ *     {@code {"key","md5"}} is an image the worker fetched and checked, whose standard base64 is the string value at
+ *     {@code key} (see {@link #imageKey}), sent as {@code msg_item} of the final frame</li>
  * <li>{@link #UPDATED_AT}: epoch millis of the last change</li>
  * <li>{@link #TRUNCATED}: {@code "1"} when the content was cut at the byte limit (with a visible note)</li>
  * <li>{@link #REJECTED}: the rejection reason when the stream was finished by a rejection</li>
@@ -38,6 +41,9 @@ public final class StreamStateKeys {
     public static final String TRUNCATED = "truncated";
     public static final String REJECTED = "rejected";
 
+    /** The prefix of every image's key; the rest is {@code {streamId}:{attempt}:{index}}. */
+    public static final String IMAGE_KEY_PREFIX = "reply-image:";
+
     /** WeCom's limit for {@code stream.content}. */
     public static final int MAX_CONTENT_BYTES = 20_480;
 
@@ -46,5 +52,26 @@ public final class StreamStateKeys {
 
     public static String key(String streamId) {
         return KEY_PREFIX + streamId;
+    }
+
+    /**
+     * Where the worker keeps the standard base64 of an image of one attempt at a reply (a string value with a TTL):
+     * {@code reply-image:{streamId}:{attempt}:{index}}. Written before the chunk that names it is published.
+     */
+    public static String imageKey(String streamId, int attempt, int index) {
+        return IMAGE_KEY_PREFIX + streamId + ":" + attempt + ":" + index;
+    }
+
+    /**
+     * True when {@code key} is an image key of {@code streamId}: readers take keys from the stream hash and read only
+     * these, so a hash can never make them read another stream's image (or any other key).
+     */
+    public static boolean isImageKeyOf(String streamId, String key) {
+        String prefix = IMAGE_KEY_PREFIX + streamId + ":";
+        if (!key.startsWith(prefix)) {
+            return false;
+        }
+        String rest = key.substring(prefix.length());
+        return rest.matches("[1-9][0-9]{0,8}:[0-9]{1,2}");
     }
 }

@@ -33,6 +33,7 @@ class EventSchemaTest {
                 Events.chunk("bot-1", "msg-1", 1, 0, "你好", false),
                 Events.chunk("bot-1", "msg-1", 2, 3, "done 🎉", true),
                 Events.failedChunk("bot-1", "msg-1", 1, 4),
+                Events.chunkWithImages("bot-1", "msg-1", 1, 5),
                 Events.delivery("bot-1", "msg-1"),
                 Events.failedDelivery("bot-1", "msg-1"),
                 Events.skippedDelivery("bot-1", "msg-1"),

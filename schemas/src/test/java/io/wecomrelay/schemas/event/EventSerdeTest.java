@@ -87,6 +87,29 @@ class EventSerdeTest {
     }
 
     @Test
+    void aChunkWrittenBeforeItCarriedAttachedImagesReadsWithNone() {
+        ReplyChunk chunk = Events.chunk("bot-1", "m", 1, 3, "x", true);
+        String json = json(chunk).replace(",\"attachedImages\":[]", "");
+
+        ReplyChunk read = EventSerde.of(ReplyChunk.class).deserialize("t", json.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(json).doesNotContain("attachedImages");
+        assertThat(read.attachedImages()).isEmpty();
+        assertThat(read).isEqualTo(chunk);
+    }
+
+    @Test
+    void attachedImagesTravelAsKeysAndDigestsNeverAsBytes() {
+        ReplyChunk chunk = Events.chunkWithImages("bot-1", "m", 2, 4);
+
+        String json = json(chunk);
+
+        assertThat(json).contains("\"attachedImages\":[{\"key\":\"reply-image:" + chunk.streamId() + ":2:0\","
+                + "\"md5\":\"0123456789abcdef0123456789abcdef\",\"bytes\":2048,\"format\":\"PNG\"}");
+        assertThat(chunk.toString()).contains("attachedImages=2");
+    }
+
+    @Test
     void aDeliveryRecordWrittenBeforeItCarriedTheReceiveTimeStillReads() {
         String json = json(Events.failedDelivery("bot-1", "m")).replace(",\"receivedAt\":\"2026-11-21T08:00:00Z\"", "");
 

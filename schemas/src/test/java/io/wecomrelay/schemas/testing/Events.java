@@ -23,11 +23,14 @@ import io.wecomrelay.schemas.event.ReplyChannel;
 import io.wecomrelay.schemas.event.ReplyFinish;
 import io.wecomrelay.schemas.event.ReplyRecorded;
 import io.wecomrelay.schemas.event.ReplyChunk;
+import io.wecomrelay.schemas.event.ReplyImage;
 import io.wecomrelay.schemas.event.ReplyRoute;
 import io.wecomrelay.schemas.event.StreamChanged;
 import io.wecomrelay.schemas.event.Usage;
 import io.wecomrelay.schemas.ids.ConversationKeys;
 import io.wecomrelay.schemas.ids.StreamIds;
+import io.wecomrelay.schemas.stream.StreamStateKeys;
+import io.wecomrelay.schemas.wecom.reply.ImageFormat;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Sample events for tests of every module (shipped in the schemas test-jar). */
@@ -90,6 +93,16 @@ public final class Events {
         return new ReplyChunk(chunk.meta(), botId, chunk.streamId(), chunk.conversationKey(), msgId, attempt, seq,
                 ChunkKind.APPEND, chunk.text(), true, new ChunkError("completion_request_error", chunk.text()), null,
                 List.of("https://example.com/cat.png"), chunk.route(), chunk.receivedAt());
+    }
+
+    /** A last chunk whose answer had two images the worker fetched (a PNG and a JPG). */
+    public static ReplyChunk chunkWithImages(String botId, String msgId, int attempt, long seq) {
+        ReplyChunk chunk = chunk(botId, msgId, attempt, seq, "Here is the chart:", true);
+        return chunk.withImages(ChunkKind.REPLACE, chunk.text(), List.of(), List.of(
+                new ReplyImage(StreamStateKeys.imageKey(chunk.streamId(), attempt, 0), "0123456789abcdef0123456789abcdef",
+                        2_048, ImageFormat.PNG),
+                new ReplyImage(StreamStateKeys.imageKey(chunk.streamId(), attempt, 1), "fedcba9876543210fedcba9876543210",
+                        4_096, ImageFormat.JPG)));
     }
 
     public static DeliveryRecorded delivery(String botId, String msgId) {

@@ -49,6 +49,7 @@ public final class SchemasRedaction {
             "event.InboundMessage.responseUrlRefused",                                              // a reason code
             "event.MessageReceived.message", "event.MessageAccepted.message", "event.MessageRejected.message", // redact themselves
             "event.MessageAccepted.conversationKey", "event.ReplyChunk.conversationKey",            // bot + chat/user id
+            "event.ReplyChunk.attachedImages", "event.ReplyImage.key",                             // Redis keys, md5s, sizes
             "event.Usage.promptTokens", "event.Usage.completionTokens", "event.Usage.totalTokens",  // counts
             "topic.TopicSpec.key",                                                                  // what the key is
             "wecom.message.TemplateCardEvent.cardType", "wecom.message.TemplateCardEvent.eventKey",
@@ -75,6 +76,7 @@ public final class SchemasRedaction {
     /** Components whose constructor check a marker would fail. */
     public static final Map<String, Function<RedactionAudit.Marks, @Nullable Object>> OVERRIDES = Map.of(
             ROOT + "wecom.reply.StreamImage.md5", marks -> "0123456789abcdef0123456789abcdef", // must be hex
+            ROOT + "event.ReplyImage.md5", marks -> "0123456789abcdef0123456789abcdef",         // must be hex
             ROOT + "event.InboundMessage.responseUrlRefused", marks -> null,                   // never with a URL
             ROOT + "event.DeliveryRecorded.reason", marks -> null,                             // only when FAILED
             ROOT + "event.ReplyRecorded.errorCode", marks -> null,                             // only when FAILED

@@ -23,7 +23,8 @@ import reactor.netty.resources.LoopResources;
  * {@code POST /workflows/run} (streaming only; see {@link AppMode}), their stops
  * {@code POST /chat-messages/{task_id}/stop}, {@code POST /completion-messages/{task_id}/stop} and
  * {@code POST /workflows/tasks/{task_id}/stop}, {@code POST /messages/{message_id}/feedbacks},
- * {@code POST /files/upload}, {@code GET /info}. Thread-safe.
+ * {@code POST /files/upload}, {@code GET /info}; and Dify's file URLs at the origin, {@code GET /files/tools/{name}} and
+ * {@code GET /files/images/{name}} ({@link SimImages}). Thread-safe.
  */
 public final class DifySimulator implements AutoCloseable {
 
@@ -68,7 +69,8 @@ public final class DifySimulator implements AutoCloseable {
                             .post("/v1/messages/{messageId}/feedbacks", control::feedback)
                             .post("/v1/files/upload", upload::upload)
                             .get("/v1/info", control::info)
-                            .get("/files/tools/{name}", ToolFiles::serve))
+                            .get("/files/tools/{name}", ToolFiles::serve)
+                            .get("/files/images/{name}", ToolFiles::serveImage))
                     .bindNow(Duration.ofSeconds(10));
         } catch (RuntimeException e) {
             loops.dispose();

@@ -33,6 +33,12 @@ public enum Scenario {
     MESSAGE_REPLACE("message-replace"),
     /** Agent app: {@code agent_thought}, {@code message_file} (image), {@code agent_message} deltas, {@code message_end}. */
     AGENT("agent"),
+    /**
+     * Chat app whose answer shows images ({@link SimImages}): the deltas, a Markdown image (PNG), a {@code message_file}
+     * image (JPG), three Markdown images that cannot be shown (not an image, over 10 MB, an unlisted host),
+     * {@code message_end}. Relative URLs, as a self-hosted Dify writes them.
+     */
+    IMAGES("images"),
     /** Chatflow app: workflow and node events around the deltas, {@code message_end}, {@code workflow_finished}. */
     CHATFLOW("chatflow"),
     /** Headers, then only pings until the client disconnects or stops the task (for load tests). */

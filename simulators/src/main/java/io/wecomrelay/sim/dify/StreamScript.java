@@ -59,6 +59,7 @@ final class StreamScript {
                     steps.later(() -> events.messageReplace(REPLACEMENT)), steps.later(events::messageEnd));
             case AGENT -> new AgentScript(events, steps, deltas, plan.filesBaseUrl()).frames();
             case CHATFLOW -> chatflow.frames();
+            case IMAGES -> new ImagesScript(events, steps, deltas).frames();
             case HOLD_OPEN -> steps.pingsForever();
             case ENDLESS_LINE -> Flux.concat(messages(deltas.subList(0, 1)),
                     // the answer is the JSON's last field: cut "} and the string stays open

@@ -44,6 +44,7 @@ public final class ChatSession {
         List<String> frames = new ArrayList<>();
         record(frames, first.streamContent(), onFrame);
         boolean finished = first.streamFinished();
+        List<byte[]> images = first.streamImages();
         int refreshes = 0;
         long deadline = started + window.toNanos();
         while (!finished && System.nanoTime() < deadline) {
@@ -55,8 +56,9 @@ public final class ChatSession {
             }
             record(frames, answer.streamContent(), onFrame);
             finished = answer.streamFinished();
+            images = answer.streamImages();
         }
-        return new ChatResult(streamId, frames, refreshes, finished, Duration.ofNanos(System.nanoTime() - started));
+        return new ChatResult(streamId, frames, refreshes, finished, Duration.ofNanos(System.nanoTime() - started), images);
     }
 
     private static void record(List<String> frames, @Nullable String content, Consumer<String> onFrame) {

@@ -34,9 +34,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * WeCom's send APIs on a loopback port, with their limits:
  * <ul>
- * <li>{@code POST /cgi-bin/webhook/send?key=KEY}: {@code markdown}, {@code markdown_v2} (≤ 4,096 bytes) and
- *     {@code text} (≤ 2,048 bytes); at most {@code permits} accepted messages per key in any {@code window}
- *     (WeCom: 20 per minute), else errcode 45009; unknown key → 93000;</li>
+ * <li>{@code POST /cgi-bin/webhook/send?key=KEY}: {@code markdown}, {@code markdown_v2} (≤ 4,096 bytes),
+ *     {@code text} (≤ 2,048 bytes) and {@code image} (standard base64 of a JPG or PNG of at most 2 MB, with the MD5
+ *     of its bytes; recorded with the base64 as its content); at most {@code permits} accepted messages per key in
+ *     any {@code window} (WeCom: 20 per minute), else errcode 45009; unknown key → 93000;</li>
  * <li>{@code POST /cgi-bin/aibot/response?response_code=CODE}: {@code markdown} only (else 40008),
  *     ≤ 20,480 bytes; each code works once.</li>
  * </ul>
@@ -53,6 +54,10 @@ public final class WeComApiSimulator implements AutoCloseable {
     public static final int INVALID_MESSAGE_TYPE = 40008;
     public static final int CONTENT_TOO_LONG = 40058;
     public static final int INVALID_RESPONSE_CODE = 40078;
+    /** An image message whose base64, MD5, size or format is wrong (the simulator's choice of code). */
+    public static final int INVALID_IMAGE = 40123;
+    /** WeCom's limit for a webhook image, before base64. */
+    public static final int MAX_WEBHOOK_IMAGE_BYTES = 2 * 1024 * 1024;
 
     private static final Logger log = LoggerFactory.getLogger(WeComApiSimulator.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -227,8 +232,15 @@ public final class WeComApiSimulator implements AutoCloseable {
             return record(key, INVALID_WEBHOOK, "invalid webhook url");
         }
         Content content = content(body);
-        if (content == null || !Set.of("markdown", "markdown_v2", "text").contains(content.msgtype())) {
+        if (content == null || !Set.of("markdown", "markdown_v2", "text", "image").contains(content.msgtype())) {
             return record(key, INVALID_MESSAGE_TYPE, "invalid message type");
+        }
+        if (content.msgtype().equals("image")) {
+            String problem = WebhookImages.problem(content.image());
+            if (problem != null) {
+                return record(key, INVALID_IMAGE, problem);
+            }
+            content = new Content("image", content.image().path("base64").asString(), 0, content.image());
         }
         int limit = content.msgtype().equals("text") ? 2_048 : 4_096;
         if (content.bytes() > limit) {
@@ -304,16 +316,19 @@ public final class WeComApiSimulator implements AutoCloseable {
             JsonNode json = JSON.readTree(body);
             String msgtype = json.path("msgtype").asString("");
             String text = json.path(msgtype).path("content").asString("");
-            return new Content(msgtype, text, text.getBytes(StandardCharsets.UTF_8).length);
+            return new Content(msgtype, text, text.getBytes(StandardCharsets.UTF_8).length, json.path(msgtype));
         } catch (JacksonException e) {
             return null;
         }
     }
 
-    private record Content(String msgtype, String text, int bytes) {
+    private record Content(String msgtype, String text, int bytes, JsonNode image) {
     }
 
-    /** A message WeCom would have shown; {@code target} is the webhook key or the response code. */
+    /**
+     * A message WeCom would have shown; {@code target} is the webhook key or the response code, {@code content} the
+     * text (the standard base64 of an {@code image} message).
+     */
     public record Message(String target, String msgtype, String content, Instant at) {
     }
 

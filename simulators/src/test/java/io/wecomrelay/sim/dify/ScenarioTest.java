@@ -211,6 +211,46 @@ class ScenarioTest {
 
     @ParameterizedTest
     @EnumSource(Mode.class)
+    void imagesAnswerWithMarkdownImagesAndARelativeMessageFile(Mode mode) {
+        var query = prepareQuery(Scenario.IMAGES, mode, "show me");
+        var events = chat(Scenario.IMAGES, mode, "show me").events();
+
+        assertThat(types(events)).containsExactly("message", "message", "message", "message", "message",
+                "message_file", "message", "message_end");
+        var text = new StringBuilder();
+        events.stream().filter(e -> e.get("event").stringValue().equals("message"))
+                .forEach(e -> text.append(e.get("answer").stringValue()));
+        assertThat(text).hasToString(DifySimulator.expectedAnswer(query)
+                + "\n\nThe chart: ![chart](/files/images/chart.png)"
+                + "Also: ![notes](/files/images/notes.png) ![big](/files/images/big.png) ![elsewhere]("
+                + SimImages.ELSEWHERE + ")");
+        var file = events.get(5);
+        assertThat(file.get("type").stringValue()).isEqualTo("image");
+        assertThat(file.get("url").stringValue()).as("relative, as self-hosted Dify sends it")
+                .startsWith("/files/tools/").endsWith(".jpg");
+        var jpg = client.get(origin() + file.get("url").stringValue());
+        assertThat(jpg.contentType()).isEqualTo("image/jpeg");
+        assertThat(jpg.bytes()).isEqualTo(SimImages.jpg()).startsWith(0xff, 0xd8, 0xff);
+    }
+
+    @Test
+    void theImagesScenariosFilesAreAPngTextUnderAnImageNameATooLargeImageAndNothing() {
+        var chart = client.get(origin() + "/files/images/" + SimImages.CHART);
+        assertThat(chart.contentType()).isEqualTo("image/png");
+        assertThat(chart.bytes()).isEqualTo(SimImages.png()).startsWith(0x89, 'P', 'N', 'G');
+
+        var notes = client.get(origin() + "/files/images/" + SimImages.NOTES);
+        assertThat(notes.contentType()).isEqualTo("image/png");
+        assertThat(notes.text()).startsWith("These are notes");
+
+        var big = client.get(origin() + "/files/images/" + SimImages.BIG);
+        assertThat(big.bytes()).hasSize(SimImages.BIG_BYTES).startsWith(0x89, 'P', 'N', 'G');
+
+        assertThat(client.get(origin() + "/files/images/missing.png").status()).isEqualTo(404);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
     void chatflowWrapsMessagesInWorkflowAndNodeEvents(Mode mode) {
         var events = chat(Scenario.CHATFLOW, mode, "flow").events();
 
@@ -322,6 +362,10 @@ class ScenarioTest {
         assertThat(sim.scenario()).isEqualTo(Scenario.HTTP_500);
         sim.reset();
         assertThat(sim.scenario()).isEqualTo(Scenario.NORMAL);
+    }
+
+    private static String origin() {
+        return sim.baseUrl().substring(0, sim.baseUrl().length() - "/v1".length());
     }
 
     private static SimClient.Response chat(Scenario scenario, Mode mode, String text) {
