@@ -12,6 +12,7 @@ public final class Table {
     private final List<String> headers;
     private final List<List<String>> rows = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private final List<Table> following = new ArrayList<>();
 
     public Table(String title, String... headers) {
         this.title = title;
@@ -29,6 +30,12 @@ public final class Table {
 
     public Table note(String note) {
         notes.add(note);
+        return this;
+    }
+
+    /** A second table of the same benchmark, printed (and written) after this one. */
+    public Table and(Table next) {
+        following.add(next);
         return this;
     }
 
@@ -79,6 +86,7 @@ public final class Table {
             out.append('\n');
             notes.forEach(note -> out.append(note).append('\n'));
         }
+        following.forEach(out::append);
         return out.toString();
     }
 

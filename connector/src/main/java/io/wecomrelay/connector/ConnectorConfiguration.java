@@ -47,6 +47,7 @@ import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
  * The only place that wires the connector; everything below it is plain Java. The clock and the id generator come
@@ -99,8 +100,10 @@ class ConnectorConfiguration {
                 ? "http://" + url.getHost() + ":" + (port < 0 ? 80 : port)
                 : url.getHost() + (port < 0 ? "" : ":" + port);
         log.info("long connections go to {}", url);
-        // on the context's Netty resources (Boot's global ones unless configured otherwise), as the actuator's server
-        HttpClient client = HttpClient.create(resources.getConnectionProvider()).runOn(resources.getLoopResources());
+        // A connection of its own per socket, not one from the context's pool: a pool caps the connections to one host
+        // (Spring's default pool: 500, then 45 s waits and refusals), and a long connection is never reused anyway.
+        // On the context's event loops, as the actuator's server.
+        HttpClient client = HttpClient.create(ConnectionProvider.newConnection()).runOn(resources.getLoopResources());
         return GuardedHttpClient.guard(client, OutboundPolicy.of(List.of(entry)));
     }
 

@@ -50,8 +50,12 @@ public final class Actuator {
 
     /** A plain GET returning the body as a number (the Dify simulator's control port). */
     public static long getLong(String url) throws IOException, InterruptedException {
-        var response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return Long.parseLong(response.body().trim());
+        return Long.parseLong(get(url).trim());
+    }
+
+    /** A plain GET returning the body (e.g. {@code /actuator/prometheus}). */
+    public static String get(String url) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 }

@@ -113,9 +113,14 @@ public final class ChildProcess implements AutoCloseable {
 
     /** Resident set size from {@code /proc/<pid>/status} (VmRSS), in KiB; -1 if unavailable. */
     public long rssKiB() {
+        return statusKiB(process.pid(), "VmRSS:");
+    }
+
+    /** A KiB field of {@code /proc/<pid>/status} (VmRSS, VmHWM, ...); -1 if unavailable. */
+    static long statusKiB(long pid, String field) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
-                if (line.startsWith("VmRSS:")) {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
             }

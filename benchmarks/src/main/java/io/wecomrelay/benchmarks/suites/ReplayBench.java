@@ -14,6 +14,7 @@ import io.wecomrelay.benchmarks.Bench;
 import io.wecomrelay.benchmarks.Table;
 import io.wecomrelay.benchmarks.infra.BenchBots;
 import io.wecomrelay.benchmarks.infra.BenchStack;
+import io.wecomrelay.benchmarks.infra.BulkProducer;
 import io.wecomrelay.benchmarks.infra.Events;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.InboundMessage;
@@ -26,13 +27,9 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Replay: 1M {@code message-received.v1} events already on {@code wecom.inbound} (200 bots, a day's
@@ -46,6 +43,8 @@ public final class ReplayBench implements Bench.Suite {
     static final int EVENTS = 1_000_000;
     static final int BOTS = 200;
     static final double RETRY_SHARE = 0.01;
+    /** The record times the events are spread over, ending a minute before they are produced. */
+    static final Duration SPAN = Duration.ofHours(20);
 
     @Override
     public String name() {
@@ -114,19 +113,12 @@ public final class ReplayBench implements Bench.Suite {
 
     /** Produces {@code events} inbound events spread over the last 20 hours of record time; returns seconds. */
     static double produce(String kafka, String topic, List<BenchBots.Bot> bots, int events) throws Exception {
-        var props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
         var serde = EventSerde.of(MessageReceived.class);
-        long span = Duration.ofHours(20).toMillis();
+        long span = SPAN.toMillis();
         long from = System.currentTimeMillis() - span - 60_000;
         int retryEvery = (int) Math.round(1 / RETRY_SHARE);
         long started = System.nanoTime();
-        try (var producer = new KafkaProducer<String, byte[]>(props)) {
+        try (var producer = new BulkProducer(kafka)) {
             for (int i = 0; i < events; i++) {
                 // every retryEvery-th event repeats the msgid of the event a few hundred before it (same bot)
                 int original = i % retryEvery == retryEvery - 1 && i >= 1000 ? i - BOTS : i;
@@ -137,7 +129,6 @@ public final class ReplayBench implements Bench.Suite {
                 MessageReceived event = Events.received(bot.id(), message, Instant.ofEpochMilli(timestamp));
                 producer.send(Events.record(topic, bot.id(), event, MessageReceived.TYPE, serde.serialize(topic, event), timestamp));
             }
-            producer.flush();
         }
         return (System.nanoTime() - started) / 1e9;
     }
@@ -163,7 +154,7 @@ public final class ReplayBench implements Bench.Suite {
         return (System.nanoTime() - started) / 1e9;
     }
 
-    private static long committed(Admin admin, String groupId, String topic) throws InterruptedException {
+    static long committed(Admin admin, String groupId, String topic) throws InterruptedException {
         try {
             Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(groupId)
                     .partitionsToOffsetAndMetadata().get();

@@ -15,6 +15,7 @@ import io.wecomrelay.benchmarks.infra.BenchStack;
 import io.wecomrelay.benchmarks.infra.ChildProcess;
 import io.wecomrelay.benchmarks.infra.DifySimMain;
 import io.wecomrelay.benchmarks.infra.Events;
+import io.wecomrelay.benchmarks.infra.Memory;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.topic.Topics;
@@ -61,8 +62,8 @@ public final class WorkerBench implements Bench.Suite {
                     "open streams", "heap used MB", "heap after full GC MB", "RSS MB", "live heap per stream KB",
                     "RSS per stream KB", "time to open s");
             Thread.sleep(context.time(Duration.ofSeconds(10)).toMillis()); // let start-up settle
-            Snapshot idle = snapshot(worker, 0);
-            table.row("0 (idle baseline)", idle.heapMb, idle.heapAfterGcMb, idle.rssMb, "-", "-", "-");
+            Memory idle = Memory.of(worker);
+            table.row("0 (idle baseline)", idle.heapMb(), idle.heapAfterGcMb(), idle.rssMb(), "-", "-", "-");
             var props = new Properties();
             props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka());
             props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -70,7 +71,7 @@ public final class WorkerBench implements Bench.Suite {
             props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
             var serde = EventSerde.of(MessageAccepted.class);
             int sent = 0;
-            Snapshot last = idle;
+            Memory last = idle;
             boolean heldTop = false;
             int topTarget = context.quick() ? top / 10 : top;
             try (var producer = new KafkaProducer<String, byte[]>(props)) {
@@ -90,33 +91,20 @@ public final class WorkerBench implements Bench.Suite {
                     context.log(open + " streams open after " + Table.fmt(seconds) + " s");
                     Thread.sleep(context.time(Duration.ofSeconds(5)).toMillis());
                     long stillOpen = Actuator.getLong(control + "/open");
-                    last = snapshot(worker, stillOpen);
-                    double streams = Math.max(1, stillOpen);
-                    table.row(stillOpen + (stillOpen < target ? " (of " + target + " sent)" : ""), last.heapMb,
-                            last.heapAfterGcMb, last.rssMb, (last.heapAfterGcMb - idle.heapAfterGcMb) * 1024 / streams,
-                            (last.rssMb - idle.rssMb) * 1024 / streams, seconds);
+                    last = Memory.of(worker);
+                    table.row(stillOpen + (stillOpen < target ? " (of " + target + " sent)" : ""), last.heapMb(),
+                            last.heapAfterGcMb(), last.rssMb(), last.liveHeapKbPer(idle, stillOpen),
+                            last.rssKbPer(idle, stillOpen), seconds);
                     heldTop = stillOpen >= target;
                 }
             }
             table.note("target: >= 10,000 open streams per worker with heap <= 1 GB: " + (heldTop ? "held " : "did NOT hold ")
-                    + topTarget + ", heap " + Table.fmt(last.heapMb) + " MB used / " + Table.fmt(last.heapAfterGcMb)
-                    + " MB after full GC: " + Table.metOrMissed(heldTop && last.heapMb <= 1024));
+                    + topTarget + ", heap " + Table.fmt(last.heapMb()) + " MB used / " + Table.fmt(last.heapAfterGcMb())
+                    + " MB after full GC: " + Table.metOrMissed(heldTop && last.heapMb() <= 1024));
             table.note("heap: /actuator/metrics/jvm.memory.used?tag=area:heap, before and after jcmd GC.run; RSS: VmRSS of "
                     + "/proc/<pid>/status. Each stream is its own conversation (one Dify connection, no thread).");
             return table;
         }
-    }
-
-    private record Snapshot(double heapMb, double heapAfterGcMb, double rssMb) {
-    }
-
-    private static Snapshot snapshot(BenchStack.Service worker, long streams) throws Exception {
-        double heap = Actuator.metric(worker.managementUrl(), "jvm.memory.used", "area:heap") / 1048576;
-        double rss = worker.process().rssKiB() / 1024.0;
-        Actuator.fullGc(worker.process().pid());
-        Thread.sleep(500);
-        double afterGc = Actuator.metric(worker.managementUrl(), "jvm.memory.used", "area:heap") / 1048576;
-        return new Snapshot(heap, afterGc, rss);
     }
 
     private static long awaitOpen(String control, int target, Duration timeout) throws Exception {

@@ -61,10 +61,14 @@ public final class InboundRelay {
         this.unavailableText = unavailableText;
     }
 
-    public void accept(BotConfig bot, BotSocket socket, BotStreams streams, Frame frame) {
+    /**
+     * Handles one callback frame; the result completes once the message is published and its stream recorded open
+     * (or it failed, which is handled here), so that an owner handing the bot on can wait for it.
+     */
+    public Mono<Void> accept(BotConfig bot, BotSocket socket, BotStreams streams, Frame frame) {
         InboundMessage message = message(bot, frame);
         if (message == null) {
-            return;
+            return Mono.empty();
         }
         Instant now = clock.instant();
         String streamId = StreamIds.of(bot.id(), message.msgId());
@@ -72,20 +76,32 @@ public final class InboundRelay {
                 streamId, message);
         if (message.isEvent()) {
             answerEvent(bot, socket, frame, message);
-            publish(event).subscribe(null, error -> counted(bot, "event", "unavailable"), () -> counted(bot, "event", "published"));
-            return;
+            return publishCounted(bot, "event", event);
         }
         if (!MESSAGE_TYPES.contains(message.msgType())) {
-            publish(event).subscribe(null, error -> counted(bot, "other", "unavailable"), () -> counted(bot, "other", "published"));
-            return;
+            return publishCounted(bot, "other", event);
         }
-        publish(event)
+        return publish(event)
                 .then(Mono.defer(() -> streams.start(new OpenStream(streamId, frame.reqId(), clock.instant()))))
-                .subscribe(opened -> {
+                .doOnNext(opened -> {
                     counted(bot, message.msgType(), opened ? "published" : "repeated");
                     log.info("accepted bot={} msgId={} streamId={} reqId={} type={} traceId={}", bot.id(), message.msgId(),
                             streamId, frame.reqId(), message.msgType(), event.meta().traceId());
-                }, error -> unavailable(bot, socket, frame, streamId, error));
+                })
+                .then()
+                .onErrorResume(error -> {
+                    unavailable(bot, socket, frame, streamId, error);
+                    return Mono.empty();
+                });
+    }
+
+    private Mono<Void> publishCounted(BotConfig bot, String type, MessageReceived event) {
+        return publish(event)
+                .doOnSuccess(done -> counted(bot, type, "published"))
+                .onErrorResume(error -> {
+                    counted(bot, type, "unavailable");
+                    return Mono.empty();
+                });
     }
 
     private Mono<Void> publish(MessageReceived event) {

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.wecomrelay.connector.reply.BotStreams;
 import io.wecomrelay.connector.socket.BotSocket;
@@ -33,7 +34,8 @@ public final class BotOwnership {
 
     private final BotSource bots;
     private final SessionParts parts;
-    private final Map<String, BotSession> sessions = new HashMap<>();
+    // read without the lock by the ticks and the notices: they never wait for a revocation that closes sockets
+    private final Map<String, BotSession> sessions = new ConcurrentHashMap<>();
     private final Set<Integer> partitions = new HashSet<>();
     private int partitionCount;
     private Disposable ticks = reactor.core.Disposables.disposed();
@@ -65,10 +67,7 @@ public final class BotOwnership {
 
     /** The responder changed a stream of {@code botId}; ignored when the bot is not (or no longer) owned here. */
     public void changed(String botId, String streamId) {
-        BotSession session;
-        synchronized (this) {
-            session = sessions.get(botId);
-        }
+        BotSession session = sessions.get(botId);
         if (session != null) {
             session.streams().changed(streamId);
         }
@@ -94,15 +93,11 @@ public final class BotOwnership {
             closing = new ArrayList<>(sessions.values());
             sessions.clear();
         }
-        closing.parallelStream().forEach(session -> session.socket().stop());
+        release(closing);
     }
 
     private void tick() {
-        List<BotSession> owned;
-        synchronized (this) {
-            owned = new ArrayList<>(sessions.values());
-        }
-        owned.forEach(session -> session.streams().tick());
+        sessions.values().forEach(session -> session.streams().tick());
     }
 
     private void reconcile() {
@@ -125,10 +120,18 @@ public final class BotOwnership {
             }
             return gone;
         });
-        // closed in parallel: a revocation of many bots must not take one ack timeout per bot
-        closing.parallelStream().forEach(session -> session.socket().stop());
+        release(closing);
         closing.forEach(session -> log.info("released bot={}", session.bot().id()));
         wanted.forEach((id, bot) -> sessions.computeIfAbsent(id, botId -> open(bot)));
+    }
+
+    /**
+     * Hands these bots on, all at once (a revocation of hundreds of bots must not take one round trip per bot), and
+     * returns when their sockets are closed and what they read is published: only then may another instance subscribe.
+     */
+    private void release(List<BotSession> closing) {
+        Duration patience = parts.socket().ackTimeout();
+        Flux.fromIterable(closing).flatMap(session -> session.release(patience), Math.max(1, closing.size())).blockLast();
     }
 
     private BotSession open(BotConfig bot) {

@@ -2,9 +2,11 @@ package io.wecomrelay.connector.reply;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 import io.wecomrelay.connector.socket.BotSocket;
 import org.slf4j.Logger;
@@ -28,7 +30,10 @@ public final class BotStreams {
     private volatile String placeholder;
     private static final Duration ABANDON_AFTER_DEADLINE = Duration.ofMinutes(1);
 
-    private final Map<String, StreamPusher> pushers = new ConcurrentHashMap<>();
+    /** By stream id, then req_id: a notice names a stream, and a busy bot has hundreds open. */
+    private final Map<String, Map<String, StreamPusher>> pushers = new ConcurrentHashMap<>();
+    /** req_ids finished here, by their stream's first frame; forgotten once WeCom would refuse them anyway. */
+    private final Map<String, Instant> finished = new ConcurrentHashMap<>();
 
     public BotStreams(String botId, String placeholder, BotSocket socket, OpenStreams open, Snapshots snapshots,
                       ReplySettings settings, Clock clock) {
@@ -55,40 +60,38 @@ public final class BotStreams {
     public Mono<Boolean> start(OpenStream stream) {
         return open.open(botId, stream).flatMap(added -> {
             if (added) {
-                pusher(stream).poke();
+                push(stream, false);
                 return Mono.just(true);
             }
-            return open.repeat(botId, stream).doOnNext(repeated -> pusher(repeated).poke()).thenReturn(false);
+            return open.repeat(botId, stream).doOnNext(repeated -> push(repeated, false)).thenReturn(false);
         });
     }
 
     /** The responder folded something into the stream: every req_id it is pushed on. */
     public void changed(String streamId) {
-        List<StreamPusher> matching = pushers.values().stream().filter(p -> p.stream().streamId().equals(streamId)).toList();
-        if (!matching.isEmpty()) {
-            matching.forEach(StreamPusher::poke);
+        Map<String, StreamPusher> matching = pushers.get(streamId);
+        if (matching != null) {
+            matching.values().forEach(StreamPusher::poke);
             return;
         }
         // opened before this instance owned the bot, and not loaded yet
         open.all(botId).subscribe(streams -> streams.stream().filter(stream -> stream.streamId().equals(streamId))
-                        .forEach(stream -> pusher(stream).poke()),
+                        .forEach(stream -> push(stream, false)),
                 error -> log.warn("open stream not read bot={} streamId={} cause={}", botId, streamId, error.toString()));
     }
 
     /** Subscribed (again): every open stream, also those of an earlier owner, gets its latest text on this socket. */
     public void resume() {
-        pushers.values().forEach(StreamPusher::resend);
-        open.all(botId).subscribe(streams -> streams.forEach(stream -> {
-            StreamPusher pusher = pusher(stream);
-            pusher.resend();
-            pusher.poke();
-        }), error -> log.warn("open streams not read bot={} cause={}", botId, error.toString()));
+        all().forEach(StreamPusher::resend);
+        open.all(botId).subscribe(streams -> streams.forEach(stream -> push(stream, true)),
+                error -> log.warn("open streams not read bot={} cause={}", botId, error.toString()));
     }
 
     /** Keep-alives, deadlines and re-reads; a stream WeCom no longer takes (past its limit) is let go. */
     public void tick() {
         var abandonAt = clock.instant().minus(settings.finishDeadline()).minus(ABANDON_AFTER_DEADLINE);
-        pushers.values().forEach(pusher -> {
+        finished.values().removeIf(at -> at.isBefore(abandonAt));
+        all().forEach(pusher -> {
             if (pusher.stream().firstFrameAt().isBefore(abandonAt)) {
                 log.warn("stream let go unfinished bot={} streamId={}: no frame acknowledged past its deadline", botId,
                         pusher.stream().streamId());
@@ -100,17 +103,46 @@ public final class BotStreams {
     }
 
     public int size() {
-        return pushers.size();
+        return (int) all().count();
     }
 
-    /** One pusher per req_id: a stream pushed on a repeated delivery's req_id has a second one. */
-    private StreamPusher pusher(OpenStream stream) {
-        return pushers.computeIfAbsent(stream.reqId(), id -> new StreamPusher(botId, stream, placeholder, socket,
-                snapshots, settings, clock, () -> finished(stream)));
+    /**
+     * Pokes the stream's pusher (one per req_id: a stream pushed on a repeated delivery's req_id has a second one),
+     * made on first use; none for a req_id finished here already, which a read of the open streams from before its
+     * finish (a resume, a notice of a stream not loaded yet) may still list: its finish would go out twice.
+     */
+    private void push(OpenStream stream, boolean resend) {
+        var made = new AtomicReference<StreamPusher>();
+        // per stream id atomically, with finished(): a pusher is never added to a map that is being dropped
+        pushers.compute(stream.streamId(), (id, byReqId) -> {
+            Map<String, StreamPusher> map = byReqId == null ? new ConcurrentHashMap<>() : byReqId;
+            StreamPusher pusher = map.get(stream.reqId());
+            if (pusher == null && !finished.containsKey(stream.reqId())) {
+                pusher = new StreamPusher(botId, stream, placeholder, socket, snapshots, settings, clock, () -> finished(stream));
+                map.put(stream.reqId(), pusher);
+            }
+            made.set(pusher);
+            return map.isEmpty() ? null : map;
+        });
+        StreamPusher pusher = made.get();
+        if (pusher != null) {
+            if (resend) {
+                pusher.resend();
+            }
+            pusher.poke();
+        }
+    }
+
+    private Stream<StreamPusher> all() {
+        return pushers.values().stream().flatMap(byReqId -> byReqId.values().stream());
     }
 
     private void finished(OpenStream stream) {
-        pushers.remove(stream.reqId());
+        finished.put(stream.reqId(), stream.firstFrameAt());
+        pushers.computeIfPresent(stream.streamId(), (id, byReqId) -> {
+            byReqId.remove(stream.reqId());
+            return byReqId.isEmpty() ? null : byReqId;
+        });
         open.close(botId, stream).subscribe(null,
                 error -> log.warn("open stream not removed bot={} streamId={} cause={}", botId, stream.streamId(), error.toString()));
         log.info("stream finished on the long connection bot={} streamId={} reqId={}", botId, stream.streamId(), stream.reqId());

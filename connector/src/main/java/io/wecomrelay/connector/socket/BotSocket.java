@@ -2,10 +2,13 @@ package io.wecomrelay.connector.socket;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.wecomrelay.connector.wire.Frame;
 import io.wecomrelay.connector.wire.Frames;
 import io.wecomrelay.schemas.bot.Secret;
@@ -87,8 +90,14 @@ public final class BotSocket {
         }
     }
 
-    /** Closes the socket and never reconnects; returns once the close is under way (the owner hands the bot on). */
-    public void stop() {
+    /**
+     * Closes the socket and never reconnects (the owner hands the bot on); completes once it is closed. No frame is
+     * sent any more, the acks of those sent are awaited (so a finish WeCom took is known here and not sent again by
+     * the next owner), then WebSocket's closing handshake: our Close frame, then WeCom's. Every callback WeCom sent
+     * before its Close is still read and handed to the listener, so a message on its way while the bot moves is not
+     * lost. Each wait lasts at most {@code ackTimeout}; a server that does not answer is cut off.
+     */
+    public Mono<Void> stop() {
         Link current;
         synchronized (this) {
             stopped = true;
@@ -99,11 +108,19 @@ public final class BotSocket {
             current = link;
             link = null;
             state(ConnectionState.CLOSED);
+            if (current != null) {
+                current.draining = true;
+            }
         }
-        if (current != null) {
-            current.close();
-            current.awaitClosed(settings.ackTimeout());
+        if (current == null) {
+            return Mono.empty();
         }
+        current.refuseFrames();
+        return current.acksSettled().timeout(settings.ackTimeout(), Mono.empty())
+                .then(Mono.fromRunnable(current::closeGracefully))
+                .then(current.done.asMono().timeout(settings.ackTimeout(), Mono.empty()))
+                .onErrorComplete()
+                .doFinally(signal -> current.close());
     }
 
     /**
@@ -136,7 +153,10 @@ public final class BotSocket {
                 .uri(settings.url())
                 .handle((in, out) -> {
                     Mono<Void> reading = in.receive().asString().doOnNext(text -> receive(next, text)).then();
-                    Mono<Void> writing = out.sendString(next.outgoing()).then();
+                    // when the outgoing frames end, our Close follows them; reading goes on until WeCom's Close
+                    Mono<Void> writing = out.sendString(next.outgoing())
+                            .sendObject(Mono.fromCallable(() -> new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE)))
+                            .then().then(Mono.never());
                     next.send(Frames.SUBSCRIBE, subscribeReqId(next), Frames.subscribe(next.subscribeReqId, botId,
                             secret.reveal())).subscribe(errcode -> subscribed(next, errcode),
                             error -> {
@@ -208,7 +228,7 @@ public final class BotSocket {
             kicked(from);
             return;
         }
-        if (from == link && state == ConnectionState.SUBSCRIBED) {
+        if ((from == link && state == ConnectionState.SUBSCRIBED) || from.draining) {
             listener.callback(this, frame);
         }
     }
@@ -275,6 +295,8 @@ public final class BotSocket {
         private volatile int missedPings;
         private volatile boolean frequencyLimited;
         private volatile boolean open = true;
+        /** Being stopped: the callbacks WeCom sent before its Close are still handed on. */
+        private volatile boolean draining;
 
         Flux<String> outgoing() {
             return out.asFlux();
@@ -301,24 +323,42 @@ public final class BotSocket {
         }
 
         void acked(Frame ack) {
-            Sinks.One<Integer> waiting = pending.get(ack.reqId());
+            // removed before the ack is handed on: its sender may send the req_id's next frame at once, from another
+            // thread, before this one gets to the removal in send()'s doFinally (that frame would be refused)
+            Sinks.One<Integer> waiting = pending.remove(ack.reqId());
             if (waiting != null) {
                 waiting.tryEmitValue(ack.errcode());
             }
         }
 
+        /** Cuts the connection off (a failed or refused one, a kick): nothing more is read from it. */
         synchronized void close() {
-            if (open) {
-                open = false;
-                out.tryEmitComplete();
-            }
-            Disposable beat = heartbeat;
-            if (beat != null) {
-                beat.dispose();
-            }
+            closeGracefully();
             Disposable socket = connection;
             if (socket != null) {
                 socket.dispose();
+            }
+        }
+
+        /** Sends fail from now on; what was sent still gets its ack. */
+        void refuseFrames() {
+            open = false;
+        }
+
+        /** Completes once every frame sent has its ack (or failed). */
+        Mono<Void> acksSettled() {
+            return Flux.fromIterable(List.copyOf(pending.values()))
+                    .flatMap(ack -> ack.asMono().onErrorResume(error -> Mono.empty()))
+                    .then();
+        }
+
+        /** No more frames from us: the Close frame follows the last one, and the connection ends with WeCom's Close. */
+        synchronized void closeGracefully() {
+            open = false;
+            out.tryEmitComplete();
+            Disposable beat = heartbeat;
+            if (beat != null) {
+                beat.dispose();
             }
         }
 
@@ -328,8 +368,5 @@ public final class BotSocket {
             done.tryEmitEmpty();
         }
 
-        void awaitClosed(Duration atMost) {
-            done.asMono().timeout(atMost, Mono.empty()).onErrorComplete().block();
-        }
     }
 }

@@ -30,6 +30,15 @@ public final class Dedup {
                 Stores.persistentWindowStore(STORE, retention, retention, false), Serdes.String(), Serdes.Long());
     }
 
+    /**
+     * The same store for an isolated run whose state is thrown away ({@code relay replay} under a test driver): in
+     * memory, without a changelog, answering as the persistent one ({@link KeyOrderedWindowStore}).
+     */
+    public static StoreBuilder<WindowStore<String, Long>> isolatedStoreBuilder(Duration retention) {
+        return Stores.windowStoreBuilder(KeyOrderedWindowStore.supplier(STORE, retention.toMillis()), Serdes.String(),
+                Serdes.Long()).withLoggingDisabled();
+    }
+
     public static FixedKeyProcessorSupplier<String, Case, Case> processor(Duration retention) {
         return () -> new DuplicateFilter(retention);
     }

@@ -29,10 +29,21 @@ public final class RateLimit {
     private RateLimit() {
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public static StoreBuilder<KeyValueStore<String, List<Long>>> storeBuilder() {
-        Serde<List<Long>> times = (Serde) Serdes.ListSerde(ArrayList.class, Serdes.Long());
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), times);
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), times());
+    }
+
+    /**
+     * The same store for an isolated run whose state is thrown away ({@code relay replay} under a test driver): in
+     * memory (a key-value store answers alike either way) and without a changelog.
+     */
+    public static StoreBuilder<KeyValueStore<String, List<Long>>> isolatedStoreBuilder() {
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(), times()).withLoggingDisabled();
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Serde<List<Long>> times() {
+        return (Serde) Serdes.ListSerde(ArrayList.class, Serdes.Long());
     }
 
     public static FixedKeyProcessorSupplier<String, Case, Case> processor() {

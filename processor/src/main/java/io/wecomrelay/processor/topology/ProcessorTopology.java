@@ -78,18 +78,36 @@ public final class ProcessorTopology {
 
     /** Builds the topology the way the running application does, with the naming checks of {@code streamsConfig}. */
     public Topology build(Map<String, Object> streamsConfig) {
+        return build(streamsConfig, false);
+    }
+
+    /**
+     * The same topology for an isolated run under a test driver whose state is thrown away ({@code relay replay}):
+     * its stores in memory and without changelogs (the driver commits after every record, and a commit makes a
+     * persistent store flush and write its position file to disk). They decide exactly as the running processor's.
+     */
+    public Topology buildIsolated(Map<String, Object> streamsConfig) {
+        return build(streamsConfig, true);
+    }
+
+    private Topology build(Map<String, Object> streamsConfig, boolean isolated) {
         var properties = new Properties();
         properties.putAll(streamsConfig);
         var builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(properties)));
-        addTo(builder);
+        addTo(builder, isolated);
         return builder.build(properties);
     }
 
     /** Defines the whole graph on a builder someone else owns (Spring's, in production). */
     public void addTo(StreamsBuilder builder) {
+        addTo(builder, false);
+    }
+
+    private void addTo(StreamsBuilder builder, boolean isolated) {
         ProcessorTopics topics = settings.topics();
-        builder.addStateStore(Dedup.storeBuilder(settings.dedupRetention()));
-        builder.addStateStore(RateLimit.storeBuilder());
+        builder.addStateStore(isolated ? Dedup.isolatedStoreBuilder(settings.dedupRetention())
+                : Dedup.storeBuilder(settings.dedupRetention()));
+        builder.addStateStore(isolated ? RateLimit.isolatedStoreBuilder() : RateLimit.storeBuilder());
         builder.globalTable(topics.entitlements(),
                 Consumed.with(Serdes.String(), new EntitlementSerde()).withName("entitlements"),
                 Materialized.<String, Entitlement, KeyValueStore<Bytes, byte[]>>as(Auth.ENTITLEMENTS_STORE)

@@ -51,11 +51,12 @@ final class TopologyHarness implements AutoCloseable {
     private final TestOutputTopic<String, RelayEvent> rejected;
     private final TestOutputTopic<byte[], byte[]> deadLetters;
 
-    private TopologyHarness(EntitlementPolicy policy) {
+    private TopologyHarness(EntitlementPolicy policy, boolean isolated) {
         var settings = new ProcessorTopology.Settings(TOPICS, RETENTION, policy);
         Map<String, Object> config = streamsConfig("ttd-" + UUID.randomUUID(),
                 new DeadLetterScheme(SERVICE, Clock.fixed(Inbound.T0, ZoneOffset.UTC), meters));
-        var topology = new ProcessorTopology(settings, Inbound.bots(), listened::add).build(config);
+        var processor = new ProcessorTopology(settings, Inbound.bots(), listened::add);
+        var topology = isolated ? processor.buildIsolated(config) : processor.build(config);
         var properties = new java.util.Properties();
         properties.putAll(config);
         driver = new TopologyTestDriver(topology, properties);
@@ -68,11 +69,16 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     static TopologyHarness start() {
-        return new TopologyHarness(EntitlementPolicy.DISABLED);
+        return new TopologyHarness(EntitlementPolicy.DISABLED, false);
+    }
+
+    /** The topology as {@code relay replay} runs it: stores in memory, without changelogs. */
+    static TopologyHarness isolated() {
+        return new TopologyHarness(EntitlementPolicy.DISABLED, true);
     }
 
     static TopologyHarness withEntitlements(EntitlementPolicy policy) {
-        return new TopologyHarness(policy);
+        return new TopologyHarness(policy, false);
     }
 
     static Map<String, Object> streamsConfig(String applicationId) {

@@ -22,9 +22,17 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the records of a time range of a topic without a consumer group (nothing is committed, no running service
- * notices). The range's start is turned into offsets with {@code offsetsForTimes}, and a partition is read until
- * a long run of records stamped after the range's end, so a day out of a month reads about a day's records; records are read {@code read_committed}, as the services read them (the processor writes in
- * transactions). Records come in offset order per partition.
+ * notices); records are read {@code read_committed}, as the services read them (the processor writes in transactions),
+ * in offset order per partition.
+ * <p>
+ * Which records a partition yields (the rule the README states): record times are not in offset order (writers'
+ * clocks differ, a task that lags writes older times, a redriven record keeps its old time), so a partition is read
+ * from the first offset stamped at or after the range's start ({@code offsetsForTimes}; exact: no earlier offset is
+ * stamped in the range) up to, not including, the first record stamped {@link #SKEW} or more after the range's end;
+ * of those, the records stamped inside the range are kept. A record stamped inside the range but written after one
+ * stamped more than {@code SKEW} past its end is not read. The end is a record read, not {@code offsetsForTimes}:
+ * that also finds transaction markers, which the broker stamps with its own clock, so a processor that decided a
+ * range late (a backlog) would end the scan at its first commit.
  */
 public final class TopicScanner implements AutoCloseable {
 
@@ -47,14 +55,11 @@ public final class TopicScanner implements AutoCloseable {
 
     private static final Duration POLL = Duration.ofMillis(200);
 
-    /**
-     * Record times are not in offset order: a redriven record keeps its old time, a retried write lands late, writers'
-     * clocks differ. So a partition is read past the range's end until this many records in a row are stamped at
-     * least {@link #SKEW} after it (or its end is reached), not only to the first offset stamped after it.
-     */
-    static final int LATE_RUN = 1000;
-
+    /** How far past the range's end a partition is read, for records written slightly out of time order. */
     static final Duration SKEW = Duration.ofMinutes(5);
+
+    /** Wanted offsets at most this far apart are read through rather than sought. */
+    private static final long NEAR = 5_000;
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final Duration timeout;
@@ -109,25 +114,21 @@ public final class TopicScanner implements AutoCloseable {
         consumer.assign(bounds.keySet());
         bounds.forEach((partition, range) -> consumer.seek(partition, range[0]));
         var open = new HashMap<>(bounds);
-        var lateRuns = new HashMap<TopicPartition, Integer>();
-        long late = scan.range().to().toEpochMilli() + SKEW.toMillis();
+        long stopAt = scan.range().to().toEpochMilli() + SKEW.toMillis();
         long read = 0;
         while (!open.isEmpty()) {
             for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-                TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                long[] range = open.get(partition);
+                long[] range = open.get(new TopicPartition(record.topic(), record.partition()));
                 if (range == null || record.offset() >= range[1]) {
+                    continue;
+                }
+                if (record.timestamp() >= stopAt) {
+                    range[1] = record.offset();
                     continue;
                 }
                 read++;
                 if (scan.range().contains(record.timestamp()) && scan.filter().test(record)) {
                     sink.accept(record);
-                }
-                int run = record.timestamp() >= late ? lateRuns.merge(partition, 1, Integer::sum) : 0;
-                if (run == 0) {
-                    lateRuns.remove(partition);
-                } else if (run >= LATE_RUN) {
-                    range[1] = record.offset() + 1;
                 }
             }
             closeFinished(open);
@@ -136,7 +137,53 @@ public final class TopicScanner implements AutoCloseable {
         return read;
     }
 
-    /** [first offset stamped in the range, end offset) per partition that has records from the range's start on. */
+    /**
+     * Feeds {@code sink} the records at {@code offsets} (ascending) of one partition, read {@code read_committed}. An
+     * offset that holds no record any more (deleted by retention, compacted, a transaction marker) is skipped. Offsets
+     * close to each other are read in one pass, distant ones after a seek.
+     */
+    public void readAt(String topic, int partition, long[] offsets, Consumer<ConsumerRecord<String, byte[]>> sink) {
+        var topicPartition = new TopicPartition(topic, partition);
+        try {
+            consumer.assign(List.of(topicPartition));
+            long end = consumer.endOffsets(List.of(topicPartition), timeout).get(topicPartition);
+            int next = 0;
+            while (next < offsets.length && offsets[next] < end) {
+                consumer.seek(topicPartition, offsets[next]);
+                next = readFrom(topicPartition, offsets, next, end, sink);
+            }
+        } catch (KafkaException e) {
+            throw new InfrastructureException("reading " + topic + " failed: " + e.getMessage(), e);
+        } finally {
+            consumer.unsubscribe();
+        }
+    }
+
+    /** Reads on from the current position while the next wanted offset is near; returns the index of the next one. */
+    private int readFrom(TopicPartition partition, long[] offsets, int first, long end,
+                         Consumer<ConsumerRecord<String, byte[]>> sink) {
+        int next = first;
+        while (true) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                while (next < offsets.length && offsets[next] < record.offset()) {
+                    next++;
+                }
+                if (next < offsets.length && offsets[next] == record.offset()) {
+                    sink.accept(record);
+                    next++;
+                }
+            }
+            long position = consumer.position(partition, timeout);
+            while (next < offsets.length && offsets[next] < position) {
+                next++;
+            }
+            if (next >= offsets.length || position >= end || offsets[next] - position > NEAR) {
+                return next;
+            }
+        }
+    }
+
+    /** [first offset stamped at or after the range's start, end offset) per partition that has records from then on. */
     private Map<TopicPartition, long[]> bounds(Scan scan) {
         var partitions = new ArrayList<TopicPartition>();
         int count = partitions(scan.topic());

@@ -25,13 +25,13 @@ import io.wecomrelay.cli.kafka.Progress;
 import io.wecomrelay.cli.kafka.TimeRange;
 import io.wecomrelay.cli.kafka.TopicScanner;
 import io.wecomrelay.cli.kafka.TopicScanner.Scan;
+import io.wecomrelay.cli.replay.DecisionView.Decided;
 import io.wecomrelay.processor.auth.EntitlementPolicy;
 import io.wecomrelay.processor.topology.ProcessorTopics;
 import io.wecomrelay.processor.topology.ProcessorTopology;
 import io.wecomrelay.processor.topology.StreamsSettings;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.MessageReceived;
-import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.topic.BotPartitions;
 import io.wecomrelay.support.deadletter.DeadLetterScheme;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -83,7 +83,7 @@ public final class Replayer {
     Result run(Settings settings, RecordTimeBots bots) {
         TimeRange read = settings.range().startingEarlier(settings.warmUp());
         try (var scanner = new TopicScanner(kafka, progress)) {
-            Map<String, Verdict> recorded = recorded(scanner, settings, read);
+            RecordedDecisions recorded = recorded(scanner, settings, read);
             progress.say("recorded decisions read: " + recorded.size());
             List<TestRecord<String, byte[]>> grants = settings.entitlements().enabled()
                     ? grants(scanner, settings.entitlementsTopic()) : List.of();
@@ -94,29 +94,31 @@ public final class Replayer {
                     run.partition(scanner, partition, read, grants);
                 }
             }
-            return run.finish();
+            return run.finish(scanner);
         }
     }
 
-    private static Map<String, Verdict> recorded(TopicScanner scanner, Settings settings, TimeRange read) {
-        var recorded = new HashMap<String, Verdict>();
-        var serde = EventSerde.any();
+    private static RecordedDecisions recorded(TopicScanner scanner, Settings settings, TimeRange read) {
+        var recorded = new RecordedDecisions();
         String bot = settings.bot();
         byte[] botField = bot == null ? new byte[0] : Bytes.jsonField("botId", bot);
-        for (String topic : List.of(settings.acceptedTopic(), settings.rejectedTopic())) {
-            scanner.scan(Scan.of(topic, read).where(record -> Bytes.contains(record.value(), botField)), record -> {
-                try {
-                    RelayEvent event = serde.deserialize(topic, record.value());
-                    if (event != null && (bot == null || bot.equals(event.botId()))) {
-                        Verdict verdict = Verdict.of(event);
-                        recorded.put(verdict.link(), verdict);
-                    }
-                } catch (SerializationException | IllegalArgumentException e) {
-                    // not a decision this version reads: it cannot be compared, and the comparison says so
+        List<String> topics = decisionTopics(settings);
+        for (int topic = 0; topic < topics.size(); topic++) {
+            int topicIndex = topic;
+            scanner.scan(Scan.of(topics.get(topic), read).where(record -> Bytes.contains(record.value(), botField)), record -> {
+                // not a decision this version reads: it cannot be compared, and the comparison says so
+                Decided decided = DecisionView.read(record.value());
+                if (decided != null && (bot == null || bot.equals(decided.botId()))) {
+                    recorded.add(decided.verdict(), decided.at().toEpochMilli(),
+                            new RecordedDecisions.Place(topicIndex, record.partition(), record.offset()));
                 }
             });
         }
         return recorded;
+    }
+
+    private static List<String> decisionTopics(Settings settings) {
+        return List.of(settings.acceptedTopic(), settings.rejectedTopic());
     }
 
     /** Every entitlement record there is (a compacted topic: the latest per user, and what compaction has not yet removed). */
@@ -128,18 +130,21 @@ public final class Replayer {
         return grants;
     }
 
-    /** One replay: the recorded decisions still unmatched, and the differences found so far. */
+    /**
+     * One replay: the recorded decisions still unmatched, and the differences found so far. A difference's recorded
+     * decision is read again from where it was recorded when the replay is done ({@link #finish}).
+     */
     private final class Run {
 
         private final Settings settings;
         private final RecordTimeBots bots;
-        private final Map<String, Verdict> recorded;
-        private final List<Difference> differences = new ArrayList<>();
+        private final RecordedDecisions recorded;
+        private final List<Pending> differences = new ArrayList<>();
         private final EventSerde<MessageReceived> inboundSerde = EventSerde.of(MessageReceived.class);
         private long compared;
         private long deadLettered;
 
-        Run(Settings settings, RecordTimeBots bots, Map<String, Verdict> recorded) {
+        Run(Settings settings, RecordTimeBots bots, RecordedDecisions recorded) {
             this.settings = settings;
             this.bots = bots;
             this.recorded = recorded;
@@ -151,8 +156,8 @@ public final class Replayer {
                 var topics = topics();
                 TestInputTopic<byte[], byte[]> inbound = driver.createInputTopic(topics.inbound(), new ByteArraySerializer(), new ByteArraySerializer());
                 TestInputTopic<String, byte[]> entitlements = driver.createInputTopic(topics.entitlements(), new StringSerializer(), new ByteArraySerializer());
-                TestOutputTopic<String, RelayEvent> accepted = driver.createOutputTopic(topics.accepted(), new StringDeserializer(), EventSerde.any());
-                TestOutputTopic<String, RelayEvent> rejected = driver.createOutputTopic(topics.rejected(), new StringDeserializer(), EventSerde.any());
+                TestOutputTopic<String, byte[]> accepted = driver.createOutputTopic(topics.accepted(), new StringDeserializer(), new ByteArrayDeserializer());
+                TestOutputTopic<String, byte[]> rejected = driver.createOutputTopic(topics.rejected(), new StringDeserializer(), new ByteArrayDeserializer());
                 TestOutputTopic<byte[], byte[]> dead = driver.createOutputTopic(topics.inboundDeadLetter(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
                 int[] nextGrant = {0};
                 scanner.scan(Scan.of(settings.inboundTopic(), read).onPartitions(Set.of(partition)), record -> {
@@ -162,8 +167,8 @@ public final class Replayer {
                     boolean known = chooseBots(record);
                     inbound.pipeInput(new TestRecord<>(keyBytes(record.key()), record.value(), record.headers(), record.timestamp()));
                     boolean checked = settings.range().contains(record.timestamp());
-                    accepted.readRecordsToList().forEach(r -> compare(r.value(), checked, known));
-                    rejected.readRecordsToList().forEach(r -> compare(r.value(), checked, known));
+                    accepted.readValuesToList().forEach(value -> compare(value, checked, known));
+                    rejected.readValuesToList().forEach(value -> compare(value, checked, known));
                     deadLettered += checked ? dead.readRecordsToList().size() : 0;
                 });
             } finally {
@@ -181,30 +186,34 @@ public final class Replayer {
                 if (received == null) {
                     return true;
                 }
-                Verdict verdict = recorded.get(Verdict.link(received.streamId(), record.timestamp(), received.meta().traceId()));
-                return bots.choose(received.botId(), verdict == null ? null : verdict.policyVersion());
+                String link = Verdict.link(received.streamId(), record.timestamp(), received.meta().traceId());
+                return bots.choose(received.botId(), recorded.policyVersion(link));
             } catch (SerializationException e) {
                 return true;
             }
         }
 
-        private void compare(RelayEvent decision, boolean checked, boolean policyKnown) {
+        private void compare(byte[] value, boolean checked, boolean policyKnown) {
+            Decided decision = DecisionView.read(value);
+            if (decision == null) {
+                throw new IllegalStateException("the processor's topology wrote a decision this version cannot read");
+            }
             if (settings.bot() != null && !settings.bot().equals(decision.botId())) {
                 return;
             }
-            Verdict replayed = Verdict.of(decision);
-            Verdict original = recorded.remove(replayed.link());
+            Verdict replayed = decision.verdict();
+            int original = recorded.take(replayed.link());
             if (!checked) {
                 return;
             }
             compared++;
             progress.tick("replayed", compared, 0);
-            if (original == null) {
-                differences.add(new Difference(decision.meta().occurredAt(), decision.botId(), decision.streamId(), null,
-                        replayed.text(), "no recorded decision for this inbound record"));
-            } else if (!original.text().equals(replayed.text())) {
-                differences.add(new Difference(decision.meta().occurredAt(), decision.botId(), decision.streamId(),
-                        original.text(), replayed.text(), note(original, replayed, policyKnown)));
+            if (original < 0) {
+                differences.add(new Pending(new Difference(decision.at(), decision.botId(), decision.streamId(), null,
+                        replayed.text(), "no recorded decision for this inbound record"), -1, replayed, policyKnown));
+            } else if (!recorded.sameText(original, replayed)) {
+                differences.add(new Pending(new Difference(decision.at(), decision.botId(), decision.streamId(), null,
+                        replayed.text(), ""), original, replayed, policyKnown));
             }
         }
 
@@ -216,22 +225,64 @@ public final class Replayer {
                     + replayed.policyVersion() + (policyKnown ? "" : "; no bots file given has " + original.policyVersion());
         }
 
-        Result finish() {
+        /**
+         * Reads the recorded side of each difference again, adds the recorded decisions in the range that no inbound
+         * record matched, and orders the differences by time.
+         */
+        Result finish(TopicScanner scanner) {
             long from = settings.range().from().toEpochMilli();
             long to = settings.range().to().toEpochMilli();
-            recorded.values().stream()
-                    .filter(verdict -> {
-                        long at = Long.parseLong(verdict.link().substring(verdict.link().indexOf('@') + 1, verdict.link().indexOf('#')));
-                        return at >= from && at < to;
-                    })
-                    .forEach(verdict -> {
-                        long at = Long.parseLong(verdict.link().substring(verdict.link().indexOf('@') + 1, verdict.link().indexOf('#')));
-                        differences.add(new Difference(Instant.ofEpochMilli(at), settings.bot() == null ? "" : settings.bot(),
-                                verdict.link().substring(0, verdict.link().indexOf('@')), verdict.text(), null,
-                                "recorded decision without its inbound record in the range"));
-                    });
-            differences.sort(Comparator.comparing(Difference::at));
-            return new Result(compared, deadLettered, differences);
+            var unmatched = new ArrayList<Integer>();
+            recorded.forEachLeft(index -> {
+                long at = recorded.timestampMs(index);
+                if (at >= from && at < to) {
+                    unmatched.add(index);
+                }
+            });
+            var wanted = new ArrayList<Integer>();
+            differences.stream().filter(pending -> pending.recorded() >= 0).forEach(pending -> wanted.add(pending.recorded()));
+            wanted.addAll(unmatched);
+            Map<Integer, Decided> again = readAgain(scanner, wanted);
+            var result = new ArrayList<Difference>();
+            for (Pending pending : differences) {
+                result.add(pending.recorded() < 0 ? pending.difference() : pending.complete(again.get(pending.recorded())));
+            }
+            for (int index : unmatched) {
+                Decided decided = again.get(index);
+                Verdict verdict = decided == null ? null : decided.verdict();
+                String link = verdict == null ? "" : verdict.link();
+                result.add(new Difference(Instant.ofEpochMilli(recorded.timestampMs(index)), settings.bot() == null ? "" : settings.bot(),
+                        link.isEmpty() ? "(unreadable)" : link.substring(0, link.indexOf('@')),
+                        verdict == null ? "(recorded decision no longer readable)" : verdict.text(), null,
+                        "recorded decision without its inbound record in the range"));
+            }
+            result.sort(Comparator.comparing(Difference::at));
+            return new Result(compared, deadLettered, result);
+        }
+
+        /** The recorded decisions at these indexes, read again from their topics (per partition, in offset order). */
+        private Map<Integer, Decided> readAgain(TopicScanner scanner, List<Integer> indexes) {
+            var byPartition = new HashMap<Partition, Map<Long, Integer>>();
+            for (int index : indexes) {
+                RecordedDecisions.Place place = recorded.place(index);
+                byPartition.computeIfAbsent(new Partition(place.topic(), place.partition()), key -> new HashMap<>())
+                        .put(place.offset(), index);
+            }
+            var found = new HashMap<Integer, Decided>();
+            List<String> topics = decisionTopics(settings);
+            byPartition.forEach((partition, atOffsets) -> {
+                long[] offsets = atOffsets.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+                scanner.readAt(topics.get(partition.topic()), partition.partition(), offsets, record -> {
+                    Decided decided = DecisionView.read(record.value());
+                    if (decided != null) {
+                        found.put(atOffsets.get(record.offset()), decided);
+                    }
+                });
+            });
+            return found;
+        }
+
+        private record Partition(int topic, int partition) {
         }
 
         private TopologyTestDriver driver(Path state) {
@@ -241,7 +292,7 @@ public final class Replayer {
             Map<String, Object> config = new HashMap<>(StreamsSettings.guarantees(APPLICATION + "-" + UUID.randomUUID(), topics, deadLetters));
             config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "replay.invalid:9092");
             config.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
-            var topology = new ProcessorTopology(topologySettings, bots, decided -> { }).build(config);
+            var topology = new ProcessorTopology(topologySettings, bots, decided -> { }).buildIsolated(config);
             var properties = new Properties();
             properties.putAll(config);
             return new TopologyTestDriver(topology, properties);
@@ -250,6 +301,20 @@ public final class Replayer {
         private ProcessorTopics topics() {
             return new ProcessorTopics(settings.inboundTopic(), settings.acceptedTopic(), settings.rejectedTopic(),
                     settings.entitlementsTopic());
+        }
+
+        /** A difference whose recorded decision (at index {@code recorded} of the kept ones, or -1: none) is read later. */
+        private record Pending(Difference difference, int recorded, Verdict replayed, boolean policyKnown) {
+
+            Difference complete(@Nullable Decided original) {
+                Difference d = difference;
+                if (original == null) {
+                    return new Difference(d.at(), d.botId(), d.streamId(), "(recorded decision no longer readable)",
+                            d.replayed(), "");
+                }
+                return new Difference(d.at(), d.botId(), d.streamId(), original.verdict().text(), d.replayed(),
+                        note(original.verdict(), replayed, policyKnown));
+            }
         }
     }
 

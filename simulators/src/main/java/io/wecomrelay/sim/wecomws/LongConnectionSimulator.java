@@ -14,7 +14,11 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +63,7 @@ public final class LongConnectionSimulator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LongConnectionSimulator.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Duration REPLY_WINDOW = Duration.ofSeconds(5);
+    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(5);
     private static final Set<String> REPLIES = Set.of("aibot_respond_msg", "aibot_respond_welcome_msg",
             "aibot_respond_update_msg");
 
@@ -76,7 +81,10 @@ public final class LongConnectionSimulator implements AutoCloseable {
     private final Map<String, Integer> unacked = new HashMap<>();
     private final Map<String, Failures> failNext = new HashMap<>();
     private final Set<String> pingsIgnored = new HashSet<>();
-    private final List<ReceivedFrame> frames = new ArrayList<>();
+    private final Deque<ReceivedFrame> frames = new ArrayDeque<>();
+    private final Map<String, Long> frameCounts = new HashMap<>();
+    private int frameLogCapacity = Integer.MAX_VALUE;
+    private volatile Consumer<ReceivedFrame> frameListener = frame -> { };
     private final List<String> violations = new ArrayList<>();
     private volatile Duration ackDelay;
 
@@ -124,6 +132,25 @@ public final class LongConnectionSimulator implements AutoCloseable {
     /** How long every later ack of a reply frame waits. */
     public void setAckDelay(Duration delay) {
         this.ackDelay = delay;
+    }
+
+    /**
+     * Keeps only the latest {@code capacity} frames for {@link #frames()} (a benchmark pushes millions);
+     * {@link #frameCount} still counts every frame.
+     */
+    public synchronized void limitFrameLog(int capacity) {
+        frameLogCapacity = capacity;
+        while (frames.size() > capacity) {
+            frames.removeFirst();
+        }
+    }
+
+    /**
+     * Hears every frame a client sends, as it is recorded (on the socket's I/O thread, under the simulator's lock:
+     * the listener must be quick and must not call back into the simulator).
+     */
+    public void onFrame(Consumer<ReceivedFrame> listener) {
+        this.frameListener = listener;
     }
 
     /** The bot's pings go unanswered (a half-dead connection) until called again with false. */
@@ -178,15 +205,28 @@ public final class LongConnectionSimulator implements AutoCloseable {
         return inject(botId, "aibot_event_callback", body);
     }
 
-    /** Sends any callback body (for bad input); fails when the bot has no subscribed socket. */
-    public synchronized Injected inject(String botId, String cmd, JsonNode body) {
-        SimSocket holder = holders.get(botId);
-        if (holder == null || !holder.open()) {
-            throw new IllegalStateException("bot " + botId + " has no subscribed connection");
-        }
+    /**
+     * Sends any callback body (for bad input). Returns once the frame is written to the bot's subscribed socket;
+     * fails when the bot has none, or when the socket closed before the frame was written (it never arrives then).
+     */
+    public Injected inject(String botId, String cmd, JsonNode body) {
         String reqId = newId();
-        callbacks.put(reqId, new Callback(botId, cmd, clock.instant()));
-        holder.send(frame(cmd, reqId, body));
+        ChannelFuture written;
+        synchronized (this) {
+            SimSocket holder = holders.get(botId);
+            if (holder == null || !holder.open()) {
+                throw new IllegalStateException("bot " + botId + " has no subscribed connection");
+            }
+            callbacks.put(reqId, new Callback(botId, cmd, clock.instant()));
+            written = holder.send(frame(cmd, reqId, body));
+        }
+        // outside the lock: the socket's I/O thread needs it to read what the client sends meanwhile
+        if (!written.awaitUninterruptibly(WRITE_TIMEOUT.toMillis()) || !written.isSuccess()) {
+            synchronized (this) {
+                callbacks.remove(reqId);
+            }
+            throw new IllegalStateException("bot " + botId + "'s connection closed before the frame was written");
+        }
         return new Injected(reqId, body.path("msgid").asString(""));
     }
 
@@ -211,9 +251,14 @@ public final class LongConnectionSimulator implements AutoCloseable {
         return (int) sockets.stream().filter(SimSocket::open).count();
     }
 
-    /** Every frame clients sent, in arrival order. */
+    /** Every frame clients sent (the latest ones if {@link #limitFrameLog limited}), in arrival order. */
     public synchronized List<ReceivedFrame> frames() {
         return List.copyOf(frames);
+    }
+
+    /** Frames with this {@code cmd} that arrived so far, whatever their answer. */
+    public synchronized long frameCount(String cmd) {
+        return frameCounts.getOrDefault(cmd, 0L);
     }
 
     /** The frames that answered one callback, in arrival order. */
@@ -229,13 +274,16 @@ public final class LongConnectionSimulator implements AutoCloseable {
     @Override
     public void close() {
         synchronized (this) {
-            sockets.forEach(SimSocket::close);
+            // a copy: closing a socket may end it at once, and closed() removes it from the set
+            List.copyOf(sockets).forEach(SimSocket::close);
         }
         server.disposeNow(Duration.ofSeconds(5));
     }
 
     private Mono<Void> serve(WebsocketInbound in, WebsocketOutbound out) {
-        var socket = new SimSocket(socketNumbers.incrementAndGet());
+        var channel = new AtomicReference<Channel>();
+        in.withConnection(connection -> channel.set(connection.channel()));
+        var socket = new SimSocket(socketNumbers.incrementAndGet(), channel.get());
         synchronized (this) {
             sockets.add(socket);
         }
@@ -243,13 +291,13 @@ public final class LongConnectionSimulator implements AutoCloseable {
                 .doOnNext(text -> receive(socket, text))
                 .then()
                 .doFinally(signal -> closed(socket));
-        Mono<Void> writing = out.sendString(socket.outgoing()).then();
-        // whichever side ends first ends the socket: the client closing, or the simulator closing it (a kick)
-        return Mono.firstWithSignal(reading, writing);
+        // whichever ends first ends the socket: the client closing, or the simulator closing it (a kick, a drop)
+        return Mono.firstWithSignal(reading, socket.ended());
     }
 
     private synchronized void closed(SimSocket socket) {
         socket.close();
+        sockets.remove(socket);
         String botId = socket.botId();
         if (botId != null && holders.get(botId) == socket) {
             holders.remove(botId);
@@ -272,7 +320,7 @@ public final class LongConnectionSimulator implements AutoCloseable {
             case "ping" -> socket.botId() == null ? NOT_SUBSCRIBED : -1;
             default -> reply(socket, cmd, reqId, body);
         };
-        frames.add(new ReceivedFrame(socket.botId(), cmd, reqId, body.deepCopy(), clock.instant(), Math.max(errcode, 0)));
+        record(new ReceivedFrame(socket.botId(), cmd, reqId, body.deepCopy(), clock.instant(), Math.max(errcode, 0)));
         if (cmd.equals("ping")) {
             if (errcode == -1 && !pingsIgnored.contains(socket.botId())) {
                 socket.send(ack(reqId, OK, "ok"));
@@ -293,6 +341,15 @@ public final class LongConnectionSimulator implements AutoCloseable {
         if (cmd.equals("aibot_subscribe") && errcode == INVALID_CREDENTIAL) {
             socket.close();
         }
+    }
+
+    private void record(ReceivedFrame frame) {
+        frames.addLast(frame);
+        if (frames.size() > frameLogCapacity) {
+            frames.removeFirst();
+        }
+        frameCounts.merge(frame.cmd(), 1L, Long::sum);
+        frameListener.accept(frame);
     }
 
     private synchronized void ackReply(SimSocket socket, String key, String reqId) {
