@@ -179,18 +179,20 @@ class LongConnectionRulesTest {
     void whenKafkaDoesNotTakeTheMessageTheStreamIsFinishedWithTheUnavailableText() {
         String bot = bot("nokafka");
         // the producer alone talks to a port nobody listens on; ownership (the consumer) uses the real broker
-        holding(bot, "", "--spring.kafka.producer.bootstrap-servers=127.0.0.1:9",
+        // closed at the end: its producer would otherwise retry the dead port for the rest of the test JVM
+        try (var instance = holding(bot, "", "--spring.kafka.producer.bootstrap-servers=127.0.0.1:9",
                 "--spring.kafka.producer.properties.max.block.ms=500",
-                "--relay.connector.inbound.publish-timeout=1s", "--relay.connector.inbound.publish-patience=3s");
+                "--relay.connector.inbound.publish-timeout=1s", "--relay.connector.inbound.publish-patience=3s")) {
 
-        Injected message = WECOM.sendText(bot, "qianba", "你好");
+            Injected message = WECOM.sendText(bot, "qianba", "你好");
 
-        await().atMost(WAIT).until(() -> ConnectorHarness.streamFrames(WECOM, message.reqId()).stream().anyMatch(ReceivedFrame::finished));
-        List<ReceivedFrame> frames = ConnectorHarness.streamFrames(WECOM, message.reqId());
-        assertThat(frames).hasSize(1);
-        assertThat(frames.get(0).streamContent()).isEqualTo(Inbound.DEFAULT_UNAVAILABLE);
-        assertThat(frames.get(0).errcode()).isZero();
-        assertThat(HARNESS.receivedSoFar()).noneMatch(event -> event.message().msgId().equals(message.msgId()));
+            await().atMost(WAIT).until(() -> ConnectorHarness.streamFrames(WECOM, message.reqId()).stream().anyMatch(ReceivedFrame::finished));
+            List<ReceivedFrame> frames = ConnectorHarness.streamFrames(WECOM, message.reqId());
+            assertThat(frames).hasSize(1);
+            assertThat(frames.get(0).streamContent()).isEqualTo(Inbound.DEFAULT_UNAVAILABLE);
+            assertThat(frames.get(0).errcode()).isZero();
+            assertThat(HARNESS.receivedSoFar()).noneMatch(event -> event.message().msgId().equals(message.msgId()));
+        }
     }
 
     /** WeCom may deliver a message twice (protocol §3.1); the second delivery has its own req_id, which is answered too. */

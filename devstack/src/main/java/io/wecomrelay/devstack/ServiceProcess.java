@@ -21,6 +21,12 @@ import org.jspecify.annotations.Nullable;
 /** One service running as {@code java -jar}, like compose runs it. */
 final class ServiceProcess implements AutoCloseable {
 
+    /**
+     * As long as compose's {@code stop_grace_period} allows for the slowest stop: an llm-worker finishing its
+     * running replies (revoke-drain and shutdown-grace, 20 s each) must not be killed half-way by the local stack.
+     */
+    static final Duration STOP_GRACE = Duration.ofSeconds(45);
+
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private final ServiceInstance instance;
@@ -111,12 +117,14 @@ final class ServiceProcess implements AutoCloseable {
         process.destroy();
     }
 
-    /** Stops the process as the operating system would on shutdown: SIGTERM, then SIGKILL. */
+    /**
+     * Stops the process as the operating system would on shutdown: SIGTERM, then SIGKILL after {@link #STOP_GRACE}.
+     */
     @Override
     public void close() {
         process.destroy();
         try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            if (!process.waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {

@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * a schedule; {@link #find} also calls it when a bot id is missing, so a bot just added is found before
  * the next scheduled check.
  *
- * <p>Counts {@code relay.bots.reload{outcome=ok|failed}}; logs the bot ids of every registry it
- * publishes and why a changed file was refused, never a value from the file.
+ * <p>Counts {@code relay.bots.reload{outcome=ok|failed}}; logs how many bots every registry it publishes holds, the
+ * ids added and removed (at most {@link BotIds#SHOWN} of each) and why a changed file was refused, never a value
+ * from the file.
  */
 public final class BotsFile implements BotSource {
 
@@ -58,7 +59,7 @@ public final class BotsFile implements BotSource {
         // the version before the content: a change made while reading is seen by the next check
         FileVersion version = FileVersion.of(file);
         BotRegistry first = loader.load(file);
-        log.info("loaded bots file={} bots={}", file, ids(first));
+        log.info("loaded bots file={} bots={}", file, BotIds.of(first));
         return new BotsFile(file, loader, meters, first, version);
     }
 
@@ -99,11 +100,12 @@ public final class BotsFile implements BotSource {
         } catch (RuntimeException e) {
             refused.increment();
             log.warn("bots file={} changed but cannot be used; keeping the last good registry bots={}: {}", file,
-                    ids(current), reason(e));
+                    BotIds.of(current), reason(e));
             return false;
         }
+        BotRegistry before = current;
         current = fresh;
-        log.info("reloaded bots file={} bots={}", file, ids(fresh));
+        log.info("reloaded bots file={} bots={}", file, BotIds.change(before, fresh));
         listeners.forEach(listener -> tell(listener, fresh));
         // counted last: a count seen means the listeners are done too
         reloaded.increment();
@@ -121,10 +123,6 @@ public final class BotsFile implements BotSource {
     /** The loader's messages name the bot and the field and never a value; other exceptions might. */
     private static String reason(RuntimeException e) {
         return e instanceof BotRegistryException ? String.valueOf(e.getMessage()) : e.getClass().getName();
-    }
-
-    private static List<String> ids(BotRegistry registry) {
-        return registry.all().stream().map(BotConfig::id).toList();
     }
 
     private static Counter reloads(MeterRegistry meters, String outcome) {

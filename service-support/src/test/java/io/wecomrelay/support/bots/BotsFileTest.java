@@ -74,7 +74,7 @@ class BotsFileTest {
         int parsed = lookups.get();
         assertThat(bots.reloadIfChanged()).isFalse();
         assertThat(lookups.get()).as("an unchanged file is not parsed").isEqualTo(parsed);
-        assertThat(messages()).contains("reloaded bots file=" + file + " bots=[bot-a, bot-b]");
+        assertThat(messages()).contains("reloaded bots file=" + file + " bots=2 added=[bot-b] removed=[]");
     }
 
     @Test
@@ -108,7 +108,7 @@ class BotsFileTest {
         assertThat(reloads("ok")).isZero();
         var warnings = messages().stream().filter(line -> line.contains("cannot be used")).toList();
         assertThat(warnings).hasSize(badEdits.size()).allSatisfy(line -> assertThat(line)
-                .contains("keeping the last good registry bots=[bot-a]")
+                .contains("keeping the last good registry bots=1 [bot-a]")
                 .doesNotContain(DIFY_KEY).doesNotContain("short-"));
         assertThat(warnings.get(1)).contains("NOT_SET_ANYWHERE");
     }
@@ -207,6 +207,23 @@ class BotsFileTest {
 
     private double reloads(String outcome) {
         return meters.get(BotsFile.RELOADS).tag("outcome", outcome).counter().count();
+    }
+
+    @Test
+    void aLargeFileIsLoggedBoundedNamingWhatAReloadAddedAndRemoved() throws Exception {
+        var many = new StringBuilder();
+        for (int i = 0; i < 1000; i++) {
+            many.append(bot("bot-" + i, "passive_stream"));
+        }
+        var bots = BotsFile.load(write(many.toString()), loader, meters);
+        write(many.toString().replace("id: bot-7\n", "id: bot-new\n"));
+        assertThat(bots.reloadIfChanged()).isTrue();
+
+        assertThat(messages()).anySatisfy(line -> assertThat(line)
+                .startsWith("loaded bots file=" + file + " bots=1000 [bot-0, bot-1,")
+                .endsWith(", bot-19, +980 more]"));
+        assertThat(messages()).contains("reloaded bots file=" + file + " bots=1000 added=[bot-new] removed=[bot-7]");
+        assertThat(messages()).allSatisfy(line -> assertThat(line.length()).isLessThan(600));
     }
 
     private List<String> messages() {
