@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # usage: bench/run.sh [NAME...]      (bench/run.sh --help: this text)
-# The benchmark suite (issue 8). One command, on this machine, about 20 minutes for all of it:
+# The benchmark suite (issues 8, 14, 15). One command, on this machine, about 35 minutes for all of it:
 #   bench/run.sh                      all benchmarks, in this order
 #   bench/run.sh codec ingress ...    a subset by name
 # names: codec ingress refresh pipeline worker replay connector cli-conversation cli-replay
@@ -13,7 +13,8 @@
 #
 # Environment: BENCH_QUICK=1 shortens every phase (a smoke run; numbers are not comparable),
 #              BENCH_SKIP_BUILD=1 reuses the last build, BENCH_JMH_OPTS extra JMH options for codec,
-#              BENCH_JFR=1 records a JFR profile of every service (bench/results/logs/<name>/<module>.jfr),
+#              BENCH_JFR=1 records a JFR profile of every service (bench/results/logs/<name>/<module>.jfr)
+#              and of the relay tool's fresh JVM in cli-conversation and cli-replay,
 #              BENCH_SERVICE_ENV="NAME=value,..." gives every service a setting (an experiment; tables say so).
 set -euo pipefail
 usage() { sed -n '2,/^set -euo pipefail/{/^set -euo pipefail/d;s/^# \{0,1\}//;p;}' "$0"; }

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The load benchmarks, run by {@code bench/run.sh} (which also runs the JMH codec benchmark):
  * {@code Bench --root DIR --results DIR name...} with names ingress, refresh, pipeline, worker,
- * replay, connector. Each benchmark starts its own broker, Redis and services, warms up, measures, prints its
+ * replay, connector, cli-conversation, cli-replay. Each benchmark starts its own broker, Redis and services, warms up, measures, prints its
  * table and writes it to {@code results/<name>.txt}.
  */
 public final class Bench {

@@ -120,8 +120,10 @@ public final class ReplayBench implements Bench.Suite {
         long started = System.nanoTime();
         try (var producer = new BulkProducer(kafka)) {
             for (int i = 0; i < events; i++) {
-                // every retryEvery-th event repeats the msgid of the event a few hundred before it (same bot)
-                int original = i % retryEvery == retryEvery - 1 && i >= 1000 ? i - BOTS : i;
+                // every retryEvery-th event repeats the msgid of the event a few hundred before it (same bot: the bot
+                // follows the msgid's event); not BOTS before, which is a multiple of retryEvery and so a retry itself,
+                // whose msgid no event had
+                int original = i % retryEvery == retryEvery - 1 && i >= 1000 ? i - BOTS - 1 : i;
                 var bot = bots.get(original % bots.size());
                 long timestamp = from + span * i / events;
                 InboundMessage message = Events.text(bot.id(), "replay-" + original, "user-" + (original % 5000),

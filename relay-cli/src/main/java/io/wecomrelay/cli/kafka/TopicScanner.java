@@ -28,11 +28,12 @@ import org.jspecify.annotations.Nullable;
  * Which records a partition yields (the rule the README states): record times are not in offset order (writers'
  * clocks differ, a task that lags writes older times, a redriven record keeps its old time), so a partition is read
  * from the first offset stamped at or after the range's start ({@code offsetsForTimes}; exact: no earlier offset is
- * stamped in the range) up to, not including, the first record stamped {@link #SKEW} or more after the range's end;
- * of those, the records stamped inside the range are kept. A record stamped inside the range but written after one
- * stamped more than {@code SKEW} past its end is not read. The end is a record read, not {@code offsetsForTimes}:
- * that also finds transaction markers, which the broker stamps with its own clock, so a processor that decided a
- * range late (a backlog) would end the scan at its first commit.
+ * stamped in the range) until {@link #LATE_RUN} records in a row are stamped {@link #SKEW} or more after the range's
+ * end (or the partition's end); of those, the records stamped inside the range are kept. A single record stamped far
+ * ahead (a writer whose clock is ahead) ends nothing; a record stamped inside the range but written after such a run
+ * (a dead letter redriven long after) is not read. The end is records read, not {@code offsetsForTimes}: that also
+ * finds transaction markers, which the broker stamps with its own clock, so a processor that decided a range late (a
+ * backlog) would end the scan at its first commit.
  */
 public final class TopicScanner implements AutoCloseable {
 
@@ -55,8 +56,11 @@ public final class TopicScanner implements AutoCloseable {
 
     private static final Duration POLL = Duration.ofMillis(200);
 
-    /** How far past the range's end a partition is read, for records written slightly out of time order. */
+    /** How far past the range's end a record may be stamped and still not count towards the end of a partition's scan. */
     static final Duration SKEW = Duration.ofMinutes(5);
+
+    /** How many records in a row stamped {@link #SKEW} past the range's end end a partition's scan. */
+    static final int LATE_RUN = 1000;
 
     /** Wanted offsets at most this far apart are read through rather than sought. */
     private static final long NEAR = 5_000;
@@ -114,21 +118,25 @@ public final class TopicScanner implements AutoCloseable {
         consumer.assign(bounds.keySet());
         bounds.forEach((partition, range) -> consumer.seek(partition, range[0]));
         var open = new HashMap<>(bounds);
-        long stopAt = scan.range().to().toEpochMilli() + SKEW.toMillis();
+        var lateRuns = new HashMap<TopicPartition, Integer>();
+        long late = scan.range().to().toEpochMilli() + SKEW.toMillis();
         long read = 0;
         while (!open.isEmpty()) {
             for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-                long[] range = open.get(new TopicPartition(record.topic(), record.partition()));
+                var partition = new TopicPartition(record.topic(), record.partition());
+                long[] range = open.get(partition);
                 if (range == null || record.offset() >= range[1]) {
-                    continue;
-                }
-                if (record.timestamp() >= stopAt) {
-                    range[1] = record.offset();
                     continue;
                 }
                 read++;
                 if (scan.range().contains(record.timestamp()) && scan.filter().test(record)) {
                     sink.accept(record);
+                }
+                int run = record.timestamp() >= late ? lateRuns.merge(partition, 1, Integer::sum) : 0;
+                if (run == 0) {
+                    lateRuns.remove(partition);
+                } else if (run >= LATE_RUN) {
+                    range[1] = record.offset() + 1;
                 }
             }
             closeFinished(open);

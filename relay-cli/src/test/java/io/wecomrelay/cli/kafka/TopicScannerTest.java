@@ -22,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The scanner's rule against the real broker: a partition is read from the first record stamped at or after the
- * range's start to the first one stamped 5 minutes or more after its end; records slightly out of time order are
- * found, the rest of the partition is not read, and transaction markers (stamped by the broker's clock) end nothing.
+ * range's start until 1,000 records in a row are stamped 5 minutes or more after its end; records out of time order
+ * before such a run are found, the rest of the partition is not read, and transaction markers (stamped by the
+ * broker's clock) end nothing.
  */
 class TopicScannerTest {
 
@@ -45,7 +46,7 @@ class TopicScannerTest {
     }
 
     @Test
-    void recordsStampedInTheRangeAreFoundUntilOneIsStampedFiveMinutesPastItsEnd() {
+    void recordsStampedInTheRangeAreFoundUntilARunIsStampedFiveMinutesPastItsEnd() {
         String topic = topic();
         var sent = new ArrayList<String>();
         send(topic, "before", T.minusSeconds(1), sent);
@@ -55,11 +56,18 @@ class TopicScannerTest {
         send(topic, "after-end", RANGE.to(), sent);
         send(topic, "skewed-after-end", RANGE.to().plus(Duration.ofMinutes(4)), sent);
         send(topic, "written-late-within-skew", T.plus(Duration.ofMinutes(30)), sent);
-        send(topic, "past-skew", RANGE.to().plus(TopicScanner.SKEW), sent);
-        send(topic, "written-after-past-skew", T.plus(Duration.ofMinutes(40)), sent);
-        for (int i = 0; i < 50; i++) {
-            send(topic, "tail-" + i, RANGE.to().plus(Duration.ofHours(1)), sent);
+        send(topic, "clock-ahead", RANGE.to().plus(Duration.ofHours(2)), sent);
+        send(topic, "written-after-one-clock-ahead", T.plus(Duration.ofMinutes(40)), sent);
+        for (int i = 0; i < TopicScanner.LATE_RUN - 1; i++) {
+            producer.send(new ProducerRecord<>(topic, 0, RANGE.to().plus(TopicScanner.SKEW).toEpochMilli(), "run", "run"));
+            sent.add("run-" + i);
         }
+        send(topic, "run-broken", T.plus(Duration.ofMinutes(50)), sent);
+        for (int i = 0; i < TopicScanner.LATE_RUN; i++) {
+            producer.send(new ProducerRecord<>(topic, 0, RANGE.to().plus(Duration.ofHours(1)).toEpochMilli(), "tail", "tail"));
+            sent.add("tail-" + i);
+        }
+        send(topic, "written-after-the-run", T.plus(Duration.ofMinutes(55)), sent);
 
         var found = new ArrayList<String>();
         long read;
@@ -67,9 +75,10 @@ class TopicScannerTest {
             read = scanner.scan(Scan.of(topic, RANGE), record -> found.add(record.key()));
         }
 
-        assertThat(found).containsExactly("first", "last", "written-late-within-skew");
-        // from "first" up to, not including, "past-skew": nothing of the tail is read
-        assertThat(read).isEqualTo(sent.indexOf("past-skew") - sent.indexOf("first"));
+        assertThat(found).containsExactly("first", "last", "written-late-within-skew", "written-after-one-clock-ahead",
+                "run-broken");
+        // from "first" to the last record of the run, inclusive: nothing after the run is read
+        assertThat(read).isEqualTo(sent.indexOf("tail-" + (TopicScanner.LATE_RUN - 1)) - sent.indexOf("first") + 1);
     }
 
     @Test
