@@ -29,10 +29,10 @@ import org.jspecify.annotations.Nullable;
  * messages, while the chunks are kept a week); for a stream without one (finished before the record existed, or
  * still open) it is folded from the chunks.
  * <p>
- * A record whose type and event id were read before is a copy and is left out: the responder writes a stream's reply record a
- * second time, with the same event id, when a last chunk is redelivered after its reply key expired, and that copy
- * may be folded from part of the stream only. The topics are read in offset order, so the first one read is kept.
- * Every hop names the event's {@code type} (its schema version) and the policy version the writer applied.
+ * A record whose type and event id were read before is a copy and is left out: the responder writes a stream's reply
+ * record a second time, with the same event id, when a last chunk is redelivered after its reply key expired, and
+ * that copy may be folded from part of the stream only. The topics are read in offset order, so the first one read is
+ * kept. Every hop names the event's {@code type} (its schema version) and the policy version the writer applied.
  */
 public final class StreamLife {
 
