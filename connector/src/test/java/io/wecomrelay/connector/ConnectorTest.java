@@ -3,6 +3,7 @@ package io.wecomrelay.connector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,13 +13,17 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.wecomrelay.connector.ownership.BotOwnership;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.connector.socket.ConnectionState;
+import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.event.Channel;
 import io.wecomrelay.schemas.event.MessageReceived;
 import io.wecomrelay.schemas.ids.StreamIds;
 import io.wecomrelay.sim.wecomws.LongConnectionSimulator;
 import io.wecomrelay.sim.wecomws.LongConnectionSimulator.Injected;
 import io.wecomrelay.sim.wecomws.ReceivedFrame;
+import io.wecomrelay.support.bots.BotsFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -71,6 +76,7 @@ class ConnectorTest {
         assertThat(event.message().responseUrl()).isNull();
         String streamId = StreamIds.of("ws-bot-1", message.msgId());
         assertThat(event.streamId()).isEqualTo(streamId);
+        assertThat(event.policyVersion()).isEqualTo(policyVersionInTheFile("ws-bot-1"));
 
         await().atMost(WAIT).until(() -> !WECOM.framesFor(message.reqId()).isEmpty());
         assertThat(WECOM.framesFor(message.reqId()).get(0).streamContent()).isEqualTo("思考中…");
@@ -91,6 +97,22 @@ class ConnectorTest {
         assertThat(frames.size()).as("coalesced: fewer frames than folds").isLessThan(21);
         assertThat(WECOM.violations()).as("never a frame before the previous one's ack").isEmpty();
         await().atMost(WAIT).until(() -> harness.redis.hget(harness.prefix + "open:ws-bot-1", streamId) == null);
+    }
+
+    @Test
+    @Order(2)
+    void aMessageAfterTheBotsFileChangedCarriesTheNewPolicyVersion() throws Exception {
+        await().atMost(WAIT).until(() -> WECOM.subscribed("ws-bot-3"));
+        String before = policyVersionInTheFile("ws-bot-3");
+        double reloads = reloads(INSTANCES.get(0));
+        Files.writeString(botsFile, Files.readString(botsFile).replace("    placeholder: 思考中…\n",
+                "    placeholder: 思考中…\n    rate-limit-per-minute: 1234\n"));
+        // counted after the reload listeners ran: the bot's session has the new settings
+        await().atMost(WAIT).until(() -> reloads(INSTANCES.get(0)) > reloads);
+
+        MessageReceived event = awaitReceived(WECOM.sendText("ws-bot-3", "zhaoliu", "还在吗"));
+
+        assertThat(event.policyVersion()).isEqualTo(policyVersionInTheFile("ws-bot-3")).isNotEqualTo(before);
     }
 
     @Test
@@ -179,6 +201,16 @@ class ConnectorTest {
 
     static void fold(String bot, String streamId, String content, boolean finished) {
         harness.fold(bot, streamId, content, finished);
+    }
+
+    /** The policy version as every service computes it from the bots file on disk now. */
+    static String policyVersionInTheFile(String bot) {
+        return new BotRegistryLoader(System::getenv).load(botsFile).find(bot).orElseThrow().policyVersion();
+    }
+
+    static double reloads(ConfigurableApplicationContext instance) {
+        Counter reloads = instance.getBean(MeterRegistry.class).find(BotsFile.RELOADS).tag("outcome", "ok").counter();
+        return reloads == null ? 0 : reloads.count();
     }
 
     static MessageReceived awaitReceived(Injected message) {

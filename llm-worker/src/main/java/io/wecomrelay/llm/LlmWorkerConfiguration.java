@@ -279,11 +279,11 @@ class LlmWorkerConfiguration {
         var texts = properties.texts();
         var answerer = new QueryAnswerer(conversations, messages, replies, attachments, askerCredentials,
                 answerImages, properties.reply().deadline());
-        var composer = new ReplyComposer(bots, conversations, answerer,
+        var composer = new ReplyComposer(conversations, answerer,
                 new ReplyComposer.Settings(texts.resetDone(), texts.emptyQuery()), metrics);
         var publisher = new ChunkPublisher(chunkKafkaTemplate, properties.topics().chunks(),
                 ChunkRecordLimit.maxRecordBytes(kafka.buildProducerProperties()));
-        return new AttemptPublisher(ledger, composer, publisher, new ChunkFactories(clock, idGenerator), replies.texts());
+        return new AttemptPublisher(ledger, composer, publisher, new ChunkFactories(bots, clock, idGenerator), replies.texts());
     }
 
     @Bean

@@ -18,7 +18,10 @@ import java.time.Instant;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.llm.reply.ErrorCodes;
+import io.wecomrelay.schemas.bot.BotConfig;
+import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.event.MessageAccepted;
+import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.sim.dify.DifySimulator;
 import io.wecomrelay.sim.dify.DifySimulatorConfig;
 import io.wecomrelay.support.bots.BotsFile;
@@ -28,7 +31,10 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The running worker answers for a bot added to the bots file, and with a bot's new Dify app, without a restart. */
+/**
+ * The running worker answers for a bot added to the bots file, and with a bot's new Dify app, without a restart; every
+ * chunk names the policy version of the bot settings it was answered under.
+ */
 @SpringBootTest(classes = LlmWorkerApplication.class)
 class WorkerBotsReloadTest {
 
@@ -58,30 +64,43 @@ class WorkerBotsReloadTest {
     @Test
     void anAddedBotAndABotsNewDifyAppAnswerAfterTheFileChanged() throws Exception {
         // Given the bots as they are at start
-        assertThat(reply(ADDED).errorCode()).isEqualTo(ErrorCodes.BOT_UNKNOWN);
-        assertThat(reply(MOVED).errorCode()).isEqualTo(ErrorCodes.NETWORK_ERROR);
+        WorkerTestSupport.Reply unknown = reply(ADDED);
+        assertThat(unknown.errorCode()).isEqualTo(ErrorCodes.BOT_UNKNOWN);
+        assertThat(unknown.chunks()).extracting(ReplyChunk::policyVersion).containsOnly(BotConfig.NO_POLICY);
+        String movedBefore = policyVersionInTheFile(MOVED);
+        WorkerTestSupport.Reply moved = reply(MOVED);
+        assertThat(moved.errorCode()).isEqualTo(ErrorCodes.NETWORK_ERROR);
+        assertThat(moved.chunks()).extracting(ReplyChunk::policyVersion).containsOnly(movedBefore);
         assertThat(reply(REKEYED).errorCode()).as("Dify refuses the revoked key").isNotNull();
 
-        // When the file gains a bot, and the other two get the simulator's address and key
+        // When the file gains a bot, and the other two get the simulator's address and key (one a new rate limit)
         Files.writeString(BOTS, "bots:\n" + bot(ADDED, DIFY.baseUrl(), DifySimulatorConfig.DEFAULT_API_KEY)
-                + bot(MOVED, DIFY.baseUrl(), DifySimulatorConfig.DEFAULT_API_KEY)
+                + bot(MOVED, DIFY.baseUrl(), DifySimulatorConfig.DEFAULT_API_KEY) + "    rate-limit-per-minute: 1234\n"
                 + bot(REKEYED, DIFY.baseUrl(), DifySimulatorConfig.DEFAULT_API_KEY));
         awaitReloads();
 
-        // Then all three are answered by Dify
+        // Then all three are answered by Dify, under the settings in the file now
         for (String bot : new String[] {ADDED, MOVED, REKEYED}) {
             var message = text(bot, user(), "hello " + bot, Instant.now());
             send(ACCEPTED, message);
             var reply = CHUNKS.awaitReply(message);
             assertThat(reply.errorCode()).as(bot).isNull();
             assertThat(reply.text()).as(bot).isEqualTo(DifySimulator.expectedAnswer("hello " + bot));
+            assertThat(reply.chunks()).extracting(ReplyChunk::policyVersion).as(bot)
+                    .containsOnly(policyVersionInTheFile(bot));
         }
+        assertThat(policyVersionInTheFile(MOVED)).as("the rate limit is part of the policy").isNotEqualTo(movedBefore);
     }
 
     private static WorkerTestSupport.Reply reply(String bot) {
         MessageAccepted message = text(bot, user(), "anyone there?", Instant.now());
         send(ACCEPTED, message);
         return CHUNKS.awaitReply(message.streamId(), Duration.ofSeconds(30));
+    }
+
+    /** The policy version as every service computes it from the bots file on disk now. */
+    private static String policyVersionInTheFile(String bot) {
+        return new BotRegistryLoader(System::getenv).load(BOTS).find(bot).orElseThrow().policyVersion();
     }
 
     private void awaitReloads() {

@@ -19,6 +19,7 @@ import java.util.UUID;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.responder.delivery.UndeliverableReplies;
+import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.bot.DefaultTexts;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
 import io.wecomrelay.schemas.event.DeliveryRecorded;
@@ -171,6 +172,8 @@ class ResponderApplicationTest {
                 .toList();
         assertThat(notices).extracting(StreamChanged::streamId).contains(ws.streamId(), limited.streamId());
         assertThat(notices).allMatch(notice -> notice.botId().equals("bot-ws"));
+        assertThat(notices).extracting(StreamChanged::policyVersion).as("the bot settings in the file")
+                .containsOnly(new BotRegistryLoader(System::getenv).load(BOTS).find("bot-ws").orElseThrow().policyVersion());
         await().atMost(WAIT).until(() -> meters.counter("relay.responder.stream.notices", "outcome", "sent").count() >= 2);
         assertThat(TopicReader.all(Topics.OUTBOUND.name(), record -> new String(record.value(), StandardCharsets.UTF_8)
                 .contains(callback.streamId()))).as("notices of a callback bot").isEmpty();

@@ -73,7 +73,7 @@ public final class InboundRelay {
         Instant now = clock.instant();
         String streamId = StreamIds.of(bot.id(), message.msgId());
         var event = new MessageReceived(new EventMeta(ids.get(), ids.get().toString().replace("-", ""), now), bot.id(),
-                streamId, message);
+                streamId, message, bot.policyVersion());
         if (message.isEvent()) {
             answerEvent(bot, socket, frame, message);
             return publishCounted(bot, "event", event);

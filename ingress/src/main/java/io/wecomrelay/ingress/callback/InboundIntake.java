@@ -62,7 +62,8 @@ final class InboundIntake {
     Mono<PassiveReply> accept(Bot bot, InboundMessage message) {
         Instant now = clock.instant();
         String streamId = StreamIds.of(bot.id(), message.msgId());
-        var event = new MessageReceived(new EventMeta(ids.get(), traceId(), now), bot.id(), streamId, message);
+        var event = new MessageReceived(new EventMeta(ids.get(), traceId(), now), bot.id(), streamId, message,
+                bot.config().policyVersion());
         PassiveReply reply = FirstReplies.forInbound(bot.config(), streamId, message);
         Mono<Void> marked = reply != null && bot.config().replyMode().streams() ? markCreated(bot.id(), streamId, now) : Mono.empty();
         // Both complete on a client library's only I/O thread (Kafka's sender, Lettuce's event loop); the rest

@@ -5,20 +5,23 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 import io.wecomrelay.llm.reply.ChunkFactory;
+import io.wecomrelay.schemas.bot.BotSource;
 import io.wecomrelay.schemas.event.MessageAccepted;
 
-/** Makes the chunk envelope of one attempt; holds the injected clock and id source. */
+/** Makes the chunk envelope of one attempt, with the bot settings in force; holds the injected clock and id source. */
 public final class ChunkFactories {
 
+    private final BotSource bots;
     private final Clock clock;
     private final Supplier<UUID> ids;
 
-    public ChunkFactories(Clock clock, Supplier<UUID> ids) {
+    public ChunkFactories(BotSource bots, Clock clock, Supplier<UUID> ids) {
+        this.bots = bots;
         this.clock = clock;
         this.ids = ids;
     }
 
     ChunkFactory forAttempt(MessageAccepted message, int attempt, String traceId) {
-        return new ChunkFactory(message, attempt, traceId, clock, ids);
+        return new ChunkFactory(message, bots.find(message.botId()).orElse(null), attempt, traceId, clock, ids);
     }
 }

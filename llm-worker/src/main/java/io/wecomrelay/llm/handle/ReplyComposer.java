@@ -7,7 +7,6 @@ import io.wecomrelay.llm.reply.ChunkFactory;
 import io.wecomrelay.llm.reply.ErrorCodes;
 import io.wecomrelay.llm.state.ConversationStore;
 import io.wecomrelay.schemas.bot.BotConfig;
-import io.wecomrelay.schemas.bot.BotSource;
 import io.wecomrelay.schemas.event.ChunkError;
 import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.event.ReplyChunk;
@@ -32,15 +31,12 @@ public final class ReplyComposer {
     public record Settings(String resetDone, String emptyQuery) {
     }
 
-    private final BotSource bots;
     private final ConversationStore conversations;
     private final QueryAnswerer answerer;
     private final Settings settings;
     private final InFlight inFlight;
 
-    public ReplyComposer(BotSource bots, ConversationStore conversations, QueryAnswerer answerer, Settings settings,
-                InFlight inFlight) {
-        this.bots = bots;
+    public ReplyComposer(ConversationStore conversations, QueryAnswerer answerer, Settings settings, InFlight inFlight) {
         this.conversations = conversations;
         this.answerer = answerer;
         this.settings = settings;
@@ -52,9 +48,12 @@ public final class ReplyComposer {
         void changed(String botId, int delta);
     }
 
-    /** @param conversationId the Dify conversation a query continues, null for a new one */
+    /**
+     * @param chunks         the attempt's chunk envelope, with the bot settings it answers under
+     * @param conversationId the Dify conversation a query continues, null for a new one
+     */
     Flux<ReplyChunk> compose(MessageAccepted message, Input input, ChunkFactory chunks, @Nullable String conversationId) {
-        Optional<BotConfig> bot = bots.find(message.botId());
+        Optional<BotConfig> bot = chunks.bot();
         if (bot.isEmpty()) {
             log.warn("unknown bot botId={} streamId={}", message.botId(), message.streamId());
             return Flux.just(failure(chunks, ErrorCodes.BOT_UNKNOWN));

@@ -83,6 +83,6 @@ final class ChunkSplitter {
         return new ReplyChunk(meta, chunk.botId(), chunk.streamId(), chunk.conversationKey(), chunk.msgId(),
                 chunk.attempt(), seq, kind, text, last, extras ? chunk.error() : null, extras ? chunk.usage() : null,
                 extras ? chunk.images() : List.of(), chunk.route(), chunk.receivedAt(),
-                extras ? chunk.attachedImages() : List.of());
+                extras ? chunk.attachedImages() : List.of(), chunk.policyVersion());
     }
 }

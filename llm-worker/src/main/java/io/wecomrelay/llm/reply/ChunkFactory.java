@@ -2,9 +2,11 @@ package io.wecomrelay.llm.reply;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
+import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.schemas.event.ChunkError;
 import io.wecomrelay.schemas.event.ChunkKind;
 import io.wecomrelay.schemas.event.EventMeta;
@@ -13,18 +15,28 @@ import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.schemas.event.ReplyRoute;
 import org.jspecify.annotations.Nullable;
 
-/** Puts the envelope (ids, attempt, route, trace) around the pieces of one attempt at one message. */
+/**
+ * Puts the envelope (ids, attempt, route, trace, policy version) around the pieces of one attempt at one message. The
+ * bot settings are looked up once per attempt and held here, so that the whole attempt answers under one version of
+ * them (a reload of the bots file meanwhile applies to the next attempt) and every chunk names that version.
+ */
 public final class ChunkFactory {
 
     private final MessageAccepted message;
+    private final @Nullable BotConfig bot;
+    private final String policyVersion;
     private final int attempt;
     private final String traceId;
     private final Clock clock;
     private final Supplier<UUID> ids;
     private final ReplyRoute route;
 
-    public ChunkFactory(MessageAccepted message, int attempt, String traceId, Clock clock, Supplier<UUID> ids) {
+    /** @param bot the message's bot in the bots file now; null when the file does not know it */
+    public ChunkFactory(MessageAccepted message, @Nullable BotConfig bot, int attempt, String traceId, Clock clock,
+                        Supplier<UUID> ids) {
         this.message = message;
+        this.bot = bot;
+        this.policyVersion = bot == null ? BotConfig.NO_POLICY : bot.policyVersion();
         this.attempt = attempt;
         this.traceId = traceId;
         this.clock = clock;
@@ -34,6 +46,11 @@ public final class ChunkFactory {
 
     public String botId() {
         return message.botId();
+    }
+
+    /** The bot settings this attempt answers under; empty when the bots file does not know the bot. */
+    public Optional<BotConfig> bot() {
+        return Optional.ofNullable(bot);
     }
 
     public int attempt() {
@@ -67,6 +84,6 @@ public final class ChunkFactory {
                              io.wecomrelay.schemas.event.@Nullable Usage usage, List<String> images) {
         return new ReplyChunk(new EventMeta(ids.get(), traceId, clock.instant()), message.botId(), message.streamId(),
                 message.conversationKey(), message.message().msgId(), attempt, seq, kind, text, last, error, usage,
-                images, route, message.receivedAt());
+                images, route, message.receivedAt(), List.of(), policyVersion);
     }
 }

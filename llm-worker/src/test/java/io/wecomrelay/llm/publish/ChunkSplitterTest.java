@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 class ChunkSplitterTest {
 
     private static final int MAX = 2048;
+    private static final String POLICY = "f00dcafe1234";
     /** Every kind of character the size estimate treats differently, emoji included. */
     private static final String MIXED = "中文🙂 \"quoted\" a/b\\c\n\t\u0001 ünï \u2028 ascii ";
 
@@ -52,6 +53,8 @@ class ChunkSplitterTest {
         assertThat(made).extracting(ReplyChunk::seq).containsExactlyElementsOf(sequence(made.size()));
         assertThat(made).allSatisfy(piece -> assertThat(exactSize(piece)).isLessThanOrEqualTo(MAX));
         assertThat(made).extracting(chunk -> chunk.meta().eventId()).doesNotHaveDuplicates();
+        assertThat(made).extracting(ReplyChunk::policyVersion).as("every piece names the chunk's bot settings")
+                .containsOnly(POLICY);
         assertThat(made.subList(0, made.size() - 1)).allSatisfy(piece -> {
             assertThat(piece.last()).isFalse();
             assertThat(piece.error()).isNull();
@@ -107,14 +110,14 @@ class ChunkSplitterTest {
     private static ReplyChunk chunk(long seq, ChunkKind kind, String text, boolean last) {
         var base = Events.chunk("bot-1", "msg-1", 1, seq, text, last);
         return new ReplyChunk(base.meta(), base.botId(), base.streamId(), base.conversationKey(), base.msgId(), 1, seq,
-                kind, text, last, null, base.usage(), List.of(), base.route(), null);
+                kind, text, last, null, base.usage(), List.of(), base.route(), null, List.of(), POLICY);
     }
 
     private static ReplyChunk last(ReplyChunk chunk) {
         return new ReplyChunk(new EventMeta(chunk.meta().eventId(), chunk.meta().traceId(), chunk.meta().occurredAt()),
                 chunk.botId(), chunk.streamId(), chunk.conversationKey(), chunk.msgId(), 1, chunk.seq(), chunk.kind(),
                 chunk.text(), true, new ChunkError("completion_request_error", "sorry"), new Usage(1, 2, 3),
-                List.of("https://example.com/cat.png"), chunk.route(), null);
+                List.of("https://example.com/cat.png"), chunk.route(), null, List.of(), chunk.policyVersion());
     }
 
     private static List<Long> sequence(int size) {

@@ -71,7 +71,8 @@ class AgentThoughtsTest {
         var replies = new DifyReplies(client, new DifyReplies.Settings(Duration.ofMillis(150), 400,
                 Duration.ofSeconds(5), showThoughts, 1 << 16), new ErrorTexts(Map.of()), Schedulers.parallel(), ReplyMetrics.NONE);
         var app = new DifyApp(URI.create(dify.baseUrl()), new Secret(DifySimulatorConfig.DEFAULT_API_KEY));
-        var factory = new ChunkFactory(Events.accepted("bot-1", "m-" + UUID.randomUUID(), Events.T0), 1, "trace-1",
+        var factory = new ChunkFactory(Events.accepted("bot-1", "m-" + UUID.randomUUID(), Events.T0), null, 1,
+                "trace-1",
                 Clock.systemUTC(), UUID::randomUUID);
         var request = new ChatRequest(query, "wecom:bot-1:u-" + UUID.randomUUID(), null, List.of());
         return replies.open(app, request, Instant.now().plusSeconds(30), factory).chunks()

@@ -291,7 +291,8 @@ class ReplySessionTest {
 
     private ReplySession start(String conversationId, Duration untilDeadline) {
         var tools = new ReplyTools(Duration.ofMillis(150), 400, IDLE, showThoughts, maxAnswerBytes, texts, time, metrics);
-        var factory = new ChunkFactory(Events.accepted("bot-1", "m-" + UUID.randomUUID(), Events.T0), 1, "trace-1",
+        var factory = new ChunkFactory(Events.accepted("bot-1", "m-" + UUID.randomUUID(), Events.T0), null, 1,
+                "trace-1",
                 Clock.fixed(Events.T0, ZoneOffset.UTC), UUID::randomUUID);
         var request = new ChatRequest("q", "wecom:bot-1:u", conversationId, List.of());
         var session = new ReplySession(this::dify, taskId -> {

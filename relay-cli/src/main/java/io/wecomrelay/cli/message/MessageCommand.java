@@ -115,6 +115,11 @@ public final class MessageCommand extends KafkaCommand {
             row.put("since-previous", millis(Duration.between(previous, hop.at())));
             row.put("hop", hop.hop());
             row.put("where", hop.where());
+            if (!machine) {
+                // the policy version each writer applied; jsonl has it as policyVersion (null when unknown)
+                Object policy = hop.fields().get("policyVersion");
+                row.put("policy", policy == null ? "-" : policy);
+            }
             row.put("detail", hop.detail());
             if (machine) {
                 row.put("stream", life.streamId());

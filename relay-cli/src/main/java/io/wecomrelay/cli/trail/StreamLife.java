@@ -3,8 +3,11 @@ package io.wecomrelay.cli.trail;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 
 import io.wecomrelay.cli.output.Rows;
 import io.wecomrelay.schemas.event.DeliveryRecorded;
@@ -25,6 +28,11 @@ import org.jspecify.annotations.Nullable;
  * The final reply is the stream's record on {@code wecom.replies} (what WeCom was shown or sent; kept as long as the
  * messages, while the chunks are kept a week); for a stream without one (finished before the record existed, or
  * still open) it is folded from the chunks.
+ * <p>
+ * A record whose type and event id were read before is a copy and is left out: the responder writes a stream's reply
+ * record a second time, with the same event id, when a last chunk is redelivered after its reply key expired, and
+ * that copy may be folded from part of the stream only. The topics are read in offset order, so the first one read is
+ * kept. Every hop names the event's {@code type} (its schema version) and the policy version the writer applied.
  */
 public final class StreamLife {
 
@@ -39,6 +47,7 @@ public final class StreamLife {
     private final List<Located> replies = new ArrayList<>();
     private final List<Located> deliveries = new ArrayList<>();
     private final List<Located> notices = new ArrayList<>();
+    private final Set<Map.Entry<Class<?>, UUID>> eventIds = new HashSet<>();
 
     public StreamLife(String streamId) {
         this.streamId = streamId;
@@ -50,6 +59,9 @@ public final class StreamLife {
 
     public void add(Located located) {
         RelayEvent event = located.event();
+        if (!eventIds.add(Map.entry(event.getClass(), event.meta().eventId()))) {
+            return;
+        }
         if (event instanceof MessageReceived) {
             received.add(located);
         } else if (event instanceof MessageAccepted || event instanceof MessageRejected) {
@@ -96,7 +108,7 @@ public final class StreamLife {
         }
         FinalReply reply = FinalReply.fold(chunks);
         if (!replies.isEmpty()) {
-            // copies of one record (a redelivery before it was marked published) are the same bytes: show one
+            // copies of one record have its event id and were left out when added
             hops.add(recorded(replies.get(0)));
         } else if (reply != null) {
             Map<String, @Nullable Object> fields = Rows.row();
@@ -107,15 +119,19 @@ public final class StreamLife {
             fields.put("errorCode", reply.error() == null ? null : reply.error().code());
             fields.put("errorDetail", reply.error() == null ? null : reply.error().detail());
             fields.put("from", "wecom.chunks");
+            fields.put("type", ReplyChunk.TYPE);
+            fields.put("policyVersion", chunks.stream().filter(chunk -> chunk.attempt() == reply.attempt())
+                    .max(Comparator.comparingLong(ReplyChunk::seq)).map(ReplyChunk::policyVersion).orElse(null));
             hops.add(new Hop(reply.lastAt(), "reply", reply.state() + ": " + reply.text(), "wecom.chunks", fields));
         }
         deliveries.forEach(l -> hops.add(delivery(l)));
         if (everyChunk) {
-            notices.forEach(l -> hops.add(new Hop(l.at(), "stream-changed", "notice to the connector", l.coordinates(), Rows.row())));
+            notices.forEach(l -> hops.add(new Hop(l.at(), "stream-changed", "notice to the connector", l.coordinates(),
+                    written(l.event()))));
         } else if (!notices.isEmpty()) {
             Located last = notices.stream().max(Comparator.comparing(Located::at)).orElseThrow();
             hops.add(new Hop(last.at(), "pushed", notices.size() + " stream-changed notices to the connector",
-                    last.coordinates(), Rows.row()));
+                    last.coordinates(), written(last.event())));
         }
         hops.sort(Comparator.comparing(Hop::at));
         return hops;
@@ -125,7 +141,7 @@ public final class StreamLife {
         MessageReceived event = (MessageReceived) located.event();
         InboundMessage message = event.message();
         String text = MessageText.of(message);
-        Map<String, @Nullable Object> fields = Rows.row();
+        Map<String, @Nullable Object> fields = written(event);
         fields.put("msgId", message.msgId());
         fields.put("msgType", message.msgType());
         fields.put("userId", message.userId());
@@ -138,10 +154,9 @@ public final class StreamLife {
     }
 
     private static Hop decision(Located located) {
-        Map<String, @Nullable Object> fields = Rows.row();
+        Map<String, @Nullable Object> fields = written(located.event());
         if (located.event() instanceof MessageAccepted accepted) {
             fields.put("rule", accepted.decision().rule());
-            fields.put("policyVersion", accepted.decision().policyVersion());
             fields.put("conversationKey", accepted.conversationKey());
             return new Hop(located.at(), "accepted", "rule " + accepted.decision().rule() + ", policy "
                     + accepted.decision().policyVersion(), located.coordinates(), fields);
@@ -149,7 +164,6 @@ public final class StreamLife {
         MessageRejected rejected = (MessageRejected) located.event();
         fields.put("reason", rejected.reason().name());
         fields.put("rule", rejected.decision().rule());
-        fields.put("policyVersion", rejected.decision().policyVersion());
         fields.put("detail", rejected.detail());
         return new Hop(located.at(), "rejected", rejected.reason() + " (" + rejected.decision().rule() + "): "
                 + rejected.detail() + ", policy " + rejected.decision().policyVersion(), located.coordinates(), fields);
@@ -164,7 +178,7 @@ public final class StreamLife {
             case REJECTED -> "rejected " + reply.rejectReason();
         };
         String how = reply.channel() == ReplyChannel.STREAM ? "shown in the stream" : "sent by " + reply.channel();
-        Map<String, @Nullable Object> fields = Rows.row();
+        Map<String, @Nullable Object> fields = written(reply);
         fields.put("text", reply.text());
         fields.put("state", state);
         fields.put("channel", reply.channel().name());
@@ -173,7 +187,6 @@ public final class StreamLife {
         fields.put("errorCode", reply.errorCode());
         fields.put("errorDetail", reply.errorDetail());
         fields.put("rejectReason", reply.rejectReason() == null ? null : reply.rejectReason().name());
-        fields.put("policyVersion", reply.policyVersion());
         fields.put("from", "wecom.replies");
         return new Hop(reply.finishedAt(), "reply", state + ", " + how + (reply.truncated() ? " (cut)" : "") + ", policy "
                 + reply.policyVersion() + ": " + reply.text(), located.coordinates(), fields);
@@ -181,7 +194,7 @@ public final class StreamLife {
 
     private static Hop delivery(Located located) {
         DeliveryRecorded delivery = (DeliveryRecorded) located.event();
-        Map<String, @Nullable Object> fields = Rows.row();
+        Map<String, @Nullable Object> fields = written(delivery);
         fields.put("channel", delivery.channel().name());
         fields.put("part", delivery.part());
         fields.put("parts", delivery.parts());
@@ -190,7 +203,6 @@ public final class StreamLife {
         fields.put("errcode", delivery.errcode());
         fields.put("reason", delivery.reason() == null ? null : delivery.reason().name());
         fields.put("detail", delivery.detail());
-        fields.put("policyVersion", delivery.policyVersion());
         String detail = delivery.channel() + " part " + delivery.part() + "/" + delivery.parts() + " attempt "
                 + delivery.attempt() + ": " + delivery.outcome()
                 + (delivery.errcode() == null ? "" : " errcode " + delivery.errcode())
@@ -198,8 +210,16 @@ public final class StreamLife {
         return new Hop(located.at(), "delivery", detail, located.coordinates(), fields);
     }
 
-    private static Map<String, @Nullable Object> fields(ReplyChunk chunk) {
+    /** What every event says of how it was written: its type (with the schema version) and the policy version. */
+    private static Map<String, @Nullable Object> written(RelayEvent event) {
         Map<String, @Nullable Object> fields = Rows.row();
+        fields.put("type", EventTypes.of(event));
+        fields.put("policyVersion", event.policyVersion());
+        return fields;
+    }
+
+    private static Map<String, @Nullable Object> fields(ReplyChunk chunk) {
+        Map<String, @Nullable Object> fields = written(chunk);
         fields.put("attempt", chunk.attempt());
         fields.put("seq", chunk.seq());
         fields.put("last", chunk.last());

@@ -37,11 +37,12 @@ public final class LongConnectionNotices implements StreamNotices {
 
     @Override
     public void changed(RelayEvent source) {
-        if (!bots.find(source.botId()).map(BotConfig::longConnection).orElse(false)) {
+        BotConfig bot = bots.find(source.botId()).orElse(null);
+        if (bot == null || !bot.longConnection()) {
             return;
         }
         var notice = new StreamChanged(new EventMeta(ids.get(), source.meta().traceId(), clock.instant()),
-                source.botId(), source.streamId());
+                source.botId(), source.streamId(), bot.policyVersion());
         kafka.send(Topics.OUTBOUND.name(), source.botId(), notice).whenComplete((result, error) -> {
             meters.counter("relay.responder.stream.notices", "outcome", error == null ? "sent" : "failed").increment();
             if (error != null) {

@@ -43,6 +43,9 @@ public record BotConfig(String id, @Nullable Secret token, @Nullable Secret aesK
                         Channel connection, @Nullable Secret secret, @Nullable IdentitySource identity,
                         @Nullable AppSettings app) {
 
+    /** The policy version recorded for a bot the bots file does not know. */
+    public static final String NO_POLICY = "none";
+
     public BotConfig {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(connection, "connection");
@@ -81,7 +84,9 @@ public record BotConfig(String id, @Nullable Secret token, @Nullable Secret aesK
 
     /**
      * A short hash of the settings that decide who is served (auth, rate limit, reply mode), recorded
-     * with every decision so that an auditor can tell which policy applied. Secrets are not part of it.
+     * with every decision so that an auditor can tell which policy applied. Secrets are not part of it. It is the one
+     * version of a bot's settings: every service computes it alike from its own bots file and records it on the
+     * events it writes, so that versions compare across services.
      */
     public String policyVersion() {
         var canonical = new TreeMap<String, Object>();

@@ -18,6 +18,11 @@ public interface BotSource {
         return current().find(botId);
     }
 
+    /** The bot's {@link BotConfig#policyVersion()} now, or {@link BotConfig#NO_POLICY} for a bot the file does not know. */
+    default String policyVersion(String botId) {
+        return find(botId).map(BotConfig::policyVersion).orElse(BotConfig.NO_POLICY);
+    }
+
     default Collection<BotConfig> all() {
         return current().all();
     }

@@ -30,4 +30,9 @@ public record MessageAccepted(EventMeta meta, String botId, String streamId, Str
     public Instant messageReceivedAt() {
         return receivedAt;
     }
+
+    @Override
+    public String policyVersion() {
+        return decision.policyVersion();
+    }
 }

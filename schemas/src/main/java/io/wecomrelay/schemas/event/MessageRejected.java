@@ -30,4 +30,9 @@ public record MessageRejected(EventMeta meta, String botId, String streamId, Inb
     public Instant messageReceivedAt() {
         return receivedAt;
     }
+
+    @Override
+    public String policyVersion() {
+        return decision.policyVersion();
+    }
 }

@@ -4,13 +4,15 @@ import java.time.Instant;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every event on a wecom-relay topic. The JSON form carries a {@code type} property such as
  * {@code message-received.v1}: the event's name and, after the dot, its schema version ({@code .v1}). An additive
  * change (a new optional field) keeps the version; a breaking one is a new record with a new version. Consumers
  * reject an unknown type (the serde throws {@link UnknownEventTypeException}, which error handlers route to the
- * dead-letter topic).
+ * dead-letter topic). Every type also carries the {@link #policyVersion() policy version} of the bot settings that
+ * applied when it was written.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
@@ -33,6 +35,13 @@ public sealed interface RelayEvent
 
     /** The reply stream this event belongs to, derived from (bot id, msgid) by {@code StreamIds}. */
     String streamId();
+
+    /**
+     * The policy version ({@code BotConfig#policyVersion()}, the one version of a bot's settings every service
+     * computes alike from its bots file) of the bot settings the writer applied: {@code none} when its bots file did
+     * not know the bot; null when unknown, on records written before their type carried it.
+     */
+    @Nullable String policyVersion();
 
     /**
      * When ingress accepted the message this event belongs to (WeCom's stream window and the response_url's

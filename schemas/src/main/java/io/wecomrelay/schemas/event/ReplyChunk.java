@@ -24,11 +24,15 @@ import org.jspecify.annotations.Nullable;
  * @param attachedImages on a last chunk: the answer's images, fetched and checked by the worker, to send after the text
  *                 (the stream's final frame, webhook image messages); their bytes wait in Redis, not in the record.
  *                 Empty on other chunks and on chunks written before it existed
+ * @param policyVersion the policy version of the bot settings the worker answered under ({@code BotConfig#policyVersion()},
+ *                 resolved once per attempt; {@code none} when its bots file did not know the bot); null on chunks
+ *                 written before it existed
  */
 public record ReplyChunk(EventMeta meta, String botId, String streamId, String conversationKey, String msgId,
                          int attempt, long seq, ChunkKind kind, String text, boolean last,
                          @Nullable ChunkError error, @Nullable Usage usage, List<String> images,
-                         ReplyRoute route, @Nullable Instant receivedAt, List<ReplyImage> attachedImages)
+                         ReplyRoute route, @Nullable Instant receivedAt, List<ReplyImage> attachedImages,
+                         @Nullable String policyVersion)
         implements RelayEvent {
 
     public static final String TYPE = "reply-chunk.v1";
@@ -52,7 +56,16 @@ public record ReplyChunk(EventMeta meta, String botId, String streamId, String c
         attachedImages = attachedImages == null ? List.of() : List.copyOf(attachedImages);
     }
 
-    /** A chunk without attached images. */
+    /** A chunk without the policy version (tools and tests that build events directly). */
+    public ReplyChunk(EventMeta meta, String botId, String streamId, String conversationKey, String msgId, int attempt,
+                      long seq, ChunkKind kind, String text, boolean last, @Nullable ChunkError error,
+                      @Nullable Usage usage, List<String> images, ReplyRoute route, @Nullable Instant receivedAt,
+                      List<ReplyImage> attachedImages) {
+        this(meta, botId, streamId, conversationKey, msgId, attempt, seq, kind, text, last, error, usage, images, route,
+                receivedAt, attachedImages, null);
+    }
+
+    /** A chunk without attached images and the policy version. */
     public ReplyChunk(EventMeta meta, String botId, String streamId, String conversationKey, String msgId, int attempt,
                       long seq, ChunkKind kind, String text, boolean last, @Nullable ChunkError error,
                       @Nullable Usage usage, List<String> images, ReplyRoute route, @Nullable Instant receivedAt) {
@@ -63,7 +76,7 @@ public record ReplyChunk(EventMeta meta, String botId, String streamId, String c
     /** A copy with this kind, text and these images: the last chunk once its images are fetched. */
     public ReplyChunk withImages(ChunkKind newKind, String newText, List<String> newImages, List<ReplyImage> attached) {
         return new ReplyChunk(meta, botId, streamId, conversationKey, msgId, attempt, seq, newKind, newText, last, error,
-                usage, newImages, route, receivedAt, attached);
+                usage, newImages, route, receivedAt, attached, policyVersion);
     }
 
     // The answer's text and image URLs stay out of logs that print the record.
@@ -73,7 +86,7 @@ public record ReplyChunk(EventMeta meta, String botId, String streamId, String c
                 + conversationKey + ", msgId=" + msgId + ", attempt=" + attempt + ", seq=" + seq + ", kind=" + kind
                 + ", text=<" + text.length() + " chars>, last=" + last + ", error=" + error + ", usage=" + usage
                 + ", images=" + images.size() + ", route=" + route + ", receivedAt=" + receivedAt + ", attachedImages="
-                + attachedImages.size() + "]";
+                + attachedImages.size() + ", policyVersion=" + policyVersion + "]";
     }
 
     @Override

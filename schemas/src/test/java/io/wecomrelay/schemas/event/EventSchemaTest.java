@@ -28,6 +28,9 @@ class EventSchemaTest {
                 withRefusedResponseUrl(Events.received("bot-1", "msg-2", Events.T0)),
                 Events.receivedOverLongConnection("bot-1", "msg-3", "uxggl-f8Sdm6m_8X2CT0QgAA", Events.T0),
                 Events.streamChanged("bot-1", "msg-3"),
+                underPolicy("f00dcafe1234", Events.received("bot-1", "msg-4", Events.T0)),
+                underPolicy("f00dcafe1234", Events.streamChanged("bot-1", "msg-4")),
+                underPolicy("f00dcafe1234", Events.chunkWithImages("bot-1", "msg-4", 1, 2)),
                 Events.accepted("bot-1", "msg-1", Events.T0),
                 Events.rejected("bot-1", "msg-1", Events.T0, RejectReason.RATE_LIMITED),
                 Events.chunk("bot-1", "msg-1", 1, 0, "你好", false),
@@ -47,6 +50,24 @@ class EventSchemaTest {
         return new DeliveryRecorded(event.meta(), event.botId(), event.streamId(), event.channel(), event.part(),
                 event.parts(), event.attempt(), event.outcome(), event.errcode(), event.detail(), event.reason(),
                 event.receivedAt(), policyVersion);
+    }
+
+    /** The receipt, notice or chunk as a service writes it now: with the policy version of the bot settings in force. */
+    @SuppressWarnings("unchecked")
+    static <T extends RelayEvent> T underPolicy(String policyVersion, T event) {
+        RelayEvent under;
+        if (event instanceof MessageReceived r) {
+            under = new MessageReceived(r.meta(), r.botId(), r.streamId(), r.message(), policyVersion);
+        } else if (event instanceof StreamChanged n) {
+            under = new StreamChanged(n.meta(), n.botId(), n.streamId(), policyVersion);
+        } else if (event instanceof ReplyChunk c) {
+            under = new ReplyChunk(c.meta(), c.botId(), c.streamId(), c.conversationKey(), c.msgId(), c.attempt(),
+                    c.seq(), c.kind(), c.text(), c.last(), c.error(), c.usage(), c.images(), c.route(), c.receivedAt(),
+                    c.attachedImages(), policyVersion);
+        } else {
+            throw new IllegalArgumentException(event.getClass().getSimpleName() + " has its own");
+        }
+        return (T) under;
     }
 
     static MessageReceived withRefusedResponseUrl(MessageReceived event) {

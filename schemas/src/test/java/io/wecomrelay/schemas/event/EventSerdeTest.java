@@ -134,6 +134,39 @@ class EventSerdeTest {
     }
 
     @Test
+    void receiptsChunksAndNoticesWrittenBeforeTheyCarriedThePolicyVersionStillRead() {
+        List<RelayEvent> old = List.of(Events.received("bot-1", "m", Events.T0), Events.streamChanged("bot-1", "m"),
+                Events.chunkWithImages("bot-1", "m", 1, 3));
+        for (RelayEvent before : old) {
+            RelayEvent current = EventSchemaTest.underPolicy("f00dcafe1234", before);
+            String json = json(current).replace(",\"policyVersion\":\"f00dcafe1234\"", "");
+
+            RelayEvent read = EventSerde.any().deserialize("t", json.getBytes(StandardCharsets.UTF_8));
+
+            assertThat(json(current)).contains("\"policyVersion\":\"f00dcafe1234\"");
+            assertThat(json).doesNotContain("policyVersion");
+            assertThat(read).isEqualTo(before);
+            assertThat(read.policyVersion()).as("absent is unknown").isNull();
+            assertThat(EventSerde.any().deserialize("t", EventSerde.any().serialize("t", current))).isEqualTo(current);
+        }
+    }
+
+    @Test
+    void everyEventTypeCarriesItsSchemaVersionAndThePolicyVersionThatApplied() {
+        for (RelayEvent event : EventSchemaTest.samples().toList()) {
+            String json = json(event);
+
+            assertThat(EventSerde.mapper().readTree(json).path("type").asString()).as(json).matches("[a-z-]+\\.v\\d+");
+            if (event instanceof MessageAccepted || event instanceof MessageRejected) {
+                assertThat(event.policyVersion()).isEqualTo("abc123");
+                assertThat(json).as("carried by the decision, not twice").containsOnlyOnce("policyVersion");
+            } else {
+                assertThat(json).as(json).contains("\"policyVersion\":");
+            }
+        }
+    }
+
+    @Test
     void aStreamsReplyRecordHasOneEventIdAndTheSameBytesEveryTime() {
         ReplyRecorded reply = Events.reply("bot-1", "m");
         ReplyRecorded again = EventSerde.of(ReplyRecorded.class).deserialize("t", EventSerde.any().serialize("t", reply));
