@@ -18,7 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.wecomrelay.responder.delivery.ReplyDeliverer;
-import io.wecomrelay.responder.text.MarkdownSplitter;
+import io.wecomrelay.schemas.text.MarkdownSplitter;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.MessageReceived;
 import io.wecomrelay.schemas.event.RelayEvent;

@@ -10,8 +10,8 @@ import java.util.Objects;
 import java.util.function.Function;
 
 import io.wecomrelay.responder.delivery.DeliveryRecorder.PartAttempt;
-import io.wecomrelay.responder.text.ContentCap;
-import io.wecomrelay.responder.text.MarkdownSplitter;
+import io.wecomrelay.schemas.text.ContentCap;
+import io.wecomrelay.schemas.text.MarkdownSplitter;
 import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.schemas.bot.ReplyMode;
 import io.wecomrelay.schemas.bot.Secret;

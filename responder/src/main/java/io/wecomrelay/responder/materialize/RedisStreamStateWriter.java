@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.wecomrelay.responder.redis.LuaScripts;
-import io.wecomrelay.responder.text.ContentCap;
+import io.wecomrelay.schemas.text.ContentCap;
 import io.wecomrelay.schemas.event.ChunkError;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.MessageRejected;

@@ -1,6 +1,6 @@
 package io.wecomrelay.responder.materialize;
 
-import io.wecomrelay.responder.text.ContentCap;
+import io.wecomrelay.schemas.text.ContentCap;
 import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.schemas.bot.BotSource;
 import io.wecomrelay.schemas.bot.DefaultTexts;

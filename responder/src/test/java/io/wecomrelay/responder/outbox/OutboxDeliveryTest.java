@@ -19,7 +19,7 @@ import io.wecomrelay.responder.TestChunks;
 import io.wecomrelay.responder.TopicReader;
 import io.wecomrelay.responder.delivery.ReplyDeliverer;
 import io.wecomrelay.responder.delivery.UndeliverableReplies;
-import io.wecomrelay.responder.text.MarkdownSplitter;
+import io.wecomrelay.schemas.text.MarkdownSplitter;
 import io.wecomrelay.schemas.bot.Secret;
 import io.wecomrelay.schemas.event.DeliveryFailure;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
