@@ -300,7 +300,7 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
                     new UndeliverableReplies(kafka, new DeadLetterScheme("wecom-relay-responder", clock, meters)),
                     new AttachedImages(redis.reactive(), Duration.ofSeconds(5), meters), clock,
                     new ReplyDeliverer.Settings(new RetryPolicy(4, Duration.ofMillis(100), 2.0, Duration.ofMillis(500)),
-                            Duration.ofHours(1), NOTE));
+                            Duration.ofHours(1), NOTE, RedisStreamStateWriter.Cuts.DEFAULT_CONTINUED_NOTE));
             String consumer = name + "-" + UUID.randomUUID().toString().substring(0, 8);
             var settings = new OutboxSettings(consumer, Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofMillis(50),
                     10, Duration.ofMillis(200), Duration.ofSeconds(1), IN_DOUBT_GRACE, Duration.ofSeconds(5));
