@@ -8,6 +8,7 @@ import java.util.List;
 import io.wecomrelay.responder.delivery.RetryPolicy;
 import io.wecomrelay.responder.materialize.RedisStreamStateWriter;
 import io.wecomrelay.responder.outbox.MaxReplyAge;
+import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.support.apptoken.AccessTokens;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
@@ -57,6 +58,13 @@ public record ResponderProperties(@NotNull Path botsFile,
                          @DefaultValue("24h") @NotNull Duration replyKeyTtl) {
 
         public static final String DEFAULT_NOTE = "\n\n……（回复过长，已截断 / reply truncated）";
+
+        public Stream {
+            long answer = maxAnswerSize == null ? 0 : maxAnswerSize.toBytes();
+            if (answer < StreamStateKeys.MAX_CONTENT_BYTES || answer > RedisStreamStateWriter.Cuts.MAX_ANSWER_LIMIT) {
+                throw new IllegalArgumentException("relay.responder.stream.max-answer-size must be between 20KB and 512KB");
+            }
+        }
     }
 
     /**

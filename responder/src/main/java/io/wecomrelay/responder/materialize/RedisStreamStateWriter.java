@@ -87,8 +87,8 @@ public final class RedisStreamStateWriter implements StreamStateWriter {
 
         /** The default of {@code relay.responder.stream.max-answer-size}. */
         public static final int DEFAULT_MAX_ANSWER_BYTES = 200 * 1024;
-        /** The largest answer limit: WeCom's 20 webhook messages a minute send 1 MB in about 13 minutes. */
-        public static final int MAX_ANSWER_LIMIT = 1024 * 1024;
+        /** The largest answer limit: the reply record and the delivery job carry it, within Kafka's 1 MB records. */
+        public static final int MAX_ANSWER_LIMIT = 512 * 1024;
         /** The default of {@code relay.responder.stream.continued-note}. */
         public static final String DEFAULT_CONTINUED_NOTE = "\n\n（续下条 / continued below）";
 
