@@ -80,46 +80,51 @@ class LongAnswerDeliveryTest {
     @Test
     void aStreamingBotsAnswerLongerThanItsStreamGoesOnAtTheResponseUrl() {
         // Given a 35 KB answer of the streaming bot: the stream shows the first 20 KB
-        String url = harness.wecom.newResponseUrl();
-        var stream = TestChunks.stream("bot-stream").withResponseUrl(url);
         String answer = Replies.documented(35_000);
-        scope.queue(stream.last(1, 0, answer));
-        String shown = harness.template.<String, String>opsForHash().get(StreamStateKeys.key(stream.streamId()),
-                StreamStateKeys.CONTENT);
         Continuation split = Continuation.of(answer, StreamStateKeys.MAX_CONTENT_BYTES, CONTINUED);
-        assertThat(shown).isEqualTo(split.shown()).endsWith(CONTINUED);
 
-        // When
-        try (var instance = scope.instance("only")) {
-            await().atMost(WAIT).until(() -> scope.drained("bot-stream"));
-            assertThat(instance.meters().counter("relay.responder.continuations", "bot", "bot-stream", "channel",
-                    "response_url", "outcome", "delivered").count()).isEqualTo(1);
-        }
+        // When its stream finished and an instance delivered the rest
+        StreamingDelivery delivery = streamingBotAnswers(answer);
 
-        // Then the response_url got the rest, once: stream and follow-up together are the answer
-        List<String> sent = harness.wecom.messagesTo(OutboxHarness.code(url)).stream().map(Message::content).toList();
-        assertThat(sent).containsExactly(split.rest());
-        assertWithin(sent.get(0), ReplyDeliverer.RESPONSE_URL_MAX_BYTES);
-        assertThat(deliveries(stream.streamId())).extracting(DeliveryRecorded::channel, DeliveryRecorded::outcome)
+        // Then the stream showed the first part, the response_url got the rest, once
+        assertThat(delivery.shown()).isEqualTo(split.shown()).endsWith(CONTINUED);
+        assertThat(delivery.sent()).containsExactly(split.rest());
+        assertWithin(delivery.sent().get(0), ReplyDeliverer.RESPONSE_URL_MAX_BYTES);
+        assertThat(deliveries(delivery.streamId())).extracting(DeliveryRecorded::channel, DeliveryRecorded::outcome)
                 .containsExactly(tuple(DeliveryChannel.RESPONSE_URL, DeliveryOutcome.DELIVERED));
+        assertThat(delivery.continuations()).isEqualTo(1);
     }
 
     @Test
     void aStreamingBotsRestLongerThanOneResponseUrlMessageIsCutThere() {
+        String answer = Replies.documented(60_000);
+
+        StreamingDelivery delivery = streamingBotAnswers(answer);
+
+        String rest = Continuation.of(answer, StreamStateKeys.MAX_CONTENT_BYTES, CONTINUED).rest();
+        assertThat(delivery.sent()).containsExactly(ContentCap.cap(rest, ReplyDeliverer.RESPONSE_URL_MAX_BYTES,
+                OutboxHarness.NOTE)).allSatisfy(sent -> assertThat(sent).endsWith(OutboxHarness.NOTE));
+        assertWithin(delivery.sent().get(0), ReplyDeliverer.RESPONSE_URL_MAX_BYTES);
+    }
+
+    /** What the streaming bot's stream showed, and what its response_url got, once an instance delivered. */
+    private record StreamingDelivery(String streamId, String shown, List<String> sent, double continuations) {
+    }
+
+    private StreamingDelivery streamingBotAnswers(String answer) {
         String url = harness.wecom.newResponseUrl();
         var stream = TestChunks.stream("bot-stream").withResponseUrl(url);
-        String answer = Replies.documented(60_000);
         scope.queue(stream.last(1, 0, answer));
-
+        String shown = harness.template.<String, String>opsForHash().get(StreamStateKeys.key(stream.streamId()),
+                StreamStateKeys.CONTENT);
+        double continuations;
         try (var instance = scope.instance("only")) {
             await().atMost(WAIT).until(() -> scope.drained("bot-stream"));
+            continuations = instance.meters().counter("relay.responder.continuations", "bot", "bot-stream", "channel",
+                    "response_url", "outcome", "delivered").count();
         }
-
         List<String> sent = harness.wecom.messagesTo(OutboxHarness.code(url)).stream().map(Message::content).toList();
-        String rest = Continuation.of(answer, StreamStateKeys.MAX_CONTENT_BYTES, CONTINUED).rest();
-        assertThat(sent).containsExactly(ContentCap.cap(rest, ReplyDeliverer.RESPONSE_URL_MAX_BYTES, OutboxHarness.NOTE));
-        assertThat(sent.get(0)).endsWith(OutboxHarness.NOTE);
-        assertWithin(sent.get(0), ReplyDeliverer.RESPONSE_URL_MAX_BYTES);
+        return new StreamingDelivery(stream.streamId(), shown, sent, continuations);
     }
 
     @Test
