@@ -67,9 +67,16 @@ public final class OutboxTickets implements DeliveryQueue {
         }).orElse(false);
     }
 
-    /** Only answers continue: a rejection's text always fits its stream. */
+    /**
+     * Only answers continue (a rejection's text always fits its stream), and only to a response_url: a message
+     * without one (a long-connection message carries none) has its answer cut at the stream's limit.
+     */
     private static boolean continuesStream(BotConfig bot, RelayEvent source) {
-        return source instanceof ReplyChunk && !bot.longConnection();
+        if (!(source instanceof ReplyChunk chunk) || bot.longConnection()) {
+            return false;
+        }
+        String url = chunk.route().responseUrl();
+        return url != null && !url.isBlank();
     }
 
     private DeliveryTicket ticket(BotConfig bot, String sourceTopic, RelayEvent source, boolean continuationOnly) {

@@ -128,6 +128,14 @@ class LongAnswerDeliveryTest {
     }
 
     @Test
+    void aStreamingBotsMessageWithoutAResponseUrlHasNowhereToContinue() {
+        ReplyChunk last = TestChunks.stream("bot-stream").last(1, 0, Replies.documented(30_000));
+
+        assertThat(scope.tickets().continues(last)).isFalse();
+        assertThat(scope.tickets().ticketFor(Topics.CHUNKS.name(), last)).isEmpty();
+    }
+
+    @Test
     void aStreamingBotsShortAnswerQueuesNothing() {
         var stream = TestChunks.stream("bot-stream").withResponseUrl(harness.wecom.newResponseUrl());
         ReplyChunk last = stream.last(1, 0, "一个简短的回答");
