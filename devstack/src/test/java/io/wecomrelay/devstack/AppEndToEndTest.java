@@ -18,10 +18,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.wecomrelay.responder.delivery.ReplyDeliverer;
-import io.wecomrelay.responder.text.MarkdownSplitter;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.MessageReceived;
 import io.wecomrelay.schemas.event.RelayEvent;
+import io.wecomrelay.schemas.text.MarkdownSplitter;
 import io.wecomrelay.schemas.topic.Topics;
 import io.wecomrelay.sim.dify.DifySimulator;
 import io.wecomrelay.sim.dify.DifySimulatorConfig;

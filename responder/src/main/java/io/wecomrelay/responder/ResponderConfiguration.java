@@ -122,8 +122,9 @@ class ResponderConfiguration {
     @Bean
     StreamStateWriter streamStateWriter(ReactiveStringRedisTemplate redis, Clock clock, ResponderProperties props) {
         var stream = props.stream();
-        return new RedisStreamStateWriter(redis, clock, stream.ttl(), StreamStateKeys.MAX_CONTENT_BYTES,
-                stream.truncatedNote(), new RedisStreamStateWriter.Replies(
+        return new RedisStreamStateWriter(redis, clock, stream.ttl(), new RedisStreamStateWriter.Cuts(
+                StreamStateKeys.MAX_CONTENT_BYTES, (int) stream.maxAnswerSize().toBytes(), stream.truncatedNote(),
+                stream.continuedNote()), new RedisStreamStateWriter.Replies(
                         props.delivery().outbox().keyPrefix() + "reply:", stream.replyKeyTtl()));
     }
 
@@ -231,7 +232,8 @@ class ResponderConfiguration {
                                   Clock clock, ResponderProperties props) {
         var delivery = props.delivery();
         return new ReplyDeliverer(sender, appSender, limiter, recorder, undeliverable, images, clock, new ReplyDeliverer.Settings(
-                delivery.retry().policy(), delivery.responseUrlLifetime(), props.stream().truncatedNote()));
+                delivery.retry().policy(), delivery.responseUrlLifetime(), props.stream().truncatedNote(),
+                props.stream().continuedNote()));
     }
 
     @Bean

@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.List;
 
 import io.wecomrelay.responder.delivery.RetryPolicy;
+import io.wecomrelay.responder.materialize.RedisStreamStateWriter;
 import io.wecomrelay.responder.outbox.MaxReplyAge;
+import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.support.apptoken.AccessTokens;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
@@ -18,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -38,16 +41,30 @@ public record ResponderProperties(@NotNull Path botsFile,
 
     /**
      * @param ttl           how long a stream hash lives after its last change; longer than WeCom's 6-minute window
-     * @param truncatedNote appended where a reply is cut at WeCom's 20,480-byte limit
+     * @param truncatedNote appended where an answer is cut: at {@code maxAnswerSize}, or at WeCom's 20,480-byte limit
+     *                      for a bot that has no way to send the rest (a long-connection bot)
+     * @param continuedNote ends a stream's content when the answer is longer than WeCom's 20,480 bytes and the rest
+     *                      follows in other messages
+     * @param maxAnswerSize the whole answer kept (UTF-8) and delivered in several messages; a longer one is cut with
+     *                      the truncation note
      * @param replyKeyTtl   how long a finished stream's reply record ({@code {outbox key-prefix}reply:{streamId}}) is
      *                      kept: until it is on {@code wecom.replies}, then only the mark that it is, so that a last
      *                      chunk or rejection redelivered within this time records nothing more
      */
     public record Stream(@DefaultValue("10m") @NotNull Duration ttl,
                          @DefaultValue(DEFAULT_NOTE) @NotBlank String truncatedNote,
+                         @DefaultValue(RedisStreamStateWriter.Cuts.DEFAULT_CONTINUED_NOTE) @NotBlank String continuedNote,
+                         @DefaultValue("200KB") @NotNull DataSize maxAnswerSize,
                          @DefaultValue("24h") @NotNull Duration replyKeyTtl) {
 
         public static final String DEFAULT_NOTE = "\n\n……（回复过长，已截断 / reply truncated）";
+
+        public Stream {
+            long answer = maxAnswerSize == null ? 0 : maxAnswerSize.toBytes();
+            if (answer < StreamStateKeys.MAX_CONTENT_BYTES || answer > RedisStreamStateWriter.Cuts.MAX_ANSWER_LIMIT) {
+                throw new IllegalArgumentException("relay.responder.stream.max-answer-size must be between 20KB and 512KB");
+            }
+        }
     }
 
     /**

@@ -15,6 +15,8 @@ import io.wecomrelay.schemas.testing.SchemasRedaction;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
+import org.springframework.util.unit.DataSize;
+
 /**
  * No record of the responder prints a reply's content, a source event's JSON (it holds the text and the
  * response_url) or a credential, nor lets a nested {@code schemas} record do so (their classification is
@@ -39,6 +41,7 @@ class RecordRedactionTest extends RecordRedactionContract {
             "materialize.RedisStreamStateWriter.Replies.keyPrefix",                       // a key prefix
             "ResponderProperties.Stream.replyKeyTtl",                                   // a duration
             "materialize.RejectionTexts.maxContentBytes",                                // a size
+            "materialize.RedisStreamStateWriter.Cuts.maxContentBytes",                   // a size
             "materialize.FoldResult.contentBytes",                                       // a size
             "ResponderProperties.AppToken.keyPrefix",
             "ResponderProperties.Delivery.appToken",                                     // key prefix, durations
@@ -52,6 +55,7 @@ class RecordRedactionTest extends RecordRedactionContract {
     private static Map<Class<?>, Function<RedactionAudit.Marks, @Nullable Object>> factories() {
         var factories = new HashMap<>(SchemasRedaction.FACTORIES);
         factories.put(double.class, marks -> 2.0); // the retry multiplier
+        factories.put(DataSize.class, marks -> DataSize.ofKilobytes(200)); // the answer limit
         factories.put(Throwable.class, marks -> new IllegalStateException(marks.mark("Throwable")));
         factories.put(BotSource.class, marks -> (BotSource) () -> new BotRegistry(List.of()));
         // a part's payload: a Mono prints its operator, never its value

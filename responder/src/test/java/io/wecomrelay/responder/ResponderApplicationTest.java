@@ -18,6 +18,7 @@ import java.util.UUID;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.wecomrelay.responder.delivery.ReplyDeliverer;
 import io.wecomrelay.responder.delivery.UndeliverableReplies;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.bot.DefaultTexts;
@@ -36,6 +37,9 @@ import io.wecomrelay.schemas.event.StreamChanged;
 import io.wecomrelay.schemas.event.UnknownEventTypeException;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.testing.Events;
+import io.wecomrelay.schemas.text.Continuation;
+import io.wecomrelay.schemas.text.MarkdownSplitter;
+import io.wecomrelay.schemas.text.Replies;
 import io.wecomrelay.schemas.topic.Topics;
 import io.wecomrelay.sim.wecomapi.WeComApiSimulator;
 import io.wecomrelay.sim.wecomapi.WeComApiSimulator.Message;
@@ -467,6 +471,62 @@ class ResponderApplicationTest {
         assertThat(TopicReader.all(Topics.REPLIES.name(), record -> finished.contains(record.key()))).hasSize(finished.size());
         assertThat(redis.<String, String>opsForHash().entries(OUTBOX_PREFIX + "reply:" + passive.streamId()))
                 .containsOnlyKeys("published");
+    }
+
+    /**
+     * Issue 19: a 60 KB answer of Chinese text with code blocks and tables, streamed in 2 KB chunks, reaches a webhook
+     * bot's group whole, in order, each part within the webhook's limit and valid UTF-8, once also when its last chunk
+     * comes again; a streaming bot's stream shows the first part and its response_url gets the rest.
+     */
+    @Test
+    void aSixtyKilobyteAnswerGoesOutWholeInOrderAndOnceAndAStreamsRestToItsResponseUrl() {
+        // Given a webhook bot's and a streaming bot's long answers, published as a worker does
+        int before = WECOM.messagesTo(GOOD_KEY).size();
+        var webhook = TestChunks.stream("bot-webhook");
+        String answer = webhook.streamId() + "\n" + Replies.documented(60_000);
+        ReplyChunk last = publishInChunks(webhook, answer);
+        String url = WECOM.newResponseUrl();
+        var passive = TestChunks.stream("bot-passive").withResponseUrl(url);
+        String streamed = Replies.documented(30_000);
+        publishInChunks(passive, streamed);
+
+        // When the webhook's parts went out, and its last chunk comes again
+        List<String> parts = MarkdownSplitter.split(answer, ReplyDeliverer.WEBHOOK_MAX_BYTES);
+        await().atMost(WAIT).until(() -> WECOM.messagesTo(GOOD_KEY).size() - before >= parts.size());
+        publish(last);
+        await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> WECOM.messagesTo(GOOD_KEY).size() - before == parts.size());
+
+        // Then WeCom got every part once, in order (the simulator refuses a part over 4,096 bytes), the record the
+        // whole answer, and every part is a delivery record
+        List<String> sent = WECOM.messagesTo(GOOD_KEY).subList(before, before + parts.size()).stream()
+                .map(Message::content).toList();
+        assertThat(sent).containsExactlyElementsOf(parts).hasSizeGreaterThanOrEqualTo(15);
+        assertThat(String.join("\n", sent)).contains(answer.substring(answer.length() - 200));
+        List<DeliveryRecorded> records = deliveries(webhook.streamId(), parts.size());
+        assertThat(records).extracting(DeliveryRecorded::outcome).containsOnly(DeliveryOutcome.DELIVERED);
+        assertThat(records).extracting(DeliveryRecorded::part).doesNotHaveDuplicates().hasSize(parts.size());
+        Map<String, ReplyRecorded> replies = replies(List.of(webhook.streamId(), passive.streamId()), 2);
+        assertThat(replies.get(webhook.streamId()).text()).isEqualTo(answer);
+        assertThat(replies.get(webhook.streamId()).truncated()).isFalse();
+        // and the streaming bot's stream shows the first part, its response_url the rest, its record all of it
+        Continuation split = Continuation.of(streamed, StreamStateKeys.MAX_CONTENT_BYTES,
+                "\n\n（续下条 / continued below）");
+        assertThat(field(passive.streamId(), StreamStateKeys.CONTENT)).isEqualTo(split.shown());
+        String code = url.substring(url.indexOf('=') + 1);
+        await().atMost(WAIT).until(() -> !WECOM.messagesTo(code).isEmpty());
+        assertThat(WECOM.messagesTo(code)).singleElement().extracting(Message::content).isEqualTo(split.rest());
+        assertThat(replies.get(passive.streamId()).text()).isEqualTo(streamed);
+    }
+
+    /** Publishes {@code answer} in chunks of about 2 KB as the worker does; returns the last one. */
+    private ReplyChunk publishInChunks(TestChunks stream, String answer) {
+        List<String> pieces = TestChunks.pieces(answer, 700);
+        ReplyChunk chunk = null;
+        for (int seq = 0; seq < pieces.size(); seq++) {
+            chunk = seq == pieces.size() - 1 ? stream.last(1, seq, pieces.get(seq)) : stream.append(1, seq, pieces.get(seq));
+            publish(chunk);
+        }
+        return chunk;
     }
 
     private void publish(ReplyChunk chunk) {

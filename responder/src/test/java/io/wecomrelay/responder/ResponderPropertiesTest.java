@@ -12,6 +12,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.unit.DataSize;
 
 class ResponderPropertiesTest {
 
@@ -30,6 +31,8 @@ class ResponderPropertiesTest {
             assertThat(props.delivery().retry().maxAttempts()).isEqualTo(6);
             assertThat(props.topics().partitions()).isEqualTo(6);
             assertThat(props.stream().truncatedNote()).isEqualTo(ResponderProperties.Stream.DEFAULT_NOTE);
+            assertThat(props.stream().continuedNote()).isEqualTo("\n\n（续下条 / continued below）");
+            assertThat(props.stream().maxAnswerSize()).isEqualTo(DataSize.ofKilobytes(200));
             assertThat(props.stream().replyKeyTtl()).as("a day: far beyond a redelivery of a stream's last record")
                     .isEqualTo(Duration.ofHours(24));
             var outbox = props.delivery().outbox();
@@ -47,6 +50,15 @@ class ResponderPropertiesTest {
             assertThat(outbox.maxDepthPerBot()).isEqualTo(200);
             assertThat(outbox.rateLimitNoticeWindow()).isEqualTo(Duration.ofMinutes(1));
         });
+    }
+
+    @Test
+    void theAnswerLimitIsAtLeastAStreamAndAtMostHalfAKafkaRecord() {
+        for (String size : new String[] {"10KB", "600KB"}) {
+            runner.withPropertyValues("relay.responder.bots-file=/etc/wecom-relay/bots.yaml",
+                    "relay.responder.stream.max-answer-size=" + size).run(context ->
+                    assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("max-answer-size"));
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.wecomrelay.responder;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -75,6 +76,21 @@ public record TestChunks(String botId, String streamId, String conversationKey, 
     private ReplyChunk chunk(int attempt, long seq, ChunkKind kind, String text, boolean last, @Nullable ChunkError error) {
         return new ReplyChunk(meta(), botId, streamId, conversationKey, "msg-" + streamId, attempt, seq, kind, text,
                 last, error, null, List.of(), route, receivedAt);
+    }
+
+    /** {@code text} in pieces of about {@code chars} characters, surrogate pairs kept whole, as a producer must. */
+    public static List<String> pieces(String text, int chars) {
+        List<String> pieces = new ArrayList<>();
+        int start = 0;
+        while (start < text.length()) {
+            int end = Math.min(text.length(), start + chars);
+            if (end < text.length() && Character.isLowSurrogate(text.charAt(end))) {
+                end++;
+            }
+            pieces.add(text.substring(start, end));
+            start = end;
+        }
+        return pieces;
     }
 
     // one conversation per stream unless made with next(): folds of one conversation wait for each other

@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A finished reply to deliver actively, as read back from the outbox: the input of {@link ReplyDeliverer}.
  *
- * @param content     the final content as stored in Redis (at most 20,480 bytes)
+ * @param content     the whole final answer as the fold kept it (at most {@code stream.max-answer-size}); a
+ *                    streaming bot's job delivers only what its stream did not show
  * @param created     when ingress acknowledged the message, if known (response_url expiry)
  * @param sourceTopic the topic of {@code source}, whose dead-letter topic takes failed deliveries
  * @param source      the event that finished the stream (the last chunk or the rejection)

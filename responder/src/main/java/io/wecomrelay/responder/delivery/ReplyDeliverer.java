@@ -10,8 +10,6 @@ import java.util.Objects;
 import java.util.function.Function;
 
 import io.wecomrelay.responder.delivery.DeliveryRecorder.PartAttempt;
-import io.wecomrelay.responder.text.ContentCap;
-import io.wecomrelay.responder.text.MarkdownSplitter;
 import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.schemas.bot.ReplyMode;
 import io.wecomrelay.schemas.bot.Secret;
@@ -20,7 +18,12 @@ import io.wecomrelay.schemas.event.DeliveryFailure;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
 import io.wecomrelay.schemas.outbound.OutboundVerdict;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
+import io.wecomrelay.schemas.text.ContentCap;
+import io.wecomrelay.schemas.text.Continuation;
+import io.wecomrelay.schemas.text.MarkdownSplitter;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -43,6 +46,7 @@ public final class ReplyDeliverer {
     /** WeCom's limit for response_url {@code markdown.content}. */
     public static final int RESPONSE_URL_MAX_BYTES = StreamStateKeys.MAX_CONTENT_BYTES;
 
+    private static final Logger log = LoggerFactory.getLogger(ReplyDeliverer.class);
     private static final SendResult RECOVERED = new SendResult(SendResult.Kind.DELIVERED, 0, "ok (recorded after a restart)");
 
     private final WeComReplySender sender;
@@ -58,8 +62,10 @@ public final class ReplyDeliverer {
      * @param retry               retries of transient failures
      * @param responseUrlLifetime how long after the message a response_url is still tried
      * @param truncatedNote       appended where a reply is cut to fit
+     * @param continuedNote       ends a stream whose answer goes on in other messages (as the fold wrote it): where
+     *                            the rest of a streaming bot's answer starts
      */
-    public record Settings(RetryPolicy retry, Duration responseUrlLifetime, String truncatedNote) {
+    public record Settings(RetryPolicy retry, Duration responseUrlLifetime, String truncatedNote, String continuedNote) {
     }
 
     public ReplyDeliverer(WeComReplySender sender, AppMessageSender appSender, SendRateLimiter limiter,
@@ -81,10 +87,10 @@ public final class ReplyDeliverer {
      */
     public Mono<DeliveryOutcome> deliver(FinishedReply reply, BotConfig bot, DeliveryRun run) {
         return switch (bot.replyMode()) {
-            case RESPONSE_URL -> toResponseUrl(reply, run);
+            case RESPONSE_URL -> toResponseUrl(reply, reply.content(), run);
             case WEBHOOK -> toWebhook(reply, bot.webhookKey(), run);
             case APP_MESSAGE -> toApp(reply, bot, run);
-            case PASSIVE_STREAM, STREAM_WITH_TEMPLATE_CARD -> Mono.just(DeliveryOutcome.DELIVERED);
+            case PASSIVE_STREAM, STREAM_WITH_TEMPLATE_CARD -> restToResponseUrl(reply, run);
         };
     }
 
@@ -105,7 +111,27 @@ public final class ReplyDeliverer {
         };
     }
 
-    private Mono<DeliveryOutcome> toResponseUrl(FinishedReply reply, DeliveryRun run) {
+    /**
+     * A streaming bot's answer longer than its stream: the stream showed the first part with the continued note
+     * (cut by the fold exactly as {@link Continuation} cuts), the rest goes to the message's response_url. That takes
+     * one message of {@value #RESPONSE_URL_MAX_BYTES} bytes, so a rest longer than that is cut with the truncation
+     * note. It does not go on to the bot's group webhook: that posts into one fixed group, and the answer may belong
+     * to a single chat or another group.
+     */
+    private Mono<DeliveryOutcome> restToResponseUrl(FinishedReply reply, DeliveryRun run) {
+        String rest = Continuation.of(reply.content(), RESPONSE_URL_MAX_BYTES, settings.continuedNote()).rest();
+        if (rest.isBlank()) {
+            return Mono.just(DeliveryOutcome.DELIVERED); // nothing past the stream (a job of an older responder)
+        }
+        int restBytes = ContentCap.utf8Length(rest);
+        if (restBytes > RESPONSE_URL_MAX_BYTES) {
+            log.info("rest of a long answer cut to one response_url message streamId={} restBytes={}", reply.streamId(),
+                    restBytes);
+        }
+        return toResponseUrl(reply, rest, run);
+    }
+
+    private Mono<DeliveryOutcome> toResponseUrl(FinishedReply reply, String answer, DeliveryRun run) {
         String url = reply.route().responseUrl();
         if (url == null || url.isBlank()) {
             return refuse(reply, DeliveryChannel.RESPONSE_URL, DeliveryFailure.NO_TARGET, "message carried no response_url");
@@ -116,7 +142,7 @@ public final class ReplyDeliverer {
             return refuse(reply, DeliveryChannel.RESPONSE_URL, DeliveryFailure.REFUSED_URL, "response_url refused: " + target.code());
         }
         URI uri = Objects.requireNonNull(target.uri());
-        String content = ContentCap.cap(reply.content(), RESPONSE_URL_MAX_BYTES, settings.truncatedNote());
+        String content = ContentCap.cap(answer, RESPONSE_URL_MAX_BYTES, settings.truncatedNote());
         return sendParts(reply, DeliveryChannel.RESPONSE_URL, Part.texts(List.of(content)), run,
                 text -> expired(reply) ? Mono.just(SendResult.givenUp(DeliveryFailure.URL_EXPIRED, "response_url expired"))
                         : sender.toResponseUrl(uri, text));

@@ -100,9 +100,10 @@ public final class ChunkMaterializer implements BatchMessageListener<String, Rel
             throw unexpected(record);
         }
         if (!chunk.last()) {
-            return new ChunkFold(chunk, null, null);
+            return new ChunkFold(chunk, null, null, queue.continues(chunk));
         }
-        return new ChunkFold(chunk, queue.ticketFor(record.topic(), chunk).orElse(null), replies.draft(chunk));
+        return new ChunkFold(chunk, queue.ticketFor(record.topic(), chunk).orElse(null), replies.draft(chunk),
+                queue.continues(chunk));
     }
 
     private RuntimeException unexpected(ConsumerRecord<String, RelayEvent> record) {
@@ -168,7 +169,7 @@ public final class ChunkMaterializer implements BatchMessageListener<String, Rel
             log.debug("folded streamId={} attempt={} seq={} status={} bytes={}", chunk.streamId(), chunk.attempt(),
                     chunk.seq(), result.status(), result.contentBytes());
             if (result.finishedNow()) {
-                log.info("stream finished streamId={} botId={} attempt={} bytes={} truncated={} error={} queued={}",
+                log.info("stream finished streamId={} botId={} attempt={} answerBytes={} truncated={} error={} queued={}",
                         chunk.streamId(), chunk.botId(), chunk.attempt(), result.contentBytes(), result.truncated(),
                         chunk.failed(), result.queued());
             }

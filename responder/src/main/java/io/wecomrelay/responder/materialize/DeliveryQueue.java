@@ -15,4 +15,12 @@ public interface DeliveryQueue {
      * @param source the event that may finish the stream (a last chunk or a rejection)
      */
     Optional<DeliveryTicket> ticketFor(String sourceTopic, RelayEvent source);
+
+    /**
+     * Whether the bot can send the part of an answer its stream does not take in later messages (response_url,
+     * webhook, app message); when not, a long answer is cut at the stream's limit.
+     */
+    default boolean continues(RelayEvent source) {
+        return false;
+    }
 }

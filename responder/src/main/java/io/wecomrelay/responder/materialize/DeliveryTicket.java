@@ -14,8 +14,16 @@ import java.util.Objects;
  * @param sourceTopic the topic of {@code sourceJson}; its dead-letter topic takes undeliverable replies
  * @param sourceJson  the event that finishes the stream, as written to Kafka
  * @param stateTtl    how long {@code stateKey} lives after each change
+ * @param continuationOnly the job is queued only when the answer is longer than its stream (a streaming bot, whose
+ *                    job sends the rest of the answer to the message's response_url)
  */
-public record DeliveryTicket(String outboxKey, String stateKey, String sourceTopic, String sourceJson, Duration stateTtl) {
+public record DeliveryTicket(String outboxKey, String stateKey, String sourceTopic, String sourceJson, Duration stateTtl,
+                             boolean continuationOnly) {
+
+    /** A ticket of a bot that delivers its replies actively. */
+    public DeliveryTicket(String outboxKey, String stateKey, String sourceTopic, String sourceJson, Duration stateTtl) {
+        this(outboxKey, stateKey, sourceTopic, sourceJson, stateTtl, false);
+    }
 
     public DeliveryTicket {
         Objects.requireNonNull(outboxKey, "outboxKey");
@@ -29,6 +37,7 @@ public record DeliveryTicket(String outboxKey, String stateKey, String sourceTop
     @Override
     public String toString() {
         return "DeliveryTicket[outboxKey=" + outboxKey + ", stateKey=" + stateKey + ", sourceTopic=" + sourceTopic
-                + ", sourceJson=<" + sourceJson.length() + " chars>, stateTtl=" + stateTtl + "]";
+                + ", sourceJson=<" + sourceJson.length() + " chars>, stateTtl=" + stateTtl + ", continuationOnly="
+                + continuationOnly + "]";
     }
 }

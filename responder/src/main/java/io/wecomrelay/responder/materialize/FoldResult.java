@@ -10,10 +10,11 @@ import org.jspecify.annotations.Nullable;
  * The outcome of folding one event into a stream.
  *
  * @param gap          the chunk skipped sequence numbers of its attempt (folded anyway, see {@code StreamStateWriter})
- * @param truncated    the stream content is cut at the limit
- * @param contentBytes size of the stored content after the fold (0 when nothing changed)
+ * @param truncated    the answer was cut (at the answer limit, or at the stream's when it cannot continue)
+ * @param contentBytes size of the whole answer after the fold (0 when nothing changed)
  * @param created      when ingress acknowledged the message, if ingress recorded it
- * @param content      the final content when {@code status} is {@link FoldStatus#FINISHED}, otherwise empty
+ * @param content      the whole final answer when {@code status} is {@link FoldStatus#FINISHED} (longer than the
+ *                     stream's content when the answer continues), otherwise empty
  * @param queued       the fold finished the stream and queued its delivery job (only with a {@link DeliveryTicket})
  * @param reply        the stream's reply record to publish: on {@link FoldStatus#FINISHED} and {@link FoldStatus#FINAL}
  *                     while it is not marked published ({@link StreamStateWriter#markRecorded}), the same bytes each

@@ -13,13 +13,13 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.wecomrelay.responder.redis.LuaScripts;
-import io.wecomrelay.responder.text.ContentCap;
 import io.wecomrelay.schemas.event.ChunkError;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.MessageRejected;
 import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.schemas.event.ReplyRecorded;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
+import io.wecomrelay.schemas.text.ContentCap;
 import io.wecomrelay.schemas.topic.Topics;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -75,20 +75,53 @@ public final class RedisStreamStateWriter implements StreamStateWriter {
         }
     }
 
+    /**
+     * Where answers are cut.
+     *
+     * @param maxContentBytes the stream's content, WeCom's 20,480 bytes
+     * @param maxAnswerBytes  the whole answer kept (and delivered in several messages), past which it is cut
+     * @param truncatedNote   ends an answer that was cut
+     * @param continuedNote   ends the stream's content when the answer goes on in other messages
+     */
+    public record Cuts(int maxContentBytes, int maxAnswerBytes, String truncatedNote, String continuedNote) {
+
+        /** The default of {@code relay.responder.stream.max-answer-size}. */
+        public static final int DEFAULT_MAX_ANSWER_BYTES = 200 * 1024;
+        /** The largest answer limit: the reply record and the delivery job carry it, within Kafka's 1 MB records. */
+        public static final int MAX_ANSWER_LIMIT = 512 * 1024;
+        /** The default of {@code relay.responder.stream.continued-note}. */
+        public static final String DEFAULT_CONTINUED_NOTE = "\n\n（续下条 / continued below）";
+
+        public Cuts {
+            Objects.requireNonNull(truncatedNote, "truncatedNote");
+            Objects.requireNonNull(continuedNote, "continuedNote");
+            // each fold sends the whole answer to Redis and back: bounded, and at least what a stream shows
+            if (maxAnswerBytes < maxContentBytes || maxAnswerBytes > MAX_ANSWER_LIMIT) {
+                throw new IllegalArgumentException("the answer limit " + maxAnswerBytes + " is not between the stream's "
+                        + maxContentBytes + " and " + MAX_ANSWER_LIMIT + " bytes");
+            }
+        }
+    }
+
     private final ReactiveStringRedisTemplate redis;
     private final Clock clock;
     private final Duration ttl;
-    private final int maxContentBytes;
-    private final String truncatedNote;
+    private final Cuts cuts;
     private final Replies replies;
 
+    /** With the default answer limit and continued note: for tests. */
     public RedisStreamStateWriter(ReactiveStringRedisTemplate redis, Clock clock, Duration ttl, int maxContentBytes,
                                  String truncatedNote, Replies replies) {
+        this(redis, clock, ttl, new Cuts(maxContentBytes, Cuts.DEFAULT_MAX_ANSWER_BYTES, truncatedNote,
+                Cuts.DEFAULT_CONTINUED_NOTE), replies);
+    }
+
+    public RedisStreamStateWriter(ReactiveStringRedisTemplate redis, Clock clock, Duration ttl, Cuts cuts,
+                                 Replies replies) {
         this.redis = redis;
         this.clock = clock;
         this.ttl = ttl;
-        this.maxContentBytes = maxContentBytes;
-        this.truncatedNote = truncatedNote;
+        this.cuts = cuts;
         this.replies = replies;
     }
 
@@ -164,12 +197,13 @@ public final class RedisStreamStateWriter implements StreamStateWriter {
         String images = imagesJson(chunk);
         List<String> args = new ArrayList<>(List.of(Integer.toString(chunk.attempt()), Long.toString(chunk.seq()),
                 chunk.kind().name(), chunk.text(), chunk.last() ? "1" : "0", error == null ? "" : error.code(), images,
-                now(), millis(ttl), Integer.toString(maxContentBytes), truncatedNote, millis(replies.ttl()),
-                fold.reply() == null ? "" : draftOf(fold.reply())));
+                now(), millis(ttl), Integer.toString(cuts.maxContentBytes()), cuts.truncatedNote(), millis(replies.ttl()),
+                fold.reply() == null ? "" : draftOf(fold.reply()), Integer.toString(cuts.maxAnswerBytes()),
+                fold.continues() ? cuts.continuedNote() : ""));
         List<String> keys = new ArrayList<>(List.of(StreamStateKeys.key(chunk.streamId()), replies.key(chunk.streamId())));
         if (ticket != null) {
             args.addAll(List.of(chunk.streamId(), ticket.sourceTopic(), ticket.sourceJson(), millis(ticket.stateTtl()),
-                    Long.toString(chunk.messageReceivedAt().toEpochMilli())));
+                    Long.toString(chunk.messageReceivedAt().toEpochMilli()), ticket.continuationOnly() ? "1" : "0"));
             keys.addAll(List.of(ticket.outboxKey(), ticket.stateKey()));
         }
         return new ScriptCall(keys, owned(args, chunk.botId()));

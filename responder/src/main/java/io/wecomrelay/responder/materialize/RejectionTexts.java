@@ -1,10 +1,10 @@
 package io.wecomrelay.responder.materialize;
 
-import io.wecomrelay.responder.text.ContentCap;
 import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.schemas.bot.BotSource;
 import io.wecomrelay.schemas.bot.DefaultTexts;
 import io.wecomrelay.schemas.event.MessageRejected;
+import io.wecomrelay.schemas.text.ContentCap;
 
 /**
  * What the user sees for a rejection: the bot's text for the reason (the default text for a bot the bots file does

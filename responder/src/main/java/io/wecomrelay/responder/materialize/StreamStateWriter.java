@@ -20,8 +20,11 @@ import reactor.core.publisher.Mono;
  * <li>a newer attempt starts over: its text replaces whatever older attempts wrote;</li>
  * <li>{@code APPEND} appends, {@code REPLACE} replaces the attempt's text;</li>
  * <li>{@code last} sets {@code finish} to 1, with the error code and image URLs if any;</li>
- * <li>content is capped at WeCom's 20,480 bytes with a note (see {@code ContentCap}); once cut,
+ * <li>the whole answer is kept up to a limit and cut there with a note (see {@code ContentCap}); once cut,
  *     later appends of the same attempt are dropped, a {@code REPLACE} starts again;</li>
+ * <li>the content is at most WeCom's 20,480 bytes: an answer longer than that shows its first part with the
+ *     continued note when the bot can send the rest ({@link ChunkFold#continues()}; see {@code Continuation}), and
+ *     is cut there with the truncation note when it cannot;</li>
  * <li>a gap (a sequence number skipped within an attempt) is folded anyway and reported: chunks of a
  *     stream share one partition, so a missing chunk cannot arrive later, and holding the stream
  *     would leave it unfinished forever.</li>

@@ -92,7 +92,8 @@ public final class OutboxDelivery implements SmartLifecycle {
 
     private void startWorkers() {
         var started = new ArrayList<String>();
-        bots.all().stream().filter(bot -> !bot.replyMode().streams()).forEach(bot -> {
+        // streaming bots of URL callbacks too: the rest of an answer longer than their stream goes to the response_url
+        bots.all().stream().filter(bot -> !bot.longConnection()).forEach(bot -> {
             var existing = workers.stream().filter(worker -> worker.botId().equals(bot.id())).findFirst();
             if (existing.isPresent()) {
                 existing.get().use(bot);

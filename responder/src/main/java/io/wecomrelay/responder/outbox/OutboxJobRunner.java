@@ -13,6 +13,7 @@ import io.wecomrelay.responder.delivery.ReplyDeliverer;
 import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.schemas.event.DeliveryFailure;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
+import io.wecomrelay.schemas.text.ContentCap;
 import io.wecomrelay.support.outage.TransientFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,6 +106,12 @@ public final class OutboxJobRunner {
         return outbox.complete(bot.id(), settings.consumer(), entry.id(), reply.streamId(), outcome, states.ttl())
                 .doOnNext(done -> {
                     count(done ? outcome.name().toLowerCase(Locale.ROOT) : "taken_over");
+                    if (done && ContentCap.utf8Length(reply.content()) > ReplyDeliverer.RESPONSE_URL_MAX_BYTES) {
+                        // an answer longer than one stream or response_url message: went it out whole?
+                        meters.counter("relay.responder.continuations", "bot", bot.id(), "channel",
+                                ReplyDeliverer.channelOf(bot).name().toLowerCase(Locale.ROOT), "outcome",
+                                outcome.name().toLowerCase(Locale.ROOT)).increment();
+                    }
                     if (!done) {
                         log.warn("delivery job taken over before it was acknowledged botId={} streamId={} jobId={}",
                                 bot.id(), reply.streamId(), entry.id());

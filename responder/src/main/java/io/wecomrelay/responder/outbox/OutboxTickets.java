@@ -6,14 +6,18 @@ import java.util.Optional;
 
 import io.wecomrelay.responder.materialize.DeliveryQueue;
 import io.wecomrelay.responder.materialize.DeliveryTicket;
+import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.schemas.bot.BotSource;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.RelayEvent;
+import io.wecomrelay.schemas.event.ReplyChunk;
 
 /**
- * Tickets into the bot's outbox for bots that deliver actively; none for streaming or unknown bots, none for
- * a reply whose message is too old for anyone to receive it ({@link TooOldReplies}, recorded as skipped), and
- * none for a rate-limit notice within the window of the bot's previous one ({@link RateLimitNotices}).
+ * Tickets into the bot's outbox for bots that deliver actively; none for unknown bots, none for a reply whose
+ * message is too old for anyone to receive it ({@link TooOldReplies}, recorded as skipped), and none for a
+ * rate-limit notice within the window of the bot's previous one ({@link RateLimitNotices}). A streaming bot of URL
+ * callbacks gets a ticket for its last chunk that queues a job only when the answer is longer than the stream
+ * shows: the job sends the rest to the message's response_url.
  */
 public final class OutboxTickets implements DeliveryQueue {
 
@@ -35,13 +39,49 @@ public final class OutboxTickets implements DeliveryQueue {
 
     @Override
     public Optional<DeliveryTicket> ticketFor(String sourceTopic, RelayEvent source) {
-        return bots.find(source.botId())
-                .filter(bot -> !bot.replyMode().streams())
+        Optional<BotConfig> found = bots.find(source.botId());
+        if (found.isPresent() && found.get().replyMode().streams()) {
+            return found.filter(bot -> continuesStream(bot, source) && !tooOld.expired(bot, source))
+                    .map(bot -> ticket(bot, sourceTopic, source, true));
+        }
+        return found
                 // before the notice check: an old notice must not take the window from a current one
                 .filter(bot -> !tooOld.skip(bot, source))
                 .filter(bot -> !RateLimitNotices.isNotice(source) || notices.mayQueue(bot.id(), source.streamId()))
-                .map(bot -> new DeliveryTicket(keys.outbox(bot.id()), keys.state(source.streamId()), sourceTopic,
-                        json(sourceTopic, source), stateTtl));
+                .map(bot -> ticket(bot, sourceTopic, source, false));
+    }
+
+    /**
+     * Webhook bots and self-built apps send every answer whole, in as many messages as it takes; a streaming bot of
+     * URL callbacks sends what its stream does not show to the response_url. A response_url bot has one message of
+     * 20,480 bytes, and a long-connection bot no follow-up path here (the connector would have to push it): their
+     * answers are cut at that limit.
+     */
+    @Override
+    public boolean continues(RelayEvent source) {
+        return bots.find(source.botId()).map(bot -> switch (bot.replyMode()) {
+            case WEBHOOK, APP_MESSAGE -> true;
+            // one POST of at most 20,480 bytes: a longer answer is cut, as the delivery would cut it
+            case RESPONSE_URL -> false;
+            case PASSIVE_STREAM, STREAM_WITH_TEMPLATE_CARD -> continuesStream(bot, source);
+        }).orElse(false);
+    }
+
+    /**
+     * Only answers continue (a rejection's text always fits its stream), and only to a response_url: a message
+     * without one (a long-connection message carries none) has its answer cut at the stream's limit.
+     */
+    private static boolean continuesStream(BotConfig bot, RelayEvent source) {
+        if (!(source instanceof ReplyChunk chunk) || bot.longConnection()) {
+            return false;
+        }
+        String url = chunk.route().responseUrl();
+        return url != null && !url.isBlank();
+    }
+
+    private DeliveryTicket ticket(BotConfig bot, String sourceTopic, RelayEvent source, boolean continuationOnly) {
+        return new DeliveryTicket(keys.outbox(bot.id()), keys.state(source.streamId()), sourceTopic,
+                json(sourceTopic, source), stateTtl, continuationOnly);
     }
 
     private String json(String topic, RelayEvent source) {

@@ -46,6 +46,14 @@ public final class TooOldReplies {
      * {@link RateLimitNotices}; a failed record fails the Kafka record, which is retried (so a skip may be
      * recorded twice, never lost).
      */
+    /**
+     * Whether {@code source} is too old for its reply to be sent, without recording anything: for a streaming bot's
+     * follow-up, which most replies never need (its reply was shown in the stream).
+     */
+    boolean expired(BotConfig bot, RelayEvent source) {
+        return maxAge.tooOld(bot, source.messageReceivedAt(), clock.instant());
+    }
+
     boolean skip(BotConfig bot, RelayEvent source) {
         Instant receivedAt = source.messageReceivedAt();
         Instant now = clock.instant();

@@ -4,17 +4,25 @@
 -- ARGV[1]  attempt            ARGV[2]  seq               ARGV[3]  kind: APPEND | REPLACE
 -- ARGV[4]  text               ARGV[5]  last: 1 | 0       ARGV[6]  error code, '' for none
 -- ARGV[7]  images JSON, ''    ARGV[8]  now, epoch ms     ARGV[9]  ttl, ms
--- ARGV[10] max content bytes  ARGV[11] truncation note
+-- ARGV[10] max content bytes (the stream's)              ARGV[11] truncation note
 -- ARGV[12] reply record ttl, ms   ARGV[13] reply record draft JSON ('' on a chunk that is not last)
--- For a bot that delivers actively (response_url, webhook, app message) also:
+-- ARGV[14] max answer bytes: the whole answer kept, past which it is cut with the truncation note
+-- ARGV[15] continued note: ends the stream's content when the answer is longer than the stream takes and the rest
+--          follows in other messages; '' when the bot has no way to send the rest (the content is cut with the
+--          truncation note, and that is the final text)
+-- For a bot that delivers actively (response_url, webhook, app message), or a streaming one whose answer may
+-- continue, also:
 -- KEYS[3]  the bot's outbox stream   KEYS[4]  the stream's delivery state hash
--- ARGV[14] stream id          ARGV[15] source topic      ARGV[16] source event JSON
--- ARGV[17] delivery state ttl, ms   ARGV[18] the message's receive time, epoch ms (used when ingress left no
+-- ARGV[16] stream id          ARGV[17] source topic      ARGV[18] source event JSON
+-- ARGV[19] delivery state ttl, ms   ARGV[20] the message's receive time, epoch ms (used when ingress left no
 --          'created', e.g. when a replayed chunk finds the stream hash long expired; never the fold's time)
+-- ARGV[21] '1': queue the job only when the answer continues past the stream (a streaming bot's follow-up)
 -- ARGV[#ARGV] (always the last argument) the bot id that owns the stream, set once (HSETNX) on every write
--- Returns {status, gap, truncated, contentBytes, created, content, queued, replyDraft, replyContent,
+-- Fields besides StreamStateKeys': 'full', the whole answer while it is longer than the content (the content then
+-- is its first part and the continued note); 'truncated', '1' once the answer itself was cut.
+-- Returns {status, gap, truncated, answerBytes, created, answer, queued, replyDraft, replyContent,
 -- replyTruncated}; status is one of
---   FINISHED  applied, and this chunk flipped finish to 1 (content is returned only then)
+--   FINISHED  applied, and this chunk flipped finish to 1 (the final answer is returned only then)
 --   APPLIED   applied, not finished
 --   DUPLICATE same attempt, seq already folded: nothing changed
 --   STALE     older attempt than the one folded: nothing changed
@@ -28,9 +36,11 @@ local kind = ARGV[3]
 local text = ARGV[4]
 local max = tonumber(ARGV[10])
 local note = ARGV[11]
+local max_answer = tonumber(ARGV[14])
+local continued_note = ARGV[15]
 
--- Same steps as io.wecomrelay.responder.text.ContentCap#cap, on bytes.
-local function cap(s)
+-- Same steps as io.wecomrelay.schemas.text.ContentCap#cap, on bytes (s is longer than max).
+local function cap(s, max, note)
   local close = '\n```'
   local cut = max - #note - #close
   while cut > 0 do
@@ -53,7 +63,7 @@ local function cap(s)
   return kept .. note
 end
 
-local state = redis.call('HMGET', key, 'finish', 'attempt', 'seq', 'truncated', 'created')
+local state = redis.call('HMGET', key, 'finish', 'attempt', 'seq', 'truncated', 'created', 'full')
 local created = state[5] or ''
 if state[1] == '1' then return {'FINAL', '0', '0', '0', created, '', '0', unpublished_reply()} end
 
@@ -69,28 +79,42 @@ else
   local current_seq = tonumber(state[3])
   if seq <= current_seq then return {'DUPLICATE', '0', '0', '0', created, '', '0', '', '', ''} end
   if seq > current_seq + 1 then gap = '1' end
-  base = redis.call('HGET', key, 'content') or ''
+  base = state[6] or redis.call('HGET', key, 'content') or ''
   truncated = state[4] == '1'
 end
 
-local content
+local answer
 if kind == 'REPLACE' then
-  content = text
+  answer = text
   truncated = false
 elseif truncated then
-  content = base
+  answer = base
 else
-  content = base .. text
+  answer = base .. text
 end
-if not truncated and #content > max then
-  content = cap(content)
+if not truncated and #answer > max_answer then
+  answer = cap(answer, max_answer, note)
   truncated = true
+end
+-- the stream shows what fits; the whole answer goes on in other messages, or, with nowhere to go, is cut
+local content = answer
+local continues = false
+if #answer > max then
+  if continued_note ~= '' then
+    content = cap(answer, max, continued_note)
+    continues = true
+  else
+    answer = cap(answer, max, note)
+    content = answer
+    truncated = true
+  end
 end
 
 local finish = ARGV[5]
 local truncated_flag = truncated and '1' or '0'
 redis.call('HSET', key, 'content', content, 'attempt', ARGV[1], 'seq', ARGV[2], 'truncated', truncated_flag,
   'finish', finish, 'updatedAt', ARGV[8])
+if continues then redis.call('HSET', key, 'full', answer) else redis.call('HDEL', key, 'full') end
 redis.call('HSETNX', key, 'bot', ARGV[#ARGV])
 if finish == '1' then
   if ARGV[6] ~= '' then redis.call('HSET', key, 'error', ARGV[6]) end
@@ -98,8 +122,11 @@ if finish == '1' then
 end
 redis.call('PEXPIRE', key, ARGV[9])
 if finish == '1' then
-  local queued = enqueue(ARGV[14], content, created ~= '' and created or ARGV[18], ARGV[15], ARGV[16], ARGV[17])
-  keep_reply(ARGV[13], content, truncated_flag, ARGV[12])
-  return {'FINISHED', gap, truncated_flag, tostring(#content), created, content, queued, unpublished_reply()}
+  local queued = '0'
+  if continues or ARGV[21] ~= '1' then
+    queued = enqueue(ARGV[16], answer, created ~= '' and created or ARGV[20], ARGV[17], ARGV[18], ARGV[19])
+  end
+  keep_reply(ARGV[13], answer, truncated_flag, ARGV[12])
+  return {'FINISHED', gap, truncated_flag, tostring(#answer), created, answer, queued, unpublished_reply()}
 end
-return {'APPLIED', gap, truncated_flag, tostring(#content), created, '', '0', '', '', ''}
+return {'APPLIED', gap, truncated_flag, tostring(#answer), created, '', '0', '', '', ''}

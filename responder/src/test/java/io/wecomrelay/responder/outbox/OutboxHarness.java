@@ -79,7 +79,8 @@ import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 /**
  * The outbox's real surroundings for tests: real Redis, the real broker and the WeCom send-API simulator
  * limited to {@code permits} messages per {@code window} per key. Bots {@code bot-a} and {@code bot-b} are
- * webhook bots with keys {@link #KEY_A} and {@link #KEY_B}, {@code bot-url} a response_url bot. Each test
+ * webhook bots with keys {@link #KEY_A} and {@link #KEY_B}, {@code bot-url} a response_url bot, {@code bot-stream} a
+ * streaming bot (its answers longer than a stream continue at the response_url). Each test
  * works under its own key prefix ({@link Scope}); each "instance" is the delivery side of one responder process.
  */
 final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
@@ -207,6 +208,7 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
                 + "  - id: bot-a\n" + common + "    reply-mode: webhook\n    webhook-key: " + KEY_A + "\n"
                 + "  - id: bot-b\n" + common + "    reply-mode: webhook\n    webhook-key: " + KEY_B + "\n"
                 + "  - id: bot-url\n" + common + "    reply-mode: response_url\n"
+                + "  - id: bot-stream\n" + common + "    reply-mode: passive_stream\n"
                 + "  - id: bot-app\n" + common + "    kind: app\n    corp-id: " + APP_CORP + "\n    agent-id: " + APP_AGENT
                 + "\n    secret: " + APP_SECRET + "\n";
         Path file = Files.createTempFile("bots", ".yaml");
@@ -300,7 +302,7 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
                     new UndeliverableReplies(kafka, new DeadLetterScheme("wecom-relay-responder", clock, meters)),
                     new AttachedImages(redis.reactive(), Duration.ofSeconds(5), meters), clock,
                     new ReplyDeliverer.Settings(new RetryPolicy(4, Duration.ofMillis(100), 2.0, Duration.ofMillis(500)),
-                            Duration.ofHours(1), NOTE));
+                            Duration.ofHours(1), NOTE, RedisStreamStateWriter.Cuts.DEFAULT_CONTINUED_NOTE));
             String consumer = name + "-" + UUID.randomUUID().toString().substring(0, 8);
             var settings = new OutboxSettings(consumer, Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofMillis(50),
                     10, Duration.ofMillis(200), Duration.ofSeconds(1), IN_DOUBT_GRACE, Duration.ofSeconds(5));

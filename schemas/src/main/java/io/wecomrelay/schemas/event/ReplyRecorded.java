@@ -21,8 +21,10 @@ import org.jspecify.annotations.Nullable;
  * @param chatId        the group chat id; null in single chats
  * @param userId        who wrote the message
  * @param channel       how the text reaches WeCom
- * @param text          the final content, at most 20,480 bytes (a cut reply ends with the truncation note)
- * @param truncated     the content was cut at WeCom's limit
+ * @param text          the whole answer, also when it took several messages (at most the responder's
+ *                      {@code stream.max-answer-size}; a cut answer ends with the truncation note)
+ * @param truncated     the answer was cut: at the responder's {@code stream.max-answer-size}, or at WeCom's 20,480
+ *                      bytes where the rest has nowhere to go (response_url and long-connection bots)
  * @param errorCode     on {@link ReplyFinish#FAILED} only: the error's stable code, e.g. {@code completion_request_error}
  * @param errorDetail   a short secret-free explanation: a failed answer's error detail, a rejection's detail from
  *                      the processor; null when there is none

@@ -1,4 +1,4 @@
-package io.wecomrelay.responder.text;
+package io.wecomrelay.schemas.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,6 +57,53 @@ class MarkdownSplitterTest {
 
         assertThat(parts.get(0)).endsWith("。");
         assertThat(String.join("", parts)).isEqualTo(reply);
+    }
+
+    @Test
+    void aSixtyKilobyteAnswerWithCodeAndTablesSplitsIntoPartsThatEachRender() {
+        String answer = Replies.documented(60_000);
+
+        for (int max : new int[] {2_048, 4_096, 20_480}) {
+            List<String> parts = MarkdownSplitter.split(answer, max);
+
+            assertThat(parts.size()).isGreaterThan(60_000 / max);
+            for (String part : parts) {
+                byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+                assertThat(bytes.length).isLessThanOrEqualTo(max);
+                assertThat(ContentCapTest.isValidUtf8(bytes)).isTrue();
+                assertThat(Fences.openAtEnd(part)).isFalse();
+                String first = part.split("\n")[0];
+                if (first.startsWith("| param_")) {
+                    throw new AssertionError("a part starts with table rows but without the table's header");
+                }
+                String[] lines = part.strip().split("\n");
+                assertThat(Blocks.isHeading(lines[lines.length - 1])).as("a part ends with a heading").isFalse();
+            }
+            assertThat(ContinuationTest.withoutRepeats(String.join("\n", parts)))
+                    .isEqualTo(ContinuationTest.withoutRepeats(answer));
+        }
+    }
+
+    @Test
+    void aTableCutBetweenRowsGoesOnUnderItsHeader() {
+        String answer = "| 名称 | 值 |\n|---|---|\n" + "| 参数 | 一个很长的值 |\n".repeat(400);
+
+        List<String> parts = MarkdownSplitter.split(answer, 4_096);
+
+        assertThat(parts).hasSizeGreaterThan(1);
+        assertThat(parts).allSatisfy(part -> assertThat(part).startsWith("| 名称 | 值 |\n|---|---|\n"));
+    }
+
+    @Test
+    void aHeadingAtTheEndOfAPartMovesToTheNextAboveItsText() {
+        String filler = "这是一段正文。".repeat(180); // 3,780 bytes
+        String answer = filler + "\n\n## 下一节\n\n" + "下一节的正文。".repeat(100);
+
+        List<String> parts = MarkdownSplitter.split(answer, 4_096);
+
+        assertThat(parts).hasSize(2);
+        assertThat(parts.get(0)).isEqualTo(filler);
+        assertThat(parts.get(1)).startsWith("## 下一节\n\n下一节的正文。");
     }
 
     private static String withoutFences(String text) {

@@ -1,4 +1,4 @@
-package io.wecomrelay.responder.text;
+package io.wecomrelay.schemas.text;
 
 import java.nio.charset.StandardCharsets;
 
@@ -36,7 +36,18 @@ public final class ContentCap {
         if (bytes.length <= max) {
             return text;
         }
-        int noteBytes = utf8Length(note);
+        String kept = new String(bytes, 0, cutIndex(bytes, max, utf8Length(note)), StandardCharsets.UTF_8);
+        if (Fences.openAtEnd(kept)) {
+            kept += FENCE_CLOSE;
+        }
+        return kept + note;
+    }
+
+    /**
+     * Where {@link #cap} cuts {@code bytes} (steps 2 and 3): the kept text is {@code bytes[0, index)}; at the index
+     * lies the line break it moved to, or the first byte of the character it stopped before.
+     */
+    static int cutIndex(byte[] bytes, int max, int noteBytes) {
         int cut = max - noteBytes - FENCE_CLOSE_BYTES;
         if (cut < 0) {
             throw new IllegalArgumentException("limit " + max + " leaves no room for the note");
@@ -47,15 +58,10 @@ public final class ContentCap {
         int floor = Math.max(0, cut - NEWLINE_WINDOW);
         for (int i = cut - 1; i >= floor; i--) {
             if (bytes[i] == '\n') {
-                cut = i;
-                break;
+                return i;
             }
         }
-        String kept = new String(bytes, 0, cut, StandardCharsets.UTF_8);
-        if (Fences.openAtEnd(kept)) {
-            kept += FENCE_CLOSE;
-        }
-        return kept + note;
+        return cut;
     }
 
     public static int utf8Length(String text) {

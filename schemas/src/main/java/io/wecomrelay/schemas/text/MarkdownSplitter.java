@@ -1,16 +1,18 @@
-package io.wecomrelay.responder.text;
+package io.wecomrelay.schemas.text;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits markdown into ordered parts of at most a given number of UTF-8 bytes, for the group
- * webhook's 4,096-byte limit.
+ * Splits markdown into ordered parts of at most a given number of UTF-8 bytes: the group webhook's 4,096, a
+ * self-built app's 2,048, a response_url's or a long-connection push's 20,480.
  * <p>
  * Parts break between lines where possible. A line longer than a part is cut between characters,
- * preferably after a space or punctuation. A part that ends inside a fenced code block gets a closing
- * fence, and the next part reopens the block with the same opening line (language tag included), so
- * every part renders on its own. Parts never split a character, so each is valid UTF-8.
+ * preferably after a space or punctuation (Chinese text has no spaces). A part that ends inside a fenced code block
+ * gets a closing fence, and the next part reopens the block with the same opening line (language tag included); a
+ * part that ends between the rows of a table is followed by one that starts with the table's header and separator
+ * rows; a heading that would end a part goes to the next one, above its text. So every part renders on its own.
+ * Parts never split a character, so each is valid UTF-8.
  */
 public final class MarkdownSplitter {
 
@@ -35,24 +37,23 @@ public final class MarkdownSplitter {
         return parts.finish();
     }
 
-    /** The part being filled and the fence state; one instance per split call. */
+    /** The part being filled and the block state; one instance per split call. */
     private static final class Parts {
         private final int max;
         private final List<String> done = new ArrayList<>();
-        private StringBuilder current = new StringBuilder();
+        private final Blocks blocks = new Blocks();
+        /** The current part's lines; the first {@code carried} of them repeat the block the previous part ended in. */
+        private final List<String> lines = new ArrayList<>();
+        private int carried;
         private int currentBytes;
-        private boolean lineStarted;
-        private boolean hasContent;
-        private String openFence;
 
         Parts(int max) {
             this.max = max;
         }
 
         void add(String line) {
-            String fenceAfter = fenceStateAfter(line);
-            int reserve = fenceAfter == null ? 0 : CLOSE_BYTES;
-            if (!fits(line, reserve) && hasContent) {
+            int reserve = blocks.inFenceAfter(line) ? CLOSE_BYTES : 0;
+            if (!fits(line, reserve) && hasContent()) {
                 flush();
             }
             if (fits(line, reserve)) {
@@ -60,21 +61,18 @@ public final class MarkdownSplitter {
             } else {
                 addLong(line, reserve);
             }
-            openFence = fenceAfter;
+            blocks.accept(line);
         }
 
         List<String> finish() {
-            if (hasContent) {
-                closeAndStore();
+            if (hasContent()) {
+                store();
             }
             return List.copyOf(done);
         }
 
-        private String fenceStateAfter(String line) {
-            if (!Fences.isFence(line)) {
-                return openFence;
-            }
-            return openFence == null ? line : null;
+        private boolean hasContent() {
+            return lines.size() > carried;
         }
 
         private boolean fits(String piece, int reserve) {
@@ -82,17 +80,12 @@ public final class MarkdownSplitter {
         }
 
         private int separator() {
-            return lineStarted ? 1 : 0;
+            return lines.isEmpty() ? 0 : 1;
         }
 
         private void append(String piece) {
-            if (lineStarted) {
-                current.append('\n');
-            }
-            current.append(piece);
             currentBytes += separator() + ContentCap.utf8Length(piece);
-            lineStarted = true;
-            hasContent = true;
+            lines.add(piece);
         }
 
         /** Cuts a line that does not fit into an empty part across as many parts as it needs. */
@@ -109,24 +102,45 @@ public final class MarkdownSplitter {
         }
 
         private void flush() {
-            closeAndStore();
-            current = new StringBuilder();
+            List<String> heading = blocks.inFence() ? List.of() : trailingHeading();
+            store();
+            lines.clear();
             currentBytes = 0;
-            lineStarted = false;
-            hasContent = false;
-            if (openFence != null) {
-                String reopen = ContentCap.utf8Length(openFence) <= max / 8 ? openFence : Fences.CLOSE;
-                current.append(reopen);
-                currentBytes = ContentCap.utf8Length(reopen);
-                lineStarted = true;
+            carried = 0;
+            String reopening = blocks.reopening();
+            if (reopening != null && ContentCap.utf8Length(reopening) <= max / 8) {
+                append(reopening);
+                carried = 1;
+            } else if (blocks.inFence()) {
+                append(Fences.CLOSE);
+                carried = 1;
             }
+            heading.forEach(this::append);
         }
 
-        private void closeAndStore() {
-            if (openFence != null) {
-                current.append('\n').append(Fences.CLOSE);
+        /** Takes a heading (and the blank lines around it) off the end of a part that has other text. */
+        private List<String> trailingHeading() {
+            int last = lines.size() - 1;
+            while (last >= carried && lines.get(last).isBlank()) {
+                last--;
             }
-            done.add(current.toString());
+            if (last <= carried || !Blocks.isHeading(lines.get(last))
+                    || ContentCap.utf8Length(lines.get(last)) > max / 8) {
+                return List.of();
+            }
+            List<String> moved = new ArrayList<>(lines.subList(last, lines.size()));
+            int end = last;
+            while (end - 1 > carried && lines.get(end - 1).isBlank()) {
+                end--; // the blank lines above the heading end no message
+            }
+            lines.subList(end, lines.size()).clear();
+            currentBytes = ContentCap.utf8Length(String.join("\n", lines));
+            return moved;
+        }
+
+        private void store() {
+            String part = String.join("\n", lines);
+            done.add(blocks.inFence() ? part + "\n" + Fences.CLOSE : part);
         }
     }
 

@@ -3,6 +3,6 @@
  * splitting for the group webhook. No I/O, no Spring.
  */
 @NullMarked
-package io.wecomrelay.responder.text;
+package io.wecomrelay.schemas.text;
 
 import org.jspecify.annotations.NullMarked;

@@ -1,4 +1,4 @@
-package io.wecomrelay.responder.text;
+package io.wecomrelay.schemas.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
