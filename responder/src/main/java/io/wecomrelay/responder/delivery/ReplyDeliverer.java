@@ -18,6 +18,7 @@ import io.wecomrelay.schemas.bot.Secret;
 import io.wecomrelay.schemas.event.DeliveryChannel;
 import io.wecomrelay.schemas.event.DeliveryFailure;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
+import io.wecomrelay.schemas.event.ReplyImage;
 import io.wecomrelay.schemas.outbound.OutboundVerdict;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import org.jspecify.annotations.Nullable;
@@ -51,6 +52,7 @@ public final class ReplyDeliverer {
     private final DeliveryRecorder recorder;
     private final UndeliverableReplies undeliverable;
     private final AttachedImages images;
+    private final AppImages appImages;
     private final Clock clock;
     private final Settings settings;
 
@@ -71,6 +73,7 @@ public final class ReplyDeliverer {
         this.recorder = recorder;
         this.undeliverable = undeliverable;
         this.images = images;
+        this.appImages = new AppImages(appSender.uploader(), images, settings.retry());
         this.clock = clock;
         this.settings = settings;
     }
@@ -144,12 +147,21 @@ public final class ReplyDeliverer {
     /**
      * A self-built app has no stream to refresh: the answer goes to the user who wrote in parts of at most
      * {@value #APP_MESSAGE_MAX_BYTES} bytes (WeCom cuts longer ones off), split on line and character boundaries with
-     * code fences closed and reopened, one {@code message/send} each, in order.
+     * code fences closed and reopened, one {@code message/send} each, in order; then one {@code image} message per
+     * attached image, uploaded when it is its turn ({@link AppImages}).
      */
     private Mono<DeliveryOutcome> toApp(FinishedReply reply, BotConfig bot, DeliveryRun run) {
         String user = reply.route().userId();
-        List<String> parts = MarkdownSplitter.split(reply.content(), APP_MESSAGE_MAX_BYTES);
-        return sendParts(reply, DeliveryChannel.APP_MESSAGE, Part.texts(parts), run, text -> appSender.send(bot, user, text));
+        var parts = new ArrayList<Part>();
+        if (!reply.content().isBlank()) {
+            MarkdownSplitter.split(reply.content(), APP_MESSAGE_MAX_BYTES)
+                    .forEach(text -> parts.add(new Part(Mono.just(AppMessageSender.body(bot.app(), user, text)), false)));
+        }
+        List<ReplyImage> attached = AttachedImages.of(reply);
+        for (int i = 0; i < attached.size(); i++) {
+            parts.add(new Part(appImages.body(reply, bot, attached.get(i), i + 1), true));
+        }
+        return sendParts(reply, DeliveryChannel.APP_MESSAGE, parts, run, body -> appSender.sendBody(bot, user, body));
     }
 
     /**
@@ -172,7 +184,7 @@ public final class ReplyDeliverer {
             return refuse(reply, channel, DeliveryFailure.EMPTY_REPLY, "empty reply");
         }
         return Flux.range(0, parts.size())
-                .concatMap(i -> parts.get(i).payload()
+                .concatMap(i -> payload(parts.get(i), run.state(i + 1))
                         .flatMap(payload -> sendPart(reply, new PartAttempt(channel, i + 1, parts.size(), 1), payload,
                                 run, send))
                         .doOnNext(delivered -> {
@@ -184,6 +196,11 @@ public final class ReplyDeliverer {
                 .takeUntil(delivered -> !delivered)
                 .all(delivered -> delivered)
                 .map(all -> all ? DeliveryOutcome.DELIVERED : DeliveryOutcome.FAILED);
+    }
+
+    /** A part an earlier run got through is not sent again: its payload (an app image's upload) is not needed. */
+    private static Mono<String> payload(Part part, DeliveryRun.PartState state) {
+        return state == DeliveryRun.PartState.SENT || state == DeliveryRun.PartState.RECORDED ? Mono.just("") : part.payload();
     }
 
     private Mono<Boolean> sendPart(FinishedReply reply, PartAttempt attempt, String text, DeliveryRun run,
