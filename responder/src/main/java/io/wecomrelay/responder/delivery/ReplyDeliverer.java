@@ -28,7 +28,9 @@ import reactor.core.publisher.Mono;
 /**
  * Delivers one finished reply: one markdown POST to the message's {@code response_url}, or the reply
  * split into parts of at most {@value #WEBHOOK_MAX_BYTES} bytes posted in order to the bot's group
- * webhook, followed by one {@code image} message per image the worker attached ({@link AttachedImages}). A response_url the outbound policy refuses is given up before anything else. Each send
+ * webhook, followed by one {@code image} message per image the worker attached ({@link AttachedImages}), or a
+ * self-built app's parts followed by its images ({@link AppImages}). A response_url the outbound policy refuses is
+ * given up before anything else. Each send
  * first takes a rate-limit permit and asks the {@link DeliveryRun} whether it may still send; transient
  * failures are retried per {@link RetryPolicy}; a permanent failure, exhausted retries or an expired
  * response_url stop the remaining parts and send the reply to the dead-letter topic. Every attempt is
