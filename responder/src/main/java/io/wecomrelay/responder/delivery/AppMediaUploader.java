@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
 import io.wecomrelay.schemas.bot.BotConfig;
-import io.wecomrelay.schemas.event.DeliveryFailure;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.ReplyImage;
 import io.wecomrelay.support.apptoken.AccessTokenException;
@@ -52,10 +51,7 @@ final class AppMediaUploader {
     Mono<Upload> upload(BotConfig bot, ReplyImage image, byte[] bytes, String name) {
         return tokens.withToken(bot, token -> post(token, image, bytes, name),
                         upload -> AccessTokens.refusesToken(upload.result().errcode()))
-                .onErrorResume(AccessTokenException.class, e -> Mono.just(new Upload(e.transientFailure()
-                        ? new SendResult(SendResult.Kind.TRANSIENT, e.errcode(), "no access token: " + e.getMessage())
-                        : new SendResult(SendResult.Kind.PERMANENT, e.errcode(), "no access token: " + e.getMessage(),
-                        DeliveryFailure.REJECTED), null)));
+                .onErrorResume(AccessTokenException.class, e -> Mono.just(new Upload(AppMessageSender.noTokenResult(e), null)));
     }
 
     private Mono<Upload> post(String token, ReplyImage image, byte[] bytes, String name) {

@@ -59,11 +59,16 @@ public final class AppMessageSender {
     }
 
     private static Mono<SendResult> noToken(AccessTokenException e) {
+        return Mono.just(noTokenResult(e));
+    }
+
+    /** No token could be had: a send (or an upload) fails for now or for good, as {@code gettoken} did. */
+    static SendResult noTokenResult(AccessTokenException e) {
         if (e.transientFailure()) {
-            return Mono.just(new SendResult(SendResult.Kind.TRANSIENT, e.errcode(), "no access token: " + e.getMessage()));
+            return new SendResult(SendResult.Kind.TRANSIENT, e.errcode(), "no access token: " + e.getMessage());
         }
-        return Mono.just(new SendResult(SendResult.Kind.PERMANENT, e.errcode(), "no access token: " + e.getMessage(),
-                DeliveryFailure.REJECTED));
+        return new SendResult(SendResult.Kind.PERMANENT, e.errcode(), "no access token: " + e.getMessage(),
+                DeliveryFailure.REJECTED);
     }
 
     /** The same shared token and client upload the reply's images. */

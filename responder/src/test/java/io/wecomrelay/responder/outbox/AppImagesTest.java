@@ -13,14 +13,11 @@ import java.util.UUID;
 
 import io.wecomrelay.responder.TestChunks;
 import io.wecomrelay.schemas.event.ChatType;
-import io.wecomrelay.schemas.event.ChunkKind;
 import io.wecomrelay.schemas.event.DeliveryChannel;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
 import io.wecomrelay.schemas.event.DeliveryRecorded;
-import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.schemas.event.ReplyImage;
 import io.wecomrelay.schemas.event.ReplyRoute;
-import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.topic.Topics;
 import io.wecomrelay.schemas.wecom.reply.ImageFormat;
 import io.wecomrelay.schemas.wecom.reply.StreamImage;
@@ -44,7 +41,7 @@ class AppImagesTest {
     @Test
     void theTextGoesFirstThenEachImageIsUploadedAndSentOnceInOrder() {
         var stream = toUser("zhangsan-" + UUID.randomUUID());
-        var last = withImages(stream.last(1, 0, "图表如下 " + stream.streamId()),
+        var last = OutboxHarness.withImages(stream.last(1, 0, "图表如下 " + stream.streamId()),
                 stored(stream, 0, SimImages.png(), ImageFormat.PNG), stored(stream, 1, SimImages.jpg(), ImageFormat.JPG));
 
         scope.queue(last);
@@ -70,7 +67,7 @@ class AppImagesTest {
     void aRefusedUploadLeavesItsImageOutCountedAndTheTextAndTheOtherImagesGoAsAnAnswerDelivered() {
         var stream = toUser("lisi-" + UUID.randomUUID());
         // WeCom refuses files of 5 bytes or less (40006), like one over 10 MB; the first upload meets a 45009 first
-        var last = withImages(stream.last(1, 0, "答案 " + stream.streamId()),
+        var last = OutboxHarness.withImages(stream.last(1, 0, "答案 " + stream.streamId()),
                 stored(stream, 0, SimImages.png(), ImageFormat.PNG), stored(stream, 1, new byte[] {(byte) 0xff, (byte) 0xd8,
                         (byte) 0xff, 0, 0}, ImageFormat.JPG));
         int uploadsBefore = harness.wecom.apps().uploads().size();
@@ -97,7 +94,7 @@ class AppImagesTest {
     void anImageAnEarlierRunGotThroughIsNeitherUploadedNorSentAgainWhenAnotherInstanceTakesTheJobOver() {
         // Given a reply whose text and first image the dead instance got through (and marked) before dying
         var stream = toUser("wangwu-" + UUID.randomUUID());
-        scope.queue(withImages(stream.last(1, 0, "两张图 " + stream.streamId()),
+        scope.queue(OutboxHarness.withImages(stream.last(1, 0, "两张图 " + stream.streamId()),
                 stored(stream, 0, SimImages.png(), ImageFormat.PNG), stored(stream, 1, SimImages.jpg(), ImageFormat.JPG)));
         scope.diedAfterReading("bot-app", "dead-instance");
         harness.template.opsForHash().put(scope.keys.state(stream.streamId()), "part:1", "recorded");
@@ -107,7 +104,7 @@ class AppImagesTest {
         // When another instance takes the job over, and the last chunk comes again (a redelivery)
         try (var alive = scope.instance("alive")) {
             await().atMost(WAIT).until(() -> scope.drained("bot-app"));
-            scope.queue(withImages(stream.last(1, 0, "两张图 " + stream.streamId()),
+            scope.queue(OutboxHarness.withImages(stream.last(1, 0, "两张图 " + stream.streamId()),
                     stored(stream, 0, SimImages.png(), ImageFormat.PNG), stored(stream, 1, SimImages.jpg(), ImageFormat.JPG)));
             await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> scope.drained("bot-app"));
         }
@@ -134,15 +131,7 @@ class AppImagesTest {
         return StreamImage.of(harness.wecom.apps().media(image.content()).bytes()).md5();
     }
 
-    /** The worker's side: the image's base64 in Redis under its key, for one more minute. */
     private static ReplyImage stored(TestChunks stream, int index, byte[] bytes, ImageFormat format) {
-        String key = StreamStateKeys.imageKey(stream.streamId(), 1, index);
-        var image = StreamImage.of(bytes);
-        harness.template.opsForValue().set(key, image.base64(), Duration.ofMinutes(1));
-        return new ReplyImage(key, image.md5(), bytes.length, format);
-    }
-
-    private static ReplyChunk withImages(ReplyChunk last, ReplyImage... images) {
-        return last.withImages(ChunkKind.REPLACE, last.text(), List.of(), List.of(images));
+        return harness.storedImage(stream, index, bytes, format);
     }
 }
