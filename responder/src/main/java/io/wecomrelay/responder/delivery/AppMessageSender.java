@@ -22,8 +22,9 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * Sends one part of a self-built app's reply (a text part, or an attached image once {@link AppImages} uploaded it) with {@code POST {base}/cgi-bin/message/send?access_token=TOKEN}
- * ({@code text} or {@code markdown}, per bot) to the user who wrote. A token WeCom refuses (40014 invalid, 42001
+ * Sends one part of a self-built app's reply with {@code POST {base}/cgi-bin/message/send?access_token=TOKEN}
+ * ({@code text} or {@code markdown}, per bot, or an {@code image} once {@link AppImages} uploaded it) to the user who
+ * wrote. A token WeCom refuses (40014 invalid, 42001
  * expired, 40001 invalid credential) is dropped from the shared cache and the part is sent once more with a renewed
  * one; a second refusal is permanent. errcode 0 with the user listed as invalid or unlicensed did not reach them:
  * permanent, like 81013. Never logs or records the token, the Secret or the content.
