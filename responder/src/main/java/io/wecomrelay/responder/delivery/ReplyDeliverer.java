@@ -186,9 +186,7 @@ public final class ReplyDeliverer {
             return refuse(reply, channel, DeliveryFailure.EMPTY_REPLY, "empty reply");
         }
         return Flux.range(0, parts.size())
-                .concatMap(i -> payload(parts.get(i), run.state(i + 1))
-                        .flatMap(payload -> sendPart(reply, new PartAttempt(channel, i + 1, parts.size(), 1), payload,
-                                run, send))
+                .concatMap(i -> sendPart(reply, new PartAttempt(channel, i + 1, parts.size(), 1), parts.get(i), run, send)
                         .doOnNext(delivered -> {
                             if (parts.get(i).image()) {
                                 images.counted(reply.botId(), delivered);
@@ -200,18 +198,17 @@ public final class ReplyDeliverer {
                 .map(all -> all ? DeliveryOutcome.DELIVERED : DeliveryOutcome.FAILED);
     }
 
-    /** A part an earlier run got through is not sent again: its payload (an app image's upload) is not needed. */
-    private static Mono<String> payload(Part part, DeliveryRun.PartState state) {
-        return state == DeliveryRun.PartState.SENT || state == DeliveryRun.PartState.RECORDED ? Mono.just("") : part.payload();
-    }
-
-    private Mono<Boolean> sendPart(FinishedReply reply, PartAttempt attempt, String text, DeliveryRun run,
+    /**
+     * A part an earlier run got through is not sent again, and its payload is not loaded (an app image would be
+     * uploaded for nothing); empty when the payload is (an image left out).
+     */
+    private Mono<Boolean> sendPart(FinishedReply reply, PartAttempt attempt, Part part, DeliveryRun run,
                                    Function<String, Mono<SendResult>> send) {
         return switch (run.state(attempt.part())) {
             case RECORDED -> Mono.just(true);
             case SENT -> recordDelivered(reply, attempt, RECOVERED, run);
-            case NOT_SENT -> attempt(reply, attempt, text, run, send, false);
-            case SENDING -> attempt(reply, attempt, text, run, send, true);
+            case NOT_SENT -> part.payload().flatMap(text -> attempt(reply, attempt, text, run, send, false));
+            case SENDING -> part.payload().flatMap(text -> attempt(reply, attempt, text, run, send, true));
         };
     }
 
