@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.wecomrelay.connector.reply.OpenStream;
 import io.wecomrelay.connector.socket.BotSocket;
 import io.wecomrelay.connector.wire.Frames;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
@@ -66,8 +65,9 @@ public final class ReplyImages {
         this.meters = meters;
     }
 
-    /** A stream of {@code botId} was finished on {@code stream}'s req_id: its images, if any and not sent yet. */
-    public Mono<Void> afterFinish(String botId, BotSocket socket, OpenStream stream) {
+    /** A stream of {@code botId} was finished on {@code reqId}: its images, if any and not sent yet. */
+    public Mono<Void> afterFinish(String botId, BotSocket socket, String streamId, String reqId) {
+        var stream = new Finished(streamId, reqId);
         return attached(botId, stream.streamId())
                 .filter(images -> !images.isEmpty())
                 .filterWhen(images -> redis.opsForValue().setIfAbsent(claimPrefix + stream.streamId(), stream.reqId(), claimTtl))
@@ -102,7 +102,7 @@ public final class ReplyImages {
                 .toList();
     }
 
-    private Mono<Void> send(String botId, BotSocket socket, OpenStream stream, Numbered image) {
+    private Mono<Void> send(String botId, BotSocket socket, Finished stream, Numbered image) {
         return redis.opsForValue().get(image.attached().key())
                 .mapNotNull(base64 -> decoded(base64, image.attached().md5()))
                 .switchIfEmpty(Mono.defer(() -> {
@@ -137,7 +137,7 @@ public final class ReplyImages {
         return "image-" + number + "." + ImageFormat.sniff(bytes).map(ImageFormat::extension).orElse("png");
     }
 
-    private void outcome(String botId, OpenStream stream, Numbered image, String outcome, @Nullable String detail) {
+    private void outcome(String botId, Finished stream, Numbered image, String outcome, @Nullable String detail) {
         if (!outcome.equals("sent")) {
             log.warn("reply image not shown bot={} streamId={} image={} outcome={} detail={}", botId, stream.streamId(),
                     image.number(), outcome, detail);
@@ -150,5 +150,9 @@ public final class ReplyImages {
     }
 
     private record Numbered(int number, Attached attached) {
+    }
+
+    /** The stream, and the req_id its images answer. */
+    private record Finished(String streamId, String reqId) {
     }
 }

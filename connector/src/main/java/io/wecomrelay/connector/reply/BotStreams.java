@@ -150,6 +150,6 @@ public final class BotStreams {
                 error -> log.warn("open stream not removed bot={} streamId={} cause={}", botId, stream.streamId(), error.toString()));
         log.info("stream finished on the long connection bot={} streamId={} reqId={}", botId, stream.streamId(), stream.reqId());
         // after the finish frame: the answer's images as image messages on the same req_id, once per stream
-        images.afterFinish(botId, socket, stream).subscribe();
+        images.afterFinish(botId, socket, stream.streamId(), stream.reqId()).subscribe();
     }
 }
