@@ -25,6 +25,7 @@ import io.wecomrelay.schemas.text.MarkdownSplitter;
 import io.wecomrelay.schemas.topic.Topics;
 import io.wecomrelay.sim.dify.DifySimulator;
 import io.wecomrelay.sim.dify.DifySimulatorConfig;
+import io.wecomrelay.sim.dify.SimImages;
 import io.wecomrelay.sim.wecom.AppClient;
 import io.wecomrelay.sim.wecomapi.AppApis;
 import io.wecomrelay.sim.wecomapi.WeComApiSimulator;
@@ -119,6 +120,23 @@ class AppEndToEndTest {
         assertThat(contents(user)).containsExactlyElementsOf(parts);
         assertThat(dify.requestsFor(question)).hasSize(1);
         assertThat(wecomApi.apps().dropped()).isEmpty();
+    }
+
+    @Test
+    void anAnswersImagesArriveAsUploadedImageMessagesAfterItsText() throws Exception {
+        String user = "zhouba-" + RUN;
+        String question = "画图 " + UUID.randomUUID() + " [sim:images]";
+
+        assertThat(app.send(app.text(user, msgId(), question)).get().statusCode()).isEqualTo(200);
+
+        await().atMost(WAIT).until(() -> wecomApi.apps().messagesTo(AGENT, user).stream()
+                .filter(message -> message.msgtype().equals("image")).count() == 2);
+        List<AppApis.AppMessage> sent = wecomApi.apps().messagesTo(AGENT, user);
+        assertThat(sent.subList(sent.size() - 2, sent.size())).extracting(message -> wecomApi.apps().media(message.content()).bytes())
+                .containsExactly(SimImages.png(), SimImages.jpg());
+        String text = String.join("", sent.subList(0, sent.size() - 2).stream().map(AppApis.AppMessage::content).toList());
+        assertThat(text).startsWith(DifySimulator.expectedAnswer(question).strip().substring(0, 10))
+                .contains("image unavailable: notes]", "image unavailable: big]").doesNotContain("![");
     }
 
     @Test

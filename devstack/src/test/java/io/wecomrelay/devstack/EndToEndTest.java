@@ -216,6 +216,25 @@ class EndToEndTest {
         assertThat(stack.difySimulator().feedbacks().get(feedbacks).rating()).isEqualTo("like");
     }
 
+    @Test
+    void aLongConnectionAnswersImagesAreUploadedOnTheSocketAndSentAfterTheFinishFrame() {
+        LongConnectionSimulator wecomWs = stack.longConnectionSimulator();
+        await().atMost(SUBSCRIBED).until(() -> wecomWs.subscribed(LONG_BOT));
+        String question = "长连接画图 " + UUID.randomUUID() + " [sim:images]";
+
+        var message = wecomWs.sendText(LONG_BOT, "zhouba-" + RUN, question);
+
+        // the simulator checks every chunk's size, the upload's MD5 and that the image names an uploaded media id
+        await().atMost(Duration.ofMinutes(2)).until(() -> wecomWs.sentImages(LONG_BOT).stream()
+                .filter(image -> image.reqId().equals(message.reqId())).count() == 2);
+        assertThat(wecomWs.sentImages(LONG_BOT)).filteredOn(image -> image.reqId().equals(message.reqId()))
+                .extracting(image -> image.media().bytes()).containsExactly(SimImages.png(), SimImages.jpg());
+        ReceivedFrame finish = awaitFinished(wecomWs, message.reqId()).stream().filter(ReceivedFrame::finished)
+                .findFirst().orElseThrow();
+        assertThat(finish.streamContent()).startsWith(DifySimulator.expectedAnswer(question))
+                .contains("image unavailable: notes]", "image unavailable: big]").doesNotContain("![");
+    }
+
     /**
      * Issue 14: the connector instance holding the bot's socket dies without closing anything (SIGKILL, as a crash);
      * the consumer group hands its partitions to the other instance after session.timeout.ms (10 s), which subscribes

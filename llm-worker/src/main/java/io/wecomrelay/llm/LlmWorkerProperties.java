@@ -312,15 +312,17 @@ public record LlmWorkerProperties(
     /**
      * Images in answers (Markdown images, Dify's {@code message_file} images, an agent's tool images): fetched when
      * the answer ends, checked to be JPG or PNG by their magic bytes, then sent as images (a callback bot's final
-     * stream frame, a webhook bot's image messages) or left as Markdown images with absolute URLs (response_url,
-     * long connection, self-built apps); one that cannot be used is named in the text.
+     * stream frame; image messages of webhook bots, self-built apps and long-connection bots) or left as Markdown
+     * images with absolute URLs (response_url); one that cannot be used is named in the text.
      *
      * @param enabled         off: answers pass as they are (images stay Markdown links)
      * @param allowedHosts    where images may be downloaded from besides each bot's own Dify origin (its relative file
      *                        URLs resolve there): {@code host[:port]} (https) or {@code http://ip:port} (a simulator)
      * @param maxImages       images one answer sends, 1 to 10 (WeCom's limit per final frame); later ones are named
-     * @param maxSize         the largest image in a stream's final frame or linked; at most WeCom's 10 MB
-     * @param maxWebhookSize  the largest image sent to a group webhook; at most WeCom's 2 MB
+     * @param maxSize         the largest image in a stream's final frame, uploaded for an app, or linked; at most
+     *                        WeCom's 10 MB
+     * @param maxWebhookSize  the largest image sent to a group webhook or uploaded over a long connection; at most
+     *                        WeCom's 2 MB
      * @param maxTotalSize    bytes one answer's attached images may take together (they are kept in Redis)
      * @param downloadTimeout one image: download, check and storage
      * @param timeout         all images of one answer, after its last text; keep {@code reply.deadline} plus this below

@@ -2,6 +2,7 @@ package io.wecomrelay.connector.ownership;
 
 import java.time.Clock;
 
+import io.wecomrelay.connector.images.ReplyImages;
 import io.wecomrelay.connector.inbound.InboundRelay;
 import io.wecomrelay.connector.reply.OpenStreams;
 import io.wecomrelay.connector.reply.ReplySettings;
@@ -12,5 +13,6 @@ import reactor.netty.http.client.HttpClient;
 
 /** What every bot's session is made of; one set per instance. */
 public record SessionParts(HttpClient http, SocketSettings socket, SocketMetrics metrics, OpenStreams open,
-                           Snapshots snapshots, ReplySettings replies, InboundRelay inbound, Clock clock) {
+                           Snapshots snapshots, ReplySettings replies, ReplyImages images, InboundRelay inbound,
+                           Clock clock) {
 }

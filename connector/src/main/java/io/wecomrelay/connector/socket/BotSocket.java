@@ -129,12 +129,20 @@ public final class BotSocket {
      * {@code ackTimeout}. The caller sends one frame per req_id at a time.
      */
     public Mono<Integer> send(String cmd, String reqId, String frame) {
+        return request(cmd, reqId, frame).map(Frame::errcode);
+    }
+
+    /**
+     * Like {@link #send}, completing with the whole ack: an upload's {@code init} and {@code finish} acks carry a
+     * {@code body} ({@code upload_id}, {@code media_id}).
+     */
+    public Mono<Frame> request(String cmd, String reqId, String frame) {
         Link current = link;
         if (current == null || state != ConnectionState.SUBSCRIBED) {
             return Mono.error(new AckException("bot " + botId + " is not subscribed"));
         }
-        return current.send(cmd, reqId, frame).doOnNext(errcode -> {
-            if (errcode == NOT_SUBSCRIBED) {
+        return current.send(cmd, reqId, frame).doOnNext(ack -> {
+            if (ack.errcode() == NOT_SUBSCRIBED) {
                 log.warn("WeCom says not subscribed bot={} reqId={}: subscribing again", botId, reqId);
                 reconnect(current, "not_subscribed");
             }
@@ -158,7 +166,7 @@ public final class BotSocket {
                             .sendObject(Mono.fromCallable(() -> new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE)))
                             .then().then(Mono.never());
                     next.send(Frames.SUBSCRIBE, subscribeReqId(next), Frames.subscribe(next.subscribeReqId, botId,
-                            secret.reveal())).subscribe(errcode -> subscribed(next, errcode),
+                            secret.reveal())).subscribe(ack -> subscribed(next, ack.errcode()),
                             error -> {
                                 if (next.open) {
                                     reconnect(next, "subscribe_timeout");
@@ -211,7 +219,7 @@ public final class BotSocket {
         pinged.lastPingAcked = false;
         String reqId = Frames.newReqId(Frames.PING, clock.millis());
         pinged.send(Frames.PING, reqId, Frames.ping(reqId))
-                .subscribe(errcode -> pinged.lastPingAcked = true, error -> { });
+                .subscribe(ack -> pinged.lastPingAcked = true, error -> { });
     }
 
     private void receive(Link from, String text) {
@@ -286,7 +294,7 @@ public final class BotSocket {
     /** One socket: its outgoing frames, its acks awaited by req_id, its heartbeat. */
     private final class Link {
         private final Sinks.Many<String> out = Sinks.many().unicast().onBackpressureBuffer();
-        private final Map<String, Sinks.One<Integer>> pending = new ConcurrentHashMap<>();
+        private final Map<String, Sinks.One<Frame>> pending = new ConcurrentHashMap<>();
         private final Sinks.Empty<Void> done = Sinks.empty();
         private volatile @Nullable Disposable connection;
         private volatile @Nullable Disposable heartbeat;
@@ -302,8 +310,8 @@ public final class BotSocket {
             return out.asFlux();
         }
 
-        Mono<Integer> send(String cmd, String reqId, String frame) {
-            Sinks.One<Integer> ack = Sinks.one();
+        Mono<Frame> send(String cmd, String reqId, String frame) {
+            Sinks.One<Frame> ack = Sinks.one();
             if (pending.putIfAbsent(reqId, ack) != null) {
                 return Mono.error(new AckException("a frame for req_id " + reqId + " is still unacknowledged"));
             }
@@ -317,7 +325,7 @@ public final class BotSocket {
             metrics.frameSent(botId, cmd);
             return ack.asMono()
                     .timeout(settings.ackTimeout(), Mono.error(() -> new AckException("no ack within " + settings.ackTimeout())))
-                    .doOnNext(errcode -> metrics.ack(botId, errcode, Duration.ofNanos(System.nanoTime() - sent)))
+                    .doOnNext(answer -> metrics.ack(botId, answer.errcode(), Duration.ofNanos(System.nanoTime() - sent)))
                     .doOnError(error -> metrics.ackMissing(botId, cmd))
                     .doFinally(signal -> pending.remove(reqId, ack));
         }
@@ -325,9 +333,9 @@ public final class BotSocket {
         void acked(Frame ack) {
             // removed before the ack is handed on: its sender may send the req_id's next frame at once, from another
             // thread, before this one gets to the removal in send()'s doFinally (that frame would be refused)
-            Sinks.One<Integer> waiting = pending.remove(ack.reqId());
+            Sinks.One<Frame> waiting = pending.remove(ack.reqId());
             if (waiting != null) {
-                waiting.tryEmitValue(ack.errcode());
+                waiting.tryEmitValue(ack);
             }
         }
 

@@ -7,7 +7,7 @@ import io.wecomrelay.schemas.wecom.WecomJson;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The frames the connector sends, as JSON text (protocol reference §6.2, §6.6, §6.8). */
+/** The frames the connector sends, as JSON text (protocol reference §6.2, §6.6, §6.8, §6.9). */
 public final class Frames {
 
     public static final String SUBSCRIBE = "aibot_subscribe";
@@ -15,6 +15,9 @@ public final class Frames {
     public static final String RESPOND = "aibot_respond_msg";
     public static final String WELCOME = "aibot_respond_welcome_msg";
     public static final String UPDATE = "aibot_respond_update_msg";
+    public static final String UPLOAD_INIT = "aibot_upload_media_init";
+    public static final String UPLOAD_CHUNK = "aibot_upload_media_chunk";
+    public static final String UPLOAD_FINISH = "aibot_upload_media_finish";
 
     private Frames() {
     }
@@ -58,6 +61,35 @@ public final class Frames {
     /** The answer to a template_card_event: {@code UpdateTemplateCardReply}'s body (the card replacing the clicked one). */
     public static String cardUpdate(String reqId, JsonNode reply) {
         return frame(UPDATE, reqId, reply);
+    }
+
+    /** An {@code image} message answering the callback {@code reqId}, of a media id an upload returned. */
+    public static String image(String reqId, String mediaId) {
+        ObjectNode body = WecomJson.mapper().createObjectNode();
+        body.put("msgtype", "image");
+        body.putObject("image").put("media_id", mediaId);
+        return frame(RESPOND, reqId, body);
+    }
+
+    /** Starts an upload of {@code totalChunks} chunks; WeCom checks {@code md5} (hex, of the whole file) at the finish. */
+    public static String uploadInit(String reqId, String type, String filename, int totalSize, int totalChunks, String md5) {
+        ObjectNode body = WecomJson.mapper().createObjectNode();
+        body.put("type", type).put("filename", filename).put("total_size", totalSize).put("total_chunks", totalChunks)
+                .put("md5", md5);
+        return frame(UPLOAD_INIT, reqId, body);
+    }
+
+    /** One chunk (at most 512 KB before base64) of the upload {@code uploadId}. */
+    public static String uploadChunk(String reqId, String uploadId, int chunkIndex, String base64) {
+        ObjectNode body = WecomJson.mapper().createObjectNode();
+        body.put("upload_id", uploadId).put("chunk_index", chunkIndex).put("base64_data", base64);
+        return frame(UPLOAD_CHUNK, reqId, body);
+    }
+
+    public static String uploadFinish(String reqId, String uploadId) {
+        ObjectNode body = WecomJson.mapper().createObjectNode();
+        body.put("upload_id", uploadId);
+        return frame(UPLOAD_FINISH, reqId, body);
     }
 
     private static String frame(String cmd, String reqId, JsonNode body) {

@@ -46,14 +46,15 @@ public final class AnswerImages {
      * @param enabled         off: chunks pass through untouched (message_file images stay Markdown links)
      * @param allowedHosts    where images may come from besides each bot's own Dify origin
      * @param maxImages       images one answer sends (WeCom: 10 per final frame); further ones are named
-     * @param maxSize         the largest image shown in a stream's final frame or linked (WeCom: 10 MB)
-     * @param maxWebhookSize  the largest image sent to a group webhook (WeCom: 2 MB)
+     * @param maxSize         the largest image shown in a stream's final frame, uploaded for an app, or linked
+     *                        (WeCom: 10 MB)
+     * @param maxWebhookSize  the largest image sent to a group webhook or uploaded over a long connection (2 MB)
      * @param maxTotalSize    bytes one answer's attached images may take together
      * @param downloadTimeout one image: its download, check and storage
      * @param timeout         all images of one answer
      * @param noteText        the note for an image not shown, {@code {name}} where its name goes
      * @param streamKeep      how long a streaming reply's attached bytes are kept (its stream window, and a margin)
-     * @param webhookKeep     how long a webhook reply's are kept (its maximum reply age, and a margin)
+     * @param webhookKeep     how long a webhook or app reply's are kept (its maximum reply age, and a margin)
      */
     public record Settings(boolean enabled, List<String> allowedHosts, int maxImages, long maxSize, long maxWebhookSize,
                            long maxTotalSize, Duration downloadTimeout, Duration timeout, String noteText,

@@ -59,7 +59,9 @@ class AnswerImagesTest {
         bots = new BotRegistryLoader(name -> null).parse("bots:\n"
                 + "  - id: streaming\n" + keys + dify
                 + "  - id: hook\n" + keys + dify + "    reply-mode: webhook\n    webhook-key: wk\n"
-                + "  - id: url\n" + keys + dify + "    reply-mode: response_url\n");
+                + "  - id: url\n" + keys + dify + "    reply-mode: response_url\n"
+                + "  - id: socket\n    connection: long-connection\n    secret: s\n" + dify
+                + "  - id: app\n    kind: app\n    corp-id: ww1\n    agent-id: 1000002\n    secret: s\n" + keys + dify);
     }
 
     @AfterAll
@@ -120,6 +122,30 @@ class AnswerImagesTest {
         assertThat(last.attachedImages()).singleElement().satisfies(image -> assertStored(image, smaller));
         assertThat(redis.getExpire(last.attachedImages().get(0).key()).block()).isGreaterThan(Duration.ofMinutes(30));
         assertThat(outcomes).containsExactlyInAnyOrder("attached", "too_large");
+    }
+
+    @Test
+    void aLongConnectionReplyAttachesImagesUpToTheUploadLimitAndAnAppReplyUpToTenMegabytes() {
+        byte[] smaller = SimImages.png().length <= SimImages.jpg().length ? SimImages.png() : SimImages.jpg();
+        var images = images(settings(10, smaller.length, 10_000_000));
+        var accepted = Events.accepted("socket", "m-" + UUID.randomUUID(), Events.T0);
+        var overSocket = new MessageAccepted(accepted.meta(), accepted.botId(), accepted.streamId(),
+                accepted.conversationKey(), accepted.message().overLongConnection("req-1"), accepted.receivedAt(),
+                accepted.decision());
+        var toApp = Events.accepted("app", "m-" + UUID.randomUUID(), Events.T0);
+        String text = "![](/files/images/chart.png) ![](/files/tools/x.jpg)";
+
+        ReplyChunk socket = images.attach(Flux.just(chunk(overSocket, 0, ChunkKind.APPEND, text, true)), bot("socket"),
+                overSocket).blockLast();
+        ReplyChunk app = images.attach(Flux.just(chunk(toApp, 0, ChunkKind.APPEND, text, true)), bot("app"), toApp)
+                .blockLast();
+
+        assertThat(socket.attachedImages()).singleElement().satisfies(image -> assertStored(image, smaller));
+        assertThat(redis.getExpire(socket.attachedImages().get(0).key()).block()).isLessThanOrEqualTo(Duration.ofMinutes(6));
+        assertThat(app.attachedImages()).hasSize(2);
+        assertThat(app.text()).isBlank();
+        assertThat(redis.getExpire(app.attachedImages().get(0).key()).block()).isGreaterThan(Duration.ofMinutes(30));
+        assertThat(outcomes).containsExactlyInAnyOrder("attached", "too_large", "attached", "attached");
     }
 
     @Test

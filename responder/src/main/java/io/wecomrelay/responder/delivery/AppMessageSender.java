@@ -23,7 +23,8 @@ import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * Sends one part of a self-built app's reply with {@code POST {base}/cgi-bin/message/send?access_token=TOKEN}
- * ({@code text} or {@code markdown}, per bot) to the user who wrote. A token WeCom refuses (40014 invalid, 42001
+ * ({@code text} or {@code markdown}, per bot, or an {@code image} once {@link AppImages} uploaded it) to the user who
+ * wrote. A token WeCom refuses (40014 invalid, 42001
  * expired, 40001 invalid credential) is dropped from the shared cache and the part is sent once more with a renewed
  * one; a second refusal is permanent. errcode 0 with the user listed as invalid or unlicensed did not reach them:
  * permanent, like 81013. Never logs or records the token, the Secret or the content.
@@ -36,6 +37,7 @@ public final class AppMessageSender {
     private final AccessTokens tokens;
     private final URI apiBase;
     private final Duration timeout;
+    private final AppMediaUploader uploader;
 
     /** @param http a client on the guarded connector (service-support's GuardedHttpClient) */
     public AppMessageSender(WebClient http, AccessTokens tokens, URI apiBase, Duration timeout) {
@@ -43,26 +45,42 @@ public final class AppMessageSender {
         this.tokens = tokens;
         this.apiBase = apiBase;
         this.timeout = timeout;
+        this.uploader = new AppMediaUploader(http, tokens, apiBase, timeout);
     }
 
     public Mono<SendResult> send(BotConfig bot, String userId, String content) {
-        return tokens.withToken(bot, token -> post(bot.app(), token, userId, content),
+        return sendBody(bot, userId, body(bot.app(), userId, content));
+    }
+
+    /** Sends a {@code message/send} body made by {@link #body} or {@link #imageBody}. */
+    Mono<SendResult> sendBody(BotConfig bot, String userId, String body) {
+        return tokens.withToken(bot, token -> post(token, userId, body),
                         result -> AccessTokens.refusesToken(result.errcode()))
                 .onErrorResume(AccessTokenException.class, AppMessageSender::noToken);
     }
 
     private static Mono<SendResult> noToken(AccessTokenException e) {
-        if (e.transientFailure()) {
-            return Mono.just(new SendResult(SendResult.Kind.TRANSIENT, e.errcode(), "no access token: " + e.getMessage()));
-        }
-        return Mono.just(new SendResult(SendResult.Kind.PERMANENT, e.errcode(), "no access token: " + e.getMessage(),
-                DeliveryFailure.REJECTED));
+        return Mono.just(noTokenResult(e));
     }
 
-    private Mono<SendResult> post(AppSettings app, String token, String userId, String content) {
+    /** No token could be had: a send (or an upload) fails for now or for good, as {@code gettoken} did. */
+    static SendResult noTokenResult(AccessTokenException e) {
+        if (e.transientFailure()) {
+            return new SendResult(SendResult.Kind.TRANSIENT, e.errcode(), "no access token: " + e.getMessage());
+        }
+        return new SendResult(SendResult.Kind.PERMANENT, e.errcode(), "no access token: " + e.getMessage(),
+                DeliveryFailure.REJECTED);
+    }
+
+    /** The same shared token and client upload the reply's images. */
+    AppMediaUploader uploader() {
+        return uploader;
+    }
+
+    private Mono<SendResult> post(String token, String userId, String body) {
         URI uri = UriComponentsBuilder.fromUri(apiBase).path("/cgi-bin/message/send").queryParam("access_token", token)
                 .encode().build().toUri();
-        return http.post().uri(uri).contentType(MediaType.APPLICATION_JSON).bodyValue(body(app, userId, content))
+        return http.post().uri(uri).contentType(MediaType.APPLICATION_JSON).bodyValue(body)
                 .exchangeToMono(response -> classify(response, userId))
                 .timeout(timeout)
                 .onErrorResume(e -> Mono.just(new SendResult(SendResult.Kind.TRANSIENT, null,
@@ -76,6 +94,16 @@ public final class AppMessageSender {
         body.put("msgtype", msgtype);
         body.put("agentid", app.agentId());
         body.putObject(msgtype).put("content", content);
+        return body.toString();
+    }
+
+    /** An {@code image} message of an uploaded image. */
+    static String imageBody(AppSettings app, String userId, String mediaId) {
+        ObjectNode body = EventSerde.mapper().createObjectNode();
+        body.put("touser", userId);
+        body.put("msgtype", "image");
+        body.put("agentid", app.agentId());
+        body.putObject("image").put("media_id", mediaId);
         return body.toString();
     }
 

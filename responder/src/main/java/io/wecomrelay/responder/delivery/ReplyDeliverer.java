@@ -16,6 +16,7 @@ import io.wecomrelay.schemas.bot.Secret;
 import io.wecomrelay.schemas.event.DeliveryChannel;
 import io.wecomrelay.schemas.event.DeliveryFailure;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
+import io.wecomrelay.schemas.event.ReplyImage;
 import io.wecomrelay.schemas.outbound.OutboundVerdict;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.text.ContentCap;
@@ -30,7 +31,9 @@ import reactor.core.publisher.Mono;
 /**
  * Delivers one finished reply: one markdown POST to the message's {@code response_url}, or the reply
  * split into parts of at most {@value #WEBHOOK_MAX_BYTES} bytes posted in order to the bot's group
- * webhook, followed by one {@code image} message per image the worker attached ({@link AttachedImages}). A response_url the outbound policy refuses is given up before anything else. Each send
+ * webhook, followed by one {@code image} message per image the worker attached ({@link AttachedImages}), or a
+ * self-built app's parts followed by its images ({@link AppImages}). A response_url the outbound policy refuses is
+ * given up before anything else. Each send
  * first takes a rate-limit permit and asks the {@link DeliveryRun} whether it may still send; transient
  * failures are retried per {@link RetryPolicy}; a permanent failure, exhausted retries or an expired
  * response_url stop the remaining parts and send the reply to the dead-letter topic. Every attempt is
@@ -55,6 +58,7 @@ public final class ReplyDeliverer {
     private final DeliveryRecorder recorder;
     private final UndeliverableReplies undeliverable;
     private final AttachedImages images;
+    private final AppImages appImages;
     private final Clock clock;
     private final Settings settings;
 
@@ -77,6 +81,7 @@ public final class ReplyDeliverer {
         this.recorder = recorder;
         this.undeliverable = undeliverable;
         this.images = images;
+        this.appImages = new AppImages(appSender.uploader(), images, settings.retry());
         this.clock = clock;
         this.settings = settings;
     }
@@ -170,12 +175,21 @@ public final class ReplyDeliverer {
     /**
      * A self-built app has no stream to refresh: the answer goes to the user who wrote in parts of at most
      * {@value #APP_MESSAGE_MAX_BYTES} bytes (WeCom cuts longer ones off), split on line and character boundaries with
-     * code fences closed and reopened, one {@code message/send} each, in order.
+     * code fences closed and reopened, one {@code message/send} each, in order; then one {@code image} message per
+     * attached image, uploaded when it is its turn ({@link AppImages}).
      */
     private Mono<DeliveryOutcome> toApp(FinishedReply reply, BotConfig bot, DeliveryRun run) {
         String user = reply.route().userId();
-        List<String> parts = MarkdownSplitter.split(reply.content(), APP_MESSAGE_MAX_BYTES);
-        return sendParts(reply, DeliveryChannel.APP_MESSAGE, Part.texts(parts), run, text -> appSender.send(bot, user, text));
+        var parts = new ArrayList<Part>();
+        if (!reply.content().isBlank()) {
+            MarkdownSplitter.split(reply.content(), APP_MESSAGE_MAX_BYTES)
+                    .forEach(text -> parts.add(new Part(Mono.just(AppMessageSender.body(bot.app(), user, text)), false)));
+        }
+        List<ReplyImage> attached = AttachedImages.of(reply);
+        for (int i = 0; i < attached.size(); i++) {
+            parts.add(new Part(appImages.body(reply, bot, attached.get(i), i + 1), true));
+        }
+        return sendParts(reply, DeliveryChannel.APP_MESSAGE, parts, run, body -> appSender.sendBody(bot, user, body));
     }
 
     /**
@@ -198,9 +212,7 @@ public final class ReplyDeliverer {
             return refuse(reply, channel, DeliveryFailure.EMPTY_REPLY, "empty reply");
         }
         return Flux.range(0, parts.size())
-                .concatMap(i -> parts.get(i).payload()
-                        .flatMap(payload -> sendPart(reply, new PartAttempt(channel, i + 1, parts.size(), 1), payload,
-                                run, send))
+                .concatMap(i -> sendPart(reply, new PartAttempt(channel, i + 1, parts.size(), 1), parts.get(i), run, send)
                         .doOnNext(delivered -> {
                             if (parts.get(i).image()) {
                                 images.counted(reply.botId(), delivered);
@@ -212,13 +224,17 @@ public final class ReplyDeliverer {
                 .map(all -> all ? DeliveryOutcome.DELIVERED : DeliveryOutcome.FAILED);
     }
 
-    private Mono<Boolean> sendPart(FinishedReply reply, PartAttempt attempt, String text, DeliveryRun run,
+    /**
+     * A part an earlier run got through is not sent again, and its payload is not loaded (an app image would be
+     * uploaded for nothing); empty when the payload is (an image left out).
+     */
+    private Mono<Boolean> sendPart(FinishedReply reply, PartAttempt attempt, Part part, DeliveryRun run,
                                    Function<String, Mono<SendResult>> send) {
         return switch (run.state(attempt.part())) {
             case RECORDED -> Mono.just(true);
             case SENT -> recordDelivered(reply, attempt, RECOVERED, run);
-            case NOT_SENT -> attempt(reply, attempt, text, run, send, false);
-            case SENDING -> attempt(reply, attempt, text, run, send, true);
+            case NOT_SENT -> part.payload().flatMap(text -> attempt(reply, attempt, text, run, send, false));
+            case SENDING -> part.payload().flatMap(text -> attempt(reply, attempt, text, run, send, true));
         };
     }
 

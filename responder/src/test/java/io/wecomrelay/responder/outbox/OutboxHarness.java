@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.wecomrelay.responder.TestChunks;
 import io.wecomrelay.responder.TestRedis;
 import io.wecomrelay.responder.TopicReader;
 import io.wecomrelay.responder.delivery.AppMessageSender;
@@ -35,16 +36,20 @@ import io.wecomrelay.responder.materialize.ReplyPublisher;
 import io.wecomrelay.responder.materialize.ReplyRecords;
 import io.wecomrelay.schemas.bot.BotRegistry;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
+import io.wecomrelay.schemas.event.ChunkKind;
 import io.wecomrelay.schemas.event.DeliveryRecorded;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.InboundMessage;
 import io.wecomrelay.schemas.event.MessageRejected;
 import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.event.ReplyChunk;
+import io.wecomrelay.schemas.event.ReplyImage;
 import io.wecomrelay.schemas.outbound.OutboundPolicy;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.topic.TopicSpec;
 import io.wecomrelay.schemas.topic.Topics;
+import io.wecomrelay.schemas.wecom.reply.ImageFormat;
+import io.wecomrelay.schemas.wecom.reply.StreamImage;
 import io.wecomrelay.sim.wecomapi.WeComApiSimulator;
 import io.wecomrelay.sim.wecomapi.WeComApiSimulator.Message;
 import io.wecomrelay.support.apptoken.AccessTokens;
@@ -182,6 +187,19 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
     /** The dead letters of the stream on {@code topic}'s dead-letter topic so far. */
     static List<ConsumerRecord<String, byte[]>> deadLetters(TopicSpec topic, String streamId) {
         return TopicReader.all(topic.deadLetter().name(), record -> streamId.equals(record.key()));
+    }
+
+    /** The worker's side of an attached image: its base64 in Redis under its key, for one more minute. */
+    ReplyImage storedImage(TestChunks stream, int index, byte[] bytes, ImageFormat format) {
+        String key = StreamStateKeys.imageKey(stream.streamId(), 1, index);
+        var image = StreamImage.of(bytes);
+        template.opsForValue().set(key, image.base64(), Duration.ofMinutes(1));
+        return new ReplyImage(key, image.md5(), bytes.length, format);
+    }
+
+    /** The last chunk as the worker publishes it with attached images. */
+    static ReplyChunk withImages(ReplyChunk last, ReplyImage... images) {
+        return last.withImages(ChunkKind.REPLACE, last.text(), List.of(), List.of(images));
     }
 
     List<String> messagesOf(String key, String marker) {

@@ -12,10 +12,8 @@ import java.util.Base64;
 import java.util.List;
 
 import io.wecomrelay.responder.TestChunks;
-import io.wecomrelay.schemas.event.ChunkKind;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
 import io.wecomrelay.schemas.event.DeliveryRecorded;
-import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.schemas.event.ReplyImage;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.wecom.reply.ImageFormat;
@@ -42,7 +40,7 @@ class WebhookImagesTest {
         var stream = TestChunks.stream("bot-a");
         var jpg = StreamImage.of(SimImages.jpg());
         int before = harness.wecom.messagesTo(KEY_A).size();
-        var last = withImages(stream.last(1, 0, "images of " + stream.streamId()),
+        var last = OutboxHarness.withImages(stream.last(1, 0, "images of " + stream.streamId()),
                 stored(stream, 0, SimImages.png(), ImageFormat.PNG), stored(stream, 1, SimImages.jpg(), ImageFormat.JPG),
                 new ReplyImage(StreamStateKeys.imageKey(stream.streamId(), 1, 2), jpg.md5(), 10, ImageFormat.JPG));
 
@@ -71,7 +69,7 @@ class WebhookImagesTest {
         var foreign = TestChunks.stream("bot-b");
         int before = harness.wecom.messagesTo(KEY_A).size();
         var foreignImage = stored(foreign, 0, SimImages.jpg(), ImageFormat.JPG);
-        var last = withImages(stream.last(1, 0, ""), stored(stream, 0, SimImages.png(), ImageFormat.PNG),
+        var last = OutboxHarness.withImages(stream.last(1, 0, ""), stored(stream, 0, SimImages.png(), ImageFormat.PNG),
                 new ReplyImage(foreignImage.key(), foreignImage.md5(), foreignImage.bytes(), ImageFormat.JPG));
 
         scope.queue(last);
@@ -90,15 +88,7 @@ class WebhookImagesTest {
         }
     }
 
-    /** The worker's side: the image's base64 in Redis under its key, for one more minute. */
     private static ReplyImage stored(TestChunks stream, int index, byte[] bytes, ImageFormat format) {
-        String key = StreamStateKeys.imageKey(stream.streamId(), 1, index);
-        var image = StreamImage.of(bytes);
-        harness.template.opsForValue().set(key, image.base64(), Duration.ofMinutes(1));
-        return new ReplyImage(key, image.md5(), bytes.length, format);
-    }
-
-    private static ReplyChunk withImages(ReplyChunk last, ReplyImage... images) {
-        return last.withImages(ChunkKind.REPLACE, last.text(), List.of(), List.of(images));
+        return harness.storedImage(stream, index, bytes, format);
     }
 }

@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  *                 responder can tell a reply nobody can receive any more; null on chunks written before it existed
  *                 (then {@link #messageReceivedAt()} is the chunk's own event time)
  * @param attachedImages on a last chunk: the answer's images, fetched and checked by the worker, to send after the text
- *                 (the stream's final frame, webhook image messages); their bytes wait in Redis, not in the record.
+ *                 (the stream's final frame; image messages of webhook bots, self-built apps and long-connection
+ *                 bots); their bytes wait in Redis, not in the record.
  *                 Empty on other chunks and on chunks written before it existed
  * @param policyVersion the policy version of the bot settings the worker answered under ({@code BotConfig#policyVersion()},
  *                 resolved once per attempt; {@code none} when its bots file did not know the bot); null on chunks

@@ -1,7 +1,7 @@
 package io.wecomrelay.schemas.stream;
 
 /**
- * The layout of one reply stream in Redis, shared by the responder (writer) and ingress (reader).
+ * The layout of one reply stream in Redis, shared by the responder (writer), ingress and the connector (readers).
  * <p>
  * Key {@code stream:{streamId}} is a hash with these fields (all strings):
  * <ul>
@@ -19,7 +19,8 @@ package io.wecomrelay.schemas.stream;
  * <li>{@link #IMAGES}: the final reply's images as a JSON array, otherwise absent. A string is an image URL (from a
  *     worker that did not fetch images), shown as a Markdown image after the text; an object
  *     {@code {"key","md5"}} is an image the worker fetched and checked, whose standard base64 is the string value at
- *     {@code key} (see {@link #imageKey}), sent as {@code msg_item} of the final frame</li>
+ *     {@code key} (see {@link #imageKey}), sent as {@code msg_item} of the final frame (callback bots) or uploaded and
+ *     sent as an image message after the finish frame (long-connection bots)</li>
  * <li>{@link #UPDATED_AT}: epoch millis of the last change</li>
  * <li>{@link #TRUNCATED}: {@code "1"} when the content was cut at the byte limit (with a visible note)</li>
  * <li>{@link #REJECTED}: the rejection reason when the stream was finished by a rejection</li>

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import io.wecomrelay.schemas.wecom.reply.ImageFormat;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -35,9 +36,11 @@ import tools.jackson.databind.json.JsonMapper;
  *     a JSON error 40007, as WeCom answers it ({@code Content-Type: application/json});</li>
  * <li>{@code POST /cgi-bin/media/upload?access_token=TOKEN&type=TYPE} (multipart, part {@code media}): type
  *     image, voice, video or file (else 40004); more than 5 bytes and at most 10 MB (image, video), 2 MB (voice) or
- *     20 MB (file), else 40006; answers {@code media_id} and {@code created_at} (a string).</li>
+ *     20 MB (file), else 40006; an image that is not a JPG or PNG (by its bytes) 40123; answers {@code media_id} and
+ *     {@code created_at} (a string). Every upload is listed in {@link #uploads()}, refused ones with their errcode.</li>
  * </ul>
- * {@link #failNextSends} answers the next sends with a given errcode (45009, 60020, ...); {@link #expireTokens} makes
+ * {@link #failNextSends} answers the next sends with a given errcode (45009, 60020, ...), {@link #failNextUploads} the
+ * next uploads; {@link #expireTokens} makes
  * every issued token expired. Thread-safe.
  */
 public final class AppApis {
@@ -55,6 +58,7 @@ public final class AppApis {
     public static final int INVALID_MEDIA_TYPE = 40004;
     public static final int INVALID_MEDIA_SIZE = 40006;
     public static final int INVALID_MEDIA_ID = 40007;
+    public static final int INVALID_IMAGE = 40123;
     static final Duration MEDIA_LIFETIME = Duration.ofDays(3);
     private static final Map<String, Long> UPLOAD_LIMITS = Map.of("image", 10L << 20, "voice", 2L << 20,
             "video", 10L << 20, "file", 20L << 20);
@@ -70,6 +74,8 @@ public final class AppApis {
     private final List<AppMessage> dropped = new ArrayList<>();
     private final List<Integer> injected = new ArrayList<>();
     private final Map<String, Media> media = new HashMap<>();
+    private final List<Upload> uploads = new ArrayList<>();
+    private final List<Integer> injectedUploads = new ArrayList<>();
     private int perUserPermits = 30;
     private Duration tokenLifetime = Duration.ofSeconds(7_200);
     private int tokensIssued;
@@ -109,6 +115,13 @@ public final class AppApis {
         }
     }
 
+    /** The next {@code count} uploads (with a good token) answer {@code errcode} and store nothing. */
+    public synchronized void failNextUploads(int count, int errcode) {
+        for (int i = 0; i < count; i++) {
+            injectedUploads.add(errcode);
+        }
+    }
+
     public synchronized int tokensIssued() {
         return tokensIssued;
     }
@@ -131,6 +144,11 @@ public final class AppApis {
     /** Media a user sent: {@code media/get} serves them for three days from now. */
     public synchronized void addMedia(String mediaId, String contentType, byte[] bytes) {
         media.put(mediaId, new Media(mediaId, contentType, bytes.clone(), clock.instant()));
+    }
+
+    /** Every {@code media/upload} with a good token, in arrival order. */
+    public synchronized List<Upload> uploads() {
+        return List.copyOf(uploads);
     }
 
     /** The media uploaded (or added) under an id, or null. */
@@ -160,18 +178,32 @@ public final class AppApis {
     }
 
     synchronized String upload(String type, @Nullable String contentType, byte[] bytes) {
-        Long limit = UPLOAD_LIMITS.get(type);
-        if (limit == null) {
-            return error(INVALID_MEDIA_TYPE, "invalid media type");
-        }
-        if (bytes.length <= 5 || bytes.length > limit) {
-            return error(INVALID_MEDIA_SIZE, "invalid media size");
+        int errcode = injectedUploads.isEmpty() ? uploadProblem(type, bytes) : injectedUploads.remove(0);
+        uploads.add(new Upload(type, bytes.length, errcode));
+        if (errcode != 0) {
+            return error(errcode, errcode == INVALID_MEDIA_TYPE ? "invalid media type"
+                    : errcode == INVALID_MEDIA_SIZE ? "invalid media size"
+                    : errcode == INVALID_IMAGE ? "invalid image" : "injected errcode " + errcode);
         }
         String mediaId = "3" + UUID.randomUUID().toString().replace("-", "");
         Instant now = clock.instant();
-        media.put(mediaId, new Media(mediaId, contentType == null ? "application/octet-stream" : contentType, bytes, now));
+        // WeCom knows an image by the upload's type, whatever the part's Content-Type said
+        String stored = type.equals("image") ? ImageFormat.sniff(bytes).orElseThrow().mediaType()
+                : contentType == null ? "application/octet-stream" : contentType;
+        media.put(mediaId, new Media(mediaId, stored, bytes, now));
         return "{\"errcode\":0,\"errmsg\":\"\",\"type\":\"" + type + "\",\"media_id\":\"" + mediaId
                 + "\",\"created_at\":\"" + now.getEpochSecond() + "\"}";
+    }
+
+    private static int uploadProblem(String type, byte[] bytes) {
+        Long limit = UPLOAD_LIMITS.get(type);
+        if (limit == null) {
+            return INVALID_MEDIA_TYPE;
+        }
+        if (bytes.length <= 5 || bytes.length > limit) {
+            return INVALID_MEDIA_SIZE;
+        }
+        return type.equals("image") && ImageFormat.sniff(bytes).isEmpty() ? INVALID_IMAGE : 0;
     }
 
     static String invalidMedia() {
@@ -217,11 +249,17 @@ public final class AppApis {
             return error(AGENT_MISMATCH, "api forbidden for agent");
         }
         String msgtype = json.path("msgtype").asString("");
-        if (!msgtype.equals("text") && !msgtype.equals("markdown")) {
+        if (!msgtype.equals("text") && !msgtype.equals("markdown") && !msgtype.equals("image")) {
             return error(40008, "invalid message type");
         }
-        String content = json.path(msgtype).path("content").asString("");
-        if (content.isEmpty()) {
+        String content = msgtype.equals("image") ? json.path("image").path("media_id").asString("")
+                : json.path(msgtype).path("content").asString("");
+        if (msgtype.equals("image")) {
+            Media image = download(content);
+            if (image == null || !image.contentType().startsWith("image/")) {
+                return invalidMedia();
+            }
+        } else if (content.isEmpty()) {
             return error(EMPTY_CONTENT, "empty content");
         }
         if (content.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
@@ -268,7 +306,11 @@ public final class AppApis {
         }
     }
 
-    /** A message an app sent to a user. */
+    /** One {@code media/upload}: its type, size, and the errcode it was answered (0: stored). */
+    public record Upload(String type, int bytes, int errcode) {
+    }
+
+    /** A message an app sent to a user; {@code content} is an image message's {@code media_id}. */
     public record AppMessage(int agentId, String user, String msgtype, String content, Instant at) {
     }
 }

@@ -26,6 +26,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.WebsocketServerSpec;
 import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
 import tools.jackson.core.JacksonException;
@@ -44,9 +45,14 @@ import tools.jackson.databind.node.ObjectNode;
  * <li>{@code aibot_respond_msg}, {@code aibot_respond_welcome_msg} and {@code aibot_respond_update_msg} must echo
  *     the {@code req_id} of a callback sent to the bot ({@link #UNKNOWN_REQ_ID} otherwise, the simulator's choice);
  *     a stream frame more than {@code streamLimit} after the stream's first one, or after its {@code finish}, gets
- *     {@link #STREAM_EXPIRED}, as does a welcome or card update more than 5 s after its event. Acks come after {@code ackDelay}. A frame sent while the previous frame of its
+ *     {@link #STREAM_EXPIRED}, as does a welcome or card update more than 5 s after its event. An {@code image}
+ *     reply must name a {@code media_id} the bot uploaded (else {@link #INVALID_MEDIA}); it is listed in
+ *     {@link #sentImages}. Acks come after {@code ackDelay}. A frame sent while the previous frame of its
  *     {@code req_id} is unacknowledged is answered as usual but counted in {@link #violations()}: the official
  *     SDK sends one frame per {@code req_id} at a time, and the relay promises the same.</li>
+ * <li>{@code aibot_upload_media_init}, {@code _chunk} and {@code _finish}, with WeCom's limits ({@link MediaUploads});
+ *     finished uploads are listed in {@link #uploads()}. Frames may be up to {@link #MAX_FRAME_BYTES} long (a 512 KB
+ *     chunk is about 700 KB as base64).</li>
  * </ul>
  * Tests inject messages and events ({@link #sendText}, {@link #sendEvent}), kick or drop connections, ignore
  * pings, and read what arrived ({@link #frames()}, {@link #subscribes}, {@link #kicks}).
@@ -59,6 +65,8 @@ public final class LongConnectionSimulator implements AutoCloseable {
     public static final int NOT_SUBSCRIBED = 846609;
     public static final int INVALID_CREDENTIAL = 40001;
     public static final int UNKNOWN_REQ_ID = 846605;
+    public static final int INVALID_MEDIA = 40007;
+    public static final int MAX_FRAME_BYTES = 1 << 20;
 
     private static final Logger log = LoggerFactory.getLogger(LongConnectionSimulator.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -66,6 +74,8 @@ public final class LongConnectionSimulator implements AutoCloseable {
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(5);
     private static final Set<String> REPLIES = Set.of("aibot_respond_msg", "aibot_respond_welcome_msg",
             "aibot_respond_update_msg");
+    private static final Set<String> UPLOADS = Set.of("aibot_upload_media_init", "aibot_upload_media_chunk",
+            "aibot_upload_media_finish");
 
     private final Clock clock;
     private final Settings settings;
@@ -86,6 +96,8 @@ public final class LongConnectionSimulator implements AutoCloseable {
     private int frameLogCapacity = Integer.MAX_VALUE;
     private volatile Consumer<ReceivedFrame> frameListener = frame -> { };
     private final List<String> violations = new ArrayList<>();
+    private final MediaUploads uploads;
+    private final List<SentImage> sentImages = new ArrayList<>();
     private volatile Duration ackDelay;
 
     /**
@@ -103,8 +115,10 @@ public final class LongConnectionSimulator implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.ackDelay = settings.ackDelay();
+        this.uploads = new MediaUploads(clock);
         this.server = HttpServer.create().host("127.0.0.1").port(port)
-                .route(routes -> routes.ws("/", this::serve))
+                .route(routes -> routes.ws("/", this::serve,
+                        WebsocketServerSpec.builder().maxFramePayloadLength(MAX_FRAME_BYTES).build()))
                 .bindNow();
     }
 
@@ -266,6 +280,16 @@ public final class LongConnectionSimulator implements AutoCloseable {
         return frames.stream().filter(frame -> frame.reqId().equals(reqId)).toList();
     }
 
+    /** Media the bots uploaded on their long connections, in the order the uploads finished. */
+    public synchronized List<UploadedMedia> uploads() {
+        return uploads.uploaded();
+    }
+
+    /** Image messages of one bot, in arrival order. */
+    public synchronized List<SentImage> sentImages(String botId) {
+        return sentImages.stream().filter(image -> image.botId().equals(botId)).toList();
+    }
+
     /** Frames sent while the previous frame of their req_id was not yet acknowledged. */
     public synchronized List<String> violations() {
         return List.copyOf(violations);
@@ -315,12 +339,20 @@ public final class LongConnectionSimulator implements AutoCloseable {
         String cmd = frame.path("cmd").asString("");
         String reqId = frame.path("headers").path("req_id").asString("");
         JsonNode body = frame.path("body").isObject() ? frame.path("body") : JSON.createObjectNode();
+        if (UPLOADS.contains(cmd)) {
+            upload(socket, cmd, reqId, body);
+            return;
+        }
         int errcode = switch (cmd) {
             case "aibot_subscribe" -> subscribe(socket, body);
             case "ping" -> socket.botId() == null ? NOT_SUBSCRIBED : -1;
             default -> reply(socket, cmd, reqId, body);
         };
         record(new ReceivedFrame(socket.botId(), cmd, reqId, body.deepCopy(), clock.instant(), Math.max(errcode, 0)));
+        if (errcode == OK && body.path("msgtype").asString("").equals("image")) {
+            var media = uploads.media(Objects.requireNonNull(socket.botId()), body.path("image").path("media_id").asString(""));
+            sentImages.add(new SentImage(socket.botId(), cmd, reqId, Objects.requireNonNull(media), clock.instant()));
+        }
         if (cmd.equals("ping")) {
             if (errcode == -1 && !pingsIgnored.contains(socket.botId())) {
                 socket.send(ack(reqId, OK, "ok"));
@@ -341,6 +373,23 @@ public final class LongConnectionSimulator implements AutoCloseable {
         if (cmd.equals("aibot_subscribe") && errcode == INVALID_CREDENTIAL) {
             socket.close();
         }
+    }
+
+    /** An upload command: recorded (a chunk without its data, which would fill the log), answered with its body. */
+    private void upload(SimSocket socket, String cmd, String reqId, JsonNode body) {
+        String botId = socket.botId();
+        MediaUploads.Answer answer = botId == null || holders.get(botId) != socket
+                ? MediaUploads.Answer.failed(NOT_SUBSCRIBED) : uploads.handle(botId, cmd, body);
+        ObjectNode recorded = body.isObject() ? (ObjectNode) body.deepCopy() : JSON.createObjectNode();
+        if (recorded.has("base64_data")) {
+            recorded.put("base64_data", "<" + body.path("base64_data").asString("").length() + " chars>");
+        }
+        record(new ReceivedFrame(botId, cmd, reqId, recorded, clock.instant(), answer.errcode()));
+        ObjectNode ack = (ObjectNode) JSON.readTree(ack(reqId, answer.errcode(), errmsg(answer.errcode())));
+        if (answer.body() != null) {
+            ack.set("body", answer.body());
+        }
+        socket.send(JSON.writeValueAsString(ack));
     }
 
     private void record(ReceivedFrame frame) {
@@ -399,7 +448,9 @@ public final class LongConnectionSimulator implements AutoCloseable {
             return NOT_SUBSCRIBED;
         }
         if (!REPLIES.contains(cmd)) {
-            return OK; // e.g. aibot_send_msg: accepted, recorded, not checked
+            // e.g. aibot_send_msg: accepted and recorded; only an image's media is checked
+            boolean image = body.path("msgtype").asString("").equals("image");
+            return image && uploads.media(botId, body.path("image").path("media_id").asString("")) == null ? INVALID_MEDIA : OK;
         }
         Callback callback = callbacks.get(reqId);
         if (callback == null || !callback.botId().equals(botId)) {
@@ -412,6 +463,9 @@ public final class LongConnectionSimulator implements AutoCloseable {
         }
         if (cmd.equals("aibot_respond_msg") && body.path("msgtype").asString("").equals("stream")) {
             return streamFrame(callback, body.path("stream"));
+        }
+        if (body.path("msgtype").asString("").equals("image")) {
+            return uploads.media(botId, body.path("image").path("media_id").asString("")) == null ? INVALID_MEDIA : OK;
         }
         if (!cmd.equals("aibot_respond_msg")
                 && (!callback.cmd().equals("aibot_event_callback") || clock.instant().isAfter(callback.sentAt().plus(REPLY_WINDOW)))) {
@@ -442,6 +496,11 @@ public final class LongConnectionSimulator implements AutoCloseable {
             case NOT_SUBSCRIBED -> "aibot websocket not subscribed";
             case INVALID_CREDENTIAL -> "invalid credential";
             case UNKNOWN_REQ_ID -> "invalid req_id";
+            case INVALID_MEDIA -> "invalid media_id";
+            case MediaUploads.INVALID_SIZE -> "invalid media size";
+            case MediaUploads.INVALID_TYPE -> "invalid media type";
+            case MediaUploads.INVALID_IMAGE -> "invalid image";
+            case MediaUploads.INVALID_PARAMETER -> "invalid parameter";
             default -> "error";
         };
     }

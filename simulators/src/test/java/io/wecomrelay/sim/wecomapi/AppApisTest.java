@@ -1,6 +1,7 @@
 package io.wecomrelay.sim.wecomapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 
+import io.wecomrelay.sim.dify.SimImages;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -97,12 +99,45 @@ class AppApisTest {
         assertThat(upload(token, "gif", new byte[50]).path("errcode").asInt()).isEqualTo(40004);
     }
 
+    @Test
+    void takesImagesOnlyAsJpgOrPngAndSendsAnUploadedImageByItsMediaId() throws Exception {
+        String token = token();
+
+        JsonNode png = upload(token, "image", SimImages.png());
+        assertThat(upload(token, "image", "not an image at all".getBytes(StandardCharsets.UTF_8)).path("errcode").asInt())
+                .isEqualTo(40123);
+        JsonNode file = upload(token, "file", "hello world".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(send(token, image("u", png.path("media_id").asString()))).isZero();
+        assertThat(send(token, image("u", "unknown"))).isEqualTo(40007);
+        assertThat(send(token, image("u", file.path("media_id").asString()))).isEqualTo(40007);
+        assertThat(wecom.apps().messagesTo(7, "u")).singleElement().satisfies(message -> {
+            assertThat(message.msgtype()).isEqualTo("image");
+            assertThat(wecom.apps().media(message.content()).bytes()).isEqualTo(SimImages.png());
+        });
+        assertThat(wecom.apps().uploads()).extracting(AppApis.Upload::type, AppApis.Upload::errcode)
+                .containsExactly(tuple("image", 0), tuple("image", 40123), tuple("file", 0));
+    }
+
+    @Test
+    void answersInjectedUploadErrorsFirst() throws Exception {
+        String token = token();
+        wecom.apps().failNextUploads(1, 45009);
+
+        assertThat(upload(token, "image", SimImages.jpg()).path("errcode").asInt()).isEqualTo(45009);
+        assertThat(upload(token, "image", SimImages.jpg()).path("errcode").asInt()).isZero();
+    }
+
     private String token() throws Exception {
         return get("/cgi-bin/gettoken?corpid=ww1&corpsecret=secret").path("access_token").asString();
     }
 
     private static String text(String user, String content) {
         return "{\"touser\":\"" + user + "\",\"msgtype\":\"text\",\"agentid\":7,\"text\":{\"content\":\"" + content + "\"}}";
+    }
+
+    private static String image(String user, String mediaId) {
+        return "{\"touser\":\"" + user + "\",\"msgtype\":\"image\",\"agentid\":7,\"image\":{\"media_id\":\"" + mediaId + "\"}}";
     }
 
     private int send(String token, String body) throws Exception {

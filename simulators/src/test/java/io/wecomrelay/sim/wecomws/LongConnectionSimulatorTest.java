@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.wecomrelay.sim.dify.SimImages;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
@@ -104,6 +105,67 @@ class LongConnectionSimulatorTest {
         } finally {
             strict.close();
         }
+    }
+
+    @Test
+    void uploadsInChunksCountedFromZeroOrOneCheckTheMd5AndAnImageMessageNeedsAnUploadedMediaId() {
+        wecom.addBot("bot-a", "secret-a");
+        Client client = subscribed("bot-a", "secret-a");
+        var message = wecom.sendText("bot-a", "zhangsan", "图");
+        byte[] png = SimImages.png();
+
+        String zeroBased = upload(client, "u0", png, MediaUploads.md5(png), 0);
+        String oneBased = upload(client, "u1", png, "", 1);
+        assertThat(uploadFinish(client, "bad-md5", png, "0".repeat(32)).path("errcode").asInt())
+                .isEqualTo(MediaUploads.INVALID_SIZE);
+        request(client, "big", "aibot_upload_media_init", "{\"type\":\"image\",\"filename\":\"b.png\",\"total_size\":"
+                + (2 * 1024 * 1024 + 1) + ",\"total_chunks\":5}");
+        assertThat(client.ackOf("big").path("errcode").asInt()).isEqualTo(MediaUploads.INVALID_SIZE);
+
+        String image = "{\"cmd\":\"aibot_respond_msg\",\"headers\":{\"req_id\":\"" + message.reqId() + "\"},\"body\":"
+                + "{\"msgtype\":\"image\",\"image\":{\"media_id\":\"%s\"}}}";
+        client.send(image.formatted(zeroBased));
+        await().until(() -> client.acksOf(message.reqId()) == 1);
+        client.send(image.formatted("unknown"));
+        await().until(() -> client.acksOf(message.reqId()) == 2);
+
+        assertThat(oneBased).isNotBlank();
+        assertThat(wecom.uploads()).extracting(UploadedMedia::bytes).containsExactly(png, png);
+        assertThat(wecom.sentImages("bot-a")).singleElement().satisfies(sent -> {
+            assertThat(sent.reqId()).isEqualTo(message.reqId());
+            assertThat(sent.media().bytes()).isEqualTo(png);
+        });
+    }
+
+    /** Uploads {@code bytes} in two chunks numbered from {@code base}; the media id. */
+    private String upload(Client client, String name, byte[] bytes, String md5, int base) {
+        JsonNode finish = uploadFinish(client, name, bytes, md5, base);
+        assertThat(finish.path("errcode").asInt()).isZero();
+        return finish.path("body").path("media_id").asString();
+    }
+
+    private JsonNode uploadFinish(Client client, String name, byte[] bytes, String md5) {
+        return uploadFinish(client, name, bytes, md5, 0);
+    }
+
+    private JsonNode uploadFinish(Client client, String name, byte[] bytes, String md5, int base) {
+        int half = bytes.length / 2;
+        request(client, name + "-init", "aibot_upload_media_init", "{\"type\":\"image\",\"filename\":\"a.png\",\"total_size\":"
+                + bytes.length + ",\"total_chunks\":2" + (md5.isEmpty() ? "" : ",\"md5\":\"" + md5 + "\"") + "}");
+        String uploadId = client.ackOf(name + "-init").path("body").path("upload_id").asString();
+        var encoder = java.util.Base64.getEncoder();
+        // the second chunk first: WeCom takes them in any order
+        request(client, name + "-c2", "aibot_upload_media_chunk", "{\"upload_id\":\"" + uploadId + "\",\"chunk_index\":"
+                + (base + 1) + ",\"base64_data\":\"" + encoder.encodeToString(java.util.Arrays.copyOfRange(bytes, half, bytes.length)) + "\"}");
+        request(client, name + "-c1", "aibot_upload_media_chunk", "{\"upload_id\":\"" + uploadId + "\",\"chunk_index\":"
+                + base + ",\"base64_data\":\"" + encoder.encodeToString(java.util.Arrays.copyOf(bytes, half)) + "\"}");
+        request(client, name + "-fin", "aibot_upload_media_finish", "{\"upload_id\":\"" + uploadId + "\"}");
+        return client.ackOf(name + "-fin");
+    }
+
+    private static void request(Client client, String reqId, String cmd, String body) {
+        client.send("{\"cmd\":\"" + cmd + "\",\"headers\":{\"req_id\":\"" + reqId + "\"},\"body\":" + body + "}");
+        await().until(() -> client.ackOf(reqId) != null);
     }
 
     private Client subscribed(String botId, String secret) {
