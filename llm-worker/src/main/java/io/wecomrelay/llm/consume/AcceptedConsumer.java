@@ -1,6 +1,5 @@
 package io.wecomrelay.llm.consume;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
@@ -12,11 +11,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import io.wecomrelay.llm.publish.ReplyRefusedException;
-import io.wecomrelay.schemas.event.EventHeaders;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.support.deadletter.DeadLetterScheme;
 import io.wecomrelay.support.outage.TransientFailures;
+import io.wecomrelay.support.tracing.TraceHeaders;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,7 +24,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -295,7 +293,8 @@ public final class AcceptedConsumer {
             return;
         }
         scheduler.submit(new Work(partition, record.offset(), epoch, message.conversationKey(), message,
-                traceId(record, message)));
+                traceId(record, message), new Arrival(TraceHeaders.traceparent(record.headers()), record.timestamp(),
+                System.currentTimeMillis())));
     }
 
     private Mono<Void> task(Work work) {
@@ -307,7 +306,8 @@ public final class AcceptedConsumer {
                 .retryWhen(Retry.from(failures -> failures.concatMap(failure -> redo(work, tries, failure.failure()))))
                 .onErrorResume(error -> error instanceof Handover.LeftToNextOwner ? Mono.error(error)
                         : deadLetter(work, error))
-                .doFinally(signal -> tries.stopWaiting());
+                .doFinally(signal -> tries.stopWaiting())
+                .contextWrite(context -> context.put(Arrival.class, work.arrival()));
     }
 
     /**
@@ -478,10 +478,10 @@ public final class AcceptedConsumer {
         commitNow(kafka, kafka.assignment());
     }
 
+    /** The record's trace id (its traceparent's, an older record's trace-id header), else the event's. */
     private static String traceId(ConsumerRecord<String, MessageAccepted> record, MessageAccepted message) {
-        Header header = record.headers().lastHeader(EventHeaders.TRACE_ID);
-        return header == null || header.value() == null ? message.meta().traceId()
-                : new String(header.value(), StandardCharsets.UTF_8);
+        String traceId = TraceHeaders.traceIdOf(record.headers());
+        return traceId != null ? traceId : message.meta().traceId();
     }
 
     private static void sleep(Duration duration) {
