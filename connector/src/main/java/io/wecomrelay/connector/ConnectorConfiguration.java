@@ -28,6 +28,7 @@ import io.wecomrelay.support.kafka.KafkaTemplates;
 import io.wecomrelay.support.kafka.TopicProvisioning;
 import io.wecomrelay.support.kafka.TopicsHealthConfiguration;
 import io.wecomrelay.support.outbound.GuardedHttpClient;
+import io.wecomrelay.support.tracing.RelayTracing;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -110,7 +111,7 @@ class ConnectorConfiguration {
     @Bean
     BotOwnership botOwnership(BotsFile bots, HttpClient longConnectionClient, KafkaTemplate<String, RelayEvent> kafka,
                               ReactiveStringRedisTemplate redis, Clock clock, Supplier<UUID> idGenerator,
-                              MeterRegistry meters, ConnectorProperties props) {
+                              MeterRegistry meters, ConnectorProperties props, RelayTracing relayTracing) {
         var socket = props.socket();
         var replies = props.replies();
         var inbound = props.inbound();
@@ -122,7 +123,7 @@ class ConnectorConfiguration {
                 new Snapshots(redis),
                 new ReplySettings(replies.keepAlive(), replies.finishDeadline(), replies.recheck(), replies.overdueNote()),
                 new InboundRelay(new KafkaInboundPublisher(kafka, inbound.publishTimeout()), clock, idGenerator, meters,
-                        inbound.publishPatience(), inbound.unavailableText()),
+                        inbound.publishPatience(), inbound.unavailableText(), relayTracing),
                 clock);
         var ownership = new BotOwnership(bots, parts);
         bots.onReload(registry -> ownership.refresh());
