@@ -3,6 +3,7 @@ package io.wecomrelay.support.tracing;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.wecomrelay.schemas.event.EventHeaders;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.jspecify.annotations.Nullable;
@@ -17,7 +18,7 @@ public final class TraceHeaders {
     public static final String TRACEPARENT = "traceparent";
     public static final String TRACESTATE = "tracestate";
     /** The header older records carry instead: the trace id alone. Read, never written. */
-    public static final String LEGACY_TRACE_ID = "trace-id";
+    public static final String LEGACY_TRACE_ID = EventHeaders.TRACE_ID;
 
     private static final String INVALID_TRACE_ID = "0".repeat(32);
 
