@@ -170,6 +170,8 @@ class ProcessorApplicationTest {
         assertThat(scraped).contains("relay_processor_decisions_total{bot=\"bot-a\",outcome=\"accepted\",reason=\"none\",rule=\"accept\"");
         // And the hop from the inbound record to its decision is a histogram per bot
         assertThat(scraped).contains("relay_hop_latency_seconds_bucket{bot=\"bot-a\",hop=\"inbound_to_decision\",le=");
+        // And the consumer lag of the Streams app's consumer is there for the dashboard
+        assertThat(scraped).contains("kafka_consumer_fetch_manager_records_lag_max{");
         // And the dead letter is counted as in every service
         assertThat(scraped).contains("relay_dead_letters_total{cause=\"UnknownEventTypeException\",service=\"wecom-relay-processor\","
                 + "topic=\"" + inbound + "\"}");

@@ -10,6 +10,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.wecomrelay.llm.publish.ReplyRefusedException;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.MessageAccepted;
@@ -25,6 +27,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -170,7 +173,15 @@ public final class AcceptedConsumer {
     public AcceptedConsumer(Map<String, ?> kafka, String groupId, String topic, Handler handler,
                             KafkaOperations<String, byte[]> deadLetterTemplate, DeadLetterScheme deadLetterScheme,
                             Settings settings, Metrics metrics, InfrastructureProbe infrastructure) {
-        this(kafkaConsumers(ConsumerSettings.withGuarantees(kafka, groupId)), topic, handler,
+        this(kafka, groupId, topic, handler, deadLetterTemplate, deadLetterScheme, settings, metrics, infrastructure, null);
+    }
+
+    /** @param clientMetrics where the Kafka consumer's own metrics go (its lag per partition, fetch latency), if anywhere */
+    public AcceptedConsumer(Map<String, ?> kafka, String groupId, String topic, Handler handler,
+                            KafkaOperations<String, byte[]> deadLetterTemplate, DeadLetterScheme deadLetterScheme,
+                            Settings settings, Metrics metrics, InfrastructureProbe infrastructure,
+                            @Nullable MeterRegistry clientMetrics) {
+        this(kafkaConsumers(ConsumerSettings.withGuarantees(kafka, groupId), clientMetrics), topic, handler,
                 new AcceptedDeadLetters(deadLetterTemplate, deadLetterScheme), settings, metrics, infrastructure);
         ConsumerSettings.checkDrainFits(kafka, settings);
     }
@@ -191,9 +202,17 @@ public final class AcceptedConsumer {
     }
 
     /** Unreadable values reach the loop as null values with the failure in a header, for the dead letters. */
-    private static Supplier<Consumer<String, MessageAccepted>> kafkaConsumers(Map<String, Object> config) {
-        return () -> new KafkaConsumer<>(config, new StringDeserializer(),
-                new ErrorHandlingDeserializer<>(EventSerde.of(MessageAccepted.class)));
+    private static Supplier<Consumer<String, MessageAccepted>> kafkaConsumers(Map<String, Object> config,
+                                                                             @Nullable MeterRegistry clientMetrics) {
+        return () -> {
+            var consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                    new ErrorHandlingDeserializer<>(EventSerde.of(MessageAccepted.class)));
+            if (clientMetrics != null) {
+                // kafka_consumer_fetch_manager_records_lag{topic,partition} and the rest, as spring-kafka's consumers have
+                new KafkaClientMetrics(consumer).bindTo(clientMetrics);
+            }
+            return consumer;
+        };
     }
 
     public synchronized void start() {
