@@ -39,11 +39,7 @@ public final class KafkaInboundPublisher implements InboundPublisher {
     /** With the traceparent of the connector's span, else one continuing the event's trace id. */
     private static ProducerRecord<String, RelayEvent> record(MessageReceived event, @Nullable String traceparent) {
         var record = new ProducerRecord<String, RelayEvent>(Topics.INBOUND.name(), event.botId(), event);
-        if (traceparent != null) {
-            TraceHeaders.put(record.headers(), traceparent);
-        } else if (TraceHeaders.isTraceId(event.meta().traceId())) {
-            TraceHeaders.put(record.headers(), TraceHeaders.seeded(event.meta().traceId(), false));
-        }
+        TraceHeaders.carry(record.headers(), traceparent, event.meta().traceId());
         record.headers().add(EventHeaders.EVENT_TYPE, MessageReceived.TYPE.getBytes(StandardCharsets.UTF_8));
         return record;
     }

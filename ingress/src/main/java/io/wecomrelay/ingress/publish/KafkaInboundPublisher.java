@@ -46,13 +46,7 @@ public final class KafkaInboundPublisher implements InboundPublisher {
     /** With the traceparent of ingress's span (in the context), else one continuing the event's trace id. */
     private ProducerRecord<String, RelayEvent> record(MessageReceived event, ContextView context) {
         var record = new ProducerRecord<String, RelayEvent>(topic, event.botId(), event);
-        String traceparent = context.getOrDefault(RelayTracing.CONTEXT_KEY, null);
-        if (traceparent == null && TraceHeaders.isTraceId(event.meta().traceId())) {
-            traceparent = TraceHeaders.seeded(event.meta().traceId(), false);
-        }
-        if (traceparent != null) {
-            TraceHeaders.put(record.headers(), traceparent);
-        }
+        TraceHeaders.carry(record.headers(), context.getOrDefault(RelayTracing.CONTEXT_KEY, null), event.meta().traceId());
         record.headers().add(EventHeaders.EVENT_TYPE, MessageReceived.TYPE.getBytes(StandardCharsets.UTF_8));
         return record;
     }

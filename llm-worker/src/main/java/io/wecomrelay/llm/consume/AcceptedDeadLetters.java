@@ -45,12 +45,7 @@ final class AcceptedDeadLetters {
         byte[] value = EventSerde.of(MessageAccepted.class).serialize(work.partition().topic(), work.message());
         var record = new ConsumerRecord<String, byte[]>(work.partition().topic(), work.partition().partition(),
                 work.offset(), work.key(), value);
-        String traceparent = work.arrival().traceparent();
-        if (traceparent != null) {
-            TraceHeaders.put(record.headers(), traceparent);
-        } else if (TraceHeaders.isTraceId(work.traceId())) {
-            TraceHeaders.put(record.headers(), TraceHeaders.seeded(work.traceId(), false));
-        }
+        TraceHeaders.carry(record.headers(), work.arrival().traceparent(), work.traceId());
         // no consumer: it is only used to check the DLT's partition, and this may run off the consumer thread
         recoverer.accept(record, null, cause);
     }

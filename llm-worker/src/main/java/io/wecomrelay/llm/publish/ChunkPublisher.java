@@ -48,7 +48,8 @@ import org.springframework.kafka.core.KafkaTemplate;
 public final class ChunkPublisher {
 
     private static final Logger log = LoggerFactory.getLogger(ChunkPublisher.class);
-    private static final String SIZED_TRACEPARENT = "00-" + "0".repeat(32) + "-" + "0".repeat(16) + "-00";
+    /** Any traceparent: they are all 55 characters. */
+    private static final String SIZED_TRACEPARENT = "00-" + "1".repeat(32) + "-" + "1".repeat(16) + "-00";
 
     /** Makes the chunk that finishes a reply Kafka refused a chunk of. */
     public interface RefusalNote {
@@ -111,7 +112,7 @@ public final class ChunkPublisher {
                 .subscribeOn(Schedulers.boundedElastic());
     }
 
-    /** The record as sized: with a traceparent, always 55 characters. */
+    /** The record as sized. */
     private ProducerRecord<String, RelayEvent> record(ReplyChunk chunk) {
         return record(chunk, SIZED_TRACEPARENT);
     }
@@ -121,12 +122,7 @@ public final class ChunkPublisher {
      */
     private ProducerRecord<String, RelayEvent> record(ReplyChunk chunk, @Nullable String traceparent) {
         var record = new ProducerRecord<String, RelayEvent>(topic, chunk.conversationKey(), chunk);
-        String traceId = chunk.meta().traceId();
-        if (traceparent != null) {
-            TraceHeaders.put(record.headers(), traceparent);
-        } else if (TraceHeaders.isTraceId(traceId)) {
-            TraceHeaders.put(record.headers(), TraceHeaders.seeded(traceId, false));
-        }
+        TraceHeaders.carry(record.headers(), traceparent, chunk.meta().traceId());
         record.headers().add(EventHeaders.EVENT_TYPE, ReplyChunk.TYPE.getBytes(StandardCharsets.UTF_8));
         return record;
     }

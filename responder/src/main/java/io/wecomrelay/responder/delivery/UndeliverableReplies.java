@@ -53,9 +53,7 @@ public final class UndeliverableReplies {
         scheme.headers(failed, reply.sourceTopic()).forEach(headers::add);
         put(headers, CHANNEL_HEADER, channel.name());
         put(headers, FAILURE_HEADER, failure.name());
-        if (TraceHeaders.isTraceId(reply.traceId())) {
-            TraceHeaders.put(headers, TraceHeaders.seeded(reply.traceId(), false));
-        }
+        TraceHeaders.carry(headers, null, reply.traceId());
         if (errcode != null) {
             put(headers, ERRCODE_HEADER, errcode.toString());
         }

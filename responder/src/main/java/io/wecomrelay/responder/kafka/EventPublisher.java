@@ -25,10 +25,8 @@ public final class EventPublisher {
     public static Mono<Void> send(KafkaOperations<String, Object> kafka, String topic, String key, RelayEvent event,
                                   String type) {
         var record = new ProducerRecord<String, Object>(topic, key, event);
-        if (TraceHeaders.isTraceId(event.meta().traceId())) {
-            // the event's trace; the outbox and Redis keep no span to continue, so its parent is unnamed
-            TraceHeaders.put(record.headers(), TraceHeaders.seeded(event.meta().traceId(), false));
-        }
+        // the event's trace; the outbox and Redis keep no span to continue, so its parent is unnamed
+        TraceHeaders.carry(record.headers(), null, event.meta().traceId());
         record.headers().add(EventHeaders.EVENT_TYPE, type.getBytes(StandardCharsets.UTF_8));
         return Mono.fromFuture(() -> kafka.send(record))
                 // send() may block for metadata; never on the producer's own network thread (where the

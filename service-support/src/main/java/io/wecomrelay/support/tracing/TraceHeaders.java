@@ -53,6 +53,18 @@ public final class TraceHeaders {
     }
 
     /**
+     * Puts the trace context on a record a hop writes: {@code traceparent} (its span's), else one continuing the
+     * event's {@code traceId} under an unnamed parent (not sampled), else nothing (an id from before W3C trace ids).
+     */
+    public static void carry(Headers headers, @Nullable String traceparent, @Nullable String traceId) {
+        if (traceparent != null && isTraceparent(traceparent)) {
+            put(headers, traceparent);
+        } else if (traceId != null && isTraceId(traceId)) {
+            put(headers, seeded(traceId, false));
+        }
+    }
+
+    /**
      * A traceparent that continues {@code traceId} from a parent nobody recorded (a random span id), for what knows
      * only the trace id: an older record, or an event whose headers are gone (the responder's outbox).
      */
