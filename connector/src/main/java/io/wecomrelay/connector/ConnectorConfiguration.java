@@ -29,6 +29,7 @@ import io.wecomrelay.support.kafka.KafkaTemplates;
 import io.wecomrelay.support.kafka.TopicProvisioning;
 import io.wecomrelay.support.kafka.TopicsHealthConfiguration;
 import io.wecomrelay.support.outbound.GuardedHttpClient;
+import io.wecomrelay.support.tracing.RelayTracing;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -111,7 +112,7 @@ class ConnectorConfiguration {
     @Bean
     BotOwnership botOwnership(BotsFile bots, HttpClient longConnectionClient, KafkaTemplate<String, RelayEvent> kafka,
                               ReactiveStringRedisTemplate redis, Clock clock, Supplier<UUID> idGenerator,
-                              MeterRegistry meters, ConnectorProperties props) {
+                              MeterRegistry meters, ConnectorProperties props, RelayTracing relayTracing) {
         var socket = props.socket();
         var replies = props.replies();
         var inbound = props.inbound();
@@ -125,7 +126,7 @@ class ConnectorConfiguration {
                 // a stream's images are claimed for as long as its open-stream entry may be read again
                 new ReplyImages(redis, clock, replies.keyPrefix(), replies.openStreamTtl(), meters),
                 new InboundRelay(new KafkaInboundPublisher(kafka, inbound.publishTimeout()), clock, idGenerator, meters,
-                        inbound.publishPatience(), inbound.unavailableText()),
+                        inbound.publishPatience(), inbound.unavailableText(), relayTracing),
                 clock);
         var ownership = new BotOwnership(bots, parts);
         bots.onReload(registry -> ownership.refresh());

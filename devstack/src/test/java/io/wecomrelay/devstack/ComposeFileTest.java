@@ -20,7 +20,7 @@ import org.yaml.snakeyaml.Yaml;
 class ComposeFileTest {
 
     static final Path COMPOSE = PortContractTest.ROOT.resolve("compose");
-    static final String EXACT_TAG = "[^:@]+:\\d+\\.\\d+\\.\\d+[^:@]*";
+    static final String EXACT_TAG = "[^:@]+:v?\\d+\\.\\d+\\.\\d+[^:@]*";
 
     @Test
     void onlyIngressCallbackPortIsPublishedAndEveryServiceHasItsManagementPort() throws IOException {
@@ -37,7 +37,9 @@ class ComposeFileTest {
         assertThat(((Map<?, ?>) services.get("ingress").get("environment")).get("SERVER_PORT")).isEqualTo("8080");
         assertThat(services.get("ingress").get("ports")).isEqualTo(List.of("8080:8080"));
         assertThat(services.entrySet().stream().filter(entry -> entry.getValue().containsKey("ports")).map(Map.Entry::getKey))
-                .containsExactly("ingress");
+                .containsExactlyInAnyOrder("ingress", "grafana");
+        // Grafana (README "Observability") on the host's loopback only
+        assertThat(services.get("grafana").get("ports")).isEqualTo(List.of("127.0.0.1:3000:3000"));
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.UUID;
 
 import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.schemas.ids.StreamIds;
+import io.wecomrelay.schemas.topic.Topics;
 import io.wecomrelay.sim.dify.DifySimulator;
 import io.wecomrelay.sim.dify.SimImages;
 import io.wecomrelay.sim.wecom.CallbackResponse;
@@ -28,6 +30,12 @@ import io.wecomrelay.sim.wecom.WecomMessages;
 import io.wecomrelay.sim.wecomws.LongConnectionSimulator;
 import io.wecomrelay.sim.wecomws.ReceivedFrame;
 import io.wecomrelay.testkit.TestInfrastructure;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,6 +100,69 @@ class EndToEndTest {
                 .filter(frame -> !frame.equals(bot.placeholder()) && !frame.equals(result.finalContent())).count();
         assertThat(partialFrames).as("frames seen: %s", result.frames()).isGreaterThanOrEqualTo(1);
         assertThat(result.frames().size()).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void aMessageIsOneTraceOnEveryTopicInTheDifyRequestAndInTheServicesLogLines() throws Exception {
+        String question = "追踪 " + UUID.randomUUID();
+        String msgId = UUID.randomUUID().toString();
+        String streamId = StreamIds.of(bot.id(), msgId);
+        var session = new ChatSession(wecom, bot.id(), Duration.ofMillis(300), Duration.ofMinutes(2));
+        assertThat(session.chat(msgId, "zhaoliu-" + RUN, null, question, frame -> { }).finished()).isTrue();
+
+        // the inbound record's traceparent names the message's trace; every later record continues it
+        Map<String, List<String>> traceparents = traceparentsOf(streamId, List.of(Topics.INBOUND.name(),
+                Topics.ACCEPTED.name(), Topics.CHUNKS.name(), Topics.REPLIES.name()));
+        String traceId = traceparents.get(Topics.INBOUND.name()).get(0).substring(3, 35);
+        assertThat(traceparents).allSatisfy((topic, values) -> assertThat(values).as(topic).isNotEmpty()
+                .allSatisfy(value -> assertThat(value).matches("00-" + traceId + "-[0-9a-f]{16}-[0-9a-f]{2}")));
+        // each hop wrote its own span as the parent: the decision's is not ingress's, the chunks' not the decision's
+        assertThat(traceparents.get(Topics.ACCEPTED.name())).doesNotContainAnyElementsOf(traceparents.get(Topics.INBOUND.name()));
+        assertThat(traceparents.get(Topics.CHUNKS.name())).doesNotContainAnyElementsOf(traceparents.get(Topics.ACCEPTED.name()));
+        assertThat(stack.difySimulator().requestsFor(question)).isNotEmpty().allSatisfy(request ->
+                assertThat(request.headers().get("traceparent")).startsWith("00-" + traceId + "-"));
+        // ingress's accepted line and the responder's finished line carry it ([traceId-spanId] in Boot's pattern)
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(logsWith("ingress-", traceId)).isNotEmpty();
+            assertThat(logsWith("responder-", traceId)).isNotEmpty();
+        });
+    }
+
+    /** The traceparent headers of the stream's records, per topic, read from the start. */
+    private static Map<String, List<String>> traceparentsOf(String streamId, List<String> topics) {
+        var found = new java.util.TreeMap<String, List<String>>();
+        topics.forEach(topic -> found.put(topic, new java.util.ArrayList<>()));
+        try (var consumer = new KafkaConsumer<String, byte[]>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "e2e-trace-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(topics);
+            await().atMost(Duration.ofSeconds(30)).pollInSameThread().until(() -> {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (new String(record.value(), StandardCharsets.UTF_8).contains(streamId)) {
+                        Header header = record.headers().lastHeader("traceparent");
+                        found.get(record.topic()).add(header == null ? "none" : new String(header.value(), StandardCharsets.UTF_8));
+                    }
+                }
+                return found.values().stream().noneMatch(List::isEmpty);
+            });
+        }
+        return found;
+    }
+
+    /** The service logs of the stack ({@code <service>-n.log}) with a line carrying the trace id. */
+    private static List<Path> logsWith(String servicePrefix, String traceId) throws IOException {
+        try (var logs = Files.list(WORK_DIR.resolve("logs"))) {
+            return logs.filter(log -> log.getFileName().toString().startsWith(servicePrefix))
+                    .filter(log -> {
+                        try {
+                            return Files.readString(log).contains("[" + traceId + "-");
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }).toList();
+        }
     }
 
     @Test

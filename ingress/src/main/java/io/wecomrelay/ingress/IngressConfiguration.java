@@ -19,10 +19,13 @@ import io.wecomrelay.ingress.refresh.RefreshAnswerer;
 import io.wecomrelay.ingress.refresh.StreamFrames;
 import io.wecomrelay.ingress.refresh.StreamMarkerWriter;
 import io.wecomrelay.ingress.refresh.StreamStateReader;
+import io.wecomrelay.ingress.tracing.IngressTracing;
 import io.wecomrelay.schemas.outbound.OutboundPolicy;
 import io.wecomrelay.support.bots.BotsFile;
 import io.wecomrelay.support.bots.BotsFileSettings;
 import io.wecomrelay.support.kafka.TopicsHealthConfiguration;
+import io.wecomrelay.support.tracing.HopLatency;
+import io.wecomrelay.support.tracing.RelayTracing;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -87,9 +90,10 @@ class IngressConfiguration {
     @Bean
     CallbackHandler callbackHandler(BotDirectory bots, IngressProperties properties, InboundPublisher publisher,
                                     StreamMarkerWriter markers, RefreshAnswerer refreshes, OutboundPolicy responseUrlPolicy,
-                                    MeterRegistry registry, Clock clock, Supplier<UUID> idGenerator) {
+                                    MeterRegistry registry, Clock clock, Supplier<UUID> idGenerator,
+                                    IngressTracing ingressTracing) {
         return CallbackHandler.create(bots, properties.callbackLimits(), publisher, markers, refreshes, responseUrlPolicy,
-                new CallbackMetrics(registry), clock, idGenerator);
+                new CallbackMetrics(registry), clock, idGenerator, ingressTracing);
     }
 
     @Bean
@@ -101,9 +105,15 @@ class IngressConfiguration {
     @Bean
     RouterFunction<ServerResponse> appCallbackRoutes(BotDirectory bots, IngressProperties properties, InboundPublisher publisher,
                                                      StreamMarkerWriter markers, MeterRegistry registry, Clock clock,
-                                                     Supplier<UUID> idGenerator) {
+                                                     Supplier<UUID> idGenerator, IngressTracing ingressTracing) {
         return AppCallbackRoutes.routes(AppCallbackHandler.create(bots, properties.callbackLimits(), publisher, markers,
-                new CallbackMetrics(registry), clock, idGenerator));
+                new CallbackMetrics(registry), clock, idGenerator, ingressTracing));
+    }
+
+    /** Every message's trace starts here (service-support's tracing; exported only with an OTLP endpoint). */
+    @Bean
+    IngressTracing ingressTracing(RelayTracing relayTracing, HopLatency hopLatency, Clock clock) {
+        return new IngressTracing(relayTracing, hopLatency, clock);
     }
 
     /** Gives the shared Redis connection a few seconds to open before ingress reports itself ready. */

@@ -15,6 +15,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.schemas.event.MessageReceived;
+import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.ids.StreamIds;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.wecom.reply.StreamImage;
@@ -22,6 +23,9 @@ import io.wecomrelay.sim.dify.SimImages;
 import io.wecomrelay.sim.wecom.CallbackResponse;
 import io.wecomrelay.sim.wecom.WecomClient;
 import io.wecomrelay.sim.wecom.WecomMessages;
+import io.wecomrelay.support.tracing.HopLatency;
+import io.wecomrelay.support.tracing.TraceHeaders;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -90,6 +94,34 @@ class CallbackEndpointTest {
         assertThat(published.get(0).message().body().path("text").path("content").asString()).isEqualTo("你好");
         assertThat(redis.opsForHash().get(StreamStateKeys.key(response.streamId()), StreamStateKeys.CREATED)).isNotNull();
         assertThat(redis.opsForHash().get(StreamStateKeys.key(response.streamId()), StreamStateKeys.OWNER)).isEqualTo(STREAM_BOT);
+    }
+
+    @Test
+    void eachMessageStartsATraceWhoseTraceparentTheInboundRecordCarries() throws Exception {
+        String msgId = UUID.randomUUID().toString();
+        var logged = new ListAppender<ILoggingEvent>();
+        Logger logger = (Logger) LoggerFactory.getLogger("io.wecomrelay.ingress.callback.InboundIntake");
+        logged.start();
+        logger.addAppender(logged);
+        try {
+            assertThat(urlBot.send(WecomMessages.text(URL_BOT, msgId, "zhangsan", null, "traced")).get().status())
+                    .isEqualTo(200);
+        } finally {
+            logger.detachAppender(logged);
+        }
+
+        ConsumerRecord<String, RelayEvent> record = IngressTestSupport.recordOf(URL_BOT, msgId, Duration.ofSeconds(20));
+        String traceId = record.value().meta().traceId();
+        assertThat(TraceHeaders.isTraceId(traceId)).as(traceId).isTrue();
+        String traceparent = TraceHeaders.traceparent(record.headers());
+        assertThat(traceparent).startsWith("00-" + traceId + "-");
+        assertThat(record.headers().lastHeader(TraceHeaders.LEGACY_TRACE_ID)).isNull();
+        // the accepted line carries the trace and ingress's span, whose id the record's traceparent names as parent
+        assertThat(logged.list).filteredOn(line -> line.getFormattedMessage().contains("msgId=" + msgId)).singleElement()
+                .satisfies(line -> assertThat(line.getMDCPropertyMap()).containsEntry("traceId", traceId)
+                        .containsEntry("spanId", traceparent.substring(36, 52)));
+        assertThat(meters.find(HopLatency.NAME).tags("hop", HopLatency.CALLBACK_TO_ACK, "bot", URL_BOT).timer())
+                .isNotNull().satisfies(timer -> assertThat(timer.count()).isPositive());
     }
 
     @Test

@@ -95,6 +95,23 @@ final class IngressTestSupport {
         return result;
     }
 
+    /** The inbound record of {@code msgId} (headers included), once it arrived; fails if it did not within {@code timeout}. */
+    static ConsumerRecord<String, RelayEvent> recordOf(String botId, String msgId, Duration timeout) {
+        var found = new ArrayList<ConsumerRecord<String, RelayEvent>>();
+        try (var consumer = new KafkaConsumer<String, RelayEvent>(inboundReader(), new StringDeserializer(), EventSerde.any())) {
+            consumer.subscribe(List.of(Topics.INBOUND.name()));
+            await("inbound record " + msgId).atMost(timeout).pollInSameThread().until(() -> {
+                for (ConsumerRecord<String, RelayEvent> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.key().equals(botId) && ((MessageReceived) record.value()).message().msgId().equals(msgId)) {
+                        found.add(record);
+                    }
+                }
+                return !found.isEmpty();
+            });
+        }
+        return found.get(0);
+    }
+
     /**
      * Every MessageReceived for {@code botId} in the inbound topic right now (up to its end offsets).
      * Ingress answers only after Kafka's ack, so a publish made for an answered callback is in here.

@@ -35,6 +35,8 @@ import io.wecomrelay.llm.reply.ErrorTexts;
 import io.wecomrelay.llm.state.ConversationStore;
 import io.wecomrelay.llm.state.MessageStore;
 import io.wecomrelay.llm.state.StreamLedger;
+import io.wecomrelay.llm.tracing.DifyTracePropagation;
+import io.wecomrelay.llm.tracing.ReplySpans;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.outbound.OutboundPolicy;
@@ -54,6 +56,8 @@ import io.wecomrelay.support.kafka.KafkaTemplates;
 import io.wecomrelay.support.kafka.TopicProvisioning;
 import io.wecomrelay.support.kafka.TopicsHealthConfiguration;
 import io.wecomrelay.support.outbound.GuardedHttpClient;
+import io.wecomrelay.support.tracing.HopLatency;
+import io.wecomrelay.support.tracing.RelayTracing;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -112,11 +116,14 @@ class LlmWorkerConfiguration {
     }
 
     @Bean
-    DifyClient difyClient(ConnectionProvider difyConnections, LlmWorkerProperties properties) {
+    DifyClient difyClient(ConnectionProvider difyConnections, LlmWorkerProperties properties, RelayTracing relayTracing,
+                          HopLatency hopLatency, Clock clock) {
         var dify = properties.dify();
         var http = HttpClient.create(difyConnections)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) dify.connectTimeout().toMillis());
-        var web = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
+        var web = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http))
+                .filter(new DifyTracePropagation(relayTracing, hopLatency, clock))
+                .build();
         var retry = new DifyClient.RetryPolicy(dify.maxAttempts(), dify.firstBackoff(), dify.maxBackoff(), dify.jitter());
         var limits = new DifyClient.StreamLimits(bytes(dify.maxLineSize()), bytes(dify.maxEventSize()));
         return new DifyClient(web, retry, dify.stopTimeout(), dify.requestTimeout(), limits);
@@ -300,13 +307,15 @@ class LlmWorkerConfiguration {
     AcceptedConsumer acceptedConsumer(LlmWorkerProperties properties, KafkaProperties kafka,
                                       AcceptedMessageRouter router, KafkaTemplate<String, byte[]> deadLetterKafkaTemplate,
                                       DeadLetterScheme deadLetterScheme, LlmWorkerMetrics metrics,
-                                      AcceptedConsumer.InfrastructureProbe infrastructureProbe) {
+                                      AcceptedConsumer.InfrastructureProbe infrastructureProbe, RelayTracing relayTracing,
+                                      HopLatency hopLatency, MeterRegistry meterRegistry) {
         var consumer = properties.consumer();
         var settings = new AcceptedConsumer.Settings(consumer.maxInFlight(), consumer.maxInFlightPerBot(),
                 consumer.maxBuffered(), consumer.pollTimeout(), consumer.shutdownGrace(), consumer.revokeDrain(),
                 consumer.failureBackoff(), consumer.maxFailureBackoff(), consumer.maxAttempts());
         return new AcceptedConsumer(kafka.buildConsumerProperties(), consumer.groupId(), properties.topics().accepted(),
-                router::route, deadLetterKafkaTemplate, deadLetterScheme, settings, metrics, infrastructureProbe);
+                new ReplySpans(relayTracing, hopLatency).around(router::route), deadLetterKafkaTemplate, deadLetterScheme,
+                settings, metrics, infrastructureProbe, meterRegistry);
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
+import io.wecomrelay.llm.consume.Arrival;
 import io.wecomrelay.llm.reply.ErrorTexts;
 import io.wecomrelay.llm.reply.ReplyMetrics;
 import io.wecomrelay.schemas.testing.RecordRedactionContract;
@@ -74,6 +75,7 @@ class RecordRedactionTest extends RecordRedactionContract {
         factories.put(DataSize.class, marks -> DataSize.ofKilobytes(64));
         factories.put(double.class, marks -> 0.5); // the retry jitter
         factories.put(TopicPartition.class, marks -> new TopicPartition("wecom.accepted", 0));
+        factories.put(Arrival.class, marks -> new Arrival(null, 0, 0));
         // file contents: a Flux prints its operator, never its items, but the items are planted all the same
         factories.put(Flux.class, marks -> Flux.just(marks.mark("Flux")));
         factories.put(Disposable.Swap.class, marks -> Disposables.swap());

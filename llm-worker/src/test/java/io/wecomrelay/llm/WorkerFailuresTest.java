@@ -12,11 +12,11 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.wecomrelay.schemas.event.EventHeaders;
 import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.sim.dify.DifySimulator;
 import io.wecomrelay.support.deadletter.DeadLetterHeaders;
 import io.wecomrelay.support.deadletter.DeadLetterScheme;
+import io.wecomrelay.support.tracing.TraceHeaders;
 import io.wecomrelay.testkit.LocalRedis;
 import io.wecomrelay.testkit.TestInfrastructure;
 import org.apache.kafka.clients.admin.Admin;
@@ -69,7 +69,7 @@ class WorkerFailuresTest {
             assertThat(header(deadLetter, DeadLetterHeaders.STACKTRACE)).contains("RedisCommandExecutionException");
             assertThat(header(deadLetter, DeadLetterHeaders.TOPIC)).isEqualTo(prefix + ".accepted");
             assertThat(header(deadLetter, DeadLetterHeaders.SERVICE)).isEqualTo("wecom-relay-llm-worker");
-            assertThat(header(deadLetter, EventHeaders.TRACE_ID)).isEqualTo(poison.meta().traceId());
+            assertThat(header(deadLetter, TraceHeaders.TRACEPARENT)).startsWith("00-" + poison.meta().traceId() + "-");
             await().atMost(WAIT).until(() -> committed(prefix) == 2);
             await().atMost(WAIT).untilAsserted(() -> assertThat(counter(worker, "relay.worker.redos", "record")).isEqualTo(2));
             await().atMost(WAIT).untilAsserted(() -> assertThat(worker.getBean(MeterRegistry.class).get(DeadLetterScheme.METRIC)

@@ -31,6 +31,8 @@ import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.schemas.ids.ConversationKeys;
 import io.wecomrelay.sim.dify.DifySimulator;
 import io.wecomrelay.sim.dify.RecordedChatRequest;
+import io.wecomrelay.support.tracing.HopLatency;
+import io.wecomrelay.support.tracing.TraceHeaders;
 import io.wecomrelay.sim.dify.RecordedFeedback;
 import io.wecomrelay.testkit.TestInfrastructure;
 import org.apache.kafka.clients.admin.Admin;
@@ -100,14 +102,23 @@ class WorkerIntegrationTest {
         assertThat(reply.chunks().size()).as("8 deltas over 320 ms, coalesced per 150 ms").isBetween(3, 7);
         assertThat(reply.last().usage()).isNotNull();
         assertThat(reply.last().error()).isNull();
+        // (the chunks continue the decision's trace under the worker's span, and so does the Dify request)
         assertThat(CHUNKS.traceId(message.streamId())).isEqualTo(message.meta().traceId());
+        assertThat(CHUNKS.traceparent(message.streamId())).doesNotContain(WorkerTestSupport.DECISION_SPAN_ID);
         RecordedChatRequest request = only(query(message));
+        assertThat(request.headers().get(TraceHeaders.TRACEPARENT)).startsWith("00-" + message.meta().traceId() + "-")
+                .doesNotContain(WorkerTestSupport.DECISION_SPAN_ID)
+                .isNotEqualTo(CHUNKS.traceparent(message.streamId()));
         assertThat(request.user()).isEqualTo(ConversationKeys.difyUser(WorkerTestSupport.BOT, user));
         assertThat(request.body()).contains("\"response_mode\":\"streaming\"");
         assertThat(request.headers().get("accept")).contains("text/event-stream");
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(meters.find("relay.worker.first.text").tag("bot", WorkerTestSupport.BOT).timers())
                     .anySatisfy(timer -> assertThat(timer.count()).isPositive());
+            for (String hop : List.of(HopLatency.DECISION_TO_WORKER, HopLatency.WORKER_TO_DIFY)) {
+                assertThat(meters.find(HopLatency.NAME).tags("hop", hop, "bot", WorkerTestSupport.BOT).timers())
+                        .anySatisfy(timer -> assertThat(timer.count()).isPositive());
+            }
             assertThat(counted("relay.worker.chunks", "bot", WorkerTestSupport.BOT)).isGreaterThanOrEqualTo(reply.chunks().size());
         });
     }

@@ -25,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import io.wecomrelay.schemas.event.Decision;
-import io.wecomrelay.schemas.event.EventHeaders;
 import io.wecomrelay.schemas.event.EventMeta;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.MessageAccepted;
@@ -38,6 +37,7 @@ import io.wecomrelay.sim.dify.DifySimulator;
 import io.wecomrelay.sim.dify.DifySimulatorConfig;
 import io.wecomrelay.sim.dify.RecordedChatRequest;
 import io.wecomrelay.sim.dify.RecordedUpload;
+import io.wecomrelay.support.tracing.TraceHeaders;
 import io.wecomrelay.testkit.TestInfrastructure;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -58,6 +58,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 final class WorkerTestSupport {
 
     static final String BOT = "bot-it";
+    /** The span id of the processor's decision in the traceparent every accepted record here carries. */
+    static final String DECISION_SPAN_ID = "00f067aa0ba902b7";
     /** A bot whose Dify base URL refuses connections. */
     static final String UNREACHABLE_BOT = "bot-unreachable";
     static final String AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
@@ -159,7 +161,7 @@ final class WorkerTestSupport {
     static MessageAccepted text(String bot, String userId, String content, Instant receivedAt) {
         String msgId = "msg-" + UUID.randomUUID();
         var message = Events.text(msgId, userId, content);
-        var meta = new EventMeta(UUID.randomUUID(), "trace-" + msgId, receivedAt);
+        var meta = new EventMeta(UUID.randomUUID(), traceIdOf(msgId), receivedAt);
         return new MessageAccepted(meta, bot, StreamIds.of(bot, msgId), ConversationKeys.of(bot, null, userId, true),
                 message, receivedAt, new Decision("accept", "test"));
     }
@@ -193,7 +195,7 @@ final class WorkerTestSupport {
         String eventType = json.path("event").path("eventtype").asString(null);
         var message = new io.wecomrelay.schemas.event.InboundMessage(msgId, msgType, eventType,
                 io.wecomrelay.schemas.event.ChatType.SINGLE, null, userId, null, json);
-        var meta = new EventMeta(UUID.randomUUID(), "trace-" + msgId, receivedAt);
+        var meta = new EventMeta(UUID.randomUUID(), traceIdOf(msgId), receivedAt);
         return new MessageAccepted(meta, BOT, StreamIds.of(BOT, msgId), ConversationKeys.of(BOT, null, userId, true),
                 message, receivedAt, new Decision(eventType == null ? "accept" : "accept.feedback", "test"));
     }
@@ -210,8 +212,18 @@ final class WorkerTestSupport {
     static RecordMetadata send(String topic, Integer partition, MessageAccepted message) {
         byte[] value = EventSerde.of(MessageAccepted.class).serialize(topic, message);
         var record = new ProducerRecord<>(topic, partition, message.conversationKey(), value);
-        record.headers().add(EventHeaders.TRACE_ID, message.meta().traceId().getBytes(StandardCharsets.UTF_8));
+        record.headers().add(TraceHeaders.TRACEPARENT, decisionTraceparent(message).getBytes(StandardCharsets.UTF_8));
         return sendRaw(record);
+    }
+
+    /** A W3C trace id per message, as ingress makes them. */
+    static String traceIdOf(String msgId) {
+        return UUID.nameUUIDFromBytes(msgId.getBytes(StandardCharsets.UTF_8)).toString().replace("-", "");
+    }
+
+    /** The traceparent the processor's decision record carries (its span id is made up here). */
+    static String decisionTraceparent(MessageAccepted message) {
+        return "00-" + message.meta().traceId() + "-" + DECISION_SPAN_ID + "-00";
     }
 
     static RecordMetadata sendRaw(ProducerRecord<String, byte[]> record) {
@@ -273,7 +285,7 @@ final class WorkerTestSupport {
         private static final Duration POLL = Duration.ofMillis(20);
         private final Map<String, List<ReplyChunk>> byStream = new ConcurrentHashMap<>();
         private final Map<String, List<Position>> positions = new ConcurrentHashMap<>();
-        private final Map<String, String> traceIds = new ConcurrentHashMap<>();
+        private final Map<String, String> traceparents = new ConcurrentHashMap<>();
 
         ChunkCollector(String topic, String bootstrapServers) {
             var thread = new Thread(() -> poll(topic, bootstrapServers), "chunks-" + topic);
@@ -292,8 +304,7 @@ final class WorkerTestSupport {
                     for (var record : consumer.poll(Duration.ofMillis(50))) {
                         var chunk = (ReplyChunk) record.value();
                         assertThat(record.key()).isEqualTo(chunk.conversationKey());
-                        var trace = record.headers().lastHeader(EventHeaders.TRACE_ID);
-                        traceIds.put(chunk.streamId(), new String(trace.value(), StandardCharsets.UTF_8));
+                        traceparents.put(chunk.streamId(), TraceHeaders.traceparent(record.headers()));
                         positions.computeIfAbsent(chunk.streamId(), id -> new CopyOnWriteArrayList<>())
                                 .add(new Position(record.partition(), record.offset()));
                         byStream.computeIfAbsent(chunk.streamId(), id -> new CopyOnWriteArrayList<>()).add(chunk);
@@ -312,8 +323,14 @@ final class WorkerTestSupport {
             return List.copyOf(positions.getOrDefault(streamId, List.of()));
         }
 
+        /** The trace id of the stream's chunks' traceparent. */
         String traceId(String streamId) {
-            return traceIds.get(streamId);
+            return traceparents.get(streamId).substring(3, 35);
+        }
+
+        /** The traceparent of the stream's last chunk. */
+        String traceparent(String streamId) {
+            return traceparents.get(streamId);
         }
 
         /** Waits for the stream's finished reply (the highest attempt's chunks, once its last chunk is in). */

@@ -1,5 +1,6 @@
 package io.wecomrelay.processor;
 
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Set;
 
@@ -10,11 +11,14 @@ import io.wecomrelay.processor.ops.PolicyLog;
 import io.wecomrelay.processor.topology.ProcessorTopics;
 import io.wecomrelay.processor.topology.ProcessorTopology;
 import io.wecomrelay.processor.topology.StreamsSettings;
+import io.wecomrelay.processor.tracing.DecisionSpans;
 import io.wecomrelay.support.bots.BotsFile;
 import io.wecomrelay.support.bots.BotsFileSettings;
 import io.wecomrelay.support.deadletter.DeadLetterScheme;
 import io.wecomrelay.support.kafka.TopicProvisioning;
 import io.wecomrelay.support.kafka.TopicsHealthConfiguration;
+import io.wecomrelay.support.tracing.HopLatency;
+import io.wecomrelay.support.tracing.RelayTracing;
 import org.apache.kafka.streams.StreamsConfig;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -91,11 +95,12 @@ class ProcessorConfiguration {
 
     @Bean
     ProcessorTopology processorTopology(ProcessorProperties properties, ProcessorTopics topics, BotsFile bots,
-                                        DecisionMetrics metrics) {
+                                        DecisionMetrics metrics, RelayTracing relayTracing, HopLatency hopLatency,
+                                        Clock clock) {
         ProcessorProperties.Entitlements entitlements = properties.entitlements();
         var settings = new ProcessorTopology.Settings(topics, properties.dedupRetention(),
                 new EntitlementPolicy(entitlements.enabled(), Set.copyOf(entitlements.bots())));
-        return new ProcessorTopology(settings, bots, metrics);
+        return new ProcessorTopology(settings, bots, metrics, new DecisionSpans(relayTracing, hopLatency, clock));
     }
 
     @Bean

@@ -18,8 +18,12 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.wecomrelay.processor.decision.DecisionRecorder;
 import io.wecomrelay.processor.ops.DecisionMetrics;
 import io.wecomrelay.processor.topology.BrokerIO;
 import io.wecomrelay.processor.topology.Inbound;
@@ -32,12 +36,14 @@ import io.wecomrelay.schemas.event.RejectReason;
 import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.support.bots.BotsFile;
 import io.wecomrelay.support.deadletter.DeadLetterHeaders;
+import io.wecomrelay.support.tracing.TraceHeaders;
 import io.wecomrelay.testkit.TestInfrastructure;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -54,6 +60,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext   // close the Streams app while the shared broker still runs, not in a JVM shutdown hook
 class ProcessorApplicationTest {
+
+    static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+    static final String INGRESS_TRACEPARENT = "00-" + TRACE_ID + "-00f067aa0ba902b7-00";
+    static final String LEGACY_TRACE_ID = "0af7651916cd43dd8448eb211c80319c";
 
     @TempDir
     static Path stateDir;
@@ -92,10 +102,22 @@ class ProcessorApplicationTest {
         // When a message, its retry and a poison record arrive
         MessageReceived message = Inbound.text("bot-a", "spring-" + UUID.randomUUID(), "zhangsan", Instant.now());
         String inbound = ProcessorTopics.DEFAULT.inbound();
+        // (the message with ingress's traceparent; its retry as an older ingress wrote it, with a trace-id header)
+        var decisionLog = new ListAppender<ILoggingEvent>();
+        decisionLog.start();
+        decisionLogger().addAppender(decisionLog);
+        Level quietLevel = decisionLogger().getLevel();   // the test logging config keeps rejections out of the output
+        decisionLogger().setLevel(Level.INFO);
+        var first = BrokerIO.inbound(inbound, message);
+        first.headers().remove(EventHeaders.TRACE_ID);
+        first.headers().add(TraceHeaders.TRACEPARENT, INGRESS_TRACEPARENT.getBytes(StandardCharsets.UTF_8));
+        var retry = BrokerIO.inbound(inbound, Inbound.text("bot-a", message.message().msgId(), "zhangsan",
+                message.meta().occurredAt().plusSeconds(2)));
+        retry.headers().remove(EventHeaders.TRACE_ID);
+        retry.headers().add(EventHeaders.TRACE_ID, LEGACY_TRACE_ID.getBytes(StandardCharsets.UTF_8));
         try (var producer = BrokerIO.producer()) {
-            producer.send(BrokerIO.inbound(inbound, message)).get(10, TimeUnit.SECONDS);
-            producer.send(BrokerIO.inbound(inbound, Inbound.text("bot-a", message.message().msgId(), "zhangsan",
-                    message.meta().occurredAt().plusSeconds(2)))).get(10, TimeUnit.SECONDS);
+            producer.send(first).get(10, TimeUnit.SECONDS);
+            producer.send(retry).get(10, TimeUnit.SECONDS);
             producer.send(new ProducerRecord<>(inbound, "bot-a", "{\"type\":\"nonsense.v0\"}".getBytes(StandardCharsets.UTF_8)))
                     .get(10, TimeUnit.SECONDS);
         }
@@ -113,9 +135,24 @@ class ProcessorApplicationTest {
         ConsumerRecord<String, byte[]> accepted = only(records, ProcessorTopics.DEFAULT.accepted());
         assertThat(accepted.key()).isEqualTo("bot-a:u:zhangsan");
         assertThat(((MessageAccepted) BrokerIO.event(accepted)).streamId()).isEqualTo(message.streamId());
-        assertThat(header(accepted, EventHeaders.TRACE_ID)).isEqualTo(message.meta().traceId());
+        // (the decision continues the message's trace, under the processor's own span; the older record's trace id is
+        // continued too, and its trace-id header is not written again)
+        assertThat(header(accepted, TraceHeaders.TRACEPARENT)).startsWith("00-" + TRACE_ID + "-")
+                .isNotEqualTo(INGRESS_TRACEPARENT);
+        assertThat(accepted.headers().lastHeader(EventHeaders.TRACE_ID)).isNull();
         ConsumerRecord<String, byte[]> rejected = only(records, ProcessorTopics.DEFAULT.rejected());
         assertThat(((MessageRejected) BrokerIO.event(rejected)).reason()).isEqualTo(RejectReason.DUPLICATE);
+        assertThat(header(rejected, TraceHeaders.TRACEPARENT)).startsWith("00-" + LEGACY_TRACE_ID + "-");
+        assertThat(rejected.headers().lastHeader(EventHeaders.TRACE_ID)).isNull();
+        // (and the decision's log line carries the trace id and the processor's span id)
+        decisionLogger().detachAppender(decisionLog);
+        decisionLogger().setLevel(quietLevel);
+        assertThat(decisionLog.list).as(() -> "decision log: " + decisionLog.list.stream()
+                        .map(line -> line.getFormattedMessage() + " " + line.getMDCPropertyMap()).toList()).filteredOn(line -> line.getFormattedMessage().startsWith("rejected reason=DUPLICATE")
+                        && line.getFormattedMessage().contains(message.message().msgId()))
+                .isNotEmpty()
+                .allSatisfy(line -> assertThat(line.getMDCPropertyMap()).containsEntry("traceId", LEGACY_TRACE_ID)
+                        .containsEntry("spanId", header(rejected, TraceHeaders.TRACEPARENT).substring(36, 52)));
         ConsumerRecord<String, byte[]> dead = only(records, ProcessorTopics.DEFAULT.inboundDeadLetter());
         assertThat(header(dead, DeadLetterHeaders.EXCEPTION)).endsWith("UnknownEventTypeException");
         assertThat(header(dead, DeadLetterHeaders.SERVICE)).isEqualTo("wecom-relay-processor");
@@ -131,6 +168,10 @@ class ProcessorApplicationTest {
                 .get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody();
         assertThat(scraped).contains("relay_processor_decisions_total{bot=\"bot-a\",outcome=\"accepted\",reason=\"none\",rule=\"accept\"");
+        // And the hop from the inbound record to its decision is a histogram per bot
+        assertThat(scraped).contains("relay_hop_latency_seconds_bucket{bot=\"bot-a\",hop=\"inbound_to_decision\",le=");
+        // And the consumer lag of the Streams app's consumer is there for the dashboard
+        assertThat(scraped).contains("kafka_consumer_fetch_manager_records_lag_max{");
         // And the dead letter is counted as in every service
         assertThat(scraped).contains("relay_dead_letters_total{cause=\"UnknownEventTypeException\",service=\"wecom-relay-processor\","
                 + "topic=\"" + inbound + "\"}");
@@ -227,6 +268,10 @@ class ProcessorApplicationTest {
         var onTopic = records.stream().filter(record -> record.topic().equals(topic)).toList();
         assertThat(onTopic).as(topic).hasSize(1);
         return onTopic.get(0);
+    }
+
+    private static ch.qos.logback.classic.Logger decisionLogger() {
+        return (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(DecisionRecorder.class);
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {

@@ -37,6 +37,7 @@ import io.wecomrelay.responder.outbox.OutboxTickets;
 import io.wecomrelay.responder.outbox.RateLimitNotices;
 import io.wecomrelay.responder.outbox.RedisOutbox;
 import io.wecomrelay.responder.outbox.TooOldReplies;
+import io.wecomrelay.responder.tracing.ResponderTraces;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.outbound.OutboundPolicy;
@@ -55,6 +56,8 @@ import io.wecomrelay.support.kafka.KafkaTemplates;
 import io.wecomrelay.support.kafka.TopicProvisioning;
 import io.wecomrelay.support.kafka.TopicsHealthConfiguration;
 import io.wecomrelay.support.outbound.GuardedHttpClient;
+import io.wecomrelay.support.tracing.HopLatency;
+import io.wecomrelay.support.tracing.RelayTracing;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -195,8 +198,14 @@ class ResponderConfiguration {
 
     @Bean
     DeliveryRecorder deliveryRecorder(KafkaTemplate<String, Object> kafka, Clock clock, Supplier<UUID> idGenerator,
-                                      MeterRegistry meters) {
-        return new DeliveryRecorder(kafka, clock, idGenerator, meters);
+                                      MeterRegistry meters, ResponderTraces responderTraces) {
+        return new DeliveryRecorder(kafka, clock, idGenerator, meters, responderTraces);
+    }
+
+    /** Spans of folds, rejections and deliveries, and their hop latencies (service-support's tracing). */
+    @Bean
+    ResponderTraces responderTraces(RelayTracing relayTracing, HopLatency hopLatency, Clock clock) {
+        return new ResponderTraces(relayTracing, hopLatency, clock);
     }
 
     @Bean
@@ -298,16 +307,18 @@ class ResponderConfiguration {
 
     @Bean
     ChunkMaterializer chunkMaterializer(StreamStateWriter writer, OutboxTickets tickets, StreamNotices notices,
-                                        ReplyRecords replies, Clock clock, MeterRegistry meters) {
-        return new ChunkMaterializer(writer, tickets, notices, replies, clock, meters);
+                                        ReplyRecords replies, Clock clock, MeterRegistry meters,
+                                        ResponderTraces responderTraces) {
+        return new ChunkMaterializer(writer, tickets, notices, replies, clock, meters, responderTraces);
     }
 
     @Bean
     RejectionMaterializer rejectionMaterializer(StreamStateWriter writer, BotsFile bots, OutboxTickets tickets,
                                                 StreamNotices notices, ReplyRecords replies, MeterRegistry meters,
-                                                ResponderProperties props) {
+                                                ResponderProperties props, ResponderTraces responderTraces) {
         return new RejectionMaterializer(writer, tickets, notices, replies,
-                new RejectionTexts(bots, StreamStateKeys.MAX_CONTENT_BYTES, props.stream().truncatedNote()), meters);
+                new RejectionTexts(bots, StreamStateKeys.MAX_CONTENT_BYTES, props.stream().truncatedNote()), meters,
+                responderTraces);
     }
 
     // Started once the topics exist, never by the context itself.

@@ -46,6 +46,8 @@ import io.wecomrelay.sim.wecomapi.WeComApiSimulator.Message;
 import io.wecomrelay.support.bots.BotsFile;
 import io.wecomrelay.support.deadletter.DeadLetterHeaders;
 import io.wecomrelay.support.deadletter.DeadLetterScheme;
+import io.wecomrelay.support.tracing.HopLatency;
+import io.wecomrelay.support.tracing.TraceHeaders;
 import io.wecomrelay.testkit.TestInfrastructure;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -336,6 +338,34 @@ class ResponderApplicationTest {
         assertThat(WECOM.messagesTo(code)).singleElement().extracting(Message::content).isEqualTo("**答案**：42");
         assertThat(deliveries(stream.streamId(), 2)).extracting(DeliveryRecorded::outcome)
                 .containsExactly(DeliveryOutcome.RETRYING, DeliveryOutcome.DELIVERED);
+    }
+
+    @Test
+    void aRepliesRecordsContinueItsTraceAndItsHopsAreMeasured() {
+        // Given a response_url bot's reply whose last chunk carries the worker's traceparent
+        String url = WECOM.newResponseUrl();
+        var stream = TestChunks.stream("bot-url").withResponseUrl(url);
+        ReplyChunk last = stream.last(1, 0, "traced");
+        String traceId = last.meta().traceId();
+        var record = new ProducerRecord<String, Object>(Topics.CHUNKS.name(), last.streamId(), last);
+        record.headers().add(TraceHeaders.TRACEPARENT, ("00-" + traceId + "-00f067aa0ba902b7-00").getBytes(StandardCharsets.UTF_8));
+
+        // When
+        kafka.send(record);
+
+        // Then the reply record and the delivery record continue the message's trace
+        await().atMost(WAIT).until(() -> deliveries(last.streamId(), 1).size() == 1);
+        for (String topic : List.of(Topics.REPLIES.name(), Topics.DELIVERIES.name())) {
+            assertThat(TopicReader.all(topic, written -> last.streamId().equals(written.key())))
+                    .isNotEmpty()
+                    .allSatisfy(written -> assertThat(TopicReader.header(written, TraceHeaders.TRACEPARENT))
+                            .as(topic).startsWith("00-" + traceId + "-"));
+        }
+        // And the fold's and the delivery's hops are histograms per bot
+        for (String hop : List.of(HopLatency.DELTA_TO_REDIS, HopLatency.FINISH_TO_DELIVERED)) {
+            assertThat(meters.find(HopLatency.NAME).tags("hop", hop, "bot", "bot-url").timers())
+                    .as(hop).anySatisfy(timer -> assertThat(timer.count()).isPositive());
+        }
     }
 
     @Test

@@ -99,6 +99,11 @@ public record TestChunks(String botId, String streamId, String conversationKey, 
     }
 
     private EventMeta meta() {
-        return new EventMeta(UUID.randomUUID(), "trace-" + streamId, writtenAt != null ? writtenAt : Instant.now());
+        return new EventMeta(UUID.randomUUID(), traceIdOf(streamId), writtenAt != null ? writtenAt : Instant.now());
+    }
+
+    /** The W3C trace id of a stream's message, as ingress makes them. */
+    public static String traceIdOf(String streamId) {
+        return UUID.nameUUIDFromBytes(streamId.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString().replace("-", "");
     }
 }

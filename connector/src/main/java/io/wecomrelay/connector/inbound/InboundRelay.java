@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Span;
 import io.wecomrelay.connector.reply.BotStreams;
 import io.wecomrelay.connector.reply.OpenStream;
 import io.wecomrelay.connector.socket.BotSocket;
@@ -24,6 +25,7 @@ import io.wecomrelay.schemas.wecom.WecomJson;
 import io.wecomrelay.schemas.wecom.message.CallbackMeta;
 import io.wecomrelay.schemas.wecom.message.WecomCallback;
 import io.wecomrelay.schemas.wecom.reply.UpdateTemplateCardReply;
+import io.wecomrelay.support.tracing.RelayTracing;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,9 +52,11 @@ public final class InboundRelay {
     private final MeterRegistry meters;
     private final Duration publishPatience;
     private final String unavailableText;
+    private final RelayTracing tracing;
 
     public InboundRelay(InboundPublisher publisher, Clock clock, Supplier<UUID> ids, MeterRegistry meters,
-                        Duration publishPatience, String unavailableText) {
+                        Duration publishPatience, String unavailableText, RelayTracing tracing) {
+        this.tracing = tracing;
         this.publisher = publisher;
         this.clock = clock;
         this.ids = ids;
@@ -72,21 +76,26 @@ public final class InboundRelay {
         }
         Instant now = clock.instant();
         String streamId = StreamIds.of(bot.id(), message.msgId());
-        var event = new MessageReceived(new EventMeta(ids.get(), ids.get().toString().replace("-", ""), now), bot.id(),
-                streamId, message, bot.policyVersion());
+        // the message's trace starts here, as ingress's do: its id is the event's trace id
+        Span span = tracing.startRoot("connector inbound", Span.Kind.CONSUMER).tag("relay.bot", bot.id());
+        var event = new MessageReceived(new EventMeta(ids.get(), RelayTracing.traceId(span,
+                ids.get().toString().replace("-", "")), now), bot.id(), streamId, message,
+                bot.policyVersion());
         if (message.isEvent()) {
             answerEvent(bot, socket, frame, message);
-            return publishCounted(bot, "event", event);
+            return publishCounted(bot, "event", event, span);
         }
         if (!MESSAGE_TYPES.contains(message.msgType())) {
-            return publishCounted(bot, "other", event);
+            return publishCounted(bot, "other", event, span);
         }
-        return publish(event)
+        return publish(event, span)
                 .then(Mono.defer(() -> streams.start(new OpenStream(streamId, frame.reqId(), clock.instant()))))
                 .doOnNext(opened -> {
                     counted(bot, message.msgType(), opened ? "published" : "repeated");
-                    log.info("accepted bot={} msgId={} streamId={} reqId={} type={} traceId={}", bot.id(), message.msgId(),
-                            streamId, frame.reqId(), message.msgType(), event.meta().traceId());
+                    try (var scope = tracing.inScope(span)) {
+                        log.info("accepted bot={} msgId={} streamId={} reqId={} type={} traceId={}", bot.id(),
+                                message.msgId(), streamId, frame.reqId(), message.msgType(), event.meta().traceId());
+                    }
                 })
                 .then()
                 .onErrorResume(error -> {
@@ -95,8 +104,8 @@ public final class InboundRelay {
                 });
     }
 
-    private Mono<Void> publishCounted(BotConfig bot, String type, MessageReceived event) {
-        return publish(event)
+    private Mono<Void> publishCounted(BotConfig bot, String type, MessageReceived event, Span span) {
+        return publish(event, span)
                 .doOnSuccess(done -> counted(bot, type, "published"))
                 .onErrorResume(error -> {
                     counted(bot, type, "unavailable");
@@ -104,10 +113,15 @@ public final class InboundRelay {
                 });
     }
 
-    private Mono<Void> publish(MessageReceived event) {
+    /** The record carries the span's traceparent (the publisher reads it from the Reactor context). */
+    private Mono<Void> publish(MessageReceived event, Span span) {
+        String traceparent = tracing.traceparent(span);
         return publisher.publish(event)
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5)))
-                .timeout(publishPatience);
+                .timeout(publishPatience)
+                .contextWrite(context -> traceparent == null ? context : context.put(RelayTracing.CONTEXT_KEY, traceparent))
+                .doOnError(span::error)
+                .doFinally(signal -> span.end());
     }
 
     /** The message could not be made durable: the user learns it at once rather than from a silent bubble. */

@@ -11,6 +11,7 @@ import io.wecomrelay.ingress.publish.InboundPublisher;
 import io.wecomrelay.ingress.publish.PublishFailedException;
 import io.wecomrelay.ingress.refresh.StreamMarkerWriter;
 import io.wecomrelay.ingress.reply.ReplySealer;
+import io.wecomrelay.ingress.tracing.IngressTracing;
 import io.wecomrelay.schemas.bot.AppSettings;
 import io.wecomrelay.schemas.event.InboundMessage;
 import io.wecomrelay.schemas.wecom.app.AppTextReply;
@@ -49,9 +50,9 @@ public final class AppCallbackHandler {
     /** Builds the handler from its parts; the parts stay package-private. */
     public static AppCallbackHandler create(BotDirectory bots, CallbackLimits limits, InboundPublisher publisher,
                                             StreamMarkerWriter markers, CallbackMetrics metrics, Clock clock,
-                                            Supplier<UUID> ids) {
+                                            Supplier<UUID> ids, IngressTracing tracing) {
         return new AppCallbackHandler(new AppCallbackVerifier(new CallbackVerifier(bots, limits, clock)),
-                new InboundIntake(publisher, markers, clock, ids, limits.markerTimeout()), metrics, clock);
+                new InboundIntake(publisher, markers, clock, ids, limits.markerTimeout(), tracing), metrics, clock);
     }
 
     public Mono<ServerResponse> verifyUrl(ServerRequest request) {

@@ -13,6 +13,7 @@ import io.wecomrelay.ingress.publish.PublishFailedException;
 import io.wecomrelay.ingress.refresh.RefreshAnswerer;
 import io.wecomrelay.ingress.refresh.StreamMarkerWriter;
 import io.wecomrelay.ingress.reply.ReplySealer;
+import io.wecomrelay.ingress.tracing.IngressTracing;
 import io.wecomrelay.schemas.outbound.OutboundPolicy;
 import io.wecomrelay.schemas.wecom.message.StreamRefresh;
 import org.slf4j.Logger;
@@ -52,9 +53,9 @@ public final class CallbackHandler {
     /** Builds the handler from its parts; the parts stay package-private. */
     public static CallbackHandler create(BotDirectory bots, CallbackLimits limits, InboundPublisher publisher,
                                          StreamMarkerWriter markers, RefreshAnswerer refreshes, OutboundPolicy responseUrls,
-                                         CallbackMetrics metrics, Clock clock, Supplier<UUID> ids) {
+                                         CallbackMetrics metrics, Clock clock, Supplier<UUID> ids, IngressTracing tracing) {
         var verifier = new CallbackVerifier(bots, limits, clock);
-        var intake = new InboundIntake(publisher, markers, clock, ids, limits.markerTimeout());
+        var intake = new InboundIntake(publisher, markers, clock, ids, limits.markerTimeout(), tracing);
         return new CallbackHandler(verifier, intake, refreshes, new ResponseUrlScreen(responseUrls, metrics),
                 new ReplySealer(clock), metrics);
     }

@@ -11,6 +11,7 @@ import io.wecomrelay.ingress.bots.Bot;
 import io.wecomrelay.ingress.publish.InboundPublisher;
 import io.wecomrelay.ingress.publish.PublishFailedException;
 import io.wecomrelay.ingress.refresh.StreamMarkerWriter;
+import io.wecomrelay.ingress.tracing.IngressTracing;
 import io.wecomrelay.ingress.reply.FirstReplies;
 import io.wecomrelay.schemas.event.EventMeta;
 import io.wecomrelay.schemas.event.InboundMessage;
@@ -46,8 +47,15 @@ final class InboundIntake {
     private final Clock clock;
     private final Supplier<UUID> ids;
     private final Duration markerTimeout;
+    private final IngressTracing tracing;
 
     InboundIntake(InboundPublisher publisher, StreamMarkerWriter markers, Clock clock, Supplier<UUID> ids, Duration markerTimeout) {
+        this(publisher, markers, clock, ids, markerTimeout, IngressTracing.noop(clock));
+    }
+
+    InboundIntake(InboundPublisher publisher, StreamMarkerWriter markers, Clock clock, Supplier<UUID> ids, Duration markerTimeout,
+                  IngressTracing tracing) {
+        this.tracing = tracing;
         this.publisher = publisher;
         this.markers = markers;
         this.clock = clock;
@@ -62,19 +70,22 @@ final class InboundIntake {
     Mono<PassiveReply> accept(Bot bot, InboundMessage message) {
         Instant now = clock.instant();
         String streamId = StreamIds.of(bot.id(), message.msgId());
-        var event = new MessageReceived(new EventMeta(ids.get(), traceId(), now), bot.id(), streamId, message,
-                bot.config().policyVersion());
+        var span = tracing.start(bot.id(), message.msgType());
+        var event = new MessageReceived(new EventMeta(ids.get(), tracing.traceId(span, traceId()), now), bot.id(), streamId,
+                message, bot.config().policyVersion());
         PassiveReply reply = FirstReplies.forInbound(bot.config(), streamId, message);
         Mono<Void> marked = reply != null && bot.config().replyMode().streams() ? markCreated(bot.id(), streamId, now) : Mono.empty();
         // Both complete on a client library's only I/O thread (Kafka's sender, Lettuce's event loop); the rest
         // of the request (sealing the reply, writing the response, metrics) must not run there.
         // Both run to their end, so that a failed marker never cancels (interrupts) a send in progress; then Kafka's
         // failure is the one reported when both failed.
-        return Mono.whenDelayError(publisher.publish(event), marked)
+        return Mono.whenDelayError(publisher.publish(event).contextWrite(tracing.context(span)), marked)
                 .onErrorMap(Exceptions::isMultiple, InboundIntake::publishFailureFirst)
                 .publishOn(Schedulers.parallel())
-                .doOnSuccess(done -> log.info("accepted bot={} msgId={} streamId={} type={} traceId={}", bot.id(),
-                        message.msgId(), streamId, message.msgType(), event.meta().traceId()))
+                .doOnSuccess(done -> tracing.acknowledged(span, bot.id(), now, () -> log.info(
+                        "accepted bot={} msgId={} streamId={} type={} traceId={}", bot.id(), message.msgId(), streamId,
+                        message.msgType(), event.meta().traceId())))
+                .doOnError(e -> tracing.failed(span, e))
                 .doOnError(PublishFailedException.class, e -> log.error("kafka did not acknowledge; answering 503 so WeCom "
                         + "retries bot={} msgId={} streamId={} cause={}", bot.id(), message.msgId(), streamId, e.getMessage()))
                 .doOnError(StreamMarkerFailedException.class, e -> log.error("stream marker not written (Redis); answering "

@@ -1,6 +1,5 @@
 package io.wecomrelay.llm.consume;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
@@ -11,12 +10,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.wecomrelay.llm.publish.ReplyRefusedException;
-import io.wecomrelay.schemas.event.EventHeaders;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.support.deadletter.DeadLetterScheme;
 import io.wecomrelay.support.outage.TransientFailures;
+import io.wecomrelay.support.tracing.TraceHeaders;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,8 +26,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -172,7 +173,15 @@ public final class AcceptedConsumer {
     public AcceptedConsumer(Map<String, ?> kafka, String groupId, String topic, Handler handler,
                             KafkaOperations<String, byte[]> deadLetterTemplate, DeadLetterScheme deadLetterScheme,
                             Settings settings, Metrics metrics, InfrastructureProbe infrastructure) {
-        this(kafkaConsumers(ConsumerSettings.withGuarantees(kafka, groupId)), topic, handler,
+        this(kafka, groupId, topic, handler, deadLetterTemplate, deadLetterScheme, settings, metrics, infrastructure, null);
+    }
+
+    /** @param clientMetrics where the Kafka consumer's own metrics go (its lag per partition, fetch latency), if anywhere */
+    public AcceptedConsumer(Map<String, ?> kafka, String groupId, String topic, Handler handler,
+                            KafkaOperations<String, byte[]> deadLetterTemplate, DeadLetterScheme deadLetterScheme,
+                            Settings settings, Metrics metrics, InfrastructureProbe infrastructure,
+                            @Nullable MeterRegistry clientMetrics) {
+        this(kafkaConsumers(ConsumerSettings.withGuarantees(kafka, groupId), clientMetrics), topic, handler,
                 new AcceptedDeadLetters(deadLetterTemplate, deadLetterScheme), settings, metrics, infrastructure);
         ConsumerSettings.checkDrainFits(kafka, settings);
     }
@@ -193,9 +202,17 @@ public final class AcceptedConsumer {
     }
 
     /** Unreadable values reach the loop as null values with the failure in a header, for the dead letters. */
-    private static Supplier<Consumer<String, MessageAccepted>> kafkaConsumers(Map<String, Object> config) {
-        return () -> new KafkaConsumer<>(config, new StringDeserializer(),
-                new ErrorHandlingDeserializer<>(EventSerde.of(MessageAccepted.class)));
+    private static Supplier<Consumer<String, MessageAccepted>> kafkaConsumers(Map<String, Object> config,
+                                                                             @Nullable MeterRegistry clientMetrics) {
+        return () -> {
+            var consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                    new ErrorHandlingDeserializer<>(EventSerde.of(MessageAccepted.class)));
+            if (clientMetrics != null) {
+                // kafka_consumer_fetch_manager_records_lag{topic,partition} and the rest, as spring-kafka's consumers have
+                new KafkaClientMetrics(consumer).bindTo(clientMetrics);
+            }
+            return consumer;
+        };
     }
 
     public synchronized void start() {
@@ -295,7 +312,8 @@ public final class AcceptedConsumer {
             return;
         }
         scheduler.submit(new Work(partition, record.offset(), epoch, message.conversationKey(), message,
-                traceId(record, message)));
+                traceId(record, message), new Arrival(TraceHeaders.traceparent(record.headers()), record.timestamp(),
+                System.currentTimeMillis())));
     }
 
     private Mono<Void> task(Work work) {
@@ -307,7 +325,8 @@ public final class AcceptedConsumer {
                 .retryWhen(Retry.from(failures -> failures.concatMap(failure -> redo(work, tries, failure.failure()))))
                 .onErrorResume(error -> error instanceof Handover.LeftToNextOwner ? Mono.error(error)
                         : deadLetter(work, error))
-                .doFinally(signal -> tries.stopWaiting());
+                .doFinally(signal -> tries.stopWaiting())
+                .contextWrite(context -> context.put(Arrival.class, work.arrival()));
     }
 
     /**
@@ -478,10 +497,10 @@ public final class AcceptedConsumer {
         commitNow(kafka, kafka.assignment());
     }
 
+    /** The record's trace id (its traceparent's, an older record's trace-id header), else the event's. */
     private static String traceId(ConsumerRecord<String, MessageAccepted> record, MessageAccepted message) {
-        Header header = record.headers().lastHeader(EventHeaders.TRACE_ID);
-        return header == null || header.value() == null ? message.meta().traceId()
-                : new String(header.value(), StandardCharsets.UTF_8);
+        String traceId = TraceHeaders.traceIdOf(record.headers());
+        return traceId != null ? traceId : message.meta().traceId();
     }
 
     private static void sleep(Duration duration) {

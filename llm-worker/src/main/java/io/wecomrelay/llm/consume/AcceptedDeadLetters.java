@@ -1,12 +1,10 @@
 package io.wecomrelay.llm.consume;
 
-import java.nio.charset.StandardCharsets;
-
-import io.wecomrelay.schemas.event.EventHeaders;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.support.deadletter.DeadLetterRecoverer;
 import io.wecomrelay.support.deadletter.DeadLetterScheme;
+import io.wecomrelay.support.tracing.TraceHeaders;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -47,7 +45,7 @@ final class AcceptedDeadLetters {
         byte[] value = EventSerde.of(MessageAccepted.class).serialize(work.partition().topic(), work.message());
         var record = new ConsumerRecord<String, byte[]>(work.partition().topic(), work.partition().partition(),
                 work.offset(), work.key(), value);
-        record.headers().add(EventHeaders.TRACE_ID, work.traceId().getBytes(StandardCharsets.UTF_8));
+        TraceHeaders.carry(record.headers(), work.arrival().traceparent(), work.traceId());
         // no consumer: it is only used to check the DLT's partition, and this may run off the consumer thread
         recoverer.accept(record, null, cause);
     }

@@ -5,7 +5,10 @@ import java.nio.charset.StandardCharsets;
 import io.wecomrelay.schemas.event.EventHeaders;
 import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.event.ReplyChunk;
+import io.wecomrelay.support.tracing.RelayTracing;
+import io.wecomrelay.support.tracing.TraceHeaders;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -15,7 +18,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 
 /**
  * Publishes the chunks of one reply attempt to {@code wecom.chunks}, keyed by conversation key, with
- * the trace id and event type headers.
+ * the trace context ({@code traceparent}) and event type headers.
  * <p>
  * The conversation key puts every reply of one conversation on one partition, in the order the worker
  * made them (one reply per conversation at a time, the next only once the previous one's chunks are all
@@ -45,6 +48,8 @@ import org.springframework.kafka.core.KafkaTemplate;
 public final class ChunkPublisher {
 
     private static final Logger log = LoggerFactory.getLogger(ChunkPublisher.class);
+    /** Any traceparent: they are all 55 characters. */
+    private static final String SIZED_TRACEPARENT = "00-" + "1".repeat(32) + "-" + "1".repeat(16) + "-00";
 
     /** Makes the chunk that finishes a reply Kafka refused a chunk of. */
     public interface RefusalNote {
@@ -101,14 +106,23 @@ public final class ChunkPublisher {
 
     /** Completes once the producer took the chunk (its acknowledgement goes to {@code acks}). */
     private Mono<Void> send(ReplyChunk chunk, PendingAcks acks) {
-        return Mono.<Void>fromRunnable(() -> acks.add(template.send(record(chunk))))
+        return Mono.deferContextual(context -> Mono.<Void>fromRunnable(
+                        () -> acks.add(template.send(record(chunk, context.getOrDefault(RelayTracing.CONTEXT_KEY, null))))))
                 // send() can block on metadata or a full buffer: keep that off event-loop threads
                 .subscribeOn(Schedulers.boundedElastic());
     }
 
+    /** The record as sized. */
     private ProducerRecord<String, RelayEvent> record(ReplyChunk chunk) {
+        return record(chunk, SIZED_TRACEPARENT);
+    }
+
+    /**
+     * With the traceparent of the reply's span (from the Reactor context), else one continuing the chunk's trace id.
+     */
+    private ProducerRecord<String, RelayEvent> record(ReplyChunk chunk, @Nullable String traceparent) {
         var record = new ProducerRecord<String, RelayEvent>(topic, chunk.conversationKey(), chunk);
-        record.headers().add(EventHeaders.TRACE_ID, chunk.meta().traceId().getBytes(StandardCharsets.UTF_8));
+        TraceHeaders.carry(record.headers(), traceparent, chunk.meta().traceId());
         record.headers().add(EventHeaders.EVENT_TYPE, ReplyChunk.TYPE.getBytes(StandardCharsets.UTF_8));
         return record;
     }

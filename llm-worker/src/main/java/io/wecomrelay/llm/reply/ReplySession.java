@@ -18,6 +18,8 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * One attempt at one reply: Dify events in, numbered chunks out, and always exactly one
@@ -66,6 +68,7 @@ final class ReplySession implements Reply {
     private @Nullable Disposable idleTimer;
     private @Nullable Disposable deadlineTimer;
     private @Nullable Disposable flushTimer;
+    private Context subscriberContext = Context.empty();
 
     ReplySession(Function<ChatRequest, Flux<DifyEvent>> dify, Function<String, Mono<Void>> stop, ChatRequest request,
                  long deadlineAtMillis, ChunkFactory chunks, ReplyTools tools) {
@@ -86,8 +89,8 @@ final class ReplySession implements Reply {
 
     @Override
     public Flux<ReplyChunk> chunks() {
-        return Flux.defer(() -> {
-            start();
+        return Flux.deferContextual(context -> {
+            start(context);
             return out.asFlux();
         }).doOnCancel(this::cancel);
     }
@@ -98,7 +101,9 @@ final class ReplySession implements Reply {
                 conversationLost, interpreter.errorCode(), interpreter.pieces());
     }
 
-    private synchronized void start() {
+    private synchronized void start(ContextView context) {
+        // the Dify calls are subscribed here, not by the reply's subscriber: they get its context (the trace) by hand
+        subscriberContext = Context.of(context);
         startedAt = now();
         long remaining = deadlineAtMillis - startedAt;
         if (remaining <= 0) {
@@ -114,7 +119,8 @@ final class ReplySession implements Reply {
     /** Called under the lock; the flux may signal synchronously, even resubscribe, before it returns. */
     private void subscribe() {
         long generation = ++subscriptions;
-        Disposable subscription = dify.apply(request).subscribe(this::onEvent, this::onError, this::onComplete);
+        Disposable subscription = dify.apply(request).contextWrite(subscriberContext)
+                .subscribe(this::onEvent, this::onError, this::onComplete);
         if (generation != subscriptions) {
             return;
         }
@@ -233,7 +239,7 @@ final class ReplySession implements Reply {
         upstream = null;
         String taskId = interpreter.taskId();
         if (stopTask && taskId != null) {
-            stop.apply(taskId).doFinally(signal -> dispose(subscription)).subscribe();
+            stop.apply(taskId).doFinally(signal -> dispose(subscription)).contextWrite(subscriberContext).subscribe();
         } else {
             dispose(subscription);
         }

@@ -17,18 +17,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The last step: writes the decided case as {@code message-accepted} (keyed by conversation key) or
- * {@code message-rejected} (keyed by stream id), with the input's headers (trace id included) and the
- * {@code event-type} header of the new event. Logs ids and coordinates, never the message body.
+ * {@code message-rejected} (keyed by stream id), with the input's headers, the trace context of the decision
+ * ({@link DecisionTrace}) and the {@code event-type} header of the new event. Logs ids and coordinates, never the
+ * message body.
  */
 public final class DecisionRecorder implements Processor<String, Case, String, RelayEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(DecisionRecorder.class);
 
     private final DecisionListener listener;
+    private final DecisionTrace trace;
     private ProcessorContext<String, RelayEvent> context;
 
     public DecisionRecorder(DecisionListener listener) {
+        this(listener, DecisionTrace.NONE);
+    }
+
+    public DecisionRecorder(DecisionListener listener, DecisionTrace trace) {
         this.listener = listener;
+        this.trace = trace;
     }
 
     @Override
@@ -40,18 +47,18 @@ public final class DecisionRecorder implements Processor<String, Case, String, R
     public void process(Record<String, Case> record) {
         Case decided = record.value();
         RelayEvent event = Decisions.toEvent(decided, record.timestamp());
-        context.forward(record.withKey(Decisions.key(event)).withValue(event).withHeaders(headers(record.headers(), event)));
-        listener.onDecision(decided);
-        logDecision(decided, event);
+        Headers headers = headers(record.headers(), event);
+        try (var scope = trace.decided(headers, event, record.timestamp())) {
+            context.forward(record.withKey(Decisions.key(event)).withValue(event).withHeaders(headers));
+            listener.onDecision(decided);
+            logDecision(decided, event);
+        }
     }
 
     private static Headers headers(Headers input, RelayEvent event) {
         var headers = new RecordHeaders(input.toArray());
         headers.remove(EventHeaders.EVENT_TYPE);
         headers.add(EventHeaders.EVENT_TYPE, typeOf(event).getBytes(StandardCharsets.UTF_8));
-        if (headers.lastHeader(EventHeaders.TRACE_ID) == null) {
-            headers.add(EventHeaders.TRACE_ID, event.meta().traceId().getBytes(StandardCharsets.UTF_8));
-        }
         return headers;
     }
 

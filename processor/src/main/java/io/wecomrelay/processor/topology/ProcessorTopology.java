@@ -12,6 +12,7 @@ import io.wecomrelay.processor.auth.EntitlementSerde;
 import io.wecomrelay.processor.decision.Case;
 import io.wecomrelay.processor.decision.DecisionListener;
 import io.wecomrelay.processor.decision.DecisionRecorder;
+import io.wecomrelay.processor.decision.DecisionTrace;
 import io.wecomrelay.processor.dedup.Dedup;
 import io.wecomrelay.processor.ratelimit.RateLimit;
 import io.wecomrelay.processor.types.MessageTypes;
@@ -53,6 +54,7 @@ public final class ProcessorTopology {
     private final Settings settings;
     private final BotSource bots;
     private final DecisionListener listener;
+    private final DecisionTrace trace;
     private final EventSerde<MessageReceived> inboundSerde = EventSerde.of(MessageReceived.class);
 
     /**
@@ -71,9 +73,15 @@ public final class ProcessorTopology {
 
     /** @param bots looked up for every record: a reloaded bots file applies from the next record on */
     public ProcessorTopology(Settings settings, BotSource bots, DecisionListener listener) {
+        this(settings, bots, listener, DecisionTrace.NONE);
+    }
+
+    /** @param trace the decisions' spans, whose trace context the decision records carry */
+    public ProcessorTopology(Settings settings, BotSource bots, DecisionListener listener, DecisionTrace trace) {
         this.settings = settings;
         this.bots = bots;
         this.listener = listener;
+        this.trace = trace;
     }
 
     /** Builds the topology the way the running application does, with the naming checks of {@code streamsConfig}. */
@@ -121,7 +129,7 @@ public final class ProcessorTopology {
                 .processValues(Auth.processor(settings.entitlements()), Named.as("auth"))
                 .mapValues(MessageTypes::judge, Named.as("message-type"))
                 .processValues(RateLimit.processor(), Named.as("rate-limit"), RateLimit.STORE)
-                .process(() -> new DecisionRecorder(listener), Named.as("record-decision"));
+                .process(() -> new DecisionRecorder(listener, trace), Named.as("record-decision"));
 
         decisions.split(Named.as("outcome-"))
                 .branch((key, event) -> event instanceof MessageAccepted, Branched.withConsumer(

@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.responder.kafka.EventPublisher;
+import io.wecomrelay.responder.tracing.ResponderTraces;
 import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.schemas.event.DeliveryChannel;
 import io.wecomrelay.schemas.event.DeliveryFailure;
@@ -35,8 +36,15 @@ public final class DeliveryRecorder {
     private final Clock clock;
     private final Supplier<UUID> ids;
     private final MeterRegistry meters;
+    private final ResponderTraces traces;
 
     public DeliveryRecorder(KafkaOperations<String, Object> kafka, Clock clock, Supplier<UUID> ids, MeterRegistry meters) {
+        this(kafka, clock, ids, meters, ResponderTraces.noop());
+    }
+
+    public DeliveryRecorder(KafkaOperations<String, Object> kafka, Clock clock, Supplier<UUID> ids, MeterRegistry meters,
+                            ResponderTraces traces) {
+        this.traces = traces;
         this.kafka = kafka;
         this.clock = clock;
         this.ids = ids;
@@ -70,7 +78,10 @@ public final class DeliveryRecorder {
     private Mono<Void> publish(FinishedReply reply, PartAttempt attempt, DeliveryOutcome outcome, SendResult result,
                                @Nullable DeliveryFailure reason) {
         var subject = new Subject(reply.botId(), reply.streamId(), reply.traceId(), reply.created(), reply.policyVersion());
-        return publish(subject, attempt, outcome, result.errcode(), result.detail(), reason);
+        try (var trace = traces.delivered(reply.botId(), reply.traceId(), reply.source().meta().occurredAt(),
+                name(attempt.channel()), name(outcome))) {
+            return publish(subject, attempt, outcome, result.errcode(), result.detail(), reason);
+        }
     }
 
     private Mono<Void> publish(Subject reply, PartAttempt attempt, DeliveryOutcome outcome, @Nullable Integer errcode,

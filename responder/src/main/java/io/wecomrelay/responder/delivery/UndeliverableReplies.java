@@ -4,9 +4,9 @@ import java.nio.charset.StandardCharsets;
 
 import io.wecomrelay.schemas.event.DeliveryChannel;
 import io.wecomrelay.schemas.event.DeliveryFailure;
-import io.wecomrelay.schemas.event.EventHeaders;
 import io.wecomrelay.schemas.topic.TopicSpec;
 import io.wecomrelay.support.deadletter.DeadLetterScheme;
+import io.wecomrelay.support.tracing.TraceHeaders;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.jspecify.annotations.Nullable;
@@ -53,7 +53,7 @@ public final class UndeliverableReplies {
         scheme.headers(failed, reply.sourceTopic()).forEach(headers::add);
         put(headers, CHANNEL_HEADER, channel.name());
         put(headers, FAILURE_HEADER, failure.name());
-        put(headers, EventHeaders.TRACE_ID, reply.traceId());
+        TraceHeaders.carry(headers, null, reply.traceId());
         if (errcode != null) {
             put(headers, ERRCODE_HEADER, errcode.toString());
         }

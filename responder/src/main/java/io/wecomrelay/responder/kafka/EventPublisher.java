@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 import io.wecomrelay.schemas.event.EventHeaders;
 import io.wecomrelay.schemas.event.RelayEvent;
+import io.wecomrelay.support.tracing.TraceHeaders;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -24,7 +25,8 @@ public final class EventPublisher {
     public static Mono<Void> send(KafkaOperations<String, Object> kafka, String topic, String key, RelayEvent event,
                                   String type) {
         var record = new ProducerRecord<String, Object>(topic, key, event);
-        record.headers().add(EventHeaders.TRACE_ID, event.meta().traceId().getBytes(StandardCharsets.UTF_8));
+        // the event's trace; the outbox and Redis keep no span to continue, so its parent is unnamed
+        TraceHeaders.carry(record.headers(), null, event.meta().traceId());
         record.headers().add(EventHeaders.EVENT_TYPE, type.getBytes(StandardCharsets.UTF_8));
         return Mono.fromFuture(() -> kafka.send(record))
                 // send() may block for metadata; never on the producer's own network thread (where the

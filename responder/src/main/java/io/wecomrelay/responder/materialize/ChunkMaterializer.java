@@ -13,13 +13,13 @@ import java.util.TreeMap;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.wecomrelay.responder.tracing.ResponderTraces;
 import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.schemas.event.ReplyRecorded;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.listener.BatchListenerFailedException;
@@ -55,6 +55,7 @@ public final class ChunkMaterializer implements BatchMessageListener<String, Rel
     private final MeterRegistry meters;
     private final Timer latency;
     private final Counter gaps;
+    private final ResponderTraces traces;
 
     public ChunkMaterializer(StreamStateWriter store, DeliveryQueue queue, ReplyRecords replies, Clock clock,
                              MeterRegistry meters) {
@@ -63,6 +64,12 @@ public final class ChunkMaterializer implements BatchMessageListener<String, Rel
 
     public ChunkMaterializer(StreamStateWriter store, DeliveryQueue queue, StreamNotices notices, ReplyRecords replies,
                              Clock clock, MeterRegistry meters) {
+        this(store, queue, notices, replies, clock, meters, ResponderTraces.noop());
+    }
+
+    public ChunkMaterializer(StreamStateWriter store, DeliveryQueue queue, StreamNotices notices, ReplyRecords replies,
+                             Clock clock, MeterRegistry meters, ResponderTraces traces) {
+        this.traces = traces;
         this.store = store;
         this.queue = queue;
         this.notices = notices;
@@ -160,7 +167,7 @@ public final class ChunkMaterializer implements BatchMessageListener<String, Rel
     private void report(ConsumerRecord<String, RelayEvent> record, ReplyChunk chunk, FoldResult result, long now) {
         latency.record(Duration.ofMillis(Math.max(0, now - record.timestamp())));
         meters.counter("relay.responder.chunks", "status", result.status().name().toLowerCase(Locale.ROOT)).increment();
-        try (var trace = MDC.putCloseable("traceId", chunk.meta().traceId())) {
+        try (var trace = traces.folded(record, chunk, now)) {
             if (result.gap()) {
                 gaps.increment();
                 log.warn("chunk gap streamId={} attempt={} seq={} {}: folded anyway", chunk.streamId(), chunk.attempt(),

@@ -3,13 +3,13 @@ package io.wecomrelay.responder.materialize;
 import java.util.Locale;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.wecomrelay.responder.tracing.ResponderTraces;
 import io.wecomrelay.schemas.event.MessageRejected;
 import io.wecomrelay.schemas.event.RejectReason;
 import io.wecomrelay.schemas.event.RelayEvent;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 import org.springframework.kafka.listener.MessageListener;
 
@@ -30,6 +30,7 @@ public final class RejectionMaterializer implements MessageListener<String, Rela
     private final ReplyRecords replies;
     private final RejectionTexts texts;
     private final MeterRegistry meters;
+    private final ResponderTraces traces;
 
     public RejectionMaterializer(StreamStateWriter store, DeliveryQueue queue, ReplyRecords replies, RejectionTexts texts,
                                  MeterRegistry meters) {
@@ -38,6 +39,12 @@ public final class RejectionMaterializer implements MessageListener<String, Rela
 
     public RejectionMaterializer(StreamStateWriter store, DeliveryQueue queue, StreamNotices notices,
                                  ReplyRecords replies, RejectionTexts texts, MeterRegistry meters) {
+        this(store, queue, notices, replies, texts, meters, ResponderTraces.noop());
+    }
+
+    public RejectionMaterializer(StreamStateWriter store, DeliveryQueue queue, StreamNotices notices,
+                                 ReplyRecords replies, RejectionTexts texts, MeterRegistry meters, ResponderTraces traces) {
+        this.traces = traces;
         this.store = store;
         this.queue = queue;
         this.notices = notices;
@@ -51,7 +58,7 @@ public final class RejectionMaterializer implements MessageListener<String, Rela
         if (!(record.value() instanceof MessageRejected rejection)) {
             throw new UnexpectedEventException(record.topic(), record.value() == null ? Void.class : record.value().getClass());
         }
-        try (var trace = MDC.putCloseable("traceId", rejection.meta().traceId())) {
+        try (var trace = traces.rejected(record, rejection)) {
             materialize(record, rejection);
         }
     }

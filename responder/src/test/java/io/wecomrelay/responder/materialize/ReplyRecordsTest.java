@@ -27,6 +27,7 @@ import io.wecomrelay.schemas.event.ReplyRecorded;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.testing.Events;
 import io.wecomrelay.schemas.topic.Topics;
+import io.wecomrelay.support.tracing.TraceHeaders;
 import io.wecomrelay.testkit.TestInfrastructure;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -115,7 +116,8 @@ class ReplyRecordsTest {
         assertThat(reply.text()).isEqualTo("你好，世界");
         assertThat(reply.meta().eventId()).isEqualTo(ReplyRecorded.eventIdOf(stream.streamId()));
         assertThat(TopicReader.header(written.get(0), EventHeaders.EVENT_TYPE)).isEqualTo(ReplyRecorded.TYPE);
-        assertThat(TopicReader.header(written.get(0), EventHeaders.TRACE_ID)).isEqualTo("trace-" + stream.streamId());
+        assertThat(TopicReader.header(written.get(0), TraceHeaders.TRACEPARENT))
+                .startsWith("00-" + TestChunks.traceIdOf(stream.streamId()) + "-");
     }
 
     @Test
