@@ -29,7 +29,7 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
  * within 24 hours of the message (§6.6), a reply needs no chat id (the open stream does not keep one) and no
  * {@code chat_type}, whose meaning is unconfirmed (§6.7), and WeCom shows it as an answer to the user's message.
  * Both count against the conversation's 30 messages a minute and 1,000 an hour: parts go out {@code interval} apart
- * (2 s: at most 30 a minute even for the longest answer), one at a time (the previous one acknowledged).
+ * (2 s: the parts of even the longest answer stay within 30 a minute), one at a time (the previous one acknowledged).
  * <p>
  * Once per stream, at most once: before the first part the stream is claimed in Redis
  * ({@code {prefix}continuation:{streamId}}, SET NX with a TTL), so a message WeCom delivered twice (finished on both
@@ -41,8 +41,8 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 public final class ReplyContinuation {
 
     private static final Logger log = LoggerFactory.getLogger(ReplyContinuation.class);
-    private static final List<String> FIELDS = List.of(StreamStateKeys.OWNER, StreamStateKeys.FULL,
-            StreamStateKeys.CONTINUED_NOTE);
+    private static final List<String> FIELDS = List.of(StreamStateKeys.OWNER, StreamStateKeys.FINISH,
+            StreamStateKeys.FULL, StreamStateKeys.CONTINUED_NOTE);
     private static final int MAX_BYTES = StreamReply.MAX_CONTENT_BYTES;
 
     private final ReactiveStringRedisTemplate redis;
@@ -83,10 +83,14 @@ public final class ReplyContinuation {
                 });
     }
 
-    /** The rest's messages; none when the stream's hash is another bot's or the answer fit its stream. */
+    /**
+     * The rest's messages; none when the stream's hash is another bot's, the answer fit its stream, or the answer is
+     * not finished (a stream finished at the deadline, or refused as expired, has only a beginning of an answer).
+     */
     private Mono<List<String>> parts(String botId, String streamId) {
         return redis.<String, String>opsForHash().multiGet(StreamStateKeys.key(streamId), FIELDS)
-                .map(values -> botId.equals(values.get(0)) ? split(values.get(1), values.get(2)) : List.of());
+                .map(values -> botId.equals(values.get(0)) && "1".equals(values.get(1))
+                        ? split(values.get(2), values.get(3)) : List.of());
     }
 
     private static List<String> split(@Nullable String full, @Nullable String note) {
