@@ -18,9 +18,9 @@
 --          'created', e.g. when a replayed chunk finds the stream hash long expired; never the fold's time)
 -- ARGV[21] '1': queue the job only when the answer continues past the stream (a streaming bot's follow-up)
 -- ARGV[#ARGV] (always the last argument) the bot id that owns the stream, set once (HSETNX) on every write
--- Fields besides StreamStateKeys' public ones: 'full', the whole answer while it is longer than the content (the
--- content then is its first part and the continued note), with 'continuedNote', the note used; 'truncated', '1'
--- once the answer itself was cut.
+-- Writes StreamStateKeys' fields, among them 'full', the whole answer while it is longer than the content (the
+-- content then is its first part and the continued note), with 'continuedNote', the note used; and besides them
+-- 'truncated', '1' once the answer itself was cut.
 -- Returns {status, gap, truncated, answerBytes, created, answer, queued, replyDraft, replyContent,
 -- replyTruncated}; status is one of
 --   FINISHED  applied, and this chunk flipped finish to 1 (the final answer is returned only then)
