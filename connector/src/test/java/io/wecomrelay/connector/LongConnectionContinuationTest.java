@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,7 +17,6 @@ import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.text.Continuation;
 import io.wecomrelay.schemas.text.MarkdownSplitter;
 import io.wecomrelay.schemas.text.Replies;
-import io.wecomrelay.schemas.wecom.reply.StreamImage;
 import io.wecomrelay.sim.dify.SimImages;
 import io.wecomrelay.sim.wecomws.LongConnectionSimulator;
 import io.wecomrelay.sim.wecomws.LongConnectionSimulator.Injected;
@@ -28,8 +26,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Issue 19 on the long connection: an answer longer than one stream. The finish frame shows its first part with the
@@ -107,12 +103,8 @@ class LongConnectionContinuationTest {
         String answer = Replies.documented(45_000);
         List<String> expected = MarkdownSplitter.split(Continuation.of(answer, MAX, NOTE).rest(), MAX);
         Injected first = WECOM.sendText(BOT, "wangwu", "再写一份");
-        ObjectNode again = JsonMapper.builder().build().createObjectNode();
-        again.put("msgid", first.msgId()).put("aibotid", BOT).put("chattype", "single").put("msgtype", "text");
-        again.putObject("from").put("userid", "wangwu");
-        again.putObject("text").put("content", "再写一份");
         await().atMost(WAIT).until(() -> !WECOM.framesFor(first.reqId()).isEmpty());
-        Injected second = WECOM.inject(BOT, "aibot_msg_callback", again);
+        Injected second = ConnectorHarness.deliverAgain(WECOM, BOT, first, "wangwu", "再写一份");
         await().atMost(WAIT).until(() -> !WECOM.framesFor(second.reqId()).isEmpty());
         String streamId = StreamIds.of(BOT, first.msgId());
 
@@ -130,19 +122,11 @@ class LongConnectionContinuationTest {
 
     /** The responder's final fold of a long answer: first part and note, the whole answer, the note; and images. */
     private static void finish(String streamId, String answer, byte[]... images) {
-        var named = new StringBuilder("[");
-        for (int i = 0; i < images.length; i++) {
-            var image = StreamImage.of(images[i]);
-            String key = StreamStateKeys.imageKey(streamId, 1, i);
-            harness.redis.setex(key, 600, image.base64());
-            named.append(i == 0 ? "" : ",").append("{\"key\":\"").append(key).append("\",\"md5\":\"").append(image.md5())
-                    .append("\"}");
-        }
-        var fields = new HashMap<>(Map.of(StreamStateKeys.FULL, answer, StreamStateKeys.CONTINUED_NOTE, NOTE));
         if (images.length > 0) {
-            fields.put(StreamStateKeys.IMAGES, named.append("]").toString());
+            harness.attachImages(streamId, images);
         }
-        harness.redis.hset(StreamStateKeys.key(streamId), fields);
+        harness.redis.hset(StreamStateKeys.key(streamId), Map.of(StreamStateKeys.FULL, answer,
+                StreamStateKeys.CONTINUED_NOTE, NOTE));
         harness.fold(BOT, streamId, Continuation.of(answer, MAX, NOTE).shown(), true);
     }
 
