@@ -44,7 +44,8 @@ public record ConnectorProperties(@NotNull Path botsFile,
                           @DefaultValue("1s") @NotNull Duration tick,
                           @DefaultValue(DEFAULT_OVERDUE) @NotBlank String overdueNote,
                           @DefaultValue("connector:") @NotBlank String keyPrefix,
-                          @DefaultValue("10m") @NotNull Duration openStreamTtl) {
+                          @DefaultValue("10m") @NotNull Duration openStreamTtl,
+                          @DefaultValue("2s") @NotNull Duration continuationInterval) {
 
         public static final String DEFAULT_OVERDUE = "\n\n……（回答超时，已结束 / the answer took too long）";
     }

@@ -25,6 +25,7 @@ import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.event.StreamChanged;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.topic.Topics;
+import io.wecomrelay.schemas.wecom.reply.StreamImage;
 import io.wecomrelay.sim.wecomws.LongConnectionSimulator;
 import io.wecomrelay.sim.wecomws.LongConnectionSimulator.Injected;
 import io.wecomrelay.sim.wecomws.ReceivedFrame;
@@ -41,6 +42,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ReactorResourceFactory;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What the connector's tests share: connector instances against the real broker and Redis, the responder's part
@@ -138,6 +141,31 @@ final class ConnectorHarness implements AutoCloseable {
         var notice = new StreamChanged(new EventMeta(UUID.randomUUID(), "trace", Instant.now()), bot, streamId);
         producer.send(new ProducerRecord<>(Topics.OUTBOUND.name(), bot, notice));
         producer.flush();
+    }
+
+    /**
+     * The worker's part for a reply's images: their base64 in Redis, and the stream hash's {@code images} field
+     * naming them (before the responder's final fold).
+     */
+    void attachImages(String streamId, byte[]... images) {
+        var named = new StringBuilder("[");
+        for (int i = 0; i < images.length; i++) {
+            var image = StreamImage.of(images[i]);
+            String key = StreamStateKeys.imageKey(streamId, 1, i);
+            redis.setex(key, 600, image.base64());
+            named.append(i == 0 ? "" : ",").append("{\"key\":\"").append(key).append("\",\"md5\":\"").append(image.md5())
+                    .append("\"}");
+        }
+        redis.hset(StreamStateKeys.key(streamId), Map.of(StreamStateKeys.IMAGES, named.append("]").toString()));
+    }
+
+    /** WeCom delivering a text message of {@code userId} a second time, with a req_id of its own (protocol §3.1). */
+    static Injected deliverAgain(LongConnectionSimulator wecom, String bot, Injected first, String userId, String content) {
+        ObjectNode again = JsonMapper.builder().build().createObjectNode();
+        again.put("msgid", first.msgId()).put("aibotid", bot).put("chattype", "single").put("msgtype", "text");
+        again.putObject("from").put("userid", userId);
+        again.putObject("text").put("content", content);
+        return wecom.inject(bot, "aibot_msg_callback", again);
     }
 
     /** The message-received the connector published for {@code message}. */

@@ -7,11 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.schemas.ids.StreamIds;
-import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.wecom.reply.StreamImage;
 import io.wecomrelay.sim.dify.SimImages;
 import io.wecomrelay.sim.wecomws.LongConnectionSimulator;
@@ -22,8 +20,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A long-connection answer with the images the worker attached: after the stream's finish frame, each image is
@@ -105,12 +101,8 @@ class LongConnectionImagesTest {
     @Test
     void aMessageWeComDeliveredTwiceGetsItsImagesOnceThoughBothReqIdsAreFinished() throws Exception {
         Injected first = WECOM.sendText(BOT, "wangwu", "一张图");
-        ObjectNode again = JsonMapper.builder().build().createObjectNode();
-        again.put("msgid", first.msgId()).put("aibotid", BOT).put("chattype", "single").put("msgtype", "text");
-        again.putObject("from").put("userid", "wangwu");
-        again.putObject("text").put("content", "一张图");
         await().atMost(WAIT).until(() -> !WECOM.framesFor(first.reqId()).isEmpty());
-        Injected second = WECOM.inject(BOT, "aibot_msg_callback", again);
+        Injected second = ConnectorHarness.deliverAgain(WECOM, BOT, first, "wangwu", "一张图");
         await().atMost(WAIT).until(() -> !WECOM.framesFor(second.reqId()).isEmpty());
         String streamId = StreamIds.of(BOT, first.msgId());
 
@@ -124,15 +116,7 @@ class LongConnectionImagesTest {
 
     /** The worker's images in Redis, then the responder's final fold naming them. */
     private static void finish(String streamId, String text, byte[]... images) {
-        var named = new StringBuilder("[");
-        for (int i = 0; i < images.length; i++) {
-            var image = StreamImage.of(images[i]);
-            String key = StreamStateKeys.imageKey(streamId, 1, i);
-            harness.redis.setex(key, 600, image.base64());
-            named.append(i == 0 ? "" : ",").append("{\"key\":\"").append(key).append("\",\"md5\":\"").append(image.md5())
-                    .append("\"}");
-        }
-        harness.redis.hset(StreamStateKeys.key(streamId), Map.of(StreamStateKeys.IMAGES, named.append("]").toString()));
+        harness.attachImages(streamId, images);
         harness.fold(BOT, streamId, text, true);
     }
 

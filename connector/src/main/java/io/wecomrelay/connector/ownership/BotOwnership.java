@@ -138,7 +138,7 @@ public final class BotOwnership {
         var session = new BotSession(bot, parts.inbound());
         var socket = new BotSocket(bot.id(), bot.secret(), parts.http(), parts.socket(), session, parts.metrics(), parts.clock());
         session.attach(socket, new BotStreams(bot.id(), bot.placeholder(), socket, parts.open(), parts.snapshots(),
-                parts.replies(), parts.images(), parts.clock()));
+                parts.replies(), parts.afterFinish(), parts.clock()));
         log.info("owning bot={}: subscribing", bot.id());
         socket.start();
         return session;

@@ -2,7 +2,7 @@ package io.wecomrelay.connector.ownership;
 
 import java.time.Clock;
 
-import io.wecomrelay.connector.images.ReplyImages;
+import io.wecomrelay.connector.continuation.AfterFinish;
 import io.wecomrelay.connector.inbound.InboundRelay;
 import io.wecomrelay.connector.reply.OpenStreams;
 import io.wecomrelay.connector.reply.ReplySettings;
@@ -13,6 +13,6 @@ import reactor.netty.http.client.HttpClient;
 
 /** What every bot's session is made of; one set per instance. */
 public record SessionParts(HttpClient http, SocketSettings socket, SocketMetrics metrics, OpenStreams open,
-                           Snapshots snapshots, ReplySettings replies, ReplyImages images, InboundRelay inbound,
+                           Snapshots snapshots, ReplySettings replies, AfterFinish afterFinish, InboundRelay inbound,
                            Clock clock) {
 }

@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
-import io.wecomrelay.connector.images.ReplyImages;
+import io.wecomrelay.connector.continuation.AfterFinish;
 import io.wecomrelay.connector.socket.BotSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +27,7 @@ public final class BotStreams {
     private final OpenStreams open;
     private final Snapshots snapshots;
     private final ReplySettings settings;
-    private final ReplyImages images;
+    private final AfterFinish afterFinish;
     private final Clock clock;
     private volatile String placeholder;
     private static final Duration ABANDON_AFTER_DEADLINE = Duration.ofMinutes(1);
@@ -38,14 +38,14 @@ public final class BotStreams {
     private final Map<String, Instant> finished = new ConcurrentHashMap<>();
 
     public BotStreams(String botId, String placeholder, BotSocket socket, OpenStreams open, Snapshots snapshots,
-                      ReplySettings settings, ReplyImages images, Clock clock) {
+                      ReplySettings settings, AfterFinish afterFinish, Clock clock) {
         this.botId = botId;
         this.placeholder = placeholder;
         this.socket = socket;
         this.open = open;
         this.snapshots = snapshots;
         this.settings = settings;
-        this.images = images;
+        this.afterFinish = afterFinish;
         this.clock = clock;
     }
 
@@ -149,7 +149,7 @@ public final class BotStreams {
         open.close(botId, stream).subscribe(null,
                 error -> log.warn("open stream not removed bot={} streamId={} cause={}", botId, stream.streamId(), error.toString()));
         log.info("stream finished on the long connection bot={} streamId={} reqId={}", botId, stream.streamId(), stream.reqId());
-        // after the finish frame: the answer's images as image messages on the same req_id, once per stream
-        images.afterFinish(botId, socket, stream.streamId(), stream.reqId()).subscribe();
+        // after the finish frame: the rest of a long answer, then its images, on the same req_id, once per stream
+        afterFinish.follow(botId, socket, stream.streamId(), stream.reqId()).subscribe();
     }
 }

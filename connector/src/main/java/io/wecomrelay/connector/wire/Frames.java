@@ -71,6 +71,14 @@ public final class Frames {
         return frame(RESPOND, reqId, body);
     }
 
+    /** A {@code markdown} message answering the callback {@code reqId} (at most 20,480 bytes of content). */
+    public static String markdown(String reqId, String content) {
+        ObjectNode body = WecomJson.mapper().createObjectNode();
+        body.put("msgtype", "markdown");
+        body.putObject("markdown").put("content", content);
+        return frame(RESPOND, reqId, body);
+    }
+
     /** Starts an upload of {@code totalChunks} chunks; WeCom checks {@code md5} (hex, of the whole file) at the finish. */
     public static String uploadInit(String reqId, String type, String filename, int totalSize, int totalChunks, String md5) {
         ObjectNode body = WecomJson.mapper().createObjectNode();

@@ -53,9 +53,9 @@ public final class OutboxTickets implements DeliveryQueue {
 
     /**
      * Webhook bots and self-built apps send every answer whole, in as many messages as it takes; a streaming bot of
-     * URL callbacks sends what its stream does not show to the response_url. A response_url bot has one message of
-     * 20,480 bytes, and a long-connection bot no follow-up path here (the connector would have to push it): their
-     * answers are cut at that limit.
+     * URL callbacks sends what its stream does not show to the response_url; a long-connection bot's connector sends
+     * it as markdown replies after the finish frame (from the stream hash's {@code full}, no outbox job). A
+     * response_url bot has one message of 20,480 bytes: its answers are cut at that limit.
      */
     @Override
     public boolean continues(RelayEvent source) {
@@ -63,13 +63,14 @@ public final class OutboxTickets implements DeliveryQueue {
             case WEBHOOK, APP_MESSAGE -> true;
             // one POST of at most 20,480 bytes: a longer answer is cut, as the delivery would cut it
             case RESPONSE_URL -> false;
-            case PASSIVE_STREAM, STREAM_WITH_TEMPLATE_CARD -> continuesStream(bot, source);
+            case PASSIVE_STREAM, STREAM_WITH_TEMPLATE_CARD -> continuesStream(bot, source)
+                    || bot.longConnection() && source instanceof ReplyChunk;
         }).orElse(false);
     }
 
     /**
-     * Only answers continue (a rejection's text always fits its stream), and only to a response_url: a message
-     * without one (a long-connection message carries none) has its answer cut at the stream's limit.
+     * Only answers continue (a rejection's text always fits its stream), and here only to a response_url: a message
+     * without one has its answer cut at the stream's limit; a long-connection bot's rest is the connector's.
      */
     private static boolean continuesStream(BotConfig bot, RelayEvent source) {
         if (!(source instanceof ReplyChunk chunk) || bot.longConnection()) {

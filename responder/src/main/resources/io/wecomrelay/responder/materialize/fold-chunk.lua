@@ -18,8 +18,9 @@
 --          'created', e.g. when a replayed chunk finds the stream hash long expired; never the fold's time)
 -- ARGV[21] '1': queue the job only when the answer continues past the stream (a streaming bot's follow-up)
 -- ARGV[#ARGV] (always the last argument) the bot id that owns the stream, set once (HSETNX) on every write
--- Fields besides StreamStateKeys': 'full', the whole answer while it is longer than the content (the content then
--- is its first part and the continued note); 'truncated', '1' once the answer itself was cut.
+-- Writes StreamStateKeys' fields, among them 'full', the whole answer while it is longer than the content (the
+-- content then is its first part and the continued note), with 'continuedNote', the note used; and besides them
+-- 'truncated', '1' once the answer itself was cut.
 -- Returns {status, gap, truncated, answerBytes, created, answer, queued, replyDraft, replyContent,
 -- replyTruncated}; status is one of
 --   FINISHED  applied, and this chunk flipped finish to 1 (the final answer is returned only then)
@@ -114,7 +115,9 @@ local finish = ARGV[5]
 local truncated_flag = truncated and '1' or '0'
 redis.call('HSET', key, 'content', content, 'attempt', ARGV[1], 'seq', ARGV[2], 'truncated', truncated_flag,
   'finish', finish, 'updatedAt', ARGV[8])
-if continues then redis.call('HSET', key, 'full', answer) else redis.call('HDEL', key, 'full') end
+-- the note too: a reader of 'full' (the connector) cuts the answer where this fold cut it
+if continues then redis.call('HSET', key, 'full', answer, 'continuedNote', continued_note)
+else redis.call('HDEL', key, 'full', 'continuedNote') end
 redis.call('HSETNX', key, 'bot', ARGV[#ARGV])
 if finish == '1' then
   if ARGV[6] ~= '' then redis.call('HSET', key, 'error', ARGV[6]) end

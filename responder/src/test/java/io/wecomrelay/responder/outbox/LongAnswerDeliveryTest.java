@@ -13,9 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import io.wecomrelay.responder.TestChunks;
 import io.wecomrelay.responder.delivery.ReplyDeliverer;
+import io.wecomrelay.responder.materialize.ChunkFold;
 import io.wecomrelay.responder.materialize.FoldStatus;
 import io.wecomrelay.responder.materialize.RedisStreamStateWriter;
 import io.wecomrelay.schemas.event.DeliveryChannel;
@@ -105,6 +107,26 @@ class LongAnswerDeliveryTest {
         assertThat(delivery.sent()).containsExactly(ContentCap.cap(rest, ReplyDeliverer.RESPONSE_URL_MAX_BYTES,
                 OutboxHarness.NOTE)).allSatisfy(sent -> assertThat(sent).endsWith(OutboxHarness.NOTE));
         assertWithin(delivery.sent().get(0), ReplyDeliverer.RESPONSE_URL_MAX_BYTES);
+    }
+
+    /**
+     * A long-connection bot's stream shows the first part with the continued note like a callback streaming bot's,
+     * and the hash keeps the whole answer and the note for the connector, which sends the rest on the socket: no
+     * outbox job.
+     */
+    @Test
+    void aLongConnectionBotsLongAnswerKeepsTheWholeAnswerForTheConnector() {
+        String answer = Replies.documented(60_000);
+        var stream = TestChunks.stream("bot-ws");
+        ReplyChunk last = stream.last(1, 0, answer);
+
+        assertThat(scope.tickets().continues(last)).isTrue();
+        assertThat(scope.tickets().ticketFor(Topics.CHUNKS.name(), last)).isEmpty();
+        harness.store.fold(new ChunkFold(last, null, null, true));
+
+        Map<String, String> state = harness.template.<String, String>opsForHash().entries(StreamStateKeys.key(stream.streamId()));
+        assertThat(state).containsEntry(StreamStateKeys.FULL, answer).containsEntry(StreamStateKeys.CONTINUED_NOTE, CONTINUED)
+                .containsEntry(StreamStateKeys.CONTENT, Continuation.of(answer, StreamStateKeys.MAX_CONTENT_BYTES, CONTINUED).shown());
     }
 
     /** What the streaming bot's stream showed, and what its response_url got, once an instance delivered. */

@@ -85,7 +85,8 @@ import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
  * The outbox's real surroundings for tests: real Redis, the real broker and the WeCom send-API simulator
  * limited to {@code permits} messages per {@code window} per key. Bots {@code bot-a} and {@code bot-b} are
  * webhook bots with keys {@link #KEY_A} and {@link #KEY_B}, {@code bot-url} a response_url bot, {@code bot-stream} a
- * streaming bot (its answers longer than a stream continue at the response_url). Each test
+ * streaming bot (its answers longer than a stream continue at the response_url), {@code bot-ws} a long-connection bot
+ * (the connector sends its rest). Each test
  * works under its own key prefix ({@link Scope}); each "instance" is the delivery side of one responder process.
  */
 final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
@@ -227,6 +228,8 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
                 + "  - id: bot-b\n" + common + "    reply-mode: webhook\n    webhook-key: " + KEY_B + "\n"
                 + "  - id: bot-url\n" + common + "    reply-mode: response_url\n"
                 + "  - id: bot-stream\n" + common + "    reply-mode: passive_stream\n"
+                + "  - id: bot-ws\n    connection: long-connection\n    secret: ws-secret\n"
+                + "    dify: { base-url: http://127.0.0.1:9/v1, api-key: k, allow-insecure-http: true }\n"
                 + "  - id: bot-app\n" + common + "    kind: app\n    corp-id: " + APP_CORP + "\n    agent-id: " + APP_AGENT
                 + "\n    secret: " + APP_SECRET + "\n";
         Path file = Files.createTempFile("bots", ".yaml");

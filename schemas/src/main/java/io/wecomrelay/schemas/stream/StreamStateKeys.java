@@ -24,6 +24,11 @@ package io.wecomrelay.schemas.stream;
  * <li>{@link #UPDATED_AT}: epoch millis of the last change</li>
  * <li>{@link #TRUNCATED}: {@code "1"} when the content was cut at the byte limit (with a visible note)</li>
  * <li>{@link #REJECTED}: the rejection reason when the stream was finished by a rejection</li>
+ * <li>{@link #FULL}: the whole answer while it is longer than {@code content} (which then is its first part ending
+ *     with {@link #CONTINUED_NOTE}); the rest follows in other messages (for long-connection bots the connector sends
+ *     it after the finish frame)</li>
+ * <li>{@link #CONTINUED_NOTE}: with {@link #FULL}, the note that ends {@code content}, so a reader cuts the answer
+ *     where the responder cut it ({@code io.wecomrelay.schemas.text.Continuation})</li>
  * </ul>
  * The key expires a little after WeCom's 6-minute stream window (configurable in the responder).
  */
@@ -41,6 +46,8 @@ public final class StreamStateKeys {
     public static final String UPDATED_AT = "updatedAt";
     public static final String TRUNCATED = "truncated";
     public static final String REJECTED = "rejected";
+    public static final String FULL = "full";
+    public static final String CONTINUED_NOTE = "continuedNote";
 
     /** The prefix of every image's key; the rest is {@code {streamId}:{attempt}:{index}}. */
     public static final String IMAGE_KEY_PREFIX = "reply-image:";

@@ -1,5 +1,6 @@
 package io.wecomrelay.sim.wecomws;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +48,12 @@ import tools.jackson.databind.node.ObjectNode;
  *     a stream frame more than {@code streamLimit} after the stream's first one, or after its {@code finish}, gets
  *     {@link #STREAM_EXPIRED}, as does a welcome or card update more than 5 s after its event. An {@code image}
  *     reply must name a {@code media_id} the bot uploaded (else {@link #INVALID_MEDIA}); it is listed in
- *     {@link #sentImages}. Acks come after {@code ackDelay}. A frame sent while the previous frame of its
+ *     {@link #sentImages}. A stream's or a {@code markdown} message's content over {@link #MAX_CONTENT_BYTES} UTF-8
+ *     bytes gets {@link #CONTENT_TOO_LONG}; accepted {@code markdown} messages are listed in {@link #sentMarkdown}.
+ *     {@code markdown} and {@code image} messages (replies and {@code aibot_send_msg}) count against WeCom's budget
+ *     per conversation (the callback's group chatid, else its sender; a push's {@code chatid}): more than
+ *     {@link #MESSAGES_PER_MINUTE} in a minute or {@link #MESSAGES_PER_HOUR} in an hour get {@link #FREQUENCY_LIMIT}
+ *     (stream bubbles are not counted here). Acks come after {@code ackDelay}. A frame sent while the previous frame of its
  *     {@code req_id} is unacknowledged is answered as usual but counted in {@link #violations()}: the official
  *     SDK sends one frame per {@code req_id} at a time, and the relay promises the same.</li>
  * <li>{@code aibot_upload_media_init}, {@code _chunk} and {@code _finish}, with WeCom's limits ({@link MediaUploads});
@@ -67,6 +73,12 @@ public final class LongConnectionSimulator implements AutoCloseable {
     public static final int UNKNOWN_REQ_ID = 846605;
     public static final int INVALID_MEDIA = 40007;
     public static final int MAX_FRAME_BYTES = 1 << 20;
+    /** The simulator's choice for content over the limit (WeCom's code is unconfirmed): "invalid parameter". */
+    public static final int CONTENT_TOO_LONG = MediaUploads.INVALID_PARAMETER;
+    /** WeCom's limit of a stream's and a markdown message's {@code content} (protocol reference §6.6, §6.7). */
+    public static final int MAX_CONTENT_BYTES = 20_480;
+    public static final int MESSAGES_PER_MINUTE = 30;
+    public static final int MESSAGES_PER_HOUR = 1000;
 
     private static final Logger log = LoggerFactory.getLogger(LongConnectionSimulator.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -98,6 +110,8 @@ public final class LongConnectionSimulator implements AutoCloseable {
     private final List<String> violations = new ArrayList<>();
     private final MediaUploads uploads;
     private final List<SentImage> sentImages = new ArrayList<>();
+    private final List<SentMarkdown> sentMarkdown = new ArrayList<>();
+    private final Map<String, Deque<Instant>> conversationMessages = new HashMap<>();
     private volatile Duration ackDelay;
 
     /**
@@ -231,7 +245,7 @@ public final class LongConnectionSimulator implements AutoCloseable {
             if (holder == null || !holder.open()) {
                 throw new IllegalStateException("bot " + botId + " has no subscribed connection");
             }
-            callbacks.put(reqId, new Callback(botId, cmd, clock.instant()));
+            callbacks.put(reqId, new Callback(botId, cmd, conversation(body), clock.instant()));
             written = holder.send(frame(cmd, reqId, body));
         }
         // outside the lock: the socket's I/O thread needs it to read what the client sends meanwhile
@@ -242,6 +256,13 @@ public final class LongConnectionSimulator implements AutoCloseable {
             throw new IllegalStateException("bot " + botId + "'s connection closed before the frame was written");
         }
         return new Injected(reqId, body.path("msgid").asString(""));
+    }
+
+    /** A group message's chatid, else its sender's userid: where a reply goes, and whose budget it takes. */
+    private static String conversation(JsonNode body) {
+        String chatId = body.path("chatid").asString("");
+        return body.path("chattype").asString("").equals("group") && !chatId.isEmpty() ? chatId
+                : body.path("from").path("userid").asString("");
     }
 
     /** True while a socket is subscribed as the bot. */
@@ -288,6 +309,11 @@ public final class LongConnectionSimulator implements AutoCloseable {
     /** Image messages of one bot, in arrival order. */
     public synchronized List<SentImage> sentImages(String botId) {
         return sentImages.stream().filter(image -> image.botId().equals(botId)).toList();
+    }
+
+    /** Markdown messages of one bot the simulator accepted, in arrival order. */
+    public synchronized List<SentMarkdown> sentMarkdown(String botId) {
+        return sentMarkdown.stream().filter(markdown -> markdown.botId().equals(botId)).toList();
     }
 
     /** Frames sent while the previous frame of their req_id was not yet acknowledged. */
@@ -352,6 +378,10 @@ public final class LongConnectionSimulator implements AutoCloseable {
         if (errcode == OK && body.path("msgtype").asString("").equals("image")) {
             var media = uploads.media(Objects.requireNonNull(socket.botId()), body.path("image").path("media_id").asString(""));
             sentImages.add(new SentImage(socket.botId(), cmd, reqId, Objects.requireNonNull(media), clock.instant()));
+        }
+        if (errcode == OK && body.path("msgtype").asString("").equals("markdown")) {
+            sentMarkdown.add(new SentMarkdown(Objects.requireNonNull(socket.botId()), cmd, reqId,
+                    body.path("markdown").path("content").asString(""), clock.instant()));
         }
         if (cmd.equals("ping")) {
             if (errcode == -1 && !pingsIgnored.contains(socket.botId())) {
@@ -448,9 +478,8 @@ public final class LongConnectionSimulator implements AutoCloseable {
             return NOT_SUBSCRIBED;
         }
         if (!REPLIES.contains(cmd)) {
-            // e.g. aibot_send_msg: accepted and recorded; only an image's media is checked
-            boolean image = body.path("msgtype").asString("").equals("image");
-            return image && uploads.media(botId, body.path("image").path("media_id").asString("")) == null ? INVALID_MEDIA : OK;
+            // e.g. aibot_send_msg: accepted and recorded; an image's media, a markdown's size and the budget are checked
+            return message(botId, body.path("chatid").asString(""), body);
         }
         Callback callback = callbacks.get(reqId);
         if (callback == null || !callback.botId().equals(botId)) {
@@ -462,16 +491,45 @@ public final class LongConnectionSimulator implements AutoCloseable {
             return failures.errcode();
         }
         if (cmd.equals("aibot_respond_msg") && body.path("msgtype").asString("").equals("stream")) {
-            return streamFrame(callback, body.path("stream"));
+            return tooLong(body.path("stream")) ? CONTENT_TOO_LONG : streamFrame(callback, body.path("stream"));
         }
-        if (body.path("msgtype").asString("").equals("image")) {
-            return uploads.media(botId, body.path("image").path("media_id").asString("")) == null ? INVALID_MEDIA : OK;
+        if (cmd.equals("aibot_respond_msg") && Set.of("image", "markdown").contains(body.path("msgtype").asString(""))) {
+            return message(botId, callback.conversation(), body);
         }
         if (!cmd.equals("aibot_respond_msg")
                 && (!callback.cmd().equals("aibot_event_callback") || clock.instant().isAfter(callback.sentAt().plus(REPLY_WINDOW)))) {
             return STREAM_EXPIRED; // a welcome or card update answers an event, within 5 s
         }
         return OK;
+    }
+
+    /** An image or markdown message (a reply or a push): its media or size, then the conversation's budget. */
+    private int message(String botId, String conversation, JsonNode body) {
+        String msgtype = body.path("msgtype").asString("");
+        if (msgtype.equals("image") && uploads.media(botId, body.path("image").path("media_id").asString("")) == null) {
+            return INVALID_MEDIA;
+        }
+        if (msgtype.equals("markdown") && tooLong(body.path("markdown"))) {
+            return CONTENT_TOO_LONG;
+        }
+        if (!msgtype.equals("image") && !msgtype.equals("markdown")) {
+            return OK;
+        }
+        Instant now = clock.instant();
+        Deque<Instant> times = conversationMessages.computeIfAbsent(botId + "|" + conversation, key -> new ArrayDeque<>());
+        while (!times.isEmpty() && !times.peekFirst().isAfter(now.minus(Duration.ofHours(1)))) {
+            times.removeFirst();
+        }
+        long lastMinute = times.stream().filter(at -> at.isAfter(now.minus(Duration.ofMinutes(1)))).count();
+        if (lastMinute >= MESSAGES_PER_MINUTE || times.size() >= MESSAGES_PER_HOUR) {
+            return FREQUENCY_LIMIT;
+        }
+        times.addLast(now);
+        return OK;
+    }
+
+    private static boolean tooLong(JsonNode withContent) {
+        return withContent.path("content").asString("").getBytes(StandardCharsets.UTF_8).length > MAX_CONTENT_BYTES;
     }
 
     private int streamFrame(Callback callback, JsonNode stream) {
@@ -538,13 +596,15 @@ public final class LongConnectionSimulator implements AutoCloseable {
     private static final class Callback {
         private final String botId;
         private final String cmd;
+        private final String conversation;
         private final Instant sentAt;
         private @Nullable Instant firstFrame;
         private boolean finished;
 
-        Callback(String botId, String cmd, Instant sentAt) {
+        Callback(String botId, String cmd, String conversation, Instant sentAt) {
             this.botId = botId;
             this.cmd = cmd;
+            this.conversation = conversation;
             this.sentAt = sentAt;
         }
 
@@ -554,6 +614,10 @@ public final class LongConnectionSimulator implements AutoCloseable {
 
         String cmd() {
             return cmd;
+        }
+
+        String conversation() {
+            return conversation;
         }
 
         Instant sentAt() {

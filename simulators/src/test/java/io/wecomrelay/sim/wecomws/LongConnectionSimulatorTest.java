@@ -89,6 +89,36 @@ class LongConnectionSimulatorTest {
     }
 
     @Test
+    void contentOverTheLimitIsRefusedAndMarkdownCountsAgainstTheConversationsThirtyAMinute() {
+        wecom.addBot("bot-a", "secret-a");
+        wecom.setAckDelay(Duration.ZERO);
+        Client client = subscribed("bot-a", "secret-a");
+        var message = wecom.sendText("bot-a", "zhangsan", "你好");
+        await().until(() -> client.received.stream().anyMatch(f -> f.path("cmd").asString("").equals("aibot_msg_callback")));
+        String tooLong = "字".repeat(LongConnectionSimulator.MAX_CONTENT_BYTES / 3 + 1);
+        String stream = "{\"cmd\":\"aibot_respond_msg\",\"headers\":{\"req_id\":\"" + message.reqId() + "\"},\"body\":"
+                + "{\"msgtype\":\"stream\",\"stream\":{\"id\":\"st\",\"finish\":true,\"content\":\"%s\"}}}";
+        String markdown = "{\"cmd\":\"aibot_respond_msg\",\"headers\":{\"req_id\":\"" + message.reqId() + "\"},\"body\":"
+                + "{\"msgtype\":\"markdown\",\"markdown\":{\"content\":\"%s\"}}}";
+
+        client.send(stream.formatted(tooLong));
+        await().until(() -> client.acksOf(message.reqId()) == 1);
+        client.send(markdown.formatted(tooLong));
+        await().until(() -> client.acksOf(message.reqId()) == 2);
+        for (int i = 0; i < LongConnectionSimulator.MESSAGES_PER_MINUTE + 1; i++) {
+            client.send(markdown.formatted("第" + i + "条"));
+            long acks = 3 + i;
+            await().until(() -> client.acksOf(message.reqId()) == acks);
+        }
+
+        assertThat(wecom.framesFor(message.reqId())).extracting(ReceivedFrame::errcode).startsWith(
+                LongConnectionSimulator.CONTENT_TOO_LONG, LongConnectionSimulator.CONTENT_TOO_LONG, 0)
+                .endsWith(0, LongConnectionSimulator.FREQUENCY_LIMIT);
+        assertThat(wecom.sentMarkdown("bot-a")).hasSize(LongConnectionSimulator.MESSAGES_PER_MINUTE)
+                .first().satisfies(sent -> assertThat(sent.content()).isEqualTo("第0条"));
+    }
+
+    @Test
     void rapidSubscribesGetTheFrequencyLimit() {
         var strict = LongConnectionSimulator.start(java.time.Clock.systemUTC(), new LongConnectionSimulator.Settings(
                 2, Duration.ofMinutes(1), Duration.ofMinutes(6), Duration.ZERO), 0);
