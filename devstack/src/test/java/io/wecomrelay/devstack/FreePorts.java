@@ -1,10 +1,9 @@
 package io.wecomrelay.devstack;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+
+import io.wecomrelay.testkit.internal.LoopbackPorts;
 
 /**
  * A free loopback port for each instance's management and callback port, chosen on first use and kept, so a
@@ -24,11 +23,8 @@ public final class FreePorts implements PortScheme {
         return ports.computeIfAbsent(ingress.name() + "/callback", key -> freePort());
     }
 
+    /** Never one handed out before in this JVM: the services bind theirs only once started (see LoopbackPorts). */
     private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return LoopbackPorts.free();
     }
 }
