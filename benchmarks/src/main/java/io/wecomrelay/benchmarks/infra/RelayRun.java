@@ -21,9 +21,8 @@ import io.wecomrelay.cli.RelayCli;
 
 /**
  * Runs a {@code relay} command two ways: in this JVM through {@link RelayCli#run} (the command classes, output
- * captured), and as {@code ./relay} runs it, {@code java -jar relay-cli-...-exec.jar} in a fresh JVM, which is what a
- * user waits for (JVM start included). The fresh JVM gets no options but a GC log, from which the largest heap left
- * after a collection is read; its peak resident set and CPU time are sampled every 50 ms while it runs (the last
+ * captured), and through {@code ./relay} in a fresh JVM, which is what a user waits for (JVM start included). The
+ * fresh JVM gets the wrapper's options plus a GC log, from which the largest heap left after a collection is read; its peak resident set and CPU time are sampled every 50 ms while it runs (the last
  * 50 ms of CPU may be missed). {@code BENCH_JFR=1}: a JFR profile of the fresh JVM next to its output.
  */
 public final class RelayRun {
@@ -59,8 +58,17 @@ public final class RelayRun {
         return new Result(code, seconds, cpu, out.toString(), err.toString(), Double.NaN, Double.NaN);
     }
 
-    /** {@code java -jar relay-cli/target/relay-cli-0.1.0-SNAPSHOT-exec.jar args...}, stdout and stderr to files in {@code logs}. */
+    /** {@code ./relay args...} as a user runs it (the wrapper's own JVM options), stdout and stderr to files in {@code logs}. */
     public static Result freshJvm(Path root, Path logs, String name, List<String> args) throws IOException, InterruptedException {
+        return freshJvm(root, logs, name, args, "");
+    }
+
+    /**
+     * {@code RELAY_JAVA_OPTS="javaOptions ..." ./relay args...}: the wrapper execs the JVM (same process), which gets
+     * {@code javaOptions}, a GC log and, with {@code BENCH_JFR=1}, a JFR recording besides the wrapper's defaults.
+     */
+    public static Result freshJvm(Path root, Path logs, String name, List<String> args, String javaOptions)
+            throws IOException, InterruptedException {
         Path jar = root.resolve("relay-cli/target/relay-cli-0.1.0-SNAPSHOT-exec.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build with ./mvnw -DskipTests package");
@@ -69,14 +77,16 @@ public final class RelayRun {
         Path out = logs.resolve(name + ".out");
         Path err = logs.resolve(name + ".err");
         Path gc = logs.resolve(name + ".gc.log");
-        var command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xlog:gc:file=" + gc));
+        var options = new StringBuilder(javaOptions).append(" -Xlog:gc:file=").append(gc);
         if ("1".equals(System.getenv("BENCH_JFR"))) {
-            command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + logs.resolve(name + ".jfr"));
+            options.append(" -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=").append(logs.resolve(name + ".jfr"));
         }
-        command.addAll(List.of("-jar", jar.toString()));
+        var command = new ArrayList<>(List.of(root.resolve("relay").toString()));
         command.addAll(args);
+        var builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().put("RELAY_JAVA_OPTS", options.toString().strip());
         long started = System.nanoTime();
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process process = builder.start();
         RUNNING.add(process);
         long peakKiB = 0;
         Duration cpu = Duration.ZERO;

@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Progress of long work on stderr, at most one line a second, so that stdout stays the result alone (and can be
- * piped). {@link #NONE} for tests and {@code --quiet}.
+ * piped). {@link #NONE} for tests and {@code --quiet}. Thread-safe (a replay reads partitions in parallel).
  */
 public final class Progress {
 
@@ -22,7 +22,7 @@ public final class Progress {
     }
 
     /** A line at most once a second. */
-    public void tick(String what, long done, long total) {
+    public synchronized void tick(String what, long done, long total) {
         if (err == null) {
             return;
         }
@@ -36,7 +36,7 @@ public final class Progress {
     }
 
     /** A line always (a phase begins or ends, a warning). */
-    public void say(String line) {
+    public synchronized void say(String line) {
         if (err != null) {
             err.println(line);
             err.flush();

@@ -10,32 +10,99 @@ import io.wecomrelay.schemas.event.MessageRejected;
 import io.wecomrelay.schemas.event.RejectReason;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectReader;
 
 /**
- * The fields of a decision event the comparison reads, read with the events' own mapper (so its meta, decision and
- * reason are read and checked as the full event's are) without building the inbound message it carries: a decision
- * is compared millions of times, and its message is most of its bytes. {@code type} tells an acceptance from a
- * rejection; a record that is neither, or lacks a field its event requires here, is not a decision ({@link #read}
- * gives null).
+ * The fields of a decision event the comparison reads, picked from the token stream of the events' own mapper: its
+ * meta, decision and reason are bound with that mapper (so they are read and checked as the full event's are), its
+ * plain strings taken as they come, and everything else - the inbound message, most of a decision's bytes - skipped
+ * without building anything: a decision is read twice per inbound record, once recorded and once replayed.
+ * {@code type} tells an acceptance from a rejection; a record that is neither, or lacks a field its event requires
+ * here, is not a decision ({@link #read} gives null). A field given twice counts with its last value, as in binding.
  */
-record DecisionView(@Nullable String type, @Nullable EventMeta meta, @Nullable String botId, @Nullable String streamId,
-                    @Nullable String conversationKey, @Nullable RejectReason reason, @Nullable String detail,
-                    @Nullable Decision decision) {
+final class DecisionView {
 
-    private static final ObjectReader READER = EventSerde.mapper().readerFor(DecisionView.class);
+    // fields of the value being read: the rest of the value follows them
+    private static final ObjectReader META = field(EventMeta.class);
+    private static final ObjectReader DECISION = field(Decision.class);
+    private static final ObjectReader REASON = field(RejectReason.class);
+
+    private @Nullable String type;
+    private @Nullable EventMeta meta;
+    private @Nullable String botId;
+    private @Nullable String streamId;
+    private @Nullable String conversationKey;
+    private @Nullable RejectReason reason;
+    private @Nullable String detail;
+    private @Nullable Decision decision;
+
+    private DecisionView() {
+    }
+
+    private static ObjectReader field(Class<?> type) {
+        return EventSerde.mapper().readerFor(type).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
 
     /** The decision in {@code value}, or null when it is not one this version reads. */
     static @Nullable Decided read(byte @Nullable [] value) {
         if (value == null) {
             return null;
         }
-        try {
-            DecisionView view = READER.readValue(value);
-            return view == null ? null : view.decided();
+        try (JsonParser parser = EventSerde.mapper().createParser(value)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            var view = new DecisionView();
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = parser.currentName();
+                parser.nextToken();
+                view.take(name, parser);
+            }
+            // the whole value must be one well-formed object, as for binding
+            return parser.nextToken() == null ? view.decided() : null;
         } catch (JacksonException | IllegalArgumentException | NullPointerException e) {
             return null;
         }
+    }
+
+    /** Reads the value of field {@code name} (the parser is on its first token); throws when it cannot be one. */
+    private void take(String name, JsonParser parser) {
+        switch (name) {
+            case "type" -> type = text(parser);
+            case "botId" -> botId = text(parser);
+            case "streamId" -> streamId = text(parser);
+            case "conversationKey" -> conversationKey = text(parser);
+            case "detail" -> detail = text(parser);
+            case "meta" -> meta = parser.hasToken(JsonToken.VALUE_NULL) ? null : META.readValue(parser);
+            case "decision" -> decision = parser.hasToken(JsonToken.VALUE_NULL) ? null : DECISION.readValue(parser);
+            case "reason" -> reason = reason(parser);
+            default -> parser.skipChildren();
+        }
+    }
+
+    /** A string field: a string, null, or a scalar's text (as binding a String reads them); not an object or array. */
+    private static @Nullable String text(JsonParser parser) {
+        JsonToken token = parser.currentToken();
+        if (token == JsonToken.VALUE_STRING) {
+            return parser.getString();
+        }
+        if (token == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (token.isScalarValue()) {
+            return parser.getString();
+        }
+        throw new IllegalArgumentException("not a string");
+    }
+
+    private static @Nullable RejectReason reason(JsonParser parser) {
+        if (parser.hasToken(JsonToken.VALUE_STRING)) {
+            return RejectReason.valueOf(parser.getString());
+        }
+        return parser.hasToken(JsonToken.VALUE_NULL) ? null : REASON.readValue(parser);
     }
 
     private @Nullable Decided decided() {

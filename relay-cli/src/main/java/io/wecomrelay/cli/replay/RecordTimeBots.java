@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * (e.g. from its history in version control); for each record the version is chosen whose bot has the policy
  * version the recorded decision names, so a changed allow list or rate limit is replayed as it was. Without a
  * recorded decision, or when no file has that version, the last file given (the current one) applies and the
- * difference says so. The topology is synchronous under the test driver, so choosing before each record is exact.
+ * difference says so. The topology is synchronous under the test driver, so choosing before each record is exact;
+ * not thread-safe: each driver has its own ({@link #copy}).
  */
 final class RecordTimeBots implements BotSource {
 
@@ -27,6 +28,11 @@ final class RecordTimeBots implements BotSource {
         }
         this.versions = List.copyOf(versions);
         this.chosen = this.versions.get(this.versions.size() - 1);
+    }
+
+    /** The same versions, choosing on their own: one per partition replayed at the same time. */
+    RecordTimeBots copy() {
+        return new RecordTimeBots(versions);
     }
 
     boolean single() {

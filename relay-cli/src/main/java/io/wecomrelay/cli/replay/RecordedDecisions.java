@@ -48,7 +48,23 @@ final class RecordedDecisions {
 
     /** Keeps a decision; a later one with the same link replaces the earlier (as a map would). */
     void add(Verdict verdict, long timestampMs, Place place) {
-        long link = hash(verdict.link());
+        add(hash(verdict.link()), hash(verdict.text()), verdict.policyVersion(), timestampMs,
+                place.partition() | (place.topic() == 1 ? TOPIC_BIT : 0), place.offset());
+    }
+
+    /**
+     * Keeps every decision of {@code other} after those kept here, in the order {@code other} kept them (each
+     * decision topic partition is read into its own instance, in parallel; merged in topic and partition order, a
+     * later decision with the same link still replaces the earlier one deterministically).
+     */
+    void addAll(RecordedDecisions other) {
+        for (int index = 0; index < other.size; index++) {
+            add(other.links[index], other.verdicts[index], other.policyVersion(index), other.times[index],
+                    other.places[index], other.offsets[index]);
+        }
+    }
+
+    private void add(long link, long verdict, String policyVersion, long timestampMs, int place, long offset) {
         int index = find(link);
         if (index == EMPTY) {
             if (size == links.length) {
@@ -58,11 +74,11 @@ final class RecordedDecisions {
             insert(link, index);
         }
         links[index] = link;
-        verdicts[index] = hash(verdict.text());
+        verdicts[index] = verdict;
         times[index] = timestampMs;
-        offsets[index] = place.offset();
-        places[index] = place.partition() | (place.topic() == 1 ? TOPIC_BIT : 0);
-        policies[index] = policyIndex.computeIfAbsent(verdict.policyVersion(), version -> {
+        offsets[index] = offset;
+        places[index] = place;
+        policies[index] = policyIndex.computeIfAbsent(policyVersion, version -> {
             policyVersions.add(version);
             return policyVersions.size() - 1;
         });

@@ -62,6 +62,11 @@ public final class ReplayCommand extends KafkaCommand {
             description = "The processor's relay.processor.entitlements.bots (empty: every bot).")
     List<String> entitlementBots = new ArrayList<>();
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Inbound partitions replayed (and decision partitions read) at once, each on its own "
+                    + "isolated topology (default: the machine's processors).")
+    @Nullable Integer threads;
+
     private final Clock clock;
 
     ReplayCommand(Clock clock) {
@@ -81,11 +86,15 @@ public final class ReplayCommand extends KafkaCommand {
                 return ExitCodes.DIFFERENCES;
             }
         }
+        if (threads != null && threads < 1) {
+            throw usage("--threads must be at least 1");
+        }
         Progress progress = progress();
         var settings = new Replayer.Settings(window, warmUp == null ? dedupRetention : warmUp, bot, dedupRetention,
                 new EntitlementPolicy(entitlements, new HashSet<>(entitlementBots)),
                 Topics.INBOUND.name(), Topics.ACCEPTED.name(),
-                Topics.REJECTED.name(), Topics.ENTITLEMENTS.name());
+                Topics.REJECTED.name(), Topics.ENTITLEMENTS.name(),
+                threads == null ? Runtime.getRuntime().availableProcessors() : threads);
         Replayer.Result result = new Replayer(kafka, progress).run(settings, new RecordTimeBots(versions));
         Rows rows = rows();
         result.differences().forEach(difference -> rows.add(difference.row()));

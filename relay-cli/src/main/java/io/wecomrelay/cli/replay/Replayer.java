@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -60,10 +61,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Replayer {
 
-    /** What the replay needs besides Kafka. */
+    /** What the replay needs besides Kafka; {@code threads} replay (and read) that many partitions at once. */
     public record Settings(TimeRange range, Duration warmUp, @Nullable String bot, Duration dedupRetention,
                            EntitlementPolicy entitlements, String inboundTopic, String acceptedTopic,
-                           String rejectedTopic, String entitlementsTopic) {
+                           String rejectedTopic, String entitlementsTopic, int threads) {
     }
 
     /** What the replay found. */
@@ -82,30 +83,58 @@ public final class Replayer {
 
     Result run(Settings settings, RecordTimeBots bots) {
         TimeRange read = settings.range().startingEarlier(settings.warmUp());
-        try (var scanner = new TopicScanner(kafka, progress)) {
-            RecordedDecisions recorded = recorded(scanner, settings, read);
+        try (var scanner = new TopicScanner(kafka, progress); var workers = new Workers(settings.threads())) {
+            RecordedDecisions recorded = recorded(workers, settings, read);
             progress.say("recorded decisions read: " + recorded.size());
             List<TestRecord<String, byte[]>> grants = settings.entitlements().enabled()
                     ? grants(scanner, settings.entitlementsTopic()) : List.of();
             int partitions = scanner.partitions(settings.inboundTopic());
-            var run = new Run(settings, bots, recorded);
+            var run = new Run(settings, recorded);
+            var tasks = new ArrayList<Callable<List<Pending>>>();
             for (int partition = 0; partition < partitions; partition++) {
                 if (settings.bot() == null || BotPartitions.of(settings.bot(), partitions) == partition) {
-                    run.partition(scanner, partition, read, grants);
+                    int only = partition;
+                    tasks.add(() -> {
+                        try (var own = new TopicScanner(kafka, progress)) {
+                            return run.partition(own, only, read, grants, bots.copy());
+                        }
+                    });
                 }
             }
+            // differences in partition order, as one thread replaying partition after partition finds them
+            workers.all(tasks).forEach(run::addDifferences);
             return run.finish(scanner);
         }
     }
 
-    private static RecordedDecisions recorded(TopicScanner scanner, Settings settings, TimeRange read) {
-        var recorded = new RecordedDecisions();
+    /**
+     * Each partition of each decision topic is read and parsed on its own (in parallel on {@link Workers}), then kept
+     * in topic and partition order: a later decision with a link already kept replaces it, the same way every run.
+     */
+    private RecordedDecisions recorded(Workers workers, Settings settings, TimeRange read) {
         String bot = settings.bot();
         byte[] botField = bot == null ? new byte[0] : Bytes.jsonField("botId", bot);
         List<String> topics = decisionTopics(settings);
-        for (int topic = 0; topic < topics.size(); topic++) {
-            int topicIndex = topic;
-            scanner.scan(Scan.of(topics.get(topic), read).where(record -> Bytes.contains(record.value(), botField)), record -> {
+        var tasks = new ArrayList<Callable<RecordedDecisions>>();
+        try (var scanner = new TopicScanner(kafka, progress)) {
+            for (int topic = 0; topic < topics.size(); topic++) {
+                int topicIndex = topic;
+                for (int partition = 0; partition < scanner.partitions(topics.get(topic)); partition++) {
+                    Scan scan = Scan.of(topics.get(topic), read).onPartitions(Set.of(partition))
+                            .where(record -> Bytes.contains(record.value(), botField));
+                    tasks.add(() -> recorded(scan, topicIndex, bot));
+                }
+            }
+        }
+        var recorded = new RecordedDecisions();
+        workers.all(tasks).forEach(recorded::addAll);
+        return recorded;
+    }
+
+    private RecordedDecisions recorded(Scan scan, int topicIndex, @Nullable String bot) {
+        var recorded = new RecordedDecisions();
+        try (var scanner = new TopicScanner(kafka, progress)) {
+            scanner.scan(scan, record -> {
                 // not a decision this version reads: it cannot be compared, and the comparison says so
                 Decided decided = DecisionView.read(record.value());
                 if (decided != null && (bot == null || bot.equals(decided.botId()))) {
@@ -137,22 +166,28 @@ public final class Replayer {
     private final class Run {
 
         private final Settings settings;
-        private final RecordTimeBots bots;
+        /** Shared by the partitions' threads: read and marked under {@code this}. */
         private final RecordedDecisions recorded;
         private final List<Pending> differences = new ArrayList<>();
-        private final EventSerde<MessageReceived> inboundSerde = EventSerde.of(MessageReceived.class);
         private long compared;
         private long deadLettered;
 
-        Run(Settings settings, RecordTimeBots bots, RecordedDecisions recorded) {
+        Run(Settings settings, RecordedDecisions recorded) {
             this.settings = settings;
-            this.bots = bots;
             this.recorded = recorded;
         }
 
-        void partition(TopicScanner scanner, int partition, TimeRange read, List<TestRecord<String, byte[]>> grants) {
+        /**
+         * Replays one inbound partition on its own driver: the processor's stores are per task, a task is a
+         * partition, so a partition's decisions depend on its own records (and the entitlement table) alone.
+         * Returns the partition's differences in the order found.
+         */
+        List<Pending> partition(TopicScanner scanner, int partition, TimeRange read, List<TestRecord<String, byte[]>> grants,
+                                RecordTimeBots bots) {
+            var found = new ArrayList<Pending>();
+            var inboundSerde = EventSerde.of(MessageReceived.class);
             Path state = temporaryState();
-            try (var driver = driver(state)) {
+            try (var driver = driver(state, bots)) {
                 var topics = topics();
                 TestInputTopic<byte[], byte[]> inbound = driver.createInputTopic(topics.inbound(), new ByteArraySerializer(), new ByteArraySerializer());
                 TestInputTopic<String, byte[]> entitlements = driver.createInputTopic(topics.entitlements(), new StringSerializer(), new ByteArraySerializer());
@@ -164,20 +199,30 @@ public final class Replayer {
                     while (nextGrant[0] < grants.size() && grants.get(nextGrant[0]).timestamp() <= record.timestamp()) {
                         entitlements.pipeInput(grants.get(nextGrant[0]++));
                     }
-                    boolean known = chooseBots(record);
+                    boolean known = chooseBots(record, bots, inboundSerde);
                     inbound.pipeInput(new TestRecord<>(keyBytes(record.key()), record.value(), record.headers(), record.timestamp()));
                     boolean checked = settings.range().contains(record.timestamp());
-                    accepted.readValuesToList().forEach(value -> compare(value, checked, known));
-                    rejected.readValuesToList().forEach(value -> compare(value, checked, known));
-                    deadLettered += checked ? dead.readRecordsToList().size() : 0;
+                    accepted.readValuesToList().forEach(value -> compare(value, checked, known, found));
+                    rejected.readValuesToList().forEach(value -> compare(value, checked, known, found));
+                    int unreadable = dead.readRecordsToList().size();
+                    if (checked && unreadable > 0) {
+                        synchronized (this) {
+                            deadLettered += unreadable;
+                        }
+                    }
                 });
             } finally {
                 delete(state);
             }
+            return found;
+        }
+
+        synchronized void addDifferences(List<Pending> found) {
+            differences.addAll(found);
         }
 
         /** Picks the bots file version the recorded decision names; false when none of the given files has it. */
-        private boolean chooseBots(ConsumerRecord<String, byte[]> record) {
+        private boolean chooseBots(ConsumerRecord<String, byte[]> record, RecordTimeBots bots, EventSerde<MessageReceived> inboundSerde) {
             if (bots.single()) {
                 return true;
             }
@@ -187,13 +232,17 @@ public final class Replayer {
                     return true;
                 }
                 String link = Verdict.link(received.streamId(), record.timestamp(), received.meta().traceId());
-                return bots.choose(received.botId(), recorded.policyVersion(link));
+                String policyVersion;
+                synchronized (this) {
+                    policyVersion = recorded.policyVersion(link);
+                }
+                return bots.choose(received.botId(), policyVersion);
             } catch (SerializationException e) {
                 return true;
             }
         }
 
-        private void compare(byte[] value, boolean checked, boolean policyKnown) {
+        private void compare(byte[] value, boolean checked, boolean policyKnown, List<Pending> found) {
             Decided decision = DecisionView.read(value);
             if (decision == null) {
                 throw new IllegalStateException("the processor's topology wrote a decision this version cannot read");
@@ -202,27 +251,24 @@ public final class Replayer {
                 return;
             }
             Verdict replayed = decision.verdict();
-            int original = recorded.take(replayed.link());
-            if (!checked) {
-                return;
+            int original;
+            boolean same;
+            synchronized (this) {
+                original = recorded.take(replayed.link());
+                if (!checked) {
+                    return;
+                }
+                compared++;
+                progress.tick("replayed", compared, 0);
+                same = original >= 0 && recorded.sameText(original, replayed);
             }
-            compared++;
-            progress.tick("replayed", compared, 0);
             if (original < 0) {
-                differences.add(new Pending(new Difference(decision.at(), decision.botId(), decision.streamId(), null,
+                found.add(new Pending(new Difference(decision.at(), decision.botId(), decision.streamId(), null,
                         replayed.text(), "no recorded decision for this inbound record"), -1, replayed, policyKnown));
-            } else if (!recorded.sameText(original, replayed)) {
-                differences.add(new Pending(new Difference(decision.at(), decision.botId(), decision.streamId(), null,
+            } else if (!same) {
+                found.add(new Pending(new Difference(decision.at(), decision.botId(), decision.streamId(), null,
                         replayed.text(), ""), original, replayed, policyKnown));
             }
-        }
-
-        private static String note(Verdict original, Verdict replayed, boolean policyKnown) {
-            if (policyKnown && original.policyVersion().equals(replayed.policyVersion())) {
-                return "decided differently under the same policy version";
-            }
-            return "recorded under policy version " + original.policyVersion() + ", replayed under "
-                    + replayed.policyVersion() + (policyKnown ? "" : "; no bots file given has " + original.policyVersion());
         }
 
         /**
@@ -285,7 +331,7 @@ public final class Replayer {
         private record Partition(int topic, int partition) {
         }
 
-        private TopologyTestDriver driver(Path state) {
+        private TopologyTestDriver driver(Path state, RecordTimeBots bots) {
             var topics = topics();
             var topologySettings = new ProcessorTopology.Settings(topics, settings.dedupRetention(), settings.entitlements());
             var deadLetters = new DeadLetterScheme(APPLICATION, Clock.systemUTC(), new SimpleMeterRegistry());
@@ -302,20 +348,28 @@ public final class Replayer {
             return new ProcessorTopics(settings.inboundTopic(), settings.acceptedTopic(), settings.rejectedTopic(),
                     settings.entitlementsTopic());
         }
+    }
 
-        /** A difference whose recorded decision (at index {@code recorded} of the kept ones, or -1: none) is read later. */
-        private record Pending(Difference difference, int recorded, Verdict replayed, boolean policyKnown) {
+    /** A difference whose recorded decision (at index {@code recorded} of the kept ones, or -1: none) is read later. */
+    private record Pending(Difference difference, int recorded, Verdict replayed, boolean policyKnown) {
 
-            Difference complete(@Nullable Decided original) {
-                Difference d = difference;
-                if (original == null) {
-                    return new Difference(d.at(), d.botId(), d.streamId(), "(recorded decision no longer readable)",
-                            d.replayed(), "");
-                }
-                return new Difference(d.at(), d.botId(), d.streamId(), original.verdict().text(), d.replayed(),
-                        note(original.verdict(), replayed, policyKnown));
+        Difference complete(@Nullable Decided original) {
+            Difference d = difference;
+            if (original == null) {
+                return new Difference(d.at(), d.botId(), d.streamId(), "(recorded decision no longer readable)",
+                        d.replayed(), "");
             }
+            return new Difference(d.at(), d.botId(), d.streamId(), original.verdict().text(), d.replayed(),
+                    note(original.verdict(), replayed, policyKnown));
         }
+    }
+
+    private static String note(Verdict original, Verdict replayed, boolean policyKnown) {
+        if (policyKnown && original.policyVersion().equals(replayed.policyVersion())) {
+            return "decided differently under the same policy version";
+        }
+        return "recorded under policy version " + original.policyVersion() + ", replayed under "
+                + replayed.policyVersion() + (policyKnown ? "" : "; no bots file given has " + original.policyVersion());
     }
 
     private static byte @Nullable [] keyBytes(@Nullable String key) {

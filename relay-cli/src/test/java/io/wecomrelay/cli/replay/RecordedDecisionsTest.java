@@ -51,6 +51,31 @@ class RecordedDecisionsTest {
         assertThat(recorded.place(index)).isEqualTo(new RecordedDecisions.Place(1, 2, 3));
     }
 
+    @Test
+    void tablesReadInParallelMergeInTheOrderGivenLaterOnesReplacingEarlier() {
+        var accepted = new RecordedDecisions();
+        accepted.add(verdict(1, "accepted"), 1_001, new RecordedDecisions.Place(0, 3, 10));
+        accepted.add(verdict(2, "accepted"), 1_002, new RecordedDecisions.Place(0, 3, 11));
+        var rejected = new RecordedDecisions();
+        rejected.add(verdict(2, "rejected"), 1_002, new RecordedDecisions.Place(1, 4, 20));
+        rejected.add(verdict(3, "rejected"), 1_003, new RecordedDecisions.Place(1, 4, 21));
+
+        var merged = new RecordedDecisions();
+        merged.addAll(accepted);
+        merged.addAll(rejected);
+
+        assertThat(merged.size()).isEqualTo(3);
+        int one = merged.take(link(1));
+        assertThat(merged.place(one)).isEqualTo(new RecordedDecisions.Place(0, 3, 10));
+        assertThat(merged.policyVersion(one)).isEqualTo("policy-1");
+        int two = merged.take(link(2));
+        assertThat(merged.sameText(two, verdict(2, "rejected"))).as("the later table's").isTrue();
+        assertThat(merged.place(two)).isEqualTo(new RecordedDecisions.Place(1, 4, 20));
+        int three = merged.take(link(3));
+        assertThat(merged.timestampMs(three)).isEqualTo(1_003L);
+        assertThat(merged.place(three)).isEqualTo(new RecordedDecisions.Place(1, 4, 21));
+    }
+
     private static Verdict verdict(int i, String text) {
         return new Verdict(link(i), "policy-" + (i % 10), text);
     }
