@@ -18,6 +18,7 @@ import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.support.deadletter.DeadLetterScheme;
 import io.wecomrelay.support.outage.TransientFailures;
 import io.wecomrelay.support.tracing.TraceHeaders;
+import io.wecomrelay.support.tracing.TraceLog;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -340,15 +341,19 @@ public final class AcceptedConsumer {
         boolean infrastructure = infrastructure(failure);
         int failed = tries.failed(infrastructure);
         if (!infrastructure && failed >= settings.maxAttempts()) {
-            log.error("reply failed {} times, giving up {} cause={}", failed, work, failure.toString());
+            try (var trace = TraceLog.of(work.arrival().traceparent())) {
+                log.error("reply failed {} times, giving up {} cause={}", failed, work, failure.toString());
+            }
             return Mono.error(failure);
         }
         if (handover.leaving(work.partition())) {
             return Mono.error(new Handover.LeftToNextOwner(failure));
         }
         metrics.redone(work.message().botId(), infrastructure);
-        log.warn("{}, redoing {} try={} cause={}", infrastructure ? "Redis or Kafka unavailable" : "reply failed", work,
-                failed + 1, failure.toString());
+        try (var trace = TraceLog.of(work.arrival().traceparent())) {
+            log.warn("{}, redoing {} try={} cause={}", infrastructure ? "Redis or Kafka unavailable" : "reply failed", work,
+                    failed + 1, failure.toString());
+        }
         Mono<Long> wait = Mono.delay(backoff(tries.total()));
         return infrastructure ? wait.flatMap(waited -> infrastructureAnswers(work).thenReturn(waited)) : wait;
     }
@@ -390,8 +395,12 @@ public final class AcceptedConsumer {
                 .subscribeOn(Schedulers.boundedElastic())
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, settings.failureBackoff())
                         .maxBackoff(settings.maxFailureBackoff())
-                        .doBeforeRetry(signal -> log.warn("cannot dead-letter, trying again {} retry={} cause={}", work,
-                                signal.totalRetries() + 1, signal.failure().toString())));
+                        .doBeforeRetry(signal -> {
+                            try (var trace = TraceLog.of(work.arrival().traceparent())) {
+                                log.warn("cannot dead-letter, trying again {} retry={} cause={}", work,
+                                        signal.totalRetries() + 1, signal.failure().toString());
+                            }
+                        }));
     }
 
     /** The tries of one record; which failures count towards giving it up. Used by one reply at a time. */

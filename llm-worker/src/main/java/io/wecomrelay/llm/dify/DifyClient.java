@@ -10,9 +10,12 @@ import io.wecomrelay.schemas.bot.DifyApp;
 import io.wecomrelay.schemas.bot.DifyAppType;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
+import io.wecomrelay.support.tracing.RelayTracing;
+import io.wecomrelay.support.tracing.TraceLog;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
 import reactor.util.retry.Retry;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -87,9 +90,10 @@ public final class DifyClient {
      * subscription.
      */
     public Flux<DifyEvent> chat(DifyApp app, ChatRequest request) {
-        return Flux.defer(() -> {
+        return Flux.deferContextual(context -> {
             var started = new AtomicBoolean();
-            return open(app, request, started).retryWhen(retrySpec(started));
+            return open(app, request, started)
+                    .retryWhen(retrySpec(started, traceparent(context)));
         });
     }
 
@@ -98,7 +102,7 @@ public final class DifyClient {
      * stop with a different {@code user} silently does nothing, so callers pass the request's user.
      */
     public Mono<Void> stop(DifyApp app, String taskId, String user) {
-        return web.post()
+        return Mono.deferContextual(context -> web.post()
                 .uri(app.baseUrl() + stopPath(app.appType()), taskId)
                 .header(HttpHeaders.AUTHORIZATION, "Bearer " + app.apiKey().reveal())
                 .contentType(MediaType.APPLICATION_JSON)
@@ -106,9 +110,13 @@ public final class DifyClient {
                 .retrieve()
                 .toBodilessEntity()
                 .timeout(stopTimeout)
-                .doOnError(e -> log.warn("dify stop failed taskId={} cause={}", taskId, e.getClass().getSimpleName()))
+                .doOnError(e -> {
+                    try (var trace = TraceLog.of(traceparent(context))) {
+                        log.warn("dify stop failed taskId={} cause={}", taskId, e.getClass().getSimpleName());
+                    }
+                })
                 .onErrorResume(e -> Mono.empty())
-                .then();
+                .then());
     }
 
     /**
@@ -120,7 +128,7 @@ public final class DifyClient {
     public Mono<String> upload(DifyApp app, String user, DifyFile file) {
         var contentTaken = new AtomicBoolean();
         Flux<DataBuffer> content = file.content().doOnSubscribe(subscription -> contentTaken.set(true));
-        return Mono.defer(() -> {
+        return Mono.deferContextual(context -> {
             var parts = new MultipartBodyBuilder();
             parts.asyncPart("file", content, DataBuffer.class)
                     .filename(file.name())
@@ -133,8 +141,9 @@ public final class DifyClient {
                     .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
                             ? response.bodyToMono(byte[].class).map(DifyClient::uploadId)
                             : failure(response))
-                    .timeout(requestTimeout);
-        }).retryWhen(retrySpec(contentTaken));
+                    .timeout(requestTimeout)
+                    .retryWhen(retrySpec(contentTaken, traceparent(context)));
+        });
     }
 
     /**
@@ -151,7 +160,7 @@ public final class DifyClient {
         if (content != null) {
             body.put("content", content);
         }
-        return Mono.defer(() -> web.post()
+        return Mono.deferContextual(context -> Mono.defer(() -> web.post()
                         .uri(app.baseUrl() + "/messages/{messageId}/feedbacks", messageId)
                         .header(HttpHeaders.AUTHORIZATION, "Bearer " + app.apiKey().reveal())
                         .contentType(MediaType.APPLICATION_JSON)
@@ -159,7 +168,7 @@ public final class DifyClient {
                         .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
                                 ? response.releaseBody() : DifyClient.<Void>failure(response))
                         .timeout(requestTimeout))
-                .retryWhen(retrySpec(new AtomicBoolean()));
+                .retryWhen(retrySpec(new AtomicBoolean(), traceparent(context))));
     }
 
     private static String uploadId(byte[] body) {
@@ -175,11 +184,13 @@ public final class DifyClient {
     }
 
     private Flux<DifyEvent> open(DifyApp app, ChatRequest request, AtomicBoolean started) {
+        var outcome = new StreamOutcome();
         return web.post()
                 .uri(app.baseUrl() + sendPath(app.appType()))
                 .header(HttpHeaders.AUTHORIZATION, "Bearer " + app.apiKey().reveal())
                 .contentType(MediaType.APPLICATION_JSON)
                 .accept(MediaType.TEXT_EVENT_STREAM)
+                .attribute(StreamOutcome.ATTRIBUTE, outcome)
                 .headers(headers -> request.headers().forEach(headers::set))
                 .bodyValue(request.body(app))
                 .exchangeToFlux(response -> {
@@ -189,7 +200,8 @@ public final class DifyClient {
                     }
                     return DifyClient.<DifyEvent>failure(response).flux();
                 })
-                .takeUntil(DifyEvent::terminal);
+                // the request's span (DifyTracePropagation) ends with the stream and tells how it ended
+                .takeUntil(outcome::ends);
     }
 
     /** Each kind of app has its own send endpoint (Dify refuses a key on another kind's). */
@@ -231,14 +243,22 @@ public final class DifyClient {
         });
     }
 
-    private Retry retrySpec(AtomicBoolean started) {
+    private Retry retrySpec(AtomicBoolean started, @Nullable String traceparent) {
         return Retry.backoff(retry.maxAttempts() - 1L, retry.firstBackoff())
                 .maxBackoff(retry.maxBackoff())
                 .jitter(retry.jitter())
                 .filter(error -> !started.get() && retryable(error))
-                .doBeforeRetry(signal -> log.info("dify request retry={} cause={}", signal.totalRetries() + 1,
-                        describe(signal.failure())))
+                .doBeforeRetry(signal -> {
+                    try (var trace = TraceLog.of(traceparent)) {
+                        log.info("dify request retry={} cause={}", signal.totalRetries() + 1, describe(signal.failure()));
+                    }
+                })
                 .onRetryExhaustedThrow((spec, signal) -> signal.failure());
+    }
+
+    /** The reply span's, from the Reactor context: the callbacks of a request run on Netty's threads. */
+    private static @Nullable String traceparent(ContextView context) {
+        return context.getOrDefault(RelayTracing.CONTEXT_KEY, null);
     }
 
     static boolean retryable(Throwable error) {

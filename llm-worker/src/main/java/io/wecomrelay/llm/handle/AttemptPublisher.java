@@ -5,6 +5,9 @@ import io.wecomrelay.llm.publish.ChunkPublisher;
 import io.wecomrelay.llm.reply.ErrorTexts;
 import io.wecomrelay.llm.state.StreamLedger;
 import io.wecomrelay.schemas.event.MessageAccepted;
+import io.wecomrelay.support.tracing.RelayTracing;
+import io.wecomrelay.support.tracing.TraceLog;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -51,23 +54,34 @@ public final class AttemptPublisher {
         String streamId = message.streamId();
         // only a query continues a conversation; a reset forgets it, other inputs never reach Dify
         String conversationKey = input instanceof Input.Query ? message.conversationKey() : null;
+        // the reply span's traceparent: the lines below run on Lettuce's and the parallel scheduler's threads
+        return Mono.deferContextual(context -> attempt(message, input, traceId, streamId, conversationKey,
+                context.getOrDefault(RelayTracing.CONTEXT_KEY, null)));
+    }
+
+    private Mono<Void> attempt(MessageAccepted message, Input input, String traceId, String streamId,
+                               @Nullable String conversationKey, @Nullable String traceparent) {
         return ledger.start(streamId, conversationKey)
                 // Lettuce answers on its one I/O thread: preparing the reply there would delay every other Redis reply
                 .publishOn(Schedulers.parallel())
                 .flatMap(start -> {
-                    if (start.done()) {
-                        log.info("stream already finished, not regenerated streamId={}", streamId);
-                        return Mono.empty();
-                    }
                     int attempt = start.attempt();
-                    log.info("reply start streamId={} conversationKey={} attempt={}", streamId, message.conversationKey(),
-                            attempt);
-                    var chunks = factories.forAttempt(message, attempt, traceId);
+                    try (var trace = TraceLog.of(traceparent)) {
+                        if (start.done()) {
+                            log.info("stream already finished, not regenerated streamId={}", streamId);
+                            return Mono.empty();
+                        }
+                        log.info("reply start streamId={} conversationKey={} attempt={}", streamId, message.conversationKey(),
+                                attempt);
+                    }
+                    var chunks = factories.forAttempt(message, attempt, traceId, traceparent);
                     return publisher.publish(composer.compose(message, input, chunks, start.conversationId()),
                                     (seq, afterText) -> chunks.refusalNote(seq, afterText, texts))
                             .then(Mono.defer(() -> ledger.markDone(streamId, attempt)
                                     .onErrorResume(e -> {
-                                        log.warn("cannot mark stream done streamId={} cause={}", streamId, e.toString());
+                                        try (var trace = chunks.trace()) {
+                                            log.warn("cannot mark stream done streamId={} cause={}", streamId, e.toString());
+                                        }
                                         return Mono.empty();
                                     })));
                 });

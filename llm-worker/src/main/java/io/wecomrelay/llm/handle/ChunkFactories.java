@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import io.wecomrelay.llm.reply.ChunkFactory;
 import io.wecomrelay.schemas.bot.BotSource;
 import io.wecomrelay.schemas.event.MessageAccepted;
+import org.jspecify.annotations.Nullable;
 
 /** Makes the chunk envelope of one attempt, with the bot settings in force; holds the injected clock and id source. */
 public final class ChunkFactories {
@@ -21,7 +22,7 @@ public final class ChunkFactories {
         this.ids = ids;
     }
 
-    ChunkFactory forAttempt(MessageAccepted message, int attempt, String traceId) {
-        return new ChunkFactory(message, bots.find(message.botId()).orElse(null), attempt, traceId, clock, ids);
+    ChunkFactory forAttempt(MessageAccepted message, int attempt, String traceId, @Nullable String traceparent) {
+        return new ChunkFactory(message, bots.find(message.botId()).orElse(null), attempt, traceId, traceparent, clock, ids);
     }
 }

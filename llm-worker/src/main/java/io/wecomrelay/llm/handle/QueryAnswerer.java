@@ -91,8 +91,10 @@ public final class QueryAnswerer {
                                 refused -> credentials.renew(bot, identity, message, refused))
                         : Flux.just(refused(message, bot, chunks, ((AskerCredentials.Verdict.Refused) verdict).reason())))
                 .onErrorResume(IdentityUnavailableException.class, e -> {
-                    log.info("reply without identity streamId={} botId={} reason={}", message.streamId(), bot.id(),
-                            e.reason());
+                    try (var trace = chunks.trace()) {
+                        log.info("reply without identity streamId={} botId={} reason={}", message.streamId(), bot.id(),
+                                e.reason());
+                    }
                     return Flux.just(failure(chunks, ErrorCodes.IDENTITY_UNAVAILABLE));
                 });
     }
@@ -100,11 +102,16 @@ public final class QueryAnswerer {
     private Flux<ReplyChunk> withFiles(MessageAccepted message, BotConfig bot, Input.Query query, ChunkFactory chunks,
                                        ChatRequest request, DifyReplies.@Nullable Renewal renewal) {
         Instant deadlineAt = message.receivedAt().plus(deadline);
-        var files = attachments.prepare(bot, message.message().msgId(), request.user(), query.attachments(), deadlineAt);
+        Mono<Prepared> files;
+        try (var trace = chunks.trace()) {
+            files = attachments.prepare(bot, message.message().msgId(), request.user(), query.attachments(), deadlineAt);
+        }
         return files.flatMapMany(prepared -> {
             if (prepared instanceof Prepared.Failed failed) {
-                log.info("attachment not passed on streamId={} code={} cause={}", message.streamId(), failed.code(),
-                        failed.cause());
+                try (var trace = chunks.trace()) {
+                    log.info("attachment not passed on streamId={} code={} cause={}", message.streamId(), failed.code(),
+                            failed.cause());
+                }
                 return Flux.just(failure(chunks, failed.code()));
             }
             var withFiles = request.withFiles(((Prepared.Files) prepared).files());
@@ -112,14 +119,16 @@ public final class QueryAnswerer {
                     : replies.open(bot.dify(), withFiles, deadlineAt, chunks, renewal);
             return images.attach(reply.chunks(), bot, message)
                     .concatWith(Mono.defer(() -> remember(message, request.user(), reply.outcome(),
-                            bot.dify().appType().conversational()))
+                            bot.dify().appType().conversational(), chunks))
                     .then(Mono.empty()));
         });
     }
 
     /** The bot's own "not allowed" text, as when the processor rejects a user; the service's reason is recorded. */
     private ReplyChunk refused(MessageAccepted message, BotConfig bot, ChunkFactory chunks, String reason) {
-        log.info("asker refused by the auth service streamId={} botId={} reason={}", message.streamId(), bot.id(), reason);
+        try (var trace = chunks.trace()) {
+            log.info("asker refused by the auth service streamId={} botId={} reason={}", message.streamId(), bot.id(), reason);
+        }
         String text = bot.rejectionText(RejectReason.UNAUTHORIZED);
         return chunks.only(text, new ChunkError(ErrorCodes.IDENTITY_REFUSED, text, reason));
     }
@@ -133,7 +142,8 @@ public final class QueryAnswerer {
      * Saves what later messages and feedback need, both writes at once; a failure here must not redo an
      * answer that was sent.
      */
-    private Mono<Void> remember(MessageAccepted message, String user, ReplyOutcome outcome, boolean conversational) {
+    private Mono<Void> remember(MessageAccepted message, String user, ReplyOutcome outcome, boolean conversational,
+                                ChunkFactory chunks) {
         Mono<Void> conversation = Mono.empty();
         if (conversational && outcome.conversationId() != null) {
             conversation = conversations.save(message.conversationKey(), outcome.conversationId());
@@ -143,13 +153,16 @@ public final class QueryAnswerer {
         Mono<Void> answered = outcome.succeeded() && outcome.messageId() != null
                 ? messages.save(message.streamId(), new MessageStore.DifyMessage(message.botId(), outcome.messageId(), user))
                 : Mono.empty();
-        return Mono.when(bestEffort(conversation, "conversation", message), bestEffort(answered, "message", message));
+        return Mono.when(bestEffort(conversation, "conversation", message, chunks),
+                bestEffort(answered, "message", message, chunks));
     }
 
-    private static Mono<Void> bestEffort(Mono<Void> write, String what, MessageAccepted message) {
+    private static Mono<Void> bestEffort(Mono<Void> write, String what, MessageAccepted message, ChunkFactory chunks) {
         return write.onErrorResume(e -> {
-            log.warn("cannot store {} conversationKey={} streamId={} cause={}", what, message.conversationKey(),
-                    message.streamId(), e.toString());
+            try (var trace = chunks.trace()) {
+                log.warn("cannot store {} conversationKey={} streamId={} cause={}", what, message.conversationKey(),
+                        message.streamId(), e.toString());
+            }
             return Mono.empty();
         });
     }

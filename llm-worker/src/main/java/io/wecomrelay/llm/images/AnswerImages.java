@@ -20,6 +20,8 @@ import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.wecom.reply.ImageFormat;
 import io.wecomrelay.schemas.wecom.reply.StreamImage;
 import io.wecomrelay.schemas.wecom.reply.StreamReply;
+import io.wecomrelay.support.tracing.RelayTracing;
+import io.wecomrelay.support.tracing.TraceLog;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,26 +104,29 @@ public final class AnswerImages {
         if (!settings.enabled()) {
             return chunks;
         }
-        return Flux.defer(() -> {
+        return Flux.deferContextual(context -> {
+            // the reply span's: the lines below are logged on the threads of the image downloads and Redis
+            String traceparent = context.getOrDefault(RelayTracing.CONTEXT_KEY, null);
             var answer = new StringBuilder();
             return chunks.concatMap(chunk -> {
                 if (chunk.kind() == ChunkKind.REPLACE) {
                     answer.setLength(0);
                 }
                 answer.append(chunk.text());
-                return chunk.last() ? decide(chunk, answer.toString(), bot, message) : Mono.just(chunk);
+                return chunk.last() ? decide(chunk, answer.toString(), bot, message, traceparent) : Mono.just(chunk);
             });
         });
     }
 
-    private Mono<ReplyChunk> decide(ReplyChunk last, String text, BotConfig bot, MessageAccepted message) {
+    private Mono<ReplyChunk> decide(ReplyChunk last, String text, BotConfig bot, MessageAccepted message,
+                                    @Nullable String traceparent) {
         List<MarkdownImages.Ref> refs = MarkdownImages.find(text);
         if (refs.isEmpty()) {
             return Mono.just(last);
         }
         var route = ImageRoute.of(bot, message.message().channel(), settings);
         List<Candidate> candidates = candidates(refs);
-        var pass = new Pass(last, bot, route);
+        var pass = new Pass(last, bot, route, traceparent);
         return Flux.fromIterable(candidates)
                 .concatMap(candidate -> pass.decide(candidate).map(verdict -> Map.entry(candidate, verdict)))
                 .take(settings.timeout())
@@ -129,7 +134,9 @@ public final class AnswerImages {
                 .map(decided -> pass.finish(text, refs, candidates, decided))
                 .onErrorResume(e -> {
                     // never a reason to leave the stream open: the answer goes out as it was
-                    log.warn("answer images not decided streamId={} cause={}", last.streamId(), e.toString());
+                    try (var trace = TraceLog.of(traceparent)) {
+                        log.warn("answer images not decided streamId={} cause={}", last.streamId(), e.toString());
+                    }
                     return Mono.just(last);
                 });
     }
@@ -161,9 +168,11 @@ public final class AnswerImages {
         private final BotConfig bot;
         private final ImageRoute route;
         private final Map<Candidate, ReplyImage> attached = new LinkedHashMap<>();
+        private final @Nullable String traceparent;
         private long attachedBytes;
 
-        Pass(ReplyChunk last, BotConfig bot, ImageRoute route) {
+        Pass(ReplyChunk last, BotConfig bot, ImageRoute route, @Nullable String traceparent) {
+            this.traceparent = traceparent;
             this.last = last;
             this.bot = bot;
             this.route = route;
@@ -210,8 +219,10 @@ public final class AnswerImages {
 
         /** @param url the URL as resolved, when it could be: the log shows its host only */
         private ImageText.Verdict failed(Candidate candidate, String url, ImageFailure failure) {
-            log.info("answer image not shown streamId={} image={} outcome={} host={} detail={}", last.streamId(),
-                    candidate.index() + 1, failure.outcome().tag(), MediaHosts.of(url), failure.getMessage());
+            try (var trace = TraceLog.of(traceparent)) {
+                log.info("answer image not shown streamId={} image={} outcome={} host={} detail={}", last.streamId(),
+                        candidate.index() + 1, failure.outcome().tag(), MediaHosts.of(url), failure.getMessage());
+            }
             return new ImageText.Verdict(failure.outcome(), candidate.name(), null);
         }
 
@@ -229,8 +240,10 @@ public final class AnswerImages {
             }
             List<ReplyImage> images = candidates.stream().filter(attached::containsKey).map(attached::get).toList();
             String rewritten = ImageText.rewrite(text, refs, byUrl, settings.noteText());
-            log.info("answer images decided streamId={} attempt={} images={} outcomes={}", last.streamId(),
-                    last.attempt(), candidates.size(), outcomes);
+            try (var trace = TraceLog.of(traceparent)) {
+                log.info("answer images decided streamId={} attempt={} images={} outcomes={}", last.streamId(),
+                        last.attempt(), candidates.size(), outcomes);
+            }
             if (rewritten.equals(text) && images.isEmpty()) {
                 return last;
             }

@@ -16,6 +16,9 @@ import io.wecomrelay.llm.input.Attachment;
 import io.wecomrelay.llm.media.MediaFailure.Reason;
 import io.wecomrelay.llm.reply.ErrorCodes;
 import io.wecomrelay.schemas.bot.BotConfig;
+import org.jspecify.annotations.Nullable;
+import io.wecomrelay.support.tracing.RelayTracing;
+import io.wecomrelay.support.tracing.TraceLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -75,10 +78,12 @@ public final class Attachments {
         for (Attachment attachment : passed) {
             MediaFailure refusal = source.refusal(attachment);
             if (refusal != null) {
-                return Mono.just(result(failed(bot, msgId, attachment, refusal)));
+                return Mono.just(result(failed(bot, msgId, attachment, refusal, null)));
             }
         }
-        return Mono.defer(() -> transferAll(bot, msgId, user, passed, deadline))
+        // the reply span's traceparent: failures are logged on the threads of the downloads and uploads
+        return Mono.deferContextual(context -> transferAll(bot, msgId, user, passed, deadline,
+                        context.getOrDefault(RelayTracing.CONTEXT_KEY, null)))
                 .<Prepared>map(Prepared.Files::new)
                 .onErrorResume(MediaFailure.class, failure -> Mono.just(result(failure)));
     }
@@ -96,25 +101,27 @@ public final class Attachments {
 
     /** One file after the other, all of them before the deadline. */
     private Mono<List<Map<String, String>>> transferAll(BotConfig bot, String msgId, String user,
-                                                       List<Attachment> attachments, Instant deadline) {
+                                                       List<Attachment> attachments, Instant deadline,
+                                                       @Nullable String traceparent) {
         var current = new AtomicReference<Attachment>(attachments.get(0));
         Duration left = Duration.between(clock.instant(), deadline);
         return Flux.fromIterable(attachments)
                 .concatMap(attachment -> {
                     // concatMap calls this when the previous file is done (unlike doOnNext, which sees prefetches)
                     current.set(attachment);
-                    return transfer(bot, msgId, user, attachment);
+                    return transfer(bot, msgId, user, attachment, traceparent);
                 })
                 .collectList()
                 .timeout(left.isNegative() ? Duration.ZERO : left, Mono.error(() -> failed(bot, msgId, current.get(),
-                        MediaFailure.unavailable(Reason.DEADLINE, "reply deadline"))));
+                        MediaFailure.unavailable(Reason.DEADLINE, "reply deadline"), traceparent)));
     }
 
     private static Prepared result(MediaFailure failure) {
         return new Prepared.Failed(failure.code(), failure.reason().tag() + ": " + failure.getMessage());
     }
 
-    private Mono<Map<String, String>> transfer(BotConfig bot, String msgId, String user, Attachment attachment) {
+    private Mono<Map<String, String>> transfer(BotConfig bot, String msgId, String user, Attachment attachment,
+                                               @Nullable String traceparent) {
         var downloaded = new AtomicBoolean();
         var size = new AtomicLong();
         return source.fetch(bot, attachment, limits.maxBytes(),
@@ -127,7 +134,7 @@ public final class Attachments {
                     return Map.of("type", FileNames.difyType(attachment.kind(), id.name()),
                             "transfer_method", "local_file", "upload_file_id", id.id());
                 })
-                .onErrorMap(MediaFailure.class, failure -> failed(bot, msgId, attachment, failure));
+                .onErrorMap(MediaFailure.class, failure -> failed(bot, msgId, attachment, failure, traceparent));
     }
 
     private static Download counted(Download download, AtomicBoolean downloaded, AtomicLong size) {
@@ -176,11 +183,14 @@ public final class Attachments {
         return MediaFailure.upload(ErrorCodes.NETWORK_ERROR, "dify upload " + error.getClass().getSimpleName());
     }
 
-    private MediaFailure failed(BotConfig bot, String msgId, Attachment attachment, MediaFailure failure) {
+    private MediaFailure failed(BotConfig bot, String msgId, Attachment attachment, MediaFailure failure,
+                                @Nullable String traceparent) {
         metrics.media(bot.id(), attachment.kind(), failure.code(), 0);
         metrics.failed(bot.id(), attachment.kind(), failure.reason().tag());
-        log.info("media not passed on bot={} msgId={} kind={} host={} reason={} cause={}", bot.id(), msgId,
-                attachment.kind(), source.host(attachment), failure.reason().tag(), failure.getMessage());
+        try (var trace = TraceLog.of(traceparent)) {
+            log.info("media not passed on bot={} msgId={} kind={} host={} reason={} cause={}", bot.id(), msgId,
+                    attachment.kind(), source.host(attachment), failure.reason().tag(), failure.getMessage());
+        }
         return failure;
     }
 }

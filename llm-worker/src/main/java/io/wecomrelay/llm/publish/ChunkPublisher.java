@@ -6,6 +6,7 @@ import io.wecomrelay.schemas.event.EventHeaders;
 import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.support.tracing.RelayTracing;
+import io.wecomrelay.support.tracing.TraceLog;
 import io.wecomrelay.support.tracing.TraceHeaders;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jspecify.annotations.Nullable;
@@ -81,23 +82,26 @@ public final class ChunkPublisher {
      * not be written for another reason (the attempt is to be redone), or with {@link ReplyRefusedException}.
      */
     public Mono<Void> publish(Flux<ReplyChunk> chunks, RefusalNote refusal) {
-        return Mono.defer(() -> {
+        return Mono.deferContextual(context -> {
             var acks = new PendingAcks();
             var splitter = new ChunkSplitter(sizes, maxRecordBytes);
             return chunks.concatMapIterable(splitter::split)
                     .concatMap(chunk -> (chunk.last() ? acks.all() : acks.failure()).then(send(chunk, acks)))
                     .then(Mono.defer(acks::all))
                     .onErrorResume(Refusals::isFinal,
-                            error -> finishRefused(refusal.at(splitter.nextSeq(), acks.anySucceeded()), error))
+                            error -> finishRefused(refusal.at(splitter.nextSeq(), acks.anySucceeded()), error,
+                                    context.getOrDefault(RelayTracing.CONTEXT_KEY, null)))
                     // acknowledgements complete on the producer's only I/O thread: continue elsewhere
                     .publishOn(Schedulers.parallel());
         });
     }
 
     /** Sends the note and waits for it; chunks sent before it stay before it on the partition. */
-    private Mono<Void> finishRefused(ReplyChunk note, Throwable refused) {
-        log.warn("chunk refused by Kafka, finishing the reply with a note streamId={} attempt={} seq={} cause={}",
-                note.streamId(), note.attempt(), note.seq(), Refusals.describe(refused));
+    private Mono<Void> finishRefused(ReplyChunk note, Throwable refused, @Nullable String traceparent) {
+        try (var trace = TraceLog.of(traceparent)) {
+            log.warn("chunk refused by Kafka, finishing the reply with a note streamId={} attempt={} seq={} cause={}",
+                    note.streamId(), note.attempt(), note.seq(), Refusals.describe(refused));
+        }
         var acks = new PendingAcks();
         return send(note, acks)
                 .then(Mono.defer(acks::all))

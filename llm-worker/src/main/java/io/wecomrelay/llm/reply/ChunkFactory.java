@@ -13,12 +13,15 @@ import io.wecomrelay.schemas.event.EventMeta;
 import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.schemas.event.ReplyRoute;
+import io.wecomrelay.support.tracing.TraceLog;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Puts the envelope (ids, attempt, route, trace, policy version) around the pieces of one attempt at one message. The
  * bot settings are looked up once per attempt and held here, so that the whole attempt answers under one version of
  * them (a reload of the bots file meanwhile applies to the next attempt) and every chunk names that version.
+ * It also carries the reply span's traceparent, so that what logs about the attempt on a Netty, Lettuce or timer
+ * thread can put the trace in its line ({@link #trace()}).
  */
 public final class ChunkFactory {
 
@@ -30,10 +33,18 @@ public final class ChunkFactory {
     private final Clock clock;
     private final Supplier<UUID> ids;
     private final ReplyRoute route;
+    private final @Nullable String traceparent;
 
     /** @param bot the message's bot in the bots file now; null when the file does not know it */
     public ChunkFactory(MessageAccepted message, @Nullable BotConfig bot, int attempt, String traceId, Clock clock,
                         Supplier<UUID> ids) {
+        this(message, bot, attempt, traceId, null, clock, ids);
+    }
+
+    /** @param traceparent the reply span's, null without one */
+    public ChunkFactory(MessageAccepted message, @Nullable BotConfig bot, int attempt, String traceId,
+                        @Nullable String traceparent, Clock clock, Supplier<UUID> ids) {
+        this.traceparent = traceparent;
         this.message = message;
         this.bot = bot;
         this.policyVersion = bot == null ? BotConfig.NO_POLICY : bot.policyVersion();
@@ -55,6 +66,11 @@ public final class ChunkFactory {
 
     public int attempt() {
         return attempt;
+    }
+
+    /** The reply's trace in the log context until closed, around a line logged outside its span's scope. */
+    public TraceLog trace() {
+        return TraceLog.of(traceparent);
     }
 
     /** A reply that is a single finished chunk (reset confirmation, unsupported input, unknown bot). */

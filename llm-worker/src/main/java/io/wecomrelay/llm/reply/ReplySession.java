@@ -149,10 +149,10 @@ final class ReplySession implements Reply {
         }
         if (end.limit() != null) {
             // counted and logged without content: the bound says enough about what happened
-            log.info("dify stream over its bound, finishing taskId={} limit={}", interpreter.taskId(), end.limit());
+            info("dify stream over its bound, finishing taskId={} limit={}", interpreter.taskId(), end.limit());
             tools.metrics().limitExceeded(chunks.botId(), end.limit());
         } else if (event instanceof DifyEvent.Failure failure) {
-            log.info("dify error event taskId={} status={} code={}", interpreter.taskId(), failure.status(),
+            info("dify error event taskId={} status={} code={}", interpreter.taskId(), failure.status(),
                     failure.code());
         }
         finish(end.errorCode(), end.usage(), end.stopTask());
@@ -164,7 +164,7 @@ final class ReplySession implements Reply {
         }
         if (error instanceof DifyApiException api && api.conversationGone() && request.conversationId() != null
                 && !retriedFresh) {
-            log.info("dify conversation gone, starting a new one conversationId={} code={}",
+            info("dify conversation gone, starting a new one conversationId={} code={}",
                     request.conversationId(), api.code());
             retriedFresh = true;
             conversationLost = true;
@@ -173,7 +173,7 @@ final class ReplySession implements Reply {
             return;
         }
         String code = DifyEventInterpreter.failureCode(error);
-        log.info("dify request failed taskId={} code={} cause={}", interpreter.taskId(), code,
+        info("dify request failed taskId={} code={} cause={}", interpreter.taskId(), code,
                 error.getClass().getSimpleName());
         finish(code, null, false);
     }
@@ -186,14 +186,14 @@ final class ReplySession implements Reply {
 
     private synchronized void onIdle() {
         if (!finished) {
-            log.info("dify stream idle, finishing taskId={}", interpreter.taskId());
+            info("dify stream idle, finishing taskId={}", interpreter.taskId());
             finish(ErrorCodes.IDLE_TIMEOUT, null, true);
         }
     }
 
     private synchronized void onDeadline() {
         if (!finished) {
-            log.info("reply deadline reached, finishing taskId={}", interpreter.taskId());
+            info("reply deadline reached, finishing taskId={}", interpreter.taskId());
             finish(ErrorCodes.DEADLINE_EXCEEDED, null, true);
         }
     }
@@ -209,7 +209,7 @@ final class ReplySession implements Reply {
     private synchronized void cancel() {
         if (!finished) {
             finished = true;
-            log.info("reply abandoned taskId={}", interpreter.taskId());
+            info("reply abandoned taskId={}", interpreter.taskId());
             release(true);
         }
     }
@@ -270,6 +270,13 @@ final class ReplySession implements Reply {
         if (flushTimer == null && due.isPresent()) {
             long delay = Math.max(0, due.getAsLong() - now());
             flushTimer = tools.scheduler().schedule(this::onFlush, delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Events, timers and cancels come on Netty's and the scheduler's threads: the line gets the reply's trace by hand. */
+    private void info(String format, Object... arguments) {
+        try (var trace = chunks.trace()) {
+            log.info(format, arguments);
         }
     }
 

@@ -6,6 +6,8 @@ import java.util.List;
 
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.support.outage.TransientFailures;
+import io.wecomrelay.support.tracing.RelayTracing;
+import io.wecomrelay.support.tracing.TraceLog;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,13 +149,19 @@ public final class StreamLedger {
      * without it; fails only for an error that would repeat.
      */
     public Mono<Void> markDone(String streamId, int attempt) {
-        return Mono.defer(() -> redis.opsForValue().set(DONE_PREFIX + streamId, Integer.toString(attempt), ttl).timeout(timeout))
-                .retryWhen(Retry.backoff(Long.MAX_VALUE, firstRetry).maxBackoff(maxRetry)
-                        .filter(TransientFailures::isTransient)
-                        .doBeforeRetry(signal -> log.warn("cannot mark stream done, Redis unavailable; trying again "
-                                + "streamId={} retry={} cause={}", streamId, signal.totalRetries() + 1,
-                                signal.failure().getClass().getSimpleName())))
-                .then();
+        return Mono.deferContextual(context -> {
+            String traceparent = context.getOrDefault(RelayTracing.CONTEXT_KEY, null);
+            return Mono.defer(() -> redis.opsForValue().set(DONE_PREFIX + streamId, Integer.toString(attempt), ttl).timeout(timeout))
+                    .retryWhen(Retry.backoff(Long.MAX_VALUE, firstRetry).maxBackoff(maxRetry)
+                            .filter(TransientFailures::isTransient)
+                            .doBeforeRetry(signal -> {
+                                try (var trace = TraceLog.of(traceparent)) {
+                                    log.warn("cannot mark stream done, Redis unavailable; trying again streamId={} retry={} "
+                                            + "cause={}", streamId, signal.totalRetries() + 1,
+                                            signal.failure().getClass().getSimpleName());
+                                }
+                            }));
+        }).then();
     }
 
     private static Start parse(String reply) {

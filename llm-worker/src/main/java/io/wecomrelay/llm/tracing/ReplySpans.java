@@ -47,10 +47,13 @@ public final class ReplySpans {
                     .tag("relay.bot", message.botId())
                     .tag("relay.stream", message.streamId());
             String traceparent = tracing.traceparent(span);
+            Mono<Void> reply;
+            // what the handler logs as it assembles the reply is in the span; later lines carry it by hand (TraceLog)
             try (var scope = tracing.inScope(span)) {
                 log.debug("reply started streamId={} botId={}", message.streamId(), message.botId());
+                reply = handler.handle(message, traceId);
             }
-            return handler.handle(message, traceId)
+            return reply
                     .doOnError(span::error)
                     .doFinally(signal -> span.end())
                     .contextWrite(inner -> {
