@@ -85,12 +85,16 @@ final class InboundIntake {
                 .doOnSuccess(done -> tracing.acknowledged(span, bot.id(), now, () -> log.info(
                         "accepted bot={} msgId={} streamId={} type={} traceId={}", bot.id(), message.msgId(), streamId,
                         message.msgType(), event.meta().traceId())))
-                .doOnError(e -> tracing.failed(span, e))
-                .doOnError(PublishFailedException.class, e -> log.error("kafka did not acknowledge; answering 503 so WeCom "
-                        + "retries bot={} msgId={} streamId={} cause={}", bot.id(), message.msgId(), streamId, e.getMessage()))
-                .doOnError(StreamMarkerFailedException.class, e -> log.error("stream marker not written (Redis); answering "
-                        + "503 so WeCom retries bot={} msgId={} streamId={} cause={}", bot.id(), message.msgId(), streamId,
-                        e.getCause().getClass().getSimpleName()))
+                .doOnError(e -> tracing.failed(span, e, () -> {
+                    if (e instanceof PublishFailedException) {
+                        log.error("kafka did not acknowledge; answering 503 so WeCom retries bot={} msgId={} streamId={} "
+                                + "cause={}", bot.id(), message.msgId(), streamId, e.getMessage());
+                    } else if (e instanceof StreamMarkerFailedException) {
+                        log.error("stream marker not written (Redis); answering 503 so WeCom retries bot={} msgId={} "
+                                + "streamId={} cause={}", bot.id(), message.msgId(), streamId,
+                                e.getCause().getClass().getSimpleName());
+                    }
+                }))
                 .then(Mono.justOrEmpty(reply));
     }
 

@@ -56,8 +56,13 @@ public final class IngressTracing {
         }
     }
 
-    public void failed(Span span, Throwable error) {
+    /** The publish or the marker failed: the hop ends, {@code then} runs with the span's log context. */
+    public void failed(Span span, Throwable error, Runnable then) {
         span.error(error);
-        span.end();
+        try (var scope = tracing.inScope(span)) {
+            then.run();
+        } finally {
+            span.end();
+        }
     }
 }

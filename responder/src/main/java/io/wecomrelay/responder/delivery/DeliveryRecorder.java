@@ -18,6 +18,7 @@ import io.wecomrelay.schemas.event.EventMeta;
 import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.topic.Topics;
 import org.jspecify.annotations.Nullable;
+import io.wecomrelay.support.tracing.TraceLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -96,7 +97,9 @@ public final class DeliveryRecorder {
         return EventPublisher.send(kafka, Topics.DELIVERIES.name(), reply.streamId(), event, DeliveryRecorded.TYPE)
                 .doOnError(e -> {
                     meters.counter("relay.responder.deliveries.unrecorded").increment();
-                    log.warn("cannot record delivery streamId={} cause={}", reply.streamId(), e.toString());
+                    try (var trace = TraceLog.ofTraceId(reply.traceId())) {
+                        log.warn("cannot record delivery streamId={} cause={}", reply.streamId(), e.toString());
+                    }
                 });
     }
 

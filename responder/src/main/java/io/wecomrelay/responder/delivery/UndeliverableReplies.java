@@ -10,6 +10,7 @@ import io.wecomrelay.support.tracing.TraceHeaders;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.jspecify.annotations.Nullable;
+import io.wecomrelay.support.tracing.TraceLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -57,14 +58,20 @@ public final class UndeliverableReplies {
         if (errcode != null) {
             put(headers, ERRCODE_HEADER, errcode.toString());
         }
-        log.warn("dead-lettered undeliverable reply streamId={} botId={} channel={} failure={} errcode={} reason={}",
-                reply.streamId(), reply.botId(), channel, failure, errcode, reason);
+        try (var trace = TraceLog.ofTraceId(reply.traceId())) {
+            log.warn("dead-lettered undeliverable reply streamId={} botId={} channel={} failure={} errcode={} reason={}",
+                    reply.streamId(), reply.botId(), channel, failure, errcode, reason);
+        }
         return Mono.fromFuture(() -> kafka.send(record))
                 // send() may block for metadata; never on the producer's own network thread (where the
                 // previous record's future completes), which would wait for itself until max.block.ms
                 .subscribeOn(Schedulers.boundedElastic()).then()
                 .doOnSuccess(done -> scheme.counted(reply.sourceTopic(), failed))
-                .doOnError(e -> log.error("cannot dead-letter streamId={} cause={}", reply.streamId(), e.toString()));
+                .doOnError(e -> {
+                    try (var trace = TraceLog.ofTraceId(reply.traceId())) {
+                        log.error("cannot dead-letter streamId={} cause={}", reply.streamId(), e.toString());
+                    }
+                });
     }
 
     private static void put(Headers headers, String name, String value) {

@@ -136,7 +136,7 @@ public final class ChunkMaterializer implements BatchMessageListener<String, Rel
         }
         long now = clock.millis();
         // one notice per stream and poll: the connector reads the full text anyway
-        Map<String, ReplyChunk> changed = new LinkedHashMap<>();
+        Map<String, ConsumerRecord<String, RelayEvent>> changed = new LinkedHashMap<>();
         Map<Integer, ReplyRecorded> finished = new LinkedHashMap<>();
         SortedMap<Integer, Throwable> failures = new TreeMap<>();
         for (int i = 0; i < outcomes.size(); i++) {
@@ -144,7 +144,7 @@ public final class ChunkMaterializer implements BatchMessageListener<String, Rel
             if (outcome instanceof FoldOutcome.Folded folded) {
                 report(records.get(i), folds.get(i).chunk(), folded.result(), now);
                 if (folded.result().status() == FoldStatus.APPLIED || folded.result().finishedNow()) {
-                    changed.put(folds.get(i).chunk().streamId(), folds.get(i).chunk());
+                    changed.put(folds.get(i).chunk().streamId(), records.get(i));
                 }
                 ReplyRecorded reply = folded.result().reply();
                 // a last chunk and its redelivery in one poll both hand the record back: publish it once
@@ -156,7 +156,7 @@ public final class ChunkMaterializer implements BatchMessageListener<String, Rel
                         : new IllegalStateException("not tried after an earlier fold of its conversation failed"));
             }
         }
-        changed.values().forEach(notices::changed);
+        changed.values().forEach(record -> notices.changed(record.value(), record.headers()));
         // a record whose reply is not on the topic yet is retried like a failed fold: its fold hands the reply back
         failures.putAll(replies.recordAll(finished));
         if (!failures.isEmpty()) {

@@ -82,7 +82,7 @@ public final class RejectionMaterializer implements MessageListener<String, Rela
         meters.counter("relay.responder.rejections", "reason", reason,
                 "status", result.status().name().toLowerCase(Locale.ROOT)).increment();
         if (result.finishedNow()) {
-            notices.changed(rejection);
+            notices.changed(rejection, record.headers());
         }
         if (result.reply() != null) {
             // a failure leaves the record unacknowledged: its retry finds the stream finished and the reply handed back

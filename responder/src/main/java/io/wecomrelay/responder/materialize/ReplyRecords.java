@@ -22,6 +22,7 @@ import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.schemas.event.ReplyFinish;
 import io.wecomrelay.schemas.event.ReplyRecorded;
 import io.wecomrelay.schemas.event.ReplyRoute;
+import io.wecomrelay.support.tracing.TraceLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -96,8 +97,10 @@ public final class ReplyRecords {
                 })
                 .doOnError(e -> {
                     meters.counter("relay.responder.replies.unrecorded").increment();
-                    log.warn("cannot record reply streamId={} botId={} cause={}", reply.streamId(), reply.botId(),
-                            e.toString());
+                    try (var trace = TraceLog.ofTraceId(reply.meta().traceId())) {
+                        log.warn("cannot record reply streamId={} botId={} cause={}", reply.streamId(), reply.botId(),
+                                e.toString());
+                    }
                 });
     }
 

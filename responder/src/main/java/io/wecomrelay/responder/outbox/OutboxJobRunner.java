@@ -15,6 +15,7 @@ import io.wecomrelay.schemas.event.DeliveryFailure;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
 import io.wecomrelay.schemas.text.ContentCap;
 import io.wecomrelay.support.outage.TransientFailures;
+import io.wecomrelay.support.tracing.TraceLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -75,9 +76,11 @@ public final class OutboxJobRunner {
                     Optional<Duration> wait = inDoubt.waitFor(reply.streamId(), earlier.parts());
                     if (wait.isPresent()) {
                         count("in_doubt_wait");
-                        log.info("delivery job has parts another run sent without noting WeCom's answer botId={} streamId={} "
+                        try (var trace = TraceLog.ofTraceId(reply.traceId())) {
+                            log.info("delivery job has parts another run sent without noting WeCom's answer botId={} streamId={} "
                                 + "parts={}: left to that run for another {} ms", bot.id(), reply.streamId(), earlier.parts(),
-                                wait.get().toMillis());
+                                    wait.get().toMillis());
+                        }
                         return Mono.error(new JobPostponedException(wait.get()));
                     }
                     // a job an earlier run started is finished: its first parts are already in the chat
@@ -91,8 +94,10 @@ public final class OutboxJobRunner {
 
     private Mono<DeliveryOutcome> drop(BotConfig bot, FinishedReply reply, DeliveryFailure failure, long backlog) {
         String reason = failure.name().toLowerCase(Locale.ROOT);
-        log.warn("delivery job given up botId={} streamId={} reason={} backlog={}", bot.id(), reply.streamId(), reason,
-                backlog);
+        try (var trace = TraceLog.ofTraceId(reply.traceId())) {
+            log.warn("delivery job given up botId={} streamId={} reason={} backlog={}", bot.id(), reply.streamId(), reason,
+                    backlog);
+        }
         return deliverer.giveUp(reply, bot, failure, limits.detail(bot, failure))
                 .doOnNext(outcome -> meters.counter("relay.responder.outbox.dropped", "bot", bot.id(), "reason", reason).increment());
     }
@@ -113,8 +118,10 @@ public final class OutboxJobRunner {
                                 outcome.name().toLowerCase(Locale.ROOT)).increment();
                     }
                     if (!done) {
-                        log.warn("delivery job taken over before it was acknowledged botId={} streamId={} jobId={}",
-                                bot.id(), reply.streamId(), entry.id());
+                        try (var trace = TraceLog.ofTraceId(reply.traceId())) {
+                            log.warn("delivery job taken over before it was acknowledged botId={} streamId={} jobId={}",
+                                    bot.id(), reply.streamId(), entry.id());
+                        }
                     }
                 })
                 .then();
@@ -139,16 +146,25 @@ public final class OutboxJobRunner {
         @Override
         public PartState state(int part) {
             PartState state = earlier.getOrDefault(part, PartState.NOT_SENT);
+            if (state == PartState.NOT_SENT) {
+                return state;
+            }
+            try (var trace = TraceLog.ofTraceId(reply.traceId())) {
+                resumed(part, state);
+            }
+            return state;
+        }
+
+        private void resumed(int part, PartState state) {
             if (state == PartState.SENDING) {
                 meters.counter("relay.responder.outbox.parts.resumed", "state", "sending").increment();
                 log.info("part sent by an earlier run without a known answer streamId={} part={}: sent again",
                         reply.streamId(), part);
-            } else if (state != PartState.NOT_SENT) {
+            } else {
                 meters.counter("relay.responder.outbox.parts.resumed", "state", state.name().toLowerCase(Locale.ROOT)).increment();
                 log.info("part already accepted by WeCom in an earlier run streamId={} part={} state={}: not sent again",
                         reply.streamId(), part, state);
             }
-            return state;
         }
 
         @Override
@@ -178,8 +194,11 @@ public final class OutboxJobRunner {
                     .doBeforeRetry(signal -> {
                         if (signal.totalRetriesInARow() == 0) {
                             meters.counter("relay.responder.outbox.notes.delayed").increment();
-                            log.warn("cannot note part {} as {} yet streamId={} cause={}: trying until Redis answers", part,
-                                    state.name().toLowerCase(Locale.ROOT), reply.streamId(), signal.failure().getClass().getSimpleName());
+                            try (var trace = TraceLog.ofTraceId(reply.traceId())) {
+                                log.warn("cannot note part {} as {} yet streamId={} cause={}: trying until Redis answers",
+                                        part, state.name().toLowerCase(Locale.ROOT), reply.streamId(),
+                                        signal.failure().getClass().getSimpleName());
+                            }
                         }
                     }));
         }

@@ -42,6 +42,18 @@ public final class TraceLog implements AutoCloseable {
         return PUT;
     }
 
+    /**
+     * The trace id alone ({@code [traceId-] } in the line), for what knows only its event's trace id: a reply in the
+     * responder's outbox, whose record and span are long gone. Nothing when it is null or no W3C trace id.
+     */
+    public static TraceLog ofTraceId(@Nullable String traceId) {
+        if (traceId == null || MDC.get(TRACE_ID) != null || !TraceHeaders.isTraceId(traceId)) {
+            return UNCHANGED;
+        }
+        MDC.put(TRACE_ID, traceId);
+        return PUT;
+    }
+
     @Override
     public void close() {
         if (put) {

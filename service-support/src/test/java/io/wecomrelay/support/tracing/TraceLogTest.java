@@ -32,6 +32,18 @@ class TraceLogTest {
     }
 
     @Test
+    void aTraceIdAloneIsTheLogContextWithoutASpanId() {
+        try (var trace = TraceLog.ofTraceId(TRACE_ID); var odd = TraceLog.ofTraceId("trace-1")) {
+            assertThat(MDC.get("traceId")).isEqualTo(TRACE_ID);
+            assertThat(MDC.get("spanId")).isNull();
+        }
+        assertThat(MDC.get("traceId")).isNull();
+        try (var odd = TraceLog.ofTraceId("trace-1")) {
+            assertThat(MDC.get("traceId")).isNull();
+        }
+    }
+
+    @Test
     void aSpanAlreadyInScopeKeepsItsIdsAndNothingOrGarbageChangesNothing() {
         MDC.put("traceId", "ffffffffffffffffffffffffffffffff");
         try (var trace = TraceLog.of(TRACEPARENT)) {
