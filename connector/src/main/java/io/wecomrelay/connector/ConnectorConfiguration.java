@@ -17,6 +17,7 @@ import io.wecomrelay.connector.ownership.OutboundListener;
 import io.wecomrelay.connector.ownership.SessionParts;
 import io.wecomrelay.connector.reply.OpenStreams;
 import io.wecomrelay.connector.reply.ReplySettings;
+import io.wecomrelay.connector.reply.ReplyTraces;
 import io.wecomrelay.connector.reply.Snapshots;
 import io.wecomrelay.connector.socket.SocketMetrics;
 import io.wecomrelay.connector.socket.SocketSettings;
@@ -131,7 +132,7 @@ class ConnectorConfiguration {
                         new ReplyImages(redis, clock, replies.keyPrefix(), replies.openStreamTtl(), meters)),
                 new InboundRelay(new KafkaInboundPublisher(kafka, inbound.publishTimeout()), clock, idGenerator, meters,
                         inbound.publishPatience(), inbound.unavailableText(), relayTracing),
-                clock);
+                clock, new ReplyTraces(relayTracing));
         var ownership = new BotOwnership(bots, parts);
         bots.onReload(registry -> ownership.refresh());
         ownership.startTicks(replies.tick());

@@ -26,6 +26,7 @@ import io.wecomrelay.schemas.wecom.message.CallbackMeta;
 import io.wecomrelay.schemas.wecom.message.WecomCallback;
 import io.wecomrelay.schemas.wecom.reply.UpdateTemplateCardReply;
 import io.wecomrelay.support.tracing.RelayTracing;
+import io.wecomrelay.support.tracing.TraceLog;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,7 +83,7 @@ public final class InboundRelay {
                 ids.get().toString().replace("-", "")), now), bot.id(), streamId, message,
                 bot.policyVersion());
         if (message.isEvent()) {
-            answerEvent(bot, socket, frame, message);
+            answerEvent(bot, socket, frame, message, tracing.traceparent(span));
             return publishCounted(bot, "event", event, span);
         }
         if (!MESSAGE_TYPES.contains(message.msgType())) {
@@ -99,7 +100,9 @@ public final class InboundRelay {
                 })
                 .then()
                 .onErrorResume(error -> {
-                    unavailable(bot, socket, frame, streamId, error);
+                    try (var trace = TraceLog.of(tracing.traceparent(span))) {
+                        unavailable(bot, socket, frame, streamId, error);
+                    }
                     return Mono.empty();
                 });
     }
@@ -133,7 +136,8 @@ public final class InboundRelay {
                 .subscribe(null, sendError -> log.warn("unavailable text not delivered bot={} streamId={}", bot.id(), streamId));
     }
 
-    private void answerEvent(BotConfig bot, BotSocket socket, Frame frame, InboundMessage message) {
+    private void answerEvent(BotConfig bot, BotSocket socket, Frame frame, InboundMessage message,
+                             @Nullable String traceparent) {
         String eventType = String.valueOf(message.eventType());
         String reply = switch (eventType) {
             case "enter_chat" -> welcome(bot, frame.reqId());
@@ -142,10 +146,17 @@ public final class InboundRelay {
         };
         if (reply != null) {
             String cmd = eventType.equals("enter_chat") ? Frames.WELCOME : Frames.UPDATE;
-            socket.send(cmd, frame.reqId(), reply).subscribe(
-                    errcode -> log.info("answered {} bot={} reqId={} errcode={}", eventType, bot.id(), frame.reqId(), errcode),
-                    error -> log.warn("{} answer not acknowledged bot={} reqId={} cause={}", eventType, bot.id(),
-                            frame.reqId(), error.getMessage()));
+            // the answer's ack comes on the socket's thread: its lines get the event's trace by hand
+            socket.send(cmd, frame.reqId(), reply).subscribe(errcode -> {
+                try (var trace = TraceLog.of(traceparent)) {
+                    log.info("answered {} bot={} reqId={} errcode={}", eventType, bot.id(), frame.reqId(), errcode);
+                }
+            }, error -> {
+                try (var trace = TraceLog.of(traceparent)) {
+                    log.warn("{} answer not acknowledged bot={} reqId={} cause={}", eventType, bot.id(), frame.reqId(),
+                            error.getMessage());
+                }
+            });
         }
     }
 

@@ -16,6 +16,7 @@ import io.wecomrelay.connector.socket.ConnectionState;
 import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.schemas.bot.BotSource;
 import io.wecomrelay.schemas.topic.BotPartitions;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -66,10 +67,10 @@ public final class BotOwnership {
     }
 
     /** The responder changed a stream of {@code botId}; ignored when the bot is not (or no longer) owned here. */
-    public void changed(String botId, String streamId) {
+    public void changed(String botId, String streamId, @Nullable String traceparent, @Nullable String traceId) {
         BotSession session = sessions.get(botId);
         if (session != null) {
-            session.streams().changed(streamId);
+            session.streams().changed(streamId, traceparent, traceId);
         }
     }
 
@@ -138,7 +139,7 @@ public final class BotOwnership {
         var session = new BotSession(bot, parts.inbound());
         var socket = new BotSocket(bot.id(), bot.secret(), parts.http(), parts.socket(), session, parts.metrics(), parts.clock());
         session.attach(socket, new BotStreams(bot.id(), bot.placeholder(), socket, parts.open(), parts.snapshots(),
-                parts.replies(), parts.afterFinish(), parts.clock()));
+                parts.replies(), parts.afterFinish(), parts.clock(), parts.traces()));
         log.info("owning bot={}: subscribing", bot.id());
         socket.start();
         return session;

@@ -4,6 +4,7 @@ import java.util.Collection;
 
 import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.event.StreamChanged;
+import io.wecomrelay.support.tracing.TraceHeaders;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -32,7 +33,9 @@ public final class OutboundListener implements MessageListener<String, RelayEven
     @Override
     public void onMessage(ConsumerRecord<String, RelayEvent> record) {
         if (record.value() instanceof StreamChanged changed) {
-            ownership.changed(changed.botId(), changed.streamId());
+            // the notice's trace: the stream's reply frames are a span of it
+            ownership.changed(changed.botId(), changed.streamId(), TraceHeaders.traceparent(record.headers()),
+                    changed.meta().traceId());
         } else {
             log.debug("ignored record {}-{}@{}", record.topic(), record.partition(), record.offset());
         }

@@ -6,6 +6,7 @@ import io.wecomrelay.connector.continuation.AfterFinish;
 import io.wecomrelay.connector.inbound.InboundRelay;
 import io.wecomrelay.connector.reply.OpenStreams;
 import io.wecomrelay.connector.reply.ReplySettings;
+import io.wecomrelay.connector.reply.ReplyTraces;
 import io.wecomrelay.connector.reply.Snapshots;
 import io.wecomrelay.connector.socket.SocketMetrics;
 import io.wecomrelay.connector.socket.SocketSettings;
@@ -14,5 +15,5 @@ import reactor.netty.http.client.HttpClient;
 /** What every bot's session is made of; one set per instance. */
 public record SessionParts(HttpClient http, SocketSettings socket, SocketMetrics metrics, OpenStreams open,
                            Snapshots snapshots, ReplySettings replies, AfterFinish afterFinish, InboundRelay inbound,
-                           Clock clock) {
+                           Clock clock, ReplyTraces traces) {
 }

@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 
 import io.wecomrelay.connector.continuation.AfterFinish;
 import io.wecomrelay.connector.socket.BotSocket;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -29,6 +30,7 @@ public final class BotStreams {
     private final ReplySettings settings;
     private final AfterFinish afterFinish;
     private final Clock clock;
+    private final ReplyTraces traces;
     private volatile String placeholder;
     private static final Duration ABANDON_AFTER_DEADLINE = Duration.ofMinutes(1);
 
@@ -38,7 +40,8 @@ public final class BotStreams {
     private final Map<String, Instant> finished = new ConcurrentHashMap<>();
 
     public BotStreams(String botId, String placeholder, BotSocket socket, OpenStreams open, Snapshots snapshots,
-                      ReplySettings settings, AfterFinish afterFinish, Clock clock) {
+                      ReplySettings settings, AfterFinish afterFinish, Clock clock, ReplyTraces traces) {
+        this.traces = traces;
         this.botId = botId;
         this.placeholder = placeholder;
         this.socket = socket;
@@ -70,16 +73,27 @@ public final class BotStreams {
         });
     }
 
-    /** The responder folded something into the stream: every req_id it is pushed on. */
-    public void changed(String streamId) {
+    /**
+     * The responder folded something into the stream: every req_id it is pushed on. {@code traceparent} (the notice
+     * record's, else its {@code traceId}) is the trace the stream's reply span continues.
+     */
+    public void changed(String streamId, @Nullable String traceparent, @Nullable String traceId) {
         Map<String, StreamPusher> matching = pushers.get(streamId);
         if (matching != null) {
-            matching.values().forEach(StreamPusher::poke);
+            matching.values().forEach(pusher -> {
+                pusher.noticed(traceparent, traceId);
+                pusher.poke();
+            });
             return;
         }
         // opened before this instance owned the bot, and not loaded yet
         open.all(botId).subscribe(streams -> streams.stream().filter(stream -> stream.streamId().equals(streamId))
-                        .forEach(stream -> push(stream, false)),
+                        .forEach(stream -> {
+                            StreamPusher pusher = push(stream, false);
+                            if (pusher != null) {
+                                pusher.noticed(traceparent, traceId);
+                            }
+                        }),
                 error -> log.warn("open stream not read bot={} streamId={} cause={}", botId, streamId, error.toString()));
     }
 
@@ -99,6 +113,7 @@ public final class BotStreams {
                 log.warn("stream let go unfinished bot={} streamId={}: no frame acknowledged past its deadline", botId,
                         pusher.stream().streamId());
                 finished(pusher.stream());
+                pusher.letGo();
             } else {
                 pusher.tick();
             }
@@ -114,14 +129,15 @@ public final class BotStreams {
      * made on first use; none for a req_id finished here already, which a read of the open streams from before its
      * finish (a resume, a notice of a stream not loaded yet) may still list: its finish would go out twice.
      */
-    private void push(OpenStream stream, boolean resend) {
+    private @Nullable StreamPusher push(OpenStream stream, boolean resend) {
         var made = new AtomicReference<StreamPusher>();
         // per stream id atomically, with finished(): a pusher is never added to a map that is being dropped
         pushers.compute(stream.streamId(), (id, byReqId) -> {
             Map<String, StreamPusher> map = byReqId == null ? new ConcurrentHashMap<>() : byReqId;
             StreamPusher pusher = map.get(stream.reqId());
             if (pusher == null && !finished.containsKey(stream.reqId())) {
-                pusher = new StreamPusher(botId, stream, placeholder, socket, snapshots, settings, clock, () -> finished(stream));
+                pusher = new StreamPusher(botId, stream, placeholder, socket, snapshots, settings, clock, () -> finished(stream),
+                        traces.trace());
                 map.put(stream.reqId(), pusher);
             }
             made.set(pusher);
@@ -134,6 +150,7 @@ public final class BotStreams {
             }
             pusher.poke();
         }
+        return pusher;
     }
 
     private Stream<StreamPusher> all() {

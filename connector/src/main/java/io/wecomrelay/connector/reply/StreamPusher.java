@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * Pushes one stream's latest text on its bot's socket, never more than one unacknowledged frame at a time: a poke
  * while a frame is in flight only marks the stream dirty, and the ack reads the snapshot again and sends what is
  * new, so many chunks folded meanwhile become one frame. The text is always the full text so far (WeCom replaces
- * the bubble's content), so a lost frame or notice costs nothing once the next one goes out.
+ * the bubble's content), so a lost frame or notice costs nothing once the next one goes out. The frames are a span of
+ * the message's trace ({@link ReplyTraces}), and the pusher's lines carry it.
  */
 final class StreamPusher {
 
@@ -28,6 +29,7 @@ final class StreamPusher {
     private final ReplySettings settings;
     private final Clock clock;
     private final Runnable onDone;
+    private final ReplyTraces.Trace trace;
     private @Nullable String sent;
     private @Nullable Instant lastFrameAt;
     private boolean inFlight;
@@ -35,7 +37,8 @@ final class StreamPusher {
     private boolean done;
 
     StreamPusher(String botId, OpenStream stream, String placeholder, BotSocket socket, Snapshots snapshots,
-                 ReplySettings settings, Clock clock, Runnable onDone) {
+                 ReplySettings settings, Clock clock, Runnable onDone, ReplyTraces.Trace trace) {
+        this.trace = trace;
         this.botId = botId;
         this.stream = stream;
         this.placeholder = placeholder;
@@ -48,6 +51,16 @@ final class StreamPusher {
 
     OpenStream stream() {
         return stream;
+    }
+
+    /** A stream-changed notice: the reply's span starts with the first one ({@code traceparent} of its record). */
+    void noticed(@Nullable String traceparent, @Nullable String traceId) {
+        trace.noticed(botId, stream.streamId(), traceparent, traceId);
+    }
+
+    /** BotStreams lets the stream go unfinished (past its deadline): the span ends. */
+    void letGo() {
+        trace.ended("let_go");
     }
 
     /** Something may have changed: send the latest text unless a frame is in flight (then after its ack). */
@@ -64,7 +77,9 @@ final class StreamPusher {
             dirty = false;
         }
         snapshots.read(botId, stream.streamId()).subscribe(this::push, error -> {
-            log.warn("snapshot not read bot={} streamId={} cause={}", botId, stream.streamId(), error.toString());
+            try (var line = trace.log()) {
+                log.warn("snapshot not read bot={} streamId={} cause={}", botId, stream.streamId(), error.toString());
+            }
             settled();
         });
     }
@@ -108,7 +123,9 @@ final class StreamPusher {
         if (!now.isBefore(stream.firstFrameAt().plus(settings.finishDeadline()))) {
             String content = snapshot.content().isEmpty() ? settings.overdueNote().strip()
                     : ContentLimit.withNote(snapshot.content(), settings.overdueNote());
-            log.warn("stream finished at the deadline bot={} streamId={}", botId, stream.streamId());
+            try (var line = trace.log()) {
+                log.warn("stream finished at the deadline bot={} streamId={}", botId, stream.streamId());
+            }
             return new Frame(content, true);
         }
         String content = snapshot.content().isEmpty() ? placeholder : snapshot.content();
@@ -117,18 +134,27 @@ final class StreamPusher {
     }
 
     private void acked(Frame frame, int errcode, Instant sentAt) {
+        boolean ended;
         synchronized (this) {
             if (errcode == 0) {
+                trace.frameSent();
                 sent = frame.content();
                 lastFrameAt = sentAt;
                 done = frame.finish();
             } else if (errcode == STREAM_EXPIRED) {
-                log.warn("WeCom says the stream expired bot={} streamId={}", botId, stream.streamId());
+                try (var line = trace.log()) {
+                    log.warn("WeCom says the stream expired bot={} streamId={}", botId, stream.streamId());
+                }
                 done = true;
             }
+            ended = done;
         }
-        if (done) {
-            onDone.run();
+        if (ended) {
+            // what the stream's end logs (and what follows the finish) is in its span
+            try (var line = trace.log()) {
+                onDone.run();
+            }
+            trace.ended(errcode == 0 ? "finished" : "expired");
         }
         settled();
     }
