@@ -200,8 +200,15 @@ public final class DifyClient {
                     }
                     return DifyClient.<DifyEvent>failure(response).flux();
                 })
-                // the request's span (DifyTracePropagation) ends with the stream and tells how it ended
-                .takeUntil(outcome::ends);
+                // ends at the terminal event, which is noted first: the request's span (DifyTracePropagation) ends with
+                // the stream, maybe on the reply's cancel as it handles that event, and tells how the stream ended
+                .handle((event, sink) -> {
+                    boolean ends = outcome.ends(event);
+                    sink.next(event);
+                    if (ends) {
+                        sink.complete();
+                    }
+                });
     }
 
     /** Each kind of app has its own send endpoint (Dify refuses a key on another kind's). */

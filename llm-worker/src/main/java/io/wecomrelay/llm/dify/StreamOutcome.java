@@ -13,7 +13,7 @@ public final class StreamOutcome {
 
     private volatile @Nullable String terminal;
 
-    /** The client's {@code takeUntil}: true for the event that ends the stream, which is noted. */
+    /** True for the event that ends the stream, which is noted. */
     boolean ends(DifyEvent event) {
         if (!event.terminal()) {
             return false;

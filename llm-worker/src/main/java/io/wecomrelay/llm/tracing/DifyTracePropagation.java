@@ -1,6 +1,7 @@
 package io.wecomrelay.llm.tracing;
 
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.micrometer.tracing.Span;
 import io.wecomrelay.llm.consume.Arrival;
@@ -64,8 +65,11 @@ public final class DifyTracePropagation implements ExchangeFilterFunction {
             ClientRequest traced = traceparent == null ? request
                     : ClientRequest.from(request).headers(headers -> headers.set(TraceHeaders.TRACEPARENT, traceparent)).build();
             var outcome = request.attributes().get(StreamOutcome.ATTRIBUTE) instanceof StreamOutcome stream ? stream : null;
+            // set once the response is out: an operator downstream may cancel the exchange's Mono after its value
+            var answered = new AtomicBoolean();
             return next.exchange(traced)
                     .map(response -> {
+                        answered.set(true);
                         span.tag("http.response.status_code", response.statusCode().value());
                         boolean failed = !response.statusCode().is2xxSuccessful();
                         return response.mutate().body(body -> body.doFinally(signal -> ended(span, signal, failed, outcome)))
@@ -75,7 +79,11 @@ public final class DifyTracePropagation implements ExchangeFilterFunction {
                         span.error(error);
                         span.tag(OUTCOME, "io_error").end();
                     })
-                    .doOnCancel(() -> span.tag(OUTCOME, "cancelled").end());
+                    .doOnCancel(() -> {
+                        if (!answered.get()) {
+                            span.tag(OUTCOME, "cancelled").end();
+                        }
+                    });
         });
     }
 
