@@ -29,6 +29,7 @@ import io.wecomrelay.schemas.wecom.reply.StreamImage;
 import io.wecomrelay.sim.wecomws.LongConnectionSimulator;
 import io.wecomrelay.sim.wecomws.LongConnectionSimulator.Injected;
 import io.wecomrelay.sim.wecomws.ReceivedFrame;
+import io.wecomrelay.support.tracing.TraceHeaders;
 import io.wecomrelay.testkit.TestInfrastructure;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -59,6 +60,8 @@ final class ConnectorHarness implements AutoCloseable {
     private final KafkaProducer<String, RelayEvent> producer;
     private final KafkaConsumer<String, RelayEvent> inbound;
     private final List<MessageReceived> received = new CopyOnWriteArrayList<>();
+    /** The traceparent header of each published message, by msgid. */
+    private final Map<String, String> traceparents = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<ConfigurableApplicationContext> instances = new CopyOnWriteArrayList<>();
 
     ConnectorHarness() {
@@ -135,11 +138,20 @@ final class ConnectorHarness implements AutoCloseable {
 
     /** What the responder does after folding: the stream hash, then the notice keyed by bot id. */
     void fold(String bot, String streamId, String content, boolean finished) {
+        fold(bot, streamId, content, finished, null);
+    }
+
+    /** ... with the notice's record continuing {@code traceparent}, as the responder's continue its chunk's. */
+    void fold(String bot, String streamId, String content, boolean finished, String traceparent) {
         redis.hset(StreamStateKeys.key(streamId), Map.of(StreamStateKeys.CONTENT, content, StreamStateKeys.FINISH,
                 finished ? "1" : "0", StreamStateKeys.OWNER, bot));
         redis.expire(StreamStateKeys.key(streamId), 600);
         var notice = new StreamChanged(new EventMeta(UUID.randomUUID(), "trace", Instant.now()), bot, streamId);
-        producer.send(new ProducerRecord<>(Topics.OUTBOUND.name(), bot, notice));
+        var record = new ProducerRecord<String, RelayEvent>(Topics.OUTBOUND.name(), bot, notice);
+        if (traceparent != null) {
+            TraceHeaders.put(record.headers(), traceparent);
+        }
+        producer.send(record);
         producer.flush();
     }
 
@@ -175,11 +187,20 @@ final class ConnectorHarness implements AutoCloseable {
                 inbound.poll(Duration.ofMillis(200)).forEach(record -> {
                     if (record.value() instanceof MessageReceived event) {
                         received.add(event);
+                        String traceparent = TraceHeaders.traceparent(record.headers());
+                        if (traceparent != null) {
+                            traceparents.put(event.message().msgId(), traceparent);
+                        }
                     }
                 });
             }
             return received.stream().filter(event -> event.message().msgId().equals(message.msgId())).findFirst().orElse(null);
         }, event -> event != null);
+    }
+
+    /** The traceparent the message's record carries (after {@link #awaitReceived}). */
+    String traceparentOf(Injected message) {
+        return traceparents.get(message.msgId());
     }
 
     /** Everything published to wecom.inbound so far, after one more poll. */

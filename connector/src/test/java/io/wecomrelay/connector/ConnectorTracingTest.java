@@ -1,0 +1,146 @@
+package io.wecomrelay.connector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.wecomrelay.schemas.event.MessageReceived;
+import io.wecomrelay.schemas.ids.StreamIds;
+import io.wecomrelay.sim.wecomws.LongConnectionSimulator;
+import io.wecomrelay.sim.wecomws.LongConnectionSimulator.Injected;
+import io.wecomrelay.sim.wecomws.ReceivedFrame;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The connector's part of a long-connection message's trace, with spans recorded (sampled, as with an OTLP
+ * endpoint), against the real broker, real Redis and the long-connection simulator: the receipt is the trace's first
+ * span and its record carries it; the reply frames are a span under the traceparent of the responder's notice (the
+ * processor's, worker's and responder's spans stand between them: here a made-up span id), and the lines about the
+ * stream carry the trace id.
+ */
+class ConnectorTracingTest {
+
+    static final String BOT = "ws-trace-bot";
+    /** The span the responder's notice continues (in the stack: the worker's reply span, under the decision's). */
+    static final String RESPONDER_PARENT = "b7ad6b7169203331";
+    static final LongConnectionSimulator WECOM = LongConnectionSimulator.start();
+    static final List<SpanData> SPANS = new CopyOnWriteArrayList<>();
+    static final Lines LINES = new Lines();
+    static ConnectorHarness harness;
+
+    @BeforeAll
+    static void start() {
+        Path botsFile = ConnectorHarness.botsFile(WECOM, List.of(BOT), "");
+        harness = new ConnectorHarness();
+        harness.instance(botsFile, WECOM, "--management.tracing.sampling.probability=1.0",
+                "--spring.main.sources=" + RecordedSpans.class.getName());
+        // after the start: Boot's logging system resets the appenders as it starts
+        LINES.start();
+        ((Logger) LoggerFactory.getLogger("io.wecomrelay.connector")).addAppender(LINES);
+    }
+
+    @AfterAll
+    static void stop() {
+        ((Logger) LoggerFactory.getLogger("io.wecomrelay.connector")).detachAppender(LINES);
+        harness.close();
+        WECOM.close();
+    }
+
+    @Test
+    void aLongConnectionMessageIsOneTraceFromItsReceiptToItsReplyFrames() {
+        await().atMost(ConnectorHarness.WAIT).until(() -> WECOM.subscribed(BOT));
+        Injected message = WECOM.sendText(BOT, "lisi", "追踪");
+
+        MessageReceived event = harness.awaitReceived(message);
+        String traceId = event.meta().traceId();
+        SpanData receipt = awaitSpan("connector inbound", traceId);
+        assertThat(receipt.getParentSpanContext().isValid()).as("the message's trace starts here").isFalse();
+        assertThat(harness.traceparentOf(message)).isEqualTo("00-" + traceId + "-" + receipt.getSpanId() + "-01");
+
+        String streamId = StreamIds.of(BOT, message.msgId());
+        harness.fold(BOT, streamId, "追踪的回答", true, "00-" + traceId + "-" + RESPONDER_PARENT + "-01");
+        await().atMost(ConnectorHarness.WAIT).until(() -> ConnectorHarness.streamFrames(WECOM, message.reqId()).stream()
+                .anyMatch(ReceivedFrame::finished));
+
+        SpanData reply = awaitSpan("connector reply", traceId);
+        assertThat(reply.getParentSpanId()).isEqualTo(RESPONDER_PARENT);
+        assertThat(reply.getAttributes().get(AttributeKey.stringKey("relay.outcome"))).isEqualTo("finished");
+        assertThat(reply.getAttributes().get(AttributeKey.longKey("relay.frames"))).isPositive();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(LINES.with("accepted bot=" + BOT + " msgId=" + message.msgId())).isNotEmpty()
+                    .allSatisfy(line -> assertThat(line.traceId()).isEqualTo(traceId));
+            assertThat(LINES.with("stream finished on the long connection bot=" + BOT + " streamId=" + streamId))
+                    .isNotEmpty().allSatisfy(line -> assertThat(line.traceId()).isEqualTo(traceId));
+        });
+    }
+
+    private static SpanData awaitSpan(String name, String traceId) {
+        await().atMost(ConnectorHarness.WAIT).until(() -> SPANS.stream()
+                .anyMatch(span -> span.getName().equals(name) && span.getTraceId().equals(traceId)));
+        return SPANS.stream().filter(span -> span.getName().equals(name) && span.getTraceId().equals(traceId))
+                .findFirst().orElseThrow();
+    }
+
+    /** Every ended span, as an exporter would get it (Boot adds SpanProcessor beans to the tracer provider). */
+    @Configuration(proxyBeanMethods = false)
+    static class RecordedSpans {
+        @Bean
+        SpanProcessor recordingSpanProcessor() {
+            return new SpanProcessor() {
+                @Override
+                public void onStart(Context parentContext, ReadWriteSpan span) {
+                }
+
+                @Override
+                public boolean isStartRequired() {
+                    return false;
+                }
+
+                @Override
+                public void onEnd(ReadableSpan span) {
+                    SPANS.add(span.toSpanData());
+                }
+
+                @Override
+                public boolean isEndRequired() {
+                    return true;
+                }
+            };
+        }
+    }
+
+    record Line(String message, String traceId) {
+    }
+
+    /** The connector's lines with the trace id of their log context, read when logged (the MDC is the thread's). */
+    static final class Lines extends AppenderBase<ILoggingEvent> {
+        private final List<Line> lines = new CopyOnWriteArrayList<>();
+
+        @Override
+        protected void append(ILoggingEvent event) {
+            lines.add(new Line(event.getFormattedMessage(), String.valueOf(event.getMDCPropertyMap().get("traceId"))));
+        }
+
+        List<Line> with(String text) {
+            return lines.stream().filter(line -> line.message().contains(text)).toList();
+        }
+    }
+}
