@@ -279,6 +279,20 @@ class EndToEndTest {
         assertThat(wecomWs.violations()).as("never a frame before the previous one's ack").isEmpty();
         assertThat(wecomWs.kicks(LONG_BOT)).isZero();
 
+        // one trace from the connector's receipt through the processor, the worker and the responder back to the
+        // connector: every record continues the connector's, and the worker's and connector's lines carry it
+        Map<String, List<String>> traceparents = traceparentsOf(StreamIds.of(LONG_BOT, message.msgId()), List.of(
+                Topics.INBOUND.name(), Topics.ACCEPTED.name(), Topics.CHUNKS.name(), Topics.OUTBOUND.name()));
+        String traceId = traceparents.get(Topics.INBOUND.name()).get(0).substring(3, 35);
+        assertThat(traceparents).allSatisfy((topic, values) -> assertThat(values).as(topic)
+                .allSatisfy(value -> assertThat(value).matches("00-" + traceId + "-[0-9a-f]{16}-[0-9a-f]{2}")));
+        assertThat(stack.difySimulator().requestsFor(question)).isNotEmpty().allSatisfy(request ->
+                assertThat(request.headers().get("traceparent")).startsWith("00-" + traceId + "-"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(logsWith("llm-worker-", traceId)).as("the worker's reply start, after Redis answered").isNotEmpty();
+            assertThat(logsWith("connector-", traceId)).as("the connector's accepted and stream-finished lines").isNotEmpty();
+        });
+
         // the user likes the answer (the feedback id is the stream id): Dify hears it, as for callback bots
         int feedbacks = stack.difySimulator().feedbacks().size();
         var liked = JsonMapper.builder().build().createObjectNode().put("id", StreamIds.of(LONG_BOT, message.msgId())).put("type", 1);
