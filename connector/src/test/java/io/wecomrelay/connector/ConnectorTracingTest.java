@@ -6,26 +6,20 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Optional;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.sdk.trace.ReadWriteSpan;
-import io.opentelemetry.sdk.trace.ReadableSpan;
-import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.wecomrelay.schemas.event.MessageReceived;
 import io.wecomrelay.schemas.ids.StreamIds;
 import io.wecomrelay.sim.wecomws.LongConnectionSimulator;
 import io.wecomrelay.sim.wecomws.LongConnectionSimulator.Injected;
 import io.wecomrelay.sim.wecomws.ReceivedFrame;
+import io.wecomrelay.testkit.CapturedLines;
+import io.wecomrelay.testkit.RecordedSpans;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -42,8 +36,8 @@ class ConnectorTracingTest {
     /** The span the responder's notice continues (in the stack: the worker's reply span, under the decision's). */
     static final String RESPONDER_PARENT = "b7ad6b7169203331";
     static final LongConnectionSimulator WECOM = LongConnectionSimulator.start();
-    static final List<SpanData> SPANS = new CopyOnWriteArrayList<>();
-    static final Lines LINES = new Lines();
+    static final RecordedSpans SPANS = new RecordedSpans();
+    static CapturedLines lines;
     static ConnectorHarness harness;
 
     @BeforeAll
@@ -51,15 +45,13 @@ class ConnectorTracingTest {
         Path botsFile = ConnectorHarness.botsFile(WECOM, List.of(BOT), "");
         harness = new ConnectorHarness();
         harness.instance(botsFile, WECOM, "--management.tracing.sampling.probability=1.0",
-                "--spring.main.sources=" + RecordedSpans.class.getName());
-        // after the start: Boot's logging system resets the appenders as it starts
-        LINES.start();
-        ((Logger) LoggerFactory.getLogger("io.wecomrelay.connector")).addAppender(LINES);
+                "--spring.main.sources=" + RecordedSpansOfTheConnector.class.getName());
+        lines = CapturedLines.attachTo("io.wecomrelay.connector");
     }
 
     @AfterAll
     static void stop() {
-        ((Logger) LoggerFactory.getLogger("io.wecomrelay.connector")).detachAppender(LINES);
+        lines.detach();
         harness.close();
         WECOM.close();
     }
@@ -85,62 +77,22 @@ class ConnectorTracingTest {
         assertThat(reply.getAttributes().get(AttributeKey.stringKey("relay.outcome"))).isEqualTo("finished");
         assertThat(reply.getAttributes().get(AttributeKey.longKey("relay.frames"))).isPositive();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            assertThat(LINES.with("accepted bot=" + BOT + " msgId=" + message.msgId())).isNotEmpty()
+            assertThat(lines.with("accepted bot=" + BOT + " msgId=" + message.msgId())).isNotEmpty()
                     .allSatisfy(line -> assertThat(line.traceId()).isEqualTo(traceId));
-            assertThat(LINES.with("stream finished on the long connection bot=" + BOT + " streamId=" + streamId))
+            assertThat(lines.with("stream finished on the long connection bot=" + BOT + " streamId=" + streamId))
                     .isNotEmpty().allSatisfy(line -> assertThat(line.traceId()).isEqualTo(traceId));
         });
     }
 
     private static SpanData awaitSpan(String name, String traceId) {
-        await().atMost(ConnectorHarness.WAIT).until(() -> SPANS.stream()
-                .anyMatch(span -> span.getName().equals(name) && span.getTraceId().equals(traceId)));
-        return SPANS.stream().filter(span -> span.getName().equals(name) && span.getTraceId().equals(traceId))
-                .findFirst().orElseThrow();
+        return await().atMost(ConnectorHarness.WAIT).until(() -> SPANS.find(name, traceId), Optional::isPresent).orElseThrow();
     }
 
-    /** Every ended span, as an exporter would get it (Boot adds SpanProcessor beans to the tracer provider). */
     @Configuration(proxyBeanMethods = false)
-    static class RecordedSpans {
+    static class RecordedSpansOfTheConnector {
         @Bean
-        SpanProcessor recordingSpanProcessor() {
-            return new SpanProcessor() {
-                @Override
-                public void onStart(Context parentContext, ReadWriteSpan span) {
-                }
-
-                @Override
-                public boolean isStartRequired() {
-                    return false;
-                }
-
-                @Override
-                public void onEnd(ReadableSpan span) {
-                    SPANS.add(span.toSpanData());
-                }
-
-                @Override
-                public boolean isEndRequired() {
-                    return true;
-                }
-            };
-        }
-    }
-
-    record Line(String message, String traceId) {
-    }
-
-    /** The connector's lines with the trace id of their log context, read when logged (the MDC is the thread's). */
-    static final class Lines extends AppenderBase<ILoggingEvent> {
-        private final List<Line> lines = new CopyOnWriteArrayList<>();
-
-        @Override
-        protected void append(ILoggingEvent event) {
-            lines.add(new Line(event.getFormattedMessage(), String.valueOf(event.getMDCPropertyMap().get("traceId"))));
-        }
-
-        List<Line> with(String text) {
-            return lines.stream().filter(line -> line.message().contains(text)).toList();
+        RecordedSpans recordedSpans() {
+            return SPANS;
         }
     }
 }

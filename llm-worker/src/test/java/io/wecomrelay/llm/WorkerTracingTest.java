@@ -7,29 +7,22 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.sdk.trace.ReadWriteSpan;
-import io.opentelemetry.sdk.trace.ReadableSpan;
-import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.wecomrelay.llm.tracing.DifyTracePropagation;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.support.tracing.TraceHeaders;
+import io.wecomrelay.testkit.CapturedLines;
+import io.wecomrelay.testkit.RecordedSpans;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -42,16 +35,16 @@ import org.springframework.test.context.DynamicPropertySource;
  * the lines the worker logs on Lettuce's, Netty's and the scheduler's threads (after the Dify call, in the stream's
  * handling) carry the message's trace id.
  */
-@SpringBootTest(classes = {LlmWorkerApplication.class, WorkerTracingTest.RecordedSpans.class})
+@SpringBootTest(classes = {LlmWorkerApplication.class, WorkerTracingTest.SpansOfTheWorker.class})
 class WorkerTracingTest {
 
     private static final String PREFIX = "trc";
     private static final String ACCEPTED = PREFIX + ".accepted";
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final WorkerTestSupport.ChunkCollector CHUNKS = WorkerTestSupport.chunks(PREFIX + ".chunks");
-    private static final List<SpanData> SPANS = new CopyOnWriteArrayList<>();
+    private static final RecordedSpans SPANS = new RecordedSpans();
 
-    private final Lines lines = new Lines();
+    private CapturedLines lines;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -60,42 +53,21 @@ class WorkerTracingTest {
     }
 
     @TestConfiguration(proxyBeanMethods = false)
-    static class RecordedSpans {
-        /** Every ended span, as an exporter would get it (Boot adds SpanProcessor beans to the tracer provider). */
+    static class SpansOfTheWorker {
         @Bean
-        SpanProcessor recordingSpanProcessor() {
-            return new SpanProcessor() {
-                @Override
-                public void onStart(Context parentContext, ReadWriteSpan span) {
-                }
-
-                @Override
-                public boolean isStartRequired() {
-                    return false;
-                }
-
-                @Override
-                public void onEnd(ReadableSpan span) {
-                    SPANS.add(span.toSpanData());
-                }
-
-                @Override
-                public boolean isEndRequired() {
-                    return true;
-                }
-            };
+        RecordedSpans recordedSpans() {
+            return SPANS;
         }
     }
 
     @BeforeEach
     void captureLines() {
-        lines.start();
-        ((Logger) LoggerFactory.getLogger("io.wecomrelay.llm")).addAppender(lines);
+        lines = CapturedLines.attachTo("io.wecomrelay.llm");
     }
 
     @AfterEach
     void stopCapturing() {
-        ((Logger) LoggerFactory.getLogger("io.wecomrelay.llm")).detachAppender(lines);
+        lines.detach();
     }
 
     @Test
@@ -132,18 +104,12 @@ class WorkerTracingTest {
         assertThat(dify.getAttributes().get(AttributeKey.stringKey(DifyTracePropagation.OUTCOME))).isEqualTo("message_end");
         assertThat(TimeUnit.NANOSECONDS.toMillis(dify.getEndEpochNanos()))
                 .isGreaterThanOrEqualTo(reply.chunks().get(0).meta().occurredAt().toEpochMilli());
-        assertThat(SPANS).filteredOn(span -> span.getName().equals("llm-worker reply")
-                        && span.getTraceId().equals(message.meta().traceId()))
-                .singleElement().satisfies(span -> assertThat(dify.getParentSpanId()).isEqualTo(span.getSpanId()));
+        assertThat(SPANS.all("llm-worker reply", message.meta().traceId())).singleElement().satisfies(span -> assertThat(dify.getParentSpanId()).isEqualTo(span.getSpanId()));
     }
 
     private static SpanData awaitDifySpan(MessageAccepted message) {
-        await().atMost(WAIT).untilAsserted(() -> assertThat(SPANS).extracting(SpanData::getName, SpanData::getTraceId)
-                .anyMatch(tuple -> String.valueOf(tuple.toList().get(0)).startsWith("dify POST")
-                        && tuple.toList().get(1).equals(message.meta().traceId())));
-        return SPANS.stream()
-                .filter(span -> span.getName().startsWith("dify POST") && span.getTraceId().equals(message.meta().traceId()))
-                .findFirst().orElseThrow();
+        return await().atMost(WAIT).until(() -> SPANS.find("dify POST", message.meta().traceId()), Optional::isPresent)
+                .orElseThrow();
     }
 
     /** As the processor writes it, with a sampled traceparent: the worker's spans are recorded. */
@@ -153,23 +119,5 @@ class WorkerTracingTest {
         String traceparent = "00-" + message.meta().traceId() + "-" + WorkerTestSupport.DECISION_SPAN_ID + "-01";
         record.headers().add(TraceHeaders.TRACEPARENT, traceparent.getBytes(StandardCharsets.UTF_8));
         WorkerTestSupport.sendRaw(record);
-    }
-
-    record Line(String message, String thread, String traceId) {
-    }
-
-    /** The worker's lines with the trace id of their log context, read when logged (the MDC is the thread's). */
-    static final class Lines extends AppenderBase<ILoggingEvent> {
-        private final List<Line> lines = new CopyOnWriteArrayList<>();
-
-        @Override
-        protected void append(ILoggingEvent event) {
-            lines.add(new Line(event.getFormattedMessage(), event.getThreadName(),
-                    String.valueOf(event.getMDCPropertyMap().get("traceId"))));
-        }
-
-        List<Line> with(String text) {
-            return lines.stream().filter(line -> line.message().contains(text)).toList();
-        }
     }
 }

@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.wecomrelay.schemas.bot.DifyApp;
 import io.wecomrelay.schemas.bot.DifyAppType;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
 import io.wecomrelay.support.tracing.RelayTracing;
 import io.wecomrelay.support.tracing.TraceLog;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -128,7 +128,7 @@ public final class DifyClient {
     public Mono<String> upload(DifyApp app, String user, DifyFile file) {
         var contentTaken = new AtomicBoolean();
         Flux<DataBuffer> content = file.content().doOnSubscribe(subscription -> contentTaken.set(true));
-        return Mono.deferContextual(context -> {
+        return Mono.deferContextual(context -> Mono.defer(() -> {
             var parts = new MultipartBodyBuilder();
             parts.asyncPart("file", content, DataBuffer.class)
                     .filename(file.name())
@@ -141,9 +141,8 @@ public final class DifyClient {
                     .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
                             ? response.bodyToMono(byte[].class).map(DifyClient::uploadId)
                             : failure(response))
-                    .timeout(requestTimeout)
-                    .retryWhen(retrySpec(contentTaken, traceparent(context)));
-        });
+                    .timeout(requestTimeout);
+        }).retryWhen(retrySpec(contentTaken, traceparent(context))));
     }
 
     /**
