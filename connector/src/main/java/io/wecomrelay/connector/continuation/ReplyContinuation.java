@@ -3,6 +3,7 @@ package io.wecomrelay.connector.continuation;
 import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.wecomrelay.connector.socket.AckException;
 import io.wecomrelay.connector.socket.BotSocket;
 import io.wecomrelay.connector.socket.ConnectionState;
 import io.wecomrelay.connector.wire.Frames;
@@ -31,6 +32,8 @@ final class ReplyContinuation {
 
     private static final Logger log = LoggerFactory.getLogger(ReplyContinuation.class);
     private static final int MAX_BYTES = StreamReply.MAX_CONTENT_BYTES;
+    /** Stands for a part WeCom did not acknowledge in time on a socket still subscribed. */
+    private static final int NO_ACK = -1;
 
     private final MeterRegistry meters;
 
@@ -51,21 +54,23 @@ final class ReplyContinuation {
      * Sends part {@code index} (from 0) of {@code count} on {@code reqId}; completes with the index of the item to go
      * on with: {@code index + 1} when WeCom acknowledged it, {@code count} when WeCom refused it or did not answer on
      * a socket still subscribed (a later part without it would not read on: counted {@code failed}, the parts after
-     * it {@code not_sent}). Fails when the socket went away meanwhile: the part is not settled, and whoever holds the
+     * it {@code not_sent}). Fails when the socket went away meanwhile (or WeCom says it is not subscribed): the part is not settled, and whoever holds the
      * bot next sends it (again, if WeCom had taken it and its ack was lost with the socket).
      */
     Mono<Integer> send(String botId, BotSocket socket, String streamId, String reqId, String part, int index, int count) {
         return socket.send(Frames.RESPOND, reqId, Frames.markdown(reqId, part))
-                .map(errcode -> errcode == 0 ? "" : "errcode " + errcode)
-                .onErrorResume(e -> socket.state() == ConnectionState.SUBSCRIBED
-                        ? Mono.just(String.valueOf(e.getMessage())) : Mono.error(e))
-                .map(failure -> {
-                    if (failure.isEmpty()) {
+                .onErrorResume(e -> socket.state() == ConnectionState.SUBSCRIBED ? Mono.just(NO_ACK) : Mono.error(e))
+                .flatMap(errcode -> errcode == BotSocket.NOT_SUBSCRIBED
+                        // the socket subscribes again: the part waits for it, as for a socket gone
+                        ? Mono.<Integer>error(new AckException("bot " + botId + " not subscribed (errcode " + errcode + ")"))
+                        : Mono.just(errcode))
+                .map(errcode -> {
+                    if (errcode == 0) {
                         count(botId, "sent", 1);
                         return index + 1;
                     }
                     log.warn("rest of a long answer stopped bot={} streamId={} part={}/{} cause={}", botId, streamId,
-                            index + 1, count, failure);
+                            index + 1, count, errcode == NO_ACK ? "no ack" : "errcode " + errcode);
                     count(botId, "failed", 1);
                     count(botId, "not_sent", count - index - 1);
                     return count;

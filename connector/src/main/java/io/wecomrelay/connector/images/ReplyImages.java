@@ -90,6 +90,8 @@ public final class ReplyImages {
                 .flatMap(bytes -> uploader.upload(socket, "image", filename(number, bytes), bytes, image.md5())
                         .onErrorResume(e -> unlessGone(socket, e, () -> outcome(shown, "upload_failed", e.getMessage()))))
                 .flatMap(mediaId -> socket.send(Frames.RESPOND, reqId, Frames.image(reqId, mediaId))
+                        .flatMap(errcode -> errcode == BotSocket.NOT_SUBSCRIBED
+                                ? Mono.<Integer>error(new UploadException("image message", errcode)) : Mono.just(errcode))
                         .doOnNext(errcode -> outcome(shown, errcode == 0 ? "sent" : "failed", "errcode " + errcode))
                         .onErrorResume(e -> unlessGone(socket, e, () -> outcome(shown, "failed", e.getMessage()))))
                 .then();
@@ -100,9 +102,13 @@ public final class ReplyImages {
         meters.counter("relay.connector.images", "bot", botId, "outcome", "missing").increment(images);
     }
 
-    /** A failure on a socket still subscribed leaves the image out; one whose socket went away is not settled. */
+    /**
+     * A failure on a socket still subscribed leaves the image out; one whose socket went away (or that WeCom does not
+     * count as subscribed, so it subscribes again) is not settled.
+     */
     private static <T> Mono<T> unlessGone(BotSocket socket, Throwable error, Runnable leftOut) {
-        if (socket.state() != ConnectionState.SUBSCRIBED) {
+        boolean notSubscribed = error instanceof UploadException refused && refused.errcode() == BotSocket.NOT_SUBSCRIBED;
+        if (notSubscribed || socket.state() != ConnectionState.SUBSCRIBED) {
             return Mono.error(error);
         }
         leftOut.run();
