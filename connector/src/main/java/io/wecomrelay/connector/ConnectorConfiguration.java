@@ -8,7 +8,6 @@ import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.connector.continuation.AfterFinish;
-import io.wecomrelay.connector.continuation.ReplyContinuation;
 import io.wecomrelay.connector.images.ReplyImages;
 import io.wecomrelay.connector.inbound.InboundRelay;
 import io.wecomrelay.connector.inbound.KafkaInboundPublisher;
@@ -127,9 +126,8 @@ class ConnectorConfiguration {
                 new Snapshots(redis),
                 new ReplySettings(replies.keepAlive(), replies.finishDeadline(), replies.recheck(), replies.overdueNote()),
                 // a stream's rest and images are claimed for as long as its open-stream entry may be read again
-                new AfterFinish(new ReplyContinuation(redis, replies.keyPrefix(), replies.openStreamTtl(),
-                        replies.continuationInterval(), meters),
-                        new ReplyImages(redis, clock, replies.keyPrefix(), replies.openStreamTtl(), meters)),
+                new AfterFinish(redis, replies.keyPrefix(), replies.openStreamTtl(), replies.continuationInterval(),
+                        new ReplyImages(redis, clock, meters), meters),
                 new InboundRelay(new KafkaInboundPublisher(kafka, inbound.publishTimeout()), clock, idGenerator, meters,
                         inbound.publishPatience(), inbound.unavailableText(), relayTracing),
                 clock, new ReplyTraces(relayTracing));

@@ -1,13 +1,13 @@
 package io.wecomrelay.connector.images;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Pattern;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.connector.socket.BotSocket;
+import io.wecomrelay.connector.socket.ConnectionState;
 import io.wecomrelay.connector.wire.Frames;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.wecom.WecomCryptoException;
@@ -17,75 +17,46 @@ import io.wecomrelay.schemas.wecom.reply.StreamImage;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /**
- * Sends a finished reply's images on the long connection, after WeCom took the stream's finish frame: each image the
- * worker attached ({@code images} of {@code stream:{streamId}}, objects {@code {"key","md5"}}; only keys of the stream
- * itself are read) is uploaded on the bot's socket ({@link MediaUploader}) and sent as an {@code image} message with
- * {@code aibot_respond_msg} on the message's req_id, one after another, in the answer's order. Why a reply on the req_id
- * and not {@code aibot_send_msg}: the reference lists {@code image} among a reply's types (§6.6) and WeCom ties it to
- * the user's message, while a push needs the chat id and a {@code chat_type} whose meaning is unconfirmed (§6.7); both
- * count against the same 30 messages a minute. {@code msg_item} on the finish frame is documented as not supported on
- * the long connection, so the stream's text stays as it is.
+ * A finished reply's images on the long connection, one at a time: each image the worker attached ({@code images}
+ * of {@code stream:{streamId}}, objects {@code {"key","md5"}}; only keys of the stream itself are read) is uploaded on
+ * the bot's socket ({@link MediaUploader}) and sent as an {@code image} message with {@code aibot_respond_msg} on the
+ * message's req_id. Why a reply on the req_id and not {@code aibot_send_msg}: the reference lists {@code image} among
+ * a reply's types (§6.6) and WeCom ties it to the user's message, while a push needs the chat id and a
+ * {@code chat_type} whose meaning is unconfirmed (§6.7); both count against the same 30 messages a minute.
+ * {@code msg_item} on the finish frame is documented as not supported on the long connection, so the stream's text
+ * stays as it is. The order, the claim and the progress are the after-finish step's (the continuation package).
  * <p>
- * Once per stream: a Redis key ({@code {prefix}images:{streamId}}, SET NX with a TTL) is claimed before the first
- * upload, so a stream finished on two req_ids (a message WeCom delivered twice) or finished again by a new owner gets
- * its images once. At most once: an instance that dies after the claim loses the images it had not sent. An image
- * whose bytes expired ({@code missing}), whose upload WeCom refused ({@code upload_failed}: size, format, 30 uploads a
- * minute) or whose message failed ({@code failed}) is left out and the next goes on; counted in
+ * An image whose bytes expired ({@code missing}), whose upload WeCom refused ({@code upload_failed}: size, format, 30
+ * uploads a minute) or whose message failed ({@code failed}) is left out and the next goes on; counted in
  * {@code relay.connector.images{bot,outcome}} ({@code sent} otherwise) and logged without content.
  */
 public final class ReplyImages {
 
     private static final Logger log = LoggerFactory.getLogger(ReplyImages.class);
     private static final Pattern MD5 = Pattern.compile("[0-9a-f]{32}");
-    private static final List<String> FIELDS = List.of(StreamStateKeys.OWNER, StreamStateKeys.IMAGES);
 
     private final ReactiveStringRedisTemplate redis;
     private final MediaUploader uploader;
-    private final String claimPrefix;
-    private final Duration claimTtl;
     private final MeterRegistry meters;
 
-    /**
-     * @param keyPrefix the connector's Redis key prefix ({@code relay.connector.replies.key-prefix})
-     * @param claimTtl  how long a stream's claim is kept: longer than a stream can be finished again
-     */
-    public ReplyImages(ReactiveStringRedisTemplate redis, Clock clock, String keyPrefix, Duration claimTtl,
-                       MeterRegistry meters) {
+    public ReplyImages(ReactiveStringRedisTemplate redis, Clock clock, MeterRegistry meters) {
         this.redis = redis;
         this.uploader = new MediaUploader(clock);
-        this.claimPrefix = keyPrefix + "images:";
-        this.claimTtl = claimTtl;
         this.meters = meters;
     }
 
-    /** A stream of {@code botId} was finished on {@code reqId}: its images, if any and not sent yet. */
-    public Mono<Void> afterFinish(String botId, BotSocket socket, String streamId, String reqId) {
-        var stream = new Finished(streamId, reqId);
-        return attached(botId, stream.streamId())
-                .filter(images -> !images.isEmpty())
-                .filterWhen(images -> redis.opsForValue().setIfAbsent(claimPrefix + stream.streamId(), stream.reqId(), claimTtl))
-                .flatMapMany(images -> Flux.range(0, images.size()).map(i -> new Numbered(i + 1, images.get(i))))
-                .concatMap(image -> send(botId, socket, stream, image))
-                .then()
-                .onErrorResume(e -> {
-                    log.warn("reply images not sent bot={} streamId={} cause={}", botId, stream.streamId(), e.toString());
-                    return Mono.empty();
-                });
+    /** An image the worker attached: where its base64 is, and the MD5 of its bytes. */
+    public record Attached(String key, String md5) {
     }
 
-    private Mono<List<Attached>> attached(String botId, String streamId) {
-        return redis.<String, String>opsForHash().multiGet(StreamStateKeys.key(streamId), FIELDS)
-                .map(values -> botId.equals(values.get(0)) ? parse(streamId, values.get(1)) : List.of());
-    }
-
-    private static List<Attached> parse(String streamId, @Nullable String json) {
+    /** The images named by a stream hash's {@code images} field; keys of other streams and bad MD5s are dropped. */
+    public static List<Attached> attached(String streamId, @Nullable String json) {
         if (json == null || json.isEmpty()) {
             return List.of();
         }
@@ -102,25 +73,46 @@ public final class ReplyImages {
                 .toList();
     }
 
-    private Mono<Void> send(String botId, BotSocket socket, Finished stream, Numbered image) {
-        return redis.opsForValue().get(image.attached().key())
-                .mapNotNull(base64 -> decoded(base64, image.attached().md5()))
+    /**
+     * Uploads image {@code number} (from 1) and sends it on {@code reqId}. Completes once it is settled: shown, or
+     * left out for good (counted with its outcome). Fails when the socket went away meanwhile: nothing is counted and
+     * the image is not settled, so whoever holds the bot next uploads and sends it (again, if WeCom had taken the
+     * image message and its ack was lost with the socket).
+     */
+    public Mono<Void> send(String botId, BotSocket socket, String streamId, String reqId, int number, Attached image) {
+        var shown = new Shown(botId, streamId, number);
+        return redis.opsForValue().get(image.key())
+                .mapNotNull(base64 -> decoded(base64, image.md5()))
                 .switchIfEmpty(Mono.defer(() -> {
-                    outcome(botId, stream, image, "missing", "bytes expired or not the named ones");
+                    outcome(shown, "missing", "bytes expired or not the named ones");
                     return Mono.empty();
                 }))
-                .flatMap(bytes -> uploader.upload(socket, "image", filename(image.number(), bytes), bytes, image.attached().md5())
-                        .onErrorResume(e -> {
-                            outcome(botId, stream, image, "upload_failed", e.getMessage());
-                            return Mono.empty();
-                        }))
-                .flatMap(mediaId -> socket.send(Frames.RESPOND, stream.reqId(), Frames.image(stream.reqId(), mediaId))
-                        .doOnNext(errcode -> outcome(botId, stream, image, errcode == 0 ? "sent" : "failed", "errcode " + errcode))
-                        .onErrorResume(e -> {
-                            outcome(botId, stream, image, "failed", e.getMessage());
-                            return Mono.empty();
-                        }))
+                .flatMap(bytes -> uploader.upload(socket, "image", filename(number, bytes), bytes, image.md5())
+                        .onErrorResume(e -> unlessGone(socket, e, () -> outcome(shown, "upload_failed", e.getMessage()))))
+                .flatMap(mediaId -> socket.send(Frames.RESPOND, reqId, Frames.image(reqId, mediaId))
+                        .flatMap(errcode -> errcode == BotSocket.NOT_SUBSCRIBED
+                                ? Mono.<Integer>error(new UploadException("image message", errcode)) : Mono.just(errcode))
+                        .doOnNext(errcode -> outcome(shown, errcode == 0 ? "sent" : "failed", "errcode " + errcode))
+                        .onErrorResume(e -> unlessGone(socket, e, () -> outcome(shown, "failed", e.getMessage()))))
                 .then();
+    }
+
+    /** Images that will never be sent (their stream's hash is gone from Redis before a new owner got to them). */
+    public void lost(String botId, int images) {
+        meters.counter("relay.connector.images", "bot", botId, "outcome", "missing").increment(images);
+    }
+
+    /**
+     * A failure on a socket still subscribed leaves the image out; one whose socket went away (or that WeCom does not
+     * count as subscribed, so it subscribes again) is not settled.
+     */
+    private static <T> Mono<T> unlessGone(BotSocket socket, Throwable error, Runnable leftOut) {
+        boolean notSubscribed = error instanceof UploadException refused && refused.errcode() == BotSocket.NOT_SUBSCRIBED;
+        if (notSubscribed || socket.state() != ConnectionState.SUBSCRIBED) {
+            return Mono.error(error);
+        }
+        leftOut.run();
+        return Mono.empty();
     }
 
     /** The image's bytes, or null when they are not the ones the worker named (or not base64 at all). */
@@ -137,22 +129,14 @@ public final class ReplyImages {
         return "image-" + number + "." + ImageFormat.sniff(bytes).map(ImageFormat::extension).orElse("png");
     }
 
-    private void outcome(String botId, Finished stream, Numbered image, String outcome, @Nullable String detail) {
+    private void outcome(Shown shown, String outcome, @Nullable String detail) {
         if (!outcome.equals("sent")) {
-            log.warn("reply image not shown bot={} streamId={} image={} outcome={} detail={}", botId, stream.streamId(),
-                    image.number(), outcome, detail);
+            log.warn("reply image not shown bot={} streamId={} image={} outcome={} detail={}", shown.botId(),
+                    shown.streamId(), shown.number(), outcome, detail);
         }
-        meters.counter("relay.connector.images", "bot", botId, "outcome", outcome).increment();
+        meters.counter("relay.connector.images", "bot", shown.botId(), "outcome", outcome).increment();
     }
 
-    /** An image the worker attached: where its base64 is, and the MD5 of its bytes. */
-    private record Attached(String key, String md5) {
-    }
-
-    private record Numbered(int number, Attached attached) {
-    }
-
-    /** The stream, and the req_id its images answer. */
-    private record Finished(String streamId, String reqId) {
+    private record Shown(String botId, String streamId, int number) {
     }
 }

@@ -102,6 +102,8 @@ public final class BotStreams {
         all().forEach(StreamPusher::resend);
         open.all(botId).subscribe(streams -> streams.forEach(stream -> push(stream, true)),
                 error -> log.warn("open streams not read bot={} cause={}", botId, error.toString()));
+        // and what an earlier owner (or this one before a reconnect) had not sent after a finish yet
+        afterFinish.resume(botId, socket).subscribe();
     }
 
     /** Keep-alives, deadlines and re-reads; a stream WeCom no longer takes (past its limit) is let go. */
@@ -163,10 +165,12 @@ public final class BotStreams {
             byReqId.remove(stream.reqId());
             return byReqId.isEmpty() ? null : byReqId;
         });
-        open.close(botId, stream).subscribe(null,
-                error -> log.warn("open stream not removed bot={} streamId={} cause={}", botId, stream.streamId(), error.toString()));
         log.info("stream finished on the long connection bot={} streamId={} reqId={}", botId, stream.streamId(), stream.reqId());
-        // after the finish frame: the rest of a long answer, then its images, on the same req_id, once per stream
-        afterFinish.follow(botId, socket, stream.streamId(), stream.reqId()).subscribe();
+        // after the finish frame: the rest of a long answer, then its images, on the same req_id, once per stream;
+        // claimed before the stream leaves the open set, so that a new owner finds one or the other
+        afterFinish.follow(botId, socket, stream.streamId(), stream.reqId())
+                .then(open.close(botId, stream))
+                .subscribe(null, error -> log.warn("open stream not removed bot={} streamId={} cause={}", botId,
+                        stream.streamId(), error.toString()));
     }
 }

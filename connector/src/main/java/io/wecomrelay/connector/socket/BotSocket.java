@@ -36,7 +36,8 @@ import reactor.netty.http.client.WebsocketClientSpec;
 public final class BotSocket {
 
     private static final Logger log = LoggerFactory.getLogger(BotSocket.class);
-    static final int NOT_SUBSCRIBED = 846609;
+    /** WeCom's errcode for a frame on a socket it does not count as subscribed: the socket subscribes again. */
+    public static final int NOT_SUBSCRIBED = 846609;
     static final int FREQUENCY_LIMIT = 45009;
 
     /** What the owner of the socket hears. */
