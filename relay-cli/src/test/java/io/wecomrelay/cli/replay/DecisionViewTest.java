@@ -41,6 +41,20 @@ class DecisionViewTest {
     }
 
     @Test
+    void aDecisionTakenAsAnEventIsTheDecisionItsJsonIs() {
+        // the replay takes its own decisions from the topology's sinks unwritten, the recorded ones from their JSON
+        var accepted = new MessageAccepted(meta(), "bot-a", RECEIVED.streamId(), "bot-a:u:alice", RECEIVED.message(), AT,
+                new Decision("accept", "f38c495ed664"));
+        var rejected = new MessageRejected(meta(), "bot-a", RECEIVED.streamId(), RECEIVED.message(), AT,
+                RejectReason.UNAUTHORIZED, "user alice not allowed", new Decision("allow-users", "f38c495ed664"));
+
+        assertThat(DecisionView.of(accepted)).isNotNull().isEqualTo(DecisionView.read(bytes(accepted)));
+        assertThat(DecisionView.of(rejected)).isNotNull().isEqualTo(DecisionView.read(bytes(rejected)));
+        assertThat(DecisionView.of(RECEIVED)).isNull();
+        assertThat(DecisionView.of(null)).isNull();
+    }
+
+    @Test
     void whatIsNotADecisionIsNotRead() {
         assertThat(DecisionView.read(bytes(RECEIVED))).isNull();
         assertThat(DecisionView.read("{\"type\":\"message-accepted.v1\",\"botId\":\"bot-a\"}".getBytes(StandardCharsets.UTF_8))).isNull();
