@@ -57,7 +57,8 @@ import org.jspecify.annotations.Nullable;
  * Records of the warm-up before the range (by default the dedup retention) go through first, unchecked, so that
  * dedup and the rolling rate limit start where the processor stood. The entitlement table is fed its records in
  * record-time order, each just before the first inbound record at or after its time. One driver per inbound
- * partition: the stores are per bot, and one bot's records share a partition.
+ * partition: the stores are per bot, and one bot's records share a partition. The topology's decision events are
+ * compared as the graph made them ({@link CapturedDecisions}), not written as JSON and read back.
  */
 public final class Replayer {
 
