@@ -1,11 +1,14 @@
 package io.wecomrelay.cli.replay;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 
 import io.wecomrelay.cli.Cli;
 import io.wecomrelay.cli.Pipeline;
@@ -16,6 +19,11 @@ import io.wecomrelay.schemas.event.MessageRejected;
 import io.wecomrelay.schemas.event.RejectReason;
 import io.wecomrelay.schemas.topic.BotPartitions;
 import io.wecomrelay.schemas.topic.Topics;
+import io.wecomrelay.testkit.TestInfrastructure;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code relay replay} of every bot at once, its inbound partitions replayed on several threads: the bots of the test
  * file lie on different partitions of {@code wecom.inbound}, and their decisions (accepted, rate-limited, not allowed,
  * switched off) replay identically; a decision planted on a bot of a later partition (not the first one replayed) is
- * found, and the report is the same byte for byte whatever the number of threads.
+ * found, and the report is the same byte for byte whatever the number of threads; a record the processor cannot read
+ * is counted as dead-lettered.
  */
 class ParallelReplayTest {
 
@@ -58,6 +67,15 @@ class ParallelReplayTest {
                     planted.meta().occurredAt()), plantedBot, planted.streamId(), planted.message(),
                     planted.meta().occurredAt(), RejectReason.RATE_LIMITED, "planted", new Decision("rate-limit", "0000planted")));
             plantedStream = planted.streamId();
+        }
+        // a record the processor cannot read (dead-lettered, no decision), on a partition of its own bot
+        var settings = new HashMap<String, Object>();
+        settings.put("bootstrap.servers", TestInfrastructure.kafkaBootstrapServers());
+        try (var producer = new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.INBOUND.name(), null, T.plusSeconds(30).toEpochMilli(), "bot-a",
+                    "not an event".getBytes(StandardCharsets.UTF_8))).get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -94,6 +112,17 @@ class ParallelReplayTest {
         });
         assertThat(parallel.out()).isEqualTo(serial.out());
         assertThat(serial.code()).isEqualTo(1);
+    }
+
+    @Test
+    void anUnreadableRecordIsCountedDeadLetteredAndDecidesNothing() {
+        // not --quiet: the summary line says how many records of the range were dead-lettered
+        Cli.Result result = Cli.run(Pipeline.clockAt(T.plus(1, ChronoUnit.HOURS)), "replay", "--bootstrap-servers",
+                TestInfrastructure.kafkaBootstrapServers(), "--bots", BOTS, "--from", T.toString(),
+                "--to", T.plus(2, ChronoUnit.MINUTES).toString(), "--threads", "2");
+
+        assertThat(result.code()).as(result.out() + result.err()).isZero();
+        assertThat(result.err()).contains("replayed 25 decisions").contains(": 0 differences, 1 records unreadable (dead-lettered)");
     }
 
     private static Cli.Result replay(Instant from, Instant to, String... more) {
