@@ -15,7 +15,9 @@
 #              BENCH_SKIP_BUILD=1 reuses the last build, BENCH_JMH_OPTS extra JMH options for codec,
 #              BENCH_JFR=1 records a JFR profile of every service (bench/results/logs/<name>/<module>.jfr)
 #              and of the relay tool's fresh JVM in cli-conversation and cli-replay,
-#              BENCH_SERVICE_ENV="NAME=value,..." gives every service a setting (an experiment; tables say so).
+#              BENCH_SERVICE_ENV="NAME=value,..." gives every service a setting (an experiment; tables say so),
+#              BENCH_RELAY_JAR_REPLAY_BEFORE=JAR makes cli-replay's third run that earlier relay-cli exec jar on the same
+#              data (a before/after pair) instead of ./relay with G1.
 set -euo pipefail
 usage() { sed -n '2,/^set -euo pipefail/{/^set -euo pipefail/d;s/^# \{0,1\}//;p;}' "$0"; }
 for arg in "$@"; do

@@ -128,7 +128,7 @@ class ResponderConfiguration {
         return new RedisStreamStateWriter(redis, clock, stream.ttl(), new RedisStreamStateWriter.Cuts(
                 StreamStateKeys.MAX_CONTENT_BYTES, (int) stream.maxAnswerSize().toBytes(), stream.truncatedNote(),
                 stream.continuedNote()), new RedisStreamStateWriter.Replies(
-                        props.delivery().outbox().keyPrefix() + "reply:", stream.replyKeyTtl()));
+                        props.delivery().outbox().keyPrefix() + "reply:", stream.replyKeyTtl(), stream.recordedMarkTtl()));
     }
 
     /** The reply-recorded record of every finished stream, on wecom.replies. */

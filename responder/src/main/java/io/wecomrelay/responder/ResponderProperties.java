@@ -50,12 +50,16 @@ public record ResponderProperties(@NotNull Path botsFile,
      * @param replyKeyTtl   how long a finished stream's reply record ({@code {outbox key-prefix}reply:{streamId}}) is
      *                      kept: until it is on {@code wecom.replies}, then only the mark that it is, so that a last
      *                      chunk or rejection redelivered within this time records nothing more
+     * @param recordedMarkTtl how long the mark alone is kept once the record is on {@code wecom.replies}: longer
+     *                      than any record that can finish a stream stays on its topic ({@code wecom.chunks} 7 days,
+     *                      {@code wecom.rejected} 30), so no redelivery can ever write the record a second time
      */
     public record Stream(@DefaultValue("10m") @NotNull Duration ttl,
                          @DefaultValue(DEFAULT_NOTE) @NotBlank String truncatedNote,
                          @DefaultValue(RedisStreamStateWriter.Cuts.DEFAULT_CONTINUED_NOTE) @NotBlank String continuedNote,
                          @DefaultValue("200KB") @NotNull DataSize maxAnswerSize,
-                         @DefaultValue("24h") @NotNull Duration replyKeyTtl) {
+                         @DefaultValue("24h") @NotNull Duration replyKeyTtl,
+                         @DefaultValue(RedisStreamStateWriter.Replies.DEFAULT_MARK_TTL) @NotNull Duration recordedMarkTtl) {
 
         public static final String DEFAULT_NOTE = "\n\n……（回复过长，已截断 / reply truncated）";
 
@@ -63,6 +67,9 @@ public record ResponderProperties(@NotNull Path botsFile,
             long answer = maxAnswerSize == null ? 0 : maxAnswerSize.toBytes();
             if (answer < StreamStateKeys.MAX_CONTENT_BYTES || answer > RedisStreamStateWriter.Cuts.MAX_ANSWER_LIMIT) {
                 throw new IllegalArgumentException("relay.responder.stream.max-answer-size must be between 20KB and 512KB");
+            }
+            if (replyKeyTtl != null && recordedMarkTtl != null && recordedMarkTtl.compareTo(replyKeyTtl) < 0) {
+                throw new IllegalArgumentException("relay.responder.stream.recorded-mark-ttl must not be shorter than reply-key-ttl");
             }
         }
     }

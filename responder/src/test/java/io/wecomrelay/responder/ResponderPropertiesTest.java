@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.time.Duration;
 
+import io.wecomrelay.schemas.topic.Topics;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -35,6 +36,9 @@ class ResponderPropertiesTest {
             assertThat(props.stream().maxAnswerSize()).isEqualTo(DataSize.ofKilobytes(200));
             assertThat(props.stream().replyKeyTtl()).as("a day: far beyond a redelivery of a stream's last record")
                     .isEqualTo(Duration.ofHours(24));
+            assertThat(props.stream().recordedMarkTtl())
+                    .as("the published mark outlives every record that can finish a stream, so none records it twice")
+                    .isGreaterThan(Topics.CHUNKS.retention()).isGreaterThan(Topics.REJECTED.retention());
             var outbox = props.delivery().outbox();
             assertThat(outbox.keyPrefix()).isEqualTo("responder:");
             assertThat(outbox.group()).isEqualTo("responder");

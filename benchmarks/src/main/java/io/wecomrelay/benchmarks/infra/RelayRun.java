@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.wecomrelay.cli.RelayCli;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs a {@code relay} command two ways: in this JVM through {@link RelayCli#run} (the command classes, output
@@ -69,6 +70,13 @@ public final class RelayRun {
      */
     public static Result freshJvm(Path root, Path logs, String name, List<String> args, String javaOptions)
             throws IOException, InterruptedException {
+        return freshJvm(root, logs, name, args, javaOptions, null);
+    }
+
+    /** As {@link #freshJvm(Path, Path, String, List, String)}, with {@code otherJar} (an earlier build's exec jar) run
+     * the way the wrapper runs its own, when not null: a before/after pair on the same data. */
+    public static Result freshJvm(Path root, Path logs, String name, List<String> args, String javaOptions,
+                                  @Nullable String otherJar) throws IOException, InterruptedException {
         Path jar = root.resolve("relay-cli/target/relay-cli-0.1.0-SNAPSHOT-exec.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build with ./mvnw -DskipTests package");
@@ -81,7 +89,14 @@ public final class RelayRun {
         if ("1".equals(System.getenv("BENCH_JFR"))) {
             options.append(" -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=").append(logs.resolve(name + ".jfr"));
         }
-        var command = new ArrayList<>(List.of(root.resolve("relay").toString()));
+        var command = new ArrayList<String>();
+        if (otherJar == null) {
+            command.add(root.resolve("relay").toString());
+        } else {
+            command.addAll(List.of("java", "-XX:+UseParallelGC"));
+            command.addAll(List.of(options.toString().strip().split("\\s+")));
+            command.addAll(List.of("-jar", otherJar));
+        }
         command.addAll(args);
         var builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().put("RELAY_JAVA_OPTS", options.toString().strip());

@@ -68,9 +68,13 @@ public final class CliReplayBench implements Bench.Suite {
             List<String> args = List.of("replay", "--bots", botsFile.toString(), "--from", from.toString(), "--to",
                     to.toString(), "--bootstrap-servers", kafka);
             double worst = 0;
-            // the third run: ./relay with the JVM's default collector (G1) instead of the wrapper's, for comparison
-            for (String run : List.of("in process", "fresh JVM (./relay)", "fresh JVM (./relay, G1)")) {
+            // the third run: ./relay with the JVM's default collector (G1) instead of the wrapper's, for comparison; or,
+            // given BENCH_RELAY_JAR_REPLAY_BEFORE (an earlier build's exec jar), that build on the same data (before/after)
+            String before = System.getenv("BENCH_RELAY_JAR_REPLAY_BEFORE");
+            String third = before == null || before.isBlank() ? "fresh JVM (./relay, G1)" : "before: fresh JVM (" + before + ")";
+            for (String run : List.of("in process", "fresh JVM (./relay)", third)) {
                 RelayRun.Result result = run.equals("in process") ? RelayRun.inProcess(args)
+                        : run.startsWith("before") ? RelayRun.freshJvm(context.root(), stack.logs(), "replay-before", args, "", before)
                         : RelayRun.freshJvm(context.root(), stack.logs(), run.contains("G1") ? "replay-g1" : "replay", args,
                         run.contains("G1") ? "-XX:+UseG1GC" : "");
                 Matcher summary = SUMMARY.matcher(result.err());
@@ -82,7 +86,7 @@ public final class CliReplayBench implements Bench.Suite {
                 if (result.code() > 1) {
                     throw new IllegalStateException("relay replay exited " + result.code() + ": " + result.err());
                 }
-                if (!run.contains("G1")) {
+                if (!run.contains("G1") && !run.startsWith("before")) {
                     worst = Math.max(worst, result.seconds());
                 }
             }

@@ -22,6 +22,7 @@ import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.event.MessageReceived;
 import io.wecomrelay.schemas.event.RelayEvent;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -86,7 +87,7 @@ public final class ProcessorTopology {
 
     /** Builds the topology the way the running application does, with the naming checks of {@code streamsConfig}. */
     public Topology build(Map<String, Object> streamsConfig) {
-        return build(streamsConfig, false);
+        return build(streamsConfig, false, EventSerde.any());
     }
 
     /**
@@ -95,23 +96,32 @@ public final class ProcessorTopology {
      * persistent store flush and write its position file to disk). They decide exactly as the running processor's.
      */
     public Topology buildIsolated(Map<String, Object> streamsConfig) {
-        return build(streamsConfig, true);
+        return buildIsolated(streamsConfig, EventSerde.any());
     }
 
-    private Topology build(Map<String, Object> streamsConfig, boolean isolated) {
+    /**
+     * {@link #buildIsolated(Map)} whose sinks write the decision events with {@code decisions}: a replay that compares
+     * the events themselves hands them over as they are instead of writing JSON only to read it back. The decisions
+     * are made by the same graph; only how the two sinks turn an event into bytes differs.
+     */
+    public Topology buildIsolated(Map<String, Object> streamsConfig, Serde<RelayEvent> decisions) {
+        return build(streamsConfig, true, decisions);
+    }
+
+    private Topology build(Map<String, Object> streamsConfig, boolean isolated, Serde<RelayEvent> decisions) {
         var properties = new Properties();
         properties.putAll(streamsConfig);
         var builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(properties)));
-        addTo(builder, isolated);
+        addTo(builder, isolated, decisions);
         return builder.build(properties);
     }
 
     /** Defines the whole graph on a builder someone else owns (Spring's, in production). */
     public void addTo(StreamsBuilder builder) {
-        addTo(builder, false);
+        addTo(builder, false, EventSerde.any());
     }
 
-    private void addTo(StreamsBuilder builder, boolean isolated) {
+    private void addTo(StreamsBuilder builder, boolean isolated, Serde<RelayEvent> decisionSerde) {
         ProcessorTopics topics = settings.topics();
         builder.addStateStore(isolated ? Dedup.isolatedStoreBuilder(settings.dedupRetention())
                 : Dedup.storeBuilder(settings.dedupRetention()));
@@ -133,9 +143,9 @@ public final class ProcessorTopology {
 
         decisions.split(Named.as("outcome-"))
                 .branch((key, event) -> event instanceof MessageAccepted, Branched.withConsumer(
-                        accepted -> accepted.to(topics.accepted(), produced("accepted-sink")), "accepted"))
+                        accepted -> accepted.to(topics.accepted(), produced("accepted-sink", decisionSerde)), "accepted"))
                 .defaultBranch(Branched.withConsumer(
-                        rejected -> rejected.to(topics.rejected(), produced("rejected-sink")), "rejected"));
+                        rejected -> rejected.to(topics.rejected(), produced("rejected-sink", decisionSerde)), "rejected"));
     }
 
     /**
@@ -151,7 +161,7 @@ public final class ProcessorTopology {
         return Objects.requireNonNull(received, "received");
     }
 
-    private static Produced<String, RelayEvent> produced(String name) {
-        return Produced.with(Serdes.String(), EventSerde.any()).withName(name);
+    private static Produced<String, RelayEvent> produced(String name, Serde<RelayEvent> serde) {
+        return Produced.with(Serdes.String(), serde).withName(name);
     }
 }

@@ -8,10 +8,14 @@ import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.event.MessageRejected;
 import io.wecomrelay.schemas.event.RejectReason;
+import io.wecomrelay.schemas.event.RelayEvent;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.util.JsonRecyclerPools;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectReader;
 
@@ -29,6 +33,13 @@ final class DecisionView {
     private static final ObjectReader META = field(EventMeta.class);
     private static final ObjectReader DECISION = field(Decision.class);
     private static final ObjectReader REASON = field(RejectReason.class);
+    /**
+     * The events' token stream factory with a buffer recycler per thread: the default pool is one deque all the
+     * replay's threads contend on for every decision read. Parsers are made without a mapper's context (the mapper
+     * would make one per parser); the fields bound above bind with their readers' own.
+     */
+    private static final JsonFactory PARSERS = ((JsonFactory) EventSerde.mapper().tokenStreamFactory()).rebuild()
+            .recyclerPool(JsonRecyclerPools.threadLocalPool()).build();
 
     private @Nullable String type;
     private @Nullable EventMeta meta;
@@ -51,7 +62,7 @@ final class DecisionView {
         if (value == null) {
             return null;
         }
-        try (JsonParser parser = EventSerde.mapper().createParser(value)) {
+        try (JsonParser parser = PARSERS.createParser(ObjectReadContext.empty(), value)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
@@ -66,6 +77,30 @@ final class DecisionView {
         } catch (JacksonException | IllegalArgumentException | NullPointerException e) {
             return null;
         }
+    }
+
+    /**
+     * The decision {@code event} is, as {@link #read} gives it from the event's JSON (the same fields, the same
+     * checks), or null when it is not one: for decisions taken from the replay's own topology, never written as JSON.
+     */
+    static @Nullable Decided of(@Nullable RelayEvent event) {
+        var view = new DecisionView();
+        if (event instanceof MessageAccepted accepted) {
+            view.type = MessageAccepted.TYPE;
+            view.conversationKey = accepted.conversationKey();
+            view.decision = accepted.decision();
+        } else if (event instanceof MessageRejected rejected) {
+            view.type = MessageRejected.TYPE;
+            view.reason = rejected.reason();
+            view.detail = rejected.detail();
+            view.decision = rejected.decision();
+        } else {
+            return null;
+        }
+        view.meta = event.meta();
+        view.botId = event.botId();
+        view.streamId = event.streamId();
+        return view.decided();
     }
 
     /** Reads the value of field {@code name} (the parser is on its first token); throws when it cannot be one. */

@@ -23,14 +23,15 @@ class DecisionViewTest {
     private static final Instant AT = Instant.parse("2026-12-05T01:08:03.123Z");
     private static final MessageReceived RECEIVED = Pipeline.text("bot-a", "m-1", "alice", "hello", AT);
 
+    private static final MessageAccepted ACCEPTED = new MessageAccepted(meta(), "bot-a", RECEIVED.streamId(),
+            "bot-a:u:alice", RECEIVED.message(), AT, new Decision("accept", "f38c495ed664"));
+
     @Test
     void anAcceptanceAndARejectionAreReadWithTheirLinkAndText() {
-        var accepted = new MessageAccepted(meta(), "bot-a", RECEIVED.streamId(), "bot-a:u:alice", RECEIVED.message(), AT,
-                new Decision("accept", "f38c495ed664"));
         var rejected = new MessageRejected(meta(), "bot-a", RECEIVED.streamId(), RECEIVED.message(), AT,
                 RejectReason.RATE_LIMITED, "limit of 3 \"accepted\" messages", new Decision("rate-limit", "f38c495ed664"));
 
-        DecisionView.Decided acceptance = DecisionView.read(bytes(accepted));
+        DecisionView.Decided acceptance = DecisionView.read(bytes(ACCEPTED));
         DecisionView.Decided rejection = DecisionView.read(bytes(rejected));
 
         String link = RECEIVED.streamId() + "@" + AT.toEpochMilli() + "#trace-1";
@@ -38,6 +39,18 @@ class DecisionViewTest {
                 "f38c495ed664", "accepted rule=accept policy=f38c495ed664 conversation=bot-a:u:alice")));
         assertThat(rejection).isEqualTo(new DecisionView.Decided(AT, "bot-a", RECEIVED.streamId(), new Verdict(link,
                 "f38c495ed664", "rejected RATE_LIMITED rule=rate-limit policy=f38c495ed664 detail=limit of 3 \"accepted\" messages")));
+    }
+
+    @Test
+    void aDecisionTakenAsAnEventIsTheDecisionItsJsonIs() {
+        // the replay takes its own decisions from the topology's sinks unwritten, the recorded ones from their JSON
+        var rejected = new MessageRejected(meta(), "bot-a", RECEIVED.streamId(), RECEIVED.message(), AT,
+                RejectReason.UNAUTHORIZED, "user alice not allowed", new Decision("allow-users", "f38c495ed664"));
+
+        assertThat(DecisionView.of(ACCEPTED)).isNotNull().isEqualTo(DecisionView.read(bytes(ACCEPTED)));
+        assertThat(DecisionView.of(rejected)).isNotNull().isEqualTo(DecisionView.read(bytes(rejected)));
+        assertThat(DecisionView.of(RECEIVED)).isNull();
+        assertThat(DecisionView.of(null)).isNull();
     }
 
     @Test

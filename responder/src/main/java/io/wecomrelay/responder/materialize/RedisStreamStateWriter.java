@@ -60,14 +60,28 @@ public final class RedisStreamStateWriter implements StreamStateWriter {
      * Where the stream's reply record is kept until it is on {@code wecom.replies}, and the mark that it is after.
      *
      * @param keyPrefix the key is this plus the stream id
-     * @param ttl       the key's lifetime: longer than a redelivery of the stream's last record can come late, so it
-     *                  is published once and, once marked, not again
+     * @param ttl       the key's lifetime until the record is marked published: longer than a redelivery of the
+     *                  stream's last record can come late, so it is published once
+     * @param markTtl   the key's lifetime from the mark on (only the mark is left): longer than the records that can
+     *                  finish a stream stay on their topics, so that none can be redelivered after the mark is gone
+     *                  and the record is never written twice
      */
-    public record Replies(String keyPrefix, Duration ttl) {
+    public record Replies(String keyPrefix, Duration ttl, Duration markTtl) {
+
+        /** A day more than {@code wecom.rejected}'s 30-day retention (and {@code wecom.chunks}' 7 days). */
+        public static final int DEFAULT_MARK_DAYS = 31;
+        /** {@link #DEFAULT_MARK_DAYS} as a property default. */
+        public static final String DEFAULT_MARK_TTL = DEFAULT_MARK_DAYS + "d";
 
         public Replies {
             Objects.requireNonNull(keyPrefix, "keyPrefix");
             Objects.requireNonNull(ttl, "ttl");
+            Objects.requireNonNull(markTtl, "markTtl");
+        }
+
+        /** The mark kept {@link #DEFAULT_MARK_DAYS}. */
+        public Replies(String keyPrefix, Duration ttl) {
+            this(keyPrefix, ttl, Duration.ofDays(DEFAULT_MARK_DAYS));
         }
 
         public String key(String streamId) {
@@ -187,7 +201,7 @@ public final class RedisStreamStateWriter implements StreamStateWriter {
 
     @Override
     public Mono<Void> markRecorded(String streamId) {
-        return redis.execute(RECORDED, List.of(replies.key(streamId)), List.of()).then();
+        return redis.execute(RECORDED, List.of(replies.key(streamId)), List.of(millis(replies.markTtl()))).then();
     }
 
     private ScriptCall foldCall(ChunkFold fold) {

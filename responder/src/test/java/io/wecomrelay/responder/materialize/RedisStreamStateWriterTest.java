@@ -442,7 +442,31 @@ class RedisStreamStateWriterTest {
         assertThat(bytes(redelivered.reply())).isEqualTo(bytes(finished.reply()));
         assertThat(afterTheMark.reply()).isNull();
         assertThat(template.<String, String>opsForHash().entries(REPLIES.key(stream.streamId()))).containsOnlyKeys("published");
-        assertThat(template.getExpire(REPLIES.key(stream.streamId()))).isBetween(86_000L, 86_400L);
+        assertThat(template.getExpire(REPLIES.key(stream.streamId())))
+                .isBetween(REPLIES.markTtl().toSeconds() - 400, REPLIES.markTtl().toSeconds());
+    }
+
+    @Test
+    void aLastChunkRedeliveredAfterTheReplyKeysFirstLifetimeFindsTheMarkAndRecordsNothing() throws InterruptedException {
+        // Given a writer whose unpublished reply record lives a moment only, and a stream finished and marked
+        var replies = new RedisStreamStateWriter.Replies("test-reply-short:", Duration.ofMillis(300), Duration.ofHours(1));
+        var writer = new RedisStreamStateWriter(redis.reactive(), Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(10),
+                StreamStateKeys.MAX_CONTENT_BYTES, NOTE, replies);
+        var stream = TestChunks.stream("bot-a");
+        writer.fold(fold(stream.append(1, 0, "the whole ")));
+        ReplyChunk last = stream.last(1, 1, "answer");
+        assertThat(writer.fold(new ChunkFold(last, null, draft(last, NOW))).reply()).isNotNull();
+        writer.markRecorded(stream.streamId()).block();
+
+        // When the stream hash is gone and the record's first lifetime has passed, and the last chunk comes again
+        template.delete(key(stream));
+        Thread.sleep(600);
+        FoldResult redelivered = writer.fold(new ChunkFold(last, null, draft(last, NOW.plus(Duration.ofDays(2)))));
+
+        // Then the mark is still there and nothing is handed back to record: no second record, not a partial one
+        assertThat(redelivered.reply()).isNull();
+        assertThat(template.<String, String>opsForHash().entries(replies.key(stream.streamId()))).containsOnlyKeys("published");
+        assertThat(template.getExpire(replies.key(stream.streamId()))).isGreaterThan(3_000L);
     }
 
     @Test
