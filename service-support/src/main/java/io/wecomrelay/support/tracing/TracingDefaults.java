@@ -1,5 +1,6 @@
 package io.wecomrelay.support.tracing;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import org.springframework.boot.EnvironmentPostProcessor;
@@ -9,21 +10,36 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.util.StringUtils;
 
 /**
- * Samples every trace when spans are exported (an OTLP endpoint is set) and none otherwise, unless
- * {@code management.tracing.sampling.probability} says otherwise. Boot's own default (0.1) would record a tenth of
- * the messages' spans for nobody when nothing exports them, and drop nine tenths when something does.
+ * Defaults of the services' tracing, each applied only when the setting is not given:
+ * <ul>
+ * <li>{@code management.tracing.sampling.probability}: every trace when spans are exported (an OTLP endpoint is set)
+ *     and none otherwise. Boot's own default (0.1) would record a tenth of the messages' spans for nobody when nothing
+ *     exports them, and drop nine tenths when something does.</li>
+ * <li>{@code management.tracing.propagation.consume}: W3C only (traceparent, and baggage), what every hop of the relay
+ *     writes. Boot's default also tries B3 and B3 multi-header on every callback and record, which nothing in front
+ *     of or inside the relay sends: a few percent of ingress's CPU per callback (BENCHMARKS.md, "CPU per message").
+ *     A proxy that sends only B3 needs {@code MANAGEMENT_TRACING_PROPAGATION_CONSUME=W3C,B3,B3_MULTI}.</li>
+ * </ul>
  */
 public final class TracingDefaults implements EnvironmentPostProcessor {
 
     static final String PROBABILITY = "management.tracing.sampling.probability";
     static final String ENDPOINT = "management.opentelemetry.tracing.export.otlp.endpoint";
+    static final String CONSUME = "management.tracing.propagation.consume";
+    /** Boot's setting of both directions at once; when given, it decides what is consumed. */
+    static final String TYPE = "management.tracing.propagation.type";
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        if (environment.containsProperty(PROBABILITY)) {
-            return;
+        var defaults = new HashMap<String, Object>();
+        if (!environment.containsProperty(PROBABILITY)) {
+            defaults.put(PROBABILITY, StringUtils.hasText(environment.getProperty(ENDPOINT)) ? "1.0" : "0.0");
         }
-        String probability = StringUtils.hasText(environment.getProperty(ENDPOINT)) ? "1.0" : "0.0";
-        environment.getPropertySources().addLast(new MapPropertySource("relayTracingDefaults", Map.of(PROBABILITY, probability)));
+        if (!environment.containsProperty(CONSUME) && !environment.containsProperty(TYPE)) {
+            defaults.put(CONSUME, "W3C");
+        }
+        if (!defaults.isEmpty()) {
+            environment.getPropertySources().addLast(new MapPropertySource("relayTracingDefaults", Map.copyOf(defaults)));
+        }
     }
 }
