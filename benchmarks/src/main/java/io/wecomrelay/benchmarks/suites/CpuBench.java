@@ -58,12 +58,7 @@ public final class CpuBench implements Bench.Suite {
                     .withCadence(DELTAS, CADENCE).withRequestLogCapacity(20_000)));
             Path botsFile = stack.work().resolve("bots.yaml");
             List<BenchBots.Bot> bots = BenchBots.write(botsFile, BOTS, sim.baseUrl(), DifySimulatorConfig.DEFAULT_API_KEY, 120);
-            var services = stack.services(botsFile, List.of(BenchStack.ServiceSpec.of("ingress"),
-                    BenchStack.ServiceSpec.of("processor"),
-                    // 300/s with 1 s answers keeps ~300 replies open: above the default of 256
-                    new BenchStack.ServiceSpec("llm-worker", BenchStack.SERVICE_JVM,
-                            Map.of("RELAY_WORKER_CONSUMER_MAX_IN_FLIGHT", "2048"), List.of()),
-                    BenchStack.ServiceSpec.of("responder")));
+            var services = stack.services(botsFile, Targets.pipeline());
             var pids = new LinkedHashMap<String, Long>();
             services.forEach(service -> pids.put(service.name(), service.process().pid()));
             pids.put("kafka broker", stack.broker().pid());
