@@ -3,7 +3,7 @@
 # The benchmark suite (issues 8, 14, 15). One command, on this machine, about 35 minutes for all of it:
 #   bench/run.sh                      all benchmarks, in this order
 #   bench/run.sh codec ingress ...    a subset by name
-# names: codec ingress refresh pipeline worker replay connector cli-conversation cli-replay
+# names: codec ingress refresh pipeline worker replay connector cli-conversation cli-replay cpu
 #
 # It builds what it needs (the services' executable jars and the benchmarks classpath), starts the
 # Kafka broker, Redis, the simulators and the services itself, warms up before it measures, and
@@ -29,7 +29,7 @@ done
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-all=(codec ingress refresh pipeline worker replay connector cli-conversation cli-replay)
+all=(codec ingress refresh pipeline worker replay connector cli-conversation cli-replay cpu)
 if [[ $# -eq 0 ]]; then
     names=("${all[@]}")
 else

@@ -11,6 +11,7 @@ import java.util.List;
 import io.wecomrelay.benchmarks.suites.ConnectorBench;
 import io.wecomrelay.benchmarks.suites.CliReplayBench;
 import io.wecomrelay.benchmarks.suites.ConversationBench;
+import io.wecomrelay.benchmarks.suites.CpuBench;
 import io.wecomrelay.benchmarks.suites.IngressBench;
 import io.wecomrelay.benchmarks.suites.PipelineBench;
 import io.wecomrelay.benchmarks.suites.RefreshBench;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The load benchmarks, run by {@code bench/run.sh} (which also runs the JMH codec benchmark):
  * {@code Bench --root DIR --results DIR name...} with names ingress, refresh, pipeline, worker,
- * replay, connector, cli-conversation, cli-replay. Each benchmark starts its own broker, Redis and services, warms up, measures, prints its
+ * replay, connector, cli-conversation, cli-replay, cpu. Each benchmark starts its own broker, Redis and services, warms up, measures, prints its
  * table and writes it to {@code results/<name>.txt}.
  */
 public final class Bench {
@@ -71,7 +72,7 @@ public final class Bench {
         var context = new Context(root.toAbsolutePath().normalize(), results.toAbsolutePath().normalize(),
                 "1".equals(System.getenv("BENCH_QUICK")), out);
         List<Suite> suites = List.of(new IngressBench(), new RefreshBench(), new PipelineBench(), new WorkerBench(),
-                new ReplayBench(), new ConnectorBench(), new ConversationBench(), new CliReplayBench());
+                new ReplayBench(), new ConnectorBench(), new ConversationBench(), new CliReplayBench(), new CpuBench());
         int failures = 0;
         for (String name : names) {
             Suite suite = suites.stream().filter(s -> s.name().equals(name)).findFirst()

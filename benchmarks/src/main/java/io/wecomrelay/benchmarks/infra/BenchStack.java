@@ -35,6 +35,7 @@ public final class BenchStack implements AutoCloseable {
     private final Path logs;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private String kafka = "";
+    private ChildProcess broker;
     private String redisUrl = "";
 
     private BenchStack(Path root, Path work, Path logs) {
@@ -53,6 +54,7 @@ public final class BenchStack implements AutoCloseable {
             var broker = ChildProcess.mainWithAnnouncement("broker", List.of("-Xms512m", "-Xmx1g"),
                     BrokerMain.class.getName(), List.of(), "BOOTSTRAP", stack.logs, Duration.ofSeconds(90));
             stack.resources.add(0, broker.process());
+            stack.broker = broker.process();
             stack.kafka = broker.value();
             String external = System.getenv("BENCH_REDIS_URL");
             LocalRedis redis = external != null && !external.isBlank() ? LocalRedis.start(external) : LocalRedis.startEmbedded();
@@ -68,6 +70,11 @@ public final class BenchStack implements AutoCloseable {
 
     public String kafka() {
         return kafka;
+    }
+
+    /** The broker's JVM (for its pid: the cpu benchmark reads its CPU time). */
+    public ChildProcess broker() {
+        return broker;
     }
 
     public String redisUrl() {

@@ -30,6 +30,17 @@ final class Targets {
         return "http://127.0.0.1:" + started.value();
     }
 
+    /**
+     * The four services of the pipeline as the pipeline and cpu benchmarks run them: defaults, except llm-worker's
+     * max-in-flight of 2048 (500/s with replies of about a second keeps more open than the default 256).
+     */
+    static List<BenchStack.ServiceSpec> pipeline() {
+        return List.of(BenchStack.ServiceSpec.of("ingress"), BenchStack.ServiceSpec.of("processor"),
+                new BenchStack.ServiceSpec("llm-worker", BenchStack.SERVICE_JVM,
+                        java.util.Map.of("RELAY_WORKER_CONSUMER_MAX_IN_FLIGHT", "2048"), List.of()),
+                BenchStack.ServiceSpec.of("responder"));
+    }
+
     /** Sends request {@code i % pool} and maps the answer to its status (200 only with a body). */
     static Mono<Integer> send(LoadClient client, List<SignedRequest> pool, int i) {
         return client.post(pool.get(i % pool.size()))

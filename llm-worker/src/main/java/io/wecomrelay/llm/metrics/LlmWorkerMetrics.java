@@ -67,6 +67,13 @@ public final class LlmWorkerMetrics implements ReplyMetrics, ReplyComposer.InFli
 
     private final MeterRegistry registry;
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    // The meters every reply or chunk touches, by bot id (bounded by the bots file, as the registry's are), kept once
+    // registered: a registry lookup (builder, tags sorted, filters) per chunk cost more than the count.
+    private final Map<String, Timer> firstTexts = new ConcurrentHashMap<>();
+    private final Map<String, Counter> chunks = new ConcurrentHashMap<>();
+    private final Map<String, Counter> characters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> okDurations = new ConcurrentHashMap<>();
+    private final Map<String, Timer> errorDurations = new ConcurrentHashMap<>();
 
     public LlmWorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -74,8 +81,9 @@ public final class LlmWorkerMetrics implements ReplyMetrics, ReplyComposer.InFli
 
     @Override
     public void firstText(String botId, Duration sinceStart) {
-        Timer.builder("relay.worker.first.text").description("Time from the Dify request to the first answer text")
-                .tag("bot", botId).register(registry).record(sinceStart);
+        firstTexts.computeIfAbsent(botId, bot -> Timer.builder("relay.worker.first.text")
+                .description("Time from the Dify request to the first answer text").tag("bot", bot).register(registry))
+                .record(sinceStart);
     }
 
     @Override
@@ -86,15 +94,18 @@ public final class LlmWorkerMetrics implements ReplyMetrics, ReplyComposer.InFli
 
     @Override
     public void chunk(String botId, int characters) {
-        Counter.builder("relay.worker.chunks").tag("bot", botId).register(registry).increment();
-        Counter.builder("relay.worker.characters").tag("bot", botId).register(registry).increment(characters);
+        chunks.computeIfAbsent(botId, bot -> Counter.builder("relay.worker.chunks").tag("bot", bot).register(registry))
+                .increment();
+        this.characters.computeIfAbsent(botId, bot -> Counter.builder("relay.worker.characters").tag("bot", bot)
+                .register(registry)).increment(characters);
     }
 
     @Override
     public void finished(String botId, @Nullable String errorCode, Duration duration) {
-        Timer.builder("relay.worker.dify.duration").description("Duration of one Dify reply stream")
-                .tag("bot", botId).tag("outcome", errorCode == null ? "ok" : "error")
-                .register(registry).record(duration);
+        String outcome = errorCode == null ? "ok" : "error";
+        (errorCode == null ? okDurations : errorDurations).computeIfAbsent(botId, bot -> Timer.builder("relay.worker.dify.duration")
+                .description("Duration of one Dify reply stream").tag("bot", bot).tag("outcome", outcome).register(registry))
+                .record(duration);
         if (errorCode != null) {
             Counter.builder("relay.worker.errors").tag("bot", botId).tag("code", errorCode).register(registry).increment();
         }

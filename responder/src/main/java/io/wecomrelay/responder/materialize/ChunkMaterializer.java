@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -55,6 +56,8 @@ public final class ChunkMaterializer implements BatchMessageListener<String, Rel
     private final MeterRegistry meters;
     private final Timer latency;
     private final Counter gaps;
+    /** relay.responder.chunks by status, registered on first use: a registry lookup per chunk cost more than the count. */
+    private final Map<FoldStatus, Counter> chunks = new ConcurrentHashMap<>();
     private final ResponderTraces traces;
 
     public ChunkMaterializer(StreamStateWriter store, DeliveryQueue queue, ReplyRecords replies, Clock clock,
@@ -166,7 +169,8 @@ public final class ChunkMaterializer implements BatchMessageListener<String, Rel
 
     private void report(ConsumerRecord<String, RelayEvent> record, ReplyChunk chunk, FoldResult result, long now) {
         latency.record(Duration.ofMillis(Math.max(0, now - record.timestamp())));
-        meters.counter("relay.responder.chunks", "status", result.status().name().toLowerCase(Locale.ROOT)).increment();
+        chunks.computeIfAbsent(result.status(),
+                status -> meters.counter("relay.responder.chunks", "status", status.name().toLowerCase(Locale.ROOT))).increment();
         try (var trace = traces.folded(record, chunk, now)) {
             if (result.gap()) {
                 gaps.increment();

@@ -1,6 +1,7 @@
 package io.wecomrelay.support.tracing;
 
 import java.util.HashMap;
+import java.util.Map;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
@@ -9,18 +10,27 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.util.StringUtils;
 
 /**
- * Samples every trace when spans are exported (an OTLP endpoint is set) and none otherwise, unless
- * {@code management.tracing.sampling.probability} says otherwise. Boot's own default (0.1) would record a tenth of
- * the messages' spans for nobody when nothing exports them, and drop nine tenths when something does.
- * <p>
- * Log lines show {@code [traceId-spanId] } only when they have a trace ({@link #CORRELATION_PATTERN}, unless
- * {@code logging.pattern.correlation} is set): Boot's own {@code %correlationId} pads a line without one to the
- * ids' width, a 51-character blank column on every startup, consumer and scheduler line.
+ * Defaults of the services' tracing, each applied only when the setting is not given:
+ * <ul>
+ * <li>{@code management.tracing.sampling.probability}: every trace when spans are exported (an OTLP endpoint is set)
+ *     and none otherwise. Boot's own default (0.1) would record a tenth of the messages' spans for nobody when nothing
+ *     exports them, and drop nine tenths when something does.</li>
+ * <li>{@code management.tracing.propagation.consume}: W3C only (traceparent, and baggage), what every hop of the relay
+ *     writes. Boot's default also tries B3 and B3 multi-header on every callback and record, which nothing in front
+ *     of or inside the relay sends: a few percent of ingress's CPU per callback (BENCHMARKS.md, "CPU per message").
+ *     A proxy that sends only B3 needs {@code MANAGEMENT_TRACING_PROPAGATION_CONSUME=W3C,B3,B3_MULTI}.</li>
+ * <li>{@code logging.pattern.correlation}: {@code [traceId-spanId] } only on lines that have a trace
+ *     ({@link #CORRELATION_PATTERN}): Boot's own {@code %correlationId} pads a line without one to the ids' width, a
+ *     51-character blank column on every startup, consumer and scheduler line.</li>
+ * </ul>
  */
 public final class TracingDefaults implements EnvironmentPostProcessor {
 
     static final String PROBABILITY = "management.tracing.sampling.probability";
     static final String ENDPOINT = "management.opentelemetry.tracing.export.otlp.endpoint";
+    static final String CONSUME = "management.tracing.propagation.consume";
+    /** Boot's setting of both directions at once; when given, it decides what is consumed. */
+    static final String TYPE = "management.tracing.propagation.type";
     static final String CORRELATION = "logging.pattern.correlation";
     /** Logback: the bracket and its ids, dropped whole when both ids are empty (the output is then {@code "[-] "}). */
     static final String CORRELATION_PATTERN = "%replace([%X{traceId}-%X{spanId}] ){'^\\[-\\] $', ''}";
@@ -31,11 +41,14 @@ public final class TracingDefaults implements EnvironmentPostProcessor {
         if (!environment.containsProperty(PROBABILITY)) {
             defaults.put(PROBABILITY, StringUtils.hasText(environment.getProperty(ENDPOINT)) ? "1.0" : "0.0");
         }
+        if (!environment.containsProperty(CONSUME) && !environment.containsProperty(TYPE)) {
+            defaults.put(CONSUME, "W3C");
+        }
         if (!environment.containsProperty(CORRELATION)) {
             defaults.put(CORRELATION, CORRELATION_PATTERN);
         }
         if (!defaults.isEmpty()) {
-            environment.getPropertySources().addLast(new MapPropertySource("relayTracingDefaults", defaults));
+            environment.getPropertySources().addLast(new MapPropertySource("relayTracingDefaults", Map.copyOf(defaults)));
         }
     }
 }

@@ -110,10 +110,43 @@ class RelayTracingTest {
                 TracingDefaults.PROBABILITY, "0.25"))).isEqualTo("0.25");
     }
 
+    @Test
+    void onlyW3cIsConsumedByDefaultAndAnySettingOfItsOwnWins() {
+        assertThat(defaulted(Map.of(), TracingDefaults.CONSUME)).isEqualTo("W3C");
+        assertThat(defaulted(Map.of(TracingDefaults.CONSUME, "W3C,B3"), TracingDefaults.CONSUME)).isEqualTo("W3C,B3");
+        assertThat(defaulted(Map.of(TracingDefaults.TYPE, "B3"), TracingDefaults.CONSUME)).isNull();
+        assertThat(defaulted(Map.of(TracingDefaults.PROBABILITY, "0.5"), TracingDefaults.CONSUME)).isEqualTo("W3C");
+    }
+
+    @Test
+    void withTheDefaultAB3HeaderIsNotContinuedAndATraceparentStillIs() {
+        String b3 = TRACE_ID + "-00f067aa0ba902b7-1";
+        // Boot's own default (W3C, B3, B3 multi) continues the B3 header: the setting is what makes the difference
+        contexts.run(context -> assertThat(extractedTraceId(context, Map.of("b3", b3))).isEqualTo(TRACE_ID));
+        contexts.withPropertyValues(TracingDefaults.CONSUME + "=W3C").run(context -> {
+            assertThat(extractedTraceId(context, Map.of("b3", b3))).isNotEqualTo(TRACE_ID);
+            assertThat(extractedTraceId(context, Map.of(TraceHeaders.TRACEPARENT, PARENT))).isEqualTo(TRACE_ID);
+        });
+    }
+
+    private static String extractedTraceId(org.springframework.context.ApplicationContext context, Map<String, String> headers) {
+        var propagator = context.getBean(io.micrometer.tracing.propagation.Propagator.class);
+        Span span = propagator.extract(headers, Map::get).name("hop").start();
+        try {
+            return span.context().traceId();
+        } finally {
+            span.end();
+        }
+    }
+
     private static String probability(Map<String, Object> properties) {
+        return defaulted(properties, TracingDefaults.PROBABILITY);
+    }
+
+    private static String defaulted(Map<String, Object> properties, String name) {
         var environment = new StandardEnvironment();
         environment.getPropertySources().addFirst(new MapPropertySource("test", properties));
         new TracingDefaults().postProcessEnvironment(environment, new SpringApplication());
-        return environment.getProperty(TracingDefaults.PROBABILITY);
+        return environment.getProperty(name);
     }
 }

@@ -1,0 +1,267 @@
+package io.wecomrelay.benchmarks.suites;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.lettuce.core.RedisClient;
+import io.wecomrelay.benchmarks.Bench;
+import io.wecomrelay.benchmarks.Table;
+import io.wecomrelay.benchmarks.infra.BenchBots;
+import io.wecomrelay.benchmarks.infra.BenchStack;
+import io.wecomrelay.benchmarks.infra.ProcessCpu;
+import io.wecomrelay.benchmarks.load.LoadClient;
+import io.wecomrelay.benchmarks.load.OpenLoad;
+import io.wecomrelay.benchmarks.load.SignedCallbacks;
+import io.wecomrelay.benchmarks.load.SignedRequest;
+import io.wecomrelay.sim.dify.DifySimulator;
+import io.wecomrelay.sim.dify.DifySimulatorConfig;
+import io.wecomrelay.sim.dify.RecordedFrame;
+import io.wecomrelay.sim.wecom.WecomMessages;
+
+/**
+ * CPU time per message (issue 22): the whole pipeline (ingress, processor, llm-worker, responder, the
+ * Dify simulator answering with {@value #DELTAS} deltas) at {@link #RATES} messages/s, open model. Each
+ * process's CPU time ({@code /proc/<pid>/stat} utime + stime, {@link ProcessCpu}) is read at the start
+ * and the end of each measured phase, and divided by the messages answered in that window (Dify's
+ * {@code message_end} frames sent in it: the same as the callbacks sent while the stack keeps up, fewer
+ * when it does not). The Kafka broker and redis-server are read too. The baseline is the idle burn of
+ * the same processes in an idle phase of the same run (after the warm-up, nothing sent).
+ */
+public final class CpuBench implements Bench.Suite {
+
+    static final double[] RATES = {20, 100, 300};
+    static final int BOTS = 500;
+    static final int DELTAS = 5;
+    static final Duration CADENCE = Duration.ofMillis(200);
+    static final List<String> SERVICES = List.of("ingress", "processor", "llm-worker", "responder");
+    static final double TARGET_ALL_MS = 2.0;
+    static final double TARGET_EACH_MS = 0.7;
+    static final double TARGET_RATE = 100;
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public Table run(Bench.Context context) throws Exception {
+        try (var stack = BenchStack.start(context.root(), context.results(), name())) {
+            DifySimulator sim = stack.own(DifySimulator.start(DifySimulatorConfig.defaults()
+                    .withCadence(DELTAS, CADENCE).withRequestLogCapacity(20_000)));
+            Path botsFile = stack.work().resolve("bots.yaml");
+            List<BenchBots.Bot> bots = BenchBots.write(botsFile, BOTS, sim.baseUrl(), DifySimulatorConfig.DEFAULT_API_KEY, 120);
+            var services = stack.services(botsFile, Targets.pipeline());
+            var pids = new LinkedHashMap<String, Long>();
+            services.forEach(service -> pids.put(service.name(), service.process().pid()));
+            pids.put("kafka broker", stack.broker().pid());
+            pids.put("redis-server", redisPid(stack.redisUrl()));
+            pids.put("harness (load + Dify sim)", ProcessHandle.current().pid());
+
+            var signer = new SignedCallbacks(bots);
+            String run = Long.toString(System.currentTimeMillis(), 36);
+            var table = new Table("cpu: CPU time per answered message, per process (/proc/<pid>/stat utime+stime); "
+                    + "Dify simulator with " + DELTAS + " deltas every " + CADENCE.toMillis() + " ms",
+                    "rate", "process", "CPU ms / message", "of it JIT", "of it GC", "cores busy", "idle cores", "x idle",
+                    "target", "");
+            try (var client = new LoadClient(services.get(0).baseUrl(), 512)) {
+                // a minute: the C2 compiler, one thread on two cores, is still busy with the services' hot code after 40 s
+                Duration warm = context.time(Duration.ofSeconds(60));
+                context.log("warm-up: 100 messages/s for " + warm.toSeconds() + " s (not recorded)");
+                var warmPool = pool(signer, run, "w", (int) (100 * warm.toSeconds()));
+                var warmOk = new AtomicLong();
+                long chatsBefore = sim.chatRequestCount();
+                OpenLoad.open(i -> count(Targets.send(client, warmPool, i), warmOk), 100, Duration.ZERO, warm);
+                drain(context, sim, chatsBefore, warmOk.get());
+
+                Duration idleTime = context.time(Duration.ofSeconds(15));
+                context.log("idle: " + idleTime.toSeconds() + " s, nothing sent");
+                var idleStart = snapshot(pids);
+                Thread.sleep(idleTime.toMillis());
+                var idle = idleStart.until(snapshot(pids));
+                for (var entry : pids.keySet()) {
+                    table.row("idle", entry, "-", "-", "-", idle.cores(entry), idle.cores(entry), "1.00x", "-", "");
+                }
+                table.row("idle", "all four services", "-", "-", "-", idle.cores(SERVICES), idle.cores(SERVICES), "1.00x", "-", "");
+
+                int phase = 0;
+                for (double rate : rates()) {
+                    phase++;
+                    phase(context, table, sim, client, signer, run, phase, rate, pids, idle);
+                }
+            }
+            table.note("CPU ms / message = the process's CPU time over the measured window / messages answered in it "
+                    + "(Dify message_end frames sent in the window). cores busy = CPU time / wall time; idle cores = the same "
+                    + "process in the idle phase of this run; x idle = cores busy / idle cores. of it JIT / GC = the part of "
+                    + "CPU ms / message spent by the JVM's C1/C2 compiler threads / its GC threads and VM thread "
+                    + "(/proc/<pid>/task/*/stat by thread name): JIT still compiling the services' code is not per-message work.");
+            table.note("targets (issue 22, at " + (int) TARGET_RATE + "/s): all four services together <= " + TARGET_ALL_MS
+                    + " ms, each <= " + TARGET_EACH_MS + " ms. " + BOTS + " bots, one new user per message, no refresh polls; "
+                    + "llm-worker max-in-flight 2048, all else defaults."
+                    + (rates() == RATES ? "" : " Rates set by BENCH_CPU_RATES."));
+            return table;
+        }
+    }
+
+    private void phase(Bench.Context context, Table table, DifySimulator sim, LoadClient client, SignedCallbacks signer,
+                       String run, int phase, double rate, Map<String, Long> pids, Usage idle) throws Exception {
+        Duration warmup = context.time(Duration.ofSeconds(5));
+        Duration measure = context.time(Duration.ofSeconds(rate > 200 ? 15 : 20));
+        int total = (int) (rate * (warmup.toSeconds() + measure.toSeconds()));
+        var pool = pool(signer, run, "p" + phase, total);
+        var ok = new AtomicLong();
+        long chatsBefore = sim.chatRequestCount();
+        context.log((int) rate + " messages/s: " + warmup.toSeconds() + " s warm-up, then " + measure.toSeconds() + " s measured");
+        // OpenLoad starts sending 20 ms after it is called; the window is its measured part
+        var timer = Executors.newSingleThreadScheduledExecutor();
+        OpenLoad.Result load;
+        CompletableFuture<Snapshot> from = new CompletableFuture<>();
+        CompletableFuture<Snapshot> to = new CompletableFuture<>();
+        try {
+            long startMs = 20 + warmup.toMillis();
+            timer.schedule(() -> from.complete(snapshot(pids)), startMs, TimeUnit.MILLISECONDS);
+            timer.schedule(() -> to.complete(snapshot(pids)), startMs + measure.toMillis(), TimeUnit.MILLISECONDS);
+            load = OpenLoad.open(i -> count(Targets.send(client, pool, i), ok), rate, warmup, measure);
+        } finally {
+            timer.shutdown();
+        }
+        Snapshot start = from.get(1, TimeUnit.MINUTES);
+        Snapshot end = to.get(1, TimeUnit.MINUTES);
+        var usage = start.until(end);
+        long answered = sim.sentFrames().stream().filter(frame -> frame.event().equals("message_end"))
+                .map(RecordedFrame::sentAt).filter(at -> !at.isBefore(start.at()) && at.isBefore(end.at())).count();
+        drain(context, sim, chatsBefore, ok.get());
+
+        String r = (int) rate + "/s";
+        boolean targeted = rate == TARGET_RATE;
+        for (String process : pids.keySet()) {
+            boolean service = SERVICES.contains(process);
+            double perMessage = usage.millis(process) / Math.max(1, answered);
+            table.row(r, process, perMessage, usage.millis(process, ProcessCpu.Kind.JIT) / Math.max(1, answered),
+                    usage.millis(process, ProcessCpu.Kind.GC) / Math.max(1, answered), usage.cores(process), idle.cores(process),
+                    Table.ratio(usage.cores(process) / idle.cores(process)),
+                    targeted && service ? "<= " + TARGET_EACH_MS + " ms" : "-",
+                    targeted && service ? Table.metOrMissed(perMessage <= TARGET_EACH_MS) : "");
+        }
+        double all = usage.millis(SERVICES) / Math.max(1, answered);
+        table.row(r, "all four services", all, usage.millis(SERVICES, ProcessCpu.Kind.JIT) / Math.max(1, answered),
+                usage.millis(SERVICES, ProcessCpu.Kind.GC) / Math.max(1, answered), usage.cores(SERVICES), idle.cores(SERVICES),
+                Table.ratio(usage.cores(SERVICES) / idle.cores(SERVICES)),
+                targeted ? "<= " + TARGET_ALL_MS + " ms" : "-", targeted ? Table.metOrMissed(all <= TARGET_ALL_MS) : "");
+        table.note(r + ": " + answered + " messages answered in the " + Table.fmt(usage.seconds()) + " s window ("
+                + Table.fmt(answered / usage.seconds()) + "/s); callbacks " + load.ok() + " accepted, " + load.failed()
+                + " failed (measured part), ingress p50 " + Table.fmt(load.p50Ms()) + " ms, p99 " + Table.fmt(load.p99Ms()) + " ms.");
+    }
+
+    /** {@link #RATES}, or {@code BENCH_CPU_RATES="100,300"} while iterating on one of them (tables say so). */
+    static double[] rates() {
+        String override = System.getenv("BENCH_CPU_RATES");
+        if (override == null || override.isBlank()) {
+            return RATES;
+        }
+        return java.util.Arrays.stream(override.split(",")).mapToDouble(rate -> Double.parseDouble(rate.trim())).toArray();
+    }
+
+    private static List<SignedRequest> pool(SignedCallbacks signer, String run, String prefix, int count) {
+        return signer.signAll(Math.max(1, count), i -> {
+            String msgId = "cpu-" + run + "-" + prefix + "-" + i;
+            return WecomMessages.text(signer.bot(i).id(), msgId, prefix + "u" + i, null, prefix + "q" + i + ": 你好，请简单回答一下。");
+        });
+    }
+
+    private static reactor.core.publisher.Mono<Integer> count(reactor.core.publisher.Mono<Integer> send, AtomicLong ok) {
+        return send.doOnNext(status -> {
+            if (status == 200) {
+                ok.incrementAndGet();
+            }
+        });
+    }
+
+    /**
+     * Waits (at most two minutes) until Dify has received every accepted message and has no stream open,
+     * then a few seconds for the responder's last folds: the next phase starts on an idle pipeline.
+     */
+    private static void drain(Bench.Context context, DifySimulator sim, long chatsBefore, long accepted) throws InterruptedException {
+        long started = System.nanoTime();
+        long deadline = started + TimeUnit.MINUTES.toNanos(2);
+        while ((sim.chatRequestCount() - chatsBefore < accepted || sim.openStreams() > 0) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        Thread.sleep(3000);
+        context.log("drained in " + Table.fmt((System.nanoTime() - started) / 1e9) + " s ("
+                + (sim.chatRequestCount() - chatsBefore) + " of " + accepted + " accepted messages reached Dify)");
+    }
+
+    private static long redisPid(String url) {
+        RedisClient redis = RedisClient.create(url);
+        try (var connection = redis.connect()) {
+            String info = connection.sync().info("server");
+            return info.lines().filter(line -> line.startsWith("process_id:"))
+                    .mapToLong(line -> Long.parseLong(line.substring("process_id:".length()).trim())).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("redis INFO server has no process_id"));
+        } finally {
+            redis.shutdown();
+        }
+    }
+
+    private static Snapshot snapshot(Map<String, Long> pids) {
+        var millis = new LinkedHashMap<String, double[]>();
+        long nanos = System.nanoTime();
+        pids.forEach((name, pid) -> millis.put(name, new double[] {ProcessCpu.millis(pid),
+                ProcessCpu.millis(pid, ProcessCpu.Kind.JIT), ProcessCpu.millis(pid, ProcessCpu.Kind.GC)}));
+        return new Snapshot(Instant.now(), nanos, millis);
+    }
+
+    /** CPU milliseconds of every process at one moment: {total, JIT threads, GC threads}. */
+    record Snapshot(Instant at, long nanos, Map<String, double[]> millis) {
+
+        Usage until(Snapshot end) {
+            var used = new LinkedHashMap<String, double[]>();
+            millis.forEach((name, ms) -> {
+                double[] later = end.millis.get(name);
+                used.put(name, new double[] {later[0] - ms[0], later[1] - ms[1], later[2] - ms[2]});
+            });
+            return new Usage((end.nanos - nanos) / 1e9, used);
+        }
+    }
+
+    /** CPU milliseconds each process used over {@code seconds} of wall time: {total, JIT threads, GC threads}. */
+    record Usage(double seconds, Map<String, double[]> used) {
+
+        double millis(String process) {
+            return used.get(process)[0];
+        }
+
+        double millis(String process, ProcessCpu.Kind kind) {
+            double[] ms = used.get(process);
+            return switch (kind) {
+                case JIT -> ms[1];
+                case GC -> ms[2];
+                case OTHER -> ms[0] - ms[1] - ms[2];
+            };
+        }
+
+        double millis(List<String> processes) {
+            return processes.stream().mapToDouble(this::millis).sum();
+        }
+
+        double millis(List<String> processes, ProcessCpu.Kind kind) {
+            return processes.stream().mapToDouble(process -> millis(process, kind)).sum();
+        }
+
+        double cores(String process) {
+            return millis(process) / 1000 / seconds;
+        }
+
+        double cores(List<String> processes) {
+            return millis(processes) / 1000 / seconds;
+        }
+    }
+}
