@@ -126,7 +126,8 @@ public final class PipelineBench implements Bench.Suite {
                     + "its SSE frame to the connection) -> visible in Redis stream:{id} (every " + SAMPLE_EVERY
                     + "th message, timed by Redis keyspace notifications of the responder's writes; what any refresh reads).");
             table.note("llm-worker max-in-flight 2048 (default 256 < the ~" + (int) (500 * (DELTAS + 1) * CADENCE.toMillis() / 1000)
-                    + " replies open at once at 500/s); processor commit-interval at its default (100 ms); all else defaults; "
+                    + " replies open at once at 500/s); all else the services' defaults (BENCH_SERVICE_ENV "
+                    + "overrides: " + BenchStack.extraEnv() + "); "
                     + BOTS + " bots, one new user per message. No WeCom refresh polls in this run (see the refresh benchmark).");
             table.note("targets (issue 16): callback sent -> Dify request p50 <= 150 ms and p99 <= 300 ms one at a time, p99 <= 500 ms "
                     + "with " + CONVERSATIONS + " conversations at once, p99 <= 1 s at 100/s; delta -> visible p99 <= 100 ms at 100/s.");
