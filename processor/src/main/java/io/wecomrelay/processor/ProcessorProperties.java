@@ -94,7 +94,7 @@ public record ProcessorProperties(
      */
     public record StreamsTuning(@DefaultValue("1") @Min(1) int threads,
                                 @Nullable Path stateDir,
-                                @DefaultValue("100ms") @NotNull Duration commitInterval,
+                                @DefaultValue("50ms") @NotNull Duration commitInterval,
                                 @DefaultValue("10ms") @NotNull Duration pollInterval,
                                 @DefaultValue("-1") int replicationFactor) {
     }
