@@ -15,7 +15,8 @@
 #              BENCH_SKIP_BUILD=1 reuses the last build, BENCH_JMH_OPTS extra JMH options for codec,
 #              BENCH_JFR=1 records a JFR profile of every service (bench/results/logs/<name>/<module>.jfr)
 #              and of the relay tool's fresh JVM in cli-conversation and cli-replay,
-#              BENCH_SERVICE_ENV="NAME=value,..." gives every service a setting (an experiment; tables say so).
+#              BENCH_SERVICE_ENV="NAME=value,..." gives every service a setting (an experiment; tables say so),
+#              BENCH_PIPELINE_RATES=100 the pipeline benchmark's open-model rates (default 100,500).
 set -euo pipefail
 usage() { sed -n '2,/^set -euo pipefail/{/^set -euo pipefail/d;s/^# \{0,1\}//;p;}' "$0"; }
 for arg in "$@"; do
