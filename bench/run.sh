@@ -17,7 +17,8 @@
 #              and of the relay tool's fresh JVM in cli-conversation and cli-replay,
 #              BENCH_SERVICE_ENV="NAME=value,..." gives every service a setting (an experiment; tables say so),
 #              BENCH_RELAY_JAR_REPLAY_BEFORE=JAR makes cli-replay's third run that earlier relay-cli exec jar on the same
-#              data (a before/after pair) instead of ./relay with G1.
+#              data (a before/after pair) instead of ./relay with G1,
+#              BENCH_PIPELINE_RATES=100 the pipeline benchmark's open-model rates (default 100,500).
 set -euo pipefail
 usage() { sed -n '2,/^set -euo pipefail/{/^set -euo pipefail/d;s/^# \{0,1\}//;p;}' "$0"; }
 for arg in "$@"; do

@@ -80,6 +80,8 @@ class ProcessorConfiguration {
         ProcessorProperties.StreamsTuning tuning = properties.streams();
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, tuning.threads());
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, tuning.commitInterval().toMillis());
+        config.put(StreamsConfig.POLL_MS_CONFIG, tuning.pollInterval().toMillis());
+        config.putAll(StreamsLatency.producerDefaults(config));
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, tuning.replicationFactor());
         if (tuning.stateDir() != null) {
             config.put(StreamsConfig.STATE_DIR_CONFIG, tuning.stateDir().toString());

@@ -87,11 +87,15 @@ public record ProcessorProperties(
      * @param threads           stream threads in this instance
      * @param stateDir          where the local state (RocksDB) lives; null: Kafka's default under java.io.tmpdir
      * @param commitInterval    how often transactions commit; the latency floor of a decision under exactly-once
+     * @param pollInterval      how long a stream thread waits for input before it looks at the commit again (Kafka
+     *                          Streams' {@code poll.ms}): an idle thread commits what it decided only after such a wait,
+     *                          so a decision waits up to commit-interval plus this
      * @param replicationFactor of the changelog topics; -1 uses the broker's default
      */
     public record StreamsTuning(@DefaultValue("1") @Min(1) int threads,
                                 @Nullable Path stateDir,
-                                @DefaultValue("100ms") @NotNull Duration commitInterval,
+                                @DefaultValue("50ms") @NotNull Duration commitInterval,
+                                @DefaultValue("10ms") @NotNull Duration pollInterval,
                                 @DefaultValue("-1") int replicationFactor) {
     }
 }

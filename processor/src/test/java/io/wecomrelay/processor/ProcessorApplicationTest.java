@@ -80,6 +80,9 @@ class ProcessorApplicationTest {
     @Autowired
     ProcessorProperties properties;
 
+    @Autowired
+    org.springframework.kafka.config.KafkaStreamsConfiguration streamsConfig;
+
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
         registry.add("spring.kafka.bootstrap-servers", TestInfrastructure::kafkaBootstrapServers);
@@ -214,7 +217,11 @@ class ProcessorApplicationTest {
         assertThat(properties.topics().provision()).isTrue();
         assertThat(properties.topics().replicationFactor()).isEqualTo((short) -1);
         assertThat(properties.streams().threads()).isEqualTo(1);
-        assertThat(properties.streams().commitInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(properties.streams().commitInterval()).isEqualTo(Duration.ofMillis(50));
+        assertThat(properties.streams().pollInterval()).isEqualTo(Duration.ofMillis(10));
+        assertThat(streamsConfig.asProperties()).containsEntry("commit.interval.ms", 50L).containsEntry("poll.ms", 10L)
+                .containsEntry("producer.linger.ms", 5).containsEntry("producer.retry.backoff.ms", 10)
+                .containsEntry("processing.guarantee", "exactly_once_v2");
     }
 
     private void awaitHealthState(String state) {
