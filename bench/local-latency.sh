@@ -7,6 +7,13 @@
 # (./mvnw -B -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 # -Dmdep.includeScope=runtime, which bench/run.sh does; BENCH_SKIP_BUILD=1 skips it here too).
 set -euo pipefail
+usage() { sed -n '2,/^set -euo pipefail/{/^set -euo pipefail/d;s/^# \{0,1\}//;p;}' "$0"; }
+for arg in "$@"; do
+    case "$arg" in
+        -h|--help) usage; exit 0 ;;
+        -*) echo "bench/local-latency.sh: unknown option $arg" >&2; usage >&2; exit 2 ;;
+    esac
+done
 cd "$(dirname "$0")/.."
 root=$(pwd)
 out=${1:-$root/bench/results/local-latency}
