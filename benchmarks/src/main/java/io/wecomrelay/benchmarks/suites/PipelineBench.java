@@ -69,11 +69,7 @@ public final class PipelineBench implements Bench.Suite {
                     .withCadence(DELTAS, CADENCE).withRequestLogCapacity(200_000)));
             Path botsFile = stack.work().resolve("bots.yaml");
             List<BenchBots.Bot> bots = BenchBots.write(botsFile, BOTS, sim.baseUrl(), DifySimulatorConfig.DEFAULT_API_KEY, 120);
-            var services = stack.services(botsFile, List.of(BenchStack.ServiceSpec.of("ingress"),
-                    BenchStack.ServiceSpec.of("processor"),
-                    new BenchStack.ServiceSpec("llm-worker", BenchStack.SERVICE_JVM,
-                            Map.of("RELAY_WORKER_CONSUMER_MAX_IN_FLIGHT", "2048"), List.of()),
-                    BenchStack.ServiceSpec.of("responder")));
+            var services = stack.services(botsFile, Targets.pipeline());
             var ingress = services.get(0);
             List<String> actuators = services.stream().map(BenchStack.Service::managementUrl).toList();
             var signer = new SignedCallbacks(bots);
