@@ -1,9 +1,6 @@
 package io.wecomrelay.benchmarks.infra;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.wecomrelay.testkit.LocalRedis;
+import io.wecomrelay.testkit.internal.LoopbackPorts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -208,12 +206,12 @@ public final class BenchStack implements AutoCloseable {
         resources.clear();
     }
 
+    /**
+     * Never a port handed out before in this JVM: a service binds its ports only once started, and the kernel offered
+     * ingress's management port to llm-worker meanwhile (ingress then died during a pipeline run).
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return LoopbackPorts.free();
     }
 
     static void deleteRecursively(Path dir) throws IOException {
