@@ -131,7 +131,7 @@ public record LlmWorkerProperties(
             @NotNull @DefaultValue("60s") Duration idleTimeout,
             @NotNull @DefaultValue("330s") Duration deadline,
             @DefaultValue("false") boolean showThoughts,
-            @NotNull @DefaultValue("64KB") DataSize maxAnswerSize,
+            @NotNull @DefaultValue("200KB") DataSize maxAnswerSize,
             @NotNull @DefaultValue("2KB") DataSize reasoningShownSize) {
     }
 

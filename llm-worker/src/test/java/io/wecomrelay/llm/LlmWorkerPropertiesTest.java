@@ -48,6 +48,12 @@ class LlmWorkerPropertiesTest {
     }
 
     @Test
+    void aReplyCollectsAsMuchAnswerAsTheResponderDeliversInParts() {
+        // the responder's relay.responder.stream.max-answer-size: a longer answer is sent in parts up to it
+        assertThat(bind(Map.of()).reply().maxAnswerSize().toBytes()).isEqualTo(200L * 1024);
+    }
+
+    @Test
     void appMediaComeFromWecomsApiWithTheRespondersTokensByDefault() {
         var app = bind(Map.of()).app();
 
