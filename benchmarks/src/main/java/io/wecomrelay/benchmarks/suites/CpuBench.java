@@ -1,6 +1,5 @@
 package io.wecomrelay.benchmarks.suites;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -22,7 +21,6 @@ import io.wecomrelay.benchmarks.load.OpenLoad;
 import io.wecomrelay.benchmarks.load.SignedCallbacks;
 import io.wecomrelay.benchmarks.load.SignedRequest;
 import io.wecomrelay.sim.dify.DifySimulator;
-import io.wecomrelay.sim.dify.DifySimulatorConfig;
 import io.wecomrelay.sim.dify.RecordedFrame;
 import io.wecomrelay.sim.wecom.WecomMessages;
 
@@ -54,11 +52,10 @@ public final class CpuBench implements Bench.Suite {
     @Override
     public Table run(Bench.Context context) throws Exception {
         try (var stack = BenchStack.start(context.root(), context.results(), name())) {
-            DifySimulator sim = stack.own(DifySimulator.start(DifySimulatorConfig.defaults()
-                    .withCadence(DELTAS, CADENCE).withRequestLogCapacity(20_000)));
-            Path botsFile = stack.work().resolve("bots.yaml");
-            List<BenchBots.Bot> bots = BenchBots.write(botsFile, BOTS, sim.baseUrl(), DifySimulatorConfig.DEFAULT_API_KEY, 120);
-            var services = stack.services(botsFile, Targets.pipeline());
+            var pipeline = Targets.startPipeline(stack, BOTS, DELTAS, CADENCE, 20_000);
+            DifySimulator sim = pipeline.sim();
+            List<BenchBots.Bot> bots = pipeline.bots();
+            var services = pipeline.services();
             var pids = new LinkedHashMap<String, Long>();
             services.forEach(service -> pids.put(service.name(), service.process().pid()));
             pids.put("kafka broker", stack.broker().pid());

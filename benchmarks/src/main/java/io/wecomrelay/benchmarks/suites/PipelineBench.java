@@ -1,6 +1,5 @@
 package io.wecomrelay.benchmarks.suites;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,7 +23,6 @@ import io.wecomrelay.benchmarks.load.SignedRequest;
 import io.wecomrelay.schemas.ids.StreamIds;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.sim.dify.DifySimulator;
-import io.wecomrelay.sim.dify.DifySimulatorConfig;
 import io.wecomrelay.sim.dify.RecordedChatRequest;
 import io.wecomrelay.sim.dify.RecordedFrame;
 import io.wecomrelay.sim.wecom.WecomMessages;
@@ -65,11 +63,10 @@ public final class PipelineBench implements Bench.Suite {
     @Override
     public Table run(Bench.Context context) throws Exception {
         try (var stack = BenchStack.start(context.root(), context.results(), name())) {
-            DifySimulator sim = stack.own(DifySimulator.start(DifySimulatorConfig.defaults()
-                    .withCadence(DELTAS, CADENCE).withRequestLogCapacity(200_000)));
-            Path botsFile = stack.work().resolve("bots.yaml");
-            List<BenchBots.Bot> bots = BenchBots.write(botsFile, BOTS, sim.baseUrl(), DifySimulatorConfig.DEFAULT_API_KEY, 120);
-            var services = stack.services(botsFile, Targets.pipeline());
+            var pipeline = Targets.startPipeline(stack, BOTS, DELTAS, CADENCE, 200_000);
+            DifySimulator sim = pipeline.sim();
+            List<BenchBots.Bot> bots = pipeline.bots();
+            var services = pipeline.services();
             var ingress = services.get(0);
             List<String> actuators = services.stream().map(BenchStack.Service::managementUrl).toList();
             var signer = new SignedCallbacks(bots);

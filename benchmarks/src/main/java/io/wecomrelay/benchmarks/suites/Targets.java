@@ -5,11 +5,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import io.wecomrelay.benchmarks.infra.BenchBots;
 import io.wecomrelay.benchmarks.infra.BenchStack;
 import io.wecomrelay.benchmarks.infra.ChildProcess;
 import io.wecomrelay.benchmarks.load.BaselineServer;
 import io.wecomrelay.benchmarks.load.LoadClient;
 import io.wecomrelay.benchmarks.load.SignedRequest;
+import io.wecomrelay.sim.dify.DifySimulator;
+import io.wecomrelay.sim.dify.DifySimulatorConfig;
 import reactor.core.publisher.Mono;
 
 /** Helpers the ingress-facing benchmarks share. */
@@ -28,6 +31,23 @@ final class Targets {
                 "LISTENING", stack.logs(), Duration.ofSeconds(60));
         stack.own(started.process());
         return "http://127.0.0.1:" + started.value();
+    }
+
+    /** The pipeline and cpu benchmarks' stack: the Dify simulator, the bots file pointing at it, the four services. */
+    record Pipeline(DifySimulator sim, List<BenchBots.Bot> bots, List<BenchStack.Service> services) {
+    }
+
+    /**
+     * Starts the Dify simulator (answers of {@code deltas} deltas every {@code cadence}), writes {@code botCount} bots
+     * pointing at it and starts {@link #pipeline()}'s services on them.
+     */
+    static Pipeline startPipeline(BenchStack stack, int botCount, int deltas, Duration cadence, int requestLogCapacity)
+            throws IOException, InterruptedException {
+        DifySimulator sim = stack.own(DifySimulator.start(DifySimulatorConfig.defaults()
+                .withCadence(deltas, cadence).withRequestLogCapacity(requestLogCapacity)));
+        Path botsFile = stack.work().resolve("bots.yaml");
+        List<BenchBots.Bot> bots = BenchBots.write(botsFile, botCount, sim.baseUrl(), DifySimulatorConfig.DEFAULT_API_KEY, 120);
+        return new Pipeline(sim, bots, stack.services(botsFile, pipeline()));
     }
 
     /**
