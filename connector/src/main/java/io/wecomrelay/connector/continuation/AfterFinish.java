@@ -37,6 +37,8 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 public final class AfterFinish {
 
     private static final Logger log = LoggerFactory.getLogger(AfterFinish.class);
+    /** The longest wait before a held step is tried again while its socket stays subscribed (a Redis outage). */
+    static final Duration MAX_HOLD_DELAY = Duration.ofMinutes(1);
     private static final List<String> FIELDS = List.of(StreamStateKeys.OWNER, StreamStateKeys.FINISH,
             StreamStateKeys.FULL, StreamStateKeys.CONTINUED_NOTE, StreamStateKeys.IMAGES);
 
@@ -72,7 +74,7 @@ public final class AfterFinish {
         return plan(botId, streamId)
                 .filter(plan -> plan.total() > 0)
                 .filterWhen(plan -> progress.claim(botId, streamId, reqId, plan.parts().size(), plan.images().size()))
-                .doOnNext(plan -> start(new Step(botId, socket, streamId, reqId, plan), 0))
+                .doOnNext(plan -> start(new Step(botId, socket, streamId, reqId, plan, 0), 0))
                 .onErrorResume(e -> {
                     log.warn("after-finish step not started bot={} streamId={} cause={}", botId, streamId, e.toString());
                     return Mono.empty();
@@ -87,7 +89,7 @@ public final class AfterFinish {
     public Mono<Void> resume(String botId, BotSocket socket) {
         return progress.pending(botId)
                 .filter(streamId -> !runningOn(streamId, socket))
-                .concatMap(streamId -> resumeOne(botId, socket, streamId))
+                .concatMap(streamId -> resumeOne(botId, socket, streamId, 0))
                 .onErrorResume(e -> {
                     log.warn("after-finish steps not resumed bot={} cause={}", botId, e.toString());
                     return Mono.empty();
@@ -95,7 +97,8 @@ public final class AfterFinish {
                 .then();
     }
 
-    private Mono<Void> resumeOne(String botId, BotSocket socket, String streamId) {
+    /** @param holds how many times in a row the step was held before (0 on a subscribe) */
+    private Mono<Void> resumeOne(String botId, BotSocket socket, String streamId, int holds) {
         return progress.position(streamId)
                 .switchIfEmpty(Mono.defer(() -> progress.forget(botId, streamId).then(Mono.empty())))
                 .flatMap(at -> plan(botId, streamId).defaultIfEmpty(Plan.NONE).flatMap(plan -> {
@@ -108,7 +111,7 @@ public final class AfterFinish {
                         return progress.advance(botId, streamId, at.next(), at.total()).then();
                     }
                     log.info("after-finish step resumed bot={} streamId={} at={}/{}", botId, streamId, at.next(), at.total());
-                    start(new Step(botId, socket, streamId, at.reqId(), plan), at.next());
+                    start(new Step(botId, socket, streamId, at.reqId(), plan, holds), at.next());
                     return Mono.empty();
                 }));
     }
@@ -168,13 +171,26 @@ public final class AfterFinish {
 
     /**
      * The item in hand is not settled (the socket went away, or Redis failed): the step waits for the bot's next
-     * subscribe. A socket subscribed again by now has had its subscribe, so the step is resumed here.
+     * subscribe. A socket subscribed again by now has had its subscribe, so the step is resumed here, after
+     * {@link #holdDelay}, again and again while Redis fails: an outage of minutes costs a few tries and log lines,
+     * not one every {@code interval}, and the step goes on by itself when Redis is back.
      */
     private void held(Step step, Throwable error) {
-        log.info("after-finish step held bot={} streamId={} cause={}", step.botId(), step.streamId(), error.toString());
+        int holds = step.holds() + 1;
+        log.info("after-finish step held bot={} streamId={} holds={} cause={}", step.botId(), step.streamId(), holds,
+                error.toString());
         if (step.socket().state() == ConnectionState.SUBSCRIBED) {
-            Mono.delay(interval).then(resume(step.botId(), step.socket())).subscribe();
+            Mono.delay(holdDelay(interval, holds))
+                    .then(Mono.defer(() -> runningOn(step.streamId(), step.socket()) ? Mono.<Void>empty()
+                            : resumeOne(step.botId(), step.socket(), step.streamId(), holds)))
+                    .subscribe(null, e -> held(step.heldAgain(), e));
         }
+    }
+
+    /** {@code interval} doubling with each hold in a row, at most {@link #MAX_HOLD_DELAY}. */
+    static Duration holdDelay(Duration interval, int holds) {
+        Duration delay = interval.multipliedBy(1L << Math.min(Math.max(holds - 1, 0), 10));
+        return delay.compareTo(MAX_HOLD_DELAY) > 0 ? MAX_HOLD_DELAY : delay;
     }
 
     private boolean runningOn(String streamId, BotSocket socket) {
@@ -191,6 +207,9 @@ public final class AfterFinish {
         }
     }
 
-    private record Step(String botId, BotSocket socket, String streamId, String reqId, Plan plan) {
+    private record Step(String botId, BotSocket socket, String streamId, String reqId, Plan plan, int holds) {
+        Step heldAgain() {
+            return new Step(botId, socket, streamId, reqId, plan, holds + 1);
+        }
     }
 }

@@ -17,8 +17,10 @@ import org.springframework.web.reactive.function.client.ClientResponse;
 
 /**
  * WeCom's {@code media/get} answers an error with HTTP 200 and a JSON body ({@code {"errcode":40007,...}}) where the
- * file would be; it is told apart by its {@code Content-Type} (as WxJava does). Such an answer is read, at most
- * {@link #MAX_BYTES}, into the {@link MediaFailure} its errcode means. Stateless and thread-safe.
+ * file would be; it is told apart by its {@code Content-Type}: {@code application/json}, or {@code text/plain} (the
+ * type WxJava checks, which some WeCom endpoints send) without a {@code Content-Disposition} — a file always comes
+ * with its filename, so a user's {@code .txt} file sent as {@code text/plain} is still a file. Such an answer is
+ * read, at most {@link #MAX_BYTES}, into the {@link MediaFailure} its errcode means. Stateless and thread-safe.
  */
 final class WecomErrorAnswers {
 
@@ -31,7 +33,11 @@ final class WecomErrorAnswers {
     static boolean isError(HttpHeaders headers) {
         try {
             MediaType type = headers.getContentType();
-            return type != null && MediaType.APPLICATION_JSON.isCompatibleWith(type);
+            if (type == null) {
+                return false;
+            }
+            return MediaType.APPLICATION_JSON.isCompatibleWith(type)
+                    || MediaType.TEXT_PLAIN.isCompatibleWith(type) && !headers.containsHeader(HttpHeaders.CONTENT_DISPOSITION);
         } catch (InvalidMediaTypeException e) {
             return false;
         }

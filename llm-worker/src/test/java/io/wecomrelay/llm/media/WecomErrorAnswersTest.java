@@ -12,12 +12,22 @@ import org.springframework.http.HttpHeaders;
 class WecomErrorAnswersTest {
 
     @Test
-    void onlyAJsonAnswerIsAnError() {
+    void aJsonAnswerIsAnError() {
         assertThat(WecomErrorAnswers.isError(headers("application/json"))).isTrue();
         assertThat(WecomErrorAnswers.isError(headers("application/json; charset=UTF-8"))).isTrue();
         assertThat(WecomErrorAnswers.isError(headers("image/jpeg"))).isFalse();
         assertThat(WecomErrorAnswers.isError(headers("not a type"))).isFalse();
         assertThat(WecomErrorAnswers.isError(new HttpHeaders())).isFalse();
+    }
+
+    @Test
+    void aPlainTextAnswerIsAnErrorUnlessItIsAFileWithItsName() {
+        assertThat(WecomErrorAnswers.isError(headers("text/plain"))).isTrue();
+        assertThat(WecomErrorAnswers.isError(headers("text/plain; charset=utf-8"))).isTrue();
+
+        var file = headers("text/plain");
+        file.set(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"notes.txt\"");
+        assertThat(WecomErrorAnswers.isError(file)).isFalse();
     }
 
     @Test

@@ -23,13 +23,16 @@ public final class TraceLog implements AutoCloseable {
     static final String TRACE_ID = "traceId";
     static final String SPAN_ID = "spanId";
 
-    private static final TraceLog UNCHANGED = new TraceLog(false);
-    private static final TraceLog PUT = new TraceLog(true);
+    private static final TraceLog UNCHANGED = new TraceLog(false, false);
+    private static final TraceLog PUT = new TraceLog(true, true);
+    private static final TraceLog PUT_TRACE_ID = new TraceLog(true, false);
 
-    private final boolean put;
+    private final boolean putTraceId;
+    private final boolean putSpanId;
 
-    private TraceLog(boolean put) {
-        this.put = put;
+    private TraceLog(boolean putTraceId, boolean putSpanId) {
+        this.putTraceId = putTraceId;
+        this.putSpanId = putSpanId;
     }
 
     /** The ids of {@code traceparent} in the log context until closed; nothing when it is null or not W3C. */
@@ -51,13 +54,16 @@ public final class TraceLog implements AutoCloseable {
             return UNCHANGED;
         }
         MDC.put(TRACE_ID, traceId);
-        return PUT;
+        return PUT_TRACE_ID;
     }
 
     @Override
     public void close() {
-        if (put) {
+        // only what this put there: a span id someone else set stays
+        if (putTraceId) {
             MDC.remove(TRACE_ID);
+        }
+        if (putSpanId) {
             MDC.remove(SPAN_ID);
         }
     }

@@ -44,6 +44,17 @@ class TraceLogTest {
     }
 
     @Test
+    void aTraceIdAloneLeavesASpanIdItDidNotSet() {
+        MDC.put("spanId", "00f067aa0ba902b7");
+        try (var trace = TraceLog.ofTraceId(TRACE_ID)) {
+            assertThat(MDC.get("traceId")).isEqualTo(TRACE_ID);
+        }
+        assertThat(MDC.get("traceId")).isNull();
+        assertThat(MDC.get("spanId")).isEqualTo("00f067aa0ba902b7");
+        MDC.clear();
+    }
+
+    @Test
     void aSpanAlreadyInScopeKeepsItsIdsAndNothingOrGarbageChangesNothing() {
         MDC.put("traceId", "ffffffffffffffffffffffffffffffff");
         try (var trace = TraceLog.of(TRACEPARENT)) {
