@@ -2,6 +2,7 @@ package io.wecomrelay.connector.reply;
 
 import java.nio.charset.StandardCharsets;
 
+import io.wecomrelay.schemas.text.ThinkBlock;
 import io.wecomrelay.schemas.wecom.reply.StreamReply;
 
 /** WeCom refuses a stream frame whose {@code content} is over {@value StreamReply#MAX_CONTENT_BYTES} UTF-8 bytes. */
@@ -20,7 +21,11 @@ final class ContentLimit {
         if (room <= 0) {
             return note;
         }
-        return prefixOfAtMost(content, room) + note;
+        String shown = prefixOfAtMost(content, room);
+        // a stream cut while the model was still thinking: the note goes after its thinking block, not inside it
+        return ThinkBlock.isOpen(shown)
+                ? prefixOfAtMost(content, room - ThinkBlock.CLOSE.length()) + ThinkBlock.CLOSE + note
+                : shown + note;
     }
 
     /** The longest prefix of {@code text} of at most {@code bytes} UTF-8 bytes that ends on a whole code point. */

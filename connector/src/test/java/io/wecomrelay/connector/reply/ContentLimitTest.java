@@ -29,6 +29,16 @@ class ContentLimitTest {
     }
 
     @Test
+    void aStreamCutWhileTheModelWasThinkingClosesItsThinkingBlockBeforeTheNote() {
+        assertThat(ContentLimit.withNote("<think>想一想", NOTE)).isEqualTo("<think>想一想</think>" + NOTE);
+
+        String longThinking = "<think>" + "想".repeat(StreamReply.MAX_CONTENT_BYTES / 3);
+        String cut = ContentLimit.withNote(longThinking, NOTE);
+        assertThat(cut).endsWith("</think>" + NOTE);
+        assertThat(cut.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(StreamReply.MAX_CONTENT_BYTES);
+    }
+
+    @Test
     void theTextIsCutOnAWholeCharacterAlsoForSurrogatePairs() {
         assertThat(ContentLimit.prefixOfAtMost("a😀b", 4)).isEqualTo("a");
         assertThat(ContentLimit.prefixOfAtMost("a😀b", 5)).isEqualTo("a😀");

@@ -3,6 +3,7 @@ package io.wecomrelay.ingress.refresh;
 import java.time.Duration;
 import java.time.Instant;
 
+import io.wecomrelay.schemas.text.ThinkBlock;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -44,7 +45,9 @@ public final class StreamFrames {
             return new StreamFrame(withImages(snapshot.content(), snapshot), true);
         }
         if (outlived(snapshot.created(), now)) {
-            String partial = snapshot.content().isEmpty() ? timedOutNote : snapshot.content() + "\n\n" + timedOutNote;
+            // a stream cut while the model was still thinking: the note goes after its thinking block, not inside it
+            String partial = snapshot.content().isEmpty() ? timedOutNote
+                    : ThinkBlock.closed(snapshot.content()) + "\n\n" + timedOutNote;
             return new StreamFrame(partial, true);
         }
         return new StreamFrame(shown, false);

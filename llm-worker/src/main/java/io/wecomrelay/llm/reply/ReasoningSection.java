@@ -1,18 +1,25 @@
 package io.wecomrelay.llm.reply;
 
+import io.wecomrelay.schemas.text.ThinkBlock;
+
 /**
- * A reasoning model's thinking as a marked Markdown quote: a bold title line, then the thinking with every line
- * quoted ({@code > }). Pure; not thread-safe.
+ * A reasoning model's thinking, shown two ways. While the answer streams ({@link #streaming()}) it is WeCom's native
+ * thinking display, an open {@link ThinkBlock} ({@code <think>…}; the caller closes it when the answer starts),
+ * which WeCom's client folds away: only stream frames are shown while a reply forms. For a final text that keeps the
+ * thinking ({@link #kept(long)}) it is a marked Markdown quote, a bold title line, then the thinking with every line
+ * quoted ({@code > }), since a final text also goes to response_url, webhook and app messages, where a
+ * {@code <think>} tag would show as text. Pure; not thread-safe.
  * <p>
- * While the answer streams ({@link #streaming()}) the quote shows at most {@code shownBytes} of the latest thinking
- * and grows by appending, so the pieces that carry it stay small: once it passes {@code shownBytes} it starts again
- * from the last half of that ({@code > …} marks the cut), a replacement every {@code shownBytes / 2} of thinking
- * rather than one per piece. For a final text that keeps the thinking, {@link #kept(long)} is the longest end of it
- * that fits the room the answer leaves. Only the last {@code 2 × maxKeptBytes} characters are kept in memory.
+ * While streaming, the block shows at most {@code shownBytes} of the latest thinking and grows by appending, so the
+ * pieces that carry it stay small: once it passes {@code shownBytes} it starts again from the last half of that
+ * ({@code …} marks the cut), a replacement every {@code shownBytes / 2} of thinking rather than one per piece. The
+ * kept quote is the longest end of the thinking that fits the room the answer leaves. Only the last
+ * {@code 2 × maxKeptBytes} characters are kept in memory.
  */
 final class ReasoningSection {
 
     private static final String CUT = "> …\n";
+    private static final String STREAMING_CUT = "…\n";
 
     private final String header;
     private final long shownBytes;
@@ -51,14 +58,14 @@ final class ReasoningSection {
         return blank;
     }
 
-    /** The section to show while the answer streams. */
+    /** The open thinking block to show while the answer streams. */
     String streaming() {
-        String quoted = quote(raw.substring(windowStart));
-        if (Utf8Bounds.length(quoted) + Utf8Bounds.length(header) > shownBytes) {
+        String shown = stripped(raw.substring(windowStart));
+        if (Utf8Bounds.length(shown) + ThinkBlock.OPEN.length() > shownBytes) {
             windowStart = tailStart(windowStart, shownBytes / 2);
-            quoted = quote(raw.substring(windowStart));
+            shown = stripped(raw.substring(windowStart));
         }
-        return header + (windowStart > 0 || trimmed ? CUT : "") + quoted;
+        return ThinkBlock.OPEN + (windowStart > 0 || trimmed ? STREAMING_CUT : "") + ThinkBlock.inner(shown);
     }
 
     /** The section for a final text that keeps the thinking, in at most {@code maxBytes}; empty when it does not fit. */
@@ -104,19 +111,22 @@ final class ReasoningSection {
         return start;
     }
 
-    /**
-     * Every line quoted; blank lines at the start and whitespace at the end left out, so that the quote of more
-     * thinking always starts with the quote of less.
-     */
+    /** Every line quoted, {@link #stripped}. */
     private static String quote(String thinking) {
+        String text = stripped(thinking);
+        return text.isEmpty() ? "" : "> " + text.replace("\n", "\n> ");
+    }
+
+    /**
+     * Blank lines at the start and whitespace at the end left out, so that what shows more thinking always starts
+     * with what showed less.
+     */
+    private static String stripped(String thinking) {
         String text = thinking.stripTrailing();
         int start = 0;
         while (start < text.length() && Character.isWhitespace(text.charAt(start))) {
             start++;
         }
-        if (start == text.length()) {
-            return "";
-        }
-        return "> " + text.substring(start).replace("\n", "\n> ");
+        return text.substring(start);
     }
 }

@@ -3,11 +3,13 @@ package io.wecomrelay.llm.reply;
 import java.util.List;
 
 import io.wecomrelay.schemas.bot.ReasoningDisplay;
+import io.wecomrelay.schemas.text.ThinkBlock;
 
 /**
  * Where a reasoning model's thinking goes in one reply: split off the answer text ({@link ThinkTags}), shown above the
- * answer while it streams ({@link ReasoningSection}, as the {@link ChunkAssembler}'s preface), and dropped or kept at
- * the end by the bot's {@link ReasoningDisplay}. The answer always keeps WeCom's whole limit: the thinking is shown
+ * answer while it streams (WeCom's thinking block from {@link ReasoningSection}, as the {@link ChunkAssembler}'s
+ * preface: open while only thinking came, closed once the answer starts), and dropped or kept at the end by the
+ * bot's {@link ReasoningDisplay}. The answer always keeps WeCom's whole limit: the thinking is shown
  * only in what the answer leaves of it. Pure; not thread-safe.
  */
 final class ThinkingView {
@@ -18,7 +20,7 @@ final class ThinkingView {
     private final ReasoningSection section;
     private final ReasoningDisplay display;
     private final long displayBytes;
-    /** The quote while it is shown above the answer; empty when it is not. */
+    /** The open thinking block while it is shown above the answer; empty when it is not. */
     private String shown = "";
     private long shownBytes;
     /** A {@code <think>} block or a reasoning event came, even an empty one. */
@@ -49,7 +51,7 @@ final class ThinkingView {
             return List.of();
         }
         shown = section.streaming();
-        shownBytes = Utf8Bounds.length(shown) + SEPARATOR.length();
+        shownBytes = Utf8Bounds.length(shown) + ThinkBlock.CLOSE.length() + SEPARATOR.length();
         answer.preface(shown);
         return answer.sendIfDue(now);
     }
@@ -72,14 +74,14 @@ final class ThinkingView {
         return text.contains("</think>") ? withoutLeadingLines(parts.answer()) : parts.answer();
     }
 
-    /** Called before the answer changes: the quote, if shown, stays above it. */
+    /** Called before the answer changes: the thinking block, if shown, is closed and stays above it. */
     void beforeAnswer(ChunkAssembler answer) {
         if (!answer.hasText() && !shown.isEmpty()) {
-            answer.preface(shown + SEPARATOR);
+            answer.preface(shown + ThinkBlock.CLOSE + SEPARATOR);
         }
     }
 
-    /** Called after the answer changed: once the quote and the answer would pass WeCom's limit, the quote goes. */
+    /** Called after the answer changed: once the thinking and the answer would pass WeCom's limit, the thinking goes. */
     List<ChunkAssembler.Piece> afterAnswer(ChunkAssembler answer, long now) {
         if (shown.isEmpty() || shownBytes + answer.answerBytes() <= displayBytes) {
             return List.of();

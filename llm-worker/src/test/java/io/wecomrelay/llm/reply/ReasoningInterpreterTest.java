@@ -30,7 +30,7 @@ class ReasoningInterpreterTest {
     private long maxAnswerBytes = 1 << 16;
 
     @Test
-    void thinkingIsShownAsAQuoteWhileItStreamsAndLeftOutOfTheFinalText() {
+    void thinkingIsShownAsWecomsThinkingBlockWhileItStreamsAndLeftOutOfTheFinalText() {
         var interpreter = interpreter(ReasoningDisplay.HIDE, null);
 
         read(interpreter, text("<thi"));
@@ -42,8 +42,8 @@ class ReasoningInterpreterTest {
         read(interpreter, text("案。"));
         finish(interpreter, null);
 
-        assertThat(thinking).isEqualTo(HEADER + "> 先想");
-        assertThat(answering).startsWith(HEADER + "> 先想一想\n\n答");
+        assertThat(thinking).as("open while only thinking came").isEqualTo("<think>先想");
+        assertThat(answering).as("closed once the answer starts").startsWith("<think>先想一想</think>\n\n答");
         assertThat(shown()).isEqualTo("答案。");
         assertThat(pieces.get(pieces.size() - 1).kind()).as("the last piece takes the quote out").isEqualTo(ChunkKind.REPLACE);
         assertThat(interpreter.errorCode()).isNull();
@@ -71,7 +71,7 @@ class ReasoningInterpreterTest {
         read(interpreter, text("answer"));
         finish(interpreter, null);
 
-        assertThat(thinking).isEqualTo(HEADER + "> separated thinking");
+        assertThat(thinking).isEqualTo("<think>separated thinking");
         assertThat(shown()).isEqualTo("answer");
     }
 
@@ -98,7 +98,7 @@ class ReasoningInterpreterTest {
         String past = shown();
         finish(interpreter, null);
 
-        assertThat(streaming).startsWith(HEADER);
+        assertThat(streaming).startsWith("<think>" + "想".repeat(500) + "</think>\n\n答");
         assertThat(past).as("7,000 CJK characters need 21,000 bytes").isEqualTo("答".repeat(7000));
         assertThat(shown()).as("no room to keep any thinking").isEqualTo("答".repeat(7000));
     }

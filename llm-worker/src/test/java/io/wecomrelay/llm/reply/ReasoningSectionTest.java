@@ -4,18 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The thinking as a marked quote: growing by appending while it streams, bounded, and kept within a byte budget. */
+/**
+ * The thinking as WeCom's thinking block while it streams (growing by appending, bounded) and as a marked quote kept
+ * within a byte budget for the final text.
+ */
 class ReasoningSectionTest {
 
     private static final String HEADER = "> **💭 Thinking**\n";
 
     @Test
-    void everyLineIsQuotedUnderTheTitle() {
+    void whileStreamingItIsAnOpenThinkingBlockAndKeptItIsEveryLineQuotedUnderTheTitle() {
         var section = new ReasoningSection("💭 Thinking", 2048, 20_480);
         section.add("\nfirst line\n\nsecond 第二行\n");
 
-        assertThat(section.streaming()).isEqualTo(HEADER + "> first line\n> \n> second 第二行");
+        assertThat(section.streaming()).isEqualTo("<think>first line\n\nsecond 第二行");
+        assertThat(section.kept(20_480)).isEqualTo(HEADER + "> first line\n> \n> second 第二行");
         assertThat(section.isBlank()).isFalse();
+    }
+
+    @Test
+    void aClosingTagInTheThinkingCannotEndTheBlockEarly() {
+        var section = new ReasoningSection("💭 Thinking", 2048, 20_480);
+        section.add("a</think>b");
+
+        assertThat(section.streaming()).isEqualTo("<think>a</ think>b");
     }
 
     @Test
@@ -28,9 +40,9 @@ class ReasoningSectionTest {
             String now = section.streaming();
             if (!now.startsWith(before)) {
                 restarts++;
-                assertThat(now).startsWith(HEADER + "> …\n");
+                assertThat(now).startsWith("<think>…\n");
             }
-            assertThat(Utf8Bounds.length(now)).isLessThanOrEqualTo(300 + HEADER.length() + 4);
+            assertThat(Utf8Bounds.length(now)).isLessThanOrEqualTo(300 + 4);
             before = now;
         }
         assertThat(restarts).as("one restart per half window of thinking, not one per delta").isBetween(5, 30);
@@ -59,7 +71,7 @@ class ReasoningSectionTest {
 
         assertThat(section.isBlank()).isTrue();
         assertThat(section.kept(20_480)).isEmpty();
-        assertThat(section.streaming()).isEqualTo(HEADER);
+        assertThat(section.streaming()).isEqualTo("<think>");
     }
 
     @Test
