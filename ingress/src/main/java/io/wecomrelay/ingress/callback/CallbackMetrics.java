@@ -25,6 +25,9 @@ public final class CallbackMetrics {
     private final Map<String, Timer> publishTimers = new ConcurrentHashMap<>();
     /** By bot id, type and outcome: the registry's own tag space, no larger. */
     private final Map<String, Counter> callbacks = new ConcurrentHashMap<>();
+    /** By bot id and verdict (a message with a response_url), and by bot id and result (a refresh poll): the same. */
+    private final Map<String, Counter> responseUrls = new ConcurrentHashMap<>();
+    private final Map<String, Counter> refreshes = new ConcurrentHashMap<>();
 
     public CallbackMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -40,11 +43,13 @@ public final class CallbackMetrics {
     }
 
     void refresh(String botId, String result) {
-        registry.counter("relay.ingress.refreshes", "bot", botId, "result", result).increment();
+        refreshes.computeIfAbsent(botId + '\n' + result,
+                key -> registry.counter("relay.ingress.refreshes", "bot", botId, "result", result)).increment();
     }
 
     void responseUrl(String botId, String verdict) {
-        registry.counter("relay.ingress.response_url", "bot", botId, "verdict", verdict).increment();
+        responseUrls.computeIfAbsent(botId + '\n' + verdict,
+                key -> registry.counter("relay.ingress.response_url", "bot", botId, "verdict", verdict)).increment();
     }
 
     /** A callback answered 503 because Redis did not take its stream marker. */

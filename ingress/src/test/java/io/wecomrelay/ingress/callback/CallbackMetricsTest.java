@@ -29,4 +29,27 @@ class CallbackMetricsTest {
                 .counter().count()).isEqualTo(1);
         assertThat(meters.get("relay.ingress.callbacks").counters()).hasSize(3);
     }
+
+    @Test
+    void responseUrlVerdictsAndRefreshResultsCountPerBotAndTag() {
+        metrics.responseUrl("bot-a", "allowed");
+        metrics.responseUrl("bot-a", "allowed");
+        metrics.responseUrl("bot-a", "private_address");
+        metrics.responseUrl("bot-b", "allowed");
+        metrics.refresh("bot-a", "pending");
+        metrics.refresh("bot-a", "pending");
+        metrics.refresh("bot-b", "finished");
+
+        assertThat(meters.get("relay.ingress.response_url").tags("bot", "bot-a", "verdict", "allowed").counter().count())
+                .isEqualTo(2);
+        assertThat(meters.get("relay.ingress.response_url").tags("bot", "bot-a", "verdict", "private_address").counter()
+                .count()).isEqualTo(1);
+        assertThat(meters.get("relay.ingress.response_url").tags("bot", "bot-b", "verdict", "allowed").counter().count())
+                .isEqualTo(1);
+        assertThat(meters.get("relay.ingress.refreshes").tags("bot", "bot-a", "result", "pending").counter().count())
+                .isEqualTo(2);
+        assertThat(meters.get("relay.ingress.refreshes").tags("bot", "bot-b", "result", "finished").counter().count())
+                .isEqualTo(1);
+        assertThat(meters.get("relay.ingress.refreshes").counters()).hasSize(2);
+    }
 }

@@ -1,8 +1,8 @@
 package io.wecomrelay.llm.dify;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -22,7 +22,9 @@ final class SseDecoder {
 
     private final int maxLineBytes;
     private final int maxEventBytes;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+    /** The line so far: {@link #lineSize} bytes; runs of bytes are copied at once (a synchronized stream written byte by byte was the worker's largest leaf in its profile). */
+    private byte[] line = new byte[256];
+    private int lineSize;
     private final StringBuilder data = new StringBuilder();
     /** UTF-8 bytes of {@link #data}. */
     private long dataBytes;
@@ -45,28 +47,45 @@ final class SseDecoder {
     /** Feeds the next bytes; returns the events they complete, in order. */
     List<SseFrame> feed(byte[] bytes) {
         var frames = new ArrayList<SseFrame>(2);
-        for (byte b : bytes) {
-            if (b == '\n' && lastWasCr) {
-                lastWasCr = false;
+        int i = 0;
+        while (i < bytes.length) {
+            byte b = bytes[i];
+            if (b == '\n' || b == '\r') {
+                if (!(b == '\n' && lastWasCr)) {
+                    endLine(frames);
+                }
+                lastWasCr = b == '\r';
+                i++;
                 continue;
             }
-            lastWasCr = b == '\r';
-            if (b == '\n' || b == '\r') {
-                endLine(frames);
-            } else if (line.size() < maxLineBytes) {
-                line.write(b);
-            } else {
-                line.reset();
-                throw new StreamLimitException(StreamLimitException.Limit.LINE, maxLineBytes);
+            lastWasCr = false;
+            int end = i + 1;
+            while (end < bytes.length && bytes[end] != '\n' && bytes[end] != '\r') {
+                end++;
             }
+            append(bytes, i, end - i);
+            i = end;
         }
         return frames;
+    }
+
+    /** Adds a run of the line's bytes; fails when the line would pass {@code maxLineBytes}. */
+    private void append(byte[] bytes, int from, int length) {
+        if (length > maxLineBytes - lineSize) {
+            lineSize = 0;
+            throw new StreamLimitException(StreamLimitException.Limit.LINE, maxLineBytes);
+        }
+        if (lineSize + length > line.length) {
+            line = Arrays.copyOf(line, Math.min(maxLineBytes, Math.max(lineSize + length, line.length * 2)));
+        }
+        System.arraycopy(bytes, from, line, lineSize, length);
+        lineSize += length;
     }
 
     /** The event still being built when the stream ends without a blank line, if any. */
     List<SseFrame> finish() {
         var frames = new ArrayList<SseFrame>(1);
-        if (line.size() > 0) {
+        if (lineSize > 0) {
             endLine(frames);
         }
         dispatch(frames);
@@ -74,13 +93,13 @@ final class SseDecoder {
     }
 
     private void endLine(List<SseFrame> frames) {
-        if (line.size() == 0) {
+        if (lineSize == 0) {
             dispatch(frames);
             return;
         }
-        int lineBytes = line.size();
-        String text = line.toString(StandardCharsets.UTF_8);
-        line.reset();
+        int lineBytes = lineSize;
+        String text = new String(line, 0, lineSize, StandardCharsets.UTF_8);
+        lineSize = 0;
         if (text.startsWith(":")) {
             return;
         }

@@ -66,6 +66,8 @@ final class ReplySession implements Reply {
     private @Nullable Disposable upstream;
     private long subscriptions;
     private @Nullable Disposable idleTimer;
+    /** When the last event came (or the reply started): the idle timer measures from here. */
+    private long lastActivityAt;
     private @Nullable Disposable deadlineTimer;
     private @Nullable Disposable flushTimer;
     private Context subscriberContext = Context.empty();
@@ -185,10 +187,18 @@ final class ReplySession implements Reply {
     }
 
     private synchronized void onIdle() {
-        if (!finished) {
-            info("dify stream idle, finishing taskId={}", interpreter.taskId());
-            finish(ErrorCodes.IDLE_TIMEOUT, null, true);
+        if (finished) {
+            return;
         }
+        long idle = tools.idleTimeout().toMillis();
+        long quiet = now() - lastActivityAt;
+        if (quiet < idle) {
+            // events came since the timer was set: wait for the rest of the idle time from the last one
+            idleTimer = tools.scheduler().schedule(this::onIdle, idle - quiet, TimeUnit.MILLISECONDS);
+            return;
+        }
+        info("dify stream idle, finishing taskId={}", interpreter.taskId());
+        finish(ErrorCodes.IDLE_TIMEOUT, null, true);
     }
 
     private synchronized void onDeadline() {
@@ -258,11 +268,15 @@ final class ReplySession implements Reply {
         }
     }
 
+    /**
+     * Restarts the idle time. The timer is set once and, when it fires early, set again for the rest: cancelling and
+     * scheduling it on every event (seven a message) was a heap removal and insertion in the scheduler's queue each.
+     */
     private void armIdle() {
-        if (idleTimer != null) {
-            idleTimer.dispose();
+        lastActivityAt = now();
+        if (idleTimer == null) {
+            idleTimer = tools.scheduler().schedule(this::onIdle, tools.idleTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
-        idleTimer = tools.scheduler().schedule(this::onIdle, tools.idleTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void armFlush() {

@@ -107,7 +107,10 @@ class ReplySessionTest {
         }
         assertThat(completed).isFalse();
 
-        time.advanceTimeBy(IDLE);
+        // the idle time counts from the last event, to the millisecond
+        time.advanceTimeBy(IDLE.minusMillis(1));
+        assertThat(completed).isFalse();
+        time.advanceTimeBy(Duration.ofMillis(1));
 
         assertThat(completed).isTrue();
         var last = chunks.get(chunks.size() - 1);
