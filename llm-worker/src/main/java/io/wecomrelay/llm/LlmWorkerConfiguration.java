@@ -34,6 +34,7 @@ import io.wecomrelay.llm.reply.DifyReplies;
 import io.wecomrelay.llm.reply.ErrorTexts;
 import io.wecomrelay.llm.state.ConversationStore;
 import io.wecomrelay.llm.state.MessageStore;
+import io.wecomrelay.llm.state.AnswerRests;
 import io.wecomrelay.llm.state.StreamLedger;
 import io.wecomrelay.llm.tracing.DifyTracePropagation;
 import io.wecomrelay.llm.tracing.ReplySpans;
@@ -280,14 +281,15 @@ class LlmWorkerConfiguration {
     AttemptPublisher attemptPublisher(LlmWorkerProperties properties, KafkaProperties kafka, BotsFile bots,
                                       StreamLedger ledger, ConversationStore conversations, MessageStore messages,
                                       DifyReplies replies, Attachments attachments, AskerCredentials askerCredentials,
-                                      AnswerImages answerImages,
+                                      AnswerImages answerImages, ReactiveStringRedisTemplate redis,
                                       LlmWorkerMetrics metrics, KafkaTemplate<String, RelayEvent> chunkKafkaTemplate,
                                       Clock clock, Supplier<UUID> idGenerator) {
         var texts = properties.texts();
         var answerer = new QueryAnswerer(conversations, messages, replies, attachments, askerCredentials,
                 answerImages, properties.reply().deadline());
+        var rests = new AnswerRests(redis, properties.ledger().ttl(), properties.ledger().redisTimeout());
         var composer = new ReplyComposer(conversations, answerer,
-                new ReplyComposer.Settings(texts.resetDone(), texts.emptyQuery()), metrics);
+                new ReplyComposer.Settings(texts.resetDone(), texts.emptyQuery()), metrics, rests, metrics);
         var publisher = new ChunkPublisher(chunkKafkaTemplate, properties.topics().chunks(),
                 ChunkRecordLimit.maxRecordBytes(kafka.buildProducerProperties()));
         return new AttemptPublisher(ledger, composer, publisher, new ChunkFactories(bots, clock, idGenerator), replies.texts());

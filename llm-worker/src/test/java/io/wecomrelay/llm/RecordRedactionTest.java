@@ -47,6 +47,7 @@ class RecordRedactionTest extends RecordRedactionContract {
             "reply.ThinkTags.Parts.reasoning", "reply.ThinkTags.Parts.answer", "reply.ChunkAssembler.Next.text",
             "images.MarkdownImages.Ref.url", "images.MarkdownImages.Ref.alt", "images.AnswerImages.Candidate.url",
             "images.AnswerImages.Candidate.name", "images.ImageText.Verdict.name", "images.ImageText.Verdict.link",
+            "state.AnswerRests.Taken.text",                                            // a part of an answer
             RedactionAudit.Marks.EXTRA + "Flux");
 
     static final Set<String> SHOWN = union(SchemasRedaction.SHOWN,

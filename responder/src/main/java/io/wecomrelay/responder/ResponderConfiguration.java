@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.responder.delivery.AppMessageSender;
 import io.wecomrelay.responder.delivery.AttachedImages;
 import io.wecomrelay.responder.delivery.DeliveryRecorder;
+import io.wecomrelay.responder.delivery.KeptRests;
 import io.wecomrelay.responder.delivery.RedisSendRateLimiter;
 import io.wecomrelay.responder.delivery.ReplyDeliverer;
 import io.wecomrelay.responder.delivery.UndeliverableReplies;
@@ -238,9 +239,13 @@ class ResponderConfiguration {
     @Bean
     ReplyDeliverer replyDeliverer(WeComReplySender sender, AppMessageSender appSender, RedisSendRateLimiter limiter,
                                   DeliveryRecorder recorder, UndeliverableReplies undeliverable, AttachedImages images,
-                                  Clock clock, ResponderProperties props) {
+                                  ReactiveStringRedisTemplate redis, MeterRegistry meters, Clock clock,
+                                  ResponderProperties props) {
         var delivery = props.delivery();
-        return new ReplyDeliverer(sender, appSender, limiter, recorder, undeliverable, images, clock, new ReplyDeliverer.Settings(
+        var rests = new KeptRests(redis, new KeptRests.Settings(props.stream().continueWordNote(),
+                props.stream().continueWordTtl()), meters);
+        return new ReplyDeliverer(sender, appSender, limiter, recorder, undeliverable, images, rests, clock,
+                new ReplyDeliverer.Settings(
                 delivery.retry().policy(), delivery.responseUrlLifetime(), props.stream().truncatedNote(),
                 props.stream().continuedNote()));
     }

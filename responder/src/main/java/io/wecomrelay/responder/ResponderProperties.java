@@ -1,11 +1,13 @@
 package io.wecomrelay.responder;
 
+import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 import io.wecomrelay.responder.delivery.RetryPolicy;
+import io.wecomrelay.responder.delivery.KeptRests;
 import io.wecomrelay.responder.materialize.RedisStreamStateWriter;
 import io.wecomrelay.responder.outbox.MaxReplyAge;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
@@ -53,13 +55,18 @@ public record ResponderProperties(@NotNull Path botsFile,
      * @param recordedMarkTtl how long the mark alone is kept once the record is on {@code wecom.replies}: longer
      *                      than any record that can finish a stream stays on its topic ({@code wecom.chunks} 7 days,
      *                      {@code wecom.rejected} 30), so no redelivery can ever write the record a second time
+     * @param continueWordNote ends a streaming bot's response_url message when more of the answer is kept for the user
+     *                      to ask for; {@code {word}} stands for the bot's first {@code continue-words} entry
+     * @param continueWordTtl how long such a rest is kept (refreshed whenever the user takes a part)
      */
     public record Stream(@DefaultValue("10m") @NotNull Duration ttl,
                          @DefaultValue(DEFAULT_NOTE) @NotBlank String truncatedNote,
                          @DefaultValue(RedisStreamStateWriter.Cuts.DEFAULT_CONTINUED_NOTE) @NotBlank String continuedNote,
                          @DefaultValue("200KB") @NotNull DataSize maxAnswerSize,
                          @DefaultValue("24h") @NotNull Duration replyKeyTtl,
-                         @DefaultValue(RedisStreamStateWriter.Replies.DEFAULT_MARK_TTL) @NotNull Duration recordedMarkTtl) {
+                         @DefaultValue(RedisStreamStateWriter.Replies.DEFAULT_MARK_TTL) @NotNull Duration recordedMarkTtl,
+                         @DefaultValue(KeptRests.DEFAULT_NOTE) @NotBlank String continueWordNote,
+                         @DefaultValue("1h") @NotNull Duration continueWordTtl) {
 
         public static final String DEFAULT_NOTE = "\n\n……（回复过长，已截断 / reply truncated）";
 
@@ -70,6 +77,10 @@ public record ResponderProperties(@NotNull Path botsFile,
             }
             if (replyKeyTtl != null && recordedMarkTtl != null && recordedMarkTtl.compareTo(replyKeyTtl) < 0) {
                 throw new IllegalArgumentException("relay.responder.stream.recorded-mark-ttl must not be shorter than reply-key-ttl");
+            }
+            // a part must leave room for its text within WeCom's 20,480 bytes
+            if (continueWordNote != null && continueWordNote.getBytes(StandardCharsets.UTF_8).length > 1024) {
+                throw new IllegalArgumentException("relay.responder.stream.continue-word-note must be at most 1,024 bytes");
             }
         }
     }

@@ -52,6 +52,9 @@ import org.jspecify.annotations.Nullable;
  *     most of them), and {@code relay.worker.media.ignored} (counter): attachments beyond the per-message limit;</li>
  * <li>{@code relay.worker.feedback} (counter, {@code outcome=sent|unknown_message|foreign|unknown_bot|failed}):
  *     WeCom feedback events forwarded to Dify or not;</li>
+ * <li>{@code relay.worker.continuations} (counter, {@code outcome=taken|last|redo|none|other_user}): continue words
+ *     of a streaming bot's users: the next part of a long answer's kept rest shown (the last one, the same part again
+ *     on a redo), or no rest kept for the user and the message asked Dify;</li>
  * <li>{@code relay.worker.skipped} (counter, {@code reason=too_old}): messages handled without a reply or a
  *     Dify call because nobody could receive the reply any more;</li>
  * <li>{@code relay.worker.identity.tokens} (counter, {@code outcome=cached|fetched|refreshed|refused|unavailable}):
@@ -62,7 +65,7 @@ import org.jspecify.annotations.Nullable;
  *     too_many|store_failed}): images in answers, sent as images or named in the text, and why.</li>
  * </ul>
  */
-public final class LlmWorkerMetrics implements ReplyMetrics, ReplyComposer.InFlight, MediaMetrics, FeedbackMetrics,
+public final class LlmWorkerMetrics implements ReplyMetrics, ReplyComposer.InFlight, ReplyComposer.Continuations, MediaMetrics, FeedbackMetrics,
         AcceptedConsumer.Metrics, AcceptedMessageRouter.Skips, IdentityMetrics, ImageMetrics {
 
     private final MeterRegistry registry;
@@ -115,6 +118,13 @@ public final class LlmWorkerMetrics implements ReplyMetrics, ReplyComposer.InFli
     public void limitExceeded(String botId, String limit) {
         Counter.builder("relay.worker.limits").description("Replies finished early because Dify's stream passed a bound")
                 .tag("bot", botId).tag("limit", limit).register(registry).increment();
+    }
+
+    @Override
+    public void continued(String botId, String outcome) {
+        Counter.builder("relay.worker.continuations")
+                .description("Continue words: a part of a kept rest shown, or none kept and the message asked Dify")
+                .tag("bot", botId).tag("outcome", outcome).register(registry).increment();
     }
 
     @Override

@@ -16,6 +16,7 @@ import io.wecomrelay.schemas.bot.Secret;
 import io.wecomrelay.schemas.event.DeliveryChannel;
 import io.wecomrelay.schemas.event.DeliveryFailure;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
+import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.schemas.event.ReplyImage;
 import io.wecomrelay.schemas.outbound.OutboundVerdict;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
@@ -59,6 +60,7 @@ public final class ReplyDeliverer {
     private final UndeliverableReplies undeliverable;
     private final AttachedImages images;
     private final AppImages appImages;
+    private final KeptRests rests;
     private final Clock clock;
     private final Settings settings;
 
@@ -74,7 +76,7 @@ public final class ReplyDeliverer {
 
     public ReplyDeliverer(WeComReplySender sender, AppMessageSender appSender, SendRateLimiter limiter,
                           DeliveryRecorder recorder, UndeliverableReplies undeliverable, AttachedImages images,
-                          Clock clock, Settings settings) {
+                          KeptRests rests, Clock clock, Settings settings) {
         this.sender = sender;
         this.appSender = appSender;
         this.limiter = limiter;
@@ -82,6 +84,7 @@ public final class ReplyDeliverer {
         this.undeliverable = undeliverable;
         this.images = images;
         this.appImages = new AppImages(appSender.uploader(), images, settings.retry());
+        this.rests = rests;
         this.clock = clock;
         this.settings = settings;
     }
@@ -95,7 +98,7 @@ public final class ReplyDeliverer {
             case RESPONSE_URL -> toResponseUrl(reply, reply.content(), run);
             case WEBHOOK -> toWebhook(reply, bot.webhookKey(), run);
             case APP_MESSAGE -> toApp(reply, bot, run);
-            case PASSIVE_STREAM, STREAM_WITH_TEMPLATE_CARD -> restToResponseUrl(reply, run);
+            case PASSIVE_STREAM, STREAM_WITH_TEMPLATE_CARD -> restToResponseUrl(reply, bot, run);
         };
     }
 
@@ -119,21 +122,40 @@ public final class ReplyDeliverer {
     /**
      * A streaming bot's answer longer than its stream: the stream showed the first part with the continued note
      * (cut by the fold exactly as {@link Continuation} cuts), the rest goes to the message's response_url. That takes
-     * one message of {@value #RESPONSE_URL_MAX_BYTES} bytes, so a rest longer than that is cut with the truncation
-     * note. It does not go on to the bot's group webhook: that posts into one fixed group, and the answer may belong
-     * to a single chat or another group.
+     * one message of {@value #RESPONSE_URL_MAX_BYTES} bytes: a longer rest is kept for the user to ask for with a
+     * continue word ({@link KeptRests}; the message ends with the note that says so), or, for a bot without continue
+     * words, cut with the truncation note. It does not go on to the bot's group webhook: that posts into one fixed
+     * group, and the answer may belong to a single chat or another group.
      */
-    private Mono<DeliveryOutcome> restToResponseUrl(FinishedReply reply, DeliveryRun run) {
+    private Mono<DeliveryOutcome> restToResponseUrl(FinishedReply reply, BotConfig bot, DeliveryRun run) {
         String rest = Continuation.of(reply.content(), RESPONSE_URL_MAX_BYTES, settings.continuedNote()).rest();
         if (rest.isBlank()) {
             return Mono.just(DeliveryOutcome.DELIVERED); // nothing past the stream (a job of an older responder)
         }
         int restBytes = ContentCap.utf8Length(rest);
+        if (restBytes > RESPONSE_URL_MAX_BYTES && bot.keepsRests() && reply.source() instanceof ReplyChunk last) {
+            return restOnRequest(reply, bot, last, rest, run);
+        }
         if (restBytes > RESPONSE_URL_MAX_BYTES) {
             log.info("rest of a long answer cut to one response_url message streamId={} restBytes={}", reply.streamId(),
                     restBytes);
         }
         return toResponseUrl(reply, rest, run);
+    }
+
+    /**
+     * The rest past the response_url message is kept before that message says so; should the message fail for good,
+     * its part is kept again in front, so that asking shows it.
+     */
+    private Mono<DeliveryOutcome> restOnRequest(FinishedReply reply, BotConfig bot, ReplyChunk last, String rest,
+                                                DeliveryRun run) {
+        KeptRests.Split split = rests.split(bot, rest, RESPONSE_URL_MAX_BYTES);
+        String user = reply.route().userId();
+        return rests.keep(bot, last, user, split.afterShown(), false)
+                .then(toResponseUrl(reply, split.shown(), run))
+                .flatMap(outcome -> outcome == DeliveryOutcome.FAILED
+                        ? rests.keep(bot, last, user, split.parts(), true).thenReturn(outcome)
+                        : Mono.just(outcome));
     }
 
     private Mono<DeliveryOutcome> toResponseUrl(FinishedReply reply, String answer, DeliveryRun run) {

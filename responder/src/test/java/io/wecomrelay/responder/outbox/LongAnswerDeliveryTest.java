@@ -86,7 +86,7 @@ class LongAnswerDeliveryTest {
         Continuation split = Continuation.of(answer, StreamStateKeys.MAX_CONTENT_BYTES, CONTINUED);
 
         // When its stream finished and an instance delivered the rest
-        StreamingDelivery delivery = streamingBotAnswers(answer);
+        StreamingDelivery delivery = streamingBotAnswers("bot-stream", answer);
 
         // Then the stream showed the first part, the response_url got the rest, once
         assertThat(delivery.shown()).isEqualTo(split.shown()).endsWith(CONTINUED);
@@ -98,10 +98,10 @@ class LongAnswerDeliveryTest {
     }
 
     @Test
-    void aStreamingBotsRestLongerThanOneResponseUrlMessageIsCutThere() {
+    void aStreamingBotsRestLongerThanOneResponseUrlMessageIsCutThereWithoutContinueWords() {
         String answer = Replies.documented(60_000);
 
-        StreamingDelivery delivery = streamingBotAnswers(answer);
+        StreamingDelivery delivery = streamingBotAnswers("bot-stream-cut", answer);
 
         String rest = Continuation.of(answer, StreamStateKeys.MAX_CONTENT_BYTES, CONTINUED).rest();
         assertThat(delivery.sent()).containsExactly(ContentCap.cap(rest, ReplyDeliverer.RESPONSE_URL_MAX_BYTES,
@@ -133,16 +133,16 @@ class LongAnswerDeliveryTest {
     private record StreamingDelivery(String streamId, String shown, List<String> sent, double continuations) {
     }
 
-    private StreamingDelivery streamingBotAnswers(String answer) {
+    private StreamingDelivery streamingBotAnswers(String botId, String answer) {
         String url = harness.wecom.newResponseUrl();
-        var stream = TestChunks.stream("bot-stream").withResponseUrl(url);
+        var stream = TestChunks.stream(botId).withResponseUrl(url);
         scope.queue(stream.last(1, 0, answer));
         String shown = harness.template.<String, String>opsForHash().get(StreamStateKeys.key(stream.streamId()),
                 StreamStateKeys.CONTENT);
         double continuations;
         try (var instance = scope.instance("only")) {
-            await().atMost(WAIT).until(() -> scope.drained("bot-stream"));
-            continuations = instance.meters().counter("relay.responder.continuations", "bot", "bot-stream", "channel",
+            await().atMost(WAIT).until(() -> scope.drained(botId));
+            continuations = instance.meters().counter("relay.responder.continuations", "bot", botId, "channel",
                     "response_url", "outcome", "delivered").count();
         }
         List<String> sent = harness.wecom.messagesTo(OutboxHarness.code(url)).stream().map(Message::content).toList();

@@ -24,6 +24,7 @@ import io.wecomrelay.responder.TopicReader;
 import io.wecomrelay.responder.delivery.AppMessageSender;
 import io.wecomrelay.responder.delivery.AttachedImages;
 import io.wecomrelay.responder.delivery.DeliveryRecorder;
+import io.wecomrelay.responder.delivery.KeptRests;
 import io.wecomrelay.responder.delivery.RedisSendRateLimiter;
 import io.wecomrelay.responder.delivery.ReplyDeliverer;
 import io.wecomrelay.responder.delivery.RetryPolicy;
@@ -163,7 +164,8 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
 
     /** A fresh key prefix: what one test writes and reads. */
     Scope scope() {
-        return new Scope(new OutboxKeys("test-outbox-" + UUID.randomUUID() + ":", GROUP), Duration.ofMinutes(1), LENIENT);
+        return new Scope(new OutboxKeys("test-outbox-" + UUID.randomUUID() + ":", GROUP), Duration.ofMinutes(1), LENIENT,
+                Duration.ofHours(1));
     }
 
     /** Outbox limits with one maximum reply age for both channels. */
@@ -228,6 +230,7 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
                 + "  - id: bot-b\n" + common + "    reply-mode: webhook\n    webhook-key: " + KEY_B + "\n"
                 + "  - id: bot-url\n" + common + "    reply-mode: response_url\n"
                 + "  - id: bot-stream\n" + common + "    reply-mode: passive_stream\n"
+                + "  - id: bot-stream-cut\n" + common + "    reply-mode: passive_stream\n    continue-words: []\n"
                 + "  - id: bot-ws\n    connection: long-connection\n    secret: ws-secret\n"
                 + "    dify: { base-url: http://127.0.0.1:9/v1, api-key: k, allow-insecure-http: true }\n"
                 + "  - id: bot-app\n" + common + "    kind: app\n    corp-id: " + APP_CORP + "\n    agent-id: " + APP_AGENT
@@ -244,20 +247,27 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
         final OutboxKeys keys;
         final Duration noticeWindow;
         final MaxReplyAge maxReplyAge;
+        /** How long the rest of a long answer is kept for a continue word. */
+        final Duration restTtl;
         final SimpleMeterRegistry ticketMeters = new SimpleMeterRegistry();
 
-        private Scope(OutboxKeys keys, Duration noticeWindow, MaxReplyAge maxReplyAge) {
+        private Scope(OutboxKeys keys, Duration noticeWindow, MaxReplyAge maxReplyAge, Duration restTtl) {
             this.keys = keys;
             this.noticeWindow = noticeWindow;
             this.maxReplyAge = maxReplyAge;
+            this.restTtl = restTtl;
         }
 
         Scope withNoticeWindow(Duration window) {
-            return new Scope(keys, window, maxReplyAge);
+            return new Scope(keys, window, maxReplyAge, restTtl);
         }
 
         Scope withMaxReplyAge(MaxReplyAge age) {
-            return new Scope(keys, noticeWindow, age);
+            return new Scope(keys, noticeWindow, age, restTtl);
+        }
+
+        Scope withRestTtl(Duration ttl) {
+            return new Scope(keys, noticeWindow, maxReplyAge, ttl);
         }
 
         OutboxTickets tickets() {
@@ -321,7 +331,8 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
             var deliverer = new ReplyDeliverer(client(allowedHosts), appSender(allowedHosts, meters), limiter,
                     new DeliveryRecorder(kafka, clock, UUID::randomUUID, meters),
                     new UndeliverableReplies(kafka, new DeadLetterScheme("wecom-relay-responder", clock, meters)),
-                    new AttachedImages(redis.reactive(), Duration.ofSeconds(5), meters), clock,
+                    new AttachedImages(redis.reactive(), Duration.ofSeconds(5), meters),
+                    new KeptRests(redis.reactive(), new KeptRests.Settings(KeptRests.DEFAULT_NOTE, restTtl), meters), clock,
                     new ReplyDeliverer.Settings(new RetryPolicy(4, Duration.ofMillis(100), 2.0, Duration.ofMillis(500)),
                             Duration.ofHours(1), NOTE, RedisStreamStateWriter.Cuts.DEFAULT_CONTINUED_NOTE));
             String consumer = name + "-" + UUID.randomUUID().toString().substring(0, 8);

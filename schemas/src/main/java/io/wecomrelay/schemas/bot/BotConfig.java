@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -35,16 +36,20 @@ import tools.jackson.databind.JsonNode;
  * @param secret              the long-connection Secret from the admin console; null for a callback bot
  * @param identity            where the worker gets the asking user's token for Dify, or null when the app needs none
  * @param app                 the self-built app's settings for a bots-file entry of {@code kind: app}; null for an AI bot
+ * @param continueWords       the texts that ask for the rest of a long answer a streaming bot of URL callbacks kept
+ *                            ({@code continue-words}); empty when the rest is cut instead
  */
 public record BotConfig(String id, @Nullable Secret token, @Nullable Secret aesKey, ReplyMode replyMode, DifyApp dify,
                         @Nullable String welcome, @Nullable JsonNode welcomeCard, @Nullable JsonNode templateCard,
                         @Nullable JsonNode cardUpdate, String placeholder, @Nullable Secret webhookKey, int rateLimitPerMinute, AuthPolicy auth,
                         boolean groupSharedConversation, Map<RejectReason, String> rejectionTexts,
                         Channel connection, @Nullable Secret secret, @Nullable IdentitySource identity,
-                        @Nullable AppSettings app) {
+                        @Nullable AppSettings app, List<String> continueWords) {
 
     /** The policy version recorded for a bot the bots file does not know. */
     public static final String NO_POLICY = "none";
+    /** The default {@code continue-words}. */
+    public static final List<String> DEFAULT_CONTINUE_WORDS = List.of("继续", "continue");
 
     public BotConfig {
         Objects.requireNonNull(id, "id");
@@ -66,6 +71,19 @@ public record BotConfig(String id, @Nullable Secret token, @Nullable Secret aesK
         if (replyMode == ReplyMode.APP_MESSAGE && app == null) {
             throw new IllegalArgumentException("only a self-built app replies with app_message");
         }
+        continueWords = List.copyOf(Objects.requireNonNull(continueWords, "continueWords"));
+    }
+
+    /** With the default continue words. */
+    public BotConfig(String id, @Nullable Secret token, @Nullable Secret aesKey, ReplyMode replyMode, DifyApp dify,
+                     @Nullable String welcome, @Nullable JsonNode welcomeCard, @Nullable JsonNode templateCard,
+                     @Nullable JsonNode cardUpdate, String placeholder, @Nullable Secret webhookKey, int rateLimitPerMinute,
+                     AuthPolicy auth, boolean groupSharedConversation, Map<RejectReason, String> rejectionTexts,
+                     Channel connection, @Nullable Secret secret, @Nullable IdentitySource identity,
+                     @Nullable AppSettings app) {
+        this(id, token, aesKey, replyMode, dify, welcome, welcomeCard, templateCard, cardUpdate, placeholder, webhookKey,
+                rateLimitPerMinute, auth, groupSharedConversation, rejectionTexts, connection, secret, identity, app,
+                DEFAULT_CONTINUE_WORDS);
     }
 
     /** An AI bot. */
@@ -108,6 +126,20 @@ public record BotConfig(String id, @Nullable Secret token, @Nullable Secret aesK
     /** True when the connector holds the bot's WebSocket and ingress has no callback for it. */
     public boolean longConnection() {
         return connection == Channel.LONG_CONNECTION;
+    }
+
+    /**
+     * True when the rest of a long answer past the stream and its one response_url message is kept for the user to
+     * ask for: a streaming bot of URL callbacks (the only reply mode whose rest has no second path) with continue words.
+     */
+    public boolean keepsRests() {
+        return replyMode.streams() && connection == Channel.CALLBACK && !continueWords.isEmpty();
+    }
+
+    /** Whether a text message asks for the kept rest: its whole trimmed text is a continue word, in any case. */
+    public boolean isContinueWord(String text) {
+        String trimmed = text.strip();
+        return continueWords.stream().anyMatch(word -> word.equalsIgnoreCase(trimmed));
     }
 
     /** The user-facing text for a rejection. */

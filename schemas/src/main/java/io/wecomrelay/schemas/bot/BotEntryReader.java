@@ -30,12 +30,14 @@ final class BotEntryReader {
     private static final Set<String> BOT_FIELDS = Set.of("id", "token", "aes-key", "reply-mode", "dify", "welcome",
             "welcome-card", "template-card", "card-update", "placeholder", "webhook-key", "rate-limit-per-minute", "auth",
             "group-shared-conversation", "rejection-texts", "connection", "secret", "identity", "kind", "corp-id",
-            "agent-id", "message-format", "thinking-notice");
+            "agent-id", "message-format", "thinking-notice", "continue-words");
     /** Settings of a self-built app only ({@code secret} is also a long-connection bot's). */
     private static final List<String> APP_FIELDS = List.of("corp-id", "agent-id", "message-format", "thinking-notice");
     private static final Pattern CORP_ID = Pattern.compile("[A-Za-z0-9]{1,64}");
     private static final Set<String> DIFY_FIELDS = Set.of("base-url", "api-key", "allow-insecure-http", "inputs",
             "app-type", "query-variable", "output-variable", "reasoning");
+    static final int MAX_CONTINUE_WORDS = 8;
+    static final int MAX_CONTINUE_WORD_LENGTH = 32;
     private static final Set<String> AUTH_FIELDS = Set.of("enabled", "chat-types", "allow-users", "deny-users");
 
 
@@ -114,7 +116,40 @@ final class BotEntryReader {
                 optional(node, "welcome"), objectOrNull("welcome-card"), templateCard, objectOrNull("card-update"),
                 placeholder == null ? DefaultTexts.PLACEHOLDER : placeholder, webhookKey, rateLimit(), auth(),
                 bool(node, "group-shared-conversation", true, "group-shared-conversation"), rejectionTexts(),
-                connection, secret, context.identity(node, dify.inputNames()), app ? appSettings() : null);
+                connection, secret, context.identity(node, dify.inputNames()), app ? appSettings() : null,
+                continueWords());
+    }
+
+    /** {@code continue-words}: at most 8 distinct words of at most 32 characters, trimmed; {@code []} for none. */
+    private List<String> continueWords() {
+        JsonNode value = node.get("continue-words");
+        if (value == null || value.isNull()) {
+            return BotConfig.DEFAULT_CONTINUE_WORDS;
+        }
+        if (!value.isArray()) {
+            throw fail("continue-words", "must be a list of words (or [] to cut long answers instead)");
+        }
+        if (value.size() > MAX_CONTINUE_WORDS) {
+            throw fail("continue-words", "may hold at most " + MAX_CONTINUE_WORDS + " words, got " + value.size());
+        }
+        var words = new ArrayList<String>();
+        for (JsonNode item : value) {
+            if (!item.isValueNode() || item.isNull()) {
+                throw fail("continue-words", "entries must be plain words");
+            }
+            String word = resolve(item.asString(), "continue-words").strip();
+            if (word.isEmpty()) {
+                throw fail("continue-words", "entries must not be blank");
+            }
+            if (word.codePointCount(0, word.length()) > MAX_CONTINUE_WORD_LENGTH) {
+                throw fail("continue-words", "entries must be at most " + MAX_CONTINUE_WORD_LENGTH + " characters");
+            }
+            if (words.stream().anyMatch(word::equalsIgnoreCase)) {
+                throw fail("continue-words", "lists '" + word + "' twice (words match in any case)");
+            }
+            words.add(word);
+        }
+        return words;
     }
 
     private Channel connection() {
