@@ -178,6 +178,18 @@ class ResponderConfiguration {
         factory.setBatchInterceptor(outages.batchInterceptor());
         factory.setRecordInterceptor(outages.recordInterceptor());
         factory.getContainerProperties().setConsumerRebalanceListener(outages.rebalanceListener());
+        // The poll's offsets are still committed only after the listener returned (every fold done, every reply on
+        // wecom.replies), but without waiting for the broker's answer: a synchronous commit held the partition's next
+        // poll for a broker round trip, which every chunk behind it waited out (issue 16, BENCHMARKS.md §4 round 4).
+        // A commit that fails is covered by the next one; at worst (a crash or rebalance before it) the records after
+        // the last committed offset come again, and folding them again changes nothing.
+        factory.getContainerProperties().setSyncCommits(false);
+        factory.getContainerProperties().setCommitCallback((offsets, error) -> {
+            if (error != null) {
+                log.warn("offset commit failed, the next commit covers it partitions={} cause={}", offsets.keySet(),
+                        error.toString());
+            }
+        });
         return factory;
     }
 

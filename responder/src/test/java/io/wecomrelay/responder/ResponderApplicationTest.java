@@ -49,19 +49,26 @@ import io.wecomrelay.support.deadletter.DeadLetterScheme;
 import io.wecomrelay.support.tracing.HopLatency;
 import io.wecomrelay.support.tracing.TraceHeaders;
 import io.wecomrelay.testkit.TestInfrastructure;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -91,6 +98,10 @@ class ResponderApplicationTest {
     MeterRegistry meters;
     @Autowired
     BotsFile bots;
+    @Autowired
+    ConcurrentMessageListenerContainer<String, RelayEvent> chunksContainer;
+    @Autowired
+    KafkaProperties kafkaProperties;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
@@ -135,6 +146,35 @@ class ResponderApplicationTest {
 
         await().atMost(WAIT).until(() -> "1".equals(field(stream.streamId(), StreamStateKeys.FINISH)));
         assertThat(state(stream.streamId())).containsEntry("content", "你好，世界！").containsEntry("seq", "2");
+    }
+
+    @Test
+    void aPollsOffsetsAreCommittedWithoutHoldingTheNextPollAndOnlyAfterItsChunksAreFolded() throws Exception {
+        // issue 16: a synchronous commit, and a producer lingering before a poll's reply records, held every chunk
+        // behind them on the partition
+        assertThat(chunksContainer.getContainerProperties().isSyncCommits()).isFalse();
+        assertThat(kafkaProperties.buildProducerProperties()).containsEntry(ProducerConfig.LINGER_MS_CONFIG, "0");
+
+        var stream = TestChunks.stream("bot-passive");
+        publish(stream.append(1, 0, "先"));
+        RecordMetadata last = kafka.send(Topics.CHUNKS.name(), stream.streamId(), stream.last(1, 1, "后")).get().getRecordMetadata();
+        await().atMost(WAIT).until(() -> "1".equals(field(stream.streamId(), StreamStateKeys.FINISH)));
+        // an asynchronous commit still arrives: the group resumes after the last chunk, not before it
+        var partition = new TopicPartition(last.topic(), last.partition());
+        await().atMost(WAIT).until(() -> committed(partition) > last.offset());
+        assertThat(state(stream.streamId())).containsEntry("content", "先后");
+    }
+
+    /** The responder group's committed offset of {@code partition}, or -1 for none. */
+    private long committed(TopicPartition partition) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TestInfrastructure.kafkaBootstrapServers()))) {
+            // the container's group: the registered property makes a new group id each time it is read
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(chunksContainer.getGroupId())
+                    .partitionsToOffsetAndMetadata().get();
+            OffsetAndMetadata offset = offsets.get(partition);
+            return offset == null ? -1 : offset.offset();
+        }
     }
 
     @Test
