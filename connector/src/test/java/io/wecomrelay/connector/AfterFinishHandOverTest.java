@@ -86,13 +86,16 @@ class AfterFinishHandOverTest {
         assertThat(fixture.afterFinish(message)).containsExactlyElementsOf(after);
         assertThat(ConnectorHarness.streamFrames(fixture.wecom, message.reqId())).allMatch(frame -> frame.errcode() == 0);
 
-        // the old owner sent the first parts, the new one the rest and the images: a hand-over, not a repeat
-        double sentBefore = fixture.count(ownerMeters, CONTINUATIONS, "sent");
-        double sentAfter = fixture.count(next, CONTINUATIONS, "sent");
-        assertThat(sentBefore).isBetween(2.0, expected.size() - 1.0);
-        assertThat(sentBefore + sentAfter).isEqualTo(expected.size());
-        assertThat(fixture.count(ownerMeters, IMAGES, "sent")).isZero();
-        assertThat(fixture.count(next, IMAGES, "sent")).isEqualTo(2);
+        // the old owner sent the first parts, the new one the rest and the images: a hand-over, not a repeat (the
+        // counters move when the connector reads WeCom's ack, after the simulator recorded the frame: awaited)
+        await().atMost(WAIT).untilAsserted(() -> {
+            double sentBefore = fixture.count(ownerMeters, CONTINUATIONS, "sent");
+            double sentAfter = fixture.count(next, CONTINUATIONS, "sent");
+            assertThat(sentBefore).isBetween(2.0, expected.size() - 1.0);
+            assertThat(sentBefore + sentAfter).isEqualTo(expected.size());
+            assertThat(fixture.count(ownerMeters, IMAGES, "sent")).isZero();
+            assertThat(fixture.count(next, IMAGES, "sent")).isEqualTo(2);
+        });
         assertThat(fixture.wecom.kicks(fixture.bot)).isZero();
         assertThat(fixture.wecom.violations()).isEmpty();
         List<ReceivedFrame> finishes = ConnectorHarness.streamFrames(fixture.wecom, message.reqId()).stream()
