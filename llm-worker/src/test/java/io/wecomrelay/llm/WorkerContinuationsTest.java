@@ -81,7 +81,10 @@ class WorkerContinuationsTest {
 
         MessageAccepted second = single(asker, "CONTINUE");
         assertThat(replyTo(second)).isEqualTo("第二部分 part two");
-        assertThat(redis.exists(key)).isZero();
+        // exhausted, kept for its TTL: a redo of the responder's job must see that the parts were taken
+        assertThat(redis.hget(key, AnswerRestKeys.NEXT)).isEqualTo("3");
+        assertThat(redis.hexists(key, AnswerRestKeys.part(2))).isFalse();
+        assertThat(redis.pttl(key)).isPositive();
         assertThat(difyCallsOf(asker)).isEqualTo(difyCalls);
         assertThat(continuations("taken")).isGreaterThanOrEqualTo(1);
         assertThat(continuations("last")).isGreaterThanOrEqualTo(1);

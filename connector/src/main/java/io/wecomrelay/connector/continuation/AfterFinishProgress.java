@@ -3,6 +3,7 @@ package io.wecomrelay.connector.continuation;
 import java.time.Duration;
 import java.util.List;
 
+import io.wecomrelay.support.redis.LuaScripts;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Flux;
@@ -20,25 +21,12 @@ import reactor.core.publisher.Mono;
  */
 final class AfterFinishProgress {
 
+    private static final String SCRIPTS = "io/wecomrelay/connector/continuation/";
     /** Claims the step unless claimed already, and lists it as the bot's pending step. */
-    private static final RedisScript<Long> CLAIM = RedisScript.of("""
-            if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-            redis.call('HSET', KEYS[1], 'reqId', ARGV[1], 'next', '0', 'parts', ARGV[2], 'images', ARGV[3])
-            redis.call('PEXPIRE', KEYS[1], ARGV[4])
-            redis.call('HSET', KEYS[2], ARGV[5], ARGV[1])
-            redis.call('PEXPIRE', KEYS[2], ARGV[4])
-            return 1
-            """, Long.class);
+    private static final RedisScript<Long> CLAIM = LuaScripts.load(SCRIPTS + "claim.lua", Long.class);
 
     /** Moves next from ARGV[1] to ARGV[2]; the step is no longer pending once next reaches its items' count. */
-    private static final RedisScript<Long> ADVANCE = RedisScript.of("""
-            if redis.call('HGET', KEYS[1], 'next') ~= ARGV[1] then return 0 end
-            redis.call('HSET', KEYS[1], 'next', ARGV[2])
-            redis.call('PEXPIRE', KEYS[1], ARGV[3])
-            local total = tonumber(redis.call('HGET', KEYS[1], 'parts')) + tonumber(redis.call('HGET', KEYS[1], 'images'))
-            if tonumber(ARGV[2]) >= total then redis.call('HDEL', KEYS[2], ARGV[4]) end
-            return 1
-            """, Long.class);
+    private static final RedisScript<Long> ADVANCE = LuaScripts.load(SCRIPTS + "advance.lua", Long.class);
 
     private static final List<String> FIELDS = List.of("reqId", "next", "parts", "images");
 

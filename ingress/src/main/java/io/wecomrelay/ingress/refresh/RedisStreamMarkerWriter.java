@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 
 import io.wecomrelay.schemas.stream.StreamStateKeys;
+import io.wecomrelay.support.redis.LuaScripts;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
@@ -21,13 +22,8 @@ public final class RedisStreamMarkerWriter implements StreamMarkerWriter {
      * and never a key without a TTL. The owner is set even when created was already there, so a hash the
      * responder made first (without an owner, by an older responder) gets one before WeCom learns the stream id.
      */
-    private static final RedisScript<Long> MARK_CREATED = RedisScript.of("""
-            redis.call('HSETNX', KEYS[1], ARGV[4], ARGV[5])
-            if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
-              redis.call('EXPIRE', KEYS[1], ARGV[3])
-              return 1
-            end
-            return 0""", Long.class);
+    private static final RedisScript<Long> MARK_CREATED = LuaScripts.load(
+            "io/wecomrelay/ingress/refresh/mark-created.lua", Long.class);
 
     private final ReactiveStringRedisTemplate redis;
     private final RedisLink link;

@@ -3,7 +3,9 @@ package io.wecomrelay.llm.identity;
 import java.time.Duration;
 import java.util.List;
 
+import io.wecomrelay.support.redis.LuaScripts;
 import reactor.core.publisher.Mono;
+
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
@@ -19,9 +21,7 @@ public final class TokenCache {
     static final String TOKEN_PREFIX = "llm:identity:";
     static final String LOCK_PREFIX = "llm:identity-lock:";
     /** Deletes the lock only while it is still ours: after its TTL another lookup may hold it. */
-    private static final RedisScript<Long> UNLOCK = RedisScript.of(
-            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end",
-            Long.class);
+    private static final RedisScript<Long> UNLOCK = LuaScripts.DELETE_IF_EQUAL;
 
     private final ReactiveStringRedisTemplate redis;
     private final Duration lockTtl;

@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.stream.AnswerRestKeys;
+import io.wecomrelay.support.redis.LuaScripts;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -13,45 +14,21 @@ import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * Takes the next part of a long answer's rest the responder kept ({@link AnswerRestKeys}) for a continue word.
- * One script does it, so two deliveries of the message, or two instances, never both take a part; the part taken
- * is kept under the message's stream id for the ledger's TTL, so a redo of the message (a later attempt) shows
- * the same text and takes nothing more. Only the asker takes the rest: another user's continue word, like a
+ * One script does it ({@link AnswerRestKeys#TAKE_SCRIPT}), so two deliveries of the message, or two instances, never
+ * both take a part; the part taken is kept under the message's stream id for the ledger's TTL, so a redo of the
+ * message (a later attempt) shows the same text and takes nothing more. Only the asker takes the rest: another user's continue word, like a
  * conversation without a kept rest, is a question for Dify.
  */
 public final class AnswerRests {
 
-    private static final String TAKE = """
-            -- KEYS[1] answer-rest:{len(botId)}:{botId}:{conversationKey}   KEYS[2] answer-taken:{streamId}
-            -- ARGV[1] the user asking   ARGV[2] how long the taken part is kept, ms
-            local taken = redis.call('GET', KEYS[2])
-            if taken then return {'redo', taken} end
-            local rest = redis.call('HMGET', KEYS[1], 'user', 'next', 'parts', 'note', 'ttl')
-            if not rest[1] then return {'none', ''} end
-            if rest[1] ~= ARGV[1] then return {'other_user', ''} end
-            local next = tonumber(rest[2])
-            local part = redis.call('HGET', KEYS[1], 'p' .. next) or ''
-            local outcome = 'last'
-            if next >= tonumber(rest[3]) then
-              redis.call('DEL', KEYS[1])
-            else
-              part = part .. rest[4]
-              redis.call('HDEL', KEYS[1], 'p' .. next)
-              redis.call('HSET', KEYS[1], 'next', tostring(next + 1))
-              redis.call('PEXPIRE', KEYS[1], rest[5])
-              outcome = 'taken'
-            end
-            redis.call('SET', KEYS[2], part, 'PX', ARGV[2])
-            return {outcome, part}
-            """;
-
     @SuppressWarnings("rawtypes")
-    private static final RedisScript<List> TAKE_SCRIPT = RedisScript.of(TAKE, List.class);
+    private static final RedisScript<List> TAKE_SCRIPT = LuaScripts.load(AnswerRestKeys.TAKE_SCRIPT, List.class);
 
     /**
      * What a continue word got.
      *
      * @param outcome {@code taken} (a part, more is left), {@code last} (the last part), {@code redo} (the part an
-     *                earlier attempt of the message took), {@code none} (no rest kept) or {@code other_user} (kept
+     *                earlier attempt of the message took), {@code none} (no rest kept, or all of it taken) or {@code other_user} (kept
      *                for another user)
      * @param text    the part to show, with the continue-word note when more is left; null for none
      */

@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.support.outage.TransientFailures;
+import io.wecomrelay.support.redis.LuaScripts;
 import io.wecomrelay.support.tracing.RelayTracing;
 import io.wecomrelay.support.tracing.TraceLog;
 import org.jspecify.annotations.Nullable;
@@ -55,28 +56,8 @@ public final class StreamLedger {
      * the conversation id when one was asked for and exists. One string rather than a multi-bulk reply: an
      * attempt has no newline, so the first newline splits it off whatever the conversation id contains.
      */
-    private static final String START = """
-            -- KEYS[1] llm:done:{streamId}   KEYS[2] llm:attempt:{streamId}   KEYS[3] stream:{streamId} (the responder's)
-            -- KEYS[4] llm:conversation:{conversationKey}, only when the reply continues a conversation
-            -- ARGV[1] ledger ttl, ms        ARGV[2] conversation ttl, ms (with KEYS[4])
-            -- ARGV[3] the stream hash's finish field
-            if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('HGET', KEYS[3], ARGV[3]) == '1' then
-              return '0'
-            end
-            local attempt = redis.call('INCR', KEYS[2])
-            redis.call('PEXPIRE', KEYS[2], ARGV[1])
-            if #KEYS > 3 then
-              local conversation = redis.call('GET', KEYS[4])
-              if conversation then
-                redis.call('PEXPIRE', KEYS[4], ARGV[2])
-                return tostring(attempt) .. '\\n' .. conversation
-              end
-            end
-            return tostring(attempt)
-            """;
-
-    /** Built once from a string: its SHA-1 is computed once, not re-derived from a resource on every call. */
-    private static final RedisScript<String> START_SCRIPT = RedisScript.of(START, String.class);
+    private static final RedisScript<String> START_SCRIPT = LuaScripts.load("io/wecomrelay/llm/state/start.lua",
+            String.class);
 
     /**
      * How a start went.

@@ -7,12 +7,12 @@ import java.util.Objects;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.wecomrelay.responder.redis.LuaScripts;
 import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.schemas.stream.AnswerRestKeys;
 import io.wecomrelay.schemas.text.ContentCap;
 import io.wecomrelay.schemas.text.MarkdownSplitter;
+import io.wecomrelay.support.redis.LuaScripts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -35,8 +35,7 @@ public final class KeptRests {
     public static final String DEFAULT_NOTE = "\n\n（回复“" + WORD + "”查看剩余内容 / reply “" + WORD + "” for the rest）";
 
     private static final Logger log = LoggerFactory.getLogger(KeptRests.class);
-    private static final RedisScript<Long> KEEP = LuaScripts.load("io/wecomrelay/responder/delivery/keep-rest.lua",
-            Long.class);
+    private static final RedisScript<Long> KEEP = LuaScripts.load(AnswerRestKeys.KEEP_SCRIPT, Long.class);
 
     /**
      * @param note ends a message after which more is kept; {@value #WORD} stands for the bot's first continue word
@@ -86,8 +85,9 @@ public final class KeptRests {
 
     /**
      * Keeps {@code parts} for the asker of {@code source}'s message, replacing an older answer's rest of the same
-     * conversation. With {@code lost} the parts are kept even over this answer's own rest (the response_url message
-     * that showed the first of them failed); without, a redo of the job keeps nothing again.
+     * conversation; a redo of the job keeps nothing again. With {@code lost} (the response_url message that showed
+     * the first of {@code parts} failed for good; pass all of them) the first part goes in front of what the user has
+     * not taken yet of this answer's rest, or, with none kept, all of them ({@link AnswerRestKeys#KEEP_SCRIPT}).
      */
     public Mono<Void> keep(BotConfig bot, ReplyChunk source, String userId, List<String> parts, boolean lost) {
         if (parts.isEmpty()) {

@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
-import io.wecomrelay.responder.redis.LuaScripts;
 import io.wecomrelay.schemas.event.ChunkError;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.MessageRejected;
@@ -21,6 +20,7 @@ import io.wecomrelay.schemas.event.ReplyRecorded;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.text.ContentCap;
 import io.wecomrelay.schemas.topic.Topics;
+import io.wecomrelay.support.redis.LuaScripts;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

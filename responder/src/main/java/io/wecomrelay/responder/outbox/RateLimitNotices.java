@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.wecomrelay.responder.redis.LuaScripts;
 import io.wecomrelay.schemas.event.MessageRejected;
 import io.wecomrelay.schemas.event.RejectReason;
 import io.wecomrelay.schemas.event.RelayEvent;
+import io.wecomrelay.support.redis.LuaScripts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

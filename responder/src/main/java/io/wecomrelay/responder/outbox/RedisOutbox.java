@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import io.wecomrelay.responder.redis.LuaScripts;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
+import io.wecomrelay.support.redis.LuaScripts;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 

@@ -1,5 +1,5 @@
 -- What fold-chunk.lua and reject.lua do in the atomic step that sets a stream's finish; prepended to each of
--- them (io.wecomrelay.responder.redis.LuaScripts). Both scripts take the same keys:
+-- them (io.wecomrelay.support.redis.LuaScripts). Both scripts take the same keys:
 -- KEYS[1] stream:{streamId}   KEYS[2] {prefix}reply:{streamId}, the stream's reply record
 -- and, for a bot that delivers actively (response_url, webhook, app message):
 -- KEYS[3] the bot's outbox stream   KEYS[4] the stream's delivery state hash

@@ -20,7 +20,13 @@ import java.util.Objects;
  * <li>{@link #NEXT}, {@link #PARTS}: the number of the next part to show (from 1) and of the last one</li>
  * <li>{@code p1} ... {@code pN} ({@link #part}): the parts, each split by {@code MarkdownSplitter} to leave room
  *     for the note within WeCom's 20,480 bytes; a part is deleted when taken</li>
+ * <li>{@link #LOST}: {@code 1} once the part the response_url message failed to show was kept in front</li>
  * </ul>
+ * After the last part is taken the hash stays, exhausted ({@link #NEXT} past {@link #PARTS}), for its TTL: a redo of
+ * the responder's job then knows the answer's rest was kept and taken, and keeps none of it again.
+ * <p>
+ * Only the two scripts here change the hash: {@link #KEEP_SCRIPT} (the responder) and {@link #TAKE_SCRIPT} (the
+ * llm-worker); their headers say what each does in which case.
  * A taken part, as shown (with the note when more is left), is kept under {@link #takenKey} for the llm-worker's
  * ledger TTL, so that a redo of the same message shows the same text and takes nothing more.
  */
@@ -35,6 +41,11 @@ public final class AnswerRestKeys {
     public static final String TTL = "ttl";
     public static final String NEXT = "next";
     public static final String PARTS = "parts";
+    public static final String LOST = "lost";
+    /** Classpath location of the script that keeps a rest. */
+    public static final String KEEP_SCRIPT = "io/wecomrelay/schemas/stream/keep-rest.lua";
+    /** Classpath location of the script that takes a rest's next part. */
+    public static final String TAKE_SCRIPT = "io/wecomrelay/schemas/stream/take-rest.lua";
 
     private AnswerRestKeys() {
     }

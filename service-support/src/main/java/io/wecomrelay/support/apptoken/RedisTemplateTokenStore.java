@@ -3,16 +3,13 @@ package io.wecomrelay.support.apptoken;
 import java.time.Duration;
 import java.util.List;
 
+import io.wecomrelay.support.redis.LuaScripts;
 import reactor.core.publisher.Mono;
 
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 
 /** {@link TokenStore} on the service's Redis; the compare-and-delete is one Lua script, so it is atomic. */
 public final class RedisTemplateTokenStore implements TokenStore {
-
-    private static final RedisScript<Long> DELETE_IF_EQUAL = RedisScript.of(
-            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", Long.class);
 
     private final ReactiveStringRedisTemplate redis;
 
@@ -37,7 +34,7 @@ public final class RedisTemplateTokenStore implements TokenStore {
 
     @Override
     public Mono<Boolean> deleteIfEqual(String key, String value) {
-        return redis.execute(DELETE_IF_EQUAL, List.of(key), List.of(value)).next().map(deleted -> deleted > 0)
+        return redis.execute(LuaScripts.DELETE_IF_EQUAL, List.of(key), List.of(value)).next().map(deleted -> deleted > 0)
                 .defaultIfEmpty(false);
     }
 }

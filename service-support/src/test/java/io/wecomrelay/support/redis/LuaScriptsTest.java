@@ -1,4 +1,4 @@
-package io.wecomrelay.responder.redis;
+package io.wecomrelay.support.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,11 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.wecomrelay.responder.TestRedis;
+import io.wecomrelay.testkit.TestInfrastructure;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.core.io.AbstractResource;
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.DigestUtils;
 import org.springframework.data.redis.core.script.RedisScript;
 
@@ -39,20 +41,29 @@ class LuaScriptsTest {
     }
 
     @Test
-    void loadsTheResponderScriptsFromTheClasspathAndTheyRun() throws IOException {
-        String location = "io/wecomrelay/responder/outbox/lease.lua";
+    void loadsAScriptFromTheClasspathAndItRuns() throws IOException {
+        String location = "io/wecomrelay/support/redis/delete-if-equal.lua";
         RedisScript<Long> script = LuaScripts.load(location, Long.class);
 
         assertThat(script.getScriptAsString()).isEqualTo(new ClassPathResource(location).getContentAsString(StandardCharsets.UTF_8));
-        try (var redis = new TestRedis()) {
-            Long held = redis.template().execute(script, List.of("test-lease-" + System.nanoTime()), "me", "1000");
-            assertThat(held).isEqualTo(1L);
+        var factory = new LettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(TestInfrastructure.redisUrl()));
+        factory.afterPropertiesSet();
+        factory.start();
+        try {
+            var redis = new StringRedisTemplate(factory);
+            String key = "test-lua-" + System.nanoTime();
+            redis.opsForValue().set(key, "mine");
+            assertThat(redis.execute(LuaScripts.DELETE_IF_EQUAL, List.of(key), "theirs")).isZero();
+            assertThat(redis.execute(script, List.of(key), "mine")).isEqualTo(1L);
+            assertThat(redis.hasKey(key)).isFalse();
+        } finally {
+            factory.destroy();
         }
     }
 
     @Test
     void failsAtOnceForAMissingScript() {
-        assertThatThrownBy(() -> LuaScripts.load("io/wecomrelay/responder/no-such.lua", Long.class))
+        assertThatThrownBy(() -> LuaScripts.load("io/wecomrelay/support/no-such.lua", Long.class))
                 .isInstanceOf(UncheckedIOException.class).hasMessageContaining("no-such.lua");
     }
 

@@ -1,4 +1,4 @@
-package io.wecomrelay.responder.redis;
+package io.wecomrelay.support.redis;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,9 +12,15 @@ import org.springframework.data.redis.core.script.RedisScript;
  * Builds a {@link RedisScript} from a Lua file's text, read once. A script built from a resource
  * instead asks the resource whether it changed on every call (its SHA is checked per EVALSHA), which
  * for a file inside the jar means reading the jar entry's timestamp each time: 13 % of the chunk
- * listener's CPU in the pipeline profile. Scripts never change while the service runs.
+ * listener's CPU in the pipeline profile. Scripts never change while the service runs. Every service loads its
+ * scripts here, from files beside the classes that run them (a script shared by two services, with the key layout it
+ * works on in {@code schemas}), so that no script text hides in a Java string.
  */
 public final class LuaScripts {
+
+    /** Deletes {@code KEYS[1]} only while it holds {@code ARGV[1]} (a lock or token that is still ours); 1 if deleted. */
+    public static final RedisScript<Long> DELETE_IF_EQUAL = load("io/wecomrelay/support/redis/delete-if-equal.lua",
+            Long.class);
 
     private LuaScripts() {
     }
