@@ -18,6 +18,8 @@ class ModuleBoundariesTest {
     private static final String[] SERVICES = {
         "io.wecomrelay.ingress..", "io.wecomrelay.processor..", "io.wecomrelay.llm..", "io.wecomrelay.responder..", "io.wecomrelay.connector.."};
 
+    private static final String REDIS_SCRIPT = "org.springframework.data.redis.core.script.RedisScript";
+
     @ArchTest
     static final ArchRule schemasStaySpringFree = noClasses()
             .that().resideInAPackage("io.wecomrelay.schemas..")
@@ -85,6 +87,19 @@ class ModuleBoundariesTest {
             .orShould().dependOnClassesThat().haveFullyQualifiedName("io.wecomrelay.support.bots.BotsFileWatcher")
             .because("io.wecomrelay.support.bots.BotsFileAutoConfiguration loads and watches the bots file of every "
                     + "service that declares its BotsFileSettings");
+
+    /** Scripts are resource files read once by service-support's LuaScripts, never text in Java strings. */
+    @ArchTest
+    static final ArchRule redisScriptsOnlyThroughTheSharedLoader = noClasses()
+            .that().resideOutsideOfPackage("io.wecomrelay.support.redis")
+            .should().callMethod(REDIS_SCRIPT, "of", "java.lang.String")
+            .orShould().callMethod(REDIS_SCRIPT, "of", "java.lang.String", "java.lang.Class")
+            .orShould().callMethod(REDIS_SCRIPT, "of", "org.springframework.core.io.Resource")
+            .orShould().callMethod(REDIS_SCRIPT, "of", "org.springframework.core.io.Resource", "java.lang.Class")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName(
+                    "org.springframework.data.redis.core.script.DefaultRedisScript")
+            .because("io.wecomrelay.support.redis.LuaScripts reads each script file once; a script built from a "
+                    + "resource re-checks the jar entry on every call");
 
     @ArchTest
     static final ArchRule noServiceUsesTheSimulatorsOrTestkit = noClasses()
