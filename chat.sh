@@ -3,6 +3,9 @@
 #                  [--url URL --bot BOT_ID --token TOKEN --aes-key KEY]
 # The WeCom simulator against the local stack's demo bot (or any bot with --url/--bot/--token/--aes-key).
 # --retry N resends the same msgid N more times, like WeCom's retries; --concurrent N runs N conversations.
+# Each stream frame is printed whole: answer lines start with '| '; a reasoning model's <think>…</think> block,
+# which WeCom's client folds away as its thinking, is shown above the answer with lines starting '~ ' (dimmed on a
+# terminal unless NO_COLOR is set), headed '~ (thinking…)' while open and '~ (thought)' once the answer started.
 # Exit code 0 when every reply finished, 1 when one did not, 2 for an unknown option.
 # Examples: ./chat.sh --text '你好'     ./chat.sh --text hi --retry 2     ./chat.sh --concurrent 5
 set -euo pipefail

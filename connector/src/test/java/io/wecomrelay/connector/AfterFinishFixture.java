@@ -29,12 +29,17 @@ final class AfterFinishFixture implements AutoCloseable {
     static final int MAX = LongConnectionSimulator.MAX_CONTENT_BYTES;
 
     final LongConnectionSimulator wecom = LongConnectionSimulator.start();
-    final ConnectorHarness harness = new ConnectorHarness();
+    final ConnectorHarness harness;
     final String bot;
     private final Path botsFile;
 
     AfterFinishFixture(String bot) {
+        this(bot, new ConnectorHarness());
+    }
+
+    AfterFinishFixture(String bot, ConnectorHarness harness) {
         this.bot = bot;
+        this.harness = harness;
         this.botsFile = ConnectorHarness.botsFile(wecom, List.of(bot), "");
     }
 

@@ -55,8 +55,9 @@ final class ConnectorHarness implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(60);
 
     final String prefix = "connector-test-" + UUID.randomUUID() + ":";
-    final RedisClient redisClient = RedisClient.create(TestInfrastructure.redisUrl());
-    final RedisCommands<String, String> redis = redisClient.connect().sync();
+    final String redisUrl;
+    final RedisClient redisClient;
+    final RedisCommands<String, String> redis;
     private final KafkaProducer<String, RelayEvent> producer;
     private final KafkaConsumer<String, RelayEvent> inbound;
     private final List<MessageReceived> received = new CopyOnWriteArrayList<>();
@@ -65,6 +66,14 @@ final class ConnectorHarness implements AutoCloseable {
     private final List<ConfigurableApplicationContext> instances = new CopyOnWriteArrayList<>();
 
     ConnectorHarness() {
+        this(TestInfrastructure.redisUrl());
+    }
+
+    /** On the Redis at {@code redisUrl}: one of the test's own, which it may stop and start. */
+    ConnectorHarness(String redisUrl) {
+        this.redisUrl = redisUrl;
+        this.redisClient = RedisClient.create(redisUrl);
+        this.redis = redisClient.connect().sync();
         Properties props = TestInfrastructure.kafkaClientProperties();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         producer = new KafkaProducer<>(props, new StringSerializer(), EventSerde.any());
@@ -99,7 +108,7 @@ final class ConnectorHarness implements AutoCloseable {
         var args = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--spring.kafka.bootstrap-servers=" + TestInfrastructure.kafkaBootstrapServers(),
-                "--spring.data.redis.url=" + TestInfrastructure.redisUrl(),
+                "--spring.data.redis.url=" + redisUrl,
                 "--relay.connector.bots-file=" + botsFile,
                 "--relay.connector.url=" + wecom.url(),
                 "--relay.connector.socket.ping-interval=2s",

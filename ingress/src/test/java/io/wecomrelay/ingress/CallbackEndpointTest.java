@@ -25,6 +25,7 @@ import io.wecomrelay.sim.wecom.WecomClient;
 import io.wecomrelay.sim.wecom.WecomMessages;
 import io.wecomrelay.support.tracing.HopLatency;
 import io.wecomrelay.support.tracing.TraceHeaders;
+import io.wecomrelay.testkit.CapturedLines;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -216,9 +217,17 @@ class CallbackEndpointTest {
         String theirs = otherBot.send(WecomMessages.text(OTHER_STREAM_BOT, msgId, "lisi", null, "机密问题")).get().streamId();
         redis.opsForHash().put(StreamStateKeys.key(theirs), StreamStateKeys.CONTENT, "只给另一个机器人的回答 other bot's answer");
         double othersRefreshes = refreshCount(OTHER_STREAM_BOT);
+        Object traceId = redis.opsForHash().get(StreamStateKeys.key(theirs), StreamStateKeys.TRACE_ID);
+        assertThat(traceId).asString().matches("[0-9a-f]{32}");
+        var lines = CapturedLines.attachTo("io.wecomrelay.ingress.refresh");
 
         // When this bot polls the other bot's stream id
-        CallbackResponse response = refresh(theirs);
+        CallbackResponse response;
+        try {
+            response = refresh(theirs);
+        } finally {
+            lines.detach();
+        }
 
         // Then it gets the unknown-stream answer, counted for the asking bot only
         assertThat(response.status()).isEqualTo(200);
@@ -228,6 +237,9 @@ class CallbackEndpointTest {
         await().atMost(WAIT).untilAsserted(() -> assertThat(meters.find("relay.ingress.refreshes").tags("bot", STREAM_BOT, "result", "foreign")
                 .counter()).isNotNull().satisfies(counter -> assertThat(counter.count()).isPositive()));
         assertThat(refreshCount(OTHER_STREAM_BOT)).isEqualTo(othersRefreshes);
+        // the warning carries the trace id of the message the stream answers, which the marker recorded
+        assertThat(lines.with("refresh of a stream of another bot")).singleElement()
+                .satisfies(line -> assertThat(line.traceId()).isEqualTo(traceId));
         // and the owner itself still sees its answer (positive control)
         CallbackResponse own = otherBot.send(WecomMessages.refresh(OTHER_STREAM_BOT, UUID.randomUUID().toString(), "lisi", null, theirs)).get();
         assertThat(own.streamContent()).isEqualTo("只给另一个机器人的回答 other bot's answer");

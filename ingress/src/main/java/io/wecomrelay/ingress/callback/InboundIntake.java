@@ -74,7 +74,8 @@ final class InboundIntake {
         var event = new MessageReceived(new EventMeta(ids.get(), tracing.traceId(span, traceId()), now), bot.id(), streamId,
                 message, bot.config().policyVersion());
         PassiveReply reply = FirstReplies.forInbound(bot.config(), streamId, message);
-        Mono<Void> marked = reply != null && bot.config().replyMode().streams() ? markCreated(bot.id(), streamId, now) : Mono.empty();
+        Mono<Void> marked = reply != null && bot.config().replyMode().streams()
+                ? markCreated(bot.id(), streamId, now, event.meta().traceId()) : Mono.empty();
         // Both complete on a client library's only I/O thread (Kafka's sender, Lettuce's event loop); the rest
         // of the request (sealing the reply, writing the response, metrics) must not run there.
         // Both run to their end, so that a failed marker never cancels (interrupts) a send in progress; then Kafka's
@@ -98,8 +99,8 @@ final class InboundIntake {
                 .then(Mono.justOrEmpty(reply));
     }
 
-    private Mono<Void> markCreated(String botId, String streamId, Instant now) {
-        return markers.markCreated(botId, streamId, now)
+    private Mono<Void> markCreated(String botId, String streamId, Instant now, String traceId) {
+        return markers.markCreated(botId, streamId, now, traceId)
                 .timeout(markerTimeout)
                 .onErrorMap(StreamMarkerFailedException::new);
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.schemas.wecom.reply.StreamImage;
 import io.wecomrelay.schemas.wecom.reply.StreamReply;
+import io.wecomrelay.support.tracing.TraceLog;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,25 +36,31 @@ public final class FinalFrameImages {
         this.meters = meters;
     }
 
-    /** At most {@link StreamReply#MAX_IMAGES}, in the reply's order; never fails. */
-    Mono<List<StreamImage>> load(String botId, String streamId, List<StreamSnapshot.AttachedImage> attached) {
+    /**
+     * At most {@link StreamReply#MAX_IMAGES}, in the reply's order; never fails. {@code traceId}, the message's (null
+     * when unknown), goes with the warnings.
+     */
+    Mono<List<StreamImage>> load(String botId, String streamId, List<StreamSnapshot.AttachedImage> attached,
+                                 @Nullable String traceId) {
         if (attached.isEmpty()) {
             return Mono.just(List.of());
         }
         List<StreamSnapshot.AttachedImage> wanted = attached.subList(0, Math.min(attached.size(), StreamReply.MAX_IMAGES));
         return redis.opsForValue().multiGet(wanted.stream().map(StreamSnapshot.AttachedImage::key).toList())
                 .timeout(timeout)
-                .map(values -> images(botId, streamId, wanted, values))
+                .map(values -> images(botId, streamId, wanted, values, traceId))
                 .onErrorResume(e -> {
-                    log.warn("final frame without its images bot={} streamId={} cause={}", botId, streamId,
-                            e.getClass().getSimpleName());
+                    try (var trace = TraceLog.ofTraceId(traceId)) {
+                        log.warn("final frame without its images bot={} streamId={} cause={}", botId, streamId,
+                                e.getClass().getSimpleName());
+                    }
                     count(botId, "unavailable", wanted.size());
                     return Mono.just(List.of());
                 });
     }
 
     private List<StreamImage> images(String botId, String streamId, List<StreamSnapshot.AttachedImage> wanted,
-                                     List<@Nullable String> values) {
+                                     List<@Nullable String> values, @Nullable String traceId) {
         var images = new ArrayList<StreamImage>(wanted.size());
         for (int i = 0; i < wanted.size(); i++) {
             String base64 = i < values.size() ? values.get(i) : null;
@@ -64,7 +71,9 @@ public final class FinalFrameImages {
         }
         int missing = wanted.size() - images.size();
         if (missing > 0) {
-            log.warn("final frame images left out bot={} streamId={} missing={}", botId, streamId, missing);
+            try (var trace = TraceLog.ofTraceId(traceId)) {
+                log.warn("final frame images left out bot={} streamId={} missing={}", botId, streamId, missing);
+            }
             count(botId, "missing", missing);
         }
         count(botId, "sent", images.size());

@@ -18,8 +18,8 @@ import reactor.core.publisher.Mono;
 public final class RedisStreamMarkerWriter implements StreamMarkerWriter {
 
     /**
-     * HSETNX of created and of the owner and, only when it created the created field, EXPIRE: one round trip,
-     * and never a key without a TTL. The owner is set even when created was already there, so a hash the
+     * HSETNX of created, of the owner and of the trace id and, only when it created the created field, EXPIRE: one
+     * round trip, and never a key without a TTL. The owner is set even when created was already there, so a hash the
      * responder made first (without an owner, by an older responder) gets one before WeCom learns the stream id.
      */
     private static final RedisScript<Long> MARK_CREATED = LuaScripts.load(
@@ -37,9 +37,9 @@ public final class RedisStreamMarkerWriter implements StreamMarkerWriter {
     }
 
     @Override
-    public Mono<Void> markCreated(String botId, String streamId, Instant at) {
+    public Mono<Void> markCreated(String botId, String streamId, Instant at, String traceId) {
         return link.whenOpen(() -> redis.execute(MARK_CREATED, List.of(StreamStateKeys.key(streamId)),
                         List.of(StreamStateKeys.CREATED, Long.toString(at.toEpochMilli()), Long.toString(Math.max(1, ttl.toSeconds())),
-                                StreamStateKeys.OWNER, botId)).then());
+                                StreamStateKeys.OWNER, botId, StreamStateKeys.TRACE_ID, traceId)).then());
     }
 }

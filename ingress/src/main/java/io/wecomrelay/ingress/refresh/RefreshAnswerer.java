@@ -8,6 +8,7 @@ import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.schemas.ids.StreamIds;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.wecom.reply.StreamReply;
+import io.wecomrelay.support.tracing.TraceLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -60,11 +61,12 @@ public final class RefreshAnswerer {
                         return Mono.just(answer);
                     }
                     // the final frame carries the attached images; they are read off the event loop, as the state was
-                    return images.load(bot.id(), streamId, snapshot.attached())
+                    return images.load(bot.id(), streamId, snapshot.attached(), snapshot.traceId())
                             .publishOn(Schedulers.parallel())
                             .map(loaded -> new Answer(answer.reply().withImages(loaded), result));
                 })
                 .defaultIfEmpty(answer(streamId, frames.unknown(), "unknown"))
+                // the message's trace id is in the hash Redis did not give: the accepted line ties this streamId to it
                 .onErrorResume(e -> {
                     log.warn("refresh without Redis bot={} streamId={} cause={}", bot.id(), streamId, e.getClass().getSimpleName());
                     return Mono.just(answer(streamId, frames.unavailable(bot.placeholder()), "unavailable"));
@@ -75,7 +77,9 @@ public final class RefreshAnswerer {
         if (snapshot.owner() == null) {
             return answer(streamId, frames.unknown(), "unknown");
         }
-        log.warn("refresh of a stream of another bot answered as unknown bot={} streamId={}", bot.id(), streamId);
+        try (var trace = TraceLog.ofTraceId(snapshot.traceId())) {
+            log.warn("refresh of a stream of another bot answered as unknown bot={} streamId={}", bot.id(), streamId);
+        }
         return answer(streamId, frames.unknown(), "foreign");
     }
 

@@ -15,9 +15,11 @@ import org.jspecify.annotations.Nullable;
  * @param owner    the bot whose message the stream answers; null if no writer recorded it (an older version)
  * @param attached images the worker fetched and stored, for the final frame's {@code msg_item}; only keys of this
  *                 stream
+ * @param traceId  the trace id of the message the stream answers, for log lines; null if ingress did not record it
+ *                 (an older version, or the responder wrote first and ingress's marker failed)
  */
 record StreamSnapshot(@Nullable Instant created, String content, boolean finished, List<String> images,
-                             @Nullable String owner, List<AttachedImage> attached) {
+                             @Nullable String owner, List<AttachedImage> attached, @Nullable String traceId) {
 
     StreamSnapshot {
         images = List.copyOf(images);
@@ -32,7 +34,8 @@ record StreamSnapshot(@Nullable Instant created, String content, boolean finishe
     @Override
     public String toString() {
         return "StreamSnapshot[created=" + created + ", content=<" + content.length() + " chars>, finished=" + finished
-                + ", images=" + images.size() + ", owner=" + owner + ", attached=" + attached.size() + "]";
+                + ", images=" + images.size() + ", owner=" + owner + ", attached=" + attached.size() + ", traceId=" + traceId
+                + "]";
     }
 
     /** True only when the stream is recorded as {@code botId}'s: a stream without an owner is nobody's. */

@@ -20,7 +20,7 @@ public final class StreamStateReader {
 
     /** Only what a refresh shows; the responder's bookkeeping fields are not transferred. */
     private static final List<String> SHOWN = List.of(StreamStateKeys.CREATED, StreamStateKeys.CONTENT,
-            StreamStateKeys.FINISH, StreamStateKeys.IMAGES, StreamStateKeys.OWNER);
+            StreamStateKeys.FINISH, StreamStateKeys.IMAGES, StreamStateKeys.OWNER, StreamStateKeys.TRACE_ID);
 
     private static final Pattern MD5 = Pattern.compile("[0-9a-f]{32}");
 
@@ -52,7 +52,8 @@ public final class StreamStateReader {
                 "1".equals(values.get(2)),
                 images.valueStream().filter(JsonNode::isString).map(JsonNode::asString).toList(),
                 values.get(4),
-                attached(streamId, images));
+                attached(streamId, images),
+                values.get(5));
     }
 
     private static JsonNode images(@Nullable String json) {

@@ -39,7 +39,7 @@ class InboundIntakeTest {
     final Clock clock = Clock.fixed(Events.T0, ZoneOffset.UTC);
     final List<String> marked = new CopyOnWriteArrayList<>();
     final AtomicInteger publishes = new AtomicInteger();
-    final StreamMarkerWriter marker = (botId, streamId, at) -> Mono.fromRunnable(() -> marked.add(streamId));
+    final StreamMarkerWriter marker = (botId, streamId, at, traceId) -> Mono.fromRunnable(() -> marked.add(streamId));
 
     @Test
     void theMarkerIsWrittenWhileKafkaAcknowledgesAndTheReplyWaitsForTheAck() throws Exception {
@@ -70,8 +70,8 @@ class InboundIntakeTest {
 
     @Test
     void aMarkerThatFailsOrHangsFailsTheCallbackEvenThoughKafkaAcknowledged() throws Exception {
-        StreamMarkerWriter failing = (botId, streamId, at) -> Mono.error(new IllegalStateException("redis down"));
-        StreamMarkerWriter hanging = (botId, streamId, at) -> Mono.never();
+        StreamMarkerWriter failing = (botId, streamId, at, traceId) -> Mono.error(new IllegalStateException("redis down"));
+        StreamMarkerWriter hanging = (botId, streamId, at, traceId) -> Mono.never();
 
         for (StreamMarkerWriter broken : List.of(failing, hanging)) {
             // a stream id given to WeCom without a marker would be finished as "expired" by the first refresh
@@ -84,7 +84,7 @@ class InboundIntakeTest {
 
     @Test
     void aFailedMarkerLetsThePublishFinishAndAKafkaFailureIsTheOneReportedWhenBothFail() throws Exception {
-        StreamMarkerWriter failing = (botId, streamId, at) -> Mono.error(new IllegalStateException("redis down"));
+        StreamMarkerWriter failing = (botId, streamId, at, traceId) -> Mono.error(new IllegalStateException("redis down"));
         Sinks.Empty<Void> ack = Sinks.empty();
         var cancelled = new java.util.concurrent.atomic.AtomicBoolean();
 

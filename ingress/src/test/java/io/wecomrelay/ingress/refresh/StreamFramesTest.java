@@ -31,6 +31,6 @@ class StreamFramesTest {
     }
 
     private static StreamSnapshot snapshot(String content) {
-        return new StreamSnapshot(CREATED, content, false, List.of(), "bot-1", List.of());
+        return new StreamSnapshot(CREATED, content, false, List.of(), "bot-1", List.of(), null);
     }
 }

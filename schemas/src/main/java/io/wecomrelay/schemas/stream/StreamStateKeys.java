@@ -11,6 +11,9 @@ package io.wecomrelay.schemas.stream;
  *     (in the same script as {@code created}) and by the responder (whenever it writes the hash), so it is
  *     there whichever writes first. Ingress answers a refresh only to that bot: stream ids are derived from
  *     public values and appear in logs, so they are not secrets. A hash without it is answered as unknown.</li>
+ * <li>{@link #TRACE_ID}: the W3C trace id of the message the stream answers; written with HSETNX by ingress (in the
+ *     same script as {@code created}), so that ingress's warnings about a refresh of the stream carry it without
+ *     another read</li>
  * <li>{@link #CONTENT}: the full reply text so far, UTF-8, at most {@link #MAX_CONTENT_BYTES} bytes</li>
  * <li>{@link #FINISH}: {@code "1"} once the reply is final, otherwise {@code "0"} or absent</li>
  * <li>{@link #ATTEMPT}: the attempt whose text {@code content} holds</li>
@@ -37,6 +40,7 @@ public final class StreamStateKeys {
     public static final String KEY_PREFIX = "stream:";
     public static final String CREATED = "created";
     public static final String OWNER = "bot";
+    public static final String TRACE_ID = "traceId";
     public static final String CONTENT = "content";
     public static final String FINISH = "finish";
     public static final String ATTEMPT = "attempt";

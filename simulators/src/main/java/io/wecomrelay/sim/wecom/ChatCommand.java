@@ -22,7 +22,8 @@ import java.util.concurrent.Future;
  *      [--text "你好"] [--user zhangsan] [--chat GROUPID] [--retry N] [--concurrent N] [--poll-ms 1000] [--help]
  * </pre>
  * {@code --retry N} resends the same msgid N more times (like WeCom's retries) before polling;
- * {@code --concurrent N} runs N conversations at once. Exit code 0 when every stream finished (and for
+ * {@code --concurrent N} runs N conversations at once. Each frame is printed whole, a reasoning model's
+ * {@code <think>} block apart from the answer ({@link FrameText}). Exit code 0 when every stream finished (and for
  * {@code --help}), 2 for an unknown option.
  */
 public final class ChatCommand {
@@ -33,14 +34,22 @@ public final class ChatCommand {
             "concurrent", "poll-ms");
 
     private final PrintStream out;
+    private final boolean dim;
 
     ChatCommand(PrintStream out) {
+        this(out, false);
+    }
+
+    /** @param dim whether thinking lines are dimmed (ANSI): on a terminal, unless NO_COLOR is set */
+    ChatCommand(PrintStream out, boolean dim) {
         this.out = out;
+        this.dim = dim;
     }
 
     public static void main(String[] args) throws Exception {
         var out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
-        int code = new ChatCommand(out).run(args);
+        boolean terminal = System.console() != null && System.getenv("NO_COLOR") == null;
+        int code = new ChatCommand(out, terminal).run(args);
         // A command-line tool's exit code is its contract with scripts.
         System.exit(code);
     }
@@ -96,7 +105,8 @@ public final class ChatCommand {
             CallbackResponse again = ChatSession.await(client.send(WecomMessages.text(options.get("bot"), msgId, user, options.get("chat"), text)));
             out.println(prefix + "retry " + (retry + 1) + ": HTTP " + again.status() + " stream=" + again.streamId());
         }
-        ChatResult result = session.chat(msgId, user, options.get("chat"), text, frame -> out.println(prefix + "| " + frame.replace("\n", "\n" + prefix + "| ")));
+        ChatResult result = session.chat(msgId, user, options.get("chat"), text,
+                frame -> out.println(String.join("\n", FrameText.lines(frame, prefix, dim))));
         out.println(prefix + (result.finished() ? "finished" : "NOT finished") + " stream=" + result.streamId()
                 + " refreshes=" + result.refreshes() + " elapsed=" + result.elapsed().toMillis() + "ms");
         return result;
