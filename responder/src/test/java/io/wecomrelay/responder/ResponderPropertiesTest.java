@@ -109,6 +109,23 @@ class ResponderPropertiesTest {
     }
 
     @Test
+    void chunkFetchesWait20MsAndCommitsComeEvery100MsUnlessConfigured() {
+        runner.withPropertyValues("relay.responder.bots-file=/etc/wecom-relay/bots.yaml").run(context -> {
+            var listener = context.getBean(ResponderProperties.class).listener();
+            assertThat(listener.chunkFetchWait()).isEqualTo(Duration.ofMillis(20));
+            assertThat(listener.commitInterval()).isEqualTo(Duration.ofMillis(100));
+        });
+        // 0 turns either off: Kafka's fetch answered at the first byte, a commit after every poll
+        runner.withPropertyValues("relay.responder.bots-file=/etc/wecom-relay/bots.yaml",
+                "relay.responder.listener.chunk-fetch-wait=0", "relay.responder.listener.commit-interval=0").run(context -> {
+            var listener = context.getBean(ResponderProperties.class).listener();
+            assertThat(listener.chunkFetchWait()).isZero();
+            assertThat(listener.commitInterval()).isZero();
+            assertThat(ResponderConfiguration.chunkFetch(listener.chunkFetchWait())).isEmpty();
+        });
+    }
+
+    @Test
     void refusesToStartWithoutABotsFile() {
         runner.withPropertyValues("relay.responder.bots-file=").run(context ->
                 assertThat(context).hasFailed().getFailure().hasStackTraceContaining("botsFile"));
