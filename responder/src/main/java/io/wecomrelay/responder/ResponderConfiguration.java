@@ -96,7 +96,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 class ResponderConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(ResponderConfiguration.class);
-    /** Far above what a chunk partition carries in a fetch wait at the rates of BENCHMARKS.md: the wait decides. */
+    /** Far above what a chunk partition gathers within a fetch wait at the rates of BENCHMARKS.md: the wait decides. */
     private static final int CHUNK_FETCH_MIN_BYTES = 1024 * 1024;
 
     /**
@@ -190,10 +190,9 @@ class ResponderConfiguration {
         // A commit that fails is covered by the next one; at worst (a crash or rebalance before it) the records after
         // the last committed offset come again, and folding them again changes nothing.
         factory.getContainerProperties().setSyncCommits(false);
-        // One commit per poll was one OffsetCommit request (and a write to __consumer_offsets) per poll and partition:
-        // per-event work on the responder and the broker that dominated at 100 msg/s (issue 22, BENCHMARKS.md §10
-        // round 3). A commit still covers only polls whose listener returned, so never a record whose fold or reply
-        // record is not done; what a crash leaves uncommitted (at most this interval) is folded again, changing nothing.
+        // Optional (issue 22): a commit per poll is an OffsetCommit request and a write to __consumer_offsets per poll.
+        // A timed commit still covers only polls whose listener returned, so never a record whose fold or reply record
+        // is not done; what a crash leaves uncommitted (at most this interval) is folded again, changing nothing.
         // A rebalance or stop commits what is pending first.
         Duration commitInterval = props.listener().commitInterval();
         if (!commitInterval.isZero() && !commitInterval.isNegative()) {
@@ -368,10 +367,10 @@ class ResponderConfiguration {
     }
 
     /**
-     * A fetch answered at the first byte made every chunk (about seven a message, spread over the partitions) a poll,
-     * a fold round trip and a commit of its own; held up to {@code wait} it carries a few chunks at 100 msg/s. The
-     * minimum is out of reach at such rates, so in practice every fetch waits {@code wait} unless a backlog fills it.
-     * Only the chunk consumers: the rejection consumers are idle most of the time and would wake every {@code wait}.
+     * A fetch answered at the first byte can make each chunk (about seven a message) a poll and a fold round trip of
+     * its own; held up to {@code wait} it carries a few at 100 msg/s. The minimum is out of reach at such rates, so
+     * every fetch waits {@code wait} unless a backlog fills it. Only the chunk consumers: the rejection consumers are
+     * idle most of the time and would wake every {@code wait}. Empty for 0: Kafka's fetch settings stay.
      */
     static Properties chunkFetch(Duration wait) {
         var properties = new Properties();

@@ -109,19 +109,19 @@ class ResponderPropertiesTest {
     }
 
     @Test
-    void chunkFetchesWait20MsAndCommitsComeEvery100MsUnlessConfigured() {
+    void chunkFetchesAreAnsweredAtOnceAndCommitsFollowEveryPollUnlessConfigured() {
         runner.withPropertyValues("relay.responder.bots-file=/etc/wecom-relay/bots.yaml").run(context -> {
-            var listener = context.getBean(ResponderProperties.class).listener();
-            assertThat(listener.chunkFetchWait()).isEqualTo(Duration.ofMillis(20));
-            assertThat(listener.commitInterval()).isEqualTo(Duration.ofMillis(100));
-        });
-        // 0 turns either off: Kafka's fetch answered at the first byte, a commit after every poll
-        runner.withPropertyValues("relay.responder.bots-file=/etc/wecom-relay/bots.yaml",
-                "relay.responder.listener.chunk-fetch-wait=0", "relay.responder.listener.commit-interval=0").run(context -> {
             var listener = context.getBean(ResponderProperties.class).listener();
             assertThat(listener.chunkFetchWait()).isZero();
             assertThat(listener.commitInterval()).isZero();
             assertThat(ResponderConfiguration.chunkFetch(listener.chunkFetchWait())).isEmpty();
+        });
+        runner.withPropertyValues("relay.responder.bots-file=/etc/wecom-relay/bots.yaml",
+                "relay.responder.listener.chunk-fetch-wait=50ms", "relay.responder.listener.commit-interval=1s").run(context -> {
+            var listener = context.getBean(ResponderProperties.class).listener();
+            assertThat(listener.commitInterval()).isEqualTo(Duration.ofSeconds(1));
+            assertThat(ResponderConfiguration.chunkFetch(listener.chunkFetchWait()))
+                    .containsEntry("fetch.max.wait.ms", "50").containsEntry("fetch.min.bytes", String.valueOf(1024 * 1024));
         });
     }
 
