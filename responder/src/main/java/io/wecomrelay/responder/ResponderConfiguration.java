@@ -1,8 +1,10 @@
 package io.wecomrelay.responder;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -59,6 +61,7 @@ import io.wecomrelay.support.kafka.TopicsHealthConfiguration;
 import io.wecomrelay.support.outbound.GuardedHttpClient;
 import io.wecomrelay.support.tracing.HopLatency;
 import io.wecomrelay.support.tracing.RelayTracing;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -78,6 +81,7 @@ import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -92,6 +96,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 class ResponderConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(ResponderConfiguration.class);
+    /** Far above what a chunk partition gathers within a fetch wait at the rates of BENCHMARKS.md: the wait decides. */
+    private static final int CHUNK_FETCH_MIN_BYTES = 1024 * 1024;
 
     /**
      * service-support loads and watches the bots file from these settings; reply modes, webhook keys and texts are
@@ -184,6 +190,15 @@ class ResponderConfiguration {
         // A commit that fails is covered by the next one; at worst (a crash or rebalance before it) the records after
         // the last committed offset come again, and folding them again changes nothing.
         factory.getContainerProperties().setSyncCommits(false);
+        // Optional (issue 22): a commit per poll is an OffsetCommit request and a write to __consumer_offsets per poll.
+        // A timed commit still covers only polls whose listener returned, so never a record whose fold or reply record
+        // is not done; what a crash leaves uncommitted (at most this interval) is folded again, changing nothing.
+        // A rebalance or stop commits what is pending first.
+        Duration commitInterval = props.listener().commitInterval();
+        if (!commitInterval.isZero() && !commitInterval.isNegative()) {
+            factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.TIME);
+            factory.getContainerProperties().setAckTime(commitInterval.toMillis());
+        }
         factory.getContainerProperties().setCommitCallback((offsets, error) -> {
             if (error != null) {
                 log.warn("offset commit failed, the next commit covers it partitions={} cause={}", offsets.keySet(),
@@ -342,12 +357,28 @@ class ResponderConfiguration {
     @Bean
     ConcurrentMessageListenerContainer<String, RelayEvent> chunksContainer(
             ConcurrentKafkaListenerContainerFactory<String, RelayEvent> factory, ChunkMaterializer listener,
-            TopicProvisioning topics) {
+            TopicProvisioning topics, ResponderProperties props) {
         var container = factory.createContainer(Topics.CHUNKS.name());
         container.getContainerProperties().setMessageListener(listener);
+        container.getContainerProperties().setKafkaConsumerProperties(chunkFetch(props.listener().chunkFetchWait()));
         container.setAutoStartup(false);
         topics.whenDone(container::start);
         return container;
+    }
+
+    /**
+     * A fetch answered at the first byte can make each chunk (about seven a message) a poll and a fold round trip of
+     * its own; held up to {@code wait} it carries a few at 100 msg/s. The minimum is out of reach at such rates, so
+     * every fetch waits {@code wait} unless a backlog fills it. Only the chunk consumers: the rejection consumers are
+     * idle most of the time and would wake every {@code wait}. Empty for 0: Kafka's fetch settings stay.
+     */
+    static Properties chunkFetch(Duration wait) {
+        var properties = new Properties();
+        if (!wait.isZero() && !wait.isNegative()) {
+            properties.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, String.valueOf(CHUNK_FETCH_MIN_BYTES));
+            properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, String.valueOf(wait.toMillis()));
+        }
+        return properties;
     }
 
     @Bean

@@ -204,11 +204,17 @@ public record ResponderProperties(@NotNull Path botsFile,
      *
      * @param concurrency consumer threads per topic; unset means one per partition the responder creates its
      *                    topics with ({@link Provisioning#partitions()}), so no partition waits behind another
+     * @param chunkFetchWait how long the broker holds a fetch of {@code wecom.chunks} to gather more chunks
+     *                       (0, the default: answered at the first byte, as Kafka does)
+     * @param commitInterval offsets of folded records are committed at most this often (0, the default: after every
+     *                       poll)
      */
     public record Listener(@Nullable @Min(1) Integer concurrency,
                            @DefaultValue("5") @Min(0) int retries,
                            @DefaultValue("500ms") @NotNull Duration initialBackoff,
-                           @DefaultValue("10s") @NotNull Duration maxBackoff) {
+                           @DefaultValue("10s") @NotNull Duration maxBackoff,
+                           @DefaultValue("0") @NotNull Duration chunkFetchWait,
+                           @DefaultValue("0") @NotNull Duration commitInterval) {
 
         /** The consumer threads per topic: the setting, else one per partition of {@code topics}. */
         public int concurrency(Provisioning topics) {

@@ -51,6 +51,7 @@ import io.wecomrelay.support.tracing.TraceHeaders;
 import io.wecomrelay.testkit.TestInfrastructure;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -69,6 +70,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -101,6 +103,8 @@ class ResponderApplicationTest {
     @Autowired
     ConcurrentMessageListenerContainer<String, RelayEvent> chunksContainer;
     @Autowired
+    ConcurrentMessageListenerContainer<String, RelayEvent> rejectionsContainer;
+    @Autowired
     KafkaProperties kafkaProperties;
 
     @DynamicPropertySource
@@ -108,6 +112,9 @@ class ResponderApplicationTest {
         WECOM.addWebhookKey(GOOD_KEY);
         WECOM.apps().addApp(APP_CORP, APP_SECRET, APP_AGENT);
         registry.add("spring.kafka.bootstrap-servers", TestInfrastructure::kafkaBootstrapServers);
+        // every test here also holds with the batching knobs on (issue 22): folds come up to 20 ms later
+        registry.add("relay.responder.listener.chunk-fetch-wait", () -> "20ms");
+        registry.add("relay.responder.listener.commit-interval", () -> "100ms");
         registry.add("spring.kafka.consumer.group-id", () -> "responder-test-" + UUID.randomUUID());
         registry.add("spring.data.redis.url", TestInfrastructure::redisUrl);
         registry.add("relay.responder.bots-file", BOTS::toString);
@@ -163,6 +170,19 @@ class ResponderApplicationTest {
         var partition = new TopicPartition(last.topic(), last.partition());
         await().atMost(WAIT).until(() -> committed(partition) > last.offset());
         assertThat(state(stream.streamId())).containsEntry("content", "先后");
+    }
+
+    @Test
+    void withTheKnobsSetChunkFetchesWaitAndOffsetsAreCommittedOnATimerNotPerPoll() {
+        // issue 22: the commit test above shows that a timed commit still arrives, and only after the fold
+        assertThat(chunksContainer.getContainerProperties().getAckMode()).isEqualTo(ContainerProperties.AckMode.TIME);
+        assertThat(chunksContainer.getContainerProperties().getAckTime()).isEqualTo(100);
+        assertThat(chunksContainer.getContainerProperties().getKafkaConsumerProperties())
+                .containsEntry(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20")
+                .containsEntry(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, String.valueOf(1024 * 1024));
+        // the rejection consumers are idle most of the time: a held fetch would wake them every 20 ms
+        assertThat(rejectionsContainer.getContainerProperties().getAckMode()).isEqualTo(ContainerProperties.AckMode.TIME);
+        assertThat(rejectionsContainer.getContainerProperties().getKafkaConsumerProperties()).isEmpty();
     }
 
     /** The responder group's committed offset of {@code partition}, or -1 for none. */
