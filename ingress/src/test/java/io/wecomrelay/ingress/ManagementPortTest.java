@@ -57,6 +57,19 @@ class ManagementPortTest {
         assertThat(get(callbackPort, "/index.html")).isEqualTo(404);
     }
 
+    @Test
+    void callbacksAreTimedForTheDashboardWithoutExemplarsOrLongTaskTimers() throws Exception {
+        assertThat(get(callbackPort, "/wecom/callback/" + BOT)).isEqualTo(400);
+
+        String scrape = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus"))
+                .header("Accept", "application/openmetrics-text; version=1.0.0").build(), HttpResponse.BodyHandlers.ofString()).body();
+        // the 5xx panel reads http_server_requests_seconds_count{status}; nothing reads the .active timer or exemplars
+        assertThat(scrape).contains("http_server_requests_seconds_count{").contains("status=\"400\"");
+        assertThat(scrape).doesNotContain("http_server_requests_active").doesNotContain("trace_id=");
+        assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                .as("the exemplar sampler's thread").noneMatch(name -> name.startsWith("prometheus-metrics-scheduler"));
+    }
+
     private static int get(int port, String path) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();
