@@ -10,7 +10,8 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.util.StringUtils;
 
 /**
- * Defaults of the services' tracing, each applied only when the setting is not given:
+ * Defaults of the services' tracing (and of the meters their observations make), each applied only when the setting
+ * is not given:
  * <ul>
  * <li>{@code management.tracing.sampling.probability}: every trace when spans are exported (an OTLP endpoint is set)
  *     and none otherwise. Boot's own default (0.1) would record a tenth of the messages' spans for nobody when nothing
@@ -22,8 +23,8 @@ import org.springframework.util.StringUtils;
  * <li>{@code management.tracing.exemplars.include}: {@code none} when nothing is sampled (the probability is 0). Boot's
  *     {@code sampled-traces} never finds a sampled span then, but Prometheus's exemplar sampler still asks on every
  *     timer and counter update that finds no exemplar and schedules a task 90 ms later to ask again: the
- *     {@code prometheus-metrics-scheduler} thread, about 3 % of every service's CPU with no scrape running
- *     (BENCHMARKS.md, "CPU per message"). No dashboard reads exemplars.</li>
+ *     {@code prometheus-metrics-scheduler} thread, 1.5-3 % of every service's CPU at 100 messages/s with no scrape
+ *     running (BENCHMARKS.md, "CPU per message"). No dashboard reads exemplars.</li>
  * <li>{@code management.metrics.observations.ignored-meters}: {@code long-task-timer}. Every observation (each HTTP
  *     request, on ingress every callback) otherwise also registers and runs a {@code <name>.active} long task timer,
  *     one more meter lookup by tags per request, that no dashboard or alert reads; the {@code http.server.requests}

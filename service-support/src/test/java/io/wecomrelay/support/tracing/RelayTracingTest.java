@@ -123,8 +123,8 @@ class RelayTracingTest {
         assertThat(defaulted(Map.of(), TracingDefaults.EXEMPLARS)).isEqualTo("none");
         assertThat(defaulted(Map.of(TracingDefaults.PROBABILITY, "0"), TracingDefaults.EXEMPLARS)).isEqualTo("none");
         assertThat(defaulted(Map.of(TracingDefaults.PROBABILITY, "0.1"), TracingDefaults.EXEMPLARS)).as("Boot's").isNull();
-        assertThat(defaulted(Map.of(TracingDefaults.ENDPOINT, "http://collector:4318/v1/traces"), TracingDefaults.EXEMPLARS))
-                .as("Boot's").isNull();
+        assertThat(defaulted(Map.of(TracingDefaults.ENDPOINT, "http://collector:4318/v1/traces"),
+                TracingDefaults.EXEMPLARS)).as("Boot's").isNull();
         assertThat(defaulted(Map.of(TracingDefaults.EXEMPLARS, "sampled-traces"), TracingDefaults.EXEMPLARS))
                 .isEqualTo("sampled-traces");
     }
