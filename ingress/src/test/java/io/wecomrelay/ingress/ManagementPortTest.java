@@ -1,6 +1,7 @@
 package io.wecomrelay.ingress;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.URI;
@@ -8,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -55,6 +57,22 @@ class ManagementPortTest {
         assertThat(get(callbackPort, "/actuator")).isEqualTo(404);
         assertThat(get(callbackPort, "/")).isEqualTo(404);
         assertThat(get(callbackPort, "/index.html")).isEqualTo(404);
+    }
+
+    @Test
+    void callbacksAreTimedForTheDashboardWithoutExemplarsOrLongTaskTimers() throws Exception {
+        assertThat(get(callbackPort, "/wecom/callback/" + BOT)).isEqualTo(400);
+
+        var scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus"))
+                .header("Accept", "application/openmetrics-text; version=1.0.0").build();
+        // the 5xx panel reads http_server_requests_seconds_count{status}; nothing reads the .active timer or exemplars
+        // (the timer stops when the exchange completes, possibly just after the client has its answer)
+        String metrics = await().atMost(Duration.ofSeconds(10)).until(
+                () -> HTTP.send(scrape, HttpResponse.BodyHandlers.ofString()).body(),
+                body -> body.contains("http_server_requests_seconds_count{") && body.contains("status=\"400\""));
+        assertThat(metrics).doesNotContain("http_server_requests_active").doesNotContain("trace_id=");
+        assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                .as("the exemplar sampler's thread").noneMatch(name -> name.startsWith("prometheus-metrics-scheduler"));
     }
 
     private static int get(int port, String path) throws IOException, InterruptedException {

@@ -119,6 +119,23 @@ class RelayTracingTest {
     }
 
     @Test
+    void exemplarsAreOffWhenNothingIsSampledAndAnySettingOfItsOwnWins() {
+        assertThat(defaulted(Map.of(), TracingDefaults.EXEMPLARS)).isEqualTo("none");
+        assertThat(defaulted(Map.of(TracingDefaults.PROBABILITY, "0"), TracingDefaults.EXEMPLARS)).isEqualTo("none");
+        assertThat(defaulted(Map.of(TracingDefaults.PROBABILITY, "0.1"), TracingDefaults.EXEMPLARS)).as("Boot's").isNull();
+        assertThat(defaulted(Map.of(TracingDefaults.ENDPOINT, "http://collector:4318/v1/traces"),
+                TracingDefaults.EXEMPLARS)).as("Boot's").isNull();
+        assertThat(defaulted(Map.of(TracingDefaults.EXEMPLARS, "sampled-traces"), TracingDefaults.EXEMPLARS))
+                .isEqualTo("sampled-traces");
+    }
+
+    @Test
+    void observationsKeepTheirTimerButNoLongTaskTimerUnlessSetOtherwise() {
+        assertThat(defaulted(Map.of(), TracingDefaults.IGNORED_METERS)).isEqualTo("long-task-timer");
+        assertThat(defaulted(Map.of(TracingDefaults.IGNORED_METERS, ""), TracingDefaults.IGNORED_METERS)).isEmpty();
+    }
+
+    @Test
     void withTheDefaultAB3HeaderIsNotContinuedAndATraceparentStillIs() {
         String b3 = TRACE_ID + "-00f067aa0ba902b7-1";
         // Boot's own default (W3C, B3, B3 multi) continues the B3 header: the setting is what makes the difference
