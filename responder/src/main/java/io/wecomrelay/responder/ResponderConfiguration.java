@@ -179,7 +179,7 @@ class ResponderConfiguration {
         var factory = new ConcurrentKafkaListenerContainerFactory<String, RelayEvent>();
         factory.setConsumerFactory(consumers);
         factory.setCommonErrorHandler(errorHandler);
-        factory.setConcurrency(props.listener().concurrency(props.topics()));
+        factory.setConcurrency(props.listener().concurrency(props.topics(), Runtime.getRuntime().availableProcessors()));
         // a consumer's wait for Redis or Kafka ends when its listener succeeds again, or its partitions change
         factory.setBatchInterceptor(outages.batchInterceptor());
         factory.setRecordInterceptor(outages.recordInterceptor());

@@ -202,8 +202,10 @@ public record ResponderProperties(@NotNull Path botsFile,
      * unreadable records go there at once. A failure of Redis or Kafka themselves never counts: consumption pauses,
      * trying again after {@code initialBackoff} doubling up to {@code maxBackoff}, until it is back.
      *
-     * @param concurrency consumer threads per topic; unset means one per partition the responder creates its
-     *                    topics with ({@link Provisioning#partitions()}), so no partition waits behind another
+     * @param concurrency consumer threads per topic; unset means one per processor the JVM sees, at most one per
+     *                    partition the responder creates its topics with ({@link Provisioning#partitions()}): each
+     *                    consumer thread is a polling loop with its own wake-ups, fetches and commits, and more of
+     *                    them than cores only adds those (BENCHMARKS.md section 10 round 5)
      * @param chunkFetchWait how long the broker holds a fetch of {@code wecom.chunks} to gather more chunks
      *                       (0, the default: answered at the first byte, as Kafka does)
      * @param commitInterval offsets of folded records are committed at most this often (0, the default: after every
@@ -216,9 +218,9 @@ public record ResponderProperties(@NotNull Path botsFile,
                            @DefaultValue("0") @NotNull Duration chunkFetchWait,
                            @DefaultValue("0") @NotNull Duration commitInterval) {
 
-        /** The consumer threads per topic: the setting, else one per partition of {@code topics}. */
-        public int concurrency(Provisioning topics) {
-            return concurrency != null ? concurrency : topics.partitions();
+        /** The consumer threads per topic: the setting, else one per processor, at most one per partition. */
+        public int concurrency(Provisioning topics, int processors) {
+            return concurrency != null ? concurrency : Math.max(1, Math.min(processors, topics.partitions()));
         }
     }
 

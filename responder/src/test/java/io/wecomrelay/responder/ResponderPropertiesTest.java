@@ -91,20 +91,22 @@ class ResponderPropertiesTest {
     }
 
     @Test
-    void oneConsumerThreadPerPartitionUnlessConfigured() {
+    void oneConsumerThreadPerProcessorAtMostOnePerPartitionUnlessConfigured() {
         runner.withPropertyValues("relay.responder.bots-file=/etc/wecom-relay/bots.yaml").run(context -> {
             var props = context.getBean(ResponderProperties.class);
-            assertThat(props.listener().concurrency(props.topics())).isEqualTo(6);
+            assertThat(props.listener().concurrency(props.topics(), 2)).isEqualTo(2);
+            assertThat(props.listener().concurrency(props.topics(), 8)).isEqualTo(6);
+            assertThat(props.listener().concurrency(props.topics(), 0)).isEqualTo(1);
         });
         runner.withPropertyValues("relay.responder.bots-file=/etc/wecom-relay/bots.yaml", "relay.responder.topics.partitions=12")
                 .run(context -> {
                     var props = context.getBean(ResponderProperties.class);
-                    assertThat(props.listener().concurrency(props.topics())).isEqualTo(12);
+                    assertThat(props.listener().concurrency(props.topics(), 16)).isEqualTo(12);
                 });
         runner.withPropertyValues("relay.responder.bots-file=/etc/wecom-relay/bots.yaml", "relay.responder.listener.concurrency=2")
                 .run(context -> {
                     var props = context.getBean(ResponderProperties.class);
-                    assertThat(props.listener().concurrency(props.topics())).isEqualTo(2);
+                    assertThat(props.listener().concurrency(props.topics(), 16)).isEqualTo(2);
                 });
     }
 
