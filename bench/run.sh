@@ -16,6 +16,7 @@
 #              BENCH_JFR=1 records a JFR profile of every service (bench/results/logs/<name>/<module>.jfr)
 #              and of the relay tool's fresh JVM in cli-conversation and cli-replay,
 #              BENCH_SERVICE_ENV="NAME=value,..." gives every service a setting (an experiment; tables say so),
+#              or with a module: prefix one module's services ("llm-worker:NAME=value"),
 #              BENCH_RELAY_JAR_REPLAY_BEFORE=JAR makes cli-replay's third run that earlier relay-cli exec jar on the same
 #              data (a before/after pair) instead of ./relay with G1,
 #              BENCH_PIPELINE_RATES=100 the pipeline benchmark's open-model rates (default 100,500),

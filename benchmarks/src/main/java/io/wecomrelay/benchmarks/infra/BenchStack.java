@@ -124,7 +124,7 @@ public final class BenchStack implements AutoCloseable {
             int port = "ingress".equals(spec.module()) ? freePort() : managementPort;
             var env = new HashMap<String, String>(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka, "REDIS_URL", redisUrl,
                     "WECOM_RELAY_BOTS_FILE", botsFile.toString()));
-            env.putAll(extraEnv());
+            env.putAll(extraEnv(spec.module()));
             env.putAll(spec.env());
             var args = new ArrayList<>(List.of("-jar", jar.toString(), "--server.port=" + port,
                     "--management.server.port=" + managementPort, "--spring.kafka.bootstrap-servers=" + kafka,
@@ -149,9 +149,10 @@ public final class BenchStack implements AutoCloseable {
     }
 
     /**
-     * {@code BENCH_SERVICE_ENV="NAME=value,NAME=value"}: settings given to every service of every
-     * benchmark (Spring's relaxed environment names, e.g. RELAY_RESPONDER_LISTENER_CONCURRENCY=6), for
-     * experiments with settings; the tables say when it was set.
+     * {@code BENCH_SERVICE_ENV="NAME=value,module:NAME=value"}: settings given to every service of every
+     * benchmark (Spring's relaxed environment names, e.g. RELAY_RESPONDER_LISTENER_CONCURRENCY=6), or with a
+     * {@code module:} prefix (e.g. {@code llm-worker:SPRING_KAFKA_PRODUCER_PROPERTIES_LINGER_MS=5}) to that module's
+     * services only, for experiments with settings; the tables say when it was set.
      */
     public static Map<String, String> extraEnv() {
         var env = new java.util.LinkedHashMap<String, String>();
@@ -164,6 +165,22 @@ public final class BenchStack implements AutoCloseable {
                 }
             }
         }
+        return env;
+    }
+
+    /** {@link #extraEnv()} as {@code module} gets it: the settings for every service, then its own without the prefix. */
+    static Map<String, String> extraEnv(String module) {
+        var env = new java.util.LinkedHashMap<String, String>();
+        var own = new java.util.LinkedHashMap<String, String>();
+        extraEnv().forEach((name, value) -> {
+            int colon = name.indexOf(':');
+            if (colon < 0) {
+                env.put(name, value);
+            } else if (name.substring(0, colon).equals(module)) {
+                own.put(name.substring(colon + 1), value);
+            }
+        });
+        env.putAll(own);
         return env;
     }
 

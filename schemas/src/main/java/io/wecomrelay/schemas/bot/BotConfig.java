@@ -1,13 +1,8 @@
 package io.wecomrelay.schemas.bot;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 import io.wecomrelay.schemas.event.Channel;
 import io.wecomrelay.schemas.event.RejectReason;
@@ -107,20 +102,7 @@ public record BotConfig(String id, @Nullable Secret token, @Nullable Secret aesK
      * events it writes, so that versions compare across services.
      */
     public String policyVersion() {
-        var canonical = new TreeMap<String, Object>();
-        canonical.put("enabled", auth.enabled());
-        canonical.put("chatTypes", new java.util.TreeSet<>(auth.chatTypes()));
-        canonical.put("allow", auth.allowUsers());
-        canonical.put("deny", auth.denyUsers());
-        canonical.put("rate", rateLimitPerMinute);
-        canonical.put("mode", replyMode);
-        canonical.put("groupShared", groupSharedConversation);
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        return PolicyVersions.of(new PolicyVersions.Policy(auth, rateLimitPerMinute, replyMode, groupSharedConversation));
     }
 
     /** True when the connector holds the bot's WebSocket and ingress has no callback for it. */
