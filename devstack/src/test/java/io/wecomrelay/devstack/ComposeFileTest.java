@@ -65,8 +65,14 @@ class ComposeFileTest {
                 assertThat((String) definition.get("image")).matches(EXACT_TAG);
             }
         }
-        List<String> from = Files.readAllLines(COMPOSE.resolve("Dockerfile"), StandardCharsets.UTF_8).stream()
-                .filter(line -> line.startsWith("FROM ")).map(line -> line.substring(5).trim()).toList();
+        List<String> dockerfile = Files.readAllLines(COMPOSE.resolve("Dockerfile"), StandardCharsets.UTF_8);
+        // FROM ${NAME} takes the image of ARG NAME=image, which must be pinned as well
+        Map<String, String> args = new java.util.HashMap<>();
+        dockerfile.stream().filter(line -> line.startsWith("ARG ") && line.contains("="))
+                .forEach(line -> args.put(line.substring(4, line.indexOf('=')).trim(), line.substring(line.indexOf('=') + 1).trim()));
+        List<String> from = dockerfile.stream().filter(line -> line.startsWith("FROM ")).map(line -> line.substring(5).trim())
+                .map(image -> image.matches("\\$\\{\\w+}") ? args.getOrDefault(image.substring(2, image.length() - 1), image) : image)
+                .toList();
         assertThat(from).isNotEmpty().allSatisfy(image -> assertThat(image).matches(EXACT_TAG));
     }
 

@@ -81,6 +81,11 @@ public final class ProcessCpu {
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // fields 14 and 15: utime, stime
     }
 
+    /** Milliseconds per clock tick of {@code /proc}'s CPU times. */
+    static double msPerTick() {
+        return MS_PER_TICK;
+    }
+
     private static long clockTicksPerSecond() {
         try {
             var process = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();

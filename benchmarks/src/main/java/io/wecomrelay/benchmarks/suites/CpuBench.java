@@ -16,6 +16,7 @@ import io.wecomrelay.benchmarks.Table;
 import io.wecomrelay.benchmarks.infra.BenchBots;
 import io.wecomrelay.benchmarks.infra.BenchStack;
 import io.wecomrelay.benchmarks.infra.ProcessCpu;
+import io.wecomrelay.benchmarks.infra.ThreadStats;
 import io.wecomrelay.benchmarks.load.LoadClient;
 import io.wecomrelay.benchmarks.load.OpenLoad;
 import io.wecomrelay.benchmarks.load.SignedCallbacks;
@@ -77,6 +78,7 @@ public final class CpuBench implements Bench.Suite {
                     + "Dify simulator with " + DELTAS + " deltas every " + CADENCE.toMillis() + " ms",
                     "rate", "process", "CPU ms / message", "of it JIT", "of it GC", "cores busy", "idle cores", "x idle",
                     "target", "");
+            Table threads = null;
             try (var client = new LoadClient(services.get(0).baseUrl(), 512)) {
                 // a minute: the C2 compiler, one thread on two cores, is still busy with the services' hot code after 40 s
                 Duration warm = context.time(Duration.ofSeconds(seconds("BENCH_CPU_WARMUP", WARMUP_S)));
@@ -105,7 +107,7 @@ public final class CpuBench implements Bench.Suite {
                 }
                 int steadyWarm = seconds("BENCH_CPU_STEADY", STEADY_WARM_S);
                 if (steadyWarm > 0) {
-                    phase(context, table, sim, client, signer, run, phase + 1, TARGET_RATE, (int) TARGET_RATE + "/s steady", true,
+                    threads = phase(context, table, sim, client, signer, run, phase + 1, TARGET_RATE, (int) TARGET_RATE + "/s steady", true,
                             context.time(Duration.ofSeconds(steadyWarm)), context.time(Duration.ofSeconds(STEADY_MEASURE_S)), pids, idle);
                 }
             }
@@ -123,11 +125,12 @@ public final class CpuBench implements Bench.Suite {
                         ? "steady = after the rate phases, " + seconds("BENCH_CPU_STEADY", STEADY_WARM_S) + " s more at "
                             + (int) TARGET_RATE + "/s, then " + STEADY_MEASURE_S + " s measured; the target verdict is the steady phase's."
                         : "no steady phase (BENCH_CPU_STEADY=0): the verdicts are of phases the JIT may still be compiling."));
-            return table;
+            return threads == null ? table : table.and(threads);
         }
     }
 
-    private void phase(Bench.Context context, Table table, DifySimulator sim, LoadClient client, SignedCallbacks signer,
+    /** Runs one phase into {@code table}; the steady phase also returns its breakdown by thread group. */
+    private Table phase(Bench.Context context, Table table, DifySimulator sim, LoadClient client, SignedCallbacks signer,
                        String run, int phase, double rate, String label, boolean steady, Duration warmup, Duration measure,
                        Map<String, Long> pids, Usage idle) throws Exception {
         int total = (int) (rate * (warmup.toSeconds() + measure.toSeconds()));
@@ -142,8 +145,8 @@ public final class CpuBench implements Bench.Suite {
         CompletableFuture<Snapshot> to = new CompletableFuture<>();
         try {
             long startMs = 20 + warmup.toMillis();
-            timer.schedule(() -> from.complete(snapshot(pids)), startMs, TimeUnit.MILLISECONDS);
-            timer.schedule(() -> to.complete(snapshot(pids)), startMs + measure.toMillis(), TimeUnit.MILLISECONDS);
+            timer.schedule(() -> from.complete(snapshot(pids, steady)), startMs, TimeUnit.MILLISECONDS);
+            timer.schedule(() -> to.complete(snapshot(pids, steady)), startMs + measure.toMillis(), TimeUnit.MILLISECONDS);
             load = OpenLoad.open(i -> count(Targets.send(client, pool, i), ok), rate, warmup, measure);
         } finally {
             timer.shutdown();
@@ -175,6 +178,45 @@ public final class CpuBench implements Bench.Suite {
         table.note(r + ": " + answered + " messages answered in the " + Table.fmt(usage.seconds()) + " s window ("
                 + Table.fmt(answered / usage.seconds()) + "/s); callbacks " + load.ok() + " accepted, " + load.failed()
                 + " failed (measured part), ingress p50 " + Table.fmt(load.p50Ms()) + " ms, p99 " + Table.fmt(load.p99Ms()) + " ms.");
+        return steady ? threadTable(label, start, end, answered) : null;
+    }
+
+    /**
+     * Where each process's CPU went by thread group, and how often its threads waited (voluntary context switches,
+     * about one wake-up each) or were preempted (involuntary), per answered message. Groups below 3 % of their
+     * process's CPU and 0.3 waits per message are summed in "other threads".
+     */
+    private static Table threadTable(String label, Snapshot start, Snapshot end, long answered) {
+        var table = new Table("cpu-threads: " + label + ", by thread group (/proc/<pid>/task/*/stat and status), per answered "
+                + "message", "process", "thread group", "threads", "CPU ms / message", "share", "waits / message",
+                "preempted / message");
+        double n = Math.max(1, answered);
+        start.threads().forEach((process, before) -> {
+            var groups = ThreadStats.between(before, end.threads().get(process));
+            double cpu = groups.values().stream().mapToDouble(ThreadStats.Use::cpuMs).sum();
+            var other = new ThreadStats.Use(0, 0, 0, 0);
+            var rows = groups.entrySet().stream()
+                    .sorted((a, b) -> Double.compare(b.getValue().cpuMs(), a.getValue().cpuMs())).toList();
+            for (var row : rows) {
+                ThreadStats.Use use = row.getValue();
+                if (use.cpuMs() >= 0.03 * cpu || use.voluntary() / n >= 0.3) {
+                    table.row(process, row.getKey(), use.threads(), use.cpuMs() / n, Table.fmt(100 * use.cpuMs() / Math.max(1e-9, cpu)) + " %",
+                            use.voluntary() / n, use.involuntary() / n);
+                } else {
+                    other = new ThreadStats.Use(other.cpuMs() + use.cpuMs(), other.voluntary() + use.voluntary(),
+                            other.involuntary() + use.involuntary(), other.threads() + use.threads());
+                }
+            }
+            table.row(process, "other threads", other.threads(), other.cpuMs() / n,
+                    Table.fmt(100 * other.cpuMs() / Math.max(1e-9, cpu)) + " %", other.voluntary() / n, other.involuntary() / n);
+            long waits = groups.values().stream().mapToLong(ThreadStats.Use::voluntary).sum();
+            long preempted = groups.values().stream().mapToLong(ThreadStats.Use::involuntary).sum();
+            table.row(process, "all threads", groups.values().stream().mapToInt(ThreadStats.Use::threads).sum(), cpu / n, "100 %",
+                    waits / n, preempted / n);
+        });
+        table.note("A thread that ended inside the window is missing (its counts went with it); one born inside counts whole. "
+                + "CPU here is the threads' own (utime + stime), so the sums can differ a little from the table above.");
+        return table;
     }
 
     /** {@link #RATES}, or {@code BENCH_CPU_RATES="100,300"} ({@code none}: only the steady phase) while iterating (tables say so). */
@@ -238,15 +280,24 @@ public final class CpuBench implements Bench.Suite {
     }
 
     private static Snapshot snapshot(Map<String, Long> pids) {
+        return snapshot(pids, false);
+    }
+
+    /** With {@code threads}, also every process's threads (the steady phase's breakdown). */
+    private static Snapshot snapshot(Map<String, Long> pids, boolean threads) {
         var millis = new LinkedHashMap<String, double[]>();
+        var perThread = new LinkedHashMap<String, Map<String, ThreadStats.Sample>>();
         long nanos = System.nanoTime();
         pids.forEach((name, pid) -> millis.put(name, new double[] {ProcessCpu.millis(pid),
                 ProcessCpu.millis(pid, ProcessCpu.Kind.JIT), ProcessCpu.millis(pid, ProcessCpu.Kind.GC)}));
-        return new Snapshot(Instant.now(), nanos, millis);
+        if (threads) {
+            pids.forEach((name, pid) -> perThread.put(name, ThreadStats.snapshot(pid)));
+        }
+        return new Snapshot(Instant.now(), nanos, millis, perThread);
     }
 
-    /** CPU milliseconds of every process at one moment: {total, JIT threads, GC threads}. */
-    record Snapshot(Instant at, long nanos, Map<String, double[]> millis) {
+    /** CPU milliseconds of every process at one moment: {total, JIT threads, GC threads}; maybe its threads too. */
+    record Snapshot(Instant at, long nanos, Map<String, double[]> millis, Map<String, Map<String, ThreadStats.Sample>> threads) {
 
         Usage until(Snapshot end) {
             var used = new LinkedHashMap<String, double[]>();
