@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.schemas.ids.StreamIds;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.text.Continuation;
+import io.wecomrelay.schemas.text.MarkdownSplitter;
 import io.wecomrelay.sim.wecomws.LongConnectionSimulator;
 import io.wecomrelay.sim.wecomws.LongConnectionSimulator.Injected;
 import io.wecomrelay.sim.wecomws.ReceivedFrame;
@@ -27,6 +28,8 @@ final class AfterFinishFixture implements AutoCloseable {
 
     static final String NOTE = "\n\n（续下条 / continued below）";
     static final int MAX = LongConnectionSimulator.MAX_CONTENT_BYTES;
+    static final String CONTINUATIONS = "relay.connector.continuations";
+    static final String IMAGES = "relay.connector.images";
 
     final LongConnectionSimulator wecom = LongConnectionSimulator.start();
     final ConnectorHarness harness;
@@ -46,6 +49,18 @@ final class AfterFinishFixture implements AutoCloseable {
     /** A connector instance for the bot, with the test settings and then {@code settings}. */
     ConfigurableApplicationContext instance(String... settings) {
         return harness.instance(botsFile, wecom, settings);
+    }
+
+    /** A connector instance for the bot, as {@link #instance}, once WeCom has its socket subscribed. */
+    ConfigurableApplicationContext subscribedInstance(String... settings) {
+        ConfigurableApplicationContext instance = instance(settings);
+        await().atMost(ConnectorHarness.WAIT).until(() -> wecom.subscribed(bot));
+        return instance;
+    }
+
+    /** The markdown parts the after-finish step sends of {@code answer} after the stream's, in order. */
+    static List<String> restParts(String answer) {
+        return MarkdownSplitter.split(Continuation.of(answer, MAX, NOTE).rest(), MAX);
     }
 
     /** A text message to the bot, once its stream's first frame went out. */

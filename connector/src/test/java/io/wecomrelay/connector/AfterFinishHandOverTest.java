@@ -1,7 +1,7 @@
 package io.wecomrelay.connector;
 
-import static io.wecomrelay.connector.AfterFinishFixture.MAX;
-import static io.wecomrelay.connector.AfterFinishFixture.NOTE;
+import static io.wecomrelay.connector.AfterFinishFixture.CONTINUATIONS;
+import static io.wecomrelay.connector.AfterFinishFixture.IMAGES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,8 +12,6 @@ import java.util.List;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.connector.ownership.BotOwnership;
 import io.wecomrelay.connector.socket.ConnectionState;
-import io.wecomrelay.schemas.text.Continuation;
-import io.wecomrelay.schemas.text.MarkdownSplitter;
 import io.wecomrelay.schemas.text.Replies;
 import io.wecomrelay.schemas.wecom.reply.StreamImage;
 import io.wecomrelay.sim.dify.SimImages;
@@ -32,8 +30,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 class AfterFinishHandOverTest {
 
     static final Duration WAIT = ConnectorHarness.WAIT;
-    static final String CONTINUATIONS = "relay.connector.continuations";
-    static final String IMAGES = "relay.connector.images";
     /** Long enough to stop the owner between two parts. */
     static final String PACING = "--relay.connector.replies.continuation-interval=1500ms";
     static AfterFinishFixture fixture;
@@ -42,8 +38,7 @@ class AfterFinishHandOverTest {
     @BeforeAll
     static void start() {
         fixture = new AfterFinishFixture("ws-move-1");
-        INSTANCES.add(fixture.instance(PACING));
-        await().atMost(WAIT).until(() -> fixture.wecom.subscribed(fixture.bot));
+        INSTANCES.add(fixture.subscribedInstance(PACING));
         INSTANCES.add(fixture.instance(PACING));
         // the second instance joined the group: the bot is held by one of them, for good
         await().atMost(WAIT).during(Duration.ofSeconds(3)).until(() -> holders().size() == 1
@@ -59,7 +54,7 @@ class AfterFinishHandOverTest {
     void whenTheOwnerStopsAfterPartKTheNextOwnerSendsTheOtherPartsAndTheImagesOnceInOrder() {
         // Given a 100 KB answer (five or more parts after the stream's) and two images
         String answer = Replies.documented(100_000);
-        List<String> expected = MarkdownSplitter.split(Continuation.of(answer, MAX, NOTE).rest(), MAX);
+        List<String> expected = AfterFinishFixture.restParts(answer);
         assertThat(expected).hasSizeGreaterThanOrEqualTo(4);
         byte[] png = SimImages.png();
         byte[] jpg = SimImages.jpg();

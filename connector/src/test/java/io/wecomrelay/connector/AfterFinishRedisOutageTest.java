@@ -1,7 +1,6 @@
 package io.wecomrelay.connector;
 
-import static io.wecomrelay.connector.AfterFinishFixture.MAX;
-import static io.wecomrelay.connector.AfterFinishFixture.NOTE;
+import static io.wecomrelay.connector.AfterFinishFixture.CONTINUATIONS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,8 +12,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.wecomrelay.schemas.text.Continuation;
-import io.wecomrelay.schemas.text.MarkdownSplitter;
 import io.wecomrelay.schemas.text.Replies;
 import io.wecomrelay.sim.wecomws.LongConnectionSimulator.Injected;
 import io.wecomrelay.testkit.CapturedLines;
@@ -34,7 +31,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 class AfterFinishRedisOutageTest {
 
     static final Duration WAIT = ConnectorHarness.WAIT;
-    static final String CONTINUATIONS = "relay.connector.continuations";
     static final Pattern HELD = Pattern.compile("after-finish step held bot=\\S+ streamId=(\\S+) holds=(\\d+) ");
     static LocalRedis redis;
     static AfterFinishFixture fixture;
@@ -45,9 +41,8 @@ class AfterFinishRedisOutageTest {
         redis = LocalRedis.startEmbeddedWithAof(Files.createTempDirectory("after-finish-redis"));
         fixture = new AfterFinishFixture("ws-held-1", new ConnectorHarness(redis.url()));
         // a short interval: the holds' waits start at it and double
-        instance = fixture.instance("--relay.connector.replies.continuation-interval=500ms",
+        instance = fixture.subscribedInstance("--relay.connector.replies.continuation-interval=500ms",
                 "--spring.data.redis.timeout=500ms");
-        await().atMost(WAIT).until(() -> fixture.wecom.subscribed(fixture.bot));
     }
 
     @AfterAll
@@ -60,7 +55,7 @@ class AfterFinishRedisOutageTest {
     void aStepHeldByARedisOutageIsTriedAgainByItselfAndGoesOnOnceRedisIsBack() {
         // Given a long answer whose parts go out one by one
         String answer = Replies.documented(100_000);
-        List<String> expected = MarkdownSplitter.split(Continuation.of(answer, MAX, NOTE).rest(), MAX);
+        List<String> expected = AfterFinishFixture.restParts(answer);
         assertThat(expected).hasSizeGreaterThanOrEqualTo(4);
         MeterRegistry meters = instance.getBean(MeterRegistry.class);
         Injected message = fixture.message("sunqi", "写一份很长的指南");

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -18,6 +19,7 @@ import io.wecomrelay.schemas.event.MessageReceived;
 import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.ids.StreamIds;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
+import io.wecomrelay.ingress.refresh.StreamMarkerWriter;
 import io.wecomrelay.schemas.wecom.reply.StreamImage;
 import io.wecomrelay.sim.dify.SimImages;
 import io.wecomrelay.sim.wecom.CallbackResponse;
@@ -61,6 +63,9 @@ class CallbackEndpointTest {
     @Autowired
     MeterRegistry meters;
 
+    @Autowired
+    StreamMarkerWriter markers;
+
     WecomClient streamBot;
     WecomClient urlBot;
     WecomClient otherBot;
@@ -95,6 +100,33 @@ class CallbackEndpointTest {
         assertThat(published.get(0).message().body().path("text").path("content").asString()).isEqualTo("你好");
         assertThat(redis.opsForHash().get(StreamStateKeys.key(response.streamId()), StreamStateKeys.CREATED)).isNotNull();
         assertThat(redis.opsForHash().get(StreamStateKeys.key(response.streamId()), StreamStateKeys.OWNER)).isEqualTo(STREAM_BOT);
+    }
+
+    @Test
+    void aSecondMarkOfAStreamKeepsTheFirstMarksTraceIdAndSetsNoneOnAMarkerWithout() {
+        String streamId = StreamIds.of(STREAM_BOT, "marked-twice-" + UUID.randomUUID());
+        String key = StreamStateKeys.key(streamId);
+        Instant first = Instant.ofEpochMilli(1_700_000_000_000L);
+        String firstTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+
+        markers.markCreated(STREAM_BOT, streamId, first, firstTrace).block(WAIT);
+        redis.expire(key, Duration.ofSeconds(30));
+        markers.markCreated(STREAM_BOT, streamId, first.plusSeconds(5), "0af7651916cd43dd8448eb211c80319c").block(WAIT);
+
+        assertThat(redis.opsForHash().entries(key)).containsEntry(StreamStateKeys.TRACE_ID, firstTrace)
+                .containsEntry(StreamStateKeys.CREATED, Long.toString(first.toEpochMilli()))
+                .containsEntry(StreamStateKeys.OWNER, STREAM_BOT);
+        assertThat(redis.getExpire(key)).as("the retry set no TTL again").isBetween(1L, 30L);
+
+        // a marker written before markers carried trace ids: a retried callback's trace is not the message's
+        String older = StreamIds.of(STREAM_BOT, "marked-before-traces-" + UUID.randomUUID());
+        redis.opsForHash().putAll(StreamStateKeys.key(older), Map.of(StreamStateKeys.CREATED, Long.toString(first.toEpochMilli()),
+                StreamStateKeys.OWNER, STREAM_BOT));
+        redis.expire(StreamStateKeys.key(older), Duration.ofSeconds(30));
+        markers.markCreated(STREAM_BOT, older, first.plusSeconds(5), firstTrace).block(WAIT);
+
+        assertThat(redis.opsForHash().hasKey(StreamStateKeys.key(older), StreamStateKeys.TRACE_ID)).isFalse();
+        redis.delete(List.of(key, StreamStateKeys.key(older)));
     }
 
     @Test

@@ -171,15 +171,22 @@ class ResponderConfiguration {
                 listener.maxBackoff());
     }
 
+    /** The default listener concurrency's count of processors. */
+    @Bean
+    Processors processors() {
+        return Processors.ofRuntime();
+    }
+
     @Bean
     ConcurrentKafkaListenerContainerFactory<String, RelayEvent> kafkaListenerContainerFactory(
-            KafkaProperties kafka, CommonErrorHandler errorHandler, ConsumerOutages outages, ResponderProperties props) {
+            KafkaProperties kafka, CommonErrorHandler errorHandler, ConsumerOutages outages, ResponderProperties props,
+            Processors processors) {
         var consumers = new DefaultKafkaConsumerFactory<String, RelayEvent>(kafka.buildConsumerProperties(),
                 new StringDeserializer(), new ErrorHandlingDeserializer<>(EventSerde.any()));
         var factory = new ConcurrentKafkaListenerContainerFactory<String, RelayEvent>();
         factory.setConsumerFactory(consumers);
         factory.setCommonErrorHandler(errorHandler);
-        factory.setConcurrency(props.listener().concurrency(props.topics(), Runtime.getRuntime().availableProcessors()));
+        factory.setConcurrency(props.listener().concurrency(props.topics(), processors.available()));
         // a consumer's wait for Redis or Kafka ends when its listener succeeds again, or its partitions change
         factory.setBatchInterceptor(outages.batchInterceptor());
         factory.setRecordInterceptor(outages.recordInterceptor());

@@ -18,9 +18,10 @@ import reactor.core.publisher.Mono;
 public final class RedisStreamMarkerWriter implements StreamMarkerWriter {
 
     /**
-     * HSETNX of created, of the owner and of the trace id and, only when it created the created field, EXPIRE: one
+     * HSETNX of created, of the owner and, only when it created the created field, of the trace id and EXPIRE: one
      * round trip, and never a key without a TTL. The owner is set even when created was already there, so a hash the
-     * responder made first (without an owner, by an older responder) gets one before WeCom learns the stream id.
+     * responder made first (without an owner, by an older responder) gets one before WeCom learns the stream id. The
+     * trace id is the creating mark's only: a retried callback is a trace of its own, not the published message's.
      */
     private static final RedisScript<Long> MARK_CREATED = LuaScripts.load(
             "io/wecomrelay/ingress/refresh/mark-created.lua", Long.class);

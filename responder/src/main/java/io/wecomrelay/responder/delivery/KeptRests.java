@@ -88,10 +88,12 @@ public final class KeptRests {
      * conversation; a redo of the job keeps nothing again. With {@code lost} (the response_url message that showed
      * the first of {@code parts} failed for good; pass all of them) the first part goes in front of what the user has
      * not taken yet of this answer's rest, or, with none kept, all of them ({@link AnswerRestKeys#KEEP_SCRIPT}).
+     *
+     * @return how many parts are kept now, 0 when nothing was (a redo of the job, a newer answer's rest)
      */
-    public Mono<Void> keep(BotConfig bot, ReplyChunk source, String userId, List<String> parts, boolean lost) {
+    public Mono<Integer> keep(BotConfig bot, ReplyChunk source, String userId, List<String> parts, boolean lost) {
         if (parts.isEmpty()) {
-            return Mono.empty();
+            return Mono.just(0);
         }
         List<String> args = new ArrayList<>(List.of(userId, source.streamId(),
                 Long.toString(source.messageReceivedAt().toEpochMilli()), note(bot), Long.toString(settings.ttl().toMillis()),
@@ -99,16 +101,18 @@ public final class KeptRests {
         args.addAll(parts);
         return redis.execute(KEEP, List.of(AnswerRestKeys.key(bot.id(), source.conversationKey())), args)
                 .next()
+                .map(Long::intValue)
                 .doOnNext(kept -> {
-                    if (kept == 1L) {
+                    if (kept > 0) {
+                        // what the script kept: with lost, the lost part and the ones still untaken, not the caller's
                         log.info("rest of a long answer kept botId={} streamId={} parts={} lost={}", bot.id(),
-                                source.streamId(), parts.size(), lost);
+                                source.streamId(), kept, lost);
                         Counter.builder("relay.responder.rests.kept")
                                 .description("Rests of long answers kept for the user to ask for with a continue word")
                                 .tag("bot", bot.id()).register(meters).increment();
                     }
                 })
-                .then();
+                .defaultIfEmpty(0);
     }
 
     private String note(BotConfig bot) {

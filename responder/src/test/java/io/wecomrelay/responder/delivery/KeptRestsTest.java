@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.wecomrelay.responder.LogCapture;
 import io.wecomrelay.responder.TestChunks;
 import io.wecomrelay.responder.TestRedis;
 import io.wecomrelay.schemas.bot.BotConfig;
@@ -70,53 +71,57 @@ class KeptRestsTest {
 
     @Test
     void aLostMessageIsShownFirstThenOnlyThePartsNotTakenYet() {
-        keep(parts.subList(1, 4), false);
+        assertThat(keep(parts.subList(1, 4), false)).isEqualTo(3);
         assertThat(take()).isEqualTo("p2" + NOTE);
 
-        keep(parts, true);
+        try (var logs = new LogCapture()) {
+            assertThat(keep(parts, true)).as("p1 in front of p3 and p4, not the four passed").isEqualTo(3);
+            assertThat(logs.lines()).filteredOn(line -> line.startsWith("rest of a long answer kept"))
+                    .singleElement().asString().contains("parts=3 lost=true");
+        }
 
         assertThat(takeAll()).containsExactly("p1" + NOTE, "p3" + NOTE, "p4");
     }
 
     @Test
     void aLostMessageAfterEveryPartWasTakenKeepsOnlyItsOwnPart() {
-        keep(parts.subList(1, 4), false);
+        assertThat(keep(parts.subList(1, 4), false)).isEqualTo(3);
         assertThat(takeAll()).containsExactly("p2" + NOTE, "p3" + NOTE, "p4");
 
-        keep(parts, true);
+        assertThat(keep(parts, true)).isEqualTo(1);
 
         assertThat(takeAll()).containsExactly("p1");
     }
 
     @Test
     void aLostMessageWithNoRestKeptKeepsEveryPart() {
-        keep(parts, true);
+        assertThat(keep(parts, true)).isEqualTo(4);
 
         assertThat(takeAll()).containsExactly("p1" + NOTE, "p2" + NOTE, "p3" + NOTE, "p4");
     }
 
     @Test
     void aRedoOfTheJobAfterEverythingWasTakenKeepsNothingAgain() {
-        keep(parts.subList(1, 4), false);
+        assertThat(keep(parts.subList(1, 4), false)).isEqualTo(3);
         takeAll();
 
         // the redo keeps again, its message fails again: a first time round, then lost
-        keep(parts.subList(1, 4), false);
-        keep(parts, true);
-        keep(parts.subList(1, 4), false);
-        keep(parts, true);
+        assertThat(keep(parts.subList(1, 4), false)).isZero();
+        assertThat(keep(parts, true)).isEqualTo(1);
+        assertThat(keep(parts.subList(1, 4), false)).isZero();
+        assertThat(keep(parts, true)).isZero();
 
         assertThat(takeAll()).containsExactly("p1");
     }
 
     @Test
     void aRedoWhoseMessageFailsAgainDoesNotShowTheLostPartTwice() {
-        keep(parts.subList(1, 4), false);
-        keep(parts, true);
+        assertThat(keep(parts.subList(1, 4), false)).isEqualTo(3);
+        assertThat(keep(parts, true)).isEqualTo(4);
         assertThat(take()).isEqualTo("p1" + NOTE);
 
-        keep(parts.subList(1, 4), false);
-        keep(parts, true);
+        assertThat(keep(parts.subList(1, 4), false)).isZero();
+        assertThat(keep(parts, true)).isZero();
 
         assertThat(takeAll()).containsExactly("p2" + NOTE, "p3" + NOTE, "p4");
     }
@@ -124,15 +129,16 @@ class KeptRestsTest {
     @Test
     void aLostMessageOfAnOlderAnswerLeavesTheNewerRestAlone() {
         ReplyChunk newer = stream.next().receivedAt(Instant.now().plusSeconds(60)).last(1, 0, "newer");
-        rests.keep(bot, newer, USER, List.of("n2", "n3"), false).block();
+        assertThat(rests.keep(bot, newer, USER, List.of("n2", "n3"), false).block()).isEqualTo(2);
 
-        keep(parts, true);
+        assertThat(keep(parts, true)).isZero();
 
         assertThat(takeAll()).containsExactly("n2" + NOTE, "n3");
     }
 
-    private void keep(List<String> kept, boolean lost) {
-        rests.keep(bot, source, USER, kept, lost).block(Duration.ofSeconds(5));
+    /** What {@link KeptRests#keep} says it kept. */
+    private Integer keep(List<String> kept, boolean lost) {
+        return rests.keep(bot, source, USER, kept, lost).block(Duration.ofSeconds(5));
     }
 
     /** One continue word of the asker, as the llm-worker takes it: the part shown, or null when there was none. */

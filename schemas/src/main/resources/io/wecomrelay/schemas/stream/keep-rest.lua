@@ -6,7 +6,7 @@
 -- ARGV[6]  'keep': a first keep, the parts after the one the response_url message shows.
 --          'lost': that message failed for good; the parts are all of the answer's, the lost one first.
 -- ARGV[7..] the parts, the one shown next first
--- Returns 1 when kept, 0 when skipped.
+-- Returns how many parts it kept ('lost' over this answer's rest: its part and the untaken ones), 0 when skipped.
 --
 -- A newer answer's rest is never replaced (0). This answer's own rest ('source' equal) is there while the user takes
 -- parts and, exhausted ('next' past 'parts', no part fields), for the TTL after the last take, so a redo of the job
@@ -46,4 +46,4 @@ for i = 1, #parts do
 end
 redis.call('HSET', KEYS[1], unpack(fields))
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
-return 1
+return #parts
