@@ -127,7 +127,7 @@ class LlmWorkerConfiguration {
                 .build();
         var retry = new DifyClient.RetryPolicy(dify.maxAttempts(), dify.firstBackoff(), dify.maxBackoff(), dify.jitter());
         var limits = new DifyClient.StreamLimits(bytes(dify.maxLineSize()), bytes(dify.maxEventSize()));
-        return new DifyClient(web, retry, dify.stopTimeout(), dify.requestTimeout(), limits);
+        return new DifyClient(web, retry, dify.stopTimeout(), dify.requestTimeout(), limits, dify.drainTimeout());
     }
 
     /** Media downloads from WeCom's storage get their own pool, so they never wait for Dify streams. */

@@ -17,6 +17,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -147,6 +148,9 @@ public record LlmWorkerProperties(
      *                       ({@code dify_line_too_long}) as soon as it passes the bound
      * @param maxEventSize   the largest event of a chat stream read (its data lines joined); a larger one ends
      *                       the reply ({@code dify_event_too_large})
+     * @param drainTimeout   how long the rest of a chat response is read after its terminal event, so that its
+     *                       connection goes back to the pool; a response not ended by then is cancelled, closing
+     *                       its connection
      */
     public record Dify(
             @NotNull @DefaultValue("5s") Duration connectTimeout,
@@ -157,7 +161,8 @@ public record LlmWorkerProperties(
             @NotNull @DefaultValue("5s") Duration stopTimeout,
             @NotNull @DefaultValue("30s") Duration requestTimeout,
             @NotNull @DefaultValue("1MB") DataSize maxLineSize,
-            @NotNull @DefaultValue("1MB") DataSize maxEventSize) {
+            @NotNull @DefaultValue("1MB") DataSize maxEventSize,
+            @NotNull @DurationMin(millis = 1) @DefaultValue("2s") Duration drainTimeout) {
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.Map;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wecomrelay.schemas.outbound.OutboundPolicy;
 import io.wecomrelay.support.apptoken.AccessTokens;
+import jakarta.validation.Validation;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
@@ -62,6 +63,18 @@ class LlmWorkerPropertiesTest {
         // the responder's relay.responder.delivery.app-token.* defaults: both services share one Redis key per app
         assertThat(app.tokenSettings()).isEqualTo(new AccessTokens.Settings("responder:app-token:", Duration.ofMinutes(5),
                 Duration.ofSeconds(15), Duration.ofSeconds(20), Duration.ofMillis(100)));
+    }
+
+    @Test
+    void aChatResponseIsReadToItsEndForTwoSecondsAfterItsTerminalEventAndNeverNotAtAll() {
+        assertThat(bind(Map.of()).dify().drainTimeout()).isEqualTo(Duration.ofSeconds(2));
+        try (var validation = Validation.buildDefaultValidatorFactory()) {
+            var validator = validation.getValidator();
+            assertThat(validator.validate(bind(Map.of()))).isEmpty();
+            assertThat(validator.validate(bind(Map.of("relay.worker.dify.drain-timeout", "0s"))))
+                    .extracting(violation -> violation.getPropertyPath().toString())
+                    .containsExactly("dify.drainTimeout");
+        }
     }
 
     private static LlmWorkerProperties bind(Map<String, String> settings) {

@@ -36,7 +36,8 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
  * {@link #chat} streams one answer as typed events:
  * SSE is decoded on bytes ({@link SseDecoder}), pings come through as {@link DifyEvent.Ping} (they
  * feed the caller's idle watchdog), and the flux completes by itself on the terminal event instead
- * of waiting for Dify to close the connection (some versions never do).
+ * of waiting for Dify to close the connection (some versions never do). The response is still read to
+ * its end behind it, so that its connection goes back to the pool ({@link DrainingSubscriber}).
  * <p>
  * Failures before the first byte of a 2xx response (429, 5xx, connect and I/O errors) are retried
  * with exponential backoff and jitter; once the stream has started there is no silent retry, so text
@@ -71,18 +72,22 @@ public final class DifyClient {
     private final Duration stopTimeout;
     private final Duration requestTimeout;
     private final StreamLimits limits;
+    private final Duration drainTimeout;
 
     /**
      * @param stopTimeout    how long a stop call may take
      * @param requestTimeout how long one try of an upload or feedback call may take
+     * @param drainTimeout   how long a chat response may take to end after its terminal event before its
+     *                       connection is closed instead of going back to the pool
      */
     public DifyClient(WebClient web, RetryPolicy retry, Duration stopTimeout, Duration requestTimeout,
-                      StreamLimits limits) {
+                      StreamLimits limits, Duration drainTimeout) {
         this.web = web;
         this.retry = retry;
         this.stopTimeout = stopTimeout;
         this.requestTimeout = requestTimeout;
         this.limits = limits;
+        this.drainTimeout = drainTimeout;
     }
 
     /**
@@ -184,7 +189,7 @@ public final class DifyClient {
 
     private Flux<DifyEvent> open(DifyApp app, ChatRequest request, AtomicBoolean started) {
         var outcome = new StreamOutcome();
-        return web.post()
+        Flux<DifyEvent> body = web.post()
                 .uri(app.baseUrl() + sendPath(app.appType()))
                 .header(HttpHeaders.AUTHORIZATION, "Bearer " + app.apiKey().reveal())
                 .contentType(MediaType.APPLICATION_JSON)
@@ -198,16 +203,14 @@ public final class DifyClient {
                         return decode(response.bodyToFlux(DataBuffer.class), limits);
                     }
                     return DifyClient.<DifyEvent>failure(response).flux();
-                })
-                // ends at the terminal event, which is noted first: the request's span (DifyTracePropagation) ends with
-                // the stream, maybe on the reply's cancel as it handles that event, and tells how the stream ended
-                .handle((event, sink) -> {
-                    boolean ends = outcome.ends(event);
-                    sink.next(event);
-                    if (ends) {
-                        sink.complete();
-                    }
                 });
+        return Flux.create(sink -> {
+            var drain = new DrainingSubscriber(sink, outcome, drainTimeout);
+            body.subscribe(drain);
+            sink.onRequest(drain::request);
+            // a cancel reaches here only before the terminal event: the sink is done after it
+            sink.onCancel(drain::cancel);
+        });
     }
 
     /** Each kind of app has its own send endpoint (Dify refuses a key on another kind's). */

@@ -22,7 +22,8 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
  * The Dify client's filter: every request to Dify made within a reply is a client span under the reply's span, and
  * carries that span's {@code traceparent} (a Dify with OpenTelemetry continues the trace). The span ends with the
  * response's body, not its headers: a streamed answer's span covers the whole stream, until its terminal event
- * ({@code message_end}, {@code workflow_finished}, an {@code error} event), the relay cancelling it (idle, deadline,
+ * ({@code message_end}, {@code workflow_finished}, an {@code error} event; the span ends once the rest of the body is
+ * read or its drain times out, see {@code DrainingSubscriber}), the relay cancelling it (idle, deadline,
  * a bound, the reply abandoned) or the connection failing or closing, and its {@code relay.dify.outcome} tag says
  * which ({@link #OUTCOME}). A reply's first request ends the
  * {@code worker_to_dify} hop, from the poll of its decision. The span's name is the method and the URL's path,

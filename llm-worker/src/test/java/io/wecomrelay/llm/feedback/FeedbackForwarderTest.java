@@ -60,7 +60,7 @@ class FeedbackForwarderTest {
         redis = new ReactiveStringRedisTemplate(factory);
         bots = new BotRegistryLoader(name -> null).load(botsFile());
         dify = new DifyClient(WebClient.create(), new DifyClient.RetryPolicy(1, Duration.ofMillis(10), Duration.ofMillis(10), 0),
-                Duration.ofSeconds(5), Duration.ofSeconds(5), new DifyClient.StreamLimits(1 << 20, 1 << 20));
+                Duration.ofSeconds(5), Duration.ofSeconds(5), new DifyClient.StreamLimits(1 << 20, 1 << 20), Duration.ofSeconds(2));
     }
 
     @AfterAll

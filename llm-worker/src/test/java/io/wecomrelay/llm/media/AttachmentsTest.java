@@ -157,7 +157,7 @@ class AttachmentsTest {
                 policy, new MediaCipher(AesCbcEngines.defaultEngine()), budget, memoryWait);
         var client = new DifyClient(WebClient.create(), new DifyClient.RetryPolicy(1, Duration.ofMillis(10),
                 Duration.ofMillis(10), 0), Duration.ofSeconds(1), Duration.ofSeconds(30),
-                new DifyClient.StreamLimits(1 << 20, 1 << 20));
+                new DifyClient.StreamLimits(1 << 20, 1 << 20), Duration.ofSeconds(2));
         return new Attachments(new SignedUrls(fetcher), client, new Attachments.Limits(MAX_BYTES, 10, Duration.ofSeconds(30)),
                 new RecordingMetrics(), Clock.systemUTC());
     }

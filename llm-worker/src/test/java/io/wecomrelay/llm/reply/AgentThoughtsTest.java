@@ -67,7 +67,7 @@ class AgentThoughtsTest {
     private static List<ReplyChunk> answer(String query, boolean showThoughts) {
         var client = new DifyClient(WebClient.create(), new DifyClient.RetryPolicy(1, Duration.ofMillis(10),
                 Duration.ofMillis(10), 0), Duration.ofSeconds(2), Duration.ofSeconds(5),
-                new DifyClient.StreamLimits(1 << 20, 1 << 20));
+                new DifyClient.StreamLimits(1 << 20, 1 << 20), Duration.ofSeconds(2));
         var replies = new DifyReplies(client, new DifyReplies.Settings(Duration.ofMillis(150), 400,
                 Duration.ofSeconds(5), showThoughts, 1 << 16), new ErrorTexts(Map.of()), Schedulers.parallel(), ReplyMetrics.NONE);
         var app = new DifyApp(URI.create(dify.baseUrl()), new Secret(DifySimulatorConfig.DEFAULT_API_KEY));

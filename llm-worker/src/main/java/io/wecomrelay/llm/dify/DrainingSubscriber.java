@@ -1,0 +1,103 @@
+package io.wecomrelay.llm.dify;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.wecomrelay.support.tracing.RelayTracing;
+import io.wecomrelay.support.tracing.TraceLog;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.FluxSink;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
+
+/**
+ * Reads one chat response for the caller's flux: passes its events on, at the caller's demand, up to the terminal
+ * event, then completes the caller's flux and reads the rest of the body unseen. Reactor Netty closes a connection
+ * whose response was cancelled before its end, and Dify sends the end of the chunked body just after the terminal
+ * event: cancelling there cost every answer a new TCP (and TLS) handshake. A body that has not ended
+ * {@code drainTimeout} after the terminal event is cancelled, closing its connection. A cancel by the caller before
+ * the terminal event (stop, idle, deadline, shutdown) still cancels the body at once; after it, the caller's flux is
+ * done and its cancel reaches nothing. The rest of the body goes through the same bounded decoder, its events dropped.
+ */
+final class DrainingSubscriber extends BaseSubscriber<DifyEvent> {
+
+    private static final Logger log = LoggerFactory.getLogger(DrainingSubscriber.class);
+
+    private final FluxSink<DifyEvent> caller;
+    private final StreamOutcome outcome;
+    private final Duration drainTimeout;
+    /** Only touched by the body's signals, which come one at a time. */
+    private boolean draining;
+    private @Nullable Disposable timer;
+
+    DrainingSubscriber(FluxSink<DifyEvent> caller, StreamOutcome outcome, Duration drainTimeout) {
+        this.caller = caller;
+        this.outcome = outcome;
+        this.drainTimeout = drainTimeout;
+    }
+
+    @Override
+    public Context currentContext() {
+        // the tracing filter and the retries' log lines read the reply's context
+        return Context.of(caller.contextView());
+    }
+
+    @Override
+    protected void hookOnSubscribe(Subscription subscription) {
+        // nothing yet: the caller's demand is passed on as it comes (onRequest)
+    }
+
+    @Override
+    protected void hookOnNext(DifyEvent event) {
+        if (draining) {
+            return;
+        }
+        // the terminal event is noted before it is passed on: the request's span tells how the stream ended
+        boolean ends = outcome.ends(event);
+        caller.next(event);
+        if (ends) {
+            draining = true;
+            caller.complete();
+            timer = Schedulers.parallel().schedule(this::timedOut, drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            request(Long.MAX_VALUE);
+        }
+    }
+
+    @Override
+    protected void hookOnComplete() {
+        if (draining) {
+            stopTimer();
+        } else {
+            caller.complete();
+        }
+    }
+
+    @Override
+    protected void hookOnError(Throwable error) {
+        if (draining) {
+            stopTimer();
+            log.debug("dify response failed after its terminal event cause={}", error.getClass().getSimpleName());
+        } else {
+            caller.error(error);
+        }
+    }
+
+    private void stopTimer() {
+        var pending = timer;
+        if (pending != null) {
+            pending.dispose();
+        }
+    }
+
+    private void timedOut() {
+        try (var trace = TraceLog.of(caller.contextView().getOrDefault(RelayTracing.CONTEXT_KEY, null))) {
+            log.debug("dify response not ended {} after its terminal event, connection closed", drainTimeout);
+        }
+        cancel();
+    }
+}
