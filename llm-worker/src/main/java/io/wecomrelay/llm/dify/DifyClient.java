@@ -208,8 +208,8 @@ public final class DifyClient {
             var drain = new DrainingSubscriber(sink, outcome, drainTimeout);
             body.subscribe(drain);
             sink.onRequest(drain::request);
-            // a cancel reaches here only before the terminal event: the sink is done after it
-            sink.onCancel(drain::cancel);
+            // a cancel while the caller handles the terminal event (the reply does) leaves the body draining
+            sink.onCancel(drain::callerCancelled);
         });
     }
 

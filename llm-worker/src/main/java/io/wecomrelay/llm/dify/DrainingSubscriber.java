@@ -31,8 +31,11 @@ final class DrainingSubscriber extends BaseSubscriber<DifyEvent> {
     private final FluxSink<DifyEvent> caller;
     private final StreamOutcome outcome;
     private final Duration drainTimeout;
-    /** Only touched by the body's signals, which come one at a time. */
-    private boolean draining;
+    /**
+     * Set by the body's signals (one at a time) before the terminal event is passed on; read by the caller's cancel,
+     * which may come on another thread.
+     */
+    private volatile boolean draining;
     private @Nullable Disposable timer;
 
     DrainingSubscriber(FluxSink<DifyEvent> caller, StreamOutcome outcome, Duration drainTimeout) {
@@ -59,9 +62,11 @@ final class DrainingSubscriber extends BaseSubscriber<DifyEvent> {
         }
         // the terminal event is noted before it is passed on: the request's span tells how the stream ended
         boolean ends = outcome.ends(event);
+        // before passing it on: the reply cancels while it handles the terminal event (ReplySession.finish), and that
+        // cancel must not reach the body
+        draining = ends;
         caller.next(event);
         if (ends) {
-            draining = true;
             caller.complete();
             timer = Schedulers.parallel().schedule(this::timedOut, drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
             request(Long.MAX_VALUE);
@@ -84,6 +89,13 @@ final class DrainingSubscriber extends BaseSubscriber<DifyEvent> {
             log.debug("dify response failed after its terminal event cause={}", error.getClass().getSimpleName());
         } else {
             caller.error(error);
+        }
+    }
+
+    /** The caller's cancel: reaches the body only while the stream is still running (stop, idle, deadline). */
+    void callerCancelled() {
+        if (!draining) {
+            cancel();
         }
     }
 

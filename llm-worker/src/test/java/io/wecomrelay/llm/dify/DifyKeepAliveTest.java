@@ -98,6 +98,22 @@ class DifyKeepAliveTest {
     }
 
     @Test
+    void aCallerThatCancelsOnTheTerminalEventStillLeavesTheConnectionInThePool() {
+        // what ReplySession does: its finish disposes the subscription while it handles message_end
+        var dify = client(Duration.ofSeconds(5));
+
+        for (int i = 1; i <= 3; i++) {
+            var last = dify.chat(app(), request()).takeUntil(event -> event instanceof DifyEvent.End).blockLast(Duration.ofSeconds(10));
+            assertThat(last).isInstanceOf(DifyEvent.End.class);
+            int streams = i;
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(released).hasValue(streams));
+        }
+
+        assertThat(accepted).as("connections the server accepted").hasValue(1);
+        assertThat(closed).hasValue(0);
+    }
+
+    @Test
     void theCallerHasTheEndAtOnceAndTheConnectionIsReusedOnceTheResponseEnds() throws Exception {
         var dify = client(Duration.ofSeconds(5));
         after.set(After.END_LATER);
