@@ -112,6 +112,9 @@ class LlmWorkerConfiguration {
     ConnectionProvider difyConnections(LlmWorkerProperties properties) {
         return ConnectionProvider.builder("dify")
                 .maxConnections(properties.consumer().maxInFlight() + EXTRA_CONNECTIONS)
+                // answers now leave their connection in the pool: close idle ones before Dify's side does
+                .maxIdleTime(properties.dify().maxIdleTime())
+                .evictInBackground(properties.dify().maxIdleTime())
                 .pendingAcquireMaxCount(-1)
                 .build();
     }

@@ -151,6 +151,9 @@ public record LlmWorkerProperties(
      * @param drainTimeout   how long the rest of a chat response is read after its terminal event, so that its
      *                       connection goes back to the pool; a response not ended by then is cancelled, closing
      *                       its connection
+     * @param maxIdleTime    how long a connection to Dify may wait unused in the pool before it is closed: below the
+     *                       keep-alive timeout of what serves Dify's API (nginx's 65-75 s), so that a request never
+     *                       takes a connection the server is closing at that moment (it would be retried)
      */
     public record Dify(
             @NotNull @DefaultValue("5s") Duration connectTimeout,
@@ -162,7 +165,8 @@ public record LlmWorkerProperties(
             @NotNull @DefaultValue("30s") Duration requestTimeout,
             @NotNull @DefaultValue("1MB") DataSize maxLineSize,
             @NotNull @DefaultValue("1MB") DataSize maxEventSize,
-            @NotNull @DurationMin(millis = 1) @DefaultValue("2s") Duration drainTimeout) {
+            @NotNull @DurationMin(millis = 1) @DefaultValue("2s") Duration drainTimeout,
+            @NotNull @DurationMin(millis = 1) @DefaultValue("30s") Duration maxIdleTime) {
     }
 
     /**

@@ -77,7 +77,17 @@ class LlmWorkerPropertiesTest {
         }
     }
 
-    private static LlmWorkerProperties bind(Map<String, String> settings) {
+    @Test
+    void idleConnectionsToDifyCloseAfterThirtySecondsAndNeverNever() {
+        assertThat(bind(Map.of()).dify().maxIdleTime()).isEqualTo(Duration.ofSeconds(30));
+        try (var validation = Validation.buildDefaultValidatorFactory()) {
+            assertThat(validation.getValidator().validate(bind(Map.of("relay.worker.dify.max-idle-time", "0s"))))
+                    .extracting(violation -> violation.getPropertyPath().toString())
+                    .containsExactly("dify.maxIdleTime");
+        }
+    }
+
+    static LlmWorkerProperties bind(Map<String, String> settings) {
         var all = new HashMap<>(settings);
         all.put("relay.worker.bots-file", "bots.yaml");
         return new Binder(new MapConfigurationPropertySource(all)).bind("relay.worker", LlmWorkerProperties.class).get();
