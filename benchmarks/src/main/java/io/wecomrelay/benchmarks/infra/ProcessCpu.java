@@ -69,7 +69,8 @@ public final class ProcessCpu {
         return ticks * MS_PER_TICK;
     }
 
-    private static long ticks(Path stat) {
+    /** utime + stime of one {@code stat} file (a process's or a thread's), in clock ticks. */
+    static long ticks(Path stat) {
         String line;
         try {
             line = Files.readString(stat, StandardCharsets.UTF_8);

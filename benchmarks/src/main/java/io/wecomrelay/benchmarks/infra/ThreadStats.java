@@ -31,8 +31,11 @@ public final class ThreadStats {
     /** What a group of threads did between two snapshots. */
     public record Use(double cpuMs, long voluntary, long involuntary, int threads) {
 
-        Use plus(double cpu, long vol, long invol) {
-            return new Use(cpuMs + cpu, voluntary + vol, involuntary + invol, threads + 1);
+        public static final Use NONE = new Use(0, 0, 0, 0);
+
+        public Use plus(Use other) {
+            return new Use(cpuMs + other.cpuMs, voluntary + other.voluntary, involuntary + other.involuntary,
+                    threads + other.threads);
         }
     }
 
@@ -43,9 +46,7 @@ public final class ThreadStats {
             for (Path task : tasks.toList()) {
                 try {
                     String comm = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).strip();
-                    String stat = Files.readString(task.resolve("stat"), StandardCharsets.UTF_8);
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-                    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    long ticks = ProcessCpu.ticks(task.resolve("stat"));
                     long voluntary = 0;
                     long involuntary = 0;
                     for (String line : Files.readAllLines(task.resolve("status"), StandardCharsets.UTF_8)) {
@@ -77,8 +78,7 @@ public final class ThreadStats {
             double cpu = later.cpuMs() - (before == null ? 0 : before.cpuMs());
             long vol = later.voluntary() - (before == null ? 0 : before.voluntary());
             long invol = later.involuntary() - (before == null ? 0 : before.involuntary());
-            groups.merge(later.group(), new Use(cpu, vol, invol, 1),
-                    (a, b) -> a.plus(b.cpuMs(), b.voluntary(), b.involuntary()));
+            groups.merge(later.group(), new Use(cpu, vol, invol, 1), Use::plus);
         });
         return groups;
     }

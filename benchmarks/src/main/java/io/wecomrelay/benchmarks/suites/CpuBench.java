@@ -194,7 +194,7 @@ public final class CpuBench implements Bench.Suite {
         start.threads().forEach((process, before) -> {
             var groups = ThreadStats.between(before, end.threads().get(process));
             double cpu = groups.values().stream().mapToDouble(ThreadStats.Use::cpuMs).sum();
-            var other = new ThreadStats.Use(0, 0, 0, 0);
+            var other = ThreadStats.Use.NONE;
             var rows = groups.entrySet().stream()
                     .sorted((a, b) -> Double.compare(b.getValue().cpuMs(), a.getValue().cpuMs())).toList();
             for (var row : rows) {
@@ -203,16 +203,13 @@ public final class CpuBench implements Bench.Suite {
                     table.row(process, row.getKey(), use.threads(), use.cpuMs() / n, Table.fmt(100 * use.cpuMs() / Math.max(1e-9, cpu)) + " %",
                             use.voluntary() / n, use.involuntary() / n);
                 } else {
-                    other = new ThreadStats.Use(other.cpuMs() + use.cpuMs(), other.voluntary() + use.voluntary(),
-                            other.involuntary() + use.involuntary(), other.threads() + use.threads());
+                    other = other.plus(use);
                 }
             }
             table.row(process, "other threads", other.threads(), other.cpuMs() / n,
                     Table.fmt(100 * other.cpuMs() / Math.max(1e-9, cpu)) + " %", other.voluntary() / n, other.involuntary() / n);
-            long waits = groups.values().stream().mapToLong(ThreadStats.Use::voluntary).sum();
-            long preempted = groups.values().stream().mapToLong(ThreadStats.Use::involuntary).sum();
-            table.row(process, "all threads", groups.values().stream().mapToInt(ThreadStats.Use::threads).sum(), cpu / n, "100 %",
-                    waits / n, preempted / n);
+            var all = groups.values().stream().reduce(ThreadStats.Use.NONE, ThreadStats.Use::plus);
+            table.row(process, "all threads", all.threads(), cpu / n, "100 %", all.voluntary() / n, all.involuntary() / n);
         });
         table.note("A thread that ended inside the window is missing (its counts went with it); one born inside counts whole. "
                 + "CPU here is the threads' own (utime + stime), so the sums can differ a little from the table above.");

@@ -21,8 +21,8 @@ import reactor.util.context.Context;
  * whose response was cancelled before its end, and Dify sends the end of the chunked body just after the terminal
  * event: cancelling there cost every answer a new TCP (and TLS) handshake. A body that has not ended
  * {@code drainTimeout} after the terminal event is cancelled, closing its connection. A cancel by the caller before
- * the terminal event (stop, idle, deadline, shutdown) still cancels the body at once; after it, the caller's flux is
- * done and its cancel reaches nothing. The rest of the body goes through the same bounded decoder, its events dropped.
+ * the terminal event (stop, idle, deadline, shutdown) still cancels the body at once; one from the terminal event on
+ * (the reply cancels while it handles that event) leaves the body draining. The rest of the body goes through the same bounded decoder, its events dropped.
  */
 final class DrainingSubscriber extends BaseSubscriber<DifyEvent> {
 
@@ -31,6 +31,7 @@ final class DrainingSubscriber extends BaseSubscriber<DifyEvent> {
     private final FluxSink<DifyEvent> caller;
     private final StreamOutcome outcome;
     private final Duration drainTimeout;
+    private final Context context;
     /**
      * Set by the body's signals (one at a time) before the terminal event is passed on; read by the caller's cancel,
      * which may come on another thread.
@@ -42,12 +43,13 @@ final class DrainingSubscriber extends BaseSubscriber<DifyEvent> {
         this.caller = caller;
         this.outcome = outcome;
         this.drainTimeout = drainTimeout;
+        this.context = Context.of(caller.contextView());
     }
 
     @Override
     public Context currentContext() {
         // the tracing filter and the retries' log lines read the reply's context
-        return Context.of(caller.contextView());
+        return context;
     }
 
     @Override
