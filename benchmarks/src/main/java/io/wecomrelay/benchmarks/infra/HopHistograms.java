@@ -18,9 +18,14 @@ import java.util.regex.Pattern;
 public final class HopHistograms {
 
     private static final Pattern BUCKET = Pattern.compile(
-            "^relay_hop_latency_seconds_bucket\\{([^}]*)\\}\\s+(\\S+)");
+            "^(relay_hop_latency|relay_responder_chunk_latency)_seconds_bucket\\{([^}]*)\\}\\s+(\\S+)");
     private static final Pattern SUM_OR_COUNT = Pattern.compile(
-            "^relay_hop_latency_seconds_(sum|count)\\{([^}]*)\\}\\s+(\\S+)");
+            "^(relay_hop_latency|relay_responder_chunk_latency)_seconds_(sum|count)(?:\\{([^}]*)\\})?\\s+(\\S+)");
+    /**
+     * The responder's chunk timer, from the chunk record's timestamp (set when the worker's producer took it) to its
+     * fold: with {@code delta_to_redis} it splits that hop into the worker's part and Kafka's plus the fold.
+     */
+    static final String RECORD_TO_REDIS = "record_to_redis";
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
     private HopHistograms() {
@@ -78,22 +83,27 @@ public final class HopHistograms {
     static void add(Map<String, Hop> hops, String line) {
         Matcher bucket = BUCKET.matcher(line);
         if (bucket.find()) {
-            Map<String, String> labels = labels(bucket.group(1));
+            Map<String, String> labels = labels(bucket.group(2));
             String le = labels.get("le");
             if (le == null || le.equals("+Inf")) {
                 return;
             }
-            hop(hops, labels.get("hop")).cumulative.merge(Double.parseDouble(le), Double.parseDouble(bucket.group(2)), Double::sum);
+            hop(hops, name(bucket.group(1), labels)).cumulative
+                    .merge(Double.parseDouble(le), Double.parseDouble(bucket.group(3)), Double::sum);
             return;
         }
         Matcher total = SUM_OR_COUNT.matcher(line);
         if (total.find()) {
-            String name = labels(total.group(2)).get("hop");
+            String name = name(total.group(1), labels(total.group(3) == null ? "" : total.group(3)));
             Hop hop = hop(hops, name);
-            double value = Double.parseDouble(total.group(3));
-            hops.put(name, total.group(1).equals("sum") ? new Hop(hop.cumulative, hop.count, hop.sumSeconds + value)
+            double value = Double.parseDouble(total.group(4));
+            hops.put(name, total.group(2).equals("sum") ? new Hop(hop.cumulative, hop.count, hop.sumSeconds + value)
                     : new Hop(hop.cumulative, hop.count + value, hop.sumSeconds));
         }
+    }
+
+    private static String name(String metric, Map<String, String> labels) {
+        return metric.equals("relay_hop_latency") ? labels.get("hop") : RECORD_TO_REDIS;
     }
 
     private static Hop hop(Map<String, Hop> hops, String name) {
@@ -112,7 +122,7 @@ public final class HopHistograms {
     /** The hop names in pipeline order (those of {@code HopLatency}), then any others. */
     public static List<String> ordered(Snapshot snapshot) {
         var order = List.of("callback_to_ack", "inbound_to_decision", "decision_to_worker", "worker_to_dify",
-                "delta_to_redis", "finish_to_delivered");
+                "delta_to_redis", RECORD_TO_REDIS, "finish_to_delivered");
         var names = new ArrayList<String>();
         for (String name : order) {
             if (snapshot.hops().containsKey(name)) {

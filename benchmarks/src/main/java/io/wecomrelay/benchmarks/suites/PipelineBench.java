@@ -128,7 +128,9 @@ public final class PipelineBench implements Bench.Suite {
                     + "record timestamp -> decision made, before its commit); decision_to_worker = llm-worker polled the decision, "
                     + "counted from the decision record's timestamp, which Kafka Streams inherits from the inbound record: it "
                     + "includes inbound_to_decision and the commit; worker_to_dify = polled -> Dify request sent; delta_to_redis "
-                    + "= responder (chunk made -> folded into Redis); finish_to_delivered is empty here (no active delivery).");
+                    + "= responder (chunk made -> folded into Redis); record_to_redis = its part from the chunk record's timestamp (the "
+                    + "worker's producer took it) -> folded (Kafka and the fold; the rest of delta_to_redis is the worker's); "
+                    + "finish_to_delivered is empty here (no active delivery).");
             return table.and(hops);
         }
     }
