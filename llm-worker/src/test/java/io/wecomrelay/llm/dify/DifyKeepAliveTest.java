@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.ConnectionObserver;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
@@ -111,6 +112,29 @@ class DifyKeepAliveTest {
 
         assertThat(accepted).as("connections the server accepted").hasValue(1);
         assertThat(closed).hasValue(0);
+    }
+
+    @Test
+    void theDrainBoundTakesNoTimerFromReactorsSchedulers() {
+        // the bound is set on the connection's event loop: a timer on Schedulers.parallel() woke another thread per answer
+        var dify = client(Duration.ofSeconds(5));
+        var scheduled = new AtomicInteger();
+        Schedulers.onScheduleHook(getClass().getName(), task -> {
+            scheduled.incrementAndGet();
+            return task;
+        });
+        try {
+            for (int i = 1; i <= 3; i++) {
+                assertThat(chat(dify)).last().isInstanceOf(DifyEvent.End.class);
+                int streams = i;
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(released).hasValue(streams));
+            }
+        } finally {
+            Schedulers.resetOnScheduleHook(getClass().getName());
+        }
+
+        assertThat(scheduled).as("tasks scheduled on Reactor's schedulers").hasValue(0);
+        assertThat(accepted).hasValue(1);
     }
 
     @Test
