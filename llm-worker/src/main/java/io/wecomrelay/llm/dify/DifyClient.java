@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.schemas.bot.DifyApp;
 import io.wecomrelay.schemas.bot.DifyAppType;
 import org.jspecify.annotations.Nullable;
@@ -74,21 +75,24 @@ public final class DifyClient {
     private final Duration requestTimeout;
     private final StreamLimits limits;
     private final Duration drainTimeout;
+    private final DrainMetrics drains;
 
     /**
      * @param stopTimeout    how long a stop call may take
      * @param requestTimeout how long one try of an upload or feedback call may take
      * @param drainTimeout   how long a chat response may take to end after its terminal event before its
      *                       connection is closed instead of going back to the pool
+     * @param registry       where the drains are counted ({@code relay.worker.dify.drains})
      */
     public DifyClient(WebClient web, RetryPolicy retry, Duration stopTimeout, Duration requestTimeout,
-                      StreamLimits limits, Duration drainTimeout) {
+                      StreamLimits limits, Duration drainTimeout, MeterRegistry registry) {
         this.web = web;
         this.retry = retry;
         this.stopTimeout = stopTimeout;
         this.requestTimeout = requestTimeout;
         this.limits = limits;
         this.drainTimeout = drainTimeout;
+        this.drains = new DrainMetrics(registry);
     }
 
     /**
@@ -191,7 +195,7 @@ public final class DifyClient {
     private Flux<DifyEvent> open(DifyApp app, ChatRequest request, AtomicBoolean started) {
         var outcome = new StreamOutcome();
         return Flux.create(sink -> {
-            var drain = new DrainingSubscriber(sink, outcome, drainTimeout);
+            var drain = new DrainingSubscriber(sink, outcome, drainTimeout, drains);
             send(app, request, started, outcome, drain).subscribe(drain);
             sink.onRequest(drain::request);
             // a cancel while the caller handles the terminal event (the reply does) leaves the body draining

@@ -27,7 +27,7 @@ import reactor.util.context.Context;
  * <p>
  * The drain's timer runs on the connection's own event loop, the thread that delivers the terminal event and the
  * body's end: setting and cancelling it there are queue operations on that thread, where a timer on another
- * scheduler cost every answer a cross-thread wake-up.
+ * scheduler cost every answer a cross-thread wake-up. Each drain is counted ({@link DrainMetrics}).
  */
 final class DrainingSubscriber extends BaseSubscriber<DifyEvent> {
 
@@ -37,6 +37,7 @@ final class DrainingSubscriber extends BaseSubscriber<DifyEvent> {
     private final StreamOutcome outcome;
     private final Duration drainTimeout;
     private final Context context;
+    private final DrainMetrics drains;
     /**
      * Set by the body's signals (one at a time) before the terminal event is passed on; read by the caller's cancel,
      * which may come on another thread.
@@ -46,10 +47,11 @@ final class DrainingSubscriber extends BaseSubscriber<DifyEvent> {
     /** Set when the request is written, on that loop, before any of the body's signals. */
     private volatile @Nullable EventLoop loop;
 
-    DrainingSubscriber(FluxSink<DifyEvent> caller, StreamOutcome outcome, Duration drainTimeout) {
+    DrainingSubscriber(FluxSink<DifyEvent> caller, StreamOutcome outcome, Duration drainTimeout, DrainMetrics drains) {
         this.caller = caller;
         this.outcome = outcome;
         this.drainTimeout = drainTimeout;
+        this.drains = drains;
         this.context = Context.of(caller.contextView());
     }
 
@@ -91,6 +93,7 @@ final class DrainingSubscriber extends BaseSubscriber<DifyEvent> {
     protected void hookOnComplete() {
         if (draining) {
             stopTimer();
+            drains.completed();
         } else {
             caller.complete();
         }
@@ -100,6 +103,7 @@ final class DrainingSubscriber extends BaseSubscriber<DifyEvent> {
     protected void hookOnError(Throwable error) {
         if (draining) {
             stopTimer();
+            drains.failed();
             log.debug("dify response failed after its terminal event cause={}", error.getClass().getSimpleName());
         } else {
             caller.error(error);
@@ -135,8 +139,9 @@ final class DrainingSubscriber extends BaseSubscriber<DifyEvent> {
             // the body ended as the timer fired: only the fallback timer, on another thread, can come this late
             return;
         }
+        drains.timedOut();
         try (var trace = TraceLog.of(caller.contextView().getOrDefault(RelayTracing.CONTEXT_KEY, null))) {
-            log.debug("dify response not ended {} after its terminal event, connection closed", drainTimeout);
+            log.info("dify response not ended {} after its terminal event, connection closed", drainTimeout);
         }
         cancel();
     }
