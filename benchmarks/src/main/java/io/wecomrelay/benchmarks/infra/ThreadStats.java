@@ -41,8 +41,13 @@ public final class ThreadStats {
 
     /** Every live thread of {@code pid} by thread id. */
     public static Map<String, Sample> snapshot(long pid) {
+        return snapshot(Path.of("/proc/" + pid + "/task"));
+    }
+
+    /** Every thread under {@code taskDir} (a {@code /proc/<pid>/task}: a directory per thread id) by thread id. */
+    static Map<String, Sample> snapshot(Path taskDir) {
         var samples = new HashMap<String, Sample>();
-        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+        try (var tasks = Files.list(taskDir)) {
             for (Path task : tasks.toList()) {
                 try {
                     String comm = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).strip();
@@ -62,7 +67,7 @@ public final class ThreadStats {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("no /proc tasks for pid " + pid, e);
+            throw new UncheckedIOException("no threads in " + taskDir, e);
         }
         return samples;
     }
