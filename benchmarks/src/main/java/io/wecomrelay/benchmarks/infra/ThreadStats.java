@@ -88,6 +88,21 @@ public final class ThreadStats {
         return groups;
     }
 
+    /**
+     * CPU milliseconds so far of the threads of {@code kind} in {@code snapshot} (by their group: the kinds' names
+     * carry no trailing number that matters). A thread that ended took its time with it, so {@link ProcessCpu.Kind#OTHER}
+     * is best taken as the process's total less JIT and GC, whose threads live as long as the JVM.
+     */
+    public static double millis(Map<String, Sample> snapshot, ProcessCpu.Kind kind) {
+        double millis = 0;
+        for (Sample sample : snapshot.values()) {
+            if (ProcessCpu.Kind.of(sample.group()) == kind) {
+                millis += sample.cpuMs();
+            }
+        }
+        return millis;
+    }
+
     static String group(String comm) {
         String group = TRAILING_NUMBER.matcher(comm).replaceAll("");
         return group.isEmpty() ? comm : group;

@@ -11,7 +11,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Thread groups, a snapshot of a synthetic {@code /proc/<pid>/task}, and what groups did between two snapshots. */
+/**
+ * Thread groups, a snapshot of a synthetic {@code /proc/<pid>/task}, what groups did between two snapshots, and the
+ * JIT and GC threads' time of a snapshot.
+ */
 class ThreadStatsTest {
 
     private static final double MS_PER_TICK = ProcessCpu.msPerTick();
@@ -70,6 +73,21 @@ class ThreadStatsTest {
         assertUse(groups.get("kafka-producer-network-thread | producer"), 5, 1, 1, 1);
         assertUse(groups.get("boundedElastic"), 20, 2, 0, 1);
         assertThat(groups.values().stream().reduce(ThreadStats.Use.NONE, ThreadStats.Use::plus).threads()).isEqualTo(4);
+    }
+
+    @Test
+    void theJitAndGcColumnsComeFromTheSnapshotsGroups() {
+        var snapshot = Map.of(
+                "1", new ThreadStats.Sample(ThreadStats.group("C2 CompilerThre"), 400, 0, 0),
+                "2", new ThreadStats.Sample(ThreadStats.group("C1 CompilerThre"), 100, 0, 0),
+                "3", new ThreadStats.Sample(ThreadStats.group("GC Thread#0"), 30, 0, 0),
+                "4", new ThreadStats.Sample(ThreadStats.group("G1 Conc#0"), 20, 0, 0),
+                "5", new ThreadStats.Sample(ThreadStats.group("VM Thread"), 5, 0, 0),
+                "6", new ThreadStats.Sample(ThreadStats.group("reactor-http-epoll-1"), 900, 0, 0));
+
+        assertThat(ThreadStats.millis(snapshot, ProcessCpu.Kind.JIT)).isEqualTo(500);
+        assertThat(ThreadStats.millis(snapshot, ProcessCpu.Kind.GC)).isEqualTo(55);
+        assertThat(ThreadStats.millis(snapshot, ProcessCpu.Kind.OTHER)).isEqualTo(900);
     }
 
     private static void assertUse(ThreadStats.Use use, double cpuMs, long voluntary, long involuntary, int threads) {
