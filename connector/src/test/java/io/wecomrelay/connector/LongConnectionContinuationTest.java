@@ -1,5 +1,6 @@
 package io.wecomrelay.connector;
 
+import static io.wecomrelay.connector.AfterFinishFixture.CONTINUATIONS;
 import static io.wecomrelay.connector.AfterFinishFixture.MAX;
 import static io.wecomrelay.connector.AfterFinishFixture.NOTE;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,7 +13,6 @@ import java.util.Arrays;
 import java.util.List;
 
 import io.wecomrelay.schemas.text.Continuation;
-import io.wecomrelay.schemas.text.MarkdownSplitter;
 import io.wecomrelay.schemas.text.Replies;
 import io.wecomrelay.sim.dify.SimImages;
 import io.wecomrelay.sim.wecomws.LongConnectionSimulator.Injected;
@@ -33,15 +33,13 @@ import org.springframework.context.ConfigurableApplicationContext;
 class LongConnectionContinuationTest {
 
     static final Duration WAIT = ConnectorHarness.WAIT;
-    static final String CONTINUATIONS = "relay.connector.continuations";
     static AfterFinishFixture fixture;
     static ConfigurableApplicationContext instance;
 
     @BeforeAll
     static void start() {
         fixture = new AfterFinishFixture("ws-long-1");
-        instance = fixture.instance("--relay.connector.replies.continuation-interval=100ms");
-        await().atMost(WAIT).until(() -> fixture.wecom.subscribed(fixture.bot));
+        instance = fixture.subscribedInstance("--relay.connector.replies.continuation-interval=100ms");
     }
 
     @AfterAll
@@ -54,7 +52,7 @@ class LongConnectionContinuationTest {
         // Given a 60 KB Chinese answer with code blocks and tables, and an image
         String answer = Replies.documented(60_000);
         Continuation split = Continuation.of(answer, MAX, NOTE);
-        List<String> expected = MarkdownSplitter.split(split.rest(), MAX);
+        List<String> expected = AfterFinishFixture.restParts(answer);
         double sentBefore = fixture.count(instance, CONTINUATIONS, "sent");
         Injected message = fixture.message("zhangsan", "写一份部署指南");
 
@@ -87,7 +85,7 @@ class LongConnectionContinuationTest {
     @Test
     void aMessageWeComDeliveredTwiceGetsTheRestOnceThoughBothReqIdsAreFinished() throws Exception {
         String answer = Replies.documented(45_000);
-        List<String> expected = MarkdownSplitter.split(Continuation.of(answer, MAX, NOTE).rest(), MAX);
+        List<String> expected = AfterFinishFixture.restParts(answer);
         Injected first = fixture.message("wangwu", "再写一份");
         Injected second = fixture.deliverAgain(first, "wangwu", "再写一份");
 

@@ -1,5 +1,6 @@
 package io.wecomrelay.connector;
 
+import static io.wecomrelay.connector.AfterFinishFixture.IMAGES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -26,15 +27,13 @@ import org.springframework.context.ConfigurableApplicationContext;
 class LongConnectionImagesTest {
 
     static final Duration WAIT = ConnectorHarness.WAIT;
-    static final String IMAGES = "relay.connector.images";
     static AfterFinishFixture fixture;
     static ConfigurableApplicationContext instance;
 
     @BeforeAll
     static void start() {
         fixture = new AfterFinishFixture("ws-img-1");
-        instance = fixture.instance();
-        await().atMost(WAIT).until(() -> fixture.wecom.subscribed(fixture.bot));
+        instance = fixture.subscribedInstance();
     }
 
     @AfterAll

@@ -121,7 +121,7 @@ class LlmWorkerConfiguration {
 
     @Bean
     DifyClient difyClient(ConnectionProvider difyConnections, LlmWorkerProperties properties, RelayTracing relayTracing,
-                          HopLatency hopLatency, Clock clock) {
+                          HopLatency hopLatency, Clock clock, MeterRegistry registry) {
         var dify = properties.dify();
         var http = HttpClient.create(difyConnections)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) dify.connectTimeout().toMillis());
@@ -130,7 +130,7 @@ class LlmWorkerConfiguration {
                 .build();
         var retry = new DifyClient.RetryPolicy(dify.maxAttempts(), dify.firstBackoff(), dify.maxBackoff(), dify.jitter());
         var limits = new DifyClient.StreamLimits(bytes(dify.maxLineSize()), bytes(dify.maxEventSize()));
-        return new DifyClient(web, retry, dify.stopTimeout(), dify.requestTimeout(), limits, dify.drainTimeout());
+        return new DifyClient(web, retry, dify.stopTimeout(), dify.requestTimeout(), limits, dify.drainTimeout(), registry);
     }
 
     /** Media downloads from WeCom's storage get their own pool, so they never wait for Dify streams. */

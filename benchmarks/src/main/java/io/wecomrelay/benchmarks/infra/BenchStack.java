@@ -12,6 +12,7 @@ import java.util.Map;
 
 import io.wecomrelay.testkit.LocalRedis;
 import io.wecomrelay.testkit.internal.LoopbackPorts;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -155,8 +156,12 @@ public final class BenchStack implements AutoCloseable {
      * services only, for experiments with settings; the tables say when it was set.
      */
     public static Map<String, String> extraEnv() {
+        return parseExtraEnv(System.getenv("BENCH_SERVICE_ENV"));
+    }
+
+    /** {@code spec} in {@code BENCH_SERVICE_ENV}'s form, by name (prefix included); null is none. */
+    static Map<String, String> parseExtraEnv(@Nullable String spec) {
         var env = new java.util.LinkedHashMap<String, String>();
-        String spec = System.getenv("BENCH_SERVICE_ENV");
         if (spec != null) {
             for (String pair : spec.split(",")) {
                 int eq = pair.indexOf('=');
@@ -170,9 +175,14 @@ public final class BenchStack implements AutoCloseable {
 
     /** {@link #extraEnv()} as {@code module} gets it: the settings for every service, then its own without the prefix. */
     static Map<String, String> extraEnv(String module) {
+        return extraEnv(module, extraEnv());
+    }
+
+    /** Of {@code all} (as {@link #parseExtraEnv} gives them), what {@code module} gets. */
+    static Map<String, String> extraEnv(String module, Map<String, String> all) {
         var env = new java.util.LinkedHashMap<String, String>();
         var own = new java.util.LinkedHashMap<String, String>();
-        extraEnv().forEach((name, value) -> {
+        all.forEach((name, value) -> {
             int colon = name.indexOf(':');
             if (colon < 0) {
                 env.put(name, value);

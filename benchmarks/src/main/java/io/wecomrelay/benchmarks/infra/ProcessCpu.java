@@ -28,7 +28,7 @@ public final class ProcessCpu {
         /** everything else: the application's threads, the libraries' and the JVM's small ones */
         OTHER;
 
-        /** By the thread's name as the kernel has it ({@code comm}, at most 15 characters). */
+        /** By the thread's name as the kernel has it ({@code comm}, at most 15 characters), or its thread group. */
         static Kind of(String comm) {
             if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
                 return JIT;
@@ -43,30 +43,6 @@ public final class ProcessCpu {
     /** CPU milliseconds {@code pid} has used since it started (user + system), every thread that ever ran. */
     public static double millis(long pid) {
         return ticks(Path.of("/proc/" + pid + "/stat")) * MS_PER_TICK;
-    }
-
-    /**
-     * CPU milliseconds of {@code pid}'s live threads of {@code kind} ({@code /proc/<pid>/task/<tid>/stat}): a thread
-     * that ended took its time with it, so {@link Kind#OTHER} is best taken as the process's total less JIT and GC,
-     * whose threads live as long as the JVM.
-     */
-    public static double millis(long pid, Kind kind) {
-        double ticks = 0;
-        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-            for (Path task : tasks.toList()) {
-                try {
-                    String comm = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).strip();
-                    if (Kind.of(comm) == kind) {
-                        ticks += ticks(task.resolve("stat"));
-                    }
-                } catch (IOException | UncheckedIOException e) {
-                    // the thread ended while we listed it
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("no /proc tasks for pid " + pid, e);
-        }
-        return ticks * MS_PER_TICK;
     }
 
     /** utime + stime of one {@code stat} file (a process's or a thread's), in clock ticks. */

@@ -41,8 +41,13 @@ public final class ThreadStats {
 
     /** Every live thread of {@code pid} by thread id. */
     public static Map<String, Sample> snapshot(long pid) {
+        return snapshot(Path.of("/proc/" + pid + "/task"));
+    }
+
+    /** Every thread under {@code taskDir} (a {@code /proc/<pid>/task}: a directory per thread id) by thread id. */
+    static Map<String, Sample> snapshot(Path taskDir) {
         var samples = new HashMap<String, Sample>();
-        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+        try (var tasks = Files.list(taskDir)) {
             for (Path task : tasks.toList()) {
                 try {
                     String comm = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).strip();
@@ -62,7 +67,7 @@ public final class ThreadStats {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("no /proc tasks for pid " + pid, e);
+            throw new UncheckedIOException("no threads in " + taskDir, e);
         }
         return samples;
     }
@@ -81,6 +86,21 @@ public final class ThreadStats {
             groups.merge(later.group(), new Use(cpu, vol, invol, 1), Use::plus);
         });
         return groups;
+    }
+
+    /**
+     * CPU milliseconds so far of the threads of {@code kind} in {@code snapshot} (by their group: the kinds' names
+     * carry no trailing number that matters). A thread that ended took its time with it, so {@link ProcessCpu.Kind#OTHER}
+     * is best taken as the process's total less JIT and GC, whose threads live as long as the JVM.
+     */
+    public static double millis(Map<String, Sample> snapshot, ProcessCpu.Kind kind) {
+        double millis = 0;
+        for (Sample sample : snapshot.values()) {
+            if (ProcessCpu.Kind.of(sample.group()) == kind) {
+                millis += sample.cpuMs();
+            }
+        }
+        return millis;
     }
 
     static String group(String comm) {

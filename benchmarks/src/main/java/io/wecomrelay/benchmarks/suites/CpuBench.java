@@ -285,11 +285,16 @@ public final class CpuBench implements Bench.Suite {
         var millis = new LinkedHashMap<String, double[]>();
         var perThread = new LinkedHashMap<String, Map<String, ThreadStats.Sample>>();
         long nanos = System.nanoTime();
-        pids.forEach((name, pid) -> millis.put(name, new double[] {ProcessCpu.millis(pid),
-                ProcessCpu.millis(pid, ProcessCpu.Kind.JIT), ProcessCpu.millis(pid, ProcessCpu.Kind.GC)}));
-        if (threads) {
-            pids.forEach((name, pid) -> perThread.put(name, ThreadStats.snapshot(pid)));
-        }
+        pids.forEach((name, pid) -> {
+            double total = ProcessCpu.millis(pid);
+            // one read of every thread's name and times gives the JIT and GC columns and, when asked, the breakdown
+            var sampled = ThreadStats.snapshot(pid);
+            millis.put(name, new double[] {total, ThreadStats.millis(sampled, ProcessCpu.Kind.JIT),
+                    ThreadStats.millis(sampled, ProcessCpu.Kind.GC)});
+            if (threads) {
+                perThread.put(name, sampled);
+            }
+        });
         return new Snapshot(Instant.now(), nanos, millis, perThread);
     }
 

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.schemas.bot.DifyApp;
 import io.wecomrelay.schemas.bot.DifyAppType;
 import org.jspecify.annotations.Nullable;
@@ -15,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
 import reactor.util.context.ContextView;
 import reactor.util.retry.Retry;
 import tools.jackson.core.JacksonException;
@@ -73,21 +75,24 @@ public final class DifyClient {
     private final Duration requestTimeout;
     private final StreamLimits limits;
     private final Duration drainTimeout;
+    private final DrainMetrics drains;
 
     /**
      * @param stopTimeout    how long a stop call may take
      * @param requestTimeout how long one try of an upload or feedback call may take
      * @param drainTimeout   how long a chat response may take to end after its terminal event before its
      *                       connection is closed instead of going back to the pool
+     * @param registry       where the drains are counted ({@code relay.worker.dify.drains})
      */
     public DifyClient(WebClient web, RetryPolicy retry, Duration stopTimeout, Duration requestTimeout,
-                      StreamLimits limits, Duration drainTimeout) {
+                      StreamLimits limits, Duration drainTimeout, MeterRegistry registry) {
         this.web = web;
         this.retry = retry;
         this.stopTimeout = stopTimeout;
         this.requestTimeout = requestTimeout;
         this.limits = limits;
         this.drainTimeout = drainTimeout;
+        this.drains = new DrainMetrics(registry);
     }
 
     /**
@@ -189,12 +194,29 @@ public final class DifyClient {
 
     private Flux<DifyEvent> open(DifyApp app, ChatRequest request, AtomicBoolean started) {
         var outcome = new StreamOutcome();
-        Flux<DifyEvent> body = web.post()
+        return Flux.create(sink -> {
+            var drain = new DrainingSubscriber(sink, outcome, drainTimeout, drains);
+            send(app, request, started, outcome, drain).subscribe(drain);
+            sink.onRequest(drain::request);
+            // a cancel while the caller handles the terminal event (the reply does) leaves the body draining
+            sink.onCancel(drain::callerCancelled);
+        });
+    }
+
+    private Flux<DifyEvent> send(DifyApp app, ChatRequest request, AtomicBoolean started, StreamOutcome outcome,
+                                 DrainingSubscriber drain) {
+        return web.post()
                 .uri(app.baseUrl() + sendPath(app.appType()))
                 .header(HttpHeaders.AUTHORIZATION, "Bearer " + app.apiKey().reveal())
                 .contentType(MediaType.APPLICATION_JSON)
                 .accept(MediaType.TEXT_EVENT_STREAM)
                 .attribute(StreamOutcome.ATTRIBUTE, outcome)
+                .httpRequest(http -> {
+                    // Reactor Netty's request is its connection's operations: its event loop hosts the drain's timer
+                    if (http.<Object>getNativeRequest() instanceof Connection connection) {
+                        drain.connectedOn(connection.channel().eventLoop());
+                    }
+                })
                 .headers(headers -> request.headers().forEach(headers::set))
                 .bodyValue(request.body(app))
                 .exchangeToFlux(response -> {
@@ -204,13 +226,6 @@ public final class DifyClient {
                     }
                     return DifyClient.<DifyEvent>failure(response).flux();
                 });
-        return Flux.create(sink -> {
-            var drain = new DrainingSubscriber(sink, outcome, drainTimeout);
-            body.subscribe(drain);
-            sink.onRequest(drain::request);
-            // a cancel while the caller handles the terminal event (the reply does) leaves the body draining
-            sink.onCancel(drain::callerCancelled);
-        });
     }
 
     /** Each kind of app has its own send endpoint (Dify refuses a key on another kind's). */

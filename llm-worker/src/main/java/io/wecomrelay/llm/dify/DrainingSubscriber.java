@@ -3,6 +3,7 @@ package io.wecomrelay.llm.dify;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import io.netty.channel.EventLoop;
 import io.wecomrelay.support.tracing.RelayTracing;
 import io.wecomrelay.support.tracing.TraceLog;
 import org.jspecify.annotations.Nullable;
@@ -23,6 +24,10 @@ import reactor.util.context.Context;
  * {@code drainTimeout} after the terminal event is cancelled, closing its connection. A cancel by the caller before
  * the terminal event (stop, idle, deadline, shutdown) still cancels the body at once; one from the terminal event on
  * (the reply cancels while it handles that event) leaves the body draining. The rest of the body goes through the same bounded decoder, its events dropped.
+ * <p>
+ * The drain's timer runs on the connection's own event loop, the thread that delivers the terminal event and the
+ * body's end: setting and cancelling it there are queue operations on that thread, where a timer on another
+ * scheduler cost every answer a cross-thread wake-up. Each drain is counted ({@link DrainMetrics}).
  */
 final class DrainingSubscriber extends BaseSubscriber<DifyEvent> {
 
@@ -32,18 +37,27 @@ final class DrainingSubscriber extends BaseSubscriber<DifyEvent> {
     private final StreamOutcome outcome;
     private final Duration drainTimeout;
     private final Context context;
+    private final DrainMetrics drains;
     /**
      * Set by the body's signals (one at a time) before the terminal event is passed on; read by the caller's cancel,
      * which may come on another thread.
      */
     private volatile boolean draining;
     private @Nullable Disposable timer;
+    /** Set when the request is written, on that loop, before any of the body's signals. */
+    private volatile @Nullable EventLoop loop;
 
-    DrainingSubscriber(FluxSink<DifyEvent> caller, StreamOutcome outcome, Duration drainTimeout) {
+    DrainingSubscriber(FluxSink<DifyEvent> caller, StreamOutcome outcome, Duration drainTimeout, DrainMetrics drains) {
         this.caller = caller;
         this.outcome = outcome;
         this.drainTimeout = drainTimeout;
+        this.drains = drains;
         this.context = Context.of(caller.contextView());
+    }
+
+    /** The event loop of the connection the request went out on: the drain's timer is set there. */
+    void connectedOn(EventLoop connectionLoop) {
+        this.loop = connectionLoop;
     }
 
     @Override
@@ -70,7 +84,7 @@ final class DrainingSubscriber extends BaseSubscriber<DifyEvent> {
         caller.next(event);
         if (ends) {
             caller.complete();
-            timer = Schedulers.parallel().schedule(this::timedOut, drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            timer = startTimer();
             request(Long.MAX_VALUE);
         }
     }
@@ -79,6 +93,7 @@ final class DrainingSubscriber extends BaseSubscriber<DifyEvent> {
     protected void hookOnComplete() {
         if (draining) {
             stopTimer();
+            drains.completed();
         } else {
             caller.complete();
         }
@@ -88,6 +103,7 @@ final class DrainingSubscriber extends BaseSubscriber<DifyEvent> {
     protected void hookOnError(Throwable error) {
         if (draining) {
             stopTimer();
+            drains.failed();
             log.debug("dify response failed after its terminal event cause={}", error.getClass().getSimpleName());
         } else {
             caller.error(error);
@@ -101,6 +117,16 @@ final class DrainingSubscriber extends BaseSubscriber<DifyEvent> {
         }
     }
 
+    private Disposable startTimer() {
+        var connectionLoop = loop;
+        if (connectionLoop == null) {
+            // not a Reactor Netty connection (the worker's always is): the bound still holds, at a wake-up's price
+            return Schedulers.parallel().schedule(this::timedOut, drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        var pending = connectionLoop.schedule(this::timedOut, drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        return () -> pending.cancel(false);
+    }
+
     private void stopTimer() {
         var pending = timer;
         if (pending != null) {
@@ -109,8 +135,13 @@ final class DrainingSubscriber extends BaseSubscriber<DifyEvent> {
     }
 
     private void timedOut() {
+        if (isDisposed()) {
+            // the body ended as the timer fired: only the fallback timer, on another thread, can come this late
+            return;
+        }
+        drains.timedOut();
         try (var trace = TraceLog.of(caller.contextView().getOrDefault(RelayTracing.CONTEXT_KEY, null))) {
-            log.debug("dify response not ended {} after its terminal event, connection closed", drainTimeout);
+            log.info("dify response not ended {} after its terminal event, connection closed", drainTimeout);
         }
         cancel();
     }

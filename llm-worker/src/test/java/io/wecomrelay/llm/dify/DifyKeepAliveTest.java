@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.wecomrelay.schemas.bot.DifyApp;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.ConnectionObserver;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
@@ -41,9 +43,10 @@ class DifyKeepAliveTest {
     private static final String END = "data: {\"event\":\"message_end\",\"task_id\":\"t\",\"message_id\":\"m\"}\n\n";
 
     /** What the server sends after the events of one response. */
-    private enum After { END_AT_ONCE, END_LATER, NEVER_END, TEXT_ONLY }
+    private enum After { END_AT_ONCE, END_LATER, NEVER_END, TEXT_ONLY, CUT_OFF }
 
     private final AtomicReference<After> after = new AtomicReference<>(After.END_AT_ONCE);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger closed = new AtomicInteger();
     private final AtomicInteger released = new AtomicInteger();
@@ -66,6 +69,9 @@ class DifyKeepAliveTest {
                         case END_LATER -> chunks(TEXT, END).concatWith(Mono.delay(Duration.ofMillis(200)).then(Mono.empty()));
                         case NEVER_END -> chunks(TEXT, END).concatWith(Flux.never());
                         case TEXT_ONLY -> chunks(TEXT).concatWith(Flux.never());
+                        // the server fails mid-body: Reactor Netty closes the connection without the body's end
+                        case CUT_OFF -> chunks(TEXT, END).concatWith(Mono.delay(Duration.ofMillis(100))
+                                .then(Mono.error(new IllegalStateException("cut off"))));
                     };
                     return response.header("Content-Type", "text/event-stream")
                             .send(events, buffer -> true)
@@ -95,6 +101,7 @@ class DifyKeepAliveTest {
 
         assertThat(accepted).as("connections the server accepted").hasValue(1);
         assertThat(closed).hasValue(0);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(drains("completed")).isEqualTo(5));
     }
 
     @Test
@@ -111,6 +118,29 @@ class DifyKeepAliveTest {
 
         assertThat(accepted).as("connections the server accepted").hasValue(1);
         assertThat(closed).hasValue(0);
+    }
+
+    @Test
+    void theDrainBoundTakesNoTimerFromReactorsSchedulers() {
+        // the bound is set on the connection's event loop: a timer on Schedulers.parallel() woke another thread per answer
+        var dify = client(Duration.ofSeconds(5));
+        var scheduled = new AtomicInteger();
+        Schedulers.onScheduleHook(getClass().getName(), task -> {
+            scheduled.incrementAndGet();
+            return task;
+        });
+        try {
+            for (int i = 1; i <= 3; i++) {
+                assertThat(chat(dify)).last().isInstanceOf(DifyEvent.End.class);
+                int streams = i;
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(released).hasValue(streams));
+            }
+        } finally {
+            Schedulers.resetOnScheduleHook(getClass().getName());
+        }
+
+        assertThat(scheduled).as("tasks scheduled on Reactor's schedulers").hasValue(0);
+        assertThat(accepted).hasValue(1);
     }
 
     @Test
@@ -142,6 +172,20 @@ class DifyKeepAliveTest {
         after.set(After.END_AT_ONCE);
         assertThat(chat(dify)).last().isInstanceOf(DifyEvent.End.class);
         assertThat(accepted).as("a new connection for the next request").hasValue(2);
+        assertThat(drains("timed_out")).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(drains("completed")).isEqualTo(1));
+    }
+
+    @Test
+    void aResponseCutOffAfterTheTerminalEventCountsAFailedDrain() {
+        var dify = client(Duration.ofSeconds(5));
+        after.set(After.CUT_OFF);
+
+        assertThat(chat(dify)).last().isInstanceOf(DifyEvent.End.class);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(drains("failed")).isEqualTo(1));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(closed).hasValue(1));
+        assertThat(drains("completed") + drains("timed_out")).isZero();
     }
 
     @Test
@@ -155,6 +199,11 @@ class DifyKeepAliveTest {
         assertThat(first).isInstanceOf(DifyEvent.Text.class);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(closed).hasValue(1));
         assertThat(released).hasValue(0);
+        assertThat(drains("completed") + drains("timed_out") + drains("failed")).as("no drain began").isZero();
+    }
+
+    private double drains(String outcome) {
+        return meters.get("relay.worker.dify.drains").tag("outcome", outcome).counter().count();
     }
 
     private DifyClient client(Duration drainTimeout) {
@@ -166,7 +215,7 @@ class DifyKeepAliveTest {
         });
         var web = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
         return new DifyClient(web, new DifyClient.RetryPolicy(1, Duration.ofMillis(10), Duration.ofMillis(10), 0),
-                Duration.ofSeconds(5), Duration.ofSeconds(5), new DifyClient.StreamLimits(1 << 20, 1 << 20), drainTimeout);
+                Duration.ofSeconds(5), Duration.ofSeconds(5), new DifyClient.StreamLimits(1 << 20, 1 << 20), drainTimeout, meters);
     }
 
     private DifyApp app() {

@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wecomrelay.llm.dify.ChatRequest;
 import io.wecomrelay.llm.dify.DifyClient;
 import io.wecomrelay.llm.input.Input;
@@ -60,7 +61,7 @@ class FeedbackForwarderTest {
         redis = new ReactiveStringRedisTemplate(factory);
         bots = new BotRegistryLoader(name -> null).load(botsFile());
         dify = new DifyClient(WebClient.create(), new DifyClient.RetryPolicy(1, Duration.ofMillis(10), Duration.ofMillis(10), 0),
-                Duration.ofSeconds(5), Duration.ofSeconds(5), new DifyClient.StreamLimits(1 << 20, 1 << 20), Duration.ofSeconds(2));
+                Duration.ofSeconds(5), Duration.ofSeconds(5), new DifyClient.StreamLimits(1 << 20, 1 << 20), Duration.ofSeconds(2), new SimpleMeterRegistry());
     }
 
     @AfterAll

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wecomrelay.llm.ChunkFolds;
 import io.wecomrelay.llm.dify.ChatRequest;
 import io.wecomrelay.llm.dify.DifyClient;
@@ -67,7 +68,7 @@ class AgentThoughtsTest {
     private static List<ReplyChunk> answer(String query, boolean showThoughts) {
         var client = new DifyClient(WebClient.create(), new DifyClient.RetryPolicy(1, Duration.ofMillis(10),
                 Duration.ofMillis(10), 0), Duration.ofSeconds(2), Duration.ofSeconds(5),
-                new DifyClient.StreamLimits(1 << 20, 1 << 20), Duration.ofSeconds(2));
+                new DifyClient.StreamLimits(1 << 20, 1 << 20), Duration.ofSeconds(2), new SimpleMeterRegistry());
         var replies = new DifyReplies(client, new DifyReplies.Settings(Duration.ofMillis(150), 400,
                 Duration.ofSeconds(5), showThoughts, 1 << 16), new ErrorTexts(Map.of()), Schedulers.parallel(), ReplyMetrics.NONE);
         var app = new DifyApp(URI.create(dify.baseUrl()), new Secret(DifySimulatorConfig.DEFAULT_API_KEY));
