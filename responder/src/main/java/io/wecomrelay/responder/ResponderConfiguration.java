@@ -39,7 +39,6 @@ import io.wecomrelay.responder.outbox.OutboxSettings;
 import io.wecomrelay.responder.outbox.OutboxTickets;
 import io.wecomrelay.responder.outbox.RateLimitNotices;
 import io.wecomrelay.responder.outbox.RedisOutbox;
-import io.wecomrelay.responder.outbox.RedisOutboxSignals;
 import io.wecomrelay.responder.outbox.TooOldReplies;
 import io.wecomrelay.responder.tracing.ResponderTraces;
 import io.wecomrelay.schemas.event.EventSerde;
@@ -332,9 +331,8 @@ class ResponderConfiguration {
     // A SmartLifecycle: started before the listener containers, stopped after them.
     @Bean
     OutboxDelivery outboxDelivery(BotsFile bots, RedisOutbox outbox, OutboxJobRunner jobs, Clock clock,
-                                  OutboxSettings settings, ReactiveStringRedisTemplate redis, OutboxKeys keys,
-                                  MeterRegistry meters) {
-        var delivery = new OutboxDelivery(bots, outbox, jobs, clock, settings, new RedisOutboxSignals(redis, keys, meters));
+                                  OutboxSettings settings) {
+        var delivery = new OutboxDelivery(bots, outbox, jobs, clock, settings);
         bots.onReload(registry -> delivery.refresh());
         return delivery;
     }

@@ -141,9 +141,7 @@ public record ResponderProperties(@NotNull Path botsFile,
      * @param group        the consumer group of all responder instances
      * @param leaseTtl     lifetime of a bot's lease after its last renewal; at least twice {@code request-timeout}
      * @param claimMinIdle a job pending this long on a consumer that lost the lease is claimed by the new holder
-     * @param pollInterval pause between polls of an idle outbox, unless a queued job's announcement wakes its worker
-     *                     first: the safety net for an announcement lost (Redis restarting), and the pace at which a
-     *                     job left by a dead instance is claimed
+     * @param pollInterval pause between polls of an idle outbox
      * @param batch        jobs read per poll; more than one only saves polls, and leaves more jobs pending when an
      *                     instance stops (claimed by the next holder after {@code claimMinIdle})
      * @param errorBackoff pause after a step failed (Redis or the broker unreachable)
@@ -156,7 +154,7 @@ public record ResponderProperties(@NotNull Path botsFile,
                          @DefaultValue("responder") @NotBlank String group,
                          @DefaultValue("30s") @NotNull Duration leaseTtl,
                          @DefaultValue("30s") @NotNull Duration claimMinIdle,
-                         @DefaultValue("5s") @NotNull Duration pollInterval,
+                         @DefaultValue("500ms") @NotNull Duration pollInterval,
                          @DefaultValue("1") @Min(1) int batch,
                          @DefaultValue("5s") @NotNull Duration errorBackoff,
                          @DefaultValue("15s") @NotNull Duration inDoubtGrace,

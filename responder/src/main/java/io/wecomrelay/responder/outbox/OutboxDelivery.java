@@ -3,14 +3,11 @@ package io.wecomrelay.responder.outbox;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
 
 import io.wecomrelay.schemas.bot.BotSource;
 import org.slf4j.Logger;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.context.SmartLifecycle;
@@ -63,36 +60,22 @@ public final class OutboxDelivery implements SmartLifecycle {
     private final OutboxJobRunner jobs;
     private final Clock clock;
     private final OutboxSettings settings;
-    private final OutboxSignals signals;
-    /** By bot id; changed only while synchronized, read without a lock by {@link #wake}. */
-    private final Map<String, OutboxWorker> workers = new ConcurrentHashMap<>();
+    private final List<OutboxWorker> workers = new ArrayList<>();
     private boolean running;
-    private @Nullable Disposable wakeups;
 
-    public OutboxDelivery(BotSource bots, RedisOutbox outbox, OutboxJobRunner jobs, Clock clock, OutboxSettings settings,
-                          OutboxSignals signals) {
+    public OutboxDelivery(BotSource bots, RedisOutbox outbox, OutboxJobRunner jobs, Clock clock, OutboxSettings settings) {
         this.bots = bots;
         this.outbox = outbox;
         this.jobs = jobs;
         this.clock = clock;
         this.settings = settings;
-        this.signals = signals;
     }
 
-    /** Starts a worker per bot that delivers actively, and listens for queued jobs. */
+    /** Starts a worker per bot that delivers actively. */
     @Override
     public synchronized void start() {
         running = true;
         startWorkers();
-        wakeups = signals.botsWithNewJobs().subscribe(this::wake);
-    }
-
-    /** A job was queued to the bot's outbox: its worker polls now (if this instance holds the bot's lease). */
-    private void wake(String botId) {
-        var worker = workers.get(botId);
-        if (worker != null) {
-            worker.wake();
-        }
     }
 
     /**
@@ -111,15 +94,15 @@ public final class OutboxDelivery implements SmartLifecycle {
         var started = new ArrayList<String>();
         // streaming bots of URL callbacks too: the rest of an answer longer than their stream goes to the response_url
         bots.all().stream().filter(bot -> !bot.longConnection()).forEach(bot -> {
-            var existing = workers.get(bot.id());
-            if (existing != null) {
-                existing.use(bot);
+            var existing = workers.stream().filter(worker -> worker.botId().equals(bot.id())).findFirst();
+            if (existing.isPresent()) {
+                existing.get().use(bot);
                 return;
             }
             var lease = new BotLease(outbox, bot.id(), settings.consumer(), settings.leaseTtl(), clock);
             var worker = new OutboxWorker(bot, outbox, jobs, lease, settings);
             worker.start();
-            workers.put(bot.id(), worker);
+            workers.add(worker);
             started.add(bot.id());
         });
         if (!started.isEmpty()) {
@@ -138,19 +121,16 @@ public final class OutboxDelivery implements SmartLifecycle {
             return;
         }
         running = false;
-        if (wakeups != null) {
-            wakeups.dispose();
-        }
-        workers.values().forEach(OutboxWorker::stop);
+        workers.forEach(OutboxWorker::stop);
         try {
-            Mono.when(workers.values().stream().map(OutboxWorker::stopped).toList()).block(settings.shutdownGrace());
+            Mono.when(workers.stream().map(OutboxWorker::stopped).toList()).block(settings.shutdownGrace());
         } catch (IllegalStateException e) {
             log.warn("deliveries still running after {}; their jobs stay pending for the next lease holder",
                     settings.shutdownGrace());
         }
-        workers.values().forEach(OutboxWorker::dispose);
+        workers.forEach(OutboxWorker::dispose);
         try {
-            Mono.when(workers.values().stream().map(worker -> outbox.leave(worker.botId(), settings.consumer())
+            Mono.when(workers.stream().map(worker -> outbox.leave(worker.botId(), settings.consumer())
                     .onErrorResume(e -> Mono.empty())).toList()).block(LEAVE_TIMEOUT);
         } catch (IllegalStateException e) {
             log.warn("cannot release the delivery leases; they expire after {}", settings.leaseTtl());

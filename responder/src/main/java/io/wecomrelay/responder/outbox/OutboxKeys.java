@@ -1,7 +1,6 @@
 package io.wecomrelay.responder.outbox;
 
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Names of the outbox in Redis, all under one prefix (default {@code responder:}).
@@ -19,21 +18,6 @@ public record OutboxKeys(String prefix, String group) {
     /** The bot's outbox, a Redis Stream of delivery jobs in finish order. */
     public String outbox(String botId) {
         return prefix + "outbox:" + botId;
-    }
-
-    /**
-     * The pattern of the channels a new job is announced on: each outbox's own name ({@code finish.lua} publishes on
-     * it), the prefix's glob characters escaped.
-     */
-    public String outboxChannels() {
-        return prefix.replaceAll("([*?\\[\\]\\\\])", "\\\\$1") + "outbox:*";
-    }
-
-    /** The bot whose outbox {@code channel} announces, if it is one of {@link #outboxChannels()}. */
-    public Optional<String> botOfOutbox(String channel) {
-        String start = prefix + "outbox:";
-        return channel.startsWith(start) && channel.length() > start.length()
-                ? Optional.of(channel.substring(start.length())) : Optional.empty();
     }
 
     /** Who may read the bot's outbox now: a consumer name with a TTL. */

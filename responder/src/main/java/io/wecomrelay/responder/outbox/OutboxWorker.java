@@ -18,10 +18,6 @@ import reactor.core.publisher.Sinks;
  * lease every third of its lifetime, and in a loop polls the outbox and runs the jobs it returns one
  * after another. Without the lease it only tries to take it. A failed step pauses and tries again; the
  * failed job comes first again because it is still this consumer's pending job.
- * <p>
- * An outbox with nothing to do is polled again after {@code poll-interval}, or at once when {@link #wake} says a
- * job was queued (or the lease was just taken): idle bots cost a poll per interval, not one per few hundred
- * milliseconds, and a queued job does not wait for the next poll.
  */
 final class OutboxWorker {
 
@@ -36,8 +32,6 @@ final class OutboxWorker {
     private volatile boolean running;
     private @Nullable Disposable renewals;
     private @Nullable Disposable loop;
-    /** Ends the idle pause of the current cycle; a new one per cycle, set before its poll. */
-    private volatile Sinks.Empty<Void> woken = Sinks.empty();
 
     OutboxWorker(BotConfig bot, RedisOutbox outbox, OutboxJobRunner jobs, BotLease lease, OutboxSettings settings) {
         this.bot = bot;
@@ -60,60 +54,29 @@ final class OutboxWorker {
         running = true;
         renewals = Flux.interval(Duration.ZERO, settings.renewInterval())
                 .onBackpressureDrop()
-                .concatMap(tick -> renew(), 1)
+                .concatMap(tick -> lease.refresh().onErrorResume(e -> {
+                    lease.lost();
+                    log.warn("cannot renew the delivery lease botId={} cause={}", bot.id(), e.toString());
+                    return Mono.just(false);
+                }), 1)
                 .subscribe();
-        loop = Mono.defer(this::cycle)
+        loop = Mono.defer(this::step)
+                .onErrorResume(OutboxJobRunner.JobPostponedException.class, e -> Mono.just(e.pause()))
+                .onErrorResume(e -> {
+                    // the cause's type only: a message may carry a URL with its query
+                    log.warn("delivery step failed botId={} cause={}; again in {}", bot.id(), Causes.describe(e),
+                            settings.errorBackoff());
+                    return Mono.just(settings.errorBackoff());
+                })
+                .flatMap(pause -> pause.isZero() ? Mono.<Void>empty() : Mono.delay(pause).then())
                 .repeat(() -> running)
                 .doFinally(signal -> stopped.tryEmitEmpty())
                 .subscribe();
     }
 
-    /** A job was queued for the bot (or the lease was taken): the idle pause, if one runs, ends now. */
-    void wake() {
-        woken.tryEmitEmpty();
-    }
-
-    private Mono<Boolean> renew() {
-        boolean held = lease.heldFor(Duration.ZERO);
-        return lease.refresh()
-                .doOnNext(holds -> {
-                    if (holds && !held) {
-                        wake();
-                    }
-                })
-                .onErrorResume(e -> {
-                    lease.lost();
-                    log.warn("cannot renew the delivery lease botId={} cause={}", bot.id(), e.toString());
-                    return Mono.just(false);
-                });
-    }
-
-    /** One step and the pause after it: an idle pause ends early on {@link #wake}, a backoff does not. */
-    private Mono<Void> cycle() {
-        // armed before the poll, so that a job queued while the poll runs ends the pause that follows it
-        Sinks.Empty<Void> wake = Sinks.empty();
-        woken = wake;
-        return step()
-                .map(idle -> idle.isZero() ? Mono.<Void>empty() : Mono.delay(idle).then().or(wake.asMono()))
-                .onErrorResume(OutboxJobRunner.JobPostponedException.class, e -> Mono.just(pause(e.pause())))
-                .onErrorResume(e -> {
-                    // the cause's type only: a message may carry a URL with its query
-                    log.warn("delivery step failed botId={} cause={}; again in {}", bot.id(), Causes.describe(e),
-                            settings.errorBackoff());
-                    return Mono.just(pause(settings.errorBackoff()));
-                })
-                .flatMap(pause -> pause);
-    }
-
-    private static Mono<Void> pause(Duration length) {
-        return length.isZero() ? Mono.empty() : Mono.delay(length).then();
-    }
-
     /** Finishes the job in progress, then stops; see {@link #stopped()}. */
     void stop() {
         running = false;
-        // an idle pause can be as long as poll-interval
-        wake();
     }
 
     Mono<Void> stopped() {
@@ -132,7 +95,7 @@ final class OutboxWorker {
         stopped.tryEmitEmpty();
     }
 
-    /** The idle pause before the next step: none after jobs were run. */
+    /** The pause before the next step: none after jobs were run. */
     private Mono<Duration> step() {
         if (!running || !lease.heldFor(Duration.ZERO)) {
             return Mono.just(settings.pollInterval());

@@ -6,7 +6,7 @@
 
 -- Appends the delivery job to the outbox, once per stream: the 'queued' field of the delivery state outlives
 -- the stream hash, so a last chunk redelivered after the stream hash expired finishes a new hash but queues
--- nothing; and announces it on the channel named like the outbox. Returns '1' when it appended the job.
+-- nothing. Returns '1' when it appended the job.
 local function enqueue(stream_id, content, created, source_topic, source, state_ttl)
   if #KEYS < 4 then return '0' end
   if redis.call('HSETNX', KEYS[4], 'queued', '-') == 0 then return '0' end
@@ -14,9 +14,6 @@ local function enqueue(stream_id, content, created, source_topic, source, state_
     'sourceTopic', source_topic, 'source', source)
   redis.call('HSET', KEYS[4], 'queued', id)
   redis.call('PEXPIRE', KEYS[4], state_ttl)
-  -- Wakes the bot's delivery worker now rather than at its next poll (OutboxSignals: the channel is named like the
-  -- outbox). pcall: a user whose ACL denies the channel still queues the job, which the worker's poll then finds.
-  redis.pcall('PUBLISH', KEYS[3], id)
   return '1'
 end
 

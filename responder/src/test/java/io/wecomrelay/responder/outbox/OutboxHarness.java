@@ -165,7 +165,7 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
     /** A fresh key prefix: what one test writes and reads. */
     Scope scope() {
         return new Scope(new OutboxKeys("test-outbox-" + UUID.randomUUID() + ":", GROUP), Duration.ofMinutes(1), LENIENT,
-                Duration.ofHours(1), Duration.ofMillis(50), true);
+                Duration.ofHours(1));
     }
 
     /** Outbox limits with one maximum reply age for both channels. */
@@ -249,41 +249,25 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
         final MaxReplyAge maxReplyAge;
         /** How long the rest of a long answer is kept for a continue word. */
         final Duration restTtl;
-        /** How often an instance's idle workers poll: short unless a test is about the announcements. */
-        final Duration pollInterval;
-        /** Whether instances listen for the announcements of queued jobs, as the responder does. */
-        final boolean signals;
         final SimpleMeterRegistry ticketMeters = new SimpleMeterRegistry();
 
-        private Scope(OutboxKeys keys, Duration noticeWindow, MaxReplyAge maxReplyAge, Duration restTtl,
-                      Duration pollInterval, boolean signals) {
+        private Scope(OutboxKeys keys, Duration noticeWindow, MaxReplyAge maxReplyAge, Duration restTtl) {
             this.keys = keys;
             this.noticeWindow = noticeWindow;
             this.maxReplyAge = maxReplyAge;
             this.restTtl = restTtl;
-            this.pollInterval = pollInterval;
-            this.signals = signals;
         }
 
         Scope withNoticeWindow(Duration window) {
-            return new Scope(keys, window, maxReplyAge, restTtl, pollInterval, signals);
+            return new Scope(keys, window, maxReplyAge, restTtl);
         }
 
         Scope withMaxReplyAge(MaxReplyAge age) {
-            return new Scope(keys, noticeWindow, age, restTtl, pollInterval, signals);
+            return new Scope(keys, noticeWindow, age, restTtl);
         }
 
         Scope withRestTtl(Duration ttl) {
-            return new Scope(keys, noticeWindow, maxReplyAge, ttl, pollInterval, signals);
-        }
-
-        Scope withPollInterval(Duration interval) {
-            return new Scope(keys, noticeWindow, maxReplyAge, restTtl, interval, signals);
-        }
-
-        /** Instances that only poll, as if every announcement were lost. */
-        Scope withoutSignals() {
-            return new Scope(keys, noticeWindow, maxReplyAge, restTtl, pollInterval, false);
+            return new Scope(keys, noticeWindow, maxReplyAge, ttl);
         }
 
         OutboxTickets tickets() {
@@ -352,11 +336,10 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
                     new ReplyDeliverer.Settings(new RetryPolicy(4, Duration.ofMillis(100), 2.0, Duration.ofMillis(500)),
                             Duration.ofHours(1), NOTE, RedisStreamStateWriter.Cuts.DEFAULT_CONTINUED_NOTE));
             String consumer = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-            var settings = new OutboxSettings(consumer, Duration.ofSeconds(2), Duration.ofMillis(500), pollInterval,
+            var settings = new OutboxSettings(consumer, Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofMillis(50),
                     10, Duration.ofMillis(200), Duration.ofSeconds(1), IN_DOUBT_GRACE, Duration.ofSeconds(5));
             var delivery = new OutboxDelivery(bots, outbox,
-                    new OutboxJobRunner(outbox, states, deliverer, meters, settings, limits, clock), clock, settings,
-                    signals ? new RedisOutboxSignals(redis.reactive(), keys, meters) : OutboxSignals.none());
+                    new OutboxJobRunner(outbox, states, deliverer, meters, settings, limits, clock), clock, settings);
             delivery.start();
             return new Instance(consumer, delivery, meters);
         }
@@ -367,10 +350,6 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
 
         double delivered() {
             return meters.counter("relay.responder.outbox.jobs", "outcome", "delivered").count();
-        }
-
-        double signals() {
-            return meters.counter("relay.responder.outbox.signals").count();
         }
 
         double dropped(String botId, String reason) {
