@@ -36,9 +36,11 @@ import io.wecomrelay.responder.outbox.OutboxJobRunner;
 import io.wecomrelay.responder.outbox.OutboxKeys;
 import io.wecomrelay.responder.outbox.OutboxLimits;
 import io.wecomrelay.responder.outbox.OutboxSettings;
+import io.wecomrelay.responder.outbox.OutboxSignals;
 import io.wecomrelay.responder.outbox.OutboxTickets;
 import io.wecomrelay.responder.outbox.RateLimitNotices;
 import io.wecomrelay.responder.outbox.RedisOutbox;
+import io.wecomrelay.responder.outbox.RedisOutboxSignals;
 import io.wecomrelay.responder.outbox.TooOldReplies;
 import io.wecomrelay.responder.tracing.ResponderTraces;
 import io.wecomrelay.schemas.event.EventSerde;
@@ -316,6 +318,12 @@ class ResponderConfiguration {
     }
 
     @Bean
+    OutboxSignals outboxSignals(ReactiveStringRedisTemplate redis, OutboxKeys keys, MeterRegistry meters,
+                                ResponderProperties props) {
+        return new RedisOutboxSignals(redis, keys, props.delivery().outbox().errorBackoff(), meters);
+    }
+
+    @Bean
     DeliveryStates deliveryStates(ReactiveStringRedisTemplate redis, OutboxKeys keys, ResponderProperties props) {
         return new DeliveryStates(redis, keys, props.delivery().outbox().stateTtl());
     }
@@ -331,8 +339,8 @@ class ResponderConfiguration {
     // A SmartLifecycle: started before the listener containers, stopped after them.
     @Bean
     OutboxDelivery outboxDelivery(BotsFile bots, RedisOutbox outbox, OutboxJobRunner jobs, Clock clock,
-                                  OutboxSettings settings) {
-        var delivery = new OutboxDelivery(bots, outbox, jobs, clock, settings);
+                                  OutboxSettings settings, OutboxSignals signals) {
+        var delivery = new OutboxDelivery(bots, outbox, jobs, clock, settings, signals);
         bots.onReload(registry -> delivery.refresh());
         return delivery;
     }

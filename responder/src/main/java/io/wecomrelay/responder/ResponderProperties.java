@@ -141,10 +141,12 @@ public record ResponderProperties(@NotNull Path botsFile,
      * @param group        the consumer group of all responder instances
      * @param leaseTtl     lifetime of a bot's lease after its last renewal; at least twice {@code request-timeout}
      * @param claimMinIdle a job pending this long on a consumer that lost the lease is claimed by the new holder
-     * @param pollInterval pause between polls of an idle outbox
+     * @param pollInterval pause between polls of an idle outbox that no announcement woke: the safety net for an
+     *                     announcement lost, and the pace at which a dead instance's pending jobs are claimed
      * @param batch        jobs read per poll; more than one only saves polls, and leaves more jobs pending when an
      *                     instance stops (claimed by the next holder after {@code claimMinIdle})
-     * @param errorBackoff pause after a step failed (Redis or the broker unreachable)
+     * @param errorBackoff pause after a step failed (Redis or the broker unreachable); also the first pause before
+     *                     the subscription to the announcements of queued jobs is renewed
      * @param inDoubtGrace a part another run sent without noting WeCom's answer yet is left to that run this long
      * @param stateTtl     lifetime of a stream's delivery state; a reply is queued at most once within it
      * @param maxDepthPerBot while a bot's outbox holds more jobs, its oldest are given up unsent
@@ -154,7 +156,7 @@ public record ResponderProperties(@NotNull Path botsFile,
                          @DefaultValue("responder") @NotBlank String group,
                          @DefaultValue("30s") @NotNull Duration leaseTtl,
                          @DefaultValue("30s") @NotNull Duration claimMinIdle,
-                         @DefaultValue("500ms") @NotNull Duration pollInterval,
+                         @DefaultValue("5s") @NotNull Duration pollInterval,
                          @DefaultValue("1") @Min(1) int batch,
                          @DefaultValue("5s") @NotNull Duration errorBackoff,
                          @DefaultValue("15s") @NotNull Duration inDoubtGrace,

@@ -45,7 +45,7 @@ class ResponderPropertiesTest {
             assertThat(outbox.leaseTtl()).isEqualTo(Duration.ofSeconds(30))
                     .isGreaterThanOrEqualTo(props.delivery().requestTimeout().multipliedBy(2));
             assertThat(outbox.claimMinIdle()).isEqualTo(Duration.ofSeconds(30));
-            assertThat(outbox.pollInterval()).isEqualTo(Duration.ofMillis(500));
+            assertThat(outbox.pollInterval()).isEqualTo(Duration.ofSeconds(5));
             assertThat(outbox.batch()).isEqualTo(1);
             assertThat(outbox.stateTtl()).isEqualTo(Duration.ofHours(24));
             assertThat(props.delivery().maxReplyAges().responseUrl()).as("unset: the response_url's lifetime")

@@ -3,11 +3,14 @@ package io.wecomrelay.responder.outbox;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.wecomrelay.schemas.bot.BotSource;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.context.SmartLifecycle;
@@ -20,6 +23,10 @@ import org.springframework.context.SmartLifecycle;
  *     bot's stream appends a job (final content, arrival time, source event) to the bot's Redis Stream
  *     {@code responder:outbox:{botId}} in the same atomic step, once per stream. The Kafka offset is
  *     committed afterwards, so a finished reply is either queued or its last chunk is redelivered.</li>
+ * <li><b>Woken, not polling.</b> The same script announces the job on the channel named like the outbox; each
+ *     instance listens to all of them through one subscription ({@link OutboxSignals}) and wakes that bot's
+ *     worker, which polls at once if it holds the lease. An idle outbox is polled only every {@code poll-interval}
+ *     (the safety net for a lost announcement), so idle bots cost Redis next to nothing.</li>
  * <li><b>One reader per bot.</b> Each instance runs an {@link OutboxWorker} per such bot. Only the holder
  *     of the bot's lease ({@code responder:outbox-lease:{botId}}, a consumer name with a TTL, renewed
  *     every third of it) reads the outbox, through the consumer group, one job after another. That keeps
@@ -60,22 +67,40 @@ public final class OutboxDelivery implements SmartLifecycle {
     private final OutboxJobRunner jobs;
     private final Clock clock;
     private final OutboxSettings settings;
-    private final List<OutboxWorker> workers = new ArrayList<>();
+    private final OutboxSignals signals;
+    // read by the signals' thread, changed under this object's lock
+    private final Map<String, OutboxWorker> workers = new ConcurrentHashMap<>();
+    private @Nullable Disposable listening;
     private boolean running;
 
-    public OutboxDelivery(BotSource bots, RedisOutbox outbox, OutboxJobRunner jobs, Clock clock, OutboxSettings settings) {
+    public OutboxDelivery(BotSource bots, RedisOutbox outbox, OutboxJobRunner jobs, Clock clock, OutboxSettings settings,
+                          OutboxSignals signals) {
         this.bots = bots;
         this.outbox = outbox;
         this.jobs = jobs;
         this.clock = clock;
         this.settings = settings;
+        this.signals = signals;
     }
 
-    /** Starts a worker per bot that delivers actively. */
+    /** Starts a worker per bot that delivers actively, and listens for the jobs queued from now on. */
     @Override
     public synchronized void start() {
         running = true;
         startWorkers();
+        listening = signals.signals().subscribe(this::wake,
+                e -> log.error("the announcements of queued jobs stopped; polling every {}", settings.pollInterval(), e));
+    }
+
+    private void wake(OutboxSignals.Signal signal) {
+        if (signal.botId() == null) {
+            workers.values().forEach(OutboxWorker::wake);
+            return;
+        }
+        var worker = workers.get(signal.botId());
+        if (worker != null) {
+            worker.wake();
+        }
     }
 
     /**
@@ -94,15 +119,15 @@ public final class OutboxDelivery implements SmartLifecycle {
         var started = new ArrayList<String>();
         // streaming bots of URL callbacks too: the rest of an answer longer than their stream goes to the response_url
         bots.all().stream().filter(bot -> !bot.longConnection()).forEach(bot -> {
-            var existing = workers.stream().filter(worker -> worker.botId().equals(bot.id())).findFirst();
-            if (existing.isPresent()) {
-                existing.get().use(bot);
+            var existing = workers.get(bot.id());
+            if (existing != null) {
+                existing.use(bot);
                 return;
             }
             var lease = new BotLease(outbox, bot.id(), settings.consumer(), settings.leaseTtl(), clock);
             var worker = new OutboxWorker(bot, outbox, jobs, lease, settings);
             worker.start();
-            workers.add(worker);
+            workers.put(bot.id(), worker);
             started.add(bot.id());
         });
         if (!started.isEmpty()) {
@@ -121,16 +146,19 @@ public final class OutboxDelivery implements SmartLifecycle {
             return;
         }
         running = false;
-        workers.forEach(OutboxWorker::stop);
+        if (listening != null) {
+            listening.dispose();
+        }
+        workers.values().forEach(OutboxWorker::stop);
         try {
-            Mono.when(workers.stream().map(OutboxWorker::stopped).toList()).block(settings.shutdownGrace());
+            Mono.when(workers.values().stream().map(OutboxWorker::stopped).toList()).block(settings.shutdownGrace());
         } catch (IllegalStateException e) {
             log.warn("deliveries still running after {}; their jobs stay pending for the next lease holder",
                     settings.shutdownGrace());
         }
-        workers.forEach(OutboxWorker::dispose);
+        workers.values().forEach(OutboxWorker::dispose);
         try {
-            Mono.when(workers.stream().map(worker -> outbox.leave(worker.botId(), settings.consumer())
+            Mono.when(workers.values().stream().map(worker -> outbox.leave(worker.botId(), settings.consumer())
                     .onErrorResume(e -> Mono.empty())).toList()).block(LEAVE_TIMEOUT);
         } catch (IllegalStateException e) {
             log.warn("cannot release the delivery leases; they expire after {}", settings.leaseTtl());

@@ -1,6 +1,7 @@
 package io.wecomrelay.responder.outbox;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.wecomrelay.responder.delivery.Causes;
 import io.wecomrelay.responder.outbox.RedisOutbox.Poll;
@@ -18,6 +19,10 @@ import reactor.core.publisher.Sinks;
  * lease every third of its lifetime, and in a loop polls the outbox and runs the jobs it returns one
  * after another. Without the lease it only tries to take it. A failed step pauses and tries again; the
  * failed job comes first again because it is still this consumer's pending job.
+ * <p>
+ * An idle worker polls again after {@code poll-interval}, or as soon as it is woken ({@link #wake()}: a job was
+ * announced, or it just took the lease). A wake-up during a step ends the pause that follows it at once, so none
+ * is lost; a pause after a failure is not cut short by wake-ups.
  */
 final class OutboxWorker {
 
@@ -29,6 +34,9 @@ final class OutboxWorker {
     private final BotLease lease;
     private final OutboxSettings settings;
     private final Sinks.Empty<Void> stopped = Sinks.empty();
+    private final Sinks.Empty<Void> stopping = Sinks.empty();
+    // replaced as each step starts; replays its completion to a pause that subscribes after a wake-up
+    private final AtomicReference<Sinks.Empty<Void>> wakeUp = new AtomicReference<>(Sinks.empty());
     private volatile boolean running;
     private @Nullable Disposable renewals;
     private @Nullable Disposable loop;
@@ -54,29 +62,58 @@ final class OutboxWorker {
         running = true;
         renewals = Flux.interval(Duration.ZERO, settings.renewInterval())
                 .onBackpressureDrop()
-                .concatMap(tick -> lease.refresh().onErrorResume(e -> {
-                    lease.lost();
-                    log.warn("cannot renew the delivery lease botId={} cause={}", bot.id(), e.toString());
-                    return Mono.just(false);
-                }), 1)
+                .concatMap(tick -> renew(), 1)
                 .subscribe();
-        loop = Mono.defer(this::step)
-                .onErrorResume(OutboxJobRunner.JobPostponedException.class, e -> Mono.just(e.pause()))
+        loop = Mono.defer(() -> {
+                    wakeUp.set(Sinks.empty());
+                    return step();
+                })
+                .onErrorResume(OutboxJobRunner.JobPostponedException.class, e -> Mono.just(Pause.after(e.pause())))
                 .onErrorResume(e -> {
                     // the cause's type only: a message may carry a URL with its query
                     log.warn("delivery step failed botId={} cause={}; again in {}", bot.id(), Causes.describe(e),
                             settings.errorBackoff());
-                    return Mono.just(settings.errorBackoff());
+                    return Mono.just(Pause.after(settings.errorBackoff()));
                 })
-                .flatMap(pause -> pause.isZero() ? Mono.<Void>empty() : Mono.delay(pause).then())
+                .flatMap(this::pause)
                 .repeat(() -> running)
                 .doFinally(signal -> stopped.tryEmitEmpty())
                 .subscribe();
     }
 
+    /** Polls now if idle (at the end of the step in progress otherwise). */
+    void wake() {
+        wakeUp.get().tryEmitEmpty();
+    }
+
+    /** Takes or renews the lease; a lease just taken is polled at once, for the jobs queued while no one held it. */
+    private Mono<Boolean> renew() {
+        boolean held = lease.heldFor(Duration.ZERO);
+        return lease.refresh()
+                .doOnNext(holds -> {
+                    if (holds && !held) {
+                        wake();
+                    }
+                })
+                .onErrorResume(e -> {
+                    lease.lost();
+                    log.warn("cannot renew the delivery lease botId={} cause={}", bot.id(), e.toString());
+                    return Mono.just(false);
+                });
+    }
+
+    private Mono<Void> pause(Pause pause) {
+        if (pause.length().isZero()) {
+            return Mono.empty();
+        }
+        Mono<Void> over = Mono.delay(pause.length()).then().or(stopping.asMono());
+        return pause.idle() ? over.or(wakeUp.get().asMono()) : over;
+    }
+
     /** Finishes the job in progress, then stops; see {@link #stopped()}. */
     void stop() {
         running = false;
+        stopping.tryEmitEmpty();
     }
 
     Mono<Void> stopped() {
@@ -96,28 +133,42 @@ final class OutboxWorker {
     }
 
     /** The pause before the next step: none after jobs were run. */
-    private Mono<Duration> step() {
+    private Mono<Pause> step() {
         if (!running || !lease.heldFor(Duration.ZERO)) {
-            return Mono.just(settings.pollInterval());
+            return Mono.just(Pause.idle(settings.pollInterval()));
         }
         return outbox.poll(bot.id(), settings.consumer(), settings.claimMinIdle(), settings.batch()).flatMap(this::handle);
     }
 
-    private Mono<Duration> handle(Poll poll) {
+    private Mono<Pause> handle(Poll poll) {
         if (poll.claimed() > 0) {
             jobs.reclaimed(bot.id(), poll.claimed());
         }
         return switch (poll.status()) {
             case NOT_HOLDER -> {
                 lease.lost();
-                yield Mono.just(settings.pollInterval());
+                yield Mono.just(Pause.idle(settings.pollInterval()));
             }
-            case BLOCKED, EMPTY -> Mono.just(settings.pollInterval());
+            case BLOCKED, EMPTY -> Mono.just(Pause.idle(settings.pollInterval()));
             // the jobs ahead of an entry are done (and deleted) by the time it runs
             case ENTRIES -> Flux.fromIterable(poll.entries()).index()
                     .takeWhile(entry -> running && lease.heldFor(Duration.ZERO))
                     .concatMap(entry -> jobs.run(bot, lease, entry.getT2(), poll.length() - entry.getT1()))
-                    .then(Mono.just(Duration.ZERO));
+                    .then(Mono.just(Pause.NONE));
         };
+    }
+
+    /** A pause between steps; only an idle one ends early when the worker is woken. */
+    private record Pause(Duration length, boolean idle) {
+
+        static final Pause NONE = new Pause(Duration.ZERO, false);
+
+        static Pause idle(Duration length) {
+            return new Pause(length, true);
+        }
+
+        static Pause after(Duration length) {
+            return new Pause(length, false);
+        }
     }
 }

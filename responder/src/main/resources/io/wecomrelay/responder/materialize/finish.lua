@@ -6,7 +6,9 @@
 
 -- Appends the delivery job to the outbox, once per stream: the 'queued' field of the delivery state outlives
 -- the stream hash, so a last chunk redelivered after the stream hash expired finishes a new hash but queues
--- nothing. Returns '1' when it appended the job.
+-- nothing. Announces the job on the channel named like the outbox, which wakes the worker of the instance holding
+-- the bot's lease (RedisOutboxSignals); pcall, because an ACL that denies the channel must not lose the job, which
+-- the next poll finds anyway. Returns '1' when it appended the job.
 local function enqueue(stream_id, content, created, source_topic, source, state_ttl)
   if #KEYS < 4 then return '0' end
   if redis.call('HSETNX', KEYS[4], 'queued', '-') == 0 then return '0' end
@@ -14,6 +16,7 @@ local function enqueue(stream_id, content, created, source_topic, source, state_
     'sourceTopic', source_topic, 'source', source)
   redis.call('HSET', KEYS[4], 'queued', id)
   redis.call('PEXPIRE', KEYS[4], state_ttl)
+  redis.pcall('PUBLISH', KEYS[3], id)
   return '1'
 end
 

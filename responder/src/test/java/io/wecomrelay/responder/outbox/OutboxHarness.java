@@ -99,6 +99,8 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
     static final int APP_AGENT = 1000002;
     static final String APP_SECRET = "app-secret-" + UUID.randomUUID();
     static final Duration WAIT = Duration.ofSeconds(30);
+    /** Short, for the tests of claims and hand-overs, which polls drive. */
+    static final Duration POLL_INTERVAL = Duration.ofMillis(50);
     /** Longer than the harness's Redis client takes to reconnect after a short outage. */
     static final Duration IN_DOUBT_GRACE = Duration.ofSeconds(3);
     static final String NOTE = "\n\n（已截断）";
@@ -142,6 +144,9 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
         kafka = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers()),
                 new StringSerializer(), new DelegatingByTypeSerializer(byType, true)));
+        // the first call of each client opens its connection: done here, not inside a test's bounded wait
+        template.hasKey("warm-up");
+        kafka.partitionsFor(Topics.DELIVERIES.name());
         bots = new BotRegistryLoader(name -> null).load(botsFile());
         store = new RedisStreamStateWriter(redis.reactive(), Clock.systemUTC(), Duration.ofMinutes(10),
                 StreamStateKeys.MAX_CONTENT_BYTES, NOTE, new RedisStreamStateWriter.Replies("test-reply:", Duration.ofHours(1)));
@@ -165,7 +170,7 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
     /** A fresh key prefix: what one test writes and reads. */
     Scope scope() {
         return new Scope(new OutboxKeys("test-outbox-" + UUID.randomUUID() + ":", GROUP), Duration.ofMinutes(1), LENIENT,
-                Duration.ofHours(1));
+                Duration.ofHours(1), POLL_INTERVAL, true);
     }
 
     /** Outbox limits with one maximum reply age for both channels. */
@@ -250,24 +255,39 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
         /** How long the rest of a long answer is kept for a continue word. */
         final Duration restTtl;
         final SimpleMeterRegistry ticketMeters = new SimpleMeterRegistry();
+        /** How often an instance's idle workers poll. */
+        final Duration pollInterval;
+        /** Whether instances listen for the announcements of queued jobs. */
+        final boolean signals;
 
-        private Scope(OutboxKeys keys, Duration noticeWindow, MaxReplyAge maxReplyAge, Duration restTtl) {
+        private Scope(OutboxKeys keys, Duration noticeWindow, MaxReplyAge maxReplyAge, Duration restTtl,
+                      Duration pollInterval, boolean signals) {
             this.keys = keys;
             this.noticeWindow = noticeWindow;
             this.maxReplyAge = maxReplyAge;
             this.restTtl = restTtl;
+            this.pollInterval = pollInterval;
+            this.signals = signals;
         }
 
         Scope withNoticeWindow(Duration window) {
-            return new Scope(keys, window, maxReplyAge, restTtl);
+            return new Scope(keys, window, maxReplyAge, restTtl, pollInterval, signals);
         }
 
         Scope withMaxReplyAge(MaxReplyAge age) {
-            return new Scope(keys, noticeWindow, age, restTtl);
+            return new Scope(keys, noticeWindow, age, restTtl, pollInterval, signals);
         }
 
         Scope withRestTtl(Duration ttl) {
-            return new Scope(keys, noticeWindow, maxReplyAge, ttl);
+            return new Scope(keys, noticeWindow, maxReplyAge, ttl, pollInterval, signals);
+        }
+
+        Scope withPollInterval(Duration interval) {
+            return new Scope(keys, noticeWindow, maxReplyAge, restTtl, interval, signals);
+        }
+
+        Scope withoutSignals() {
+            return new Scope(keys, noticeWindow, maxReplyAge, restTtl, pollInterval, false);
         }
 
         OutboxTickets tickets() {
@@ -288,6 +308,16 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
         boolean drained(String botId) {
             Long length = template.opsForStream().size(keys.outbox(botId));
             return length != null && length == 0;
+        }
+
+        /** The consumer holding the bot's lease, or null. */
+        @Nullable String leaseHolder(String botId) {
+            return template.opsForValue().get(keys.lease(botId));
+        }
+
+        /** Whether the bot's outbox was polled (the first poll creates it) and is empty. */
+        boolean polledEmpty(String botId) {
+            return Boolean.TRUE.equals(template.hasKey(keys.outbox(botId))) && drained(botId);
         }
 
         /** An instance that held the lease, read the bot's jobs into its pending list and died. */
@@ -336,10 +366,13 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
                     new ReplyDeliverer.Settings(new RetryPolicy(4, Duration.ofMillis(100), 2.0, Duration.ofMillis(500)),
                             Duration.ofHours(1), NOTE, RedisStreamStateWriter.Cuts.DEFAULT_CONTINUED_NOTE));
             String consumer = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-            var settings = new OutboxSettings(consumer, Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofMillis(50),
+            var settings = new OutboxSettings(consumer, Duration.ofSeconds(2), Duration.ofMillis(500), pollInterval,
                     10, Duration.ofMillis(200), Duration.ofSeconds(1), IN_DOUBT_GRACE, Duration.ofSeconds(5));
+            OutboxSignals announcements = signals
+                    ? new RedisOutboxSignals(redis.reactive(), keys, Duration.ofMillis(200), meters) : OutboxSignals.NONE;
             var delivery = new OutboxDelivery(bots, outbox,
-                    new OutboxJobRunner(outbox, states, deliverer, meters, settings, limits, clock), clock, settings);
+                    new OutboxJobRunner(outbox, states, deliverer, meters, settings, limits, clock), clock, settings,
+                    announcements);
             delivery.start();
             return new Instance(consumer, delivery, meters);
         }
