@@ -29,6 +29,7 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -44,6 +45,8 @@ import org.springframework.test.context.DynamicPropertySource;
         // the old budget: one retry after 100 ms, then the dead-letter topic
         "relay.responder.listener.retries=1", "relay.responder.listener.initial-backoff=100ms",
         "relay.responder.listener.max-backoff=500ms"})
+// closed after the class: cached, its outbox workers and subscription would keep calling the Redis stopped below
+@DirtiesContext
 class RedisOutageTest {
 
     static final LocalRedis REDIS = LocalRedis.startEmbedded();
