@@ -20,6 +20,7 @@
 #              BENCH_RELAY_JAR_REPLAY_BEFORE=JAR makes cli-replay's third run that earlier relay-cli exec jar on the same
 #              data (a before/after pair) instead of ./relay with G1,
 #              BENCH_PIPELINE_RATES=100 the pipeline benchmark's open-model rates (default 100,500),
+#              BENCH_PIPELINE_SETTLE=60 its wait in seconds after the warm-up before one message at a time (default 0),
 #              BENCH_CPU_RATES=100,300 the cpu benchmark's rate phases (default 20,100,300; none: skip them),
 #              BENCH_CPU_WARMUP=60 its warm-up seconds at 100/s, BENCH_CPU_STEADY=90 the seconds at 100/s before its
 #              steady phase's 30 s measured window (0: no steady phase).

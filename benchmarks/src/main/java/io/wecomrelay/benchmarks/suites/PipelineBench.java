@@ -49,6 +49,12 @@ public final class PipelineBench implements Bench.Suite {
 
     /** {@code BENCH_PIPELINE_RATES=100} measures only 100/s (500/s costs about three minutes with its drain). */
     static final double[] RATES = rates(System.getenv("BENCH_PIPELINE_RATES"));
+    /**
+     * {@code BENCH_PIPELINE_SETTLE=60} waits that long (seconds) after the warm-up's drain before one message at a time:
+     * right after the warm-up the JIT compilers of every JVM still take about half of a 2-core machine (BENCHMARKS.md
+     * section 4 round 7), which one message at a time then measures. Default 0: no wait, as before.
+     */
+    static final Duration SETTLE = settle(System.getenv("BENCH_PIPELINE_SETTLE"));
     static final int CONVERSATIONS = 20;
     static final int BOTS = 500;
     static final int DELTAS = 5;
@@ -88,6 +94,10 @@ public final class PipelineBench implements Bench.Suite {
                 });
                 OpenLoad.open(i -> Targets.send(client, warmPool, i), 100, Duration.ZERO, gentle);
                 awaitIdle(context, redis, warmStreams);
+                if (!SETTLE.isZero()) {
+                    context.log("settling " + SETTLE.toSeconds() + " s before one message at a time (BENCH_PIPELINE_SETTLE)");
+                    Thread.sleep(SETTLE.toMillis());
+                }
                 var interactive = new PipelineInteractive(sim, client, signer, redis, run);
                 var before = HopHistograms.scrape(actuators);
                 context.log("one message at a time: " + context.count(20) + " warm-up, then " + context.count(150) + " measured");
@@ -121,7 +131,9 @@ public final class PipelineBench implements Bench.Suite {
             table.note("llm-worker max-in-flight 2048 (default 256 < the ~" + (int) (500 * (DELTAS + 1) * CADENCE.toMillis() / 1000)
                     + " replies open at once at 500/s); all else the services' defaults (BENCH_SERVICE_ENV "
                     + "overrides: " + BenchStack.extraEnv() + "); "
-                    + BOTS + " bots, one new user per message. No WeCom refresh polls in this run (see the refresh benchmark).");
+                    + BOTS + " bots, one new user per message. No WeCom refresh polls in this run (see the refresh benchmark)."
+                    + (SETTLE.isZero() ? "" : " One at a time began " + SETTLE.toSeconds() + " s after the warm-up's drain "
+                    + "(BENCH_PIPELINE_SETTLE)."));
             table.note("targets (issue 16): callback sent -> Dify request p50 <= 150 ms and p99 <= 300 ms one at a time, p99 <= 500 ms "
                     + "with " + CONVERSATIONS + " conversations at once, p99 <= 1 s at 100/s; delta -> visible p99 <= 100 ms at 100/s.");
             hops.note("hops: callback_to_ack = ingress (callback arrived -> Kafka ack); inbound_to_decision = processor (inbound "
@@ -334,6 +346,18 @@ public final class PipelineBench implements Bench.Suite {
             return new double[] {100, 500};
         }
         return java.util.Arrays.stream(setting.split(",")).mapToDouble(v -> Double.parseDouble(v.trim())).toArray();
+    }
+
+    /** Whole seconds, none for unset or blank. */
+    static Duration settle(String setting) {
+        if (setting == null || setting.isBlank()) {
+            return Duration.ZERO;
+        }
+        long seconds = Long.parseLong(setting.trim());
+        if (seconds < 0) {
+            throw new IllegalArgumentException("BENCH_PIPELINE_SETTLE must be 0 or more seconds, not " + seconds);
+        }
+        return Duration.ofSeconds(seconds);
     }
 
     static Histogram histogram() {
