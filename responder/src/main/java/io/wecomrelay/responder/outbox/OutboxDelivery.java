@@ -3,14 +3,17 @@ package io.wecomrelay.responder.outbox;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.wecomrelay.responder.delivery.Causes;
 import io.wecomrelay.schemas.bot.BotSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.context.SmartLifecycle;
@@ -29,7 +32,8 @@ import org.springframework.context.SmartLifecycle;
  *     (the safety net for a lost announcement), so idle bots cost Redis next to nothing.</li>
  * <li><b>One reader per bot.</b> Each instance runs an {@link OutboxWorker} per such bot. Only the holder
  *     of the bot's lease ({@code responder:outbox-lease:{botId}}, a consumer name with a TTL, renewed
- *     every third of it) reads the outbox, through the consumer group, one job after another. That keeps
+ *     every third of it, the leases of up to {@value #LEASES_PER_CALL} bots in one call) reads the outbox, through
+ *     the consumer group, one job after another. That keeps
  *     the bot's replies in order across instances; the Redis rate limiter keeps the bot's pace across
  *     lease hand-overs.</li>
  * <li><b>Acknowledge last.</b> A job is acknowledged (XACK, then XDEL) only after its outcome — every
@@ -61,6 +65,8 @@ public final class OutboxDelivery implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxDelivery.class);
     private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(5);
+    /** Bounds one renewal's script: a few milliseconds of Redis's single thread at most. */
+    static final int LEASES_PER_CALL = 200;
 
     private final BotSource bots;
     private final RedisOutbox outbox;
@@ -71,6 +77,7 @@ public final class OutboxDelivery implements SmartLifecycle {
     // read by the signals' thread, changed under this object's lock
     private final Map<String, OutboxWorker> workers = new ConcurrentHashMap<>();
     private @Nullable Disposable listening;
+    private @Nullable Disposable renewals;
     private boolean running;
 
     public OutboxDelivery(BotSource bots, RedisOutbox outbox, OutboxJobRunner jobs, Clock clock, OutboxSettings settings,
@@ -88,6 +95,10 @@ public final class OutboxDelivery implements SmartLifecycle {
     public synchronized void start() {
         running = true;
         startWorkers();
+        renewals = Flux.interval(settings.renewInterval(), settings.renewInterval())
+                .onBackpressureDrop()
+                .concatMap(tick -> renew(List.copyOf(workers.values())), 1)
+                .subscribe();
         listening = signals.signals().subscribe(this::wake,
                 e -> log.error("the announcements of queued jobs stopped; polling every {}", settings.pollInterval(), e));
     }
@@ -116,7 +127,7 @@ public final class OutboxDelivery implements SmartLifecycle {
     }
 
     private void startWorkers() {
-        var started = new ArrayList<String>();
+        var started = new ArrayList<OutboxWorker>();
         // streaming bots of URL callbacks too: the rest of an answer longer than their stream goes to the response_url
         bots.all().stream().filter(bot -> !bot.longConnection()).forEach(bot -> {
             var existing = workers.get(bot.id());
@@ -124,15 +135,35 @@ public final class OutboxDelivery implements SmartLifecycle {
                 existing.use(bot);
                 return;
             }
-            var lease = new BotLease(outbox, bot.id(), settings.consumer(), settings.leaseTtl(), clock);
-            var worker = new OutboxWorker(bot, outbox, jobs, lease, settings);
+            var worker = new OutboxWorker(bot, outbox, jobs, new BotLease(settings.leaseTtl(), clock), settings);
             worker.start();
             workers.put(bot.id(), worker);
-            started.add(bot.id());
+            started.add(worker);
         });
         if (!started.isEmpty()) {
-            log.info("delivery workers started consumer={} bots={}", settings.consumer(), started);
+            // the new workers' leases now, not at the next renewal
+            renew(started).subscribe();
+            log.info("delivery workers started consumer={} bots={}", settings.consumer(),
+                    started.stream().map(OutboxWorker::botId).toList());
         }
+    }
+
+    /** Takes or renews the workers' leases, {@link #LEASES_PER_CALL} to a call; never fails. */
+    private Mono<Void> renew(List<OutboxWorker> renewing) {
+        return Flux.fromIterable(renewing).buffer(LEASES_PER_CALL).concatMap(batch -> {
+            long sentAt = clock.millis();
+            return outbox.leases(batch.stream().map(OutboxWorker::botId).toList(), settings.consumer(), settings.leaseTtl())
+                    .doOnNext(held -> {
+                        for (int i = 0; i < batch.size(); i++) {
+                            batch.get(i).leaseRenewed(i < held.size() && held.get(i), sentAt);
+                        }
+                    })
+                    .onErrorResume(e -> {
+                        batch.forEach(OutboxWorker::leaseUnknown);
+                        log.warn("cannot renew the delivery leases bots={} cause={}", batch.size(), Causes.describe(e));
+                        return Mono.empty();
+                    });
+        }).then();
     }
 
     /**
@@ -157,6 +188,9 @@ public final class OutboxDelivery implements SmartLifecycle {
                     settings.shutdownGrace());
         }
         workers.values().forEach(OutboxWorker::dispose);
+        if (renewals != null) {
+            renewals.dispose();
+        }
         try {
             Mono.when(workers.values().stream().map(worker -> outbox.leave(worker.botId(), settings.consumer())
                     .onErrorResume(e -> Mono.empty())).toList()).block(LEAVE_TIMEOUT);

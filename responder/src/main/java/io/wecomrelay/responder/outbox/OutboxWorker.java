@@ -15,9 +15,9 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * Delivers one bot's outbox while this instance holds the bot's lease: renews (or tries to take) the
- * lease every third of its lifetime, and in a loop polls the outbox and runs the jobs it returns one
- * after another. Without the lease it only tries to take it. A failed step pauses and tries again; the
+ * Delivers one bot's outbox while this instance holds the bot's lease (renewed, or tried, with every other bot's by
+ * {@link OutboxDelivery}): in a loop polls the outbox and runs the jobs it returns one after another. Without the
+ * lease it waits. A failed step pauses and tries again; the
  * failed job comes first again because it is still this consumer's pending job.
  * <p>
  * An idle worker polls again after {@code poll-interval}, or as soon as it is woken ({@link #wake()}: a job was
@@ -38,7 +38,6 @@ final class OutboxWorker {
     // replaced as each step starts; replays its completion to a pause that subscribes after a wake-up
     private final AtomicReference<Sinks.Empty<Void>> wakeUp = new AtomicReference<>(Sinks.empty());
     private volatile boolean running;
-    private @Nullable Disposable renewals;
     private @Nullable Disposable loop;
 
     OutboxWorker(BotConfig bot, RedisOutbox outbox, OutboxJobRunner jobs, BotLease lease, OutboxSettings settings) {
@@ -60,10 +59,6 @@ final class OutboxWorker {
 
     synchronized void start() {
         running = true;
-        renewals = Flux.interval(Duration.ZERO, settings.renewInterval())
-                .onBackpressureDrop()
-                .concatMap(tick -> renew(), 1)
-                .subscribe();
         loop = Mono.defer(() -> {
                     wakeUp.set(Sinks.empty());
                     return step();
@@ -86,20 +81,19 @@ final class OutboxWorker {
         wakeUp.get().tryEmitEmpty();
     }
 
-    /** Takes or renews the lease; a lease just taken is polled at once, for the jobs queued while no one held it. */
-    private Mono<Boolean> renew() {
-        boolean held = lease.heldFor(Duration.ZERO);
-        return lease.refresh()
-                .doOnNext(holds -> {
-                    if (holds && !held) {
-                        wake();
-                    }
-                })
-                .onErrorResume(e -> {
-                    lease.lost();
-                    log.warn("cannot renew the delivery lease botId={} cause={}", bot.id(), e.toString());
-                    return Mono.just(false);
-                });
+    /**
+     * Redis's answer to a renewal of the lease sent at {@code sentAt} (epoch ms). A lease just taken is polled at once,
+     * for the jobs queued while no one held it.
+     */
+    void leaseRenewed(boolean held, long sentAt) {
+        if (lease.renewed(held, sentAt)) {
+            wake();
+        }
+    }
+
+    /** A renewal failed: the lease counts as lost until one succeeds. */
+    void leaseUnknown() {
+        lease.lost();
     }
 
     private Mono<Void> pause(Pause pause) {
@@ -120,14 +114,11 @@ final class OutboxWorker {
         return stopped.asMono();
     }
 
-    /** Cancels whatever still runs (its job stays pending) and stops renewing the lease. */
+    /** Cancels whatever still runs (its job stays pending). */
     synchronized void dispose() {
         running = false;
         if (loop != null) {
             loop.dispose();
-        }
-        if (renewals != null) {
-            renewals.dispose();
         }
         stopped.tryEmitEmpty();
     }

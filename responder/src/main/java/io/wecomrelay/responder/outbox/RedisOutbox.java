@@ -17,7 +17,7 @@ import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * The outboxes and their leases in Redis: one Lua script per operation ({@code poll.lua},
- * {@code complete.lua}, {@code bury.lua}, {@code lease.lua}, {@code leave.lua}), each atomic, using
+ * {@code complete.lua}, {@code bury.lua}, {@code leases.lua}, {@code leave.lua}), each atomic, using
  * only Redis 6.2 stream commands (XADD, XREADGROUP, XACK, XDEL, XAUTOCLAIM, XPENDING, XGROUP).
  */
 public final class RedisOutbox {
@@ -26,7 +26,8 @@ public final class RedisOutbox {
     private static final RedisScript<List> POLL = script("poll", List.class);
     private static final RedisScript<Long> COMPLETE = script("complete", Long.class);
     private static final RedisScript<Long> BURY = script("bury", Long.class);
-    private static final RedisScript<Long> LEASE = script("lease", Long.class);
+    @SuppressWarnings("rawtypes")
+    private static final RedisScript<List> LEASES = script("leases", List.class);
     private static final RedisScript<Long> LEAVE = script("leave", Long.class);
 
     private final ReactiveStringRedisTemplate redis;
@@ -87,11 +88,15 @@ public final class RedisOutbox {
         return redis.execute(BURY, List.of(keys.outbox(botId), keys.dead(botId)), args).then();
     }
 
-    /** Takes or renews the bot's lease for {@code ttl}; emits whether {@code consumer} holds it. */
-    Mono<Boolean> lease(String botId, String consumer, Duration ttl) {
-        return redis.execute(LEASE, List.of(keys.lease(botId)), List.of(consumer, Long.toString(ttl.toMillis())))
+    /**
+     * Takes or renews the bots' leases for {@code ttl} in one call; emits, per bot in order, whether {@code consumer}
+     * holds its lease.
+     */
+    Mono<List<Boolean>> leases(List<String> botIds, String consumer, Duration ttl) {
+        return redis.execute(LEASES, botIds.stream().map(keys::lease).toList(), List.of(consumer,
+                        Long.toString(ttl.toMillis())))
                 .next()
-                .map(held -> held == 1L);
+                .map(held -> held.stream().map(one -> one instanceof Number number && number.longValue() == 1L).toList());
     }
 
     /** Releases the lease if held and removes the consumer from the group if it has no pending jobs. */

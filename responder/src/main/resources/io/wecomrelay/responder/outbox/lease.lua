@@ -1,4 +1,5 @@
--- Takes or renews a bot's delivery lease: only its holder reads the bot's outbox.
+-- Takes or renews a lease of one holder (a rate-limit notice's window, RateLimitNotices; the bots' delivery leases
+-- are taken many at once by leases.lua, the same steps per key).
 -- KEYS[1] the lease key   ARGV[1] this instance's consumer name   ARGV[2] ttl, ms
 -- Returns 1 when this instance holds the lease for ttl from now, 0 when another instance holds it.
 local holder = redis.call('GET', KEYS[1])

@@ -107,6 +107,9 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
     static final OutboxLimits NO_LIMITS = limits(Duration.ofHours(1), 10_000);
     /** The reply age of tickets unless a test sets one: old enough for the outbox's own limits to be tested. */
     static final MaxReplyAge LENIENT = new MaxReplyAge(Duration.ofDays(30), Duration.ofDays(30));
+    /** What every bot of the harness has besides its id and kind. */
+    private static final String COMMON = "    token: tok\n    aes-key: abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG\n"
+            + "    dify: { base-url: http://127.0.0.1:9/v1, api-key: k, allow-insecure-http: true }\n";
 
     final int permits;
     final Duration window;
@@ -227,18 +230,29 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
                 rejected.receivedAt(), rejected.reason(), rejected.detail(), rejected.decision());
     }
 
+    /** {@code count} webhook bots {@code many-0}, {@code many-1}, … sending with {@link #KEY_A}. */
+    static BotRegistry webhookBots(int count) throws IOException {
+        var yaml = new StringBuilder("bots:\n");
+        for (int i = 0; i < count; i++) {
+            yaml.append("  - id: many-").append(i).append('\n').append(COMMON).append("    reply-mode: webhook\n")
+                    .append("    webhook-key: ").append(KEY_A).append('\n');
+        }
+        Path file = Files.createTempFile("bots", ".yaml");
+        Files.writeString(file, yaml, StandardCharsets.UTF_8);
+        file.toFile().deleteOnExit();
+        return new BotRegistryLoader(name -> null).load(file);
+    }
+
     private static Path botsFile() throws IOException {
-        String common = "    token: tok\n    aes-key: abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG\n"
-                + "    dify: { base-url: http://127.0.0.1:9/v1, api-key: k, allow-insecure-http: true }\n";
         String yaml = "bots:\n"
-                + "  - id: bot-a\n" + common + "    reply-mode: webhook\n    webhook-key: " + KEY_A + "\n"
-                + "  - id: bot-b\n" + common + "    reply-mode: webhook\n    webhook-key: " + KEY_B + "\n"
-                + "  - id: bot-url\n" + common + "    reply-mode: response_url\n"
-                + "  - id: bot-stream\n" + common + "    reply-mode: passive_stream\n"
-                + "  - id: bot-stream-cut\n" + common + "    reply-mode: passive_stream\n    continue-words: []\n"
+                + "  - id: bot-a\n" + COMMON + "    reply-mode: webhook\n    webhook-key: " + KEY_A + "\n"
+                + "  - id: bot-b\n" + COMMON + "    reply-mode: webhook\n    webhook-key: " + KEY_B + "\n"
+                + "  - id: bot-url\n" + COMMON + "    reply-mode: response_url\n"
+                + "  - id: bot-stream\n" + COMMON + "    reply-mode: passive_stream\n"
+                + "  - id: bot-stream-cut\n" + COMMON + "    reply-mode: passive_stream\n    continue-words: []\n"
                 + "  - id: bot-ws\n    connection: long-connection\n    secret: ws-secret\n"
                 + "    dify: { base-url: http://127.0.0.1:9/v1, api-key: k, allow-insecure-http: true }\n"
-                + "  - id: bot-app\n" + common + "    kind: app\n    corp-id: " + APP_CORP + "\n    agent-id: " + APP_AGENT
+                + "  - id: bot-app\n" + COMMON + "    kind: app\n    corp-id: " + APP_CORP + "\n    agent-id: " + APP_AGENT
                 + "\n    secret: " + APP_SECRET + "\n";
         Path file = Files.createTempFile("bots", ".yaml");
         Files.writeString(file, yaml, StandardCharsets.UTF_8);
@@ -291,14 +305,23 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
         }
 
         OutboxTickets tickets() {
-            return new OutboxTickets(bots, keys, Duration.ofHours(1),
+            return tickets(bots);
+        }
+
+        private OutboxTickets tickets(BotRegistry registry) {
+            return new OutboxTickets(() -> registry, keys, Duration.ofHours(1),
                     new RateLimitNotices(redis.reactive(), keys, noticeWindow, ticketMeters),
                     new TooOldReplies(maxReplyAge, new DeliveryRecorder(kafka, Clock.systemUTC(), UUID::randomUUID,
                             ticketMeters), Clock.systemUTC(), ticketMeters));
         }
 
         void queue(ReplyChunk last) {
-            store.foldAndQueue(last, tickets().ticketFor(Topics.CHUNKS.name(), last).orElseThrow());
+            queue(last, bots);
+        }
+
+        /** Queued as an instance with the bots of {@code registry} does. */
+        void queue(ReplyChunk last, BotRegistry registry) {
+            store.foldAndQueue(last, tickets(registry).ticketFor(Topics.CHUNKS.name(), last).orElseThrow());
         }
 
         void queue(MessageRejected rejected) {
@@ -352,6 +375,15 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
         }
 
         Instance instance(String name, List<String> allowedHosts, OutboxLimits limits) {
+            return instance(name, allowedHosts, limits, bots);
+        }
+
+        /** An instance that delivers for the bots of {@code registry} instead of the harness's. */
+        Instance instance(String name, BotRegistry registry) {
+            return instance(name, List.of(wecom.baseUrl()), NO_LIMITS, registry);
+        }
+
+        private Instance instance(String name, List<String> allowedHosts, OutboxLimits limits, BotRegistry registry) {
             var clock = Clock.systemUTC();
             var meters = new SimpleMeterRegistry();
             var outbox = new RedisOutbox(redis.reactive(), keys);
@@ -370,7 +402,7 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
                     10, Duration.ofMillis(200), Duration.ofSeconds(1), IN_DOUBT_GRACE, Duration.ofSeconds(5));
             OutboxSignals announcements = signals
                     ? new RedisOutboxSignals(redis.reactive(), keys, Duration.ofMillis(200), meters) : OutboxSignals.NONE;
-            var delivery = new OutboxDelivery(bots, outbox,
+            var delivery = new OutboxDelivery(() -> registry, outbox,
                     new OutboxJobRunner(outbox, states, deliverer, meters, settings, limits, clock), clock, settings,
                     announcements);
             delivery.start();
