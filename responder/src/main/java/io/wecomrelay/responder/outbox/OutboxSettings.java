@@ -11,7 +11,8 @@ import java.util.UUID;
  * @param leaseTtl      lifetime of a bot's lease after its last renewal; renewed every third of it. At least
  *                      twice {@code sendTimeout}, so that a holder's last send ends before the lease can pass on
  * @param claimMinIdle  a job pending this long on another consumer is claimed by the lease holder
- * @param pollInterval  pause between polls of an outbox that had nothing to do (or that others still block)
+ * @param pollInterval  pause between polls of an outbox that had nothing to do (or that others still block),
+ *                      unless {@link OutboxWorker#wake} ends it
  * @param batch         jobs read per poll
  * @param errorBackoff  pause after a poll or a job failed without an outcome (Redis or broker unreachable)
  * @param sendTimeout   the longest one send to WeCom can take (the HTTP request timeout)

@@ -19,14 +19,16 @@ import org.springframework.data.redis.core.script.RedisScript;
  * {@code RATE_LIMITED} rejection per message over its limit; delivered actively, each would be a chat
  * message of its own, queued behind and paced with the real replies, so a flood would fill the outbox
  * with "slow down" and delay every answer. The first notice of a window takes the bot's key
- * {@code {prefix}notice:{botId}} for the window, like a lease ({@code lease.lua}, holder = its stream id,
+ * {@code {prefix}notice:{botId}} for the window, like a lease ({@code leases.lua} with the one key, holder = its stream id,
  * so a retried record of the same notice still gets its ticket); the others of that window are not queued
  * (their streams still finish with the rejection text, and the rejection stays on {@code wecom.rejected}).
  */
 public final class RateLimitNotices {
 
     private static final Logger log = LoggerFactory.getLogger(RateLimitNotices.class);
-    private static final RedisScript<Long> TAKE = LuaScripts.load("io/wecomrelay/responder/outbox/lease.lua", Long.class);
+    // the delivery leases' script, with one key
+    @SuppressWarnings("rawtypes")
+    private static final RedisScript<List> TAKE = LuaScripts.load("io/wecomrelay/responder/outbox/leases.lua", List.class);
 
     private final ReactiveStringRedisTemplate redis;
     private final OutboxKeys keys;
@@ -49,9 +51,9 @@ public final class RateLimitNotices {
      * thread, like the fold that follows; a Redis error fails the record, which is retried.
      */
     boolean mayQueue(String botId, String streamId) {
-        Long taken = redis.execute(TAKE, List.of(keys.notice(botId)), List.of(streamId, Long.toString(window.toMillis())))
+        List<?> taken = redis.execute(TAKE, List.of(keys.notice(botId)), List.of(streamId, Long.toString(window.toMillis())))
                 .next().block();
-        boolean first = taken != null && taken == 1L;
+        boolean first = taken != null && !taken.isEmpty() && taken.get(0) instanceof Number held && held.longValue() == 1L;
         if (!first) {
             meters.counter("relay.responder.outbox.notices.suppressed", "bot", botId).increment();
             log.info("rate-limit notice not queued, one went out within {} botId={} streamId={}", window, botId, streamId);
