@@ -26,8 +26,10 @@ import io.wecomrelay.responder.materialize.RejectionMaterializer;
 import io.wecomrelay.responder.materialize.RejectionTexts;
 import io.wecomrelay.responder.materialize.ReplyPublisher;
 import io.wecomrelay.responder.materialize.ReplyRecords;
+import io.wecomrelay.responder.materialize.ReplySweep;
 import io.wecomrelay.responder.materialize.StreamNotices;
 import io.wecomrelay.responder.materialize.StreamStateWriter;
+import io.wecomrelay.responder.materialize.UnrecordedReplies;
 import io.wecomrelay.responder.outage.ConsumerOutages;
 import io.wecomrelay.responder.outage.OutageAwareErrorHandler;
 import io.wecomrelay.responder.outbox.DeliveryStates;
@@ -136,8 +138,13 @@ class ResponderConfiguration {
         var stream = props.stream();
         return new RedisStreamStateWriter(redis, clock, stream.ttl(), new RedisStreamStateWriter.Cuts(
                 StreamStateKeys.MAX_CONTENT_BYTES, (int) stream.maxAnswerSize().toBytes(), stream.truncatedNote(),
-                stream.continuedNote()), new RedisStreamStateWriter.Replies(
-                        props.delivery().outbox().keyPrefix() + "reply:", stream.replyKeyTtl(), stream.recordedMarkTtl()));
+                stream.continuedNote()), replyKeys(props));
+    }
+
+    private static RedisStreamStateWriter.Replies replyKeys(ResponderProperties props) {
+        String prefix = props.delivery().outbox().keyPrefix();
+        return new RedisStreamStateWriter.Replies(prefix + "reply:", props.stream().replyKeyTtl(),
+                props.stream().recordedMarkTtl(), prefix + "replies-unrecorded");
     }
 
     /** The reply-recorded record of every finished stream, on wecom.replies. */
@@ -145,6 +152,14 @@ class ResponderConfiguration {
     ReplyRecords replyRecords(BotsFile bots, KafkaTemplate<String, Object> kafka, StreamStateWriter writer, Clock clock,
                               MeterRegistry meters) {
         return new ReplyRecords(bots, ReplyPublisher.to(kafka), writer, clock, meters);
+    }
+
+    // A SmartLifecycle: every instance publishes the reply records no instance published.
+    @Bean
+    ReplySweep replySweep(ReactiveStringRedisTemplate redis, ReplyRecords records, Clock clock, ResponderProperties props,
+                          MeterRegistry meters) {
+        return new ReplySweep(new UnrecordedReplies(redis, replyKeys(props), clock), records,
+                new ReplySweep.Settings(props.stream().replySweepAfter(), props.stream().replySweepInterval()), meters);
     }
 
     @Bean
@@ -193,15 +208,14 @@ class ResponderConfiguration {
         factory.setBatchInterceptor(outages.batchInterceptor());
         factory.setRecordInterceptor(outages.recordInterceptor());
         factory.getContainerProperties().setConsumerRebalanceListener(outages.rebalanceListener());
-        // The poll's offsets are still committed only after the listener returned (every fold done, every reply on
-        // wecom.replies), but without waiting for the broker's answer: a synchronous commit held the partition's next
+        // The poll's offsets are still committed only after the listener returned (every fold done, its reply records
+        // kept in Redis for the sweep), but without waiting for the broker's answer: a synchronous commit held the partition's next
         // poll for a broker round trip, which every chunk behind it waited out (issue 16, BENCHMARKS.md §4 round 4).
         // A commit that fails is covered by the next one; at worst (a crash or rebalance before it) the records after
         // the last committed offset come again, and folding them again changes nothing.
         factory.getContainerProperties().setSyncCommits(false);
         // Optional (issue 22): a commit per poll is an OffsetCommit request and a write to __consumer_offsets per poll.
-        // A timed commit still covers only polls whose listener returned, so never a record whose fold or reply record
-        // is not done; what a crash leaves uncommitted (at most this interval) is folded again, changing nothing.
+        // A timed commit still covers only polls whose listener returned, so never a record whose fold is not done; what a crash leaves uncommitted (at most this interval) is folded again, changing nothing.
         // A rebalance or stop commits what is pending first.
         Duration commitInterval = props.listener().commitInterval();
         if (!commitInterval.isZero() && !commitInterval.isNegative()) {

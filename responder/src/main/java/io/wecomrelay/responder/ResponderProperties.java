@@ -58,6 +58,9 @@ public record ResponderProperties(@NotNull Path botsFile,
      * @param continueWordNote ends a streaming bot's response_url message when more of the answer is kept for the user
      *                      to ask for; {@code {word}} stands for the bot's first {@code continue-words} entry
      * @param continueWordTtl how long such a rest is kept (refreshed whenever the user takes a part)
+     * @param replySweepAfter how long a kept reply record is left to the responder that folded it (which publishes it
+     *                      at once) before any instance's sweep publishes it: it died, or the broker refused it
+     * @param replySweepInterval how often each instance sweeps for such records
      */
     public record Stream(@DefaultValue("10m") @NotNull Duration ttl,
                          @DefaultValue(DEFAULT_NOTE) @NotBlank String truncatedNote,
@@ -66,7 +69,9 @@ public record ResponderProperties(@NotNull Path botsFile,
                          @DefaultValue("24h") @NotNull Duration replyKeyTtl,
                          @DefaultValue(RedisStreamStateWriter.Replies.DEFAULT_MARK_TTL) @NotNull Duration recordedMarkTtl,
                          @DefaultValue(KeptRests.DEFAULT_NOTE) @NotBlank String continueWordNote,
-                         @DefaultValue("1h") @NotNull Duration continueWordTtl) {
+                         @DefaultValue("1h") @NotNull Duration continueWordTtl,
+                         @DefaultValue("30s") @NotNull Duration replySweepAfter,
+                         @DefaultValue("10s") @NotNull Duration replySweepInterval) {
 
         public static final String DEFAULT_NOTE = "\n\n……（回复过长，已截断 / reply truncated）";
 
@@ -77,6 +82,12 @@ public record ResponderProperties(@NotNull Path botsFile,
             }
             if (replyKeyTtl != null && recordedMarkTtl != null && recordedMarkTtl.compareTo(replyKeyTtl) < 0) {
                 throw new IllegalArgumentException("relay.responder.stream.recorded-mark-ttl must not be shorter than reply-key-ttl");
+            }
+            if (replySweepAfter != null && replyKeyTtl != null && replySweepAfter.compareTo(replyKeyTtl) >= 0) {
+                throw new IllegalArgumentException("relay.responder.stream.reply-sweep-after must be shorter than reply-key-ttl");
+            }
+            if (replySweepInterval != null && (replySweepInterval.isZero() || replySweepInterval.isNegative())) {
+                throw new IllegalArgumentException("relay.responder.stream.reply-sweep-interval must be positive");
             }
             // a part must leave room for its text within WeCom's 20,480 bytes
             if (continueWordNote != null && continueWordNote.getBytes(StandardCharsets.UTF_8).length > 1024) {

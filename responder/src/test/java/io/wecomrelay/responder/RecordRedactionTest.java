@@ -39,6 +39,8 @@ class RecordRedactionTest extends RecordRedactionContract {
             "materialize.DeliveryTicket.outboxKey", "materialize.DeliveryTicket.stateKey",
             "materialize.RedisStreamStateWriter.ScriptCall.keys",                         // Redis keys: bot and stream ids
             "materialize.RedisStreamStateWriter.Replies.keyPrefix",                       // a key prefix
+            "materialize.RedisStreamStateWriter.Replies.unrecordedKey",                   // a key
+            "materialize.UnrecordedReplies.Claim.keys",                                  // Redis keys: stream ids
             "ResponderProperties.Stream.replyKeyTtl",                                   // a duration
             "materialize.RejectionTexts.maxContentBytes",                                // a size
             "materialize.RedisStreamStateWriter.Cuts.maxContentBytes",                   // a size
@@ -67,6 +69,7 @@ class RecordRedactionTest extends RecordRedactionContract {
         var overrides = new HashMap<>(SchemasRedaction.OVERRIDES);
         overrides.put(ROOT + "delivery.SendResult.failure", marks -> null);                    // only on a permanent result
         overrides.put(ROOT + "outbox.OutboxSettings.leaseTtl", marks -> Duration.ofSeconds(30)); // twice the send timeout
+        overrides.put(ROOT + "ResponderProperties.Stream.replySweepAfter", marks -> Duration.ofMillis(100)); // < reply-key-ttl
         // an outbox job as the fold script writes it: its content and source event are under the sensitive fields
         overrides.put(ROOT + "outbox.OutboxEntry.fields", marks -> Map.of("streamId", "stream-1",
                 "content", marks.mark("OutboxEntry.content"), "created", "0", "sourceTopic", "wecom.chunks",

@@ -39,6 +39,9 @@ class ResponderPropertiesTest {
             assertThat(props.stream().recordedMarkTtl())
                     .as("the published mark outlives every record that can finish a stream, so none records it twice")
                     .isGreaterThan(Topics.CHUNKS.retention()).isGreaterThan(Topics.REJECTED.retention());
+            assertThat(props.stream().replySweepAfter()).as("far longer than a publish takes")
+                    .isEqualTo(Duration.ofSeconds(30));
+            assertThat(props.stream().replySweepInterval()).isEqualTo(Duration.ofSeconds(10));
             var outbox = props.delivery().outbox();
             assertThat(outbox.keyPrefix()).isEqualTo("responder:");
             assertThat(outbox.group()).isEqualTo("responder");
@@ -63,6 +66,16 @@ class ResponderPropertiesTest {
                     "relay.responder.stream.max-answer-size=" + size).run(context ->
                     assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("max-answer-size"));
         }
+    }
+
+    @Test
+    void theReplySweepTakesOverWhileTheRecordIsKept() {
+        runner.withPropertyValues("relay.responder.bots-file=/etc/wecom-relay/bots.yaml",
+                "relay.responder.stream.reply-sweep-after=24h").run(context ->
+                assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("reply-sweep-after"));
+        runner.withPropertyValues("relay.responder.bots-file=/etc/wecom-relay/bots.yaml",
+                "relay.responder.stream.reply-sweep-interval=0s").run(context ->
+                assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("reply-sweep-interval"));
     }
 
     @Test

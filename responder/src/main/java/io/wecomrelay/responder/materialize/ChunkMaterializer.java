@@ -4,9 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,8 +36,9 @@ import org.springframework.kafka.support.serializer.SerializationUtils;
  * {@link #onMessage} returns only when every fold is done, so the container commits the poll's offsets only
  * then. A last chunk carries the draft of its stream's reply record ({@link ReplyRecords}) and, for a bot that
  * delivers actively, a {@link DeliveryTicket}, so the fold that finishes its stream also keeps the record and
- * queues the delivery job in the same atomic step; the records the folds hand back are on {@code wecom.replies}
- * before this call returns.
+ * queues the delivery job in the same atomic step. The records the folds hand back are published without this
+ * call waiting for the broker (a poll's next chunks are not held up by it): what is not published and marked soon
+ * after is published by the sweep ({@link ReplySweep}), from the record Redis kept.
  * <p>
  * A record that cannot be folded is reported with a {@link BatchListenerFailedException}: the error handler
  * commits the records before it, retries it with back-off (a failed fold) or sends it to the dead-letter topic
@@ -140,7 +143,7 @@ public final class ChunkMaterializer implements BatchMessageListener<String, Rel
         long now = clock.millis();
         // one notice per stream and poll: the connector reads the full text anyway
         Map<String, ConsumerRecord<String, RelayEvent>> changed = new LinkedHashMap<>();
-        Map<Integer, ReplyRecorded> finished = new LinkedHashMap<>();
+        Set<ReplyRecorded> finished = new LinkedHashSet<>();
         SortedMap<Integer, Throwable> failures = new TreeMap<>();
         for (int i = 0; i < outcomes.size(); i++) {
             FoldOutcome outcome = outcomes.get(i);
@@ -151,8 +154,8 @@ public final class ChunkMaterializer implements BatchMessageListener<String, Rel
                 }
                 ReplyRecorded reply = folded.result().reply();
                 // a last chunk and its redelivery in one poll both hand the record back: publish it once
-                if (reply != null && !finished.containsValue(reply)) {
-                    finished.put(i, reply);
+                if (reply != null) {
+                    finished.add(reply);
                 }
             } else {
                 failures.put(i, outcome instanceof FoldOutcome.Failed failed ? failed.cause()
@@ -160,8 +163,7 @@ public final class ChunkMaterializer implements BatchMessageListener<String, Rel
             }
         }
         changed.values().forEach(record -> notices.changed(record.value(), record.headers()));
-        // a record whose reply is not on the topic yet is retried like a failed fold: its fold hands the reply back
-        failures.putAll(replies.recordAll(finished));
+        replies.recordSoon(finished);
         if (!failures.isEmpty()) {
             throw failed(records.get(failures.firstKey()), failures.get(failures.firstKey()));
         }

@@ -35,9 +35,9 @@ import org.springframework.data.redis.core.script.RedisScript;
  * fields of {@link StreamStateKeys} the scripts keep {@code truncated} ("1" once the attempt's content was cut) and,
  * for rejections, {@code rejected} (the reason); readers ignore both. Every write also sets the owner (HSETNX), so
  * that ingress answers a refresh of a stream the responder wrote first only to the bot it belongs to. The script that
- * finishes a stream keeps its reply record in {@code {prefix}reply:{streamId}} ({@link Replies}) and, given a
- * {@link DeliveryTicket}, appends the delivery job to the bot's outbox; {@code recorded.lua} marks the record
- * published.
+ * finishes a stream keeps its reply record in {@code {prefix}reply:{streamId}} ({@link Replies}), indexed until it
+ * is published, and, given a {@link DeliveryTicket}, appends the delivery job to the bot's outbox; {@code recorded.lua}
+ * marks the record published.
  * <p>
  * {@link #foldAll} sends the folds of different conversations without waiting for each other's replies, on
  * the one shared connection, so a batch costs about one round trip instead of one per chunk. A conversation's
@@ -59,14 +59,16 @@ public final class RedisStreamStateWriter implements StreamStateWriter {
     /**
      * Where the stream's reply record is kept until it is on {@code wecom.replies}, and the mark that it is after.
      *
-     * @param keyPrefix the key is this plus the stream id
-     * @param ttl       the key's lifetime until the record is marked published: longer than a redelivery of the
-     *                  stream's last record can come late, so it is published once
-     * @param markTtl   the key's lifetime from the mark on (only the mark is left): longer than the records that can
-     *                  finish a stream stay on their topics, so that none can be redelivered after the mark is gone
-     *                  and the record is never written twice
+     * @param keyPrefix     the key is this plus the stream id
+     * @param ttl           the key's lifetime until the record is marked published: longer than a redelivery of the
+     *                      stream's last record can come late, so it is published once
+     * @param markTtl       the key's lifetime from the mark on (only the mark is left): longer than the records that
+     *                      can finish a stream stay on their topics, so that none can be redelivered after the mark is
+     *                      gone and the record is never written twice
+     * @param unrecordedKey the sorted set of the keys of records kept and not yet marked, by when they were kept:
+     *                      where {@link ReplySweep} finds what the responder that folded them did not publish
      */
-    public record Replies(String keyPrefix, Duration ttl, Duration markTtl) {
+    public record Replies(String keyPrefix, Duration ttl, Duration markTtl, String unrecordedKey) {
 
         /** A day more than {@code wecom.rejected}'s 30-day retention (and {@code wecom.chunks}' 7 days). */
         public static final int DEFAULT_MARK_DAYS = 31;
@@ -77,15 +79,26 @@ public final class RedisStreamStateWriter implements StreamStateWriter {
             Objects.requireNonNull(keyPrefix, "keyPrefix");
             Objects.requireNonNull(ttl, "ttl");
             Objects.requireNonNull(markTtl, "markTtl");
+            Objects.requireNonNull(unrecordedKey, "unrecordedKey");
         }
 
-        /** The mark kept {@link #DEFAULT_MARK_DAYS}. */
+        /** The mark kept {@link #DEFAULT_MARK_DAYS}, the index beside the reply keys: for tests. */
         public Replies(String keyPrefix, Duration ttl) {
             this(keyPrefix, ttl, Duration.ofDays(DEFAULT_MARK_DAYS));
         }
 
+        /** The index beside the reply keys: for tests. */
+        public Replies(String keyPrefix, Duration ttl, Duration markTtl) {
+            this(keyPrefix, ttl, markTtl, keyPrefix + "unrecorded");
+        }
+
         public String key(String streamId) {
             return keyPrefix + streamId;
+        }
+
+        /** The stream id of a reply key, or null for a key that is not one. */
+        public @Nullable String streamIdOf(String key) {
+            return key.startsWith(keyPrefix) && key.length() > keyPrefix.length() ? key.substring(keyPrefix.length()) : null;
         }
     }
 
@@ -201,7 +214,8 @@ public final class RedisStreamStateWriter implements StreamStateWriter {
 
     @Override
     public Mono<Void> markRecorded(String streamId) {
-        return redis.execute(RECORDED, List.of(replies.key(streamId)), List.of(millis(replies.markTtl()))).then();
+        return redis.execute(RECORDED, List.of(replies.key(streamId), replies.unrecordedKey()),
+                List.of(millis(replies.markTtl()))).then();
     }
 
     private ScriptCall foldCall(ChunkFold fold) {
@@ -214,7 +228,8 @@ public final class RedisStreamStateWriter implements StreamStateWriter {
                 now(), millis(ttl), Integer.toString(cuts.maxContentBytes()), cuts.truncatedNote(), millis(replies.ttl()),
                 fold.reply() == null ? "" : draftOf(fold.reply()), Integer.toString(cuts.maxAnswerBytes()),
                 fold.continues() ? cuts.continuedNote() : ""));
-        List<String> keys = new ArrayList<>(List.of(StreamStateKeys.key(chunk.streamId()), replies.key(chunk.streamId())));
+        List<String> keys = new ArrayList<>(List.of(StreamStateKeys.key(chunk.streamId()), replies.key(chunk.streamId()),
+                replies.unrecordedKey()));
         if (ticket != null) {
             args.addAll(List.of(chunk.streamId(), ticket.sourceTopic(), ticket.sourceJson(), millis(ticket.stateTtl()),
                     Long.toString(chunk.messageReceivedAt().toEpochMilli()), ticket.continuationOnly() ? "1" : "0"));
@@ -257,7 +272,7 @@ public final class RedisStreamStateWriter implements StreamStateWriter {
                 millis(ttl), millis(replies.ttl())));
         args.addAll(replyArgs.isEmpty() ? List.of("", "0") : replyArgs);
         List<String> keys = new ArrayList<>(List.of(StreamStateKeys.key(rejection.streamId()),
-                replies.key(rejection.streamId())));
+                replies.key(rejection.streamId()), replies.unrecordedKey()));
         if (ticket != null) {
             args.addAll(List.of(Long.toString(rejection.receivedAt().toEpochMilli()), rejection.streamId(),
                     ticket.sourceTopic(), ticket.sourceJson(), millis(ticket.stateTtl())));
@@ -280,14 +295,16 @@ public final class RedisStreamStateWriter implements StreamStateWriter {
     /** The reply record a script handed back from {@code from} on (draft, content, truncated), or null for none. */
     private static @Nullable ReplyRecorded replyRecord(List<?> reply, int from) {
         String draft = text(reply, from);
-        if (draft.isEmpty()) {
-            return null;
-        }
+        return draft.isEmpty() ? null : replyRecord(draft, text(reply, from + 1), text(reply, from + 2));
+    }
+
+    /** The reply record kept as its draft, its final content and whether that was cut ({@code "1"}). */
+    static ReplyRecorded replyRecord(String draft, String content, String truncated) {
         ReplyRecorded record = REPLIES.deserialize(Topics.REPLIES.name(), draft.getBytes(StandardCharsets.UTF_8));
         if (record == null) {
             throw new IllegalStateException("empty reply record draft");
         }
-        return record.withText(text(reply, from + 1), "1".equals(text(reply, from + 2)));
+        return record.withText(content, "1".equals(truncated));
     }
 
     /** The scripts take the stream's owner ({@link StreamStateKeys#OWNER}) as their last argument. */

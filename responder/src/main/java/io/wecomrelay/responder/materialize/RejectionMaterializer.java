@@ -1,5 +1,6 @@
 package io.wecomrelay.responder.materialize;
 
+import java.util.List;
 import java.util.Locale;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +19,8 @@ import org.springframework.kafka.listener.MessageListener;
  * stream with the bot's text for the reason (never overwriting a stream that already has chunks). A
  * duplicate never touches Redis: the original message's stream is answered by its own reply. The stream's reply
  * record ({@link ReplyRecords}) is kept and, for a bot that delivers actively, the rejection text queued for
- * delivery in the same atomic step; the record is on {@code wecom.replies} before this listener returns.
+ * delivery in the same atomic step; the record is published without waiting for the broker, and swept when it
+ * was not ({@link ReplySweep}).
  */
 public final class RejectionMaterializer implements MessageListener<String, RelayEvent> {
 
@@ -85,8 +87,7 @@ public final class RejectionMaterializer implements MessageListener<String, Rela
             notices.changed(rejection, record.headers());
         }
         if (result.reply() != null) {
-            // a failure leaves the record unacknowledged: its retry finds the stream finished and the reply handed back
-            replies.record(result.reply()).block();
+            replies.recordSoon(List.of(result.reply()));
         }
         log.info("rejection streamId={} botId={} reason={} status={} queued={}", rejection.streamId(),
                 rejection.botId(), reason, result.status(), result.queued());

@@ -2,12 +2,10 @@ package io.wecomrelay.responder.materialize;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
+import java.util.Collection;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.SortedMap;
-import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.schemas.bot.BotConfig;
@@ -25,21 +23,25 @@ import io.wecomrelay.schemas.event.ReplyRoute;
 import io.wecomrelay.support.tracing.TraceLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * The {@code reply-recorded} record of every finished stream, for auditors ({@code wecom.replies}). Before a fold
  * that can finish a stream (a last chunk, a rejection) the materializer makes a draft here: the record without its
- * text. The fold script keeps it with the final content in the atomic step that sets {@code finish}, and hands the
- * record back while it is not marked published; the materializer records it here (publishes it, then marks it)
- * before it returns, so before the offset of the record that finished the stream is committed. A redelivery before
- * the mark hands back the same bytes (the event id comes from the stream id), one after the mark nothing.
+ * text. The fold script keeps it with the final content in the atomic step that sets {@code finish}, indexes it as
+ * unrecorded and hands the record back while it is not marked published; the materializer records it here
+ * (publishes it, then marks it, which takes it out of the index) without waiting, and whatever is still in the index
+ * a while later is recorded by {@link ReplySweep} from what Redis kept. A record published twice (a redelivery or a
+ * sweep before the mark) has the same bytes both times (the event id comes from the stream id); after the mark
+ * nothing publishes it again.
  */
 public final class ReplyRecords {
 
     /** The policy version of replies of bots the bots file does not know, as the processor records it. */
     public static final String NO_POLICY = "none";
+
+    /** The most replies {@link #recordSoon} has on their way to the broker at once. */
+    public static final int MAX_IN_FLIGHT = 1024;
 
     private static final Logger log = LoggerFactory.getLogger(ReplyRecords.class);
 
@@ -48,6 +50,7 @@ public final class ReplyRecords {
     private final StreamStateWriter store;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     public ReplyRecords(BotSource bots, ReplyPublisher publisher, StreamStateWriter store, Clock clock,
                         MeterRegistry meters) {
@@ -98,30 +101,26 @@ public final class ReplyRecords {
                 .doOnError(e -> {
                     meters.counter("relay.responder.replies.unrecorded").increment();
                     try (var trace = TraceLog.ofTraceId(reply.meta().traceId())) {
-                        log.warn("cannot record reply streamId={} botId={} cause={}", reply.streamId(), reply.botId(),
-                                e.toString());
+                        log.warn("cannot record reply streamId={} botId={} cause={}; the sweep retries it",
+                                reply.streamId(), reply.botId(), e.toString());
                     }
                 });
     }
 
     /**
-     * Records every reply at once and waits for all of them.
-     *
-     * @param replies the replies by their position in the caller's batch
-     * @return the failures by position; empty when every reply is on the topic and marked
+     * Starts recording each reply and returns at once. A failure is counted and logged by {@link #record} and left
+     * to the sweep, as is every reply beyond {@value #MAX_IN_FLIGHT} still being recorded (a broker that does not
+     * answer must not pile up sends in memory).
      */
-    public SortedMap<Integer, Throwable> recordAll(Map<Integer, ReplyRecorded> replies) {
-        List<Map.Entry<Integer, Throwable>> failed = Flux.fromIterable(replies.entrySet())
-                .flatMap(entry -> record(entry.getValue())
-                        .then(Mono.<Map.Entry<Integer, Throwable>>empty())
-                        .onErrorResume(e -> Mono.just(Map.entry(entry.getKey(), e))), Math.max(1, replies.size()))
-                .collectList()
-                .block();
-        SortedMap<Integer, Throwable> failures = new TreeMap<>();
-        if (failed != null) {
-            failed.forEach(entry -> failures.put(entry.getKey(), entry.getValue()));
+    public void recordSoon(Collection<ReplyRecorded> replies) {
+        for (ReplyRecorded reply : replies) {
+            if (inFlight.incrementAndGet() > MAX_IN_FLIGHT) {
+                inFlight.decrementAndGet();
+                meters.counter("relay.responder.replies.deferred").increment();
+                continue;
+            }
+            record(reply).doFinally(signal -> inFlight.decrementAndGet()).subscribe(done -> { }, failed -> { });
         }
-        return failures;
     }
 
     private static EventMeta meta(RelayEvent source, Instant now) {

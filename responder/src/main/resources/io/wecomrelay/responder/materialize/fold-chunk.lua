@@ -1,6 +1,6 @@
 -- Folds one reply chunk into the stream hash (layout: io.wecomrelay.schemas.stream.StreamStateKeys). Runs after
 -- finish.lua (its functions and the keys).
--- KEYS[1]  stream:{streamId}  KEYS[2]  {prefix}reply:{streamId}
+-- KEYS[1]  stream:{streamId}  KEYS[2]  {prefix}reply:{streamId}  KEYS[3]  the unrecorded replies' index
 -- ARGV[1]  attempt            ARGV[2]  seq               ARGV[3]  kind: APPEND | REPLACE
 -- ARGV[4]  text               ARGV[5]  last: 1 | 0       ARGV[6]  error code, '' for none
 -- ARGV[7]  images JSON, ''    ARGV[8]  now, epoch ms     ARGV[9]  ttl, ms
@@ -12,7 +12,7 @@
 --          truncation note, and that is the final text)
 -- For a bot that delivers actively (response_url, webhook, app message), or a streaming one whose answer may
 -- continue, also:
--- KEYS[3]  the bot's outbox stream   KEYS[4]  the stream's delivery state hash
+-- KEYS[4]  the bot's outbox stream   KEYS[5]  the stream's delivery state hash
 -- ARGV[16] stream id          ARGV[17] source topic      ARGV[18] source event JSON
 -- ARGV[19] delivery state ttl, ms   ARGV[20] the message's receive time, epoch ms (used when ingress left no
 --          'created', e.g. when a replayed chunk finds the stream hash long expired; never the fold's time)
@@ -28,7 +28,7 @@
 --   DUPLICATE same attempt, seq already folded: nothing changed
 --   STALE     older attempt than the one folded: nothing changed
 --   FINAL     the stream is already finished: nothing changes a finished stream
--- queued is '1' when FINISHED also appended the delivery job to KEYS[3] (enqueue in finish.lua); the reply
+-- queued is '1' when FINISHED also appended the delivery job to KEYS[4] (enqueue in finish.lua); the reply
 -- fields are the stream's reply record, on FINISHED and FINAL, while it is not marked published (else '').
 local key = KEYS[1]
 local attempt = tonumber(ARGV[1])
@@ -66,7 +66,7 @@ end
 
 local state = redis.call('HMGET', key, 'finish', 'attempt', 'seq', 'truncated', 'created', 'full')
 local created = state[5] or ''
-if state[1] == '1' then return {'FINAL', '0', '0', '0', created, '', '0', unpublished_reply()} end
+if state[1] == '1' then return {'FINAL', '0', '0', '0', created, '', '0', unpublished_reply(ARGV[8])} end
 
 local current_attempt = tonumber(state[2])
 local gap = '0'
@@ -129,7 +129,7 @@ if finish == '1' then
   if continues or ARGV[21] ~= '1' then
     queued = enqueue(ARGV[16], answer, created ~= '' and created or ARGV[20], ARGV[17], ARGV[18], ARGV[19])
   end
-  keep_reply(ARGV[13], answer, truncated_flag, ARGV[12])
-  return {'FINISHED', gap, truncated_flag, tostring(#answer), created, answer, queued, unpublished_reply()}
+  keep_reply(ARGV[13], answer, truncated_flag, ARGV[12], ARGV[8])
+  return {'FINISHED', gap, truncated_flag, tostring(#answer), created, answer, queued, unpublished_reply(ARGV[8])}
 end
 return {'APPLIED', gap, truncated_flag, tostring(#answer), created, '', '0', '', '', ''}

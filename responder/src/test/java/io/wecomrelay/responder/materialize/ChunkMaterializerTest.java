@@ -2,6 +2,7 @@ package io.wecomrelay.responder.materialize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -61,7 +62,9 @@ class ChunkMaterializerTest {
     final List<ReplyRecorded> published = new CopyOnWriteArrayList<>();
     final Set<String> unpublishable = ConcurrentHashMap.newKeySet();
     SimpleMeterRegistry meters;
+    RedisStreamStateWriter.Replies replyKeys;
     CountingStore store;
+    ReplyRecords replies;
     ChunkMaterializer listener;
     long offset;
 
@@ -79,9 +82,9 @@ class ChunkMaterializerTest {
     @BeforeEach
     void newListener() {
         meters = new SimpleMeterRegistry();
+        replyKeys = new RedisStreamStateWriter.Replies(outboxPrefix + "reply:", Duration.ofHours(1));
         store = new CountingStore(new RedisStreamStateWriter(redis.reactive(), Clock.systemUTC(), Duration.ofMinutes(10),
-                StreamStateKeys.MAX_CONTENT_BYTES, "\n(cut)", new RedisStreamStateWriter.Replies(outboxPrefix + "reply:",
-                Duration.ofHours(1))));
+                StreamStateKeys.MAX_CONTENT_BYTES, "\n(cut)", replyKeys));
         // the broker's side of publishing (ResponderApplicationTest has the real one): streams named here fail
         ReplyPublisher publisher = reply -> Mono.fromRunnable(() -> attempted.add(reply))
                 .then(unpublishable.contains(reply.streamId()) ? Mono.error(new IllegalStateException("broker refused"))
@@ -93,8 +96,8 @@ class ChunkMaterializerTest {
                 ? Optional.of(new DeliveryTicket(outboxPrefix + "outbox:" + ACTIVE_BOT, outboxPrefix + "delivery:" + source.streamId(),
                         topic, "{}", Duration.ofHours(1)))
                 : Optional.empty();
-        listener = new ChunkMaterializer(store, queue, new ReplyRecords(() -> bots, publisher, store, Clock.systemUTC(), meters),
-                Clock.systemUTC(), meters);
+        replies = new ReplyRecords(() -> bots, publisher, store, Clock.systemUTC(), meters);
+        listener = new ChunkMaterializer(store, queue, replies, Clock.systemUTC(), meters);
     }
 
     @Test
@@ -210,8 +213,9 @@ class ChunkMaterializerTest {
                 record(webhook.append(1, 0, "half ")), record(open.append(1, 0, "still going")),
                 record(streaming.last(1, 1, "，世界")), record(webhook.failed(1, 1, "抱歉", List.of())));
 
-        // When the poll is folded, and then comes again (a rebalance before the commit)
+        // When the poll is folded, its records are marked published, and then it comes again (a rebalance)
         listener.onMessage(poll);
+        awaitMarked(streaming, webhook);
         listener.onMessage(poll);
 
         // Then each finished stream's final text was published once, with how it finished
@@ -234,7 +238,7 @@ class ChunkMaterializerTest {
     }
 
     @Test
-    void aReplyThatCannotBePublishedFailsItsRecordAndItsRetryPublishesTheSameBytes() {
+    void aReplyThatCannotBePublishedIsLeftToTheSweepWhichPublishesTheSameBytes() {
         // Given a poll that finishes two streams, the broker refusing the second one's reply
         var first = TestChunks.stream("bot-a");
         var second = TestChunks.stream("bot-b");
@@ -242,23 +246,34 @@ class ChunkMaterializerTest {
         List<ConsumerRecord<String, RelayEvent>> poll = List.of(record(first.last(1, 0, "one")),
                 record(second.append(1, 0, "two ")), record(second.last(1, 1, "parts")));
 
-        // When
-        var failure = catchThrowableOfType(BatchListenerFailedException.class, () -> listener.onMessage(poll));
+        // When the poll is folded: it does not wait for the broker and does not fail
+        listener.onMessage(poll);
 
-        // Then its last chunk is the record reported (the error handler commits those before it)
-        assertThat(failure.getRecord()).isSameAs(poll.get(2));
-        assertThat(failure.getCause()).hasMessageContaining("broker refused");
+        // Then the first is published and marked, the refused one kept in Redis, indexed as unrecorded
+        awaitMarked(first);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(meters.get("relay.responder.replies.unrecorded").counter().count()).isEqualTo(1));
         assertThat(published).extracting(ReplyRecorded::streamId).containsExactly(first.streamId());
         ReplyRecorded refused = attempted.stream().filter(r -> r.streamId().equals(second.streamId())).findFirst().orElseThrow();
+        assertThat(template.opsForZSet().range(outboxPrefix + "reply:unrecorded", 0, -1))
+                .containsExactly(outboxPrefix + "reply:" + second.streamId());
 
-        // And when the broker takes it again, the redelivered chunk publishes the record the fold kept, byte for byte
+        // And when the broker takes it again, the sweep publishes the record the fold kept, byte for byte, and marks it
         unpublishable.clear();
-        listener.onMessage(poll.subList(2, 3));
+        var sweep = new ReplySweep(new UnrecordedReplies(redis.reactive(), replyKeys, Clock.systemUTC()), replies,
+                new ReplySweep.Settings(Duration.ZERO, Duration.ofHours(1)), meters);
+        assertThat(sweep.sweep().block()).isEqualTo(1);
         assertThat(published).extracting(ReplyRecorded::streamId).containsExactly(first.streamId(), second.streamId());
         assertThat(serialized(published.get(1))).isEqualTo(serialized(refused));
         assertThat(published.get(1).text()).isEqualTo("two parts");
-        assertThat(state(second)).containsEntry("finish", "1");
-        assertThat(meters.get("relay.responder.replies.unrecorded").counter().count()).isEqualTo(1);
+        awaitMarked(second);
+        assertThat(template.opsForZSet().size(outboxPrefix + "reply:unrecorded")).isZero();
+        assertThat(meters.get("relay.responder.replies.swept").tag("outcome", "recorded").counter().count()).isEqualTo(1);
+
+        // And neither a redelivery nor another sweep publishes it again
+        listener.onMessage(poll.subList(2, 3));
+        assertThat(sweep.sweep().block()).isZero();
+        assertThat(attempted).hasSize(3);
     }
 
     @Test
@@ -283,6 +298,16 @@ class ChunkMaterializerTest {
     private ConsumerRecord<String, RelayEvent> record(RelayEvent event) {
         return new ConsumerRecord<>(Topics.CHUNKS.name(), 0, offset++, System.currentTimeMillis(), TimestampType.CREATE_TIME,
                 0, 0, event.streamId(), event, new RecordHeaders(), Optional.empty());
+    }
+
+    /** Waits until each stream's reply record is marked published (the listener does not wait for it). */
+    private void awaitMarked(TestChunks... streams) {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            for (TestChunks stream : streams) {
+                assertThat(template.<String, String>opsForHash().entries(outboxPrefix + "reply:" + stream.streamId()))
+                        .containsOnlyKeys("published");
+            }
+        });
     }
 
     private static Map<String, String> state(TestChunks stream) {

@@ -2,12 +2,10 @@ package io.wecomrelay.responder.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 
+import io.wecomrelay.responder.MutableClock;
 import io.wecomrelay.responder.delivery.DeliveryRun.PartState;
 import org.junit.jupiter.api.Test;
 
@@ -76,28 +74,5 @@ class InDoubtPartsTest {
 
         assertThat(parts.waitFor("s1", Map.of(1, PartState.SENDING))).as("unchanged for ten graces: its run died")
                 .isEmpty();
-    }
-
-    static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-12-05T00:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }
