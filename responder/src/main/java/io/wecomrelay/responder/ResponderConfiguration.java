@@ -154,7 +154,8 @@ class ResponderConfiguration {
         return new ReplyRecords(bots, ReplyPublisher.to(kafka), writer, clock, meters);
     }
 
-    // A SmartLifecycle: every instance publishes the reply records no instance published.
+    // A SmartLifecycle (stopped after the listener containers): every instance publishes the reply records no
+    // instance published.
     @Bean
     ReplySweep replySweep(ReactiveStringRedisTemplate redis, ReplyRecords records, Clock clock, ResponderProperties props,
                           MeterRegistry meters) {
@@ -209,13 +210,15 @@ class ResponderConfiguration {
         factory.setRecordInterceptor(outages.recordInterceptor());
         factory.getContainerProperties().setConsumerRebalanceListener(outages.rebalanceListener());
         // The poll's offsets are still committed only after the listener returned (every fold done, its reply records
-        // kept in Redis for the sweep), but without waiting for the broker's answer: a synchronous commit held the partition's next
-        // poll for a broker round trip, which every chunk behind it waited out (issue 16, BENCHMARKS.md §4 round 4).
+        // kept in Redis for the sweep), but without waiting for the broker's answer: a synchronous commit held the
+        // partition's next poll for a broker round trip, which every chunk behind it waited out (issue 16,
+        // BENCHMARKS.md §4 round 4).
         // A commit that fails is covered by the next one; at worst (a crash or rebalance before it) the records after
         // the last committed offset come again, and folding them again changes nothing.
         factory.getContainerProperties().setSyncCommits(false);
         // Optional (issue 22): a commit per poll is an OffsetCommit request and a write to __consumer_offsets per poll.
-        // A timed commit still covers only polls whose listener returned, so never a record whose fold is not done; what a crash leaves uncommitted (at most this interval) is folded again, changing nothing.
+        // A timed commit still covers only polls whose listener returned, so never a record whose fold is not done;
+        // what a crash leaves uncommitted (at most this interval) is folded again, changing nothing.
         // A rebalance or stop commits what is pending first.
         Duration commitInterval = props.listener().commitInterval();
         if (!commitInterval.isZero() && !commitInterval.isNegative()) {

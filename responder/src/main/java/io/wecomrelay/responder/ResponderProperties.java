@@ -59,7 +59,9 @@ public record ResponderProperties(@NotNull Path botsFile,
      *                      to ask for; {@code {word}} stands for the bot's first {@code continue-words} entry
      * @param continueWordTtl how long such a rest is kept (refreshed whenever the user takes a part)
      * @param replySweepAfter how long a kept reply record is left to the responder that folded it (which publishes it
-     *                      at once) before any instance's sweep publishes it: it died, or the broker refused it
+     *                      at once) before any instance's sweep publishes it (it died, or the broker refused it): longer
+     *                      than the producer goes on retrying a send ({@code delivery.timeout.ms}, 2 minutes), so that
+     *                      a slow broker does not have every record sent twice
      * @param replySweepInterval how often each instance sweeps for such records
      */
     public record Stream(@DefaultValue("10m") @NotNull Duration ttl,
@@ -70,7 +72,7 @@ public record ResponderProperties(@NotNull Path botsFile,
                          @DefaultValue(RedisStreamStateWriter.Replies.DEFAULT_MARK_TTL) @NotNull Duration recordedMarkTtl,
                          @DefaultValue(KeptRests.DEFAULT_NOTE) @NotBlank String continueWordNote,
                          @DefaultValue("1h") @NotNull Duration continueWordTtl,
-                         @DefaultValue("30s") @NotNull Duration replySweepAfter,
+                         @DefaultValue("3m") @NotNull Duration replySweepAfter,
                          @DefaultValue("10s") @NotNull Duration replySweepInterval) {
 
         public static final String DEFAULT_NOTE = "\n\n……（回复过长，已截断 / reply truncated）";

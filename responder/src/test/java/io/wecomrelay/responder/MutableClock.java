@@ -9,7 +9,15 @@ import java.time.ZoneOffset;
 /** A clock the test moves. */
 public final class MutableClock extends Clock {
 
-    private volatile Instant now = Instant.parse("2026-12-05T00:00:00Z");
+    private volatile Instant now;
+
+    public MutableClock() {
+        this(Instant.parse("2026-12-05T00:00:00Z"));
+    }
+
+    public MutableClock(Instant start) {
+        this.now = start;
+    }
 
     public void advance(Duration duration) {
         now = now.plus(duration);

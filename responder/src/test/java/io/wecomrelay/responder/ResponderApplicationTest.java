@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.responder.delivery.ReplyDeliverer;
 import io.wecomrelay.responder.delivery.UndeliverableReplies;
+import io.wecomrelay.responder.materialize.ReplyRecords;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.bot.DefaultTexts;
 import io.wecomrelay.schemas.event.DeliveryOutcome;
@@ -106,6 +107,8 @@ class ResponderApplicationTest {
     ConcurrentMessageListenerContainer<String, RelayEvent> rejectionsContainer;
     @Autowired
     KafkaProperties kafkaProperties;
+    @Autowired
+    ReplyRecords replyRecords;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
@@ -416,7 +419,7 @@ class ResponderApplicationTest {
         // Then the reply record and the delivery record continue the message's trace
         await().atMost(WAIT).until(() -> deliveries(last.streamId(), 1).size() == 1);
         for (String topic : List.of(Topics.REPLIES.name(), Topics.DELIVERIES.name())) {
-            assertThat(TopicReader.all(topic, written -> last.streamId().equals(written.key())))
+            assertThat(TopicReader.await(topic, written -> last.streamId().equals(written.key()), 1, WAIT))
                     .isNotEmpty()
                     .allSatisfy(written -> assertThat(TopicReader.header(written, TraceHeaders.TRACEPARENT))
                             .as(topic).startsWith("00-" + traceId + "-"));
@@ -555,12 +558,14 @@ class ResponderApplicationTest {
         await().atMost(WAIT).until(() -> !WECOM.apps().messagesTo(APP_AGENT, "zhangsan").isEmpty()
                 && WECOM.messagesTo(GOOD_KEY).stream().anyMatch(message -> message.content().equals("群机器人的回答")));
 
-        // And a last chunk redelivered after its record was published records nothing more
+        // And a last chunk redelivered after its record was published and marked records nothing more (the listener
+        // starts a publish before it counts the chunk; then it is awaited)
+        await().atMost(WAIT).untilAsserted(() -> assertThat(redis.<String, String>opsForHash()
+                .entries(OUTBOX_PREFIX + "reply:" + passive.streamId())).containsOnlyKeys("published"));
         publish(passive.last(1, 1, "回答"));
         await().atMost(WAIT).until(() -> chunks("final") > finalBefore);
+        assertThat(replyRecords.awaitIdle(WAIT)).isTrue();
         assertThat(TopicReader.all(Topics.REPLIES.name(), record -> finished.contains(record.key()))).hasSize(finished.size());
-        assertThat(redis.<String, String>opsForHash().entries(OUTBOX_PREFIX + "reply:" + passive.streamId()))
-                .containsOnlyKeys("published");
     }
 
     /**

@@ -39,8 +39,8 @@ class ResponderPropertiesTest {
             assertThat(props.stream().recordedMarkTtl())
                     .as("the published mark outlives every record that can finish a stream, so none records it twice")
                     .isGreaterThan(Topics.CHUNKS.retention()).isGreaterThan(Topics.REJECTED.retention());
-            assertThat(props.stream().replySweepAfter()).as("far longer than a publish takes")
-                    .isEqualTo(Duration.ofSeconds(30));
+            assertThat(props.stream().replySweepAfter()).as("longer than the producer retries a send (delivery.timeout.ms)")
+                    .isEqualTo(Duration.ofMinutes(3)).isGreaterThan(Duration.ofMillis(120_000));
             assertThat(props.stream().replySweepInterval()).isEqualTo(Duration.ofSeconds(10));
             var outbox = props.delivery().outbox();
             assertThat(outbox.keyPrefix()).isEqualTo("responder:");

@@ -141,29 +141,33 @@ public final class ChunkMaterializer implements BatchMessageListener<String, Rel
             throw failed(records.get(0), e);
         }
         long now = clock.millis();
-        // one notice per stream and poll: the connector reads the full text anyway
-        Map<String, ConsumerRecord<String, RelayEvent>> changed = new LinkedHashMap<>();
         Set<ReplyRecorded> finished = new LinkedHashSet<>();
         SortedMap<Integer, Throwable> failures = new TreeMap<>();
         for (int i = 0; i < outcomes.size(); i++) {
             FoldOutcome outcome = outcomes.get(i);
             if (outcome instanceof FoldOutcome.Folded folded) {
-                report(records.get(i), folds.get(i).chunk(), folded.result(), now);
-                if (folded.result().status() == FoldStatus.APPLIED || folded.result().finishedNow()) {
-                    changed.put(folds.get(i).chunk().streamId(), records.get(i));
-                }
-                ReplyRecorded reply = folded.result().reply();
                 // a last chunk and its redelivery in one poll both hand the record back: publish it once
-                if (reply != null) {
-                    finished.add(reply);
+                if (folded.result().reply() != null) {
+                    finished.add(folded.result().reply());
                 }
             } else {
                 failures.put(i, outcome instanceof FoldOutcome.Failed failed ? failed.cause()
                         : new IllegalStateException("not tried after an earlier fold of its conversation failed"));
             }
         }
-        changed.values().forEach(record -> notices.changed(record.value(), record.headers()));
+        // first: the records are on their way while the poll is reported
         replies.recordSoon(finished);
+        // one notice per stream and poll: the connector reads the full text anyway
+        Map<String, ConsumerRecord<String, RelayEvent>> changed = new LinkedHashMap<>();
+        for (int i = 0; i < outcomes.size(); i++) {
+            if (outcomes.get(i) instanceof FoldOutcome.Folded folded) {
+                report(records.get(i), folds.get(i).chunk(), folded.result(), now);
+                if (folded.result().status() == FoldStatus.APPLIED || folded.result().finishedNow()) {
+                    changed.put(folds.get(i).chunk().streamId(), records.get(i));
+                }
+            }
+        }
+        changed.values().forEach(record -> notices.changed(record.value(), record.headers()));
         if (!failures.isEmpty()) {
             throw failed(records.get(failures.firstKey()), failures.get(failures.firstKey()));
         }

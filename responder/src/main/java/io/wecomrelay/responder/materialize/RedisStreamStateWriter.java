@@ -95,11 +95,6 @@ public final class RedisStreamStateWriter implements StreamStateWriter {
         public String key(String streamId) {
             return keyPrefix + streamId;
         }
-
-        /** The stream id of a reply key, or null for a key that is not one. */
-        public @Nullable String streamIdOf(String key) {
-            return key.startsWith(keyPrefix) && key.length() > keyPrefix.length() ? key.substring(keyPrefix.length()) : null;
-        }
     }
 
     /**

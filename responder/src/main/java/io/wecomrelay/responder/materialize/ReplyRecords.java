@@ -1,11 +1,13 @@
 package io.wecomrelay.responder.materialize;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.schemas.bot.BotConfig;
@@ -42,6 +44,7 @@ public final class ReplyRecords {
 
     /** The most replies {@link #recordSoon} has on their way to the broker at once. */
     public static final int MAX_IN_FLIGHT = 1024;
+    private static final long IDLE_CHECK_NANOS = 10_000_000L;
 
     private static final Logger log = LoggerFactory.getLogger(ReplyRecords.class);
 
@@ -119,8 +122,21 @@ public final class ReplyRecords {
                 meters.counter("relay.responder.replies.deferred").increment();
                 continue;
             }
-            record(reply).doFinally(signal -> inFlight.decrementAndGet()).subscribe(done -> { }, failed -> { });
+            Mono.defer(() -> record(reply)).doFinally(signal -> inFlight.decrementAndGet())
+                    .subscribe(done -> { }, failed -> { });
         }
+    }
+
+    /** Waits until no reply {@link #recordSoon} started is still being recorded; false when {@code timeout} ran out. */
+    public boolean awaitIdle(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inFlight.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            LockSupport.parkNanos(IDLE_CHECK_NANOS);
+        }
+        return true;
     }
 
     private static EventMeta meta(RelayEvent source, Instant now) {

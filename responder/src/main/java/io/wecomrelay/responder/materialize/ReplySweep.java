@@ -23,17 +23,24 @@ import org.springframework.context.SmartLifecycle;
  * {@code after} and still not marked ({@link UnrecordedReplies}), a batch at a time until none is overdue, and
  * records each ({@link ReplyRecords#record}), which marks it. A record that fails again is claimable again
  * {@code after} later. So every kept record reaches {@code wecom.replies} while Redis keeps it
- * ({@code stream.reply-key-ttl}), whichever instances live.
+ * ({@code stream.reply-key-ttl}), whichever instances live; one whose key expired first is counted and logged lost.
  */
 public final class ReplySweep implements SmartLifecycle {
 
+    /**
+     * Stops after the listener containers (phase {@code Integer.MAX_VALUE - 100}), whose last polls start
+     * publishes, and waits for those; Redis's connection factory (phase 0) is still there for their marks.
+     */
+    public static final int PHASE = Integer.MAX_VALUE - 200;
     /** Bounds one claim's script and one batch's sends. */
     static final int BATCH = 100;
     private static final int CONCURRENCY = 16;
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
     private static final Logger log = LoggerFactory.getLogger(ReplySweep.class);
 
     /**
-     * @param after    how long a kept record is left to the instance that folded it: far longer than a publish takes
+     * @param after    how long a kept record is left to the instance that folded it: longer than its producer may
+     *                 go on retrying the send ({@code delivery.timeout.ms})
      * @param interval how often each instance sweeps
      */
     public record Settings(Duration after, Duration interval) {
@@ -53,7 +60,8 @@ public final class ReplySweep implements SmartLifecycle {
     private final AtomicLong waiting = new AtomicLong();
     private final Counter recorded;
     private final Counter failed;
-    private final Counter gone;
+    private final Counter marked;
+    private final Counter lost;
     private @Nullable Disposable sweeps;
 
     public ReplySweep(UnrecordedReplies unrecorded, ReplyRecords records, Settings settings, MeterRegistry meters) {
@@ -64,7 +72,8 @@ public final class ReplySweep implements SmartLifecycle {
                 .description("Reply records kept in Redis and not yet marked published, at the last sweep").register(meters);
         this.recorded = sweptCounter(meters, "recorded");
         this.failed = sweptCounter(meters, "failed");
-        this.gone = sweptCounter(meters, "gone");
+        this.marked = sweptCounter(meters, "marked");
+        this.lost = sweptCounter(meters, "lost");
     }
 
     private static Counter sweptCounter(MeterRegistry meters, String outcome) {
@@ -97,8 +106,15 @@ public final class ReplySweep implements SmartLifecycle {
 
     private Mono<Void> recordKept(String key) {
         return unrecorded.read(key)
-                .switchIfEmpty(Mono.fromRunnable(gone::increment))
-                .flatMap(this::record)
+                .flatMap(found -> switch (found.state()) {
+                    case UNPUBLISHED -> record(Objects.requireNonNull(found.reply()));
+                    case MARKED -> Mono.fromRunnable(marked::increment);
+                    case EXPIRED -> Mono.fromRunnable(() -> {
+                        lost.increment();
+                        log.error("reply record lost: its key expired before it was published key={}", key);
+                    });
+                    case KEPT_AGAIN -> Mono.empty();
+                })
                 .onErrorResume(e -> {
                     failed.increment();
                     log.warn("cannot read an unrecorded reply key={} cause={}", key, e.toString());
@@ -124,19 +140,29 @@ public final class ReplySweep implements SmartLifecycle {
         sweeps = Flux.interval(settings.interval(), settings.interval())
                 .onBackpressureDrop()
                 .concatMap(tick -> sweep(), 1)
-                .subscribe();
+                .subscribe(claimed -> { }, e -> log.error("the sweep of unrecorded replies stopped", e));
     }
 
+    /** Stops sweeping and waits (at most five seconds) for the publishes the listeners started to be marked. */
     @Override
     public synchronized void stop() {
-        if (sweeps != null) {
-            sweeps.dispose();
-            sweeps = null;
+        if (sweeps == null) {
+            return;
+        }
+        sweeps.dispose();
+        sweeps = null;
+        if (!records.awaitIdle(STOP_TIMEOUT)) {
+            log.warn("reply records still being published after {}; the sweep of another instance takes them", STOP_TIMEOUT);
         }
     }
 
     @Override
     public synchronized boolean isRunning() {
         return sweeps != null;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
     }
 }

@@ -4,9 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import io.wecomrelay.schemas.event.ReplyRecorded;
 import io.wecomrelay.support.redis.LuaScripts;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -19,8 +21,10 @@ import org.springframework.data.redis.core.script.RedisScript;
  */
 public final class UnrecordedReplies {
 
+    private static final String SCRIPTS = "io/wecomrelay/responder/materialize/";
     @SuppressWarnings("rawtypes")
-    private static final RedisScript<List> CLAIM = LuaScripts.load("io/wecomrelay/responder/materialize/unrecorded.lua", List.class);
+    private static final RedisScript<List> CLAIM = LuaScripts.load(SCRIPTS + "unrecorded.lua", List.class);
+    private static final RedisScript<String> GONE = LuaScripts.load(SCRIPTS + "unrecorded-gone.lua", String.class);
     private static final List<String> FIELDS = List.of("draft", "content", "truncated", "published");
 
     /**
@@ -28,6 +32,22 @@ public final class UnrecordedReplies {
      * @param keys    the claimed records' keys, oldest first
      */
     public record Claim(long waiting, List<String> keys) {
+    }
+
+    /** What a claimed key held. */
+    public enum State {
+        /** A record to publish. */
+        UNPUBLISHED,
+        /** Marked published since it was claimed; taken out of the index. */
+        MARKED,
+        /** Gone unpublished (its key expired): the record is lost; taken out of the index. */
+        EXPIRED,
+        /** Kept again by a fold since it was read; left in the index for the next sweep. */
+        KEPT_AGAIN
+    }
+
+    /** @param reply the record to publish, only when {@link State#UNPUBLISHED} */
+    public record Found(State state, @Nullable ReplyRecorded reply) {
     }
 
     private final ReactiveStringRedisTemplate redis;
@@ -52,24 +72,22 @@ public final class UnrecordedReplies {
         });
     }
 
-    /**
-     * The record kept under {@code key}; empty, and taken out of the index, when there is none to publish (it was
-     * marked published meanwhile, or its key expired).
-     */
-    public Mono<ReplyRecorded> read(String key) {
+    /** What {@code key} holds now; a key with nothing to publish leaves the index (atomically, see {@link State}). */
+    public Mono<Found> read(String key) {
         return redis.<String, String>opsForHash().multiGet(key, FIELDS).flatMap(values -> {
             String draft = values.get(0);
-            if (draft == null || values.get(3) != null || replies.streamIdOf(key) == null) {
-                return forget(key).then(Mono.<ReplyRecorded>empty());
+            if (draft != null && values.get(3) == null) {
+                String content = values.get(1);
+                String truncated = values.get(2);
+                return Mono.just(new Found(State.UNPUBLISHED, RedisStreamStateWriter.replyRecord(draft,
+                        content == null ? "" : content, truncated == null ? "0" : truncated)));
             }
-            String content = values.get(1);
-            String truncated = values.get(2);
-            return Mono.just(RedisStreamStateWriter.replyRecord(draft, content == null ? "" : content,
-                    truncated == null ? "0" : truncated));
+            return redis.execute(GONE, List.of(replies.unrecordedKey(), key)).next()
+                    .map(gone -> new Found(switch (gone.toLowerCase(Locale.ROOT)) {
+                        case "marked" -> State.MARKED;
+                        case "expired" -> State.EXPIRED;
+                        default -> State.KEPT_AGAIN;
+                    }, null));
         });
-    }
-
-    private Mono<Long> forget(String key) {
-        return redis.opsForZSet().remove(replies.unrecordedKey(), key);
     }
 }

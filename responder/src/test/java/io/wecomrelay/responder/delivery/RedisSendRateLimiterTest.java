@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.wecomrelay.responder.MutableClock;
 import io.wecomrelay.responder.TestRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,41 +69,17 @@ class RedisSendRateLimiterTest {
         String prefix = "test-rate-" + UUID.randomUUID() + ":";
         UUID permitId = UUID.randomUUID();
         Instant granted = Instant.parse("2030-01-01T00:00:00Z");
-        var clock = new AtomicReference<>(granted);
-        var limiter = new RedisSendRateLimiter(redis.reactive(), new SteppedClock(clock), () -> permitId, prefix, 1,
+        var clock = new MutableClock(granted);
+        var limiter = new RedisSendRateLimiter(redis.reactive(), clock, () -> permitId, prefix, 1,
                 Duration.ofSeconds(1), new SimpleMeterRegistry());
         SendRateLimiter.Permit permit = limiter.acquire("bot-1").block();
 
         // When its send is answered 700 ms later
-        clock.set(granted.plusMillis(700));
+        clock.advance(Duration.ofMillis(700));
         permit.used().block();
 
         // Then the window counts it from then
         assertThat(redis.template().opsForZSet().score(prefix + "bot-1", permitId.toString()))
                 .isEqualTo((double) granted.plusMillis(700).toEpochMilli());
-    }
-
-    /** A clock tests move by hand. */
-    private static final class SteppedClock extends Clock {
-        private final AtomicReference<Instant> now;
-
-        SteppedClock(AtomicReference<Instant> now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
     }
 }

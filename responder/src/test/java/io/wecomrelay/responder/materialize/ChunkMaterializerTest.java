@@ -2,6 +2,7 @@ package io.wecomrelay.responder.materialize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wecomrelay.responder.TestChunks;
 import io.wecomrelay.responder.TestRedis;
+import io.wecomrelay.schemas.bot.BotRegistry;
 import io.wecomrelay.schemas.bot.BotRegistryLoader;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.MessageRejected;
@@ -274,6 +276,31 @@ class ChunkMaterializerTest {
         listener.onMessage(poll.subList(2, 3));
         assertThat(sweep.sweep().block()).isZero();
         assertThat(attempted).hasSize(3);
+    }
+
+    @Test
+    void aBrokerThatDoesNotAnswerHoldsUpNoPollAndAtMostSoManyPublishesWait() {
+        // Given a broker that never answers, and a poll finishing one stream more than may be published at once
+        var silent = new ReplyRecords(() -> new BotRegistry(List.of()), reply -> {
+            attempted.add(reply);
+            return Mono.never();
+        }, store, Clock.systemUTC(), meters);
+        var waiting = new ChunkMaterializer(store, (topic, source) -> Optional.empty(), silent, Clock.systemUTC(), meters);
+        List<ConsumerRecord<String, RelayEvent>> poll = new ArrayList<>();
+        for (int i = 0; i <= ReplyRecords.MAX_IN_FLIGHT; i++) {
+            poll.add(record(TestChunks.stream("bot-" + (i % 5)).last(1, 0, "answer " + i)));
+        }
+
+        // When it is folded (a guard against a hang, not a measure of speed)
+        assertTimeoutPreemptively(Duration.ofMinutes(2), () -> waiting.onMessage(poll));
+
+        // Then every stream is finished and its record kept for the sweep; so many publishes wait, the last is left
+        assertThat(meters.get("relay.responder.chunks").tag("status", "finished").counter().count())
+                .isEqualTo(ReplyRecords.MAX_IN_FLIGHT + 1);
+        assertThat(attempted).hasSize(ReplyRecords.MAX_IN_FLIGHT);
+        assertThat(meters.get("relay.responder.replies.deferred").counter().count()).isEqualTo(1);
+        assertThat(template.opsForZSet().size(outboxPrefix + "reply:unrecorded")).isEqualTo(ReplyRecords.MAX_IN_FLIGHT + 1);
+        assertThat(silent.awaitIdle(Duration.ZERO)).as("publishes still waiting for the broker").isFalse();
     }
 
     @Test

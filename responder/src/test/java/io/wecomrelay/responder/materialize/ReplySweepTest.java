@@ -138,7 +138,7 @@ class ReplySweepTest {
     }
 
     @Test
-    void anIndexedRecordWhoseKeyExpiredOrWasMarkedIsDroppedAndCounted() {
+    void anIndexedRecordThatWasMarkedIsDroppedAndOneWhoseKeyExpiredIsCountedLost() {
         // Given the index naming a key that expired, and one marked by a responder that did not take it out
         var marked = TestChunks.stream("bot-a");
         keep(marked.last(1, 0, "marked"));
@@ -149,12 +149,13 @@ class ReplySweepTest {
         assertThat(sweep(records).sweep().block()).isEqualTo(2);
 
         assertThat(published).isEmpty();
-        assertThat(meters.get("relay.responder.replies.swept").tag("outcome", "gone").counter().count()).isEqualTo(2);
+        assertThat(meters.get("relay.responder.replies.swept").tag("outcome", "marked").counter().count()).isEqualTo(1);
+        assertThat(meters.get("relay.responder.replies.swept").tag("outcome", "lost").counter().count()).isEqualTo(1);
         assertThat(template.opsForZSet().size(keys.unrecordedKey())).isZero();
     }
 
     @Test
-    void startedItSweepsEveryIntervalUntilStopped() {
+    void startedItSweepsEveryIntervalUntilStopped() throws InterruptedException {
         var stream = TestChunks.stream("bot-a");
         keep(stream.last(1, 0, "swept on its own"));
         var sweep = new ReplySweep(new UnrecordedReplies(redis.reactive(), keys, clock), records,
@@ -168,6 +169,13 @@ class ReplySweepTest {
             sweep.stop();
         }
         assertThat(sweep.isRunning()).isFalse();
+
+        // And once stopped, it leaves what is kept later alone
+        var later = TestChunks.stream("bot-b");
+        keep(later.last(1, 0, "kept after the stop"));
+        Thread.sleep(500);
+        assertThat(published).extracting(ReplyRecorded::streamId).doesNotContain(later.streamId());
+        assertThat(template.opsForZSet().size(keys.unrecordedKey())).isEqualTo(1);
     }
 
     /** Folds a last chunk with its reply draft and publishes nothing, as an instance that died right after. */
