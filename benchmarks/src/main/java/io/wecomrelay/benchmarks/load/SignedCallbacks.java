@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
@@ -43,6 +44,24 @@ public final class SignedCallbacks {
         WecomClient.Signed signed = client.sign(client.encrypt(WecomJson.write(plaintext)));
         return new SignedRequest("/wecom/callback/" + bot(i).id() + "?" + signed.query(),
                 new CallbackEnvelope(signed.encrypt()).toJson().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * {@code count} callbacks, the i-th for bot {@code i % bots}, each encrypted and signed when it is read: for
+     * phases longer than ingress's timestamp tolerance, where callbacks signed beforehand would be refused as stale.
+     */
+    public List<SignedRequest> signedWhenSent(int count, IntFunction<ObjectNode> plaintext) {
+        return new AbstractList<>() {
+            @Override
+            public SignedRequest get(int i) {
+                return sign(i, plaintext.apply(i));
+            }
+
+            @Override
+            public int size() {
+                return count;
+            }
+        };
     }
 
     /** {@code count} signed callbacks, the i-th for bot {@code i % bots}. */

@@ -234,8 +234,9 @@ public final class CpuBench implements Bench.Suite {
         return value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
     }
 
+    // signed as sent: a steady phase can run longer than ingress's 5-minute timestamp tolerance (BENCH_CPU_STEADY)
     private static List<SignedRequest> pool(SignedCallbacks signer, String run, String prefix, int count) {
-        return signer.signAll(Math.max(1, count), i -> {
+        return signer.signedWhenSent(Math.max(1, count), i -> {
             String msgId = "cpu-" + run + "-" + prefix + "-" + i;
             return WecomMessages.text(signer.bot(i).id(), msgId, prefix + "u" + i, null, prefix + "q" + i + ": 你好，请简单回答一下。");
         });

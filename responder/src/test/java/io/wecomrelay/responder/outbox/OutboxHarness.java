@@ -273,35 +273,47 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
         final Duration pollInterval;
         /** Whether instances listen for the announcements of queued jobs. */
         final boolean signals;
+        /** How long an instance's stop waits for its workers. */
+        final Duration shutdownGrace;
 
         private Scope(OutboxKeys keys, Duration noticeWindow, MaxReplyAge maxReplyAge, Duration restTtl,
                       Duration pollInterval, boolean signals) {
+            this(keys, noticeWindow, maxReplyAge, restTtl, pollInterval, signals, Duration.ofSeconds(5));
+        }
+
+        private Scope(OutboxKeys keys, Duration noticeWindow, MaxReplyAge maxReplyAge, Duration restTtl,
+                      Duration pollInterval, boolean signals, Duration shutdownGrace) {
             this.keys = keys;
             this.noticeWindow = noticeWindow;
             this.maxReplyAge = maxReplyAge;
             this.restTtl = restTtl;
             this.pollInterval = pollInterval;
             this.signals = signals;
+            this.shutdownGrace = shutdownGrace;
         }
 
         Scope withNoticeWindow(Duration window) {
-            return new Scope(keys, window, maxReplyAge, restTtl, pollInterval, signals);
+            return new Scope(keys, window, maxReplyAge, restTtl, pollInterval, signals, shutdownGrace);
         }
 
         Scope withMaxReplyAge(MaxReplyAge age) {
-            return new Scope(keys, noticeWindow, age, restTtl, pollInterval, signals);
+            return new Scope(keys, noticeWindow, age, restTtl, pollInterval, signals, shutdownGrace);
         }
 
         Scope withRestTtl(Duration ttl) {
-            return new Scope(keys, noticeWindow, maxReplyAge, ttl, pollInterval, signals);
+            return new Scope(keys, noticeWindow, maxReplyAge, ttl, pollInterval, signals, shutdownGrace);
         }
 
         Scope withPollInterval(Duration interval) {
-            return new Scope(keys, noticeWindow, maxReplyAge, restTtl, interval, signals);
+            return new Scope(keys, noticeWindow, maxReplyAge, restTtl, interval, signals, shutdownGrace);
         }
 
         Scope withoutSignals() {
-            return new Scope(keys, noticeWindow, maxReplyAge, restTtl, pollInterval, false);
+            return new Scope(keys, noticeWindow, maxReplyAge, restTtl, pollInterval, false, shutdownGrace);
+        }
+
+        Scope withShutdownGrace(Duration grace) {
+            return new Scope(keys, noticeWindow, maxReplyAge, restTtl, pollInterval, signals, grace);
         }
 
         OutboxTickets tickets() {
@@ -399,7 +411,7 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
                             Duration.ofHours(1), NOTE, RedisStreamStateWriter.Cuts.DEFAULT_CONTINUED_NOTE));
             String consumer = name + "-" + UUID.randomUUID().toString().substring(0, 8);
             var settings = new OutboxSettings(consumer, Duration.ofSeconds(2), Duration.ofMillis(500), pollInterval,
-                    10, Duration.ofMillis(200), Duration.ofSeconds(1), IN_DOUBT_GRACE, Duration.ofSeconds(5));
+                    10, Duration.ofMillis(200), Duration.ofSeconds(1), IN_DOUBT_GRACE, shutdownGrace);
             OutboxSignals announcements = signals
                     ? new RedisOutboxSignals(redis.reactive(), keys, Duration.ofMillis(200), meters) : OutboxSignals.NONE;
             var delivery = new OutboxDelivery(() -> registry, outbox,

@@ -4,6 +4,7 @@ import static io.wecomrelay.responder.outbox.OutboxHarness.KEY_A;
 import static io.wecomrelay.responder.outbox.OutboxHarness.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -93,6 +94,21 @@ class OutboxSignalsTest {
                     .until(() -> !silent.drained("bot-a"));
             assertThat(instance.delivered()).isZero();
         }
+    }
+
+    @Test
+    void aStopEndsTheIdlePauseInsteadOfWaitingForThePollOrTheGrace() {
+        // Given an instance whose idle workers would poll again in ten minutes, and whose stop would wait as long
+        var patient = scope.withShutdownGrace(NEVER);
+        var instance = patient.instance("only");
+        await().atMost(WAIT).until(() -> patient.leaseHolder("bot-a") != null);
+        await().atMost(WAIT).until(() -> patient.polledEmpty("bot-a"));
+
+        // When it stops (the limit only turns a hang into a failure: nothing here measures speed)
+        assertTimeoutPreemptively(Duration.ofMinutes(1), instance::close);
+
+        // Then it let go of the lease on its way out
+        assertThat(patient.leaseHolder("bot-a")).isNull();
     }
 
     @Test
