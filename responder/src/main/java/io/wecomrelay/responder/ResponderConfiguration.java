@@ -134,14 +134,17 @@ class ResponderConfiguration {
 
     /** Stream hashes, and each finished stream's reply record under the outbox's key prefix. */
     @Bean
-    StreamStateWriter streamStateWriter(ReactiveStringRedisTemplate redis, Clock clock, ResponderProperties props) {
+    StreamStateWriter streamStateWriter(ReactiveStringRedisTemplate redis, Clock clock, ResponderProperties props,
+                                        RedisStreamStateWriter.Replies replyKeys) {
         var stream = props.stream();
         return new RedisStreamStateWriter(redis, clock, stream.ttl(), new RedisStreamStateWriter.Cuts(
                 StreamStateKeys.MAX_CONTENT_BYTES, (int) stream.maxAnswerSize().toBytes(), stream.truncatedNote(),
-                stream.continuedNote()), replyKeys(props));
+                stream.continuedNote()), replyKeys);
     }
 
-    private static RedisStreamStateWriter.Replies replyKeys(ResponderProperties props) {
+    /** Where finished streams' reply records are kept until published, and their index, under the outbox's prefix. */
+    @Bean
+    RedisStreamStateWriter.Replies replyKeys(ResponderProperties props) {
         String prefix = props.delivery().outbox().keyPrefix();
         return new RedisStreamStateWriter.Replies(prefix + "reply:", props.stream().replyKeyTtl(),
                 props.stream().recordedMarkTtl(), prefix + "replies-unrecorded");
@@ -157,9 +160,9 @@ class ResponderConfiguration {
     // A SmartLifecycle (stopped after the listener containers): every instance publishes the reply records no
     // instance published.
     @Bean
-    ReplySweep replySweep(ReactiveStringRedisTemplate redis, ReplyRecords records, Clock clock, ResponderProperties props,
-                          MeterRegistry meters) {
-        return new ReplySweep(new UnrecordedReplies(redis, replyKeys(props), clock), records,
+    ReplySweep replySweep(ReactiveStringRedisTemplate redis, RedisStreamStateWriter.Replies replyKeys, ReplyRecords records,
+                          Clock clock, ResponderProperties props, MeterRegistry meters) {
+        return new ReplySweep(new UnrecordedReplies(redis, replyKeys, clock), records,
                 new ReplySweep.Settings(props.stream().replySweepAfter(), props.stream().replySweepInterval()), meters);
     }
 
