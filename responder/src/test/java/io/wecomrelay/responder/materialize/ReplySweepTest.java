@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wecomrelay.responder.MutableClock;
@@ -23,9 +24,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 
 /** The sweep of reply records no responder published, over a real Redis; the broker's side is a list here. */
 class ReplySweepTest {
@@ -151,6 +156,47 @@ class ReplySweepTest {
         assertThat(published).isEmpty();
         assertThat(meters.get("relay.responder.replies.swept").tag("outcome", "marked").counter().count()).isEqualTo(1);
         assertThat(meters.get("relay.responder.replies.swept").tag("outcome", "lost").counter().count()).isEqualTo(1);
+        assertThat(template.opsForZSet().size(keys.unrecordedKey())).isZero();
+    }
+
+    @Test
+    void aRecordKeptAgainBetweenTheSweepsReadAndItsRemovalStaysIndexedAndIsNotCountedLost() {
+        // Given a record whose key and stream hash expired unpublished, and whose last chunk is redelivered (kept
+        // again) after the sweep found the key empty and before it takes the key out of the index
+        var stream = TestChunks.stream("bot-a");
+        ReplyChunk last = stream.last(1, 0, "kept again");
+        keep(last);
+        template.delete(List.of(keys.key(stream.streamId()), StreamStateKeys.key(stream.streamId())));
+        var keptAgain = new AtomicBoolean();
+        var foldsBeforeGone = new ReactiveStringRedisTemplate(redis.connectionFactory()) {
+            @Override
+            public <T> Flux<T> execute(RedisScript<T> script, List<String> scriptKeys, List<?> args) {
+                // unrecorded-gone.lua is the only script with two keys (the claim has the index alone)
+                if (scriptKeys.size() == 2 && keptAgain.compareAndSet(false, true)) {
+                    return Mono.fromRunnable(() -> keep(last)).subscribeOn(Schedulers.boundedElastic())
+                            .thenMany(super.execute(script, scriptKeys, args));
+                }
+                return super.execute(script, scriptKeys, args);
+            }
+        };
+        var sweep = new ReplySweep(new UnrecordedReplies(foldsBeforeGone, keys, clock), records,
+                new ReplySweep.Settings(AFTER, Duration.ofHours(1)), meters);
+
+        // When the sweep comes
+        clock.advance(AFTER.plusSeconds(1));
+        assertThat(sweep.sweep().block()).isEqualTo(1);
+
+        // Then the record stays indexed, unpublished and not counted lost (nor marked) ...
+        assertThat(keptAgain).isTrue();
+        assertThat(published).isEmpty();
+        assertThat(template.opsForZSet().score(keys.unrecordedKey(), keys.key(stream.streamId()))).isNotNull();
+        assertThat(meters.get("relay.responder.replies.swept").tag("outcome", "lost").counter().count()).isZero();
+        assertThat(meters.get("relay.responder.replies.swept").tag("outcome", "marked").counter().count()).isZero();
+
+        // ... and the sweep after it publishes it, once it is overdue
+        clock.advance(AFTER.plusSeconds(1));
+        assertThat(sweep.sweep().block()).isEqualTo(1);
+        assertThat(published).extracting(ReplyRecorded::streamId).containsExactly(stream.streamId());
         assertThat(template.opsForZSet().size(keys.unrecordedKey())).isZero();
     }
 
