@@ -27,7 +27,8 @@ import reactor.util.context.Context;
  * <p>
  * The drain's timer runs on the connection's own event loop, the thread that delivers the terminal event and the
  * body's end: setting and cancelling it there are queue operations on that thread, where a timer on another
- * scheduler cost every answer a cross-thread wake-up. Each drain is counted ({@link DrainMetrics}).
+ * scheduler cost every answer a cross-thread wake-up (only a client on another connector, which has no such loop, has
+ * its timer on Reactor's parallel scheduler). Each drain is counted ({@link DrainMetrics}).
  */
 final class DrainingSubscriber extends BaseSubscriber<DifyEvent> {
 
@@ -120,7 +121,8 @@ final class DrainingSubscriber extends BaseSubscriber<DifyEvent> {
     private Disposable startTimer() {
         var connectionLoop = loop;
         if (connectionLoop == null) {
-            // not a Reactor Netty connection (the worker's always is): the bound still holds, at a wake-up's price
+            // a WebClient on another connector (DifyClient takes any; the worker's is Reactor Netty's): the bound still
+            // holds, at a wake-up's price
             return Schedulers.parallel().schedule(this::timedOut, drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
         }
         var pending = connectionLoop.schedule(this::timedOut, drainTimeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -29,6 +29,7 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.ConnectionProvider;
 
+import org.springframework.http.client.reactive.JdkClientHttpConnector;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -174,6 +175,24 @@ class DifyKeepAliveTest {
         assertThat(accepted).as("a new connection for the next request").hasValue(2);
         assertThat(drains("timed_out")).isEqualTo(1);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(drains("completed")).isEqualTo(1));
+    }
+
+    @Test
+    void onAClientOtherThanReactorNettysADrainIsStillBoundedByTheFallbackTimer() {
+        // DifyClient takes any WebClient: on the JDK's client there is no Netty event loop to set the bound on
+        var web = WebClient.builder().clientConnector(new JdkClientHttpConnector(java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build())).build();
+        var dify = new DifyClient(web, new DifyClient.RetryPolicy(1, Duration.ofMillis(10), Duration.ofMillis(10), 0),
+                Duration.ofSeconds(5), Duration.ofSeconds(5), new DifyClient.StreamLimits(1 << 20, 1 << 20),
+                Duration.ofMillis(300), meters);
+        after.set(After.NEVER_END);
+
+        assertThat(chat(dify)).last().isInstanceOf(DifyEvent.End.class);
+
+        // the body is cancelled at the bound (whether the JDK's client then closes its connection is its own affair:
+        // it did not within ten seconds here)
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(drains("timed_out")).isEqualTo(1));
+        assertThat(drains("completed") + drains("failed")).isZero();
     }
 
     @Test

@@ -6,12 +6,16 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.wecomrelay.responder.LogCapture;
 import io.wecomrelay.responder.MutableClock;
 import io.wecomrelay.responder.TestChunks;
 import io.wecomrelay.responder.TestRedis;
@@ -23,9 +27,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 
 /** The sweep of reply records no responder published, over a real Redis; the broker's side is a list here. */
 class ReplySweepTest {
@@ -155,6 +163,47 @@ class ReplySweepTest {
     }
 
     @Test
+    void aRecordKeptAgainBetweenTheSweepsReadAndItsRemovalStaysIndexedAndIsNotCountedLost() {
+        // Given a record whose key and stream hash expired unpublished, and whose last chunk is redelivered (kept
+        // again) after the sweep found the key empty and before it takes the key out of the index
+        var stream = TestChunks.stream("bot-a");
+        ReplyChunk last = stream.last(1, 0, "kept again");
+        keep(last);
+        template.delete(List.of(keys.key(stream.streamId()), StreamStateKeys.key(stream.streamId())));
+        var keptAgain = new AtomicBoolean();
+        var foldsBeforeGone = new ReactiveStringRedisTemplate(redis.connectionFactory()) {
+            @Override
+            public <T> Flux<T> execute(RedisScript<T> script, List<String> scriptKeys, List<?> args) {
+                // unrecorded-gone.lua is the only script with two keys (the claim has the index alone)
+                if (scriptKeys.size() == 2 && keptAgain.compareAndSet(false, true)) {
+                    return Mono.fromRunnable(() -> keep(last)).subscribeOn(Schedulers.boundedElastic())
+                            .thenMany(super.execute(script, scriptKeys, args));
+                }
+                return super.execute(script, scriptKeys, args);
+            }
+        };
+        var sweep = new ReplySweep(new UnrecordedReplies(foldsBeforeGone, keys, clock), records,
+                new ReplySweep.Settings(AFTER, Duration.ofHours(1)), meters);
+
+        // When the sweep comes
+        clock.advance(AFTER.plusSeconds(1));
+        assertThat(sweep.sweep().block()).isEqualTo(1);
+
+        // Then the record stays indexed, unpublished and not counted lost (nor marked) ...
+        assertThat(keptAgain).isTrue();
+        assertThat(published).isEmpty();
+        assertThat(template.opsForZSet().score(keys.unrecordedKey(), keys.key(stream.streamId()))).isNotNull();
+        assertThat(meters.get("relay.responder.replies.swept").tag("outcome", "lost").counter().count()).isZero();
+        assertThat(meters.get("relay.responder.replies.swept").tag("outcome", "marked").counter().count()).isZero();
+
+        // ... and the sweep after it publishes it, once it is overdue
+        clock.advance(AFTER.plusSeconds(1));
+        assertThat(sweep.sweep().block()).isEqualTo(1);
+        assertThat(published).extracting(ReplyRecorded::streamId).containsExactly(stream.streamId());
+        assertThat(template.opsForZSet().size(keys.unrecordedKey())).isZero();
+    }
+
+    @Test
     void startedItSweepsEveryIntervalUntilStopped() throws InterruptedException {
         var stream = TestChunks.stream("bot-a");
         keep(stream.last(1, 0, "swept on its own"));
@@ -178,10 +227,59 @@ class ReplySweepTest {
         assertThat(template.opsForZSet().size(keys.unrecordedKey())).isEqualTo(1);
     }
 
+    @Test
+    void stopWaitsForAPublishTheListenersStartedUntilItIsAcknowledged() {
+        // Given a started sweep, and a reply whose publish the broker has not acknowledged yet
+        var acknowledged = new CompletableFuture<Void>();
+        var held = new ReplyRecords(() -> new BotRegistry(List.of()), reply -> Mono.fromFuture(acknowledged), store,
+                clock, meters);
+        var stream = TestChunks.stream("bot-a");
+        ReplyRecorded reply = keep(stream.last(1, 0, "acknowledged late"), held);
+        var sweep = sweep(held);
+        sweep.start();
+        held.recordSoon(List.of(reply));
+
+        // When it stops, it does not return while the publish is pending
+        var stopped = CompletableFuture.runAsync(sweep::stop);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !stopped.isDone());
+
+        // Then it returns once the broker acknowledged, with the record marked
+        acknowledged.complete(null);
+        await().atMost(Duration.ofSeconds(10)).until(stopped::isDone);
+        assertThat(sweep.isRunning()).isFalse();
+        assertThat(template.<String, String>opsForHash().entries(keys.key(stream.streamId()))).containsOnlyKeys("published");
+    }
+
+    @Test
+    void stopGivesUpOnAPublishThatIsNeverAcknowledgedAndLeavesItToAnotherSweep() {
+        // the bound is five seconds, not configurable: this test waits that long
+        var held = new ReplyRecords(() -> new BotRegistry(List.of()), reply -> Mono.never(), store, clock, meters);
+        var stream = TestChunks.stream("bot-a");
+        ReplyRecorded reply = keep(stream.last(1, 0, "never acknowledged"), held);
+        var sweep = sweep(held);
+        sweep.start();
+        held.recordSoon(List.of(reply));
+
+        try (var logs = new LogCapture()) {
+            var stopped = CompletableFuture.runAsync(sweep::stop);
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !stopped.isDone());
+            await().atMost(Duration.ofSeconds(30)).until(stopped::isDone);
+
+            assertThat(logs.lines()).anyMatch(line -> line.startsWith("reply records still being published after PT5S"));
+        }
+        assertThat(held.awaitIdle(Duration.ZERO)).as("still pending").isFalse();
+        assertThat(template.opsForZSet().score(keys.unrecordedKey(), keys.key(stream.streamId()))).isNotNull();
+    }
+
     /** Folds a last chunk with its reply draft and publishes nothing, as an instance that died right after. */
     private void keep(ReplyChunk last) {
-        FoldResult result = store.fold(new ChunkFold(last, null, records.draft(last)));
+        keep(last, records);
+    }
+
+    private ReplyRecorded keep(ReplyChunk last, ReplyRecords drafts) {
+        FoldResult result = store.fold(new ChunkFold(last, null, drafts.draft(last)));
         assertThat(result.reply()).as("handed back, unpublished").isNotNull();
+        return Objects.requireNonNull(result.reply());
     }
 
     private ReplySweep sweep(ReplyRecords using) {

@@ -10,9 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.wecomrelay.responder.LogCapture;
 import io.wecomrelay.responder.TestChunks;
 import io.wecomrelay.responder.outbox.OutboxSignals.Signal;
 import io.wecomrelay.testkit.TestInfrastructure;
@@ -134,11 +137,8 @@ class OutboxSignalsTest {
     @Test
     void aSubscriptionWhoseConnectionIsKilledStillAnnouncesLaterJobs() {
         // Given a subscription on a connection of its own name
-        String name = "outbox-signals-" + UUID.randomUUID().toString().substring(0, 8);
-        var factory = new LettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(
-                TestInfrastructure.redisUrl()), LettuceClientConfiguration.builder().clientName(name).build());
-        factory.afterPropertiesSet();
-        factory.start();
+        String name = clientName();
+        var factory = namedFactory(name);
         try {
             var signals = new RedisOutboxSignals(new ReactiveStringRedisTemplate(factory), scope.keys,
                     Duration.ofMillis(100), new SimpleMeterRegistry());
@@ -148,15 +148,7 @@ class OutboxSignalsTest {
                         .then(() -> await().atMost(WAIT).until(() -> !pubSubClients(name).isEmpty()))
                         .then(() -> {
                             // When Redis drops its connection (a failover, an operator's CLIENT KILL)
-                            List<String> killed = pubSubClients(name);
-                            killed.forEach(address -> harness.template.execute((RedisCallback<Object>) connection -> {
-                                int colon = address.lastIndexOf(':');
-                                connection.serverCommands().killClient(address.substring(0, colon),
-                                        Integer.parseInt(address.substring(colon + 1)));
-                                return null;
-                            }));
-                            await().atMost(WAIT).until(() -> !pubSubClients(name).isEmpty()
-                                    && pubSubClients(name).stream().noneMatch(killed::contains));
+                            killPubSubConnections(name);
                             // Then a job announced after that still arrives (announced again and again: when the
                             // subscription is back is not known here)
                             announcing.set(Flux.interval(Duration.ofMillis(100)).subscribe(tick ->
@@ -173,6 +165,70 @@ class OutboxSignalsTest {
         } finally {
             factory.destroy();
         }
+    }
+
+    @Test
+    void theSubscriptionTheClientRenewsByItselfAfterAReconnectSignalsEveryBotAgain() throws InterruptedException {
+        // Given a subscription on a connection of its own name, past its first signal (taken off the client's I/O
+        // threads: the kill below waits for the client, which must not wait for the test)
+        String name = clientName();
+        var factory = namedFactory(name);
+        var meters = new SimpleMeterRegistry();
+        var received = new LinkedBlockingQueue<Signal>();
+        Disposable listening = null;
+        try (var logs = new LogCapture()) {
+            listening = new RedisOutboxSignals(new ReactiveStringRedisTemplate(factory), scope.keys,
+                    Duration.ofMillis(100), meters).signals().subscribe(received::add);
+            assertThat(received.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(Signal.everyBot());
+
+            // When Redis drops its connection, and the client reconnects and subscribes again by itself
+            killPubSubConnections(name);
+
+            // Then every bot is signalled again: what was announced meanwhile reached no one
+            assertThat(received.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(Signal.everyBot());
+            // renewed by the client, not by the flux subscribing again after an error
+            assertThat(meters.get("relay.responder.outbox.signal.subscriptions").tag("by", "responder").counter()
+                    .count()).isEqualTo(1);
+            assertThat(meters.get("relay.responder.outbox.signal.subscriptions").tag("by", "client").counter()
+                    .count()).isEqualTo(1);
+            assertThat(logs.lines()).anyMatch(line -> line.startsWith("listening for queued delivery jobs again"))
+                    .noneMatch(line -> line.startsWith("not listening for queued delivery jobs"));
+        } finally {
+            if (listening != null) {
+                listening.dispose();
+            }
+            factory.destroy();
+        }
+    }
+
+    private static String clientName() {
+        return "outbox-signals-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** A connection factory whose connections carry {@code name} (CLIENT SETNAME). Destroy it after use. */
+    private static LettuceConnectionFactory namedFactory(String name) {
+        var factory = new LettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(
+                TestInfrastructure.redisUrl()), LettuceClientConfiguration.builder().clientName(name).build());
+        factory.afterPropertiesSet();
+        factory.start();
+        return factory;
+    }
+
+    /**
+     * Kills the pub/sub connections named {@code name} (those alone: the Redis is shared), and waits until the
+     * client has subscribed again on a new one.
+     */
+    private static void killPubSubConnections(String name) {
+        List<String> killed = pubSubClients(name);
+        assertThat(killed).as("pub/sub connections named " + name).isNotEmpty();
+        killed.forEach(address -> harness.template.execute((RedisCallback<Object>) connection -> {
+            int colon = address.lastIndexOf(':');
+            connection.serverCommands().killClient(address.substring(0, colon),
+                    Integer.parseInt(address.substring(colon + 1)));
+            return null;
+        }));
+        await().atMost(WAIT).until(() -> !pubSubClients(name).isEmpty()
+                && pubSubClients(name).stream().noneMatch(killed::contains));
     }
 
     /** The addresses (host:port) of the pub/sub connections named {@code name}. */
