@@ -104,7 +104,7 @@ class ProcessorConfiguration {
         var settings = new ProcessorTopology.Settings(topics, properties.dedupRetention(),
                 new EntitlementPolicy(entitlements.enabled(), Set.copyOf(entitlements.bots())));
         return new ProcessorTopology(settings, bots, metrics, new DecisionSpans(relayTracing, hopLatency, clock),
-                PromptCommits.afterQuiet(properties.streams().commitInterval()));
+                PromptCommits.afterQuiet(properties.streams().commitInterval(), System::nanoTime));
     }
 
     @Bean

@@ -86,8 +86,8 @@ public record ProcessorProperties(
     /**
      * @param threads           stream threads in this instance
      * @param stateDir          where the local state (RocksDB) lives; null: Kafka's default under java.io.tmpdir
-     * @param commitInterval    how often transactions commit under load; a message that comes after a quiet spell
-     *                          this long (record time) commits its decision at once ({@code decision.PromptCommits})
+     * @param commitInterval    how often transactions commit under load; a decision that ends a quiet spell this long
+     *                          commits at once ({@code decision.PromptCommits})
      * @param pollInterval      how long a stream thread waits for input before it looks at the commit again (Kafka
      *                          Streams' {@code poll.ms}, also the global thread's): a decision made right after
      *                          others waits up to commit-interval plus this; each idle wake-up costs CPU

@@ -60,7 +60,7 @@ public final class DecisionRecorder implements Processor<String, Case, String, R
             listener.onDecision(decided);
             logDecision(decided, event);
         }
-        if (promptCommits.commitNow(record.timestamp())) {
+        if (promptCommits.commitNow()) {
             context.commit();
         }
     }

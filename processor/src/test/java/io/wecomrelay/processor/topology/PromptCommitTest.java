@@ -62,7 +62,7 @@ class PromptCommitTest {
     @Test
     void aLoneDecisionIsCommittedAtOnceAndOneRightAfterItWaitsForTheInterval() {
         provisionTopics();
-        streams = start(PromptCommits.afterQuiet(COMMIT_INTERVAL));
+        streams = start(PromptCommits.afterQuiet(COMMIT_INTERVAL, System::nanoTime));
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         var decisions = new ArrayList<ConsumerRecord<String, byte[]>>();
         try (var reader = BrokerIO.readCommitted(List.of(topics.accepted(), topics.rejected()));

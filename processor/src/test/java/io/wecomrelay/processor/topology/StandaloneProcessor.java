@@ -40,7 +40,7 @@ public final class StandaloneProcessor {
         var settings = new ProcessorTopology.Settings(topics, Duration.ofHours(24), EntitlementPolicy.DISABLED);
         // as the running processor: a decision ending a quiet spell commits at once
         var topology = new ProcessorTopology(settings, Inbound.bots(), DecisionListener.NONE, DecisionTrace.NONE,
-                PromptCommits.afterQuiet(Duration.ofMillis(100))).build(config);
+                PromptCommits.afterQuiet(Duration.ofMillis(100), System::nanoTime)).build(config);
         var properties = new Properties();
         properties.putAll(config);
         var streams = new KafkaStreams(topology, properties);
