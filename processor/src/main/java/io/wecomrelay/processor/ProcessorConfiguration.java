@@ -6,7 +6,6 @@ import java.util.Set;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.processor.auth.EntitlementPolicy;
-import io.wecomrelay.processor.decision.PromptCommits;
 import io.wecomrelay.processor.ops.DecisionMetrics;
 import io.wecomrelay.processor.ops.PolicyLog;
 import io.wecomrelay.processor.topology.ProcessorTopics;
@@ -103,8 +102,7 @@ class ProcessorConfiguration {
         ProcessorProperties.Entitlements entitlements = properties.entitlements();
         var settings = new ProcessorTopology.Settings(topics, properties.dedupRetention(),
                 new EntitlementPolicy(entitlements.enabled(), Set.copyOf(entitlements.bots())));
-        return new ProcessorTopology(settings, bots, metrics, new DecisionSpans(relayTracing, hopLatency, clock),
-                PromptCommits.afterQuiet(properties.streams().commitInterval(), System::nanoTime));
+        return new ProcessorTopology(settings, bots, metrics, new DecisionSpans(relayTracing, hopLatency, clock));
     }
 
     @Bean

@@ -86,17 +86,16 @@ public record ProcessorProperties(
     /**
      * @param threads           stream threads in this instance
      * @param stateDir          where the local state (RocksDB) lives; null: Kafka's default under java.io.tmpdir
-     * @param commitInterval    how often transactions commit under load; a decision that ends a quiet spell this long
-     *                          commits at once ({@code decision.PromptCommits})
+     * @param commitInterval    how often transactions commit; the latency floor of a decision under exactly-once
      * @param pollInterval      how long a stream thread waits for input before it looks at the commit again (Kafka
-     *                          Streams' {@code poll.ms}, also the global thread's): a decision made right after
-     *                          others waits up to commit-interval plus this; each idle wake-up costs CPU
+     *                          Streams' {@code poll.ms}): an idle thread commits what it decided only after such a wait,
+     *                          so a decision waits up to commit-interval plus this
      * @param replicationFactor of the changelog topics; -1 uses the broker's default
      */
     public record StreamsTuning(@DefaultValue("1") @Min(1) int threads,
                                 @Nullable Path stateDir,
                                 @DefaultValue("50ms") @NotNull Duration commitInterval,
-                                @DefaultValue("50ms") @NotNull Duration pollInterval,
+                                @DefaultValue("10ms") @NotNull Duration pollInterval,
                                 @DefaultValue("-1") int replicationFactor) {
     }
 }

@@ -218,8 +218,8 @@ class ProcessorApplicationTest {
         assertThat(properties.topics().replicationFactor()).isEqualTo((short) -1);
         assertThat(properties.streams().threads()).isEqualTo(1);
         assertThat(properties.streams().commitInterval()).isEqualTo(Duration.ofMillis(50));
-        assertThat(properties.streams().pollInterval()).isEqualTo(Duration.ofMillis(50));
-        assertThat(streamsConfig.asProperties()).containsEntry("commit.interval.ms", 50L).containsEntry("poll.ms", 50L)
+        assertThat(properties.streams().pollInterval()).isEqualTo(Duration.ofMillis(10));
+        assertThat(streamsConfig.asProperties()).containsEntry("commit.interval.ms", 50L).containsEntry("poll.ms", 10L)
                 .containsEntry("producer.linger.ms", 5).containsEntry("producer.retry.backoff.ms", 10)
                 .containsEntry("processing.guarantee", "exactly_once_v2");
     }

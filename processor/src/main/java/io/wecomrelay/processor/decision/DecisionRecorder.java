@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * The last step: writes the decided case as {@code message-accepted} (keyed by conversation key) or
  * {@code message-rejected} (keyed by stream id), with the input's headers, the trace context of the decision
  * ({@link DecisionTrace}) and the {@code event-type} header of the new event. Logs ids and coordinates, never the
- * message body. A decision that ends a quiet spell asks for a commit at once ({@link PromptCommits}).
+ * message body.
  */
 public final class DecisionRecorder implements Processor<String, Case, String, RelayEvent> {
 
@@ -27,7 +27,6 @@ public final class DecisionRecorder implements Processor<String, Case, String, R
 
     private final DecisionListener listener;
     private final DecisionTrace trace;
-    private final PromptCommits promptCommits;
     private ProcessorContext<String, RelayEvent> context;
 
     public DecisionRecorder(DecisionListener listener) {
@@ -35,14 +34,8 @@ public final class DecisionRecorder implements Processor<String, Case, String, R
     }
 
     public DecisionRecorder(DecisionListener listener, DecisionTrace trace) {
-        this(listener, trace, PromptCommits.NEVER);
-    }
-
-    /** @param promptCommits when a decision asks for a commit at once rather than at the next commit interval */
-    public DecisionRecorder(DecisionListener listener, DecisionTrace trace, PromptCommits promptCommits) {
         this.listener = listener;
         this.trace = trace;
-        this.promptCommits = promptCommits;
     }
 
     @Override
@@ -59,9 +52,6 @@ public final class DecisionRecorder implements Processor<String, Case, String, R
             context.forward(record.withKey(Decisions.key(event)).withValue(event).withHeaders(headers));
             listener.onDecision(decided);
             logDecision(decided, event);
-        }
-        if (promptCommits.commitNow()) {
-            context.commit();
         }
     }
 

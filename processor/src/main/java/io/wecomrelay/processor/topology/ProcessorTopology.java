@@ -13,7 +13,6 @@ import io.wecomrelay.processor.decision.Case;
 import io.wecomrelay.processor.decision.DecisionListener;
 import io.wecomrelay.processor.decision.DecisionRecorder;
 import io.wecomrelay.processor.decision.DecisionTrace;
-import io.wecomrelay.processor.decision.PromptCommits;
 import io.wecomrelay.processor.dedup.Dedup;
 import io.wecomrelay.processor.ratelimit.RateLimit;
 import io.wecomrelay.processor.types.MessageTypes;
@@ -57,7 +56,6 @@ public final class ProcessorTopology {
     private final BotSource bots;
     private final DecisionListener listener;
     private final DecisionTrace trace;
-    private final PromptCommits promptCommits;
     private final EventSerde<MessageReceived> inboundSerde = EventSerde.of(MessageReceived.class);
 
     /**
@@ -81,17 +79,10 @@ public final class ProcessorTopology {
 
     /** @param trace the decisions' spans, whose trace context the decision records carry */
     public ProcessorTopology(Settings settings, BotSource bots, DecisionListener listener, DecisionTrace trace) {
-        this(settings, bots, listener, trace, PromptCommits.NEVER);
-    }
-
-    /** @param promptCommits which decisions commit at once instead of at the next commit interval (the running processor's) */
-    public ProcessorTopology(Settings settings, BotSource bots, DecisionListener listener, DecisionTrace trace,
-                             PromptCommits promptCommits) {
         this.settings = settings;
         this.bots = bots;
         this.listener = listener;
         this.trace = trace;
-        this.promptCommits = promptCommits;
     }
 
     /** Builds the topology the way the running application does, with the naming checks of {@code streamsConfig}. */
@@ -148,8 +139,7 @@ public final class ProcessorTopology {
                 .processValues(Auth.processor(settings.entitlements()), Named.as("auth"))
                 .mapValues(MessageTypes::judge, Named.as("message-type"))
                 .processValues(RateLimit.processor(), Named.as("rate-limit"), RateLimit.STORE)
-                .process(() -> new DecisionRecorder(listener, trace, isolated ? PromptCommits.NEVER : promptCommits),
-                        Named.as("record-decision"));
+                .process(() -> new DecisionRecorder(listener, trace), Named.as("record-decision"));
 
         decisions.split(Named.as("outcome-"))
                 .branch((key, event) -> event instanceof MessageAccepted, Branched.withConsumer(

@@ -8,8 +8,6 @@ import java.util.Properties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wecomrelay.processor.auth.EntitlementPolicy;
 import io.wecomrelay.processor.decision.DecisionListener;
-import io.wecomrelay.processor.decision.DecisionTrace;
-import io.wecomrelay.processor.decision.PromptCommits;
 import io.wecomrelay.support.deadletter.DeadLetterScheme;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -38,9 +36,7 @@ public final class StandaloneProcessor {
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6000);
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1000);
         var settings = new ProcessorTopology.Settings(topics, Duration.ofHours(24), EntitlementPolicy.DISABLED);
-        // as the running processor: a decision ending a quiet spell commits at once
-        var topology = new ProcessorTopology(settings, Inbound.bots(), DecisionListener.NONE, DecisionTrace.NONE,
-                PromptCommits.afterQuiet(Duration.ofMillis(100), System::nanoTime)).build(config);
+        var topology = new ProcessorTopology(settings, Inbound.bots(), DecisionListener.NONE).build(config);
         var properties = new Properties();
         properties.putAll(config);
         var streams = new KafkaStreams(topology, properties);
