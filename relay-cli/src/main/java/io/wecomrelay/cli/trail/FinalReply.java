@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The reply a stream ended with, folded from its chunks as the responder folds them: the highest attempt wins, its
- * chunks in {@code seq} order, {@code REPLACE} drops what came before.
+ * chunks in {@code seq} order, each seq once, a chunk after a gap applied as well, {@code REPLACE} drops what came
+ * before.
  *
  * @param finished   a chunk with {@code last} was seen
  * @param error      the error of the last chunk, or null
@@ -32,12 +33,14 @@ public record FinalReply(String text, int attempt, int chunks, boolean finished,
         var text = new StringBuilder();
         boolean finished = false;
         ChunkError error = null;
-        long expected = 0;
+        long next = 0;
         for (ReplyChunk chunk : chunks) {
-            if (chunk.seq() != expected) {
-                continue;
+            if (chunk.seq() < next) {
+                continue;   // a redelivered chunk: folded once
             }
-            expected++;
+            // past a gap the responder's fold applies the chunk all the same (and flags the gap): so does this, or
+            // the transcript would stop where WeCom's stream went on
+            next = chunk.seq() + 1;
             if (chunk.kind() == ChunkKind.REPLACE) {
                 text.setLength(0);
             }
