@@ -173,7 +173,7 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
     /** A fresh key prefix: what one test writes and reads. */
     Scope scope() {
         return new Scope(new OutboxKeys("test-outbox-" + UUID.randomUUID() + ":", GROUP), Duration.ofMinutes(1), LENIENT,
-                Duration.ofHours(1), POLL_INTERVAL, true);
+                Duration.ofHours(1), POLL_INTERVAL, true, Duration.ofSeconds(5));
     }
 
     /** Outbox limits with one maximum reply age for both channels. */
@@ -275,11 +275,6 @@ final class OutboxHarness implements BeforeAllCallback, AfterAllCallback {
         final boolean signals;
         /** How long an instance's stop waits for its workers. */
         final Duration shutdownGrace;
-
-        private Scope(OutboxKeys keys, Duration noticeWindow, MaxReplyAge maxReplyAge, Duration restTtl,
-                      Duration pollInterval, boolean signals) {
-            this(keys, noticeWindow, maxReplyAge, restTtl, pollInterval, signals, Duration.ofSeconds(5));
-        }
 
         private Scope(OutboxKeys keys, Duration noticeWindow, MaxReplyAge maxReplyAge, Duration restTtl,
                       Duration pollInterval, boolean signals, Duration shutdownGrace) {
