@@ -22,7 +22,7 @@ class FaultSuiteTest {
     @Test
     void everyMessageIsAcknowledgedAndDecidedExactlyOnce() {
         assertThat(RUN.results().counts().sent()).as("messages no ingress instance acknowledged")
-                .allMatch(SentMessage::acknowledged);
+                .filteredOn(message -> !message.acknowledged()).isEmpty();
         PipelineChecks.decidedExactlyOnceAndAccepted(RUN.results().counts().decisions());
     }
 
