@@ -29,6 +29,7 @@ import io.wecomrelay.llm.media.MediaSources;
 import io.wecomrelay.llm.media.SignedUrls;
 import io.wecomrelay.llm.metrics.LlmWorkerMetrics;
 import io.wecomrelay.llm.publish.ChunkPublisher;
+import io.wecomrelay.llm.publish.StreamPreviews;
 import io.wecomrelay.llm.publish.ChunkRecordLimit;
 import io.wecomrelay.llm.reply.DifyReplies;
 import io.wecomrelay.llm.reply.ErrorTexts;
@@ -293,8 +294,11 @@ class LlmWorkerConfiguration {
         var rests = new AnswerRests(redis, properties.ledger().ttl(), properties.ledger().redisTimeout());
         var composer = new ReplyComposer(conversations, answerer,
                 new ReplyComposer.Settings(texts.resetDone(), texts.emptyQuery()), metrics, rests, metrics);
+        var previews = properties.previews();
         var publisher = new ChunkPublisher(chunkKafkaTemplate, properties.topics().chunks(),
-                ChunkRecordLimit.maxRecordBytes(kafka.buildProducerProperties()));
+                ChunkRecordLimit.maxRecordBytes(kafka.buildProducerProperties()), previews.route(),
+                new StreamPreviews(redis, clock, new StreamPreviews.Settings(previews.streamTtl(), previews.timeout(),
+                        properties.reply().maxAnswerSize().toBytes()), metrics));
         return new AttemptPublisher(ledger, composer, publisher, new ChunkFactories(bots, clock, idGenerator), replies.texts());
     }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.wecomrelay.llm.handle.AgeLimits;
+import io.wecomrelay.llm.publish.PreviewRoute;
 import io.wecomrelay.llm.reply.DifyReplies;
 import io.wecomrelay.support.apptoken.AccessTokens;
 import jakarta.validation.Valid;
@@ -44,6 +45,7 @@ import org.springframework.validation.annotation.Validated;
  * @param identity      the company auth services that give askers' tokens (bots with {@code identity})
  * @param app           self-built apps: WeCom's API for their media and the access tokens shared with the responder
  * @param replyImages   images in answers: fetched when the answer ends and sent as images where the reply route can
+ * @param previews      where the text of a streaming answer goes before the answer is finished
  */
 @Validated
 @ConfigurationProperties("relay.worker")
@@ -63,7 +65,8 @@ public record LlmWorkerProperties(
         @Valid @DefaultValue Age age,
         @Valid @DefaultValue Identity identity,
         @Valid @DefaultValue App app,
-        @Valid @DefaultValue ReplyImages replyImages) {
+        @Valid @DefaultValue ReplyImages replyImages,
+        @Valid @DefaultValue Previews previews) {
 
     /**
      * @param groupId         the Kafka consumer group of all workers
@@ -348,5 +351,21 @@ public record LlmWorkerProperties(
             @NotNull @DefaultValue("10s") Duration downloadTimeout,
             @NotNull @DefaultValue("15s") Duration timeout,
             @NotBlank @DefaultValue("[图片无法显示 image unavailable: {name}]") String unavailableText) {
+    }
+
+    /**
+     * @param route     {@code redis}: the worker folds a streaming answer's previews into {@code stream:{streamId}}
+     *                  itself and only the finished answer goes to {@code wecom.chunks} (a bot that delivers
+     *                  actively gets no previews at all); {@code chunks}: every chunk goes to {@code wecom.chunks}
+     *                  and the responder folds it, an audit trail of every preview at the cost of a Kafka round trip
+     *                  per preview. Long-connection bots always take {@code chunks}.
+     * @param streamTtl lifetime of the stream hash after a preview: the responder's {@code relay.responder.stream.ttl}
+     * @param timeout   how long one preview's fold may take; a preview not folded by then is dropped and the next one
+     *                  replaces the stream's text
+     */
+    public record Previews(
+            @NotNull @DefaultValue("redis") PreviewRoute route,
+            @NotNull @DurationMin(seconds = 1) @DefaultValue("10m") Duration streamTtl,
+            @NotNull @DurationMin(millis = 1) @DefaultValue("1s") Duration timeout) {
     }
 }

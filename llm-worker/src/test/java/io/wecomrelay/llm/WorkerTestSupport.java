@@ -146,7 +146,9 @@ final class WorkerTestSupport {
                 Map.entry("relay.worker.consumer.failure-backoff", "100ms"),
                 Map.entry("relay.worker.reply.idle-timeout", "1500ms"),
                 Map.entry("relay.worker.dify.first-backoff", "50ms"),
-                Map.entry("relay.worker.dify.max-backoff", "100ms"));
+                Map.entry("relay.worker.dify.max-backoff", "100ms"),
+                // these tests read every chunk of a reply off the topic; WorkerPreviewsTest covers the default route
+                Map.entry("relay.worker.previews.route", "chunks"));
     }
 
     /** A text message from {@code userId} in a single chat, received now. */

@@ -76,7 +76,7 @@ public final class AttemptPublisher {
                     }
                     var chunks = factories.forAttempt(message, attempt, traceId, traceparent);
                     return publisher.publish(composer.compose(message, input, chunks, start.conversationId()),
-                                    (seq, afterText) -> chunks.refusalNote(seq, afterText, texts))
+                                    chunks.bot().orElse(null), (seq, afterText) -> chunks.refusalNote(seq, afterText, texts))
                             .then(Mono.defer(() -> ledger.markDone(streamId, attempt)
                                     .onErrorResume(e -> {
                                         try (var trace = chunks.trace()) {

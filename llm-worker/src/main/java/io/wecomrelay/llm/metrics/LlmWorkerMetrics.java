@@ -19,6 +19,7 @@ import io.wecomrelay.llm.identity.IdentityMetrics;
 import io.wecomrelay.llm.images.ImageMetrics;
 import io.wecomrelay.llm.input.Attachment;
 import io.wecomrelay.llm.media.MediaMetrics;
+import io.wecomrelay.llm.publish.StreamPreviews;
 import io.wecomrelay.llm.reply.ReplyMetrics;
 import org.jspecify.annotations.Nullable;
 
@@ -61,12 +62,15 @@ import org.jspecify.annotations.Nullable;
  *     how replies of bots with {@code identity} got their asker's token, or why not, and
  *     {@code relay.worker.identity.lookups} (timer, {@code outcome=ok|refused|unavailable}): calls to the auth
  *     service, all tries of one lookup together;</li>
+ * <li>{@code relay.worker.previews} (counter, {@code outcome=applied|duplicate|stale|final|failed}): previews the
+ *     worker folded into the stream itself (preview route {@code redis}), by what the fold did; {@code failed}: not
+ *     folded (Redis failed or was slower than the timeout), the next preview replaces the text;</li>
  * <li>{@code relay.worker.images} (counter, {@code outcome=attached|linked|refused|unavailable|too_large|not_jpg_png|
  *     too_many|store_failed}): images in answers, sent as images or named in the text, and why.</li>
  * </ul>
  */
 public final class LlmWorkerMetrics implements ReplyMetrics, ReplyComposer.InFlight, ReplyComposer.Continuations, MediaMetrics, FeedbackMetrics,
-        AcceptedConsumer.Metrics, AcceptedMessageRouter.Skips, IdentityMetrics, ImageMetrics {
+        AcceptedConsumer.Metrics, AcceptedMessageRouter.Skips, IdentityMetrics, ImageMetrics, StreamPreviews.Metrics {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
@@ -77,6 +81,7 @@ public final class LlmWorkerMetrics implements ReplyMetrics, ReplyComposer.InFli
     private final Map<String, Counter> characters = new ConcurrentHashMap<>();
     private final Map<String, Timer> okDurations = new ConcurrentHashMap<>();
     private final Map<String, Timer> errorDurations = new ConcurrentHashMap<>();
+    private final Map<String, Counter> previews = new ConcurrentHashMap<>();
 
     public LlmWorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -93,6 +98,13 @@ public final class LlmWorkerMetrics implements ReplyMetrics, ReplyComposer.InFli
     public void image(String botId, String outcome) {
         Counter.builder("relay.worker.images").description("Images in answers, by what became of them")
                 .tag("bot", botId).tag("outcome", outcome).register(registry).increment();
+    }
+
+    @Override
+    public void preview(String botId, String outcome) {
+        previews.computeIfAbsent(botId + '\n' + outcome, key -> Counter.builder("relay.worker.previews")
+                .description("Previews folded into the stream by the worker, by the fold's outcome")
+                .tag("bot", botId).tag("outcome", outcome).register(registry)).increment();
     }
 
     @Override

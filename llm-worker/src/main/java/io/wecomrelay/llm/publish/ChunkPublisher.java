@@ -1,7 +1,9 @@
 package io.wecomrelay.llm.publish;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
+import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.schemas.event.EventHeaders;
 import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.event.ReplyChunk;
@@ -19,7 +21,9 @@ import org.springframework.kafka.core.KafkaTemplate;
 
 /**
  * Publishes the chunks of one reply attempt to {@code wecom.chunks}, keyed by conversation key, with
- * the trace context ({@code traceparent}) and event type headers.
+ * the trace context ({@code traceparent}) and event type headers. On the preview route {@code redis} (the default)
+ * only the last chunk of a streaming or actively delivering bot goes there, carrying the whole answer; the chunks
+ * before it are folded into the stream by the worker, or dropped when nobody sees them ({@link Previews}).
  * <p>
  * The conversation key puts every reply of one conversation on one partition, in the order the worker
  * made them (one reply per conversation at a time, the next only once the previous one's chunks are all
@@ -64,28 +68,60 @@ public final class ChunkPublisher {
     private final KafkaTemplate<String, RelayEvent> template;
     private final String topic;
     private final long maxRecordBytes;
+    private final PreviewRoute route;
+    private final @Nullable PreviewStore previews;
     private final RecordSizes sizes = new RecordSizes(this::record);
+
+    /** Every chunk to Kafka, whatever the bot ({@link PreviewRoute#CHUNKS}). */
+    public ChunkPublisher(KafkaTemplate<String, RelayEvent> template, String topic, long maxRecordBytes) {
+        this(template, topic, maxRecordBytes, PreviewRoute.CHUNKS, null);
+    }
 
     /**
      * @param maxRecordBytes the largest chunk record (key, value and headers): the producer's
      *                       {@code max.request.size} less room for the record's framing
+     * @param previews       where previews go on the route {@link PreviewRoute#REDIS}; required for it
      */
-    public ChunkPublisher(KafkaTemplate<String, RelayEvent> template, String topic, long maxRecordBytes) {
+    public ChunkPublisher(KafkaTemplate<String, RelayEvent> template, String topic, long maxRecordBytes,
+                          PreviewRoute route, @Nullable PreviewStore previews) {
+        if (route == PreviewRoute.REDIS && previews == null) {
+            throw new IllegalArgumentException("the preview route redis needs a preview store");
+        }
         this.template = template;
         this.topic = topic;
         this.maxRecordBytes = maxRecordBytes;
+        this.route = route;
+        this.previews = previews;
+    }
+
+    /** {@link #publish(Flux, Previews, RefusalNote)} with every chunk to Kafka. */
+    public Mono<Void> publish(Flux<ReplyChunk> chunks, RefusalNote refusal) {
+        return publish(chunks, Previews.CHUNKS, refusal);
+    }
+
+    /** {@link #publish(Flux, Previews, RefusalNote)} with the previews the route and the bot ask for. */
+    public Mono<Void> publish(Flux<ReplyChunk> chunks, @Nullable BotConfig bot, RefusalNote refusal) {
+        return publish(chunks, Previews.of(route, bot), refusal);
     }
 
     /**
-     * Publishes the attempt's chunks in order; completes when Kafka acknowledged all of them (acks=all),
-     * or, after a chunk was refused for good, the note that finishes the reply. Fails when a chunk could
-     * not be written for another reason (the attempt is to be redone), or with {@link ReplyRefusedException}.
+     * Publishes the attempt's chunks in order, its previews where {@code previews} says; completes when Kafka
+     * acknowledged all of them (acks=all), or, after a chunk was refused for good, the note that finishes the reply.
+     * Fails when a chunk could not be written for another reason (the attempt is to be redone), or with
+     * {@link ReplyRefusedException}. A preview that could not go to Redis fails nothing ({@link AttemptPreviews}).
      */
-    public Mono<Void> publish(Flux<ReplyChunk> chunks, RefusalNote refusal) {
+    public Mono<Void> publish(Flux<ReplyChunk> chunks, Previews previews, RefusalNote refusal) {
         return Mono.deferContextual(context -> {
             var acks = new PendingAcks();
             var splitter = new ChunkSplitter(sizes, maxRecordBytes);
-            return chunks.concatMapIterable(splitter::split)
+            String traceparent = context.getOrDefault(RelayTracing.CONTEXT_KEY, null);
+            Flux<ReplyChunk> records = switch (previews) {
+                case CHUNKS -> chunks;
+                case REDIS -> new AttemptPreviews(Objects.requireNonNull(this.previews, "no preview store"), traceparent)
+                        .lastOnly(chunks);
+                case NONE -> new AttemptPreviews(null, traceparent).lastOnly(chunks);
+            };
+            return records.concatMapIterable(splitter::split)
                     .concatMap(chunk -> (chunk.last() ? acks.all() : acks.failure()).then(send(chunk, acks)))
                     .then(Mono.defer(acks::all))
                     .onErrorResume(Refusals::isFinal,

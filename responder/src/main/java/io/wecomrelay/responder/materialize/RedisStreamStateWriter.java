@@ -21,6 +21,7 @@ import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.text.ContentCap;
 import io.wecomrelay.schemas.topic.Topics;
 import io.wecomrelay.support.redis.LuaScripts;
+import io.wecomrelay.support.stream.StreamFoldScripts;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -50,9 +51,9 @@ public final class RedisStreamStateWriter implements StreamStateWriter {
 
     private static final String SCRIPTS = "io/wecomrelay/responder/materialize/";
     @SuppressWarnings("rawtypes")
-    private static final RedisScript<List> FOLD = LuaScripts.load(List.class, SCRIPTS + "finish.lua", SCRIPTS + "fold-chunk.lua");
+    private static final RedisScript<List> FOLD = StreamFoldScripts.FOLD;
     @SuppressWarnings("rawtypes")
-    private static final RedisScript<List> REJECT = LuaScripts.load(List.class, SCRIPTS + "finish.lua", SCRIPTS + "reject.lua");
+    private static final RedisScript<List> REJECT = LuaScripts.load(List.class, StreamFoldScripts.FINISH, SCRIPTS + "reject.lua");
     private static final RedisScript<Long> RECORDED = LuaScripts.load(SCRIPTS + "recorded.lua", Long.class);
     private static final EventSerde<ReplyRecorded> REPLIES = EventSerde.of(ReplyRecorded.class);
 

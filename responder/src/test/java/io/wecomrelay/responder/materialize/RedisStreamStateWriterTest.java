@@ -147,6 +147,20 @@ class RedisStreamStateWriterTest {
     }
 
     @Test
+    void aReplaceNeedsNothingBeforeItAndIsNeverAGap() {
+        var stream = TestChunks.stream("bot-a");
+        store.fold(stream.append(1, 0, "a"));
+
+        FoldResult pastMissingPreviews = store.fold(stream.replace(1, 3, "the whole answer so far"));
+        FoldResult lastOfAnotherAttempt = store.fold(stream.last(2, 5, "").replacing("the whole answer"));
+
+        assertThat(pastMissingPreviews.gap()).isFalse();
+        assertThat(lastOfAnotherAttempt.gap()).as("the llm-worker's last chunk, its previews skipped").isFalse();
+        assertThat(lastOfAnotherAttempt.status()).isEqualTo(FoldStatus.FINISHED);
+        assertThat(state(stream)).containsEntry("content", "the whole answer").containsEntry("seq", "5");
+    }
+
+    @Test
     void acceptsAHashThatIngressSeededWithCreatedOnly() {
         var stream = TestChunks.stream("bot-a");
         template.opsForHash().putIfAbsent(key(stream), StreamStateKeys.CREATED, "1893456000000");

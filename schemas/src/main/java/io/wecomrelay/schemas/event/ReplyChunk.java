@@ -74,6 +74,15 @@ public record ReplyChunk(EventMeta meta, String botId, String streamId, String c
                 receivedAt, List.of());
     }
 
+    /**
+     * A copy that replaces the attempt's text with {@code wholeText}: the last chunk of an attempt whose earlier chunks
+     * never reached {@code wecom.chunks} (the llm-worker folded them into the stream itself), or a preview after one
+     * that could not be folded.
+     */
+    public ReplyChunk replacing(String wholeText) {
+        return withImages(ChunkKind.REPLACE, wholeText, images, attachedImages);
+    }
+
     /** A copy with this kind, text and these images: the last chunk once its images are fetched. */
     public ReplyChunk withImages(ChunkKind newKind, String newText, List<String> newImages, List<ReplyImage> attached) {
         return new ReplyChunk(meta, botId, streamId, conversationKey, msgId, attempt, seq, newKind, newText, last, error,

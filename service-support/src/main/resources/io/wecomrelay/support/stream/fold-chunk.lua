@@ -1,5 +1,8 @@
 -- Folds one reply chunk into the stream hash (layout: io.wecomrelay.schemas.stream.StreamStateKeys). Runs after
--- finish.lua (its functions and the keys).
+-- finish.lua (its functions and the keys). Two services run it (io.wecomrelay.support.stream.StreamFoldScripts): the
+-- responder with every chunk it consumes, and the llm-worker with the previews of a streaming bot's answer, which
+-- never reach wecom.chunks. A preview is never last and names only KEYS[1] (ARGV[12] and ARGV[13] unused): it
+-- neither finishes the stream nor keeps or reads a reply record.
 -- KEYS[1]  stream:{streamId}  KEYS[2]  {prefix}reply:{streamId}  KEYS[3]  the unrecorded replies' index
 -- ARGV[1]  attempt            ARGV[2]  seq               ARGV[3]  kind: APPEND | REPLACE
 -- ARGV[4]  text               ARGV[5]  last: 1 | 0       ARGV[6]  error code, '' for none
@@ -72,20 +75,23 @@ local current_attempt = tonumber(state[2])
 local gap = '0'
 local base = ''
 local truncated = false
+-- a REPLACE needs nothing that came before it: never a gap (the llm-worker's last chunk replaces the previews it
+-- folded itself, or skipped when Redis failed them)
+local replaces = kind == 'REPLACE'
 if current_attempt == nil or attempt > current_attempt then
-  if seq ~= 0 then gap = '1' end
+  if seq ~= 0 and not replaces then gap = '1' end
 elseif attempt < current_attempt then
   return {'STALE', '0', '0', '0', created, '', '0', '', '', ''}
 else
   local current_seq = tonumber(state[3])
   if seq <= current_seq then return {'DUPLICATE', '0', '0', '0', created, '', '0', '', '', ''} end
-  if seq > current_seq + 1 then gap = '1' end
+  if seq > current_seq + 1 and not replaces then gap = '1' end
   base = state[6] or redis.call('HGET', key, 'content') or ''
   truncated = state[4] == '1'
 end
 
 local answer
-if kind == 'REPLACE' then
+if replaces then
   answer = text
   truncated = false
 elseif truncated then

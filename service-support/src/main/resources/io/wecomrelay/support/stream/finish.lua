@@ -36,9 +36,11 @@ local function keep_reply(draft, content, truncated, ttl, now)
 end
 
 -- The stream's reply record still to be published: draft, content, truncated ('1' | '0'); three '' when it is
--- marked published or there is none. Indexes it if it is not (kept by a responder from before the index), so that a
+-- marked published or there is none (and for a fold that names no reply record: the llm-worker's previews).
+-- Indexes it if it is not (kept by a responder from before the index), so that a
 -- failed publish of what this fold hands back is still swept.
 local function unpublished_reply(now)
+  if #KEYS < 3 then return '', '', '' end
   local reply = redis.call('HMGET', KEYS[2], 'draft', 'content', 'truncated', 'published')
   if reply[1] and not reply[4] then
     redis.call('ZADD', KEYS[3], 'NX', now, KEYS[2])

@@ -1,0 +1,25 @@
+package io.wecomrelay.support.stream;
+
+import java.util.List;
+
+import io.wecomrelay.support.redis.LuaScripts;
+
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * The fold of a reply chunk into {@code stream:{streamId}} ({@code fold-chunk.lua} after {@code finish.lua}; the
+ * arguments and the reply are described in the script), shared by the two services that write a stream's text: the
+ * llm-worker folds the previews of a streaming bot's answer, the responder the chunks on {@code wecom.chunks}. One
+ * script, so that both apply the same attempt and sequence rules and cut the text alike.
+ */
+public final class StreamFoldScripts {
+
+    /** What the scripts that finish a stream share (the delivery job, the reply record); goes first. */
+    public static final String FINISH = "io/wecomrelay/support/stream/finish.lua";
+    public static final String FOLD_CHUNK = "io/wecomrelay/support/stream/fold-chunk.lua";
+    @SuppressWarnings("rawtypes")
+    public static final RedisScript<List> FOLD = LuaScripts.load(List.class, FINISH, FOLD_CHUNK);
+
+    private StreamFoldScripts() {
+    }
+}
