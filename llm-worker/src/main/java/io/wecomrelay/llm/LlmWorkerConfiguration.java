@@ -287,7 +287,7 @@ class LlmWorkerConfiguration {
                                       DifyReplies replies, Attachments attachments, AskerCredentials askerCredentials,
                                       AnswerImages answerImages, ReactiveStringRedisTemplate redis,
                                       LlmWorkerMetrics metrics, KafkaTemplate<String, RelayEvent> chunkKafkaTemplate,
-                                      Clock clock, Supplier<UUID> idGenerator) {
+                                      Clock clock, Supplier<UUID> idGenerator, HopLatency hops) {
         var texts = properties.texts();
         var answerer = new QueryAnswerer(conversations, messages, replies, attachments, askerCredentials,
                 answerImages, properties.reply().deadline());
@@ -298,7 +298,7 @@ class LlmWorkerConfiguration {
         var publisher = new ChunkPublisher(chunkKafkaTemplate, properties.topics().chunks(),
                 ChunkRecordLimit.maxRecordBytes(kafka.buildProducerProperties()), previews.route(),
                 new StreamPreviews(redis, clock, new StreamPreviews.Settings(previews.streamTtl(), previews.timeout(),
-                        properties.reply().maxAnswerSize().toBytes()), metrics));
+                        properties.reply().maxAnswerSize().toBytes()), metrics, hops));
         return new AttemptPublisher(ledger, composer, publisher, new ChunkFactories(bots, clock, idGenerator), replies.texts());
     }
 

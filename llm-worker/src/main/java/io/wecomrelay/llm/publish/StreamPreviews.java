@@ -8,6 +8,7 @@ import java.util.Locale;
 import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.support.stream.StreamFoldScripts;
+import io.wecomrelay.support.tracing.HopLatency;
 import reactor.core.publisher.Mono;
 
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -47,12 +48,16 @@ public final class StreamPreviews implements PreviewStore {
     private final Clock clock;
     private final Settings settings;
     private final Metrics metrics;
+    private final HopLatency hops;
 
-    public StreamPreviews(ReactiveStringRedisTemplate redis, Clock clock, Settings settings, Metrics metrics) {
+    /** @param hops where a folded preview's {@code delta_to_redis} goes, as the responder's folds' */
+    public StreamPreviews(ReactiveStringRedisTemplate redis, Clock clock, Settings settings, Metrics metrics,
+                          HopLatency hops) {
         this.redis = redis;
         this.clock = clock;
         this.settings = settings;
         this.metrics = metrics;
+        this.hops = hops;
     }
 
     @Override
@@ -61,7 +66,11 @@ public final class StreamPreviews implements PreviewStore {
                 .next()
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("fold-chunk.lua returned nothing")))
                 .timeout(settings.timeout())
-                .doOnNext(reply -> metrics.preview(preview.botId(), String.valueOf(reply.get(0)).toLowerCase(Locale.ROOT)))
+                .doOnNext(reply -> {
+                    hops.recordMillis(HopLatency.DELTA_TO_REDIS, preview.botId(), preview.meta().occurredAt().toEpochMilli(),
+                            clock.millis());
+                    metrics.preview(preview.botId(), String.valueOf(reply.get(0)).toLowerCase(Locale.ROOT));
+                })
                 .doOnError(e -> metrics.preview(preview.botId(), FAILED))
                 .then();
     }

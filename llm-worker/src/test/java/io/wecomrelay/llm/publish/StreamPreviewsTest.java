@@ -15,6 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.testing.Events;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.wecomrelay.support.tracing.HopLatency;
 import io.wecomrelay.testkit.TestInfrastructure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +36,9 @@ class StreamPreviewsTest {
     private static ReactiveStringRedisTemplate redis;
 
     private final List<String> outcomes = new CopyOnWriteArrayList<>();
-    private final StreamPreviews previews = new StreamPreviews(redis, CLOCK, SETTINGS, (bot, outcome) -> outcomes.add(outcome));
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final StreamPreviews previews = new StreamPreviews(redis, CLOCK, SETTINGS, (bot, outcome) -> outcomes.add(outcome),
+            new HopLatency(meters));
     private final String msgId = "msg-" + UUID.randomUUID();
 
     @BeforeAll
@@ -61,6 +65,8 @@ class StreamPreviewsTest {
                 .containsEntry("updatedAt", Long.toString(CLOCK.millis()));
         assertThat(redis.getExpire(key()).block()).isBetween(Duration.ofMinutes(9), Duration.ofMinutes(10));
         assertThat(outcomes).containsExactly("applied", "applied");
+        assertThat(meters.get(HopLatency.NAME).tag("hop", HopLatency.DELTA_TO_REDIS).tag("bot", "bot-1").timer().count())
+                .isEqualTo(2);
     }
 
     @Test
@@ -104,7 +110,7 @@ class StreamPreviewsTest {
         down.start();
         try {
             var nowhere = new StreamPreviews(new ReactiveStringRedisTemplate(down), CLOCK, SETTINGS,
-                    (bot, outcome) -> outcomes.add(outcome));
+                    (bot, outcome) -> outcomes.add(outcome), new HopLatency(meters));
 
             assertThatThrownBy(() -> nowhere.fold(chunk(1, 0, "lost")).block()).isNotNull();
 

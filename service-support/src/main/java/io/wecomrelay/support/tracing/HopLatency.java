@@ -25,7 +25,10 @@ public final class HopLatency {
     public static final String DECISION_TO_WORKER = "decision_to_worker";
     /** llm-worker: the worker polled the decision → the Dify request is sent. */
     public static final String WORKER_TO_DIFY = "worker_to_dify";
-    /** responder: a chunk made (a Dify delta) → its text visible in Redis. */
+    /**
+     * responder, and the llm-worker for the previews it folds itself: a chunk made (a Dify delta) → its text visible in
+     * Redis.
+     */
     public static final String DELTA_TO_REDIS = "delta_to_redis";
     /** responder: the reply finished (its last chunk made) → delivered (response_url, webhook, message/send). */
     public static final String FINISH_TO_DELIVERED = "finish_to_delivered";
