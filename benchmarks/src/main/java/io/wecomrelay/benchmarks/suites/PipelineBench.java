@@ -39,7 +39,8 @@ import org.HdrHistogram.Histogram;
  *     {@link RecordedChatRequest#receivedAt()}): ingress topic, processor (EOS), accepted topic,
  *     worker;</li>
  * <li>Dify delta written → visible in Redis, where every refresh reads it: worker (SSE decode,
- *     coalescing), chunks topic, responder fold. The write time of delta k is when the simulator
+ *     coalescing) and its fold of the preview (on {@code relay.worker.previews.route=chunks}: the chunks topic and
+ *     the responder's fold). The write time of delta k is when the simulator
  *     handed that SSE frame to the connection ({@link RecordedFrame#sentAt()}), so the simulator's
  *     own timer drift under load does not count; a sample of streams is timed by Redis keyspace
  *     notifications of their writes.</li>
@@ -127,7 +128,8 @@ public final class PipelineBench implements Bench.Suite {
             table.note("legs: 1 = callback accepted (ingress's 200, after Kafka's ack) -> Dify request received (simulator's "
                     + "receivedAt); 1' = the same from the scheduled send time; 2 = delta k written (when the simulator handed "
                     + "its SSE frame to the connection) -> visible in Redis stream:{id} (every " + SAMPLE_EVERY
-                    + "th message, timed by Redis keyspace notifications of the responder's writes; what any refresh reads).");
+                    + "th message, timed by Redis keyspace notifications of the writes to it: the worker's previews, the responder's "
+                    + "fold of the last chunk; what any refresh reads).");
             table.note("llm-worker max-in-flight 2048 (default 256 < the ~" + (int) (500 * (DELTAS + 1) * CADENCE.toMillis() / 1000)
                     + " replies open at once at 500/s); all else the services' defaults (BENCH_SERVICE_ENV "
                     + "overrides: " + BenchStack.extraEnv() + "); "
@@ -140,8 +142,9 @@ public final class PipelineBench implements Bench.Suite {
                     + "record timestamp -> decision made, before its commit); decision_to_worker = llm-worker polled the decision, "
                     + "counted from the decision record's timestamp, which Kafka Streams inherits from the inbound record: it "
                     + "includes inbound_to_decision and the commit; worker_to_dify = polled -> Dify request sent; delta_to_redis "
-                    + "= responder (chunk made -> folded into Redis); record_to_redis = its part from the chunk record's timestamp (the "
-                    + "worker's producer took it) -> folded (Kafka and the fold; the rest of delta_to_redis is the worker's); "
+                    + "= chunk made -> folded into Redis (previews by the llm-worker, last chunks by the responder); "
+                    + "record_to_redis = the responder's folds from the chunk record's timestamp (the worker's producer took it; "
+                    + "Kafka and the fold: last chunks only, every chunk on relay.worker.previews.route=chunks); "
                     + "finish_to_delivered is empty here (no active delivery).");
             return table.and(hops);
         }
