@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wecomrelay.schemas.outbound.OutboundPolicy;
 import io.wecomrelay.support.apptoken.AccessTokens;
 import jakarta.validation.Validation;
+import io.wecomrelay.llm.publish.PreviewRoute;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
@@ -84,6 +85,22 @@ class LlmWorkerPropertiesTest {
             assertThat(validation.getValidator().validate(bind(Map.of("relay.worker.dify.max-idle-time", "0s"))))
                     .extracting(violation -> violation.getPropertyPath().toString())
                     .containsExactly("dify.maxIdleTime");
+        }
+    }
+
+    @Test
+    void previewsGoToRedisByDefaultAndABadRouteOrTimeoutIsNamed() {
+        var previews = bind(Map.of()).previews();
+        assertThat(previews.route()).isEqualTo(PreviewRoute.REDIS);
+        assertThat(previews.streamTtl()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(previews.timeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(bind(Map.of("relay.worker.previews.route", "chunks")).previews().route()).isEqualTo(PreviewRoute.CHUNKS);
+        assertThatThrownBy(() -> bind(Map.of("relay.worker.previews.route", "kafka")))
+                .hasMessageContaining("relay.worker.previews.route");
+        try (var validation = Validation.buildDefaultValidatorFactory()) {
+            assertThat(validation.getValidator().validate(bind(Map.of("relay.worker.previews.timeout", "0s"))))
+                    .extracting(violation -> violation.getPropertyPath().toString())
+                    .containsExactly("previews.timeout");
         }
     }
 

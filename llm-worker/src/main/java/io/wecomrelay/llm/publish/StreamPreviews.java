@@ -28,9 +28,6 @@ public final class StreamPreviews implements PreviewStore {
     /** Counts folds by outcome: the script's status in lower case, or {@code failed}. */
     public interface Metrics {
         void preview(String botId, String outcome);
-
-        Metrics NONE = (botId, outcome) -> {
-        };
     }
 
     /**
@@ -42,7 +39,7 @@ public final class StreamPreviews implements PreviewStore {
     public record Settings(Duration streamTtl, Duration timeout, long maxAnswerBytes) {
     }
 
-    static final String FAILED = "failed";
+    private static final String FAILED = "failed";
 
     private final ReactiveStringRedisTemplate redis;
     private final Clock clock;
