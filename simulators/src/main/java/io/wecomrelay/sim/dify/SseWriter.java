@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 import reactor.netty.http.server.HttpServerResponse;
 
@@ -39,11 +40,16 @@ final class SseWriter {
                 .withConnection(connection::set);
         var stream = streams.open(task.taskId(), task.apiKey(), task.user(), task.mode(), connection.get());
         var index = new AtomicInteger();
+        // frames are timed on the connection's own event loop, where the write then happens at once: a frame
+        // scheduled by the script's timer but not yet written (the simulator's loop busy) is not yet sent
+        var loop = connection.get() == null ? Schedulers.immediate()
+                : Schedulers.fromExecutor(connection.get().channel().eventLoop());
         var frames = script.frames()
                 .takeUntilOther(stream.interrupted())
                 .concatWith(Flux.defer(() -> stream.interruption() == ActiveStreams.Interruption.STOPPED
                         ? script.afterStop()
                         : Flux.empty()))
+                .publishOn(loop, 1)
                 .doOnNext(frame -> sent.add(new RecordedFrame(task.taskId(), index.getAndIncrement(), event(frame),
                         clock.instant())))
                 .map(Unpooled::wrappedBuffer);
