@@ -31,7 +31,6 @@ import io.wecomrelay.llm.metrics.LlmWorkerMetrics;
 import io.wecomrelay.llm.publish.ChunkPublisher;
 import io.wecomrelay.llm.publish.StreamPreviews;
 import io.wecomrelay.llm.publish.ChunkRecordLimit;
-import io.wecomrelay.llm.reply.Coalescing;
 import io.wecomrelay.llm.reply.DifyReplies;
 import io.wecomrelay.llm.reply.ErrorTexts;
 import io.wecomrelay.llm.state.ConversationStore;
@@ -248,9 +247,8 @@ class LlmWorkerConfiguration {
     @Bean
     DifyReplies difyReplies(DifyClient dify, LlmWorkerProperties properties, LlmWorkerMetrics metrics) {
         var reply = properties.reply();
-        var coalescing = new Coalescing(reply.coalesceInterval(), reply.coalesceMaxChars(), reply.coalesceBurst());
-        var settings = new DifyReplies.Settings(coalescing, reply.idleTimeout(), reply.showThoughts(),
-                reply.maxAnswerSize().toBytes(), properties.texts().reasoningTitle(),
+        var settings = new DifyReplies.Settings(reply.coalesceInterval(), reply.coalesceMaxChars(), reply.idleTimeout(),
+                reply.showThoughts(), reply.maxAnswerSize().toBytes(), properties.texts().reasoningTitle(),
                 Math.max(256, Math.min(8192, reply.reasoningShownSize().toBytes())));
         return new DifyReplies(dify, settings, new ErrorTexts(properties.texts().errors()), Schedulers.parallel(), metrics);
     }

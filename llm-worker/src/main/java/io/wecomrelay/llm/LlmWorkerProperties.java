@@ -116,10 +116,8 @@ public record LlmWorkerProperties(
     }
 
     /**
-     * @param coalesceInterval the average spacing of chunks after the first (which goes out at once)
+     * @param coalesceInterval at most one chunk per this interval after the first (which goes out at once)
      * @param coalesceMaxChars a chunk goes out early when this many characters are waiting
-     * @param coalesceBurst    how many chunks may go out back to back after a quiet spell (the interval is their
-     *                         average spacing): a delta that came late does not hold up the next one
      * @param idleTimeout      a Dify stream silent this long (not even a ping) is finished and stopped
      * @param deadline         measured from {@code receivedAt}: the reply is finished with what exists
      *                         by then, before WeCom's 6-minute stream window closes
@@ -134,7 +132,6 @@ public record LlmWorkerProperties(
     public record Reply(
             @NotNull @DefaultValue("150ms") Duration coalesceInterval,
             @Min(1) @DefaultValue("400") int coalesceMaxChars,
-            @Min(1) @DefaultValue("3") int coalesceBurst,
             @NotNull @DefaultValue("60s") Duration idleTimeout,
             @NotNull @DefaultValue("330s") Duration deadline,
             @DefaultValue("false") boolean showThoughts,

@@ -104,19 +104,6 @@ class LlmWorkerPropertiesTest {
         }
     }
 
-    @Test
-    void textIsCoalescedEvery150msWithABurstOfThreeAndABurstBelowOneIsNamed() {
-        var reply = bind(Map.of()).reply();
-        assertThat(reply.coalesceInterval()).isEqualTo(Duration.ofMillis(150));
-        assertThat(reply.coalesceMaxChars()).isEqualTo(400);
-        assertThat(reply.coalesceBurst()).isEqualTo(3);
-        try (var validation = Validation.buildDefaultValidatorFactory()) {
-            assertThat(validation.getValidator().validate(bind(Map.of("relay.worker.reply.coalesce-burst", "0"))))
-                    .extracting(violation -> violation.getPropertyPath().toString())
-                    .containsExactly("reply.coalesceBurst");
-        }
-    }
-
     static LlmWorkerProperties bind(Map<String, String> settings) {
         var all = new HashMap<>(settings);
         all.put("relay.worker.bots-file", "bots.yaml");

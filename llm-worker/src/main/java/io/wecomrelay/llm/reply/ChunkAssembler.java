@@ -1,5 +1,6 @@
 package io.wecomrelay.llm.reply;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -11,10 +12,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Coalesces answer text into numbered pieces; pure, with time passed in as milliseconds.
  * <p>
- * Pieces are paced by a token bucket ({@link Coalescing}): each piece costs one interval of credit, the credit
- * refills with time up to {@code burst} intervals, and it starts full, so the first text goes out at once. A piece goes
- * out when there is credit for it, or early (without credit) when {@code maxChars} characters are waiting; otherwise
- * the text waits and {@link #nextFlushAt()} says when to call {@link #flush(long)}. A replacement turns the waiting
+ * The first text goes out at once. After that a piece goes out when {@code interval} has passed since
+ * the previous piece, or early when {@code maxChars} characters are waiting; otherwise the text waits
+ * and {@link #nextFlushAt()} says when to call {@link #flush(long)}. A replacement turns the waiting
  * piece into a {@link ChunkKind#REPLACE} holding the new full text (text appended after it joins it).
  * {@link #finish} emits everything still waiting as the one {@code last} piece.
  * <p>
@@ -32,7 +32,6 @@ import org.jspecify.annotations.Nullable;
 final class ChunkAssembler {
 
     private final long intervalMillis;
-    private final long maxCredit;
     private final int maxChars;
     /** The answer. */
     private final StringBuilder full = new StringBuilder();
@@ -52,15 +51,12 @@ final class ChunkAssembler {
     private boolean forceReplace;
     private boolean hasPending;
     private boolean emittedAny;
-    /** Milliseconds of credit left at {@link #creditAt}, once a piece went out (before that the credit is full). */
-    private long credit;
-    private long creditAt;
+    private long lastEmitAt;
     private long nextSeq;
 
-    ChunkAssembler(Coalescing coalescing) {
-        this.intervalMillis = coalescing.interval().toMillis();
-        this.maxCredit = Math.multiplyExact(intervalMillis, coalescing.burst());
-        this.maxChars = coalescing.maxChars();
+    ChunkAssembler(Duration interval, int maxChars) {
+        this.intervalMillis = interval.toMillis();
+        this.maxChars = maxChars;
     }
 
     /** Adds text; returns the piece to send now, if any. */
@@ -132,15 +128,12 @@ final class ChunkAssembler {
 
     /** Called when the timer set for {@link #nextFlushAt()} fires. */
     List<Piece> flush(long now) {
-        return hasPending && credit(now) >= intervalMillis ? emit(now) : List.of();
+        return hasPending && now - lastEmitAt >= intervalMillis ? emit(now) : List.of();
     }
 
     /** When waiting text becomes due, or empty when nothing waits. */
     OptionalLong nextFlushAt() {
-        if (!hasPending) {
-            return OptionalLong.empty();
-        }
-        return OptionalLong.of(emittedAny ? creditAt + Math.max(0, intervalMillis - credit) : creditAt);
+        return hasPending ? OptionalLong.of(lastEmitAt + intervalMillis) : OptionalLong.empty();
     }
 
     /** True once any answer text exists (sent or waiting). */
@@ -190,7 +183,7 @@ final class ChunkAssembler {
     }
 
     private List<Piece> emitIfDue(long now) {
-        boolean due = credit(now) >= intervalMillis || waiting() >= maxChars;
+        boolean due = !emittedAny || now - lastEmitAt >= intervalMillis || waiting() >= maxChars;
         return due ? emit(now) : List.of();
     }
 
@@ -215,16 +208,9 @@ final class ChunkAssembler {
         }
         var piece = new Piece(nextSeq++, next.kind(), text.substring(0, end), false, null, null, List.of());
         settle(next.kind(), text, end);
-        // an early piece (maxChars) spends what credit there is and runs up no debt
-        credit = Math.max(0, credit(now) - intervalMillis);
-        creditAt = now;
         emittedAny = true;
+        lastEmitAt = now;
         return List.of(piece);
-    }
-
-    /** The credit at {@code now}: full before the first piece, then refilled by the time since the last one. */
-    private long credit(long now) {
-        return emittedAny ? Math.min(maxCredit, credit + Math.max(0, now - creditAt)) : maxCredit;
     }
 
     /** Records that {@code text} up to {@code end} went out; the rest (half a surrogate pair) waits. */

@@ -122,13 +122,14 @@ final class DifyEventInterpreter {
      * @param maxAnswerBytes the largest answer (UTF-8 bytes)
      * @param showThoughts   show an agent's tool calls until the answer starts
      */
-    DifyEventInterpreter(Coalescing coalescing, long maxAnswerBytes, boolean showThoughts, ErrorTexts texts) {
-        this(coalescing, maxAnswerBytes, showThoughts, texts, Rules.defaults());
+    DifyEventInterpreter(Duration coalesceInterval, int coalesceMaxChars, long maxAnswerBytes, boolean showThoughts,
+                         ErrorTexts texts) {
+        this(coalesceInterval, coalesceMaxChars, maxAnswerBytes, showThoughts, texts, Rules.defaults());
     }
 
-    DifyEventInterpreter(Coalescing coalescing, long maxAnswerBytes, boolean showThoughts, ErrorTexts texts,
-                         Rules rules) {
-        this.assembler = new ChunkAssembler(coalescing);
+    DifyEventInterpreter(Duration coalesceInterval, int coalesceMaxChars, long maxAnswerBytes, boolean showThoughts,
+                         ErrorTexts texts, Rules rules) {
+        this.assembler = new ChunkAssembler(coalesceInterval, coalesceMaxChars);
         this.maxAnswerBytes = maxAnswerBytes;
         this.showThoughts = showThoughts;
         this.texts = texts;

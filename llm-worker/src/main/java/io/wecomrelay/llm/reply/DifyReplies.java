@@ -20,7 +20,8 @@ public final class DifyReplies {
     public static final String DEFAULT_REASONING_TITLE = "💭 思考过程 (Reasoning)";
 
     /**
-     * @param coalescing       how answer text is gathered into chunks
+     * @param coalesceInterval at most one chunk per interval after the first
+     * @param coalesceMaxChars a chunk goes out early when this many characters wait
      * @param idleTimeout      silence after which a reply is finished and stopped
      * @param showThoughts     show an agent's tool calls ({@code > 🔧 tool…}) until the answer starts
      * @param maxAnswerBytes   the largest answer (UTF-8 bytes); a longer one is cut there, finished with a
@@ -28,11 +29,12 @@ public final class DifyReplies {
      * @param reasoningTitle   the title line of a reasoning model's thinking where it is shown
      * @param reasoningShownBytes the most of the thinking shown while the answer streams (its latest part)
      */
-    public record Settings(Coalescing coalescing, Duration idleTimeout, boolean showThoughts,
+    public record Settings(Duration coalesceInterval, int coalesceMaxChars, Duration idleTimeout, boolean showThoughts,
                            long maxAnswerBytes, String reasoningTitle, long reasoningShownBytes) {
 
-        public Settings(Coalescing coalescing, Duration idleTimeout, boolean showThoughts, long maxAnswerBytes) {
-            this(coalescing, idleTimeout, showThoughts, maxAnswerBytes,
+        public Settings(Duration coalesceInterval, int coalesceMaxChars, Duration idleTimeout, boolean showThoughts,
+                        long maxAnswerBytes) {
+            this(coalesceInterval, coalesceMaxChars, idleTimeout, showThoughts, maxAnswerBytes,
                     DEFAULT_REASONING_TITLE, ReplyTools.DEFAULT_REASONING_SHOWN_BYTES);
         }
     }
@@ -42,7 +44,7 @@ public final class DifyReplies {
 
     public DifyReplies(DifyClient dify, Settings settings, ErrorTexts texts, Scheduler scheduler, ReplyMetrics metrics) {
         this.dify = dify;
-        this.tools = new ReplyTools(settings.coalescing(), settings.idleTimeout(),
+        this.tools = new ReplyTools(settings.coalesceInterval(), settings.coalesceMaxChars(), settings.idleTimeout(),
                 settings.showThoughts(), settings.maxAnswerBytes(), texts, scheduler, metrics, settings.reasoningTitle(),
                 settings.reasoningShownBytes());
     }

@@ -85,7 +85,8 @@ final class ReplySession implements Reply {
         this.deadlineAtMillis = deadlineAtMillis;
         this.chunks = chunks;
         this.tools = tools;
-        this.interpreter = new DifyEventInterpreter(tools.coalescing(), tools.maxAnswerBytes(), tools.showThoughts(), tools.texts(), rules);
+        this.interpreter = new DifyEventInterpreter(tools.coalesceInterval(), tools.coalesceMaxChars(),
+                tools.maxAnswerBytes(), tools.showThoughts(), tools.texts(), rules);
     }
 
     @Override

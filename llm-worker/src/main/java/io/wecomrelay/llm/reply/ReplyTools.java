@@ -9,7 +9,8 @@ import reactor.core.scheduler.Scheduler;
 /**
  * What every reply session shares.
  *
- * @param coalescing          how answer text is gathered into chunks
+ * @param coalesceInterval    at most one chunk per interval after the first
+ * @param coalesceMaxChars    a chunk goes out early when this many characters wait
  * @param idleTimeout         silence (not even a ping) after which the reply is finished and stopped
  * @param showThoughts        show an agent's tool calls as a status line until the answer starts
  * @param maxAnswerBytes      the largest answer (UTF-8 bytes); beyond it the reply is finished and the task stopped
@@ -19,7 +20,7 @@ import reactor.core.scheduler.Scheduler;
  * @param reasoningTitle      the title line of a reasoning model's thinking where it is shown
  * @param reasoningShownBytes the most of the thinking shown while the answer streams
  */
-record ReplyTools(Coalescing coalescing, Duration idleTimeout, boolean showThoughts,
+record ReplyTools(Duration coalesceInterval, int coalesceMaxChars, Duration idleTimeout, boolean showThoughts,
                   long maxAnswerBytes, ErrorTexts texts, Scheduler scheduler, ReplyMetrics metrics,
                   String reasoningTitle, long reasoningShownBytes) {
 
@@ -27,9 +28,9 @@ record ReplyTools(Coalescing coalescing, Duration idleTimeout, boolean showThoug
     /** What WeCom shows of a reply at most: the thinking is shown only in what the answer leaves of it. */
     static final long DISPLAY_BYTES = StreamStateKeys.MAX_CONTENT_BYTES;
 
-    ReplyTools(Coalescing coalescing, Duration idleTimeout, boolean showThoughts,
+    ReplyTools(Duration coalesceInterval, int coalesceMaxChars, Duration idleTimeout, boolean showThoughts,
                long maxAnswerBytes, ErrorTexts texts, Scheduler scheduler, ReplyMetrics metrics) {
-        this(coalescing, idleTimeout, showThoughts, maxAnswerBytes, texts, scheduler, metrics,
+        this(coalesceInterval, coalesceMaxChars, idleTimeout, showThoughts, maxAnswerBytes, texts, scheduler, metrics,
                 DifyReplies.DEFAULT_REASONING_TITLE, DEFAULT_REASONING_SHOWN_BYTES);
     }
 

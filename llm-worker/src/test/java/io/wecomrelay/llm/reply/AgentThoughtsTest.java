@@ -69,7 +69,7 @@ class AgentThoughtsTest {
         var client = new DifyClient(WebClient.create(), new DifyClient.RetryPolicy(1, Duration.ofMillis(10),
                 Duration.ofMillis(10), 0), Duration.ofSeconds(2), Duration.ofSeconds(5),
                 new DifyClient.StreamLimits(1 << 20, 1 << 20), Duration.ofSeconds(2), new SimpleMeterRegistry());
-        var replies = new DifyReplies(client, new DifyReplies.Settings(new Coalescing(Duration.ofMillis(150), 400, 1),
+        var replies = new DifyReplies(client, new DifyReplies.Settings(Duration.ofMillis(150), 400,
                 Duration.ofSeconds(5), showThoughts, 1 << 16), new ErrorTexts(Map.of()), Schedulers.parallel(), ReplyMetrics.NONE);
         var app = new DifyApp(URI.create(dify.baseUrl()), new Secret(DifySimulatorConfig.DEFAULT_API_KEY));
         var factory = new ChunkFactory(Events.accepted("bot-1", "m-" + UUID.randomUUID(), Events.T0), null, 1,

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** Time is passed in explicitly (milliseconds), so nothing here depends on the wall clock. */
 class ChunkAssemblerTest {
 
-    private final ChunkAssembler assembler = new ChunkAssembler(new Coalescing(Duration.ofMillis(150), 10, 1));
+    private final ChunkAssembler assembler = new ChunkAssembler(Duration.ofMillis(150), 10);
 
     @Test
     void firstTextGoesOutAtOnceThenAtMostOneChunkPerInterval() {
@@ -26,54 +26,6 @@ class ChunkAssemblerTest {
         assertThat(assembler.nextFlushAt()).isEmpty();
         // after a quiet spell, new text goes out at once again
         assertThat(texts(assembler.append("rld", 2_000))).containsExactly("rld");
-    }
-
-    @Test
-    void aBurstLetsAPieceThatCameLateNotHoldUpTheNext() {
-        // deltas due 200 ms apart; the second is 90 ms late, the third on time
-        var steady = new ChunkAssembler(new Coalescing(Duration.ofMillis(150), 400, 1));
-        var bursty = new ChunkAssembler(new Coalescing(Duration.ofMillis(150), 400, 2));
-        for (var assembler : List.of(steady, bursty)) {
-            assertThat(texts(assembler.append("a", 0))).containsExactly("a");
-            assertThat(texts(assembler.append("b", 290))).containsExactly("b");
-        }
-
-        assertThat(steady.append("c", 400)).as("a whole interval after the late one").isEmpty();
-        assertThat(steady.nextFlushAt()).hasValue(440);
-        assertThat(texts(bursty.append("c", 400))).containsExactly("c");
-    }
-
-    @Test
-    void aBurstIsBoundedAndTheAverageStaysOnePiecePerInterval() {
-        var bursty = new ChunkAssembler(new Coalescing(Duration.ofMillis(150), 400, 3));
-
-        assertThat(texts(bursty.append("a", 1_000))).containsExactly("a");
-        assertThat(texts(bursty.append("b", 1_010))).containsExactly("b");
-        assertThat(texts(bursty.append("c", 1_020))).containsExactly("c");
-        assertThat(bursty.append("d", 1_030)).as("three at once, then the credit is spent").isEmpty();
-        assertThat(bursty.nextFlushAt()).hasValue(1_150);
-        assertThat(bursty.flush(1_149)).isEmpty();
-        assertThat(texts(bursty.flush(1_150))).containsExactly("d");
-        assertThat(bursty.append("e", 1_160)).isEmpty();
-        assertThat(bursty.nextFlushAt()).as("one interval after the last, nothing saved up").hasValue(1_300);
-        // a quiet spell refills the credit, never beyond the burst
-        assertThat(texts(bursty.flush(10_000))).containsExactly("e");
-        assertThat(texts(bursty.append("f", 10_001))).containsExactly("f");
-        assertThat(texts(bursty.append("g", 10_002))).containsExactly("g");
-        assertThat(bursty.append("h", 10_003)).isEmpty();
-    }
-
-    @Test
-    void aPieceSentEarlyForItsSizeRunsUpNoDebt() {
-        var bursty = new ChunkAssembler(new Coalescing(Duration.ofMillis(150), 5, 2));
-        bursty.append("a", 0);
-        bursty.append("b", 1);
-        for (int t = 2; t < 20; t++) {
-            assertThat(texts(bursty.append("12345", t))).as("at %d ms, for its size", t).containsExactly("12345");
-        }
-
-        bursty.append("z", 20);
-        assertThat(bursty.nextFlushAt()).as("one interval after the last, however many went early").hasValue(169);
     }
 
     @Test
@@ -112,7 +64,7 @@ class ChunkAssemblerTest {
 
     @Test
     void anErrorNoteFollowsExistingTextOrStandsAlone() {
-        var alone = new ChunkAssembler(new Coalescing(Duration.ofMillis(150), 10, 1))
+        var alone = new ChunkAssembler(Duration.ofMillis(150), 10)
                 .finish("Sorry.", new ChunkError("x", "Sorry."), null, List.of());
         assertThat(alone.text()).isEqualTo("Sorry.");
         assertThat(alone.seq()).isZero();
@@ -142,7 +94,7 @@ class ChunkAssemblerTest {
 
     @Test
     void everyPieceOfAnEmojiStormHoldsWholeCharacters() {
-        var storm = new ChunkAssembler(new Coalescing(Duration.ofMillis(150), 7, 1));
+        var storm = new ChunkAssembler(Duration.ofMillis(150), 7);
         var pieces = new java.util.ArrayList<ChunkAssembler.Piece>();
         String text = "中🙂a😀😀b🎉".repeat(20);
         long now = 0;
@@ -162,7 +114,7 @@ class ChunkAssemblerTest {
 
     @Test
     void aStatusLineShowsUntilTheAnswerReplacesIt() {
-        var assembler = new ChunkAssembler(new Coalescing(Duration.ofMillis(150), 400, 1));
+        var assembler = new ChunkAssembler(Duration.ofMillis(150), 400);
         assertThat(assembler.status("> 🔧 dalle3…", 0)).singleElement().satisfies(piece -> {
             assertThat(piece.kind()).isEqualTo(ChunkKind.APPEND);
             assertThat(piece.text()).isEqualTo("> 🔧 dalle3…");
@@ -177,13 +129,13 @@ class ChunkAssemblerTest {
         assertThat(assembler.status("> 🔧 late…", 200)).as("no status once the answer started").isEmpty();
         assertThat(assembler.text()).isEqualTo("The");
 
-        var failed = new ChunkAssembler(new Coalescing(Duration.ofMillis(150), 10, 1));
+        var failed = new ChunkAssembler(Duration.ofMillis(150), 10);
         failed.status("> 🔧 tool…", 0);
         var last = failed.finish("Sorry.", new ChunkError("x", "Sorry."), null, List.of());
         assertThat(last.kind()).isEqualTo(ChunkKind.REPLACE);
         assertThat(last.text()).isEqualTo("Sorry.");
 
-        var quick = new ChunkAssembler(new Coalescing(Duration.ofMillis(150), 10, 1));
+        var quick = new ChunkAssembler(Duration.ofMillis(150), 10);
         quick.append("a", 0);
         quick.append("b", 10);
         assertThat(quick.status("> 🔧 x…", 20)).isEmpty();
@@ -192,7 +144,7 @@ class ChunkAssemblerTest {
 
     @Test
     void aStatusThatNeverWentOutIsSimplyDropped() {
-        var first = new ChunkAssembler(new Coalescing(Duration.ofMillis(150), 10, 1));
+        var first = new ChunkAssembler(Duration.ofMillis(150), 10);
         first.append("x", 0);
         first.replace("", 10);
         // a REPLACE to empty is pending; the status takes its place and the answer then replaces it

@@ -209,7 +209,7 @@ class DifyEventInterpreterTest {
     }
 
     private DifyEventInterpreter interpreter() {
-        return new DifyEventInterpreter(new Coalescing(Duration.ofMillis(INTERVAL), 400, 1), maxAnswerBytes, showThoughts, texts);
+        return new DifyEventInterpreter(Duration.ofMillis(INTERVAL), 400, maxAnswerBytes, showThoughts, texts);
     }
 
     private long later() {

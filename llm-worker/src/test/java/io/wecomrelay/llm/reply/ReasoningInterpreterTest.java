@@ -205,7 +205,7 @@ class ReasoningInterpreterTest {
     }
 
     private DifyEventInterpreter interpreter(ReasoningDisplay display, @Nullable String outputVariable) {
-        return new DifyEventInterpreter(new Coalescing(Duration.ofMillis(150), 400, 1), maxAnswerBytes, false, texts,
+        return new DifyEventInterpreter(Duration.ofMillis(150), 400, maxAnswerBytes, false, texts,
                 new DifyEventInterpreter.Rules(display, outputVariable, TITLE, 2048, 20_480));
     }
 

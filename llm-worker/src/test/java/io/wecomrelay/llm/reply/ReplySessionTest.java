@@ -293,7 +293,7 @@ class ReplySessionTest {
     }
 
     private ReplySession start(String conversationId, Duration untilDeadline) {
-        var tools = new ReplyTools(new Coalescing(Duration.ofMillis(150), 400, 1), IDLE, showThoughts, maxAnswerBytes, texts, time, metrics);
+        var tools = new ReplyTools(Duration.ofMillis(150), 400, IDLE, showThoughts, maxAnswerBytes, texts, time, metrics);
         var factory = new ChunkFactory(Events.accepted("bot-1", "m-" + UUID.randomUUID(), Events.T0), null, 1,
                 "trace-1",
                 Clock.fixed(Events.T0, ZoneOffset.UTC), UUID::randomUUID);
