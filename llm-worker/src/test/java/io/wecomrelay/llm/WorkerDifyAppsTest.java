@@ -16,6 +16,7 @@ import java.util.UUID;
 import io.wecomrelay.llm.reply.ErrorCodes;
 import io.wecomrelay.llm.reply.ErrorTexts;
 import io.wecomrelay.schemas.event.MessageAccepted;
+import io.wecomrelay.schemas.event.ReplyText;
 import io.wecomrelay.sim.dify.AppMode;
 import io.wecomrelay.sim.dify.DifySimulator;
 import io.wecomrelay.sim.dify.DifySimulatorConfig;
@@ -232,7 +233,7 @@ class WorkerDifyAppsTest {
     private static List<String> displays(WorkerTestSupport.Reply reply) {
         var shown = new ArrayList<String>();
         for (int i = 1; i <= reply.chunks().size(); i++) {
-            shown.add(ChunkFolds.fold(reply.chunks().subList(0, i)));
+            shown.add(ReplyText.fold(reply.chunks().subList(0, i)));
         }
         return shown;
     }

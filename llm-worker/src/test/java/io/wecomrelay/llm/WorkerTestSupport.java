@@ -30,6 +30,7 @@ import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.event.ReplyChunk;
+import io.wecomrelay.schemas.event.ReplyText;
 import io.wecomrelay.schemas.ids.ConversationKeys;
 import io.wecomrelay.schemas.ids.StreamIds;
 import io.wecomrelay.schemas.testing.Events;
@@ -266,7 +267,7 @@ final class WorkerTestSupport {
         }
 
         String text() {
-            return ChunkFolds.fold(chunks);
+            return ReplyText.fold(chunks);
         }
 
         String errorCode() {

@@ -16,6 +16,7 @@ import io.wecomrelay.schemas.event.ChunkKind;
 import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.schemas.event.ReplyImage;
+import io.wecomrelay.schemas.event.ReplyText;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.wecom.reply.ImageFormat;
 import io.wecomrelay.schemas.wecom.reply.StreamImage;
@@ -107,12 +108,9 @@ public final class AnswerImages {
         return Flux.deferContextual(context -> {
             // the reply span's: the lines below are logged on the threads of the image downloads and Redis
             String traceparent = context.getOrDefault(RelayTracing.CONTEXT_KEY, null);
-            var answer = new StringBuilder();
+            var answer = new ReplyText();
             return chunks.concatMap(chunk -> {
-                if (chunk.kind() == ChunkKind.REPLACE) {
-                    answer.setLength(0);
-                }
-                answer.append(chunk.text());
+                answer.apply(chunk);
                 return chunk.last() ? decide(chunk, answer.toString(), bot, message, traceparent) : Mono.just(chunk);
             });
         });

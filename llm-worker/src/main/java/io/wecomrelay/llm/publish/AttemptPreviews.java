@@ -1,7 +1,7 @@
 package io.wecomrelay.llm.publish;
 
-import io.wecomrelay.schemas.event.ChunkKind;
 import io.wecomrelay.schemas.event.ReplyChunk;
+import io.wecomrelay.schemas.event.ReplyText;
 import io.wecomrelay.support.tracing.TraceLog;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -26,7 +26,7 @@ final class AttemptPreviews {
 
     private final @Nullable PreviewStore store;
     private final @Nullable String traceparent;
-    private final StringBuilder answer = new StringBuilder();
+    private final ReplyText answer = new ReplyText();
     private boolean behind;
     private boolean failureLogged;
 
@@ -40,10 +40,7 @@ final class AttemptPreviews {
     Flux<ReplyChunk> lastOnly(Flux<ReplyChunk> chunks) {
         // the fold's reply comes on Lettuce's I/O thread, which then only hands the next preview to Redis
         return chunks.concatMap(chunk -> {
-            if (chunk.kind() == ChunkKind.REPLACE) {
-                answer.setLength(0);
-            }
-            answer.append(chunk.text());
+            answer.apply(chunk);
             if (chunk.last()) {
                 return Mono.just(chunk.replacing(answer.toString()));
             }

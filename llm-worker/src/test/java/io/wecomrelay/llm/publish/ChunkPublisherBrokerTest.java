@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import io.wecomrelay.llm.ChunkFolds;
 import io.wecomrelay.schemas.event.ChunkError;
 import io.wecomrelay.schemas.event.ChunkKind;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.event.ReplyChunk;
+import io.wecomrelay.schemas.event.ReplyText;
 import io.wecomrelay.schemas.testing.Events;
 import io.wecomrelay.testkit.TestInfrastructure;
 import org.apache.kafka.clients.admin.Admin;
@@ -59,7 +59,7 @@ class ChunkPublisherBrokerTest {
         assertThat(records).extracting(ReplyChunk::seq).containsExactlyElementsOf(sequence(records.size()));
         assertThat(records).filteredOn(ReplyChunk::last).singleElement()
                 .satisfies(last -> assertThat(last.error()).isNull());
-        assertThat(ChunkFolds.fold(records)).isEqualTo("开头：" + answer);
+        assertThat(ReplyText.fold(records)).isEqualTo("开头：" + answer);
     }
 
     @Test
@@ -76,7 +76,7 @@ class ChunkPublisherBrokerTest {
         assertThat(last.last()).isTrue();
         assertThat(last.seq()).as("after every chunk made").isGreaterThan(1);
         assertThat(last.error().code()).isEqualTo("chunk_refused");
-        assertThat(ChunkFolds.fold(records)).isEqualTo("before\n\n" + NOTE);
+        assertThat(ReplyText.fold(records)).isEqualTo("before\n\n" + NOTE);
     }
 
     @Test

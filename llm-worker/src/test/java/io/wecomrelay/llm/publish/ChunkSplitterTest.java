@@ -6,13 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.wecomrelay.llm.ChunkFolds;
 import io.wecomrelay.schemas.event.ChunkError;
 import io.wecomrelay.schemas.event.ChunkKind;
 import io.wecomrelay.schemas.event.EventMeta;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.RelayEvent;
 import io.wecomrelay.schemas.event.ReplyChunk;
+import io.wecomrelay.schemas.event.ReplyText;
 import io.wecomrelay.schemas.event.Usage;
 import io.wecomrelay.schemas.testing.Events;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -68,7 +68,7 @@ class ChunkSplitterTest {
         assertThat(finalPiece.images()).isEqualTo(big.images());
         assertThat(made).noneSatisfy(piece -> assertThat(piece.text()).isNotEmpty()
                 .matches(text -> Character.isLowSurrogate(text.charAt(0))));
-        assertThat(ChunkFolds.fold("", made)).isEqualTo("first " + MIXED.repeat(200));
+        assertThat(ReplyText.fold(made)).isEqualTo("first " + MIXED.repeat(200));
         assertThat(splitter.nextSeq()).isEqualTo(made.size());
     }
 
@@ -82,7 +82,7 @@ class ChunkSplitterTest {
         assertThat(pieces.size()).isGreaterThan(1);
         assertThat(pieces.get(0).kind()).isEqualTo(ChunkKind.REPLACE);
         assertThat(pieces.subList(1, pieces.size())).allMatch(piece -> piece.kind() == ChunkKind.APPEND);
-        assertThat(ChunkFolds.fold("what came before", pieces)).isEqualTo(ChunkFolds.fold("what came before", List.of(replace)));
+        assertThat(foldAfter("what came before", pieces)).isEqualTo(foldAfter("what came before", List.of(replace)));
         assertThat(pieces.get(0).seq()).isEqualTo(3);
     }
 
@@ -118,6 +118,13 @@ class ChunkSplitterTest {
                 chunk.botId(), chunk.streamId(), chunk.conversationKey(), chunk.msgId(), 1, chunk.seq(), chunk.kind(),
                 chunk.text(), true, new ChunkError("completion_request_error", "sorry"), new Usage(1, 2, 3),
                 List.of("https://example.com/cat.png"), chunk.route(), null, List.of(), chunk.policyVersion());
+    }
+
+    /** The attempt's text after {@code chunks}, when it already had {@code before}. */
+    private static String foldAfter(String before, List<ReplyChunk> chunks) {
+        var text = new ReplyText().apply(ChunkKind.APPEND, before);
+        chunks.forEach(text::apply);
+        return text.toString();
     }
 
     private static List<Long> sequence(int size) {

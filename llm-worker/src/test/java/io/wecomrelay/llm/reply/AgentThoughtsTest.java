@@ -11,13 +11,13 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.wecomrelay.llm.ChunkFolds;
 import io.wecomrelay.llm.dify.ChatRequest;
 import io.wecomrelay.llm.dify.DifyClient;
 import io.wecomrelay.schemas.bot.DifyApp;
 import io.wecomrelay.schemas.bot.Secret;
 import io.wecomrelay.schemas.event.ChunkKind;
 import io.wecomrelay.schemas.event.ReplyChunk;
+import io.wecomrelay.schemas.event.ReplyText;
 import io.wecomrelay.schemas.testing.Events;
 import io.wecomrelay.sim.dify.DifySimulator;
 import io.wecomrelay.sim.dify.DifySimulatorConfig;
@@ -50,7 +50,7 @@ class AgentThoughtsTest {
         assertThat(chunks.get(0).kind()).isEqualTo(ChunkKind.APPEND);
         assertThat(chunks.get(1).kind()).isEqualTo(ChunkKind.REPLACE);
         assertThat(chunks.get(1).text()).startsWith("![image](");
-        String text = ChunkFolds.fold(chunks);
+        String text = ReplyText.fold(chunks);
         assertThat(text).doesNotContain("🔧").endsWith(DifySimulator.expectedAnswer("draw a cat [sim:agent]"));
         assertThat(chunks.get(chunks.size() - 1).last()).isTrue();
         assertThat(chunks.get(chunks.size() - 1).error()).isNull();
@@ -62,7 +62,7 @@ class AgentThoughtsTest {
 
         assertThat(chunks).noneMatch(chunk -> chunk.text().contains("🔧"))
                 .noneMatch(chunk -> chunk.kind() == ChunkKind.REPLACE);
-        assertThat(ChunkFolds.fold(chunks)).startsWith("![image](").endsWith(DifySimulator.expectedAnswer("draw a dog [sim:agent]"));
+        assertThat(ReplyText.fold(chunks)).startsWith("![image](").endsWith(DifySimulator.expectedAnswer("draw a dog [sim:agent]"));
     }
 
     private static List<ReplyChunk> answer(String query, boolean showThoughts) {

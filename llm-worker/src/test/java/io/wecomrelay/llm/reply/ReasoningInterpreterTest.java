@@ -10,6 +10,7 @@ import java.util.Map;
 import io.wecomrelay.llm.dify.DifyEvent;
 import io.wecomrelay.schemas.bot.ReasoningDisplay;
 import io.wecomrelay.schemas.event.ChunkKind;
+import io.wecomrelay.schemas.event.ReplyText;
 import io.wecomrelay.schemas.event.Usage;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -228,13 +229,8 @@ class ReasoningInterpreterTest {
 
     /** What the responder holds after the pieces so far. */
     private String shown() {
-        var text = new StringBuilder();
-        for (var piece : pieces) {
-            if (piece.kind() == ChunkKind.REPLACE) {
-                text.setLength(0);
-            }
-            text.append(piece.text());
-        }
+        var text = new ReplyText();
+        pieces.forEach(piece -> text.apply(piece.kind(), piece.text()));
         return text.toString();
     }
 }

@@ -6,8 +6,8 @@ import java.util.Comparator;
 import java.util.List;
 
 import io.wecomrelay.schemas.event.ChunkError;
-import io.wecomrelay.schemas.event.ChunkKind;
 import io.wecomrelay.schemas.event.ReplyChunk;
+import io.wecomrelay.schemas.event.ReplyText;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,7 +30,7 @@ public record FinalReply(String text, int attempt, int chunks, boolean finished,
         }
         var chunks = new ArrayList<>(all.stream().filter(chunk -> chunk.attempt() == attempt).toList());
         chunks.sort(Comparator.comparingLong(ReplyChunk::seq));
-        var text = new StringBuilder();
+        var text = new ReplyText();
         boolean finished = false;
         ChunkError error = null;
         long next = 0;
@@ -41,10 +41,7 @@ public record FinalReply(String text, int attempt, int chunks, boolean finished,
             // past a gap the responder's fold applies the chunk all the same (and flags the gap): so does this, or
             // the transcript would stop where WeCom's stream went on
             next = chunk.seq() + 1;
-            if (chunk.kind() == ChunkKind.REPLACE) {
-                text.setLength(0);
-            }
-            text.append(chunk.text());
+            text.apply(chunk);
             if (chunk.last()) {
                 finished = true;
                 error = chunk.error();
