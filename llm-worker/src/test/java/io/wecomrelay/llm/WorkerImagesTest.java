@@ -16,7 +16,6 @@ import io.wecomrelay.schemas.event.ReplyImage;
 import io.wecomrelay.schemas.wecom.reply.ImageFormat;
 import io.wecomrelay.schemas.wecom.reply.StreamImage;
 import io.wecomrelay.sim.dify.DifySimulator;
-import io.wecomrelay.sim.dify.DifySimulatorConfig;
 import io.wecomrelay.sim.dify.SimImages;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -115,9 +114,6 @@ class WorkerImagesTest {
     }
 
     private static String bot(String id, String replyMode) {
-        return "  - id: %s\n    token: QDG6eK\n    aes-key: %s\n    reply-mode: %s\n    webhook-key: wk\n"
-                .formatted(id, WorkerTestSupport.AES_KEY, replyMode)
-                + "    dify: { base-url: %s, api-key: %s, allow-insecure-http: true }\n"
-                .formatted(DIFY.baseUrl(), DifySimulatorConfig.DEFAULT_API_KEY);
+        return WorkerTestSupport.callbackBot(id, "reply-mode: " + replyMode, "webhook-key: wk");
     }
 }

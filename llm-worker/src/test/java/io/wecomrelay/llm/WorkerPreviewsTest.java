@@ -1,6 +1,7 @@
 package io.wecomrelay.llm;
 
-import static io.wecomrelay.llm.WorkerTestSupport.DIFY;
+import static io.wecomrelay.llm.WorkerTestSupport.bot;
+import static io.wecomrelay.llm.WorkerTestSupport.callbackBot;
 import static io.wecomrelay.llm.WorkerTestSupport.send;
 import static io.wecomrelay.llm.WorkerTestSupport.text;
 import static io.wecomrelay.llm.WorkerTestSupport.user;
@@ -21,7 +22,6 @@ import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.sim.dify.DifySimulator;
-import io.wecomrelay.sim.dify.DifySimulatorConfig;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -44,10 +44,10 @@ class WorkerPreviewsTest {
     /** Six deltas 250 ms apart: each one its own chunk (coalesced per 150 ms), slow enough to be seen in Redis. */
     private static final String SLOW = " [sim:deltas=6 delay-ms=250]";
     private static final WorkerTestSupport.ChunkCollector CHUNKS = WorkerTestSupport.chunks(PREFIX + ".chunks");
-    private static final String CALLBACK = "token: QDG6eK\n    aes-key: " + WorkerTestSupport.AES_KEY + "\n    ";
-    private static final Path BOTS = WorkerTestSupport.botsFile("bots:\n" + bot(STREAMING, CALLBACK + "reply-mode: passive_stream")
-            + bot(WEBHOOK, CALLBACK + "reply-mode: webhook\n    webhook-key: wk")
-            + bot(SOCKET, "connection: long-connection\n    secret: s"));
+    private static final Path BOTS = WorkerTestSupport.botsFile("bots:\n"
+            + callbackBot(STREAMING, "reply-mode: passive_stream")
+            + callbackBot(WEBHOOK, "reply-mode: webhook", "webhook-key: wk")
+            + bot(SOCKET, "connection: long-connection", "secret: s"));
 
     @Autowired
     ReactiveStringRedisTemplate redis;
@@ -138,11 +138,5 @@ class WorkerPreviewsTest {
 
     private static String query(MessageAccepted message) {
         return message.message().body().path("text").path("content").asString();
-    }
-
-    private static String bot(String id, String settings) {
-        return "  - id: %s\n    %s\n".formatted(id, settings)
-                + "    dify: { base-url: %s, api-key: %s, allow-insecure-http: true }\n"
-                .formatted(DIFY.baseUrl(), DifySimulatorConfig.DEFAULT_API_KEY);
     }
 }

@@ -98,11 +98,25 @@ final class WorkerTestSupport {
     /** A bots file with one bot per id, each answered by the shared Dify simulator. */
     static Path botsFile(List<String> botIds) {
         var yaml = new StringBuilder("bots:\n");
-        for (String id : botIds) {
-            yaml.append("  - id: %s\n    token: QDG6eK\n    aes-key: %s\n    dify: { base-url: %s, api-key: %s, allow-insecure-http: true }\n"
-                    .formatted(id, AES_KEY, DIFY.baseUrl(), DifySimulatorConfig.DEFAULT_API_KEY));
-        }
+        botIds.forEach(id -> yaml.append(callbackBot(id)));
         return botsFile(yaml.toString());
+    }
+
+    /** One bot's entry in a bots file, answered by the shared Dify simulator, with {@code settings}: a key each. */
+    static String bot(String id, String... settings) {
+        var entry = new StringBuilder("  - id: ").append(id).append('\n');
+        for (String setting : settings) {
+            entry.append("    ").append(setting).append('\n');
+        }
+        return entry.append("    dify: { base-url: %s, api-key: %s, allow-insecure-http: true }\n"
+                .formatted(DIFY.baseUrl(), DifySimulatorConfig.DEFAULT_API_KEY)).toString();
+    }
+
+    /** {@link #bot} for a bot WeCom calls back: its token and AES key, then {@code settings}. */
+    static String callbackBot(String id, String... settings) {
+        var all = new ArrayList<String>(List.of("token: QDG6eK", "aes-key: " + AES_KEY));
+        all.addAll(Arrays.asList(settings));
+        return bot(id, all.toArray(String[]::new));
     }
 
     /** A temporary bots file with {@code yaml}, deleted when the JVM exits. */
