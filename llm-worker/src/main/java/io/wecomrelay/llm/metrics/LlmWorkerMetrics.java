@@ -81,7 +81,8 @@ public final class LlmWorkerMetrics implements ReplyMetrics, ReplyComposer.InFli
     private final Map<String, Counter> characters = new ConcurrentHashMap<>();
     private final Map<String, Timer> okDurations = new ConcurrentHashMap<>();
     private final Map<String, Timer> errorDurations = new ConcurrentHashMap<>();
-    private final Map<String, Counter> previews = new ConcurrentHashMap<>();
+    // by bot, then by outcome (the fold's few statuses and "failed"): a look-up per preview allocates nothing
+    private final Map<String, Map<String, Counter>> previews = new ConcurrentHashMap<>();
 
     public LlmWorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -102,9 +103,18 @@ public final class LlmWorkerMetrics implements ReplyMetrics, ReplyComposer.InFli
 
     @Override
     public void preview(String botId, String outcome) {
-        previews.computeIfAbsent(botId + '\n' + outcome, key -> Counter.builder("relay.worker.previews")
-                .description("Previews folded into the stream by the worker, by the fold's outcome")
-                .tag("bot", botId).tag("outcome", outcome).register(registry)).increment();
+        // get() first: the counter's lambda captures botId, and would be allocated on every computeIfAbsent call
+        Map<String, Counter> byOutcome = previews.get(botId);
+        if (byOutcome == null) {
+            byOutcome = previews.computeIfAbsent(botId, bot -> new ConcurrentHashMap<>());
+        }
+        Counter counter = byOutcome.get(outcome);
+        if (counter == null) {
+            counter = byOutcome.computeIfAbsent(outcome, key -> Counter.builder("relay.worker.previews")
+                    .description("Previews folded into the stream by the worker, by the fold's outcome")
+                    .tag("bot", botId).tag("outcome", key).register(registry));
+        }
+        counter.increment();
     }
 
     @Override

@@ -34,4 +34,20 @@ class LlmWorkerMetricsTest {
                 .isEqualTo(1);
         assertThat(meters.find("relay.worker.first.text").tag("bot", "bot-b").timer()).isNull();
     }
+
+    @Test
+    void previewsCountPerBotAndOutcome() {
+        metrics.preview("bot-a", "applied");
+        metrics.preview("bot-a", new String("applied"));   // the fold's status arrives as a new string each time
+        metrics.preview("bot-a", "failed");
+        metrics.preview("bot-b", "applied");
+
+        assertThat(meters.get("relay.worker.previews").tags("bot", "bot-a", "outcome", "applied").counter().count())
+                .isEqualTo(2);
+        assertThat(meters.get("relay.worker.previews").tags("bot", "bot-a", "outcome", "failed").counter().count())
+                .isEqualTo(1);
+        assertThat(meters.get("relay.worker.previews").tags("bot", "bot-b", "outcome", "applied").counter().count())
+                .isEqualTo(1);
+        assertThat(meters.find("relay.worker.previews").counters()).hasSize(3);
+    }
 }
