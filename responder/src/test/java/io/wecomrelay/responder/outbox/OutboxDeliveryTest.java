@@ -246,15 +246,22 @@ class OutboxDeliveryTest {
         // Given a job without a source event ahead of a good one
         harness.template.opsForStream().add(keys.outbox("bot-a"), Map.of("streamId", "s-broken", "content", "x"));
         var stream = TestChunks.stream("bot-a");
-        scope.queue(stream.last(1, 0, "after the broken one " + stream.streamId()));
+        String text = "after the broken one " + stream.streamId();
+        scope.queue(stream.last(1, 0, text));
 
         // When
         try (var instance = scope.instance("only")) {
             await().atMost(WAIT).until(() -> scope.drained("bot-a"));
         }
 
-        // Then
-        assertThat(harness.messagesOf(KEY_A, stream.streamId())).hasSize(1);
+        // Then the good job was delivered once; a further copy only after a try that timed out on our side (a loaded
+        // machine can pass the harness's 1 s send timeout), which WeCom may have taken all the same: the documented
+        // at-least-once window of a send whose answer is lost
+        List<DeliveryRecorded> records = deliveries(stream.streamId());
+        assertThat(records).last().extracting(DeliveryRecorded::outcome).isEqualTo(DeliveryOutcome.DELIVERED);
+        int timedOut = (int) records.stream()
+                .filter(record -> record.outcome() == DeliveryOutcome.RETRYING && record.detail().equals("timeout")).count();
+        assertThat(harness.messagesOf(KEY_A, stream.streamId())).hasSizeBetween(1, 1 + timedOut).containsOnly(text);
         assertThat(harness.template.opsForStream().range(keys.dead("bot-a"), Range.unbounded()))
                 .singleElement().satisfies(dead -> assertThat(dead.getValue())
                         .containsEntry("streamId", "s-broken").containsEntry("reason", "no field sourceTopic"));
