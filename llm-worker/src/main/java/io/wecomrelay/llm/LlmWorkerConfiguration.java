@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 
+import io.lettuce.core.resource.ClientResources;
 import io.netty.channel.ChannelOption;
 import io.wecomrelay.llm.consume.AcceptedConsumer;
 import io.wecomrelay.llm.dify.DifyClient;
@@ -287,7 +288,8 @@ class LlmWorkerConfiguration {
                                       DifyReplies replies, Attachments attachments, AskerCredentials askerCredentials,
                                       AnswerImages answerImages, ReactiveStringRedisTemplate redis,
                                       LlmWorkerMetrics metrics, KafkaTemplate<String, RelayEvent> chunkKafkaTemplate,
-                                      Clock clock, Supplier<UUID> idGenerator, HopLatency hops) {
+                                      Clock clock, Supplier<UUID> idGenerator, HopLatency hops,
+                                      ClientResources redisResources) {
         var texts = properties.texts();
         var answerer = new QueryAnswerer(conversations, messages, replies, attachments, askerCredentials,
                 answerImages, properties.reply().deadline());
@@ -298,7 +300,7 @@ class LlmWorkerConfiguration {
         var publisher = new ChunkPublisher(chunkKafkaTemplate, properties.topics().chunks(),
                 ChunkRecordLimit.maxRecordBytes(kafka.buildProducerProperties()), previews.route(),
                 new StreamPreviews(redis, clock, new StreamPreviews.Settings(previews.streamTtl(), previews.timeout(),
-                        properties.reply().maxAnswerSize().toBytes()), metrics, hops));
+                        properties.reply().maxAnswerSize().toBytes()), metrics, hops, redisResources.timer()));
         return new AttemptPublisher(ledger, composer, publisher, new ChunkFactories(bots, clock, idGenerator), replies.texts());
     }
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
+import io.netty.util.Timer;
 import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.support.stream.StreamFoldScripts;
@@ -33,7 +34,7 @@ public final class StreamPreviews implements PreviewStore {
     /**
      * @param streamTtl     lifetime of the stream hash after a preview, as the responder's
      *                      {@code relay.responder.stream.ttl} after each fold
-     * @param timeout       how long one fold may take before it is dropped
+     * @param timeout       how long one fold may take before it is dropped (up to a tick of the timer wheel more)
      * @param maxAnswerBytes the whole answer a preview keeps past the stream's bytes, as the worker cuts it
      */
     public record Settings(Duration streamTtl, Duration timeout, long maxAnswerBytes) {
@@ -46,11 +47,16 @@ public final class StreamPreviews implements PreviewStore {
     private final Settings settings;
     private final Metrics metrics;
     private final HopLatency hops;
+    private final Timer wheel;
 
-    /** @param hops where a folded preview's {@code delta_to_redis} goes, as the responder's folds' */
+    /**
+     * @param hops  where a folded preview's {@code delta_to_redis} goes, as the responder's folds'
+     * @param wheel where each fold's timeout is set: Lettuce's command timer ({@link WheelTimeout})
+     */
     public StreamPreviews(ReactiveStringRedisTemplate redis, Clock clock, Settings settings, Metrics metrics,
-                          HopLatency hops) {
+                          HopLatency hops, Timer wheel) {
         this.redis = redis;
+        this.wheel = wheel;
         this.clock = clock;
         this.settings = settings;
         this.metrics = metrics;
@@ -62,7 +68,7 @@ public final class StreamPreviews implements PreviewStore {
         return redis.execute(StreamFoldScripts.FOLD, List.of(StreamStateKeys.key(preview.streamId())), args(preview))
                 .next()
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("fold-chunk.lua returned nothing")))
-                .timeout(settings.timeout())
+                .as(fold -> WheelTimeout.bound(fold, wheel, settings.timeout()))
                 .doOnNext(reply -> {
                     hops.recordMillis(HopLatency.DELTA_TO_REDIS, preview.botId(), preview.meta().occurredAt().toEpochMilli(),
                             clock.millis());

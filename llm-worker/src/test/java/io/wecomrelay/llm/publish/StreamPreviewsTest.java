@@ -11,11 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.testing.Events;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.util.HashedWheelTimer;
 import io.wecomrelay.support.tracing.HopLatency;
 import io.wecomrelay.testkit.TestInfrastructure;
 import org.junit.jupiter.api.AfterAll;
@@ -32,13 +34,14 @@ class StreamPreviewsTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-06T15:00:00Z"), ZoneOffset.UTC);
     private static final StreamPreviews.Settings SETTINGS =
             new StreamPreviews.Settings(Duration.ofMinutes(10), Duration.ofSeconds(2), 200 * 1024);
+    private static final HashedWheelTimer WHEEL = new HashedWheelTimer(10, TimeUnit.MILLISECONDS);
     private static LettuceConnectionFactory factory;
     private static ReactiveStringRedisTemplate redis;
 
     private final List<String> outcomes = new CopyOnWriteArrayList<>();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final StreamPreviews previews = new StreamPreviews(redis, CLOCK, SETTINGS, (bot, outcome) -> outcomes.add(outcome),
-            new HopLatency(meters));
+            new HopLatency(meters), WHEEL);
     private final String msgId = "msg-" + UUID.randomUUID();
 
     @BeforeAll
@@ -52,6 +55,7 @@ class StreamPreviewsTest {
     @AfterAll
     static void close() {
         factory.destroy();
+        WHEEL.stop();
     }
 
     @Test
@@ -110,7 +114,7 @@ class StreamPreviewsTest {
         down.start();
         try {
             var nowhere = new StreamPreviews(new ReactiveStringRedisTemplate(down), CLOCK, SETTINGS,
-                    (bot, outcome) -> outcomes.add(outcome), new HopLatency(meters));
+                    (bot, outcome) -> outcomes.add(outcome), new HopLatency(meters), WHEEL);
 
             assertThatThrownBy(() -> nowhere.fold(chunk(1, 0, "lost")).block()).isNotNull();
 

@@ -34,7 +34,8 @@ public final class HopLatency {
     public static final String FINISH_TO_DELIVERED = "finish_to_delivered";
 
     private final MeterRegistry meters;
-    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    /** By hop, then bot: no key is built per record (one was a string concatenation, hashed anew, every time). */
+    private final Map<String, Map<String, Timer>> timers = new ConcurrentHashMap<>();
 
     public HopLatency(MeterRegistry meters) {
         this.meters = meters;
@@ -49,7 +50,13 @@ public final class HopLatency {
     }
 
     private Timer timer(String hop, String botId) {
-        return timers.computeIfAbsent(hop + '\n' + botId, key -> Timer.builder(NAME)
+        // get() first: computeIfAbsent's lambdas capture the names, an allocation on every record
+        Map<String, Timer> byBot = timers.get(hop);
+        Timer timer = byBot == null ? null : byBot.get(botId);
+        if (timer != null) {
+            return timer;
+        }
+        return timers.computeIfAbsent(hop, key -> new ConcurrentHashMap<>()).computeIfAbsent(botId, key -> Timer.builder(NAME)
                 .description("time a message spends on one hop of the pipeline")
                 .tags("hop", hop, "bot", botId)
                 .publishPercentileHistogram()
