@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -21,6 +22,7 @@ import io.wecomrelay.llm.input.Attachment;
 import io.wecomrelay.llm.media.MediaMetrics;
 import io.wecomrelay.llm.publish.StreamPreviews;
 import io.wecomrelay.llm.reply.ReplyMetrics;
+import io.wecomrelay.support.metrics.MeterTable;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -75,24 +77,33 @@ public final class LlmWorkerMetrics implements ReplyMetrics, ReplyComposer.InFli
     private final MeterRegistry registry;
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     // The meters every reply or chunk touches, by bot id (bounded by the bots file, as the registry's are), kept once
-    // registered: a registry lookup (builder, tags sorted, filters) per chunk cost more than the count.
+    // registered: a registry lookup (builder, tags sorted, filters) per chunk cost more than the count. The factories
+    // are fields so that a look-up allocates no lambda.
     private final Map<String, Timer> firstTexts = new ConcurrentHashMap<>();
     private final Map<String, Counter> chunks = new ConcurrentHashMap<>();
     private final Map<String, Counter> characters = new ConcurrentHashMap<>();
-    private final Map<String, Timer> okDurations = new ConcurrentHashMap<>();
-    private final Map<String, Timer> errorDurations = new ConcurrentHashMap<>();
-    // by bot, then by outcome (the fold's few statuses and "failed"): a look-up per preview allocates nothing
-    private final Map<String, Map<String, Counter>> previews = new ConcurrentHashMap<>();
+    private final Function<String, Timer> newFirstText;
+    private final Function<String, Counter> newChunks;
+    private final Function<String, Counter> newCharacters;
+    private final MeterTable<Timer> durations;
+    private final MeterTable<Counter> previews;
 
     public LlmWorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.newFirstText = bot -> Timer.builder("relay.worker.first.text")
+                .description("Time from the Dify request to the first answer text").tag("bot", bot).register(registry);
+        this.newChunks = bot -> Counter.builder("relay.worker.chunks").tag("bot", bot).register(registry);
+        this.newCharacters = bot -> Counter.builder("relay.worker.characters").tag("bot", bot).register(registry);
+        this.durations = new MeterTable<>((bot, outcome) -> Timer.builder("relay.worker.dify.duration")
+                .description("Duration of one Dify reply stream").tag("bot", bot).tag("outcome", outcome).register(registry));
+        this.previews = new MeterTable<>((bot, outcome) -> Counter.builder("relay.worker.previews")
+                .description("Previews folded into the stream by the worker, by the fold's outcome")
+                .tag("bot", bot).tag("outcome", outcome).register(registry));
     }
 
     @Override
     public void firstText(String botId, Duration sinceStart) {
-        firstTexts.computeIfAbsent(botId, bot -> Timer.builder("relay.worker.first.text")
-                .description("Time from the Dify request to the first answer text").tag("bot", bot).register(registry))
-                .record(sinceStart);
+        meter(firstTexts, botId, newFirstText).record(sinceStart);
     }
 
     @Override
@@ -103,37 +114,26 @@ public final class LlmWorkerMetrics implements ReplyMetrics, ReplyComposer.InFli
 
     @Override
     public void preview(String botId, String outcome) {
-        // get() first: the counter's lambda captures botId, and would be allocated on every computeIfAbsent call
-        Map<String, Counter> byOutcome = previews.get(botId);
-        if (byOutcome == null) {
-            byOutcome = previews.computeIfAbsent(botId, bot -> new ConcurrentHashMap<>());
-        }
-        Counter counter = byOutcome.get(outcome);
-        if (counter == null) {
-            counter = byOutcome.computeIfAbsent(outcome, key -> Counter.builder("relay.worker.previews")
-                    .description("Previews folded into the stream by the worker, by the fold's outcome")
-                    .tag("bot", botId).tag("outcome", key).register(registry));
-        }
-        counter.increment();
+        previews.get(botId, outcome).increment();
     }
 
     @Override
     public void chunk(String botId, int characters) {
-        chunks.computeIfAbsent(botId, bot -> Counter.builder("relay.worker.chunks").tag("bot", bot).register(registry))
-                .increment();
-        this.characters.computeIfAbsent(botId, bot -> Counter.builder("relay.worker.characters").tag("bot", bot)
-                .register(registry)).increment(characters);
+        meter(chunks, botId, newChunks).increment();
+        meter(this.characters, botId, newCharacters).increment(characters);
     }
 
     @Override
     public void finished(String botId, @Nullable String errorCode, Duration duration) {
-        String outcome = errorCode == null ? "ok" : "error";
-        (errorCode == null ? okDurations : errorDurations).computeIfAbsent(botId, bot -> Timer.builder("relay.worker.dify.duration")
-                .description("Duration of one Dify reply stream").tag("bot", bot).tag("outcome", outcome).register(registry))
-                .record(duration);
+        durations.get(botId, errorCode == null ? "ok" : "error").record(duration);
         if (errorCode != null) {
             Counter.builder("relay.worker.errors").tag("bot", botId).tag("code", errorCode).register(registry).increment();
         }
+    }
+
+    private static <M> M meter(Map<String, M> meters, String botId, Function<String, M> factory) {
+        M meter = meters.get(botId);
+        return meter != null ? meter : meters.computeIfAbsent(botId, factory);
     }
 
     @Override

@@ -1,11 +1,10 @@
 package io.wecomrelay.support.tracing;
 
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.wecomrelay.support.metrics.MeterTable;
 
 /**
  * The time a message spends on each hop, {@code relay.hop.latency{hop,bot}} (Prometheus:
@@ -33,35 +32,24 @@ public final class HopLatency {
     /** responder: the reply finished (its last chunk made) → delivered (response_url, webhook, message/send). */
     public static final String FINISH_TO_DELIVERED = "finish_to_delivered";
 
-    private final MeterRegistry meters;
-    /** By hop, then bot: no key is built per record (one was a string concatenation, hashed anew, every time). */
-    private final Map<String, Map<String, Timer>> timers = new ConcurrentHashMap<>();
+    /** By hop, then bot: no key is built per record. */
+    private final MeterTable<Timer> timers;
 
     public HopLatency(MeterRegistry meters) {
-        this.meters = meters;
-    }
-
-    public void record(String hop, String botId, Duration duration) {
-        timer(hop, botId).record(duration.isNegative() ? Duration.ZERO : duration);
-    }
-
-    public void recordMillis(String hop, String botId, long fromEpochMilli, long toEpochMilli) {
-        record(hop, botId, Duration.ofMillis(toEpochMilli - fromEpochMilli));
-    }
-
-    private Timer timer(String hop, String botId) {
-        // get() first: computeIfAbsent's lambdas capture the names, an allocation on every record
-        Map<String, Timer> byBot = timers.get(hop);
-        Timer timer = byBot == null ? null : byBot.get(botId);
-        if (timer != null) {
-            return timer;
-        }
-        return timers.computeIfAbsent(hop, key -> new ConcurrentHashMap<>()).computeIfAbsent(botId, key -> Timer.builder(NAME)
+        this.timers = new MeterTable<>((hop, botId) -> Timer.builder(NAME)
                 .description("time a message spends on one hop of the pipeline")
                 .tags("hop", hop, "bot", botId)
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(2))
                 .register(meters));
+    }
+
+    public void record(String hop, String botId, Duration duration) {
+        timers.get(hop, botId).record(duration.isNegative() ? Duration.ZERO : duration);
+    }
+
+    public void recordMillis(String hop, String botId, long fromEpochMilli, long toEpochMilli) {
+        record(hop, botId, Duration.ofMillis(toEpochMilli - fromEpochMilli));
     }
 }
