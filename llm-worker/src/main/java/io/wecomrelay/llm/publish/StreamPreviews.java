@@ -8,6 +8,7 @@ import java.util.Locale;
 import io.netty.util.Timer;
 import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
+import io.wecomrelay.support.reactive.WheelTimeout;
 import io.wecomrelay.support.stream.StreamFoldScripts;
 import io.wecomrelay.support.tracing.HopLatency;
 import reactor.core.publisher.Mono;

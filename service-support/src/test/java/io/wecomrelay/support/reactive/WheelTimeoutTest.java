@@ -1,4 +1,4 @@
-package io.wecomrelay.llm.publish;
+package io.wecomrelay.support.reactive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

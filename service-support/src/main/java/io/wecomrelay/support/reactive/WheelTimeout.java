@@ -1,4 +1,4 @@
-package io.wecomrelay.llm.publish;
+package io.wecomrelay.support.reactive;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -20,12 +20,12 @@ import reactor.util.context.Context;
  * When the bound passes first, the Mono fails with a {@link TimeoutException} on the wheel's thread and the call is
  * cancelled; a cancel from downstream cancels both.
  */
-final class WheelTimeout {
+public final class WheelTimeout {
 
     private WheelTimeout() {
     }
 
-    static <T> Mono<T> bound(Mono<T> call, Timer wheel, Duration timeout) {
+    public static <T> Mono<T> bound(Mono<T> call, Timer wheel, Duration timeout) {
         long millis = timeout.toMillis();
         return Mono.create(sink -> {
             var subscription = Disposables.swap();
