@@ -223,7 +223,7 @@ public record ResponderProperties(@NotNull Path botsFile,
      *                    them than cores only adds those (BENCHMARKS.md section 10 round 5)
      * @param chunkFetchWait how long the broker holds a fetch of {@code wecom.chunks} to gather more chunks
      *                       (0, the default: answered at the first byte, as Kafka does)
-     * @param commitInterval offsets of folded records are committed at most this often (0, the default: after every
+     * @param commitInterval offsets of folded records are committed at most this often (default 1s; 0: after every
      *                       poll)
      */
     public record Listener(@Nullable @Min(1) Integer concurrency,
@@ -231,7 +231,7 @@ public record ResponderProperties(@NotNull Path botsFile,
                            @DefaultValue("500ms") @NotNull Duration initialBackoff,
                            @DefaultValue("10s") @NotNull Duration maxBackoff,
                            @DefaultValue("0") @NotNull Duration chunkFetchWait,
-                           @DefaultValue("0") @NotNull Duration commitInterval) {
+                           @DefaultValue("1s") @NotNull Duration commitInterval) {
 
         /** The consumer threads per topic: the setting, else one per processor, at most one per partition. */
         public int concurrency(Provisioning topics, int processors) {

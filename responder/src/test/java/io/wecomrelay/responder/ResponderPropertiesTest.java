@@ -124,17 +124,17 @@ class ResponderPropertiesTest {
     }
 
     @Test
-    void chunkFetchesAreAnsweredAtOnceAndCommitsFollowEveryPollUnlessConfigured() {
+    void chunkFetchesAreAnsweredAtOnceAndOffsetsCommittedEverySecondUnlessConfigured() {
         runner.withPropertyValues("relay.responder.bots-file=/etc/wecom-relay/bots.yaml").run(context -> {
             var listener = context.getBean(ResponderProperties.class).listener();
             assertThat(listener.chunkFetchWait()).isZero();
-            assertThat(listener.commitInterval()).isZero();
+            assertThat(listener.commitInterval()).isEqualTo(Duration.ofSeconds(1));
             assertThat(ResponderConfiguration.chunkFetch(listener.chunkFetchWait())).isEmpty();
         });
         runner.withPropertyValues("relay.responder.bots-file=/etc/wecom-relay/bots.yaml",
-                "relay.responder.listener.chunk-fetch-wait=50ms", "relay.responder.listener.commit-interval=1s").run(context -> {
+                "relay.responder.listener.chunk-fetch-wait=50ms", "relay.responder.listener.commit-interval=0").run(context -> {
             var listener = context.getBean(ResponderProperties.class).listener();
-            assertThat(listener.commitInterval()).isEqualTo(Duration.ofSeconds(1));
+            assertThat(listener.commitInterval()).isZero();
             assertThat(ResponderConfiguration.chunkFetch(listener.chunkFetchWait()))
                     .containsEntry("fetch.max.wait.ms", "50").containsEntry("fetch.min.bytes", String.valueOf(1024 * 1024));
         });
