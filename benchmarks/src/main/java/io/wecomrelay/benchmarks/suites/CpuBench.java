@@ -16,6 +16,7 @@ import io.wecomrelay.benchmarks.Table;
 import io.wecomrelay.benchmarks.infra.BenchBots;
 import io.wecomrelay.benchmarks.infra.BenchStack;
 import io.wecomrelay.benchmarks.infra.ProcessCpu;
+import io.wecomrelay.benchmarks.infra.SyscallCounts;
 import io.wecomrelay.benchmarks.infra.ThreadStats;
 import io.wecomrelay.benchmarks.load.LoadClient;
 import io.wecomrelay.benchmarks.load.OpenLoad;
@@ -143,9 +144,16 @@ public final class CpuBench implements Bench.Suite {
         OpenLoad.Result load;
         CompletableFuture<Snapshot> from = new CompletableFuture<>();
         CompletableFuture<Snapshot> to = new CompletableFuture<>();
+        CompletableFuture<SyscallCounts.Running> syscalls = new CompletableFuture<>();
+        boolean countSyscalls = steady && SyscallCounts.available();
         try {
             long startMs = 20 + warmup.toMillis();
-            timer.schedule(() -> from.complete(snapshot(pids, steady)), startMs, TimeUnit.MILLISECONDS);
+            timer.schedule(() -> {
+                from.complete(snapshot(pids, steady));
+                if (countSyscalls) {
+                    syscalls.complete(SyscallCounts.start(pids, measure, context.results().resolve("logs").resolve(name())));
+                }
+            }, startMs, TimeUnit.MILLISECONDS);
             timer.schedule(() -> to.complete(snapshot(pids, steady)), startMs + measure.toMillis(), TimeUnit.MILLISECONDS);
             load = OpenLoad.open(i -> count(Targets.send(client, pool, i), ok), rate, warmup, measure);
         } finally {
@@ -178,7 +186,47 @@ public final class CpuBench implements Bench.Suite {
         table.note(r + ": " + answered + " messages answered in the " + Table.fmt(usage.seconds()) + " s window ("
                 + Table.fmt(answered / usage.seconds()) + "/s); callbacks " + load.ok() + " accepted, " + load.failed()
                 + " failed (measured part), ingress p50 " + Table.fmt(load.p50Ms()) + " ms, p99 " + Table.fmt(load.p99Ms()) + " ms.");
-        return steady ? threadTable(label, start, end, answered) : null;
+        if (!steady) {
+            return null;
+        }
+        Table threads = threadTable(label, start, end, answered);
+        return countSyscalls ? threads.and(syscallTable(label, syscalls.get(1, TimeUnit.MINUTES).await(), answered))
+                : threads.note("No cpu-syscalls table: perf cannot count system call tracepoints on this machine.");
+    }
+
+    /**
+     * System calls per answered message by process and thread group ({@link SyscallCounts}): counts, so steadier than
+     * CPU time on a shared machine. Groups below 3 % of their process's calls are summed in "other threads".
+     */
+    private static Table syscallTable(String label, Map<String, Map<String, SyscallCounts.Counts>> counts, long answered) {
+        var table = new Table("cpu-syscalls: " + label + ", system calls per answered message by thread group (perf stat "
+                + "--per-thread, syscall tracepoints)", "process", "thread group", "threads", "syscalls / message",
+                "futex", "epoll_wait", "read", "write", "other");
+        double n = Math.max(1, answered);
+        counts.forEach((process, groups) -> {
+            long all = SyscallCounts.total(groups).get(SyscallCounts.Kind.TOTAL);
+            var other = new SyscallCounts.Counts(Map.of(), 0);
+            var rows = groups.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue().get(SyscallCounts.Kind.TOTAL),
+                    a.getValue().get(SyscallCounts.Kind.TOTAL))).toList();
+            for (var row : rows) {
+                if (row.getValue().get(SyscallCounts.Kind.TOTAL) >= 0.03 * all) {
+                    syscallRow(table, process, row.getKey(), row.getValue(), n);
+                } else {
+                    other = SyscallCounts.plus(other, row.getValue());
+                }
+            }
+            syscallRow(table, process, "other threads", other, n);
+            syscallRow(table, process, "all threads", SyscallCounts.total(groups), n);
+        });
+        table.note("read = read, readv, recvfrom, recvmsg; write = write, writev, sendto, sendmsg; epoll_wait with "
+                + "epoll_pwait. Threads born inside the window are not counted.");
+        return table;
+    }
+
+    private static void syscallRow(Table table, String process, String group, SyscallCounts.Counts counts, double n) {
+        table.row(process, group, counts.threads(), counts.get(SyscallCounts.Kind.TOTAL) / n,
+                counts.get(SyscallCounts.Kind.FUTEX) / n, counts.get(SyscallCounts.Kind.EPOLL_WAIT) / n,
+                counts.get(SyscallCounts.Kind.READ) / n, counts.get(SyscallCounts.Kind.WRITE) / n, counts.other() / n);
     }
 
     /**
