@@ -7,9 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,7 +32,9 @@ public final class SyscallCounts {
     public enum Kind {
         TOTAL("raw_syscalls:sys_enter"),
         FUTEX("syscalls:sys_enter_futex"),
-        EPOLL_WAIT("syscalls:sys_enter_epoll_wait", "syscalls:sys_enter_epoll_pwait"),
+        EPOLL_WAIT("syscalls:sys_enter_epoll_wait", "syscalls:sys_enter_epoll_pwait", "syscalls:sys_enter_epoll_pwait2"),
+        /** Netty's native event loops arm a timerfd for their next scheduled task. */
+        TIMERFD("syscalls:sys_enter_timerfd_settime"),
         READ("syscalls:sys_enter_read", "syscalls:sys_enter_readv", "syscalls:sys_enter_recvfrom",
                 "syscalls:sys_enter_recvmsg"),
         WRITE("syscalls:sys_enter_write", "syscalls:sys_enter_writev", "syscalls:sys_enter_sendto",
@@ -131,12 +135,34 @@ public final class SyscallCounts {
         }
     }
 
+    /** The kinds' tracepoints this kernel has (epoll_pwait2 is Linux 5.11+): perf refuses a list with an unknown one. */
     private static List<String> events() {
+        Set<String> known = tracepoints();
         var events = new ArrayList<String>();
         for (Kind kind : Kind.values()) {
-            events.addAll(kind.events);
+            kind.events.stream().filter(known::contains).forEach(events::add);
         }
         return events;
+    }
+
+    private static Set<String> tracepoints() {
+        try {
+            Process list = new ProcessBuilder("perf", "list", "tracepoint").redirectErrorStream(true).start();
+            var known = new HashSet<String>();
+            for (String line : new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList()) {
+                String name = line.strip().split("\\s+")[0];
+                if (name.startsWith("syscalls:") || name.startsWith("raw_syscalls:")) {
+                    known.add(name);
+                }
+            }
+            list.waitFor(20, TimeUnit.SECONDS);
+            return known;
+        } catch (IOException e) {
+            throw new UncheckedIOException("perf list failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Set.of();
+        }
     }
 
     /**
