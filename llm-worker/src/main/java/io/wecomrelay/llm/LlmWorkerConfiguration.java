@@ -34,6 +34,7 @@ import io.wecomrelay.llm.publish.StreamPreviews;
 import io.wecomrelay.llm.publish.ChunkRecordLimit;
 import io.wecomrelay.llm.reply.DifyReplies;
 import io.wecomrelay.llm.reply.ErrorTexts;
+import io.wecomrelay.llm.reply.ReplyTimers;
 import io.wecomrelay.llm.state.ConversationStore;
 import io.wecomrelay.llm.state.MessageStore;
 import io.wecomrelay.llm.state.AnswerRests;
@@ -59,6 +60,7 @@ import io.wecomrelay.support.kafka.KafkaTemplates;
 import io.wecomrelay.support.kafka.TopicProvisioning;
 import io.wecomrelay.support.kafka.TopicsHealthConfiguration;
 import io.wecomrelay.support.outbound.GuardedHttpClient;
+import io.wecomrelay.support.reactive.WheelBound;
 import io.wecomrelay.support.tracing.HopLatency;
 import io.wecomrelay.support.tracing.RelayTracing;
 import io.micrometer.core.instrument.Gauge;
@@ -121,9 +123,10 @@ class LlmWorkerConfiguration {
                 .build();
     }
 
+    /** The upload, feedback and stop calls are bounded on Lettuce's timer wheel, like the per-message Redis calls. */
     @Bean
     DifyClient difyClient(ConnectionProvider difyConnections, LlmWorkerProperties properties, RelayTracing relayTracing,
-                          HopLatency hopLatency, Clock clock, MeterRegistry registry) {
+                          HopLatency hopLatency, Clock clock, MeterRegistry registry, ClientResources redisResources) {
         var dify = properties.dify();
         var http = HttpClient.create(difyConnections)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) dify.connectTimeout().toMillis());
@@ -132,7 +135,9 @@ class LlmWorkerConfiguration {
                 .build();
         var retry = new DifyClient.RetryPolicy(dify.maxAttempts(), dify.firstBackoff(), dify.maxBackoff(), dify.jitter());
         var limits = new DifyClient.StreamLimits(bytes(dify.maxLineSize()), bytes(dify.maxEventSize()));
-        return new DifyClient(web, retry, dify.stopTimeout(), dify.requestTimeout(), limits, dify.drainTimeout(), registry);
+        var wheel = redisResources.timer();
+        return new DifyClient(web, retry, new WheelBound(wheel, dify.stopTimeout()), new WheelBound(wheel,
+                dify.requestTimeout()), limits, dify.drainTimeout(), registry);
     }
 
     /** Media downloads from WeCom's storage get their own pool, so they never wait for Dify streams. */
@@ -204,7 +209,8 @@ class LlmWorkerConfiguration {
      */
     @Bean
     AskerCredentials askerCredentials(LlmWorkerProperties properties, ReactiveStringRedisTemplate redis,
-                                      LlmWorkerMetrics metrics, Clock clock, Supplier<UUID> idGenerator) {
+                                      LlmWorkerMetrics metrics, Clock clock, Supplier<UUID> idGenerator,
+                                      ClientResources redisResources) {
         var identity = properties.identity();
         var policy = OutboundPolicy.of(identity.allowedHosts());
         var http = GuardedHttpClient.guard(HttpClient.create()
@@ -214,7 +220,7 @@ class LlmWorkerConfiguration {
                 .build();
         var client = new AuthServiceClient(web, policy, new AuthServiceClient.Settings(identity.requestTimeout(),
                 identity.maxAttempts(), identity.firstBackoff()));
-        var cache = new TokenCache(redis, identity.lockTtl(), properties.ledger().redisTimeout());
+        var cache = new TokenCache(redis, identity.lockTtl(), redisTimeout(redisResources, properties));
         var tokens = new IdentityTokens(client, cache, new IdentityTokens.Settings(identity.lockWait(),
                 identity.pollInterval()), metrics, clock, idGenerator);
         return new AskerCredentials(tokens);
@@ -227,7 +233,7 @@ class LlmWorkerConfiguration {
      */
     @Bean
     AnswerImages answerImages(ConnectionProvider mediaConnections, MediaBudget mediaBudget, ReactiveStringRedisTemplate redis,
-                              LlmWorkerProperties properties, LlmWorkerMetrics metrics) {
+                              LlmWorkerProperties properties, LlmWorkerMetrics metrics, ClientResources redisResources) {
         var images = properties.replyImages();
         var ages = properties.age().limits();
         var settings = new AnswerImages.Settings(images.enabled(), images.allowedHosts(), images.maxImages(),
@@ -237,7 +243,7 @@ class LlmWorkerConfiguration {
         var http = HttpClient.create(mediaConnections)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.dify().connectTimeout().toMillis());
         return new AnswerImages(http, mediaBudget, properties.media().memoryWait(), redis,
-                properties.ledger().redisTimeout(), settings, metrics);
+                redisTimeout(redisResources, properties), settings, metrics);
     }
 
     @Bean
@@ -245,30 +251,44 @@ class LlmWorkerConfiguration {
         return new LlmWorkerMetrics(registry);
     }
 
+    /** Flushes on the parallel scheduler; the idle and deadline watches on Lettuce's timer wheel ({@link ReplyTimers}). */
     @Bean
-    DifyReplies difyReplies(DifyClient dify, LlmWorkerProperties properties, LlmWorkerMetrics metrics) {
+    DifyReplies difyReplies(DifyClient dify, LlmWorkerProperties properties, LlmWorkerMetrics metrics,
+                            ClientResources redisResources) {
         var reply = properties.reply();
         var settings = new DifyReplies.Settings(reply.coalesceInterval(), reply.coalesceMaxChars(), reply.idleTimeout(),
                 reply.showThoughts(), reply.maxAnswerSize().toBytes(), properties.texts().reasoningTitle(),
                 Math.max(256, Math.min(8192, reply.reasoningShownSize().toBytes())));
-        return new DifyReplies(dify, settings, new ErrorTexts(properties.texts().errors()), Schedulers.parallel(), metrics);
+        return new DifyReplies(dify, settings, new ErrorTexts(properties.texts().errors()),
+                new ReplyTimers(Schedulers.parallel(), redisResources.timer()), metrics);
     }
 
     @Bean
-    StreamLedger streamLedger(ReactiveStringRedisTemplate redis, LlmWorkerProperties properties) {
+    StreamLedger streamLedger(ReactiveStringRedisTemplate redis, LlmWorkerProperties properties,
+                              ClientResources redisResources) {
         var consumer = properties.consumer();
         return new StreamLedger(redis, properties.ledger().ttl(), properties.conversations().ttl(),
-                properties.ledger().redisTimeout(), consumer.failureBackoff(), consumer.maxFailureBackoff());
+                redisTimeout(redisResources, properties), consumer.failureBackoff(), consumer.maxFailureBackoff());
     }
 
     @Bean
-    ConversationStore conversationStore(ReactiveStringRedisTemplate redis, LlmWorkerProperties properties) {
-        return new ConversationStore(redis, properties.conversations().ttl(), properties.ledger().redisTimeout());
+    ConversationStore conversationStore(ReactiveStringRedisTemplate redis, LlmWorkerProperties properties,
+                                        ClientResources redisResources) {
+        return new ConversationStore(redis, properties.conversations().ttl(), redisTimeout(redisResources, properties));
     }
 
     @Bean
-    MessageStore messageStore(ReactiveStringRedisTemplate redis, LlmWorkerProperties properties) {
-        return new MessageStore(redis, properties.feedback().messageTtl(), properties.ledger().redisTimeout());
+    MessageStore messageStore(ReactiveStringRedisTemplate redis, LlmWorkerProperties properties,
+                              ClientResources redisResources) {
+        return new MessageStore(redis, properties.feedback().messageTtl(), redisTimeout(redisResources, properties));
+    }
+
+    /**
+     * {@code ledger.redis-timeout} for every Redis call of a reply, set on Lettuce's timer wheel: per message, Reactor's
+     * {@code timeout} took the parallel scheduler's queue lock twice and often woke its thread ({@link WheelBound}).
+     */
+    private static WheelBound redisTimeout(ClientResources redisResources, LlmWorkerProperties properties) {
+        return new WheelBound(redisResources.timer(), properties.ledger().redisTimeout());
     }
 
     @Bean
@@ -293,7 +313,7 @@ class LlmWorkerConfiguration {
         var texts = properties.texts();
         var answerer = new QueryAnswerer(conversations, messages, replies, attachments, askerCredentials,
                 answerImages, properties.reply().deadline());
-        var rests = new AnswerRests(redis, properties.ledger().ttl(), properties.ledger().redisTimeout());
+        var rests = new AnswerRests(redis, properties.ledger().ttl(), redisTimeout(redisResources, properties));
         var composer = new ReplyComposer(conversations, answerer,
                 new ReplyComposer.Settings(texts.resetDone(), texts.emptyQuery()), metrics, rests, metrics);
         var previews = properties.previews();
@@ -336,14 +356,15 @@ class LlmWorkerConfiguration {
     @Bean
     AcceptedConsumer.InfrastructureProbe infrastructureProbe(KafkaHealthIndicator kafkaHealthIndicator,
                                                              ReactiveRedisConnectionFactory redis,
-                                                             LlmWorkerProperties properties) {
-        Duration redisTimeout = properties.ledger().redisTimeout();
+                                                             LlmWorkerProperties properties,
+                                                             ClientResources redisResources) {
+        var redisTimeout = redisTimeout(redisResources, properties);
         Mono<Void> kafka = kafkaHealthIndicator.health()
                 .flatMap(health -> Status.UP.equals(health.getStatus()) ? Mono.<Void>empty()
                         : Mono.error(new IllegalStateException("Kafka health is " + health.getStatus())));
         Mono<Void> ping = Mono.usingWhen(Mono.fromSupplier(redis::getReactiveConnection),
                         ReactiveRedisConnection::ping, ReactiveRedisConnection::closeLater)
-                .timeout(redisTimeout)
+                .as(redisTimeout::on)
                 .then();
         return () -> kafka.then(ping);
     }

@@ -12,11 +12,13 @@ import java.util.ServiceLoader;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wecomrelay.llm.dify.ChatRequest;
 import io.wecomrelay.llm.metrics.LlmWorkerMetrics;
 import io.wecomrelay.llm.reply.ChunkFactory;
 import io.wecomrelay.llm.reply.DifyReplies;
+import io.wecomrelay.llm.reply.ErrorCodes;
 import io.wecomrelay.schemas.bot.DifyApp;
 import io.wecomrelay.schemas.bot.Secret;
 import io.wecomrelay.schemas.event.ReplyChunk;
@@ -39,26 +41,30 @@ import reactor.netty.resources.ConnectionProvider;
  * Reactive end to end for the worker's Dify path: BlockHound records every blocking call made on a non-blocking
  * (Netty or Reactor parallel) thread while answers stream from the simulator through the DifyClient and DifyReplies
  * the worker's configuration builds (its HTTP client and pool, the tracing filter, the drain, the reply session's
- * coalescing and watchdog). Runs in its own JVM (see the surefire executions in the pom).
+ * coalescing and watchdog, whose watches are set on Lettuce's timer wheel, a non-blocking thread too, and the idle one
+ * fires for a silent stream). Runs in its own JVM (see the surefire executions in the pom).
  */
 class NoBlockingTest {
 
     static final List<String> BLOCKING_CALLS = new CopyOnWriteArrayList<>();
     private static DifySimulator dify;
     private static ConnectionProvider connections;
+    private static ClientResources lettuce;
     private static DifyReplies replies;
 
     @BeforeAll
     static void start() {
         installBlockHound();
         dify = DifySimulator.start(DifySimulatorConfig.defaults().withCadence(3, Duration.ofMillis(20)));
-        var properties = LlmWorkerPropertiesTest.bind(Map.of());
+        // a silent stream is finished after a second: the idle watch's path runs here too
+        var properties = LlmWorkerPropertiesTest.bind(Map.of("relay.worker.reply.idle-timeout", "1s"));
         var configuration = new LlmWorkerConfiguration();
         var meters = new SimpleMeterRegistry();
+        lettuce = ClientResources.create();
         connections = configuration.difyConnections(properties);
         var client = configuration.difyClient(connections, properties, RelayTracing.noop(), new HopLatency(meters),
-                Clock.systemUTC(), meters);
-        replies = configuration.difyReplies(client, properties, new LlmWorkerMetrics(meters));
+                Clock.systemUTC(), meters, lettuce);
+        replies = configuration.difyReplies(client, properties, new LlmWorkerMetrics(meters), lettuce);
     }
 
     private static void installBlockHound() {
@@ -81,6 +87,7 @@ class NoBlockingTest {
     @AfterAll
     static void stop() {
         connections.dispose();
+        lettuce.shutdown();
         dify.close();
     }
 
@@ -106,6 +113,14 @@ class NoBlockingTest {
             assertThat(chunks).as(scenario.name()).isNotEmpty().last().matches(ReplyChunk::last);
         }
 
+        assertThat(BLOCKING_CALLS).isEmpty();
+    }
+
+    @Test
+    void aSilentStreamIsFinishedByItsIdleWatchWithoutBlocking() {
+        var chunks = answer("hello " + Scenario.SILENT_HANG.tag());
+
+        assertThat(chunks).last().satisfies(last -> assertThat(last.error().code()).isEqualTo(ErrorCodes.IDLE_TIMEOUT));
         assertThat(BLOCKING_CALLS).isEmpty();
     }
 

@@ -140,7 +140,8 @@ class WorkerContinuationsTest {
         keep(sample.conversationKey(), asker, parts.toArray(String[]::new));
         var factory = new LettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(TestInfrastructure.redisUrl()));
         factory.afterPropertiesSet();
-        var rests = new AnswerRests(new ReactiveStringRedisTemplate(factory), Duration.ofMinutes(5), Duration.ofSeconds(5));
+        var rests = new AnswerRests(new ReactiveStringRedisTemplate(factory), Duration.ofMinutes(5),
+                TestWheel.bound(Duration.ofSeconds(5)));
         List<String> shown = Collections.synchronizedList(new ArrayList<>());
         var pool = Executors.newFixedThreadPool(8);
         try {

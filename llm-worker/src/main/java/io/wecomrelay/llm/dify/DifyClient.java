@@ -9,8 +9,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.schemas.bot.DifyApp;
 import io.wecomrelay.schemas.bot.DifyAppType;
-import org.jspecify.annotations.Nullable;
+import io.wecomrelay.support.reactive.WheelBound;
 import io.wecomrelay.support.tracing.RelayTracing;
+import org.jspecify.annotations.Nullable;
 import io.wecomrelay.support.tracing.TraceLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +35,7 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 /**
  * The only class that speaks Dify's HTTP API. {@link #upload} and {@link #feedback} are plain JSON
  * calls (an upload's file part is streamed), retried like a chat before Dify answers and bounded by
- * the request timeout.
+ * the request timeout; that bound and the stop call's are set on Lettuce's timer wheel ({@link WheelBound}).
  * {@link #chat} streams one answer as typed events:
  * SSE is decoded on bytes ({@link SseDecoder}), pings come through as {@link DifyEvent.Ping} (they
  * feed the caller's idle watchdog), and the flux completes by itself on the terminal event instead
@@ -71,8 +72,8 @@ public final class DifyClient {
 
     private final WebClient web;
     private final RetryPolicy retry;
-    private final Duration stopTimeout;
-    private final Duration requestTimeout;
+    private final WheelBound stopTimeout;
+    private final WheelBound requestTimeout;
     private final StreamLimits limits;
     private final Duration drainTimeout;
     private final DrainMetrics drains;
@@ -84,7 +85,7 @@ public final class DifyClient {
      *                       connection is closed instead of going back to the pool
      * @param registry       where the drains are counted ({@code relay.worker.dify.drains})
      */
-    public DifyClient(WebClient web, RetryPolicy retry, Duration stopTimeout, Duration requestTimeout,
+    public DifyClient(WebClient web, RetryPolicy retry, WheelBound stopTimeout, WheelBound requestTimeout,
                       StreamLimits limits, Duration drainTimeout, MeterRegistry registry) {
         this.web = web;
         this.retry = retry;
@@ -119,7 +120,7 @@ public final class DifyClient {
                 .bodyValue(Map.of("user", user))
                 .retrieve()
                 .toBodilessEntity()
-                .timeout(stopTimeout)
+                .as(stopTimeout::on)
                 .doOnError(e -> {
                     try (var trace = TraceLog.of(traceparent(context))) {
                         log.warn("dify stop failed taskId={} cause={}", taskId, e.getClass().getSimpleName());
@@ -151,7 +152,7 @@ public final class DifyClient {
                     .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
                             ? response.bodyToMono(byte[].class).map(DifyClient::uploadId)
                             : failure(response))
-                    .timeout(requestTimeout);
+                    .as(requestTimeout::on);
         }).retryWhen(retrySpec(contentTaken, traceparent(context))));
     }
 
@@ -176,7 +177,7 @@ public final class DifyClient {
                         .bodyValue(body)
                         .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
                                 ? response.releaseBody() : DifyClient.<Void>failure(response))
-                        .timeout(requestTimeout))
+                        .as(requestTimeout::on))
                 .retryWhen(retrySpec(new AtomicBoolean(), traceparent(context))));
     }
 

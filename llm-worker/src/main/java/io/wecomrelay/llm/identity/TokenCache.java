@@ -3,6 +3,7 @@ package io.wecomrelay.llm.identity;
 import java.time.Duration;
 import java.util.List;
 
+import io.wecomrelay.support.reactive.WheelBound;
 import io.wecomrelay.support.redis.LuaScripts;
 import reactor.core.publisher.Mono;
 
@@ -25,13 +26,13 @@ public final class TokenCache {
 
     private final ReactiveStringRedisTemplate redis;
     private final Duration lockTtl;
-    private final Duration timeout;
+    private final WheelBound timeout;
 
     /**
      * @param lockTtl how long a lock lives unless released: longer than one whole lookup
-     * @param timeout longest wait for one Redis call
+     * @param timeout longest wait for one Redis call (on Lettuce's timer wheel)
      */
-    public TokenCache(ReactiveStringRedisTemplate redis, Duration lockTtl, Duration timeout) {
+    public TokenCache(ReactiveStringRedisTemplate redis, Duration lockTtl, WheelBound timeout) {
         this.redis = redis;
         this.lockTtl = lockTtl;
         this.timeout = timeout;
@@ -43,26 +44,26 @@ public final class TokenCache {
 
     /** The cached token, or empty. */
     Mono<String> get(String botId, String userId) {
-        return redis.opsForValue().get(TOKEN_PREFIX + suffix(botId, userId)).timeout(timeout);
+        return redis.opsForValue().get(TOKEN_PREFIX + suffix(botId, userId)).as(timeout::on);
     }
 
     Mono<Void> put(String botId, String userId, String token, Duration ttl) {
-        return redis.opsForValue().set(TOKEN_PREFIX + suffix(botId, userId), token, ttl).timeout(timeout).then();
+        return redis.opsForValue().set(TOKEN_PREFIX + suffix(botId, userId), token, ttl).as(timeout::on).then();
     }
 
     /** Forgets the user's token: the service refused the user, so the old token must not be sent again. */
     Mono<Void> forget(String botId, String userId) {
-        return redis.delete(TOKEN_PREFIX + suffix(botId, userId)).timeout(timeout).then();
+        return redis.delete(TOKEN_PREFIX + suffix(botId, userId)).as(timeout::on).then();
     }
 
     /** Takes the user's lookup lock for {@code owner}; true when taken. */
     Mono<Boolean> lock(String botId, String userId, String owner) {
         return redis.opsForValue().setIfAbsent(LOCK_PREFIX + suffix(botId, userId), owner, lockTtl)
-                .timeout(timeout).defaultIfEmpty(false);
+                .as(timeout::on).defaultIfEmpty(false);
     }
 
     Mono<Void> unlock(String botId, String userId, String owner) {
         return redis.execute(UNLOCK, List.of(LOCK_PREFIX + suffix(botId, userId)), List.of(owner))
-                .timeout(timeout).then();
+                .next().as(timeout::on).then();
     }
 }

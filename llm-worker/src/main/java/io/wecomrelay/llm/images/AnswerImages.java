@@ -21,6 +21,7 @@ import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.wecom.reply.ImageFormat;
 import io.wecomrelay.schemas.wecom.reply.StreamImage;
 import io.wecomrelay.schemas.wecom.reply.StreamReply;
+import io.wecomrelay.support.reactive.WheelBound;
 import io.wecomrelay.support.tracing.RelayTracing;
 import io.wecomrelay.support.tracing.TraceLog;
 import org.jspecify.annotations.Nullable;
@@ -85,10 +86,10 @@ public final class AnswerImages {
      * @param http        the pool and connect timeout of image downloads (guarded here per bot)
      * @param budget      the worker's media memory, which images in transfer hold too
      * @param memoryWait  how long an image may wait for room in it
-     * @param redisTimeout longest wait for Redis to take an image
+     * @param redisTimeout longest wait for Redis to take an image (on Lettuce's timer wheel)
      */
     public AnswerImages(HttpClient http, MediaBudget budget, Duration memoryWait, ReactiveStringRedisTemplate redis,
-                        Duration redisTimeout, Settings settings, ImageMetrics metrics) {
+                        WheelBound redisTimeout, Settings settings, ImageMetrics metrics) {
         this(new ImageFetcher(http, budget, memoryWait), new ImageStore(redis, redisTimeout), settings, metrics);
     }
 

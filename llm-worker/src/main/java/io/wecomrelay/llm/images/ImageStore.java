@@ -2,6 +2,7 @@ package io.wecomrelay.llm.images;
 
 import java.time.Duration;
 
+import io.wecomrelay.support.reactive.WheelBound;
 import reactor.core.publisher.Mono;
 
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -14,9 +15,9 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 final class ImageStore {
 
     private final ReactiveStringRedisTemplate redis;
-    private final Duration timeout;
+    private final WheelBound timeout;
 
-    ImageStore(ReactiveStringRedisTemplate redis, Duration timeout) {
+    ImageStore(ReactiveStringRedisTemplate redis, WheelBound timeout) {
         this.redis = redis;
         this.timeout = timeout;
     }
@@ -24,7 +25,7 @@ final class ImageStore {
     /** Completes once Redis has it; fails with {@link ImageOutcome#STORE_FAILED}. */
     Mono<Void> save(String key, String base64, Duration ttl) {
         return redis.opsForValue().set(key, base64, ttl)
-                .timeout(timeout)
+                .as(timeout::on)
                 .onErrorMap(e -> new ImageFailure(ImageOutcome.STORE_FAILED, e.getClass().getSimpleName()))
                 .flatMap(stored -> stored ? Mono.<Void>empty()
                         : Mono.error(new ImageFailure(ImageOutcome.STORE_FAILED, "not stored")));

@@ -8,7 +8,6 @@ import io.wecomrelay.llm.dify.DifyApiException;
 import io.wecomrelay.llm.dify.DifyClient;
 import io.wecomrelay.schemas.bot.DifyApp;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
 
 /**
  * Opens reply attempts against a bot's Dify app: one {@link ReplySession} per attempt, with the settings every
@@ -22,7 +21,8 @@ public final class DifyReplies {
     /**
      * @param coalesceInterval at most one chunk per interval after the first
      * @param coalesceMaxChars a chunk goes out early when this many characters wait
-     * @param idleTimeout      silence after which a reply is finished and stopped
+     * @param idleTimeout      silence after which a reply is finished and stopped (up to a tick of the timer wheel
+     *                         later, {@link ReplyTimers})
      * @param showThoughts     show an agent's tool calls ({@code > 🔧 tool…}) until the answer starts
      * @param maxAnswerBytes   the largest answer (UTF-8 bytes); a longer one is cut there, finished with a
      *                         note and its Dify task stopped
@@ -42,10 +42,10 @@ public final class DifyReplies {
     private final DifyClient dify;
     private final ReplyTools tools;
 
-    public DifyReplies(DifyClient dify, Settings settings, ErrorTexts texts, Scheduler scheduler, ReplyMetrics metrics) {
+    public DifyReplies(DifyClient dify, Settings settings, ErrorTexts texts, ReplyTimers timers, ReplyMetrics metrics) {
         this.dify = dify;
         this.tools = new ReplyTools(settings.coalesceInterval(), settings.coalesceMaxChars(), settings.idleTimeout(),
-                settings.showThoughts(), settings.maxAnswerBytes(), texts, scheduler, metrics, settings.reasoningTitle(),
+                settings.showThoughts(), settings.maxAnswerBytes(), texts, timers, metrics, settings.reasoningTitle(),
                 settings.reasoningShownBytes());
     }
 

@@ -2,7 +2,6 @@ package io.wecomrelay.llm.reply;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import io.wecomrelay.llm.dify.ChatRequest;
@@ -43,8 +42,9 @@ import reactor.util.context.ContextView;
  * <p>
  * What each event means is the {@link DifyEventInterpreter}'s (pure); the session owns what happens in time:
  * the Dify subscription (and its one resubscription), the idle, deadline and flush timers, stopping the task,
- * and emitting the chunks. Events arrive on Netty threads and timers on the scheduler's; one lock serializes
- * them, and chunks are emitted under it so their order is the sequence order.
+ * and emitting the chunks ({@link ReplyTimers}: the idle and deadline watches are set on the timer wheel and run on
+ * the scheduler). Events arrive on Netty threads and timers on the scheduler's; one lock serializes them, and chunks
+ * are emitted under it so their order is the sequence order.
  */
 final class ReplySession implements Reply {
 
@@ -113,7 +113,7 @@ final class ReplySession implements Reply {
             finish(ErrorCodes.DEADLINE_EXCEEDED, null, false);
             return;
         }
-        deadlineTimer = tools.scheduler().schedule(this::onDeadline, remaining, TimeUnit.MILLISECONDS);
+        deadlineTimer = tools.timers().watch(this::onDeadline, remaining);
         armIdle();
         subscribe();
     }
@@ -194,7 +194,7 @@ final class ReplySession implements Reply {
         long quiet = now() - lastActivityAt;
         if (quiet < idle) {
             // events came since the timer was set: wait for the rest of the idle time from the last one
-            idleTimer = tools.scheduler().schedule(this::onIdle, idle - quiet, TimeUnit.MILLISECONDS);
+            idleTimer = tools.timers().watch(this::onIdle, idle - quiet);
             return;
         }
         info("dify stream idle, finishing taskId={}", interpreter.taskId());
@@ -269,13 +269,14 @@ final class ReplySession implements Reply {
     }
 
     /**
-     * Restarts the idle time. The timer is set once and, when it fires early, set again for the rest: cancelling and
-     * scheduling it on every event (seven a message) was a heap removal and insertion in the scheduler's queue each.
+     * Restarts the idle time. The watch is set once and, when it fires early, set again for the rest: cancelling and
+     * setting it on every event (seven a message) was a heap removal and insertion in the scheduler's queue each, and
+     * would still be a cancel and a new timeout on the wheel.
      */
     private void armIdle() {
         lastActivityAt = now();
         if (idleTimer == null) {
-            idleTimer = tools.scheduler().schedule(this::onIdle, tools.idleTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            idleTimer = tools.timers().watch(this::onIdle, tools.idleTimeout().toMillis());
         }
     }
 
@@ -283,7 +284,7 @@ final class ReplySession implements Reply {
         var due = interpreter.nextFlushAt();
         if (flushTimer == null && due.isPresent()) {
             long delay = Math.max(0, due.getAsLong() - now());
-            flushTimer = tools.scheduler().schedule(this::onFlush, delay, TimeUnit.MILLISECONDS);
+            flushTimer = tools.timers().flush(this::onFlush, delay);
         }
     }
 
@@ -295,6 +296,6 @@ final class ReplySession implements Reply {
     }
 
     private long now() {
-        return tools.scheduler().now(TimeUnit.MILLISECONDS);
+        return tools.timers().now();
     }
 }

@@ -4,7 +4,6 @@ import java.time.Duration;
 
 import io.wecomrelay.schemas.bot.DifyApp;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
-import reactor.core.scheduler.Scheduler;
 
 /**
  * What every reply session shares.
@@ -15,13 +14,13 @@ import reactor.core.scheduler.Scheduler;
  * @param showThoughts        show an agent's tool calls as a status line until the answer starts
  * @param maxAnswerBytes      the largest answer (UTF-8 bytes); beyond it the reply is finished and the task stopped
  * @param texts               user-facing error sentences
- * @param scheduler           timers and the clock ({@code now()}, epoch milliseconds); virtual in tests
+ * @param timers              the clock and the flush, idle and deadline timers
  * @param metrics             where sessions report
  * @param reasoningTitle      the title line of a reasoning model's thinking where it is shown
  * @param reasoningShownBytes the most of the thinking shown while the answer streams
  */
 record ReplyTools(Duration coalesceInterval, int coalesceMaxChars, Duration idleTimeout, boolean showThoughts,
-                  long maxAnswerBytes, ErrorTexts texts, Scheduler scheduler, ReplyMetrics metrics,
+                  long maxAnswerBytes, ErrorTexts texts, ReplyTimers timers, ReplyMetrics metrics,
                   String reasoningTitle, long reasoningShownBytes) {
 
     static final long DEFAULT_REASONING_SHOWN_BYTES = 2048;
@@ -29,8 +28,8 @@ record ReplyTools(Duration coalesceInterval, int coalesceMaxChars, Duration idle
     static final long DISPLAY_BYTES = StreamStateKeys.MAX_CONTENT_BYTES;
 
     ReplyTools(Duration coalesceInterval, int coalesceMaxChars, Duration idleTimeout, boolean showThoughts,
-               long maxAnswerBytes, ErrorTexts texts, Scheduler scheduler, ReplyMetrics metrics) {
-        this(coalesceInterval, coalesceMaxChars, idleTimeout, showThoughts, maxAnswerBytes, texts, scheduler, metrics,
+               long maxAnswerBytes, ErrorTexts texts, ReplyTimers timers, ReplyMetrics metrics) {
+        this(coalesceInterval, coalesceMaxChars, idleTimeout, showThoughts, maxAnswerBytes, texts, timers, metrics,
                 DifyReplies.DEFAULT_REASONING_TITLE, DEFAULT_REASONING_SHOWN_BYTES);
     }
 

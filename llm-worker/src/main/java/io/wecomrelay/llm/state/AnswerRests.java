@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.stream.AnswerRestKeys;
+import io.wecomrelay.support.reactive.WheelBound;
 import io.wecomrelay.support.redis.LuaScripts;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -43,10 +44,10 @@ public final class AnswerRests {
 
     private final ReactiveStringRedisTemplate redis;
     private final Duration takenTtl;
-    private final Duration timeout;
+    private final WheelBound timeout;
 
     /** @param takenTtl the ledger's TTL: as long as a redo of the message can come */
-    public AnswerRests(ReactiveStringRedisTemplate redis, Duration takenTtl, Duration timeout) {
+    public AnswerRests(ReactiveStringRedisTemplate redis, Duration takenTtl, WheelBound timeout) {
         this.redis = redis;
         this.takenTtl = takenTtl;
         this.timeout = timeout;
@@ -58,7 +59,7 @@ public final class AnswerRests {
                 AnswerRestKeys.takenKey(message.streamId()));
         return redis.execute(TAKE_SCRIPT, keys, List.of(message.message().userId(), Long.toString(takenTtl.toMillis())))
                 .next()
-                .timeout(timeout)
+                .as(timeout::on)
                 .map(reply -> {
                     String outcome = String.valueOf(reply.get(0));
                     String text = String.valueOf(reply.get(1));

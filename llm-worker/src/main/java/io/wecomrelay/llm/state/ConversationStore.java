@@ -2,6 +2,7 @@ package io.wecomrelay.llm.state;
 
 import java.time.Duration;
 
+import io.wecomrelay.support.reactive.WheelBound;
 import reactor.core.publisher.Mono;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
@@ -17,20 +18,20 @@ public final class ConversationStore {
 
     private final ReactiveStringRedisTemplate redis;
     private final Duration ttl;
-    private final Duration timeout;
+    private final WheelBound timeout;
 
-    public ConversationStore(ReactiveStringRedisTemplate redis, Duration ttl, Duration timeout) {
+    public ConversationStore(ReactiveStringRedisTemplate redis, Duration ttl, WheelBound timeout) {
         this.redis = redis;
         this.ttl = ttl;
         this.timeout = timeout;
     }
 
     public Mono<Void> save(String conversationKey, String conversationId) {
-        return redis.opsForValue().set(PREFIX + conversationKey, conversationId, ttl).timeout(timeout).then();
+        return redis.opsForValue().set(PREFIX + conversationKey, conversationId, ttl).as(timeout::on).then();
     }
 
     /** Forgets the conversation: the next message starts a new one. */
     public Mono<Void> forget(String conversationKey) {
-        return redis.delete(PREFIX + conversationKey).timeout(timeout).then();
+        return redis.delete(PREFIX + conversationKey).as(timeout::on).then();
     }
 }

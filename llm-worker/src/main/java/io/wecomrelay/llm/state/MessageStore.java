@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 import io.wecomrelay.schemas.event.EventSerde;
+import io.wecomrelay.support.reactive.WheelBound;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 
@@ -32,10 +33,10 @@ public final class MessageStore {
 
     private final ReactiveStringRedisTemplate redis;
     private final Duration ttl;
-    private final Duration timeout;
+    private final WheelBound timeout;
 
     /** @param ttl how long feedback on an answer is possible */
-    public MessageStore(ReactiveStringRedisTemplate redis, Duration ttl, Duration timeout) {
+    public MessageStore(ReactiveStringRedisTemplate redis, Duration ttl, WheelBound timeout) {
         this.redis = redis;
         this.ttl = ttl;
         this.timeout = timeout;
@@ -44,7 +45,7 @@ public final class MessageStore {
     public Mono<Void> save(String streamId, DifyMessage message) {
         return Mono.fromCallable(() -> EventSerde.mapper().writeValueAsString(message))
                 .flatMap(value -> redis.opsForValue().set(PREFIX + streamId, value, ttl))
-                .timeout(timeout)
+                .as(timeout::on)
                 .then();
     }
 
@@ -54,7 +55,7 @@ public final class MessageStore {
      */
     public Mono<DifyMessage> find(String streamId) {
         return redis.opsForValue().get(PREFIX + streamId)
-                .timeout(timeout)
+                .as(timeout::on)
                 .flatMap(MessageStore::parse);
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.support.outage.TransientFailures;
+import io.wecomrelay.support.reactive.WheelBound;
 import io.wecomrelay.support.redis.LuaScripts;
 import io.wecomrelay.support.tracing.RelayTracing;
 import io.wecomrelay.support.tracing.TraceLog;
@@ -79,18 +80,18 @@ public final class StreamLedger {
     private final ReactiveStringRedisTemplate redis;
     private final Duration ttl;
     private final Duration conversationTtl;
-    private final Duration timeout;
+    private final WheelBound timeout;
     private final Duration firstRetry;
     private final Duration maxRetry;
 
     /**
      * @param ttl             lifetime of the attempt counter and finished marker
      * @param conversationTtl the TTL a conversation read by {@link #start} gets again (as {@link ConversationStore})
-     * @param timeout         longest wait for one Redis call
+     * @param timeout         longest wait for one Redis call (on Lettuce's timer wheel)
      * @param firstRetry      wait before writing the done marker again while Redis is unavailable; doubles
      * @param maxRetry        longest such wait
      */
-    public StreamLedger(ReactiveStringRedisTemplate redis, Duration ttl, Duration conversationTtl, Duration timeout,
+    public StreamLedger(ReactiveStringRedisTemplate redis, Duration ttl, Duration conversationTtl, WheelBound timeout,
                         Duration firstRetry, Duration maxRetry) {
         this.redis = redis;
         this.ttl = ttl;
@@ -120,7 +121,7 @@ public final class StreamLedger {
                 StreamStateKeys.FINISH);
         return redis.execute(START_SCRIPT, keys, args)
                 .next()
-                .timeout(timeout)
+                .as(timeout::on)
                 .map(StreamLedger::parse);
     }
 
@@ -132,7 +133,7 @@ public final class StreamLedger {
     public Mono<Void> markDone(String streamId, int attempt) {
         return Mono.deferContextual(context -> {
             String traceparent = context.getOrDefault(RelayTracing.CONTEXT_KEY, null);
-            return Mono.defer(() -> redis.opsForValue().set(DONE_PREFIX + streamId, Integer.toString(attempt), ttl).timeout(timeout))
+            return Mono.defer(() -> redis.opsForValue().set(DONE_PREFIX + streamId, Integer.toString(attempt), ttl).as(timeout::on))
                     .retryWhen(Retry.backoff(Long.MAX_VALUE, firstRetry).maxBackoff(maxRetry)
                             .filter(TransientFailures::isTransient)
                             .doBeforeRetry(signal -> {

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.wecomrelay.llm.TestWheel;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.wecomrelay.schemas.bot.DifyApp;
@@ -183,7 +184,7 @@ class DifyKeepAliveTest {
         var web = WebClient.builder().clientConnector(new JdkClientHttpConnector(java.net.http.HttpClient.newBuilder()
                 .version(java.net.http.HttpClient.Version.HTTP_1_1).build())).build();
         var dify = new DifyClient(web, new DifyClient.RetryPolicy(1, Duration.ofMillis(10), Duration.ofMillis(10), 0),
-                Duration.ofSeconds(5), Duration.ofSeconds(5), new DifyClient.StreamLimits(1 << 20, 1 << 20),
+                TestWheel.bound(Duration.ofSeconds(5)), TestWheel.bound(Duration.ofSeconds(5)), new DifyClient.StreamLimits(1 << 20, 1 << 20),
                 Duration.ofMillis(300), meters);
         after.set(After.NEVER_END);
 
@@ -234,7 +235,7 @@ class DifyKeepAliveTest {
         });
         var web = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
         return new DifyClient(web, new DifyClient.RetryPolicy(1, Duration.ofMillis(10), Duration.ofMillis(10), 0),
-                Duration.ofSeconds(5), Duration.ofSeconds(5), new DifyClient.StreamLimits(1 << 20, 1 << 20), drainTimeout, meters);
+                TestWheel.bound(Duration.ofSeconds(5)), TestWheel.bound(Duration.ofSeconds(5)), new DifyClient.StreamLimits(1 << 20, 1 << 20), drainTimeout, meters);
     }
 
     private DifyApp app() {

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.wecomrelay.llm.TestWheel;
 import io.wecomrelay.llm.dify.ChatRequest;
 import io.wecomrelay.llm.dify.DifyClient;
 import io.wecomrelay.llm.input.Input;
@@ -49,7 +50,7 @@ class FeedbackForwarderTest {
     static DifyClient dify;
 
     final Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
-    final MessageStore messages = new MessageStore(redis, Duration.ofHours(1), Duration.ofSeconds(5));
+    final MessageStore messages = new MessageStore(redis, Duration.ofHours(1), TestWheel.bound(Duration.ofSeconds(5)));
     final FeedbackForwarder forwarder = new FeedbackForwarder(bots, messages, dify, Duration.ofSeconds(10),
             (botId, outcome) -> outcomes.computeIfAbsent(botId + ":" + outcome.tag(), k -> new AtomicInteger()).incrementAndGet());
 
@@ -61,7 +62,7 @@ class FeedbackForwarderTest {
         redis = new ReactiveStringRedisTemplate(factory);
         bots = new BotRegistryLoader(name -> null).load(botsFile());
         dify = new DifyClient(WebClient.create(), new DifyClient.RetryPolicy(1, Duration.ofMillis(10), Duration.ofMillis(10), 0),
-                Duration.ofSeconds(5), Duration.ofSeconds(5), new DifyClient.StreamLimits(1 << 20, 1 << 20), Duration.ofSeconds(2), new SimpleMeterRegistry());
+                TestWheel.bound(Duration.ofSeconds(5)), TestWheel.bound(Duration.ofSeconds(5)), new DifyClient.StreamLimits(1 << 20, 1 << 20), Duration.ofSeconds(2), new SimpleMeterRegistry());
     }
 
     @AfterAll

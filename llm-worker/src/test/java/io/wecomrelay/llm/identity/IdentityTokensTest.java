@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
+import io.wecomrelay.llm.TestWheel;
 import io.wecomrelay.schemas.bot.IdentitySource;
 import io.wecomrelay.schemas.bot.Secret;
 import io.wecomrelay.schemas.outbound.OutboundPolicy;
@@ -55,7 +56,7 @@ class IdentityTokensTest {
                 .build();
         var client = new AuthServiceClient(web, policy, new AuthServiceClient.Settings(Duration.ofSeconds(5), 2,
                 Duration.ofMillis(20)));
-        var cache = new TokenCache(redis, Duration.ofSeconds(10), Duration.ofSeconds(2));
+        var cache = new TokenCache(redis, Duration.ofSeconds(10), TestWheel.bound(Duration.ofSeconds(2)));
         return new IdentityTokens(client, cache, new IdentityTokens.Settings(Duration.ofSeconds(5), Duration.ofMillis(20)),
                 new IdentityMetrics() {
                     @Override

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
+import io.wecomrelay.llm.TestWheel;
 import io.wecomrelay.llm.media.MediaBudget;
 import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.schemas.bot.BotRegistry;
@@ -202,7 +203,7 @@ class AnswerImagesTest {
 
     private AnswerImages images(AnswerImages.Settings settings) {
         var fetcher = new ImageFetcher(HttpClient.create(), new MediaBudget(64L << 20), Duration.ofSeconds(5));
-        return new AnswerImages(fetcher, new ImageStore(redis, Duration.ofSeconds(2)), settings,
+        return new AnswerImages(fetcher, new ImageStore(redis, TestWheel.bound(Duration.ofSeconds(2))), settings,
                 (bot, outcome) -> outcomes.add(outcome));
     }
 

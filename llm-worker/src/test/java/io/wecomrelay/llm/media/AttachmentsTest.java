@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wecomrelay.llm.MediaServer;
+import io.wecomrelay.llm.TestWheel;
 import io.wecomrelay.llm.dify.DifyClient;
 import io.wecomrelay.llm.input.Attachment;
 import io.wecomrelay.llm.reply.ErrorCodes;
@@ -157,7 +158,7 @@ class AttachmentsTest {
         var fetcher = new MediaFetcher(WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build(),
                 policy, new MediaCipher(AesCbcEngines.defaultEngine()), budget, memoryWait);
         var client = new DifyClient(WebClient.create(), new DifyClient.RetryPolicy(1, Duration.ofMillis(10),
-                Duration.ofMillis(10), 0), Duration.ofSeconds(1), Duration.ofSeconds(30),
+                Duration.ofMillis(10), 0), TestWheel.bound(Duration.ofSeconds(1)), TestWheel.bound(Duration.ofSeconds(30)),
                 new DifyClient.StreamLimits(1 << 20, 1 << 20), Duration.ofSeconds(2), new SimpleMeterRegistry());
         return new Attachments(new SignedUrls(fetcher), client, new Attachments.Limits(MAX_BYTES, 10, Duration.ofSeconds(30)),
                 new RecordingMetrics(), Clock.systemUTC());

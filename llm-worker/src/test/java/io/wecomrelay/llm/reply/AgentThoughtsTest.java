@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.wecomrelay.llm.TestWheel;
 import io.wecomrelay.llm.dify.ChatRequest;
 import io.wecomrelay.llm.dify.DifyClient;
 import io.wecomrelay.schemas.bot.DifyApp;
@@ -67,10 +68,11 @@ class AgentThoughtsTest {
 
     private static List<ReplyChunk> answer(String query, boolean showThoughts) {
         var client = new DifyClient(WebClient.create(), new DifyClient.RetryPolicy(1, Duration.ofMillis(10),
-                Duration.ofMillis(10), 0), Duration.ofSeconds(2), Duration.ofSeconds(5),
+                Duration.ofMillis(10), 0), TestWheel.bound(Duration.ofSeconds(2)), TestWheel.bound(Duration.ofSeconds(5)),
                 new DifyClient.StreamLimits(1 << 20, 1 << 20), Duration.ofSeconds(2), new SimpleMeterRegistry());
         var replies = new DifyReplies(client, new DifyReplies.Settings(Duration.ofMillis(150), 400,
-                Duration.ofSeconds(5), showThoughts, 1 << 16), new ErrorTexts(Map.of()), Schedulers.parallel(), ReplyMetrics.NONE);
+                Duration.ofSeconds(5), showThoughts, 1 << 16), new ErrorTexts(Map.of()),
+                new ReplyTimers(Schedulers.parallel(), TestWheel.wheel()), ReplyMetrics.NONE);
         var app = new DifyApp(URI.create(dify.baseUrl()), new Secret(DifySimulatorConfig.DEFAULT_API_KEY));
         var factory = new ChunkFactory(Events.accepted("bot-1", "m-" + UUID.randomUUID(), Events.T0), null, 1,
                 "trace-1",

@@ -1,6 +1,7 @@
 package io.wecomrelay.llm.reply;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -10,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
+import io.netty.util.HashedWheelTimer;
 import io.wecomrelay.llm.dify.ChatRequest;
 import io.wecomrelay.llm.dify.DifyApiException;
 import io.wecomrelay.llm.dify.DifyEvent;
@@ -25,22 +28,29 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
-/** Drives sessions with scripted Dify events on virtual time: no network, no wall clock. */
+/**
+ * Drives sessions with scripted Dify events, no network. The clock and the flushes are on virtual time; the idle and
+ * deadline watches are set on a real small timer wheel, as the worker sets them on Lettuce's.
+ */
 class ReplySessionTest {
 
     private static final DifyEvent.Ids IDS = new DifyEvent.Ids("task-1", "conv-1", "msg-1");
-    private static final Duration IDLE = Duration.ofSeconds(60);
 
     private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
+    private final HashedWheelTimer wheel = new HashedWheelTimer(5, TimeUnit.MILLISECONDS);
+    private ReplyTimers timers = new ReplyTimers(time, wheel);
+    private Duration idle = Duration.ofSeconds(60);
     private final ErrorTexts texts = new ErrorTexts(Map.of());
     private final List<ChatRequest> requests = new CopyOnWriteArrayList<>();
     private final List<String> stops = new CopyOnWriteArrayList<>();
     private final List<Sinks.Many<DifyEvent>> streams = new ArrayList<>();
     private final List<Flux<DifyEvent>> scripted = new ArrayList<>();
     private final List<ReplyChunk> chunks = new CopyOnWriteArrayList<>();
-    private boolean completed;
+    private volatile boolean completed;
+    private volatile String completedOn;
     private boolean showThoughts;
     private long maxAnswerBytes = 1 << 16;
     private Mono<Void> stopResult = Mono.empty();
@@ -67,6 +77,7 @@ class ReplySessionTest {
 
     @AfterEach
     void tearDown() {
+        wheel.stop();
         time.dispose();
     }
 
@@ -98,21 +109,27 @@ class ReplySessionTest {
     }
 
     @Test
-    void pingsKeepASlowStreamAliveButSilenceFinishesItWithANoteAndStopsTheTask() {
+    void pingsKeepASlowStreamAliveButSilenceFinishesItWithANoteAndStopsTheTask() throws InterruptedException {
+        // The idle watch fires on the real wheel every idle time at first, then after each rest, but silence is
+        // measured on the session's clock (virtual here): whenever and however often the watch fires, the stream ends
+        // only once the clock says it was silent for the idle time. The sleeps only let the watch fire meanwhile.
+        idle = Duration.ofMillis(50);
         start(null, Duration.ofMinutes(5));
         emit(new DifyEvent.Text("partial", DifyEvent.Source.MESSAGE, IDS));
         for (int i = 0; i < 12; i++) {
-            time.advanceTimeBy(Duration.ofSeconds(10));
+            time.advanceTimeBy(Duration.ofMillis(20));
             emit(new DifyEvent.Ping());
+            Thread.sleep(10);
         }
         assertThat(completed).isFalse();
 
-        // the idle time counts from the last event, to the millisecond
-        time.advanceTimeBy(IDLE.minusMillis(1));
+        // the idle time counts from the last event
+        time.advanceTimeBy(idle.minusMillis(1));
+        Thread.sleep(100);
         assertThat(completed).isFalse();
         time.advanceTimeBy(Duration.ofMillis(1));
 
-        assertThat(completed).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> completed);
         var last = chunks.get(chunks.size() - 1);
         assertThat(last.last()).isTrue();
         assertThat(last.error().code()).isEqualTo(ErrorCodes.IDLE_TIMEOUT);
@@ -121,16 +138,18 @@ class ReplySessionTest {
     }
 
     @Test
-    void theDeadlineFinishesWithWhatExistsAndStopsTheTask() {
-        start(null, Duration.ofSeconds(30));
-        emit(new DifyEvent.Text("so far", DifyEvent.Source.MESSAGE, IDS));
-        time.advanceTimeBy(Duration.ofSeconds(20));
-        emit(new DifyEvent.Ping());
-        time.advanceTimeBy(Duration.ofSeconds(10));
+    void theDeadlineFinishesWithWhatExistsAndStopsTheTaskOnTheSchedulerNotTheWheelsThread() {
+        timers = new ReplyTimers(Schedulers.parallel(), wheel);
+        scripted.add(Flux.concat(Flux.just(new DifyEvent.Text("so far", DifyEvent.Source.MESSAGE, IDS)), Flux.never()));
+        start(null, Duration.ofMillis(100));
 
-        assertThat(completed).isTrue();
-        assertThat(chunks.get(chunks.size() - 1).error().code()).isEqualTo(ErrorCodes.DEADLINE_EXCEEDED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> completed);
+        var last = chunks.get(chunks.size() - 1);
+        assertThat(last.error().code()).isEqualTo(ErrorCodes.DEADLINE_EXCEEDED);
+        assertThat(String.join("", texts())).isEqualTo("so far\n\n" + texts.sentence(ErrorCodes.DEADLINE_EXCEEDED));
         assertThat(stops).containsExactly("task-1");
+        // the last chunk is published from where the watch ran: the scheduler, never the wheel's one thread
+        assertThat(completedOn).startsWith("parallel-");
     }
 
     @Test
@@ -293,7 +312,7 @@ class ReplySessionTest {
     }
 
     private ReplySession start(String conversationId, Duration untilDeadline) {
-        var tools = new ReplyTools(Duration.ofMillis(150), 400, IDLE, showThoughts, maxAnswerBytes, texts, time, metrics);
+        var tools = new ReplyTools(Duration.ofMillis(150), 400, idle, showThoughts, maxAnswerBytes, texts, timers, metrics);
         var factory = new ChunkFactory(Events.accepted("bot-1", "m-" + UUID.randomUUID(), Events.T0), null, 1,
                 "trace-1",
                 Clock.fixed(Events.T0, ZoneOffset.UTC), UUID::randomUUID);
@@ -301,10 +320,13 @@ class ReplySessionTest {
         var session = new ReplySession(this::dify, taskId -> {
             stops.add(taskId);
             return stopResult;
-        }, request, time.now(java.util.concurrent.TimeUnit.MILLISECONDS) + untilDeadline.toMillis(), factory, tools);
+        }, request, timers.now() + untilDeadline.toMillis(), factory, tools);
         completed = false;
         subscription = session.chunks().subscribe(chunks::add, error -> { throw new AssertionError(error); },
-                () -> completed = true);
+                () -> {
+                    completedOn = Thread.currentThread().getName();
+                    completed = true;
+                });
         return session;
     }
 

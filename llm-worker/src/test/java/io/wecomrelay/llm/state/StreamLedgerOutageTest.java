@@ -13,6 +13,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 
+import io.wecomrelay.llm.TestWheel;
 import io.wecomrelay.testkit.LocalRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,7 +48,7 @@ class StreamLedgerOutageTest {
 
     @Test
     void theDoneMarkerWaitsOutARedisOutageInsteadOfGivingUp() {
-        var ledger = new StreamLedger(redis, Duration.ofHours(1), Duration.ofDays(1), Duration.ofMillis(300),
+        var ledger = new StreamLedger(redis, Duration.ofHours(1), Duration.ofDays(1), TestWheel.bound(Duration.ofMillis(300)),
                 Duration.ofMillis(50), Duration.ofMillis(200));
         String streamId = "stream-" + UUID.randomUUID();
         ledger.start(streamId, null).block(); // connected

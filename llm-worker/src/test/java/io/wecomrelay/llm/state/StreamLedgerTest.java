@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
+import io.wecomrelay.llm.TestWheel;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.testkit.TestInfrastructure;
 import org.junit.jupiter.api.AfterAll;
@@ -34,7 +35,7 @@ class StreamLedgerTest {
         factory.afterPropertiesSet();
         factory.start();
         redis = new ReactiveStringRedisTemplate(factory);
-        ledger = new StreamLedger(redis, TTL, CONVERSATION_TTL, Duration.ofSeconds(5), Duration.ofMillis(50),
+        ledger = new StreamLedger(redis, TTL, CONVERSATION_TTL, TestWheel.bound(Duration.ofSeconds(5)), Duration.ofMillis(50),
                 Duration.ofMillis(200));
     }
 

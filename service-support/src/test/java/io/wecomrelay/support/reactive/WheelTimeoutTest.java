@@ -6,12 +6,14 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.netty.util.HashedWheelTimer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 import reactor.util.context.Context;
 
@@ -43,6 +45,32 @@ class WheelTimeoutTest {
                 .verify(Duration.ofSeconds(5));
 
         assertThat(cancelled).isTrue();
+    }
+
+    @Test
+    void aBoundGivenASchedulerFailsThereNotOnTheWheelsThread() {
+        var failOn = Schedulers.newSingle("fail-on");
+        var failedOn = new AtomicReference<String>();
+        try {
+            StepVerifier.create(WheelTimeout.bound(Mono.<String>never(), wheel, Duration.ofMillis(50), failOn)
+                            .doOnError(e -> failedOn.set(Thread.currentThread().getName())))
+                    .expectError(TimeoutException.class)
+                    .verify(Duration.ofSeconds(5));
+        } finally {
+            failOn.dispose();
+        }
+
+        assertThat(failedOn.get()).startsWith("fail-on");
+    }
+
+    @Test
+    void aBoundWhoseSchedulerIsShutDownStillFails() {
+        var failOn = Schedulers.newSingle("stopped");
+        failOn.dispose();
+
+        StepVerifier.create(WheelTimeout.bound(Mono.<String>never(), wheel, Duration.ofMillis(50), failOn))
+                .expectError(TimeoutException.class)
+                .verify(Duration.ofSeconds(5));
     }
 
     @Test
