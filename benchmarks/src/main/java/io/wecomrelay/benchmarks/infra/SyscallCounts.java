@@ -33,8 +33,6 @@ public final class SyscallCounts {
         TOTAL("raw_syscalls:sys_enter"),
         FUTEX("syscalls:sys_enter_futex"),
         EPOLL_WAIT("syscalls:sys_enter_epoll_wait", "syscalls:sys_enter_epoll_pwait", "syscalls:sys_enter_epoll_pwait2"),
-        /** Netty's native event loops arm a timerfd for their next scheduled task. */
-        TIMERFD("syscalls:sys_enter_timerfd_settime"),
         READ("syscalls:sys_enter_read", "syscalls:sys_enter_readv", "syscalls:sys_enter_recvfrom",
                 "syscalls:sys_enter_recvmsg"),
         WRITE("syscalls:sys_enter_write", "syscalls:sys_enter_writev", "syscalls:sys_enter_sendto",

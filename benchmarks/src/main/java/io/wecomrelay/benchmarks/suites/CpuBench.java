@@ -201,7 +201,7 @@ public final class CpuBench implements Bench.Suite {
     private static Table syscallTable(String label, Map<String, Map<String, SyscallCounts.Counts>> counts, long answered) {
         var table = new Table("cpu-syscalls: " + label + ", system calls per answered message by thread group (perf stat "
                 + "--per-thread, syscall tracepoints)", "process", "thread group", "threads", "syscalls / message",
-                "futex", "epoll_wait", "timerfd", "read", "write", "other");
+                "futex", "epoll_wait", "read", "write", "other");
         double n = Math.max(1, answered);
         counts.forEach((process, groups) -> {
             long all = SyscallCounts.total(groups).get(SyscallCounts.Kind.TOTAL);
@@ -219,15 +219,14 @@ public final class CpuBench implements Bench.Suite {
             syscallRow(table, process, "all threads", SyscallCounts.total(groups), n);
         });
         table.note("read = read, readv, recvfrom, recvmsg; write = write, writev, sendto, sendmsg; epoll_wait with "
-                + "epoll_pwait(2); timerfd = timerfd_settime (Netty's native loops arm one for their next scheduled task). "
-                + "Threads born inside the window are not counted.");
+                + "epoll_pwait and epoll_pwait2. Threads born inside the window are not counted.");
         return table;
     }
 
     private static void syscallRow(Table table, String process, String group, SyscallCounts.Counts counts, double n) {
         table.row(process, group, counts.threads(), counts.get(SyscallCounts.Kind.TOTAL) / n,
                 counts.get(SyscallCounts.Kind.FUTEX) / n, counts.get(SyscallCounts.Kind.EPOLL_WAIT) / n,
-                counts.get(SyscallCounts.Kind.TIMERFD) / n, counts.get(SyscallCounts.Kind.READ) / n, counts.get(SyscallCounts.Kind.WRITE) / n, counts.other() / n);
+                counts.get(SyscallCounts.Kind.READ) / n, counts.get(SyscallCounts.Kind.WRITE) / n, counts.other() / n);
     }
 
     /**
