@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Supplier;
 
+import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.ingress.bots.BotDirectory;
 import io.wecomrelay.ingress.callback.AppCallbackHandler;
@@ -73,12 +74,16 @@ class IngressConfiguration {
         return new StreamStateReader(redis, redisLink);
     }
 
+    /**
+     * Per-callback timeouts (Redis reads here, the stream marker and Kafka's ack below) are set on Lettuce's command
+     * timer, {@code redisResources.timer()}, a wheel that ticks every 100 ms anyway ({@code WheelTimeout}).
+     */
     @Bean
     RefreshAnswerer refreshAnswerer(StreamStateReader states, ReactiveStringRedisTemplate redis, MeterRegistry registry,
-                                    IngressProperties properties, Clock clock) {
+                                    IngressProperties properties, Clock clock, ClientResources redisResources) {
         var frames = new StreamFrames(properties.streamWindow(), properties.texts().expired(), properties.texts().timedOut());
-        var images = new FinalFrameImages(redis, properties.redisTimeout(), registry);
-        return new RefreshAnswerer(states, frames, images, clock, properties.redisTimeout());
+        var images = new FinalFrameImages(redis, properties.redisTimeout(), registry, redisResources.timer());
+        return new RefreshAnswerer(states, frames, images, clock, properties.redisTimeout(), redisResources.timer());
     }
 
     /** relay.ingress.response-url.allowed-hosts: the same rules the responder applies again before it sends. */
@@ -91,9 +96,9 @@ class IngressConfiguration {
     CallbackHandler callbackHandler(BotDirectory bots, IngressProperties properties, InboundPublisher publisher,
                                     StreamMarkerWriter markers, RefreshAnswerer refreshes, OutboundPolicy responseUrlPolicy,
                                     MeterRegistry registry, Clock clock, Supplier<UUID> idGenerator,
-                                    IngressTracing ingressTracing) {
+                                    IngressTracing ingressTracing, ClientResources redisResources) {
         return CallbackHandler.create(bots, properties.callbackLimits(), publisher, markers, refreshes, responseUrlPolicy,
-                new CallbackMetrics(registry), clock, idGenerator, ingressTracing);
+                new CallbackMetrics(registry), clock, idGenerator, ingressTracing, redisResources.timer());
     }
 
     @Bean
@@ -105,9 +110,10 @@ class IngressConfiguration {
     @Bean
     RouterFunction<ServerResponse> appCallbackRoutes(BotDirectory bots, IngressProperties properties, InboundPublisher publisher,
                                                      StreamMarkerWriter markers, MeterRegistry registry, Clock clock,
-                                                     Supplier<UUID> idGenerator, IngressTracing ingressTracing) {
+                                                     Supplier<UUID> idGenerator, IngressTracing ingressTracing,
+                                                     ClientResources redisResources) {
         return AppCallbackRoutes.routes(AppCallbackHandler.create(bots, properties.callbackLimits(), publisher, markers,
-                new CallbackMetrics(registry), clock, idGenerator, ingressTracing));
+                new CallbackMetrics(registry), clock, idGenerator, ingressTracing, redisResources.timer()));
     }
 
     /** Every message's trace starts here (service-support's tracing; exported only with an OTLP endpoint). */

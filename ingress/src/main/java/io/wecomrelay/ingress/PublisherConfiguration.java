@@ -2,6 +2,7 @@ package io.wecomrelay.ingress;
 
 import java.util.List;
 
+import io.lettuce.core.resource.ClientResources;
 import io.wecomrelay.ingress.publish.DiscardingInboundPublisher;
 import io.wecomrelay.ingress.publish.InboundPublisher;
 import io.wecomrelay.ingress.publish.KafkaInboundPublisher;
@@ -45,9 +46,12 @@ class PublisherConfiguration {
             return new KafkaHealthIndicator(kafka.buildAdminProperties(), properties.publishTimeout());
         }
 
+        /** The ack's deadline is timed on Lettuce's command timer (see IngressConfiguration). */
         @Bean
-        InboundPublisher inboundPublisher(KafkaTemplate<String, RelayEvent> inboundKafkaTemplate, IngressProperties properties) {
-            return new KafkaInboundPublisher(inboundKafkaTemplate, Topics.INBOUND.name(), properties.publishTimeout());
+        InboundPublisher inboundPublisher(KafkaTemplate<String, RelayEvent> inboundKafkaTemplate, IngressProperties properties,
+                                          ClientResources redisResources) {
+            return new KafkaInboundPublisher(inboundKafkaTemplate, Topics.INBOUND.name(), properties.publishTimeout(),
+                    redisResources.timer());
         }
 
         @Bean

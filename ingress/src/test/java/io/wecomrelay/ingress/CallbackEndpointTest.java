@@ -132,7 +132,13 @@ class CallbackEndpointTest {
     @Test
     void eachMessageStartsATraceWhoseTraceparentTheInboundRecordCarries() throws Exception {
         String msgId = UUID.randomUUID().toString();
-        var logged = new ListAppender<ILoggingEvent>();
+        var logged = new ListAppender<ILoggingEvent>() {
+            @Override
+            protected void append(ILoggingEvent line) {
+                line.getThreadName(); // taken when first asked for: now, on the thread that logs
+                super.append(line);
+            }
+        };
         Logger logger = (Logger) LoggerFactory.getLogger("io.wecomrelay.ingress.callback.InboundIntake");
         logged.start();
         logger.addAppender(logged);
@@ -149,10 +155,12 @@ class CallbackEndpointTest {
         String traceparent = TraceHeaders.traceparent(record.headers());
         assertThat(traceparent).startsWith("00-" + traceId + "-");
         assertThat(record.headers().lastHeader(TraceHeaders.LEGACY_TRACE_ID)).isNull();
-        // the accepted line carries the trace and ingress's span, whose id the record's traceparent names as parent
+        // the accepted line carries the trace and ingress's span, whose id the record's traceparent names as parent;
+        // it is logged on the request's event loop (RequestLoop), not on the producer's thread nor on parallel
         assertThat(logged.list).filteredOn(line -> line.getFormattedMessage().contains("msgId=" + msgId)).singleElement()
                 .satisfies(line -> assertThat(line.getMDCPropertyMap()).containsEntry("traceId", traceId)
-                        .containsEntry("spanId", traceparent.substring(36, 52)));
+                        .containsEntry("spanId", traceparent.substring(36, 52)))
+                .satisfies(line -> assertThat(line.getThreadName()).contains("-http-")); // Boot's webflux-http-epoll-N
         assertThat(meters.find(HopLatency.NAME).tags("hop", HopLatency.CALLBACK_TO_ACK, "bot", URL_BOT).timer())
                 .isNotNull().satisfies(timer -> assertThat(timer.count()).isPositive());
     }

@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 
+import io.netty.util.Timer;
 import io.wecomrelay.ingress.bots.Bot;
 import io.wecomrelay.ingress.bots.BotDirectory;
 import io.wecomrelay.ingress.publish.InboundPublisher;
@@ -19,6 +20,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * {@code GET} and {@code POST /wecom/app/{botId}}: a self-built app's URL verification and its XML callbacks. Every
@@ -47,12 +49,12 @@ public final class AppCallbackHandler {
         this.clock = clock;
     }
 
-    /** Builds the handler from its parts; the parts stay package-private. */
+    /** Builds the handler from its parts; the parts stay package-private. {@code wheel}: Lettuce's command timer. */
     public static AppCallbackHandler create(BotDirectory bots, CallbackLimits limits, InboundPublisher publisher,
                                             StreamMarkerWriter markers, CallbackMetrics metrics, Clock clock,
-                                            Supplier<UUID> ids, IngressTracing tracing) {
+                                            Supplier<UUID> ids, IngressTracing tracing, Timer wheel) {
         return new AppCallbackHandler(new AppCallbackVerifier(new CallbackVerifier(bots, limits, clock)),
-                new InboundIntake(publisher, markers, clock, ids, limits.markerTimeout(), tracing), metrics, clock);
+                new InboundIntake(publisher, markers, clock, ids, limits.markerTimeout(), wheel, tracing), metrics, clock);
     }
 
     public Mono<ServerResponse> verifyUrl(ServerRequest request) {
@@ -65,15 +67,16 @@ public final class AppCallbackHandler {
         String botId = request.pathVariable("botId");
         return Mono.fromCallable(() -> verifier.app(botId))
                 .flatMap(app -> verifier.verifyPost(app, request)
-                        .flatMap(message -> publish(app, message, request.queryParams().getFirst("nonce"))))
+                        .flatMap(message -> publish(app, message, request.queryParams().getFirst("nonce"),
+                                RequestLoop.of(request))))
                 .onErrorResume(CallbackRejectedException.class, e -> rejected(botId, e))
                 .onErrorResume(PublishFailedException.class, e -> CallbackHandler.unavailable(metrics, botId));
     }
 
-    private Mono<ServerResponse> publish(Bot app, InboundMessage message, String nonce) {
+    private Mono<ServerResponse> publish(Bot app, InboundMessage message, String nonce, Scheduler loop) {
         long started = System.nanoTime();
         // an app has no passive reply of its own: the intake completes empty once Kafka has the message
-        return intake.accept(app, message)
+        return intake.accept(app, message, loop)
                 .then(Mono.defer(() -> answer(app, message, nonce)))
                 .doOnSuccess(response -> metrics.published(app.id(), message, started));
     }

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import io.netty.util.Timer;
 import io.wecomrelay.ingress.bots.Bot;
 import io.wecomrelay.ingress.bots.BotDirectory;
 import io.wecomrelay.ingress.publish.InboundPublisher;
@@ -23,6 +24,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * {@code GET} and {@code POST /wecom/callback/{botId}}. Verification failures become 4xx with a
@@ -50,12 +52,16 @@ public final class CallbackHandler {
         this.metrics = metrics;
     }
 
-    /** Builds the handler from its parts; the parts stay package-private. */
+    /**
+     * Builds the handler from its parts; the parts stay package-private. {@code wheel} times the stream marker
+     * (Lettuce's command timer).
+     */
     public static CallbackHandler create(BotDirectory bots, CallbackLimits limits, InboundPublisher publisher,
                                          StreamMarkerWriter markers, RefreshAnswerer refreshes, OutboundPolicy responseUrls,
-                                         CallbackMetrics metrics, Clock clock, Supplier<UUID> ids, IngressTracing tracing) {
+                                         CallbackMetrics metrics, Clock clock, Supplier<UUID> ids, IngressTracing tracing,
+                                         Timer wheel) {
         var verifier = new CallbackVerifier(bots, limits, clock);
-        var intake = new InboundIntake(publisher, markers, clock, ids, limits.markerTimeout(), tracing);
+        var intake = new InboundIntake(publisher, markers, clock, ids, limits.markerTimeout(), wheel, tracing);
         return new CallbackHandler(verifier, intake, refreshes, new ResponseUrlScreen(responseUrls, metrics),
                 new ReplySealer(clock), metrics);
     }
@@ -80,7 +86,7 @@ public final class CallbackHandler {
         String botId = request.pathVariable("botId");
         return Mono.fromCallable(() -> verifier.bot(botId))
                 .flatMap(bot -> verifier.verifyPost(bot, request))
-                .flatMap(this::handle)
+                .flatMap(verified -> handle(verified, RequestLoop.of(request)))
                 .onErrorResume(CallbackRejectedException.class, e -> rejected(botId, e))
                 .onErrorResume(PublishFailedException.class, e -> unavailable(metrics, botId))
                 .onErrorResume(StreamMarkerFailedException.class, e -> {
@@ -89,18 +95,19 @@ public final class CallbackHandler {
                 });
     }
 
-    private Mono<ServerResponse> handle(VerifiedCallback verified) {
+    /** {@code loop}: where the answer continues after Kafka's or Redis's I/O thread. */
+    private Mono<ServerResponse> handle(VerifiedCallback verified, Scheduler loop) {
         Bot bot = verified.bot();
         String nonce = verified.query().nonce();
         if (verified.callback() instanceof StreamRefresh refresh) {
-            return refreshes.refresh(bot.config(), refresh.streamId()).flatMap(answer -> {
+            return refreshes.refresh(bot.config(), refresh.streamId(), loop).flatMap(answer -> {
                 metrics.refresh(bot.id(), answer.result());
                 return sealer.sealed(bot, answer.reply(), nonce);
             });
         }
         var message = responseUrls.screen(bot.id(), verified.callback().meta().toInboundMessage());
         long started = System.nanoTime();
-        return intake.accept(bot, message)
+        return intake.accept(bot, message, loop)
                 .flatMap(reply -> sealer.sealed(bot, reply, nonce))
                 .switchIfEmpty(Mono.defer(ReplySealer::empty))
                 .doOnSuccess(response -> metrics.published(bot.id(), message, started));

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 
+import io.netty.util.Timer;
 import io.wecomrelay.ingress.bots.Bot;
 import io.wecomrelay.ingress.publish.InboundPublisher;
 import io.wecomrelay.ingress.publish.PublishFailedException;
@@ -18,11 +19,12 @@ import io.wecomrelay.schemas.event.InboundMessage;
 import io.wecomrelay.schemas.event.MessageReceived;
 import io.wecomrelay.schemas.ids.StreamIds;
 import io.wecomrelay.schemas.wecom.reply.PassiveReply;
+import io.wecomrelay.support.reactive.WheelTimeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * Makes a message durable and decides the first answer. Nothing is answered before Kafka has the
@@ -47,27 +49,32 @@ final class InboundIntake {
     private final Clock clock;
     private final Supplier<UUID> ids;
     private final Duration markerTimeout;
+    private final Timer wheel;
     private final IngressTracing tracing;
 
-    InboundIntake(InboundPublisher publisher, StreamMarkerWriter markers, Clock clock, Supplier<UUID> ids, Duration markerTimeout) {
-        this(publisher, markers, clock, ids, markerTimeout, IngressTracing.noop(clock));
+    InboundIntake(InboundPublisher publisher, StreamMarkerWriter markers, Clock clock, Supplier<UUID> ids, Duration markerTimeout,
+                  Timer wheel) {
+        this(publisher, markers, clock, ids, markerTimeout, wheel, IngressTracing.noop(clock));
     }
 
+    /** @param wheel where the marker's timeout is set: Lettuce's command timer ({@link WheelTimeout}) */
     InboundIntake(InboundPublisher publisher, StreamMarkerWriter markers, Clock clock, Supplier<UUID> ids, Duration markerTimeout,
-                  IngressTracing tracing) {
+                  Timer wheel, IngressTracing tracing) {
         this.tracing = tracing;
         this.publisher = publisher;
         this.markers = markers;
         this.clock = clock;
         this.ids = ids;
         this.markerTimeout = markerTimeout;
+        this.wheel = wheel;
     }
 
     /**
      * Completes with the passive reply, or empty for an empty answer, after Kafka's ack and the marker; fails with
-     * {@link PublishFailedException} or {@link StreamMarkerFailedException}.
+     * {@link PublishFailedException} or {@link StreamMarkerFailedException}, either way on {@code continuation}: the
+     * request's event loop ({@link RequestLoop}).
      */
-    Mono<PassiveReply> accept(Bot bot, InboundMessage message) {
+    Mono<PassiveReply> accept(Bot bot, InboundMessage message, Scheduler continuation) {
         Instant now = clock.instant();
         String streamId = StreamIds.of(bot.id(), message.msgId());
         var span = tracing.start(bot.id(), message.msgType());
@@ -76,13 +83,14 @@ final class InboundIntake {
         PassiveReply reply = FirstReplies.forInbound(bot.config(), streamId, message);
         Mono<Void> marked = reply != null && bot.config().replyMode().streams()
                 ? markCreated(bot.id(), streamId, now, event.meta().traceId()) : Mono.empty();
-        // Both complete on a client library's only I/O thread (Kafka's sender, Lettuce's event loop); the rest
-        // of the request (sealing the reply, writing the response, metrics) must not run there.
+        // Both complete on a client library's only I/O thread (Kafka's sender, Lettuce's event loop), or time out on
+        // the timer wheel's: the rest of the request (tracing, the log line, sealing the reply, writing the response,
+        // metrics) must not run there. It continues on the request's event loop, which writes the response anyway.
         // Both run to their end, so that a failed marker never cancels (interrupts) a send in progress; then Kafka's
         // failure is the one reported when both failed.
         return Mono.whenDelayError(publisher.publish(event).contextWrite(tracing.context(span)), marked)
                 .onErrorMap(Exceptions::isMultiple, InboundIntake::publishFailureFirst)
-                .publishOn(Schedulers.parallel())
+                .publishOn(continuation)
                 .doOnSuccess(done -> tracing.acknowledged(span, bot.id(), now, () -> log.info(
                         "accepted bot={} msgId={} streamId={} type={} traceId={}", bot.id(), message.msgId(), streamId,
                         message.msgType(), event.meta().traceId())))
@@ -100,8 +108,7 @@ final class InboundIntake {
     }
 
     private Mono<Void> markCreated(String botId, String streamId, Instant now, String traceId) {
-        return markers.markCreated(botId, streamId, now, traceId)
-                .timeout(markerTimeout)
+        return WheelTimeout.bound(markers.markCreated(botId, streamId, now, traceId), wheel, markerTimeout)
                 .onErrorMap(StreamMarkerFailedException::new);
     }
 

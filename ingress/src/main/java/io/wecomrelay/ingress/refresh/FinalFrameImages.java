@@ -5,13 +5,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.util.Timer;
 import io.wecomrelay.schemas.wecom.reply.StreamImage;
 import io.wecomrelay.schemas.wecom.reply.StreamReply;
+import io.wecomrelay.support.reactive.WheelTimeout;
 import io.wecomrelay.support.tracing.TraceLog;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
@@ -29,25 +32,30 @@ public final class FinalFrameImages {
     private final ReactiveStringRedisTemplate redis;
     private final Duration timeout;
     private final MeterRegistry meters;
+    private final Timer wheel;
 
-    public FinalFrameImages(ReactiveStringRedisTemplate redis, Duration timeout, MeterRegistry meters) {
+    /** @param wheel where the read's timeout is set: Lettuce's command timer ({@link WheelTimeout}) */
+    public FinalFrameImages(ReactiveStringRedisTemplate redis, Duration timeout, MeterRegistry meters, Timer wheel) {
         this.redis = redis;
         this.timeout = timeout;
         this.meters = meters;
+        this.wheel = wheel;
     }
 
     /**
      * At most {@link StreamReply#MAX_IMAGES}, in the reply's order; never fails. {@code traceId}, the message's (null
-     * when unknown), goes with the warnings.
+     * when unknown), goes with the warnings. Lettuce's event loop answers, the wheel's thread times out: the images
+     * are picked, counted and logged on {@code continuation}, the request's event loop.
      */
     Mono<List<StreamImage>> load(String botId, String streamId, List<StreamSnapshot.AttachedImage> attached,
-                                 @Nullable String traceId) {
+                                 @Nullable String traceId, Scheduler continuation) {
         if (attached.isEmpty()) {
             return Mono.just(List.of());
         }
         List<StreamSnapshot.AttachedImage> wanted = attached.subList(0, Math.min(attached.size(), StreamReply.MAX_IMAGES));
-        return redis.opsForValue().multiGet(wanted.stream().map(StreamSnapshot.AttachedImage::key).toList())
-                .timeout(timeout)
+        var read = redis.opsForValue().multiGet(wanted.stream().map(StreamSnapshot.AttachedImage::key).toList());
+        return WheelTimeout.bound(read, wheel, timeout)
+                .publishOn(continuation)
                 .map(values -> images(botId, streamId, wanted, values, traceId))
                 .onErrorResume(e -> {
                     try (var trace = TraceLog.ofTraceId(traceId)) {

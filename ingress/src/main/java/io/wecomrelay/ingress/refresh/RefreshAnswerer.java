@@ -4,15 +4,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
+import io.netty.util.Timer;
 import io.wecomrelay.schemas.bot.BotConfig;
 import io.wecomrelay.schemas.ids.StreamIds;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
 import io.wecomrelay.schemas.wecom.reply.StreamReply;
+import io.wecomrelay.support.reactive.WheelTimeout;
 import io.wecomrelay.support.tracing.TraceLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * Answers WeCom's refresh poll from Redis, on any ingress instance; a finishing frame also carries the images the
@@ -27,29 +29,33 @@ public final class RefreshAnswerer {
     private final FinalFrameImages images;
     private final Clock clock;
     private final Duration redisTimeout;
+    private final Timer wheel;
 
+    /** @param wheel where the read's timeout is set: Lettuce's command timer ({@link WheelTimeout}) */
     public RefreshAnswerer(StreamStateReader states, StreamFrames frames, FinalFrameImages images, Clock clock,
-                           Duration redisTimeout) {
+                           Duration redisTimeout, Timer wheel) {
         this.states = states;
         this.frames = frames;
         this.images = images;
         this.clock = clock;
         this.redisTimeout = redisTimeout;
+        this.wheel = wheel;
     }
 
     /**
      * The next frame, tagged with what Redis said (hit, pending, finished, unknown, foreign, unavailable). A stream
      * that is not recorded as {@code bot}'s is answered exactly like one Redis does not know: stream ids are not
-     * secrets, so another bot's poll must learn nothing about it.
+     * secrets, so another bot's poll must learn nothing about it. Answers on {@code continuation}, the request's event
+     * loop.
      */
-    public Mono<Answer> refresh(BotConfig bot, String streamId) {
+    public Mono<Answer> refresh(BotConfig bot, String streamId, Scheduler continuation) {
         if (!StreamIds.isWellFormed(streamId)) {
             return Mono.just(answer(streamId, frames.unknown(), "unknown"));
         }
-        return states.read(streamId)
-                .timeout(redisTimeout)
-                // Redis answers on Lettuce's only event-loop thread; building, sealing and writing the reply must not run there.
-                .publishOn(Schedulers.parallel())
+        return WheelTimeout.bound(states.read(streamId), wheel, redisTimeout)
+                // Redis answers on Lettuce's only event-loop thread, a timeout fires on the wheel's: building, sealing
+                // and writing the reply must not run there. They continue on the request's loop, which writes anyway.
+                .publishOn(continuation)
                 .flatMap(snapshot -> {
                     if (!snapshot.ownedBy(bot.id())) {
                         return Mono.just(notOwned(bot, streamId, snapshot));
@@ -60,9 +66,8 @@ public final class RefreshAnswerer {
                     if (!frame.finish() || snapshot.attached().isEmpty()) {
                         return Mono.just(answer);
                     }
-                    // the final frame carries the attached images; they are read off the event loop, as the state was
-                    return images.load(bot.id(), streamId, snapshot.attached(), snapshot.traceId())
-                            .publishOn(Schedulers.parallel())
+                    // the final frame carries the attached images; their read continues where the state's did
+                    return images.load(bot.id(), streamId, snapshot.attached(), snapshot.traceId(), continuation)
                             .map(loaded -> new Answer(answer.reply().withImages(loaded), result));
                 })
                 .defaultIfEmpty(answer(streamId, frames.unknown(), "unknown"))
