@@ -48,8 +48,12 @@ public final class WheelTimeout {
         return Mono.create(sink -> {
             var subscription = Disposables.swap();
             // the sink's end, whichever comes first, cancels the other side (onDispose); a failure that comes after
-            // the call's answer (or the caller's cancel) is dropped by the sink
-            var bound = wheel.newTimeout(expired -> fail(sink, millis, failOn), millis, TimeUnit.MILLISECONDS);
+            // the call's answer (or the caller's cancel) is dropped by the sink. A bound that fires cancels the call
+            // before its failure goes out, so whoever sees the TimeoutException sees a call that no longer runs.
+            var bound = wheel.newTimeout(expired -> {
+                subscription.dispose();
+                fail(sink, millis, failOn);
+            }, millis, TimeUnit.MILLISECONDS);
             sink.onDispose(() -> {
                 bound.cancel();
                 subscription.dispose();
