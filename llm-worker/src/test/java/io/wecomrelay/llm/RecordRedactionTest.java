@@ -7,6 +7,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timer;
 import io.wecomrelay.llm.consume.Arrival;
 import io.wecomrelay.llm.reply.ErrorTexts;
 import io.wecomrelay.llm.reply.ReplyMetrics;
@@ -66,6 +68,9 @@ class RecordRedactionTest extends RecordRedactionContract {
             "LlmWorkerProperties.ReplyImages.unavailableText", "images.AnswerImages.Settings.maxImages",
             "images.AnswerImages.Settings.noteText");                                  // operator's settings
 
+    /** Never started: a wheel makes its thread at the first timeout set on it. */
+    private static final Timer WHEEL = new HashedWheelTimer();
+
     RecordRedactionTest() {
         super(new RedactionAudit("io.wecomrelay.llm", LlmWorkerApplication.class, factories(),
                 SchemasRedaction.OVERRIDES), SENSITIVE, SHOWN, 10);
@@ -77,6 +82,7 @@ class RecordRedactionTest extends RecordRedactionContract {
         factories.put(double.class, marks -> 0.5); // the retry jitter
         factories.put(TopicPartition.class, marks -> new TopicPartition("wecom.accepted", 0));
         factories.put(Arrival.class, marks -> new Arrival(null, 0, 0));
+        factories.put(Timer.class, marks -> WHEEL); // ReplyTimers' wheel: a timer prints no message data
         // file contents: a Flux prints its operator, never its items, but the items are planted all the same
         factories.put(Flux.class, marks -> Flux.just(marks.mark("Flux")));
         factories.put(Disposable.Swap.class, marks -> Disposables.swap());
