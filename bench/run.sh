@@ -3,7 +3,8 @@
 # The benchmark suite (issues 8, 14, 15). One command, on this machine, about 35 minutes for all of it:
 #   bench/run.sh                      all benchmarks, in this order
 #   bench/run.sh codec ingress ...    a subset by name
-# names: codec ingress refresh pipeline worker replay connector cli-conversation cli-replay cpu
+#   bench/run.sh sse                  JMH of the llm-worker's reading of a Dify stream, legacy against streaming (~3 min)
+# names: codec sse ingress refresh pipeline worker replay connector cli-conversation cli-replay cpu
 #
 # It builds what it needs (the services' executable jars and the benchmarks classpath), starts the
 # Kafka broker, Redis, the simulators and the services itself, warms up before it measures, and
@@ -12,7 +13,7 @@
 # Needs JDK 17 and Node 18+ (for the @wecom/crypto peer). Never installs to ~/.m2.
 #
 # Environment: BENCH_QUICK=1 shortens every phase (a smoke run; numbers are not comparable),
-#              BENCH_SKIP_BUILD=1 reuses the last build, BENCH_JMH_OPTS extra JMH options for codec,
+#              BENCH_SKIP_BUILD=1 reuses the last build, BENCH_JMH_OPTS extra JMH options for codec and sse,
 #              BENCH_JFR=1 records a JFR profile of every service (bench/results/logs/<name>/<module>.jfr)
 #              and of the relay tool's fresh JVM in cli-conversation and cli-replay,
 #              BENCH_SERVICE_ENV="NAME=value,..." gives every service a setting (an experiment; tables say so),
@@ -35,7 +36,7 @@ done
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-all=(codec ingress refresh pipeline worker replay connector cli-conversation cli-replay cpu)
+all=(codec sse ingress refresh pipeline worker replay connector cli-conversation cli-replay cpu)
 if [[ $# -eq 0 ]]; then
     names=("${all[@]}")
 else
@@ -61,6 +62,7 @@ java_names=()
 for name in "${names[@]}"; do
     case "$name" in
         codec) bench/codec.sh "$classpath" | tee "$results/codec.txt" ;;
+        sse) bench/sse.sh "$classpath" | tee "$results/sse.txt" ;;
         *) java_names+=("$name") ;;
     esac
 done

@@ -21,7 +21,7 @@ class ScriptUsageTest {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
     static Stream<String> scripts() {
-        return Stream.of("run-local.sh", "chat.sh", "bench/run.sh", "bench/codec.sh", "bench/local-latency.sh", "deploy/k8s/check.sh", ".ci/run");
+        return Stream.of("run-local.sh", "chat.sh", "bench/run.sh", "bench/codec.sh", "bench/sse.sh", "bench/local-latency.sh", "deploy/k8s/check.sh", ".ci/run");
     }
 
     @ParameterizedTest

@@ -1,17 +1,27 @@
 package io.wecomrelay.llm.dify;
 
-import java.util.LinkedHashMap;
-
-import io.wecomrelay.schemas.event.Usage;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.BooleanNode;
+import tools.jackson.databind.node.NullNode;
 
 /**
  * Reads one SSE frame into a {@link DifyEvent}, leniently: unknown fields and unknown events are
  * fine (Dify keeps adding both), and a frame that is not JSON becomes {@link DifyEvent.Other}.
+ * <p>
+ * The JSON is read with a streaming parser, not into a tree (a tree of every event was two thirds of
+ * the worker's SSE parsing in its profile): only the fields some event needs are decoded, everything
+ * else is skipped unread, and the nested parts only an event of another name needs ({@code metadata},
+ * {@code data}, {@code outputs}) are skipped once the name is known (Dify sends it first). The
+ * results are the tree's: a name given twice counts with its last value, a text field of another
+ * type reads as Jackson prints the value, the few numbers and flags are read through a tree of just
+ * that value (Jackson's lenient conversions), and a document broken anywhere, also in a skipped part,
+ * or past one of the parser's bounds (nesting depth, number and name length) is unparseable.
  */
 final class DifyEventParser {
 
@@ -23,92 +33,149 @@ final class DifyEventParser {
     }
 
     static DifyEvent parse(SseFrame frame) {
-        if (frame.data() == null || frame.data().isBlank()) {
+        String data = frame.data();
+        if (data == null || data.isBlank()) {
             // "event: ping" and any other data-less event only prove the stream is alive
             return new DifyEvent.Ping();
         }
-        JsonNode node;
         try {
-            node = JSON.readTree(frame.data());
-        } catch (JacksonException e) {
-            return new DifyEvent.Other("unparseable", DifyEvent.Ids.NONE);
-        }
-        if (node == null || !node.isObject()) {
-            return new DifyEvent.Other("unparseable", DifyEvent.Ids.NONE);
-        }
-        return parse(node);
-    }
-
-    static DifyEvent parse(JsonNode node) {
-        String name = text(node, "event");
-        var ids = new DifyEvent.Ids(text(node, "task_id"), text(node, "conversation_id"), text(node, "message_id"));
-        if (name == null) {
-            return new DifyEvent.Other("", ids);
-        }
-        return switch (name) {
-            case "message" -> new DifyEvent.Text(orEmpty(text(node, "answer")), DifyEvent.Source.MESSAGE, ids);
-            case "agent_message" -> new DifyEvent.Text(orEmpty(text(node, "answer")), DifyEvent.Source.AGENT_MESSAGE, ids);
-            case "message_replace" -> new DifyEvent.Replace(orEmpty(text(node, "answer")), ids);
-            case "message_file" -> file(node, ids);
-            case "agent_thought" -> new DifyEvent.Thought(orEmpty(text(node, "thought")), text(node, "tool"), ids);
-            case "message_end" -> new DifyEvent.End(usage(node.path("metadata").path("usage")), ids);
-            case "error" -> new DifyEvent.Failure(node.path("status").asInt(500),
-                    orDefault(text(node, "code"), "internal_server_error"), orEmpty(text(node, "message")), ids);
-            case "workflow_finished" -> workflowFinished(node, ids);
-            case "text_chunk" -> new DifyEvent.Text(orEmpty(text(node.path("data"), "text")), DifyEvent.Source.MESSAGE,
-                    ids);
-            case "text_replace" -> new DifyEvent.Replace(orEmpty(text(node.path("data"), "text")), ids);
-            case "reasoning_chunk" -> new DifyEvent.Reasoning(orEmpty(text(node.path("data"), "reasoning")),
-                    node.path("data").path("is_final").asBoolean(false), ids);
-            default -> new DifyEvent.Other(name, ids);
-        };
-    }
-
-    private static DifyEvent file(JsonNode node, DifyEvent.Ids ids) {
-        String url = text(node, "url");
-        String belongsTo = text(node, "belongs_to");
-        if (url == null || "user".equals(belongsTo)) {
-            return new DifyEvent.Other("message_file", ids);
-        }
-        return new DifyEvent.File(url, orDefault(text(node, "type"), "file"), ids);
-    }
-
-    private static DifyEvent workflowFinished(JsonNode node, DifyEvent.Ids ids) {
-        JsonNode data = node.path("data");
-        if ("failed".equals(text(data, "status"))) {
-            return new DifyEvent.WorkflowFailed(orEmpty(text(data, "error")), ids);
-        }
-        long total = data.path("total_tokens").asLong(0);
-        var outputs = new LinkedHashMap<String, String>();
-        data.path("outputs").properties().forEach(output -> {
-            JsonNode value = output.getValue();
-            if (!value.isNull()) {
-                outputs.put(output.getKey(), value.isString() ? value.asString() : value.toString());
+            DifyEventFields fields = read(data, true);
+            if (fields != null && fields.names() > 1 && fields.skippedByName()) {
+                // the event was renamed after parts were skipped for its first name: read them all
+                fields = read(data, false);
             }
-        });
-        return new DifyEvent.WorkflowEnd(total > 0 ? new Usage(0, 0, total) : null, outputs, ids);
+            return fields == null ? unparseable() : fields.event();
+        } catch (JacksonException e) {
+            return unparseable();
+        }
     }
 
-    private static @Nullable Usage usage(JsonNode usage) {
-        if (!usage.isObject()) {
+    private static DifyEvent unparseable() {
+        return new DifyEvent.Other("unparseable", DifyEvent.Ids.NONE);
+    }
+
+    /** The fields of one JSON object, or null when the document is no object or more than one value. */
+    private static @Nullable DifyEventFields read(String data, boolean skipByName) {
+        try (JsonParser parser = JSON.createParser(data)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            var fields = new DifyEventFields(skipByName);
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = parser.currentName();
+                parser.nextToken();
+                readTopLevel(parser, name, fields);
+            }
+            // Jackson 3's readTree failed on trailing tokens too (FAIL_ON_TRAILING_TOKENS is on by default)
+            return parser.nextToken() == null ? fields : null;
+        }
+    }
+
+    private static void readTopLevel(JsonParser parser, String name, DifyEventFields fields) {
+        switch (name) {
+            case "event" -> fields.name(text(parser));
+            case "task_id" -> fields.taskId = text(parser);
+            case "conversation_id" -> fields.conversationId = text(parser);
+            case "message_id" -> fields.messageId = text(parser);
+            case "answer" -> fields.answer = text(parser);
+            case "url" -> fields.url = text(parser);
+            case "belongs_to" -> fields.belongsTo = text(parser);
+            case "type" -> fields.type = text(parser);
+            case "thought" -> fields.thought = text(parser);
+            case "tool" -> fields.tool = text(parser);
+            case "code" -> fields.code = text(parser);
+            case "message" -> fields.message = text(parser);
+            case "status" -> fields.status = node(parser);
+            case "metadata" -> {
+                if (fields.wants(DifyEventFields.Part.METADATA)) {
+                    fields.usage = usage(parser);
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            case "data" -> {
+                if (fields.wants(DifyEventFields.Part.DATA)) {
+                    readData(parser, fields);
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            default -> parser.skipChildren();
+        }
+    }
+
+    /** {@code metadata.usage}, as a tree (once a stream); null when either is missing or not an object. */
+    private static @Nullable JsonNode usage(JsonParser parser) {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            parser.skipChildren();
             return null;
         }
-        long prompt = Math.max(0, usage.path("prompt_tokens").asLong(0));
-        long completion = Math.max(0, usage.path("completion_tokens").asLong(0));
-        long total = Math.max(0, usage.path("total_tokens").asLong(prompt + completion));
-        return new Usage(prompt, completion, total);
+        JsonNode usage = null;
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = parser.currentName();
+            parser.nextToken();
+            if (name.equals("usage")) {
+                usage = node(parser);
+            } else {
+                parser.skipChildren();
+            }
+        }
+        return usage;
     }
 
-    private static @Nullable String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() || !value.isValueNode() ? null : value.asString();
+    /** A workflow event's {@code data}; a second {@code data} replaces the first, as in a tree. */
+    private static void readData(JsonParser parser, DifyEventFields fields) {
+        fields.clearData();
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            return;
+        }
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = parser.currentName();
+            parser.nextToken();
+            switch (name) {
+                case "text" -> fields.dataText = text(parser);
+                case "reasoning" -> fields.dataReasoning = text(parser);
+                case "status" -> fields.dataStatus = text(parser);
+                case "error" -> fields.dataError = text(parser);
+                case "is_final" -> fields.dataIsFinal = node(parser);
+                case "total_tokens" -> fields.dataTotalTokens = node(parser);
+                case "outputs" -> {
+                    if (fields.wants(DifyEventFields.Part.OUTPUTS)) {
+                        fields.dataOutputs = node(parser);
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+                default -> parser.skipChildren();
+            }
+        }
     }
 
-    private static String orEmpty(@Nullable String value) {
-        return value == null ? "" : value;
+    /**
+     * The current value as text, as a tree's value node gives it: a string as is, a number or a flag as
+     * Jackson prints it (through a tree of the value: {@code -0} is {@code 0}, {@code 1e2} {@code 100.0}),
+     * null for null, objects and arrays (skipped).
+     */
+    private static @Nullable String text(JsonParser parser) {
+        JsonToken token = parser.currentToken();
+        if (token == JsonToken.VALUE_STRING) {
+            return parser.getString();
+        }
+        if (token == JsonToken.VALUE_NULL || token.isStructStart()) {
+            parser.skipChildren();
+            return null;
+        }
+        return node(parser).asString();
     }
 
-    private static String orDefault(@Nullable String value, String fallback) {
-        return value == null || value.isEmpty() ? fallback : value;
+    /** The current value as a tree; flags and null without building one. */
+    private static JsonNode node(JsonParser parser) {
+        return switch (parser.currentToken()) {
+            case VALUE_TRUE -> BooleanNode.TRUE;
+            case VALUE_FALSE -> BooleanNode.FALSE;
+            case VALUE_NULL -> NullNode.getInstance();
+            default -> parser.readValueAsTree();
+        };
     }
 }

@@ -66,6 +66,82 @@ class SseDecoderTest {
     }
 
     @Test
+    void decodesTheSameWhateverTheChunkingAndLineEnds() {
+        String stream = ": comment\r\ndata: {\"answer\":\"你好🙂\"}\n\nevent: ping\r\rdata: one\rdata:two\r\n"
+                + "id: 7\nretry: 10\n\ndata: 长\n: between\ndata: 文\n\n\n\ndata: tail";
+        List<SseFrame> expected = List.of(
+                new SseFrame(null, "{\"answer\":\"你好🙂\"}"),
+                new SseFrame("ping", null),
+                new SseFrame(null, "one\ntwo"),
+                new SseFrame(null, "长\n文"),
+                new SseFrame(null, "tail"));
+        byte[] bytes = stream.getBytes(StandardCharsets.UTF_8);
+        var random = new java.util.Random(18);
+        for (int round = 0; round < 500; round++) {
+            var decoder = new SseDecoder(64, 64);
+            var frames = new ArrayList<SseFrame>();
+            int from = 0;
+            while (from < bytes.length) {
+                int to = Math.min(bytes.length, from + random.nextInt(round % 2 == 0 ? 4 : 40));
+                frames.addAll(decoder.feed(Arrays.copyOfRange(bytes, from, to)));
+                from = to;
+            }
+            frames.addAll(decoder.finish());
+
+            assertThat(frames).as("round %d", round).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void readsFieldsWithoutASpaceOrAColonAndIgnoresOtherFields() {
+        var decoder = new SseDecoder(64, 64);
+
+        var frames = decoder.feed("data:x\ndata\ndata:  two\nid: 1\nretry: 5\nfoo: bar\nevent\n:\n\nevent:ping\n\n"
+                .getBytes(StandardCharsets.UTF_8));
+
+        assertThat(frames).containsExactly(new SseFrame("", "x\n\n two"), new SseFrame("ping", null));
+    }
+
+    @Test
+    void bytesThatAreNotUtf8DecodeAsJavaDecodesThem() {
+        byte[] value = {(byte) 0xe4, (byte) 0xbd, ':', (byte) 0xff, 'o', 'k', (byte) 0xf0, (byte) 0x9f};
+        var stream = new java.io.ByteArrayOutputStream();
+        stream.writeBytes("data: ".getBytes(StandardCharsets.US_ASCII));
+        stream.writeBytes(value);
+        stream.writeBytes("\n\n".getBytes(StandardCharsets.US_ASCII));
+        stream.writeBytes(new byte[] {(byte) 0xe4});
+        stream.writeBytes("data: ignored, the field is not data\n\n".getBytes(StandardCharsets.US_ASCII));
+        byte[] bytes = stream.toByteArray();
+        for (int cut = 0; cut <= bytes.length; cut++) {
+            var decoder = new SseDecoder(64, 64);
+            var frames = new ArrayList<SseFrame>(decoder.feed(Arrays.copyOfRange(bytes, 0, cut)));
+            frames.addAll(decoder.feed(Arrays.copyOfRange(bytes, cut, bytes.length)));
+
+            assertThat(frames).as("cut at byte %d", cut).containsExactly(new SseFrame(null, new String(value, StandardCharsets.UTF_8)));
+        }
+    }
+
+    @Test
+    void aCompleteLineOverTheBoundFailsAlsoWhenItCameInOneRead() {
+        var decoder = new SseDecoder(16, 1024);
+
+        assertThatThrownBy(() -> decoder.feed("data: 0\n\ndata: 0123456789x\n\n".getBytes(StandardCharsets.US_ASCII)))
+                .isInstanceOfSatisfying(StreamLimitException.class,
+                        e -> assertThat(e.limit()).isEqualTo(StreamLimitException.Limit.LINE));
+    }
+
+    @Test
+    void anEventOverTheBoundFailsAlsoWhenItCameInOneRead() {
+        var decoder = new SseDecoder(64, 10);
+        assertThat(decoder.feed("data: 0123456789\n\n".getBytes(StandardCharsets.US_ASCII)))
+                .containsExactly(new SseFrame(null, "0123456789"));
+
+        assertThatThrownBy(() -> decoder.feed("data: 01234\ndata: 56789\n\n".getBytes(StandardCharsets.US_ASCII)))
+                .isInstanceOfSatisfying(StreamLimitException.class,
+                        e -> assertThat(e.limit()).isEqualTo(StreamLimitException.Limit.EVENT));
+    }
+
+    @Test
     void pingsAndUnknownEventsParseLeniently() {
         assertThat(DifyEventParser.parse(new SseFrame("ping", null))).isInstanceOf(DifyEvent.Ping.class);
         assertThat(DifyEventParser.parse(new SseFrame(null, "not json"))).isInstanceOf(DifyEvent.Other.class);
