@@ -1,5 +1,7 @@
 package io.wecomrelay.llm.dify;
 
+import java.util.function.BiConsumer;
+
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -61,11 +63,7 @@ final class DifyEventParser {
                 return null;
             }
             var fields = new DifyEventFields(skipByName);
-            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-                String name = parser.currentName();
-                parser.nextToken();
-                readTopLevel(parser, name, fields);
-            }
+            readObject(parser, (name, value) -> readTopLevel(value, name, fields));
             // Jackson 3's readTree failed on trailing tokens too (FAIL_ON_TRAILING_TOKENS is on by default)
             return parser.nextToken() == null ? fields : null;
         }
@@ -110,17 +108,15 @@ final class DifyEventParser {
             parser.skipChildren();
             return null;
         }
-        JsonNode usage = null;
-        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-            String name = parser.currentName();
-            parser.nextToken();
+        var usage = new JsonNode[1];
+        readObject(parser, (name, value) -> {
             if (name.equals("usage")) {
-                usage = node(parser);
+                usage[0] = node(value);
             } else {
-                parser.skipChildren();
+                value.skipChildren();
             }
-        }
-        return usage;
+        });
+        return usage[0];
     }
 
     /** A workflow event's {@code data}; a second {@code data} replaces the first, as in a tree. */
@@ -130,25 +126,35 @@ final class DifyEventParser {
             parser.skipChildren();
             return;
         }
+        readObject(parser, (name, value) -> {
+            switch (name) {
+                case "text" -> fields.dataText = text(value);
+                case "reasoning" -> fields.dataReasoning = text(value);
+                case "status" -> fields.dataStatus = text(value);
+                case "error" -> fields.dataError = text(value);
+                case "is_final" -> fields.dataIsFinal = node(value);
+                case "total_tokens" -> fields.dataTotalTokens = node(value);
+                case "outputs" -> {
+                    if (fields.wants(DifyEventFields.Part.OUTPUTS)) {
+                        fields.dataOutputs = node(value);
+                    } else {
+                        value.skipChildren();
+                    }
+                }
+                default -> value.skipChildren();
+            }
+        });
+    }
+
+    /**
+     * Hands each member of the object the parser is at to {@code member}, the parser on the member's
+     * value; {@code member} consumes the value (reads or skips it).
+     */
+    private static void readObject(JsonParser parser, BiConsumer<String, JsonParser> member) {
         while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
             String name = parser.currentName();
             parser.nextToken();
-            switch (name) {
-                case "text" -> fields.dataText = text(parser);
-                case "reasoning" -> fields.dataReasoning = text(parser);
-                case "status" -> fields.dataStatus = text(parser);
-                case "error" -> fields.dataError = text(parser);
-                case "is_final" -> fields.dataIsFinal = node(parser);
-                case "total_tokens" -> fields.dataTotalTokens = node(parser);
-                case "outputs" -> {
-                    if (fields.wants(DifyEventFields.Part.OUTPUTS)) {
-                        fields.dataOutputs = node(parser);
-                    } else {
-                        parser.skipChildren();
-                    }
-                }
-                default -> parser.skipChildren();
-            }
+            member.accept(name, parser);
         }
     }
 
