@@ -4,24 +4,15 @@
 # JMH (ours with the JCA and BouncyCastle engines, WxJava's WxCryptUtil) and the @wecom/crypto Node
 # script on the same fixture, then one table with µs/op and the ratios against ours (JCA).
 set -euo pipefail
-usage() { sed -n '2,/^set -euo pipefail/{/^set -euo pipefail/d;s/^# \{0,1\}//;p;}' "$0"; }
-case "${1:-}" in
-    -h|--help) usage; exit 0 ;;
-    -*) echo "bench/codec.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
-esac
-[ $# -eq 1 ] || { echo "bench/codec.sh: one argument, the classpath" >&2; usage >&2; exit 2; }
+source "$(dirname "$0")/jmh-lib.sh"
+jmh_script_args "$@"
 cd "$(dirname "$0")/.."
 classpath="$1"
 results=bench/results
 quick=${BENCH_QUICK:-}
 
 echo "== codec: JMH (jca, bouncycastle, wxjava) + node @wecom/crypto, 1 thread each (= per core)"
-jmh_opts=()
-[[ "$quick" == 1 ]] && jmh_opts=(-f 1 -wi 2 -i 2)
-# shellcheck disable=SC2086
-java -cp "$classpath" org.openjdk.jmh.Main 'io\.wecomrelay\.benchmarks\.codec\.CodecBenchmark\..*' \
-    -rf csv -rff "$results/codec.csv" "${jmh_opts[@]}" ${BENCH_JMH_OPTS:-} > "$results/codec-jmh.log" 2>&1 \
-    || { tail -40 "$results/codec-jmh.log" >&2; exit 1; }
+run_jmh codec 'io\.wecomrelay\.benchmarks\.codec\.CodecBenchmark\..*'
 
 java -cp "$classpath" io.wecomrelay.benchmarks.codec.CodecFixture "$results/codec-fixture.json"
 (cd benchmarks/src/main/js && npm ci --no-audit --no-fund --loglevel=error >/dev/null)

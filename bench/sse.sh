@@ -5,24 +5,14 @@
 # the code before issue 22 (legacy, a tree per event), then one table with ns and bytes allocated per event
 # and the ratios legacy / streaming.
 set -euo pipefail
-usage() { sed -n '2,/^set -euo pipefail/{/^set -euo pipefail/d;s/^# \{0,1\}//;p;}' "$0"; }
-case "${1:-}" in
-    -h|--help) usage; exit 0 ;;
-    -*) echo "bench/sse.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
-esac
-[ $# -eq 1 ] || { echo "bench/sse.sh: one argument, the classpath" >&2; usage >&2; exit 2; }
+source "$(dirname "$0")/jmh-lib.sh"
+jmh_script_args "$@"
 cd "$(dirname "$0")/.."
 classpath="$1"
 results=bench/results
-quick=${BENCH_QUICK:-}
 
 echo "== sse: JMH -prof gc (legacy, streaming), 1 thread (= per core), per Dify event"
-jmh_opts=()
-[[ "$quick" == 1 ]] && jmh_opts=(-f 1 -wi 2 -i 2)
-# shellcheck disable=SC2086
-java -cp "$classpath" org.openjdk.jmh.Main 'io\.wecomrelay\.benchmarks\.sse\.SseBenchmark\..*' -prof gc \
-    -rf csv -rff "$results/sse.csv" "${jmh_opts[@]}" ${BENCH_JMH_OPTS:-} > "$results/sse-jmh.log" 2>&1 \
-    || { tail -40 "$results/sse-jmh.log" >&2; exit 1; }
+run_jmh sse 'io\.wecomrelay\.benchmarks\.sse\.SseBenchmark\..*' -prof gc
 
 awk -F',' '
     NR == 1 {
