@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wecomrelay.responder.delivery.AppMessageSender;
 import io.wecomrelay.responder.delivery.AttachedImages;
@@ -21,6 +22,7 @@ import io.wecomrelay.responder.delivery.WeComReplySender;
 import io.wecomrelay.responder.materialize.ChunkMaterializer;
 import io.wecomrelay.responder.materialize.DeadLetterPolicy;
 import io.wecomrelay.responder.materialize.LongConnectionNotices;
+import io.wecomrelay.responder.materialize.RecordedMarks;
 import io.wecomrelay.responder.materialize.RedisStreamStateWriter;
 import io.wecomrelay.responder.materialize.RejectionMaterializer;
 import io.wecomrelay.responder.materialize.RejectionTexts;
@@ -150,11 +152,15 @@ class ResponderConfiguration {
                 props.stream().recordedMarkTtl(), prefix + "replies-unrecorded");
     }
 
-    /** The reply-recorded record of every finished stream, on wecom.replies. */
+    /**
+     * The reply-recorded record of every finished stream, on wecom.replies; the records published within one tick of
+     * Lettuce's timer wheel (100 ms) are marked in Redis together ({@link RecordedMarks}).
+     */
     @Bean
     ReplyRecords replyRecords(BotsFile bots, KafkaTemplate<String, Object> kafka, StreamStateWriter writer, Clock clock,
-                              MeterRegistry meters) {
-        return new ReplyRecords(bots, ReplyPublisher.to(kafka), writer, clock, meters);
+                              MeterRegistry meters, ClientResources redisResources) {
+        return new ReplyRecords(bots, ReplyPublisher.to(kafka), RecordedMarks.batchedOn(redisResources.timer(), writer),
+                clock, meters);
     }
 
     // A SmartLifecycle (stopped after the listener containers): every instance publishes the reply records no

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -209,9 +210,11 @@ public final class RedisStreamStateWriter implements StreamStateWriter {
     }
 
     @Override
-    public Mono<Void> markRecorded(String streamId) {
-        return redis.execute(RECORDED, List.of(replies.key(streamId), replies.unrecordedKey()),
-                List.of(millis(replies.markTtl()))).then();
+    public Mono<Void> markAllRecorded(Collection<String> streamIds) {
+        List<String> keys = new ArrayList<>(streamIds.size() + 1);
+        keys.add(replies.unrecordedKey());
+        streamIds.forEach(streamId -> keys.add(replies.key(streamId)));
+        return redis.execute(RECORDED, keys, List.of(millis(replies.markTtl()))).then();
     }
 
     private ScriptCall foldCall(ChunkFold fold) {

@@ -50,16 +50,22 @@ public final class ReplyRecords {
 
     private final BotSource bots;
     private final ReplyPublisher publisher;
-    private final StreamStateWriter store;
+    private final RecordedMarks marks;
     private final Clock clock;
     private final MeterRegistry meters;
     private final AtomicInteger inFlight = new AtomicInteger();
 
+    /** Marks each published record on its own. */
     public ReplyRecords(BotSource bots, ReplyPublisher publisher, StreamStateWriter store, Clock clock,
+                        MeterRegistry meters) {
+        this(bots, publisher, RecordedMarks.each(store), clock, meters);
+    }
+
+    public ReplyRecords(BotSource bots, ReplyPublisher publisher, RecordedMarks marks, Clock clock,
                         MeterRegistry meters) {
         this.bots = bots;
         this.publisher = publisher;
-        this.store = store;
+        this.marks = marks;
         this.clock = clock;
         this.meters = meters;
     }
@@ -94,7 +100,7 @@ public final class ReplyRecords {
     /** Publishes {@code reply}, then marks it published; errors when either failed (the record is handed back again). */
     public Mono<Void> record(ReplyRecorded reply) {
         return publisher.publish(reply)
-                .then(store.markRecorded(reply.streamId()))
+                .then(Mono.defer(() -> marks.mark(reply.streamId())))
                 .doOnSuccess(done -> {
                     meters.counter("relay.responder.replies.recorded", "bot", reply.botId(),
                             "finish", reply.finish().name().toLowerCase(Locale.ROOT)).increment();

@@ -1,5 +1,6 @@
 package io.wecomrelay.responder.materialize;
 
+import java.util.Collection;
 import java.util.List;
 
 import io.wecomrelay.schemas.event.MessageRejected;
@@ -62,5 +63,10 @@ public interface StreamStateWriter {
      * Marks the stream's reply record published on {@code wecom.replies}: no later fold hands it back
      * ({@link FoldResult#reply()}). Completes when Redis noted it.
      */
-    Mono<Void> markRecorded(String streamId);
+    default Mono<Void> markRecorded(String streamId) {
+        return markAllRecorded(List.of(streamId));
+    }
+
+    /** {@link #markRecorded} for many streams in one atomic step; completes when Redis noted them all. */
+    Mono<Void> markAllRecorded(Collection<String> streamIds);
 }

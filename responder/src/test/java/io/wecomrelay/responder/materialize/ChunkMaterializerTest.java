@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -375,8 +376,8 @@ class ChunkMaterializerTest {
         }
 
         @Override
-        public Mono<Void> markRecorded(String streamId) {
-            return delegate.markRecorded(streamId);
+        public Mono<Void> markAllRecorded(Collection<String> streamIds) {
+            return delegate.markAllRecorded(streamIds);
         }
     }
 }

@@ -461,6 +461,36 @@ class RedisStreamStateWriterTest {
     }
 
     @Test
+    void recordsMarkedTogetherAreEachMarkedAndAnExpiredOneIsNotMadeAgain() {
+        // Given two finished streams with their records kept, and a third whose record expired before its mark
+        var first = TestChunks.stream("bot-a");
+        var second = TestChunks.stream("bot-b");
+        var expired = TestChunks.stream("bot-a");
+        for (var stream : List.of(first, second, expired)) {
+            ReplyChunk last = stream.last(1, 0, "done");
+            assertThat(store.fold(new ChunkFold(last, null, draft(last, NOW))).reply()).isNotNull();
+        }
+        template.delete(REPLIES.key(expired.streamId()));
+        assertThat(template.opsForZSet().score(REPLIES.unrecordedKey(), REPLIES.key(first.streamId()))).isNotNull();
+
+        // When the three are marked in one step
+        store.markAllRecorded(List.of(first.streamId(), second.streamId(), expired.streamId())).block();
+
+        // Then the two are marked as one mark would, out of the index; the expired one stays absent
+        for (var stream : List.of(first, second)) {
+            assertThat(template.<String, String>opsForHash().entries(REPLIES.key(stream.streamId())))
+                    .containsOnlyKeys("published");
+            assertThat(template.getExpire(REPLIES.key(stream.streamId())))
+                    .isBetween(REPLIES.markTtl().toSeconds() - 400, REPLIES.markTtl().toSeconds());
+            ReplyChunk again = stream.last(1, 0, "done");
+            assertThat(store.fold(new ChunkFold(again, null, draft(again, NOW))).reply()).isNull();
+        }
+        assertThat(template.hasKey(REPLIES.key(expired.streamId()))).isFalse();
+        assertThat(template.opsForZSet().score(REPLIES.unrecordedKey(), REPLIES.key(first.streamId()))).isNull();
+        assertThat(template.opsForZSet().score(REPLIES.unrecordedKey(), REPLIES.key(expired.streamId()))).isNull();
+    }
+
+    @Test
     void aLastChunkRedeliveredAfterTheReplyKeysFirstLifetimeFindsTheMarkAndRecordsNothing() throws InterruptedException {
         // Given a writer whose unpublished reply record lives a moment only, and a stream finished and marked
         var replies = new RedisStreamStateWriter.Replies("test-reply-short:", Duration.ofMillis(300), Duration.ofHours(1));
