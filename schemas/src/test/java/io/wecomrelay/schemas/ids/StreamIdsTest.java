@@ -3,7 +3,10 @@ package io.wecomrelay.schemas.ids;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
 
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +41,31 @@ class StreamIdsTest {
         // Changing the derivation would orphan every live stream during a rolling upgrade.
         assertThat(StreamIds.of("aib1", "msg-1")).isEqualTo(StreamIds.of("aib1", "msg-1")).hasSize(22);
         assertThat(StreamIds.of("aib1", "msg-1")).isEqualTo(expected("aib1\nmsg-1"));
+    }
+
+    @Test
+    void threadsDerivingAtOnceEachGetTheirOwnIds() throws Exception {
+        // the digest is kept per thread: a shared one would mix the inputs of interleaved calls
+        var tasks = new ArrayList<Callable<Boolean>>();
+        for (int t = 0; t < 8; t++) {
+            String bot = "bot-" + t;
+            tasks.add(() -> {
+                for (int i = 0; i < 2_000; i++) {
+                    if (!StreamIds.of(bot, "msg-" + i).equals(expected(bot + "\nmsg-" + i))) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+        }
+        var pool = Executors.newFixedThreadPool(8);
+        try {
+            for (var result : pool.invokeAll(tasks)) {
+                assertThat(result.get()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
