@@ -3,11 +3,9 @@ package io.wecomrelay.schemas.ids;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
 
+import io.wecomrelay.schemas.testing.Concurrently;
 import org.junit.jupiter.api.Test;
 
 class StreamIdsTest {
@@ -46,26 +44,14 @@ class StreamIdsTest {
     @Test
     void threadsDerivingAtOnceEachGetTheirOwnIds() throws Exception {
         // the digest is kept per thread: a shared one would mix the inputs of interleaved calls
-        var tasks = new ArrayList<Callable<Boolean>>();
-        for (int t = 0; t < 8; t++) {
-            String bot = "bot-" + t;
-            tasks.add(() -> {
-                for (int i = 0; i < 2_000; i++) {
-                    if (!StreamIds.of(bot, "msg-" + i).equals(expected(bot + "\nmsg-" + i))) {
-                        return false;
-                    }
+        assertThat(Concurrently.allHold(8, t -> () -> {
+            for (int i = 0; i < 2_000; i++) {
+                if (!StreamIds.of("bot-" + t, "msg-" + i).equals(expected("bot-" + t + "\nmsg-" + i))) {
+                    return false;
                 }
-                return true;
-            });
-        }
-        var pool = Executors.newFixedThreadPool(8);
-        try {
-            for (var result : pool.invokeAll(tasks)) {
-                assertThat(result.get()).isTrue();
             }
-        } finally {
-            pool.shutdownNow();
-        }
+            return true;
+        })).isTrue();
     }
 
     @Test

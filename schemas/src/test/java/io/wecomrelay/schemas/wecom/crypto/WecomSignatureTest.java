@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
 
+import io.wecomrelay.schemas.testing.Concurrently;
 import org.junit.jupiter.api.Test;
 
 class WecomSignatureTest {
@@ -80,34 +79,23 @@ class WecomSignatureTest {
     @Test
     void threadsSigningAtOnceEachGetTheirOwnInputsDigest() throws Exception {
         // the digest is kept per thread: interleaved updates of a shared one would mix the inputs
-        var tasks = new ArrayList<Callable<Boolean>>();
-        for (int t = 0; t < 8; t++) {
+        assertThat(Concurrently.allHold(8, t -> () -> {
             String token = "token-" + t;
-            tasks.add(() -> {
-                for (int i = 0; i < 2_000; i++) {
-                    String encrypt = "cipher-" + i;
-                    String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-                            .digest(sortedConcat(token, "1700000000", "n" + i, encrypt).getBytes(StandardCharsets.UTF_8)));
-                    if (!WecomSignature.compute(token, "1700000000", "n" + i, encrypt).equals(expected)
-                            || !WecomSignature.matches(expected, token, "1700000000", "n" + i, encrypt)) {
-                        return false;
-                    }
+            for (int i = 0; i < 2_000; i++) {
+                String encrypt = "cipher-" + i;
+                String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                        .digest(sortedConcat(token, "1700000000", "n" + i, encrypt).getBytes(StandardCharsets.UTF_8)));
+                if (!WecomSignature.compute(token, "1700000000", "n" + i, encrypt).equals(expected)
+                        || !WecomSignature.matches(expected, token, "1700000000", "n" + i, encrypt)) {
+                    return false;
                 }
-                return true;
-            });
-        }
-        var pool = Executors.newFixedThreadPool(8);
-        try {
-            for (var result : pool.invokeAll(tasks)) {
-                assertThat(result.get()).isTrue();
             }
-        } finally {
-            pool.shutdownNow();
-        }
+            return true;
+        })).isTrue();
     }
 
     private static String sortedConcat(String... parts) {
-        java.util.Arrays.sort(parts);
+        Arrays.sort(parts);
         return String.join("", parts);
     }
 }
