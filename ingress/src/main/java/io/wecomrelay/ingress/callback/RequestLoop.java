@@ -49,11 +49,11 @@ final class RequestLoop {
             return scheduler(loop);
         }
         OwnLoop own = OWN.get();
-        if (own == null || own.loop() != loop) {
+        if (own == null || own.loop != loop) {
             own = new OwnLoop(loop, scheduler(loop));
             OWN.set(own);
         }
-        return own.scheduler();
+        return own.scheduler;
     }
 
     private static Scheduler scheduler(EventLoop loop) {
@@ -62,7 +62,15 @@ final class RequestLoop {
         return Schedulers.fromExecutor(loop::execute);
     }
 
-    /** The scheduler of the loop the current thread runs. */
-    private record OwnLoop(EventLoop loop, Scheduler scheduler) {
+    /** The scheduler of the loop the current thread runs (a class, not a record: a live loop is not data to print). */
+    private static final class OwnLoop {
+
+        private final EventLoop loop;
+        private final Scheduler scheduler;
+
+        OwnLoop(EventLoop loop, Scheduler scheduler) {
+            this.loop = loop;
+            this.scheduler = scheduler;
+        }
     }
 }
