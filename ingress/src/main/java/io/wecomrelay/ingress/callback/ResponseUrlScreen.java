@@ -1,8 +1,11 @@
 package io.wecomrelay.ingress.callback;
 
+import java.util.Optional;
+
 import io.wecomrelay.schemas.event.InboundMessage;
 import io.wecomrelay.schemas.outbound.OutboundPolicy;
 import io.wecomrelay.schemas.outbound.OutboundVerdict;
+import io.wecomrelay.schemas.outbound.Refusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,14 +32,17 @@ final class ResponseUrlScreen {
         if (url == null) {
             return message;
         }
-        OutboundVerdict verdict = policy.check(url);
-        metrics.responseUrl(botId, verdict.code());
-        if (verdict.isAllowed()) {
+        // nothing is requested here: the verdict without a parsed URI (WeCom's own URLs are judged unparsed)
+        Optional<Refusal> refusal = policy.refusal(url);
+        if (refusal.isEmpty()) {
+            metrics.responseUrl(botId, OutboundVerdict.ALLOWED);
             return message;
         }
+        String code = refusal.get().code();
+        metrics.responseUrl(botId, code);
         log.warn("response_url refused; the message is accepted without it bot={} msgId={} host={} reason={}",
-                botId, message.msgId(), LoggedHost.of(url), verdict.code());
-        return message.withResponseUrlRefused(verdict.code());
+                botId, message.msgId(), LoggedHost.of(url), code);
+        return message.withResponseUrlRefused(code);
     }
 
     /** The host part of a URL as it may appear in a log line: no user info, path or query, only harmless characters. */

@@ -37,6 +37,17 @@ class BotDirectoryTest {
         assertThat(changed.crypto().signature("1", "2", "x")).isNotEqualTo(first.crypto().signature("1", "2", "x"));
     }
 
+    @Test
+    void keepsThePolicyVersionOfTheConfigItWasBuiltFrom() {
+        Bot first = bots.find("bot-a").orElseThrow();
+        assertThat(first.policyVersion()).isEqualTo(first.config().policyVersion());
+
+        registry.set(registry(bot("bot-a", "QDG6eK") + "    rate-limit-per-minute: 3\n"));
+
+        Bot changed = bots.find("bot-a").orElseThrow();
+        assertThat(changed.policyVersion()).isEqualTo(changed.config().policyVersion()).isNotEqualTo(first.policyVersion());
+    }
+
     private static BotRegistry registry(String entries) {
         return new BotRegistryLoader(name -> null).parse("bots:\n" + entries);
     }

@@ -19,6 +19,7 @@ import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 
@@ -30,10 +31,12 @@ import reactor.netty.Connection;
 class RequestLoopTest {
 
     private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, LocalIoHandler.newFactory());
+    private final EventLoopGroup otherLoops = new MultiThreadIoEventLoopGroup(1, LocalIoHandler.newFactory());
 
     @AfterEach
     void stop() {
         loops.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+        otherLoops.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
     }
 
     @Test
@@ -48,6 +51,32 @@ class RequestLoopTest {
 
         assertThat(onTheLoop).isTrue();
         assertThat(continuation).isNotSameAs(Schedulers.parallel());
+    }
+
+    @Test
+    void eachLoopBuildsItsSchedulerOnceForAllItsConnections() throws Exception {
+        var first = new LocalChannel();
+        var second = new LocalChannel();
+        var elsewhere = new LocalChannel();
+        loops.register(first).sync();
+        loops.register(second).sync();
+        otherLoops.register(elsewhere).sync();
+
+        Scheduler firstOnItsLoop = onItsLoop(first);
+        Scheduler elsewhereOnItsLoop = onItsLoop(elsewhere);
+
+        assertThat(onItsLoop(first)).isSameAs(firstOnItsLoop);
+        assertThat(onItsLoop(second)).as("another connection of the same loop").isSameAs(firstOnItsLoop);
+        assertThat(elsewhereOnItsLoop).isNotSameAs(firstOnItsLoop);
+        Boolean onTheOtherLoop = Mono.just("acknowledged").publishOn(elsewhereOnItsLoop)
+                .map(ack -> elsewhere.eventLoop().inEventLoop())
+                .block(Duration.ofSeconds(5));
+        assertThat(onTheOtherLoop).isTrue();
+    }
+
+    /** What a request's handler gets: it asks on its connection's loop. */
+    private static Scheduler onItsLoop(LocalChannel channel) throws Exception {
+        return channel.eventLoop().submit(() -> RequestLoop.ofNative(Connection.from(channel))).get(5, TimeUnit.SECONDS);
     }
 
     @Test

@@ -29,6 +29,14 @@ class ResponseUrlScreenTest {
     }
 
     @Test
+    void theListedHostSpelledWithUserInfoIsStillRefused() {
+        InboundMessage screened = screen.screen("bot-1", withResponseUrl("https://qyapi.weixin.qq.com@10.0.0.1/x?response_code=c"));
+
+        assertThat(screened.responseUrl()).isNull();
+        assertThat(screened.responseUrlRefused()).isEqualTo("malformed");
+    }
+
+    @Test
     void anAllowedUrlAndNoUrlPassUnchanged() {
         InboundMessage allowed = withResponseUrl("https://qyapi.weixin.qq.com/cgi-bin/aibot/response?response_code=c");
         InboundMessage none = withResponseUrl(null);

@@ -16,6 +16,8 @@ public final class StreamIds {
 
     /** Length of every stream id. */
     public static final int LENGTH = 22;
+    /** One SHA-256 per thread (a provider look-up per stream id costs more than the hash); reset by each digest. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(StreamIds::newSha256);
 
     private StreamIds() {
     }
@@ -44,8 +46,12 @@ public final class StreamIds {
     }
 
     private static byte[] sha256(byte[] input) {
+        return SHA256.get().digest(input);
+    }
+
+    private static MessageDigest newSha256() {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(input);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }

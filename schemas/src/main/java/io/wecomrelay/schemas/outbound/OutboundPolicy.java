@@ -38,12 +38,16 @@ public final class OutboundPolicy {
     private final List<OutboundEntry> entries;
     /** The entries that name an IP literal, as addresses with their ports: the only internal ones ever connected. */
     private final List<InetSocketAddress> trustedLiterals;
+    /** {@code scheme://host[:port]/} of the entries whose URLs {@link #refusal} may judge unparsed; see there. */
+    private final List<String> plainPrefixes;
 
     private OutboundPolicy(List<OutboundEntry> entries) {
         this.entries = List.copyOf(entries);
         this.trustedLiterals = entries.stream()
                 .flatMap(e -> ForbiddenAddresses.literal(e.host()).map(a -> new InetSocketAddress(a, e.port())).stream())
                 .toList();
+        this.plainPrefixes = this.entries.stream().map(OutboundPolicy::prefix)
+                .filter(prefix -> check(prefix).isAllowed()).toList();
     }
 
     /** A policy from {@code host[:port]}, {@code https://host[:port]} and {@code http://host:port} entries. */
@@ -91,6 +95,24 @@ public final class OutboundPolicy {
     }
 
     /**
+     * {@link #check}'s refusal without the parsed URI, for a caller that requests nothing (ingress screening the
+     * {@code response_url} of every callback): empty when {@code check} allows the URL. A URL that is an entry's
+     * {@code scheme://host[:port]/} as {@code check} allows it, followed only by letters, digits and {@code -._~/?=&}
+     * (every {@code response_url} WeCom sends), is allowed without parsing it: such a rest can only be a path and a
+     * query, so it changes neither scheme, host nor port. Everything else goes through {@code check}.
+     */
+    public Optional<Refusal> refusal(@Nullable String url) {
+        if (url != null && url.length() <= MAX_URL_LENGTH) {
+            for (String prefix : plainPrefixes) {
+                if (url.startsWith(prefix) && plainRest(url, prefix.length())) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.ofNullable(check(url).refusal());
+    }
+
+    /**
      * Whether a connection to {@code address:port} may be opened: any public address, and an internal
      * one only when an entry names exactly that IP literal and port (a simulator the operator listed).
      */
@@ -109,6 +131,26 @@ public final class OutboundPolicy {
     private static String withoutPort(String authority) {
         int colon = authority.lastIndexOf(':');
         return colon > authority.lastIndexOf(']') ? authority.substring(0, colon) : authority;
+    }
+
+    /** The entry's own URL prefix as a sender writes it: no port where it is the scheme's default. */
+    private static String prefix(OutboundEntry entry) {
+        String scheme = entry.plainHttp() ? "http" : "https";
+        boolean defaultPort = entry.port() == (entry.plainHttp() ? 80 : 443);
+        String host = entry.host().contains(":") ? "[" + entry.host() + "]" : entry.host();
+        return scheme + "://" + host + (defaultPort ? "" : ":" + entry.port()) + "/";
+    }
+
+    private static boolean plainRest(String url, int from) {
+        for (int i = from; i < url.length(); i++) {
+            char c = url.charAt(i);
+            boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_' || c == '~' || c == '/' || c == '?' || c == '=' || c == '&';
+            if (!plain) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean plainAscii(String url) {

@@ -7,6 +7,9 @@ import org.jspecify.annotations.Nullable;
 /** The outcome of checking one URL: the parsed URI when it may be requested, otherwise why not. */
 public record OutboundVerdict(@Nullable URI uri, @Nullable Refusal refusal) {
 
+    /** The {@link #code()} of an allowed URL. */
+    public static final String ALLOWED = "allowed";
+
     public OutboundVerdict {
         if ((uri == null) == (refusal == null)) {
             throw new IllegalArgumentException("a verdict is either a URI or a refusal");
@@ -27,7 +30,7 @@ public record OutboundVerdict(@Nullable URI uri, @Nullable Refusal refusal) {
 
     /** {@code "allowed"} or the refusal's code: what metrics and events record. */
     public String code() {
-        return refusal == null ? "allowed" : refusal.code();
+        return refusal == null ? ALLOWED : refusal.code();
     }
 
     /** Signed URLs carry credentials in their query: only scheme, host and port are ever shown. */

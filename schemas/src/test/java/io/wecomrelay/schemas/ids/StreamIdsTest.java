@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashSet;
 
+import io.wecomrelay.schemas.testing.Concurrently;
 import org.junit.jupiter.api.Test;
 
 class StreamIdsTest {
@@ -38,6 +39,19 @@ class StreamIdsTest {
         // Changing the derivation would orphan every live stream during a rolling upgrade.
         assertThat(StreamIds.of("aib1", "msg-1")).isEqualTo(StreamIds.of("aib1", "msg-1")).hasSize(22);
         assertThat(StreamIds.of("aib1", "msg-1")).isEqualTo(expected("aib1\nmsg-1"));
+    }
+
+    @Test
+    void threadsDerivingAtOnceEachGetTheirOwnIds() throws Exception {
+        // the digest is kept per thread: a shared one would mix the inputs of interleaved calls
+        assertThat(Concurrently.allHold(8, t -> () -> {
+            for (int i = 0; i < 2_000; i++) {
+                if (!StreamIds.of("bot-" + t, "msg-" + i).equals(expected("bot-" + t + "\nmsg-" + i))) {
+                    return false;
+                }
+            }
+            return true;
+        })).isTrue();
     }
 
     @Test

@@ -2,6 +2,8 @@ package io.wecomrelay.schemas.outbound;
 
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Optional;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -109,5 +111,35 @@ class OutboundPolicyTest {
         OutboundPolicy defaults = OutboundPolicy.of(OutboundPolicy.WECOM_HOSTS);
         assertThat(defaults.check("https://ww-aibot-img-1258476243.cos.ap-guangzhou.myqcloud.com/x?sign=1").isAllowed()).isTrue();
         assertThat(defaults.check("https://qyapi.weixin.qq.com/cgi-bin/aibot/response?response_code=1").isAllowed()).isTrue();
+    }
+
+    @Test
+    void theRefusalWithoutAUriIsCheckSAlways() {
+        // refusal() judges a listed prefix followed by plain characters unparsed; anything else must still be check()'s
+        var mixed = OutboundPolicy.of(List.of("qyapi.weixin.qq.com", "media.example.com:8443", "http://127.0.0.1:18080",
+                "https://[2001:db8::1]", "host_with_underscore.example", "example.org:443"));
+        List<String> starts = List.of("https://qyapi.weixin.qq.com/", "https://qyapi.weixin.qq.com", "https://QYAPI.weixin.qq.com/",
+                "https://qyapi.weixin.qq.com:443/", "https://qyapi.weixin.qq.com./", "http://qyapi.weixin.qq.com/",
+                "https://media.example.com:8443/", "https://media.example.com/", "http://127.0.0.1:18080/",
+                "https://127.0.0.1:18080/", "https://[2001:db8::1]/", "https://host_with_underscore.example/",
+                "https://example.org/", "https://qyapi.weixin.qq.com.evil.example/", "");
+        String alphabet = "aZ09-._~/?=&@#%:;+,!*'()[]\\ \t\n|{}^`\"<>ä中";
+        var random = new Random(22);
+        for (int i = 0; i < 20_000; i++) {
+            var url = new StringBuilder(starts.get(random.nextInt(starts.size())));
+            for (int n = random.nextInt(12); n > 0; n--) {
+                // mostly plain characters, as WeCom's URLs are, with a hostile one now and then
+                url.append(random.nextInt(4) > 0 ? "cgi-bin/aibot/response?response_code=Ab_9".charAt(random.nextInt(41))
+                        : alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String candidate = url.toString();
+            assertThat(mixed.refusal(candidate)).as(candidate).isEqualTo(Optional.ofNullable(mixed.check(candidate).refusal()));
+        }
+        assertThat(mixed.refusal("https://qyapi.weixin.qq.com/cgi-bin/aibot/response?response_code=abc")).isEmpty();
+        assertThat(mixed.refusal("https://qyapi.weixin.qq.com@10.0.0.1/x")).contains(Refusal.MALFORMED);
+        assertThat(mixed.refusal("https://host_with_underscore.example/x")).contains(Refusal.MALFORMED);
+        assertThat(mixed.refusal(null)).contains(Refusal.MALFORMED);
+        assertThat(mixed.refusal("https://qyapi.weixin.qq.com/?" + "a".repeat(OutboundPolicy.MAX_URL_LENGTH)))
+                .contains(Refusal.MALFORMED);
     }
 }

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
 
+import io.wecomrelay.schemas.testing.Concurrently;
 import org.junit.jupiter.api.Test;
 
 class WecomSignatureTest {
@@ -72,5 +74,28 @@ class WecomSignatureTest {
             assertThat(WecomSignature.matches(signature, "t", "1", "2", encrypt, utf8)).isTrue();
             assertThat(WecomSignature.matches(null, "t", "1", "2", encrypt, utf8)).isFalse();
         }
+    }
+
+    @Test
+    void threadsSigningAtOnceEachGetTheirOwnInputsDigest() throws Exception {
+        // the digest is kept per thread: interleaved updates of a shared one would mix the inputs
+        assertThat(Concurrently.allHold(8, t -> () -> {
+            String token = "token-" + t;
+            for (int i = 0; i < 2_000; i++) {
+                String encrypt = "cipher-" + i;
+                String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                        .digest(sortedConcat(token, "1700000000", "n" + i, encrypt).getBytes(StandardCharsets.UTF_8)));
+                if (!WecomSignature.compute(token, "1700000000", "n" + i, encrypt).equals(expected)
+                        || !WecomSignature.matches(expected, token, "1700000000", "n" + i, encrypt)) {
+                    return false;
+                }
+            }
+            return true;
+        })).isTrue();
+    }
+
+    private static String sortedConcat(String... parts) {
+        Arrays.sort(parts);
+        return String.join("", parts);
     }
 }
