@@ -339,14 +339,14 @@ class LlmWorkerConfiguration {
                                       AcceptedMessageRouter router, KafkaTemplate<String, byte[]> deadLetterKafkaTemplate,
                                       DeadLetterScheme deadLetterScheme, LlmWorkerMetrics metrics,
                                       AcceptedConsumer.InfrastructureProbe infrastructureProbe, RelayTracing relayTracing,
-                                      HopLatency hopLatency, MeterRegistry meterRegistry) {
+                                      HopLatency hopLatency, Clock clock, MeterRegistry meterRegistry) {
         var consumer = properties.consumer();
         var settings = new AcceptedConsumer.Settings(consumer.maxInFlight(), consumer.maxInFlightPerBot(),
                 consumer.maxBuffered(), consumer.pollTimeout(), consumer.shutdownGrace(), consumer.revokeDrain(),
-                consumer.failureBackoff(), consumer.maxFailureBackoff(), consumer.maxAttempts());
+                consumer.failureBackoff(), consumer.maxFailureBackoff(), consumer.maxAttempts(), consumer.commitInterval());
         return new AcceptedConsumer(kafka.buildConsumerProperties(), consumer.groupId(), properties.topics().accepted(),
                 new ReplySpans(relayTracing, hopLatency).around(router::route), deadLetterKafkaTemplate, deadLetterScheme,
-                settings, metrics, infrastructureProbe, meterRegistry);
+                settings, metrics, infrastructureProbe, clock, meterRegistry);
     }
 
     /**

@@ -76,7 +76,7 @@ public record LlmWorkerProperties(
      *                        {@code maxInFlight}, at least 1
      * @param maxBuffered     records taken from Kafka but not finished (waiting for their key or their bot's
      *                        share included); above it the consumer pauses
-     * @param pollTimeout     longest wait of one poll; also bounds how late a finished offset is committed
+     * @param pollTimeout     longest wait of one poll
      * @param shutdownGrace   on shutdown, how long running replies may finish before they are abandoned
      *                        (abandoned ones are redone by another worker with attempt + 1)
      * @param revokeDrain     when a rebalance moves partitions to another worker (a worker joined or left the group),
@@ -88,6 +88,10 @@ public record LlmWorkerProperties(
      * @param maxAttempts     tries of a record that keeps failing for a reason of its own (not Redis or Kafka being
      *                        unavailable, which is waited out however long it lasts) before it is dead-lettered to
      *                        {@code <accepted>.dlt} with its cause and committed
+     * @param commitInterval  finished offsets are committed at most this often (default 1s; 0: after every poll loop
+     *                        that finished a record), up to {@code pollTimeout} later; a hand-over, shutdown and a dead
+     *                        letter commit at once. After a crash the finished replies not committed yet are
+     *                        redelivered and skipped by the stream ledger's done marker, without a Dify call
      */
     public record Consumer(
             @NotBlank @DefaultValue("wecom-relay-llm-worker") String groupId,
@@ -99,7 +103,8 @@ public record LlmWorkerProperties(
             @NotNull @DefaultValue("20s") Duration revokeDrain,
             @NotNull @DefaultValue("1s") Duration failureBackoff,
             @NotNull @DefaultValue("30s") Duration maxFailureBackoff,
-            @Min(1) @DefaultValue("5") int maxAttempts) {
+            @Min(1) @DefaultValue("5") int maxAttempts,
+            @NotNull @DefaultValue("1s") Duration commitInterval) {
     }
 
     /**

@@ -1,11 +1,14 @@
 package io.wecomrelay.llm.consume;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -83,6 +86,10 @@ import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
  *     with its cause, and so is at once one that Kafka refuses for good ({@link ReplyRefusedException});
  *     its offset is committed once the dead letter is written, so it no longer holds up its
  *     conversation and its partition's commits.</li>
+ * <li>Finished offsets are committed at most every {@code commitInterval} (each commit is a request the group
+ *     coordinator answers); the commits that protect a guarantee are made at once: a hand-over's and the
+ *     shutdown's, before their partitions go, and the one after a dead letter, which is not sent twice. Until its
+ *     commit a finished reply is redelivered after a crash and skipped by the stream ledger without a Dify call.</li>
  * <li>An offset counts as committed only once Kafka confirmed the commit; a failed commit is sent
  *     again with the next one.</li>
  * </ul>
@@ -105,10 +112,12 @@ public final class AcceptedConsumer {
      * @param maxFailureBackoff longest such wait
      * @param maxAttempts       tries of a record whose failures are not the infrastructure's, before it is
      *                          dead-lettered
+     * @param commitInterval    finished offsets are committed at most this often; 0 after every poll loop that
+     *                          finished one. Hand-overs, shutdown and dead letters commit at once
      */
     public record Settings(int maxInFlight, int maxInFlightPerBot, int maxBuffered, Duration pollTimeout,
                            Duration shutdownGrace, Duration revokeDrain, Duration failureBackoff,
-                           Duration maxFailureBackoff, int maxAttempts) {
+                           Duration maxFailureBackoff, int maxAttempts, Duration commitInterval) {
         public Settings {
             maxInFlightPerBot = maxInFlightPerBot > 0 ? Math.min(maxInFlightPerBot, maxInFlight)
                     : Math.max(1, maxInFlight / 4);
@@ -154,7 +163,14 @@ public final class AcceptedConsumer {
     private final Settings settings;
     private final Metrics metrics;
     private final InfrastructureProbe infrastructureProbe;
+    private final Clock clock;
     private final OffsetTracker tracker = new OffsetTracker();
+    /** Dead-lettered works not applied yet: their offsets are committed at once, so they are not dead-lettered twice. */
+    private final Set<Work> deadLettered = ConcurrentHashMap.newKeySet();
+    /** When the next commit of finished offsets may be sent (clock millis); consumer thread only. */
+    private long nextCommitAt = Long.MIN_VALUE;
+    /** A dead letter was written since the last commit; consumer thread only. */
+    private boolean commitAtOnce;
     /** Replies whose last try failed for the infrastructure and that wait for the next. */
     private final AtomicInteger waitingForInfrastructure = new AtomicInteger();
     private final Queue<Work> finished = new ConcurrentLinkedQueue<>();
@@ -170,27 +186,30 @@ public final class AcceptedConsumer {
      * @param groupId            the consumer group of all workers
      * @param deadLetterTemplate writes String keys and byte[] values to {@code <topic>.dlt}
      * @param deadLetterScheme   the headers and the counter of every dead letter
+     * @param clock              times the commit interval
      */
     public AcceptedConsumer(Map<String, ?> kafka, String groupId, String topic, Handler handler,
                             KafkaOperations<String, byte[]> deadLetterTemplate, DeadLetterScheme deadLetterScheme,
-                            Settings settings, Metrics metrics, InfrastructureProbe infrastructure) {
-        this(kafka, groupId, topic, handler, deadLetterTemplate, deadLetterScheme, settings, metrics, infrastructure, null);
+                            Settings settings, Metrics metrics, InfrastructureProbe infrastructure, Clock clock) {
+        this(kafka, groupId, topic, handler, deadLetterTemplate, deadLetterScheme, settings, metrics, infrastructure,
+                clock, null);
     }
 
     /** @param clientMetrics where the Kafka consumer's own metrics go (its lag per partition, fetch latency), if anywhere */
     public AcceptedConsumer(Map<String, ?> kafka, String groupId, String topic, Handler handler,
                             KafkaOperations<String, byte[]> deadLetterTemplate, DeadLetterScheme deadLetterScheme,
-                            Settings settings, Metrics metrics, InfrastructureProbe infrastructure,
+                            Settings settings, Metrics metrics, InfrastructureProbe infrastructure, Clock clock,
                             @Nullable MeterRegistry clientMetrics) {
         this(kafkaConsumers(ConsumerSettings.withGuarantees(kafka, groupId), clientMetrics), topic, handler,
-                new AcceptedDeadLetters(deadLetterTemplate, deadLetterScheme), settings, metrics, infrastructure);
+                new AcceptedDeadLetters(deadLetterTemplate, deadLetterScheme), settings, metrics, infrastructure, clock);
         ConsumerSettings.checkDrainFits(kafka, settings);
     }
 
     AcceptedConsumer(Supplier<Consumer<String, MessageAccepted>> consumers, String topic, Handler handler,
                      AcceptedDeadLetters deadLetters, Settings settings, Metrics metrics,
-                     InfrastructureProbe infrastructure) {
+                     InfrastructureProbe infrastructure, Clock clock) {
         this.consumers = consumers;
+        this.clock = clock;
         this.topic = topic;
         this.handler = handler;
         this.deadLetters = deadLetters;
@@ -290,7 +309,9 @@ public final class AcceptedConsumer {
                 dispatch(kafka, record);
             }
             applyFinished();
-            commit(kafka);
+            if (commitDue()) {
+                commit(kafka);
+            }
             throttle(kafka);
         } catch (WakeupException e) {
             // stop() woke the poll up; the loop condition decides
@@ -310,6 +331,7 @@ public final class AcceptedConsumer {
         if (message == null) {
             deadLetters.send(record, kafka);
             tracker.finished(partition, epoch, record.offset());
+            commitAtOnce = true;
             return;
         }
         scheduler.submit(new Work(partition, record.offset(), epoch, message.conversationKey(), message,
@@ -390,7 +412,11 @@ public final class AcceptedConsumer {
      */
     private Mono<Void> deadLetter(Work work, Throwable cause) {
         Exception exception = cause instanceof Exception e ? e : new IllegalStateException(cause);
-        return Mono.<Void>fromRunnable(() -> deadLetters.sendUnanswerable(work, exception))
+        return Mono.<Void>fromRunnable(() -> {
+                    deadLetters.sendUnanswerable(work, exception);
+                    // before the work is reported finished, so the consumer thread finds it here when it applies it
+                    deadLettered.add(work);
+                })
                 // waits for the broker's acknowledgement
                 .subscribeOn(Schedulers.boundedElastic())
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, settings.failureBackoff())
@@ -439,13 +465,26 @@ public final class AcceptedConsumer {
         Work work;
         while ((work = finished.poll()) != null) {
             tracker.finished(work.partition(), work.epoch(), work.offset());
+            if (deadLettered.remove(work)) {
+                commitAtOnce = true;
+            }
         }
+    }
+
+    /**
+     * Whether the finished offsets are committed in this loop: every loop with a commit interval of 0, else once the
+     * interval passed since the last commit (the first at once), or at once after a dead letter.
+     */
+    private boolean commitDue() {
+        return settings.commitInterval().isZero() || commitAtOnce || clock.millis() >= nextCommitAt;
     }
 
     /** The callback runs on this thread, inside a later poll or commit: only then does the tracker move. */
     private void commit(Consumer<String, MessageAccepted> kafka) {
         Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable();
         if (!offsets.isEmpty()) {
+            commitAtOnce = false;
+            nextCommitAt = clock.millis() + settings.commitInterval().toMillis();
             tracker.committing(offsets);
             kafka.commitAsync(offsets, (committed, error) -> {
                 if (error != null) {

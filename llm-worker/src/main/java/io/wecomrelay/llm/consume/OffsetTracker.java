@@ -50,11 +50,18 @@ final class OffsetTracker {
         return state == null ? -1 : state.epoch;
     }
 
-    /** Records that a record is in progress; false when its partition is not assigned. */
+    /**
+     * Records that a record is in progress; false when its partition is not assigned. The first record of an assignment
+     * was fetched from the group's committed position (or the earliest one): committing it again would say nothing.
+     */
     boolean started(TopicPartition partition, long offset) {
         var state = partitions.get(partition);
         if (state == null) {
             return false;
+        }
+        if (state.next < 0) {
+            state.committed = offset;
+            state.committing = offset;
         }
         state.inProgress.add(offset);
         state.next = Math.max(state.next, offset + 1);

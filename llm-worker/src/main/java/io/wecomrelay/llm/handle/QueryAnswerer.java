@@ -139,22 +139,28 @@ public final class QueryAnswerer {
     }
 
     /**
-     * Saves what later messages and feedback need, both writes at once; a failure here must not redo an
-     * answer that was sent.
+     * Saves what later messages and feedback need, both writes at once (one round trip when both are saves); a failure
+     * here must not redo an answer that was sent.
      */
     private Mono<Void> remember(MessageAccepted message, String user, ReplyOutcome outcome, boolean conversational,
                                 ChunkFactory chunks) {
+        boolean answered = outcome.succeeded() && outcome.messageId() != null;
+        if (answered && conversational && outcome.conversationId() != null) {
+            var difyMessage = new MessageStore.DifyMessage(message.botId(), outcome.messageId(), user);
+            return bestEffort(messages.save(message.streamId(), difyMessage, conversations, message.conversationKey(),
+                    outcome.conversationId()), "conversation and message", message, chunks);
+        }
         Mono<Void> conversation = Mono.empty();
         if (conversational && outcome.conversationId() != null) {
             conversation = conversations.save(message.conversationKey(), outcome.conversationId());
         } else if (conversational && outcome.conversationLost()) {
             conversation = conversations.forget(message.conversationKey());
         }
-        Mono<Void> answered = outcome.succeeded() && outcome.messageId() != null
+        Mono<Void> saved = answered
                 ? messages.save(message.streamId(), new MessageStore.DifyMessage(message.botId(), outcome.messageId(), user))
                 : Mono.empty();
         return Mono.when(bestEffort(conversation, "conversation", message, chunks),
-                bestEffort(answered, "message", message, chunks));
+                bestEffort(saved, "message", message, chunks));
     }
 
     private static Mono<Void> bestEffort(Mono<Void> write, String what, MessageAccepted message, ChunkFactory chunks) {

@@ -30,6 +30,11 @@ public final class ConversationStore {
         return redis.opsForValue().set(PREFIX + conversationKey, conversationId, ttl).as(timeout::on).then();
     }
 
+    /** How long a conversation is kept after its last use. */
+    Duration ttl() {
+        return ttl;
+    }
+
     /** Forgets the conversation: the next message starts a new one. */
     public Mono<Void> forget(String conversationKey) {
         return redis.delete(PREFIX + conversationKey).as(timeout::on).then();

@@ -1,14 +1,17 @@
 package io.wecomrelay.llm.state;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.support.reactive.WheelBound;
+import io.wecomrelay.support.redis.LuaScripts;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * The Dify message behind each answered stream, for feedback: {@code llm:message:{streamId}} → JSON
@@ -21,6 +24,9 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 public final class MessageStore {
 
     static final String PREFIX = "llm:message:";
+
+    private static final RedisScript<Long> SAVE_ANSWER_SCRIPT = LuaScripts.load("io/wecomrelay/llm/state/save-answer.lua",
+            Long.class);
 
     /** A Dify message, the bot whose answer it is, and its Dify user. */
     public record DifyMessage(String botId, String messageId, String user) {
@@ -45,6 +51,22 @@ public final class MessageStore {
     public Mono<Void> save(String streamId, DifyMessage message) {
         return Mono.fromCallable(() -> EventSerde.mapper().writeValueAsString(message))
                 .flatMap(value -> redis.opsForValue().set(PREFIX + streamId, value, ttl))
+                .as(timeout::on)
+                .then();
+    }
+
+    /**
+     * Saves the message and, in the same round trip (one script), the Dify conversation its answer continues or
+     * began, as {@code conversations.save(conversationKey, conversationId)} would: the end of an answer writes both,
+     * and one command costs the connection one write and one read instead of two each.
+     */
+    public Mono<Void> save(String streamId, DifyMessage message, ConversationStore conversations, String conversationKey,
+                           String conversationId) {
+        return Mono.fromCallable(() -> EventSerde.mapper().writeValueAsString(message))
+                .flatMap(value -> redis.execute(SAVE_ANSWER_SCRIPT,
+                        List.of(PREFIX + streamId, ConversationStore.PREFIX + conversationKey),
+                        List.of(value, Long.toString(ttl.toMillis()), conversationId,
+                                Long.toString(conversations.ttl().toMillis()))).next())
                 .as(timeout::on)
                 .then();
     }

@@ -25,6 +25,7 @@ import io.wecomrelay.schemas.testing.Events;
 import io.wecomrelay.support.deadletter.DeadLetterHeaders;
 import io.wecomrelay.support.deadletter.DeadLetterScheme;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetCommitCallback;
@@ -61,6 +62,8 @@ class AcceptedConsumerTest {
     final Map<String, Integer> redos = new ConcurrentHashMap<>();
     final Map<String, Integer> handovers = new ConcurrentHashMap<>();
     Duration revokeDrain = WAIT;
+    Duration commitInterval = Duration.ZERO;
+    final TestClock clock = new TestClock(NOW);
     AcceptedConsumer.InfrastructureProbe infrastructure = Mono::empty;
     AcceptedConsumer consumer;
 
@@ -195,6 +198,49 @@ class AcceptedConsumerTest {
         assertThat(lastCommitted()).isZero();
     }
 
+    @Test
+    void finishedOffsetsWaitForTheCommitIntervalNotForEveryLoop() {
+        commitInterval = Duration.ofMinutes(1);
+        var first = message("first");
+        var second = message("second");
+        var answered = Map.of(first, new CompletableFuture<Void>(), second, new CompletableFuture<Void>());
+
+        start((message, traceId) -> Mono.fromFuture(answered.get(message)), first, second);
+        answered.get(first).complete(null); // reported finished before this returns
+        await().atMost(WAIT).until(() -> committed() == 1); // the first commit: the interval runs from here
+        answered.get(second).complete(null);
+        awaitLoops();
+
+        assertThat(committed()).as("finished, applied, not committed within the interval").isEqualTo(1);
+        clock.advance(commitInterval);
+        await().atMost(WAIT).until(() -> committed() == 2);
+    }
+
+    @Test
+    void aDeadLetteredRecordIsCommittedAtOnceNotAfterTheCommitInterval() {
+        commitInterval = Duration.ofMinutes(1);
+        var first = message("first");
+        var poison = message("poison");
+        var answered = new CompletableFuture<Void>();
+        var failing = new CompletableFuture<Void>();
+
+        start((message, traceId) -> message == poison
+                ? Mono.fromFuture(failing).then(Mono.error(new IllegalStateException("wrong kind of value")))
+                : Mono.fromFuture(answered), first, poison);
+        answered.complete(null);
+        await().atMost(WAIT).until(() -> committed() == 1); // the first commit: the interval runs from here
+        failing.complete(null);
+
+        await().atMost(WAIT).until(() -> committed() == 2);
+        assertThat(deadLetters.history()).hasSize(1);
+    }
+
+    /** A few poll loops from now: what finished before has been applied, and committed if a commit was due. */
+    private void awaitLoops() {
+        int polls = kafka.polls.get();
+        await().atMost(WAIT).until(() -> kafka.polls.get() >= polls + 5);
+    }
+
     private void waitsOut(RuntimeException failure) {
         var message = message("outage");
         var outage = new AtomicBoolean(true);
@@ -222,7 +268,7 @@ class AcceptedConsumerTest {
             }
         });
         var settings = new AcceptedConsumer.Settings(8, 8, 100, Duration.ofMillis(10), Duration.ZERO, revokeDrain,
-                Duration.ofMillis(5), Duration.ofMillis(20), MAX_ATTEMPTS);
+                Duration.ofMillis(5), Duration.ofMillis(20), MAX_ATTEMPTS, commitInterval);
         var scheme = new DeadLetterScheme(SERVICE, Clock.fixed(NOW, ZoneOffset.UTC), meters);
         consumer = new AcceptedConsumer(() -> kafka, TOPIC, handler, new AcceptedDeadLetters(new KafkaTemplate<>(() -> deadLetters), scheme),
                 settings, new AcceptedConsumer.Metrics() {
@@ -239,7 +285,7 @@ class AcceptedConsumerTest {
                     public void handedOver(String botId, String outcome) {
                         handovers.merge(outcome, 1, Integer::sum);
                     }
-                }, infrastructure);
+                }, infrastructure, clock);
         consumer.start();
     }
 
@@ -262,7 +308,7 @@ class AcceptedConsumerTest {
     }
 
     /** Messages of one conversation. */
-    private static MessageAccepted message(String text) {
+    static MessageAccepted message(String text) {
         String msgId = "msg-" + UUID.randomUUID();
         var meta = new EventMeta(UUID.randomUUID(), "trace-" + msgId, Instant.now());
         return new MessageAccepted(meta, "bot", "stream-" + msgId, "bot:u", Events.text(msgId, "u", text), Instant.now(),
@@ -274,9 +320,16 @@ class AcceptedConsumerTest {
         final AtomicInteger failingCommits = new AtomicInteger();
         /** What was committed, also of partitions no longer assigned (MockConsumer reports those as 0). */
         final Map<TopicPartition, Long> lastCommitted = new ConcurrentHashMap<>();
+        final AtomicInteger polls = new AtomicInteger();
 
         FlakyCommits() {
             super("earliest");
+        }
+
+        @Override
+        public synchronized ConsumerRecords<String, MessageAccepted> poll(Duration timeout) {
+            polls.incrementAndGet();
+            return super.poll(timeout);
         }
 
         /** MockConsumer's commitSync calls this too. */

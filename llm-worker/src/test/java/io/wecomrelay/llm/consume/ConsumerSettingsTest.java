@@ -45,7 +45,7 @@ class ConsumerSettingsTest {
 
     private static AcceptedConsumer.Settings settings(int maxInFlight, int maxInFlightPerBot) {
         var any = Duration.ofSeconds(1);
-        return new AcceptedConsumer.Settings(maxInFlight, maxInFlightPerBot, 100, any, any, any, any, any, 5);
+        return new AcceptedConsumer.Settings(maxInFlight, maxInFlightPerBot, 100, any, any, any, any, any, 5, any);
     }
 
     @Test
@@ -64,6 +64,6 @@ class ConsumerSettingsTest {
 
     private static AcceptedConsumer.Settings drains(Duration revokeDrain, Duration shutdownGrace) {
         var any = Duration.ofSeconds(1);
-        return new AcceptedConsumer.Settings(8, 0, 100, any, shutdownGrace, revokeDrain, any, any, 5);
+        return new AcceptedConsumer.Settings(8, 0, 100, any, shutdownGrace, revokeDrain, any, any, 5, any);
     }
 }
