@@ -105,11 +105,20 @@ class ProcessorConfiguration {
         return new ProcessorTopology(settings, bots, metrics, new DecisionSpans(relayTracing, hopLatency, clock));
     }
 
+    /** The Streams app's Kafka clients, whose global consumer (the entitlements table) polls quietly while idle. */
+    @Bean
+    GlobalTablePolls globalTablePolls(ProcessorProperties properties) {
+        return new GlobalTablePolls(properties.streams().globalPollInterval());
+    }
+
     @Bean
     StreamsBuilderFactoryBeanConfigurer processorTopologyInstaller(ProcessorTopology topology,
-                                                                   TopicProvisioning topicProvisioning) {
+                                                                   TopicProvisioning topicProvisioning,
+                                                                   GlobalTablePolls globalTablePolls) {
         return factoryBean -> {
             factoryBean.setInfrastructureCustomizer(new TopologyInstaller(topology));
+            factoryBean.setClientSupplier(globalTablePolls);
+            factoryBean.setStateListener(globalTablePolls);   // wakes the global consumer's poll when the app stops
             factoryBean.setAutoStartup(false);
             topicProvisioning.whenDone(factoryBean::start);
         };

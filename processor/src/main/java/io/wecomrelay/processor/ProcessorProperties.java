@@ -91,11 +91,16 @@ public record ProcessorProperties(
      *                          Streams' {@code poll.ms}): an idle thread commits what it decided only after such a wait,
      *                          so a decision waits up to commit-interval plus this
      * @param replicationFactor of the changelog topics; -1 uses the broker's default
+     * @param globalPollInterval the longest the global thread (the entitlements table) waits in one poll while the app
+     *                          runs, instead of {@code pollInterval}: a changed entitlement still applies as soon as its
+     *                          fetch returns; the wait bounds only how late that thread looks at anything else (its
+     *                          shutdown wakes it at once)
      */
     public record StreamsTuning(@DefaultValue("1") @Min(1) int threads,
                                 @Nullable Path stateDir,
                                 @DefaultValue("50ms") @NotNull Duration commitInterval,
                                 @DefaultValue("10ms") @NotNull Duration pollInterval,
-                                @DefaultValue("-1") int replicationFactor) {
+                                @DefaultValue("-1") int replicationFactor,
+                                @DefaultValue("1s") @NotNull @DurationMin(millis = 1) Duration globalPollInterval) {
     }
 }

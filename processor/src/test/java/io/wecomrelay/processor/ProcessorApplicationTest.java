@@ -83,6 +83,9 @@ class ProcessorApplicationTest {
     @Autowired
     org.springframework.kafka.config.KafkaStreamsConfiguration streamsConfig;
 
+    @Autowired
+    GlobalTablePolls globalTablePolls;
+
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
         registry.add("spring.kafka.bootstrap-servers", TestInfrastructure::kafkaBootstrapServers);
@@ -100,6 +103,8 @@ class ProcessorApplicationTest {
     void provisionsTopicsReachesRunningDecidesAndDeadLetters() throws Exception {
         // Given the application reached RUNNING, as its health says
         awaitHealthState("RUNNING");
+        // (its global thread, the entitlements table, polls through the quiet consumer: GlobalTablePollsTest)
+        assertThat(globalTablePolls.globalConsumer()).isInstanceOf(GlobalTablePolls.GlobalTableConsumer.class);
         assertThat(topicNames()).containsAll(ProcessorTopics.DEFAULT.specs().stream().map(spec -> spec.name()).toList());
 
         // When a message, its retry and a poison record arrive
@@ -219,6 +224,8 @@ class ProcessorApplicationTest {
         assertThat(properties.streams().threads()).isEqualTo(1);
         assertThat(properties.streams().commitInterval()).isEqualTo(Duration.ofMillis(50));
         assertThat(properties.streams().pollInterval()).isEqualTo(Duration.ofMillis(10));
+        assertThat(properties.streams().globalPollInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(globalTablePolls.idleWait()).isEqualTo(Duration.ofSeconds(1));
         assertThat(streamsConfig.asProperties()).containsEntry("commit.interval.ms", 50L).containsEntry("poll.ms", 10L)
                 .containsEntry("producer.linger.ms", 5).containsEntry("producer.retry.backoff.ms", 10)
                 .containsEntry("processing.guarantee", "exactly_once_v2");
