@@ -24,6 +24,7 @@ import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.schemas.testing.Events;
 import io.wecomrelay.support.deadletter.DeadLetterHeaders;
 import io.wecomrelay.support.deadletter.DeadLetterScheme;
+import io.wecomrelay.testkit.MutableClock;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -63,7 +64,7 @@ class AcceptedConsumerTest {
     final Map<String, Integer> handovers = new ConcurrentHashMap<>();
     Duration revokeDrain = WAIT;
     Duration commitInterval = Duration.ZERO;
-    final TestClock clock = new TestClock(NOW);
+    final MutableClock clock = new MutableClock(NOW);
     AcceptedConsumer.InfrastructureProbe infrastructure = Mono::empty;
     AcceptedConsumer consumer;
 

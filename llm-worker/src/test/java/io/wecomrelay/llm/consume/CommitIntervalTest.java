@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wecomrelay.schemas.event.EventSerde;
 import io.wecomrelay.schemas.event.MessageAccepted;
 import io.wecomrelay.support.deadletter.DeadLetterScheme;
+import io.wecomrelay.testkit.MutableClock;
 import io.wecomrelay.testkit.TestInfrastructure;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -46,7 +47,7 @@ class CommitIntervalTest {
 
     final String topic = "commits-" + UUID.randomUUID();
     final String group = topic + "-worker";
-    final TestClock clock = new TestClock(Instant.parse("2026-12-07T00:00:00Z"));
+    final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T00:00:00Z"));
     final Map<String, CompletableFuture<Void>> replies = new ConcurrentHashMap<>();
     final AtomicInteger polls = new AtomicInteger();
     AcceptedConsumer consumer;

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.wecomrelay.responder.MutableClock;
 import io.wecomrelay.responder.TestRedis;
+import io.wecomrelay.testkit.MutableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

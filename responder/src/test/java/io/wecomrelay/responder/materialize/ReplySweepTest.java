@@ -16,13 +16,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wecomrelay.responder.LogCapture;
-import io.wecomrelay.responder.MutableClock;
 import io.wecomrelay.responder.TestChunks;
 import io.wecomrelay.responder.TestRedis;
 import io.wecomrelay.schemas.bot.BotRegistry;
 import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.schemas.event.ReplyRecorded;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
+import io.wecomrelay.testkit.MutableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.Map;
 
-import io.wecomrelay.responder.MutableClock;
 import io.wecomrelay.responder.delivery.DeliveryRun.PartState;
+import io.wecomrelay.testkit.MutableClock;
 import org.junit.jupiter.api.Test;
 
 class InDoubtPartsTest {

@@ -1,4 +1,4 @@
-package io.wecomrelay.llm.consume;
+package io.wecomrelay.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,16 +6,20 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves: the consumer's commit interval passes only when the test says so. */
-final class TestClock extends Clock {
+/** A clock the test moves; UTC. */
+public final class MutableClock extends Clock {
 
     private volatile Instant now;
 
-    TestClock(Instant start) {
+    public MutableClock() {
+        this(Instant.parse("2026-12-05T00:00:00Z"));
+    }
+
+    public MutableClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
         now = now.plus(duration);
     }
 
