@@ -7,12 +7,14 @@ import java.util.function.Supplier;
 
 import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.wecomrelay.ingress.bots.BotDirectory;
 import io.wecomrelay.ingress.callback.AppCallbackHandler;
 import io.wecomrelay.ingress.callback.AppCallbackRoutes;
 import io.wecomrelay.ingress.callback.CallbackHandler;
 import io.wecomrelay.ingress.callback.CallbackMetrics;
 import io.wecomrelay.ingress.callback.CallbackRoutes;
+import io.wecomrelay.ingress.callback.ServerRequestsTimer;
 import io.wecomrelay.ingress.publish.InboundPublisher;
 import io.wecomrelay.ingress.refresh.FinalFrameImages;
 import io.wecomrelay.ingress.refresh.RedisLink;
@@ -29,6 +31,7 @@ import io.wecomrelay.support.tracing.HopLatency;
 import io.wecomrelay.support.tracing.RelayTracing;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -114,6 +117,22 @@ class IngressConfiguration {
                                                      ClientResources redisResources) {
         return AppCallbackRoutes.routes(AppCallbackHandler.create(bots, properties.callbackLimits(), publisher, markers,
                 new CallbackMetrics(registry), clock, idGenerator, ingressTracing, redisResources.timer()));
+    }
+
+    /**
+     * The callback server's requests are timed as {@code http.server.requests} by {@link ServerRequestsTimer}, the
+     * tags Boot's observation gave them for a fraction of its cost, and Boot's HTTP server observation is off for this
+     * server: its handler adapter gets no observation registry. The management server builds its own handler
+     * without these customizers and keeps Boot's.
+     */
+    @Bean
+    ServerRequestsTimer serverRequestsTimer(MeterRegistry registry) {
+        return new ServerRequestsTimer(registry);
+    }
+
+    @Bean
+    WebHttpHandlerBuilderCustomizer callbackServerUnobserved() {
+        return builder -> builder.observationRegistry(ObservationRegistry.NOOP);
     }
 
     /** Every message's trace starts here (service-support's tracing; exported only with an OTLP endpoint). */

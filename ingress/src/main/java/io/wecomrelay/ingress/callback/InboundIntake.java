@@ -79,7 +79,7 @@ final class InboundIntake {
         String streamId = StreamIds.of(bot.id(), message.msgId());
         var span = tracing.start(bot.id(), message.msgType());
         var event = new MessageReceived(new EventMeta(ids.get(), tracing.traceId(span, traceId()), now), bot.id(), streamId,
-                message, bot.policyVersion());
+                message, bot.config().policyVersion());
         PassiveReply reply = FirstReplies.forInbound(bot.config(), streamId, message);
         Mono<Void> marked = reply != null && bot.config().replyMode().streams()
                 ? markCreated(bot.id(), streamId, now, event.meta().traceId()) : Mono.empty();

@@ -33,13 +33,21 @@ import tools.jackson.databind.JsonNode;
  * @param app                 the self-built app's settings for a bots-file entry of {@code kind: app}; null for an AI bot
  * @param continueWords       the texts that ask for the rest of a long answer a streaming bot of URL callbacks kept
  *                            ({@code continue-words}); empty when the rest is cut instead
+ * @param policyVersion       a short hash of the settings that decide who is served (auth, rate limit, reply mode,
+ *                            group-shared conversation), recorded with every decision so that an auditor can tell
+ *                            which policy applied; secrets are not part of it. It is the one version of a bot's
+ *                            settings: every service derives it alike from its own bots file and records it on the
+ *                            events it writes, so that versions compare across services. Derived once per loaded bot
+ *                            by the other constructors: every message reads it, and a SHA-256 over the policy (or
+ *                            a look-up by the policy's value) per message was work for a value that changes only
+ *                            when the bots file does
  */
 public record BotConfig(String id, @Nullable Secret token, @Nullable Secret aesKey, ReplyMode replyMode, DifyApp dify,
                         @Nullable String welcome, @Nullable JsonNode welcomeCard, @Nullable JsonNode templateCard,
                         @Nullable JsonNode cardUpdate, String placeholder, @Nullable Secret webhookKey, int rateLimitPerMinute, AuthPolicy auth,
                         boolean groupSharedConversation, Map<RejectReason, String> rejectionTexts,
                         Channel connection, @Nullable Secret secret, @Nullable IdentitySource identity,
-                        @Nullable AppSettings app, List<String> continueWords) {
+                        @Nullable AppSettings app, List<String> continueWords, String policyVersion) {
 
     /** The policy version recorded for a bot the bots file does not know. */
     public static final String NO_POLICY = "none";
@@ -67,6 +75,19 @@ public record BotConfig(String id, @Nullable Secret token, @Nullable Secret aesK
             throw new IllegalArgumentException("only a self-built app replies with app_message");
         }
         continueWords = List.copyOf(Objects.requireNonNull(continueWords, "continueWords"));
+        Objects.requireNonNull(policyVersion, "policyVersion");
+    }
+
+    /** With its policy version derived from its settings: how the bots file's bots are made. */
+    public BotConfig(String id, @Nullable Secret token, @Nullable Secret aesKey, ReplyMode replyMode, DifyApp dify,
+                     @Nullable String welcome, @Nullable JsonNode welcomeCard, @Nullable JsonNode templateCard,
+                     @Nullable JsonNode cardUpdate, String placeholder, @Nullable Secret webhookKey, int rateLimitPerMinute,
+                     AuthPolicy auth, boolean groupSharedConversation, Map<RejectReason, String> rejectionTexts,
+                     Channel connection, @Nullable Secret secret, @Nullable IdentitySource identity,
+                     @Nullable AppSettings app, List<String> continueWords) {
+        this(id, token, aesKey, replyMode, dify, welcome, welcomeCard, templateCard, cardUpdate, placeholder, webhookKey,
+                rateLimitPerMinute, auth, groupSharedConversation, rejectionTexts, connection, secret, identity, app,
+                continueWords, PolicyVersions.of(auth, rateLimitPerMinute, replyMode, groupSharedConversation));
     }
 
     /** With the default continue words. */
@@ -93,16 +114,6 @@ public record BotConfig(String id, @Nullable Secret token, @Nullable Secret aesK
     /** True for a self-built app (自建应用): XML callbacks on {@code /wecom/app/{id}}, replies by {@code message/send}. */
     public boolean isApp() {
         return app != null;
-    }
-
-    /**
-     * A short hash of the settings that decide who is served (auth, rate limit, reply mode), recorded
-     * with every decision so that an auditor can tell which policy applied. Secrets are not part of it. It is the one
-     * version of a bot's settings: every service computes it alike from its own bots file and records it on the
-     * events it writes, so that versions compare across services.
-     */
-    public String policyVersion() {
-        return PolicyVersions.of(new PolicyVersions.Policy(auth, rateLimitPerMinute, replyMode, groupSharedConversation));
     }
 
     /** True when the connector holds the bot's WebSocket and ingress has no callback for it. */

@@ -4,50 +4,31 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@link BotConfig#policyVersion()}, computed once per policy. Every service asks for it on every message (ingress,
- * the processor, the worker and the responder record it), and computing it is a SHA-256 over a canonical text of the
- * policy: tens of microseconds per message for a value that changes only when the bots file does.
+ * {@link BotConfig#policyVersion()}: a SHA-256 over a canonical text of the policy, computed once per loaded bot (the
+ * bots file's loader builds each {@link BotConfig} once per load). The text is the one versions have always been
+ * computed from: versions on the topics keep comparing across releases.
  */
 final class PolicyVersions {
-
-    /** Bots files hold hundreds of bots, not thousands; a reload that changes many policies starts the cache anew. */
-    static final int MAX_CACHED = 4096;
-
-    private static final Map<Policy, String> VERSIONS = new ConcurrentHashMap<>();
 
     private PolicyVersions() {
     }
 
     /** What the version covers: who is served, how often, and how answers reach WeCom. */
-    record Policy(AuthPolicy auth, int rateLimitPerMinute, ReplyMode replyMode, boolean groupSharedConversation) {
-    }
-
-    static String of(Policy policy) {
-        String version = VERSIONS.get(policy);
-        if (version != null) {
-            return version;
-        }
-        if (VERSIONS.size() >= MAX_CACHED) {
-            VERSIONS.clear();
-        }
-        return VERSIONS.computeIfAbsent(policy, PolicyVersions::compute);
-    }
-
-    static String compute(Policy policy) {
+    static String of(AuthPolicy auth, int rateLimitPerMinute, ReplyMode replyMode, boolean groupSharedConversation) {
+        Objects.requireNonNull(auth, "auth");
         var canonical = new TreeMap<String, Object>();
-        canonical.put("enabled", policy.auth().enabled());
-        canonical.put("chatTypes", new TreeSet<>(policy.auth().chatTypes()));
-        canonical.put("allow", policy.auth().allowUsers());
-        canonical.put("deny", policy.auth().denyUsers());
-        canonical.put("rate", policy.rateLimitPerMinute());
-        canonical.put("mode", policy.replyMode());
-        canonical.put("groupShared", policy.groupSharedConversation());
+        canonical.put("enabled", auth.enabled());
+        canonical.put("chatTypes", new TreeSet<>(auth.chatTypes()));
+        canonical.put("allow", auth.allowUsers());
+        canonical.put("deny", auth.denyUsers());
+        canonical.put("rate", rateLimitPerMinute);
+        canonical.put("mode", replyMode);
+        canonical.put("groupShared", groupSharedConversation);
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 6);

@@ -16,7 +16,7 @@ class PolicyVersionsTest {
     private static final AuthPolicy CUSTOM = new AuthPolicy(false, Set.of(ChatType.SINGLE), List.of("alice", "bob"), List.of("eve"));
 
     @Test
-    void versionsAreTheOnesRecordedBeforeTheyWereCached() {
+    void versionsAreTheOnesRecordedBeforeTheyWereDerivedOncePerBot() {
         // computed by the uncached BotConfig.policyVersion() of 2026-12-05: versions on the topics must keep comparing
         assertThat(bot(ReplyMode.PASSIVE_STREAM, 20, AuthPolicy.OPEN, false).policyVersion()).isEqualTo("18902e4387d9");
         assertThat(bot(ReplyMode.PASSIVE_STREAM, 20, AuthPolicy.OPEN, true).policyVersion()).isEqualTo("f38c495ed664");
@@ -38,17 +38,11 @@ class PolicyVersionsTest {
     }
 
     @Test
-    void aCachedVersionIsTheComputedOneAndAFullCacheStartsAnew() {
-        var policy = new PolicyVersions.Policy(CUSTOM, 7, ReplyMode.WEBHOOK, true);
-        String first = PolicyVersions.of(policy);
+    void theVersionIsDerivedOnceWhenTheBotIsMadeAndReadAfterwards() {
+        BotConfig bot = bot(ReplyMode.WEBHOOK, 7, CUSTOM, true);
 
-        assertThat(first).isEqualTo(PolicyVersions.compute(policy));
-        assertThat(PolicyVersions.of(new PolicyVersions.Policy(CUSTOM, 7, ReplyMode.WEBHOOK, true))).isSameAs(first);
-        for (int rate = 1000; rate < 1000 + PolicyVersions.MAX_CACHED + 1; rate++) {
-            var other = new PolicyVersions.Policy(CUSTOM, rate, ReplyMode.WEBHOOK, true);
-            assertThat(PolicyVersions.of(other)).isEqualTo(PolicyVersions.compute(other));
-        }
-        assertThat(PolicyVersions.of(policy)).isEqualTo(first);
+        assertThat(bot.policyVersion()).isEqualTo(PolicyVersions.of(CUSTOM, 7, ReplyMode.WEBHOOK, true))
+                .isSameAs(bot.policyVersion());
     }
 
     private static BotConfig bot(ReplyMode mode, int rate, AuthPolicy auth, boolean groupShared) {

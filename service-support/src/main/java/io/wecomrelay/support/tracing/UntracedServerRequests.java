@@ -12,7 +12,9 @@ import org.springframework.http.server.reactive.observation.ServerRequestObserva
  * log line sees it (the services do not propagate the Reactor context to thread locals); each hop starts its own
  * span for the message's trace ({@link RelayTracing}). Per callback it saved extracting the trace headers, two ids, and
  * putting the span in scope (log context included) around the timer's stop. The observation's timer, what the
- * dashboard's 5xx panel reads, is not a tracing handler's and stays.
+ * dashboard's 5xx panel reads, is not a tracing handler's and stays. Ingress's callback server has no such
+ * observation any more (its own {@code ServerRequestsTimer} makes the timer); this still serves the management
+ * servers' requests and the other services' HTTP servers.
  */
 final class UntracedServerRequests implements TracingObservationHandler<ServerRequestObservationContext> {
 
