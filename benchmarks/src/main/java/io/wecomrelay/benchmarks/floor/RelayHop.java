@@ -93,7 +93,7 @@ final class RelayHop implements FloorHop {
         running = false;
         consumer.wakeup();
         try {
-            loop.join(Duration.ofSeconds(10));
+            loop.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

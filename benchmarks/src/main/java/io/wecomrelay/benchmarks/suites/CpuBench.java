@@ -138,7 +138,17 @@ public final class CpuBench implements Bench.Suite {
                 return result;
             }
             table.note("Floor phase after the steady phase (services idle): cpu-floor and cpu-floor-ratios below.");
-            var floor = FloorPhase.run(context, stack, name());
+            FloorPhase.Result floor;
+            try {
+                floor = FloorPhase.run(context, stack, name());
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                // the services' figures above are still this run's: keep them
+                context.log("floor phase failed: " + e);
+                table.note("The floor phase failed (" + e + "); see the floor-*.log files of this benchmark.");
+                return result;
+            }
             result.and(floor.tables());
             if (steady != null) {
                 result.and(new FloorRatios(steady.cpuMs(), steady.syscalls(), floor.cpuMs(), floor.syscalls())
