@@ -45,11 +45,11 @@ class FloorRatiosTest {
 
     @Test
     void theTableShowsEachTargetAsAMultipleOfItsFloor() {
-        var table = new FloorRatios(SERVICES_MS, Map.of(), Map.of("relay", 0.5, "eos", 0.8, "http", 0.35), Map.of())
+        var table = new FloorRatios(SERVICES_MS, Map.of(), Map.of("relay", 0.5, "eos", 1.0, "http", 0.35), Map.of())
                 .table("100/s steady", 0.7, 2.0).toString();
         assertThat(table).contains("| ingress ").contains("4.29x") // 1.5 / 0.35
                 .contains("2.00x") // the 0.7 ms target over the 0.35 ms http floor
-                .contains("0.88x") // the 0.7 ms target under the 0.8 ms eos floor
-                .contains("0.93x"); // 2.0 ms over 0.35 + 0.8 + 0.5 + 0.5
+                .contains("0.70x") // the 0.7 ms target under the 1.0 ms eos floor
+                .contains("0.85x"); // 2.0 ms over 0.35 + 1.0 + 0.5 + 0.5
     }
 }
