@@ -151,7 +151,7 @@ public final class CpuBench implements Bench.Suite {
             }
             result.and(floor.tables());
             if (steady != null) {
-                result.and(new FloorRatios(steady.cpuMs(), steady.syscalls(), floor.cpuMs(), floor.syscalls())
+                result.and(new FloorRatios(steady.figures(), floor.figures())
                         .table((int) TARGET_RATE + "/s steady", TARGET_EACH_MS, TARGET_ALL_MS));
             }
             return result;
@@ -159,7 +159,7 @@ public final class CpuBench implements Bench.Suite {
     }
 
     /** The steady phase's breakdown tables, and its per-message figures by process (the floor ratios' numerators). */
-    record Steady(Table tables, Map<String, Double> cpuMs, Map<String, Double> syscalls) {
+    record Steady(Table tables, Map<String, FloorRatios.Figures> figures) {
     }
 
     /** Runs one phase into {@code table}; the steady phase also returns its breakdown and figures, the others null. */
@@ -199,13 +199,13 @@ public final class CpuBench implements Bench.Suite {
         drain(context, sim, chatsBefore, ok.get());
 
         String r = label;
-        var cpuMs = new LinkedHashMap<String, Double>();
+        var cpuMs = new LinkedHashMap<String, double[]>();
         // with a steady phase, only its figure is judged: the earlier ones include the JIT's warm-up
         boolean targeted = rate == TARGET_RATE && (steady || seconds("BENCH_CPU_STEADY", STEADY_WARM_S) <= 0);
         for (String process : pids.keySet()) {
             boolean service = SERVICES.contains(process);
             double perMessage = usage.millis(process) / Math.max(1, answered);
-            cpuMs.put(process, perMessage);
+            cpuMs.put(process, new double[] {perMessage, usage.millis(process, ProcessCpu.Kind.JIT) / Math.max(1, answered)});
             table.row(r, process, perMessage, usage.millis(process, ProcessCpu.Kind.JIT) / Math.max(1, answered),
                     usage.millis(process, ProcessCpu.Kind.GC) / Math.max(1, answered), usage.cores(process), idle.cores(process),
                     Table.ratio(usage.cores(process) / idle.cores(process)),
@@ -226,13 +226,22 @@ public final class CpuBench implements Bench.Suite {
         Table threads = threadTable(label, start, end, answered);
         if (!countSyscalls) {
             return new Steady(threads.note("No cpu-syscalls table: perf cannot count system call tracepoints on this machine."),
-                    cpuMs, Map.of());
+                    figures(cpuMs, Map.of(), answered));
         }
         var counted = syscalls.get(1, TimeUnit.MINUTES).await();
-        var perMessage = new LinkedHashMap<String, Double>();
-        counted.forEach((process, groups) -> perMessage.put(process,
-                SyscallCounts.total(groups).get(SyscallCounts.Kind.TOTAL) / (double) Math.max(1, answered)));
-        return new Steady(threads.and(syscallTable(label, counted, process -> answered)), cpuMs, perMessage);
+        return new Steady(threads.and(syscallTable(label, counted, process -> answered)), figures(cpuMs, counted, answered));
+    }
+
+    /** Each process's figures per message: {CPU ms, of it JIT} with its system calls (NaN if not counted). */
+    private static Map<String, FloorRatios.Figures> figures(Map<String, double[]> cpuMs,
+                                                            Map<String, Map<String, SyscallCounts.Counts>> syscalls, long answered) {
+        var figures = new LinkedHashMap<String, FloorRatios.Figures>();
+        cpuMs.forEach((process, ms) -> {
+            var groups = syscalls.get(process);
+            figures.put(process, new FloorRatios.Figures(ms[0], ms[1], groups == null ? Double.NaN
+                    : SyscallCounts.total(groups).get(SyscallCounts.Kind.TOTAL) / (double) Math.max(1, answered)));
+        });
+        return figures;
     }
 
     /**

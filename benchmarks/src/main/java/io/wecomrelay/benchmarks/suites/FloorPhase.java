@@ -44,14 +44,15 @@ import reactor.core.publisher.Mono;
 final class FloorPhase {
 
     static final double RATE = 100;
-    static final int WARM_S = 45;
+    // C2 is still compiling the hops' code after a minute (half their CPU at 45 s): the ratios also leave the JIT out
+    static final int WARM_S = 60;
     static final int MEASURE_S = 30;
     static final int PARTITIONS = 6;
     /** About a decision's size. */
     static final int VALUE_BYTES = 1024;
 
-    /** What the phase measured: its tables, and by hop ({@link FloorArgs.Mode#label()}) CPU ms and system calls per message. */
-    record Result(Table tables, Map<String, Double> cpuMs, Map<String, Double> syscalls) {
+    /** What the phase measured: its tables, and by hop ({@link FloorArgs.Mode#label()}) the figures per message. */
+    record Result(Table tables, Map<String, FloorRatios.Figures> figures) {
     }
 
     private FloorPhase() {
@@ -132,16 +133,15 @@ final class FloorPhase {
         var table = new Table("cpu-floor: the least a service hop does, each in its own JVM (services' JVM options and "
                 + "client settings), " + (int) RATE + "/s each, services idle", "floor hop", "shape of", "messages",
                 "CPU ms / message", "of it JIT", "of it GC", "cores busy", "syscalls / message");
-        var cpuMs = new LinkedHashMap<String, Double>();
-        var perMessageSyscalls = new LinkedHashMap<String, Double>();
+        var figures = new LinkedHashMap<String, FloorRatios.Figures>();
         for (String hop : pids.keySet()) {
             double n = Math.max(1, messages.get(hop));
             double ms = usage.millis(hop) / n;
-            cpuMs.put(hop, ms);
+            double jit = usage.millis(hop, ProcessCpu.Kind.JIT) / n;
             var groups = counted.get(hop);
             double calls = groups == null ? Double.NaN : SyscallCounts.total(groups).get(SyscallCounts.Kind.TOTAL) / n;
-            perMessageSyscalls.put(hop, calls);
-            table.row(hop, shapeOf(hop), messages.get(hop), ms, usage.millis(hop, ProcessCpu.Kind.JIT) / n,
+            figures.put(hop, new FloorRatios.Figures(ms, jit, calls));
+            table.row(hop, shapeOf(hop), messages.get(hop), ms, jit,
                     usage.millis(hop, ProcessCpu.Kind.GC) / n, usage.cores(hop), calls);
         }
         table.note("floor: messages = outputs in the " + Table.fmt(usage.seconds()) + " s window (records read back "
@@ -153,7 +153,7 @@ final class FloorPhase {
                 + "by Kafka (linger 1). ~" + VALUE_BYTES + "-byte JSON values, " + PARTITIONS + " partitions per topic.");
         Table tables = countSyscalls ? table.and(CpuBench.syscallTable("floor", counted, hop -> messages.get(hop)))
                 : table.note("No system call counts: perf cannot count system call tracepoints on this machine.");
-        return new Result(tables, cpuMs, perMessageSyscalls);
+        return new Result(tables, figures);
     }
 
     static String topic(String hop, String direction) {
