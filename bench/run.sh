@@ -24,7 +24,9 @@
 #              BENCH_PIPELINE_SETTLE=60 its wait in seconds after the warm-up before one message at a time (default 0),
 #              BENCH_CPU_RATES=100,300 the cpu benchmark's rate phases (default 20,100,300; none: skip them),
 #              BENCH_CPU_WARMUP=60 its warm-up seconds at 100/s, BENCH_CPU_STEADY=90 the seconds at 100/s before its
-#              steady phase's 30 s measured window (0: no steady phase).
+#              steady phase's 30 s measured window (0: no steady phase),
+#              BENCH_CPU_FLOOR=0 skips the cpu benchmark's floor phase (default on, ~2 min: minimal relay, eos and
+#              http hops in their own JVMs at 100/s after the steady phase; each service as a multiple of its floor).
 set -euo pipefail
 usage() { sed -n '2,/^set -euo pipefail/{/^set -euo pipefail/d;s/^# \{0,1\}//;p;}' "$0"; }
 for arg in "$@"; do

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
 
 import io.lettuce.core.RedisClient;
 import io.wecomrelay.benchmarks.Bench;
@@ -25,6 +26,7 @@ import io.wecomrelay.benchmarks.load.SignedRequest;
 import io.wecomrelay.sim.dify.DifySimulator;
 import io.wecomrelay.sim.dify.RecordedFrame;
 import io.wecomrelay.sim.wecom.WecomMessages;
+import org.jspecify.annotations.Nullable;
 
 /**
  * CPU time per message (issue 22): the whole pipeline (ingress, processor, llm-worker, responder, the
@@ -40,6 +42,10 @@ import io.wecomrelay.sim.wecom.WecomMessages;
  * until C2 has compiled what the traffic reaches, each phase's figure is partly the JIT compiler and C1's profiled
  * code (issue 22 saw 13.8 ms in the first 100/s phase and 8.7 ms two minutes later). The target verdict is the
  * steady phase's.
+ *
+ * <p>Then, unless {@code BENCH_CPU_FLOOR=0}, a <em>floor</em> phase ({@link FloorPhase}): minimal hops of each
+ * service's shape in JVMs of their own, on the same broker and Redis, and each service's steady figures as multiples
+ * of its shape's floor ({@link FloorRatios}), which the shared machine's speed moves less than the figures.
  */
 public final class CpuBench implements Bench.Suite {
 
@@ -79,7 +85,7 @@ public final class CpuBench implements Bench.Suite {
                     + "Dify simulator with " + DELTAS + " deltas every " + CADENCE.toMillis() + " ms",
                     "rate", "process", "CPU ms / message", "of it JIT", "of it GC", "cores busy", "idle cores", "x idle",
                     "target", "");
-            Table threads = null;
+            Steady steady = null;
             try (var client = new LoadClient(services.get(0).baseUrl(), 512)) {
                 // a minute: the C2 compiler, one thread on two cores, is still busy with the services' hot code after 40 s
                 Duration warm = context.time(Duration.ofSeconds(seconds("BENCH_CPU_WARMUP", WARMUP_S)));
@@ -108,7 +114,7 @@ public final class CpuBench implements Bench.Suite {
                 }
                 int steadyWarm = seconds("BENCH_CPU_STEADY", STEADY_WARM_S);
                 if (steadyWarm > 0) {
-                    threads = phase(context, table, sim, client, signer, run, phase + 1, TARGET_RATE, (int) TARGET_RATE + "/s steady", true,
+                    steady = phase(context, table, sim, client, signer, run, phase + 1, TARGET_RATE, (int) TARGET_RATE + "/s steady", true,
                             context.time(Duration.ofSeconds(steadyWarm)), context.time(Duration.ofSeconds(STEADY_MEASURE_S)), pids, idle);
                 }
             }
@@ -126,12 +132,38 @@ public final class CpuBench implements Bench.Suite {
                         ? "steady = after the rate phases, " + seconds("BENCH_CPU_STEADY", STEADY_WARM_S) + " s more at "
                             + (int) TARGET_RATE + "/s, then " + STEADY_MEASURE_S + " s measured; the target verdict is the steady phase's."
                         : "no steady phase (BENCH_CPU_STEADY=0): the verdicts are of phases the JIT may still be compiling."));
-            return threads == null ? table : table.and(threads);
+            Table result = steady == null ? table : table.and(steady.tables());
+            if (!FloorPhase.enabled()) {
+                table.note("No floor phase (BENCH_CPU_FLOOR=0).");
+                return result;
+            }
+            table.note("Floor phase after the steady phase (services idle): cpu-floor and cpu-floor-ratios below.");
+            FloorPhase.Result floor;
+            try {
+                floor = FloorPhase.run(context, stack, name());
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                // the services' figures above are still this run's: keep them
+                context.log("floor phase failed: " + e);
+                table.note("The floor phase failed (" + e + "); see the floor-*.log files of this benchmark.");
+                return result;
+            }
+            result.and(floor.tables());
+            if (steady != null) {
+                result.and(new FloorRatios(steady.figures(), floor.figures())
+                        .table((int) TARGET_RATE + "/s steady", TARGET_EACH_MS, TARGET_ALL_MS));
+            }
+            return result;
         }
     }
 
-    /** Runs one phase into {@code table}; the steady phase also returns its breakdown by thread group. */
-    private Table phase(Bench.Context context, Table table, DifySimulator sim, LoadClient client, SignedCallbacks signer,
+    /** The steady phase's breakdown tables, and its per-message figures by process (the floor ratios' numerators). */
+    record Steady(Table tables, Map<String, FloorRatios.Figures> figures) {
+    }
+
+    /** Runs one phase into {@code table}; the steady phase also returns its breakdown and figures, the others null. */
+    private @Nullable Steady phase(Bench.Context context, Table table, DifySimulator sim, LoadClient client, SignedCallbacks signer,
                        String run, int phase, double rate, String label, boolean steady, Duration warmup, Duration measure,
                        Map<String, Long> pids, Usage idle) throws Exception {
         int total = (int) (rate * (warmup.toSeconds() + measure.toSeconds()));
@@ -167,11 +199,13 @@ public final class CpuBench implements Bench.Suite {
         drain(context, sim, chatsBefore, ok.get());
 
         String r = label;
+        var cpuMs = new LinkedHashMap<String, double[]>();
         // with a steady phase, only its figure is judged: the earlier ones include the JIT's warm-up
         boolean targeted = rate == TARGET_RATE && (steady || seconds("BENCH_CPU_STEADY", STEADY_WARM_S) <= 0);
         for (String process : pids.keySet()) {
             boolean service = SERVICES.contains(process);
             double perMessage = usage.millis(process) / Math.max(1, answered);
+            cpuMs.put(process, new double[] {perMessage, usage.millis(process, ProcessCpu.Kind.JIT) / Math.max(1, answered)});
             table.row(r, process, perMessage, usage.millis(process, ProcessCpu.Kind.JIT) / Math.max(1, answered),
                     usage.millis(process, ProcessCpu.Kind.GC) / Math.max(1, answered), usage.cores(process), idle.cores(process),
                     Table.ratio(usage.cores(process) / idle.cores(process)),
@@ -190,20 +224,37 @@ public final class CpuBench implements Bench.Suite {
             return null;
         }
         Table threads = threadTable(label, start, end, answered);
-        return countSyscalls ? threads.and(syscallTable(label, syscalls.get(1, TimeUnit.MINUTES).await(), answered))
-                : threads.note("No cpu-syscalls table: perf cannot count system call tracepoints on this machine.");
+        if (!countSyscalls) {
+            return new Steady(threads.note("No cpu-syscalls table: perf cannot count system call tracepoints on this machine."),
+                    figures(cpuMs, Map.of(), answered));
+        }
+        var counted = syscalls.get(1, TimeUnit.MINUTES).await();
+        return new Steady(threads.and(syscallTable(label, counted, process -> answered)), figures(cpuMs, counted, answered));
+    }
+
+    /** Each process's figures per message: {CPU ms, of it JIT} with its system calls (NaN if not counted). */
+    private static Map<String, FloorRatios.Figures> figures(Map<String, double[]> cpuMs,
+                                                            Map<String, Map<String, SyscallCounts.Counts>> syscalls, long answered) {
+        var figures = new LinkedHashMap<String, FloorRatios.Figures>();
+        cpuMs.forEach((process, ms) -> {
+            var groups = syscalls.get(process);
+            figures.put(process, new FloorRatios.Figures(ms[0], ms[1], groups == null ? Double.NaN
+                    : SyscallCounts.total(groups).get(SyscallCounts.Kind.TOTAL) / (double) Math.max(1, answered)));
+        });
+        return figures;
     }
 
     /**
      * System calls per answered message by process and thread group ({@link SyscallCounts}): counts, so steadier than
      * CPU time on a shared machine. Groups below 3 % of their process's calls are summed in "other threads".
      */
-    private static Table syscallTable(String label, Map<String, Map<String, SyscallCounts.Counts>> counts, long answered) {
+    static Table syscallTable(String label, Map<String, Map<String, SyscallCounts.Counts>> counts,
+                              ToLongFunction<String> messages) {
         var table = new Table("cpu-syscalls: " + label + ", system calls per answered message by thread group (perf stat "
                 + "--per-thread, syscall tracepoints)", "process", "thread group", "threads", "syscalls / message",
                 "futex", "epoll_wait", "read", "write", "other");
-        double n = Math.max(1, answered);
         counts.forEach((process, groups) -> {
+            double n = Math.max(1, messages.applyAsLong(process));
             long all = SyscallCounts.total(groups).get(SyscallCounts.Kind.TOTAL);
             var other = new SyscallCounts.Counts(Map.of(), 0);
             var rows = groups.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue().get(SyscallCounts.Kind.TOTAL),
@@ -330,7 +381,7 @@ public final class CpuBench implements Bench.Suite {
     }
 
     /** With {@code threads}, also every process's threads (the steady phase's breakdown). */
-    private static Snapshot snapshot(Map<String, Long> pids, boolean threads) {
+    static Snapshot snapshot(Map<String, Long> pids, boolean threads) {
         var millis = new LinkedHashMap<String, double[]>();
         var perThread = new LinkedHashMap<String, Map<String, ThreadStats.Sample>>();
         long nanos = System.nanoTime();
