@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.wecomrelay.schemas.event.ReplyChunk;
 import io.wecomrelay.schemas.stream.StreamStateKeys;
@@ -23,6 +24,8 @@ import io.wecomrelay.testkit.TestInfrastructure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.scheduler.VirtualTimeScheduler;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -34,14 +37,15 @@ class StreamPreviewsTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-06T15:00:00Z"), ZoneOffset.UTC);
     private static final StreamPreviews.Settings SETTINGS =
             new StreamPreviews.Settings(Duration.ofMinutes(10), Duration.ofSeconds(2), 200 * 1024);
+    private static final FoldCalls.Batching EACH = new FoldCalls.Batching(Duration.ZERO, 64, 1 << 20);
     private static final HashedWheelTimer WHEEL = new HashedWheelTimer(10, TimeUnit.MILLISECONDS);
     private static LettuceConnectionFactory factory;
     private static ReactiveStringRedisTemplate redis;
 
     private final List<String> outcomes = new CopyOnWriteArrayList<>();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final StreamPreviews previews = new StreamPreviews(redis, CLOCK, SETTINGS, (bot, outcome) -> outcomes.add(outcome),
-            new HopLatency(meters), WHEEL);
+    private final StreamPreviews previews = new StreamPreviews(FoldCalls.of(redis, EACH, Schedulers.parallel()), CLOCK,
+            SETTINGS, (bot, outcome) -> outcomes.add(outcome), new HopLatency(meters), WHEEL);
     private final String msgId = "msg-" + UUID.randomUUID();
 
     @BeforeAll
@@ -113,8 +117,9 @@ class StreamPreviewsTest {
         down.afterPropertiesSet();
         down.start();
         try {
-            var nowhere = new StreamPreviews(new ReactiveStringRedisTemplate(down), CLOCK, SETTINGS,
-                    (bot, outcome) -> outcomes.add(outcome), new HopLatency(meters), WHEEL);
+            var nowhere = new StreamPreviews(FoldCalls.of(new ReactiveStringRedisTemplate(down), EACH,
+                    Schedulers.parallel()), CLOCK, SETTINGS, (bot, outcome) -> outcomes.add(outcome),
+                    new HopLatency(meters), WHEEL);
 
             assertThatThrownBy(() -> nowhere.fold(chunk(1, 0, "lost")).block()).isNotNull();
 
@@ -122,6 +127,40 @@ class StreamPreviewsTest {
         } finally {
             down.destroy();
         }
+    }
+
+    @Test
+    void batchedPreviewsAreEachCountedAndTimedAsAlone() {
+        var time = VirtualTimeScheduler.create();
+        var batched = new StreamPreviews(FoldCalls.of(redis, new FoldCalls.Batching(Duration.ofMillis(5), 64, 1 << 20),
+                time), CLOCK, SETTINGS, (bot, outcome) -> outcomes.add(outcome), new HopLatency(meters), WHEEL);
+        String otherMsgId = msgId + "-other";
+        var first = batched.fold(chunk(1, 0, "Hello")).toFuture();
+        var second = batched.fold(Events.chunk("bot-1", otherMsgId, 1, 0, "Hi", false)).toFuture();
+
+        time.advanceTimeBy(Duration.ofMillis(5));
+        first.join();
+        second.join();
+
+        assertThat(state()).containsEntry("content", "Hello");
+        assertThat(outcomes).containsExactly("applied", "applied");
+        assertThat(meters.get(HopLatency.NAME).tag("hop", HopLatency.DELTA_TO_REDIS).tag("bot", "bot-1").timer().count())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aPreviewWhoseBatchWaitsPastItsTimeoutFailsAndIsNotFoldedLater() {
+        var time = VirtualTimeScheduler.create();
+        var batched = new StreamPreviews(FoldCalls.of(redis, new FoldCalls.Batching(Duration.ofMillis(5), 64, 1 << 20),
+                time), CLOCK, new StreamPreviews.Settings(Duration.ofMinutes(10), Duration.ofMillis(30), 200 * 1024),
+                (bot, outcome) -> outcomes.add(outcome), new HopLatency(meters), WHEEL);
+
+        assertThatThrownBy(() -> batched.fold(chunk(1, 0, "too late")).block()).hasCauseInstanceOf(TimeoutException.class);
+        time.advanceTimeBy(Duration.ofMillis(5));
+        previews.fold(chunk(1, 0, "on time")).block();
+
+        assertThat(state()).containsEntry("content", "on time");
+        assertThat(outcomes).containsExactly("failed", "applied");
     }
 
     private ReplyChunk chunk(int attempt, long seq, String text) {
