@@ -90,7 +90,7 @@ class FoldBatchesTest {
         time.advanceTimeBy(WINDOW);
 
         assertThat(batched.stream().map(CompletableFuture::join).toList()).isEqualTo(aloneReplies);
-        assertThat(aloneReplies).extracting(reply -> ((List<?>) reply).get(0))
+        assertThat(aloneReplies.stream().map(reply -> String.valueOf(((List<?>) reply).get(0))).toList())
                 .containsExactly("APPLIED", "STALE", "DUPLICATE", "FINAL", "APPLIED");
         for (String stream : List.of("fresh", "zombie", "redone", "finished", "long")) {
             assertThat(state("batch-" + stream)).isEqualTo(state("alone-" + stream));
