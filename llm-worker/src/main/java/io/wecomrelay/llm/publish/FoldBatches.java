@@ -35,6 +35,8 @@ final class FoldBatches implements FoldCalls {
     private final Object lock = new Object();
     private List<Fold> batch = new ArrayList<>();
     private long batchBytes;
+    /** Counts the batches taken: a window that ends after its batch left early (full) leaves the next one alone. */
+    private long taken;
     private @Nullable Disposable window;
 
     FoldBatches(ReactiveStringRedisTemplate redis, FoldCalls.Batching batching, Scheduler scheduler) {
@@ -80,7 +82,9 @@ final class FoldBatches implements FoldCalls {
 
     private @Nullable Disposable openWindow() {
         try {
-            return scheduler.schedule(this::windowEnded, batching.window().toMillis(), TimeUnit.MILLISECONDS);
+            long batchNumber = taken;
+            return scheduler.schedule(() -> windowEnded(batchNumber), batching.window().toMillis(),
+                    TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // the scheduler is shut down (the worker is stopping): the next fold sends what waits, or its timeout
             // fails it
@@ -88,9 +92,12 @@ final class FoldBatches implements FoldCalls {
         }
     }
 
-    private void windowEnded() {
+    private void windowEnded(long batchNumber) {
         List<Fold> due;
         synchronized (lock) {
+            if (batchNumber != taken) {
+                return;
+            }
             window = null;
             due = take();
         }
@@ -99,14 +106,15 @@ final class FoldBatches implements FoldCalls {
 
     /** The batch so far, replaced by an empty one; under the lock. */
     private List<Fold> take() {
-        List<Fold> taken = batch;
+        List<Fold> due = batch;
         batch = new ArrayList<>();
         batchBytes = 0;
+        taken++;
         if (window != null) {
             window.dispose();
             window = null;
         }
-        return taken;
+        return due;
     }
 
     private void withdraw(Fold fold) {
