@@ -26,7 +26,13 @@ final class FoldBatches implements FoldCalls {
 
     private static final String FOLD_ERROR = "ERROR";
 
+    /** @param args fold-chunk.lua's arguments, the preview's text among them: never printed */
     private record Fold(String key, List<String> args, MonoSink<List<?>> sink, long bytes) {
+
+        @Override
+        public String toString() {
+            return "Fold[key=" + key + ", bytes=" + bytes + "]";
+        }
     }
 
     private final ReactiveStringRedisTemplate redis;
