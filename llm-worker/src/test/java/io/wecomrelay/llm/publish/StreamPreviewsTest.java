@@ -158,6 +158,10 @@ class StreamPreviewsTest {
         var batched = new StreamPreviews(FoldCalls.of(redis, new FoldCalls.Batching(Duration.ofMillis(5), 64, 1 << 20),
                 time), CLOCK, new StreamPreviews.Settings(Duration.ofMinutes(10), Duration.ofMillis(30), 200 * 1024),
                 (bot, outcome) -> outcomes.add(outcome), new HopLatency(meters), WHEEL);
+        // once Redis knows the batch script, a batch sent at the window's end goes before the fold that follows
+        var known = batched.fold(Events.chunk("bot-1", msgId + "-other", 1, 0, "Hi", false)).toFuture();
+        time.advanceTimeBy(Duration.ofMillis(5));
+        known.join();
 
         assertThatThrownBy(() -> batched.fold(chunk(1, 0, "too late")).block())
                 .hasCauseInstanceOf(TimeoutException.class);
@@ -165,7 +169,7 @@ class StreamPreviewsTest {
         previews.fold(chunk(1, 0, "on time")).block();
 
         assertThat(state()).containsEntry("content", "on time");
-        assertThat(outcomes).containsExactly("failed", "applied");
+        assertThat(outcomes).containsExactly("applied", "failed", "applied");
     }
 
     private ReplyChunk chunk(int attempt, long seq, String text) {
