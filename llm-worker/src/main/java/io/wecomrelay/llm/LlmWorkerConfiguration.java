@@ -30,6 +30,7 @@ import io.wecomrelay.llm.media.MediaSources;
 import io.wecomrelay.llm.media.SignedUrls;
 import io.wecomrelay.llm.metrics.LlmWorkerMetrics;
 import io.wecomrelay.llm.publish.ChunkPublisher;
+import io.wecomrelay.llm.publish.FoldCalls;
 import io.wecomrelay.llm.publish.StreamPreviews;
 import io.wecomrelay.llm.publish.ChunkRecordLimit;
 import io.wecomrelay.llm.reply.DifyReplies;
@@ -319,7 +320,9 @@ class LlmWorkerConfiguration {
         var previews = properties.previews();
         var publisher = new ChunkPublisher(chunkKafkaTemplate, properties.topics().chunks(),
                 ChunkRecordLimit.maxRecordBytes(kafka.buildProducerProperties()), previews.route(),
-                new StreamPreviews(redis, clock, new StreamPreviews.Settings(previews.streamTtl(), previews.timeout(),
+                new StreamPreviews(FoldCalls.of(redis, new FoldCalls.Batching(previews.batchWindow(),
+                        previews.batchMaxFolds(), previews.batchMaxSize().toBytes()), Schedulers.parallel()),
+                        clock, new StreamPreviews.Settings(previews.streamTtl(), previews.timeout(),
                         properties.reply().maxAnswerSize().toBytes()), metrics, hops, redisResources.timer()));
         return new AttemptPublisher(ledger, composer, publisher, new ChunkFactories(bots, clock, idGenerator), replies.texts());
     }

@@ -18,6 +18,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -367,10 +368,17 @@ public record LlmWorkerProperties(
      * @param streamTtl lifetime of the stream hash after a preview: the responder's {@code relay.responder.stream.ttl}
      * @param timeout   how long one preview's fold may take; a preview not folded by then is dropped and the next one
      *                  replaces the stream's text
+     * @param batchWindow how long the first fold waits for other streams' folds to go to Redis in one call with it; 0
+     *                  sends each fold on its own
+     * @param batchMaxFolds a batch goes at once when it holds this many folds
+     * @param batchMaxSize  a batch goes at once when its arguments may pass this size (three bytes a character)
      */
     public record Previews(
             @NotNull @DefaultValue("redis") PreviewRoute route,
             @NotNull @DurationMin(seconds = 1) @DefaultValue("10m") Duration streamTtl,
-            @NotNull @DurationMin(millis = 1) @DefaultValue("1s") Duration timeout) {
+            @NotNull @DurationMin(millis = 1) @DefaultValue("1s") Duration timeout,
+            @NotNull @DurationMin(millis = 0) @DurationMax(millis = 100) @DefaultValue("5ms") Duration batchWindow,
+            @Min(1) @Max(1000) @DefaultValue("64") int batchMaxFolds,
+            @NotNull @DefaultValue("1MB") DataSize batchMaxSize) {
     }
 }

@@ -104,6 +104,21 @@ class LlmWorkerPropertiesTest {
         }
     }
 
+    @Test
+    void previewFoldsAreBatchedForFiveMillisecondsByDefaultAndAWindowPastOneHundredIsNamed() {
+        var previews = bind(Map.of()).previews();
+        assertThat(previews.batchWindow()).isEqualTo(Duration.ofMillis(5));
+        assertThat(previews.batchMaxFolds()).isEqualTo(64);
+        assertThat(previews.batchMaxSize().toBytes()).isEqualTo(1024 * 1024);
+        assertThat(bind(Map.of("relay.worker.previews.batch-window", "0")).previews().batchWindow()).isZero();
+        try (var validation = Validation.buildDefaultValidatorFactory()) {
+            assertThat(validation.getValidator().validate(bind(Map.of("relay.worker.previews.batch-window", "101ms",
+                    "relay.worker.previews.batch-max-folds", "0"))))
+                    .extracting(violation -> violation.getPropertyPath().toString())
+                    .containsExactlyInAnyOrder("previews.batchWindow", "previews.batchMaxFolds");
+        }
+    }
+
     static LlmWorkerProperties bind(Map<String, String> settings) {
         var all = new HashMap<>(settings);
         all.put("relay.worker.bots-file", "bots.yaml");

@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import io.netty.util.HashedWheelTimer;
@@ -22,6 +23,8 @@ import org.springframework.util.unit.DataSize;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -50,6 +53,7 @@ class RecordRedactionTest extends RecordRedactionContract {
             "images.MarkdownImages.Ref.url", "images.MarkdownImages.Ref.alt", "images.AnswerImages.Candidate.url",
             "images.AnswerImages.Candidate.name", "images.ImageText.Verdict.name", "images.ImageText.Verdict.link",
             "state.AnswerRests.Taken.text",                                            // a part of an answer
+            "publish.FoldBatches.Fold.args",                                           // a preview's fold: its text
             RedactionAudit.Marks.EXTRA + "Flux");
 
     static final Set<String> SHOWN = union(SchemasRedaction.SHOWN,
@@ -59,6 +63,7 @@ class RecordRedactionTest extends RecordRedactionContract {
             "LlmWorkerProperties.App.tokenRefreshMargin", "LlmWorkerProperties.App.tokenLockTtl",
             "LlmWorkerProperties.App.tokenWaitTimeout", "LlmWorkerProperties.App.tokenPollInterval", // durations
             "consume.Work.key",                                                        // bot + chat/user id
+            "publish.FoldBatches.Fold.key",                                            // stream:{streamId}
             "consume.Work.message",                                                    // redacts itself
             "dify.DifyEvent.Ids.messageId", "reply.ReplyOutcome.messageId",
             "state.MessageStore.DifyMessage.messageId",                                // Dify's ids
@@ -88,6 +93,11 @@ class RecordRedactionTest extends RecordRedactionContract {
         factories.put(Disposable.Swap.class, marks -> Disposables.swap());
         factories.put(CompletableFuture.class, marks -> new CompletableFuture<>());
         factories.put(Scheduler.class, marks -> Schedulers.immediate());
+        factories.put(MonoSink.class, marks -> { // a preview fold's caller: a sink prints no message data
+            var sink = new AtomicReference<MonoSink<Object>>();
+            Mono.create(sink::set).subscribe();
+            return sink.get();
+        });
         factories.put(ErrorTexts.class, marks -> new ErrorTexts(Map.of()));
         factories.put(ReplyMetrics.class, marks -> ReplyMetrics.NONE);
         factories.put(WecomAesKey.class, marks -> WecomAesKey.fromEncodingAesKey(WorkerTestSupport.AES_KEY));

@@ -13,8 +13,6 @@ import io.wecomrelay.support.stream.StreamFoldScripts;
 import io.wecomrelay.support.tracing.HopLatency;
 import reactor.core.publisher.Mono;
 
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-
 /**
  * Folds a preview (a chunk before an attempt's last) into {@code stream:{streamId}} with the responder's own script
  * ({@link StreamFoldScripts}), so that it follows the same attempt and sequence rules: a zombie attempt's preview is
@@ -43,7 +41,7 @@ public final class StreamPreviews implements PreviewStore {
 
     private static final String FAILED = "failed";
 
-    private final ReactiveStringRedisTemplate redis;
+    private final FoldCalls folds;
     private final Clock clock;
     private final Settings settings;
     private final Metrics metrics;
@@ -51,12 +49,14 @@ public final class StreamPreviews implements PreviewStore {
     private final Timer wheel;
 
     /**
+     * @param folds how a fold reaches Redis: on its own or in a batch of several streams' folds
      * @param hops  where a folded preview's {@code delta_to_redis} goes, as the responder's folds'
-     * @param wheel where each fold's timeout is set: Lettuce's command timer ({@link WheelTimeout})
+     * @param wheel where each fold's timeout is set (its wait for the batch included): Lettuce's command timer
+     *              ({@link WheelTimeout})
      */
-    public StreamPreviews(ReactiveStringRedisTemplate redis, Clock clock, Settings settings, Metrics metrics,
-                          HopLatency hops, Timer wheel) {
-        this.redis = redis;
+    public StreamPreviews(FoldCalls folds, Clock clock, Settings settings, Metrics metrics, HopLatency hops,
+                          Timer wheel) {
+        this.folds = folds;
         this.wheel = wheel;
         this.clock = clock;
         this.settings = settings;
@@ -66,8 +66,7 @@ public final class StreamPreviews implements PreviewStore {
 
     @Override
     public Mono<Void> fold(ReplyChunk preview) {
-        return redis.execute(StreamFoldScripts.FOLD, List.of(StreamStateKeys.key(preview.streamId())), args(preview))
-                .next()
+        return folds.fold(StreamStateKeys.key(preview.streamId()), args(preview))
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("fold-chunk.lua returned nothing")))
                 .as(fold -> WheelTimeout.bound(fold, wheel, settings.timeout()))
                 .doOnNext(reply -> {
@@ -80,7 +79,7 @@ public final class StreamPreviews implements PreviewStore {
     }
 
     /** fold-chunk.lua's arguments for a chunk that is not last, without a reply record, notes or a delivery job. */
-    private List<String> args(ReplyChunk preview) {
+    List<String> args(ReplyChunk preview) {
         return List.of(Integer.toString(preview.attempt()), Long.toString(preview.seq()), preview.kind().name(),
                 preview.text(), "0", "", "", Long.toString(clock.millis()), Long.toString(settings.streamTtl().toMillis()),
                 Integer.toString(StreamStateKeys.MAX_CONTENT_BYTES), "", "0", "",

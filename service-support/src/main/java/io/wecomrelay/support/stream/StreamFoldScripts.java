@@ -19,6 +19,17 @@ public final class StreamFoldScripts {
     public static final String FOLD_CHUNK = "io/wecomrelay/support/stream/fold-chunk.lua";
     @SuppressWarnings("rawtypes")
     public static final RedisScript<List> FOLD = LuaScripts.load(List.class, FINISH, FOLD_CHUNK);
+    /** The loop of {@link #FOLD_MANY}: its keys, arguments and reply are described in the script. */
+    public static final String FOLD_MANY_LOOP = "io/wecomrelay/support/stream/fold-many.lua";
+    /**
+     * Many folds, each into its own stream, in one call: {@link #FOLD}'s text unchanged as the body of a function
+     * {@code fold(KEYS, ARGV)} (so that the fold rules exist once, and finish.lua's functions see the fold's own keys),
+     * then the loop that calls it once per fold ({@code fold-many.lua}). One fold's error fails that fold only.
+     */
+    @SuppressWarnings("rawtypes")
+    public static final RedisScript<List> FOLD_MANY = RedisScript.of(
+            "local function fold(KEYS, ARGV)\n" + FOLD.getScriptAsString() + "end\n"
+                    + LuaScripts.load(FOLD_MANY_LOOP, List.class).getScriptAsString(), List.class);
 
     private StreamFoldScripts() {
     }
