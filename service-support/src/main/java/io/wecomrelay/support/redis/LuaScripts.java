@@ -3,6 +3,7 @@ package io.wecomrelay.support.redis;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.Resource;
@@ -39,6 +40,25 @@ public final class LuaScripts {
         for (String location : classpathLocations) {
             text.append(read(new ClassPathResource(location))).append('\n');
         }
+        return RedisScript.of(text.toString(), resultType);
+    }
+
+    /**
+     * One script that runs other files as a function: the files of {@code functionLocations}, joined in order, become
+     * the body of {@code local function <functionName>(KEYS, ARGV)}, whose parameters hide the call's own, and the
+     * script at {@code callerLocation} follows and calls it, e.g. once per stream with that stream's keys and
+     * arguments. So a script's rules exist once, whether it runs alone or many times in one call.
+     */
+    public static <T> RedisScript<T> loadAsFunction(Class<T> resultType, String functionName, List<String> functionLocations,
+                                                    String callerLocation) {
+        if (!functionName.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new IllegalArgumentException("not a Lua name: " + functionName);
+        }
+        var text = new StringBuilder("local function ").append(functionName).append("(KEYS, ARGV)\n");
+        for (String location : functionLocations) {
+            text.append(read(new ClassPathResource(location))).append('\n');
+        }
+        text.append("end\n").append(read(new ClassPathResource(callerLocation))).append('\n');
         return RedisScript.of(text.toString(), resultType);
     }
 

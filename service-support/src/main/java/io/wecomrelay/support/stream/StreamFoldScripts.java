@@ -27,9 +27,8 @@ public final class StreamFoldScripts {
      * then the loop that calls it once per fold ({@code fold-many.lua}). One fold's error fails that fold only.
      */
     @SuppressWarnings("rawtypes")
-    public static final RedisScript<List> FOLD_MANY = RedisScript.of(
-            "local function fold(KEYS, ARGV)\n" + FOLD.getScriptAsString() + "end\n"
-                    + LuaScripts.load(FOLD_MANY_LOOP, List.class).getScriptAsString(), List.class);
+    public static final RedisScript<List> FOLD_MANY = LuaScripts.loadAsFunction(List.class, "fold",
+            List.of(FINISH, FOLD_CHUNK), FOLD_MANY_LOOP);
 
     private StreamFoldScripts() {
     }

@@ -41,6 +41,38 @@ class LuaScriptsTest {
     }
 
     @Test
+    void aScriptRunAsAFunctionSeesTheKeysAndArgumentsItIsCalledWith() {
+        String location = "io/wecomrelay/support/redis/delete-if-equal.lua";
+        // the caller runs the function twice, each time with one key and one argument of the call's own
+        RedisScript<List> script = LuaScripts.loadAsFunction(List.class, "deleteIfEqual", List.of(location),
+                "io/wecomrelay/support/redis/test-call-twice.lua");
+
+        assertThat(script.getScriptAsString()).startsWith("local function deleteIfEqual(KEYS, ARGV)\n");
+        var factory = new LettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(TestInfrastructure.redisUrl()));
+        factory.afterPropertiesSet();
+        factory.start();
+        try {
+            var redis = new StringRedisTemplate(factory);
+            String first = "test-lua-a-" + System.nanoTime();
+            String second = "test-lua-b-" + System.nanoTime();
+            redis.opsForValue().set(first, "mine");
+            redis.opsForValue().set(second, "mine");
+            assertThat(redis.execute(script, List.of(first, second), "mine", "theirs")).containsExactly(1L, 0L);
+            assertThat(redis.hasKey(first)).isFalse();
+            assertThat(redis.hasKey(second)).isTrue();
+            redis.delete(second);
+        } finally {
+            factory.destroy();
+        }
+    }
+
+    @Test
+    void aFunctionNameMustBeALuaName() {
+        assertThatThrownBy(() -> LuaScripts.loadAsFunction(List.class, "x(KEYS) end; redis.call", List.of(), "any.lua"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void loadsAScriptFromTheClasspathAndItRuns() throws IOException {
         String location = "io/wecomrelay/support/redis/delete-if-equal.lua";
         RedisScript<Long> script = LuaScripts.load(location, Long.class);
